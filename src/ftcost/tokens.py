@@ -124,7 +124,9 @@ def get_encoding(encoding: str) -> tiktoken.Encoding:
     with _lock:
         if encoding not in ENCODINGS:
             raise TokenizerError(f"Unknown encoding {encoding!r}; ftcost supports {', '.join(ENCODINGS)}.")
-        directory = seed_cache(encoding).parent
+        # Seed every shipped encoding, not just this one: other code in the process that calls
+        # tiktoken directly (for the other encoding) must find it cached too, not download it.
+        directory = [seed_cache(name) for name in ENCODINGS][0].parent
         # tiktoken reads this variable on every load; pointing it at the seeded directory is what
         # keeps it from downloading.
         os.environ["TIKTOKEN_CACHE_DIR"] = str(directory)
