@@ -73,7 +73,10 @@ def _location(loc: tuple, doc: Any) -> str:
             name = None
             if isinstance(node, list) and 0 <= item < len(node) and isinstance(node[item], dict):
                 entry = node[item]
-                name = entry.get("id") or entry.get("model") or entry.get("alias") or entry.get("name")
+                name = next(
+                    (entry[k] for k in ("name", "id", "role", "alias", "model") if isinstance(entry.get(k), str)),
+                    None,
+                )
             parts.append(f"[{name}]" if name else f"[entry {item + 1}]")
         else:
             parts.append(("." if parts else "") + str(item))

@@ -1,0 +1,243 @@
+"""Scenarios: what a team plans, as a versioned, strict TOML file (see scenarios/*.toml).
+
+A scenario is self-contained data: prompt texts are inline, a sample dataset is referenced by a path
+relative to the scenario file (or summarised as stated token counts so that a share link carries
+everything). Only data is parsed — TOML, never code or pickle — and every number has a range, so a
+typo such as 10^15 requests is answered with the key and the accepted range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ftcost.data import data_dir, parse_toml, validate
+from ftcost.errors import ScenarioError
+
+SCHEMA_VERSION = 1
+#: A scenario file larger than this is refused before parsing (a real one is a few KB).
+MAX_SCENARIO_BYTES = 256 * 1024
+
+Pct = Annotated[Decimal, Field(ge=0, le=100)]
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Workload(Strict):
+    """How the product uses the model each month, and the prompts each option needs."""
+
+    requests_per_month: int = Field(ge=1, le=10**10, description="Requests in the first month.")
+    monthly_growth_pct: Decimal = Field(
+        Decimal(0), ge=-50, le=100, description="Growth of requests per month, compounding (%)."
+    )
+    tier: Literal["standard", "batch"] = Field("standard", description="Standard or Batch API prices.")
+    cached_share_pct: Pct = Field(
+        Decimal(0), description="Share of prompt tokens served from OpenAI's prompt cache (%)."
+    )
+    long_prompt: str = Field(
+        "", max_length=200_000, description="System prompt the base models need: instructions + few-shot examples."
+    )
+    short_prompt: str = Field(
+        "", max_length=200_000, description="System prompt the fine-tuned model needs once the behaviour is trained in."
+    )
+    user_message: str = Field("", max_length=200_000, description="A typical user message (sample).")
+    sample_answer: str = Field("", max_length=200_000, description="A typical answer (sample) for output length.")
+    long_prompt_tokens: int | None = Field(
+        None, ge=0, le=2_000_000, description="Stated prompt tokens per request for base options (overrides measuring)."
+    )
+    short_prompt_tokens: int | None = Field(
+        None, ge=0, le=2_000_000, description="Stated prompt tokens per request for fine-tuned options."
+    )
+    output_tokens_per_request: int | None = Field(
+        None, ge=0, le=1_000_000, description="Stated output tokens per request (overrides the sample answer)."
+    )
+
+    @model_validator(mode="after")
+    def _measurable(self) -> "Workload":
+        if self.long_prompt_tokens is None and not (self.long_prompt or self.user_message):
+            raise ValueError("give long_prompt (and user_message) text to measure, or state long_prompt_tokens")
+        if self.output_tokens_per_request is None and not self.sample_answer:
+            raise ValueError("give a sample_answer to measure, or state output_tokens_per_request")
+        return self
+
+
+class Option(Strict):
+    """One way of serving the product: a model with the prompt it needs."""
+
+    name: str = Field(min_length=1, max_length=80)
+    model: str = Field(min_length=1, max_length=200, description="Model name: snapshot, alias or ft:BASE[:org:suffix:id].")
+    prompt: Literal["long", "short"] = Field(description="Which prompt this option sends.")
+    accuracy_pct: Pct = Field(description="Share of answers that are right (%), measured or expected.")
+
+    @property
+    def fine_tuned(self) -> bool:
+        return self.model.startswith("ft:")
+
+
+class Training(Strict):
+    """The fine-tune: dataset size, epochs, iterations."""
+
+    dataset: str | None = Field(None, max_length=500, description="Sample training JSONL, relative to the scenario file.")
+    planned_examples: int = Field(ge=10, le=10_000_000, description="Examples in the full training set (OpenAI's minimum is 10).")
+    epochs: int | Literal["auto"] = Field("auto", description="Epochs per training run, or 'auto' (OpenAI's default rule).")
+    iterations: int = Field(3, ge=1, le=50, description="Fine-tuning rounds until the result is good enough.")
+    tokens_per_example: int | None = Field(
+        None, ge=1, le=2_000_000, description="Stated billing tokens per example (overrides measuring the sample dataset)."
+    )
+
+    @field_validator("epochs")
+    @classmethod
+    def _epochs_range(cls, v):
+        if isinstance(v, int) and not 1 <= v <= 50:
+            raise ValueError("epochs must be 'auto' or a whole number from 1 to 50")
+        return v
+
+    @model_validator(mode="after")
+    def _measurable(self) -> "Training":
+        if self.dataset is None and self.tokens_per_example is None:
+            raise ValueError("give a sample dataset path or state tokens_per_example")
+        return self
+
+
+class Role(Strict):
+    role: str = Field(min_length=1, max_length=80)
+    hourly_usd: Money = Field(description="Loaded hourly cost of the person (USD).")
+    hours_per_iteration: Decimal = Field(ge=0, le=2000, description="Hours this role spends per fine-tuning iteration.")
+
+
+class Labour(Strict):
+    """The people cost of iterating on a fine-tune (seeds 000/003)."""
+
+    weeks: int = Field(8, ge=1, le=104, description="Project start to production (a month at best, often a quarter).")
+    data_prep_minutes_per_example: Decimal = Field(
+        Decimal(3), ge=0, le=600, description="Minutes a reviewer spends writing or checking one training example."
+    )
+    data_prep_role: str = Field("Senior domain reviewer", description="The role (from the table) that prepares data.")
+    role: list[Role] = Field(default_factory=list, max_length=30)
+
+    @model_validator(mode="after")
+    def _prep_role_exists(self) -> "Labour":
+        names = [r.role for r in self.role]
+        if len(set(names)) != len(names):
+            raise ValueError("each role may appear once")
+        if self.data_prep_minutes_per_example > 0 and self.role and self.data_prep_role not in names:
+            raise ValueError(f"data_prep_role {self.data_prep_role!r} is not in the role table ({', '.join(names)})")
+        return self
+
+
+class Quality(Strict):
+    cost_per_wrong_answer_usd: Money = Field(
+        Decimal(0), description="What a wrong answer costs the business (escalation, refund, rework)."
+    )
+
+
+class EvalItem(Strict):
+    input: str = Field(max_length=100_000)
+    expected: str = Field(max_length=100_000)
+
+
+class Pilot(Strict):
+    """The small pilot OpenAI advises running first."""
+
+    examples: int = Field(50, ge=10, le=100_000, description="OpenAI recommends starting with 50 examples (minimum 10).")
+    eval_examples: int = Field(100, ge=1, le=100_000, description="Held-out examples each option is evaluated on.")
+    target_accuracy_pct: Pct = Field(Decimal(90), description="Accuracy the fine-tuned model must reach to go ahead.")
+    scoring: Literal["exact", "json_fields"] = Field("exact", description="How answers are scored against expected ones.")
+    json_fields: list[str] = Field(default_factory=list, max_length=50)
+    eval_set: list[EvalItem] = Field(default_factory=list, max_length=10_000)
+
+
+class Scenario(Strict):
+    """A what-if plan: the workload, the options compared, the fine-tune, its people, its pilot."""
+
+    schema_version: Literal[1] = Field(description="Scenario file format version.")
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field("", max_length=5000)
+    as_of: dt.date | None = Field(None, description="Price date; absent means today.")
+    horizon_months: int = Field(12, ge=1, le=120, description="Months the plan looks ahead.")
+    workload: Workload
+    option: list[Option] = Field(min_length=2, max_length=12)
+    training: Training
+    labour: Labour = Field(default_factory=Labour)
+    quality: Quality = Field(default_factory=Quality)
+    pilot: Pilot = Field(default_factory=Pilot)
+
+    @model_validator(mode="after")
+    def _options(self) -> "Scenario":
+        names = [o.name for o in self.option]
+        if len(set(names)) != len(names):
+            raise ValueError("option names must be unique")
+        if not any(o.fine_tuned for o in self.option):
+            raise ValueError("at least one option must be a fine-tuned model (model = 'ft:BASE')")
+        if all(o.fine_tuned for o in self.option):
+            raise ValueError("at least one option must be a base model to compare the fine-tune against")
+        return self
+
+
+# --- reading and writing -----------------------------------------------------------------------------
+
+
+def parse_scenario(text: str, label: str = "scenario") -> Scenario:
+    """A Scenario from TOML text; every problem is one ScenarioError naming the key."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"{label}: larger than {MAX_SCENARIO_BYTES // 1024} KB; a scenario file is a few KB of TOML.")
+    doc = parse_toml(text, label, ScenarioError)
+    version = doc.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise ScenarioError(
+            f"{label}: schema_version is {version!r}; this ftcost reads scenario files of schema_version = {SCHEMA_VERSION}."
+        )
+    return validate(Scenario, doc, label, ScenarioError)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file (size-checked, UTF-8 TOML)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ScenarioError(f"{path} is a directory; give a scenario .toml file.")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file.") from None
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"{path.name}: {size:,} bytes is larger than the {MAX_SCENARIO_BYTES // 1024} KB a scenario may be.")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path.name}: not UTF-8 text; a scenario is a TOML file.") from None
+    return parse_scenario(text, path.name)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """TOML text that `parse_scenario` reads back to an equal Scenario."""
+    doc = scenario.model_dump(mode="python", exclude_none=True)
+    return tomli_w.dumps(doc, multiline_strings=True)
+
+
+def dataset_path(scenario: Scenario, base: str | Path | None = None) -> Path | None:
+    """The sample dataset's path, relative to `base` (the scenario's folder; default: scenarios/)."""
+    if not scenario.training.dataset:
+        return None
+    root = Path(base) if base is not None else data_dir("scenarios")
+    return (root / scenario.training.dataset).resolve()
+
+
+def gallery() -> dict[str, Path]:
+    """The shipped scenarios, by file stem, in name order."""
+    return {p.stem: p for p in sorted(data_dir("scenarios").glob("*.toml"))}
+
+
+DEFAULT_SCENARIO = "airport"
+
+
+def default_scenario() -> Scenario:
+    """The embedded default the app opens on: the airport customer-service bot (seeds 000/003)."""
+    return load_scenario(gallery()[DEFAULT_SCENARIO])
