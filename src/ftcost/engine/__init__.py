@@ -1,0 +1,155 @@
+"""The cost/ROI engine: a scenario and a price date in, a Plan out. No Streamlit, no clock.
+
+    plan(scenario, as_of) -> Plan
+
+Per option and month: inference cost (input, cached input, output) at the option's rates on `as_of`,
+the cost of wrong answers, and — for fine-tuned options — the one-off cost (training × iterations,
+labour, data preparation, pilot) booked in month 1. From those: cumulative cost, break-even month of
+each fine-tune against each base option, savings and ROI at the horizon, prompt tokens saved, the
+pilot plan with its go/no-go gate, and lifecycle warnings. Prices are those in force on `as_of`; the
+engine does not guess future price changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from ftcost.engine.lifecycle import lifecycle_warnings
+from ftcost.engine.results import Month, OptionPlan, Plan, TokenProfile, plain
+from ftcost.engine.roi import break_even, prompt_saving
+from ftcost.engine.training import TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
+from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
+from ftcost.errors import NotOfferedError, ScenarioError
+from ftcost.scenario import Option, Scenario
+
+__all__ = ["plan", "plain", "Plan", "add_months"]
+
+def plan(
+    scenario: Scenario,
+    as_of: dt.date | None = None,
+    *,
+    base_dir: str | Path | None = None,
+    dataset: Path | tuple[str, bytes] | None = None,
+) -> Plan:
+    """Project `scenario` with the prices in force on `as_of` (default: the scenario's own date).
+
+    `base_dir` is where the scenario's relative dataset path points from (default: scenarios/);
+    `dataset` replaces the scenario's sample dataset (a path, or (name, bytes) of an upload).
+    """
+    from ftcost import pricing
+
+    as_of = as_of or scenario.as_of
+    if as_of is None:
+        raise ScenarioError("The plan needs a price date: set as_of in the scenario or choose one.")
+    warnings: list[str] = []
+
+    # 1. Which options can be priced on this date, and what one request of each sends and receives.
+    priced: list[tuple[Option, object, object, TokenProfile]] = []
+    for option in scenario.option:
+        try:
+            resolved = pricing.resolve(option.model, as_of)
+            card = pricing.rates(option.model, as_of, scenario.workload.tier)
+        except NotOfferedError as exc:
+            warnings.append(f"{option.name} is left out of the plan: {exc}")
+            continue
+        if resolved.model.encoding is None:
+            warnings.append(f"{option.name} is left out of the plan: ftcost cannot count tokens for {resolved.snapshot}.")
+            continue
+        priced.append((option, resolved, card, token_profile(scenario.workload, option, resolved.model.encoding)))
+    profiles = {option.model: profile for option, _, _, profile in priced}
+
+    # 2. Fine-tuned options: training inputs per base model, the pilot, the one-off total.
+    inputs: dict[str, TrainingInputs] = {}
+    pilots = {}
+    options: list[OptionPlan] = []
+    for option, resolved, card, profile in priced:
+        extra = None
+        if option.fine_tuned:
+            if resolved.snapshot not in inputs:
+                inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, base_dir=base_dir, dataset=dataset)
+            pilot = pilot_cost(scenario, option.model, inputs[resolved.snapshot], profiles, as_of)
+            pilots[option.name] = pilot
+            extra = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, pilot.total_usd)
+        options.append(
+            OptionPlan(
+                name=option.name,
+                model=option.model,
+                resolved_model=("ft:" if resolved.fine_tuned else "") + resolved.snapshot,
+                fine_tuned=option.fine_tuned,
+                accuracy_pct=option.accuracy_pct,
+                tokens=profile,
+                months=_months(scenario, option, profile, as_of, extra.total_usd if extra else Decimal(0)),
+                one_off=extra,
+                rates=_rate_summary(card),
+            )
+        )
+
+    # 3. Payback of each fine-tune against each base option; the first fine-tune's pilot gate.
+    warnings += lifecycle_warnings(scenario, as_of)
+    fine_tuned = [o for o in options if o.fine_tuned]
+    bases = [o for o in options if not o.fine_tuned]
+    pilot = None
+    if fine_tuned and bases:
+        pilot = pilot_plan(scenario, fine_tuned[0], bases, pilots[fine_tuned[0].name])
+    return Plan(
+        scenario=scenario.name,
+        as_of=as_of,
+        horizon_months=scenario.horizon_months,
+        tier=scenario.workload.tier,
+        options=options,
+        break_even=[break_even(ft, base) for ft in fine_tuned for base in bases],
+        prompt_savings=[prompt_saving(ft, base) for ft in fine_tuned for base in bases],
+        pilot=pilot,
+        warnings=warnings,
+    )
+
+
+def _months(scenario: Scenario, option: Option, profile, as_of: dt.date, one_off_usd: Decimal) -> list[Month]:
+    from ftcost import pricing
+
+    out = []
+    wrong_rate = (100 - option.accuracy_pct) / 100 * scenario.quality.cost_per_wrong_answer_usd
+    for m in range(1, scenario.horizon_months + 1):
+        requests = requests_in_month(scenario.workload, m)
+        input_tokens = requests * profile.prompt_tokens
+        cached = cached_tokens(input_tokens, scenario.workload.cached_share_pct)
+        output_tokens = requests * profile.output_tokens
+        q = pricing.quote(
+            option.model,
+            input_tokens=input_tokens,
+            cached_input_tokens=cached,
+            output_tokens=output_tokens,
+            as_of=as_of,
+            tier=scenario.workload.tier,
+        )
+        out.append(
+            Month(
+                month=m,
+                starts=add_months(as_of, m - 1),
+                requests=requests,
+                input_tokens=input_tokens,
+                cached_input_tokens=cached,
+                output_tokens=output_tokens,
+                input_usd=q.input_usd,
+                cached_input_usd=q.cached_input_usd,
+                output_usd=q.output_usd,
+                wrong_answers_usd=Decimal(requests) * wrong_rate,
+                one_off_usd=one_off_usd if m == 1 else Decimal(0),
+            )
+        )
+    return out
+
+
+def _rate_summary(card) -> dict:
+    out = {}
+    for name in ("input", "cached_input", "output", "training"):
+        rate = getattr(card, name, None)
+        if rate is not None:
+            out[name] = {
+                "price_per_mtok": str(rate.price),
+                "effective_from": rate.effective_from.isoformat(),
+                "source": rate.sources[0][1] if rate.sources else "",
+            }
+    return out

@@ -1,0 +1,186 @@
+"""The engine's answers as plain dataclasses: what the CLI prints, the report renders and the app shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TokenProfile:
+    """Tokens one request of an option sends and receives, and where each figure came from."""
+
+    encoding: str
+    prompt_tokens: int
+    output_tokens: int
+    prompt_source: str  # "measured" | "stated"
+    output_source: str
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month of one option."""
+
+    month: int  # 1-based
+    starts: dt.date
+    requests: int
+    input_tokens: int
+    cached_input_tokens: int
+    output_tokens: int
+    input_usd: Decimal
+    cached_input_usd: Decimal
+    output_usd: Decimal
+    wrong_answers_usd: Decimal
+    one_off_usd: Decimal  # training + labour + pilot, booked in month 1
+
+    @property
+    def inference_usd(self) -> Decimal:
+        return self.input_usd + self.cached_input_usd + self.output_usd
+
+    @property
+    def total_usd(self) -> Decimal:
+        """Quality-adjusted cost of the month: inference + wrong answers + one-off."""
+        return self.inference_usd + self.wrong_answers_usd + self.one_off_usd
+
+
+@dataclass(frozen=True)
+class OneOff:
+    """What a fine-tuned option costs once, before it serves a request."""
+
+    training_tokens_per_epoch: int
+    epochs: int
+    epochs_estimated: bool
+    charged_tokens_per_run: int
+    training_usd_per_run: Decimal
+    iterations: int
+    training_usd: Decimal
+    labour_usd: Decimal
+    data_prep_usd: Decimal
+    pilot_usd: Decimal
+    tokens_source: str  # "measured from <file>" | "stated"
+
+    @property
+    def total_usd(self) -> Decimal:
+        return self.training_usd + self.labour_usd + self.data_prep_usd + self.pilot_usd
+
+
+@dataclass(frozen=True)
+class OptionPlan:
+    name: str
+    model: str
+    resolved_model: str
+    fine_tuned: bool
+    accuracy_pct: Decimal
+    tokens: TokenProfile
+    months: list[Month]
+    one_off: OneOff | None
+    rates: dict[str, Any]  # rate name -> {price, unit, source, effective_from}
+
+    @property
+    def monthly_usd(self) -> Decimal:
+        """First month's inference cost (what the price table compares)."""
+        return self.months[0].inference_usd
+
+    @property
+    def one_off_usd(self) -> Decimal:
+        return self.one_off.total_usd if self.one_off else Decimal(0)
+
+    @property
+    def cumulative_usd(self) -> list[Decimal]:
+        out, running = [], Decimal(0)
+        for m in self.months:
+            running += m.total_usd
+            out.append(running)
+        return out
+
+    @property
+    def cost_per_correct_usd(self) -> Decimal | None:
+        """Inference cost per right answer in month 1 (None when nothing is right)."""
+        first = self.months[0]
+        correct = Decimal(first.requests) * self.accuracy_pct / 100
+        return first.inference_usd / correct if correct else None
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    fine_tuned: str
+    against: str
+    month: int | None  # None: never within the horizon
+    savings_at_horizon_usd: Decimal
+    roi_pct: Decimal | None  # savings / one-off; None when the one-off is 0
+
+
+@dataclass(frozen=True)
+class PromptSaving:
+    fine_tuned: str
+    against: str
+    tokens_saved_per_request: int
+    tokens_saved_first_month: int
+    saved_pct: Decimal
+
+
+@dataclass(frozen=True)
+class PilotPlan:
+    option: str
+    examples: int
+    epochs: int
+    training_tokens: int
+    training_usd: Decimal
+    eval_examples: int
+    eval_usd: Decimal  # the eval set run through every option
+    labour_usd: Decimal  # one iteration of the role table + preparing the pilot's examples
+    target_accuracy_pct: Decimal
+    break_even_accuracy_pct: Decimal | None  # lowest accuracy at which the fine-tune still pays back in time
+    break_even_month_to_beat: int | None
+    against: str | None
+    project_one_off_usd: Decimal
+
+    @property
+    def total_usd(self) -> Decimal:
+        return self.training_usd + self.eval_usd + self.labour_usd
+
+    @property
+    def share_of_project_pct(self) -> Decimal:
+        if not self.project_one_off_usd:
+            return Decimal(0)
+        return self.total_usd / self.project_one_off_usd * 100
+
+    @property
+    def gate_accuracy_pct(self) -> Decimal:
+        """The accuracy the pilot must reach: the stated target, or more if payback needs more."""
+        if self.break_even_accuracy_pct is None:
+            return self.target_accuracy_pct
+        return max(self.target_accuracy_pct, self.break_even_accuracy_pct)
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: str
+    as_of: dt.date
+    horizon_months: int
+    tier: str
+    options: list[OptionPlan]
+    break_even: list[BreakEven]
+    prompt_savings: list[PromptSaving]
+    pilot: PilotPlan | None
+    warnings: list[str] = field(default_factory=list)
+
+    def option(self, name: str) -> OptionPlan:
+        return next(o for o in self.options if o.name == name)
+
+
+def plain(value: Any) -> Any:
+    """A dataclass tree as JSON-ready data: Decimals as strings, dates as ISO text."""
+    if hasattr(value, "__dataclass_fields__"):
+        value = asdict(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

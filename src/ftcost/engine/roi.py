@@ -1,0 +1,55 @@
+"""Payback: break-even month, savings and ROI at the horizon, and the accuracy a fine-tune needs."""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, Decimal
+
+from ftcost.engine.results import BreakEven, OptionPlan, PromptSaving
+
+PCT = Decimal("0.01")
+
+
+def break_even_month(ft: OptionPlan, base: OptionPlan) -> int | None:
+    """First month in which the fine-tune's cumulative (quality-adjusted) cost is at or below the base's;
+    None when that does not happen within the horizon."""
+    pairs = zip(ft.cumulative_usd, base.cumulative_usd)
+    return next((i + 1 for i, (a, b) in enumerate(pairs) if a <= b), None)
+
+
+def break_even(ft: OptionPlan, base: OptionPlan) -> BreakEven:
+    savings = base.cumulative_usd[-1] - ft.cumulative_usd[-1]
+    roi = (savings / ft.one_off_usd * 100).quantize(PCT) if ft.one_off_usd else None
+    return BreakEven(ft.name, base.name, break_even_month(ft, base), savings, roi)
+
+
+def prompt_saving(ft: OptionPlan, base: OptionPlan) -> PromptSaving:
+    """Prompt tokens the fine-tune saves per request against `base` (each counted in its own encoding)."""
+    saved = base.tokens.prompt_tokens - ft.tokens.prompt_tokens
+    pct = (Decimal(saved) / base.tokens.prompt_tokens * 100).quantize(PCT) if base.tokens.prompt_tokens else Decimal(0)
+    return PromptSaving(ft.name, base.name, saved, saved * ft.months[0].requests, pct)
+
+
+def break_even_accuracy(ft: OptionPlan, base: OptionPlan, cost_per_wrong: Decimal) -> Decimal | None:
+    """The lowest accuracy (%, rounded up to 0.1) at which the fine-tune still breaks even with `base`
+    within the horizon. None when wrong answers cost nothing (accuracy does not move the money);
+    above 100 means no accuracy is enough.
+
+    The fine-tune's cumulative cost by month m is linear in its accuracy a:
+        C_m(a) = F_m + W_m · (1 - a),  F_m = one-off + inference so far,  W_m = requests so far × cost per wrong
+    so it breaks even in month m iff a ≥ 1 - (B_m - F_m) / W_m; the answer is the smallest such bound.
+    """
+    if not cost_per_wrong:
+        return None
+    fixed = Decimal(0)
+    requests = 0
+    best: Decimal | None = None
+    base_cum = base.cumulative_usd
+    for month, base_total in zip(ft.months, base_cum):
+        fixed += month.inference_usd + month.one_off_usd
+        requests += month.requests
+        weight = Decimal(requests) * cost_per_wrong
+        bound = (1 - (base_total - fixed) / weight) * 100
+        best = bound if best is None else min(best, bound)
+    if best is None:
+        return None
+    return max(Decimal(0), best).quantize(Decimal("0.1"), rounding=ROUND_CEILING)

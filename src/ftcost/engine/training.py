@@ -1,0 +1,163 @@
+"""One-off costs of a fine-tune — training runs, people, data preparation — and the pilot plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from ftcost.engine.results import OneOff, OptionPlan, PilotPlan, TokenProfile
+from ftcost.errors import ScenarioError
+from ftcost.scenario import Scenario, dataset_path
+
+MINIMUM_EXAMPLES = 10  # OpenAI rejects a training file with fewer
+
+
+@dataclass(frozen=True)
+class TrainingInputs:
+    """Billing tokens per training example for one base model, and where that figure came from."""
+
+    tokens_per_example: Decimal
+    source: str
+
+
+def training_inputs(
+    scenario: Scenario, base_model: str, *, base_dir=None, dataset: Path | tuple[str, bytes] | None = None
+) -> TrainingInputs:
+    """Mean billing tokens per example: stated in the scenario, or measured on the sample dataset
+    with `base_model`'s encoding and example limit."""
+    from ftcost.dataset import analyze_bytes, analyze_file
+
+    stated = scenario.training.tokens_per_example
+    if dataset is None and stated is not None:
+        return TrainingInputs(Decimal(stated), "stated")
+    if isinstance(dataset, tuple):
+        name, data = dataset
+        report = analyze_bytes(data, name, model=base_model)
+    else:
+        path = dataset or dataset_path(scenario, base_dir)
+        if path is None:
+            raise ScenarioError("The scenario has no sample dataset and no stated tokens_per_example.")
+        report = analyze_file(path, model=base_model)
+        name = Path(path).name
+    if not report.examples:
+        raise ScenarioError(f"The sample dataset {name} has no examples to measure training tokens on.")
+    return TrainingInputs(Decimal(report.billing_tokens) / report.examples, f"measured on {name} ({report.examples} examples)")
+
+
+def epochs_for(scenario: Scenario, examples: int) -> tuple[int, bool]:
+    """(epochs, estimated): the stated epochs, or the auto rule for `examples`."""
+    from ftcost.dataset import default_epochs
+
+    if scenario.training.epochs == "auto":
+        return default_epochs(examples), True
+    return int(scenario.training.epochs), False
+
+
+def _training_run(option_model: str, tokens_per_example: Decimal, examples: int, epochs: int, as_of: dt.date):
+    from ftcost import pricing
+
+    per_epoch = int((tokens_per_example * examples).to_integral_value(ROUND_HALF_UP))
+    usd, _rate = pricing.training_cost(option_model, per_epoch * epochs, as_of)
+    return per_epoch, usd
+
+
+def labour_per_iteration(scenario: Scenario) -> Decimal:
+    return sum((r.hourly_usd * r.hours_per_iteration for r in scenario.labour.role), Decimal(0))
+
+
+def data_prep_usd(scenario: Scenario, examples: int) -> Decimal:
+    labour = scenario.labour
+    rate = next((r.hourly_usd for r in labour.role if r.role == labour.data_prep_role), Decimal(0))
+    return Decimal(examples) * labour.data_prep_minutes_per_example / 60 * rate
+
+
+def one_off(scenario: Scenario, option_model: str, inputs: TrainingInputs, as_of: dt.date, pilot_usd: Decimal) -> OneOff:
+    """Training × iterations + labour × iterations + data preparation + the pilot."""
+    t = scenario.training
+    epochs, estimated = epochs_for(scenario, t.planned_examples)
+    per_epoch, run_usd = _training_run(option_model, inputs.tokens_per_example, t.planned_examples, epochs, as_of)
+    return OneOff(
+        training_tokens_per_epoch=per_epoch,
+        epochs=epochs,
+        epochs_estimated=estimated,
+        charged_tokens_per_run=per_epoch * epochs,
+        training_usd_per_run=run_usd,
+        iterations=t.iterations,
+        training_usd=run_usd * t.iterations,
+        labour_usd=labour_per_iteration(scenario) * t.iterations,
+        data_prep_usd=data_prep_usd(scenario, t.planned_examples),
+        pilot_usd=pilot_usd,
+        tokens_source=inputs.source,
+    )
+
+
+def request_cost(model: str, profile: TokenProfile, requests: int, scenario: Scenario, as_of: dt.date) -> Decimal:
+    """Inference cost of `requests` requests of one option (used for the pilot's evaluation run)."""
+    from ftcost import pricing
+
+    q = pricing.quote(
+        model,
+        input_tokens=profile.prompt_tokens * requests,
+        output_tokens=profile.output_tokens * requests,
+        as_of=as_of,
+        tier=scenario.workload.tier,
+    )
+    return q.input_usd + q.cached_input_usd + q.output_usd
+
+
+@dataclass(frozen=True)
+class PilotCost:
+    examples: int
+    epochs: int
+    training_tokens: int
+    training_usd: Decimal
+    eval_usd: Decimal
+    labour_usd: Decimal
+
+    @property
+    def total_usd(self) -> Decimal:
+        return self.training_usd + self.eval_usd + self.labour_usd
+
+
+def pilot_cost(
+    scenario: Scenario, option_model: str, inputs: TrainingInputs, profiles: dict[str, TokenProfile], as_of: dt.date
+) -> PilotCost:
+    """A small first fine-tune (default 50 examples, never below 10), evaluated on every option."""
+    p = scenario.pilot
+    examples = max(MINIMUM_EXAMPLES, p.examples)
+    epochs, _ = epochs_for(scenario, examples)
+    per_epoch, usd = _training_run(option_model, inputs.tokens_per_example, examples, epochs, as_of)
+    eval_usd = sum(
+        (request_cost(model, prof, p.eval_examples, scenario, as_of) for model, prof in profiles.items()), Decimal(0)
+    )
+    labour = labour_per_iteration(scenario) + data_prep_usd(scenario, examples)
+    return PilotCost(examples, epochs, per_epoch * epochs, usd, eval_usd, labour)
+
+
+def pilot_plan(scenario: Scenario, ft: OptionPlan, bases: list[OptionPlan], cost: PilotCost) -> PilotPlan:
+    """The pilot with its go/no-go gate: the accuracy to reach and the break-even month to beat,
+    measured against the strongest alternative (the base option cheapest over the horizon)."""
+    from ftcost.engine.roi import break_even_accuracy, break_even_month
+
+    strongest = min(bases, key=lambda b: b.cumulative_usd[-1])
+    return PilotPlan(
+        option=ft.name,
+        examples=cost.examples,
+        epochs=cost.epochs,
+        training_tokens=cost.training_tokens,
+        training_usd=cost.training_usd,
+        eval_examples=scenario.pilot.eval_examples,
+        eval_usd=cost.eval_usd,
+        labour_usd=cost.labour_usd,
+        target_accuracy_pct=scenario.pilot.target_accuracy_pct,
+        break_even_accuracy_pct=break_even_accuracy(ft, strongest, scenario.quality.cost_per_wrong_answer_usd),
+        break_even_month_to_beat=break_even_month(ft, strongest),
+        against=strongest.name,
+        project_one_off_usd=ft.one_off_usd,
+    )
+
+
+def ceil_pct(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), rounding=ROUND_CEILING)

@@ -1,0 +1,215 @@
+"""A Plan as a manager reads it: plain sentences, Markdown to forward, CSV of the months, JSON for scripts.
+
+Everything here is presentation of numbers the engine computed; rounding to cents happens only here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+from ftcost import __version__
+from ftcost.engine.results import OptionPlan, Plan, plain
+from ftcost.money import format_usd
+
+CSV_COLUMNS = (
+    "option", "model", "month", "starts", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
+    "input_usd", "cached_input_usd", "output_usd", "inference_usd", "wrong_answers_usd", "one_off_usd",
+    "total_usd", "cumulative_usd",
+)
+
+
+def pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.quantize(Decimal('0.1')):,}%"
+
+
+def tokens(n: int) -> str:
+    return f"{n:,}"
+
+
+def month_text(month: int | None, horizon: int) -> str:
+    return f"month {month}" if month is not None else f"not within {horizon} months"
+
+
+def headline(plan: Plan) -> list[str]:
+    """The answer in sentences: does each fine-tune pay back, against what, and what the pilot costs."""
+    out = []
+    for be in plan.break_even:
+        ft = plan.option(be.fine_tuned)
+        if be.month is not None:
+            roi = f" (ROI {pct(be.roi_pct)})" if be.roi_pct is not None else ""
+            out.append(
+                f"{be.fine_tuned} pays back against {be.against} in month {be.month} and saves "
+                f"{format_usd(be.savings_at_horizon_usd)} over {plan.horizon_months} months{roi}."
+            )
+        else:
+            out.append(
+                f"{be.fine_tuned} does not pay back against {be.against} within {plan.horizon_months} months: "
+                f"it costs {format_usd(-be.savings_at_horizon_usd)} more by then "
+                f"(one-off {format_usd(ft.one_off_usd)})."
+            )
+    if plan.pilot:
+        p = plan.pilot
+        gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {p.eval_examples:,} held-out examples"
+        if p.break_even_month_to_beat is not None:
+            gate += f" and still breaks even with {p.against} by {month_text(p.break_even_month_to_beat, plan.horizon_months)}"
+        out.append(
+            f"Run the pilot first: {p.examples} examples, {format_usd(p.total_usd)} "
+            f"({pct(p.share_of_project_pct)} of the project's {format_usd(p.project_one_off_usd)} one-off cost). "
+            f"Go ahead if {p.option} {gate}."
+        )
+    return out
+
+
+def to_dict(plan: Plan) -> dict[str, Any]:
+    """JSON-ready report (decimal strings, ISO dates)."""
+    return {
+        "scenario": plan.scenario,
+        "as_of": plan.as_of.isoformat(),
+        "horizon_months": plan.horizon_months,
+        "tier": plan.tier,
+        "headline": headline(plan),
+        "options": [_option_dict(o) for o in plan.options],
+        "break_even": plain(plan.break_even),
+        "prompt_savings": plain(plan.prompt_savings),
+        "pilot": _pilot_dict(plan),
+        "warnings": list(plan.warnings),
+        "ftcost_version": __version__,
+    }
+
+
+def _option_dict(o: OptionPlan) -> dict[str, Any]:
+    first = o.months[0]
+    return {
+        "name": o.name,
+        "model": o.model,
+        "resolved_model": o.resolved_model,
+        "fine_tuned": o.fine_tuned,
+        "accuracy_pct": str(o.accuracy_pct),
+        "monthly_usd": str(o.monthly_usd),
+        "one_off_usd": str(o.one_off_usd),
+        "one_off": plain(o.one_off) if o.one_off else None,
+        "requests_per_month": first.requests,
+        "prompt_tokens_per_request": o.tokens.prompt_tokens,
+        "output_tokens_per_request": o.tokens.output_tokens,
+        "input_tokens_per_month": first.input_tokens,
+        "cached_input_tokens_per_month": first.cached_input_tokens,
+        "output_tokens_per_month": first.output_tokens,
+        "cost_per_correct_usd": None if o.cost_per_correct_usd is None else str(o.cost_per_correct_usd),
+        "total_at_horizon_usd": str(o.cumulative_usd[-1]),
+        "encoding": o.tokens.encoding,
+        "tokens_measured": {"prompt": o.tokens.prompt_source, "output": o.tokens.output_source},
+        "rates": o.rates,
+        "months": plain(o.months),
+    }
+
+
+def _pilot_dict(plan: Plan) -> dict[str, Any] | None:
+    if not plan.pilot:
+        return None
+    p = plan.pilot
+    data = plain(p)
+    data.update(
+        total_usd=str(p.total_usd),
+        share_of_project_pct=str(p.share_of_project_pct.quantize(Decimal("0.01"))),
+        gate_accuracy_pct=str(p.gate_accuracy_pct),
+    )
+    return data
+
+
+def to_csv(plan: Plan) -> str:
+    """Every option's months, one row each, with the running total."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for o in plan.options:
+        for m, cumulative in zip(o.months, o.cumulative_usd):
+            writer.writerow([
+                o.name, o.resolved_model, m.month, m.starts.isoformat(), m.requests, m.input_tokens,
+                m.cached_input_tokens, m.output_tokens, m.input_usd, m.cached_input_usd, m.output_usd,
+                m.inference_usd, m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative,
+            ])
+    return buf.getvalue()
+
+
+def to_markdown(plan: Plan) -> str:
+    """The report a manager forwards."""
+    h = plan.horizon_months
+    lines = [
+        f"# Fine-tuning plan: {plan.scenario}",
+        "",
+        f"Prices in force on {plan.as_of.isoformat()} ({plan.tier} tier), projected over {h} months. "
+        f"Made with ftcost {__version__}.",
+        "",
+        "## The answer",
+        "",
+        *[f"- {s}" for s in headline(plan)],
+        "",
+        "## Options compared (first month)",
+        "",
+        "| Option | Model | Prompt tokens / request | Output tokens / request | Monthly cost | Accuracy | "
+        "Cost per correct answer | One-off | Total over the horizon |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for o in plan.options:
+        cpc = format_usd(o.cost_per_correct_usd, places=4) if o.cost_per_correct_usd is not None else "—"
+        lines.append(
+            f"| {o.name} | `{o.resolved_model}` | {tokens(o.tokens.prompt_tokens)} | {tokens(o.tokens.output_tokens)} | "
+            f"{format_usd(o.monthly_usd)} | {pct(o.accuracy_pct)} | {cpc} | {format_usd(o.one_off_usd)} | "
+            f"{format_usd(o.cumulative_usd[-1])} |"
+        )
+    lines += ["", "Totals include the cost of wrong answers and, for fine-tunes, the one-off cost in month 1.", ""]
+    lines += ["## Payback", "", "| Fine-tune | Against | Break-even | Savings at the horizon | ROI |", "|---|---|---|--:|--:|"]
+    for be in plan.break_even:
+        lines.append(
+            f"| {be.fine_tuned} | {be.against} | {month_text(be.month, h)} | "
+            f"{format_usd(be.savings_at_horizon_usd)} | {pct(be.roi_pct)} |"
+        )
+    lines += ["", "## Prompt shortening", "", "| Fine-tune | Against | Tokens saved / request | Saved in month 1 | Shorter by |", "|---|---|--:|--:|--:|"]
+    for s in plan.prompt_savings:
+        lines.append(
+            f"| {s.fine_tuned} | {s.against} | {tokens(s.tokens_saved_per_request)} | "
+            f"{tokens(s.tokens_saved_first_month)} | {pct(s.saved_pct)} |"
+        )
+    lines += ["", "## One-off cost of each fine-tune", ""]
+    for o in plan.options:
+        if not o.one_off:
+            continue
+        x = o.one_off
+        est = " (OpenAI's auto rule, estimated)" if x.epochs_estimated else ""
+        lines += [
+            f"**{o.name}** — {format_usd(x.total_usd)}",
+            "",
+            f"- Training: {tokens(x.training_tokens_per_epoch)} tokens per epoch × {x.epochs} epochs{est} = "
+            f"{tokens(x.charged_tokens_per_run)} charged tokens, {format_usd(x.training_usd_per_run)} per run × "
+            f"{x.iterations} iterations = {format_usd(x.training_usd)} (tokens {x.tokens_source})",
+            f"- People: {format_usd(x.labour_usd)} over {x.iterations} iterations; data preparation "
+            f"{format_usd(x.data_prep_usd)}",
+            f"- Pilot: {format_usd(x.pilot_usd)}",
+            "",
+        ]
+    if plan.pilot:
+        p = plan.pilot
+        lines += [
+            "## The pilot",
+            "",
+            f"- {p.examples} training examples × {p.epochs} epochs = {tokens(p.training_tokens)} tokens: "
+            f"{format_usd(p.training_usd)}",
+            f"- Evaluation: {p.eval_examples:,} held-out examples through every option: {format_usd(p.eval_usd)}",
+            f"- One iteration of the team plus preparing the examples: {format_usd(p.labour_usd)}",
+            f"- **Total {format_usd(p.total_usd)}**, {pct(p.share_of_project_pct)} of the project's one-off cost",
+            f"- Go/no-go: accuracy ≥ {pct(p.gate_accuracy_pct)} (target {pct(p.target_accuracy_pct)}; "
+            f"break-even needs {pct(p.break_even_accuracy_pct)})"
+            + (f", break-even with {p.against} by {month_text(p.break_even_month_to_beat, h)}" if p.against else ""),
+            "",
+        ]
+    if plan.warnings:
+        lines += ["## Warnings", "", *[f"- {w}" for w in plan.warnings], ""]
+    lines += ["## Rates used", "", "| Option | Rate | USD per 1M tokens | In force from | Source |", "|---|---|--:|---|---|"]
+    for o in plan.options:
+        for name, r in o.rates.items():
+            lines.append(f"| {o.name} | {name.replace('_', ' ')} | {r['price_per_mtok']} | {r['effective_from']} | {r['source']} |")
+    lines.append("")
+    return "\n".join(lines)
