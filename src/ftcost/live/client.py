@@ -1,0 +1,232 @@
+"""An OpenAI client for live calibration, and one-sentence errors for everything the API can say.
+
+The key comes only from an explicit argument (the app passes its password field) or from an
+environment variable (`OPENAI_API_KEY` unless the caller names another). It is handed to the `openai`
+SDK and nowhere else: `LiveConfig` holds no key, `LiveClient`'s repr masks it, and every error message
+is built by ftcost from the status and error code (the API's own 401 text quotes part of the key, so it
+is never passed on) and scrubbed of anything that looks like a key.
+
+`openai` is imported inside `connect`, so `import ftcost.live` costs nothing and works without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+from ftcost.errors import ApiError, FtcostError
+
+DEFAULT_KEY_ENV = "OPENAI_API_KEY"
+#: Seconds per HTTP request (connect + read). A chat answer or a file upload finishes well within it.
+DEFAULT_TIMEOUT = 60.0
+#: Retries on 408/409/429/5xx and on network errors, with the SDK's exponential backoff; the SDK
+#: waits what a `retry-after` header asks (up to two minutes) instead.
+DEFAULT_MAX_RETRIES = 2
+
+# OpenAI keys: sk-..., sk-proj-..., sk-svcacct-..., sess-...; anything key-shaped is masked in messages.
+_KEY_PATTERN = re.compile(r"\b(?:sk|sess|rk)-[A-Za-z0-9_\-*.]{6,}")
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    """Where and how to call the API. Holds no secret, so it can be shown, logged and saved."""
+
+    api_key_env: str = DEFAULT_KEY_ENV
+    base_url: str | None = None  # None: the SDK's default (OPENAI_BASE_URL, else api.openai.com)
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+
+    def __post_init__(self) -> None:
+        if not (0 < self.timeout <= 3600):
+            raise ApiError(f"timeout must be between 0 and 3600 seconds, not {self.timeout!r}.")
+        if not (isinstance(self.max_retries, int) and 0 <= self.max_retries <= 10):
+            raise ApiError(f"max_retries must be a whole number from 0 to 10, not {self.max_retries!r}.")
+        if self.base_url is not None and urlsplit(self.base_url).scheme not in ("http", "https"):
+            raise ApiError(f"base_url must start with http:// or https://, not {redact(self.base_url)!r}.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def resolve_key(api_key: str | None = None, api_key_env: str = DEFAULT_KEY_ENV) -> str:
+    """The key to use: the explicit one, else the named environment variable; never echoed back."""
+    key = (api_key or "").strip() or os.environ.get(api_key_env, "").strip()
+    if not key:
+        raise ApiError(
+            f"No OpenAI API key: set {api_key_env} in the environment (or name another variable with "
+            "--api-key-env); everything else in ftcost works offline without one."
+        )
+    if any(ch.isspace() for ch in key) or not key.isprintable():
+        raise ApiError(f"The API key in {api_key_env} contains spaces or control characters; paste it again.")
+    return key
+
+
+class LiveClient:
+    """The `openai.OpenAI` client plus the config it was built from. Not serialisable on purpose."""
+
+    def __init__(self, sdk: Any, config: LiveConfig) -> None:
+        self.sdk = sdk
+        self.config = config
+
+    @property
+    def host(self) -> str:
+        """The server's host[:port], without any user:password part of the URL."""
+        url = urlsplit(str(self.sdk.base_url))
+        return url.hostname + (f":{url.port}" if url.port else "") if url.hostname else str(url.netloc)
+
+    def __repr__(self) -> str:
+        return (
+            f"LiveClient(host={self.host!r}, timeout={self.config.timeout}, "
+            f"max_retries={self.config.max_retries}, api_key=<hidden>)"
+        )
+
+    def __reduce__(self):  # pickling would carry the SDK client and its key
+        raise TypeError("LiveClient holds an API key and cannot be pickled or saved.")
+
+    def errors(self, action: str, model: str | None = None):
+        """Context manager: any `openai` exception inside becomes one ApiError sentence."""
+        return api_errors(action, model=model, client=self)
+
+
+def connect(
+    api_key: str | None = None,
+    config: LiveConfig | None = None,
+) -> LiveClient:
+    """A ready client: `api_key` if given, else the environment variable `config.api_key_env`."""
+    config = config or LiveConfig()
+    key = resolve_key(api_key, config.api_key_env)
+    try:
+        import openai
+    except ImportError:  # pragma: no cover - openai is a declared dependency
+        raise ApiError("The openai package is not installed; run `make install`.") from None
+
+    class _Client(openai.OpenAI):
+        # The SDK retries every 429, but `insufficient_quota` (no credit left) never clears by waiting:
+        # answer at once instead of after two backoffs. Everything else keeps the SDK's rule.
+        def _should_retry(self, response):  # noqa: ANN001 - SDK hook
+            if response.status_code == 429 and error_code(_body(response)) == "insufficient_quota":
+                return False
+            return super()._should_retry(response)
+
+    try:
+        sdk = _Client(
+            api_key=key,
+            base_url=config.base_url,
+            timeout=config.timeout,
+            max_retries=config.max_retries,
+        )
+    except openai.OpenAIError as exc:
+        raise ApiError(f"Could not set up the OpenAI client: {redact(str(exc), key)}") from None
+    return LiveClient(sdk, config)
+
+
+# --- errors -----------------------------------------------------------------------------------------
+
+
+def redact(text: str, key: str | None = None) -> str:
+    """`text` with the key (if known) and anything key-shaped replaced by a mask."""
+    if key:
+        text = text.replace(key, "sk-…")
+    return _KEY_PATTERN.sub("sk-…", text)
+
+
+def _body(response: Any) -> Any:
+    try:
+        return json.loads(response.text)
+    except Exception:  # noqa: BLE001 - not JSON, or not read: no code to see
+        return None
+
+
+def error_code(body: Any) -> str | None:
+    """OpenAI's machine-readable error code (`insufficient_quota`, `model_not_found`...) from a body."""
+    err = body.get("error", body) if isinstance(body, dict) else None
+    code = err.get("code") if isinstance(err, dict) else None
+    return code if isinstance(code, str) and code else None
+
+
+def _server_message(body: Any, key: str | None) -> str:
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and isinstance(err.get("message"), str):
+            text = " ".join(err["message"].split())
+            return redact(text[:300], key)
+    return ""
+
+
+WIND_DOWN = (
+    "OpenAI is winding down fine-tuning: no new jobs for organisations that never fine-tuned from 2026-05-07, "
+    "for organisations without fine-tuned-model inference in the previous 60 days from 2026-07-02, "
+    "and for everyone from 2027-01-06"
+)
+
+
+def describe(exc: BaseException, action: str, model: str | None = None, client: LiveClient | None = None) -> str:
+    """One sentence for an `openai` exception raised while doing `action` (e.g. "calling gpt-4o-mini")."""
+    import openai
+
+    key = getattr(client.sdk, "api_key", None) if client else None
+    host = client.host if client else "the API server"
+    retries = client.config.max_retries if client else 0
+    after = f" (also after {retries} retr{'y' if retries == 1 else 'ies'})" if retries else ""
+    what = f"model {model}" if model else "the request"
+
+    if isinstance(exc, openai.APITimeoutError):
+        timeout = client.config.timeout if client else None
+        within = f" within {timeout:g} s" if timeout else ""
+        return f"No answer from {host}{within} while {action}{after}; raise --timeout or try again later."
+    if isinstance(exc, openai.APIConnectionError):
+        return (
+            f"Could not connect to {host} while {action}{after}; check the network, any proxy settings "
+            "and --base-url."
+        )
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        code = error_code(exc.body)
+        server = _server_message(exc.body, key)
+        said = f" (the server said: {server})" if server else ""
+        if status == 401:
+            # OpenAI's own 401 text quotes the first and last characters of the key: never show it.
+            return (
+                f"The API key was rejected (401 Unauthorized) while {action}; check that the key is current "
+                "and belongs to this organisation and project."
+            )
+        if status == 403 and code == "training_not_available":
+            return f"OpenAI refused to start the fine-tuning job (403 training_not_available): {WIND_DOWN}."
+        if status == 403:
+            return f"Permission denied (403) for {what} while {action}; this key's project may not have access{said}."
+        if status == 404:
+            return f"Not found (404) while {action}: {what} does not exist or this key has no access to it{said}."
+        if status == 429 and code == "insufficient_quota":
+            return (
+                f"The OpenAI account is out of quota (429 insufficient_quota) while {action}: add credit or raise "
+                "the usage limit in the billing settings; waiting will not help."
+            )
+        if status == 429:
+            return (
+                f"Rate limited (429) while {action}{after}; wait a minute, send fewer samples, or raise "
+                "--max-retries."
+            )
+        if status >= 500:
+            return f"The server failed (HTTP {status}) while {action}{after}; try again later{said}."
+        return f"The API refused the request (HTTP {status}) while {action}{said}."
+    if isinstance(exc, openai.OpenAIError):
+        return f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300]}"
+    raise TypeError(f"not an openai error: {type(exc).__name__}")
+
+
+@contextlib.contextmanager
+def api_errors(action: str, model: str | None = None, client: LiveClient | None = None) -> Iterator[None]:
+    """Turn `openai` exceptions raised inside the block into ApiError (from None: no chained traceback)."""
+    import openai
+
+    try:
+        yield
+    except openai.OpenAIError as exc:
+        raise ApiError(describe(exc, action, model, client)) from None
+    except FtcostError:
+        raise

@@ -1,0 +1,333 @@
+"""Run the pilot fine-tune and compare what OpenAI billed with what ftcost predicted.
+
+Steps, each refusing early rather than spending: validate the dataset with ftcost's own checks (a file
+with errors is never uploaded), check the fine-tuning job cutoffs in the pricing data (OpenAI's
+wind-down ends new jobs for everyone on 2027-01-06), upload the file (`files.create`, purpose
+`fine-tune`), create the job with the planned number of epochs (`fine_tuning.jobs.create`, supervised
+method), follow its status and events, and when it finishes compare the job's `trained_tokens` with
+ftcost's charged-token estimate. A failed or cancelled job comes back with OpenAI's error message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+from ftcost.errors import ApiError, FtcostError, NotOfferedError
+from ftcost.live.chat import Progress, ProgressFn, no_progress, require_confirmation
+
+#: Prices a training run: (model, charged_tokens, as_of) -> USD.
+TrainingPricer = Callable[[str, int, dt.date], Decimal]
+
+TERMINAL = ("succeeded", "failed", "cancelled")
+DEFAULT_POLL_S = 15.0
+DEFAULT_MAX_WAIT_S = 6 * 3600.0  # a pilot of 50 examples usually finishes within an hour or two
+
+
+@dataclass
+class PilotPlan:
+    """What will be uploaded and trained, and what ftcost predicts it bills."""
+
+    path: str
+    model: str  # as given (sent to OpenAI, which resolves aliases itself)
+    snapshot: str  # the base snapshot ftcost priced and checked
+    epochs: int
+    examples: int
+    charged_tokens: int  # ftcost's prediction of the job's trained_tokens
+    as_of: dt.date
+    estimated_usd: Decimal | None = None
+    cutoff_note: str = ""
+    cost_note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "model": self.model,
+            "snapshot": self.snapshot,
+            "epochs": self.epochs,
+            "examples": self.examples,
+            "charged_tokens": self.charged_tokens,
+            "as_of": self.as_of.isoformat(),
+            "estimated_usd": None if self.estimated_usd is None else str(self.estimated_usd),
+            "cutoff_note": self.cutoff_note,
+            "cost_note": self.cost_note,
+        }
+
+
+def check_cutoff(model: str, as_of: dt.date) -> tuple[str, str]:
+    """(snapshot, note) if a new fine-tuning job for `model` can be created on `as_of`, else NotOfferedError."""
+    from ftcost.pricing import fine_tuning_status, resolve
+
+    snapshot = resolve(model, as_of).snapshot
+    allowed, reason = fine_tuning_status(snapshot, as_of)
+    if not allowed:
+        raise NotOfferedError(f"No new fine-tuning job can be started for {model} on {as_of}: {reason}")
+    return snapshot, reason
+
+
+def default_training_pricer() -> TrainingPricer:
+    def price(model: str, charged_tokens: int, as_of: dt.date) -> Decimal:
+        from ftcost.pricing import training_cost
+
+        return training_cost(model, charged_tokens, as_of=as_of)
+
+    return price
+
+
+def _dataset_errors(path: Path, report: Any) -> str:
+    errors = list(getattr(report, "errors", []) or [])
+    first = "; ".join(str(e) for e in errors[:3])
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    return (
+        f"{path.name} fails ftcost's checks, so it is not uploaded: {first}{more}. "
+        "Fix those lines first (`ftcost analyze` lists them all)."
+    )
+
+
+def plan_pilot(
+    path: str | Path,
+    model: str,
+    *,
+    as_of: dt.date,
+    epochs: int | str = "auto",
+    pricer: TrainingPricer | None = None,
+) -> PilotPlan:
+    """Validate the dataset and the job cutoff, and predict the billed tokens; nothing is sent."""
+    from ftcost.dataset import analyze_file
+
+    path = Path(path)
+    snapshot, cutoff_note = check_cutoff(model, as_of)
+    report = analyze_file(path, snapshot, epochs)
+    if not report.valid:
+        raise FtcostError(_dataset_errors(path, report))
+    plan = PilotPlan(
+        path=str(path),
+        model=model,
+        snapshot=snapshot,
+        epochs=int(report.epochs),
+        examples=int(report.examples),
+        charged_tokens=int(report.charged_tokens),
+        as_of=as_of,
+        cutoff_note=cutoff_note,
+    )
+    try:
+        plan.estimated_usd = (pricer or default_training_pricer())(snapshot, plan.charged_tokens, as_of)
+    except FtcostError as exc:
+        plan.cost_note = str(exc)
+    return plan
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    id: str
+    created_at: int
+    level: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "created_at": self.created_at, "level": self.level, "message": self.message}
+
+
+@dataclass
+class PilotResult:
+    job_id: str
+    status: str
+    model: str
+    file_id: str | None = None
+    fine_tuned_model: str | None = None
+    epochs: int | None = None
+    trained_tokens: int | None = None
+    estimated_tokens: int | None = None
+    estimated_usd: Decimal | None = None
+    billed_usd: Decimal | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    events: list[JobEvent] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TERMINAL
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "succeeded"
+
+    @property
+    def estimate_error_pct(self) -> Decimal | None:
+        """(ftcost's estimate − trained_tokens) / trained_tokens × 100: positive means ftcost over-estimated."""
+        if not self.trained_tokens or self.estimated_tokens is None:
+            return None
+        diff = Decimal(self.estimated_tokens - self.trained_tokens) * 100 / self.trained_tokens
+        return diff.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    def summary(self) -> str:
+        if self.status == "succeeded":
+            pct = self.estimate_error_pct
+            cmp = (
+                f"; ftcost predicted {self.estimated_tokens:,} ({pct:+}% error)"
+                if pct is not None and self.estimated_tokens is not None
+                else ""
+            )
+            return f"Job {self.job_id} succeeded: {self.fine_tuned_model}, {self.trained_tokens:,} trained tokens{cmp}."
+        if self.status in ("failed", "cancelled"):
+            why = f": {self.error_message}" if self.error_message else ""
+            return f"Job {self.job_id} {self.status}{why}."
+        return (
+            f"Job {self.job_id} is still {self.status}; follow it again later with `ftcost pilot --job {self.job_id}`."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        pct = self.estimate_error_pct
+        money = {k: (None if v is None else str(v)) for k, v in (("estimated_usd", self.estimated_usd), ("billed_usd", self.billed_usd))}
+        return {
+            "job_id": self.job_id,
+            "file_id": self.file_id,
+            "status": self.status,
+            "finished": self.finished,
+            "model": self.model,
+            "fine_tuned_model": self.fine_tuned_model,
+            "epochs": self.epochs,
+            "trained_tokens": self.trained_tokens,
+            "estimated_tokens": self.estimated_tokens,
+            "estimate_error_pct": None if pct is None else str(pct),
+            **money,
+            "error_code": self.error_code,
+            "error_message": self.error_message,
+            "summary": self.summary(),
+            "events": [e.to_dict() for e in self.events],
+        }
+
+
+def run_pilot(
+    client: Any,
+    plan: PilotPlan,
+    *,
+    confirmed: bool,
+    suffix: str | None = None,
+    progress: ProgressFn | None = None,
+    poll_interval: float = DEFAULT_POLL_S,
+    max_wait: float = DEFAULT_MAX_WAIT_S,
+    pricer: TrainingPricer | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PilotResult:
+    """Upload, start the job with `plan.epochs`, and follow it (see `follow_job`). Needs `confirmed=True`."""
+    require_confirmation(confirmed, "running the pilot fine-tune")
+    progress = progress or no_progress
+    path = Path(plan.path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FtcostError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    progress(Progress("upload", f"uploading {path.name} ({len(data):,} bytes)"))
+    with client.errors(f"uploading {path.name}"):
+        uploaded = client.sdk.files.create(file=(path.name, data, "application/jsonl"), purpose="fine-tune")
+    progress(Progress("upload", f"uploaded as {uploaded.id}"))
+    params: dict[str, Any] = {
+        "model": plan.model,
+        "training_file": uploaded.id,
+        "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": plan.epochs}}},
+    }
+    if suffix:
+        params["suffix"] = suffix
+    with client.errors("creating the fine-tuning job", model=plan.model):
+        job = client.sdk.fine_tuning.jobs.create(**params)
+    progress(Progress("job", f"created {job.id} ({job.status}); if interrupted, follow it with --job {job.id}"))
+    return follow_job(
+        client,
+        job.id,
+        plan=plan,
+        progress=progress,
+        poll_interval=poll_interval,
+        max_wait=max_wait,
+        pricer=pricer,
+        sleep=sleep,
+        file_id=uploaded.id,
+    )
+
+
+def follow_job(
+    client: Any,
+    job_id: str,
+    *,
+    plan: PilotPlan | None = None,
+    progress: ProgressFn | None = None,
+    poll_interval: float = DEFAULT_POLL_S,
+    max_wait: float = DEFAULT_MAX_WAIT_S,
+    pricer: TrainingPricer | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    file_id: str | None = None,
+) -> PilotResult:
+    """Poll the job and report each new event until it finishes or `max_wait` seconds pass.
+
+    Following costs nothing. When the job succeeded, `trained_tokens` is compared with the plan's
+    estimate; without a plan (a job started elsewhere) only OpenAI's figures are returned.
+    """
+    progress = progress or no_progress
+    seen: set[str] = set()
+    events: list[JobEvent] = []
+    started = clock()
+    status = None
+    while True:
+        job = _retrieve(client, job_id)
+        for event in _new_events(client, job_id, seen):
+            events.append(event)
+            progress(Progress("job", f"[{event.level}] {event.message}"))
+        if job.status != status:
+            status = job.status
+            progress(Progress("job", f"status: {status}"))
+        if status in TERMINAL or clock() - started >= max_wait:
+            break
+        sleep(poll_interval)
+    return _result(job, events, plan, pricer, file_id)
+
+
+def _retrieve(client: Any, job_id: str) -> Any:
+    try:
+        with client.errors(f"checking job {job_id}"):
+            return client.sdk.fine_tuning.jobs.retrieve(job_id)
+    except ApiError as exc:
+        raise ApiError(f"{exc} The job keeps running at OpenAI; follow it again with `ftcost pilot --job {job_id}`.") from None
+
+
+def _new_events(client: Any, job_id: str, seen: set[str]) -> list[JobEvent]:
+    """Events not reported yet, oldest first (the API lists them newest first)."""
+    try:
+        with client.errors(f"reading the events of job {job_id}"):
+            page = client.sdk.fine_tuning.jobs.list_events(job_id, limit=100)
+    except ApiError:
+        return []  # events are only progress news; the job's status is what counts
+    fresh = [e for e in reversed(page.data) if e.id not in seen]
+    seen.update(e.id for e in fresh)
+    return [JobEvent(e.id, e.created_at, e.level, e.message) for e in fresh]
+
+
+def _result(job: Any, events: list[JobEvent], plan: PilotPlan | None, pricer: TrainingPricer | None, file_id: str | None) -> PilotResult:
+    epochs = getattr(getattr(job, "hyperparameters", None), "n_epochs", None)
+    result = PilotResult(
+        job_id=job.id,
+        status=job.status,
+        model=job.model,
+        file_id=file_id or getattr(job, "training_file", None),
+        fine_tuned_model=job.fine_tuned_model,
+        epochs=epochs if isinstance(epochs, int) else None,
+        trained_tokens=job.trained_tokens,
+        events=events,
+    )
+    error = getattr(job, "error", None)
+    if error is not None:  # present (and filled) only once a job failed
+        result.error_code = getattr(error, "code", None) or None
+        result.error_message = getattr(error, "message", None) or None
+    if plan is not None:
+        result.estimated_tokens = plan.charged_tokens
+        result.estimated_usd = plan.estimated_usd
+        if result.trained_tokens:
+            try:
+                result.billed_usd = (pricer or default_training_pricer())(plan.snapshot, result.trained_tokens, plan.as_of)
+            except FtcostError:
+                pass
+    return result

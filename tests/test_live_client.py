@@ -1,0 +1,170 @@
+"""The live client against the local stand-in: keys, timeouts, retries and one-sentence errors."""
+
+from __future__ import annotations
+
+import pickle
+import socket
+
+import pytest
+from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
+
+from ftcost.errors import ApiError
+from ftcost.live.chat import chat_once
+from ftcost.live.client import LiveConfig, connect, redact, resolve_key
+
+CHAT = "POST /v1/chat/completions"
+HELLO = [{"role": "user", "content": "Hello"}]
+
+
+def client_for(server, **config):
+    config.setdefault("timeout", 5.0)
+    return connect(FAKE_KEY, LiveConfig(base_url=server.base_url, **config))
+
+
+def call(client, model="gpt-4o-mini"):
+    return chat_once(client, model, HELLO, max_output_tokens=50)
+
+
+# --- the key ------------------------------------------------------------------------------------------
+
+
+def test_no_key_is_one_sentence_naming_the_variable(monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with pytest.raises(ApiError, match=r"^No OpenAI API key: set OPENAI_API_KEY "):
+        connect()
+    monkeypatch.setenv("TEAM_KEY", "  ")
+    with pytest.raises(ApiError, match="set TEAM_KEY"):
+        connect(config=LiveConfig(api_key_env="TEAM_KEY"))
+
+
+def test_key_from_explicit_argument_wins_over_environment(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-environment-000")
+    assert resolve_key(FAKE_KEY) == FAKE_KEY
+    assert resolve_key(None) == "sk-from-environment-000"
+    monkeypatch.setenv("OTHER", FAKE_KEY)
+    assert resolve_key(None, "OTHER") == FAKE_KEY
+
+
+def test_key_with_whitespace_inside_is_refused_without_echoing_it():
+    with pytest.raises(ApiError) as err:
+        resolve_key("sk-abc def-FTCOSTSECRET")
+    assert "FTCOSTSECRET" not in str(err.value)
+
+
+def test_client_shows_no_key_and_cannot_be_pickled(standin):
+    client = client_for(standin)
+    assert FAKE_KEY not in repr(client) and "<hidden>" in repr(client)
+    assert FAKE_KEY not in repr(client.config) and FAKE_KEY not in str(client.config.to_dict())
+    with pytest.raises(TypeError):
+        pickle.dumps(client)
+
+
+def test_redact_masks_key_shaped_text():
+    assert redact(f"bad key {FAKE_KEY} here") == "bad key sk-… here"
+    assert redact("Incorrect API key provided: sk-proj-abc*****wxyz.") == "Incorrect API key provided: sk-…"
+    assert redact("secret-value", key="secret-value") == "sk-…"
+
+
+@pytest.mark.parametrize(
+    "config, problem",
+    [({"timeout": 0}, "timeout"), ({"max_retries": -1}, "max_retries"), ({"base_url": "ftp://x"}, "base_url")],
+)
+def test_bad_config_is_one_sentence(config, problem):
+    with pytest.raises(ApiError, match=problem):
+        LiveConfig(**config)
+
+
+# --- retries and backoff --------------------------------------------------------------------------------
+
+
+def test_429_then_200_succeeds_after_one_retry(standin):
+    standin.fail(CHAT, "rate_limit_exceeded", retry_after="0.01")
+    result = call(client_for(standin))
+    assert result.retries == 1
+    assert [s for _, r, s in standin.requests if r == CHAT] == [429, 200]
+
+
+def test_rate_limit_beyond_max_retries_says_so(standin):
+    standin.fail(CHAT, "rate_limit_exceeded", times=3, retry_after="0.01")
+    with pytest.raises(ApiError) as err:
+        call(client_for(standin, max_retries=2))
+    assert str(err.value).startswith("Rate limited (429) while calling gpt-4o-mini (also after 2 retries)")
+    assert standin.count(CHAT) == 3  # first try + 2 retries
+
+
+def test_insufficient_quota_is_not_retried_and_is_told_apart_from_rate_limits(standin):
+    standin.fail(CHAT, "insufficient_quota", times=3)
+    with pytest.raises(ApiError) as err:
+        call(client_for(standin, max_retries=2))
+    assert "out of quota (429 insufficient_quota)" in str(err.value)
+    assert "Rate limited" not in str(err.value)
+    assert standin.count(CHAT) == 1
+
+
+def test_500_is_retried_then_reported(standin):
+    standin.fail(CHAT, "server_error", retry_after="0.01")
+    assert call(client_for(standin)).retries == 1
+    standin.fail(CHAT, "server_error", times=2, retry_after="0.01")
+    with pytest.raises(ApiError, match=r"The server failed \(HTTP 500\) while calling gpt-4o-mini \(also after 1 retry\)"):
+        call(client_for(standin, max_retries=1))
+    assert standin.count(CHAT) == 2 + 2
+
+
+# --- one sentence per failure ---------------------------------------------------------------------------
+
+
+def test_wrong_key_is_401_sentence_without_any_part_of_the_key(standin):
+    wrong = "sk-test-WRONGKEY-FTCOSTSECRET-zz91"
+    client = connect(wrong, LiveConfig(base_url=standin.base_url, timeout=5))
+    with pytest.raises(ApiError) as err:
+        call(client)
+    message = str(err.value)
+    assert message.startswith("The API key was rejected (401 Unauthorized) while calling gpt-4o-mini")
+    # the stand-in, like OpenAI, quotes the key's first and last characters in its 401 body
+    assert "FTCOSTSECRET" not in message and "zz91" not in message and "sk-test" not in message
+    assert standin.count(CHAT) == 1  # a 401 is not retried
+
+
+def test_unknown_model_is_404_naming_the_model(standin):
+    with pytest.raises(ApiError) as err:
+        call(client_for(standin), model="gpt-9-imaginary")
+    assert str(err.value).startswith("Not found (404) while calling gpt-9-imaginary: model gpt-9-imaginary does not exist")
+
+
+def test_training_not_available_explains_the_wind_down(standin):
+    standin.fail("POST /v1/fine_tuning/jobs", "training_not_available")
+    client = client_for(standin)
+    with pytest.raises(ApiError) as err, client.errors("creating the fine-tuning job", model="gpt-4o-mini"):
+        client.sdk.fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-x")
+    message = str(err.value)
+    assert "403 training_not_available" in message and "2027-01-06" in message and "2026-05-07" in message
+
+
+def test_timeout_names_the_host_and_the_limit(standin):
+    standin.delay[CHAT] = 1.0
+    client = client_for(standin, timeout=0.2, max_retries=0)
+    with pytest.raises(ApiError) as err:
+        call(client)
+    host = standin.base_url.split("//")[1].split("/")[0]
+    assert str(err.value) == (
+        f"No answer from {host} within 0.2 s while calling gpt-4o-mini; raise --timeout or try again later."
+    )
+
+
+def test_connection_refused_is_one_sentence():
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    client = connect(FAKE_KEY, LiveConfig(base_url=f"http://127.0.0.1:{port}/v1", timeout=2, max_retries=0))
+    with pytest.raises(ApiError, match=rf"^Could not connect to 127.0.0.1:{port} while calling gpt-4o-mini; check"):
+        call(client)
+
+
+def test_usage_fields_come_from_the_response(standin):
+    standin.answer = lambda model, messages: "Gate B12."
+    result = call(client_for(standin))
+    # Hand count (o200k_base): user message = 3 + "user" 1 + "Hello" 1; reply priming 3 → 8.
+    assert result.prompt_tokens == 8
+    assert result.answer == "Gate B12." and result.finish_reason == "stop"
+    assert result.served_model == "gpt-4o-mini-2024-07-18"
+    assert result.latency_s >= 0
