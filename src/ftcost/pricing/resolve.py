@@ -1,0 +1,239 @@
+"""Model names → snapshot as of a date → the rates in force that day, each with its source.
+
+Names ftcost understands:
+  * snapshot ids from models.toml (`gpt-4o-mini-2024-07-18`);
+  * aliases from aliases.toml, resolved as of the date (`gpt-3.5-turbo` was 0613 in Sept 2023, 0125 in 2024);
+  * OpenAI's fine-tuned names `ft:BASE`, `ft:BASE:ORG::ID`, `ft:BASE:ORG:SUFFIX:ID` (and a trailing
+    `:ckpt-step-N` checkpoint), where BASE may itself be an alias;
+  * legacy GPT-3 fine-tunes `curie:ft-ORG-2023-01-01-00-00-00`.
+A fine-tuned name is priced at the fine-tuned rates of its base, never at the base rates and never at $0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ftcost.errors import FtcostError, NotOfferedError, UnknownModelError
+from ftcost.models import ModelFacts
+from ftcost.pricing.schema import Tier
+from ftcost.pricing.store import AliasRow, PriceRow, PricingData, current
+
+TIERS: tuple[str, ...] = Tier.__args__
+_LEGACY_FT = re.compile(r"(ada|babbage|curie|davinci):ft-\S+")
+_FT_FORMS = "ft:BASE, ft:BASE:ORG::ID or ft:BASE:ORG:SUFFIX:ID"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a name meant on a date."""
+
+    name: str
+    snapshot: str
+    fine_tuned: bool
+    model: ModelFacts
+    alias: str | None = None
+    alias_row: AliasRow | None = None
+
+    def describe(self) -> str:
+        what = f"fine-tuned {self.snapshot}" if self.fine_tuned else self.snapshot
+        return f"{what} (via alias {self.alias})" if self.alias else what
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One price used in a calculation, with everything needed to cite it."""
+
+    price: Decimal
+    unit: str
+    component: str
+    model: str
+    kind: str
+    tier: str
+    effective_from: dt.date
+    effective_until: dt.date | None
+    sources: tuple[tuple[str, str], ...]
+    checked: dt.date
+    verified: bool
+    note: str = ""
+
+    @classmethod
+    def from_row(cls, row: PriceRow, component: str) -> "Rate | None":
+        price = getattr(row, component)
+        if price is None:
+            return None
+        return cls(price, row.unit, component, row.model, row.kind, row.tier, row.effective_from,
+                   row.effective_until, row.sources, row.checked, row.verified, row.note)
+
+    @property
+    def source(self) -> str:
+        """The first source's URL (every rate has at least one)."""
+        return self.sources[0][1]
+
+    def to_dict(self) -> dict[str, Any]:
+        from ftcost.money import decimal_str
+
+        return {
+            "price": decimal_str(self.price),
+            "unit": self.unit,
+            "model": self.model,
+            "kind": self.kind,
+            "tier": self.tier,
+            "source": self.source,
+            "sources": [{"key": k, "url": u} for k, u in self.sources],
+            "effective_from": self.effective_from.isoformat(),
+            "effective_until": self.effective_until.isoformat() if self.effective_until else None,
+            "checked": self.checked.isoformat(),
+            "verified": self.verified,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class RateCard:
+    """The rates for one name on one date and tier. None means not offered (never 0)."""
+
+    resolved: Resolved
+    as_of: dt.date
+    tier: str
+    input: Rate | None
+    cached_input: Rate | None
+    output: Rate | None
+    training: Rate | None
+    training_hour: Rate | None
+
+    @property
+    def name(self) -> str:
+        return self.resolved.name
+
+    @property
+    def snapshot(self) -> str:
+        return self.resolved.snapshot
+
+    @property
+    def fine_tuned(self) -> bool:
+        return self.resolved.fine_tuned
+
+    def items(self) -> dict[str, Rate]:
+        names = ("input", "cached_input", "output", "training", "training_hour")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+def parse_name(name: str) -> tuple[str, bool]:
+    """(base name, fine-tuned?) from any name OpenAI uses; the base may still be an alias."""
+    if not isinstance(name, str) or not name.strip():
+        raise UnknownModelError("A model name is required, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:my-org::abc123.")
+    name = name.strip()
+    if name.startswith("ft:"):
+        parts = name[3:].split(":")
+        if not parts[0] or len(parts) > 5:
+            raise UnknownModelError(f"{name!r} is not a fine-tuned model name OpenAI uses; expected {_FT_FORMS}.")
+        return parts[0], True
+    if _LEGACY_FT.fullmatch(name):
+        return name.split(":", 1)[0], True
+    return name, False
+
+
+def resolve(name: str, as_of: dt.date, *, data: PricingData | None = None) -> Resolved:
+    """Which snapshot `name` meant on `as_of`, and whether it is a fine-tune."""
+    as_of = check_date(as_of)
+    d = current(data)
+    base, fine_tuned = parse_name(name)
+    name = name.strip()
+    if base in d.models:
+        return Resolved(name, base, fine_tuned, d.models[base])
+    periods = d.alias_periods(base)
+    if not periods:
+        known = list(d.models) + d.alias_names
+        near = difflib.get_close_matches(base, known, n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(near)}?" if near else "`ftcost prices --history` lists every model ftcost knows."
+        inside = f" (the base of {name!r})" if fine_tuned else ""
+        raise UnknownModelError(f"Unknown model {base!r}{inside}; {hint}")
+    row = next((a for a in periods if a.in_force(as_of)), None)
+    if row is None:
+        raise NotOfferedError(_alias_not_on(base, periods, as_of))
+    return Resolved(name, row.snapshot, fine_tuned, d.models[row.snapshot], alias=base, alias_row=row)
+
+
+def rates(name: str, as_of: dt.date, tier: str = "standard", *, data: PricingData | None = None) -> RateCard:
+    """The rates for `name` on `as_of`: inference (base or fine-tuned usage) in `tier`, plus the base's
+    training rates (training has one price, listed under the standard tier).
+
+    Raises NotOfferedError, saying when it was offered, if there is no inference price that day.
+    """
+    tier = check_tier(tier)
+    as_of = check_date(as_of)
+    d = current(data)
+    r = resolve(name, as_of, data=d)
+    kind = "fine_tuned" if r.fine_tuned else "base"
+    row = d.row_on(r.snapshot, kind, tier, as_of)
+    if row is None:
+        raise NotOfferedError(explain_missing(d, r, kind, tier, as_of))
+    train = d.row_on(r.snapshot, "training", "standard", as_of)
+    hour = d.row_on(r.snapshot, "training_hour", "standard", as_of)
+    return RateCard(
+        resolved=r, as_of=as_of, tier=tier,
+        input=Rate.from_row(row, "input"),
+        cached_input=Rate.from_row(row, "cached_input"),
+        output=Rate.from_row(row, "output"),
+        training=Rate.from_row(train, "price") if train else None,
+        training_hour=Rate.from_row(hour, "price") if hour else None,
+    )
+
+
+def explain_missing(d: PricingData, r: Resolved, kind: str, tier: str, as_of: dt.date) -> str:
+    """One sentence on why (model, kind, tier) has no price on `as_of`, saying when it did."""
+    m = r.model
+    what = {"base": m.id, "fine_tuned": f"fine-tuned {m.id}",
+            "training": f"fine-tuning (training) of {m.id}", "training_hour": f"reinforcement fine-tuning of {m.id}"}[kind]
+    if tier != "standard":
+        what += f" ({tier} tier)"
+    periods = d.periods(m.id, kind, tier)
+    if not periods:
+        if kind != "base" and not m.fine_tunable:
+            why = m.note or "OpenAI never offered fine-tuning for it"
+            return f"{m.id} cannot be fine-tuned: {why}"
+        if kind == "training" and d.periods(m.id, "training_hour"):
+            return f"{m.id} fine-tuning is billed per training hour (reinforcement fine-tuning), not per token."
+        others = d.tiers(m.id, kind)
+        if others:
+            return f"{what} has no price; ftcost has the {', '.join(others)} tier(s) for it."
+        return f"{what} has no price in ftcost's data."
+    first, last = periods[0], periods[-1]
+    if as_of < first.effective_from:
+        return f"{what} was first priced on {first.effective_from}; you asked about {as_of}."
+    if last.effective_until and as_of >= last.effective_until:
+        why = last.ends_because if last.ends_because not in ("", "no longer listed") else "no longer listed"
+        return f"{what} is not offered from {last.effective_until} ({why}); you asked about {as_of}."
+    after = next(p for p in periods if p.effective_from > as_of)
+    before = [p for p in periods if p.effective_from <= as_of][-1]
+    return f"{what} had no price from {before.effective_until} until {after.effective_from}; you asked about {as_of}."
+
+
+def _alias_not_on(alias: str, periods: list[AliasRow], as_of: dt.date) -> str:
+    first, last = periods[0], periods[-1]
+    if as_of < first.effective_from:
+        return (f"{alias} did not exist before {first.effective_from} (it first pointed to {first.snapshot}); "
+                f"you asked about {as_of}.")
+    if last.effective_until and as_of >= last.effective_until:
+        return (f"{alias} pointed to {last.snapshot} until {last.effective_until} and to nothing after; "
+                f"you asked about {as_of}.")
+    return f"{alias} pointed to no snapshot on {as_of}; see `ftcost prices --model {alias} --history`."
+
+
+def check_tier(tier: str) -> str:
+    if tier not in TIERS:
+        raise FtcostError(f"Unknown tier {tier!r}; use one of {', '.join(TIERS)}.")
+    return tier
+
+
+def check_date(value: dt.date) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if not isinstance(value, dt.date):
+        raise FtcostError(f"A date is required (datetime.date), got {value!r}.")
+    return value

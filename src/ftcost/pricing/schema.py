@@ -1,0 +1,314 @@
+"""The schema of the pricing files under `pricing/`: one strict pydantic model per file.
+
+`extra="forbid"` everywhere, so a misspelt key is an error naming the file, the entry and the key.
+Prices are exact TOML numbers (read as Decimal by `ftcost.data.read_toml`), never strings, never 0: a price
+that was not offered is left out. Dates are TOML dates (unquoted). Cross-file rules (known models and
+sources, no overlapping periods, lifecycle agreement) are in `checks.py`.
+
+Run `python -m ftcost.pricing` to regenerate the JSON Schemas in `pricing/schema/` that editors
+(Taplo / Even Better TOML) use through each file's `#:schema` line; a test fails while they are stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
+
+Kind = Literal["base", "fine_tuned", "training", "training_hour"]
+Tier = Literal["standard", "batch", "data_sharing", "batch_data_sharing"]
+INFERENCE_KINDS = ("base", "fine_tuned")
+TRAINING_KINDS = ("training", "training_hour")
+COMPONENTS = ("input", "cached_input", "output")
+
+
+def _exact_price(value: Any) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise PydanticCustomError("price_type", "write the price as a TOML number such as 1.50 (read exactly)")
+    if isinstance(value, str):
+        raise PydanticCustomError("price_type", "write the price as a number, not a quoted string: 1.50, not \"1.50\"")
+    if isinstance(value, int):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise PydanticCustomError("price_type", "a price must be a finite number of USD")
+    if value <= 0:
+        raise PydanticCustomError(
+            "price_value", "{value} is not a price; leave the key out when the price was not offered", {"value": str(value)}
+        )
+    return value
+
+
+def _toml_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_type", "write a date without a time, e.g. 2024-10-01")
+    if isinstance(value, str):
+        raise PydanticCustomError("date_type", "write the date unquoted, as a TOML date: 2024-10-01")
+    if not isinstance(value, dt.date):
+        raise PydanticCustomError("date_type", "expected a TOML date such as 2024-10-01")
+    return value
+
+
+def _optional(check):
+    # TOML has no null: an absent key is None. Checking None here (not with `X | None`) keeps pydantic from
+    # reporting a second, confusing "should be None" error next to the real one.
+    return lambda value: None if value is None else check(value)
+
+
+_PRICE_SCHEMA = WithJsonSchema({"type": "number", "exclusiveMinimum": 0})
+_DATE_SCHEMA = WithJsonSchema({"type": "string", "format": "date"})
+Price = Annotated[Decimal, BeforeValidator(_exact_price), _PRICE_SCHEMA]
+OptionalPrice = Annotated[Decimal | None, BeforeValidator(_optional(_exact_price)), _PRICE_SCHEMA]
+Date = Annotated[dt.date, BeforeValidator(_toml_date), _DATE_SCHEMA]
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_optional(_toml_date)), _DATE_SCHEMA]
+SourceKey = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*$")]
+SourceKeys = Annotated[list[SourceKey], Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+# --- sources.toml -------------------------------------------------------------------------------------
+
+
+class SourceEntry(Strict):
+    title: str = Field(min_length=1)
+    """What the source is, e.g. the blog post's title."""
+    publisher: str = Field(min_length=1)
+    """Who published it (OpenAI, or the repository / site)."""
+    url: str = Field(pattern=r"^https://\S+$")
+    """Public address, https only."""
+    published: OptionalDate = None
+    """Day the source was published, when it is dated."""
+    primary: bool
+    """True for OpenAI's own words; conflicts are settled in favour of primary sources."""
+    note: str = ""
+
+
+class SourcesFile(Strict):
+    schema_version: Literal[1]
+    source: dict[SourceKey, SourceEntry]
+    """Sources by key (S* = OpenAI, R* = price databases, X* = beyond the reference)."""
+
+
+# --- prices/*.toml ------------------------------------------------------------------------------------
+
+
+class PriceEntry(Strict):
+    """One price period of one (model, kind, tier)."""
+
+    model: str = Field(min_length=1)
+    """Snapshot id from models.toml (aliases are in aliases.toml)."""
+    kind: Kind
+    """base = base-model inference; fine_tuned = inference on a fine-tune of `model`;
+    training = per 1M training tokens (tokens in file × epochs); training_hour = per hour (RFT)."""
+    tier: Tier
+    """standard, batch, data_sharing or batch_data_sharing. Training kinds are always standard."""
+    input: OptionalPrice = None
+    """USD per 1M input tokens (inference kinds; required for them)."""
+    cached_input: OptionalPrice = None
+    """USD per 1M cached input tokens; absent = not offered (e.g. before 2024-10-01)."""
+    output: OptionalPrice = None
+    """USD per 1M output tokens; absent for embeddings."""
+    price: OptionalPrice = None
+    """USD per 1M training tokens (training) or per hour (training_hour)."""
+    effective_from: Date
+    """First day the price applies (inclusive)."""
+    effective_until: OptionalDate = None
+    """First day it no longer applies (exclusive); absent = until the next row or the model's lifecycle end."""
+    sources: SourceKeys
+    """Keys of sources.toml that state this price."""
+    checked: Date
+    """Day this row was last compared with its sources."""
+    verified: bool
+    """False when a source is uncertain about the price or its dates (the note says what)."""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> "PriceEntry":
+        if self.kind in INFERENCE_KINDS:
+            if self.input is None:
+                raise PydanticCustomError("price_missing", "an inference row needs `input` (USD per 1M input tokens)")
+            if self.price is not None:
+                raise PydanticCustomError(
+                    "price_misplaced", "`price` is for training rows; use input / cached_input / output here"
+                )
+            if self.cached_input is not None and self.cached_input >= self.input:
+                raise PydanticCustomError(
+                    "price_order", "cached_input must be below input (it is a discount); check the two figures"
+                )
+        else:
+            if self.price is None:
+                raise PydanticCustomError("price_missing", "a training row needs `price`")
+            if any(getattr(self, c) is not None for c in COMPONENTS):
+                raise PydanticCustomError(
+                    "price_misplaced", "a training row has only `price`; remove input / cached_input / output"
+                )
+            if self.tier != "standard":
+                raise PydanticCustomError(
+                    "tier", "training has one price: use tier = \"standard\" (Batch lists the same training price)"
+                )
+        if self.effective_until is not None and self.effective_until <= self.effective_from:
+            raise PydanticCustomError(
+                "period", "effective_until must be after effective_from (it is the first day the price no longer applies)"
+            )
+        return self
+
+
+class PricesFile(Strict):
+    schema_version: Literal[1]
+    price: list[PriceEntry] = Field(min_length=1)
+
+
+# --- aliases.toml -------------------------------------------------------------------------------------
+
+
+class AliasEntry(Strict):
+    """One period during which an undated name pointed to one snapshot."""
+
+    alias: str = Field(min_length=1)
+    snapshot: str = Field(min_length=1)
+    """Snapshot id from models.toml."""
+    effective_from: Date
+    effective_until: OptionalDate = None
+    """Exclusive; absent = until the snapshot shuts down."""
+    sources: SourceKeys
+    checked: Date
+    verified: bool
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _period(self) -> "AliasEntry":
+        if self.effective_until is not None and self.effective_until <= self.effective_from:
+            raise PydanticCustomError("period", "effective_until must be after effective_from")
+        return self
+
+
+class AliasesFile(Strict):
+    schema_version: Literal[1]
+    alias: list[AliasEntry] = Field(min_length=1)
+
+
+# --- lifecycle.toml -----------------------------------------------------------------------------------
+
+FeatureId = Literal["batch_api", "batch_embeddings", "batch_fine_tuned", "prompt_caching", "reinforcement_fine_tuning"]
+
+
+class FeatureEntry(Strict):
+    """A launch before which no price of that sort can exist (checked against every price row)."""
+
+    id: FeatureId
+    date: Date
+    sources: SourceKeys
+    note: str = ""
+
+
+class EventEntry(Strict):
+    """A dated lifecycle event that applies to many models."""
+
+    id: str = Field(min_length=1)
+    date: Date
+    effect: Literal["fine_tuning_restricted", "fine_tuning_closed", "shutdown"]
+    """fine_tuning_restricted: some organizations can no longer start jobs; fine_tuning_closed: nobody can;
+    shutdown: the listed models stop serving."""
+    who: str = Field(min_length=1)
+    """Who is affected, in words."""
+    models: list[str] = Field(default_factory=list)
+    """Snapshot ids (shutdown events); empty = every fine-tunable model."""
+    fine_tuned_too: bool = False
+    """For shutdown events: their fine-tuned models stop serving the same day."""
+    sources: SourceKeys
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _models_for_shutdown(self) -> "EventEntry":
+        if self.effect == "shutdown" and not self.models:
+            raise PydanticCustomError("models", "a shutdown event must list the `models` it shuts down")
+        return self
+
+
+class LifecycleFile(Strict):
+    schema_version: Literal[1]
+    feature: list[FeatureEntry] = Field(default_factory=list)
+    event: list[EventEntry] = Field(default_factory=list)
+
+
+# --- promotions.toml ----------------------------------------------------------------------------------
+
+
+class PromotionEntry(Strict):
+    """Free training tokens per day during a window (applied only when asked)."""
+
+    id: str = Field(min_length=1)
+    models: list[str] = Field(min_length=1)
+    free_training_tokens_per_day: int = Field(gt=0)
+    effective_from: Date
+    effective_until: Date
+    """Exclusive."""
+    sources: SourceKeys
+    checked: Date
+    verified: bool
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _period(self) -> "PromotionEntry":
+        if self.effective_until <= self.effective_from:
+            raise PydanticCustomError("period", "effective_until must be after effective_from")
+        return self
+
+
+class PromotionsFile(Strict):
+    schema_version: Literal[1]
+    promotion: list[PromotionEntry] = Field(default_factory=list)
+
+
+# --- JSON Schemas for editors -------------------------------------------------------------------------
+
+
+def json_schemas() -> dict[str, dict]:
+    """File name → JSON Schema, for pricing/schema/."""
+    from ftcost.models import ModelsFile  # the lead's schema for models.toml; exported for editors too
+
+    files = {
+        "sources": SourcesFile,
+        "prices": PricesFile,
+        "aliases": AliasesFile,
+        "lifecycle": LifecycleFile,
+        "promotions": PromotionsFile,
+        "models": ModelsFile,
+    }
+    out = {}
+    for name, model in files.items():
+        schema = _drop_null_defaults(model.model_json_schema())
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = f"ftcost pricing/{name} file"
+        out[f"{name}.schema.json"] = schema
+    return out
+
+
+def _drop_null_defaults(node):
+    # TOML has no null: an optional key is simply absent, so `"default": null` would only confuse editors.
+    if isinstance(node, dict):
+        return {k: _drop_null_defaults(v) for k, v in node.items() if not (k == "default" and v is None)}
+    if isinstance(node, list):
+        return [_drop_null_defaults(v) for v in node]
+    return node
+
+
+def render(schema: dict) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in json_schemas().items():
+        path = directory / name
+        path.write_text(render(schema), encoding="utf-8")
+        written.append(path)
+    return written
