@@ -17,8 +17,10 @@ from typing import Any, Callable, Sequence
 from ftcost.errors import ApiError, FtcostError
 
 Messages = list[dict[str, Any]]
-#: Prices a call: (model, input_tokens, output_tokens, cached_input_tokens) -> USD. Raises FtcostError
-#: (e.g. NotOfferedError) when the model has no price on the date.
+#: Prices calls: (model, input_tokens, output_tokens, cached_input_tokens) -> USD, where input_tokens is
+#: every prompt token (OpenAI's `prompt_tokens`) and cached_input_tokens the part of it served from the
+#: cache, as `ftcost.pricing.quote` takes them. Raises FtcostError (e.g. NotOfferedError) when the model
+#: has no price on the date.
 Pricer = Callable[[str, int, int, int], Decimal]
 
 #: Default cap on answer length per call; it bounds the cost estimate. Answers that hit it are counted.

@@ -276,13 +276,12 @@ def run_measure(
 
 
 def _price_usage(option: OptionMeasurement, pricer: Pricer) -> None:
-    cached = option.cached_tokens
     try:
         option.cost_usd = pricer(
             option.model,
-            option.api_prompt_tokens - cached,
+            option.api_prompt_tokens,
             sum(c.call.completion_tokens for c in option.calls),
-            cached,
+            option.cached_tokens,
         )
     except FtcostError as exc:
         option.note = str(exc)

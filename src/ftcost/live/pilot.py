@@ -73,18 +73,22 @@ def default_training_pricer() -> TrainingPricer:
     def price(model: str, charged_tokens: int, as_of: dt.date) -> Decimal:
         from ftcost.pricing import training_cost
 
-        return training_cost(model, charged_tokens, as_of=as_of)
+        usd, _rate = training_cost(model, charged_tokens, as_of)
+        return usd
 
     return price
 
 
 def _dataset_errors(path: Path, report: Any) -> str:
-    errors = list(getattr(report, "errors", []) or [])
-    first = "; ".join(str(e) for e in errors[:3])
-    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    """One sentence: which checks failed on which lines (at most three categories named)."""
+    parts = []
+    for category, lines in list(report.error_lines.items())[:3]:
+        where = f"line {', '.join(map(str, lines[:5]))}{'…' if len(lines) > 5 else ''}" if lines else "the whole file"
+        parts.append(f"{category} on {where}")
+    more = f" and {len(report.errors) - 3} more kinds" if len(report.errors) > 3 else ""
     return (
-        f"{path.name} fails ftcost's checks, so it is not uploaded: {first}{more}. "
-        "Fix those lines first (`ftcost analyze` lists them all)."
+        f"{path.name} fails ftcost's checks ({'; '.join(parts)}{more}), so it is not uploaded; "
+        f"`ftcost analyze {path.name}` explains each problem and how to fix it."
     )
 
 
@@ -93,14 +97,24 @@ def plan_pilot(
     model: str,
     *,
     as_of: dt.date,
-    epochs: int | str = "auto",
+    epochs: int | None = None,
     pricer: TrainingPricer | None = None,
+    check_job_cutoff: bool = True,
 ) -> PilotPlan:
-    """Validate the dataset and the job cutoff, and predict the billed tokens; nothing is sent."""
+    """Validate the dataset and the job cutoff, and predict the billed tokens; nothing is sent.
+
+    `epochs` None plans OpenAI's "auto" by the cookbook's rule; the job is then created with that
+    number explicitly, so OpenAI trains exactly what ftcost priced. `check_job_cutoff=False` is for
+    following a job that already exists (its estimate is still wanted after the cutoff).
+    """
     from ftcost.dataset import analyze_file
+    from ftcost.pricing import resolve
 
     path = Path(path)
-    snapshot, cutoff_note = check_cutoff(model, as_of)
+    if check_job_cutoff:
+        snapshot, cutoff_note = check_cutoff(model, as_of)
+    else:
+        snapshot, cutoff_note = resolve(model, as_of).snapshot, ""
     report = analyze_file(path, snapshot, epochs)
     if not report.valid:
         raise FtcostError(_dataset_errors(path, report))

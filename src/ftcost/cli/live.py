@@ -1,0 +1,289 @@
+"""`ftcost measure`, `ftcost pilot`, `ftcost evaluate`: calibrate a scenario against the live API.
+
+Each command first shows what it will spend and sends nothing without --yes. The key is read from an
+environment variable (OPENAI_API_KEY, or the one named by --api-key-env); there is deliberately no
+--api-key flag, which would leave the key in shell history and process listings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ftcost.cli.common import parse_date, positive_int
+from ftcost.errors import FtcostError
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def _common(p: argparse.ArgumentParser, spends: bool = True) -> None:
+    api = p.add_argument_group("API connection (the key is read from the environment, never from a flag)")
+    api.add_argument("--api-key-env", default="OPENAI_API_KEY", metavar="NAME", help="environment variable holding the key (default: OPENAI_API_KEY)")
+    api.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://localhost:8000/v1 (default: OpenAI)")
+    api.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS", help="per request (default: 60)")
+    api.add_argument("--max-retries", type=int, default=2, metavar="N", help="retries on rate limits, 5xx and network errors (default: 2)")
+    if spends:
+        p.add_argument("--yes", action="store_true", help="confirm the spending shown by the estimate and run")
+    p.add_argument("--as-of", type=parse_date, help="price and job-cutoff date YYYY-MM-DD (default: today)")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    m = sub.add_parser(
+        "measure",
+        help="run a scenario's sample prompts on each option: real usage, answer length, latency",
+        description="Send the scenario's sample user message(s) to every option's model with its prompt; report "
+        "OpenAI's usage next to ftcost's own prompt count, and the medians to plan with. Costs money: shows the "
+        "estimate and needs --yes.",
+    )
+    m.add_argument("scenario", help="scenario .toml file, or the name of a shipped one (e.g. airport)")
+    m.add_argument("--samples", type=positive_int, default=5, metavar="N", help="calls per option (default: 5)")
+    m.add_argument("--max-output-tokens", type=positive_int, default=1024, metavar="N", help="answer cap per call (default: 1024)")
+    m.add_argument("--option", action="append", metavar="NAME", help="only this option (repeatable)")
+    m.add_argument("--fine-tuned-model", metavar="NAME", help="the pilot's model (ft:BASE:org::id) for the planned fine-tune")
+    m.add_argument("--save-scenario", type=Path, metavar="PATH", help="write the scenario with the measured output tokens per request")
+    _common(m)
+    m.set_defaults(func=run_measure)
+
+    p = sub.add_parser(
+        "pilot",
+        help="fine-tune the pilot dataset and compare the billed tokens with ftcost's estimate",
+        description="Validate the dataset (ftcost's checks), check the fine-tuning job cutoffs, upload it, start a "
+        "job with the planned epochs, follow its events, and compare trained_tokens with ftcost's estimate. "
+        "Costs money: shows the estimate and needs --yes. --job follows an existing job (free).",
+    )
+    p.add_argument("target", nargs="?", help="a scenario .toml (its sample dataset and fine-tuned option) or a .jsonl dataset")
+    p.add_argument("--model", help="base model to fine-tune (required for a .jsonl; default: the scenario's)")
+    p.add_argument("--epochs", type=positive_int, help="epochs (default: the scenario's, else OpenAI's auto rule)")
+    p.add_argument("--suffix", help="up to 64 characters added to the fine-tuned model's name")
+    p.add_argument("--job", metavar="ftjob-ID", help="follow this existing job instead of starting one")
+    p.add_argument("--poll", type=_positive_float, default=15.0, metavar="SECONDS", help="status check interval (default: 15)")
+    p.add_argument("--max-wait", type=_positive_float, default=6 * 3600.0, metavar="SECONDS", help="stop following after this long (default: 6 h); the job keeps running")
+    _common(p)
+    p.set_defaults(func=run_pilot)
+
+    e = sub.add_parser(
+        "evaluate",
+        help="score each option on the pilot's eval set: measured accuracy per option",
+        description="Ask every option each eval question (base models with the long prompt, the fine-tune with the "
+        "short one) and score exact or JSON-field matches. Costs money: shows the estimate and needs --yes.",
+    )
+    e.add_argument("scenario", help="scenario .toml file, or the name of a shipped one")
+    e.add_argument("--fine-tuned-model", metavar="NAME", help="the pilot's model (ft:BASE:org::id) for the planned fine-tune")
+    e.add_argument("--option", action="append", metavar="NAME", help="only this option (repeatable)")
+    e.add_argument("--limit", type=positive_int, metavar="N", help="only the first N eval items")
+    e.add_argument("--max-output-tokens", type=positive_int, default=1024, metavar="N", help="answer cap per call (default: 1024)")
+    e.add_argument("--temperature", type=float, help="sampling temperature (default: the model's)")
+    e.add_argument("--save-scenario", type=Path, metavar="PATH", help="write the scenario with the measured accuracy")
+    _common(e)
+    e.set_defaults(func=run_evaluate)
+
+
+# --- shared -----------------------------------------------------------------------------------------
+
+
+def _scenario(name: str) -> tuple[Any, Path]:
+    from ftcost.scenario import gallery, load_scenario
+
+    path = Path(name)
+    if not path.exists() and name in gallery():
+        path = gallery()[name]
+    return load_scenario(path), path
+
+
+def _client(args: argparse.Namespace):
+    from ftcost.live.client import LiveConfig, connect
+
+    config = LiveConfig(
+        api_key_env=args.api_key_env, base_url=args.base_url, timeout=args.timeout, max_retries=args.max_retries
+    )
+    return connect(config=config)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _progress(p) -> None:
+    _say(f"  {p.stage}: {p.message}" + (f" ({p.done}/{p.total})" if p.total else ""))
+
+
+def _print_json(doc: dict) -> None:
+    print(json.dumps(doc, indent=2, ensure_ascii=False))
+
+
+def _usd(value) -> str:
+    return "unknown" if value is None else f"${value:.4f}"
+
+
+def _not_confirmed(args: argparse.Namespace, estimate_doc: dict, summary: str, notes: list[str]) -> int:
+    if args.json:
+        _print_json({"confirmed": False, "estimate": estimate_doc, "notes": notes})
+    else:
+        for note in notes:
+            print(f"note: {note}")
+        print(f"Estimate: {summary}. Nothing was sent; run again with --yes to spend it (needs ${args.api_key_env}).")
+    return 0
+
+
+def _save(scenario: Any, path: Path | None) -> str:
+    if path is None:
+        return ""
+    from ftcost.scenario import dump_scenario
+
+    try:
+        path.write_text(dump_scenario(scenario), encoding="utf-8")
+    except OSError as exc:
+        raise FtcostError(f"{path}: cannot be written ({exc.strerror or exc}).") from None
+    return str(path)
+
+
+def _print_estimate(estimate) -> None:
+    for o in estimate.options:
+        note = f"  ({o.note})" if o.note else ""
+        print(f"  {o.option:<28} {o.model:<34} {o.calls:>4} calls {o.prompt_tokens:>9,} prompt tok  ≤{_usd(o.cost_usd)}{note}")
+
+
+# --- measure ----------------------------------------------------------------------------------------
+
+
+def run_measure(args: argparse.Namespace) -> int:
+    from ftcost.live import from_scenario as fs
+    from ftcost.live.measure import estimate_measure, run_measure as run
+
+    scenario, _ = _scenario(args.scenario)
+    as_of = args.as_of or dt.date.today()
+    options, notes = fs.prompt_options(scenario, fine_tuned_model=args.fine_tuned_model, names=args.option)
+    messages = fs.user_messages(scenario)
+    estimate = estimate_measure(options, messages, args.samples, as_of=as_of, max_output_tokens=args.max_output_tokens)
+    if not args.yes:
+        if not args.json:
+            _print_estimate(estimate)
+        return _not_confirmed(args, estimate.to_dict(), estimate.summary(), notes)
+    client = _client(args)
+    if not args.json:
+        _say(f"measuring: {estimate.summary()}")
+    report = run(
+        client, options, messages, args.samples, confirmed=True, as_of=as_of,
+        max_output_tokens=args.max_output_tokens, progress=None if args.json else _progress,
+    )
+    saved = _save(fs.with_measurements(scenario, report), args.save_scenario) if args.save_scenario else ""
+    if args.json:
+        _print_json({"confirmed": True, **report.to_dict(), "notes": notes, "saved_scenario": saved or None})
+    else:
+        for note in notes:
+            print(f"note: {note}")
+        print(f"{'option':<28} {'calls':>5} {'API prompt':>10} {'ftcost':>8} {'diff':>6} {'diff %':>7} {'cached':>7} {'med out':>7} {'med s':>7} {'cost':>10}")
+        for o in report.options:
+            pct = "n/a" if o.difference_pct is None else f"{o.difference_pct:+}"
+            print(
+                f"{o.name:<28} {len(o.calls):>5} {o.api_prompt_tokens:>10,} {o.ftcost_prompt_tokens:>8,} {o.difference:>+6} {pct:>7} "
+                f"{o.cached_tokens:>7,} {o.median_output_tokens:>7} {o.median_latency_s:>7} {_usd(o.cost_usd):>10}"
+            )
+            if o.truncated:
+                print(f"  {o.truncated} answer(s) hit the {args.max_output_tokens}-token cap: the median is a lower bound.")
+        print(f"Median output tokens per request: {report.suggested_output_tokens()}; median latency {report.suggested_latency_s()} s.")
+        if saved:
+            print(f"Saved the scenario with output_tokens_per_request = {report.suggested_output_tokens()} to {saved}.")
+        if report.stopped:
+            print(report.stopped)
+    return 2 if report.stopped else 0
+
+
+# --- pilot ------------------------------------------------------------------------------------------
+
+
+def _pilot_plan(args: argparse.Namespace, as_of: dt.date, new_job: bool = True):
+    from ftcost.live import from_scenario as fs
+    from ftcost.live.pilot import plan_pilot
+
+    target = Path(args.target)
+    if target.suffix.lower() == ".jsonl":
+        if not args.model:
+            raise FtcostError("--model is required with a .jsonl dataset (the base model to fine-tune, e.g. gpt-4o-mini).")
+        path, model, epochs = target, args.model, None
+    else:
+        scenario, scenario_path = _scenario(args.target)
+        path, model, epochs = fs.pilot_inputs(scenario, scenario_path)
+        model = args.model or model
+    return plan_pilot(path, model, as_of=as_of, epochs=args.epochs or epochs, check_job_cutoff=new_job)
+
+
+def run_pilot(args: argparse.Namespace) -> int:
+    from ftcost.live.pilot import follow_job, run_pilot as run
+
+    as_of = args.as_of or dt.date.today()
+    common = {"progress": _progress, "poll_interval": args.poll, "max_wait": args.max_wait}
+    if args.job:  # following costs nothing; with a target, ftcost's estimate is compared too
+        plan = _pilot_plan(args, as_of, new_job=False) if args.target else None
+        result = follow_job(_client(args), args.job, plan=plan, **common)
+    elif not args.target:
+        raise FtcostError("Give a scenario .toml or a .jsonl dataset to fine-tune (or --job ftjob-ID to follow a job).")
+    else:
+        plan = _pilot_plan(args, as_of)
+        summary = (
+            f"fine-tune {plan.model} on {plan.examples} examples × {plan.epochs} epochs = {plan.charged_tokens:,} "
+            f"charged tokens, about {_usd(plan.estimated_usd)}"
+        )
+        if plan.cutoff_note and not args.json:
+            print(f"note: {plan.cutoff_note}")
+        if not args.yes:
+            return _not_confirmed(args, plan.to_dict(), summary, [plan.cutoff_note] if plan.cutoff_note else [])
+        _say(f"pilot: {summary}")
+        result = run(_client(args), plan, confirmed=True, suffix=args.suffix, **common)
+    if args.json:
+        _print_json({"confirmed": True, **result.to_dict()})
+    else:
+        print(result.summary())
+        if result.succeeded and result.billed_usd is not None:
+            print(f"Training cost at ftcost's prices: {_usd(result.billed_usd)} (estimated {_usd(result.estimated_usd)}).")
+    return 0 if result.succeeded else 1
+
+
+# --- evaluate ---------------------------------------------------------------------------------------
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from ftcost.live import from_scenario as fs
+    from ftcost.live.evaluate import estimate_evaluate, run_evaluate as run
+
+    scenario, _ = _scenario(args.scenario)
+    as_of = args.as_of or dt.date.today()
+    options, notes = fs.prompt_options(scenario, fine_tuned_model=args.fine_tuned_model, names=args.option)
+    items, scoring, fields = fs.eval_set(scenario, args.limit)
+    shared = {"as_of": as_of, "scoring": scoring, "fields": fields, "max_output_tokens": args.max_output_tokens}
+    estimate = estimate_evaluate(options, items, **shared)
+    if not args.yes:
+        if not args.json:
+            _print_estimate(estimate)
+        return _not_confirmed(args, estimate.to_dict(), estimate.summary(), notes)
+    client = _client(args)
+    report = run(
+        client, options, items, confirmed=True, temperature=args.temperature,
+        progress=None if args.json else _progress, **shared,
+    )
+    saved = _save(fs.with_accuracy(scenario, report.accuracy()), args.save_scenario) if args.save_scenario else ""
+    if args.json:
+        _print_json({"confirmed": True, **report.to_dict(), "notes": notes, "saved_scenario": saved or None})
+    else:
+        for note in notes:
+            print(f"note: {note}")
+        for o in report.options:
+            print(f"{o.name:<28} {o.model:<40} {o.correct:>4}/{len(o.answers):<4} {o.accuracy_pct}%")
+        if saved:
+            print(f"Saved the scenario with the measured accuracy to {saved}.")
+        if report.stopped:
+            print(report.stopped)
+    return 2 if report.stopped else 0
