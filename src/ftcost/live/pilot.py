@@ -63,10 +63,10 @@ def check_cutoff(model: str, as_of: dt.date) -> tuple[str, str]:
     from ftcost.pricing import fine_tuning_status, resolve
 
     snapshot = resolve(model, as_of).snapshot
-    allowed, reason = fine_tuning_status(snapshot, as_of)
-    if not allowed:
-        raise NotOfferedError(f"No new fine-tuning job can be started for {model} on {as_of}: {reason}")
-    return snapshot, reason
+    status = fine_tuning_status(snapshot, as_of)
+    if not status.allowed:
+        raise NotOfferedError(f"No new fine-tuning job can be started for {model} on {as_of}: {status.reason}")
+    return snapshot, status.reason
 
 
 def default_training_pricer() -> TrainingPricer:
@@ -160,6 +160,7 @@ class PilotResult:
     billed_usd: Decimal | None = None
     error_code: str | None = None
     error_message: str | None = None
+    note: str = ""
     events: list[JobEvent] = field(default_factory=list)
 
     @property
@@ -211,6 +212,7 @@ class PilotResult:
             **money,
             "error_code": self.error_code,
             "error_message": self.error_message,
+            "note": self.note,
             "summary": self.summary(),
             "events": [e.to_dict() for e in self.events],
         }
@@ -339,6 +341,14 @@ def _result(job: Any, events: list[JobEvent], plan: PilotPlan | None, pricer: Tr
     if plan is not None:
         result.estimated_tokens = plan.charged_tokens
         result.estimated_usd = plan.estimated_usd
+        if result.epochs and result.epochs != plan.epochs:
+            # A job started with other epochs (e.g. elsewhere, then followed with --job): compare like with like.
+            result.estimated_tokens = plan.charged_tokens // plan.epochs * result.epochs
+            result.estimated_usd = None
+            result.note = (
+                f"The job ran {result.epochs} epochs, not the planned {plan.epochs}; "
+                f"ftcost's estimate is scaled to {result.epochs} epochs."
+            )
         if result.trained_tokens:
             try:
                 result.billed_usd = (pricer or default_training_pricer())(plan.snapshot, result.trained_tokens, plan.as_of)
