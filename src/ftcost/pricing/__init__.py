@@ -21,9 +21,9 @@ Errors are ftcost.errors subclasses: UnknownModelError, NotOfferedError, Pricing
 """
 
 from ftcost.pricing.costs import Quote, promotions_on, quote, token_cost, training_cost
-from ftcost.pricing.history import Change, diff, history, price_versions, select, table
+from ftcost.pricing.timeline import Change, diff, history, price_versions, select, table
 from ftcost.pricing.lifecycle import FineTuningStatus, fine_tunable_models, fine_tuning_status
-from ftcost.pricing.resolve import TIERS, Rate, RateCard, Resolved, parse_name, rates, resolve
+from ftcost.pricing.lookup import TIERS, Rate, RateCard, Resolved, parse_name, rates, resolve
 from ftcost.pricing.store import AliasRow, PriceRow, PricingData, Promotion, Source, load_pricing, set_pricing
 
 __all__ = [

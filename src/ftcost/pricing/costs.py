@@ -16,7 +16,7 @@ from typing import Any
 from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.money import decimal_str
 from ftcost.pricing.lifecycle import fine_tuning_status
-from ftcost.pricing.resolve import Rate, RateCard, check_date, explain_missing, rates
+from ftcost.pricing.lookup import Rate, RateCard, check_date, explain_missing, rates
 from ftcost.pricing.store import PricingData, Promotion, current
 
 
@@ -150,7 +150,7 @@ def quote(
         rate = card.cached_input or card.input
         if card.cached_input is None:
             notes.append(
-                f"No cached-input price for {card.resolved.describe()} ({tier}) on {as_of}; "
+                f"No cached-input price for {card.resolved.describe()} in the {tier} tier on {as_of}; "
                 f"the {cached:,} cached tokens are charged at the input rate."
             )
         cached_usd = token_cost(cached, rate.price)

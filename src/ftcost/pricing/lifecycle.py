@@ -6,7 +6,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from ftcost.models import ModelFacts
-from ftcost.pricing.resolve import check_date, resolve
+from ftcost.pricing.lookup import check_date, resolve
 from ftcost.pricing.store import PricingData, current
 
 
@@ -21,9 +21,9 @@ class FineTuningStatus(NamedTuple):
 def fine_tuning_status(base: str, on: dt.date, *, data: PricingData | None = None) -> FineTuningStatus:
     """Whether new fine-tuning jobs on `base` (snapshot, alias or ft: name) could be created on `on`.
 
-    Allowed days inside OpenAI's wind-down still carry the restrictions that may apply to the
-    organization (never fine-tuned before; no fine-tuned inference in 60 days), since ftcost cannot
-    know which organization is asking.
+    Not allowed: `reason` says why and since when. Allowed with no caveat: `reason` is "". Allowed inside
+    OpenAI's wind-down: `reason` and `restrictions` name the limits that may apply to the organization
+    (never fine-tuned before; no fine-tuned inference in 60 days), since ftcost cannot know who is asking.
     """
     on = check_date(on)
     d = current(data)
@@ -31,21 +31,20 @@ def fine_tuning_status(base: str, on: dt.date, *, data: PricingData | None = Non
     if not m.fine_tunable:
         return FineTuningStatus(False, f"{m.id} cannot be fine-tuned: {m.note or 'OpenAI never offered fine-tuning for it'}")
     if on < m.fine_tuning_from:
-        return FineTuningStatus(False, f"fine-tuning of {m.id} opened on {m.fine_tuning_from}; {on} is before that.")
+        return FineTuningStatus(False, f"fine-tuning of {m.id} opened on {m.fine_tuning_from}; you asked about {on}.")
     if m.fine_tuning_until and on >= m.fine_tuning_until:
         closed = next((e for e in d.events if e.effect == "fine_tuning_closed" and e.date <= on), None)
         why = f" ({closed.who}: {closed.id}, {closed.sources[0][0]})" if closed and closed.date == m.fine_tuning_until else ""
-        return FineTuningStatus(False, f"no new fine-tuning jobs on {m.id} from {m.fine_tuning_until}{why}; {on} is after that.")
+        return FineTuningStatus(False, f"no new fine-tuning jobs on {m.id} from {m.fine_tuning_until}{why}; you asked about {on}.")
     restrictions = tuple(
         f"from {e.date} no new jobs for {e.who} ({e.sources[0][0]})"
         for e in sorted(d.events, key=lambda e: e.date)
         if e.effect == "fine_tuning_restricted" and e.date <= on
     )
-    until = f" until {m.fine_tuning_until} (exclusive)" if m.fine_tuning_until else ""
-    reason = f"{m.id} can be fine-tuned on {on}{until}"
-    if restrictions:
-        reason += "; but " + "; ".join(restrictions)
-    return FineTuningStatus(True, reason + ".", restrictions)
+    if not restrictions:
+        return FineTuningStatus(True, "")
+    reason = f"fine-tuning {m.id} is still possible on {on}, but " + "; ".join(restrictions) + "."
+    return FineTuningStatus(True, reason, restrictions)
 
 
 def fine_tunable_models(as_of: dt.date, *, data: PricingData | None = None) -> list[ModelFacts]:

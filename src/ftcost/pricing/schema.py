@@ -43,6 +43,12 @@ def _exact_price(value: Any) -> Decimal:
     return value
 
 
+def _https_url(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith("https://") or any(c.isspace() for c in value):
+        raise PydanticCustomError("url", "write the source's full public address starting with https://")
+    return value
+
+
 def _toml_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise PydanticCustomError("date_type", "write a date without a time, e.g. 2024-10-01")
@@ -81,7 +87,7 @@ class SourceEntry(Strict):
     """What the source is, e.g. the blog post's title."""
     publisher: str = Field(min_length=1)
     """Who published it (OpenAI, or the repository / site)."""
-    url: str = Field(pattern=r"^https://\S+$")
+    url: Annotated[str, BeforeValidator(_https_url), WithJsonSchema({"type": "string", "pattern": "^https://\\S+$"})]
     """Public address, https only."""
     published: OptionalDate = None
     """Day the source was published, when it is dated."""

@@ -197,8 +197,10 @@ def explain_missing(d: PricingData, r: Resolved, kind: str, tier: str, as_of: dt
         if kind != "base" and not m.fine_tunable:
             why = m.note or "OpenAI never offered fine-tuning for it"
             return f"{m.id} cannot be fine-tuned: {why}"
-        if kind == "training" and d.periods(m.id, "training_hour"):
-            return f"{m.id} fine-tuning is billed per training hour (reinforcement fine-tuning), not per token."
+        hourly = d.periods(m.id, "training_hour")
+        if kind == "training" and hourly:
+            return (f"{m.id} fine-tuning is billed per training hour (reinforcement fine-tuning, "
+                    f"${hourly[-1].price} per hour), not per token; give training hours instead.")
         others = d.tiers(m.id, kind)
         if others:
             return f"{what} has no price; ftcost has the {', '.join(others)} tier(s) for it."
@@ -220,8 +222,9 @@ def _alias_not_on(alias: str, periods: list[AliasRow], as_of: dt.date) -> str:
         return (f"{alias} did not exist before {first.effective_from} (it first pointed to {first.snapshot}); "
                 f"you asked about {as_of}.")
     if last.effective_until and as_of >= last.effective_until:
-        return (f"{alias} pointed to {last.snapshot} until {last.effective_until} and to nothing after; "
-                f"you asked about {as_of}.")
+        if last.listed_until is None:
+            return f"{alias} pointed to {last.snapshot}, which shut down on {last.effective_until}; you asked about {as_of}."
+        return f"{alias} pointed to {last.snapshot} until {last.effective_until} and to nothing after; you asked about {as_of}."
     return f"{alias} pointed to no snapshot on {as_of}; see `ftcost prices --model {alias} --history`."
 
 

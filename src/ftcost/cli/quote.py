@@ -1,0 +1,117 @@
+"""`ftcost quote MODEL`: what given token counts cost on a date, itemised, with the source of each rate."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+
+from ftcost.cli.common import non_negative_int, parse_date, positive_int
+from ftcost.errors import FtcostError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "quote",
+        help="price token counts for any model name on any date, with sources",
+        description="Price token counts for a model on a date. MODEL may be a snapshot (gpt-4o-mini-2024-07-18), "
+        "an alias resolved as of the date (gpt-3.5-turbo) or a fine-tuned name (ft:gpt-4o-mini-2024-07-18:org::id), "
+        "which is priced at fine-tuned rates. Training is charged as training tokens × epochs at the base's rate.",
+    )
+    p.add_argument("model", help="model name: snapshot, alias or ft:BASE[:ORG:SUFFIX:ID]")
+    p.add_argument("--input-tokens", default="0", metavar="N", help="prompt tokens, cached ones included")
+    p.add_argument("--output-tokens", default="0", metavar="N", help="completion tokens")
+    p.add_argument("--cached-input-tokens", default="0", metavar="N", help="the part of the input served from cache")
+    p.add_argument("--training-tokens", default="0", metavar="N", help="tokens in the training file")
+    p.add_argument("--epochs", default="1", metavar="E", help="training epochs (default 1)")
+    p.add_argument("--training-hours", default="0", metavar="H", help="reinforcement fine-tuning hours (o4-mini)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="price date (default: today)")
+    p.add_argument("--tier", default="standard", metavar="TIER", help="standard (default), batch, data_sharing, batch_data_sharing")
+    p.add_argument("--promotions", action="store_true", help="apply free-training promotions in force that day")
+    p.add_argument("--json", action="store_true", help="one JSON object (amounts as exact decimal strings)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ftcost.pricing import quote
+
+    q = quote(
+        args.model,
+        input_tokens=arg(non_negative_int, args.input_tokens, "--input-tokens"),
+        output_tokens=arg(non_negative_int, args.output_tokens, "--output-tokens"),
+        cached_input_tokens=arg(non_negative_int, args.cached_input_tokens, "--cached-input-tokens"),
+        training_tokens=arg(non_negative_int, args.training_tokens, "--training-tokens"),
+        epochs=arg(positive_int, args.epochs, "--epochs"),
+        training_hours=arg(_hours, args.training_hours, "--training-hours"),
+        as_of=as_of(args.as_of),
+        tier=args.tier,
+        apply_promotions=args.promotions,
+    )
+    print(json.dumps(q.to_dict(), indent=2, ensure_ascii=False) if args.json else render(q))
+    return 0
+
+
+def arg(parse, text: str, flag: str):
+    """Parse one option with the shared argument types, failing as one ftcost sentence naming the flag."""
+    try:
+        return parse(text)
+    except argparse.ArgumentTypeError as exc:
+        raise FtcostError(f"{flag}: {exc}.") from None
+
+
+def as_of(text: str | None) -> dt.date:
+    return dt.date.today() if text is None else arg(parse_date, text, "--as-of")
+
+
+def _hours(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours, e.g. 1.5") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be zero or more hours")
+    return value
+
+
+def render(q) -> str:
+    from ftcost.money import format_price, format_usd
+
+    what = q.resolved_model + (f" via {q.alias}" if q.alias else "")
+    head = f"{q.model}: {'fine-tuned ' if q.fine_tuned else ''}{what} · {q.tier} tier · prices in force on {q.as_of}"
+    lines = []
+
+    def item(label, detail, usd):
+        lines.append((label, detail, format_usd(usd)))
+
+    r = q.rates
+    uncached = q.input_tokens - q.cached_input_tokens
+    trains = q.training_tokens or q.training_hours
+    if uncached or not (q.cached_input_tokens or q.output_tokens or trains):
+        item("input", f"{uncached:,} tokens × {format_price(r['input'].price)} / 1M", q.input_usd)
+    if q.cached_input_tokens:
+        item("cached input", f"{q.cached_input_tokens:,} tokens × {format_price(r['cached_input'].price)} / 1M", q.cached_input_usd)
+    if q.output_tokens:
+        item("output", f"{q.output_tokens:,} tokens × {format_price(r['output'].price)} / 1M", q.output_usd)
+    if "training" in r:
+        epochs = f"{q.epochs} epoch{'s' if q.epochs != 1 else ''}"
+        item("training", f"{q.training_tokens:,} tokens × {epochs} × {format_price(r['training'].price)} / 1M", q.training_usd)
+    if "training_hour" in r:
+        item("training (RFT)", f"{q.training_hours} h × {format_price(r['training_hour'].price)} / hour", q.training_usd)
+    if q.promotion_usd:
+        lines.append(("promotion", "free training tokens (already deducted)", "-" + format_usd(q.promotion_usd)))
+    lines.append(("total", "", format_usd(q.total_usd)))
+    w0 = max(len(a) for a, _, _ in lines)
+    w1 = max(len(b) for _, b, _ in lines)
+    w2 = max(len(c) for _, _, c in lines)
+    out = [head, ""] + [f"  {a:<{w0}}  {b:<{w1}}  {c:>{w2}}" for a, b, c in lines]
+    out += ["", "Rates used:"]
+    for name, rate in r.items():
+        until = rate.effective_until or "open"
+        flag = "" if rate.verified else "  (unverified)"
+        unit = rate.unit.removeprefix("USD ")
+        out.append(f"  {name:<13} {format_price(rate.price)} {unit}, {rate.kind}/{rate.tier}, {rate.effective_from} → {until}{flag}")
+        out += [f"  {'':<13} {key} {url}" for key, url in rate.sources]
+    if q.notes:
+        out += ["", "Notes:"] + [f"  - {n}" for n in q.notes]
+    return "\n".join(out)
