@@ -1,0 +1,150 @@
+"""analyze_file / analyze_bytes: model facts + reading + scanning + report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ftcost.dataset.checks import Context
+from ftcost.dataset.parallel import PARALLEL_MIN_BYTES, Job, available_cores, chunk_size, scan
+from ftcost.dataset.reading import EXPECTED, file_newline_finder, open_size, plan_ranges, read_head, sniff
+from ftcost.dataset.report import DatasetReport, build_report
+from ftcost.dataset.stats import default_epochs
+from ftcost.errors import DatasetFileError, FtcostError, UnknownModelError
+
+DEFAULT_MODEL = "gpt-3.5-turbo-0125"
+
+Progress = Callable[[int, int], None]
+
+
+def analyze_file(
+    path: str | Path,
+    model: str = DEFAULT_MODEL,
+    epochs: int | None = None,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> DatasetReport:
+    """Validate and count a JSONL training file for `model`, streaming it in ranges of whole lines.
+
+    Args:
+        path: the .jsonl file.
+        model: a snapshot id from pricing/models.toml (unknown ids raise UnknownModelError listing them).
+        epochs: training epochs; None estimates OpenAI's "auto" by the cookbook's rule.
+        progress: called as progress(bytes_done, bytes_total) as the scan advances.
+        workers: processes to use; None uses every core when the file is big enough, 1 stays in this process.
+
+    Returns:
+        A DatasetReport. Bad lines are reported with their line numbers; the good ones are still counted.
+
+    Raises:
+        FtcostError: the model cannot be analysed, or the file is not JSONL at all (one sentence why).
+    """
+    facts, ctx = _model_context(model)
+    _check_epochs(epochs)
+    path = Path(path)
+    size = open_size(path)
+    sniff(read_head(path), str(path), size)
+    workers = _resolve_workers(workers, size)
+    ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
+    jobs = [Job(str(path), start, end, ctx, start == 0) for start, end in ranges]
+    tally = scan(jobs, workers, progress, size)
+    return _finish(tally, str(path), facts, ctx, epochs)
+
+
+def analyze_bytes(
+    data: bytes,
+    name: str,
+    model: str = DEFAULT_MODEL,
+    epochs: int | None = None,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = 1,
+) -> DatasetReport:
+    """`analyze_file` for data already in memory (an upload in the app); `name` labels it in messages.
+
+    Runs in this process unless `workers` says otherwise (the app's uploads are small, and a server
+    process is a poor place to start workers by default).
+    """
+    facts, ctx = _model_context(model)
+    _check_epochs(epochs)
+    data = bytes(data)
+    sniff(data[: 64 * 1024], name, len(data))
+    workers = _resolve_workers(workers, len(data))
+
+    def newline_at_or_after(pos: int) -> int:
+        return data.find(b"\n", pos)
+
+    ranges = plan_ranges(len(data), chunk_size(len(data), workers), newline_at_or_after)
+    if workers > 1:  # a worker gets only its own slice of the bytes
+        jobs = [Job(data[start:end], 0, end - start, ctx, start == 0) for start, end in ranges]
+    else:
+        jobs = [Job(data, start, end, ctx, start == 0) for start, end in ranges]
+    tally = scan(jobs, workers, progress, len(data))
+    return _finish(tally, name, facts, ctx, epochs)
+
+
+def _model_context(model: str):
+    from ftcost.models import get_model  # pydantic is heavy; worker processes never need it
+
+    facts = get_model(model)
+    if facts.format == "embedding":
+        raise UnknownModelError(
+            f"{model} is an embedding model and cannot be fine-tuned; choose a chat model such as "
+            f"{DEFAULT_MODEL} or gpt-4o-mini-2024-07-18."
+        )
+    if facts.encoding is None:
+        raise UnknownModelError(
+            f"ftcost cannot count tokens for {model}: its tokenizer (r50k_base) is not shipped offline "
+            "and the model is retired; analyse for babbage-002 or davinci-002 instead."
+        )
+    limit = facts.effective_example_limit
+    if limit is None:
+        raise UnknownModelError(f"{model} has neither a training-example limit nor a context window in models.toml.")
+    return facts, Context(facts.encoding, facts.format, limit)
+
+
+def _check_epochs(epochs: int | None) -> None:
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
+        raise FtcostError(f"epochs must be a whole number of at least 1, not {epochs!r}.")
+
+
+def _resolve_workers(workers: int | None, size: int) -> int:
+    if workers is None:
+        return available_cores() if size >= PARALLEL_MIN_BYTES else 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise FtcostError(f"workers must be a whole number of at least 1, not {workers!r}.")
+    return workers
+
+
+def _finish(tally, name: str, facts, ctx: Context, epochs: int | None) -> DatasetReport:
+    if tally.nonblank == 0:
+        raise DatasetFileError(f"{name} contains only blank lines; {EXPECTED}.")
+    notes = []
+    published = facts.training_example_limit is not None
+    if not published:
+        notes.append(
+            f"OpenAI has not published a training-example token limit for {facts.id}; ftcost caps each "
+            f"example at its {ctx.limit:,}-token context window."
+        )
+    if not facts.fine_tunable:
+        notes.append(f"{facts.id} has not been offered for fine-tuning; the counts use its tokenizer all the same.")
+    if tally.kinds.get("completion"):
+        notes.append(
+            "prompt/completion examples count prompt + completion tokens, with no per-message overhead "
+            "(the cookbook's method is for chat); a pair counts as two messages."
+        )
+    estimated = epochs is None
+    if estimated:
+        epochs = default_epochs(tally.examples)
+    return build_report(
+        tally,
+        file=name,
+        model=facts.id,
+        encoding=ctx.encoding,
+        token_limit=ctx.limit,
+        token_limit_published=published,
+        epochs=epochs,
+        epochs_estimated=estimated,
+        notes=notes,
+    )

@@ -1,0 +1,159 @@
+"""Checks and counts for one parsed example (a JSON object): pure functions, no I/O.
+
+The checks are the cookbook notebook's seven (same names, same per-message counting), corrected to
+accept valid tool data, plus ftcost's own (see `categories`). Validation and counting happen in one
+pass over the messages because this runs once per line of files up to 512 MB.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, NamedTuple
+
+from ftcost.dataset.counting import REPLY_PRIMING, message_tokens, reply_tokens
+from ftcost.dataset.tooldefs import definitions_tokens, function_definitions
+
+ROLES = ("system", "user", "assistant", "tool", "function")
+MESSAGE_KEYS = frozenset(("role", "content", "name", "weight", "function_call", "tool_calls", "tool_call_id"))
+PROMPT_COMPLETION_KEYS = frozenset(("prompt", "completion"))
+
+
+class Context(NamedTuple):
+    """What a line's analysis depends on besides its bytes (picklable: sent to worker processes)."""
+
+    encoding: str  # tiktoken encoding name
+    format: str  # the model's training format: "chat" or "completion"
+    limit: int  # tokens per example before OpenAI truncates
+
+
+class Counted(NamedTuple):
+    """An example's checks and counts."""
+
+    errors: list[str]  # one entry per occurrence (a category may repeat: per-message checks)
+    warnings: list[str]
+    kind: str | None  # "chat" / "completion" when the example could be counted, else None
+    messages: int = 0
+    tokens: int = 0
+    assistant: int = 0  # tokens of assistant replies (content and calls)
+    trained: int = 0  # assistant tokens with weight != 0
+
+
+def examine_example(example: dict, ctx: Context, count: Callable[[str], int]) -> Counted:
+    """Validate and count one example (a JSON object) for the model described by `ctx`."""
+    if "messages" not in example and ("prompt" in example or "completion" in example):
+        return _prompt_completion(example, ctx, count)
+    if ctx.format == "completion":
+        if "messages" not in example:
+            return Counted(["invalid_prompt_completion"], [], None)
+        result = _chat(example, ctx, count)
+        result.errors.insert(0, "chat_format_on_completion_model")
+        return result
+    return _chat(example, ctx, count)
+
+
+def _prompt_completion(example: dict, ctx: Context, count: Callable[[str], int]) -> Counted:
+    errors = ["prompt_completion_format"] if ctx.format != "completion" else []
+    prompt, completion = example.get("prompt"), example.get("completion")
+    if not isinstance(prompt, str) or not isinstance(completion, str) or not example.keys() <= PROMPT_COMPLETION_KEYS:
+        errors.append("invalid_prompt_completion")
+    # Legacy models read the raw text: no per-message overhead. A pair counts as two messages.
+    prompt_tokens = count(prompt) if isinstance(prompt, str) else 0
+    completion_tokens = count(completion) if isinstance(completion, str) else 0
+    total = prompt_tokens + completion_tokens
+    warnings = ["over_token_limit"] if total > ctx.limit else []
+    return Counted(errors, warnings, "completion", 2, total, completion_tokens, completion_tokens)
+
+
+def _chat(example: dict, ctx: Context, count: Callable[[str], int]) -> Counted:
+    errors: list[str] = []
+    messages = example.get("messages")
+    if not messages or not isinstance(messages, list):
+        return Counted(["missing_messages_list"], [], None)
+
+    definitions = function_definitions(example.get("tools"), example.get("functions"))
+    if definitions is None or not isinstance(example.get("parallel_tool_calls", False), bool):
+        errors.append("malformed_tools")
+    total = REPLY_PRIMING + definitions_tokens(definitions or [], ctx.encoding, count)
+    assistant = trained = 0
+    roles: set = set()
+    for message in messages:
+        if not isinstance(message, dict):
+            errors.append("message_not_object")
+            continue
+        role = message.get("role")
+        if isinstance(role, str):
+            roles.add(role)
+        calls = "tool_calls" in message or "function_call" in message
+        content = message.get("content")
+        # The notebook's checks, in its order; a call-only assistant message is valid without content.
+        if "role" not in message or ("content" not in message and not (calls and role == "assistant")):
+            errors.append("message_missing_key")
+        if not message.keys() <= MESSAGE_KEYS:
+            errors.append("message_unrecognized_key")
+        if role not in ROLES:
+            errors.append("unrecognized_role")
+        if calls and role == "assistant":
+            if content is not None and not isinstance(content, str):
+                errors.append("missing_content")
+        elif not content or not isinstance(content, str):
+            errors.append("missing_content")
+        if "weight" in message:
+            weight = message["weight"]
+            if role != "assistant":
+                errors.append("weight_on_non_assistant")
+            elif type(weight) is not int or weight not in (0, 1):
+                errors.append("invalid_weight")
+        if (calls or role == "tool" or role == "function") and not _calls_ok(message, role):
+            errors.append("malformed_tool_call")
+
+        total += message_tokens(message, count)
+        if role == "assistant":
+            reply = reply_tokens(message, count)
+            assistant += reply
+            if message.get("weight", 1) != 0:
+                trained += reply
+
+    if "assistant" not in roles:
+        errors.append("example_missing_assistant_message")
+    warnings = []
+    if "system" not in roles:
+        warnings.append("no_system_message")
+    if "user" not in roles:
+        warnings.append("no_user_message")
+    if total > ctx.limit:
+        warnings.append("over_token_limit")
+    return Counted(errors, warnings, "chat", len(messages), total, assistant, trained)
+
+
+def _calls_ok(message: dict, role: Any) -> bool:
+    """Tool calls only on assistant messages and well formed; tool/function results say what they answer."""
+    if role == "tool" and not isinstance(message.get("tool_call_id"), str):
+        return False
+    if role == "function" and not isinstance(message.get("name"), str):
+        return False
+    if "tool_calls" in message:
+        calls = message["tool_calls"]
+        if role != "assistant" or not isinstance(calls, list) or not calls:
+            return False
+        for call in calls:
+            if not isinstance(call, dict) or not isinstance(call.get("id"), str):
+                return False
+            if call.get("type", "function") != "function" or not _function_ok(call.get("function")):
+                return False
+    if "function_call" in message:
+        if role != "assistant" or not _function_ok(message["function_call"]):
+            return False
+    return True
+
+
+def _function_ok(function: Any) -> bool:
+    if not isinstance(function, dict):
+        return False
+    name, arguments = function.get("name"), function.get("arguments")
+    if not isinstance(name, str) or not name or not isinstance(arguments, str):
+        return False
+    try:
+        json.loads(arguments)
+    except (ValueError, RecursionError):
+        return False
+    return True

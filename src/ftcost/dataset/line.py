@@ -1,0 +1,45 @@
+"""One physical line of a JSONL file -> its result: the pure per-line function everything else streams.
+
+A line is analysed on its own (bytes in, result out, no state) so the file can be cut into byte
+ranges and analysed by several processes with results identical to a single pass.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from ftcost.dataset.checks import Context, Counted, examine_example
+
+
+def _reject_constant(name: str):
+    # NaN and Infinity are Python's extension, not JSON: OpenAI's parser rejects them.
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_decode = json.JSONDecoder(parse_constant=_reject_constant).decode
+
+BLANK = None
+_NOT_UTF8 = Counted(["invalid_utf8"], [], None)
+_NOT_JSON = Counted(["invalid_json"], [], None)
+_NOT_OBJECT = Counted(["data_type"], [], None)
+
+
+def examine_line(raw: bytes, ctx: Context, count: Callable[[str], int]) -> tuple[bool, Counted] | None:
+    """(is_example, checks and counts) for one line without its newline; None for a blank line.
+
+    `is_example` is True when the line parsed as a JSON object: that is what `examples` counts.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return (False, _NOT_UTF8) if raw.strip() else BLANK
+    if not text or text.isspace():
+        return BLANK
+    try:
+        value = _decode(text)
+    except (ValueError, RecursionError):
+        return False, _NOT_JSON
+    if not isinstance(value, dict):
+        return False, _NOT_OBJECT
+    return True, examine_example(value, ctx, count)

@@ -1,0 +1,171 @@
+"""Getting at the bytes: whole-file checks, and cutting the data into ranges of whole lines.
+
+Problems with a single line are that line's errors (see `line`). Problems with the whole file
+(missing, a directory, empty, binary, UTF-16, Latin-1, a JSON array, one pretty-printed document)
+stop the analysis with one sentence saying what the file is and what is expected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Callable
+
+from ftcost.errors import DatasetFileError
+
+SNIFF_BYTES = 64 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+EXPECTED = "expected UTF-8 JSONL, one JSON object per line"
+_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive (perhaps an .xlsx or .docx)",
+    b"\x1f\x8b": "a gzip-compressed file",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"SQLite format 3": "an SQLite database",
+    b"PAR1": "a Parquet file",
+    b"\x28\xb5\x2f\xfd": "a zstd-compressed file",
+    b"BZh": "a bzip2-compressed file",
+}
+
+
+def open_size(path: Path) -> int:
+    """Size of a readable regular file; otherwise one sentence saying what `path` is."""
+    try:
+        if path.is_dir():
+            raise DatasetFileError(f"{path} is a directory; {EXPECTED} (give the path of a .jsonl file).")
+        size = path.stat().st_size
+        with path.open("rb"):
+            pass
+    except FileNotFoundError:
+        raise DatasetFileError(f"{path}: no such file; {EXPECTED}.") from None
+    except PermissionError:
+        raise DatasetFileError(f"{path} cannot be read (permission denied); {EXPECTED}.") from None
+    except OSError as exc:
+        raise DatasetFileError(f"{path} cannot be read ({exc.strerror or exc}); {EXPECTED}.") from None
+    return size
+
+
+def read_head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise DatasetFileError(f"{path} cannot be read ({exc.strerror or exc}); {EXPECTED}.") from None
+
+
+def sniff(head: bytes, name: str, size: int) -> None:
+    """Raise DatasetFileError when the start of the data shows it is not JSONL at all."""
+    if size == 0:
+        raise DatasetFileError(f"{name} is empty; {EXPECTED}.")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        raise DatasetFileError(f"{name} is UTF-16 text; {EXPECTED} (re-save it as UTF-8).")
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise DatasetFileError(f"{name} is {what}, not text; {EXPECTED}.")
+    if b"\x00" in head:
+        raise DatasetFileError(f"{name} is a binary file (it contains NUL bytes); {EXPECTED}.")
+    text = head[3:] if head.startswith(UTF8_BOM) else head
+    complete = len(head) >= size  # the sample is the whole file
+    lines = text.split(b"\n")
+    if not complete and len(lines) > 1:
+        lines.pop()  # possibly cut in the middle
+    nonblank = [line for line in lines if line.strip()]
+    if not nonblank:
+        return  # all blank so far; the scan decides (a file of only blank lines is caught after it)
+    broken = [i for i, line in enumerate(nonblank) if not _is_utf8(line)]
+    if len(broken) * 2 > len(nonblank):
+        byte = next(b for b in nonblank[broken[0]] if b >= 0x80)
+        raise DatasetFileError(
+            f"{name} is not UTF-8 text (byte 0x{byte:02X} suggests Latin-1 or Windows-1252); "
+            f"{EXPECTED} (re-save it as UTF-8)."
+        )
+    first = nonblank[0].strip()
+    if first == b"{":
+        raise DatasetFileError(
+            f"{name} looks like one pretty-printed JSON document; {EXPECTED}, each example on a single line."
+        )
+    if first.startswith(b"["):
+        if _is_array_of_objects(first) or not _parses(first):
+            raise DatasetFileError(
+                f"{name} is a JSON array, not JSONL; {EXPECTED} "
+                f"(convert it with: jq -c '.[]' {name} > {Path(name).stem}.jsonl)."
+            )
+
+
+def _looks_utf16(head: bytes) -> bool:
+    # ASCII text in UTF-16 (without a byte-order mark) has a NUL in every other byte.
+    sample = head[:512]
+    if len(sample) < 4:
+        return False
+    half = len(sample) // 2
+    return sample[1::2].count(0) * 2 >= half or sample[0::2].count(0) * 2 >= half
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _is_array_of_objects(line: bytes) -> bool:
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def plan_ranges(size: int, chunk: int, newline_at_or_after: Callable[[int], int]) -> list[tuple[int, int]]:
+    """Cut [0, size) into consecutive ranges of about `chunk` bytes, each ending just after a newline.
+
+    `newline_at_or_after(pos)` returns the index of the first b"\\n" at or after pos, or -1.
+    """
+    ranges = []
+    start = 0
+    while start < size:
+        end = start + chunk
+        if end >= size:
+            end = size
+        else:
+            newline = newline_at_or_after(end - 1)
+            end = size if newline < 0 else newline + 1
+        ranges.append((start, end))
+        start = end
+    return ranges
+
+
+def file_newline_finder(path: Path) -> Callable[[int], int]:
+    def find(pos: int) -> int:
+        with path.open("rb") as f:
+            f.seek(pos)
+            while True:
+                piece = f.read(SNIFF_BYTES)
+                if not piece:
+                    return -1
+                i = piece.find(b"\n")
+                if i >= 0:
+                    return pos + i
+                pos += len(piece)
+
+    return find
+
+
+def read_range(path: str, start: int, end: int) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            f.seek(start)
+            return f.read(end - start)
+    except OSError as exc:
+        raise DatasetFileError(f"{path} cannot be read ({exc.strerror or exc}); {EXPECTED}.") from None

@@ -1,0 +1,166 @@
+"""Token counting, statistics, epochs and billing, checked against numbers derived by hand."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from ftcost.dataset import analyze_bytes, count_messages, default_epochs, percentile, summarize
+from ftcost.tokens import get_encoding
+
+ENCODINGS = ("cl100k_base", "o200k_base")
+WORDS = ("Hi", "Hello", "Yes", "No", "Bob")  # single tokens in both encodings (checked below)
+ROLES = ("system", "user", "assistant")
+
+
+def ex(*messages, **top) -> str:
+    return json.dumps({"messages": list(messages), **top})
+
+
+def m(role, content, **extra):
+    return {"role": role, "content": content, **extra}
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_words_used_below_are_single_tokens(encoding):
+    enc = get_encoding(encoding)
+    for word in WORDS + ROLES:
+        assert len(enc.encode(word)) == 1, word
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_messages_of_single_token_strings(encoding):
+    # each message: 3 + role (1) + content (1) = 5; three messages + 3 for the reply priming = 18
+    messages = [m("system", "Hello"), m("user", "Hi"), m("assistant", "Yes")]
+    assert count_messages(messages, encoding) == 18
+    # `name`: its value (1 token) + 1 extra, so this message is 3 + 1 + 1 + 1 + 1 = 7
+    assert count_messages([m("user", "Hi", name="Bob")], encoding) == 7 + 3
+    assert count_messages([], encoding) == 3
+
+
+@pytest.mark.parametrize("encoding, api_tokens", [("cl100k_base", 105), ("o200k_base", 101)])
+def test_tool_definitions_match_the_api_count_in_the_cookbook(encoding, api_tokens):
+    # The example of the cookbook's "How to count tokens with tiktoken" (section 7): OpenAI's API
+    # reported usage.prompt_tokens of 105 (gpt-3.5-turbo, gpt-4) and 101 (gpt-4o, gpt-4o-mini).
+    tools = [{
+        "type": "function",
+        "function": {
+            "name": "get_current_weather",
+            "description": "Get the current weather in a given location",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
+                    "unit": {"type": "string", "description": "The unit of temperature to return",
+                             "enum": ["celsius", "fahrenheit"]},
+                },
+                "required": ["location"],
+            },
+        },
+    }]
+    messages = [
+        m("system", "You are a helpful assistant that can answer to questions about the weather."),
+        m("user", "What's the weather like in San Francisco?"),
+    ]
+    assert count_messages(messages, encoding, tools=tools) == api_tokens
+    # the legacy `functions` form renders the same definitions
+    assert count_messages(messages, encoding, functions=[tools[0]["function"]]) == api_tokens
+
+
+def test_tool_definition_overheads_by_hand():
+    # one function, no description, no parameters: func_init (10 on cl100k) + "f:" + func_end (12)
+    enc = get_encoding("cl100k_base")
+    expected = 3 + 10 + len(enc.encode("f:")) + 12
+    assert count_messages([], "cl100k_base", tools=[{"type": "function", "function": {"name": "f"}}]) == expected
+
+
+def test_tool_calls_names_and_arguments_are_counted():
+    enc = get_encoding("cl100k_base")
+    arguments = '{"flight": "CI1"}'
+    call = {"role": "assistant", "tool_calls": [
+        {"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": arguments}}]}
+    expected = 3 + 1 + len(enc.encode("lookup")) + len(enc.encode(arguments))  # role + name + arguments
+    assert count_messages([call], "cl100k_base") == expected + 3
+    legacy = {"role": "assistant", "content": None, "function_call": {"name": "lookup", "arguments": arguments}}
+    assert count_messages([legacy], "cl100k_base") == expected + 3
+
+
+def _dataset(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_trained_tokens_respect_weight():
+    # assistant "Yes" with weight 0 is context only; "No" (weight 1) and "Hello" (no weight) are trained
+    line = ex(m("user", "Hi"), m("assistant", "Yes", weight=0), m("user", "Hi"), m("assistant", "No", weight=1),
+              m("user", "Hi"), m("assistant", "Hello"))
+    report = analyze_bytes(_dataset([line] * 10), "w.jsonl")
+    assert report.valid
+    assert report.stats["assistant_tokens_per_example"]["max"] == 3
+    assert report.trained_tokens_per_epoch == 10 * 2
+    # the weighted-out message is still part of the example's tokens: 6 messages x 5 + 3
+    assert report.stats["tokens_per_example"]["min"] == 33
+
+
+def test_over_limit_examples_are_truncated_for_billing():
+    long_content = " hi" * 5000
+    assert len(get_encoding("cl100k_base").encode(long_content)) == 5000  # " hi" is one token
+    short = ex(m("system", "Hello"), m("user", "Hi"), m("assistant", "Yes"))  # 18 tokens
+    long = ex(m("user", long_content), m("assistant", "Yes"))  # 3+1+5000 + 3+1+1 + 3 = 5012 tokens
+    report = analyze_bytes(_dataset([short] * 5 + [long] + [short] * 5), "l.jsonl", "gpt-3.5-turbo-0613", epochs=2)
+    assert report.token_limit == 4096 and report.token_limit_published
+    assert report.over_limit == 1
+    assert report.warning_lines["over_token_limit"] == [6]
+    assert report.stats["tokens_per_example"]["max"] == 5012
+    assert report.billing_tokens == 10 * 18 + 4096
+    assert report.charged_tokens == 2 * (10 * 18 + 4096) and not report.epochs_estimated
+    # the same file on a model with a 16,385-token limit is billed in full
+    assert analyze_bytes(_dataset([short] * 5 + [long] + [short] * 5), "l.jsonl").billing_tokens == 10 * 18 + 5012
+
+
+def test_report_json_carries_cost_as_a_decimal_string():
+    report = analyze_bytes(_dataset([ex(m("user", "Hi"), m("assistant", "Yes"))] * 10), "c.jsonl")
+    assert report.to_dict()["training_cost_usd"] is None
+    assert report.to_dict(Decimal("0.0024"))["training_cost_usd"] == "0.0024"
+
+
+@pytest.mark.parametrize(
+    "n, epochs",
+    [
+        (1, 25),  # 3 < 100: min(25, 100 // 1 = 100)
+        (4, 25),  # 12 < 100: 100 // 4 = 25
+        (5, 20),  # 15 < 100: 100 // 5
+        (11, 9),  # 33 < 100: 100 // 11
+        (30, 3),  # 90 < 100: 100 // 30
+        (33, 3),  # n·3 = 99 < 100: 100 // 33 = 3
+        (34, 3),  # n·3 = 102: between the bounds, the target 3
+        (20, 5),  # 60 < 100: 100 // 20
+        (8333, 3),  # n·3 = 24,999, not above 25,000
+        (8334, 2),  # n·3 = 25,002 > 25,000: 25,000 // 8,334 = 2
+        (10_000, 2),  # 25,000 // 10,000
+        (12_500, 2),
+        (12_501, 1),
+        (25_000, 1),
+        (25_001, 1),  # 25,000 // 25,001 = 0, raised to the minimum 1
+    ],
+)
+def test_default_epochs_rule(n, epochs):
+    assert default_epochs(n) == epochs
+
+
+def test_epochs_default_uses_the_number_of_examples():
+    lines = [ex(m("user", "Hi"), m("assistant", "Yes"))] * 11
+    report = analyze_bytes(_dataset(lines), "e.jsonl")
+    assert report.epochs == 9 and report.epochs_estimated
+    assert report.charged_tokens == 9 * report.billing_tokens
+
+
+def test_percentiles_interpolate_linearly_like_numpy():
+    assert summarize([1, 2, 3, 4]) == {"min": 1, "max": 4, "mean": 2.5, "median": 2.5,
+                                       "p10": pytest.approx(1.3), "p90": pytest.approx(3.7)}
+    assert summarize([]) == dict.fromkeys(("min", "max", "mean", "median", "p10", "p90"))
+    values = sorted([5, 1, 9, 9, 2, 40, 7, 7, 3])
+    for q in (0, 10, 25, 50, 90, 100):
+        assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
