@@ -1,0 +1,169 @@
+"""`ftcost analyze FILE [--model MODEL] [--epochs N] [--json]`: validate and count a training file.
+
+Exit codes: 0 the dataset is valid (warnings allowed); 1 it has errors (the report is still printed);
+2 the command cannot run (no such file, a directory, not JSONL at all, an unknown model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal
+from typing import TextIO
+
+from ftcost.dataset import DEFAULT_MODEL, DatasetReport, analyze_file, describe
+
+SHOWN_LINES = 10  # line numbers listed per category before "... and N more"
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "analyze",
+        help="validate a fine-tuning JSONL file and count its tokens and training cost",
+        description="Check a chat fine-tuning file the way OpenAI's cookbook does, with the line number "
+        "of every problem, and count the tokens billed for training.",
+    )
+    parser.add_argument("file", metavar="FILE", help="the training file (.jsonl)")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"model snapshot id (default {DEFAULT_MODEL})")
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="training epochs (default: the cookbook's estimate of OpenAI's auto)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes to use (default: all cores for large files)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    bar = ProgressBar(sys.stderr) if not args.json and _is_tty(sys.stderr) else None
+    try:
+        report = analyze_file(args.file, args.model, args.epochs, progress=bar, workers=args.workers)
+    finally:
+        if bar:
+            bar.close()
+    cost = training_cost(report)
+    if args.json:
+        print(json.dumps(report.to_dict(cost), ensure_ascii=False, indent=2))
+    else:
+        print(render(report, cost))
+    return 0 if report.valid else 1
+
+
+def training_cost(report: DatasetReport) -> Decimal | None:
+    """Training cost in USD; None until the pricing tables can price training (a later issue)."""
+    return None
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class ProgressBar:
+    """A one-line bar on a terminal, redrawn in place: progress(bytes_done, bytes_total)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if percent == self.shown:
+            return
+        self.shown = percent
+        filled = self.WIDTH * percent // 100
+        self.stream.write(
+            f"\r  [{'#' * filled}{'.' * (self.WIDTH - filled)}] {percent:3d}%  "
+            f"{done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown >= 0:
+            self.stream.write("\r" + " " * (self.WIDTH + 40) + "\r")
+            self.stream.flush()
+
+
+def format_lines(lines: list[int], shown: int = SHOWN_LINES) -> str:
+    """'line 3', 'lines 3, 7, 12', 'lines 3, 7, 12 … and 4,210 more', or 'the whole file'."""
+    if not lines:
+        return "the whole file"
+    head = ", ".join(str(n) for n in lines[:shown])
+    more = f" … and {len(lines) - shown:,} more" if len(lines) > shown else ""
+    return f"line{'s' if len(lines) > 1 else ''} {head}{more}"
+
+
+def render(report: DatasetReport, cost: Decimal | None = None) -> str:
+    """The human summary: errors with line numbers first, then statistics, then billing."""
+    out: list[str] = []
+    add = out.append
+    add(f"{report.file}: {report.examples:,} examples on {report.lines:,} lines, {report.format} format, "
+        f"for {report.model} ({report.encoding})")
+    n_err, n_warn = sum(report.errors.values()), sum(report.warnings.values())
+    verdict = "VALID" if report.valid else "INVALID: OpenAI would reject this file"
+    add(f"{verdict} ({n_err:,} error{_s(n_err)}, {n_warn:,} warning{_s(n_warn)})")
+    for title, counts, lines in (
+        ("Errors", report.errors, report.error_lines),
+        ("Warnings", report.warnings, report.warning_lines),
+    ):
+        if counts:
+            add("")
+            add(f"{title}:")
+            for category, n in counts.items():
+                meaning = describe(category)
+                add(f"  {category} ({n:,}): {format_lines(lines[category])}")
+                add(f"      {meaning.meaning} Fix: {meaning.fix}")
+    add("")
+    add(_stats_table(report))
+    add("")
+    add("Billing:")
+    limit = "published" if report.token_limit_published else "not published: the context window"
+    rows = [
+        ("token limit", f"{report.token_limit:,} tokens per example ({limit})"),
+        ("over the limit", f"{report.over_limit:,} example{_s(report.over_limit)} (OpenAI truncates them; "
+                           "billed at the limit)"),
+        ("billing tokens", f"{report.billing_tokens:,} per epoch"),
+        ("epochs", f"{report.epochs}" + (" (the cookbook's estimate of OpenAI's \"auto\"; set with --epochs)"
+                                         if report.epochs_estimated else " (--epochs)")),
+        ("charged tokens", f"{report.charged_tokens:,} (epochs x billing tokens)"),
+        ("trained tokens", f"{report.trained_tokens_per_epoch:,} per epoch (assistant tokens with weight != 0)"),
+        ("training cost", f"${cost}" if cost is not None else "not priced yet"),
+    ]
+    out.extend(f"  {label:<16}{value}" for label, value in rows)
+    if report.notes:
+        add("")
+        add("Notes:")
+        out.extend(f"  - {note}" for note in report.notes)
+    return "\n".join(out)
+
+
+def _stats_table(report: DatasetReport) -> str:
+    keys = ("min", "p10", "median", "mean", "p90", "max")
+    rows = [f"  {'Per example':<18}" + "".join(f"{k:>10}" for k in keys)]
+    for label, name in (
+        ("messages", "messages_per_example"),
+        ("tokens", "tokens_per_example"),
+        ("assistant tokens", "assistant_tokens_per_example"),
+    ):
+        stats = report.stats[name]
+        rows.append(f"  {label:<18}" + "".join(f"{_number(stats[k]):>10}" for k in keys))
+    return "Statistics (p10/p90: 10th and 90th percentiles):\n" + "\n".join(rows)
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+

@@ -1,0 +1,125 @@
+"""The parallel path gives exactly the single-process result; progress is reported; no network."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from ftcost.dataset import analyze_bytes, analyze_file, parallel
+from ftcost.dataset.reading import plan_ranges
+
+WORDS = "the flight gate is delayed please check baggage refund 登机 延误 行李 ticket".split()
+
+
+def _text(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def _example(rng: random.Random) -> dict:
+    messages = [{"role": "system", "content": "You answer airport questions."}]
+    for turn in range(rng.randint(1, 3)):
+        messages.append({"role": "user", "content": _text(rng, rng.randint(3, 40))})
+        reply = {"role": "assistant", "content": _text(rng, rng.randint(3, 60))}
+        if rng.random() < 0.3:
+            reply["weight"] = rng.choice([0, 1])
+        messages.append(reply)
+    return {"messages": messages}
+
+
+BAD = [
+    b"{not json",
+    b"[1, 2, 3]",
+    b'{"messages": []}',
+    b'{"messages": [{"role": "user", "content": "caf\xe9"}]}',  # not UTF-8
+    b'{"messages": [{"role": "user"}, {"role": "assistant", "content": "x", "weight": 5}]}',
+    b"",  # blank
+    b"   \r",  # blank, CRLF style
+]
+
+
+def make_dataset(lines: int = 1500, seed: int = 7) -> tuple[bytes, dict[int, bytes]]:
+    """A generated dataset with bad lines sprinkled in; returns the data and {line: bad bytes}."""
+    rng = random.Random(seed)
+    out, bad = [], {}
+    for number in range(1, lines + 1):
+        if rng.random() < 0.03:
+            bad[number] = rng.choice(BAD)
+            out.append(bad[number])
+        else:
+            out.append(json.dumps(_example(rng), ensure_ascii=False).encode())
+    return b"\xef\xbb\xbf" + b"\r\n".join(out) + b"\r\n", bad
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    # Cut even a small file into many ranges so lines and merges cross range boundaries.
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 20_000)
+    monkeypatch.setattr(parallel, "SINGLE_CHUNK", 30_000)
+
+
+def _same(a, b):
+    assert a.to_dict() == b.to_dict()
+    assert list(a.tokens_per_example) == list(b.tokens_per_example)
+
+
+def test_parallel_equals_single_process(tmp_path, small_chunks):
+    data, bad = make_dataset()
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(data)
+    assert len(plan_ranges(len(data), parallel.chunk_size(len(data), 2), lambda p: data.find(b"\n", p))) > 8
+
+    single = analyze_file(path, workers=1)
+    multi = analyze_file(path, workers=2)
+    _same(single, multi)
+    _same(single, analyze_bytes(data, str(path), workers=2))
+
+    # and both agree with the bad lines we planted
+    blank = sum(1 for b in bad.values() if not b.strip())
+    bad_objects = sum(1 for b in bad.values() if b in (BAD[2], BAD[4]))  # JSON objects: still examples
+    assert single.lines == 1500 and single.examples == 1500 - len(bad) + bad_objects
+    planted_json = sorted(n for n, b in bad.items() if b == b"{not json")
+    assert single.error_lines.get("invalid_json", []) == planted_json
+    planted_utf8 = sorted(n for n, b in bad.items() if b"\xe9" in b)
+    assert single.error_lines.get("invalid_utf8", []) == planted_utf8
+    assert blank > 0 and not single.valid
+
+
+def test_one_range_equals_many(tmp_path, monkeypatch):
+    data, _ = make_dataset(lines=600, seed=3)
+    whole = analyze_bytes(data, "gen.jsonl")
+    monkeypatch.setattr(parallel, "SINGLE_CHUNK", 5_000)
+    _same(whole, analyze_bytes(data, "gen.jsonl"))
+
+
+def test_progress_reaches_the_total(tmp_path, small_chunks):
+    data, _ = make_dataset(lines=800, seed=1)
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(data)
+    for workers in (1, 2):
+        calls = []
+        analyze_file(path, progress=lambda done, total: calls.append((done, total)), workers=workers)
+        assert calls[0] == (0, len(data)) and calls[-1] == (len(data), len(data))
+        assert [d for d, _ in calls] == sorted(d for d, _ in calls) and len(calls) > 3
+
+
+def test_analysis_opens_no_socket(tmp_path, no_sockets, small_chunks):
+    data, _ = make_dataset(lines=300, seed=2)
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(data)
+    report = analyze_file(path, "gpt-4o-mini-2024-07-18")
+    assert report.lines == 300 and report.encoding == "o200k_base"
+    assert analyze_file(path, "gpt-4o-mini-2024-07-18", workers=2).to_dict() == report.to_dict()
+
+
+def test_workers_default_stays_in_process_for_small_files(tmp_path, monkeypatch, small_chunks):
+    def no_pool(*args):
+        raise AssertionError("a small file should not start worker processes")
+
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", no_pool)
+    path = tmp_path / "tiny.jsonl"
+    path.write_bytes(make_dataset(lines=400)[0])  # several ranges, but far below PARALLEL_MIN_BYTES
+    assert analyze_file(path).lines == 400
+    with pytest.raises(AssertionError):  # asked for explicitly, workers are used
+        analyze_file(path, workers=2)
