@@ -1,0 +1,37 @@
+"""ftcost's app: `make run` (streamlit run app.py) opens it offline on the airport scenario.
+
+This file only wires things together: the session's scenario (ui/state.py), the sidebar that loads,
+saves and shares it (ui/sidebar.py), and the pages (ui/page_*.py). Every figure comes from the ftcost
+library; the pages lay it out.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `ui` sits beside this file; make it importable however the app is started (streamlit run, AppTest).
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from ui import cached, sidebar, state  # noqa: E402
+
+st.set_page_config(page_title="ftcost — is fine-tuning worth it?", page_icon="💸", layout="wide")
+
+state.init()
+cached.warm_tokenizers()
+
+PAGES = [
+    st.Page("ui/page_plan.py", title="Plan", icon="📈", url_path="plan", default=True),
+    st.Page("ui/page_dataset.py", title="Dataset", icon="🗂️", url_path="dataset"),
+    st.Page("ui/page_prompts.py", title="Prompts & volume", icon="✏️", url_path="prompts"),
+    st.Page("ui/page_people.py", title="People & pilot", icon="👥", url_path="people"),
+    st.Page("ui/page_prices.py", title="Prices", icon="🏷️", url_path="prices"),
+]
+page = st.navigation(PAGES)
+sidebar.render()
+state.show_messages()
+page.run()

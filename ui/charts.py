@@ -1,0 +1,101 @@
+"""Altair charts from the frames in ftcost.views. Tooltips show the exact formatted figures."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+USD_AXIS = alt.Axis(format="$,.0f", title="US dollars")
+
+
+def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int) -> alt.Chart:
+    """One line per option; fine-tunes solid, base models dashed; break-even marked with a rule and a dot."""
+    selector = alt.selection_point(fields=["option"], bind="legend")
+    base = alt.Chart(frame).encode(
+        x=alt.X("month:Q", title="Month of the plan", scale=alt.Scale(domain=[1, horizon]),
+                axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("cumulative:Q", axis=alt.Axis(format="$,.0f", title="Cumulative cost (US dollars)")),
+        color=alt.Color("option:N", title="Option", legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+        strokeDash=alt.StrokeDash("kind:N", title="", legend=None,
+                                  scale=alt.Scale(domain=["fine-tuned", "base model"], range=[[1, 0], [6, 3]])),
+        opacity=alt.condition(selector, alt.value(1), alt.value(0.2)),
+        tooltip=[
+            alt.Tooltip("option:N", title="Option"),
+            alt.Tooltip("month:Q", title="Month"),
+            alt.Tooltip("starts:N", title="Starts"),
+            alt.Tooltip("cumulative_text:N", title="Total so far"),
+            alt.Tooltip("month_text:N", title="This month"),
+        ],
+    )
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5).add_params(selector)
+    layers = [lines]
+    if not points.empty:
+        rule = alt.Chart(points).mark_rule(color="#2e7d32", strokeDash=[2, 2]).encode(
+            x="month:Q", tooltip=[alt.Tooltip("label:N", title="Break-even")]
+        )
+        dot = alt.Chart(points).mark_point(shape="diamond", size=220, filled=True, color="#2e7d32").encode(
+            x="month:Q", y="cumulative:Q",
+            tooltip=[alt.Tooltip("label:N", title="Break-even"), alt.Tooltip("cumulative_text:N", title="Total so far")],
+        )
+        text = alt.Chart(points).mark_text(align="left", dx=8, dy=-12, color="#2e7d32", fontWeight="bold").encode(
+            x="month:Q", y="cumulative:Q", text="label:N"
+        )
+        layers += [rule, dot, text]
+    return alt.layer(*layers).properties(height=420)
+
+
+def stacked_months(frame: pd.DataFrame) -> alt.Chart:
+    """Each month's cost of one option, stacked by part."""
+    return _stacked(frame, x=alt.X("month:O", title="Month of the plan", axis=alt.Axis(labelAngle=0)),
+                    y=alt.Y("usd:Q", axis=USD_AXIS, stack="zero"), extra=[alt.Tooltip("month:O", title="Month")])
+
+
+def stacked_totals(frame: pd.DataFrame) -> alt.Chart:
+    """Each option's total over the horizon, one horizontal bar per option, stacked by part."""
+    return _stacked(frame, x=alt.X("usd:Q", axis=alt.Axis(format="$,.0f", title="Total over the horizon (US dollars)"),
+                                   stack="zero"),
+                    y=alt.Y("option:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+                    extra=[alt.Tooltip("option:N", title="Option")])
+
+
+def _stacked(frame: pd.DataFrame, *, x, y, extra) -> alt.Chart:
+    return alt.Chart(frame).mark_bar().encode(
+        x=x,
+        y=y,
+        color=alt.Color("part:N", title="Cost", sort=alt.SortField("order"), legend=alt.Legend(orient="bottom")),
+        order=alt.Order("order:Q"),
+        tooltip=[*extra, alt.Tooltip("part:N", title="Cost"), alt.Tooltip("usd_text:N", title="Amount")],
+    ).properties(height=320)
+
+
+def histogram(values: pd.DataFrame, limit: int, limit_label: str) -> alt.Chart:
+    """Tokens per example, binned, with the model's per-example limit as a red rule."""
+    bars = alt.Chart(values).mark_bar(color="#4c78a8").encode(
+        x=alt.X("tokens:Q", bin=alt.Bin(maxbins=40), title="Tokens per example"),
+        y=alt.Y("count():Q", title="Examples"),
+        tooltip=[alt.Tooltip("tokens:Q", bin=True, title="Tokens"), alt.Tooltip("count():Q", title="Examples")],
+    )
+    rule_frame = pd.DataFrame({"tokens": [limit], "label": [limit_label]})
+    rule = alt.Chart(rule_frame).mark_rule(color="#d62728", strokeWidth=2).encode(
+        x="tokens:Q", tooltip=[alt.Tooltip("label:N", title="Limit")]
+    )
+    text = alt.Chart(rule_frame).mark_text(align="right", dx=-6, dy=8, color="#d62728", baseline="top").encode(
+        x="tokens:Q", y=alt.value(0), text="label:N"
+    )
+    return alt.layer(bars, rule, text).properties(height=300)
+
+
+def price_steps(frame: pd.DataFrame) -> alt.Chart:
+    """Price per 1M tokens over time, as steps (a price holds until the next one starts)."""
+    return alt.Chart(frame).mark_line(interpolate="step-after", point=True, strokeWidth=2).encode(
+        x=alt.X("date:T", title="Date"),
+        y=alt.Y("usd:Q", axis=alt.Axis(format="$,.2f", title="US dollars per 1M tokens")),
+        color=alt.Color("series:N", title="Price", legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
+        detail="segment:N",  # a gap in a price's history (not offered) breaks its line
+        tooltip=[
+            alt.Tooltip("series:N", title="Price"),
+            alt.Tooltip("from:N", title="From"),
+            alt.Tooltip("until:N", title="Until"),
+            alt.Tooltip("usd_text:N", title="Per 1M tokens"),
+        ],
+    ).properties(height=360)

@@ -1,0 +1,128 @@
+"""Dataset: is the training file valid, how many tokens does it bill, what does training on it cost."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ftcost import views
+from ftcost.scenario import dataset_path
+from ui import cached, charts, inputs, state
+
+UPLOAD = "dataset_upload"
+MODEL = "dataset_model"
+
+
+def _uploaded() -> None:
+    upload = st.session_state.get(UPLOAD)
+    if upload is not None:
+        state.set_dataset(upload.name, upload.getvalue())
+
+
+def _use_sample() -> None:
+    st.session_state.pop(state.DATASET, None)
+
+
+def _epochs_back(value):
+    return "auto" if value is None else int(value)
+
+
+def _epochs_shown(value):
+    return None if value == "auto" else value
+
+
+scenario = state.current()
+st.title("Dataset")
+st.caption("Checks a fine-tuning file the way OpenAI's cookbook does (with line numbers), counts its tokens with "
+           "each model's encoding and limit, and prices training on it. Nothing leaves this machine.")
+
+st.subheader("Training file")
+st.file_uploader(
+    "Upload a training file (JSONL, up to 512 MB)", type=["jsonl", "json", "txt"], key=UPLOAD, on_change=_uploaded,
+    help="One JSON example per line, in OpenAI's chat format ({\"messages\": [...]}) or prompt/completion for "
+    "babbage-002 / davinci-002. An upload replaces the scenario's sample on every page, including the plan.",
+)
+upload = state.dataset()
+sample = dataset_path(scenario)
+if upload:
+    st.info(f"Using your upload **{upload['name']}** ({views.tokens(len(upload['data']))} bytes) for the plan.")
+    st.button("Use the scenario's sample instead", on_click=_use_sample)
+elif sample is not None:
+    st.info(f"Using the scenario's sample **{scenario.training.dataset}**. Upload your own file above to replace it.")
+else:
+    st.info("This scenario states its tokens per example instead of shipping a sample; upload a file to measure.")
+
+st.subheader("The full training set")
+c1, c2, c3 = st.columns(3)
+with c1:
+    inputs.number("Examples in the full training set", "training.planned_examples", min_value=10,
+                  max_value=10_000_000, step=50,
+                  help="The plan scales the sample's average tokens per example to this many. OpenAI's minimum "
+                  "is 10; it recommends starting with 50-100 good ones.")
+with c2:
+    inputs.bound(st.number_input, "Epochs", "training.epochs", to_widget=_epochs_shown, from_widget=_epochs_back,
+                 min_value=1, max_value=50, step=1, placeholder="auto (OpenAI's default rule)",
+                 help="Leave empty for OpenAI's 'auto' rule (the cookbook's estimate: 3, more for small files, "
+                 "fewer for large ones).")
+with c3:
+    inputs.number("Billing tokens per example (stated)", "training.tokens_per_example", min_value=1, step=10,
+                  placeholder="measured from the file",
+                  help="Leave empty to measure the file. An uploaded file is always measured.")
+
+bases = views.fine_tuned_bases(scenario, state.price_date())
+if not upload and sample is None:
+    st.stop()
+if not bases:
+    st.warning("No fine-tuned option could be priced on this date, so there is no model to check the file for.")
+    st.stop()
+if st.session_state.get(MODEL) not in bases:
+    st.session_state[MODEL] = bases[0]
+st.selectbox("Check the file for", bases, key=MODEL,
+             help="The base model of a fine-tuned option: its encoding, training format and per-example limit apply.")
+
+epochs = None if scenario.training.epochs == "auto" else int(scenario.training.epochs)
+with state.stop_on_error():
+    report = cached.dataset_report(st.session_state[MODEL], epochs)
+
+summary = views.dataset_summary(report)
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric("Examples", summary.examples)
+m2.metric("Problems", summary.problems, help="Errors that make OpenAI reject the file (see the table below).")
+m3.metric("Billing tokens per epoch", summary.billing_tokens,
+          help="Each example counted up to the model's per-example limit, as OpenAI bills.")
+m4.metric("Epochs", summary.epochs)
+m5.metric("Charged tokens per run", summary.charged_tokens, help="Billing tokens × epochs.")
+
+problem = views.first_problem(report)
+if problem:
+    st.error(problem)
+else:
+    st.success(f"OpenAI should accept {report.file} for {report.model}.")
+for note in report.notes:
+    st.info(note)
+
+issues = views.issue_frame(report)
+if not issues.empty:
+    st.subheader("Errors and warnings")
+    st.dataframe(issues, hide_index=True, width="stretch",
+                 column_config={"Times": st.column_config.NumberColumn("Times", format="%d")})
+    st.download_button("Download every line number (CSV)", views.issue_lines_csv(report),
+                       file_name="ftcost-dataset-issues.csv", mime="text/csv", on_click="ignore")
+
+st.subheader("Tokens per example")
+left, right = st.columns([3, 2])
+with left:
+    if report.counted_examples:
+        st.altair_chart(charts.histogram(views.token_values(report), report.token_limit, views.limit_label(report)),
+                        width="stretch")
+with right:
+    st.dataframe(views.stats_frame(report), hide_index=True, width="stretch")
+    if report.over_limit:
+        st.warning(f"{summary.over_limit} example(s) exceed {views.limit_label(report)}; OpenAI truncates them.")
+
+st.subheader(f"Training on this file, on every model open for fine-tuning on {state.price_date().isoformat()}")
+with state.stop_on_error():
+    models = [m.id for m in cached.fine_tunable_models(state.price_date().isoformat()) if m.encoding]
+    reports = {m: cached.dataset_report(m, epochs) for m in models}
+    st.dataframe(views.training_cost_frame(reports, state.price_date()), hide_index=True, width="stretch")
+st.caption("Each model counts the file with its own encoding and per-example limit; the epochs are the same for "
+           "all (the auto rule depends only on the number of examples). Prices from pricing/, as of the sidebar date.")

@@ -1,0 +1,125 @@
+"""Plan: the answer — does fine-tuning pay back, when, and what does each option cost."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ftcost import report, views
+from ui import cached, charts, inputs, state
+
+AGAINST = "plan_against"
+BREAKDOWN_OF = "plan_breakdown_of"
+
+scenario = state.current()
+with state.stop_on_error():
+    plan = cached.plan()
+
+st.title(scenario.name)
+st.caption(
+    f"Prices in force on **{plan.as_of.isoformat()}** · {plan.tier} tier · projected over "
+    f"**{plan.horizon_months} months** · change any assumption on the other pages or in *What if* below."
+)
+
+with st.container(border=True):
+    st.markdown("#### The answer")
+    st.markdown("\n".join(f"- {sentence}" for sentence in report.headline(plan)))
+for warning in plan.warnings:
+    st.warning(warning, icon="⚠️")
+
+# --- what if: the knobs a manager reaches for first ------------------------------------------------------
+with st.expander("What if…", expanded=True):
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        inputs.number("Requests per month", "workload.requests_per_month", min_value=1, step=1000,
+                      help="Requests in the first month. Also on *Prompts & volume*. Default from the scenario file.")
+    with c2:
+        inputs.number("Monthly growth (%)", "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
+                      max_value=100.0, step=1.0, format="%.1f",
+                      help="Requests grow by this much each month, compounding. Default from the scenario file.")
+    with c3:
+        inputs.number("Horizon (months)", "horizon_months", min_value=1, max_value=120, step=1,
+                      help="How far ahead the plan looks; break-even later than this counts as \"not within\".")
+    with c4:
+        inputs.number("Cost of a wrong answer ($)", "quality.cost_per_wrong_answer_usd", decimal=True,
+                      min_value=0.0, step=0.5, format="%.2f",
+                      help="What one wrong answer costs the business (escalation, refund, rework). "
+                      "The airport default: 5 minutes of a $24/h desk agent.")
+
+bases = views.base_options(plan)
+if not bases:
+    st.error("No base-model option could be priced on this date, so there is nothing to compare the fine-tune with.")
+    st.stop()
+if st.session_state.get(AGAINST) not in bases:
+    st.session_state[AGAINST] = bases[0]
+
+# --- payback of each fine-tune -----------------------------------------------------------------------------
+head, pick = st.columns([3, 2], vertical_alignment="bottom")
+head.subheader("Payback")
+pick.selectbox("Compare against", bases, key=AGAINST,
+               help="The base-model option every delta on this page is measured against (default: the first one).")
+for card in views.payback_cards(plan, st.session_state[AGAINST]):
+    with st.container(border=True):
+        st.markdown(f"**{card.fine_tuned}** instead of **{card.against}**")
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Break-even", card.break_even, delta=card.break_even_date or None, delta_color="off",
+                  delta_arrow="off",
+                  help="First month in which the fine-tune's running total (one-off, inference and wrong answers) "
+                  "is at or below the alternative's.")
+        m2.metric(f"Savings after {plan.horizon_months} months", card.savings, delta_color="normal",
+                  help="The alternative's total over the horizon minus the fine-tune's (negative: it costs more).")
+        m3.metric("Return on the one-off cost", card.roi,
+                  help="Savings at the horizon divided by the one-off cost (training, people, pilot).")
+        m4.metric("Prompt tokens saved per request", card.tokens_saved, delta=card.tokens_saved_pct,
+                  delta_color="inverse",
+                  help=f"The short prompt against the long one, each counted with its model's encoding; "
+                  f"{card.tokens_saved_month} tokens in the first month.")
+
+# --- each option ------------------------------------------------------------------------------------------
+st.subheader("Each option, first month")
+cards = views.option_cards(plan, st.session_state[AGAINST])
+for start in range(0, len(cards), 4):
+    for column, card in zip(st.columns(4), cards[start:start + 4]):
+        with column.container(border=True):
+            st.markdown(f"**{card.name}**" + (" · fine-tuned" if card.fine_tuned else ""))
+            st.caption(f"`{card.model}` · {card.accuracy} right · {card.tokens_per_request}")
+            st.metric("Monthly cost (API)", card.monthly, delta=card.monthly_delta, delta_color="inverse",
+                      help="First month's input, cached-input and output tokens at this model's prices.")
+            st.metric("One-off cost", card.one_off,
+                      help="Training × iterations, the team's hours, data preparation and the pilot.")
+            st.metric("Cost per correct answer", card.per_correct, delta=card.per_correct_delta, delta_color="inverse",
+                      help="First month's API cost divided by the answers expected to be right.")
+            st.metric(f"Total over {plan.horizon_months} months", card.total, delta=card.total_delta,
+                      delta_color="inverse", help="API cost, the cost of wrong answers and the one-off cost.")
+
+# --- charts ----------------------------------------------------------------------------------------------------
+st.subheader("Cumulative cost")
+st.caption("Where a fine-tune's line crosses below the alternative's, it has paid back (green marks). "
+           "Click a legend entry to highlight an option.")
+st.altair_chart(
+    charts.cumulative(views.cumulative_frame(plan), views.break_even_frame(plan, st.session_state[AGAINST]),
+                      plan.horizon_months),
+    width="stretch",
+)
+
+st.subheader("Where the money goes")
+total_tab, month_tab = st.tabs(["Over the whole horizon", "Month by month"])
+with total_tab:
+    st.altair_chart(charts.stacked_totals(views.horizon_breakdown_frame(plan)), width="stretch")
+with month_tab:
+    names = [o.name for o in plan.options]
+    if st.session_state.get(BREAKDOWN_OF) not in names:
+        st.session_state[BREAKDOWN_OF] = next((o.name for o in plan.options if o.fine_tuned), names[0])
+    st.selectbox("Option", names, key=BREAKDOWN_OF)
+    frame = views.breakdown_frame(plan)
+    st.altair_chart(charts.stacked_months(frame[frame.option == st.session_state[BREAKDOWN_OF]]), width="stretch")
+
+with st.expander("The monthly table"):
+    st.dataframe(views.month_table(plan), hide_index=True, width="stretch")
+
+left, right = st.columns(2)
+left.download_button("Download the report (Markdown)", report.to_markdown(plan), file_name="ftcost-plan.md",
+                     mime="text/markdown", on_click="ignore", width="stretch",
+                     help="The answer, every option, payback, the pilot and the rates used, with their sources.")
+right.download_button("Download the monthly table (CSV)", report.to_csv(plan), file_name="ftcost-months.csv",
+                      mime="text/csv", on_click="ignore", width="stretch",
+                      help="One row per option and month, exact amounts in US dollars.")

@@ -1,0 +1,87 @@
+"""Prompts & volume: what each request sends and receives, and how many requests there are."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ftcost import views
+from ftcost.tokens import ENCODINGS
+from ui import cached, inputs, state
+
+TIERS = {"standard": "Standard", "batch": "Batch API (half price, answers within 24 hours)"}
+
+
+def _load_text(path: str, upload_key: str, label: str) -> None:
+    upload = st.session_state.get(upload_key)
+    if upload is None:
+        return
+    try:
+        text = upload.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        st.session_state[state.EDIT_ERROR] = f"{upload.name}: not UTF-8 text; upload a plain-text file."
+        return
+    if state.edit(path, text, label):
+        st.session_state[state.WIDGET + path] = text
+
+
+def text_with_upload(label: str, path: str, help: str, height: int) -> None:
+    inputs.bound(st.text_area, label, path, help=help, height=height)
+    upload_key = f"upload:{path}"
+    st.file_uploader(f"…or load the {label.lower()} from a text file", type=["txt", "md"], key=upload_key,
+                     on_change=_load_text, args=(path, upload_key, label), label_visibility="collapsed")
+
+
+st.title("Prompts & volume")
+st.caption("Base models need the long prompt (instructions and worked examples); the fine-tune has learnt "
+           "them and needs only the short one. Tokens are counted offline with tiktoken.")
+
+st.subheader("Volume")
+c1, c2, c3 = st.columns(3)
+with c1:
+    inputs.number("Requests per month", "workload.requests_per_month", min_value=1, step=1000,
+                  help="Requests in the first month. Default from the scenario file.")
+    inputs.number("Monthly growth (%)", "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
+                  max_value=100.0, step=1.0, format="%.1f", help="Compounding growth of requests per month.")
+with c2:
+    inputs.bound(st.selectbox, "Price tier", "workload.tier", options=list(TIERS), format_func=TIERS.get,
+                 help="OpenAI's Batch API costs half for models that offer it; a model without a batch price "
+                 "is left out of the plan with a note.")
+    inputs.number("Cached share of prompt tokens (%)", "workload.cached_share_pct", decimal=True, min_value=0.0,
+                  max_value=100.0, step=5.0, format="%.0f",
+                  help="Share of prompt tokens OpenAI serves from its prompt cache at the cached-input price "
+                  "(repeated prompt prefixes of 1,024+ tokens). 0 unless you have measured it.")
+with c3:
+    inputs.number("Output tokens per request (stated)", "workload.output_tokens_per_request", min_value=0,
+                  step=10, placeholder="measured from the sample answer",
+                  help="Leave empty to measure the sample answer below with each model's encoding.")
+    inputs.number("Prompt tokens per request, base models (stated)", "workload.long_prompt_tokens", min_value=0,
+                  step=10, placeholder="measured from the long prompt",
+                  help="Leave empty to measure the long prompt + user message below.")
+    inputs.number("Prompt tokens per request, fine-tuned (stated)", "workload.short_prompt_tokens", min_value=0,
+                  step=10, placeholder="measured from the short prompt",
+                  help="Leave empty to measure the short prompt + user message below.")
+
+st.subheader("Prompts")
+left, right = st.columns(2)
+with left:
+    text_with_upload("Long prompt", "workload.long_prompt", height=320,
+                     help="The system prompt base models need: instructions plus few-shot examples.")
+with right:
+    text_with_upload("Short prompt", "workload.short_prompt", height=320,
+                     help="The system prompt the fine-tuned model needs once the behaviour is trained in.")
+left, right = st.columns(2)
+with left:
+    text_with_upload("User message", "workload.user_message", height=140,
+                     help="A typical user message; it is sent with either prompt.")
+with right:
+    text_with_upload("Sample answer", "workload.sample_answer", height=140,
+                     help="A typical answer; its length sets the output tokens per request unless stated above.")
+
+st.subheader("Measured tokens")
+with state.stop_on_error():
+    frame = views.prompt_token_frame(state.current().workload, count=cached.count)
+    plan = cached.plan()
+st.dataframe(frame, hide_index=True, width="stretch",
+             column_config={e: st.column_config.TextColumn(e, help=f"Counted with tiktoken's {e}") for e in ENCODINGS})
+for encoding, names in views.encodings_used(plan).items():
+    st.caption(f"**{encoding}** counts for: {', '.join(names)}.")

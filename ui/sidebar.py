@@ -1,0 +1,130 @@
+"""The sidebar on every page: which scenario, its file, its share link, and the price date."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ftcost.errors import FtcostError
+from ftcost.scenario import MAX_SCENARIO_BYTES, dump_scenario, gallery, load_scenario, parse_scenario
+from ftcost.share import PARAM, encode_link
+from ui import state
+
+PICK = "gallery_pick"
+UPLOAD = "scenario_upload"
+AS_OF = state.WIDGET + "as_of"
+
+
+def render() -> None:
+    with st.sidebar:
+        st.subheader("Scenario")
+        _gallery()
+        _upload()
+        _price_date()
+        _download_and_share()
+
+
+def _gallery() -> None:
+    names = _gallery_names()
+    stem = state.source()
+    if PICK not in st.session_state or st.session_state[PICK] != (stem if stem in names else None):
+        st.session_state[PICK] = stem if stem in names else None
+    st.selectbox(
+        "Start from an example",
+        list(names),
+        format_func=names.get,
+        key=PICK,
+        index=None,
+        placeholder="Your own scenario (from a file or a link)",
+        on_change=_picked,
+        help="The scenarios shipped in ftcost's scenarios/ folder. The airport bot (seeds 000/003) is the default.",
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _gallery_names() -> dict[str, str]:
+    return {stem: load_scenario(path).name for stem, path in gallery().items()}
+
+
+def _picked() -> None:
+    stem = st.session_state[PICK]
+    if stem:
+        try:
+            state.replace(load_scenario(gallery()[stem]), stem)
+        except FtcostError as exc:
+            st.session_state[state.NOTICE] = str(exc)
+
+
+def _upload() -> None:
+    st.file_uploader(
+        "Open a scenario file",
+        type=["toml"],
+        key=UPLOAD,
+        on_change=_uploaded,
+        help=f"A .toml scenario saved from ftcost (at most {MAX_SCENARIO_BYTES // 1024} KB). "
+        "See scenarios/*.toml for the format.",
+    )
+
+
+def _uploaded() -> None:
+    upload = st.session_state.get(UPLOAD)
+    if upload is None:
+        return
+    try:
+        text = upload.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        st.session_state[state.EDIT_ERROR] = f"{upload.name}: not UTF-8 text; a scenario is a TOML file."
+        return
+    try:
+        state.replace(parse_scenario(text, upload.name), upload.name)
+    except FtcostError as exc:
+        st.session_state[state.EDIT_ERROR] = str(exc)
+
+
+def _price_date() -> None:
+    if AS_OF not in st.session_state:
+        st.session_state[AS_OF] = state.price_date()
+    st.date_input(
+        "Prices as of",
+        key=AS_OF,
+        on_change=lambda: state.edit("as_of", st.session_state[AS_OF], "Prices as of"),
+        help="Prices in force on this date, from ftcost's dated tables in pricing/ (each row names its source). "
+        "Defaults to the scenario's own date, or today.",
+        format="YYYY-MM-DD",
+    )
+
+
+def _download_and_share() -> None:
+    scenario = state.shareable()
+    st.download_button(
+        "Download this scenario (.toml)",
+        data=dump_scenario(scenario),
+        file_name=_file_name(scenario.name),
+        mime="application/toml",
+        key="download_scenario",
+        on_click="ignore",
+        help="Everything on every page, with the price date, as a file a colleague can open here or with "
+        "`ftcost report FILE`.",
+        width="stretch",
+    )
+    try:
+        payload = encode_link(scenario)
+    except FtcostError as exc:
+        st.query_params.pop(PARAM, None)
+        st.info(str(exc))
+        return
+    # The address bar always carries the current scenario, so it can be copied or bookmarked as it is.
+    if st.query_params.get(PARAM) != payload:
+        st.query_params[PARAM] = payload
+    st.caption("Share link — opens these same numbers (the address bar holds it too):")
+    st.code(f"{_base_url()}?{PARAM}={payload}", language=None, wrap_lines=True)
+
+
+def _base_url() -> str:
+    return st.context.url or "http://localhost:8501/"
+
+
+def _file_name(name: str) -> str:
+    slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+    while "--" in slug:
+        slug = slug.replace("--", "-")
+    return f"{slug or 'scenario'}.toml"

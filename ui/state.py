@@ -1,0 +1,125 @@
+"""The session's scenario: the one source of truth every page reads and every input writes.
+
+Everything lives in `st.session_state`, which Streamlit keeps per browser session, so two people
+never see each other's edits. Inputs are bound to a dotted path in the Scenario (`ui.inputs`); their
+callbacks write through `edit`, which validates on a copy, so a bad value never reaches the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from contextlib import contextmanager
+from functools import reduce
+from typing import Any, Iterator
+
+import streamlit as st
+from pydantic import ValidationError
+
+from ftcost.data import describe_validation_error
+from ftcost.errors import FtcostError
+from ftcost.scenario import DEFAULT_SCENARIO, Scenario, default_scenario
+from ftcost.share import PARAM, decode_link
+
+SCENARIO = "scenario"  # the Scenario being planned
+SOURCE = "scenario_source"  # a gallery stem, "link", or the name of an uploaded file
+DATASET = "dataset"  # an uploaded training file: {"name", "data", "digest"}
+NOTICE = "notice"  # a problem to show on every page until the next load (a broken link)
+EDIT_ERROR = "edit_error"  # the last rejected edit, shown once
+WIDGET = "w:"  # prefix of every input bound to the scenario; dropped when a new scenario loads
+
+
+def init() -> None:
+    """First run of a session: the scenario from the share link in the URL, else the default."""
+    ss = st.session_state
+    if SCENARIO in ss:
+        return
+    scenario, source = None, DEFAULT_SCENARIO
+    payload = st.query_params.get(PARAM)
+    if payload:
+        try:
+            scenario, source = decode_link(payload), "link"
+        except FtcostError as exc:
+            ss[NOTICE] = f"{exc} Showing the default scenario instead."
+    ss[SCENARIO] = scenario or default_scenario()
+    ss[SOURCE] = source
+
+
+def current() -> Scenario:
+    return st.session_state[SCENARIO]
+
+
+def source() -> str:
+    return st.session_state.get(SOURCE, DEFAULT_SCENARIO)
+
+
+def price_date() -> dt.date:
+    """The date prices are taken on: the scenario's own, else today (the only place the app reads the clock)."""
+    return current().as_of or dt.date.today()
+
+
+def shareable() -> Scenario:
+    """The scenario with its price date written in, so a file or link reproduces the same numbers."""
+    scenario = current()
+    if scenario.as_of is not None:
+        return scenario
+    return scenario.model_copy(update={"as_of": price_date()})
+
+
+def replace(scenario: Scenario, source: str) -> None:
+    """Load another scenario: every bound input is re-seeded from it, an uploaded dataset is dropped."""
+    ss = st.session_state
+    for key in [k for k in ss if isinstance(k, str) and k.startswith(WIDGET)]:
+        del ss[key]
+    for key in (DATASET, NOTICE, EDIT_ERROR):
+        ss.pop(key, None)
+    ss[SCENARIO] = scenario
+    ss[SOURCE] = source
+
+
+def read(path: str) -> Any:
+    return reduce(getattr, path.split("."), current())
+
+
+def edit(path: str, value: Any, label: str) -> bool:
+    """Set `path` (e.g. "workload.requests_per_month") to `value`, validated; False (and a message) if rejected."""
+    ss = st.session_state
+    ss.pop(EDIT_ERROR, None)
+    candidate = current().model_copy(deep=True)  # a failed assignment may leave its model half-changed
+    *parents, name = path.split(".")
+    try:
+        setattr(reduce(getattr, parents, candidate), name, value)
+        # Cross-section rules (e.g. the data-prep role must be in the role table) are checked on the whole.
+        candidate = Scenario.model_validate(candidate.model_dump())
+    except ValidationError as exc:
+        ss[EDIT_ERROR] = describe_validation_error(exc, label) + " The previous value is kept."
+        return False
+    ss[SCENARIO] = candidate
+    return True
+
+
+def set_dataset(name: str, data: bytes) -> None:
+    """Keep an uploaded training file for the session (the uploader itself forgets it on a page switch)."""
+    st.session_state[DATASET] = {"name": name, "data": data, "digest": hashlib.sha256(data).hexdigest()}
+
+
+def dataset() -> dict | None:
+    return st.session_state.get(DATASET)
+
+
+def show_messages() -> None:
+    """The broken-link notice and the last rejected edit, at the top of the page."""
+    if notice := st.session_state.get(NOTICE):
+        st.error(notice)
+    if problem := st.session_state.pop(EDIT_ERROR, None):
+        st.error(problem)
+
+
+@contextmanager
+def stop_on_error() -> Iterator[None]:
+    """Any ftcost error becomes its one sentence on the page, and the page stops there — never a traceback."""
+    try:
+        yield
+    except FtcostError as exc:
+        st.error(str(exc))
+        st.stop()
