@@ -15,7 +15,7 @@ from typing import Any
 
 from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.money import decimal_str
-from ftcost.pricing.lifecycle import fine_tuning_status
+from ftcost.pricing.lifecycle import restrictions_on
 from ftcost.pricing.lookup import Rate, RateCard, check_date, explain_missing, rates
 from ftcost.pricing.store import PricingData, Promotion, current
 
@@ -174,9 +174,9 @@ def quote(
         training_usd += _exact().multiply(hours, card.training_hour.price)
         used["training_hour"] = card.training_hour
     if training_tokens or hours:
-        status = fine_tuning_status(card.snapshot, as_of, data=d)
-        if status.restrictions:
-            notes.append(f"Fine-tuning on {as_of}: " + "; ".join(status.restrictions) + ".")
+        restrictions = restrictions_on(as_of, data=d)
+        if restrictions:
+            notes.append(f"Fine-tuning on {as_of}: " + "; ".join(restrictions) + ".")
     unverified: dict[tuple, list[str]] = {}
     for name, r in used.items():
         if not r.verified:  # one note per price row, naming every part of the quote that uses it

@@ -11,18 +11,27 @@ from ftcost.pricing.store import PricingData, current
 
 
 class FineTuningStatus(NamedTuple):
-    """Unpacks as `(allowed, reason)`; `restrictions` lists org-specific limits in force that day."""
+    """Unpacks as `(allowed, reason)`."""
 
     allowed: bool
     reason: str
-    restrictions: tuple[str, ...] = ()
+
+
+def restrictions_on(on: dt.date, *, data: PricingData | None = None) -> tuple[str, ...]:
+    """The organization-specific limits on new fine-tuning jobs in force on `on` (OpenAI's wind-down)."""
+    d = current(data)
+    return tuple(
+        f"from {e.date} no new jobs for {e.who} ({e.sources[0][0]})"
+        for e in sorted(d.events, key=lambda e: e.date)
+        if e.effect == "fine_tuning_restricted" and e.date <= on
+    )
 
 
 def fine_tuning_status(base: str, on: dt.date, *, data: PricingData | None = None) -> FineTuningStatus:
     """Whether new fine-tuning jobs on `base` (snapshot, alias or ft: name) could be created on `on`.
 
     Not allowed: `reason` says why and since when. Allowed with no caveat: `reason` is "". Allowed inside
-    OpenAI's wind-down: `reason` and `restrictions` name the limits that may apply to the organization
+    OpenAI's wind-down: `reason` names the limits that may apply to the organization
     (never fine-tuned before; no fine-tuned inference in 60 days), since ftcost cannot know who is asking.
     """
     on = check_date(on)
@@ -36,15 +45,10 @@ def fine_tuning_status(base: str, on: dt.date, *, data: PricingData | None = Non
         closed = next((e for e in d.events if e.effect == "fine_tuning_closed" and e.date <= on), None)
         why = f" ({closed.who}: {closed.id}, {closed.sources[0][0]})" if closed and closed.date == m.fine_tuning_until else ""
         return FineTuningStatus(False, f"no new fine-tuning jobs on {m.id} from {m.fine_tuning_until}{why}; you asked about {on}.")
-    restrictions = tuple(
-        f"from {e.date} no new jobs for {e.who} ({e.sources[0][0]})"
-        for e in sorted(d.events, key=lambda e: e.date)
-        if e.effect == "fine_tuning_restricted" and e.date <= on
-    )
+    restrictions = restrictions_on(on, data=d)
     if not restrictions:
         return FineTuningStatus(True, "")
-    reason = f"fine-tuning {m.id} is still possible on {on}, but " + "; ".join(restrictions) + "."
-    return FineTuningStatus(True, reason, restrictions)
+    return FineTuningStatus(True, f"fine-tuning {m.id} is still possible on {on}, but " + "; ".join(restrictions) + ".")
 
 
 def fine_tunable_models(as_of: dt.date, *, data: PricingData | None = None) -> list[ModelFacts]:
