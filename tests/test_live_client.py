@@ -168,3 +168,16 @@ def test_usage_fields_come_from_the_response(standin):
     assert result.answer == "Gate B12." and result.finish_reason == "stop"
     assert result.served_model == "gpt-4o-mini-2024-07-18"
     assert result.latency_s >= 0
+
+
+def test_nothing_imports_openai_until_a_client_is_built(repo):
+    # Offline use (and `ftcost --help`) must not pay for, or depend on, the SDK import.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ftcost.live, ftcost.live.from_scenario, ftcost.cli; ftcost.cli.build_parser(); "
+        "assert 'openai' not in sys.modules, 'openai imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,27 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _env_name(text: str) -> str:
+    # Never echo the value: someone may have pasted the key itself here.
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,99}", text):
+        raise argparse.ArgumentTypeError("takes the NAME of an environment variable (e.g. OPENAI_API_KEY), not a key")
+    return text
+
+
+class _RefuseKeyFlag(argparse.Action):
+    """`--api-key VALUE`: refuse without echoing VALUE (argparse would print it as an unknown argument)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001 - argparse hook
+        parser.error(
+            f"{option_string} is not accepted: a key typed on the command line lands in shell history; "
+            "put it in OPENAI_API_KEY (or the variable named by --api-key-env)"
+        )
+
+
 def _common(p: argparse.ArgumentParser, spends: bool = True) -> None:
+    p.add_argument("--api-key", "--key", nargs="?", action=_RefuseKeyFlag, help=argparse.SUPPRESS)
     api = p.add_argument_group("API connection (the key is read from the environment, never from a flag)")
-    api.add_argument("--api-key-env", default="OPENAI_API_KEY", metavar="NAME", help="environment variable holding the key (default: OPENAI_API_KEY)")
+    api.add_argument("--api-key-env", type=_env_name, default="OPENAI_API_KEY", metavar="NAME", help="environment variable holding the key (default: OPENAI_API_KEY)")
     api.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://localhost:8000/v1 (default: OpenAI)")
     api.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS", help="per request (default: 60)")
     api.add_argument("--max-retries", type=int, default=2, metavar="N", help="retries on rate limits, 5xx and network errors (default: 2)")
@@ -43,6 +62,7 @@ def _common(p: argparse.ArgumentParser, spends: bool = True) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     m = sub.add_parser(
         "measure",
+        allow_abbrev=False,  # `--api-key sk-…` must be an error, not an abbreviation of --api-key-env
         help="run a scenario's sample prompts on each option: real usage, answer length, latency",
         description="Send the scenario's sample user message(s) to every option's model with its prompt; report "
         "OpenAI's usage next to ftcost's own prompt count, and the medians to plan with. Costs money: shows the "
@@ -59,6 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "pilot",
+        allow_abbrev=False,  # `--api-key sk-…` must be an error, not an abbreviation of --api-key-env
         help="fine-tune the pilot dataset and compare the billed tokens with ftcost's estimate",
         description="Validate the dataset (ftcost's checks), check the fine-tuning job cutoffs, upload it, start a "
         "job with the planned epochs, follow its events, and compare trained_tokens with ftcost's estimate. "
@@ -76,6 +97,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     e = sub.add_parser(
         "evaluate",
+        allow_abbrev=False,  # `--api-key sk-…` must be an error, not an abbreviation of --api-key-env
         help="score each option on the pilot's eval set: measured accuracy per option",
         description="Ask every option each eval question (base models with the long prompt, the fine-tune with the "
         "short one) and score exact or JSON-field matches. Costs money: shows the estimate and needs --yes.",
@@ -163,6 +185,7 @@ def run_measure(args: argparse.Namespace) -> int:
     from ftcost.live import from_scenario as fs
     from ftcost.live.measure import estimate_measure, run_measure as run
 
+    client = _client(args) if args.yes else None  # no key: say so before any work
     scenario, _ = _scenario(args.scenario)
     as_of = args.as_of or dt.date.today()
     options, notes = fs.prompt_options(scenario, fine_tuned_model=args.fine_tuned_model, names=args.option)
@@ -172,7 +195,6 @@ def run_measure(args: argparse.Namespace) -> int:
         if not args.json:
             _print_estimate(estimate)
         return _not_confirmed(args, estimate.to_dict(), estimate.summary(), notes)
-    client = _client(args)
     if not args.json:
         _say(f"measuring: {estimate.summary()}")
     report = run(
@@ -227,26 +249,31 @@ def run_pilot(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     common = {"progress": _progress, "poll_interval": args.poll, "max_wait": args.max_wait}
     if args.job:  # following costs nothing; with a target, ftcost's estimate is compared too
+        client = _client(args)
         plan = _pilot_plan(args, as_of, new_job=False) if args.target else None
-        result = follow_job(_client(args), args.job, plan=plan, **common)
+        result = follow_job(client, args.job, plan=plan, **common)
     elif not args.target:
         raise FtcostError("Give a scenario .toml or a .jsonl dataset to fine-tune (or --job ftjob-ID to follow a job).")
     else:
+        client = _client(args) if args.yes else None
         plan = _pilot_plan(args, as_of)
         summary = (
             f"fine-tune {plan.model} on {plan.examples} examples × {plan.epochs} epochs = {plan.charged_tokens:,} "
             f"charged tokens, about {_usd(plan.estimated_usd)}"
         )
-        if plan.cutoff_note and not args.json:
-            print(f"note: {plan.cutoff_note}")
+        notes = [n for n in (plan.cutoff_note, plan.cost_note) if n]
         if not args.yes:
-            return _not_confirmed(args, plan.to_dict(), summary, [plan.cutoff_note] if plan.cutoff_note else [])
+            return _not_confirmed(args, plan.to_dict(), summary, notes)
+        for note in notes:
+            _say(f"note: {note}")
         _say(f"pilot: {summary}")
-        result = run(_client(args), plan, confirmed=True, suffix=args.suffix, **common)
+        result = run(client, plan, confirmed=True, suffix=args.suffix, **common)
     if args.json:
         _print_json({"confirmed": True, **result.to_dict()})
     else:
         print(result.summary())
+        if result.note:
+            print(result.note)
         if result.succeeded and result.billed_usd is not None:
             print(f"Training cost at ftcost's prices: {_usd(result.billed_usd)} (estimated {_usd(result.estimated_usd)}).")
     return 0 if result.succeeded else 1
@@ -259,6 +286,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from ftcost.live import from_scenario as fs
     from ftcost.live.evaluate import estimate_evaluate, run_evaluate as run
 
+    client = _client(args) if args.yes else None
     scenario, _ = _scenario(args.scenario)
     as_of = args.as_of or dt.date.today()
     options, notes = fs.prompt_options(scenario, fine_tuned_model=args.fine_tuned_model, names=args.option)
@@ -269,7 +297,6 @@ def run_evaluate(args: argparse.Namespace) -> int:
         if not args.json:
             _print_estimate(estimate)
         return _not_confirmed(args, estimate.to_dict(), estimate.summary(), notes)
-    client = _client(args)
     report = run(
         client, options, items, confirmed=True, temperature=args.temperature,
         progress=None if args.json else _progress, **shared,
