@@ -59,6 +59,15 @@ def _common(p: argparse.ArgumentParser, spends: bool = True) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
 
 
+def _calls(p: argparse.ArgumentParser, saves: str) -> None:
+    """Arguments of the commands that call each option of a scenario (measure, evaluate)."""
+    p.add_argument("scenario", help="scenario .toml file, or the name of a shipped one (e.g. airport)")
+    p.add_argument("--option", action="append", metavar="NAME", help="only this option (repeatable)")
+    p.add_argument("--fine-tuned-model", metavar="NAME", help="the pilot's model (ft:BASE:org::id) for the planned fine-tune")
+    p.add_argument("--max-output-tokens", type=positive_int, default=1024, metavar="N", help="answer cap per call (default: 1024)")
+    p.add_argument("--save-scenario", type=Path, metavar="PATH", help=f"write the scenario with {saves} to PATH")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     m = sub.add_parser(
         "measure",
@@ -68,12 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "OpenAI's usage next to ftcost's own prompt count, and the medians to plan with. Costs money: shows the "
         "estimate and needs --yes.",
     )
-    m.add_argument("scenario", help="scenario .toml file, or the name of a shipped one (e.g. airport)")
     m.add_argument("--samples", type=positive_int, default=5, metavar="N", help="calls per option (default: 5)")
-    m.add_argument("--max-output-tokens", type=positive_int, default=1024, metavar="N", help="answer cap per call (default: 1024)")
-    m.add_argument("--option", action="append", metavar="NAME", help="only this option (repeatable)")
-    m.add_argument("--fine-tuned-model", metavar="NAME", help="the pilot's model (ft:BASE:org::id) for the planned fine-tune")
-    m.add_argument("--save-scenario", type=Path, metavar="PATH", help="write the scenario with the measured output tokens per request")
+    _calls(m, saves="the measured output tokens per request")
     _common(m)
     m.set_defaults(func=run_measure)
 
@@ -102,13 +107,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Ask every option each eval question (base models with the long prompt, the fine-tune with the "
         "short one) and score exact or JSON-field matches. Costs money: shows the estimate and needs --yes.",
     )
-    e.add_argument("scenario", help="scenario .toml file, or the name of a shipped one")
-    e.add_argument("--fine-tuned-model", metavar="NAME", help="the pilot's model (ft:BASE:org::id) for the planned fine-tune")
-    e.add_argument("--option", action="append", metavar="NAME", help="only this option (repeatable)")
     e.add_argument("--limit", type=positive_int, metavar="N", help="only the first N eval items")
-    e.add_argument("--max-output-tokens", type=positive_int, default=1024, metavar="N", help="answer cap per call (default: 1024)")
     e.add_argument("--temperature", type=float, help="sampling temperature (default: the model's)")
-    e.add_argument("--save-scenario", type=Path, metavar="PATH", help="write the scenario with the measured accuracy")
+    _calls(e, saves="the measured accuracy")
     _common(e)
     e.set_defaults(func=run_evaluate)
 
