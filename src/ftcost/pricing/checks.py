@@ -98,15 +98,15 @@ def _check_models_against_events(models: Mapping[str, ModelFacts], events: tuple
 def lifecycle_end(m: ModelFacts, kind: str, events: tuple[Event, ...] = ()) -> tuple[dt.date | None, str]:
     """Where models.toml ends a kind of price for a model, and why, in words."""
     if kind == "base":
-        return m.shutdown, f"{m.id} shuts down on {m.shutdown} (models.toml)"
+        return m.shutdown, f"{m.id} shuts down on {m.shutdown}, per models.toml"
     if kind == "fine_tuned":
         end = m.fine_tuned_shutdown or m.shutdown
-        return end, f"fine-tuned {m.id} models stop serving on {end} (models.toml)"
+        return end, f"fine-tuned {m.id} models stop serving on {end}, per models.toml"
     end = m.fine_tuning_until
-    why = f"no new fine-tuning jobs for {m.id} from {end} (models.toml)"
+    why = f"no new fine-tuning jobs for {m.id} from {end}, per models.toml"
     for e in events:
         if e.effect == "fine_tuning_closed" and e.date == end:
-            why = f"no new fine-tuning jobs for {e.who} from {end} (lifecycle.toml {e.id})"
+            why = f"no new fine-tuning jobs for {e.who} from {end}, per lifecycle.toml {e.id}"
     return end, why
 
 
