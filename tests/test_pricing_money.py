@@ -44,3 +44,11 @@ def test_decimal_str_is_exact_and_plain(value, text):
 def test_money_must_be_a_finite_decimal(bad):
     with pytest.raises(TypeError):
         format_usd(bad)
+
+
+@pytest.mark.parametrize(
+    "amount, places, shown",
+    [("0.123456", 4, "$0.1235"), ("0.00005", 4, "$0.00005"), ("1234.5", 0, "$1,235"), ("2.5", 0, "$3"), ("1.5", 3, "$1.500")],
+)
+def test_format_usd_with_other_places(amount, places, shown):
+    assert format_usd(Decimal(amount), places=places) == shown

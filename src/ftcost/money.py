@@ -11,20 +11,24 @@ from decimal import ROUND_HALF_UP, Decimal
 _CENT = Decimal("0.01")
 
 
-def format_usd(amount: Decimal) -> str:
-    """`$1,234.56` rounded half-up to cents; a non-zero amount under a cent keeps two significant digits.
+def format_usd(amount: Decimal, places: int = 2) -> str:
+    """`$1,234.56`: rounded half-up to `places` decimals (cents by default); a non-zero amount too small to
+    show that way keeps two significant digits instead of turning into $0.00.
 
-    >>> format_usd(Decimal("1234.565")), format_usd(Decimal("0.0045")), format_usd(Decimal("-2"))
-    ('$1,234.57', '$0.0045', '-$2.00')
+    >>> format_usd(Decimal("1234.565")), format_usd(Decimal("0.0045")), format_usd(Decimal("0.00123"), places=4)
+    ('$1,234.57', '$0.0045', '$0.0012')
     """
     amount = _require_decimal(amount)
+    if isinstance(places, bool) or not isinstance(places, int) or places < 0:
+        raise TypeError(f"places must be a whole number of decimals, got {places!r}")
+    step = Decimal(1).scaleb(-places)
     sign = "-" if amount < 0 else ""
     size = abs(amount)
-    if size == 0 or size >= _CENT:
-        return f"{sign}${size.quantize(_CENT, rounding=ROUND_HALF_UP):,.2f}"
-    # Under a cent, "$0.00" would hide the cost of a small call; show two significant digits instead.
-    places = -size.adjusted() + 1
-    shown = size.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP).normalize()
+    if size == 0 or size >= step:
+        return f"{sign}${size.quantize(step, rounding=ROUND_HALF_UP):,.{places}f}"
+    # Below the last shown place "$0.00" would hide a real cost; show two significant digits instead.
+    digits = -size.adjusted() + 1
+    shown = size.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP).normalize()
     return f"{sign}${shown:f}"
 
 
