@@ -157,3 +157,19 @@ def test_failure_on_the_first_call_raises(standin):
 def test_bad_input_is_one_sentence(options, messages, samples, problem):
     with pytest.raises(FtcostError, match=problem):
         estimate_measure(options, messages, samples, as_of=DAY, pricer=pricer([]))
+
+
+def test_a_model_ftcost_does_not_know_is_still_measured_with_a_note(standin):
+    # e.g. a model on an OpenAI-compatible server: no facts, no price, but answers and latency measure fine
+    from standin_openai import ALIASES
+
+    ALIASES["llama-3-8b"] = "gpt-4o-mini-2024-07-18"  # the stand-in serves it under another name
+    try:
+        option = PromptOption("Local", "llama-3-8b", SHORT)
+        estimate = estimate_measure([option], QUESTIONS, 1, as_of=DAY)
+        assert estimate.total_usd is None and "o200k_base" in estimate.options[0].note
+        report = run_measure(client_for(standin), [option], QUESTIONS, 1, confirmed=True, as_of=DAY)
+        (measured,) = report.options
+        assert measured.cost_usd is None and "only indicative" in measured.note and len(measured.calls) == 1
+    finally:
+        del ALIASES["llama-3-8b"]

@@ -139,6 +139,7 @@ class PlannedCall:
     model: str
     messages: Messages
     prompt_tokens: int
+    note: str = ""  # e.g. why the count is only indicative
 
 
 @dataclass
@@ -200,15 +201,15 @@ def estimate_calls(
         model = calls[0].model
         prompt = sum(c.prompt_tokens for c in calls)
         output = max_output_tokens * len(calls)
-        cost, note = None, ""
+        cost, notes = None, [calls[0].note] if calls[0].note else []
         if pricer is None:
-            note = "no pricing available"
+            notes.append("no pricing available")
         else:
             try:
                 cost = pricer(model, prompt, output, 0)
             except FtcostError as exc:
-                note = str(exc)
-        estimate.options.append(OptionEstimate(name, model, len(calls), prompt, output, cost, note))
+                notes.append(str(exc))
+        estimate.options.append(OptionEstimate(name, model, len(calls), prompt, output, cost, " ".join(notes)))
     return estimate
 
 

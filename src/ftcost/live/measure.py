@@ -37,6 +37,7 @@ from ftcost.live.chat import (
 
 Counter = Callable[[Messages, str], int]
 MAX_SAMPLES = 1000
+FALLBACK_ENCODING = "o200k_base"
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,17 @@ def plan_calls(
     counter = counter or _ftcost_counter()
     planned = []
     for option in options:
-        encoding = option.encoding or encoding_for(option.model, as_of)
+        encoding, note = option.encoding, ""
+        if not encoding:
+            try:
+                encoding = encoding_for(option.model, as_of)
+            except FtcostError as exc:
+                # e.g. a model on an OpenAI-compatible server: answers and latency still measure fine
+                encoding = FALLBACK_ENCODING
+                note = f"{exc} Its prompts are counted with {FALLBACK_ENCODING}, so ftcost's count is only indicative."
         for i in range(samples):
             messages = build_messages(option.system_prompt, messages_in[i % len(messages_in)])
-            planned.append(PlannedCall(option.name, option.model, messages, counter(messages, encoding)))
+            planned.append(PlannedCall(option.name, option.model, messages, counter(messages, encoding), note))
     return planned
 
 
@@ -267,7 +275,7 @@ def run_measure(
     by_name: dict[str, OptionMeasurement] = {}
     for _, plan, call in results:
         if plan.option not in by_name:
-            by_name[plan.option] = OptionMeasurement(plan.option, plan.model)
+            by_name[plan.option] = OptionMeasurement(plan.option, plan.model, note=plan.note)
             report.options.append(by_name[plan.option])
         by_name[plan.option].calls.append(MeasuredCall(plan.messages[-1]["content"], plan.prompt_tokens, call))
     for option in report.options:
@@ -284,4 +292,4 @@ def _price_usage(option: OptionMeasurement, pricer: Pricer) -> None:
             option.cached_tokens,
         )
     except FtcostError as exc:
-        option.note = str(exc)
+        option.note = f"{option.note} {exc}".strip()
