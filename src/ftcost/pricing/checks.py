@@ -268,7 +268,11 @@ def _alias_rows(entries, models, rows: list[PriceRow], cite) -> list[AliasRow]:
                 f"{where}: {e.snapshot} has no standard base price on {gap}, so the alias cannot be priced that day; "
                 f"fix the alias dates or add the price."
             )
-        out.append(AliasRow(e.alias, e.snapshot, e.effective_from, until, e.effective_until, sources, e.checked, e.verified, e.note, file, line))
+        out.append(AliasRow(
+            alias=e.alias, snapshot=e.snapshot, effective_from=e.effective_from, effective_until=until,
+            listed_until=e.effective_until, sources=sources, checked=e.checked, verified=e.verified, note=e.note,
+            file=file, line=line,
+        ))
     out.sort(key=lambda a: (a.alias, a.effective_from))
     for a, b in zip(out, out[1:]):
         if a.alias == b.alias and (a.effective_until is None or a.effective_until > b.effective_from):

@@ -105,7 +105,31 @@ class SourcesFile(Strict):
 # --- prices/*.toml ------------------------------------------------------------------------------------
 
 
-class PriceEntry(Strict):
+class DatedEntry(Strict):
+    """The fields every dated, sourced entry shares (price rows and alias periods)."""
+
+    effective_from: Date
+    """First day it applies (inclusive)."""
+    effective_until: OptionalDate = None
+    """First day it no longer applies (exclusive); absent = until the next entry or the model's lifecycle end."""
+    sources: SourceKeys
+    """Keys of sources.toml that state it."""
+    checked: Date
+    """Day it was last compared with its sources."""
+    verified: bool
+    """False when a source is uncertain about it or its dates (the note says what)."""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _period(self):
+        if self.effective_until is not None and self.effective_until <= self.effective_from:
+            raise PydanticCustomError(
+                "period", "effective_until must be after effective_from (it is the first day the entry no longer applies)"
+            )
+        return self
+
+
+class PriceEntry(DatedEntry):
     """One price period of one (model, kind, tier)."""
 
     model: str = Field(min_length=1)
@@ -123,17 +147,6 @@ class PriceEntry(Strict):
     """USD per 1M output tokens; absent for embeddings."""
     price: OptionalPrice = None
     """USD per 1M training tokens (training) or per hour (training_hour)."""
-    effective_from: Date
-    """First day the price applies (inclusive)."""
-    effective_until: OptionalDate = None
-    """First day it no longer applies (exclusive); absent = until the next row or the model's lifecycle end."""
-    sources: SourceKeys
-    """Keys of sources.toml that state this price."""
-    checked: Date
-    """Day this row was last compared with its sources."""
-    verified: bool
-    """False when a source is uncertain about the price or its dates (the note says what)."""
-    note: str = ""
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> "PriceEntry":
@@ -159,10 +172,6 @@ class PriceEntry(Strict):
                 raise PydanticCustomError(
                     "tier", "training has one price: use tier = \"standard\" (Batch lists the same training price)"
                 )
-        if self.effective_until is not None and self.effective_until <= self.effective_from:
-            raise PydanticCustomError(
-                "period", "effective_until must be after effective_from (it is the first day the price no longer applies)"
-            )
         return self
 
 
@@ -174,25 +183,12 @@ class PricesFile(Strict):
 # --- aliases.toml -------------------------------------------------------------------------------------
 
 
-class AliasEntry(Strict):
-    """One period during which an undated name pointed to one snapshot."""
+class AliasEntry(DatedEntry):
+    """One period during which an undated name pointed to one snapshot (an open one ends at its shutdown)."""
 
     alias: str = Field(min_length=1)
     snapshot: str = Field(min_length=1)
     """Snapshot id from models.toml."""
-    effective_from: Date
-    effective_until: OptionalDate = None
-    """Exclusive; absent = until the snapshot shuts down."""
-    sources: SourceKeys
-    checked: Date
-    verified: bool
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _period(self) -> "AliasEntry":
-        if self.effective_until is not None and self.effective_until <= self.effective_from:
-            raise PydanticCustomError("period", "effective_until must be after effective_from")
-        return self
 
 
 class AliasesFile(Strict):

@@ -35,22 +35,14 @@ class Source:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class PriceRow:
-    """One price period as loaded. `effective_until` is where it really ends: the file's own end, or the
-    model's lifecycle end from models.toml (`ends_because` says which), or None while it is current."""
+@dataclass(frozen=True, kw_only=True)
+class Dated:
+    """A dated, sourced entry as loaded. `effective_until` is where it really ends: its own end
+    (`listed_until`) or its model's lifecycle end from models.toml, or None while it is current."""
 
-    model: str
-    kind: str
-    tier: str
-    input: Decimal | None
-    cached_input: Decimal | None
-    output: Decimal | None
-    price: Decimal | None
     effective_from: dt.date
     effective_until: dt.date | None
     listed_until: dt.date | None
-    ends_because: str
     sources: tuple[tuple[str, str], ...]
     checked: dt.date
     verified: bool
@@ -61,6 +53,27 @@ class PriceRow:
     def in_force(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.effective_until is None or day < self.effective_until)
 
+    def where(self) -> str:
+        at = f"{self.file} line {self.line}" if self.line else self.file
+        return f"{at} ({self.describe()})"
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceRow(Dated):
+    """One price period of one (model, kind, tier); `ends_because` says why it ends, in words."""
+
+    model: str
+    kind: str
+    tier: str
+    input: Decimal | None
+    cached_input: Decimal | None
+    output: Decimal | None
+    price: Decimal | None
+    ends_because: str
+
     @property
     def unit(self) -> str:
         return PER_HOUR if self.kind == "training_hour" else PER_MTOK
@@ -70,9 +83,8 @@ class PriceRow:
         names = S.COMPONENTS if self.kind in S.INFERENCE_KINDS else ("price",)
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
-    def where(self) -> str:
-        at = f"{self.file} line {self.line}" if self.line else self.file
-        return f"{at} ({self.model} {self.kind}/{self.tier} from {self.effective_from})"
+    def describe(self) -> str:
+        return f"{self.model} {self.kind}/{self.tier} from {self.effective_from}"
 
     def to_dict(self) -> dict[str, Any]:
         from ftcost.money import decimal_str
@@ -93,26 +105,13 @@ class PriceRow:
         }
 
 
-@dataclass(frozen=True)
-class AliasRow:
+@dataclass(frozen=True, kw_only=True)
+class AliasRow(Dated):
     alias: str
     snapshot: str
-    effective_from: dt.date
-    effective_until: dt.date | None
-    listed_until: dt.date | None
-    sources: tuple[tuple[str, str], ...]
-    checked: dt.date
-    verified: bool
-    note: str
-    file: str
-    line: int | None
 
-    def in_force(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (self.effective_until is None or day < self.effective_until)
-
-    def where(self) -> str:
-        at = f"{self.file} line {self.line}" if self.line else self.file
-        return f"{at} ({self.alias} → {self.snapshot} from {self.effective_from})"
+    def describe(self) -> str:
+        return f"{self.alias} → {self.snapshot} from {self.effective_from}"
 
 
 @dataclass(frozen=True)
