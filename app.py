@@ -19,17 +19,18 @@ if str(HERE) not in sys.path:
 
 from ui import cached, sidebar, state  # noqa: E402
 
-st.set_page_config(page_title="ftcost — is fine-tuning worth it?", page_icon="💸", layout="wide")
+st.set_page_config(page_title="ftcost — is fine-tuning worth it?", page_icon=":material/savings:", layout="wide")
 
 state.init()
 cached.warm_tokenizers()
 
 PAGES = [
-    st.Page("ui/page_plan.py", title="Plan", icon="📈", url_path="plan", default=True),
-    st.Page("ui/page_dataset.py", title="Dataset", icon="🗂️", url_path="dataset"),
-    st.Page("ui/page_prompts.py", title="Prompts & volume", icon="✏️", url_path="prompts"),
-    st.Page("ui/page_people.py", title="People & pilot", icon="👥", url_path="people"),
-    st.Page("ui/page_prices.py", title="Prices", icon="🏷️", url_path="prices"),
+    # Material icons ship with Streamlit's frontend (emoji need a system font a server may not have).
+    st.Page("ui/page_plan.py", title="Plan", icon=":material/insights:", default=True),
+    st.Page("ui/page_dataset.py", title="Dataset", icon=":material/dataset:", url_path="dataset"),
+    st.Page("ui/page_prompts.py", title="Prompts & volume", icon=":material/edit_note:", url_path="prompts"),
+    st.Page("ui/page_people.py", title="People & pilot", icon=":material/groups:", url_path="people"),
+    st.Page("ui/page_prices.py", title="Prices", icon=":material/sell:", url_path="prices"),
 ]
 page = st.navigation(PAGES)
 sidebar.render()

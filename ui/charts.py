@@ -5,7 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ftcost.views import BREAKDOWN_PARTS
+
 USD_AXIS = alt.Axis(format="$,.0f", title="US dollars")
+#: Token costs in blues, wrong answers in orange, one-off costs in grey: the three kinds read apart at a glance.
+PART_COLOURS = dict(zip(BREAKDOWN_PARTS, ["#1f77b4", "#9ecae9", "#17becf", "#ff7f0e", "#7f7f7f"]))
 
 
 def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int) -> alt.Chart:
@@ -15,7 +19,8 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int) -> alt.C
         x=alt.X("month:Q", title="Month of the plan", scale=alt.Scale(domain=[1, horizon]),
                 axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("cumulative:Q", axis=alt.Axis(format="$,.0f", title="Cumulative cost (US dollars)")),
-        color=alt.Color("option:N", title="Option", legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+        color=alt.Color("option:N", title="Option", scale=alt.Scale(scheme="tableau10"),
+                        legend=alt.Legend(orient="right", labelLimit=260)),
         strokeDash=alt.StrokeDash("kind:N", title="", legend=None,
                                   scale=alt.Scale(domain=["fine-tuned", "base model"], range=[[1, 0], [6, 3]])),
         opacity=alt.condition(selector, alt.value(1), alt.value(0.2)),
@@ -37,11 +42,8 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int) -> alt.C
             x="month:Q", y="cumulative:Q",
             tooltip=[alt.Tooltip("label:N", title="Break-even"), alt.Tooltip("cumulative_text:N", title="Total so far")],
         )
-        text = alt.Chart(points).mark_text(align="left", dx=8, dy=-12, color="#2e7d32", fontWeight="bold").encode(
-            x="month:Q", y="cumulative:Q", text="label:N"
-        )
-        layers += [rule, dot, text]
-    return alt.layer(*layers).properties(height=420)
+        layers += [rule, dot]
+    return alt.layer(*layers).properties(height=460)
 
 
 def stacked_months(frame: pd.DataFrame) -> alt.Chart:
@@ -62,19 +64,22 @@ def _stacked(frame: pd.DataFrame, *, x, y, extra) -> alt.Chart:
     return alt.Chart(frame).mark_bar().encode(
         x=x,
         y=y,
-        color=alt.Color("part:N", title="Cost", sort=alt.SortField("order"), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("part:N", title="Cost", scale=alt.Scale(domain=list(PART_COLOURS), range=list(PART_COLOURS.values())),
+                        legend=alt.Legend(orient="bottom", labelLimit=320)),
         order=alt.Order("order:Q"),
         tooltip=[*extra, alt.Tooltip("part:N", title="Cost"), alt.Tooltip("usd_text:N", title="Amount")],
     ).properties(height=320)
 
 
-def histogram(values: pd.DataFrame, limit: int, limit_label: str) -> alt.Chart:
-    """Tokens per example, binned, with the model's per-example limit as a red rule."""
+def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit: bool = True) -> alt.Chart:
+    """Tokens per example, binned, with the model's per-example limit as a red rule (when it is in view)."""
     bars = alt.Chart(values).mark_bar(color="#4c78a8").encode(
         x=alt.X("tokens:Q", bin=alt.Bin(maxbins=40), title="Tokens per example"),
-        y=alt.Y("count():Q", title="Examples"),
+        y=alt.Y("count():Q", title="Examples", axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[alt.Tooltip("tokens:Q", bin=True, title="Tokens"), alt.Tooltip("count():Q", title="Examples")],
     )
+    if not draw_limit:
+        return bars.properties(height=300)
     rule_frame = pd.DataFrame({"tokens": [limit], "label": [limit_label]})
     rule = alt.Chart(rule_frame).mark_rule(color="#d62728", strokeWidth=2).encode(
         x="tokens:Q", tooltip=[alt.Tooltip("label:N", title="Limit")]
@@ -88,7 +93,7 @@ def histogram(values: pd.DataFrame, limit: int, limit_label: str) -> alt.Chart:
 def price_steps(frame: pd.DataFrame) -> alt.Chart:
     """Price per 1M tokens over time, as steps (a price holds until the next one starts)."""
     return alt.Chart(frame).mark_line(interpolate="step-after", point=True, strokeWidth=2).encode(
-        x=alt.X("date:T", title="Date"),
+        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=0)),
         y=alt.Y("usd:Q", axis=alt.Axis(format="$,.2f", title="US dollars per 1M tokens")),
         color=alt.Color("series:N", title="Price", legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
         detail="segment:N",  # a gap in a price's history (not offered) breaks its line

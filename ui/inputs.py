@@ -1,9 +1,9 @@
 """Inputs bound to a field of the scenario.
 
-Each input has the key "w:<path>". Its value is seeded from the scenario whenever the key is missing
-(first view, after a page switch — Streamlit forgets widgets that were not drawn — or after a new
-scenario loads), and its on_change callback writes the new value back through `state.edit`. The
-scenario therefore carries every edit across pages, and a rejected value snaps the input back.
+Each input has the key "w:<path>". Before it is drawn, its value is set from the scenario — on every run,
+because Streamlit ties a widget's state to the page that drew it: the same input on another page (requests
+per month is on two) would otherwise start from its default. Its on_change callback writes the new value
+back through `state.edit`, so the scenario carries every edit across pages, and a rejected value snaps back.
 """
 
 from __future__ import annotations
@@ -41,8 +41,7 @@ def bound(
 ) -> Any:
     """Draw `widget(label, ...)` showing the scenario's value at `path`; edits write back to it."""
     key = state.WIDGET + path
-    if key not in st.session_state:
-        st.session_state[key] = to_widget(state.read(path))
+    st.session_state[key] = to_widget(state.read(path))
     return widget(label, key=key, on_change=_changed, args=(path, key, label, to_widget, from_widget), **kwargs)
 
 
@@ -61,6 +60,11 @@ def number(label: str, path: str, *, decimal: bool = False, **kwargs: Any) -> An
 # --- tables (st.data_editor) ---------------------------------------------------------------------------
 
 
+def blank(value: Any) -> bool:
+    """An empty cell: None, NaN (pandas' empty number) or empty text."""
+    return value is None or value == "" or (isinstance(value, float) and pd.isna(value))
+
+
 def table(
     label: str,
     path: str,
@@ -70,37 +74,24 @@ def table(
 ) -> None:
     """An editable table bound to a list in the scenario.
 
-    `rows(value)` turns the scenario's list into table rows, `back(rows)` turns edited rows into the
-    value to store. The editor keeps its edits relative to the table it was first drawn with, so that
-    table is kept (under "<key>:base") until the editor is re-seeded.
+    `rows(value)` turns the scenario's list into table rows, `back(rows)` turns edited rows into the value
+    to store. The editor keeps its edits relative to the table it was first drawn with, so that table is
+    kept (under "<key>:base") while the editor lives. Its result is applied here, after it is drawn (a
+    callback would only see the edit state, and AppTest can set only that), then the app reruns so the
+    sidebar's file and link carry the edit. A rejected edit starts a fresh editor (a new key) from the
+    unchanged scenario, with the error shown above.
     """
-    key = state.WIDGET + path
+    ss = st.session_state
+    version_key = f"{state.WIDGET}{path}:version"
+    key = f"{state.WIDGET}{path}#{ss.setdefault(version_key, 0)}"
     base_key = key + ":base"
-    if key not in st.session_state or base_key not in st.session_state:
-        st.session_state.pop(key, None)
-        st.session_state[base_key] = rows(state.read(path))
-    st.data_editor(
-        pd.DataFrame(st.session_state[base_key]),
-        key=key,
-        on_change=_table_changed,
-        args=(path, key, base_key, label, back),
-        **kwargs,
-    )
-
-
-def _table_changed(path: str, key: str, base_key: str, label: str, back) -> None:
-    edited = apply_edits(st.session_state[base_key], st.session_state[key])
-    if not state.edit(path, back(edited), label):
-        # Start the editor again from the scenario's (unchanged) value.
-        del st.session_state[base_key]
-
-
-def apply_edits(base: list[dict], edits: dict) -> list[dict]:
-    """The rows after a data_editor's edit state ({edited_rows, added_rows, deleted_rows}) is applied."""
-    rows = [dict(r) for r in base]
-    for index, changes in (edits.get("edited_rows") or {}).items():
-        rows[int(index)].update(changes)
-    deleted = {int(i) for i in edits.get("deleted_rows") or ()}
-    rows = [r for i, r in enumerate(rows) if i not in deleted]
-    rows += [dict(r) for r in edits.get("added_rows") or ()]
-    return rows
+    if key not in ss or base_key not in ss:
+        ss[base_key] = rows(state.read(path))
+    edited = st.data_editor(pd.DataFrame(ss[base_key]), key=key, **kwargs)
+    wanted = back(edited.to_dict("records"))
+    if wanted == back(rows(state.read(path))):
+        return
+    if not state.edit(path, wanted, label):
+        ss[version_key] += 1
+        ss.pop(base_key, None)
+    st.rerun()

@@ -96,7 +96,7 @@ problem = views.first_problem(report)
 if problem:
     st.error(problem)
 else:
-    st.success(f"OpenAI should accept {report.file} for {report.model}.")
+    st.success(views.accepted_sentence(report))
 for note in report.notes:
     st.info(note)
 
@@ -109,15 +109,14 @@ if not issues.empty:
                        file_name="ftcost-dataset-issues.csv", mime="text/csv", on_click="ignore")
 
 st.subheader("Tokens per example")
-left, right = st.columns([3, 2])
-with left:
-    if report.counted_examples:
-        st.altair_chart(charts.histogram(views.token_values(report), report.token_limit, views.limit_label(report)),
-                        width="stretch")
-with right:
-    st.dataframe(views.stats_frame(report), hide_index=True, width="stretch")
-    if report.over_limit:
-        st.warning(f"{summary.over_limit} example(s) exceed {views.limit_label(report)}; OpenAI truncates them.")
+if report.counted_examples:
+    st.altair_chart(charts.histogram(views.token_values(report), report.token_limit, views.limit_label(report),
+                                     draw_limit=views.limit_in_view(report)), width="stretch")
+    if not views.limit_in_view(report):
+        st.caption(views.limit_sentence(report))
+st.dataframe(views.stats_frame(report), hide_index=True, width="stretch")
+if report.over_limit:
+    st.warning(f"{summary.over_limit} example(s) exceed the {views.limit_label(report)}; OpenAI truncates them.")
 
 st.subheader(f"Training on this file, on every model open for fine-tuning on {state.price_date().isoformat()}")
 with state.stop_on_error():

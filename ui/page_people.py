@@ -18,10 +18,11 @@ def roles_back(rows: list[dict]) -> list[dict]:
     """Edited rows as role entries; a row left wholly empty is dropped, a half-filled one is validated."""
     out = []
     for row in rows:
-        if all(row.get(k) in (None, "") for k in (ROLE, RATE, HOURS)):
+        cells = [None if inputs.blank(row.get(k)) else row.get(k) for k in (ROLE, RATE, HOURS)]
+        if all(c is None for c in cells):
             continue
-        out.append({"role": row.get(ROLE), "hourly_usd": inputs.to_decimal(row.get(RATE)),
-                    "hours_per_iteration": inputs.to_decimal(row.get(HOURS))})
+        out.append({"role": cells[0], "hourly_usd": inputs.to_decimal(cells[1]),
+                    "hours_per_iteration": inputs.to_decimal(cells[2])})
     return out
 
 
@@ -88,7 +89,8 @@ m2.metric("Share of the project", pilot.share, help=f"Of the project's one-off c
 m3.metric("Go if accuracy reaches", pilot.gate_accuracy,
           help=f"The target ({pilot.target_accuracy}) or the accuracy payback needs "
           f"({pilot.break_even_accuracy}), whichever is higher.")
-m4.metric(f"…and breaks even with {pilot.against} by", pilot.month_to_beat.capitalize(),
+m4.metric("…and still breaks even by", pilot.month_to_beat.capitalize(), delta=f"against {pilot.against}",
+          delta_color="off", delta_arrow="off",
           help="The break-even month the full project should still reach, against the base option that is "
           "cheapest over the horizon.")
 with st.container(border=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ftcost import report, views
-from ui import cached, charts, inputs, state
+from ui import cached, charts, inputs, layout, state
 
 AGAINST = "plan_against"
 BREAKDOWN_OF = "plan_breakdown_of"
@@ -14,17 +14,32 @@ scenario = state.current()
 with state.stop_on_error():
     plan = cached.plan()
 
+bases = views.base_options(plan)
+if not bases:
+    st.error("No base-model option could be priced on this date, so there is nothing to compare the fine-tune with.")
+    st.stop()
+if st.session_state.get(AGAINST) not in bases:
+    st.session_state[AGAINST] = bases[0]
+
 st.title(scenario.name)
 st.caption(
     f"Prices in force on **{plan.as_of.isoformat()}** · {plan.tier} tier · projected over "
-    f"**{plan.horizon_months} months** · change any assumption on the other pages or in *What if* below."
+    f"**{plan.horizon_months} months** · change any assumption in *What if* below or on the other pages."
 )
 
 with st.container(border=True):
-    st.markdown("#### The answer")
-    st.markdown("\n".join(f"- {sentence}" for sentence in report.headline(plan)))
-for warning in plan.warnings:
-    st.warning(warning, icon="⚠️")
+    head, pick = st.columns([3, 2], vertical_alignment="center")
+    head.markdown("#### The answer")
+    pick.selectbox("Compared with what you would do otherwise", bases, key=AGAINST,
+                   help="The base-model option the fine-tunes are measured against, here and in every delta on this "
+                   "page (default: the scenario's first one).")
+    main, others = views.answer(plan, st.session_state[AGAINST])
+    st.markdown("\n".join(f"- {sentence}" for sentence in main))
+    if others:
+        with st.expander("Against the other options"):
+            st.markdown("\n".join(f"- {sentence}" for sentence in others))
+if plan.warnings:
+    st.warning("**Before you commit**\n\n" + "\n".join(f"- {warning}" for warning in plan.warnings), icon=":material/warning:")
 
 # --- what if: the knobs a manager reaches for first ------------------------------------------------------
 with st.expander("What if…", expanded=True):
@@ -45,18 +60,8 @@ with st.expander("What if…", expanded=True):
                       help="What one wrong answer costs the business (escalation, refund, rework). "
                       "The airport default: 5 minutes of a $24/h desk agent.")
 
-bases = views.base_options(plan)
-if not bases:
-    st.error("No base-model option could be priced on this date, so there is nothing to compare the fine-tune with.")
-    st.stop()
-if st.session_state.get(AGAINST) not in bases:
-    st.session_state[AGAINST] = bases[0]
-
 # --- payback of each fine-tune -----------------------------------------------------------------------------
-head, pick = st.columns([3, 2], vertical_alignment="bottom")
-head.subheader("Payback")
-pick.selectbox("Compare against", bases, key=AGAINST,
-               help="The base-model option every delta on this page is measured against (default: the first one).")
+st.subheader(f"Payback against {st.session_state[AGAINST]}")
 for card in views.payback_cards(plan, st.session_state[AGAINST]):
     with st.container(border=True):
         st.markdown(f"**{card.fine_tuned}** instead of **{card.against}**")
@@ -76,25 +81,30 @@ for card in views.payback_cards(plan, st.session_state[AGAINST]):
 
 # --- each option ------------------------------------------------------------------------------------------
 st.subheader("Each option, first month")
+st.caption("Arrows compare each option with the one selected above; green is cheaper.")
 cards = views.option_cards(plan, st.session_state[AGAINST])
-for start in range(0, len(cards), 4):
-    for column, card in zip(st.columns(4), cards[start:start + 4]):
-        with column.container(border=True):
-            st.markdown(f"**{card.name}**" + (" · fine-tuned" if card.fine_tuned else ""))
-            st.caption(f"`{card.model}` · {card.accuracy} right · {card.tokens_per_request}")
-            st.metric("Monthly cost (API)", card.monthly, delta=card.monthly_delta, delta_color="inverse",
+for row in layout.rows(cards, 3):
+    for column, card in zip(st.columns(len(row)), row):
+        with column.container(border=True, height="stretch"):
+            st.markdown(f"**{card.name}**")
+            st.caption(f"`{card.model}` · {card.accuracy} of answers right · {card.tokens_per_request}")
+            st.metric("Monthly cost, wrong answers included", card.with_wrong, delta=card.with_wrong_delta,
+                      delta_color="inverse",
+                      help="First month: API cost plus the expected wrong answers × the cost of a wrong answer.")
+            st.metric("of which API cost", card.monthly, delta=card.monthly_delta, delta_color="inverse",
                       help="First month's input, cached-input and output tokens at this model's prices.")
-            st.metric("One-off cost", card.one_off,
-                      help="Training × iterations, the team's hours, data preparation and the pilot.")
             st.metric("Cost per correct answer", card.per_correct, delta=card.per_correct_delta, delta_color="inverse",
                       help="First month's API cost divided by the answers expected to be right.")
+            st.metric("One-off cost", card.one_off,
+                      help="Training × iterations, the team's hours, data preparation and the pilot.")
             st.metric(f"Total over {plan.horizon_months} months", card.total, delta=card.total_delta,
                       delta_color="inverse", help="API cost, the cost of wrong answers and the one-off cost.")
 
 # --- charts ----------------------------------------------------------------------------------------------------
 st.subheader("Cumulative cost")
-st.caption("Where a fine-tune's line crosses below the alternative's, it has paid back (green marks). "
-           "Click a legend entry to highlight an option.")
+st.caption(f"Everything spent so far, month by month: one-off costs land in month 1, then API cost and wrong "
+           f"answers add up. Where a fine-tune's line (solid) drops below {st.session_state[AGAINST]}'s (dashed), "
+           f"it has paid back — the green diamonds. Hover for figures; click a legend entry to highlight an option.")
 st.altair_chart(
     charts.cumulative(views.cumulative_frame(plan), views.break_even_frame(plan, st.session_state[AGAINST]),
                       plan.horizon_months),
@@ -116,6 +126,7 @@ with month_tab:
 with st.expander("The monthly table"):
     st.dataframe(views.month_table(plan), hide_index=True, width="stretch")
 
+st.subheader("Take it with you")
 left, right = st.columns(2)
 left.download_button("Download the report (Markdown)", report.to_markdown(plan), file_name="ftcost-plan.md",
                      mime="text/markdown", on_click="ignore", width="stretch",

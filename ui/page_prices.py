@@ -10,8 +10,19 @@ from ui import charts, state
 PATTERN = "prices_pattern"
 TIER = "prices_tier"
 HISTORY_MODEL = "prices_history_model"
+HISTORY_TIER = "prices_history_tier"
 FROM, TO = "prices_from", "prices_to"
 TIERS = {"": "All tiers", "standard": "Standard", "batch": "Batch"}
+PRICE_COLUMNS = {
+    "Source": st.column_config.LinkColumn("Source", display_text="source", help="Where the price was published."),
+    "Input": st.column_config.TextColumn("Input", help="US dollars per 1M input tokens."),
+    "Cached input": st.column_config.TextColumn("Cached input", help="US dollars per 1M cached input tokens."),
+    "Output": st.column_config.TextColumn("Output", help="US dollars per 1M output tokens."),
+    "Training": st.column_config.TextColumn("Training", help="US dollars per 1M training tokens (or per hour)."),
+    "Checked": st.column_config.TextColumn("Checked", help="The day ftcost last checked the price at its source."),
+    "Confirmed": st.column_config.CheckboxColumn("Confirmed", help="Unticked: the sources could not confirm "
+                                                 "this price; pricing/ says what was assumed."),
+}
 
 as_of = state.price_date()
 st.title("Prices")
@@ -26,17 +37,7 @@ c2.selectbox("Tier", list(TIERS), format_func=TIERS.get, key=TIER)
 pattern = st.session_state.get(PATTERN) or None
 with state.stop_on_error():
     rows = pricing.table(as_of, pattern, st.session_state.get(TIER) or None)
-st.dataframe(
-    views.price_frame(rows), hide_index=True, width="stretch",
-    column_config={
-        "Source": st.column_config.LinkColumn("Source", display_text="source", help="Where the price was published."),
-        "Input": st.column_config.TextColumn("Input", help="US dollars per 1M input tokens."),
-        "Cached input": st.column_config.TextColumn("Cached input", help="US dollars per 1M cached input tokens."),
-        "Output": st.column_config.TextColumn("Output", help="US dollars per 1M output tokens."),
-        "Training": st.column_config.TextColumn("Training", help="US dollars per 1M training tokens (or per hour)."),
-        "Checked": st.column_config.TextColumn("Checked", help="The day ftcost last checked the price at its source."),
-    },
-)
+st.dataframe(views.price_frame(rows), hide_index=True, width="stretch", column_config=PRICE_COLUMNS)
 st.caption("Prices in US dollars per 1M tokens.")
 
 st.subheader("Price history")
@@ -46,16 +47,19 @@ models = views.priced_models(everything)
 scenario_models = views.fine_tuned_bases(state.current(), as_of)
 if st.session_state.get(HISTORY_MODEL) not in models:
     st.session_state[HISTORY_MODEL] = scenario_models[0] if scenario_models else models[0]
-st.selectbox("Model", models, key=HISTORY_MODEL, help="Defaults to the scenario's first fine-tuned base model.")
+c1, c2 = st.columns([3, 1])
+c1.selectbox("Model", models, key=HISTORY_MODEL, help="Defaults to the scenario's first fine-tuned base model.")
+st.session_state.setdefault(HISTORY_TIER, "standard")
+c2.selectbox("Tier", ["standard", "batch"], key=HISTORY_TIER, format_func=str.capitalize)
 with state.stop_on_error():
     history = pricing.history(st.session_state[HISTORY_MODEL])
-frame = views.history_frame([r for r in history if r.kind != "training_hour"], as_of)
+frame = views.history_frame(
+    [r for r in history if r.kind != "training_hour" and r.tier == st.session_state[HISTORY_TIER]], as_of)
 if frame.empty:
     st.info("No per-token prices recorded for this model.")
 else:
     st.altair_chart(charts.price_steps(frame), width="stretch")
-st.dataframe(views.price_frame(history), hide_index=True, width="stretch",
-             column_config={"Source": st.column_config.LinkColumn("Source", display_text="source")})
+st.dataframe(views.price_frame(history), hide_index=True, width="stretch", column_config=PRICE_COLUMNS)
 
 st.subheader("What changed between two dates")
 with state.stop_on_error():

@@ -24,11 +24,12 @@ def _load_text(path: str, upload_key: str, label: str) -> None:
         st.session_state[state.WIDGET + path] = text
 
 
-def text_with_upload(label: str, path: str, help: str, height: int) -> None:
+TEXTS = {"Long prompt": "workload.long_prompt", "Short prompt": "workload.short_prompt",
+         "User message": "workload.user_message", "Sample answer": "workload.sample_answer"}
+
+
+def text_area(label: str, path: str, help: str, height: int) -> None:
     inputs.bound(st.text_area, label, path, help=help, height=height)
-    upload_key = f"upload:{path}"
-    st.file_uploader(f"…or load the {label.lower()} from a text file", type=["txt", "md"], key=upload_key,
-                     on_change=_load_text, args=(path, upload_key, label), label_visibility="collapsed")
 
 
 st.title("Prompts & volume")
@@ -61,26 +62,41 @@ with c3:
                   step=10, placeholder="measured from the short prompt",
                   help="Leave empty to measure the short prompt + user message below.")
 
+with state.stop_on_error():
+    plan = cached.plan()
+volume = views.volume_view(plan)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Requests in month 1", volume.first_month)
+m2.metric(volume.last_label, volume.last_month, help="After the monthly growth.")
+m3.metric("Prompt tokens saved per request", volume.saving, help=volume.saving_label + ".")
+m4.metric("Prompt tokens saved in month 1", volume.saved_first_month)
+
 st.subheader("Prompts")
 left, right = st.columns(2)
 with left:
-    text_with_upload("Long prompt", "workload.long_prompt", height=320,
+    text_area("Long prompt", "workload.long_prompt", height=300,
                      help="The system prompt base models need: instructions plus few-shot examples.")
 with right:
-    text_with_upload("Short prompt", "workload.short_prompt", height=320,
+    text_area("Short prompt", "workload.short_prompt", height=300,
                      help="The system prompt the fine-tuned model needs once the behaviour is trained in.")
 left, right = st.columns(2)
 with left:
-    text_with_upload("User message", "workload.user_message", height=140,
+    text_area("User message", "workload.user_message", height=120,
                      help="A typical user message; it is sent with either prompt.")
 with right:
-    text_with_upload("Sample answer", "workload.sample_answer", height=140,
+    text_area("Sample answer", "workload.sample_answer", height=120,
                      help="A typical answer; its length sets the output tokens per request unless stated above.")
+with st.expander("Load any of these from a text file"):
+    for label, path in TEXTS.items():
+        upload_key = f"upload:{path}"
+        st.file_uploader(label, type=["txt", "md"], key=upload_key, max_upload_size=1,
+                         on_change=_load_text, args=(path, upload_key, label))
 
 st.subheader("Measured tokens")
+st.caption("Each text counted with both of OpenAI's current encodings; a request adds the chat format's overhead "
+           "(a few tokens per message), as the plan counts it.")
 with state.stop_on_error():
     frame = views.prompt_token_frame(state.current().workload, count=cached.count)
-    plan = cached.plan()
 st.dataframe(frame, hide_index=True, width="stretch",
              column_config={e: st.column_config.TextColumn(e, help=f"Counted with tiktoken's {e}") for e in ENCODINGS})
 for encoding, names in views.encodings_used(plan).items():

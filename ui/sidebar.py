@@ -59,6 +59,7 @@ def _upload() -> None:
         "Open a scenario file",
         type=["toml"],
         key=UPLOAD,
+        max_upload_size=1,  # MB; a scenario is a few KB (the 512 MB server limit is for training files)
         on_change=_uploaded,
         help=f"A .toml scenario saved from ftcost (at most {MAX_SCENARIO_BYTES // 1024} KB). "
         "See scenarios/*.toml for the format.",
@@ -81,8 +82,7 @@ def _uploaded() -> None:
 
 
 def _price_date() -> None:
-    if AS_OF not in st.session_state:
-        st.session_state[AS_OF] = state.price_date()
+    st.session_state[AS_OF] = state.price_date()  # set on every run, as ui.inputs does, for the same reason
     st.date_input(
         "Prices as of",
         key=AS_OF,
@@ -115,8 +115,10 @@ def _download_and_share() -> None:
     # The address bar always carries the current scenario, so it can be copied or bookmarked as it is.
     if st.query_params.get(PARAM) != payload:
         st.query_params[PARAM] = payload
-    st.caption("Share link — opens these same numbers (the address bar holds it too):")
-    st.code(f"{_base_url()}?{PARAM}={payload}", language=None, wrap_lines=True)
+    with st.expander("Share link", icon=":material/link:"):
+        st.caption("Opens these same numbers for anyone running ftcost. Copy it with the button on the right; "
+                   "the address bar holds it too.")
+        st.code(f"{_base_url()}?{PARAM}={payload}", language=None, wrap_lines=False)
 
 
 def _base_url() -> str:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Callable
 
@@ -25,6 +26,7 @@ from ftcost.engine.workload import prompt_messages
 from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.money import format_price, format_usd
 from ftcost.pricing import Change, PriceRow
+from ftcost import report
 from ftcost.report import month_text, pct
 from ftcost.scenario import Scenario, Workload
 from ftcost.tokens import ENCODINGS
@@ -51,9 +53,7 @@ def signed_usd(amount: Decimal) -> str:
 
 def per_answer_usd(amount: Decimal | None) -> str:
     """A cost per answer to a hundredth of a cent ($0.0123): cents alone would make options look equal."""
-    if amount is None:
-        return "—"
-    return f"${amount.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):,.4f}"
+    return "—" if amount is None else format_usd(amount, places=4)
 
 
 # --- the Plan page ---------------------------------------------------------------------------------------
@@ -70,13 +70,27 @@ def reference(plan: Plan, against: str | None = None) -> OptionPlan | None:
     return next((o for o in bases if o.name == against), bases[0] if bases else None)
 
 
+def answer(plan: Plan, against: str | None = None) -> tuple[list[str], list[str]]:
+    """report.headline's sentences split in two: (the payback against the reference option, then the pilot;
+    the payback against every other base option). headline() says one sentence per break-even pair, in
+    plan.break_even's order, then the pilot's."""
+    ref = reference(plan, against)
+    sentences = report.headline(plan)
+    pairs = list(zip(plan.break_even, sentences))
+    main = [s for be, s in pairs if ref is not None and be.against == ref.name]
+    others = [s for be, s in pairs if ref is None or be.against != ref.name]
+    return main + sentences[len(pairs):], others
+
+
 @dataclass(frozen=True)
 class OptionCard:
     name: str
     model: str
     fine_tuned: bool
+    with_wrong: str  # first month's inference cost plus the cost of its wrong answers
+    with_wrong_delta: str | None  # against the reference option; None for the reference itself
     monthly: str  # first month's inference cost
-    monthly_delta: str | None  # against the reference option; None for the reference itself
+    monthly_delta: str | None
     one_off: str
     per_correct: str  # inference cost per correct answer, first month
     per_correct_delta: str | None
@@ -91,21 +105,25 @@ def option_cards(plan: Plan, against: str | None = None) -> list[OptionCard]:
     cards = []
     for o in plan.options:
         is_ref = ref is None or o.name == ref.name
+        with_wrong = o.months[0].inference_usd + o.months[0].wrong_answers_usd
         per_correct_delta = None
         if not is_ref and o.cost_per_correct_usd is not None and ref.cost_per_correct_usd is not None:
             diff = o.cost_per_correct_usd - ref.cost_per_correct_usd
-            per_correct_delta = ("+" if diff > 0 else "-" if diff < 0 else "") + per_answer_usd(abs(diff))
+            per_correct_delta = ("+" if diff > 0 else "") + per_answer_usd(diff)
         cards.append(
             OptionCard(
                 name=o.name,
                 model=o.resolved_model,
                 fine_tuned=o.fine_tuned,
+                with_wrong=format_usd(with_wrong),
+                with_wrong_delta=None if is_ref else signed_usd(
+                    with_wrong - ref.months[0].inference_usd - ref.months[0].wrong_answers_usd),
                 monthly=format_usd(o.monthly_usd),
                 monthly_delta=None if is_ref else signed_usd(o.monthly_usd - ref.monthly_usd),
                 one_off=format_usd(o.one_off_usd) if o.one_off else "none",
                 per_correct=per_answer_usd(o.cost_per_correct_usd),
                 per_correct_delta=per_correct_delta,
-                accuracy=pct(o.accuracy_pct),
+                accuracy=f"{o.accuracy_pct.normalize():f}%",
                 tokens_per_request=f"{tokens(o.tokens.prompt_tokens)} prompt + {tokens(o.tokens.output_tokens)} "
                 f"output tokens per request",
                 total=format_usd(o.cumulative_usd[-1]),
@@ -286,6 +304,30 @@ def prompt_token_frame(workload: Workload, count: Callable[[str, str], int] = to
 _LONG, _SHORT = SimpleNamespace(prompt="long"), SimpleNamespace(prompt="short")
 
 
+@dataclass(frozen=True)
+class VolumeView:
+    first_month: str  # requests
+    last_month: str
+    last_label: str  # "Requests in month 12"
+    saving: str  # "498 tokens (92.6%)": the first fine-tune's prompt against the first base option's
+    saving_label: str
+    saved_first_month: str
+
+
+def volume_view(plan: Plan) -> VolumeView:
+    months = plan.options[0].months
+    first = plan.prompt_savings[0] if plan.prompt_savings else None
+    return VolumeView(
+        first_month=tokens(months[0].requests),
+        last_month=tokens(months[-1].requests),
+        last_label=f"Requests in month {months[-1].month}",
+        saving=f"{tokens(first.tokens_saved_per_request)} ({pct(first.saved_pct)})" if first else "—",
+        saving_label=f"Prompt tokens saved per request: {first.fine_tuned} vs {first.against}" if first else
+        "Prompt tokens saved per request",
+        saved_first_month=tokens(first.tokens_saved_first_month) if first else "—",
+    )
+
+
 def encodings_used(plan: Plan) -> dict[str, list[str]]:
     """Which options each encoding counts for (the plan counts every option with its own model's)."""
     out: dict[str, list[str]] = {}
@@ -305,7 +347,7 @@ def labour_frame(scenario: Scenario) -> pd.DataFrame:
     for r in scenario.labour.role:
         per_iteration = r.hourly_usd * r.hours_per_iteration
         rows.append({
-            "Who": r.role, "Hourly cost": format_usd(r.hourly_usd), "Hours": f"{_plain(r.hours_per_iteration)} per iteration",
+            "Who": r.role, "Hourly cost": format_usd(r.hourly_usd), "Hours": f"{_plain(r.hours_per_iteration)} h per iteration",
             "Per iteration": format_usd(per_iteration), whole: format_usd(per_iteration * iterations),
         })
     labour, examples = scenario.labour, scenario.training.planned_examples
@@ -313,10 +355,10 @@ def labour_frame(scenario: Scenario) -> pd.DataFrame:
     hours = Decimal(examples) * labour.data_prep_minutes_per_example / 60
     prep = data_prep_usd(scenario, examples)
     rows.append({
-        "Who": f"Data preparation ({labour.data_prep_role})",
+        "Who": "Data preparation",
         "Hourly cost": format_usd(rate) if rate is not None else "—",
-        "Hours": f"{_plain(hours.quantize(Decimal('0.1')))} once ({examples:,} examples × "
-                 f"{_plain(labour.data_prep_minutes_per_example)} min)",
+        "Hours": f"{_plain(hours.quantize(Decimal('0.1')))} h once: {examples:,} examples × "
+                 f"{_plain(labour.data_prep_minutes_per_example)} min ({labour.data_prep_role})",
         "Per iteration": "—", whole: format_usd(prep),
     })
     per_iteration = labour_per_iteration(scenario)
@@ -418,10 +460,18 @@ def first_problem(report: DatasetReport) -> str | None:
     total = sum(report.errors.values())
     if located:
         line, category = min(located)
-        return (f"OpenAI would reject {report.file}: {total:,} problem(s); the first is on line {line} "
+        return (f"OpenAI would reject {_name(report)}: {total:,} problem(s); the first is on line {line} "
                 f"({category}: {describe(category).meaning}) The good lines are still counted below.")
     category = next(iter(report.errors))
-    return f"OpenAI would reject {report.file}: {describe(category).meaning}"
+    return f"OpenAI would reject {_name(report)}: {describe(category).meaning}"
+
+
+def accepted_sentence(report: DatasetReport) -> str:
+    return f"OpenAI should accept {_name(report)} for {report.model}: no errors in {report.examples:,} examples."
+
+
+def _name(report: DatasetReport) -> str:
+    return Path(report.file).name
 
 
 STAT_LABELS = {
@@ -449,6 +499,19 @@ def _stat(value) -> str:
 
 def token_values(report: DatasetReport) -> pd.DataFrame:
     return pd.DataFrame({"tokens": list(report.tokens_per_example)})
+
+
+def limit_in_view(report: DatasetReport) -> bool:
+    """Whether the per-example limit can share an axis with the examples: drawn at 16,385 beside examples of
+    ~100 tokens, the bars would shrink to one line, so then the limit is stated in words instead."""
+    longest = report.stats.get("tokens_per_example", {}).get("max") or 0
+    return longest * 4 >= report.token_limit
+
+
+def limit_sentence(report: DatasetReport) -> str:
+    longest = report.stats.get("tokens_per_example", {}).get("max") or 0
+    return (f"The longest example has {longest:,} tokens, well inside the {limit_label(report)} "
+            f"(not drawn, so the bars stay readable).")
 
 
 def limit_label(report: DatasetReport) -> str:
@@ -491,7 +554,7 @@ def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date) -> pd
         rows.append({
             "Model": model,
             "Encoding": report.encoding,
-            "Accepted?": "yes" if report.valid else f"no: {sum(report.errors.values()):,} problem(s)",
+            "Accepted?": "yes" if report.valid else "no: " + ", ".join(report.errors),
             "Billing tokens per epoch": tokens(report.billing_tokens),
             "Epochs": f"{report.epochs} (auto)" if report.epochs_estimated else str(report.epochs),
             "Charged tokens": tokens(report.charged_tokens),
@@ -542,10 +605,11 @@ def price_frame(rows: list[PriceRow]) -> pd.DataFrame:
             "Since": r.effective_from.isoformat(),
             "Until": r.effective_until.isoformat() if r.effective_until else "",
             "Source": r.sources[0][1] if r.sources else "",
-            "Checked": r.checked.isoformat() + ("" if r.verified else " (unconfirmed)"),
+            "Checked": r.checked.isoformat(),
+            "Confirmed": r.verified,
         })
     return pd.DataFrame(out, columns=["Model", "Kind", "Tier", "Input", "Cached input", "Output", "Training", "Since",
-                                      "Until", "Source", "Checked"])
+                                      "Until", "Source", "Checked", "Confirmed"])
 
 
 def _price(value: Decimal | None) -> str:
@@ -593,10 +657,19 @@ def diff_frame(changes: list[Change]) -> pd.DataFrame:
             "Kind": KIND_LABELS.get(c.kind, c.kind),
             "Tier": c.tier.replace("_", " "),
             "Change": c.change,
-            "What": "; ".join(f"{COMPONENT_LABELS.get(f, f)} {_price(a)} → {_price(b)}" for f, a, b in c.fields),
+            "What": "; ".join(_change_text(f, a, b) for f, a, b in c.fields),
             "Source": ((c.after or c.before).sources[0][1] if (c.after or c.before).sources else ""),
         })
     return pd.DataFrame(out, columns=["Model", "Kind", "Tier", "Change", "What", "Source"])
+
+
+def _change_text(field: str, before: Decimal | None, after: Decimal | None) -> str:
+    name = COMPONENT_LABELS.get(field, field)
+    if before is None:
+        return f"{name} {_price(after)}"
+    if after is None:
+        return f"{name} was {_price(before)}"
+    return f"{name} {_price(before)} → {_price(after)}"
 
 
 def diff_dates(versions: list[dt.date], as_of: dt.date) -> tuple[dt.date, dt.date]:

@@ -1,0 +1,285 @@
+"""The Streamlit app through AppTest: every page renders, inputs move the engine's numbers, files and links
+round-trip, bad input is one sentence on the page. Expected figures come from ftcost's library called
+directly (engine.plan, format_usd), never from copies of the app's output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+import subprocess
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ftcost import engine, views
+from ftcost.dataset import analyze_bytes
+from ftcost.money import format_usd
+from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario, parse_scenario
+from ftcost.share import PARAM, decode_link, encode_link
+
+from conftest import REPO
+
+APP = str(REPO / "app.py")
+PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_prices.py"]
+TITLES = ["Airport customer-service bot", "Dataset", "Prompts & volume", "People & pilot", "Prices"]
+#: The tests pin the price date: the app defaults to today, the assertions must not.
+DAY = dt.date(2026, 11, 21)
+REQUESTS = "w:workload.requests_per_month"
+
+
+def start(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def pin_date(at: AppTest, day: dt.date = DAY) -> AppTest:
+    at.date_input(key="w:as_of").set_value(day).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> list:
+    return [m for m in at.metric if m.label == label]
+
+
+def scenario(at: AppTest):
+    return at.session_state["scenario"]
+
+
+# --- every page ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page, title", list(zip(PAGES, TITLES)))
+def test_every_page_renders_without_error(page, title):
+    at = pin_date(start())
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == title
+
+
+def test_the_app_opens_on_the_default_scenario_with_its_answer():
+    at = pin_date(start())
+    assert scenario(at).name == default_scenario().name
+    plan = engine.plan(default_scenario(), DAY)
+    first_base = views.base_options(plan)[0]
+    text = " ".join(m.value for m in at.markdown)
+    # The answer box shows the library's headline sentences for the first base option.
+    for sentence in views.answer(plan, first_base)[0]:
+        assert sentence in text
+    be = next(b for b in plan.break_even if b.against == first_base)
+    assert metric(at, "Break-even")[0].value == f"Month {be.month}"
+    # Lifecycle warnings are on the page, in the engine's words.
+    warning = " ".join(w.value for w in at.warning)
+    assert all(w in warning for w in plan.warnings)
+
+
+# --- what if ---------------------------------------------------------------------------------------------
+
+
+def test_changing_requests_per_month_moves_the_fine_tune_by_the_engines_amount():
+    at = pin_date(start())
+    base = default_scenario()
+    ft_index = next(i for i, o in enumerate(engine.plan(base, DAY).options) if o.fine_tuned)
+    before = engine.plan(base, DAY).options[ft_index]
+    assert metric(at, "of which API cost")[ft_index].value == format_usd(before.monthly_usd)
+
+    at.number_input(key=REQUESTS).set_value(90_000).run()
+    assert not at.exception
+
+    changed = base.model_copy(deep=True)
+    changed.workload.requests_per_month = 90_000
+    after = engine.plan(changed, DAY).options[ft_index]
+    assert after.monthly_usd != before.monthly_usd
+    assert metric(at, "of which API cost")[ft_index].value == format_usd(after.monthly_usd)
+    with_wrong = after.months[0].inference_usd + after.months[0].wrong_answers_usd
+    assert metric(at, "Monthly cost, wrong answers included")[ft_index].value == format_usd(with_wrong)
+    assert scenario(at).workload.requests_per_month == 90_000
+
+
+def test_an_edit_survives_page_switches_and_shows_on_every_page():
+    at = pin_date(start())
+    at.number_input(key=REQUESTS).set_value(45_000).run()
+    at.switch_page("ui/page_prompts.py").run()
+    assert at.number_input(key=REQUESTS).value == 45_000
+    at.switch_page("ui/page_people.py").run()
+    at.switch_page("ui/page_plan.py").run()
+    assert at.number_input(key=REQUESTS).value == 45_000
+    assert scenario(at).workload.requests_per_month == 45_000
+
+
+def test_two_sessions_do_not_share_a_scenario():
+    one, two = pin_date(start()), pin_date(start())
+    one.number_input(key=REQUESTS).set_value(77_000).run()
+    two.run()
+    assert scenario(one).workload.requests_per_month == 77_000
+    assert scenario(two).workload.requests_per_month == default_scenario().workload.requests_per_month
+
+
+def test_an_invalid_edit_is_one_sentence_and_keeps_the_previous_value():
+    at = pin_date(start())
+    at.switch_page("ui/page_prompts.py").run()
+    answer = scenario(at).workload.sample_answer
+    # With no stated output tokens, the sample answer is what output is measured from: it may not be empty.
+    at.text_area(key="w:workload.sample_answer").set_value("").run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("sample_answer" in e and "previous value is kept" in e for e in errors), errors
+    assert scenario(at).workload.sample_answer == answer
+    assert at.text_area(key="w:workload.sample_answer").value == answer
+
+
+def test_the_roles_table_edits_the_scenario():
+    at = pin_date(start())
+    at.switch_page("ui/page_people.py").run()
+    # AppTest cannot type into st.data_editor; it accepts the editor's edit state set before a run, which is
+    # what the browser sends. The row index is the table's as drawn (ML engineer first).
+    key = "w:labour.role#0"
+    at.session_state[key] = {"edited_rows": {0: {"Hours per iteration": 40.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    roles = {r.role: r for r in scenario(at).labour.role}
+    assert roles["ML engineer"].hours_per_iteration == 40
+    # The labour table and the plan follow: 40 h × $95 for the ML engineer.
+    labour = at.dataframe[1].value
+    assert labour.loc[labour["Who"] == "ML engineer", "Per iteration"].item() == format_usd(Decimal(40 * 95))
+
+    # Deleting the role that prepares the data breaks a rule of the scenario: one sentence, nothing changes.
+    names = [r.role for r in scenario(at).labour.role]
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [],
+                             "deleted_rows": [names.index(scenario(at).labour.data_prep_role)]}
+    at.run()
+    assert not at.exception
+    assert any("data_prep_role" in e.value for e in at.error), [e.value for e in at.error]
+    assert [r.role for r in scenario(at).labour.role] == names
+
+
+# --- datasets ----------------------------------------------------------------------------------------------
+
+
+def _sample_lines() -> list[bytes]:
+    return dataset_path(default_scenario()).read_bytes().splitlines()
+
+
+def test_a_malformed_upload_names_the_line_and_still_counts_the_rest():
+    lines = _sample_lines()
+    bad = b"\n".join([*lines[:2], b'{"messages": [{"role": "user", "content": "unclosed"', *lines[2:]]) + b"\n"
+    at = pin_date(start())
+    at.switch_page("ui/page_dataset.py").run()
+    at.file_uploader(key="dataset_upload").upload("bad.jsonl", bad, "application/jsonl")
+    at.run()
+    assert not at.exception, at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "bad.jsonl" in errors and "line 3" in errors and "invalid_json" in errors
+    issues = at.dataframe[0].value
+    assert issues.loc[issues["Problem"] == "invalid_json", "Lines"].item() == "3"
+    assert metric(at, "Examples")[0].value == f"{len(lines):,}"
+
+
+def test_an_uploaded_dataset_feeds_the_plan():
+    # Only the first six examples, repeated: a different mean of tokens per example than the full sample.
+    data = b"\n".join(_sample_lines()[:6] * 2) + b"\n"
+    at = pin_date(start())
+    at.switch_page("ui/page_dataset.py").run()
+    at.file_uploader(key="dataset_upload").upload("mine.jsonl", data, "application/jsonl").run()
+    at.switch_page("ui/page_plan.py").run()
+    assert not at.exception
+    plan = engine.plan(default_scenario(), DAY, dataset=("mine.jsonl", data))
+    default = engine.plan(default_scenario(), DAY)
+    ft_index = next(i for i, o in enumerate(plan.options) if o.fine_tuned)
+    assert plan.options[ft_index].one_off_usd != default.options[ft_index].one_off_usd
+    assert metric(at, "One-off cost")[ft_index].value == format_usd(plan.options[ft_index].one_off_usd)
+
+
+def test_the_dataset_page_prices_training_on_every_fine_tunable_model():
+    at = pin_date(start())
+    at.switch_page("ui/page_dataset.py").run()
+    table = at.dataframe[-1].value
+    data = dataset_path(default_scenario()).read_bytes()
+    from ftcost import pricing
+
+    row = table[table["Model"] == "gpt-4o-mini-2024-07-18"].iloc[0]
+    report = analyze_bytes(data, "train.jsonl", model="gpt-4o-mini-2024-07-18")
+    usd, _ = pricing.training_cost("gpt-4o-mini-2024-07-18", report.charged_tokens, DAY)
+    assert row["Cost of one run"] == format_usd(usd)
+    assert row["Charged tokens"] == f"{report.charged_tokens:,}"
+
+
+# --- files and links ------------------------------------------------------------------------------------------
+
+
+def test_a_share_link_opens_the_same_scenario():
+    shared = load_scenario(gallery()["reviews"]).model_copy(deep=True)
+    shared.workload.requests_per_month = 12_345
+    at = start({PARAM: encode_link(shared)})
+    assert scenario(at) == shared
+    assert at.title[0].value == shared.name
+    assert at.number_input(key=REQUESTS).value == 12_345
+    # The address bar keeps carrying it.
+    assert decode_link(at.query_params[PARAM]) == shared
+
+
+@pytest.mark.parametrize("payload", ["1.not-base64!!", "2.abc", "1." + "A" * 9000])
+def test_a_broken_link_says_why_and_falls_back_to_the_default(payload):
+    at = start({PARAM: payload})
+    with pytest.raises(Exception) as raised:
+        decode_link(payload)
+    errors = " ".join(e.value for e in at.error)
+    assert str(raised.value) in errors and "default scenario" in errors
+    assert scenario(at) == default_scenario()
+
+
+def test_the_downloaded_scenario_parses_back_to_the_same_scenario(monkeypatch):
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    saved: dict[str, bytes] = {}
+
+    class Recording(MemoryMediaFileStorage):  # AppTest drops its media store after each run; keep the bytes
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+            saved[self.get_url(file_id)] = self.get_file(file_id).content
+            return file_id
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    at = pin_date(start())
+    at.number_input(key=REQUESTS).set_value(55_000).run()
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith("download_scenario"))
+    text = saved[button.proto.url].decode("utf-8")
+    parsed = parse_scenario(text)
+    assert parsed == scenario(at).model_copy(update={"as_of": DAY})
+    assert parsed.workload.requests_per_month == 55_000
+
+
+def test_opening_a_scenario_file_replaces_the_scenario():
+    text = (gallery()["marv"]).read_text(encoding="utf-8")
+    at = pin_date(start())
+    at.sidebar.file_uploader(key="scenario_upload").upload("marv.toml", text.encode(), "application/toml").run()
+    assert not at.exception
+    assert scenario(at) == parse_scenario(text)
+    at.sidebar.file_uploader(key="scenario_upload").upload("broken.toml", b"schema_version = 1\nname = ", "text/plain")
+    at.run()
+    assert not at.exception
+    assert any("broken.toml" in e.value for e in at.error)
+
+
+def test_picking_a_gallery_scenario_loads_it():
+    at = start()
+    at.sidebar.selectbox(key="gallery_pick").select("reviews").run()
+    assert not at.exception
+    assert scenario(at) == load_scenario(gallery()["reviews"])
+    assert at.title[0].value == load_scenario(gallery()["reviews"]).name
+
+
+# --- layering ---------------------------------------------------------------------------------------------
+
+
+def test_the_views_library_does_not_import_streamlit():
+    code = "import sys, ftcost.views; sys.exit('streamlit' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
