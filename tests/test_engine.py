@@ -47,6 +47,9 @@ def hand_scenario(**overrides) -> Scenario:
     }
     for key, value in overrides.items():
         section, _, field = key.partition("__")
+        if section == "current_option":
+            doc[section] = value
+            continue
         if field:
             doc[section][field] = value
         else:
@@ -72,14 +75,42 @@ def test_hand_computed_plan():
     assert p.pilot.eval_usd == D("0.033")
     assert p.pilot.total_usd == D("100.833")
     assert x.total_usd == D("2.4") + D("100") + D("100.833")
-    # Break-even: 203.233 + 3m ≤ 30m ⇔ m ≥ 7.53 → month 8.
+    # The 4-week project ends 2024-06-29, so the fine-tune goes live in month 2 (from 2024-07-01);
+    # month 1 is still served by the current option, GPT-4, at $30.
+    assert ft.go_live_month == 2
+    assert [m.served_by for m in ft.months[:2]] == ["GPT-4", "FT"]
+    assert ft.months[0].inference_usd == D("30") and ft.months[1].inference_usd == D("3")
+    # Break-even: 203.233 + 30 + 3(m − 1) ≤ 30m ⇔ 230.233 ≤ 27m ⇔ m ≥ 8.53 → month 9.
     (be,) = p.break_even
-    assert be.month == 8
-    # Savings after 12 months: 12 × 30 − (203.233 + 12 × 3) = 120.767; ROI = 120.767 / 203.233.
-    assert be.savings_at_horizon_usd == D("120.767")
-    assert be.roi_pct == (D("120.767") / D("203.233") * 100).quantize(D("0.01"))
+    assert be.month == 9
+    # Savings after 12 months: 12 × 30 − (203.233 + 30 + 11 × 3) = 93.767; ROI = 93.767 / 203.233.
+    assert be.savings_at_horizon_usd == D("93.767")
+    assert be.roi_pct == (D("93.767") / D("203.233") * 100).quantize(D("0.01"))
     # Pilot share of the project's one-off cost.
     assert p.pilot.share_of_project_pct == D("100.833") / D("203.233") * 100
+
+
+def test_go_live_waits_for_the_project_timeline():
+    # 8 weeks from 2026-11-21 is 2027-01-16: months start 11-21, 12-21, 01-21 → the fine-tune serves from month 3.
+    s = hand_scenario(labour={"weeks": 8, "data_prep_minutes_per_example": 0, "role": []})
+    p = engine.plan(s, dt.date(2026, 11, 21))
+    ft = p.option("FT")
+    assert ft.go_live_month == 3
+    assert [m.served_by for m in ft.months[:4]] == ["GPT-4", "GPT-4", "FT", "FT"]
+    # Its own monthly price is unaffected: what a price table compares.
+    assert ft.monthly_usd == D("3")
+
+
+def test_current_option_must_be_a_base_option():
+    with pytest.raises(Exception, match="current_option 'FT' must name a base option"):
+        hand_scenario(current_option="FT")
+
+
+def test_project_longer_than_the_horizon_is_said():
+    s = hand_scenario(labour={"weeks": 60, "data_prep_minutes_per_example": 0, "role": []})
+    p = engine.plan(s, JUNE_2024)
+    assert any("no fine-tune serves within it" in w for w in p.warnings)
+    assert p.break_even[0].month is None
 
 
 def test_never_pays_back_when_the_fine_tune_costs_more_each_month():

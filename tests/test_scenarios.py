@@ -51,12 +51,13 @@ def test_seed_002_table_to_the_cent():
     plan = engine.plan(load_scenario(gallery()["reviews"]))
     assert plan.as_of == dt.date(2023, 9, 1)
     base, ft, gpt4 = (plan.option(n) for n in ("GPT-3.5 Turbo", "Fine-tuned GPT-3.5 Turbo", "GPT-4 8K"))
+    # The article compares each model's own month (`steady`: as if it served from day one).
     for option in (base, ft, gpt4):
-        assert (option.months[0].input_tokens, option.months[0].output_tokens) == (3_000_000, 1_000_000)
+        assert (option.steady.input_tokens, option.steady.output_tokens) == (3_000_000, 1_000_000)
     # The article's rows: input + output = total.
-    assert (base.months[0].input_usd, base.months[0].output_usd, base.monthly_usd) == (D("4.50"), D("2.00"), D("6.50"))
-    assert (ft.months[0].input_usd, ft.months[0].output_usd, ft.monthly_usd) == (D("36.00"), D("16.00"), D("52.00"))
-    assert (gpt4.months[0].input_usd, gpt4.months[0].output_usd, gpt4.monthly_usd) == (D("90.00"), D("60.00"), D("150.00"))
+    assert (base.steady.input_usd, base.steady.output_usd, base.monthly_usd) == (D("4.50"), D("2.00"), D("6.50"))
+    assert (ft.steady.input_usd, ft.steady.output_usd, ft.monthly_usd) == (D("36.00"), D("16.00"), D("52.00"))
+    assert (gpt4.steady.input_usd, gpt4.steady.output_usd, gpt4.monthly_usd) == (D("90.00"), D("60.00"), D("150.00"))
     # Training: 25,000 charged tokens at $0.008/1K = $0.20; with the month: $52.20, the article's total.
     assert ft.one_off.charged_tokens_per_run == 25_000
     assert ft.one_off.training_usd == D("0.20")

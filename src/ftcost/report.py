@@ -15,7 +15,7 @@ from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.money import format_usd
 
 CSV_COLUMNS = (
-    "option", "model", "month", "starts", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
+    "option", "model", "month", "starts", "served_by", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
     "input_usd", "cached_input_usd", "output_usd", "inference_usd", "wrong_answers_usd", "one_off_usd",
     "total_usd", "cumulative_usd",
 )
@@ -81,7 +81,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
 
 
 def _option_dict(o: OptionPlan) -> dict[str, Any]:
-    first = o.months[0]
+    first = o.steady
     return {
         "name": o.name,
         "model": o.model,
@@ -99,6 +99,7 @@ def _option_dict(o: OptionPlan) -> dict[str, Any]:
         "output_tokens_per_month": first.output_tokens,
         "cost_per_correct_usd": None if o.cost_per_correct_usd is None else str(o.cost_per_correct_usd),
         "total_at_horizon_usd": str(o.cumulative_usd[-1]),
+        "go_live_month": o.go_live_month,
         "encoding": o.tokens.encoding,
         "tokens_measured": {"prompt": o.tokens.prompt_source, "output": o.tokens.output_source},
         "rates": o.rates,
@@ -127,7 +128,7 @@ def to_csv(plan: Plan) -> str:
     for o in plan.options:
         for m, cumulative in zip(o.months, o.cumulative_usd):
             writer.writerow([
-                o.name, o.resolved_model, m.month, m.starts.isoformat(), m.requests, m.input_tokens,
+                o.name, o.resolved_model, m.month, m.starts.isoformat(), m.served_by, m.requests, m.input_tokens,
                 m.cached_input_tokens, m.output_tokens, m.input_usd, m.cached_input_usd, m.output_usd,
                 m.inference_usd, m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative,
             ])
@@ -160,7 +161,14 @@ def to_markdown(plan: Plan) -> str:
             f"{format_usd(o.monthly_usd)} | {pct(o.accuracy_pct)} | {cpc} | {format_usd(o.one_off_usd)} | "
             f"{format_usd(o.cumulative_usd[-1])} |"
         )
-    lines += ["", "Totals include the cost of wrong answers and, for fine-tunes, the one-off cost in month 1.", ""]
+    lines += [
+        "",
+        "Monthly cost is each option's own inference cost at the first month's volume. Totals include the cost "
+        "of wrong answers and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
+        f"(month {max(o.go_live_month for o in plan.options)}, when the {plan.project_weeks}-week project ends) the "
+        f"product keeps running on {plan.current_option} and that cost counts towards the fine-tune's total.",
+        "",
+    ]
     lines += ["## Payback", "", "| Fine-tune | Against | Break-even | Savings at the horizon | ROI |", "|---|---|---|--:|--:|"]
     for be in plan.break_even:
         lines.append(

@@ -165,6 +165,10 @@ class Scenario(Strict):
     horizon_months: int = Field(12, ge=1, le=120, description="Months the plan looks ahead.")
     workload: Workload
     option: list[Option] = Field(min_length=2, max_length=12)
+    current_option: str | None = Field(
+        None,
+        description="The base option the product runs on until a fine-tune goes live (default: the first base option).",
+    )
     training: Training
     labour: Labour = Field(default_factory=Labour)
     quality: Quality = Field(default_factory=Quality)
@@ -179,7 +183,18 @@ class Scenario(Strict):
             raise ValueError("at least one option must be a fine-tuned model (model = 'ft:BASE')")
         if all(o.fine_tuned for o in self.option):
             raise ValueError("at least one option must be a base model to compare the fine-tune against")
+        bases = [o.name for o in self.option if not o.fine_tuned]
+        if self.current_option is not None and self.current_option not in bases:
+            raise ValueError(
+                f"current_option {self.current_option!r} must name a base option ({', '.join(bases)})"
+            )
         return self
+
+    @property
+    def current(self) -> Option:
+        """The base option serving until a fine-tune goes live."""
+        name = self.current_option or next(o.name for o in self.option if not o.fine_tuned)
+        return next(o for o in self.option if o.name == name)
 
 
 # --- reading and writing -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ engine does not guess future price changes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -60,18 +61,35 @@ def plan(
         priced.append((option, resolved, card, token_profile(scenario.workload, option, resolved.model.encoding)))
     profiles = {option.model: profile for option, _, _, profile in priced}
 
-    # 2. Fine-tuned options: training inputs per base model, the pilot, the one-off total.
+    # 2. Base options serve from month 1. Fine-tuned options carry training inputs, a pilot and a
+    #    one-off cost, and go live only when the project's timeline ends: until then the plan pays
+    #    for the current option (the product keeps running while the team iterates).
     inputs: dict[str, TrainingInputs] = {}
     pilots = {}
     options: list[OptionPlan] = []
-    for option, resolved, card, profile in priced:
+    go_live = go_live_month(as_of, scenario.labour.weeks)
+    current = next((p for p in priced if p[0].name == scenario.current.name), None)
+    if current is None:
+        warnings.append(
+            f"The current option {scenario.current.name} cannot be priced on {as_of.isoformat()}, so each "
+            "fine-tune is projected as if it served from month 1."
+        )
+        go_live = 1
+    own_months: dict[str, list[Month]] = {}
+    # Base options first: a fine-tune's early months are the current (base) option's.
+    for option, resolved, card, profile in sorted(priced, key=lambda p: p[0].fine_tuned):
         extra = None
+        own = own_months[option.name] = _months(scenario, option, profile, as_of, Decimal(0))
+        months = own
         if option.fine_tuned:
             if resolved.snapshot not in inputs:
                 inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, base_dir=base_dir, dataset=dataset)
             pilot = pilot_cost(scenario, option.model, inputs[resolved.snapshot], profiles, as_of)
             pilots[option.name] = pilot
             extra = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, pilot.total_usd)
+            early = own_months[current[0].name] if current else own
+            months = [early[i] if i + 1 < go_live else m for i, m in enumerate(own)]
+            months[0] = replace(months[0], one_off_usd=extra.total_usd)
         options.append(
             OptionPlan(
                 name=option.name,
@@ -80,10 +98,19 @@ def plan(
                 fine_tuned=option.fine_tuned,
                 accuracy_pct=option.accuracy_pct,
                 tokens=profile,
-                months=_months(scenario, option, profile, as_of, extra.total_usd if extra else Decimal(0)),
+                months=months,
+                steady=own[0],
                 one_off=extra,
                 rates=_rate_summary(card),
+                go_live_month=go_live if option.fine_tuned else 1,
             )
+        )
+    order = [o.name for o in scenario.option]
+    options.sort(key=lambda o: order.index(o.name))
+    if any(o.fine_tuned for o in options) and go_live > scenario.horizon_months:
+        warnings.append(
+            f"The {scenario.labour.weeks}-week project ends after the {scenario.horizon_months}-month horizon, "
+            "so no fine-tune serves within it; lengthen the horizon to see payback."
         )
 
     # 3. Payback of each fine-tune against each base option; the first fine-tune's pilot gate.
@@ -103,7 +130,18 @@ def plan(
         prompt_savings=[prompt_saving(ft, base) for ft in fine_tuned for base in bases],
         pilot=pilot,
         warnings=warnings,
+        project_weeks=scenario.labour.weeks,
+        current_option=scenario.current.name,
     )
+
+
+def go_live_month(as_of: dt.date, weeks: int) -> int:
+    """The first month that starts on or after the project's end: when a fine-tune starts serving."""
+    done = as_of + dt.timedelta(weeks=weeks)
+    month = 1
+    while add_months(as_of, month - 1) < done:
+        month += 1
+    return month
 
 
 def _months(scenario: Scenario, option: Option, profile, as_of: dt.date, one_off_usd: Decimal) -> list[Month]:
@@ -137,6 +175,7 @@ def _months(scenario: Scenario, option: Option, profile, as_of: dt.date, one_off
                 output_usd=q.output_usd,
                 wrong_answers_usd=Decimal(requests) * wrong_rate,
                 one_off_usd=one_off_usd if m == 1 else Decimal(0),
+                served_by=option.name,
             )
         )
     return out

@@ -34,6 +34,7 @@ class Month:
     output_usd: Decimal
     wrong_answers_usd: Decimal
     one_off_usd: Decimal  # training + labour + pilot, booked in month 1
+    served_by: str = ""  # the option that actually served this month (before go-live: the current one)
 
     @property
     def inference_usd(self) -> Decimal:
@@ -74,14 +75,16 @@ class OptionPlan:
     fine_tuned: bool
     accuracy_pct: Decimal
     tokens: TokenProfile
-    months: list[Month]
+    months: list[Month]  # what the plan pays each month, in order (the timeline)
+    steady: Month  # the option's own cost at the first month's volume, as if it served from day one
     one_off: OneOff | None
     rates: dict[str, Any]  # rate name -> {price, unit, source, effective_from}
+    go_live_month: int = 1  # first month the option serves; before it, the current option does
 
     @property
     def monthly_usd(self) -> Decimal:
-        """First month's inference cost (what the price table compares)."""
-        return self.months[0].inference_usd
+        """The option's own inference cost at the first month's volume (what price tables compare)."""
+        return self.steady.inference_usd
 
     @property
     def one_off_usd(self) -> Decimal:
@@ -97,8 +100,8 @@ class OptionPlan:
 
     @property
     def cost_per_correct_usd(self) -> Decimal | None:
-        """Inference cost per right answer in month 1 (None when nothing is right)."""
-        first = self.months[0]
+        """Inference cost per right answer at the first month's volume (None when nothing is right)."""
+        first = self.steady
         correct = Decimal(first.requests) * self.accuracy_pct / 100
         return first.inference_usd / correct if correct else None
 
@@ -166,6 +169,8 @@ class Plan:
     prompt_savings: list[PromptSaving]
     pilot: PilotPlan | None
     warnings: list[str] = field(default_factory=list)
+    project_weeks: int = 0
+    current_option: str = ""
 
     def option(self, name: str) -> OptionPlan:
         return next(o for o in self.options if o.name == name)

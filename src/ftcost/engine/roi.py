@@ -35,7 +35,8 @@ def break_even_accuracy(ft: OptionPlan, base: OptionPlan, cost_per_wrong: Decima
     above 100 means no accuracy is enough.
 
     The fine-tune's cumulative cost by month m is linear in its accuracy a:
-        C_m(a) = F_m + W_m · (1 - a),  F_m = one-off + inference so far,  W_m = requests so far × cost per wrong
+        C_m(a) = F_m + W_m · (1 - a),  F_m = one-off + inference so far (+ the wrong answers of months the
+        current option served before go-live),  W_m = requests the fine-tune served so far × cost per wrong
     so it breaks even in month m iff a ≥ 1 - (B_m - F_m) / W_m; the answer is the smallest such bound.
     """
     if not cost_per_wrong:
@@ -46,6 +47,11 @@ def break_even_accuracy(ft: OptionPlan, base: OptionPlan, cost_per_wrong: Decima
     base_cum = base.cumulative_usd
     for month, base_total in zip(ft.months, base_cum):
         fixed += month.inference_usd + month.one_off_usd
+        if month.served_by != ft.name:
+            fixed += month.wrong_answers_usd  # the current option's mistakes: the fine-tune's accuracy can't help
+            if base_total >= fixed:
+                best = Decimal(0)  # breaks even before the fine-tune even serves
+            continue
         requests += month.requests
         weight = Decimal(requests) * cost_per_wrong
         bound = (1 - (base_total - fixed) / weight) * 100
