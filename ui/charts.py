@@ -12,8 +12,9 @@ USD_AXIS = alt.Axis(format="$,.0f", title="US dollars")
 PART_COLOURS = dict(zip(BREAKDOWN_PARTS, ["#1f77b4", "#9ecae9", "#17becf", "#ff7f0e", "#7f7f7f"]))
 
 
-def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int) -> alt.Chart:
-    """One line per option; fine-tunes solid, base models dashed; break-even marked with a rule and a dot."""
+def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live: pd.DataFrame) -> alt.Chart:
+    """One line per option; fine-tunes solid, base models dashed; break-even marked with a rule and a diamond;
+    the month a fine-tune goes live with a grey rule."""
     selector = alt.selection_point(fields=["option"], bind="legend")
     base = alt.Chart(frame).encode(
         x=alt.X("month:Q", title="Month of the plan", scale=alt.Scale(domain=[1, horizon]),
@@ -34,6 +35,9 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int) -> alt.C
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5).add_params(selector)
     layers = [lines]
+    if not go_live.empty:
+        layers.append(alt.Chart(go_live).mark_rule(color="#888", strokeDash=[6, 4], strokeWidth=1.5).encode(
+            x="month:Q", tooltip=[alt.Tooltip("label:N", title="Go-live")]))
     if not points.empty:
         rule = alt.Chart(points).mark_rule(color="#2e7d32", strokeDash=[2, 2]).encode(
             x="month:Q", tooltip=[alt.Tooltip("label:N", title="Break-even")]
@@ -61,10 +65,11 @@ def stacked_totals(frame: pd.DataFrame) -> alt.Chart:
 
 
 def _stacked(frame: pd.DataFrame, *, x, y, extra) -> alt.Chart:
+    parts = [p for p in PART_COLOURS if p in set(frame["part"])]  # the legend lists only parts that cost something
     return alt.Chart(frame).mark_bar().encode(
         x=x,
         y=y,
-        color=alt.Color("part:N", title="Cost", scale=alt.Scale(domain=list(PART_COLOURS), range=list(PART_COLOURS.values())),
+        color=alt.Color("part:N", title="Cost", scale=alt.Scale(domain=parts, range=[PART_COLOURS[p] for p in parts]),
                         legend=alt.Legend(orient="bottom", labelLimit=320)),
         order=alt.Order("order:Q"),
         tooltip=[*extra, alt.Tooltip("part:N", title="Cost"), alt.Tooltip("usd_text:N", title="Amount")],
@@ -74,7 +79,7 @@ def _stacked(frame: pd.DataFrame, *, x, y, extra) -> alt.Chart:
 def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit: bool = True) -> alt.Chart:
     """Tokens per example, binned, with the model's per-example limit as a red rule (when it is in view)."""
     bars = alt.Chart(values).mark_bar(color="#4c78a8").encode(
-        x=alt.X("tokens:Q", bin=alt.Bin(maxbins=40), title="Tokens per example"),
+        x=alt.X("tokens:Q", bin=alt.Bin(maxbins=20), title="Tokens per example"),
         y=alt.Y("count():Q", title="Examples", axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[alt.Tooltip("tokens:Q", bin=True, title="Tokens"), alt.Tooltip("count():Q", title="Examples")],
     )

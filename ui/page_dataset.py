@@ -122,6 +122,7 @@ st.subheader(f"Training on this file, on every model open for fine-tuning on {st
 with state.stop_on_error():
     models = [m.id for m in cached.fine_tunable_models(state.price_date().isoformat()) if m.encoding]
     reports = {m: cached.dataset_report(m, epochs) for m in models}
-    st.dataframe(views.training_cost_frame(reports, state.price_date()), hide_index=True, width="stretch")
+    st.dataframe(views.training_cost_frame(reports, state.price_date()), hide_index=True, width="stretch",
+                 column_config={"Accepted?": st.column_config.TextColumn("Accepted?", width="medium")})
 st.caption("Each model counts the file with its own encoding and per-example limit; the epochs are the same for "
            "all (the auto rule depends only on the number of examples). Prices from pricing/, as of the sidebar date.")

@@ -38,27 +38,6 @@ with st.container(border=True):
     if others:
         with st.expander("Against the other options"):
             st.markdown("\n".join(f"- {sentence}" for sentence in others))
-if plan.warnings:
-    st.warning("**Before you commit**\n\n" + "\n".join(f"- {warning}" for warning in plan.warnings), icon=":material/warning:")
-
-# --- what if: the knobs a manager reaches for first ------------------------------------------------------
-with st.expander("What if…", expanded=True):
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        inputs.number("Requests per month", "workload.requests_per_month", min_value=1, step=1000,
-                      help="Requests in the first month. Also on *Prompts & volume*. Default from the scenario file.")
-    with c2:
-        inputs.number("Monthly growth (%)", "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
-                      max_value=100.0, step=1.0, format="%.1f",
-                      help="Requests grow by this much each month, compounding. Default from the scenario file.")
-    with c3:
-        inputs.number("Horizon (months)", "horizon_months", min_value=1, max_value=120, step=1,
-                      help="How far ahead the plan looks; break-even later than this counts as \"not within\".")
-    with c4:
-        inputs.number("Cost of a wrong answer ($)", "quality.cost_per_wrong_answer_usd", decimal=True,
-                      min_value=0.0, step=0.5, format="%.2f",
-                      help="What one wrong answer costs the business (escalation, refund, rework). "
-                      "The airport default: 5 minutes of a $24/h desk agent.")
 
 # --- payback of each fine-tune -----------------------------------------------------------------------------
 st.subheader(f"Payback against {st.session_state[AGAINST]}")
@@ -79,9 +58,33 @@ for card in views.payback_cards(plan, st.session_state[AGAINST]):
                   help=f"The short prompt against the long one, each counted with its model's encoding; "
                   f"{card.tokens_saved_month} tokens in the first month.")
 
+# --- what if: the knobs a manager reaches for first ------------------------------------------------------
+with st.expander("What if…", expanded=True):
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        inputs.number("Requests per month", "workload.requests_per_month", min_value=1, step=1000,
+                      help="Requests in the first month. Also on *Prompts & volume*. Default from the scenario file.")
+    with c2:
+        inputs.number("Monthly growth (%)", "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
+                      max_value=100.0, step=1.0, format="%.1f",
+                      help="Requests grow by this much each month, compounding. Default from the scenario file.")
+    with c3:
+        inputs.number("Horizon (months)", "horizon_months", min_value=1, max_value=120, step=1,
+                      help="How far ahead the plan looks; break-even later than this counts as \"not within\".")
+    with c4:
+        inputs.number("Cost of a wrong answer ($)", "quality.cost_per_wrong_answer_usd", decimal=True,
+                      min_value=0.0, step=0.5, format="%.2f",
+                      help="What one wrong answer costs the business (escalation, refund, rework). "
+                      "The airport default: 5 minutes of a $24/h desk agent.")
+
+if plan.warnings:  # after the answer and its figures, before the detail
+    st.warning("**Before you commit**\n\n" + "\n".join(f"- {w}" for w in plan.warnings), icon=":material/warning:")
+
 # --- each option ------------------------------------------------------------------------------------------
-st.subheader("Each option, first month")
-st.caption("Arrows compare each option with the one selected above; green is cheaper.")
+st.subheader("Each option, per month")
+st.caption(f"A month of each option serving on its own, at the first month's volume "
+           f"({views.tokens(plan.options[0].months[0].requests)} requests). Arrows compare with "
+           f"{st.session_state[AGAINST]}; green is cheaper.")
 cards = views.option_cards(plan, st.session_state[AGAINST])
 for row in layout.rows(cards, 3):
     for column, card in zip(st.columns(len(row)), row):
@@ -90,11 +93,11 @@ for row in layout.rows(cards, 3):
             st.caption(f"`{card.model}` · {card.accuracy} of answers right · {card.tokens_per_request}")
             st.metric("Monthly cost, wrong answers included", card.with_wrong, delta=card.with_wrong_delta,
                       delta_color="inverse",
-                      help="First month: API cost plus the expected wrong answers × the cost of a wrong answer.")
+                      help="API cost plus the expected wrong answers × the cost of a wrong answer.")
             st.metric("of which API cost", card.monthly, delta=card.monthly_delta, delta_color="inverse",
-                      help="First month's input, cached-input and output tokens at this model's prices.")
+                      help="Input, cached-input and output tokens at this model's prices.")
             st.metric("Cost per correct answer", card.per_correct, delta=card.per_correct_delta, delta_color="inverse",
-                      help="First month's API cost divided by the answers expected to be right.")
+                      help="API cost divided by the answers expected to be right.")
             st.metric("One-off cost", card.one_off,
                       help="Training × iterations, the team's hours, data preparation and the pilot.")
             st.metric(f"Total over {plan.horizon_months} months", card.total, delta=card.total_delta,
@@ -102,12 +105,13 @@ for row in layout.rows(cards, 3):
 
 # --- charts ----------------------------------------------------------------------------------------------------
 st.subheader("Cumulative cost")
-st.caption(f"Everything spent so far, month by month: one-off costs land in month 1, then API cost and wrong "
-           f"answers add up. Where a fine-tune's line (solid) drops below {st.session_state[AGAINST]}'s (dashed), "
-           f"it has paid back — the green diamonds. Hover for figures; click a legend entry to highlight an option.")
+st.caption(f"Everything spent so far, month by month. A fine-tune's one-off cost lands in month 1 and the current "
+           f"option keeps serving until the project ends (grey dashed line); where a fine-tune's line (solid) drops "
+           f"below {st.session_state[AGAINST]}'s (dashed), it has paid back — the green diamonds. Hover for "
+           f"figures; click a legend entry to highlight an option.")
 st.altair_chart(
     charts.cumulative(views.cumulative_frame(plan), views.break_even_frame(plan, st.session_state[AGAINST]),
-                      plan.horizon_months),
+                      plan.horizon_months, views.go_live_frame(plan)),
     width="stretch",
 )
 

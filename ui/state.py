@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from ftcost.data import describe_validation_error
 from ftcost.errors import FtcostError
-from ftcost.scenario import DEFAULT_SCENARIO, Scenario, default_scenario
+from ftcost.scenario import DEFAULT_SCENARIO, Scenario, default_scenario, gallery, load_scenario
 from ftcost.share import PARAM, decode_link
 
 SCENARIO = "scenario"  # the Scenario being planned
@@ -38,11 +38,21 @@ def init() -> None:
     payload = st.query_params.get(PARAM)
     if payload:
         try:
-            scenario, source = decode_link(payload), "link"
+            scenario = decode_link(payload)
+            source = gallery_stem(scenario) or "link"
         except FtcostError as exc:
             ss[NOTICE] = f"{exc} Showing the default scenario instead."
     ss[SCENARIO] = scenario or default_scenario()
     ss[SOURCE] = source
+
+
+def gallery_stem(scenario: Scenario) -> str | None:
+    """The gallery scenario `scenario` is (its price date aside), so a link to an unchanged example says so."""
+    for stem, path in gallery().items():
+        shipped = load_scenario(path)
+        if shipped == scenario or shipped.model_copy(update={"as_of": scenario.as_of}) == scenario:
+            return stem
+    return None
 
 
 def current() -> Scenario:
