@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ftcost.dataset.checks import Context
-from ftcost.dataset.parallel import PARALLEL_MIN_BYTES, Job, available_cores, chunk_size, scan
+from ftcost.dataset.parallel import PARALLEL_MIN_BYTES, Job, available_cores, chunk_size, scan, worker_pool
 from ftcost.dataset.reading import EXPECTED, file_newline_finder, open_size, plan_ranges, read_head, sniff
 from ftcost.dataset.report import DatasetReport, build_report
 from ftcost.dataset.stats import default_epochs
@@ -40,15 +40,16 @@ def analyze_file(
     Raises:
         FtcostError: the model cannot be analysed, or the file is not JSONL at all (one sentence why).
     """
-    facts, ctx = _model_context(model)
-    _check_epochs(epochs)
     path = Path(path)
     size = open_size(path)
-    sniff(read_head(path), str(path), size)
     workers = _resolve_workers(workers, size)
-    ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
-    jobs = [Job(str(path), start, end, ctx, start == 0) for start, end in ranges]
-    tally = scan(jobs, workers, progress, size)
+    with worker_pool(workers) as pool:
+        facts, ctx = _model_context(model)
+        _check_epochs(epochs)
+        sniff(read_head(path), str(path), size)
+        ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
+        jobs = [Job(str(path), start, end, ctx, start == 0) for start, end in ranges]
+        tally = scan(jobs, pool, progress, size)
     return _finish(tally, str(path), facts, ctx, epochs)
 
 
@@ -80,7 +81,8 @@ def analyze_bytes(
         jobs = [Job(data[start:end], 0, end - start, ctx, start == 0) for start, end in ranges]
     else:
         jobs = [Job(data, start, end, ctx, start == 0) for start, end in ranges]
-    tally = scan(jobs, workers, progress, len(data))
+    with worker_pool(workers if len(jobs) > 1 else 1) as pool:
+        tally = scan(jobs, pool, progress, len(data))
     return _finish(tally, name, facts, ctx, epochs)
 
 

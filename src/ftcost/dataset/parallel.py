@@ -5,15 +5,18 @@ parallelism here is processes: each worker reads its byte ranges straight from t
 big is pickled) and returns a compact Tally. Workers are started with the "spawn" method, which is
 safe when the caller has threads (Streamlit does) and works on every OS; each re-seeds the offline
 tokenizer through `ftcost.tokens.get_encoding`, which reads TIKTOKEN_CACHE_DIR from the environment
-it inherits. `imap` hands results back in order, so merging is sequential and the result is the
-same as scanning the whole file in one process.
+it inherits. The pool is started first, so the workers boot while this process reads the model
+facts and checks the file. `imap` hands results back in order, so merging is sequential and the
+result is the same as scanning the whole file in one process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from typing import Callable, Iterable, NamedTuple
+from multiprocessing.pool import Pool
+from typing import Callable, Iterator, NamedTuple
 
 from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
@@ -24,7 +27,7 @@ MB = 1_000_000
 #: Below this size starting workers costs more than it saves (each loads a tokenizer, ~0.5 s).
 PARALLEL_MIN_BYTES = 8 * MB
 SINGLE_CHUNK = 4 * MB  # single process: progress steps; peak memory is about twice this
-MIN_CHUNK, MAX_CHUNK = 1 * MB, 8 * MB
+MIN_CHUNK, MAX_CHUNK = 1 * MB, 4 * MB
 
 
 
@@ -46,10 +49,10 @@ def available_cores() -> int:
 
 
 def chunk_size(size: int, workers: int) -> int:
-    """Bytes per range: several ranges per worker, so the work balances and progress moves."""
+    """Bytes per range: many ranges per worker, so the work balances and the last one ends soon."""
     if workers <= 1:
         return SINGLE_CHUNK
-    return max(MIN_CHUNK, min(MAX_CHUNK, size // (workers * 8) or 1))
+    return max(MIN_CHUNK, min(MAX_CHUNK, size // (workers * 16) or 1))
 
 
 def scan_job(job: Job) -> Tally:
@@ -59,13 +62,26 @@ def scan_job(job: Job) -> Tally:
     return scan_block(block, ctx, string_counter(ctx.encoding), file_start=file_start)
 
 
-def _warm(encoding: str) -> None:
-    string_counter(encoding)  # load the vocabulary once per worker, before the first job
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[Pool | None]:
+    """Worker processes (None for a single process), started at once so they boot while we prepare.
+
+    Each worker loads its tokenizer on its first job (the encoding is not known yet when they start).
+    """
+    if workers <= 1:
+        yield None
+        return
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=_boot) as pool:
+        yield pool
+
+
+def _boot() -> None:
+    """Runs first in each worker: unpickling this function imports this module (and tiktoken)."""
 
 
 def scan(
     jobs: list[Job],
-    workers: int,
+    pool: Pool | None,
     progress: Callable[[int, int], None] | None,
     total: int,
 ) -> Tally:
@@ -74,19 +90,10 @@ def scan(
     done = 0
     if progress:
         progress(0, total)
-    for job, part in zip(jobs, _results(jobs, workers)):
+    results = pool.imap(scan_job, jobs) if pool is not None and len(jobs) > 1 else map(scan_job, jobs)
+    for job, part in zip(jobs, results):
         tally.merge(part)
         done += job.end - job.start
         if progress:
             progress(done, total)
     return tally
-
-
-def _results(jobs: list[Job], workers: int) -> Iterable[Tally]:
-    if workers <= 1 or len(jobs) <= 1:
-        yield from map(scan_job, jobs)
-        return
-    context = multiprocessing.get_context("spawn")
-    encoding = jobs[0].ctx.encoding
-    with context.Pool(min(workers, len(jobs)), initializer=_warm, initargs=(encoding,)) as pool:
-        yield from pool.imap(scan_job, jobs)

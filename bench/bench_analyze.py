@@ -1,0 +1,227 @@
+"""Benchmark: ftcost's dataset analysis against the cookbook-style method, in one run.
+
+    make bench                      # or: .venv/bin/python bench/bench_analyze.py
+    .venv/bin/python bench/bench_analyze.py --big      # also the 512 MB peak-memory check (~2 min)
+    .venv/bin/python bench/bench_analyze.py --profile  # where ftcost's time goes (cProfile)
+
+Datasets come from the shared generator (../shared/tools/make_chat_dataset.py, `--seed 0`) and are
+kept in bench/out/ (gitignored). Every measurement runs in its own subprocess: its wall time is
+what a user waits for (interpreter start and imports included), and its peak memory is read from
+the kernel (ru_maxrss of the process and of its worker processes) and, for the whole process tree
+at once, by sampling /proc every 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+SERIES_MB = (10, 40, 80)
+BIG_MB = 512
+
+
+def generator() -> Path:
+    for candidate in (
+        os.environ.get("FTCOST_DATASET_GENERATOR"),
+        REPO.parent / "shared" / "tools" / "make_chat_dataset.py",
+        Path("/work/shared/tools/make_chat_dataset.py"),
+    ):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    sys.exit("bench: the shared dataset generator make_chat_dataset.py was not found; "
+             "set FTCOST_DATASET_GENERATOR to its path.")
+
+
+def dataset(mb: int, directory: Path = OUT) -> Path:
+    """The generator's file of `mb` megabytes (seed 0), made once and reused (same bytes every time)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"chat-{mb}mb-seed0.jsonl"
+    if not path.exists():
+        print(f"  generating {path.name} ...", flush=True)
+        tmp = path.with_suffix(".tmp")
+        subprocess.run([sys.executable, str(generator()), "--mb", str(mb), "--seed", "0", "--out", str(tmp)],
+                       check=True)
+        tmp.rename(path)
+    return path
+
+
+# --- one measurement, inside its own subprocess ------------------------------------------------------
+
+def _child(method: str, path: str) -> None:
+    if method == "cookbook":
+        sys.path.insert(0, str(BENCH))
+        from cookbook_baseline import analyse
+
+        result = analyse(path)
+        billing, examples = result["billing_tokens"], result["examples"]
+    else:
+        from ftcost.dataset import analyze_file
+
+        report = analyze_file(path, workers=1 if method == "ftcost-1" else None)
+        billing, examples = report.billing_tokens, report.examples
+    print(json.dumps({
+        "billing_tokens": billing,
+        "examples": examples,
+        "self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }))
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Current RSS of `root` and all its descendants, from /proc (Linux); 0 where unavailable."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(rss.get(pid, 0) for pid in tree) / 2**20
+
+
+def measure(method: str, path: Path) -> dict:
+    """Run one method on one file in a fresh subprocess; wall seconds and peak memory."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", method, str(path)], stdout=subprocess.PIPE,
+                            text=True, cwd=REPO)
+    peak = 0.0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.wait(0.02):
+            peak = max(peak, _tree_rss_mb(proc.pid))
+
+    if Path("/proc").is_dir():
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+    out, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    stop.set()
+    if proc.returncode:
+        sys.exit(f"bench: {method} failed on {path.name}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result.update(seconds=seconds, tree_peak_mb=peak)
+    return result
+
+
+# --- the report ----------------------------------------------------------------------------------------
+
+def headline(mb: int = 80) -> dict:
+    path = dataset(mb)
+    size_mb = path.stat().st_size / 1e6
+    print(f"\n== {path.name} ({size_mb:.1f} MB) ==")
+    runs = {method: measure(method, path) for method in ("cookbook", "ftcost-1", "ftcost")}
+    for method, r in runs.items():
+        print(f"  {method:<9} {r['seconds']:7.2f} s   peak RSS: process {r['self_mb']:6.1f} MB, "
+              f"largest worker {r['workers_mb']:6.1f} MB, whole tree (sampled) {r['tree_peak_mb']:6.1f} MB   "
+              f"billing tokens {r['billing_tokens']:,}")
+    ratio = runs["cookbook"]["seconds"] / runs["ftcost"]["seconds"]
+    print(f"  ftcost is {ratio:.2f}x faster than the cookbook-style method "
+          f"({runs['cookbook']['seconds'] / runs['ftcost-1']['seconds']:.2f}x in one process)")
+    print("  (billing tokens differ slightly: the cookbook's method cannot count tool-call names and arguments)")
+    return runs
+
+
+def series() -> None:
+    print("\n== size series (seconds, seconds per MB) ==")
+    print(f"  {'MB':>6} {'cookbook':>16} {'ftcost 1 proc':>16} {'ftcost':>16}")
+    for mb in SERIES_MB:
+        path = dataset(mb)
+        size = path.stat().st_size / 1e6
+        cells = []
+        for method in ("cookbook", "ftcost-1", "ftcost"):
+            s = measure(method, path)["seconds"]
+            cells.append(f"{s:6.2f} ({s / size:.3f})")
+        print(f"  {size:6.1f} " + " ".join(f"{c:>16}" for c in cells))
+
+
+def big() -> None:
+    directory = Path(os.environ.get("TMPDIR", "/tmp"))
+    path = dataset(BIG_MB, directory)
+    try:
+        r = measure("ftcost", path)
+        print(f"\n== {BIG_MB} MB: ftcost {r['seconds']:.1f} s; peak RSS: process {r['self_mb']:.1f} MB, "
+              f"largest worker {r['workers_mb']:.1f} MB, whole tree (sampled) {r['tree_peak_mb']:.1f} MB ==")
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def profile(mb: int = 10) -> None:
+    from ftcost.dataset import analyze_file
+
+    path = dataset(mb)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    analyze_file(path, workers=1)
+    profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(10)
+    print(f"\n== cProfile, one process, {path.name} (sorted by own time) ==")
+    print("\n".join(line for line in text.getvalue().splitlines() if line.strip())[:4000])
+
+
+def measure_app_whatif(examples: int = 10_000) -> float | None:
+    """TODO(lead): wire to the app. Seconds for one what-if widget change to rerun, 10,000 examples loaded.
+
+    Intended shape (streamlit.testing AppTest, not a timed test): load app.py, put a
+    `examples`-example dataset on the Dataset page, run once, then time one change of a what-if
+    widget (by its key) and the rerun it triggers; target under 0.25 s. Returns None until the app
+    has that page and widget: their keys are the lead's to choose.
+    """
+    app = REPO / "app.py"
+    if not app.exists():
+        return None
+    return None  # not wired yet: see the docstring
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark ftcost analyze against the cookbook-style method.")
+    parser.add_argument("--child", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--big", action="store_true", help=f"also check peak memory on a {BIG_MB} MB file")
+    parser.add_argument("--profile", action="store_true", help="profile ftcost on the 10 MB file")
+    parser.add_argument("--quick", action="store_true", help="only the 80 MB comparison")
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    print(f"ftcost dataset benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    headline()
+    if not args.quick:
+        series()
+    if args.big:
+        big()
+    if args.profile:
+        profile()
+    seconds = measure_app_whatif()
+    print("\n== app what-if rerun: " + (f"{seconds * 1000:.0f} ms ==" if seconds is not None
+                                      else "not measured yet (measure_app_whatif is not wired to the app) =="))
+
+
+if __name__ == "__main__":
+    main()
