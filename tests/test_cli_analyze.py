@@ -110,3 +110,14 @@ def test_progress_bar_draws_and_clears():
     bar.close()
     assert stream.text.count("\r  [") == 3 and " 50%" in stream.text and "100%" in stream.text
     assert stream.text.endswith("\r")
+
+
+def test_progress_bar_only_on_a_terminal_and_not_with_json(capsys, monkeypatch):
+    import ftcost.cli.analyze as analyze
+
+    monkeypatch.setattr(analyze, "_is_tty", lambda stream: True)
+    assert main(["analyze", str(DATA / "tools_valid.jsonl")]) == 0
+    out, err = capsys.readouterr()
+    assert "100%" in err and "%" not in out
+    assert main(["analyze", str(DATA / "tools_valid.jsonl"), "--json"]) == 0
+    assert capsys.readouterr().err == ""

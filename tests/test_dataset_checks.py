@@ -97,6 +97,20 @@ def test_bom_crlf_and_blank_lines_are_accepted():
     assert report.examples == 10 and report.lines == 13  # 3 blank lines counted as lines
 
 
+def test_a_first_line_that_is_an_array_among_objects_is_a_line_error():
+    good = json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]})
+    report = analyze_bytes(("[1, 2]\n" + "\n".join([good] * 10)).encode(), "t.jsonl")
+    assert report.error_lines == {"data_type": [1]} and report.examples == 10
+
+
+def test_latin1_lines_in_a_utf8_file_are_line_errors():
+    good = json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]})
+    bad = '{"messages": [{"role": "user", "content": "café"}, {"role": "assistant", "content": "Yo"}]}'
+    data = "\n".join([good] * 5).encode() + b"\n" + bad.encode("latin-1") + b"\n" + "\n".join([good] * 5).encode()
+    report = analyze_bytes(data, "t.jsonl")
+    assert report.error_lines == {"invalid_utf8": [6]} and report.examples == 10
+
+
 def test_line_numbers_count_blank_lines():
     good = json.dumps({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]})
     data = "\n".join([good, "", "", "{oops", good, "\r", "[]"] + [good] * 9).encode()
@@ -112,6 +126,7 @@ def test_line_numbers_count_blank_lines():
         (b"\n\n  \r\n", "only blank lines"),
         (b'[{"messages": []}, {"messages": []}]\n', "is a JSON array, not JSONL"),
         (b'[\n  {"messages": []}\n]\n', "is a JSON array, not JSONL"),
+        (b"[" + b'{"messages": [{"role": "user", "content": "Hi"}]},' * 3000 + b"{}]", "is a JSON array, not JSONL"),
         (b'{\n  "messages": []\n}\n', "pretty-printed JSON document"),
         ('{"messages": []}\n'.encode("utf-16"), "is UTF-16 text"),
         ('{"messages": []}\n'.encode("utf-16-le"), "is UTF-16 text"),

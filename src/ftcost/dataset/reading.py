@@ -69,11 +69,12 @@ def sniff(head: bytes, name: str, size: int) -> None:
     text = head[3:] if head.startswith(UTF8_BOM) else head
     complete = len(head) >= size  # the sample is the whole file
     lines = text.split(b"\n")
-    if not complete and len(lines) > 1:
-        lines.pop()  # possibly cut in the middle
+    partial = b"" if complete else lines.pop()  # the sample may end in the middle of a line
     nonblank = [line for line in lines if line.strip()]
     if not nonblank:
-        return  # all blank so far; the scan decides (a file of only blank lines is caught after it)
+        if partial.lstrip().startswith(b"["):  # one line longer than the sample: an array
+            raise DatasetFileError(_array_message(name))
+        return  # nothing complete to judge yet; a file of only blank lines is caught after the scan
     broken = [i for i, line in enumerate(nonblank) if not _is_utf8(line)]
     if len(broken) * 2 > len(nonblank):
         byte = next(b for b in nonblank[broken[0]] if b >= 0x80)
@@ -86,12 +87,15 @@ def sniff(head: bytes, name: str, size: int) -> None:
         raise DatasetFileError(
             f"{name} looks like one pretty-printed JSON document; {EXPECTED}, each example on a single line."
         )
-    if first.startswith(b"["):
-        if _is_array_of_objects(first) or not _parses(first):
-            raise DatasetFileError(
-                f"{name} is a JSON array, not JSONL; {EXPECTED} "
-                f"(convert it with: jq -c '.[]' {name} > {Path(name).stem}.jsonl)."
-            )
+    if first.startswith(b"[") and (_is_array_of_objects(first) or not _parses(first)):
+        raise DatasetFileError(_array_message(name))
+
+
+def _array_message(name: str) -> str:
+    return (
+        f"{name} is a JSON array, not JSONL; {EXPECTED} "
+        f"(convert it with: jq -c '.[]' {name} > {Path(name).stem}.jsonl)."
+    )
 
 
 def _looks_utf16(head: bytes) -> bool:
