@@ -269,6 +269,36 @@ def test_opening_a_scenario_file_replaces_the_scenario():
     assert any("broken.toml" in e.value for e in at.error)
 
 
+def test_a_scenario_too_big_for_a_link_says_so_and_still_downloads():
+    big = default_scenario().model_copy(update={"as_of": DAY}, deep=True)
+    # Random-looking text does not compress: a link to it would be far over the limit.
+    big.workload.long_prompt = " ".join(f"{(i * 7919) % 100003:x}" for i in range(20_000))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["scenario"] = big
+    at.run()
+    assert not at.exception
+    with pytest.raises(Exception) as raised:
+        encode_link(big)
+    assert str(raised.value) in [i.value for i in at.sidebar.info]
+    assert PARAM not in at.query_params
+    assert any(b.proto.id.endswith("download_scenario") for b in at.get("download_button"))
+
+
+def test_a_scenario_whose_sample_is_elsewhere_asks_for_the_file():
+    elsewhere = default_scenario().model_copy(deep=True)
+    elsewhere.training.dataset = "not-here/train.jsonl"
+    at = start({PARAM: encode_link(elsewhere)})
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "not-here/train.jsonl" in errors and "Upload the training file on the Dataset page" in errors
+    # Uploading the file makes the plan whole again.
+    at.switch_page("ui/page_dataset.py").run()
+    at.file_uploader(key="dataset_upload").upload("train.jsonl", dataset_path(default_scenario()).read_bytes()).run()
+    at.switch_page("ui/page_plan.py").run()
+    assert not at.exception and not at.error
+    assert metric(at, "Break-even")
+
+
 def test_picking_a_gallery_scenario_loads_it():
     at = start()
     at.sidebar.selectbox(key="gallery_pick").select("reviews").run()

@@ -17,7 +17,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from ftcost.data import describe_validation_error
-from ftcost.errors import FtcostError
+from ftcost.errors import DatasetFileError, FtcostError
 from ftcost.scenario import DEFAULT_SCENARIO, Scenario, default_scenario, gallery, load_scenario
 from ftcost.share import PARAM, decode_link
 
@@ -130,6 +130,10 @@ def stop_on_error() -> Iterator[None]:
     """Any ftcost error becomes its one sentence on the page, and the page stops there — never a traceback."""
     try:
         yield
+    except DatasetFileError as exc:
+        # A scenario opened from a file or link names its sample dataset relative to someone else's disk.
+        st.error(f"{exc} Upload the training file on the Dataset page (or state tokens per example there).")
+        st.stop()
     except FtcostError as exc:
         st.error(str(exc))
         st.stop()
