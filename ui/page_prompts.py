@@ -6,30 +6,27 @@ import streamlit as st
 
 from ftcost import views
 from ftcost.tokens import ENCODINGS
-from ui import cached, inputs, state
+from ui import cached, inputs, layout, state
 
 TIERS = {"standard": "Standard", "batch": "Batch API (half price, answers within 24 hours)"}
 
 
 def _load_text(path: str, upload_key: str, label: str) -> None:
-    upload = st.session_state.get(upload_key)
-    if upload is None:
-        return
-    try:
-        text = upload.getvalue().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        st.session_state[state.EDIT_ERROR] = f"{upload.name}: not UTF-8 text; upload a plain-text file."
-        return
-    if state.edit(path, text, label):
-        st.session_state[state.WIDGET + path] = text
+    upload = state.uploaded_text(upload_key, "upload a plain-text file")
+    if upload is not None:
+        state.edit(path, upload[1], label)  # the text area shows it on the rerun (ui.inputs seeds from the scenario)
 
 
-TEXTS = {"Long prompt": "workload.long_prompt", "Short prompt": "workload.short_prompt",
-         "User message": "workload.user_message", "Sample answer": "workload.sample_answer"}
-
-
-def text_area(label: str, path: str, help: str, height: int) -> None:
-    inputs.bound(st.text_area, label, path, help=help, height=height)
+#: (label, scenario field, height, where it comes from)
+TEXTS = [
+    ("Long prompt", "workload.long_prompt", 300,
+     "The system prompt base models need: instructions plus few-shot examples."),
+    ("Short prompt", "workload.short_prompt", 300,
+     "The system prompt the fine-tuned model needs once the behaviour is trained in."),
+    ("User message", "workload.user_message", 120, "A typical user message; it is sent with either prompt."),
+    ("Sample answer", "workload.sample_answer", 120,
+     "A typical answer; its length sets the output tokens per request unless stated above."),
+]
 
 
 st.title("Prompts & volume")
@@ -72,22 +69,12 @@ m3.metric("Prompt tokens saved per request", volume.saving, help=volume.saving_l
 m4.metric("Prompt tokens saved in month 1", volume.saved_first_month)
 
 st.subheader("Prompts")
-left, right = st.columns(2)
-with left:
-    text_area("Long prompt", "workload.long_prompt", height=300,
-                     help="The system prompt base models need: instructions plus few-shot examples.")
-with right:
-    text_area("Short prompt", "workload.short_prompt", height=300,
-                     help="The system prompt the fine-tuned model needs once the behaviour is trained in.")
-left, right = st.columns(2)
-with left:
-    text_area("User message", "workload.user_message", height=120,
-                     help="A typical user message; it is sent with either prompt.")
-with right:
-    text_area("Sample answer", "workload.sample_answer", height=120,
-                     help="A typical answer; its length sets the output tokens per request unless stated above.")
+for row in layout.rows(TEXTS, 2):
+    for column, (label, path, height, help) in zip(st.columns(2), row):
+        with column:
+            inputs.bound(st.text_area, label, path, help=help, height=height)
 with st.expander("Load any of these from a text file"):
-    for label, path in TEXTS.items():
+    for label, path, _, _ in TEXTS:
         upload_key = f"upload:{path}"
         st.file_uploader(label, type=["txt", "md"], key=upload_key, max_upload_size=1,
                          on_change=_load_text, args=(path, upload_key, label))

@@ -67,16 +67,12 @@ def _upload() -> None:
 
 
 def _uploaded() -> None:
-    upload = st.session_state.get(UPLOAD)
+    upload = state.uploaded_text(UPLOAD, "a scenario is a TOML file")
     if upload is None:
         return
+    name, text = upload
     try:
-        text = upload.getvalue().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        st.session_state[state.EDIT_ERROR] = f"{upload.name}: not UTF-8 text; a scenario is a TOML file."
-        return
-    try:
-        state.replace(parse_scenario(text, upload.name), upload.name)
+        state.replace(parse_scenario(text, name), name)
     except FtcostError as exc:
         st.session_state[state.EDIT_ERROR] = str(exc)
 

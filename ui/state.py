@@ -117,6 +117,18 @@ def dataset() -> dict | None:
     return st.session_state.get(DATASET)
 
 
+def uploaded_text(key: str, expected: str) -> tuple[str, str] | None:
+    """(file name, text) of the file in the uploader `key`; None (and a message) when it is not UTF-8 text."""
+    upload = st.session_state.get(key)
+    if upload is None:
+        return None
+    try:
+        return upload.name, upload.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        st.session_state[EDIT_ERROR] = f"{upload.name}: not UTF-8 text; {expected}."
+        return None
+
+
 def show_messages() -> None:
     """The broken-link notice and the last rejected edit, at the top of the page."""
     if notice := st.session_state.get(NOTICE):

@@ -196,12 +196,14 @@ def go_live_frame(plan: Plan) -> pd.DataFrame:
     )
 
 
+def _parts_used(plan: Plan) -> list[str]:
+    """The cost parts that are non-zero somewhere (no cached-input legend entry when nothing is cached)."""
+    return [part for part, field in BREAKDOWN_PARTS.items() if any(getattr(m, field) for o in plan.options for m in o.months)]
+
+
 def breakdown_frame(plan: Plan) -> pd.DataFrame:
     """One row per option, month and cost part (only parts that are non-zero somewhere)."""
-    used = [
-        part for part, field in BREAKDOWN_PARTS.items()
-        if any(getattr(m, field) for o in plan.options for m in o.months)
-    ]
+    used = _parts_used(plan)
     rows = []
     for o in plan.options:
         for m in o.months:
@@ -216,10 +218,7 @@ def breakdown_frame(plan: Plan) -> pd.DataFrame:
 
 def horizon_breakdown_frame(plan: Plan) -> pd.DataFrame:
     """One row per option and cost part: the part's total over the horizon."""
-    used = [
-        part for part, field in BREAKDOWN_PARTS.items()
-        if any(getattr(m, field) for o in plan.options for m in o.months)
-    ]
+    used = _parts_used(plan)
     rows = []
     for o in plan.options:
         for order, part in enumerate(used):
