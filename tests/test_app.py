@@ -182,6 +182,17 @@ def test_a_malformed_upload_names_the_line_and_still_counts_the_rest():
     assert metric(at, "Examples")[0].value == f"{len(lines):,}"
 
 
+def test_a_second_session_uploading_the_same_file_reuses_the_analysis():
+    data = b"\n".join(_sample_lines()[:11]) + b"\n"
+    for _ in range(2):  # the second run is a cache hit: Streamlit replays the progress bar, which removes itself
+        at = pin_date(start())
+        at.switch_page("ui/page_dataset.py").run()
+        at.file_uploader(key="dataset_upload").upload("same.jsonl", data, "application/jsonl").run()
+        assert not at.exception, at.exception
+        assert metric(at, "Examples")[0].value == "11"
+        assert not at.get("progress")
+
+
 def test_an_uploaded_dataset_feeds_the_plan():
     # Only the first six examples, repeated: a different mean of tokens per example than the full sample.
     data = b"\n".join(_sample_lines()[:6] * 2) + b"\n"
@@ -313,3 +324,27 @@ def test_picking_a_gallery_scenario_loads_it():
 def test_the_views_library_does_not_import_streamlit():
     code = "import sys, ftcost.views; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
+
+
+def test_the_options_table_changes_what_is_compared():
+    at = pin_date(start())
+    key = "w:option#0"
+    names = [o.name for o in scenario(at).option]
+    ft = next(i for i, o in enumerate(scenario(at).option) if o.fine_tuned)
+    at.session_state[key] = {"edited_rows": {ft: {"Accuracy (%)": 80.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert scenario(at).option[ft].accuracy_pct == 80
+    changed = default_scenario().model_copy(deep=True)
+    changed.option[ft].accuracy_pct = Decimal(80)
+    plan = engine.plan(changed, DAY)
+    cost = plan.options[ft].steady.inference_usd + plan.options[ft].steady.wrong_answers_usd
+    assert metric(at, "Monthly cost, wrong answers included")[ft].value == format_usd(cost)
+
+    # Deleting every fine-tune leaves nothing to plan: the scenario's rule, in one sentence, and no change.
+    fine_tuned = [i for i, o in enumerate(scenario(at).option) if o.fine_tuned]
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": fine_tuned}
+    at.run()
+    assert not at.exception
+    assert any("fine-tuned" in e.value for e in at.error), [e.value for e in at.error]
+    assert [o.name for o in scenario(at).option] == names

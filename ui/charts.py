@@ -77,19 +77,23 @@ def _stacked(frame: pd.DataFrame, *, x, y, extra) -> alt.Chart:
 
 
 def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit: bool = True) -> alt.Chart:
-    """Tokens per example, binned, with the model's per-example limit as a red rule (when it is in view)."""
+    """Tokens per example, binned, with the model's per-example limit as a red rule. When the limit is far to the
+    right of every example (`draw_limit` False), drawing it would squash the bars into one line, so an arrow at
+    the right edge points to it instead."""
     bars = alt.Chart(values).mark_bar(color="#4c78a8").encode(
         x=alt.X("tokens:Q", bin=alt.Bin(maxbins=20), title="Tokens per example"),
         y=alt.Y("count():Q", title="Examples", axis=alt.Axis(tickMinStep=1, format="d")),
         tooltip=[alt.Tooltip("tokens:Q", bin=True, title="Tokens"), alt.Tooltip("count():Q", title="Examples")],
     )
+    label = pd.DataFrame({"tokens": [limit], "label": [limit_label if draw_limit else f"{limit_label} →"]})
     if not draw_limit:
-        return bars.properties(height=300)
-    rule_frame = pd.DataFrame({"tokens": [limit], "label": [limit_label]})
-    rule = alt.Chart(rule_frame).mark_rule(color="#d62728", strokeWidth=2).encode(
+        arrow = alt.Chart(label).mark_text(align="right", baseline="top", dy=4, color="#d62728").encode(
+            x=alt.value("width"), y=alt.value(0), text="label:N")
+        return alt.layer(bars, arrow).properties(height=300)
+    rule = alt.Chart(label).mark_rule(color="#d62728", strokeWidth=2).encode(
         x="tokens:Q", tooltip=[alt.Tooltip("label:N", title="Limit")]
     )
-    text = alt.Chart(rule_frame).mark_text(align="right", dx=-6, dy=8, color="#d62728", baseline="top").encode(
+    text = alt.Chart(label).mark_text(align="right", dx=-6, dy=8, color="#d62728", baseline="top").encode(
         x="tokens:Q", y=alt.value(0), text="label:N"
     )
     return alt.layer(bars, rule, text).properties(height=300)

@@ -65,6 +65,18 @@ def blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, float) and pd.isna(value))
 
 
+def entries(rows: list[dict], fields: dict[str, tuple[str, Callable[[Any], Any]]]) -> list[dict]:
+    """Edited table rows as scenario entries: column → (field, conversion). A row left wholly empty is
+    dropped; a half-filled one is kept for the scenario's validation to name what is missing."""
+    out = []
+    for row in rows:
+        cells = {column: None if blank(row.get(column)) else row.get(column) for column in fields}
+        if any(value is not None for value in cells.values()):
+            out.append({field: None if cells[column] is None else convert(cells[column])
+                        for column, (field, convert) in fields.items()})
+    return out
+
+
 def table(
     label: str,
     path: str,

@@ -15,15 +15,8 @@ def role_rows(roles) -> list[dict]:
 
 
 def roles_back(rows: list[dict]) -> list[dict]:
-    """Edited rows as role entries; a row left wholly empty is dropped, a half-filled one is validated."""
-    out = []
-    for row in rows:
-        cells = [None if inputs.blank(row.get(k)) else row.get(k) for k in (ROLE, RATE, HOURS)]
-        if all(c is None for c in cells):
-            continue
-        out.append({"role": cells[0], "hourly_usd": inputs.to_decimal(cells[1]),
-                    "hours_per_iteration": inputs.to_decimal(cells[2])})
-    return out
+    return inputs.entries(rows, {ROLE: ("role", str), RATE: ("hourly_usd", inputs.to_decimal),
+                                 HOURS: ("hours_per_iteration", inputs.to_decimal)})
 
 
 st.title("People & pilot")

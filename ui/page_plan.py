@@ -8,6 +8,17 @@ from ftcost import report, views
 from ui import cached, charts, inputs, layout, state
 
 AGAINST = "plan_against"
+
+
+def option_rows(options) -> list[dict]:
+    return [{"Option": o.name, "Model": o.model, "Prompt": o.prompt, "Accuracy (%)": float(o.accuracy_pct)}
+            for o in options]
+
+
+def options_back(rows: list[dict]) -> list[dict]:
+    return inputs.entries(rows, {"Option": ("name", str), "Model": ("model", str), "Prompt": ("prompt", str),
+                                 "Accuracy (%)": ("accuracy_pct", inputs.to_decimal)})
+
 BREAKDOWN_OF = "plan_breakdown_of"
 
 scenario = state.current()
@@ -76,6 +87,24 @@ with st.expander("What if…", expanded=True):
                       min_value=0.0, step=0.5, format="%.2f",
                       help="What one wrong answer costs the business (escalation, refund, rework). "
                       "The airport default: 5 minutes of a $24/h desk agent.")
+    inputs.table(
+        "Options compared", "option", option_rows, options_back,
+        num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "Option": st.column_config.TextColumn("Option", required=True, help="A name for this way of serving."),
+            "Model": st.column_config.TextColumn(
+                "Model", required=True, width="medium",
+                help="A snapshot (gpt-4o-mini-2024-07-18), an alias (gpt-3.5-turbo) or a fine-tune (ft:BASE)."),
+            "Prompt": st.column_config.SelectboxColumn(
+                "Prompt", options=["long", "short"], required=True,
+                help="long: instructions and examples (base models); short: the fine-tune's prompt."),
+            "Accuracy (%)": st.column_config.NumberColumn(
+                "Accuracy (%)", min_value=0, max_value=100, format="%.1f",
+                help="Share of answers expected to be right; replace with the pilot's measurement."),
+        },
+    )
+    st.caption("Edit the options compared: add a row at the bottom, select rows to delete them. "
+               "At least one fine-tune (model ft:BASE) and one base model.")
 
 if plan.warnings:  # after the answer and its figures, before the detail
     st.warning("**Before you commit**\n\n" + "\n".join(f"- {w}" for w in plan.warnings), icon=":material/warning:")
@@ -123,7 +152,8 @@ with month_tab:
     names = [o.name for o in plan.options]
     if st.session_state.get(BREAKDOWN_OF) not in names:
         st.session_state[BREAKDOWN_OF] = next((o.name for o in plan.options if o.fine_tuned), names[0])
-    st.selectbox("Option", names, key=BREAKDOWN_OF)
+    st.selectbox("Option", names, key=BREAKDOWN_OF,
+                 help="Whose months to show (default: the first fine-tune, whose one-off cost lands in month 1).")
     frame = views.breakdown_frame(plan)
     st.altair_chart(charts.stacked_months(frame[frame.option == st.session_state[BREAKDOWN_OF]]), width="stretch")
 

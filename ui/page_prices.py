@@ -33,7 +33,8 @@ st.subheader(f"In force on {as_of.isoformat()}")
 c1, c2 = st.columns([3, 1])
 c1.text_input("Model", key=PATTERN, placeholder="all models — or e.g. gpt-4o*, gpt-3.5-turbo, ft:gpt-4o-mini",
               help="A snapshot id, an alias (gpt-3.5-turbo), a fine-tuned name (ft:BASE) or a pattern with * .")
-c2.selectbox("Tier", list(TIERS), format_func=TIERS.get, key=TIER)
+c2.selectbox("Tier", list(TIERS), format_func=TIERS.get, key=TIER,
+             help="Standard API prices, or the Batch API's (half price for models that offer it).")
 pattern = st.session_state.get(PATTERN) or None
 with state.stop_on_error():
     rows = pricing.table(as_of, pattern, st.session_state.get(TIER) or None)
@@ -50,7 +51,8 @@ if st.session_state.get(HISTORY_MODEL) not in models:
 c1, c2 = st.columns([3, 1])
 c1.selectbox("Model", models, key=HISTORY_MODEL, help="Defaults to the scenario's first fine-tuned base model.")
 st.session_state.setdefault(HISTORY_TIER, "standard")
-c2.selectbox("Tier", ["standard", "batch"], key=HISTORY_TIER, format_func=str.capitalize)
+c2.selectbox("Tier", ["standard", "batch"], key=HISTORY_TIER, format_func=str.capitalize,
+             help="Which tier's prices to chart.")
 with state.stop_on_error():
     history = pricing.history(st.session_state[HISTORY_MODEL])
 frame = views.history_frame(

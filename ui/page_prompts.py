@@ -77,7 +77,8 @@ with st.expander("Load any of these from a text file"):
     for label, path, _, _ in TEXTS:
         upload_key = f"upload:{path}"
         st.file_uploader(label, type=["txt", "md"], key=upload_key, max_upload_size=1,
-                         on_change=_load_text, args=(path, upload_key, label))
+                         on_change=_load_text, args=(path, upload_key, label),
+                         help="A UTF-8 text file; its text replaces the box above.")
 
 st.subheader("Measured tokens")
 st.caption("Each text counted with both of OpenAI's current encodings; a request adds the chat format's overhead "

@@ -107,8 +107,8 @@ def limit_in_view(report: DatasetReport) -> bool:
 
 def limit_sentence(report: DatasetReport) -> str:
     longest = report.stats.get("tokens_per_example", {}).get("max") or 0
-    return (f"The longest example has {longest:,} tokens, well inside the {limit_label(report)} "
-            f"(not drawn, so the bars stay readable).")
+    return (f"The longest example has {longest:,} tokens, well inside the {limit_label(report)}; "
+            f"the limit is off the chart's scale, so the arrow points to it.")
 
 
 def limit_label(report: DatasetReport) -> str:
