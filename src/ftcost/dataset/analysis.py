@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ftcost.dataset.checks import Context
-from ftcost.dataset.parallel import PARALLEL_MIN_BYTES, Job, available_cores, chunk_size, scan, worker_pool
+from ftcost.dataset.parallel import Job, chunk_size, resolve_workers, scan, worker_pool
 from ftcost.dataset.reading import EXPECTED, file_newline_finder, open_size, plan_ranges, read_head, sniff
 from ftcost.dataset.report import DatasetReport, build_report
 from ftcost.dataset.stats import default_epochs
@@ -42,7 +42,7 @@ def analyze_file(
     """
     path = Path(path)
     size = open_size(path)
-    workers = _resolve_workers(workers, size)
+    workers = resolve_workers(workers, size)
     with worker_pool(workers) as pool:
         facts, ctx = _model_context(model)
         _check_epochs(epochs)
@@ -71,7 +71,7 @@ def analyze_bytes(
     _check_epochs(epochs)
     data = bytes(data)
     sniff(data[: 64 * 1024], name, len(data))
-    workers = _resolve_workers(workers, len(data))
+    workers = resolve_workers(workers, len(data))
 
     def newline_at_or_after(pos: int) -> int:
         return data.find(b"\n", pos)
@@ -81,7 +81,7 @@ def analyze_bytes(
         jobs = [Job(data[start:end], 0, end - start, ctx, start == 0) for start, end in ranges]
     else:
         jobs = [Job(data, start, end, ctx, start == 0) for start, end in ranges]
-    with worker_pool(workers if len(jobs) > 1 else 1) as pool:
+    with worker_pool(workers) as pool:
         tally = scan(jobs, pool, progress, len(data))
     return _finish(tally, name, facts, ctx, epochs)
 
@@ -109,14 +109,6 @@ def _model_context(model: str):
 def _check_epochs(epochs: int | None) -> None:
     if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
         raise FtcostError(f"epochs must be a whole number of at least 1, not {epochs!r}.")
-
-
-def _resolve_workers(workers: int | None, size: int) -> int:
-    if workers is None:
-        return available_cores() if size >= PARALLEL_MIN_BYTES else 1
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise FtcostError(f"workers must be a whole number of at least 1, not {workers!r}.")
-    return workers
 
 
 def _finish(tally, name: str, facts, ctx: Context, epochs: int | None) -> DatasetReport:

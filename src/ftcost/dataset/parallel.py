@@ -22,13 +22,13 @@ from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
 from ftcost.dataset.reading import read_range
 from ftcost.dataset.tally import Tally, scan_block
+from ftcost.errors import FtcostError
 
 MB = 1_000_000
 #: Below this size starting workers costs more than it saves (each loads a tokenizer, ~0.5 s).
 PARALLEL_MIN_BYTES = 8 * MB
 SINGLE_CHUNK = 4 * MB  # single process: progress steps; peak memory is about twice this
 MIN_CHUNK, MAX_CHUNK = 1 * MB, 4 * MB
-
 
 
 class Job(NamedTuple):
@@ -46,6 +46,15 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def resolve_workers(workers: int | None, size: int) -> int:
+    """Processes to use: None means every core for files worth it; never more than there are ranges."""
+    if workers is None:
+        workers = available_cores() if size >= PARALLEL_MIN_BYTES else 1
+    elif isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise FtcostError(f"workers must be a whole number of at least 1, not {workers!r}.")
+    return max(1, min(workers, -(-size // MIN_CHUNK)))
 
 
 def chunk_size(size: int, workers: int) -> int:
