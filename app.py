@@ -33,6 +33,6 @@ PAGES = [
     st.Page("ui/page_prices.py", title="Prices", icon=":material/sell:", url_path="prices"),
 ]
 page = st.navigation(PAGES)
-sidebar.render()
+sidebar.render(page.url_path)
 state.show_messages()
 page.run()

@@ -14,13 +14,14 @@ UPLOAD = "scenario_upload"
 AS_OF = state.WIDGET + "as_of"
 
 
-def render() -> None:
+def render(page_path: str = "") -> None:
+    """The sidebar; `page_path` is the current page's URL path, dropped from the share link so it opens the Plan."""
     with st.sidebar:
         st.subheader("Scenario")
         _gallery()
         _upload()
         _price_date()
-        _download_and_share()
+        _download_and_share(page_path)
 
 
 def _gallery() -> None:
@@ -89,7 +90,7 @@ def _price_date() -> None:
     )
 
 
-def _download_and_share() -> None:
+def _download_and_share(page_path: str) -> None:
     scenario = state.shareable()
     st.download_button(
         "Download this scenario (.toml)",
@@ -114,11 +115,18 @@ def _download_and_share() -> None:
     with st.expander("Share link", icon=":material/link:"):
         st.caption("Opens these same numbers for anyone running ftcost. Copy it with the button on the right; "
                    "the address bar holds it too.")
-        st.code(f"{_base_url()}?{PARAM}={payload}", language=None, wrap_lines=False)
+        st.code(f"{_base_url(page_path)}?{PARAM}={payload}", language=None, wrap_lines=False)
+        if state.dataset():
+            st.caption("Your uploaded training file is not in the link: send it along, or the plan the link "
+                       "opens measures the scenario's sample instead.")
 
 
-def _base_url() -> str:
-    return st.context.url or "http://localhost:8501/"
+def _base_url(page_path: str) -> str:
+    """The app's address without the current page (so the link lands on the Plan page)."""
+    url = (st.context.url or "http://localhost:8501/").rstrip("/")
+    if page_path and url.endswith("/" + page_path):
+        url = url[: -len(page_path) - 1]
+    return url + "/"
 
 
 def _file_name(name: str) -> str:
