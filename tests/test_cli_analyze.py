@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,20 @@ def test_valid_file_json_keys_and_exit_0(capsys):
     assert doc["examples"] == 10 and doc["errors"] == {} and doc["error_lines"] == {}
     assert set(doc["stats"]) == {"messages_per_example", "tokens_per_example", "assistant_tokens_per_example"}
     assert all(set(s) == STAT_KEYS for s in doc["stats"].values())
-    assert doc["training_cost_usd"] is None
     assert doc["charged_tokens"] == doc["epochs"] * doc["billing_tokens"]
     assert doc["epochs"] == 10  # 10 examples: 100 // 10
+
+
+def test_training_cost_is_priced_on_the_date_asked(capsys):
+    # OpenAI's guide: 100,000 tokens x 3 epochs ~ $2.40 on gpt-3.5-turbo-0125, i.e. $8 per 1M training tokens.
+    code, doc, _ = run_json(capsys, DATA / "tools_valid.jsonl", "--as-of", "2024-06-01")
+    assert code == 0 and doc["training_price_as_of"] == "2024-06-01"
+    assert Decimal(doc["training_cost_usd"]) == Decimal(doc["charged_tokens"]) * 8 / 1_000_000
+    # gpt-4o-mini was not offered before its release: no cost, and the sentence says why
+    code, doc, _ = run_json(capsys, DATA / "tools_valid.jsonl", "--model", "gpt-4o-mini-2024-07-18", "--as-of", "2024-06-01")
+    assert code == 0 and doc["training_cost_usd"] is None and "2024-07-18" in doc["training_cost_note"]
+    main(["analyze", str(DATA / "tools_valid.jsonl"), "--as-of", "2024-06-01"])
+    assert "per 1M training tokens, prices of 2024-06-01" in capsys.readouterr().out
 
 
 def test_file_with_errors_still_prints_the_report_and_exits_1(capsys):

@@ -7,12 +7,15 @@ Exit codes: 0 the dataset is valid (warnings allowed); 1 it has errors (the repo
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from decimal import Decimal
 from typing import TextIO
 
+from ftcost.cli.common import parse_date
 from ftcost.dataset import DEFAULT_MODEL, DatasetReport, analyze_file, describe
+from ftcost.errors import FtcostError
 
 SHOWN_LINES = 10  # line numbers listed per category before "... and N more"
 
@@ -29,6 +32,8 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--epochs", type=int, default=None, help="training epochs (default: the cookbook's estimate of OpenAI's auto)"
     )
+    parser.add_argument("--as-of", type=parse_date, default=None, metavar="YYYY-MM-DD",
+                        help="price training on this date (default: today)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     parser.add_argument(
         "--workers", type=int, default=None, help="processes to use (default: all cores for large files)"
@@ -43,17 +48,27 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar:
             bar.close()
-    cost = training_cost(report)
+    as_of = args.as_of or dt.date.today()  # the CLI is a user interface: the one place that reads the clock
+    cost, priced = training_cost(report, as_of)
     if args.json:
-        print(json.dumps(report.to_dict(cost), ensure_ascii=False, indent=2))
+        doc = report.to_dict(cost)
+        doc["training_price_as_of"] = as_of.isoformat()
+        doc["training_cost_note"] = priced
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        print(render(report, cost))
+        print(render(report, cost, priced))
     return 0 if report.valid else 1
 
 
-def training_cost(report: DatasetReport) -> Decimal | None:
-    """Training cost in USD; None until the pricing tables can price training (a later issue)."""
-    return None
+def training_cost(report: DatasetReport, as_of: dt.date) -> tuple[Decimal | None, str]:
+    """(USD, how it was priced) for the report's charged tokens; (None, why not) when training is not priced."""
+    from ftcost.pricing import training_cost as price_training  # pricing tables load only when needed
+
+    try:
+        usd, rate = price_training(report.model, report.charged_tokens, as_of)
+    except FtcostError as exc:
+        return None, str(exc)
+    return usd, f"{report.charged_tokens:,} tokens at ${rate.price} per 1M training tokens, prices of {as_of}"
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -99,7 +114,7 @@ def format_lines(lines: list[int], shown: int = SHOWN_LINES) -> str:
     return f"line{'s' if len(lines) > 1 else ''} {head}{more}"
 
 
-def render(report: DatasetReport, cost: Decimal | None = None) -> str:
+def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "") -> str:
     """The human summary: errors with line numbers first, then statistics, then billing."""
     out: list[str] = []
     add = out.append
@@ -133,7 +148,7 @@ def render(report: DatasetReport, cost: Decimal | None = None) -> str:
                                          if report.epochs_estimated else " (--epochs)")),
         ("charged tokens", f"{report.charged_tokens:,} (epochs x billing tokens)"),
         ("trained tokens", f"{report.trained_tokens_per_epoch:,} per epoch (assistant tokens with weight != 0)"),
-        ("training cost", f"${cost}" if cost is not None else "not priced yet"),
+        ("training cost", f"not priced: {priced}" if cost is None else f"${cost} ({priced})" if priced else f"${cost}"),
     ]
     out.extend(f"  {label:<16}{value}" for label, value in rows)
     if report.notes:
