@@ -64,6 +64,26 @@ def test_every_page_renders_without_error(page, title):
     assert at.title[0].value == title
 
 
+@pytest.mark.parametrize("stem", sorted(gallery()))
+def test_every_gallery_scenario_renders_on_every_page(stem):
+    at = start()
+    at.sidebar.selectbox(key="gallery_pick").select(stem).run()
+    pin_date(at, load_scenario(gallery()[stem]).as_of or DAY)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+
+
+@pytest.mark.parametrize("day", [dt.date(2020, 1, 1), dt.date(2023, 9, 1), dt.date(2030, 1, 1)])
+def test_every_page_survives_any_price_date(day):
+    """Before the models existed, in the seed's September 2023, after fine-tuning closed: sentences, never a crash."""
+    at = pin_date(start(), day)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+
+
 def test_the_app_opens_on_the_default_scenario_with_its_answer():
     at = pin_date(start())
     assert scenario(at).name == default_scenario().name

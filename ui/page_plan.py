@@ -27,7 +27,10 @@ with state.stop_on_error():
 
 bases = views.base_options(plan)
 if not bases:
-    st.error("No base-model option could be priced on this date, so there is nothing to compare the fine-tune with.")
+    st.error(f"No base-model option can be priced on {plan.as_of.isoformat()}, so there is nothing to compare the "
+             "fine-tune with. Choose another price date in the sidebar, or other models in the options.")
+    if plan.warnings:
+        st.warning("\n".join(f"- {w}" for w in plan.warnings), icon=":material/warning:")
     st.stop()
 if st.session_state.get(AGAINST) not in bases:
     st.session_state[AGAINST] = bases[0]

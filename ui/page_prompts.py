@@ -62,11 +62,12 @@ with c3:
 with state.stop_on_error():
     plan = cached.plan()
 volume = views.volume_view(plan)
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Requests in month 1", volume.first_month)
-m2.metric(volume.last_label, volume.last_month, help="After the monthly growth.")
-m3.metric("Prompt tokens saved per request", volume.saving, help=volume.saving_label + ".")
-m4.metric("Prompt tokens saved in month 1", volume.saved_first_month)
+if volume is not None:
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Requests in month 1", volume.first_month)
+    m2.metric(volume.last_label, volume.last_month, help="After the monthly growth.")
+    m3.metric("Prompt tokens saved per request", volume.saving, help=volume.saving_label + ".")
+    m4.metric("Prompt tokens saved in month 1", volume.saved_first_month)
 
 st.subheader("Prompts")
 for row in layout.rows(TEXTS, 2):

@@ -65,7 +65,10 @@ class VolumeView:
     saved_first_month: str
 
 
-def volume_view(plan: Plan) -> VolumeView:
+def volume_view(plan: Plan) -> VolumeView | None:
+    """None when no option could be priced on the plan's date."""
+    if not plan.options:
+        return None
     months = plan.options[0].months
     first = plan.prompt_savings[0] if plan.prompt_savings else None
     return VolumeView(
