@@ -33,34 +33,42 @@ def month_text(month: int | None, horizon: int) -> str:
     return f"month {month}" if month is not None else f"not within {horizon} months"
 
 
-def headline(plan: Plan) -> list[str]:
-    """The answer in sentences: does each fine-tune pay back, against what, and what the pilot costs."""
-    out = []
-    for be in plan.break_even:
-        ft = plan.option(be.fine_tuned)
-        if be.month is not None:
-            roi = f" (ROI {pct(be.roi_pct)})" if be.roi_pct is not None else ""
-            out.append(
-                f"{be.fine_tuned} pays back against {be.against} in month {be.month} and saves "
-                f"{format_usd(be.savings_at_horizon_usd)} over {plan.horizon_months} months{roi}."
-            )
-        else:
-            out.append(
-                f"{be.fine_tuned} does not pay back against {be.against} within {plan.horizon_months} months: "
-                f"it costs {format_usd(-be.savings_at_horizon_usd)} more by then "
-                f"(one-off {format_usd(ft.one_off_usd)})."
-            )
-    if plan.pilot:
-        p = plan.pilot
-        gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {p.eval_examples:,} held-out examples"
-        if p.break_even_month_to_beat is not None:
-            gate += f" and still breaks even with {p.against} by {month_text(p.break_even_month_to_beat, plan.horizon_months)}"
-        out.append(
-            f"Run the pilot first: {p.examples} examples, {format_usd(p.total_usd)} "
-            f"({pct(p.share_of_project_pct)} of the project's {format_usd(p.project_one_off_usd)} one-off cost). "
-            f"Go ahead if {p.option} {gate}."
+def payback_sentence(plan: Plan, be) -> str:
+    """Whether one fine-tune pays back against one base option, in a sentence."""
+    ft = plan.option(be.fine_tuned)
+    if be.month is not None:
+        roi = f" (ROI {pct(be.roi_pct)})" if be.roi_pct is not None else ""
+        return (
+            f"{be.fine_tuned} pays back against {be.against} in month {be.month} and saves "
+            f"{format_usd(be.savings_at_horizon_usd)} over {plan.horizon_months} months{roi}."
         )
-    return out
+    return (
+        f"{be.fine_tuned} does not pay back against {be.against} within {plan.horizon_months} months: "
+        f"it costs {format_usd(-be.savings_at_horizon_usd)} more by then (one-off {format_usd(ft.one_off_usd)})."
+    )
+
+
+def pilot_sentence(plan: Plan) -> str | None:
+    """What the pilot costs and the go/no-go gate, in a sentence (None without a pilot)."""
+    p = plan.pilot
+    if p is None:
+        return None
+    gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {p.eval_examples:,} held-out examples"
+    if p.break_even_month_to_beat is not None:
+        gate += f" and still breaks even with {p.against} by {month_text(p.break_even_month_to_beat, plan.horizon_months)}"
+    return (
+        f"Run the pilot first: {p.examples} examples, {format_usd(p.total_usd)} "
+        f"({pct(p.share_of_project_pct)} of the project's {format_usd(p.project_one_off_usd)} one-off cost). "
+        f"Go ahead if {p.option} {gate}."
+    )
+
+
+def headline(plan: Plan, against: str | None = None) -> list[str]:
+    """The answer in sentences: does each fine-tune pay back (against `against`, or every base option),
+    then what the pilot costs and when to go ahead."""
+    out = [payback_sentence(plan, be) for be in plan.break_even if against is None or be.against == against]
+    pilot = pilot_sentence(plan)
+    return out + ([pilot] if pilot else [])
 
 
 def to_dict(plan: Plan) -> dict[str, Any]:

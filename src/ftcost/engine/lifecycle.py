@@ -42,12 +42,12 @@ def lifecycle_warnings(scenario: Scenario, as_of: dt.date) -> list[str]:
         if not resolved.fine_tuned or facts.id in seen_bases:
             continue
         seen_bases.add(facts.id)
-        allowed, reason = pricing.fine_tuning_status(facts.id, as_of)
-        if not allowed:
-            out.append(f"{option.name}: a new fine-tuning job cannot be started on {as_of.isoformat()}: {reason}")
+        status = pricing.fine_tuning_status(facts.id, as_of)
+        if not status.allowed:
+            out.append(f"{option.name}: a new fine-tuning job cannot be started on {as_of.isoformat()}: {status.reason}")
             continue
-        if reason:
-            out.append(f"{option.name}: {reason}")
+        if status.reason:
+            out.append(f"{option.name}: {status.reason}")
         end = as_of + dt.timedelta(weeks=scenario.labour.weeks)
         cutoff = facts.fine_tuning_until
         if cutoff and end >= cutoff:

@@ -36,15 +36,13 @@ def reference(plan: Plan, against: str | None = None) -> OptionPlan | None:
 
 
 def answer(plan: Plan, against: str | None = None) -> tuple[list[str], list[str]]:
-    """report.headline's sentences split in two: (the payback against the reference option, then the pilot;
-    the payback against every other base option). headline() says one sentence per break-even pair, in
-    plan.break_even's order, then the pilot's."""
+    """The answer in two parts: (the payback against the reference option, then the pilot;
+    the payback against every other base option)."""
     ref = reference(plan, against)
-    sentences = report.headline(plan)
-    pairs = list(zip(plan.break_even, sentences))
-    main = [s for be, s in pairs if ref is not None and be.against == ref.name]
-    others = [s for be, s in pairs if ref is None or be.against != ref.name]
-    return main + sentences[len(pairs):], others
+    if ref is None:
+        return report.headline(plan), []
+    others = [report.payback_sentence(plan, be) for be in plan.break_even if be.against != ref.name]
+    return report.headline(plan, against=ref.name), others
 
 
 @dataclass(frozen=True)
