@@ -30,6 +30,7 @@ PAGES = [
     st.Page("ui/page_dataset.py", title="Dataset", icon=":material/dataset:", url_path="dataset"),
     st.Page("ui/page_prompts.py", title="Prompts & volume", icon=":material/edit_note:", url_path="prompts"),
     st.Page("ui/page_people.py", title="People & pilot", icon=":material/groups:", url_path="people"),
+    st.Page("ui/page_live.py", title="Live calibration", icon=":material/science:", url_path="live"),
     st.Page("ui/page_prices.py", title="Prices", icon=":material/sell:", url_path="prices"),
 ]
 page = st.navigation(PAGES)

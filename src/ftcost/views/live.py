@@ -1,0 +1,409 @@
+"""The Live calibration page: what a key adds, what a run will spend, and what it measured. No Streamlit here.
+
+The page hands the API key from its widget straight to `ftcost.live.connect`; nothing in this module
+ever sees a key (`key_source` is told only whether each place holds one). Everything else the page
+shows — spend estimates, the measured-vs-counted table, accuracy, the pilot's billed tokens against
+ftcost's estimate — is composed and formatted here from the live library's plain results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Sequence
+
+import pandas as pd
+
+from ftcost.errors import FtcostError
+from ftcost.live import EvalReport, MeasureReport, PilotPlan, PilotResult, Progress, PromptOption, SpendEstimate
+from ftcost.live import from_scenario as fs
+from ftcost.money import format_usd
+from ftcost.report import pct
+from ftcost.scenario import Scenario
+from ftcost.views.common import tokens
+
+KEY_ENV = "OPENAI_API_KEY"
+#: Seconds between job status checks while the page follows a fine-tuning job (the CLI's default too).
+POLL_SECONDS = 15.0
+#: The page follows a job for at most this long; the job keeps running at OpenAI and can be followed again.
+MAX_WAIT_SECONDS = 3600.0
+DEFAULT_SAMPLES = 5
+MAX_SAMPLES = 50  # per option; the library allows more, a page button should not
+DEFAULT_ANSWER_CAP = 1024
+
+#: What an API key adds, for the page shown without one (the rest of ftcost needs none).
+WHAT_A_KEY_ADDS = (
+    "**Measure your prompts**: send the scenario's sample messages to each option's model and record the real "
+    "answer lengths, latency and token counts, next to ftcost's own count of the same prompts.",
+    "**Run the pilot fine-tune**: upload the training file, start the job with the planned epochs, follow it, and "
+    "compare the `trained_tokens` OpenAI bills with ftcost's estimate.",
+    "**Evaluate accuracy**: ask every option the scenario's eval questions and score the answers, giving a measured "
+    "accuracy per option instead of a guess.",
+)
+OFFLINE = ("Everything else — the plan, the dataset checks, prompts, people and prices — works offline, without a key. "
+           "The estimates on this page are free too: nothing is sent until you press a button that says what it "
+           "will spend.")
+
+KEY_SOURCES = {
+    "field": "the key typed in the field above",
+    "secrets": f"the key in Streamlit secrets ({KEY_ENV})",
+    "environment": f"the key in the environment ({KEY_ENV})",
+}
+
+
+def key_source(in_field: bool, in_secrets: bool, in_environment: bool) -> str | None:
+    """Which key the page uses: the field's (typed on purpose, so it wins), else secrets', else the
+    environment's; None when there is none. Told only whether each holds a key, never the key."""
+    for name, present in (("field", in_field), ("secrets", in_secrets), ("environment", in_environment)):
+        if present:
+            return name
+    return None
+
+
+def connection_sentence(source: str | None, base_url: str | None, env_base_url: str | None) -> str:
+    """Which key and which server the page's calls would use, in a sentence."""
+    server = (base_url or env_base_url or "").strip() or "api.openai.com (OpenAI)"
+    if source is None:
+        return f"No key yet. Estimates below are free; the buttons that spend need a key. Calls would go to {server}."
+    return f"Using {KEY_SOURCES[source]}. Calls go to {server}."
+
+
+def price_date_note(as_of: dt.date, today: dt.date) -> str | None:
+    """A note when the sidebar's price date is not today: estimates use its prices, OpenAI bills today's."""
+    if as_of == today:
+        return None
+    return (f"Estimates use the prices and fine-tuning rules of the sidebar's date, {as_of.isoformat()}; "
+            f"what OpenAI bills for a call made now follows today's ({today.isoformat()}).")
+
+
+# --- which options are called (measure and evaluate) ---------------------------------------------------------
+
+
+def call_options(scenario: Scenario, fine_tuned_model: str | None) -> tuple[list[PromptOption], list[str]]:
+    """(options to call, notes on the ones skipped), in the app's words.
+
+    Base options get the long prompt, fine-tunes the short one. A planned fine-tune ("ft:BASE") is called as
+    `fine_tuned_model` when that is a fine-tune of the same base; planned fine-tunes of other bases are
+    skipped with a note (so a scenario comparing two fine-tunes can still evaluate the one that exists).
+    """
+    ft = (fine_tuned_model or "").strip() or None
+    planned = [o for o in scenario.option if fs.is_placeholder(o.model)]
+    if ft and not ft.startswith("ft:"):
+        raise FtcostError(f"{ft!r} is not a fine-tuned model's name; it looks like ft:BASE:org:suffix:id.")
+    matching = [o for o in planned if ft and fs.same_family(fs.base_of(ft), fs.base_of(o.model))]
+    if ft and planned and not matching:
+        bases = ", ".join(sorted({fs.base_of(o.model) for o in planned}))
+        raise FtcostError(f"{ft} is not a fine-tune of the base of any planned fine-tune in this scenario ({bases}).")
+    skipped = [o for o in planned if o not in matching]
+    names = [o.name for o in scenario.option if o not in skipped]
+    notes = [
+        f"{o.name} ({o.model}) is a planned fine-tune with no model yet, so it is left out. Run the pilot below "
+        "(or enter a fine-tuned model's name under *Evaluate*) to include it."
+        for o in skipped
+    ]
+    if not names:
+        raise FtcostError("There is no option to call yet: " + " ".join(notes))
+    options, _ = fs.prompt_options(scenario, fine_tuned_model=ft, names=names)
+    return options, notes
+
+
+def signature(options: Sequence[PromptOption], questions: Sequence[str]) -> tuple:
+    """What a run asked: results are applied to the scenario only while it still asks the same."""
+    return tuple((o.name, o.model, o.system_prompt) for o in options), tuple(questions)
+
+
+# --- spend estimates -----------------------------------------------------------------------------------------
+
+
+def estimate_frame(estimate: SpendEstimate) -> pd.DataFrame:
+    """Per option: calls, ftcost's count of the prompts, the answer-token cap, and the most it can cost."""
+    rows = [{
+        "Option": o.option, "Model": o.model, "Calls": tokens(o.calls), "Prompt tokens": tokens(o.prompt_tokens),
+        "Answer tokens at most": tokens(o.max_output_tokens),
+        "Costs at most": format_usd(o.cost_usd) if o.cost_usd is not None else "unknown",
+        "Note": o.note,
+    } for o in estimate.options]
+    return pd.DataFrame(rows, columns=["Option", "Model", "Calls", "Prompt tokens", "Answer tokens at most",
+                                       "Costs at most", "Note"])
+
+
+def spend_text(estimate: SpendEstimate) -> str:
+    """`12 calls, at most $0.41` — the words on a confirm button."""
+    total = estimate.total_usd
+    cost = f"at most {format_usd(total)}" if total is not None else "cost unknown (no price for some models)"
+    return f"{estimate.calls:,} call{'s' if estimate.calls != 1 else ''}, {cost}"
+
+
+def estimate_sentence(estimate: SpendEstimate, answer_cap: int) -> str:
+    return (f"Estimate: {spend_text(estimate)}, assuming every answer uses the whole {answer_cap:,}-token cap "
+            "(real answers are usually shorter). Nothing is sent until you confirm.")
+
+
+# --- measure -------------------------------------------------------------------------------------------------
+
+
+def _signed(n: int | Decimal, suffix: str = "") -> str:
+    return f"0{suffix}" if n == 0 else f"{n:+,}{suffix}"
+
+
+def measure_frame(report: MeasureReport) -> pd.DataFrame:
+    """Per option: ftcost's prompt count next to the API's prompt_tokens, the difference, and the medians."""
+    rows = []
+    for o in report.options:
+        diff_pct = o.difference_pct
+        rows.append({
+            "Option": o.name, "Model": o.model, "Calls": tokens(len(o.calls)),
+            "Prompt tokens, ftcost": tokens(o.ftcost_prompt_tokens),
+            "Prompt tokens, API": tokens(o.api_prompt_tokens),
+            "Difference": _signed(o.difference),
+            "Difference (%)": "—" if diff_pct is None else _signed(diff_pct, "%"),
+            "Cached tokens": tokens(o.cached_tokens),
+            "Median answer tokens": _plain(o.median_output_tokens),
+            "Median latency": f"{o.median_latency_s:.2f} s",
+            "Cost": format_usd(o.cost_usd) if o.cost_usd is not None else "unknown",
+        })
+    return pd.DataFrame(rows)
+
+
+def answers_frame(report: MeasureReport) -> pd.DataFrame:
+    """Every call: the question, the answer, and its token counts and latency."""
+    rows = []
+    for o in report.options:
+        for c in o.calls:
+            rows.append({
+                "Option": o.name, "Question": c.user_message, "Answer": c.call.answer,
+                "Prompt tokens, ftcost": tokens(c.ftcost_prompt_tokens),
+                "Prompt tokens, API": tokens(c.call.prompt_tokens),
+                "Answer tokens": tokens(c.call.completion_tokens), "Cached": tokens(c.call.cached_tokens),
+                "Latency": f"{c.call.latency_s:.2f} s", "Finished": _finish(c.call.finish_reason, report.max_output_tokens),
+            })
+    return pd.DataFrame(rows)
+
+
+def _finish(reason: str | None, cap: int) -> str:
+    return f"cut off at the {cap:,}-token cap" if reason == "length" else (reason or "—")
+
+
+def _plain(value: Decimal) -> str:
+    """A median without trailing zeros: 57, 57.5."""
+    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,}"
+
+
+def measure_notes(report: MeasureReport) -> list[str]:
+    """What to know before trusting the medians: answers cut off, counts only indicative, a run cut short."""
+    notes = [o.note for o in report.options if o.note]
+    for o in report.options:
+        if o.truncated:
+            notes.append(f"{o.name}: {o.truncated} answer(s) hit the {report.max_output_tokens:,}-token cap, so its "
+                         "median answer length is a lower bound; raise the cap and measure again.")
+    if report.stopped:
+        notes.append(report.stopped + " The calls made so far are shown.")
+    return notes
+
+
+def measure_summary(report: MeasureReport) -> str:
+    calls = sum(len(o.calls) for o in report.options)
+    cost = report.cost_usd
+    spent = f", which cost {format_usd(cost)} at ftcost's prices" if cost is not None else ""
+    latency = report.suggested_latency_s()
+    median = report.suggested_output_tokens()
+    if median is None:
+        return "Nothing was measured."
+    return (f"Measured {calls:,} call{'s' if calls != 1 else ''}{spent}. Median answer: {median:,} tokens; "
+            f"median latency {latency:.2f} s.")
+
+
+def output_tokens_change(scenario: Scenario, report: MeasureReport) -> tuple[str, bool] | None:
+    """(what applying the measurement changes, whether it changes anything); None when nothing was measured."""
+    median = report.suggested_output_tokens()
+    if median is None:
+        return None
+    stated = scenario.workload.output_tokens_per_request
+    if stated == median:
+        return f"The scenario already plans with the measured median, {median:,} output tokens per request.", False
+    before = f"stated as {stated:,}" if stated is not None else "counted from the sample answer"
+    return (f"The scenario's output tokens per request are {before}; applying sets them to the measured median, "
+            f"{median:,}. (The scenario has no latency field: the median latency is for your own planning.)"), True
+
+
+# --- evaluate ------------------------------------------------------------------------------------------------
+
+
+def accuracy_frame(scenario: Scenario, report: EvalReport) -> pd.DataFrame:
+    """Per option: right answers, measured accuracy, and the accuracy the scenario assumes now."""
+    assumed = {o.name: o.accuracy_pct for o in scenario.option}
+    rows = [{
+        "Option": o.name, "Model": o.model, "Right": f"{o.correct:,} of {len(o.answers):,}",
+        "Measured accuracy": pct(o.accuracy_pct), "In the scenario now": pct(assumed.get(o.name)),
+    } for o in report.options]
+    return pd.DataFrame(rows, columns=["Option", "Model", "Right", "Measured accuracy", "In the scenario now"])
+
+
+def scored_frame(report: EvalReport) -> pd.DataFrame:
+    rows = [{
+        "Option": o.name, "Question": a.input, "Expected": a.expected, "Answer": a.answer,
+        "Right?": "yes" if a.correct else "no", "Why not": a.reason,
+    } for o in report.options for a in o.answers]
+    return pd.DataFrame(rows, columns=["Option", "Question", "Expected", "Answer", "Right?", "Why not"])
+
+
+def accuracy_change(scenario: Scenario, report: EvalReport) -> tuple[str, bool] | None:
+    """(what applying the measured accuracy changes, whether it changes anything); None when nothing was scored."""
+    measured = report.accuracy()
+    if not measured:
+        return None
+    assumed = {o.name: o.accuracy_pct for o in scenario.option}
+    changed = {name: value for name, value in measured.items() if name in assumed and assumed[name] != value}
+    if not changed:
+        return "The scenario already plans with the measured accuracy.", False
+    parts = [f"{name} {pct(assumed[name])} → {pct(value)}" for name, value in changed.items()]
+    return "Applying sets the accuracy the plan uses: " + "; ".join(parts) + ".", True
+
+
+def eval_sentence(scenario: Scenario) -> str:
+    pilot = scenario.pilot
+    how = ("the answer must equal the expected one" if pilot.scoring == "exact" else
+           "the answer's JSON fields " + (", ".join(pilot.json_fields) if pilot.json_fields else "(all of them)")
+           + " must match the expected ones")
+    return f"{len(pilot.eval_set):,} question(s) from the scenario's eval set; scoring: {pilot.scoring} ({how})."
+
+
+NO_EVAL_SET = ("This scenario has no eval set, so there is nothing to score. Add `[[pilot.eval_set]]` entries "
+               "(`input` and `expected`) to the scenario file and open it again; the *reviews* example has some.")
+
+
+# --- the pilot -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobCutoff:
+    allowed: bool
+    message: str  # "" when a job can be started with no caveat
+
+
+def job_cutoff(model: str, as_of: dt.date) -> JobCutoff:
+    """Whether a new fine-tuning job on `model` can start on `as_of`, in the pricing data's dates."""
+    from ftcost.models import get_model
+    from ftcost.pricing import fine_tuning_status, load_pricing, resolve
+
+    snapshot = resolve(model, as_of).snapshot
+    status = fine_tuning_status(snapshot, as_of)
+    events = sorted(load_pricing().events, key=lambda e: e.date)
+    closing = next((e for e in events if e.effect == "fine_tuning_closed"), None)
+    until = get_model(snapshot).fine_tuning_until
+    if not status.allowed:
+        if until is not None and as_of >= until:
+            who = " from anyone" if closing is not None and closing.date == until else ""
+            return JobCutoff(False, (
+                f"New fine-tuning jobs are no longer possible for {snapshot}: OpenAI accepts none{who} from "
+                f"{until.isoformat()}, and the price date is {as_of.isoformat()}. Nothing can be started here; "
+                "a job started earlier can still be followed below."))
+        return JobCutoff(False, f"No new fine-tuning job can be started for {snapshot}: {status.reason}")
+    limits = [f"since {e.date.isoformat()}, organisations {e.who.removeprefix('organizations ')}"
+              for e in events if e.effect == "fine_tuning_restricted" and e.date <= as_of]
+    if not limits:
+        return JobCutoff(True, "")
+    end = f" From {until.isoformat()} nobody can start new jobs." if until is not None else ""
+    return JobCutoff(True, (
+        "OpenAI is winding down fine-tuning and no longer starts jobs for some organisations: "
+        + "; ".join(limits) + f".{end} ftcost cannot tell whether yours is one of them; if it is, OpenAI refuses "
+        "the job (403) before anything is billed."))
+
+
+@dataclass(frozen=True)
+class PilotPlanView:
+    file: str
+    examples: str
+    epochs: str
+    charged_tokens: str
+    cost: str
+    button: str  # the confirm button's words
+    cost_note: str
+
+
+def pilot_plan_view(plan: PilotPlan) -> PilotPlanView:
+    cost = format_usd(plan.estimated_usd) if plan.estimated_usd is not None else "unknown"
+    return PilotPlanView(
+        file=plan.path.rsplit("/", 1)[-1],
+        examples=tokens(plan.examples),
+        epochs=str(plan.epochs),
+        charged_tokens=tokens(plan.charged_tokens),
+        cost=cost,
+        button=f"Upload and fine-tune {plan.model} ({tokens(plan.charged_tokens)} tokens, about {cost})",
+        cost_note=plan.cost_note,
+    )
+
+
+#: How far along a job is when it reaches each status (the share of the bar; training fills the rest).
+_STATUS_SHARE = {"validating_files": 0.2, "queued": 0.3, "running": 0.4, "succeeded": 1.0, "failed": 1.0,
+                 "cancelled": 1.0}
+_STEP = re.compile(r"Step (\d+)/(\d+)")
+
+
+class JobProgress:
+    """Turns the pilot's progress reports into (fraction, text) for a progress bar; never goes backwards."""
+
+    def __init__(self) -> None:
+        self.fraction = 0.0
+        self.status = "starting"
+
+    def update(self, p: Progress) -> tuple[float, str]:
+        share = None
+        if p.stage == "upload":
+            share = 0.05 if p.message.startswith("uploading") else 0.1
+        elif p.message.startswith("created "):
+            share = 0.15
+        elif p.message.startswith("status: "):
+            self.status = p.message.removeprefix("status: ")
+            share = _STATUS_SHARE.get(self.status)
+        elif step := _STEP.search(p.message):
+            done, total = int(step[1]), int(step[2])
+            share = 0.4 + 0.55 * done / total if total else None
+        if share is not None:
+            self.fraction = max(self.fraction, min(share, 1.0))
+        return self.fraction, f"{self.status.replace('_', ' ')} · {p.message}"
+
+
+@dataclass(frozen=True)
+class PilotResultView:
+    headline: str
+    state: str  # "complete", "error" or "running" (st.status states)
+    trained_tokens: str
+    estimated_tokens: str
+    error_pct: str  # "+1.25%": positive means ftcost over-estimated
+    error_help: str
+    billed: str
+    estimated_usd: str
+    note: str
+
+
+def pilot_result_view(result: PilotResult) -> PilotResultView:
+    err = result.estimate_error_pct
+    if err is None:
+        error_pct, help_ = "—", "No estimate to compare with (a job followed without this page's dataset)."
+    else:
+        error_pct = _signed(err, "%")
+        direction = "over-estimated" if err > 0 else "under-estimated" if err < 0 else "matched"
+        help_ = (f"(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost {direction} the bill"
+                 + (f" by {tokens(abs(result.estimated_tokens - result.trained_tokens))} tokens." if err else " exactly."))
+    if result.succeeded:
+        headline, state = f"Job {result.job_id} succeeded: {result.fine_tuned_model}.", "complete"
+    elif result.finished:
+        why = f": {result.error_message}" if result.error_message else ""
+        headline, state = f"Job {result.job_id} {result.status}{why}", "error"
+    else:
+        headline, state = (f"Job {result.job_id} is still {result.status.replace('_', ' ')}; it keeps running at "
+                           "OpenAI. Follow it again below with its job id."), "running"
+    return PilotResultView(
+        headline=headline,
+        state=state,
+        trained_tokens=tokens(result.trained_tokens) if result.trained_tokens is not None else "—",
+        estimated_tokens=tokens(result.estimated_tokens) if result.estimated_tokens is not None else "—",
+        error_pct=error_pct,
+        error_help=help_,
+        billed=format_usd(result.billed_usd) if result.billed_usd is not None else "—",
+        estimated_usd=format_usd(result.estimated_usd) if result.estimated_usd is not None else "—",
+        note=result.note,
+    )

@@ -1,0 +1,376 @@
+"""The Live calibration page through AppTest, against the local OpenAI stand-in (tests/standin_openai.py).
+
+Expected figures come from the stand-in's own token counts (which follow OpenAI's documented chat
+billing, independently of ftcost's dataset module), from the stand-in's job records, and from ftcost's
+library called directly — never from copies of what the page printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from standin_openai import FAKE_KEY, chat_tokens, encoding_of, standin  # noqa: F401 - fixture
+from streamlit.testing.v1 import AppTest
+
+from ftcost.live import plan_pilot
+from ftcost.scenario import EvalItem, dataset_path, default_scenario, gallery, load_scenario
+from ftcost.tokens import count
+
+from conftest import REPO
+
+APP = str(REPO / "app.py")
+PAGE = "ui/page_live.py"
+DAY = dt.date(2026, 11, 21)
+CHAT = "POST /v1/chat/completions"
+ANSWER = "Pork products need a quarantine certificate; declare them at the red channel."
+FT_BASE = "gpt-4o-mini-2024-07-18"
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page(scenario=None, day: dt.date = DAY) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if scenario is not None:
+        at.session_state["scenario"] = scenario
+    ok(at.run())
+    ok(at.date_input(key="w:as_of").set_value(day).run())
+    return ok(at.switch_page(PAGE).run())
+
+
+def connect(at: AppTest, server, key: str | None = FAKE_KEY) -> AppTest:
+    """Point the page at the stand-in and (unless None) type the key into the password field."""
+    ok(at.text_input(key="live_base_url").input(server.base_url).run())
+    if key is not None:
+        ok(at.text_input(key="live_api_key").input(key).run())
+    return at
+
+
+def texts(elements) -> str:
+    return " ".join(str(e.value) for e in elements)
+
+
+def errors(at: AppTest) -> str:
+    return texts(at.error)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def frame(at: AppTest, column: str):
+    """The first dataframe on the page with this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def with_eval_set():
+    """The default scenario with a two-question eval set, scored by exact match."""
+    scenario = default_scenario().model_copy(deep=True)
+    scenario.pilot.eval_set = [
+        EvalItem(input="Can I bring pork products into the country?", expected="Only with a quarantine certificate."),
+        EvalItem(input="Where is lost and found?", expected="Terminal 1 arrivals hall, counter 3."),
+    ]
+    return scenario
+
+
+# --- without a key -----------------------------------------------------------------------------------------
+
+
+def test_without_a_key_the_page_says_what_a_key_adds_and_spends_nothing(standin):
+    at = connect(open_page(), standin, key=None)
+    info = texts(at.info)
+    assert "What an API key adds" in info
+    for promise in ("answer lengths, latency and token counts", "trained_tokens", "accuracy per option",
+                    "works offline"):
+        assert promise in info, promise
+    assert not at.error, errors(at)
+    # Estimates are shown, and every button that would call the API is disabled.
+    assert "Nothing is sent until you confirm" in texts(at.caption)
+    assert all(b.disabled for b in at.button if b.key in ("live_measure_go", "live_pilot_go", "live_follow_go"))
+    assert standin.requests == []
+
+
+@pytest.mark.parametrize("stem", sorted(gallery()))
+def test_every_gallery_scenario_renders_the_page(stem):
+    at = AppTest.from_file(APP, default_timeout=60)
+    ok(at.run())
+    ok(at.sidebar.selectbox(key="gallery_pick").select(stem).run())
+    ok(at.date_input(key="w:as_of").set_value(load_scenario(gallery()[stem]).as_of or DAY).run())
+    ok(at.switch_page(PAGE).run())
+    assert at.title[0].value == "Live calibration"
+    assert not at.error, errors(at)
+
+
+@pytest.mark.parametrize("day", [dt.date(2020, 1, 1), dt.date(2030, 1, 1)])
+def test_any_price_date_gives_sentences_not_a_crash(day):
+    at = open_page(day=day)
+    assert at.title[0].value == "Live calibration"
+    for message in at.error:
+        assert "Traceback" not in message.value and message.value.endswith((".", ")"))
+
+
+# --- measure -------------------------------------------------------------------------------------------------
+
+
+def test_measure_shows_the_estimate_sends_nothing_before_confirm_then_matches_the_api(standin):
+    standin.answer = lambda model, messages: ANSWER
+    at = connect(open_page(), standin)
+    ok(at.number_input(key="live_samples").set_value(2).run())
+    scenario = default_scenario()
+    bases = [o for o in scenario.option if not o.fine_tuned]  # the planned fine-tunes have no model yet
+    assert f"Estimate: {2 * len(bases)} calls" in texts(at.caption)
+    assert "planned fine-tune with no model yet" in texts(at.caption)
+    assert standin.requests == []  # the key and the estimate alone send nothing
+
+    ok(at.button(key="live_measure_go").click().run())
+    assert standin.count(CHAT) == 2 * len(bases)
+    table = frame(at, "Prompt tokens, API")
+    assert list(table["Option"]) == [o.name for o in bases]
+    assert set(table["Difference"]) == {"0"}
+    assert set(table["Difference (%)"]) == {"0%"}
+    # The API's figure is the stand-in's own count of the messages it was sent (OpenAI's documented rule).
+    user = scenario.workload.user_message
+    for option in bases:
+        messages = [{"role": "system", "content": scenario.workload.long_prompt}, {"role": "user", "content": user}]
+        billed = 2 * chat_tokens(messages, encoding_of(option.model))
+        row = table[table["Option"] == option.name].iloc[0]
+        assert row["Prompt tokens, API"] == f"{billed:,}" == row["Prompt tokens, ftcost"]
+        assert row["Median answer tokens"] == str(count(ANSWER, encoding_of(option.model)))
+    answers = frame(at, "Answer")
+    assert set(answers["Answer"]) == {ANSWER} and len(answers) == 2 * len(bases)
+
+    # Applying the medians is a separate, explicit step.
+    assert at.session_state["scenario"].workload.output_tokens_per_request is None
+    ok(at.button(key="live_measure_apply").click().run())
+    # Median over every answer: two of the three base models count with cl100k_base, one with o200k_base.
+    encodings = sorted(count(ANSWER, encoding_of(o.model)) for o in bases for _ in range(2))
+    median = math.ceil((encodings[len(encodings) // 2 - 1] + encodings[len(encodings) // 2]) / 2)
+    assert at.session_state["scenario"].workload.output_tokens_per_request == median
+    assert "Applied the measured output tokens" in texts(at.success)
+    assert "already plans with the measured median" in texts(at.caption)
+    assert standin.count(CHAT) == 2 * len(bases)  # applying sends nothing
+
+
+def test_the_key_from_the_environment_is_used_without_the_field(standin, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    at = connect(open_page(), standin, key=None)
+    assert "What an API key adds" not in texts(at.info)
+    assert "Using the key in the environment (OPENAI_API_KEY)" in texts(at.caption)
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    assert not at.error, errors(at)
+    assert standin.count(CHAT) == 3
+
+
+def test_the_key_from_streamlit_secrets_is_used(standin):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["OPENAI_API_KEY"] = FAKE_KEY
+    ok(at.run())
+    ok(at.date_input(key="w:as_of").set_value(DAY).run())
+    ok(at.switch_page(PAGE).run())
+    connect(at, standin, key=None)
+    assert "Using the key in Streamlit secrets" in texts(at.caption)
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    assert standin.count(CHAT) == 3 and not at.error
+
+
+# --- errors --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["scripted", "wrong key"])
+def test_a_401_is_one_sentence_without_the_key(standin, how):
+    typed = FAKE_KEY if how == "scripted" else FAKE_KEY + "-revoked"
+    if how == "scripted":
+        standin.fail(CHAT, "invalid_api_key")
+    at = connect(open_page(), standin, key=typed)
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    message = errors(at)
+    assert "The API key was rejected (401 Unauthorized)" in message
+    # The real API's 401 quotes the key's first and last characters; the page shows neither.
+    for secret in (typed, "FTCOSTSECRET", typed[:8], typed[-4:]):
+        assert secret not in message
+    assert not at.get("progress")  # the bar went away with the failed run
+    assert standin.count(CHAT) == 1
+
+
+def test_a_bad_server_address_is_one_sentence(standin):
+    at = open_page()
+    ok(at.text_input(key="live_base_url").input("ftp://example.invalid").run())
+    ok(at.text_input(key="live_api_key").input(FAKE_KEY).run())
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    assert "base_url must start with http:// or https://" in errors(at)
+    assert standin.requests == []
+
+
+# --- evaluate ------------------------------------------------------------------------------------------------
+
+
+def test_evaluate_scores_each_option_and_applies_the_accuracy(standin):
+    model = f"ft:{FT_BASE}:standin::evaltest1"
+    standin.fine_tuned.add(model)  # as if the pilot had produced it
+    right = {i.input: i.expected for i in with_eval_set().pilot.eval_set}
+    first = with_eval_set().pilot.eval_set[0].input
+
+    def answer(asked_model, messages):
+        question = messages[-1]["content"]
+        # the fine-tune knows both answers; the base models only the first
+        return right[question] if asked_model == model or question == first else "I am not sure."
+
+    standin.answer = answer
+    at = connect(open_page(with_eval_set()), standin)
+    assert "2 question(s) from the scenario's eval set; scoring: exact" in texts(at.caption)
+    ok(at.text_input(key="live_ft_model").input(model).run())
+    scenario = at.session_state["scenario"]
+    called = [o for o in scenario.option if not o.fine_tuned or o.model == f"ft:{FT_BASE}"]
+    assert f"Estimate: {2 * len(called)} calls" in texts(at.caption)
+    # the other planned fine-tune (GPT-3.5) has no model: left out, with a note
+    assert "Fine-tuned GPT-3.5 Turbo (ft:gpt-3.5-turbo-0125) is a planned fine-tune" in texts(at.caption)
+    assert standin.requests == []
+
+    ok(at.button(key="live_eval_go").click().run())
+    assert standin.count(CHAT) == 2 * len(called)
+    table = frame(at, "Measured accuracy")
+    measured = dict(zip(table["Option"], table["Measured accuracy"]))
+    assert measured == {o.name: ("100.0%" if o.fine_tuned else "50.0%") for o in called}
+    ok(at.button(key="live_eval_apply").click().run())
+    accuracy = {o.name: o.accuracy_pct for o in at.session_state["scenario"].option}
+    for o in scenario.option:
+        expected = (100 if o.fine_tuned else 50) if o in called else o.accuracy_pct
+        assert accuracy[o.name] == expected, o.name
+    assert "Applied the measured accuracy" in texts(at.success)
+
+
+def test_a_fine_tuned_model_of_another_base_is_refused_in_a_sentence(standin):
+    at = connect(open_page(with_eval_set()), standin)
+    ok(at.text_input(key="live_ft_model").input("ft:gpt-4.1-2025-04-14:org::x1").run())
+    assert "is not a fine-tune of the base of any planned fine-tune" in errors(at)
+    assert standin.requests == []
+
+
+def test_a_scenario_without_an_eval_set_says_how_to_add_one():
+    at = open_page()
+    assert "This scenario has no eval set" in texts(at.info)
+    assert not any(b.key == "live_eval_go" for b in at.button)
+
+
+# --- the pilot -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fast_jobs(monkeypatch):
+    monkeypatch.setattr("ftcost.views.live.POLL_SECONDS", 0.01)
+
+
+def _error_pct(estimate: int, trained: int) -> str:
+    pct = (Decimal(estimate - trained) * 100 / trained).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return "0%" if pct == 0 else f"{pct:+}%"
+
+
+def test_the_pilot_runs_to_a_succeeded_job_and_shows_the_estimate_error(standin, fast_jobs):
+    standin.trained_tokens_adjust = -37  # OpenAI bills a little less than ftcost predicts
+    at = connect(open_page(), standin)
+    ok(at.selectbox(key="live_pilot_model").select(FT_BASE).run())
+    plan = plan_pilot(dataset_path(default_scenario()), FT_BASE, as_of=DAY)
+    assert metric(at, "Charged tokens (ftcost's estimate)") == f"{plan.charged_tokens:,}"
+    assert standin.requests == []
+
+    ok(at.button(key="live_pilot_go").click().run())
+    assert not at.error, errors(at)
+    (job,) = standin.jobs.values()
+    trained = job.data["trained_tokens"]
+    assert job.data["status"] == "succeeded" and job.data["hyperparameters"]["n_epochs"] == plan.epochs
+    assert metric(at, "Trained tokens (billed)") == f"{trained:,}"
+    assert metric(at, "ftcost's estimate") == f"{plan.charged_tokens:,}"
+    assert metric(at, "Estimate error") == _error_pct(plan.charged_tokens, trained) != "0%"
+    assert f"succeeded: {job.data['fine_tuned_model']}" in texts(at.success)
+    assert any(job.data["fine_tuned_model"] in s.label and s.state == "complete" for s in at.status)
+    # The fine-tune it produced is ready to evaluate and measure, and its job id to follow.
+    assert at.text_input(key="live_ft_model").value == job.data["fine_tuned_model"]
+    assert at.text_input(key="live_job_id").value == job.data["id"]
+
+
+def test_following_a_job_started_elsewhere_compares_it_with_the_estimate(standin, fast_jobs):
+    from openai import OpenAI
+
+    data = dataset_path(default_scenario()).read_bytes()
+    sdk = OpenAI(api_key=FAKE_KEY, base_url=standin.base_url)
+    uploaded = sdk.files.create(file=("train.jsonl", data), purpose="fine-tune")
+    plan = plan_pilot(dataset_path(default_scenario()), FT_BASE, as_of=DAY)
+    job = sdk.fine_tuning.jobs.create(model=FT_BASE, training_file=uploaded.id,
+                                      method={"type": "supervised",
+                                              "supervised": {"hyperparameters": {"n_epochs": plan.epochs}}})
+    sent = len(standin.requests)
+
+    at = connect(open_page(), standin)
+    ok(at.selectbox(key="live_pilot_model").select(FT_BASE).run())
+    ok(at.text_input(key="live_job_id").input(job.id).run())
+    assert len(standin.requests) == sent
+    ok(at.button(key="live_follow_go").click().run())
+    assert not at.error, errors(at)
+    trained = standin.jobs[job.id].data["trained_tokens"]
+    assert metric(at, "Trained tokens (billed)") == f"{trained:,}"
+    assert metric(at, "Estimate error") == _error_pct(plan.charged_tokens, trained) == "0%"
+    assert not [r for r in standin.requests[sent:] if r[0] == "POST"]  # following never creates anything
+
+
+def test_a_failed_job_shows_openais_reason(standin, fast_jobs):
+    standin.job_outcome = "failed"
+    at = connect(open_page(), standin)
+    ok(at.button(key="live_pilot_go").click().run())
+    assert standin.failure_message in errors(at)
+    assert metric(at, "Trained tokens (billed)") == "—"
+
+
+def test_from_2027_01_06_no_new_job_can_be_started(standin):
+    at = connect(open_page(day=dt.date(2027, 1, 6)), standin)
+    message = errors(at)
+    assert "New fine-tuning jobs are no longer possible" in message and "from anyone from 2027-01-06" in message
+    assert not any(b.key == "live_pilot_go" for b in at.button)
+    # Following an existing job is still offered.
+    assert any(b.key == "live_follow_go" for b in at.button)
+    assert standin.requests == []
+
+
+def test_before_the_close_the_organisation_limits_are_named(standin):
+    at = open_page(day=dt.date(2026, 8, 1))
+    warning = texts(at.warning)
+    assert "OpenAI is winding down fine-tuning" in warning
+    assert "since 2026-05-07, organisations that have never fine-tuned" in warning
+    assert "From 2027-01-06 nobody can start new jobs" in warning
+
+
+def test_the_pilot_trains_an_uploaded_file_and_leaves_no_copy(standin, fast_jobs, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    lines = dataset_path(default_scenario()).read_bytes().splitlines()[:10]
+    data = b"\n".join(lines) + b"\n"
+    at = open_page()
+    ok(at.switch_page("ui/page_dataset.py").run())
+    ok(at.file_uploader(key="dataset_upload").upload("mine.jsonl", data, "application/jsonl").run())
+    ok(at.switch_page(PAGE).run())
+    connect(at, standin)
+    assert metric(at, "Training file") == "mine.jsonl"
+    assert metric(at, "Examples × epochs").startswith("10 × ")
+    ok(at.button(key="live_pilot_go").click().run())
+    assert not at.error, errors(at)
+    (uploaded,) = standin.files.values()
+    assert uploaded["filename"] == "mine.jsonl" and standin.file_bytes[uploaded["id"]] == data
+    assert list(tmp_path.iterdir()) == []  # the temporary copy was removed
+
+
+def test_the_key_field_is_forgotten_when_the_page_is_left(standin):
+    at = connect(open_page(), standin)
+    ok(at.switch_page("ui/page_plan.py").run())
+    ok(at.switch_page(PAGE).run())
+    assert at.text_input(key="live_api_key").value == ""
+    assert at.text_input(key="live_base_url").value == standin.base_url  # not a secret: kept
+    assert "What an API key adds" in texts(at.info)

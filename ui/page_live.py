@@ -1,0 +1,358 @@
+"""Live calibration: measure real prompts, run the pilot fine-tune, evaluate accuracy — with an API key.
+
+The key comes only from the password field, Streamlit secrets or the environment (OPENAI_API_KEY). It
+lives in the password widget's own state (forgotten when the page is left) and is handed straight to
+`ftcost.live.connect` when a button that spends is pressed; the client is built for that run and
+dropped. No key is passed to a cached function, put in the scenario, the link, a download or a log.
+Every figure comes from ftcost.live and ftcost.views.live; this page lays them out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import streamlit as st
+
+from ftcost import live
+from ftcost.errors import FtcostError
+from ftcost.live import from_scenario as fs
+from ftcost.live.client import redact
+from ftcost.scenario import dataset_path
+from ftcost.views import fine_tuned_bases
+from ftcost.views import live as lv
+from ui import state
+
+KEY = "live_api_key"  # the password widget; its state is the only place the typed key is held
+BASE_URL, CAP, SAMPLES, FT_MODEL = "live_base_url", "live_answer_cap", "live_samples", "live_ft_model"
+PILOT_MODEL, JOB_ID, COMPARE = "live_pilot_model", "live_job_id", "live_compare"
+KEPT = "live:"  # results and non-secret inputs kept across page switches: "live:measured", "live:live_base_url"…
+MEASURED, EVALUATED, PILOT, APPLIED = KEPT + "measured", KEPT + "evaluated", KEPT + "pilot", KEPT + "applied"
+
+
+# --- the key and the client ----------------------------------------------------------------------------------
+
+
+def _secret() -> str | None:
+    """OPENAI_API_KEY from Streamlit secrets, if there is a secrets file that holds one."""
+    try:
+        value = st.secrets.get(lv.KEY_ENV)
+    except (FileNotFoundError, KeyError):  # no secrets file, or an unreadable one: secrets are optional
+        return None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _source() -> str | None:
+    typed = (st.session_state.get(KEY) or "").strip()
+    return lv.key_source(bool(typed), _secret() is not None, bool(os.environ.get(lv.KEY_ENV, "").strip()))
+
+
+def _client() -> live.LiveClient:
+    """A client for this run only. The key goes from its source to the SDK; None lets connect read the environment."""
+    source = _source()
+    key = (st.session_state.get(KEY) or "").strip() if source == "field" else _secret() if source == "secrets" else None
+    base_url = (st.session_state.get(BASE_URL) or "").strip() or None
+    return live.connect(api_key=key, config=live.LiveConfig(base_url=base_url))
+
+
+@contextmanager
+def errors_shown() -> Iterator[None]:
+    """An ftcost error becomes its sentence on the page (masked of anything key-shaped); the page goes on."""
+    try:
+        yield
+    except FtcostError as exc:
+        st.error(redact(str(exc)))
+
+
+def _kept(widget: Callable[..., Any], label: str, key: str, **kwargs: Any) -> Any:
+    """A non-secret input that survives a page switch (Streamlit forgets widgets a run does not draw)."""
+    st.session_state[key] = st.session_state.get(KEPT + key, "")
+    return widget(label, key=key, on_change=_keep, args=(key,), **kwargs)
+
+
+def _keep(key: str) -> None:
+    st.session_state[KEPT + key] = st.session_state[key]
+
+
+# --- applying results to the scenario (button callbacks, so the sidebar's file and link follow) -------------
+
+
+def _apply(make: Callable[[Any], Any], what: str) -> None:
+    try:
+        st.session_state[state.SCENARIO] = make(state.current())
+        st.session_state[APPLIED] = f"Applied {what} to the scenario: every page, the file and the link use it now."
+    except FtcostError as exc:
+        st.session_state[state.EDIT_ERROR] = str(exc)
+
+
+def _apply_measured() -> None:
+    report, _ = st.session_state[MEASURED]
+    _apply(lambda s: fs.with_measurements(s, report), "the measured output tokens per request")
+
+
+def _apply_accuracy() -> None:
+    report, _ = st.session_state[EVALUATED]
+    _apply(lambda s: fs.with_accuracy(s, report.accuracy()), "the measured accuracy")
+
+
+def _offer_apply(change: tuple[str, bool] | None, fresh: bool, on_click: Callable[[], None], key: str) -> None:
+    if not fresh:
+        st.caption("These results were measured for other prompts, options or questions than the scenario has "
+                   "now; run again to apply them.")
+    elif change is not None:
+        sentence, changes = change
+        st.caption(sentence)
+        if changes:
+            st.button("Apply to the scenario", key=key, on_click=on_click, icon=":material/check:")
+
+
+# --- the pilot's training file --------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner="Checking the training file…")
+def _pilot_plan(content: str, name: str, model: str, epochs: int | None, as_of: str, _data: bytes | None) -> Any:
+    """plan_pilot for the shipped sample (`content` is its path) or an upload (its digest, bytes in `_data`)."""
+    if _data is None:
+        return live.plan_pilot(content, model, as_of=dt.date.fromisoformat(as_of), epochs=epochs, check_job_cutoff=False)
+    with _written(name, _data) as path:
+        return live.plan_pilot(path, model, as_of=dt.date.fromisoformat(as_of), epochs=epochs, check_job_cutoff=False)
+
+
+@contextmanager
+def _written(name: str, data: bytes) -> Iterator[Path]:
+    """An upload as a file for as long as the library needs one, in a private temporary folder, then removed."""
+    with tempfile.TemporaryDirectory(prefix="ftcost-pilot-") as folder:
+        path = Path(folder) / (Path(name).name or "train.jsonl")
+        path.write_bytes(data)
+        yield path
+
+
+def _training_file() -> tuple[str, str, bytes | None] | None:
+    """(content key, file name, bytes of an upload or None for the sample) of the file the pilot trains on."""
+    upload = state.dataset()
+    if upload:
+        return upload["digest"], upload["name"], upload["data"]
+    sample = dataset_path(state.current())
+    return (str(sample), sample.name, None) if sample is not None else None
+
+
+def _follow(start: Callable[[live.chat.ProgressFn], live.PilotResult], label: str) -> None:
+    """Run or follow a job inside a status box whose bar the progress reports drive; keep the result."""
+    tracker = lv.JobProgress()
+    with st.status(label, expanded=True) as box:
+        bar = st.progress(0.0, text="starting")
+
+        def progress(p: live.Progress) -> None:
+            fraction, text = tracker.update(p)
+            bar.progress(fraction, text=text)
+            st.write(p.message)
+
+        try:
+            result = start(progress)
+        except FtcostError:
+            box.update(label=f"{label}: stopped", state="error", expanded=False)
+            raise
+        view = lv.pilot_result_view(result)
+        box.update(label=view.headline, state=view.state, expanded=False)
+    st.session_state[PILOT] = result
+    st.session_state[KEPT + JOB_ID] = result.job_id
+    if result.succeeded and result.fine_tuned_model:
+        st.session_state[KEPT + FT_MODEL] = result.fine_tuned_model  # evaluate and measure it next
+
+
+def _pilot_result() -> None:
+    result = st.session_state.get(PILOT)
+    if result is None:
+        return
+    view = lv.pilot_result_view(result)
+    {"complete": st.success, "error": st.error}.get(view.state, st.info)(view.headline)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Trained tokens (billed)", view.trained_tokens, help="The job's trained_tokens: what OpenAI bills.")
+    m2.metric("ftcost's estimate", view.estimated_tokens, help="Charged tokens ftcost predicted before the job.")
+    m3.metric("Estimate error", view.error_pct, help=view.error_help)
+    m4.metric("Training cost at ftcost's prices", view.billed, help=f"Estimated beforehand: {view.estimated_usd}.")
+    if view.note:
+        st.caption(view.note)
+
+
+# --- the page --------------------------------------------------------------------------------------------------
+
+scenario = state.current()
+as_of = state.price_date()
+ss = st.session_state
+
+st.title("Live calibration")
+st.caption("Replace ftcost's two weakest guesses with measurements: how long the model's answers are, and what the "
+           "training job really bills. Uses the OpenAI API or any OpenAI-compatible server. Every step shows what it "
+           "will spend, and sends nothing until you confirm.")
+
+source = _source()
+with st.container(border=True):
+    c1, c2, c3 = st.columns([3, 3, 2])
+    c1.text_input("OpenAI API key", type="password", key=KEY, placeholder="sk-…", autocomplete="off",
+                  help="Used for this page's calls only and never saved: not in the scenario, the share link, "
+                  "downloads or logs. It is forgotten when you leave this page. You can also set OPENAI_API_KEY "
+                  "in the environment or in Streamlit secrets.")
+    with c2:
+        _kept(st.text_input, "Server (optional)", BASE_URL, placeholder="https://api.openai.com/v1",
+              help="The base URL of an OpenAI-compatible server, e.g. http://localhost:8000/v1. "
+              "Empty: OpenAI (or OPENAI_BASE_URL from the environment).")
+    cap = c3.number_input("Longest answer (tokens)", min_value=16, max_value=16_384, value=lv.DEFAULT_ANSWER_CAP,
+                          step=256, key=CAP,
+                          help="Each call's answer is cut off here; it bounds every estimate on this page.")
+    st.caption(lv.connection_sentence(source, ss.get(BASE_URL), os.environ.get("OPENAI_BASE_URL")))
+if source is None:
+    st.info("**What an API key adds**\n\n" + "\n".join(f"- {line}" for line in lv.WHAT_A_KEY_ADDS)
+            + f"\n\n{lv.OFFLINE}", icon=":material/key:")
+if note := lv.price_date_note(as_of, dt.date.today()):
+    st.caption(note)
+if applied := ss.pop(APPLIED, None):
+    st.success(applied)
+ready = source is not None
+needs_key = None if ready else "Needs an API key (above)."
+
+# --- 1. measure ------------------------------------------------------------------------------------------------
+st.subheader("1 · Measure prompts")
+st.caption("Sends the scenario's sample user message to each option's model — base models with the long prompt, "
+           "fine-tunes with the short one — and records OpenAI's token counts, the latency and the answer.")
+samples = st.number_input("Calls per option", min_value=1, max_value=lv.MAX_SAMPLES, value=lv.DEFAULT_SAMPLES,
+                          step=1, key=SAMPLES, help="More calls give steadier medians and cost more.")
+with errors_shown():
+    options, notes = lv.call_options(scenario, ss.get(KEPT + FT_MODEL))
+    messages = fs.user_messages(scenario)
+    estimate = live.estimate_measure(options, messages, int(samples), as_of=as_of, max_output_tokens=int(cap))
+    for line in notes:
+        st.caption(line)
+    st.dataframe(lv.estimate_frame(estimate), hide_index=True, width="stretch")
+    st.caption(lv.estimate_sentence(estimate, int(cap)))
+    if st.button(f"Confirm: send {lv.spend_text(estimate)}", key="live_measure_go", type="primary",
+                 disabled=not ready, help=needs_key):
+        slot = st.empty()
+        bar = slot.progress(0.0, text="starting")
+        try:
+            report = live.run_measure(
+                _client(), options, messages, int(samples), confirmed=True, as_of=as_of, max_output_tokens=int(cap),
+                progress=lambda p: bar.progress(p.fraction or 0.0, text=p.message),
+            )
+        finally:
+            slot.empty()
+        ss[MEASURED] = (report, lv.signature(options, messages))
+    if MEASURED in ss:
+        report, asked = ss[MEASURED]
+        st.success(lv.measure_summary(report))
+        st.dataframe(lv.measure_frame(report), hide_index=True, width="stretch")
+        for line in lv.measure_notes(report):
+            st.warning(line)
+        with st.expander("Every answer"):
+            st.dataframe(lv.answers_frame(report), hide_index=True, width="stretch")
+        _offer_apply(lv.output_tokens_change(scenario, report), asked == lv.signature(options, messages),
+                     _apply_measured, "live_measure_apply")
+
+# --- 2. the pilot ----------------------------------------------------------------------------------------------
+st.subheader("2 · Run the pilot fine-tune")
+st.caption("Checks the training file with ftcost's own checks, uploads it, starts a job with the planned epochs and "
+           "follows it. When it finishes, the tokens OpenAI bills (trained_tokens) are compared with ftcost's estimate.")
+bases = fine_tuned_bases(scenario, as_of)
+training = _training_file()
+plan = None
+if not bases:
+    st.info(f"No fine-tuned option of this scenario can be resolved on {as_of.isoformat()}, so there is no model to "
+            "fine-tune. Choose another price date in the sidebar.")
+elif training is None:
+    st.info("This scenario has no training file: upload one on the Dataset page to run the pilot on it.")
+else:
+    if ss.get(PILOT_MODEL) not in bases:
+        ss[PILOT_MODEL] = bases[0]
+    model = st.selectbox("Fine-tune", bases, key=PILOT_MODEL, help="The base model of a fine-tuned option.")
+    content, name, data = training
+    epochs = None if scenario.training.epochs == "auto" else int(scenario.training.epochs)
+    with errors_shown():
+        cutoff = lv.job_cutoff(model, as_of)
+        plan = _pilot_plan(content, name, model, epochs, as_of.isoformat(), _data=data)
+        view = lv.pilot_plan_view(plan)
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Training file", view.file, help="Your upload from the Dataset page, else the scenario's sample.")
+        m2.metric("Examples × epochs", f"{view.examples} × {view.epochs}",
+                  help="The whole file is trained, with the scenario's epochs (or OpenAI's auto rule, sent explicitly).")
+        m3.metric("Charged tokens (ftcost's estimate)", view.charged_tokens)
+        m4.metric("Training cost (estimate)", view.cost, help=view.cost_note or None)
+        if not cutoff.allowed:
+            st.error(cutoff.message)
+        else:
+            if cutoff.message:
+                st.warning(cutoff.message)
+            if st.button(f"Confirm: {view.button}", key="live_pilot_go", type="primary", disabled=not ready,
+                         help=needs_key):
+                def start(progress, plan=plan):
+                    if data is None:
+                        return live.run_pilot(_client(), plan, confirmed=True, progress=progress,
+                                              poll_interval=lv.POLL_SECONDS, max_wait=lv.MAX_WAIT_SECONDS)
+                    with _written(name, data) as path:
+                        return live.run_pilot(_client(), dataclasses.replace(plan, path=str(path)), confirmed=True,
+                                              progress=progress, poll_interval=lv.POLL_SECONDS,
+                                              max_wait=lv.MAX_WAIT_SECONDS)
+
+                _follow(start, f"Fine-tuning {model}")
+
+with st.expander("Follow an existing job", expanded=PILOT in ss):
+    st.caption("Following costs nothing: it reads the job's status and events until it finishes.")
+    f1, f2 = st.columns([3, 2], vertical_alignment="bottom")
+    with f1:
+        _kept(st.text_input, "Job id", JOB_ID, placeholder="ftjob-…")
+    compare = f2.checkbox("It trained the file above (compare with ftcost's estimate)", value=True, key=COMPARE,
+                          disabled=plan is None)
+    job_id = (ss.get(JOB_ID) or "").strip()
+    if st.button("Follow this job", key="live_follow_go", disabled=not (ready and job_id), help=needs_key):
+        with errors_shown():
+            _follow(lambda progress: live.follow_job(_client(), job_id, plan=plan if compare else None,
+                                                     progress=progress, poll_interval=lv.POLL_SECONDS,
+                                                     max_wait=lv.MAX_WAIT_SECONDS), f"Following {job_id}")
+_pilot_result()
+
+# --- 3. evaluate -----------------------------------------------------------------------------------------------
+st.subheader("3 · Evaluate accuracy")
+st.caption("Asks every option each question of the scenario's eval set and scores the answers. The measured "
+           "accuracy can replace the assumed one, which drives the cost of wrong answers in the plan.")
+_kept(st.text_input, "Fine-tuned model", FT_MODEL, placeholder="ft:gpt-4o-mini-2024-07-18:your-org::abc123",
+      help="The model your pilot produced (filled in when the pilot above succeeds). Empty: planned fine-tunes are "
+      "left out of measuring and evaluating.")
+if not scenario.pilot.eval_set:
+    st.info(lv.NO_EVAL_SET)
+else:
+    st.caption(lv.eval_sentence(scenario))
+    with errors_shown():
+        items, scoring, fields = fs.eval_set(scenario)
+        options, notes = lv.call_options(scenario, ss.get(KEPT + FT_MODEL))
+        estimate = live.estimate_evaluate(options, items, as_of=as_of, scoring=scoring, fields=fields,
+                                          max_output_tokens=int(cap))
+        for line in notes:
+            st.caption(line)
+        st.dataframe(lv.estimate_frame(estimate), hide_index=True, width="stretch")
+        st.caption(lv.estimate_sentence(estimate, int(cap)))
+        questions = [i.input for i in items]
+        if st.button(f"Confirm: send {lv.spend_text(estimate)}", key="live_eval_go", type="primary",
+                     disabled=not ready, help=needs_key):
+            slot = st.empty()
+            bar = slot.progress(0.0, text="starting")
+            try:
+                result = live.run_evaluate(
+                    _client(), options, items, confirmed=True, as_of=as_of, scoring=scoring, fields=fields,
+                    max_output_tokens=int(cap), progress=lambda p: bar.progress(p.fraction or 0.0, text=p.message),
+                )
+            finally:
+                slot.empty()
+            ss[EVALUATED] = (result, lv.signature(options, questions))
+        if EVALUATED in ss:
+            result, asked = ss[EVALUATED]
+            st.dataframe(lv.accuracy_frame(scenario, result), hide_index=True, width="stretch")
+            if result.stopped:
+                st.warning(result.stopped)
+            with st.expander("Every answer, scored"):
+                st.dataframe(lv.scored_frame(result), hide_index=True, width="stretch")
+            _offer_apply(lv.accuracy_change(scenario, result), asked == lv.signature(options, questions),
+                         _apply_accuracy, "live_eval_apply")
