@@ -220,8 +220,9 @@ needs_key = None if ready else "Needs an API key (above)."
 st.subheader("1 · Measure prompts")
 st.caption("Sends the scenario's sample user message to each option's model — base models with the long prompt, "
            "fine-tunes with the short one — and records OpenAI's token counts, the latency and the answer.")
-samples = st.number_input("Calls per option", min_value=1, max_value=lv.MAX_SAMPLES, value=lv.DEFAULT_SAMPLES,
-                          step=1, key=SAMPLES, help="More calls give steadier medians and cost more.")
+samples = st.columns([1, 3])[0].number_input(
+    "Calls per option", min_value=1, max_value=lv.MAX_SAMPLES, value=lv.DEFAULT_SAMPLES, step=1, key=SAMPLES,
+    help="More calls give steadier medians and cost more. The sample user message is sent each time.")
 with errors_shown():
     options, notes = lv.call_options(scenario, ss.get(KEPT + FT_MODEL))
     messages = fs.user_messages(scenario)
@@ -259,7 +260,7 @@ st.caption("Checks the training file with ftcost's own checks, uploads it, start
            "follows it. When it finishes, the tokens OpenAI bills (trained_tokens) are compared with ftcost's estimate.")
 bases = fine_tuned_bases(scenario, as_of)
 training = _training_file()
-plan = None
+plan, can_start = None, False
 if not bases:
     st.info(f"No fine-tuned option of this scenario can be resolved on {as_of.isoformat()}, so there is no model to "
             "fine-tune. Choose another price date in the sidebar.")
@@ -268,19 +269,24 @@ elif training is None:
 else:
     if ss.get(PILOT_MODEL) not in bases:
         ss[PILOT_MODEL] = bases[0]
-    model = st.selectbox("Fine-tune", bases, key=PILOT_MODEL, help="The base model of a fine-tuned option.")
+    model = st.columns([2, 3])[0].selectbox("Base model to fine-tune", bases, key=PILOT_MODEL,
+                                            help="The base model of one of the scenario's fine-tuned options.")
     content, name, data = training
     epochs = None if scenario.training.epochs == "auto" else int(scenario.training.epochs)
     with errors_shown():
         cutoff = lv.job_cutoff(model, as_of)
         plan = _pilot_plan(content, name, model, epochs, as_of.isoformat(), _data=data)
         view = lv.pilot_plan_view(plan)
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Training file", view.file, help="Your upload from the Dataset page, else the scenario's sample.")
-        m2.metric("Examples × epochs", f"{view.examples} × {view.epochs}",
-                  help="The whole file is trained, with the scenario's epochs (or OpenAI's auto rule, sent explicitly).")
-        m3.metric("Charged tokens (ftcost's estimate)", view.charged_tokens)
-        m4.metric("Training cost (estimate)", view.cost, help=view.cost_note or None)
+        st.caption(f"Training file: **{view.file}** — " + ("your upload from the Dataset page." if data is not None
+                   else "the scenario's sample (upload your own on the Dataset page)."))
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Examples × epochs", f"{view.examples} × {view.epochs}",
+                  help="The whole file is trained, with the scenario's epochs (OpenAI's auto rule is worked out and "
+                  "sent explicitly, so OpenAI trains exactly what is priced here).")
+        m2.metric("Charged tokens (ftcost's estimate)", view.charged_tokens,
+                  help="What ftcost expects the job's trained_tokens to be: billing tokens per epoch × epochs.")
+        m3.metric("Training cost (estimate)", view.cost, help=view.cost_note or "At the sidebar date's price.")
+        can_start = cutoff.allowed
         if not cutoff.allowed:
             st.error(cutoff.message)
         else:
@@ -299,7 +305,8 @@ else:
 
                 _follow(start, f"Fine-tuning {model}")
 
-with st.expander("Follow an existing job", expanded=PILOT in ss):
+result_slot = st.container()  # the job's outcome, above the follow form, whichever of the two ran
+with st.expander("Follow an existing job", expanded=not can_start):
     st.caption("Following costs nothing: it reads the job's status and events until it finishes.")
     f1, f2 = st.columns([3, 2], vertical_alignment="bottom")
     with f1:
@@ -312,7 +319,8 @@ with st.expander("Follow an existing job", expanded=PILOT in ss):
             _follow(lambda progress: live.follow_job(_client(), job_id, plan=plan if compare else None,
                                                      progress=progress, poll_interval=lv.POLL_SECONDS,
                                                      max_wait=lv.MAX_WAIT_SECONDS), f"Following {job_id}")
-_pilot_result()
+with result_slot:
+    _pilot_result()
 
 # --- 3. evaluate -----------------------------------------------------------------------------------------------
 st.subheader("3 · Evaluate accuracy")

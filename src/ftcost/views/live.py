@@ -64,7 +64,8 @@ def key_source(in_field: bool, in_secrets: bool, in_environment: bool) -> str | 
 
 def connection_sentence(source: str | None, base_url: str | None, env_base_url: str | None) -> str:
     """Which key and which server the page's calls would use, in a sentence."""
-    server = (base_url or env_base_url or "").strip() or "api.openai.com (OpenAI)"
+    server = (base_url or "").strip() or (env_base_url or "").strip()
+    server = f"`{server}`" if server else "OpenAI (`api.openai.com`)"
     if source is None:
         return f"No key yet. Estimates below are free; the buttons that spend need a key. Calls would go to {server}."
     return f"Using {KEY_SOURCES[source]}. Calls go to {server}."
@@ -98,13 +99,13 @@ def call_options(scenario: Scenario, fine_tuned_model: str | None) -> tuple[list
         raise FtcostError(f"{ft} is not a fine-tune of the base of any planned fine-tune in this scenario ({bases}).")
     skipped = [o for o in planned if o not in matching]
     names = [o.name for o in scenario.option if o not in skipped]
-    notes = [
-        f"{o.name} ({o.model}) is a planned fine-tune with no model yet, so it is left out. Run the pilot below "
-        "(or enter a fine-tuned model's name under *Evaluate*) to include it."
-        for o in skipped
-    ]
+    notes = []
+    if skipped:
+        which = "; ".join(f"{o.name} ({o.model})" for o in skipped)
+        notes.append(f"Left out until there is a fine-tuned model to call: {which}. Run the pilot below, or enter "
+                     "the name of a fine-tune you already have under *Evaluate*, to include it.")
     if not names:
-        raise FtcostError("There is no option to call yet: " + " ".join(notes))
+        raise FtcostError("There is no option to call yet. " + " ".join(notes))
     options, _ = fs.prompt_options(scenario, fine_tuned_model=ft, names=names)
     return options, notes
 
@@ -118,15 +119,17 @@ def signature(options: Sequence[PromptOption], questions: Sequence[str]) -> tupl
 
 
 def estimate_frame(estimate: SpendEstimate) -> pd.DataFrame:
-    """Per option: calls, ftcost's count of the prompts, the answer-token cap, and the most it can cost."""
+    """Per option: calls, ftcost's count of the prompts, the answer-token cap, and the most it can cost.
+    A note column only when some option has a note (e.g. no price on the date)."""
     rows = [{
         "Option": o.option, "Model": o.model, "Calls": tokens(o.calls), "Prompt tokens": tokens(o.prompt_tokens),
         "Answer tokens at most": tokens(o.max_output_tokens),
         "Costs at most": format_usd(o.cost_usd) if o.cost_usd is not None else "unknown",
         "Note": o.note,
     } for o in estimate.options]
-    return pd.DataFrame(rows, columns=["Option", "Model", "Calls", "Prompt tokens", "Answer tokens at most",
-                                       "Costs at most", "Note"])
+    frame = pd.DataFrame(rows, columns=["Option", "Model", "Calls", "Prompt tokens", "Answer tokens at most",
+                                        "Costs at most", "Note"])
+    return frame if any(o.note for o in estimate.options) else frame.drop(columns="Note")
 
 
 def spend_text(estimate: SpendEstimate) -> str:
@@ -153,12 +156,14 @@ def measure_frame(report: MeasureReport) -> pd.DataFrame:
     rows = []
     for o in report.options:
         diff_pct = o.difference_pct
+        difference = _signed(o.difference)
+        if o.difference and diff_pct is not None:
+            difference += f" ({_signed(diff_pct, '%')})"
         rows.append({
-            "Option": o.name, "Model": o.model, "Calls": tokens(len(o.calls)),
+            "Option": o.name, "Calls": tokens(len(o.calls)),
             "Prompt tokens, ftcost": tokens(o.ftcost_prompt_tokens),
             "Prompt tokens, API": tokens(o.api_prompt_tokens),
-            "Difference": _signed(o.difference),
-            "Difference (%)": "—" if diff_pct is None else _signed(diff_pct, "%"),
+            "Difference": difference,
             "Cached tokens": tokens(o.cached_tokens),
             "Median answer tokens": _plain(o.median_output_tokens),
             "Median latency": f"{o.median_latency_s:.2f} s",
