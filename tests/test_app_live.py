@@ -129,7 +129,7 @@ def test_measure_shows_the_estimate_sends_nothing_before_confirm_then_matches_th
 
     ok(at.button(key="live_measure_go").click().run())
     assert standin.count(CHAT) == 2 * len(bases)
-    table = frame(at, "Prompt tokens, API")
+    table = frame(at, "API prompt_tokens")
     assert list(table["Option"]) == [o.name for o in bases]
     assert set(table["Difference"]) == {"0"}
     # The API's figure is the stand-in's own count of the messages it was sent (OpenAI's documented rule).
@@ -138,8 +138,8 @@ def test_measure_shows_the_estimate_sends_nothing_before_confirm_then_matches_th
         messages = [{"role": "system", "content": scenario.workload.long_prompt}, {"role": "user", "content": user}]
         billed = 2 * chat_tokens(messages, encoding_of(option.model))
         row = table[table["Option"] == option.name].iloc[0]
-        assert row["Prompt tokens, API"] == f"{billed:,}" == row["Prompt tokens, ftcost"]
-        assert row["Median answer tokens"] == str(count(ANSWER, encoding_of(option.model)))
+        assert row["API prompt_tokens"] == f"{billed:,}" == row["ftcost's count"]
+        assert row["Median answer"] == str(count(ANSWER, encoding_of(option.model)))
     answers = frame(at, "Answer")
     assert set(answers["Answer"]) == {ANSWER} and len(answers) == 2 * len(bases)
 
@@ -291,7 +291,7 @@ def test_the_pilot_runs_to_a_succeeded_job_and_shows_the_estimate_error(standin,
     assert metric(at, "ftcost's estimate") == f"{plan.charged_tokens:,}"
     assert metric(at, "Estimate error") == _error_pct(plan.charged_tokens, trained) != "0%"
     assert f"succeeded: {job.data['fine_tuned_model']}" in texts(at.success)
-    assert any(job.data["fine_tuned_model"] in s.label and s.state == "complete" for s in at.status)
+    assert any(job.data["id"] in s.label and s.state == "complete" for s in at.status)
     # The fine-tune it produced is ready to evaluate and measure, and its job id to follow.
     assert at.text_input(key="live_ft_model").value == job.data["fine_tuned_model"]
     assert at.text_input(key="live_job_id").value == job.data["id"]

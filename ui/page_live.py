@@ -158,7 +158,7 @@ def _follow(start: Callable[[live.chat.ProgressFn], live.PilotResult], label: st
             box.update(label=f"{label}: stopped", state="error", expanded=False)
             raise
         view = lv.pilot_result_view(result)
-        box.update(label=view.headline, state=view.state, expanded=False)
+        box.update(label=view.log_label, state=view.state, expanded=False)
     st.session_state[PILOT] = result
     st.session_state[KEPT + JOB_ID] = result.job_id
     if result.succeeded and result.fine_tuned_model:
@@ -247,6 +247,9 @@ with errors_shown():
         report, asked = ss[MEASURED]
         st.success(lv.measure_summary(report))
         st.dataframe(lv.measure_frame(report), hide_index=True, width="stretch")
+        st.caption("Prompt tokens over all calls: ftcost's own count next to what the API billed "
+                   "(prompt_tokens); the difference is the API's minus ftcost's. Cached: prompt tokens served from "
+                   "OpenAI's prompt cache.")
         for line in lv.measure_notes(report):
             st.warning(line)
         with st.expander("Every answer"):

@@ -152,7 +152,8 @@ def _signed(n: int | Decimal, suffix: str = "") -> str:
 
 
 def measure_frame(report: MeasureReport) -> pd.DataFrame:
-    """Per option: ftcost's prompt count next to the API's prompt_tokens, the difference, and the medians."""
+    """Per option: ftcost's count of the prompts next to the API's prompt_tokens (over all calls), the
+    difference (API minus ftcost), cached prompt tokens, and the medians of answer tokens and latency."""
     rows = []
     for o in report.options:
         diff_pct = o.difference_pct
@@ -161,11 +162,11 @@ def measure_frame(report: MeasureReport) -> pd.DataFrame:
             difference += f" ({_signed(diff_pct, '%')})"
         rows.append({
             "Option": o.name, "Calls": tokens(len(o.calls)),
-            "Prompt tokens, ftcost": tokens(o.ftcost_prompt_tokens),
-            "Prompt tokens, API": tokens(o.api_prompt_tokens),
+            "ftcost's count": tokens(o.ftcost_prompt_tokens),
+            "API prompt_tokens": tokens(o.api_prompt_tokens),
             "Difference": difference,
-            "Cached tokens": tokens(o.cached_tokens),
-            "Median answer tokens": _plain(o.median_output_tokens),
+            "Cached": tokens(o.cached_tokens),
+            "Median answer": _plain(o.median_output_tokens),
             "Median latency": f"{o.median_latency_s:.2f} s",
             "Cost": format_usd(o.cost_usd) if o.cost_usd is not None else "unknown",
         })
@@ -179,8 +180,8 @@ def answers_frame(report: MeasureReport) -> pd.DataFrame:
         for c in o.calls:
             rows.append({
                 "Option": o.name, "Question": c.user_message, "Answer": c.call.answer,
-                "Prompt tokens, ftcost": tokens(c.ftcost_prompt_tokens),
-                "Prompt tokens, API": tokens(c.call.prompt_tokens),
+                "ftcost's count": tokens(c.ftcost_prompt_tokens),
+                "API prompt_tokens": tokens(c.call.prompt_tokens),
                 "Answer tokens": tokens(c.call.completion_tokens), "Cached": tokens(c.call.cached_tokens),
                 "Latency": f"{c.call.latency_s:.2f} s", "Finished": _finish(c.call.finish_reason, report.max_output_tokens),
             })
@@ -374,6 +375,7 @@ class JobProgress:
 @dataclass(frozen=True)
 class PilotResultView:
     headline: str
+    log_label: str  # the status box holding the job's events
     state: str  # "complete", "error" or "running" (st.status states)
     trained_tokens: str
     estimated_tokens: str
@@ -403,6 +405,7 @@ def pilot_result_view(result: PilotResult) -> PilotResultView:
                            "OpenAI. Follow it again below with its job id."), "running"
     return PilotResultView(
         headline=headline,
+        log_label=f"Job {result.job_id}: {result.status.replace('_', ' ')} · {len(result.events):,} event(s) from OpenAI",
         state=state,
         trained_tokens=tokens(result.trained_tokens) if result.trained_tokens is not None else "—",
         estimated_tokens=tokens(result.estimated_tokens) if result.estimated_tokens is not None else "—",

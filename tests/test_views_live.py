@@ -1,0 +1,158 @@
+"""ftcost.views.live without Streamlit: which key is used, job progress, cutoff sentences, tables and sentences.
+
+Expected values are hand-countable (a 3-token difference on 103 tokens is +2.91%) or read from the pricing
+data's own dates; the page itself is tested through AppTest in tests/test_app_live.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ftcost.errors import FtcostError
+from ftcost.live import ChatCall, PilotResult, Progress, SpendEstimate
+from ftcost.live.chat import OptionEstimate
+from ftcost.live.measure import MeasuredCall, MeasureReport, OptionMeasurement
+from ftcost.models import get_model
+from ftcost.scenario import default_scenario
+from ftcost.views import live as lv
+
+DAY = dt.date(2026, 11, 21)
+
+
+@pytest.mark.parametrize("field, secrets, environment, expected", [
+    (True, True, True, "field"),  # typed on purpose: it wins
+    (False, True, True, "secrets"),
+    (False, False, True, "environment"),
+    (False, False, False, None),
+])
+def test_the_key_comes_from_the_field_then_secrets_then_the_environment(field, secrets, environment, expected):
+    assert lv.key_source(field, secrets, environment) == expected
+
+
+def test_the_connection_sentence_names_the_source_and_server_never_a_key():
+    assert lv.connection_sentence(None, "", None).startswith("No key yet.")
+    assert "OpenAI (`api.openai.com`)" in lv.connection_sentence(None, "", None)
+    sentence = lv.connection_sentence("environment", "http://localhost:8000/v1", "http://elsewhere/v1")
+    assert sentence == "Using the key in the environment (OPENAI_API_KEY). Calls go to `http://localhost:8000/v1`."
+    assert "`http://elsewhere/v1`" in lv.connection_sentence("field", None, "http://elsewhere/v1")
+
+
+def test_job_progress_follows_the_stages_and_never_goes_back():
+    tracker = lv.JobProgress()
+    steps = [
+        Progress("upload", "uploading train.jsonl (1,000 bytes)"),
+        Progress("upload", "uploaded as file-abc"),
+        Progress("job", "created ftjob-1 (validating_files); if interrupted, follow it with --job ftjob-1"),
+        Progress("job", "status: validating_files"),
+        Progress("job", "status: queued"),
+        Progress("job", "status: running"),
+        Progress("job", "[info] Step 21/42: training loss=0.12"),
+        Progress("job", "[info] Files validated"),  # no news on progress: the bar stays
+        Progress("job", "status: succeeded"),
+    ]
+    fractions = [tracker.update(p)[0] for p in steps]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert fractions[6] == pytest.approx(0.4 + 0.55 * 21 / 42)
+    assert fractions[7] == fractions[6]
+    assert tracker.update(Progress("job", "[info] Step 1/42"))[0] == 1.0  # a late event cannot move it back
+    assert tracker.update(Progress("job", "status: succeeded"))[1] == "succeeded · status: succeeded"
+
+
+def test_after_the_close_no_job_can_start_and_the_sentence_says_from_when():
+    until = get_model("gpt-4o-mini-2024-07-18").fine_tuning_until
+    cutoff = lv.job_cutoff("gpt-4o-mini", until)
+    assert not cutoff.allowed
+    assert f"OpenAI accepts none from anyone from {until.isoformat()}" in cutoff.message
+    assert lv.job_cutoff("gpt-4o-mini", until - dt.timedelta(days=1)).allowed
+
+
+def test_during_the_wind_down_the_organisation_limits_are_named():
+    cutoff = lv.job_cutoff("gpt-4o-mini", dt.date(2026, 6, 1))
+    assert cutoff.allowed
+    assert "since 2026-05-07, organisations that have never fine-tuned" in cutoff.message
+    assert "2026-07-02" not in cutoff.message  # not yet in force on that day
+    assert lv.job_cutoff("gpt-4o-mini", dt.date(2026, 4, 1)) == lv.JobCutoff(True, "")
+
+
+def test_a_model_that_cannot_be_fine_tuned_says_why():
+    cutoff = lv.job_cutoff("gpt-4-0613", DAY)
+    assert not cutoff.allowed and cutoff.message.startswith("No new fine-tuning job can be started for gpt-4-0613")
+
+
+def test_a_fine_tuned_model_is_called_for_its_own_base_only():
+    scenario = default_scenario()  # two planned fine-tunes: GPT-3.5 Turbo and GPT-4o mini
+    options, notes = lv.call_options(scenario, "ft:gpt-4o-mini-2024-07-18:org::abc")
+    by_name = {o.name: o for o in options}
+    assert by_name["Fine-tuned GPT-4o mini"].model == "ft:gpt-4o-mini-2024-07-18:org::abc"
+    assert by_name["Fine-tuned GPT-4o mini"].system_prompt == scenario.workload.short_prompt
+    assert "Fine-tuned GPT-3.5 Turbo" not in by_name and "Fine-tuned GPT-3.5 Turbo (ft:gpt-3.5-turbo-0125)" in notes[0]
+    assert all(o.system_prompt == scenario.workload.long_prompt for o in options if not o.model.startswith("ft:"))
+
+    base_only, notes = lv.call_options(scenario, "")
+    assert not any(o.model.startswith("ft:") for o in base_only) and len(notes) == 1
+    with pytest.raises(FtcostError, match="not a fine-tuned model's name"):
+        lv.call_options(scenario, "gpt-4o-mini")
+    with pytest.raises(FtcostError, match="gpt-3.5-turbo-0125, gpt-4o-mini-2024-07-18"):
+        lv.call_options(scenario, "ft:gpt-4.1-2025-04-14:org::x")
+
+
+def _estimate(note: str = "") -> SpendEstimate:
+    return SpendEstimate([OptionEstimate("A", "gpt-4o-mini", 2, 100, 2048, None if note else Decimal("0.0123"), note)])
+
+
+def test_the_estimate_table_and_button_words():
+    table = lv.estimate_frame(_estimate())
+    assert "Note" not in table.columns and table.iloc[0]["Costs at most"] == "$0.01"
+    assert lv.spend_text(_estimate()) == "2 calls, at most $0.01"
+    unpriced = _estimate("no price on this date")
+    assert lv.estimate_frame(unpriced).iloc[0]["Note"] == "no price on this date"
+    assert lv.spend_text(unpriced) == "2 calls, cost unknown (no price for some models)"
+
+
+def _call(api_prompt: int, answer_tokens: int, latency: float, finish: str = "stop") -> ChatCall:
+    return ChatCall("gpt-4o-mini", "an answer", api_prompt, answer_tokens, 0, latency, finish)
+
+
+def test_the_measure_table_puts_ftcosts_count_beside_the_apis():
+    option = OptionMeasurement("A", "gpt-4o-mini", [
+        MeasuredCall("q", 50, _call(52, 10, 0.5)),
+        MeasuredCall("q", 50, _call(51, 30, 0.25, "length")),
+    ], cost_usd=Decimal("0.001"))
+    report = MeasureReport(DAY, 30, SpendEstimate(), [option])
+    row = lv.measure_frame(report).iloc[0]
+    # ftcost 100, API 103: the API counted 3 more, 3 / 103 = 2.91 %
+    assert (row["ftcost's count"], row["API prompt_tokens"], row["Difference"]) == ("100", "103", "+3 (+2.91%)")
+    assert row["Median answer"] == "20" and row["Median latency"] == "0.38 s"  # (0.5 + 0.25) / 2 = 0.375
+    assert lv.answers_frame(report).iloc[1]["Finished"] == "cut off at the 30-token cap"
+    assert any("1 answer(s) hit the 30-token cap" in n for n in lv.measure_notes(report))
+
+    scenario = default_scenario()
+    sentence, changes = lv.output_tokens_change(scenario, report)
+    assert changes and "counted from the sample answer" in sentence and "median, 20" in sentence
+    applied = scenario.model_copy(deep=True)
+    applied.workload.output_tokens_per_request = 20
+    assert lv.output_tokens_change(applied, report)[1] is False
+
+
+@pytest.mark.parametrize("estimated, trained, shown, word", [
+    (1000, 950, "+5.26%", "over-estimated the bill by 50 tokens"),  # 50 / 950 = 5.263 %
+    (900, 1000, "-10.00%", "under-estimated the bill by 100 tokens"),
+    (1000, 1000, "0%", "matched the bill exactly"),
+])
+def test_the_pilot_result_shows_the_estimate_error(estimated, trained, shown, word):
+    result = PilotResult("ftjob-1", "succeeded", "gpt-4o-mini", fine_tuned_model="ft:gpt-4o-mini:org::x",
+                         trained_tokens=trained, estimated_tokens=estimated)
+    view = lv.pilot_result_view(result)
+    assert view.error_pct == shown and word in view.error_help and view.state == "complete"
+    assert view.trained_tokens == f"{trained:,}"
+
+
+def test_an_unfinished_or_failed_job_says_so():
+    running = lv.pilot_result_view(PilotResult("ftjob-2", "running", "gpt-4o-mini"))
+    assert running.state == "running" and "keeps running at OpenAI" in running.headline
+    assert running.error_pct == "—"
+    failed = lv.pilot_result_view(PilotResult("ftjob-3", "failed", "gpt-4o-mini", error_message="Invalid file."))
+    assert failed.state == "error" and failed.headline == "Job ftjob-3 failed: Invalid file."
