@@ -33,6 +33,7 @@ BASE_URL, CAP, SAMPLES, FT_MODEL = "live_base_url", "live_answer_cap", "live_sam
 PILOT_MODEL, JOB_ID, COMPARE = "live_pilot_model", "live_job_id", "live_compare"
 KEPT = "live:"  # results and non-secret inputs kept across page switches: "live:measured", "live:live_base_url"…
 MEASURED, EVALUATED, PILOT, APPLIED = KEPT + "measured", KEPT + "evaluated", KEPT + "pilot", KEPT + "applied"
+NEEDS_KEY = "Needs an API key (above)."
 
 
 # --- the key and the client ----------------------------------------------------------------------------------
@@ -77,6 +78,26 @@ def _kept(widget: Callable[..., Any], label: str, key: str, **kwargs: Any) -> An
 
 def _keep(key: str) -> None:
     st.session_state[KEPT + key] = st.session_state[key]
+
+
+def _confirmed_run(estimate: live.SpendEstimate, notes: list[str], cap: int, key: str,
+                   run: Callable[[Callable[[live.Progress], None]], Any]) -> Any:
+    """Show what a run will spend; only when its confirm button is pressed, run it with a progress bar.
+    Returns the run's result, or None when the button was not pressed (or there is no key to press it with)."""
+    for line in notes:
+        st.caption(line)
+    st.dataframe(lv.estimate_frame(estimate), hide_index=True, width="stretch")
+    st.caption(lv.estimate_sentence(estimate, cap))
+    ready = _source() is not None
+    if not st.button(f"Confirm: send {lv.spend_text(estimate)}", key=key, type="primary", disabled=not ready,
+                     help=None if ready else NEEDS_KEY):
+        return None
+    slot = st.empty()
+    bar = slot.progress(0.0, text="starting")
+    try:
+        return run(lambda p: bar.progress(p.fraction or 0.0, text=p.message))
+    finally:
+        slot.empty()
 
 
 # --- applying results to the scenario (button callbacks, so the sidebar's file and link follow) -------------
@@ -214,7 +235,7 @@ if note := lv.price_date_note(as_of, dt.date.today()):
 if applied := ss.pop(APPLIED, None):
     st.success(applied)
 ready = source is not None
-needs_key = None if ready else "Needs an API key (above)."
+needs_key = None if ready else NEEDS_KEY
 
 # --- 1. measure ------------------------------------------------------------------------------------------------
 st.subheader("1 · Measure prompts")
@@ -227,21 +248,10 @@ with errors_shown():
     options, notes = lv.call_options(scenario, ss.get(KEPT + FT_MODEL))
     messages = fs.user_messages(scenario)
     estimate = live.estimate_measure(options, messages, int(samples), as_of=as_of, max_output_tokens=int(cap))
-    for line in notes:
-        st.caption(line)
-    st.dataframe(lv.estimate_frame(estimate), hide_index=True, width="stretch")
-    st.caption(lv.estimate_sentence(estimate, int(cap)))
-    if st.button(f"Confirm: send {lv.spend_text(estimate)}", key="live_measure_go", type="primary",
-                 disabled=not ready, help=needs_key):
-        slot = st.empty()
-        bar = slot.progress(0.0, text="starting")
-        try:
-            report = live.run_measure(
-                _client(), options, messages, int(samples), confirmed=True, as_of=as_of, max_output_tokens=int(cap),
-                progress=lambda p: bar.progress(p.fraction or 0.0, text=p.message),
-            )
-        finally:
-            slot.empty()
+    report = _confirmed_run(estimate, notes, int(cap), "live_measure_go", lambda progress: live.run_measure(
+        _client(), options, messages, int(samples), confirmed=True, as_of=as_of, max_output_tokens=int(cap),
+        progress=progress))
+    if report is not None:
         ss[MEASURED] = (report, lv.signature(options, messages))
     if MEASURED in ss:
         report, asked = ss[MEASURED]
@@ -341,22 +351,11 @@ else:
         options, notes = lv.call_options(scenario, ss.get(KEPT + FT_MODEL))
         estimate = live.estimate_evaluate(options, items, as_of=as_of, scoring=scoring, fields=fields,
                                           max_output_tokens=int(cap))
-        for line in notes:
-            st.caption(line)
-        st.dataframe(lv.estimate_frame(estimate), hide_index=True, width="stretch")
-        st.caption(lv.estimate_sentence(estimate, int(cap)))
         questions = [i.input for i in items]
-        if st.button(f"Confirm: send {lv.spend_text(estimate)}", key="live_eval_go", type="primary",
-                     disabled=not ready, help=needs_key):
-            slot = st.empty()
-            bar = slot.progress(0.0, text="starting")
-            try:
-                result = live.run_evaluate(
-                    _client(), options, items, confirmed=True, as_of=as_of, scoring=scoring, fields=fields,
-                    max_output_tokens=int(cap), progress=lambda p: bar.progress(p.fraction or 0.0, text=p.message),
-                )
-            finally:
-                slot.empty()
+        result = _confirmed_run(estimate, notes, int(cap), "live_eval_go", lambda progress: live.run_evaluate(
+            _client(), options, items, confirmed=True, as_of=as_of, scoring=scoring, fields=fields,
+            max_output_tokens=int(cap), progress=progress))
+        if result is not None:
             ss[EVALUATED] = (result, lv.signature(options, questions))
         if EVALUATED in ss:
             result, asked = ss[EVALUATED]
