@@ -374,3 +374,16 @@ def test_the_key_field_is_forgotten_when_the_page_is_left(standin):
     assert at.text_input(key="live_api_key").value == ""
     assert at.text_input(key="live_base_url").value == standin.base_url  # not a secret: kept
     assert "What an API key adds" in texts(at.info)
+
+
+def test_a_job_whose_following_breaks_off_can_be_followed_again(standin, fast_jobs):
+    standin.fail("GET /v1/fine_tuning/jobs/{id}", "server_error", times=3)  # the first check and both retries
+    at = connect(open_page(), standin)
+    ok(at.button(key="live_pilot_go").click().run())
+    (job_id,) = standin.jobs
+    assert "The server failed (HTTP 500)" in errors(at) and job_id in errors(at)
+    assert at.text_input(key="live_job_id").value == job_id  # kept as soon as the job existed
+    ok(at.button(key="live_follow_go").click().run())
+    assert not at.error, errors(at)
+    assert f"Job {job_id} succeeded" in texts(at.success)
+    assert len(standin.jobs) == 1  # following created nothing new

@@ -53,12 +53,16 @@ def test_job_progress_follows_the_stages_and_never_goes_back():
         Progress("job", "[info] Files validated"),  # no news on progress: the bar stays
         Progress("job", "status: succeeded"),
     ]
-    fractions = [tracker.update(p)[0] for p in steps]
+    updates = [tracker.update(p) for p in steps]
+    fractions = [fraction for fraction, _, _ in updates]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert fractions[6] == pytest.approx(0.4 + 0.55 * 21 / 42)
     assert fractions[7] == fractions[6]
     assert tracker.update(Progress("job", "[info] Step 1/42"))[0] == 1.0  # a late event cannot move it back
     assert tracker.update(Progress("job", "status: succeeded"))[1] == "succeeded · status: succeeded"
+    assert tracker.job_id == "ftjob-1"
+    assert "--job" not in updates[2][2] and "follow it again with its id" in updates[2][2]  # the app's words
+    assert updates[6][2] == steps[6].message
 
 
 def test_after_the_close_no_job_can_start_and_the_sentence_says_from_when():

@@ -169,9 +169,11 @@ def _follow(start: Callable[[live.chat.ProgressFn], live.PilotResult], label: st
         bar = st.progress(0.0, text="starting")
 
         def progress(p: live.Progress) -> None:
-            fraction, text = tracker.update(p)
+            fraction, text, line = tracker.update(p)
             bar.progress(fraction, text=text)
-            st.write(p.message)
+            st.write(line)
+            if tracker.job_id:  # kept at once: a run cut short (page closed, rerun) can follow the job again
+                st.session_state[KEPT + JOB_ID] = tracker.job_id
 
         try:
             result = start(progress)

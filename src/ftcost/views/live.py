@@ -346,21 +346,27 @@ def pilot_plan_view(plan: PilotPlan) -> PilotPlanView:
 _STATUS_SHARE = {"validating_files": 0.2, "queued": 0.3, "running": 0.4, "succeeded": 1.0, "failed": 1.0,
                  "cancelled": 1.0}
 _STEP = re.compile(r"Step (\d+)/(\d+)")
+_CREATED = re.compile(r"^created (\S+) ")
 
 
 class JobProgress:
-    """Turns the pilot's progress reports into (fraction, text) for a progress bar; never goes backwards."""
+    """Turns the pilot's progress reports into a progress bar's fraction and text and a line for the job's log.
+    The fraction never goes backwards; `job_id` is known as soon as the job exists (to follow it after an
+    interruption)."""
 
     def __init__(self) -> None:
         self.fraction = 0.0
         self.status = "starting"
+        self.job_id: str | None = None
 
-    def update(self, p: Progress) -> tuple[float, str]:
-        share = None
+    def update(self, p: Progress) -> tuple[float, str, str]:
+        share, line = None, p.message
         if p.stage == "upload":
             share = 0.05 if p.message.startswith("uploading") else 0.1
-        elif p.message.startswith("created "):
-            share = 0.15
+        elif created := _CREATED.match(p.message):
+            self.job_id, share = created[1], 0.15
+            line = (f"Created job {self.job_id}. If this page is closed or interrupted, the job keeps running at "
+                    "OpenAI: follow it again with its id under *Follow an existing job*.")
         elif p.message.startswith("status: "):
             self.status = p.message.removeprefix("status: ")
             share = _STATUS_SHARE.get(self.status)
@@ -369,7 +375,7 @@ class JobProgress:
             share = 0.4 + 0.55 * done / total if total else None
         if share is not None:
             self.fraction = max(self.fraction, min(share, 1.0))
-        return self.fraction, f"{self.status.replace('_', ' ')} · {p.message}"
+        return self.fraction, f"{self.status.replace('_', ' ')} · {p.message}", line
 
 
 @dataclass(frozen=True)
