@@ -160,3 +160,11 @@ def test_an_unfinished_or_failed_job_says_so():
     assert running.error_pct == "—"
     failed = lv.pilot_result_view(PilotResult("ftjob-3", "failed", "gpt-4o-mini", error_message="Invalid file."))
     assert failed.state == "error" and failed.headline == "Job ftjob-3 failed: Invalid file."
+
+
+def test_the_page_builders_import_neither_streamlit_nor_openai():
+    import subprocess
+    import sys
+
+    code = "import sys, ftcost.views.live; sys.exit(int('streamlit' in sys.modules) + 2 * int('openai' in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
