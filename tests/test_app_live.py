@@ -266,7 +266,7 @@ def test_a_scenario_without_an_eval_set_says_how_to_add_one():
 
 @pytest.fixture
 def fast_jobs(monkeypatch):
-    monkeypatch.setattr("ftcost.views.live.POLL_SECONDS", 0.01)
+    monkeypatch.setattr("ftcost.views.live_pilot.POLL_SECONDS", 0.01)
 
 
 def _error_pct(estimate: int, trained: int) -> str:

@@ -179,7 +179,7 @@ def test_a_planted_key_reaches_no_file_link_report_session_value_log_or_cache(
     dirs, every_log, downloads, server, monkeypatch
 ):
     monkeypatch.setenv("OPENAI_API_KEY", ENV_KEY)
-    monkeypatch.setattr("ftcost.views.live.POLL_SECONDS", 0.01)
+    monkeypatch.setattr("ftcost.views.live_pilot.POLL_SECONDS", 0.01)
     seen: list[tuple[str, str | bytes]] = []
 
     at = ok(AppTest.from_file(APP, default_timeout=60).run())

@@ -18,6 +18,7 @@ from ftcost.live.measure import MeasuredCall, MeasureReport, OptionMeasurement
 from ftcost.models import get_model
 from ftcost.scenario import default_scenario
 from ftcost.views import live as lv
+from ftcost.views import live_pilot as lp
 
 DAY = dt.date(2026, 11, 21)
 
@@ -41,7 +42,7 @@ def test_the_connection_sentence_names_the_source_and_server_never_a_key():
 
 
 def test_job_progress_follows_the_stages_and_never_goes_back():
-    tracker = lv.JobProgress()
+    tracker = lp.JobProgress()
     steps = [
         Progress("upload", "uploading train.jsonl (1,000 bytes)"),
         Progress("upload", "uploaded as file-abc"),
@@ -67,22 +68,22 @@ def test_job_progress_follows_the_stages_and_never_goes_back():
 
 def test_after_the_close_no_job_can_start_and_the_sentence_says_from_when():
     until = get_model("gpt-4o-mini-2024-07-18").fine_tuning_until
-    cutoff = lv.job_cutoff("gpt-4o-mini", until)
+    cutoff = lp.job_cutoff("gpt-4o-mini", until)
     assert not cutoff.allowed
     assert f"OpenAI accepts none from anyone from {until.isoformat()}" in cutoff.message
-    assert lv.job_cutoff("gpt-4o-mini", until - dt.timedelta(days=1)).allowed
+    assert lp.job_cutoff("gpt-4o-mini", until - dt.timedelta(days=1)).allowed
 
 
 def test_during_the_wind_down_the_organisation_limits_are_named():
-    cutoff = lv.job_cutoff("gpt-4o-mini", dt.date(2026, 6, 1))
+    cutoff = lp.job_cutoff("gpt-4o-mini", dt.date(2026, 6, 1))
     assert cutoff.allowed
     assert "since 2026-05-07, organisations that have never fine-tuned" in cutoff.message
     assert "2026-07-02" not in cutoff.message  # not yet in force on that day
-    assert lv.job_cutoff("gpt-4o-mini", dt.date(2026, 4, 1)) == lv.JobCutoff(True, "")
+    assert lp.job_cutoff("gpt-4o-mini", dt.date(2026, 4, 1)) == lp.JobCutoff(True, "")
 
 
 def test_a_model_that_cannot_be_fine_tuned_says_why():
-    cutoff = lv.job_cutoff("gpt-4-0613", DAY)
+    cutoff = lp.job_cutoff("gpt-4-0613", DAY)
     assert not cutoff.allowed and cutoff.message.startswith("No new fine-tuning job can be started for gpt-4-0613")
 
 
@@ -149,16 +150,16 @@ def test_the_measure_table_puts_ftcosts_count_beside_the_apis():
 def test_the_pilot_result_shows_the_estimate_error(estimated, trained, shown, word):
     result = PilotResult("ftjob-1", "succeeded", "gpt-4o-mini", fine_tuned_model="ft:gpt-4o-mini:org::x",
                          trained_tokens=trained, estimated_tokens=estimated)
-    view = lv.pilot_result_view(result)
+    view = lp.pilot_result_view(result)
     assert view.error_pct == shown and word in view.error_help and view.state == "complete"
     assert view.trained_tokens == f"{trained:,}"
 
 
 def test_an_unfinished_or_failed_job_says_so():
-    running = lv.pilot_result_view(PilotResult("ftjob-2", "running", "gpt-4o-mini"))
+    running = lp.pilot_result_view(PilotResult("ftjob-2", "running", "gpt-4o-mini"))
     assert running.state == "running" and "keeps running at OpenAI" in running.headline
     assert running.error_pct == "—"
-    failed = lv.pilot_result_view(PilotResult("ftjob-3", "failed", "gpt-4o-mini", error_message="Invalid file."))
+    failed = lp.pilot_result_view(PilotResult("ftjob-3", "failed", "gpt-4o-mini", error_message="Invalid file."))
     assert failed.state == "error" and failed.headline == "Job ftjob-3 failed: Invalid file."
 
 
@@ -166,5 +167,5 @@ def test_the_page_builders_import_neither_streamlit_nor_openai():
     import subprocess
     import sys
 
-    code = "import sys, ftcost.views.live; sys.exit(int('streamlit' in sys.modules) + 2 * int('openai' in sys.modules))"
+    code = "import sys, ftcost.views.live_pilot; sys.exit(int('streamlit' in sys.modules) + 2 * int('openai' in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -26,6 +26,7 @@ from ftcost.live.client import redact
 from ftcost.scenario import dataset_path
 from ftcost.views import fine_tuned_bases
 from ftcost.views import live as lv
+from ftcost.views import live_pilot as lp
 from ui import state
 
 KEY = "live_api_key"  # the password widget; its state is the only place the typed key is held
@@ -164,7 +165,7 @@ def _training_file() -> tuple[str, str, bytes | None] | None:
 
 def _follow(start: Callable[[live.chat.ProgressFn], live.PilotResult], label: str) -> None:
     """Run or follow a job inside a status box whose bar the progress reports drive; keep the result."""
-    tracker = lv.JobProgress()
+    tracker = lp.JobProgress()
     with st.status(label, expanded=True) as box:
         bar = st.progress(0.0, text="starting")
 
@@ -180,7 +181,7 @@ def _follow(start: Callable[[live.chat.ProgressFn], live.PilotResult], label: st
         except FtcostError:
             box.update(label=f"{label}: stopped", state="error", expanded=False)
             raise
-        view = lv.pilot_result_view(result)
+        view = lp.pilot_result_view(result)
         box.update(label=view.log_label, state=view.state, expanded=False)
     st.session_state[PILOT] = result
     st.session_state[KEPT + JOB_ID] = result.job_id
@@ -192,7 +193,7 @@ def _pilot_result() -> None:
     result = st.session_state.get(PILOT)
     if result is None:
         return
-    view = lv.pilot_result_view(result)
+    view = lp.pilot_result_view(result)
     {"complete": st.success, "error": st.error}.get(view.state, st.info)(view.headline)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Trained tokens (billed)", view.trained_tokens, help="The job's trained_tokens: what OpenAI bills.")
@@ -289,9 +290,9 @@ else:
     content, name, data = training
     epochs = None if scenario.training.epochs == "auto" else int(scenario.training.epochs)
     with errors_shown():
-        cutoff = lv.job_cutoff(model, as_of)
+        cutoff = lp.job_cutoff(model, as_of)
         plan = _pilot_plan(content, name, model, epochs, as_of.isoformat(), _data=data)
-        view = lv.pilot_plan_view(plan)
+        view = lp.pilot_plan_view(plan)
         st.caption(f"Training file: **{view.file}** — " + ("your upload from the Dataset page." if data is not None
                    else "the scenario's sample (upload your own on the Dataset page)."))
         m1, m2, m3 = st.columns(3)
@@ -312,11 +313,11 @@ else:
                 def start(progress, plan=plan):
                     if data is None:
                         return live.run_pilot(_client(), plan, confirmed=True, progress=progress,
-                                              poll_interval=lv.POLL_SECONDS, max_wait=lv.MAX_WAIT_SECONDS)
+                                              poll_interval=lp.POLL_SECONDS, max_wait=lp.MAX_WAIT_SECONDS)
                     with _written(name, data) as path:
                         return live.run_pilot(_client(), dataclasses.replace(plan, path=str(path)), confirmed=True,
-                                              progress=progress, poll_interval=lv.POLL_SECONDS,
-                                              max_wait=lv.MAX_WAIT_SECONDS)
+                                              progress=progress, poll_interval=lp.POLL_SECONDS,
+                                              max_wait=lp.MAX_WAIT_SECONDS)
 
                 _follow(start, f"Fine-tuning {model}")
 
@@ -332,8 +333,8 @@ with st.expander("Follow an existing job", expanded=not can_start):
     if st.button("Follow this job", key="live_follow_go", disabled=not (ready and job_id), help=needs_key):
         with errors_shown():
             _follow(lambda progress: live.follow_job(_client(), job_id, plan=plan if compare else None,
-                                                     progress=progress, poll_interval=lv.POLL_SECONDS,
-                                                     max_wait=lv.MAX_WAIT_SECONDS), f"Following {job_id}")
+                                                     progress=progress, poll_interval=lp.POLL_SECONDS,
+                                                     max_wait=lp.MAX_WAIT_SECONDS), f"Following {job_id}")
 with result_slot:
     _pilot_result()
 

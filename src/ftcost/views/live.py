@@ -3,21 +3,20 @@
 The page hands the API key from its widget straight to `ftcost.live.connect`; nothing in this module
 ever sees a key (`key_source` is told only whether each place holds one). Everything else the page
 shows — spend estimates, the measured-vs-counted table, accuracy, the pilot's billed tokens against
-ftcost's estimate — is composed and formatted here from the live library's plain results.
+ftcost's estimate — is composed and formatted here from the live library's plain results; the pilot's
+part is in `ftcost.views.live_pilot`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
 
 import pandas as pd
 
 from ftcost.errors import FtcostError
-from ftcost.live import EvalReport, MeasureReport, PilotPlan, PilotResult, Progress, PromptOption, SpendEstimate
+from ftcost.live import EvalReport, MeasureReport, PromptOption, SpendEstimate
 from ftcost.live import from_scenario as fs
 from ftcost.money import format_usd
 from ftcost.report import pct
@@ -25,10 +24,6 @@ from ftcost.scenario import Scenario
 from ftcost.views.common import tokens
 
 KEY_ENV = "OPENAI_API_KEY"
-#: Seconds between job status checks while the page follows a fine-tuning job (the CLI's default too).
-POLL_SECONDS = 15.0
-#: The page follows a job for at most this long; the job keeps running at OpenAI and can be followed again.
-MAX_WAIT_SECONDS = 3600.0
 DEFAULT_SAMPLES = 5
 MAX_SAMPLES = 50  # per option; the library allows more, a page button should not
 DEFAULT_ANSWER_CAP = 1024
@@ -147,7 +142,8 @@ def estimate_sentence(estimate: SpendEstimate, answer_cap: int) -> str:
 # --- measure -------------------------------------------------------------------------------------------------
 
 
-def _signed(n: int | Decimal, suffix: str = "") -> str:
+def signed(n: int | Decimal, suffix: str = "") -> str:
+    """A difference with its sign: "0", "+3", "-2.50%"."""
     return f"0{suffix}" if n == 0 else f"{n:+,}{suffix}"
 
 
@@ -157,9 +153,9 @@ def measure_frame(report: MeasureReport) -> pd.DataFrame:
     rows = []
     for o in report.options:
         diff_pct = o.difference_pct
-        difference = _signed(o.difference)
+        difference = signed(o.difference)
         if o.difference and diff_pct is not None:
-            difference += f" ({_signed(diff_pct, '%')})"
+            difference += f" ({signed(diff_pct, '%')})"
         rows.append({
             "Option": o.name, "Calls": tokens(len(o.calls)),
             "ftcost's count": tokens(o.ftcost_prompt_tokens),
@@ -278,146 +274,3 @@ def eval_sentence(scenario: Scenario) -> str:
 
 NO_EVAL_SET = ("This scenario has no eval set, so there is nothing to score. Add `[[pilot.eval_set]]` entries "
                "(`input` and `expected`) to the scenario file and open it again; the *reviews* example has some.")
-
-
-# --- the pilot -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class JobCutoff:
-    allowed: bool
-    message: str  # "" when a job can be started with no caveat
-
-
-def job_cutoff(model: str, as_of: dt.date) -> JobCutoff:
-    """Whether a new fine-tuning job on `model` can start on `as_of`, in the pricing data's dates."""
-    from ftcost.models import get_model
-    from ftcost.pricing import fine_tuning_status, load_pricing, resolve
-
-    snapshot = resolve(model, as_of).snapshot
-    status = fine_tuning_status(snapshot, as_of)
-    events = sorted(load_pricing().events, key=lambda e: e.date)
-    closing = next((e for e in events if e.effect == "fine_tuning_closed"), None)
-    until = get_model(snapshot).fine_tuning_until
-    if not status.allowed:
-        if until is not None and as_of >= until:
-            who = " from anyone" if closing is not None and closing.date == until else ""
-            return JobCutoff(False, (
-                f"New fine-tuning jobs are no longer possible for {snapshot}: OpenAI accepts none{who} from "
-                f"{until.isoformat()}, and the price date is {as_of.isoformat()}. Nothing can be started here; "
-                "a job started earlier can still be followed below."))
-        return JobCutoff(False, f"No new fine-tuning job can be started for {snapshot}: {status.reason}")
-    limits = [f"since {e.date.isoformat()}, organisations {e.who.removeprefix('organizations ')}"
-              for e in events if e.effect == "fine_tuning_restricted" and e.date <= as_of]
-    if not limits:
-        return JobCutoff(True, "")
-    end = f" From {until.isoformat()} nobody can start new jobs." if until is not None else ""
-    return JobCutoff(True, (
-        "OpenAI is winding down fine-tuning and no longer starts jobs for some organisations: "
-        + "; ".join(limits) + f".{end} ftcost cannot tell whether yours is one of them; if it is, OpenAI refuses "
-        "the job (403) before anything is billed."))
-
-
-@dataclass(frozen=True)
-class PilotPlanView:
-    file: str
-    examples: str
-    epochs: str
-    charged_tokens: str
-    cost: str
-    button: str  # the confirm button's words
-    cost_note: str
-
-
-def pilot_plan_view(plan: PilotPlan) -> PilotPlanView:
-    cost = format_usd(plan.estimated_usd) if plan.estimated_usd is not None else "unknown"
-    return PilotPlanView(
-        file=plan.path.rsplit("/", 1)[-1],
-        examples=tokens(plan.examples),
-        epochs=str(plan.epochs),
-        charged_tokens=tokens(plan.charged_tokens),
-        cost=cost,
-        button=f"Upload and fine-tune {plan.model} ({tokens(plan.charged_tokens)} tokens, about {cost})",
-        cost_note=plan.cost_note,
-    )
-
-
-#: How far along a job is when it reaches each status (the share of the bar; training fills the rest).
-_STATUS_SHARE = {"validating_files": 0.2, "queued": 0.3, "running": 0.4, "succeeded": 1.0, "failed": 1.0,
-                 "cancelled": 1.0}
-_STEP = re.compile(r"Step (\d+)/(\d+)")
-_CREATED = re.compile(r"^created (\S+) ")
-
-
-class JobProgress:
-    """Turns the pilot's progress reports into a progress bar's fraction and text and a line for the job's log.
-    The fraction never goes backwards; `job_id` is known as soon as the job exists (to follow it after an
-    interruption)."""
-
-    def __init__(self) -> None:
-        self.fraction = 0.0
-        self.status = "starting"
-        self.job_id: str | None = None
-
-    def update(self, p: Progress) -> tuple[float, str, str]:
-        share, line = None, p.message
-        if p.stage == "upload":
-            share = 0.05 if p.message.startswith("uploading") else 0.1
-        elif created := _CREATED.match(p.message):
-            self.job_id, share = created[1], 0.15
-            line = (f"Created job {self.job_id}. If this page is closed or interrupted, the job keeps running at "
-                    "OpenAI: follow it again with its id under *Follow an existing job*.")
-        elif p.message.startswith("status: "):
-            self.status = p.message.removeprefix("status: ")
-            share = _STATUS_SHARE.get(self.status)
-        elif step := _STEP.search(p.message):
-            done, total = int(step[1]), int(step[2])
-            share = 0.4 + 0.55 * done / total if total else None
-        if share is not None:
-            self.fraction = max(self.fraction, min(share, 1.0))
-        return self.fraction, f"{self.status.replace('_', ' ')} · {p.message}", line
-
-
-@dataclass(frozen=True)
-class PilotResultView:
-    headline: str
-    log_label: str  # the status box holding the job's events
-    state: str  # "complete", "error" or "running" (st.status states)
-    trained_tokens: str
-    estimated_tokens: str
-    error_pct: str  # "+1.25%": positive means ftcost over-estimated
-    error_help: str
-    billed: str
-    estimated_usd: str
-    note: str
-
-
-def pilot_result_view(result: PilotResult) -> PilotResultView:
-    err = result.estimate_error_pct
-    if err is None:
-        error_pct, help_ = "—", "No estimate to compare with (a job followed without this page's dataset)."
-    else:
-        error_pct = _signed(err, "%")
-        direction = "over-estimated" if err > 0 else "under-estimated" if err < 0 else "matched"
-        help_ = (f"(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost {direction} the bill"
-                 + (f" by {tokens(abs(result.estimated_tokens - result.trained_tokens))} tokens." if err else " exactly."))
-    if result.succeeded:
-        headline, state = f"Job {result.job_id} succeeded: {result.fine_tuned_model}.", "complete"
-    elif result.finished:
-        why = f": {result.error_message}" if result.error_message else ""
-        headline, state = f"Job {result.job_id} {result.status}{why}", "error"
-    else:
-        headline, state = (f"Job {result.job_id} is still {result.status.replace('_', ' ')}; it keeps running at "
-                           "OpenAI. Follow it again below with its job id."), "running"
-    return PilotResultView(
-        headline=headline,
-        log_label=f"Job {result.job_id}: {result.status.replace('_', ' ')} · {len(result.events):,} event(s) from OpenAI",
-        state=state,
-        trained_tokens=tokens(result.trained_tokens) if result.trained_tokens is not None else "—",
-        estimated_tokens=tokens(result.estimated_tokens) if result.estimated_tokens is not None else "—",
-        error_pct=error_pct,
-        error_help=help_,
-        billed=format_usd(result.billed_usd) if result.billed_usd is not None else "—",
-        estimated_usd=format_usd(result.estimated_usd) if result.estimated_usd is not None else "—",
-        note=result.note,
-    )
