@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import random
 
 import pytest
@@ -64,7 +65,11 @@ def _same(a, b):
     assert list(a.tokens_per_example) == list(b.tokens_per_example)
 
 
-def test_parallel_equals_single_process(tmp_path, small_chunks):
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_parallel_equals_single_process(tmp_path, small_chunks, monkeypatch, method):
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} on this platform")
+    monkeypatch.setattr(parallel, "START_METHOD", method)
     data, bad = make_dataset()
     path = tmp_path / "gen.jsonl"
     path.write_bytes(data)
@@ -111,6 +116,14 @@ def test_analysis_opens_no_socket(tmp_path, no_sockets, small_chunks):
     report = analyze_file(path, "gpt-4o-mini-2024-07-18")
     assert report.lines == 300 and report.encoding == "o200k_base"
     assert analyze_file(path, "gpt-4o-mini-2024-07-18", workers=2).to_dict() == report.to_dict()
+
+
+def test_fork_is_chosen_only_without_other_threads(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(parallel, "START_METHOD", None)
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # e.g. inside Streamlit
+    assert parallel.start_method() == "spawn"
 
 
 def test_workers_default_stays_in_process_for_small_files(tmp_path, monkeypatch, small_chunks):

@@ -7,7 +7,9 @@ from typing import Callable
 
 from ftcost.dataset.checks import Context
 from ftcost.dataset.parallel import Job, chunk_size, resolve_workers, scan, worker_pool
-from ftcost.dataset.reading import EXPECTED, file_newline_finder, open_size, plan_ranges, read_head, sniff
+from ftcost.dataset.reading import (
+    EXPECTED, display_name, file_newline_finder, open_size, plan_ranges, read_head, sniff,
+)
 from ftcost.dataset.report import DatasetReport, build_report
 from ftcost.dataset.stats import default_epochs
 from ftcost.errors import DatasetFileError, FtcostError, UnknownModelError
@@ -40,15 +42,15 @@ def analyze_file(
     Raises:
         FtcostError: the model cannot be analysed, or the file is not JSONL at all (one sentence why).
     """
+    facts, ctx = _model_context(model)
+    _check_epochs(epochs)
     path = Path(path)
     size = open_size(path)
+    sniff(read_head(path), str(path), size)
     workers = resolve_workers(workers, size)
-    with worker_pool(workers) as pool:
-        facts, ctx = _model_context(model)
-        _check_epochs(epochs)
-        sniff(read_head(path), str(path), size)
-        ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
-        jobs = [Job(str(path), start, end, ctx, start == 0) for start, end in ranges]
+    ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
+    jobs = [Job(str(path), start, end, ctx, start == 0) for start, end in ranges]
+    with worker_pool(workers, ctx.encoding) as pool:
         tally = scan(jobs, pool, progress, size)
     return _finish(tally, str(path), facts, ctx, epochs)
 
@@ -69,6 +71,7 @@ def analyze_bytes(
     """
     facts, ctx = _model_context(model)
     _check_epochs(epochs)
+    name = display_name(str(name))
     data = bytes(data)
     sniff(data[: 64 * 1024], name, len(data))
     workers = resolve_workers(workers, len(data))
@@ -81,7 +84,7 @@ def analyze_bytes(
         jobs = [Job(data[start:end], 0, end - start, ctx, start == 0) for start, end in ranges]
     else:
         jobs = [Job(data, start, end, ctx, start == 0) for start, end in ranges]
-    with worker_pool(workers) as pool:
+    with worker_pool(workers, ctx.encoding) as pool:
         tally = scan(jobs, pool, progress, len(data))
     return _finish(tally, name, facts, ctx, epochs)
 

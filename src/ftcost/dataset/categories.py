@@ -69,7 +69,8 @@ ERRORS: dict[str, Category] = {
         "Re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).",
     ),
     "invalid_json": Category(
-        "The line is not valid JSON (a syntax error, a truncated line, or NaN/Infinity).",
+        "The line is not valid JSON (a syntax error, a truncated line, NaN/Infinity, a raw control "
+        "character such as NUL, or nesting too deep to read).",
         "Fix the line's JSON; each example must be one complete JSON object on one line.",
     ),
     "message_not_object": Category(

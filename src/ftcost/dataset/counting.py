@@ -14,6 +14,8 @@ bounded LRU caches, one per encoding and process.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from typing import Any, Callable
 
 from ftcost.errors import FtcostError
@@ -29,6 +31,8 @@ REPLY_PRIMING = 3
 # that repeats on every line while unique answers pass through; longer strings are not cached.
 _SHORT, _SHORT_ENTRIES = 1024, 4096
 _LONG, _LONG_ENTRIES = 262_144, 16
+#: Longer strings are counted in slices of at most this many characters (see `slices`).
+SLICE = 65_536
 
 
 @functools.cache
@@ -46,9 +50,54 @@ def string_counter(encoding: str) -> Callable[[str], int]:
         size = len(text)
         if size <= _SHORT:
             return short(text)
-        return long(text) if size <= _LONG else tokens(text)
+        if size <= _LONG:
+            return long(text)
+        # One huge string (a 40 MB content field) encoded whole costs ~36 bytes per token for the
+        # token list, and tiktoken's merge of one long run without word breaks ("aaaa...", CJK without
+        # punctuation) takes gigabytes and minutes. Counting slice by slice keeps both bounded.
+        return sum(tokens(text[start:end]) for start, end in slices(text, SLICE))
 
     return count
+
+
+# A letter followed by something that is not a letter, digit, "_" or "'": a fast filter for the
+# positions `_safe_cut` then checks exactly.
+_CANDIDATE = re.compile(r"[^\W\d_][^\w']")
+
+
+def _safe_cut(text: str, p: int) -> bool:
+    """True when counting text[:p] and text[p:] separately gives exactly the tokens of the whole.
+
+    tiktoken first splits text with its encoding's regex, then merges tokens within each piece, so
+    counts add up at any boundary between pieces. After a letter, both encodings' patterns
+    (cl100k_base and o200k_base) end the letter piece at the first character that is not a letter,
+    a combining mark or the apostrophe of a contraction ('s, 'll...), and no pattern looks back, so
+    the split at p is the same whether or not the text goes on. Unassigned code points are refused:
+    a newer Unicode version in tiktoken's regex could call them letters.
+    """
+    before, after = unicodedata.category(text[p - 1]), unicodedata.category(text[p])
+    return before[0] == "L" and after[0] not in "LM" and after != "Cn" and text[p] != "'"
+
+
+def slices(text: str, size: int) -> list[tuple[int, int]]:
+    """(start, end) ranges covering `text`, each at most `size` characters, cut at safe boundaries.
+
+    Each cut is the first safe boundary (see `_safe_cut`) in the second half of the slice, so the
+    sum of the slices' counts is exactly the count of the whole. Natural text has a word break every
+    few characters; only a run of `size // 2` characters with none (a string of one repeated letter,
+    a long number) is cut where it stands, which can change the count by a token at that cut.
+    """
+    out, start, n = [], 0, len(text)
+    while n - start > size:
+        cut = start + size
+        for match in _CANDIDATE.finditer(text, start + size // 2, start + size + 1):
+            if _safe_cut(text, match.start() + 1):
+                cut = match.start() + 1
+                break
+        out.append((start, cut))
+        start = cut
+    out.append((start, n))
+    return out
 
 
 def call_tokens(key: str, value: Any, count: Callable[[str], int]) -> int:

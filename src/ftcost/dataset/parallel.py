@@ -2,12 +2,15 @@
 
 tiktoken's own threaded batch encoding was slower than one thread on a 2-core machine, so the
 parallelism here is processes: each worker reads its byte ranges straight from the file (nothing
-big is pickled) and returns a compact Tally. Workers are started with the "spawn" method, which is
-safe when the caller has threads (Streamlit does) and works on every OS; each re-seeds the offline
-tokenizer through `ftcost.tokens.get_encoding`, which reads TIKTOKEN_CACHE_DIR from the environment
-it inherits. The pool is started first, so the workers boot while this process reads the model
-facts and checks the file. `imap` hands results back in order, so merging is sequential and the
-result is the same as scanning the whole file in one process.
+big is pickled) and returns a compact Tally. `imap` hands results back in order, so merging is
+sequential and the result is the same as scanning the whole file in one process.
+
+How workers start: "fork" when that is safe (a POSIX system other than macOS, and no other
+thread in this process, as in the CLI): the tokenizer is loaded once here and the workers share
+it, which saves each of them about half a second of CPU. Otherwise "spawn" (Streamlit runs
+threads, and fork with threads can deadlock): each worker then re-seeds the offline tokenizer
+through `ftcost.tokens.get_encoding`, which reads TIKTOKEN_CACHE_DIR from the environment it
+inherits.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import sys
+import threading
 from multiprocessing.pool import Pool
 from typing import Callable, Iterator, NamedTuple
 
@@ -71,21 +76,33 @@ def scan_job(job: Job) -> Tally:
     return scan_block(block, ctx, string_counter(ctx.encoding), file_start=file_start)
 
 
-@contextlib.contextmanager
-def worker_pool(workers: int) -> Iterator[Pool | None]:
-    """Worker processes (None for a single process), started at once so they boot while we prepare.
+#: "fork" or "spawn" to force a start method (tests exercise both); None chooses (see the docstring).
+START_METHOD: str | None = None
 
-    Each worker loads its tokenizer on its first job (the encoding is not known yet when they start).
-    """
+
+def start_method() -> str:
+    if START_METHOD:
+        return START_METHOD
+    if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, encoding: str) -> Iterator[Pool | None]:
+    """Worker processes ready to count with `encoding` (None when one process is asked for)."""
     if workers <= 1:
         yield None
         return
-    with multiprocessing.get_context("spawn").Pool(workers, initializer=_boot) as pool:
+    method = start_method()
+    if method == "fork":
+        string_counter(encoding)  # loaded before the fork, so every worker has it already
+    with multiprocessing.get_context(method).Pool(workers, initializer=_warm, initargs=(encoding,)) as pool:
         yield pool
 
 
-def _boot() -> None:
-    """Runs first in each worker: unpickling this function imports this module (and tiktoken)."""
+def _warm(encoding: str) -> None:
+    string_counter(encoding)  # a spawned worker loads the vocabulary before its first job
 
 
 def scan(

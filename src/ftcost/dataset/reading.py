@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 from pathlib import Path
 from typing import Callable
 
@@ -28,6 +30,9 @@ _MAGIC = {
     b"\x28\xb5\x2f\xfd": "a zstd-compressed file",
     b"BZh": "a bzip2-compressed file",
 }
+#: C0 control bytes that never occur in JSON text (JSON allows only tab, LF and CR outside strings).
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_OPENS_ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*\{")
 
 
 def open_size(path: Path) -> int:
@@ -35,7 +40,14 @@ def open_size(path: Path) -> int:
     try:
         if path.is_dir():
             raise DatasetFileError(f"{path} is a directory; {EXPECTED} (give the path of a .jsonl file).")
-        size = path.stat().st_size
+        info = path.stat()
+        # Checked before opening: opening a named pipe waits for a writer (forever, if none comes), its
+        # size reads 0, and its bytes can be read only once where the analysis reads a file twice.
+        if not stat.S_ISREG(info.st_mode):
+            raise DatasetFileError(
+                f"{path} is {_kind(info.st_mode)}, not a regular file; {EXPECTED} (save the data to a file first)."
+            )
+        size = info.st_size
         with path.open("rb"):
             pass
     except FileNotFoundError:
@@ -45,6 +57,28 @@ def open_size(path: Path) -> int:
     except OSError as exc:
         raise DatasetFileError(f"{path} cannot be read ({exc.strerror or exc}); {EXPECTED}.") from None
     return size
+
+
+def display_name(name: str) -> str:
+    """`name` as text that can be printed and written as UTF-8.
+
+    A file name whose bytes are not UTF-8 reaches Python with surrogate escapes (b"caf\\xe9" is
+    "caf\\udce9"); printing that to a UTF-8 stream raises. Such bytes are shown as U+FFFD, as `ls`
+    shows them as "?".
+    """
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
+        raw = name.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
+def _kind(mode: int) -> str:
+    for test, what in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return what
+    return "a special file"
 
 
 def read_head(path: Path) -> bytes:
@@ -64,15 +98,20 @@ def sniff(head: bytes, name: str, size: int) -> None:
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
             raise DatasetFileError(f"{name} is {what}, not text; {EXPECTED}.")
-    if b"\x00" in head:
-        raise DatasetFileError(f"{name} is a binary file (it contains NUL bytes); {EXPECTED}.")
     text = head[3:] if head.startswith(UTF8_BOM) else head
     complete = len(head) >= size  # the sample is the whole file
     lines = text.split(b"\n")
     partial = b"" if complete else lines.pop()  # the sample may end in the middle of a line
     nonblank = [line for line in lines if line.strip()]
+    # Binary data has control bytes (NUL...) on nearly every line; text may have one stray NUL on one
+    # line, which is that line's error (invalid JSON), not a reason to drop the good lines around it.
+    judged = nonblank or ([partial] if partial.strip() else [])
+    if sum(1 for line in judged if _CONTROL.search(line)) * 2 > len(judged):
+        raise DatasetFileError(f"{name} is a binary file (it contains NUL or other control bytes); {EXPECTED}.")
     if not nonblank:
-        if partial.lstrip().startswith(b"["):  # one line longer than the sample: an array
+        # One line longer than the sample: an array of examples if it opens like one ("[{"); anything
+        # else (e.g. 100,000 nested "[") is left to the scan, where it is that line's error.
+        if _OPENS_ARRAY_OF_OBJECTS.match(partial):
             raise DatasetFileError(_array_message(name))
         return  # nothing complete to judge yet; a file of only blank lines is caught after the scan
     broken = [i for i, line in enumerate(nonblank) if not _is_utf8(line)]
@@ -88,7 +127,10 @@ def sniff(head: bytes, name: str, size: int) -> None:
             f"{name} looks like one pretty-printed JSON document; {EXPECTED}, each example on a single line."
         )
     if first.startswith(b"[") and (_is_array_of_objects(first) or not _parses(first)):
-        raise DatasetFileError(_array_message(name))
+        # ...unless the lines after it are JSON objects: then this is JSONL whose first line is bad
+        # (deeply nested, truncated), and that line's error must not cost the good lines.
+        if not _mostly_objects(nonblank[1:]):
+            raise DatasetFileError(_array_message(name))
 
 
 def _array_message(name: str) -> str:
@@ -121,6 +163,16 @@ def _parses(line: bytes) -> bool:
     except (ValueError, RecursionError):
         return False
     return True
+
+
+def _mostly_objects(lines: list[bytes]) -> bool:
+    def is_object(line: bytes) -> bool:
+        try:
+            return isinstance(json.loads(line), dict)
+        except (ValueError, RecursionError):
+            return False
+
+    return bool(lines) and sum(1 for line in lines if is_object(line)) * 2 > len(lines)
 
 
 def _is_array_of_objects(line: bytes) -> bool:
