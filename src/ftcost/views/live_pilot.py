@@ -65,7 +65,7 @@ class PilotPlanView:
 
 
 def pilot_plan_view(plan: PilotPlan) -> PilotPlanView:
-    cost = format_usd(plan.estimated_usd) if plan.estimated_usd is not None else "unknown"
+    cost = format_usd(plan.estimated_usd) if plan.estimated_usd is not None else "not offered"
     return PilotPlanView(
         file=plan.path.rsplit("/", 1)[-1],
         examples=tokens(plan.examples),
