@@ -46,13 +46,14 @@ def analyze_file(
     _check_epochs(epochs)
     path = Path(path)
     size = open_size(path)
-    sniff(read_head(path), str(path), size)
+    name = display_name(str(path))  # the report's label: printable even when the name's bytes are not UTF-8
+    sniff(read_head(path), name, size)
     workers = resolve_workers(workers, size)
     ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
     jobs = [Job(str(path), start, end, ctx, start == 0) for start, end in ranges]
     with worker_pool(workers, ctx.encoding) as pool:
         tally = scan(jobs, pool, progress, size)
-    return _finish(tally, str(path), facts, ctx, epochs)
+    return _finish(tally, name, facts, ctx, epochs)
 
 
 def analyze_bytes(
