@@ -22,8 +22,9 @@ from ftcost.share import PARAM, decode_link, encode_link
 from conftest import REPO
 
 APP = str(REPO / "app.py")
-PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_prices.py"]
-TITLES = ["Airport customer-service bot", "Dataset", "Prompts & volume", "People & pilot", "Prices"]
+PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",
+         "ui/page_prices.py"]
+TITLES = ["Airport customer-service bot", "Dataset", "Prompts & volume", "People & pilot", "Live calibration", "Prices"]
 #: The tests pin the price date: the app defaults to today, the assertions must not.
 DAY = dt.date(2026, 11, 21)
 REQUESTS = "w:workload.requests_per_month"

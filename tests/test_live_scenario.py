@@ -61,3 +61,17 @@ def test_measured_accuracy_is_written_back_validated(reviews):
     assert reviews.option[2].accuracy_pct == Decimal(93)  # the original is untouched
     with pytest.raises(FtcostError, match="accuracy_pct"):
         fs.with_accuracy(reviews, {"GPT-4 8K": Decimal(140)})
+
+
+def test_a_pilot_model_stands_in_only_for_its_own_base():
+    from ftcost.scenario import default_scenario
+
+    airport = default_scenario()  # plans fine-tunes of gpt-3.5-turbo-0125 and gpt-4o-mini-2024-07-18
+    ft = "ft:gpt-4o-mini-2024-07-18:acme::Zz9"
+    options, notes = fs.prompt_options(airport, fine_tuned_model=ft)
+    called = {o.name: o.model for o in options}
+    assert called["Fine-tuned GPT-4o mini"] == ft
+    assert "Fine-tuned GPT-3.5 Turbo" not in called
+    assert notes == [f"Option 'Fine-tuned GPT-3.5 Turbo' (ft:gpt-3.5-turbo-0125) is left out: {ft} fine-tunes another base."]
+    with pytest.raises(FtcostError, match="is not a fine-tune of gpt-3.5-turbo-0125 or gpt-4o-mini-2024-07-18"):
+        fs.prompt_options(airport, fine_tuned_model="ft:gpt-4.1-2025-04-14:acme::x")

@@ -326,16 +326,11 @@ def test_cli_outputs_and_files_never_carry_the_key(dirs, every_log, server, caps
 @pytest.mark.browser
 def test_a_served_app_at_debug_logging_never_writes_the_typed_key(server, tmp_path):
     """The key typed in a real browser, sent over Streamlit's websocket, reaches no server log line, file or URL."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
     from playwright.sync_api import expect, sync_playwright
-    from test_browser import CHROMIUM, FLAGS, _free_port, _need_chromium
+    from served_app import CHROMIUM, FLAGS, need_chromium, serve_app
 
-    _need_chromium()
-    port, log = _free_port(), tmp_path / "server.log"
+    need_chromium()
+    log = tmp_path / "server.log"
     # The server (not this process, whose TMPDIR Chromium needs short) writes under fresh folders.
     dirs = {name: tmp_path / name for name in ("home", "xdg-cache", "tiktoken", "tmp")}
     for path in dirs.values():
@@ -345,47 +340,25 @@ def test_a_served_app_at_debug_logging_never_writes_the_typed_key(server, tmp_pa
         "TIKTOKEN_CACHE_DIR": str(dirs["tiktoken"]), "TMPDIR": str(dirs["tmp"]),
         "OPENAI_LOG": "debug",  # the SDK's (and httpx's) own debug logging, to the server's stderr
     }
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "streamlit"), "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--logger.level", "debug"],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                        break
-                except OSError:
-                    assert proc.poll() is None and time.monotonic() < deadline, "the app did not start"
-                    time.sleep(0.5)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-                try:
-                    page = browser.new_page(viewport={"width": 1280, "height": 1400})
-                    page.goto(f"{url}/live", timeout=120_000)
-                    expect(page.get_by_text("Using the key in the environment")).to_be_visible(timeout=120_000)
-                    for label, value in (("Server (optional)", server.base_url), ("OpenAI API key", FIELD_KEY),
-                                         ("Calls per option", "1")):
-                        box = page.locator(f'input[aria-label="{label}"]')
-                        box.fill(value)
-                        box.press("Enter")
-                        page.wait_for_timeout(300)
-                    expect(page.get_by_text("Using the key typed in the field above")).to_be_visible(timeout=60_000)
-                    page.get_by_role("button", name="Confirm: send").first.click()
-                    expect(page.get_by_text("Measured 3 calls")).to_be_visible(timeout=60_000)
-                    seen = [("address bar", page.url), ("share link", page.locator('[data-testid="stCode"]').all_inner_texts())]
-                finally:
-                    browser.close()
-        finally:
-            proc.terminate()
+    with log.open("wb") as out, serve_app(env, out, "--logger.level", "debug") as url:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
             try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+                page = browser.new_page(viewport={"width": 1280, "height": 1400})
+                page.goto(f"{url}/live", timeout=120_000)
+                expect(page.get_by_text("Using the key in the environment")).to_be_visible(timeout=120_000)
+                for label, value in (("Server (optional)", server.base_url), ("OpenAI API key", FIELD_KEY),
+                                     ("Calls per option", "1")):
+                    box = page.locator(f'input[aria-label="{label}"]')
+                    box.fill(value)
+                    box.press("Enter")
+                    page.wait_for_timeout(300)
+                expect(page.get_by_text("Using the key typed in the field above")).to_be_visible(timeout=60_000)
+                page.get_by_role("button", name="Confirm: send").first.click()
+                expect(page.get_by_text("Measured 3 calls")).to_be_visible(timeout=60_000)
+                seen = [("address bar", page.url), ("share link", page.locator('[data-testid="stCode"]').all_inner_texts())]
+            finally:
+                browser.close()
     assert server.count("POST /v1/chat/completions") == 3
     text = log.read_text(encoding="utf-8", errors="replace")
     # Streamlit and the SDK did log at debug level, so the check has something to read.

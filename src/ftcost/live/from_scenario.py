@@ -49,6 +49,15 @@ def prompt_options(
         chosen = [o for o in chosen if o.name in names]
     options, notes = [], []
     workload = scenario.workload
+    # A scenario may plan fine-tunes of several bases (airport: gpt-3.5 and gpt-4o-mini). A given
+    # fine-tuned model stands in for the planned fine-tunes of its own base; the others are skipped.
+    planned = [o for o in chosen if is_placeholder(o.model)]
+    matching = [o for o in planned if fine_tuned_model and same_family(base_of(fine_tuned_model), base_of(o.model))]
+    if fine_tuned_model and planned and not matching:
+        bases = " or ".join(sorted({base_of(o.model) for o in planned}))
+        raise FtcostError(
+            f"--fine-tuned-model {fine_tuned_model} is not a fine-tune of {bases}, the base of the planned fine-tunes."
+        )
     for option in chosen:
         model = option.model
         if is_placeholder(model):
@@ -58,11 +67,9 @@ def prompt_options(
                     "pass its model with --fine-tuned-model to include it."
                 )
                 continue
-            if not same_family(base_of(fine_tuned_model), base_of(model)):
-                raise FtcostError(
-                    f"--fine-tuned-model {fine_tuned_model} is not a fine-tune of {base_of(model)}, "
-                    f"the base of option {option.name!r}."
-                )
+            if option not in matching:
+                notes.append(f"Option {option.name!r} ({model}) is left out: {fine_tuned_model} fine-tunes another base.")
+                continue
             model = fine_tuned_model
         prompt = workload.long_prompt if option.prompt == "long" else workload.short_prompt
         options.append(PromptOption(option.name, model, prompt))
