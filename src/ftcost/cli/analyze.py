@@ -16,6 +16,7 @@ from typing import TextIO
 from ftcost.cli.common import parse_date
 from ftcost.dataset import DEFAULT_MODEL, DatasetReport, analyze_file, describe
 from ftcost.errors import FtcostError
+from ftcost.money import format_usd
 
 SHOWN_LINES = 10  # line numbers listed per category before "... and N more"
 
@@ -148,7 +149,7 @@ def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "")
                                          if report.epochs_estimated else " (--epochs)")),
         ("charged tokens", f"{report.charged_tokens:,} (epochs x billing tokens)"),
         ("trained tokens", f"{report.trained_tokens_per_epoch:,} per epoch (assistant tokens with weight != 0)"),
-        ("training cost", f"not priced: {priced}" if cost is None else f"${cost} ({priced})" if priced else f"${cost}"),
+        ("training cost", f"not priced: {priced}" if cost is None else f"{format_usd(cost)} ({priced})" if priced else format_usd(cost)),
     ]
     out.extend(f"  {label:<16}{value}" for label, value in rows)
     if report.notes:
