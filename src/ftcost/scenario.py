@@ -9,12 +9,16 @@ typo such as 10^15 requests is answered with the key and the accepted range.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import types
+import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from ftcost.data import data_dir, parse_toml, validate
 from ftcost.errors import ScenarioError
@@ -27,8 +31,39 @@ Pct = Annotated[Decimal, Field(ge=0, le=100)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"))]
 
 
+#: No month of a plan may serve more requests than this (growth compounds: 100 % a month for 120 months
+#: would be 10^35 requests, which no product serves and which overflows the engine's exact decimals).
+MAX_REQUESTS_IN_A_MONTH = 10**12
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_numbers(cls, value, info: ValidationInfo):
+        """A number key refuses true/false (pydantic would read `true` as 1) and a number written with a unit
+        or a word ("30k", "3%", "24h"), saying what to write instead of pydantic's "a valid integer"."""
+        kind, choices = _number_kind(cls.model_fields[info.field_name].annotation)
+        if kind is None or value in choices:
+            return value
+        if isinstance(value, bool) or (isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(value.strip())):
+            shown = str(value).lower() if isinstance(value, bool) else repr(value)
+            raise PydanticCustomError("number_form", "should be {kind} without units or words, not {shown}",
+                                      {"kind": kind, "shown": shown})
+        return value
+
+
+def _number_kind(annotation) -> tuple[str | None, tuple]:
+    """("a whole number" | "a number" | None, the literal words also accepted) for a field's annotation."""
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    args = typing.get_args(annotation) if union else (annotation,)
+    choices = tuple(v for a in args if typing.get_origin(a) is Literal for v in typing.get_args(a))
+    kind = "a whole number" if int in args else "a number" if Decimal in args else None
+    if kind and choices:
+        kind = " or ".join(repr(c) for c in choices) + f" or {kind}"
+    return kind, choices
 
 
 class Workload(Strict):
@@ -173,6 +208,37 @@ class Scenario(Strict):
     labour: Labour = Field(default_factory=Labour)
     quality: Quality = Field(default_factory=Quality)
     pilot: Pilot = Field(default_factory=Pilot)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _iso_date(cls, value):
+        # TOML has dates (as_of = 2024-06-01); a quoted ISO date is accepted too. Anything else — a number,
+        # which pydantic would read as seconds since 1970, a date with a time, 01/06/2024 — is refused.
+        if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise PydanticCustomError(
+            "date_form", "should be a date written YYYY-MM-DD (e.g. as_of = 2024-06-01), not {shown}",
+            {"shown": repr(value) if isinstance(value, str) else str(value)},
+        )
+
+    @model_validator(mode="after")
+    def _volume(self) -> "Scenario":
+        w = self.workload
+        last = Decimal(w.requests_per_month) * (1 + w.monthly_growth_pct / 100) ** (self.horizon_months - 1)
+        if last > MAX_REQUESTS_IN_A_MONTH:
+            raise PydanticCustomError(
+                "volume",
+                "workload.monthly_growth_pct = {growth} compounds to about {last} requests in month {months} "
+                "(horizon_months); keep every month at or under 10^12 requests by lowering the growth, the "
+                "horizon or requests_per_month",
+                {"growth": str(w.monthly_growth_pct), "last": f"{last:.1E}", "months": self.horizon_months},
+            )
+        return self
 
     @model_validator(mode="after")
     def _options(self) -> "Scenario":
