@@ -55,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
         doc = report.to_dict(cost)
         doc["training_price_as_of"] = as_of.isoformat()
         doc["training_cost_note"] = priced
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        # Streamed: a file of millions of bad lines lists millions of line numbers, and json.dumps with
+        # an indent would hold all of that text (and its pieces) in memory at once.
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
     else:
         print(render(report, cost, priced))
     return 0 if report.valid else 1
