@@ -305,8 +305,11 @@ def test_a_huge_string_is_counted_exactly_in_slices():
 
 # --- scenarios: round trips through TOML and share links ---------------------------------------------------
 
-names = st.text(min_size=1, max_size=20)
-prose = st.text(max_size=60)
+# Text that stresses TOML: line ends of every kind, quotes that close strings, backslashes.
+awkward = st.lists(st.sampled_from(["\r\n", "\n", "\r", '"""', "'''", "\\", "\t", "\x7f", "é", "x", " "]),
+                   min_size=1, max_size=12).map("".join)
+names = st.text(min_size=1, max_size=20) | awkward
+prose = st.text(max_size=60) | awkward
 pct = st.decimals(0, 100, places=2)
 base_models = st.sampled_from(["gpt-3.5-turbo-0125", "gpt-4-0613", "gpt-4o-mini-2024-07-18", "gpt-4o-2024-08-06",
                                "gpt-4.1-mini-2025-04-14"])

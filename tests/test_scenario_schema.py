@@ -130,6 +130,18 @@ def test_round_trips_are_identity(requests, growth, cached, prompt, horizon):
     assert decode_link(encode_link(scenario)) == scenario
 
 
+def test_windows_line_ends_survive_the_round_trips():
+    # Regression (found by test_fuzz): tomli_w writes multi-line strings with "\n" line ends, so a prompt
+    # pasted with "\r\n" came back from its file or link without the "\r" (and with other token counts).
+    scenario = load_scenario(gallery()["airport"])
+    scenario.workload.long_prompt = "Rule 1: declare meat.\r\nRule 2: liquids under 100 ml.\r\n"
+    scenario.option[0].name = "GPT-3.5\r\nlong prompt"
+    assert parse_scenario(dump_scenario(scenario)) == scenario
+    assert decode_link(encode_link(scenario)) == scenario
+    # Without a "\r\n", long text is still written as readable multi-line strings.
+    assert '"""' in dump_scenario(load_scenario(gallery()["airport"]))
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.text(max_size=400))
 def test_arbitrary_text_is_a_scenario_or_one_scenario_error(text):

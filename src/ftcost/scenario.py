@@ -300,7 +300,20 @@ def load_scenario(path: str | Path) -> Scenario:
 def dump_scenario(scenario: Scenario) -> str:
     """TOML text that `parse_scenario` reads back to an equal Scenario."""
     doc = scenario.model_dump(mode="python", exclude_none=True)
-    return tomli_w.dumps(doc, multiline_strings=True)
+    # Long prompts read best as multi-line strings, but tomli_w writes those with "\n" line ends and drops
+    # the "\r" of a Windows "\r\n": text that has one is written as escaped one-line strings instead.
+    return tomli_w.dumps(doc, multiline_strings=not any("\r\n" in text for text in _strings(doc)))
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _strings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings(inner)
 
 
 def dataset_path(scenario: Scenario, base: str | Path | None = None) -> Path | None:
