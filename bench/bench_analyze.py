@@ -250,7 +250,8 @@ def main() -> None:
     if args.child:
         _child(*args.child)
         return
-    print(f"ftcost dataset benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"ftcost dataset benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows every figure)")
     runs = headline(repeat=args.repeat)
     if not args.quick:
         series(args.repeat, known={80: runs})
