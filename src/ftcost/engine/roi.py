@@ -54,6 +54,10 @@ def break_even_accuracy(ft: OptionPlan, base: OptionPlan, cost_per_wrong: Decima
             continue
         requests += month.requests
         weight = Decimal(requests) * cost_per_wrong
+        if not weight:  # no request served yet (volume fell to 0): accuracy cannot move this month
+            if base_total >= fixed:
+                best = Decimal(0)
+            continue
         bound = (1 - (base_total - fixed) / weight) * 100
         best = bound if best is None else min(best, bound)
     if best is None:
