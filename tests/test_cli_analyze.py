@@ -133,3 +133,16 @@ def test_progress_bar_only_on_a_terminal_and_not_with_json(capsys, monkeypatch):
     assert "100%" in err and "%" not in out
     assert main(["analyze", str(DATA / "tools_valid.jsonl"), "--json"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_aliases_and_fine_tuned_names_resolve_to_their_snapshot(capsys):
+    from conftest import REPO
+    from ftcost.cli import main
+
+    sample = str(REPO / "scenarios" / "reviews" / "train.jsonl")
+    for name, snapshot in [("gpt-4o-mini", "gpt-4o-mini-2024-07-18"),
+                           ("ft:gpt-3.5-turbo-0125:acme:support:abc", "gpt-3.5-turbo-0125"),
+                           ("gpt-3.5-turbo", "gpt-3.5-turbo-0613")]:
+        as_of = "2023-09-01" if name == "gpt-3.5-turbo" else "2025-01-01"
+        assert main(["analyze", sample, "--model", name, "--as-of", as_of, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["model"] == snapshot

@@ -43,13 +43,14 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    as_of = args.as_of or dt.date.today()  # the CLI is a user interface: the one place that reads the clock
+    model = snapshot_of(args.model, as_of)
     bar = ProgressBar(sys.stderr) if not args.json and _is_tty(sys.stderr) else None
     try:
-        report = analyze_file(args.file, args.model, args.epochs, progress=bar, workers=args.workers)
+        report = analyze_file(args.file, model, args.epochs, progress=bar, workers=args.workers)
     finally:
         if bar:
             bar.close()
-    as_of = args.as_of or dt.date.today()  # the CLI is a user interface: the one place that reads the clock
     cost, priced = training_cost(report, as_of)
     if args.json:
         doc = report.to_dict(cost)
@@ -62,6 +63,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render(report, cost, priced))
     return 0 if report.valid else 1
+
+
+def snapshot_of(name: str, as_of: dt.date) -> str:
+    """The snapshot a model name means on `as_of`: ids pass through; aliases (gpt-4o-mini) and fine-tuned
+    names (ft:BASE:org::id, whose data is the base's) resolve as pricing resolves them."""
+    from ftcost.models import load_models
+    from ftcost.pricing import resolve
+
+    if name in load_models():
+        return name
+    try:
+        return resolve(name, as_of).snapshot
+    except FtcostError:
+        return name  # analyze_file then names the known models in its one sentence
 
 
 def training_cost(report: DatasetReport, as_of: dt.date) -> tuple[Decimal | None, str]:
