@@ -31,16 +31,23 @@ def plan() -> Plan:
     scenario = state.shareable()
     from ftcost.scenario import dump_scenario
 
+    dataset = None
+    if upload:
+        # The engine asks for the upload's analysis per fine-tuned base model; handing it the cached
+        # analysis (keyed on the file's digest) means a what-if change never re-tokenises the file.
+        def dataset(model: str) -> DatasetReport:
+            return analysis(upload["digest"], upload["name"], model, None, upload["data"])
+
     return _plan(
         dump_scenario(scenario),
         state.price_date().isoformat(),
         upload["digest"] if upload else None,
-        (upload["name"], upload["data"]) if upload else None,
+        dataset,
     )
 
 
 @st.cache_data(max_entries=200, show_spinner="Working out the plan…")
-def _plan(scenario_toml: str, as_of: str, dataset_digest: str | None, _dataset: tuple[str, bytes] | None) -> Plan:
+def _plan(scenario_toml: str, as_of: str, dataset_digest: str | None, _dataset) -> Plan:
     return engine.plan(parse_scenario(scenario_toml), dt.date.fromisoformat(as_of), dataset=_dataset)
 
 

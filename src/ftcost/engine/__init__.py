@@ -20,7 +20,7 @@ from pathlib import Path
 from ftcost.engine.lifecycle import lifecycle_warnings
 from ftcost.engine.results import Month, OptionPlan, Plan, TokenProfile, plain
 from ftcost.engine.roi import break_even, prompt_saving
-from ftcost.engine.training import TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
+from ftcost.engine.training import Dataset, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
 from ftcost.errors import NotOfferedError, ScenarioError
 from ftcost.scenario import Option, Scenario
@@ -32,12 +32,13 @@ def plan(
     as_of: dt.date | None = None,
     *,
     base_dir: str | Path | None = None,
-    dataset: Path | tuple[str, bytes] | None = None,
+    dataset: Dataset = None,
 ) -> Plan:
     """Project `scenario` with the prices in force on `as_of` (default: the scenario's own date).
 
     `base_dir` is where the scenario's relative dataset path points from (default: scenarios/);
-    `dataset` replaces the scenario's sample dataset (a path, or (name, bytes) of an upload).
+    `dataset` replaces the scenario's sample dataset: a path, (name, bytes) of an upload, or a function
+    giving the dataset's analysis for a base model (for callers that cache analyses).
     """
     from ftcost import pricing
 

@@ -6,12 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from ftcost.engine.results import OneOff, OptionPlan, PilotPlan, TokenProfile
 from ftcost.errors import ScenarioError
 from ftcost.scenario import Scenario, dataset_path
 
+if TYPE_CHECKING:
+    from ftcost.dataset import DatasetReport
+
 MINIMUM_EXAMPLES = 10  # OpenAI rejects a training file with fewer
+
+#: A replacement for the scenario's sample dataset (see training_inputs).
+Dataset = Path | tuple[str, bytes] | Callable[[str], "DatasetReport"] | None
 
 
 @dataclass(frozen=True)
@@ -22,17 +29,23 @@ class TrainingInputs:
     source: str
 
 
-def training_inputs(
-    scenario: Scenario, base_model: str, *, base_dir=None, dataset: Path | tuple[str, bytes] | None = None
-) -> TrainingInputs:
+def training_inputs(scenario: Scenario, base_model: str, *, base_dir=None, dataset: Dataset = None) -> TrainingInputs:
     """Mean billing tokens per example: stated in the scenario, or measured on the sample dataset
-    with `base_model`'s encoding and example limit."""
+    with `base_model`'s encoding and example limit.
+
+    `dataset` replaces the scenario's sample: a path, (name, bytes) of an upload, or a function that
+    returns the analysis for a model — so a caller that already holds analyses (the app caches them by
+    content) does not make the engine tokenise the same file again on every what-if change.
+    """
     from ftcost.dataset import analyze_bytes, analyze_file
 
     stated = scenario.training.tokens_per_example
     if dataset is None and stated is not None:
         return TrainingInputs(Decimal(stated), "stated")
-    if isinstance(dataset, tuple):
+    if callable(dataset):
+        report = dataset(base_model)
+        name = Path(report.file).name
+    elif isinstance(dataset, tuple):
         name, data = dataset
         report = analyze_bytes(data, name, model=base_model)
     else:
