@@ -181,7 +181,7 @@ def to_markdown(plan: Plan) -> str:
     for be in plan.break_even:
         lines.append(
             f"| {be.fine_tuned} | {be.against} | {month_text(be.month, h)} | "
-            f"{format_usd(be.savings_at_horizon_usd)} | {pct(be.roi_pct)} |"
+            f"{format_usd(be.savings_at_horizon_usd)} | {pct(be.roi_pct) if be.month is not None else 'no payback'} |"
         )
     lines += ["", "## Prompt shortening", "", "| Fine-tune | Against | Tokens saved / request | Saved in month 1 | Shorter by |", "|---|---|--:|--:|--:|"]
     for s in plan.prompt_savings:
