@@ -164,3 +164,41 @@ def test_percentiles_interpolate_linearly_like_numpy():
     values = sorted([5, 1, 9, 9, 2, 40, 7, 7, 3])
     for q in (0, 10, 25, 50, 90, 100):
         assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
+
+
+def test_counts_equal_the_cookbook_notebooks_own_method(tmp_path, repo):
+    """On data the notebook can count (no tools), ftcost's numbers are the notebook's, to the token."""
+    import importlib.util
+    import random
+
+    spec = importlib.util.spec_from_file_location("cookbook_baseline", repo / "bench" / "cookbook_baseline.py")
+    cookbook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cookbook)
+
+    rng = random.Random(11)
+    # (no "<|endoftext|>": the notebook's encode() raises on special-token text; ftcost counts it as text)
+    words = "the gate is closed please wait 登机 延误 refund ünïcode 123 4567 !!".split() + ["\n", "a\n\nb", "  "]
+    lines = []
+    for _ in range(300):
+        messages = [{"role": "system", "content": "You help travellers."}] if rng.random() < 0.8 else []
+        for _ in range(rng.randint(1, 3)):
+            user = {"role": "user", "content": " ".join(rng.choices(words, k=rng.randint(1, 30)))}
+            if rng.random() < 0.2:
+                user["name"] = rng.choice(["ann", "bob_2"])
+            reply = {"role": "assistant", "content": " ".join(rng.choices(words, k=rng.randint(1, 60)))}
+            if rng.random() < 0.3:
+                reply["weight"] = rng.choice([0, 1])
+            messages += [user, reply]
+        lines.append(json.dumps({"messages": messages}, ensure_ascii=rng.random() < 0.5))
+    path = tmp_path / "gen.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    theirs = cookbook.analyse(str(path))
+    ours = analyze_bytes(path.read_bytes(), "gen.jsonl")
+    assert ours.errors == theirs["errors"] == {}
+    assert ours.billing_tokens == theirs["billing_tokens"]
+    assert ours.epochs == theirs["epochs"] and ours.charged_tokens == theirs["charged_tokens"]
+    assert ours.warnings.get("no_system_message", 0) == theirs["missing_system"]
+    for mine, key in (("messages_per_example", "messages"), ("tokens_per_example", "tokens"),
+                      ("assistant_tokens_per_example", "assistant_tokens")):
+        assert ours.stats[mine] == pytest.approx(theirs[key])
