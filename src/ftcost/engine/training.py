@@ -54,9 +54,14 @@ def training_inputs(scenario: Scenario, base_model: str, *, base_dir=None, datas
             raise ScenarioError("The scenario has no sample dataset and no stated tokens_per_example.")
         report = analyze_file(path, model=base_model)
         name = Path(path).name
-    if not report.examples:
+    # Billing tokens come only from examples that could be counted (a line with no messages list has
+    # none), so the mean is over those, not over every JSON object read.
+    if not report.counted_examples:
         raise ScenarioError(f"The sample dataset {name} has no examples to measure training tokens on.")
-    return TrainingInputs(Decimal(report.billing_tokens) / report.examples, f"measured on {name} ({report.examples} examples)")
+    return TrainingInputs(
+        Decimal(report.billing_tokens) / report.counted_examples,
+        f"measured on {name} ({report.counted_examples} examples)",
+    )
 
 
 def epochs_for(scenario: Scenario, examples: int) -> tuple[int, bool]:
