@@ -68,10 +68,16 @@ def _calls(p: argparse.ArgumentParser, saves: str) -> None:
     p.add_argument("--save-scenario", type=Path, metavar="PATH", help=f"write the scenario with {saves} to PATH")
 
 
+def _parser(sub: argparse._SubParsersAction, name: str, **kwargs) -> argparse.ArgumentParser:
+    """A live subcommand's parser. Abbreviations are off for all of them: `--api-key sk-…` must be an
+    error, never read as an abbreviation of --api-key-env (which would echo the key in a message)."""
+    return sub.add_parser(name, allow_abbrev=False, **kwargs)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    m = sub.add_parser(
+    m = _parser(
+        sub,
         "measure",
-        allow_abbrev=False,  # `--api-key sk-…` must be an error, not an abbreviation of --api-key-env
         help="run a scenario's sample prompts on each option: real usage, answer length, latency",
         description="Send the scenario's sample user message(s) to every option's model with its prompt; report "
         "OpenAI's usage next to ftcost's own prompt count, and the medians to plan with. Costs money: shows the "
@@ -82,9 +88,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(m)
     m.set_defaults(func=run_measure)
 
-    p = sub.add_parser(
+    p = _parser(
+        sub,
         "pilot",
-        allow_abbrev=False,  # `--api-key sk-…` must be an error, not an abbreviation of --api-key-env
         help="fine-tune the pilot dataset and compare the billed tokens with ftcost's estimate",
         description="Validate the dataset (ftcost's checks), check the fine-tuning job cutoffs, upload it, start a "
         "job with the planned epochs, follow its events, and compare trained_tokens with ftcost's estimate. "
@@ -100,9 +106,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(p)
     p.set_defaults(func=run_pilot)
 
-    e = sub.add_parser(
+    e = _parser(
+        sub,
         "evaluate",
-        allow_abbrev=False,  # `--api-key sk-…` must be an error, not an abbreviation of --api-key-env
         help="score each option on the pilot's eval set: measured accuracy per option",
         description="Ask every option each eval question (base models with the long prompt, the fine-tune with the "
         "short one) and score exact or JSON-field matches. Costs money: shows the estimate and needs --yes.",
