@@ -1,12 +1,44 @@
-"""Lifecycle warnings: models that stop serving inside the horizon, fine-tuning that can no longer start."""
+"""Lifecycle in the numbers: when each option stops serving, whether a fine-tune can be carried out at all,
+and the warnings for what is feasible but risky.
+
+A fine-tune is *infeasible* (no payback is computed for it) when
+
+- its base model is shut down, or fine-tuning it never opened or has closed, on the plan's date;
+- one of the project's training iterations could not start: the project's weeks are split evenly between
+  its iterations, each starting with a new fine-tuning job, and every start must be a day on which the
+  organization can still create jobs (OpenAI's wind-down closed new jobs to organizations that never
+  fine-tuned from 2026-05-07, to those without fine-tuned inference in the past 60 days from 2026-07-02,
+  and to everyone from 2027-01-06 — "lose the ability to create new fine-tuning jobs on January 6, 2027";
+  one article reads that as the last day jobs can start, so the day itself is ambiguous; ftcost takes the
+  reading of OpenAI's own sentence: no new job on the day);
+- it would go live (the project ends) on or after the day its fine-tuned model stops serving.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from ftcost.engine.workload import add_months
 from ftcost.errors import NotOfferedError
-from ftcost.scenario import Scenario
+from ftcost.scenario import Option, Scenario
+
+#: The wind-down events that close new fine-tuning jobs early, by the organization histories they affect.
+#: An organization that never fine-tuned has no fine-tuned inference in the past 60 days either.
+RESTRICTION_FOR = {
+    "never": ("ft-closed-to-new-orgs", "ft-closed-to-inactive-orgs"),
+    "inactive": ("ft-closed-to-inactive-orgs",),
+    "active": (),
+}
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    """Whether an option can be carried out as planned: `reasons` says why not; `caveats` what it depends on."""
+
+    ok: bool = True
+    reasons: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
 
 
 def month_of(day: dt.date, as_of: dt.date, horizon: int) -> int | None:
@@ -19,41 +51,153 @@ def month_of(day: dt.date, as_of: dt.date, horizon: int) -> int | None:
     return None
 
 
-def lifecycle_warnings(scenario: Scenario, as_of: dt.date) -> list[str]:
+def serves_until(resolved) -> dt.date | None:
+    """The first day the resolved model (a base snapshot or a fine-tune of one) is no longer served."""
+    facts = resolved.model
+    if resolved.fine_tuned:
+        return facts.fine_tuned_shutdown or facts.shutdown
+    return facts.shutdown
+
+
+def label(resolved) -> str:
+    return f"fine-tuned {resolved.model.id}" if resolved.fine_tuned else resolved.model.id
+
+
+def iteration_starts(scenario: Scenario, as_of: dt.date) -> list[dt.date]:
+    """The day each training iteration starts: the project's weeks split evenly between the iterations."""
+    days = scenario.labour.weeks * 7
+    n = scenario.training.iterations
+    return [as_of + dt.timedelta(days=i * days // n) for i in range(n)]
+
+
+def go_live_day(scenario: Scenario, as_of: dt.date) -> dt.date:
+    """The day the project ends and a fine-tune could start serving."""
+    return as_of + dt.timedelta(weeks=scenario.labour.weeks)
+
+
+def _events():
+    from ftcost.pricing.store import current
+
+    return {e.id: e for e in current(None).events}
+
+
+def job_cutoff(facts, history: str | None) -> tuple[dt.date | None, str]:
+    """(first day no new job on `facts` can be created for an organization with `history`, why), where known."""
+    events = _events()
+    candidates: list[tuple[dt.date, str]] = []
+    if facts.fine_tuning_until:
+        closed = next((e for e in events.values() if e.effect == "fine_tuning_closed" and e.date == facts.fine_tuning_until), None)
+        who = f" ({closed.sources[0][0]})" if closed and closed.sources else ""
+        candidates.append((facts.fine_tuning_until, f"OpenAI creates no new fine-tuning jobs on {facts.id} from "
+                                                    f"{facts.fine_tuning_until.isoformat()}{who}"))
+    if facts.shutdown:
+        candidates.append((facts.shutdown, f"{facts.id} is shut down on {facts.shutdown.isoformat()}"))
+    for event_id in RESTRICTION_FOR.get(history or "active", ()):
+        e = events.get(event_id)
+        if e is not None:
+            candidates.append((e.date, f"OpenAI creates no new fine-tuning jobs for {e.who} from {e.date.isoformat()} "
+                                       f"({e.sources[0][0] if e.sources else 'lifecycle.toml'})"))
+    if not candidates:
+        return None, ""
+    return min(candidates, key=lambda c: c[0])
+
+
+def restrictions_for_unknown(day: dt.date) -> list[tuple[dt.date, str]]:
+    """The organization-specific limits in force on `day`: what an unstated fine-tuning history leaves open."""
+    events = _events()
+    out = []
+    for ids in RESTRICTION_FOR.values():
+        for event_id in ids:
+            e = events.get(event_id)
+            if e is not None and e.date <= day and (e.date, e.who) not in out:
+                out.append((e.date, e.who))
+    return sorted(out)
+
+
+def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, resolved=None) -> Feasibility:
+    """Can this fine-tune be carried out as the scenario plans it, starting on `as_of`? (see the module doc)"""
+    from ftcost import pricing
+
+    if resolved is None:
+        try:
+            resolved = pricing.resolve(option.model, as_of)
+        except NotOfferedError as exc:
+            return Feasibility(False, (f"{option.name} cannot be fine-tuned: {exc}",))
+    facts = resolved.model
+    name = option.name
+    if facts.shutdown and facts.shutdown <= as_of:
+        return Feasibility(False, (f"{name} cannot be trained: {facts.id} was shut down on {facts.shutdown.isoformat()}.",))
+    if not facts.fine_tunable:
+        return Feasibility(False, (f"{name} cannot be trained: OpenAI never offered fine-tuning for {facts.id}.",))
+    if as_of < facts.fine_tuning_from:
+        return Feasibility(False, (f"{name} cannot be trained on {as_of.isoformat()}: fine-tuning {facts.id} opened on "
+                                   f"{facts.fine_tuning_from.isoformat()}.",))
+    history = scenario.organization.fine_tuning_history
+    cutoff, why = job_cutoff(facts, history)
+    reasons: list[str] = []
+    starts = iteration_starts(scenario, as_of)
+    if cutoff is not None and as_of >= cutoff:
+        reasons.append(f"{name} cannot be trained: {why}, and the plan starts on {as_of.isoformat()}.")
+    elif cutoff is not None and starts[-1] >= cutoff:
+        late = sum(1 for s in starts if s >= cutoff)
+        reasons.append(
+            f"{name} cannot be carried out as planned: {late} of its {len(starts)} training iterations would start "
+            f"on or after {cutoff.isoformat()} (the last on {starts[-1].isoformat()}, {scenario.labour.weeks} weeks "
+            f"split evenly between {len(starts)} iterations), but {why}."
+        )
+    stop = serves_until(resolved)
+    live = go_live_day(scenario, as_of)
+    if stop is not None and live >= stop:
+        reasons.append(
+            f"{name} would go live on {live.isoformat()} (when the {scenario.labour.weeks}-week project ends), but "
+            f"{label(resolved)} stops serving on {stop.isoformat()}."
+        )
+    if reasons:
+        return Feasibility(False, tuple(reasons))
+    caveats: list[str] = []
+    if history is None:
+        limits = restrictions_for_unknown(starts[-1])
+        if limits:
+            caveats.append(
+                "This plan holds only for organizations that can still create fine-tuning jobs: "
+                + "; ".join(f"from {d.isoformat()} OpenAI accepts none from {who}" for d, who in limits)
+                + ". State organization.fine_tuning_history (never, inactive or active) to check yours."
+            )
+    return Feasibility(True, (), tuple(caveats))
+
+
+def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, tuple[int, str, dt.date]]) -> list[str]:
+    """What is feasible but risky: switches inside the horizon, fine-tuning closing soon after the last job."""
     from ftcost import pricing
 
     out: list[str] = []
     horizon = scenario.horizon_months
-    seen_bases: set[str] = set()
     for option in scenario.option:
+        if option.name in switches:
+            month, successor, stop = switches[option.name]
+            out.append(
+                f"{option.name} stops serving on {stop.isoformat()}, in month {month} of your {horizon}-month "
+                f"horizon; from month {month} its months are those of {successor}"
+                + (" (its one-off cost booked in that month)" if _is_fine_tuned(scenario, successor) else "")
+                + "."
+            )
+    for option in scenario.option:
+        if not option.fine_tuned:
+            continue
         try:
             resolved = pricing.resolve(option.model, as_of)
         except NotOfferedError:
-            continue  # already reported as left out of the plan
-        facts = resolved.model
-        stop = (facts.fine_tuned_shutdown or facts.shutdown) if resolved.fine_tuned else facts.shutdown
-        label = f"fine-tuned {facts.id}" if resolved.fine_tuned else facts.id
-        month = month_of(stop, as_of, horizon) if stop else None
-        if month is not None:
-            out.append(
-                f"{option.name}: {label} stops serving on {stop.isoformat()}, in month {month} of your "
-                f"{horizon}-month horizon; the months after that are projected as if it kept running."
-            )
-        if not resolved.fine_tuned or facts.id in seen_bases:
             continue
-        seen_bases.add(facts.id)
-        status = pricing.fine_tuning_status(facts.id, as_of)
-        if not status.allowed:
-            out.append(f"{option.name}: a new fine-tuning job cannot be started on {as_of.isoformat()}: {status.reason}")
-            continue
-        if status.reason:
-            out.append(f"{option.name}: {status.reason}")
-        end = as_of + dt.timedelta(weeks=scenario.labour.weeks)
-        cutoff = facts.fine_tuning_until
-        if cutoff and end >= cutoff:
+        cutoff, _why = job_cutoff(resolved.model, scenario.organization.fine_tuning_history)
+        last = iteration_starts(scenario, as_of)[-1]
+        if cutoff is not None and last < cutoff <= last + dt.timedelta(days=30):
             out.append(
-                f"{option.name}: your {scenario.labour.weeks}-week timeline ends on {end.isoformat()}, but no new "
-                f"fine-tuning jobs on {facts.id} can be created from {cutoff.isoformat()}; every training "
-                "iteration must start before then."
+                f"{option.name}: the last training iteration starts on {last.isoformat()}, only "
+                f"{(cutoff - last).days} days before no new jobs can be created ({cutoff.isoformat()}); a slip "
+                "past that day leaves the fine-tune unfinished."
             )
     return out
+
+
+def _is_fine_tuned(scenario: Scenario, name: str) -> bool:
+    return any(o.name == name and o.fine_tuned for o in scenario.option)
