@@ -23,15 +23,6 @@ from ftcost.engine.workload import add_months
 from ftcost.errors import NotOfferedError
 from ftcost.scenario import Option, Scenario
 
-#: The wind-down events that close new fine-tuning jobs early, by the organization histories they affect.
-#: An organization that never fine-tuned has no fine-tuned inference in the past 60 days either.
-RESTRICTION_FOR = {
-    "never": ("ft-closed-to-new-orgs", "ft-closed-to-inactive-orgs"),
-    "inactive": ("ft-closed-to-inactive-orgs",),
-    "active": (),
-}
-
-
 @dataclass(frozen=True)
 class Feasibility:
     """Whether an option can be carried out as planned: `reasons` says why not; `caveats` what it depends on."""
@@ -75,45 +66,6 @@ def go_live_day(scenario: Scenario, as_of: dt.date) -> dt.date:
     return as_of + dt.timedelta(weeks=scenario.labour.weeks)
 
 
-def _events():
-    from ftcost.pricing.store import current
-
-    return {e.id: e for e in current(None).events}
-
-
-def job_cutoff(facts, history: str | None) -> tuple[dt.date | None, str]:
-    """(first day no new job on `facts` can be created for an organization with `history`, why), where known."""
-    events = _events()
-    candidates: list[tuple[dt.date, str]] = []
-    if facts.fine_tuning_until:
-        closed = next((e for e in events.values() if e.effect == "fine_tuning_closed" and e.date == facts.fine_tuning_until), None)
-        who = f" ({closed.sources[0][0]})" if closed and closed.sources else ""
-        candidates.append((facts.fine_tuning_until, f"OpenAI creates no new fine-tuning jobs on {facts.id} from "
-                                                    f"{facts.fine_tuning_until.isoformat()}{who}"))
-    if facts.shutdown:
-        candidates.append((facts.shutdown, f"{facts.id} is shut down on {facts.shutdown.isoformat()}"))
-    for event_id in RESTRICTION_FOR.get(history or "active", ()):
-        e = events.get(event_id)
-        if e is not None:
-            candidates.append((e.date, f"OpenAI creates no new fine-tuning jobs for {e.who} from {e.date.isoformat()} "
-                                       f"({e.sources[0][0] if e.sources else 'lifecycle.toml'})"))
-    if not candidates:
-        return None, ""
-    return min(candidates, key=lambda c: c[0])
-
-
-def restrictions_for_unknown(day: dt.date) -> list[tuple[dt.date, str]]:
-    """The organization-specific limits in force on `day`: what an unstated fine-tuning history leaves open."""
-    events = _events()
-    out = []
-    for ids in RESTRICTION_FOR.values():
-        for event_id in ids:
-            e = events.get(event_id)
-            if e is not None and e.date <= day and (e.date, e.who) not in out:
-                out.append((e.date, e.who))
-    return sorted(out)
-
-
 def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, resolved=None) -> Feasibility:
     """Can this fine-tune be carried out as the scenario plans it, starting on `as_of`? (see the module doc)"""
     from ftcost import pricing
@@ -133,17 +85,18 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
         return Feasibility(False, (f"{name} cannot be trained on {as_of.isoformat()}: fine-tuning {facts.id} opened on "
                                    f"{facts.fine_tuning_from.isoformat()}.",))
     history = scenario.organization.fine_tuning_history
-    cutoff, why = job_cutoff(facts, history)
     reasons: list[str] = []
     starts = iteration_starts(scenario, as_of)
-    if cutoff is not None and as_of >= cutoff:
-        reasons.append(f"{name} cannot be trained: {why}, and the plan starts on {as_of.isoformat()}.")
-    elif cutoff is not None and starts[-1] >= cutoff:
-        late = sum(1 for s in starts if s >= cutoff)
+    decisions = [pricing.can_create_job(facts.id, day, history) for day in starts]
+    blocked = [(day, d.facts) for day, d in zip(starts, decisions) if not d.allowed]
+    if blocked and blocked[0][0] == as_of:
+        reasons.append(f"{name} cannot be trained on {as_of.isoformat()}: {job_rule(blocked[0][1])}.")
+    elif blocked:
+        first = blocked[0][1]
         reasons.append(
-            f"{name} cannot be carried out as planned: {late} of its {len(starts)} training iterations would start "
-            f"on or after {cutoff.isoformat()} (the last on {starts[-1].isoformat()}, {scenario.labour.weeks} weeks "
-            f"split evenly between {len(starts)} iterations), but {why}."
+            f"{name} cannot be carried out as planned: {len(blocked)} of its {len(starts)} training iterations would "
+            f"start on or after {(first.cutoff or blocked[0][0]).isoformat()} (the {scenario.labour.weeks} weeks split "
+            f"evenly, the last on {starts[-1].isoformat()}), and {job_rule(first)}."
         )
     stop = serves_until(resolved)
     live = go_live_day(scenario, as_of)
@@ -155,14 +108,13 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
     if reasons:
         return Feasibility(False, tuple(reasons))
     caveats: list[str] = []
-    if history is None:
-        limits = restrictions_for_unknown(starts[-1])
-        if limits:
-            caveats.append(
-                "This plan holds only for organizations that can still create fine-tuning jobs: "
-                + "; ".join(f"from {d.isoformat()} OpenAI accepts none from {who}" for d, who in limits)
-                + ". State organization.fine_tuning_history (never, inactive or active) to check yours."
-            )
+    limits = decisions[-1].facts.possible_restrictions if history is None else ()
+    if limits:
+        caveats.append(
+            "This plan holds only for organizations that can still create fine-tuning jobs: "
+            + "; ".join(f"since {e.date.isoformat()} OpenAI accepts none from {e.who}" for e in limits)
+            + ". State organization.fine_tuning_history (never, inactive or active) to check yours."
+        )
     return Feasibility(True, (), tuple(caveats))
 
 
@@ -188,8 +140,9 @@ def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, t
             resolved = pricing.resolve(option.model, as_of)
         except NotOfferedError:
             continue
-        cutoff, _why = job_cutoff(resolved.model, scenario.organization.fine_tuning_history)
         last = iteration_starts(scenario, as_of)[-1]
+        decision = pricing.can_create_job(resolved.model.id, last, scenario.organization.fine_tuning_history)
+        cutoff = decision.facts.cutoff if decision.allowed else None
         if cutoff is not None and last < cutoff <= last + dt.timedelta(days=30):
             out.append(
                 f"{option.name}: the last training iteration starts on {last.isoformat()}, only "
@@ -197,6 +150,22 @@ def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, t
                 "past that day leaves the fine-tune unfinished."
             )
     return out
+
+
+def job_rule(facts) -> str:
+    """Why no job can be created, as a clause (pricing's JobFacts: the rule, its day and its source)."""
+    day = facts.cutoff.isoformat() if facts.cutoff else ""
+    src = f" ({facts.source[0]})" if facts.source else ""
+    if facts.rule == "closed":
+        return f"OpenAI creates no new fine-tuning jobs on {facts.base} from {day}{src}"
+    if facts.rule == "org_restricted":
+        who = {"never": "organizations that have never fine-tuned",
+               "inactive": "organizations with no fine-tuned-model inference in the past 60 days"}.get(
+            facts.org_history or "", "this organization")
+        return f"OpenAI creates no new fine-tuning jobs for {who} from {day}{src}, and the scenario says yours is one"
+    if facts.rule == "base_shut_down":
+        return f"{facts.base} was shut down on {day}{src}"
+    return facts.reason.rstrip(".")
 
 
 def _is_fine_tuned(scenario: Scenario, name: str) -> bool:
