@@ -213,14 +213,16 @@ def to_markdown(plan: Plan) -> str:
         )
     for e in plan.excluded:
         lines.append(f"| {e.name} | `{e.model}` | — | — | not planned | — | — | — | — |")
-    lines += [
-        "",
-        "Monthly cost is each option's own inference cost at the first month's volume. Totals include the cost "
-        "of wrong answers and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
-        f"(month {max((o.go_live_month for o in plan.options), default=1)}, when the {plan.project_weeks}-week project ends) the "
-        f"product keeps running on {plan.current_option} and that cost counts towards the fine-tune's total.",
-        "",
-    ]
+    note = "Monthly cost is each option's own inference cost at the first month's volume. Totals include the cost of wrong answers"
+    if any(o.fine_tuned for o in plan.options):
+        note += (
+            " and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
+            f"(month {max(o.go_live_month for o in plan.options)}, when the {plan.project_weeks}-week project ends) the "
+            f"product keeps running on {plan.current_option} and that cost counts towards the fine-tune's total."
+        )
+    else:
+        note += "."
+    lines += ["", note, ""]
     switching = [o for o in plan.options if o.switch_month is not None]
     if plan.excluded or switching:
         lines += ["## What the models' lifecycle changes", ""]

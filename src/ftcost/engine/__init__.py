@@ -22,7 +22,7 @@ from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, TokenProfil
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.training import Dataset, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
-from ftcost.errors import NotOfferedError, ScenarioError
+from ftcost.errors import NotOfferedError, ScenarioError, UnknownModelError
 from ftcost.scenario import Option, Scenario
 
 __all__ = ["plan", "plain", "Plan", "add_months"]
@@ -59,7 +59,7 @@ def plan(
             if stop is not None and stop <= as_of:
                 raise NotOfferedError(f"{label(resolved)} stopped serving on {stop.isoformat()}.")
             card = pricing.rates(option.model, as_of, scenario.workload.tier)
-        except NotOfferedError as exc:
+        except (NotOfferedError, UnknownModelError) as exc:  # a typo in the options table is not a blank page
             why = f"{option.name} is left out of the plan: {exc}"
         else:
             why = None if resolved.model.encoding else (
