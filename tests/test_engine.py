@@ -200,14 +200,16 @@ def test_model_not_yet_offered_is_a_warning_not_a_crash():
 
 
 def test_lifecycle_warnings_name_the_date_and_the_month():
-    s = hand_scenario(labour={"weeks": 8, "data_prep_minutes_per_example": 0, "role": []})
+    s = hand_scenario(labour={"weeks": 4, "data_prep_minutes_per_example": 0, "role": []})
     s.option[1].model = "ft:gpt-4o-mini-2024-07-18"
     p = engine.plan(s, dt.date(2026, 11, 21))
     text = "\n".join(p.warnings)
     # 2027-01-14 falls after 2026-12-21 (start of month 2) and before 2027-01-21 (month 3).
-    assert "stops serving on 2027-01-14, in month 2 of your 12-month horizon" in text
-    # 8 weeks from 2026-11-21 is 2027-01-16, after the 2027-01-06 cutoff for new jobs.
-    assert "ends on 2027-01-16" in text and "2027-01-06" in text
+    assert "FT stops serving on 2027-01-14, in month 2 of your 12-month horizon" in text
+    # The 4-week project ends 2026-12-19, so it would go live in month 2: the month it stops serving.
+    assert "FT stops serving in month 2, before or as it goes live" in text
+    # Its only iteration starts on 2026-11-21, 46 days before new jobs close (2027-01-06): no "last day" warning.
+    assert "days before no new jobs" not in text
 
 
 def test_a_plan_needs_a_date():
