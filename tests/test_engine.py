@@ -91,9 +91,10 @@ def test_hand_computed_plan():
 
 
 def test_go_live_waits_for_the_project_timeline():
-    # 8 weeks from 2026-11-21 is 2027-01-16: months start 11-21, 12-21, 01-21 → the fine-tune serves from month 3.
+    # 8 weeks from 2024-06-01 is 2024-07-27: months start 06-01, 07-01, 08-01 → the fine-tune serves from month 3.
+    # (A date when both models were served: gpt-3.5-turbo-0125 and gpt-4-0613 shut down on 2026-10-23.)
     s = hand_scenario(labour={"weeks": 8, "data_prep_minutes_per_example": 0, "role": []})
-    p = engine.plan(s, dt.date(2026, 11, 21))
+    p = engine.plan(s, JUNE_2024)
     ft = p.option("FT")
     assert ft.go_live_month == 3
     assert [m.served_by for m in ft.months[:4]] == ["GPT-4", "GPT-4", "FT", "FT"]

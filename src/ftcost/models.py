@@ -50,6 +50,10 @@ class ModelFacts(Strict):
     fine_tuned_shutdown: dt.date | None = Field(
         None, description="First day fine-tuned models of this base stop serving (exclusive)."
     )
+    fine_tuned_shutdown_note: str = Field(
+        "", description="Why fine-tunes stop when they do; required when they outlive their base (OpenAI kept some "
+        "fine-tunes serving after the base shut down)."
+    )
     replacements: list[str] = Field(
         default_factory=list,
         description="Snapshot ids OpenAI names as replacements (deprecations page), first choice first; "

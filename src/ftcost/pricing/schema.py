@@ -21,7 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 Kind = Literal["base", "fine_tuned", "training", "training_hour"]
-Tier = Literal["standard", "batch", "data_sharing", "batch_data_sharing"]
+Tier = Literal["standard", "batch", "data_sharing", "batch_data_sharing", "flex", "priority"]
 INFERENCE_KINDS = ("base", "fine_tuned")
 TRAINING_KINDS = ("training", "training_hour")
 COMPONENTS = ("input", "cached_input", "output")
@@ -138,7 +138,8 @@ class PriceEntry(DatedEntry):
     """base = base-model inference; fine_tuned = inference on a fine-tune of `model`;
     training = per 1M training tokens (tokens in file × epochs); training_hour = per hour (RFT)."""
     tier: Tier
-    """standard, batch, data_sharing or batch_data_sharing. Training kinds are always standard."""
+    """standard, batch, data_sharing, batch_data_sharing, flex (slower, cheaper processing) or priority (faster,
+    dearer). Training kinds are always standard."""
     input: OptionalPrice = None
     """USD per 1M input tokens (inference kinds; required for them)."""
     cached_input: OptionalPrice = None
