@@ -202,6 +202,7 @@ def test_model_not_yet_offered_is_a_warning_not_a_crash():
 
 def test_lifecycle_warnings_name_the_date_and_the_month():
     s = hand_scenario(labour={"weeks": 4, "data_prep_minutes_per_example": 0, "role": []})
+    s.option[0].model = "gpt-5.6-luna"  # a base served through the horizon (gpt-4-0613 shut down on 2026-10-23)
     s.option[1].model = "ft:gpt-4o-mini-2024-07-18"
     p = engine.plan(s, dt.date(2026, 11, 21))
     text = "\n".join(p.warnings)

@@ -55,10 +55,10 @@ def plan(
     for option in scenario.option:
         try:
             resolved = pricing.resolve(option.model, as_of)
+            card = pricing.rates(option.model, as_of, scenario.workload.tier)  # refuses a shut-down model, with its source
             stop = serves_until(resolved)
-            if stop is not None and stop <= as_of:
+            if stop is not None and stop <= as_of:  # in case a price row outlives the model's shutdown
                 raise NotOfferedError(f"{label(resolved)} stopped serving on {stop.isoformat()}.")
-            card = pricing.rates(option.model, as_of, scenario.workload.tier)
         except (NotOfferedError, UnknownModelError) as exc:  # a typo in the options table is not a blank page
             why = f"{option.name} is left out of the plan: {exc}"
         else:
