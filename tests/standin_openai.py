@@ -64,7 +64,8 @@ FINE_TUNABLE = {
     "gpt-3.5-turbo-1106",
     "gpt-3.5-turbo-0613",
 }
-CHAT_MODELS = FINE_TUNABLE | {"gpt-4-0613", "gpt-4o-2024-05-13"}
+# The models served today that cannot be fine-tuned (the default airport scenario compares with them).
+CHAT_MODELS = FINE_TUNABLE | {"gpt-4-0613", "gpt-4o-2024-05-13", "gpt-6-luna", "gpt-5.6-luna"}
 
 ERRORS = {
     # status, type, code, message (OpenAI's wording)

@@ -13,7 +13,7 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ftcost import engine, views
+from ftcost import engine, report, views
 from ftcost.dataset import analyze_bytes
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario, parse_scenario
@@ -25,10 +25,11 @@ APP = str(REPO / "app.py")
 PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",
          "ui/page_prices.py"]
 TITLES = ["Airport customer-service bot", "Dataset", "Prompts & volume", "People & pilot", "Live calibration", "Prices"]
-#: The tests pin the price date: the app defaults to today, the assertions must not. On this day the default
-#: scenario's fine-tunes can still be carried out (from about 2026-11-19 an 8-week project no longer goes live
-#: before they stop serving on 2027-01-14), and they hand their last months to their successor.
-DAY = dt.date(2026, 6, 1)
+#: The tests pin the price date: the app defaults to today, the assertions must not. On this day every option of
+#: the default scenario is priced (gpt-6-luna from 2026-09-22) and its fine-tunes can still be carried out (from
+#: 2026-11-19 an 8-week project no longer goes live before they stop serving on 2027-01-14); they serve one month
+#: and hand the rest to their successor.
+DAY = dt.date(2026, 10, 1)
 REQUESTS = "w:workload.requests_per_month"
 
 
@@ -97,7 +98,7 @@ def test_the_app_opens_on_the_default_scenario_with_its_answer():
     for sentence in views.answer(plan, first_base)[0]:
         assert sentence in text
     be = next(b for b in plan.break_even if b.against == first_base)
-    assert metric(at, "Break-even")[0].value == f"Month {be.month}"
+    assert metric(at, "Break-even")[0].value == report.month_text(be.month, plan.horizon_months).capitalize()
     # Lifecycle warnings are on the page, in the engine's words.
     warning = " ".join(w.value for w in at.warning)
     assert all(w in warning for w in plan.warnings)
