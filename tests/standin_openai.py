@@ -98,7 +98,7 @@ ERRORS = {
 
 def encoding_of(model: str) -> str:
     base = model.split(":")[1] if model.startswith("ft:") else model
-    return "o200k_base" if base.startswith(("gpt-4o", "gpt-4.1", "o1", "o3", "o4")) else "cl100k_base"
+    return "o200k_base" if base.startswith(("gpt-4o", "gpt-4.1", "gpt-5", "gpt-6", "o1", "o3", "o4")) else "cl100k_base"
 
 
 def prompt_sequence(messages: list[dict], encoding: str) -> list[Any]:
