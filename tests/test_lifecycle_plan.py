@@ -197,3 +197,22 @@ def test_an_infeasible_fine_tune_gets_no_payback_and_no_pilot():
     assert answer[-1].startswith("No fine-tune in this scenario can be carried out on 2026-12-23, so stay on a base "
                                  "model: GPT-4.1 costs the least")
     assert not any("pays back" in a for a in answer)
+
+
+def test_the_page_frames_show_the_switch():
+    from ftcost import views
+
+    p = engine.plan(scenario(), JAN_2026)
+    events = views.go_live_frame(p)
+    assert "Turbo preview stops serving on 2026-03-26: FT from month 3" in list(events["label"])
+    assert 3 in list(events["month"])
+    cumulative = views.cumulative_frame(p)
+    preview = cumulative[cumulative.option == "Turbo preview"]
+    assert list(preview["served_by"]) == ["Turbo preview"] * 2 + ["FT"] * 4
+    assert list(preview["cumulative"]) == [float(v) for v in p.option("Turbo preview").cumulative_usd]
+    breakdown = views.breakdown_frame(p)
+    month3 = breakdown[(breakdown.option == "Turbo preview") & (breakdown.month == 3)]
+    assert set(month3["served_by"]) == {"FT"}
+    assert float(month3[month3.part == "One-off: training, people, pilot"]["usd"].iloc[0]) == 203.243
+    table = views.month_table(p)
+    assert list(table[table.Option == "Turbo preview"]["Served by"])[2] == "FT"
