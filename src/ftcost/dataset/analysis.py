@@ -116,7 +116,7 @@ def tool_exactness_note(examples: int) -> str:
         f"{examples:,} example{'' if examples == 1 else 's'} carr{'ies' if examples == 1 else 'y'} tool definitions, "
         "counted as the model sees them (the rendered namespace block): within 1 token of the API's "
         "prompt_tokens on every public measurement of requests. OpenAI has not published how it renders tools "
-        "for training (a forum comparison found tools billed about 40% more than the same functions), so "
+        "for training (a forum comparison found tools billed about two fifths more than the same functions), so "
         "treat the training tokens of these examples as an estimate and check a small first job's trained_tokens."
     )
 

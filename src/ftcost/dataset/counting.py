@@ -229,7 +229,8 @@ def message_tokens(
     # The header shows who speaks: a function result is headed by the function's name, a tool result
     # by the name of the function its tool_call_id answers; neither the id nor the role is billed.
     if role == "tool":
-        speaker = (names or {}).get(message.get("tool_call_id")) or name
+        call_id = message.get("tool_call_id")
+        speaker = (names or {}).get(call_id if isinstance(call_id, str) else "") or name
         if speaker is None:
             speaker = "tool"
             if notes is not None:
