@@ -8,7 +8,7 @@ Modules, in the order data flows through them:
     reading     whole-file checks (empty, binary, UTF-16, JSON array...) and ranges of whole lines
     line        one line's bytes -> its result (the pure function everything streams through)
     checks      the cookbook's checks and ftcost's own, for one parsed example
-    counting    the cookbook's token counting, memoised; `tooldefs` for tool definitions
+    counting    token counts as OpenAI bills them, memoised; `tooldefs` + `render` for tool definitions
     tally       the streaming accumulator (compact arrays), mergeable across byte ranges
     parallel    ranges scanned here or in worker processes, merged in file order
     stats       percentiles and the epochs rule

@@ -15,8 +15,10 @@ from typing import Any, Callable
 
 from ftcost.dataset.render import FUNCTIONS, TOOLS, render_definitions
 
-#: Tokens the definitions add beyond their rendered text when they open a system message of their own:
-#: 9 on every hmarr case without a system message ("foo" with no system: 31 = 8 + rendering + 9 ...).
+#: Tokens the definitions add beyond their rendered text when they open a system message of their own
+#: (its 3-token frame, the role and the "# Tools" / "## functions" headings): fitted on hmarr's cases
+#: without a system message, e.g. user "hello" + function "foo" = 31 = 8 (the message and the reply
+#: priming) + 14 (the rendered block) + 9, and held by the cookbook's gpt-4o weather tool (o200k_base).
 NEW_SYSTEM_WRAPPER = 9
 #: ... and when they are appended to the request's first system message, which then also ends in "\n"
 #: (that newline may merge with the message's last token: hmarr's "Hello" and "Hello:" both give 35).
