@@ -121,6 +121,33 @@ def test_forcing_a_function_adds_its_name():
         base + 7 + len(enc.encode("lookup")))
 
 
+def test_training_examples_are_counted_as_requests_are_with_the_same_renderer():
+    tools = [{"type": "function", "function": {"name": "lookup", "description": "Look a flight up",
+              "parameters": {"type": "object", "properties": {
+                  "flight": {"type": "string", "description": "Flight number"},
+                  "legs": {"type": "array", "items": {"type": "object", "properties": {"from": {"type": "string"}}}}},
+                  "required": ["flight"]}}}]
+    arguments = '{"flight": "CI1"}'
+    messages = [m("system", "Be brief."), m("user", "Where is CI1?"),
+                {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function",
+                                                      "function": {"name": "lookup", "arguments": arguments}}]},
+                {"role": "tool", "tool_call_id": "c1", "content": "Taipei"}, m("assistant", "In Taipei.")]
+    report = analyze_bytes(_dataset([ex(*messages, tools=tools)] * 10), "t.jsonl")
+    assert report.valid
+    assert report.stats["tokens_per_example"]["max"] == count_messages(messages, "cl100k_base", tools=tools)
+    assert any("tool definitions" in note and "estimate" in note for note in report.notes)
+
+
+def test_text_parts_are_content_and_counted_in_training_data():
+    parts = [{"type": "text", "text": "Hi"}]
+    report = analyze_bytes(_dataset([ex(m("user", parts), m("assistant", [{"type": "text", "text": "Yes"}]))] * 10),
+                           "p.jsonl")
+    assert report.valid and "missing_content" not in report.errors
+    assert report.stats["tokens_per_example"]["max"] == count_messages([m("user", "Hi"), m("assistant", "Yes")],
+                                                                       "cl100k_base")
+    assert report.stats["assistant_tokens_per_example"]["max"] == 1
+
+
 def _dataset(lines: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
