@@ -118,3 +118,28 @@ def test_a_description_adds_its_tokens_and_the_comment_lines(description):
     described = count_messages([], COUNT, tools=[{"type": "function", "function": fn(
         {"a": {"type": "string", "description": description}})}])
     assert described - plain == len(enc.encode(f"// {description}\n"))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["type", "properties", "items", "anyOf", "oneOf", "enum", "$ref", "required",
+                         "description", "$defs", "a"]), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values, json_values, json_values)
+def test_any_json_request_is_counted_or_refused_in_one_sentence(properties, tool_choice, messages):
+    from ftcost.dataset.counting import request_tokens
+    from ftcost.errors import FtcostError
+
+    body = {"messages": messages if isinstance(messages, list) else [{"role": "user", "content": messages}],
+            "tools": [{"type": "function", "function": {"name": "f", "parameters": {
+                "type": "object", "properties": properties if isinstance(properties, dict) else {}}}}],
+            "tool_choice": tool_choice}
+    try:
+        assert request_tokens(body, COUNT) >= 3
+    except FtcostError:
+        pass
