@@ -77,3 +77,15 @@ def test_human_output_names_lines_and_notes(tmp_path, capsys):
     assert main(["count", str(path), "--as-of", "2025-01-01"]) == 0
     out = capsys.readouterr().out
     assert "prompt tokens" in out and "not counted" in out
+
+
+def test_a_body_that_cannot_be_counted_says_why_with_its_line(tmp_path, capsys):
+    path = tmp_path / "req.json"
+    path.write_text(json.dumps({"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}]}))
+    code, doc = run(capsys, path)
+    assert code == 1 and doc["prompt_tokens"] is None
+    assert doc["errors"][0]["line"] == 1 and "no-such-model" in doc["errors"][0]["error"]
+    path.write_text(json.dumps({"model": "gpt-4o-2024-08-06", "messages": [{"role": "user", "content": "hi"}],
+                                "response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}}))
+    code, doc = run(capsys, path, "--as-of", "2025-01-01")
+    assert code == 0 and any("response_format" in note for note in doc["notes"])

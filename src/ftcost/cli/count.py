@@ -139,8 +139,9 @@ def count_file(path: str, model: str | None, as_of: dt.date) -> dict:
         total += tokens
         requests.append(entry)
     doc: dict[str, Any] = {"file": path, "kind": kind}
-    if kind in ("request",) and requests:
-        doc.update({k: v for k, v in requests[0].items() if k != "line"})
+    if kind == "request":
+        # one body: its figures at the top level ({"prompt_tokens": null} when it could not be counted)
+        doc.update({k: v for k, v in requests[0].items() if k != "line"} if requests else {"prompt_tokens": None})
     else:
         doc["requests"] = requests
         doc["prompt_tokens"] = total
@@ -194,10 +195,12 @@ def render(doc: dict) -> str:
             out.append(f"  line {entry['line']}{label}: {entry['prompt_tokens']:,} prompt tokens, {entry['model']}")
         n = len(doc["requests"])
         out.append(f"Total: {doc['prompt_tokens']:,} prompt tokens in {n:,} request{'' if n == 1 else 's'}")
-    elif "prompt_tokens" in doc:
+    elif doc.get("prompt_tokens") is not None:
         out.append(f"  {doc['prompt_tokens']:,} prompt tokens, {doc['model']} ({doc['encoding']})")
     if doc["input_cost_usd"] is not None:
         out.append(f"Input cost: {format_usd(Decimal(doc['input_cost_usd']))} ({doc['input_cost_note']})")
+    elif doc["errors"] and not doc.get("requests") and doc.get("prompt_tokens") is None:
+        pass  # nothing was counted: the errors below say why
     else:
         out.append(f"Input cost: not priced: {doc['input_cost_note']}")
     if doc["notes"]:
