@@ -262,3 +262,15 @@ def test_counts_equal_the_cookbook_notebooks_own_method(tmp_path, repo):
     for mine, key in (("messages_per_example", "messages"), ("tokens_per_example", "tokens"),
                       ("assistant_tokens_per_example", "assistant_tokens")):
         assert ours.stats[mine] == pytest.approx(theirs[key])
+
+
+def test_analyze_does_not_call_the_weighted_answer_tokens_trained_tokens(capsys):
+    # OpenAI's `trained_tokens` is the billed total; ftcost's per-epoch weighted answer tokens must not share it
+    from pathlib import Path
+
+    from ftcost.cli import main
+
+    main(["analyze", str(Path(__file__).parent / "data" / "datasets" / "tools_valid.jsonl"), "--as-of", "2025-01-01"])
+    out = capsys.readouterr().out
+    assert "trained tokens" not in out
+    assert "answer tokens" in out and "not OpenAI's trained_tokens" in out
