@@ -18,7 +18,7 @@ Modules, in the order data flows through them:
 
 from ftcost.dataset.analysis import DEFAULT_MODEL, analyze_bytes, analyze_file
 from ftcost.dataset.categories import COOKBOOK_ERRORS, ERRORS, WARNINGS, Category, describe
-from ftcost.dataset.counting import count_messages
+from ftcost.dataset.counting import count_messages, request_tokens
 from ftcost.dataset.report import DatasetReport
 from ftcost.dataset.stats import default_epochs, percentile, summarize
 
@@ -35,5 +35,6 @@ __all__ = [
     "default_epochs",
     "describe",
     "percentile",
+    "request_tokens",
     "summarize",
 ]

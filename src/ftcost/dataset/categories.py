@@ -55,7 +55,7 @@ ERRORS: dict[str, Category] = {
         "Use one of the five roles, spelt in lower case.",
     ),
     "missing_content": Category(
-        "A message's content is empty, or neither a string nor a list of content parts (assistant "
+        "A message's content is empty or not a string (nor a list of content parts; assistant "
         "messages with tool_calls or function_call may have no content).",
         "Give the message non-empty text content.",
     ),
