@@ -312,6 +312,17 @@ class Provider:
         end = self.info.stopped_on or self.info.stopped_by
         return self.info.stopped_on is not None and day < end
 
+    def training_open(self, model_id: str, day: dt.date, existing_customer: bool = False) -> bool:
+        """Whether a new job on `model_id` can start on `day` (Azure keeps training open longer for a subscription
+        that has deployed the model version: `existing_customer`)."""
+        if not self.accepts_jobs_on(day):
+            return False
+        m = self.model(model_id)
+        end = m.training_until
+        if existing_customer and m.training_until_existing_customers:
+            end = m.training_until_existing_customers
+        return (m.tuning_from is None or m.tuning_from <= day) and (end is None or day < end)
+
     def model(self, model_id: str) -> ModelEntry:
         for m in self.models:
             if m.id == model_id:
@@ -321,9 +332,13 @@ class Provider:
 
     def rates_on(self, day: dt.date, kind: str | None = None, *, model: str | None = None,
                  method: str | None = None, adapter: str | None = None, tier: str | None = None,
-                 deployment: str | None = None, gpu: str | None = None) -> list[RateRow]:
-        """Rates in force on `day`; each filter keeps rows that match it or do not distinguish it."""
-        params = self.model(model).params_b if model else None
+                 deployment: str | None = None, gpu: str | None = None,
+                 params_b: Decimal | None = None) -> list[RateRow]:
+        """Rates in force on `day`; each filter keeps rows that match it or do not distinguish it.
+
+        `model` matches rows for that model and the size bracket holding its `params_b`; `params_b` alone (a base
+        the file does not list) matches size brackets only."""
+        params = self.model(model).params_b if model else params_b
         out = []
         for r in self.rates:
             e = r.entry
@@ -332,6 +347,8 @@ class Provider:
             if model and e.model and e.model != model:
                 continue
             if model and not e.model and not r.covers(params):
+                continue
+            if not model and params_b is not None and (e.model or not r.covers(params)):
                 continue
             if any(want and have and want != have for want, have in
                    ((method, e.method), (adapter, e.adapter), (tier, e.tier), (deployment, e.deployment), (gpu, e.gpu))):
