@@ -362,7 +362,7 @@ class Provider:
         if not rows:
             said = ", ".join(f"{k}={v}" for k, v in filters.items() if v)
             why = [a.note for a in self.absent if kind in a.what or (filters.get("model") or "~") in a.what]
-            tail = f" ({why[0]})" if why else ""
+            tail = f" ({why[0].rstrip('.')})" if why else ""
             raise NotOfferedError(
                 f"{self.info.name} has no {kind} rate in force on {day}{' for ' + said if said else ''}{tail}."
             )
@@ -370,11 +370,12 @@ class Provider:
                                         or r.entry.params_above_b is not None, r.entry.effective_from))
 
     def throughput_for(self, params_b: Decimal, adapter: str = "lora") -> ThroughputEntry:
-        """The measurement nearest in size (same adapter); plans say which one they used."""
+        """The measurement nearest in size (same adapter), the slower one on a tie: NeMo's FP8 figures are a
+        ceiling few stacks reach, so a plan should not assume them when a plainer measurement exists."""
         rows = [t for t in self.throughput if t.adapter == adapter]
         if not rows:
             raise NotOfferedError(f"{self.info.name} lists no measured {adapter} throughput.")
-        return min(rows, key=lambda t: (abs(t.params_b - params_b), -t.tokens_per_second_per_gpu))
+        return min(rows, key=lambda t: (abs(t.params_b - params_b), t.tokens_per_second_per_gpu))
 
 
 @dataclass(frozen=True)
