@@ -75,7 +75,7 @@ def test_quote_azure_rft_is_capped(capsys):
     code, out, _ = run(capsys, "quote", "o4-mini-2025-04-16", "--provider", "azure", "--method", "rft",
                        "--training-hours", "60", "--existing-customer", "--json", *DAY)
     doc = json.loads(out)
-    assert doc["one_off_usd"] == "5000"
+    assert doc["one_off_usd"] == "5000.00"
 
 
 @pytest.mark.parametrize("argv, message", [
