@@ -122,17 +122,23 @@ def provider_quote(
     gpus_per_replica: int = 1,
     gpu: str = "H100",
     month: H.MonthBasis = "730-hour",
+    hours: Decimal | None = None,
     existing_customer: bool = False,
     team_rates: tuple[TeamRate, ...] = (),
     provider: Provider | None = None,
 ) -> ProviderQuote:
     """Price one fine-tune on `provider_id` on `as_of`. Token counts are per job (training) and per month
-    (input/output); `deployments` always-on deployments or dedicated replicas run `month` hours a month."""
+    (input/output); `deployments` always-on deployments or dedicated replicas run `month` hours a month
+    (`hours` overrides that: a replica that runs part-time)."""
     p = provider or load_providers().get(provider_id)
     m = p.model(model)
     deployment = deployment or m.deployments[0]
     team = {t.kind: t for t in team_rates}
-    hours = H.month_hours(month)
+    month_said = f"{month} month"
+    if hours is None:
+        hours = H.month_hours(month)
+    else:
+        month_said = f"{hours} h a month"
     lines: list[Line] = []
     notes: list[str] = []
 
@@ -197,7 +203,7 @@ def provider_quote(
     if "hosting_hour" in team or hosting:
         rate = team.get("hosting_hour") or hosting[0]
         lines.append(Line("monthly", "hosting", f"hosting ({deployment})",
-                          f"{deployments} deployment{'s' if deployments != 1 else ''} × {hours} h ({month} month)",
+                          f"{deployments} deployment{'s' if deployments != 1 else ''} × {hours} h ({month_said})",
                           H.hosting_per_month(rate.price, deployments, hours), rate))
     elif p.rates_on(as_of, "hosting_hour", model=m.id) and deployment != "provisioned":
         notes.append(f"A {deployment} deployment has no hourly hosting fee at {p.info.name}.")
@@ -206,7 +212,7 @@ def provider_quote(
         usd = H.serving_per_month(rate.price, deployments, gpus_per_replica, hours) if rate else None
         lines.append(Line("monthly", "serving", f"dedicated serving ({gpu})",
                           f"{deployments} replica{'s' if deployments != 1 else ''} × {gpus_per_replica} GPU × {hours} h "
-                          f"({month} month), billed even when idle", usd, rate, why))
+                          f"({month_said}), billed even when idle", usd, rate, why))
     storage, _ = find("storage_month")
     if storage is not None:
         lines.append(Line("monthly", "storage", "model storage", "1 custom model",
