@@ -150,3 +150,11 @@ def test_migration_gallery_scenario_compares_every_provider_with_hosting():
             assert o.steady.hosting_usd > 0, o.name
     assert names["Azure: fine-tuned GPT-4.1 mini (existing customer)"].steady.hosting_usd == D("1241.00")
     assert names["Fireworks: Llama 3.1 8B LoRA, dedicated deployment"].steady.hosting_usd == D("5840.00")
+
+
+def test_breakdown_shows_hosting_as_its_own_slice():
+    from ftcost.views.plan import breakdown_frame
+
+    frame = breakdown_frame(plan_of(AZURE, TEAM))
+    hosting = frame[(frame["part"] == "Hosting and dedicated serving") & (frame["option"] == "azure")]
+    assert list(hosting["usd_text"])[1:] == ["$1,241.00"] * 5

@@ -240,6 +240,7 @@ def month_table(plan: Plan) -> pd.DataFrame:
                 "Input tokens": tokens(m.input_tokens),
                 "Output tokens": tokens(m.output_tokens),
                 "Inference": format_usd(m.inference_usd),
+                "Hosting": format_usd(m.hosting_usd),
                 "Wrong answers": format_usd(m.wrong_answers_usd),
                 "One-off": format_usd(m.one_off_usd),
                 "Month total": format_usd(m.total_usd),
