@@ -3,9 +3,8 @@ provider before the model (an edit keeps the provider's settings)."""
 
 import datetime as dt
 
-from streamlit.testing.v1 import AppTest
-
 from conftest import REPO
+from streamlit.testing.v1 import AppTest
 
 APP = str(REPO / "app.py")
 DAY = dt.date(2026, 12, 1)

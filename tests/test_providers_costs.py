@@ -8,7 +8,6 @@ import pytest
 from ftcost.engine import hosting as H
 from ftcost.pricing import token_cost
 
-
 # --- hosting per hour: the month length is said, never assumed ---------------------------------------------
 
 def test_month_hours_are_explicit():

@@ -30,7 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from ftcost.data import data_dir, read_toml, validate
 from ftcost.errors import NotOfferedError, PricingDataError, UnknownModelError
-from ftcost.pricing.schema import Date, OptionalDate, OptionalPrice, Price, SourceKey, SourceKeys, Strict, _https_url
+from ftcost.pricing.schema import Date, OptionalDate, OptionalPrice, SourceKey, SourceKeys, Strict, _https_url
 
 Tokenizer = Literal[
     "o200k_base", "cl100k_base", "llama3", "qwen2", "mistral", "deepseek", "gemini-estimate", "nova-estimate"
