@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from ftcost.engine.results import Month, OneOff, OptionPlan
 from ftcost.engine.training import PilotCost, data_prep_usd, epochs_for, labour_per_iteration, training_inputs
@@ -64,7 +65,7 @@ def provider_option_plan(
     team = team_rates(scenario, p.id)
     deployment = option.deployment or m.deployments[0]
     hours = option.hours_per_month if option.hours_per_month is not None else DEFAULT_HOURS
-    common = dict(as_of=as_of, method=option.method or "sft", adapter=option.adapter or "lora",
+    common: dict[str, Any] = dict(as_of=as_of, method=option.method or "sft", adapter=option.adapter or "lora",
                   deployment=deployment, deployments=option.deployments or 1,
                   gpus_per_replica=option.gpus_per_replica or 1, hours=hours,
                   existing_customer=bool(option.existing_customer), team_rates=team, provider=p)
@@ -133,7 +134,7 @@ def provider_option_plan(
                          output_usd=out_usd, wrong_answers_usd=Decimal(requests) * wrong_rate,
                          one_off_usd=Decimal(0), served_by=option.name, hosting_usd=hosting_usd))
     months = own
-    if option.fine_tuned:
+    if one_off is not None:
         early = current_months or own
         months = [early[i] if i + 1 < go_live else mo for i, mo in enumerate(own)]
         from dataclasses import replace

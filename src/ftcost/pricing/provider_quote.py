@@ -165,7 +165,7 @@ def provider_quote(
         tput = p.throughput_for(m.params_b or Decimal(0), adapter)
         rate, why = _gpu_rate(p, as_of, gpu, team)
         gpu_hours = H.training_gpu_hours(billed, tput.tokens_per_second_per_gpu)
-        training_usd = H.training_per_gpu_hour(gpu_hours, rate.price) if rate else None
+        training_usd = H.training_per_gpu_hour(gpu_hours, _price(rate)) if rate else None
         lines.append(Line("one_off", "training", "training (GPU-hours)",
                           f"{billed:,} tokens ÷ ({tput.tokens_per_second_per_gpu:,} tok/s per GPU × 3,600) = "
                           f"{gpu_hours:.2f} {gpu}-hours", training_usd, rate, why))
@@ -177,26 +177,26 @@ def provider_quote(
             lines.append(Line("one_off", "training", "training (RFT hours)", "give the hours of training", None, rate,
                               "RFT bills hours of training, which ftcost cannot derive from tokens."))
         else:
-            training_usd = H.training_per_hour(training_hours, rate.price, rate.cap, round_hours_to=2) if rate else None
+            training_usd = H.training_per_hour(training_hours, _price(rate), rate.cap, round_hours_to=2) if rate else None
             cap = f", capped at {rate.cap} per job" if rate and rate.cap else ""
             lines.append(Line("one_off", "training", "training (RFT hours)", f"{training_hours} h{cap}",
                               training_usd, rate, why))
     else:
         rate, why = find("training_mtok", model=m.id, method=method, adapter=adapter, tier=tier)
-        training_usd = H.training_per_mtok(billed, rate.price) if rate else None
+        training_usd = H.training_per_mtok(billed, _price(rate)) if rate else None
         lines.append(Line("one_off", "training", "training", f"{tokens_said} = {billed:,} billable tokens",
                           training_usd, rate, why))
     minimum, _ = find("minimum_job_fee")
-    if minimum is not None and training_usd is not None and training_usd < minimum.price:
+    if minimum is not None and training_usd is not None and training_usd < _price(minimum):
         lines.append(Line("one_off", "training", "minimum job fee (top-up)", f"the job bills at least {minimum.price}",
-                          H.with_minimum(training_usd, minimum.price) - training_usd, minimum))
+                          H.with_minimum(training_usd, _price(minimum)) - training_usd, minimum))
 
     # --- monthly: inference, hosting, dedicated serving, storage ------------------------------------------
     if input_tokens or output_tokens:
         rate, why = find("inference", model=m.id, deployment=deployment)
         usd = None
         if rate is not None:
-            usd = token_cost(input_tokens, rate.input) + token_cost(output_tokens, rate.output or Decimal(0))
+            usd = token_cost(input_tokens, rate.input or Decimal(0)) + token_cost(output_tokens, rate.output or Decimal(0))
         lines.append(Line("monthly", "inference", "inference tokens",
                           f"{input_tokens:,} input + {output_tokens:,} output tokens", usd, rate, why))
     hosting = [r for r in p.rates_on(as_of, "hosting_hour", model=m.id) if r.entry.deployment == deployment]
@@ -204,19 +204,19 @@ def provider_quote(
         rate = team.get("hosting_hour") or hosting[0]
         lines.append(Line("monthly", "hosting", f"hosting ({deployment})",
                           f"{deployments} deployment{'s' if deployments != 1 else ''} × {hours} h ({month_said})",
-                          H.hosting_per_month(rate.price, deployments, hours), rate))
+                          H.hosting_per_month(_price(rate), deployments, hours), rate))
     elif p.rates_on(as_of, "hosting_hour", model=m.id) and deployment != "provisioned":
         notes.append(f"A {deployment} deployment has no hourly hosting fee at {p.info.name}.")
     if deployment == "dedicated":
         rate, why = _gpu_rate(p, as_of, gpu, team, serving=True)
-        usd = H.serving_per_month(rate.price, deployments, gpus_per_replica, hours) if rate else None
+        usd = H.serving_per_month(_price(rate), deployments, gpus_per_replica, hours) if rate else None
         lines.append(Line("monthly", "serving", f"dedicated serving ({gpu})",
                           f"{deployments} replica{'s' if deployments != 1 else ''} × {gpus_per_replica} GPU × {hours} h "
                           f"({month_said}), billed even when idle", usd, rate, why))
     storage, _ = find("storage_month")
     if storage is not None:
         lines.append(Line("monthly", "storage", "model storage", "1 custom model",
-                          H.storage_per_month(storage.price, 1), storage))
+                          H.storage_per_month(_price(storage), 1), storage))
 
     for ln in lines:
         if isinstance(ln.rate, TeamRate):
@@ -235,4 +235,11 @@ def _gpu_rate(p: Provider, as_of: dt.date, gpu: str, team: dict, serving: bool =
     rows = [r for r in rows if r.entry.gpu == gpu]
     if not rows:
         return None, f"{p.info.name} lists no {gpu} GPU-hour rate in force on {as_of}."
-    return max(rows, key=lambda r: r.entry.price), ""
+    return max(rows, key=_price), ""
+
+
+def _price(rate) -> Decimal:
+    """The single price of a non-inference rate (the schema requires it; a TeamRate is checked on parsing)."""
+    if rate.price is None:
+        raise NotOfferedError(f"the {rate.kind} rate has no price")
+    return rate.price

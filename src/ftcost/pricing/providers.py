@@ -309,8 +309,8 @@ class Provider:
     def accepts_jobs_on(self, day: dt.date) -> bool:
         if self.info.status == "active":
             return True
-        end = self.info.stopped_on or self.info.stopped_by
-        return self.info.stopped_on is not None and day < end
+        # Only a published day says when jobs stopped; "stopped by" a day says nothing about the days before it.
+        return self.info.stopped_on is not None and day < self.info.stopped_on
 
     def training_open(self, model_id: str, day: dt.date, existing_customer: bool = False) -> bool:
         """Whether a new job on `model_id` can start on `day` (Azure keeps training open longer for a subscription
