@@ -11,7 +11,8 @@ api_measured.json holds every case with its source and the API's `usage.prompt_t
   counted here (a note says so).
 - A legacy `function` message is rendered with the function's name in place of its role, and a
   `tool` message with the name of the function its `tool_call_id` answers: the id itself is not
-  billed (hmarr/openai-chat-tokens' function cases; forestwanglin/openai-java issue 5, 35 tokens).
+  billed (hmarr/openai-chat-tokens' function cases; the 35-token tool-call round trip in forestwanglin/openai-java's
+  thread "Token Count Difference (Followup)").
 - An assistant `function_call` or each of its `tool_calls` adds 3 + the function's name + arguments.
 - Tool definitions: see `tooldefs`. Forcing a function adds tokens: "none" 1, a named function 4 + its
   name with `function_call`, 7 + its name with `tool_choice` (pamelafox/openai-messages-token-helper).
