@@ -16,8 +16,8 @@ from ftcost.money import format_usd
 
 CSV_COLUMNS = (
     "option", "model", "month", "starts", "served_by", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
-    "input_usd", "cached_input_usd", "output_usd", "inference_usd", "wrong_answers_usd", "one_off_usd",
-    "total_usd", "cumulative_usd",
+    "input_usd", "cached_input_usd", "output_usd", "inference_usd", "hosting_usd", "wrong_answers_usd",
+    "one_off_usd", "total_usd", "cumulative_usd",
 )
 
 
@@ -180,7 +180,7 @@ def to_csv(plan: Plan) -> str:
             writer.writerow([
                 o.name, o.resolved_model, m.month, m.starts.isoformat(), m.served_by, m.requests, m.input_tokens,
                 m.cached_input_tokens, m.output_tokens, m.input_usd, m.cached_input_usd, m.output_usd,
-                m.inference_usd, m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative,
+                m.inference_usd, m.hosting_usd, m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative,
             ])
     return buf.getvalue()
 
@@ -213,7 +213,8 @@ def to_markdown(plan: Plan) -> str:
         )
     for e in plan.excluded:
         lines.append(f"| {e.name} | `{e.model}` | — | — | not planned | — | — | — | — |")
-    note = "Monthly cost is each option's own inference cost at the first month's volume. Totals include the cost of wrong answers"
+    note = ("Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting where the "
+            "provider bills deployment- or replica-hours. Totals include the cost of wrong answers")
     if any(o.fine_tuned for o in plan.options):
         note += (
             " and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "

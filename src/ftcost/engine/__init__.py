@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ftcost.engine.lifecycle import Feasibility, fine_tune_feasibility, label, lifecycle_warnings, month_of, serves_until
+from ftcost.engine.providers_plan import provider_option_plan
 from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, TokenProfile, plain
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.training import Dataset, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
@@ -52,7 +53,11 @@ def plan(
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
     #    A model that is shut down on the date is not offered, whatever the price tables still hold.
     priced: list[tuple[Option, object, object, TokenProfile]] = []
+    elsewhere: list[Option] = []  # options another provider trains and serves (engine/providers_plan.py)
     for option in scenario.option:
+        if option.provider_id != "openai":
+            elsewhere.append(option)
+            continue
         try:
             resolved = pricing.resolve(option.model, as_of)
             card = pricing.rates(option.model, as_of, scenario.workload.tier)  # refuses a shut-down model, with its source
@@ -126,13 +131,15 @@ def plan(
     switches: dict[str, tuple[int, str, dt.date]] = {}
 
     def serving_at(name: str, month: int) -> bool:
+        if name in external:
+            return True
         return name in by_name and (name not in stops or stops[name][0] > month)
 
     def successor_of(name: str, month: int, visiting: tuple[str, ...]) -> str | None:
         named = next(o.successor for o in scenario.option if o.name == name)
-        if named and named not in visiting and named in by_name:
+        if named and named not in visiting and (named in by_name or named in external):
             return named
-        if named and named not in by_name:
+        if named and named not in by_name and named not in external:
             warnings.append(f"{name}'s successor {named} is not planned on {as_of.isoformat()}; the plan moves "
                             "to the next option still serving instead.")
         candidates = ([current_name] if current_name else []) + [
@@ -140,8 +147,14 @@ def plan(
         return next((n for n in candidates if n != name and n not in visiting and serving_at(n, month)), None)
 
     memo: dict[str, list[Month]] = {}
+    external: dict[str, OptionPlan] = {}  # options planned by another provider's rules: successors too
+
+    def one_off_of(name: str) -> Decimal:
+        return external[name].one_off_usd if name in external else extras[name].total_usd if name in extras else Decimal(0)
 
     def timeline(name: str, visiting: tuple[str, ...] = ()) -> list[Month]:
+        if name in external:
+            return list(external[name].months)
         if name in memo:
             return memo[name]
         option = by_name[name][0]
@@ -159,19 +172,33 @@ def plan(
             else:
                 switches[name] = (month, successor, stop)
                 later = list(timeline(successor, visiting + (name,)))
-                if successor in extras:  # its own one-off moves from its month 1 to the switch month
-                    later[0] = replace(later[0], one_off_usd=later[0].one_off_usd - extras[successor].total_usd)
+                cost = one_off_of(successor)
+                if cost:  # its own one-off moves from its month 1 to the switch month
+                    later[0] = replace(later[0], one_off_usd=later[0].one_off_usd - cost)
                 months[month - 1:] = later[month - 1:]
-                if successor in extras:
+                if cost:
                     first = months[month - 1]
-                    months[month - 1] = replace(first, one_off_usd=first.one_off_usd + extras[successor].total_usd)
+                    months[month - 1] = replace(first, one_off_usd=first.one_off_usd + cost)
         if option.fine_tuned:
             months[0] = replace(months[0], one_off_usd=months[0].one_off_usd + extras[name].total_usd)
         if not visiting:
             memo[name] = months
         return months
 
-    options: list[OptionPlan] = []
+    # Options another provider serves start from the current option's months like any fine-tune; once planned
+    # they can take over from a model that stops serving (a fine-tune elsewhere is a successor).
+    for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
+        done = provider_option_plan(
+            scenario, option, as_of, go_live=go_live, current_months=timeline(current_name) if current_name else None,
+            warnings=warnings, base_dir=base_dir, dataset=dataset,
+        )
+        if done is not None:
+            external[option.name] = done[0]
+            if done[1] is not None:
+                pilots[option.name] = done[1]
+    memo.clear()
+
+    options: list[OptionPlan] = list(external.values())
     for option, resolved, card, profile in priced:
         months = timeline(option.name)
         switch = switches.get(option.name)
@@ -194,6 +221,8 @@ def plan(
                 feasibility=feasibility[option.name],
             )
         )
+    order = [o.name for o in scenario.option]
+    options.sort(key=lambda o: order.index(o.name))
     if current_name is None and any(o.fine_tuned for o in options):
         warnings.append(
             f"No base option is served on {as_of.isoformat()}, so each fine-tune is projected as if it served from month 1."
@@ -217,7 +246,7 @@ def plan(
         pilot = pilot_plan(scenario, fine_tuned[0], bases, pilots[fine_tuned[0].name])
     caveats: list[str] = []
     for o in fine_tuned:
-        for c in o.feasibility.caveats:
+        for c in (o.feasibility.caveats if o.feasibility else ()):
             if c not in caveats:
                 caveats.append(c)
     return Plan(
@@ -240,7 +269,8 @@ def plan(
 def _nothing(m: Month) -> Month:
     zero = Decimal(0)
     return replace(m, requests=0, input_tokens=0, cached_input_tokens=0, output_tokens=0, input_usd=zero,
-                   cached_input_usd=zero, output_usd=zero, wrong_answers_usd=zero, one_off_usd=zero, served_by="")
+                   cached_input_usd=zero, output_usd=zero, hosting_usd=zero, wrong_answers_usd=zero, one_off_usd=zero,
+                   served_by="")
 
 
 def go_live_month(as_of: dt.date, weeks: int) -> int:

@@ -134,8 +134,8 @@ def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, t
                 + "."
             )
     for option in scenario.option:
-        if not option.fine_tuned:
-            continue
+        if not option.fine_tuned or option.provider_id != "openai":
+            continue  # other providers' lifecycle is checked where their options are priced (providers_plan)
         try:
             resolved = pricing.resolve(option.model, as_of)
         except NotOfferedError:
