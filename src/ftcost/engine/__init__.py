@@ -142,11 +142,15 @@ def plan(
         if named and named not in by_name and named not in external:
             warnings.append(f"{name}'s successor {named} is not planned on {as_of.isoformat()}; the plan moves "
                             "to the next option still serving instead.")
-        candidates = ([current_name] if current_name else []) + [
-            n for n in order if n in by_name and not by_name[n][0].fine_tuned]
+        # The current option, else the first other base option still serving. A fine-tune is a successor only
+        # where the scenario names it: moving to one is a project, not a default.
+        planned = [n for n in order if n in by_name or n in external]
+        fine = {o.name for o in scenario.option if o.fine_tuned}
+        candidates = ([current_name] if current_name else []) + [n for n in planned if n not in fine]
         return next((n for n in candidates if n != name and n not in visiting and serving_at(n, month)), None)
 
     memo: dict[str, list[Month]] = {}
+    orphans: dict[str, tuple[int, dt.date]] = {}  # stop inside the horizon with nothing named or serving after
     external: dict[str, OptionPlan] = {}  # options planned by another provider's rules: successors too
 
     def one_off_of(name: str) -> Decimal:
@@ -166,8 +170,7 @@ def plan(
             month, stop = stops[name]
             successor = successor_of(name, month, visiting + (name,))
             if successor is None:
-                warnings.append(f"{name} stops serving on {stop.isoformat()} and no other option in the scenario "
-                                "serves after it: its later months are counted as nothing served.")
+                orphans.setdefault(name, (month, stop))
                 months[month - 1:] = [_nothing(m) for m in months[month - 1:]]
             else:
                 switches[name] = (month, successor, stop)
@@ -245,6 +248,16 @@ def plan(
     if fine_tuned and bases:
         pilot = pilot_plan(scenario, fine_tuned[0], bases, pilots[fine_tuned[0].name])
     caveats: list[str] = []
+    for name, (month, stop) in orphans.items():
+        if name in by_name and not by_name[name][0].fine_tuned:
+            caveats.append(
+                f"{name} stops serving on {stop.isoformat()} and no other base option in the scenario serves after it: "
+                f"from month {month} it is compared as a product switched off (nothing paid). Add a base option served "
+                f"after {stop.isoformat()}, or name one as its successor."
+            )
+        elif name in by_name:
+            warnings.append(f"{name} stops serving on {stop.isoformat()} and no base option serves after it: from month "
+                            f"{month} nothing is counted for it; name a successor.")
     for o in fine_tuned:
         for c in (o.feasibility.caveats if o.feasibility else ()):
             if c not in caveats:
