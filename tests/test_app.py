@@ -399,3 +399,41 @@ def test_the_options_table_changes_what_is_compared():
     assert not at.exception
     assert any("fine-tuned" in e.value for e in at.error), [e.value for e in at.error]
     assert [o.name for o in scenario(at).option] == names
+
+
+# --- today's truth ---------------------------------------------------------------------------------------
+
+
+def test_the_default_plan_today_says_first_what_cannot_be_done():
+    day = dt.date(2026, 12, 1)
+    at = pin_date(start(), day)
+    plan = engine.plan(default_scenario(), day)
+    main, _ = views.answer(plan, views.base_options(plan)[0])
+    answer = [m.value for m in at.markdown if m.value.startswith("- ")][0]
+    # The answer box's first sentence is the first infeasible fine-tune and why; no payback, no pilot gate.
+    assert answer.startswith("- " + main[0]) and main[0].startswith("Fine-tuned GPT-4.1 mini cannot be carried out")
+    assert "stay on a base model" in answer and "pays back" not in answer and "Run the pilot" not in answer
+    assert not metric(at, "Break-even")
+    assert any("no payback to show" in c.value for c in at.caption)
+    # The rest of the page still works: the options left, the what-if inputs, the downloads.
+    assert metric(at, "Monthly cost, wrong answers included")
+    assert at.number_input(key=REQUESTS).value == default_scenario().workload.requests_per_month
+    assert len(at.get("download_button")) >= 3
+
+
+def test_prices_as_of_says_when_the_scenario_pins_its_date():
+    at = start()
+    at.sidebar.selectbox(key="gallery_pick").select("reviews").run()
+    assert at.date_input(key="w:as_of").value == dt.date(2023, 9, 1)
+    assert any("Pinned in the scenario (as_of = 2023-09-01)" in c.value for c in at.sidebar.caption)
+    assert "(the scenario's own date)" in at.caption[0].value
+
+
+def test_a_plan_error_keeps_the_inputs_on_the_page():
+    # A fine-tune that needs its dataset, on a day it can be carried out, with the file missing.
+    elsewhere = default_scenario().model_copy(update={"as_of": DAY}, deep=True)
+    elsewhere.training.dataset = "not-here/train.jsonl"
+    at = start({PARAM: encode_link(elsewhere)})
+    assert any("not-here/train.jsonl" in e.value for e in at.error)
+    at.number_input(key=REQUESTS).set_value(45_000).run()  # the what-if inputs are still there and still work
+    assert not at.exception and scenario(at).workload.requests_per_month == 45_000

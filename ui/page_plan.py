@@ -149,6 +149,9 @@ with st.container(border=True):
 
 # --- payback of each fine-tune -----------------------------------------------------------------------------
 st.subheader(f"Payback against {st.session_state[AGAINST]}")
+if not plan.break_even:
+    st.caption("No fine-tune of this scenario can be carried out on this date, so there is no payback to show: the "
+               "answer above says why, and the options below are what is left.")
 for card in views.payback_cards(plan, st.session_state[AGAINST]):
     with st.container(border=True):
         st.markdown(f"**{card.fine_tuned}** instead of **{card.against}**")
