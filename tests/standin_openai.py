@@ -544,7 +544,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def standin():
+def standin(monkeypatch):
+    """The stand-in on loopback, listed by "the operator" in FTCOST_ALLOWED_BASE_URLS: a served app calls a
+    loopback or private server only when its operator configured it (ftcost.live.serving)."""
     server = StandIn().start()
+    monkeypatch.setenv("FTCOST_ALLOWED_BASE_URLS", server.base_url)
     yield server
     server.stop()

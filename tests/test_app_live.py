@@ -155,25 +155,27 @@ def test_measure_shows_the_estimate_sends_nothing_before_confirm_then_matches_th
     assert standin.count(CHAT) == 2 * len(bases)  # applying sends nothing
 
 
-def test_the_key_from_the_environment_is_used_without_the_field(standin, monkeypatch):
+def test_the_key_from_the_environment_is_used_when_the_operator_enables_it(standin, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("FTCOST_ALLOW_SERVER_KEY", "1")
     at = connect(open_page(), standin, key=None)
     assert "What an API key adds" not in texts(at.info)
-    assert "Using the key in the environment (OPENAI_API_KEY)" in texts(at.caption)
+    assert "Using the server's key from its environment (OPENAI_API_KEY)" in texts(at.caption)
     ok(at.number_input(key="live_samples").set_value(1).run())
     ok(at.button(key="live_measure_go").click().run())
     assert not at.error, errors(at)
     assert standin.count(CHAT) == 3
 
 
-def test_the_key_from_streamlit_secrets_is_used(standin):
+def test_the_key_from_streamlit_secrets_is_used_when_the_secrets_enable_it(standin):
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["OPENAI_API_KEY"] = FAKE_KEY
+    at.secrets["FTCOST_ALLOW_SERVER_KEY"] = True
     ok(at.run())
     ok(at.date_input(key="w:as_of").set_value(DAY).run())
     ok(at.switch_page(PAGE).run())
     connect(at, standin, key=None)
-    assert "Using the key in Streamlit secrets" in texts(at.caption)
+    assert "Using the server's key from Streamlit secrets" in texts(at.caption)
     ok(at.number_input(key="live_samples").set_value(1).run())
     ok(at.button(key="live_measure_go").click().run())
     assert standin.count(CHAT) == 3 and not at.error
@@ -204,8 +206,8 @@ def test_a_bad_server_address_is_one_sentence(standin):
     ok(at.text_input(key="live_base_url").input("ftp://example.invalid").run())
     ok(at.text_input(key="live_api_key").input(FAKE_KEY).run())
     ok(at.number_input(key="live_samples").set_value(1).run())
-    ok(at.button(key="live_measure_go").click().run())
-    assert "base_url must start with http:// or https://" in errors(at)
+    assert "base_url must start with http:// or https://" in texts(at.warning)
+    assert at.button(key="live_measure_go").disabled
     assert standin.requests == []
 
 

@@ -46,8 +46,10 @@ class LiveConfig:
             raise ApiError(f"timeout must be between 0 and 3600 seconds, not {self.timeout!r}.")
         if not (isinstance(self.max_retries, int) and 0 <= self.max_retries <= 10):
             raise ApiError(f"max_retries must be a whole number from 0 to 10, not {self.max_retries!r}.")
-        if self.base_url is not None and urlsplit(self.base_url).scheme not in ("http", "https"):
-            raise ApiError(f"base_url must start with http:// or https://, not {redact(self.base_url)!r}.")
+        if self.base_url is not None:
+            from ftcost.live.serving import normalize_base_url
+
+            normalize_base_url(self.base_url)  # a sentence for ftp://, user:password@, a query, spaces
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,6 +121,9 @@ def connect(
             base_url=config.base_url,
             timeout=config.timeout,
             max_retries=config.max_retries,
+            # No redirects: OpenAI's API never answers with one, and following one would take a request
+            # (and its body) to a host nobody chose or checked.
+            http_client=openai.DefaultHttpxClient(timeout=config.timeout, follow_redirects=False),
         )
     except openai.OpenAIError as exc:
         raise ApiError(f"Could not set up the OpenAI client: {redact(str(exc), key)}") from None
@@ -129,10 +134,21 @@ def connect(
 
 
 def redact(text: str, key: str | None = None) -> str:
-    """`text` with the key (if known) and anything key-shaped replaced by a mask."""
-    if key:
-        text = text.replace(key, "sk-…")
+    """`text` with the key (if known), the environment's OPENAI_API_KEY and anything key-shaped masked.
+
+    The one redaction every server-supplied text goes through before ftcost shows, logs or writes it
+    (answers, model names, job ids, statuses, errors, events): a hostile or broken server may echo a key."""
+    for secret in (key, os.environ.get(DEFAULT_KEY_ENV, "").strip()):
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, "sk-…")
     return _KEY_PATTERN.sub("sk-…", text)
+
+
+def server_text(client: Any, value: Any) -> Any:
+    """A server-supplied string, redacted with the client's key; anything else (None, numbers) unchanged."""
+    if not isinstance(value, str):
+        return value
+    return redact(value, getattr(getattr(client, "sdk", None), "api_key", None))
 
 
 def _body(response: Any) -> Any:
