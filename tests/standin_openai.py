@@ -177,6 +177,8 @@ class StandIn:
         )
         self._seen_prompts: dict[str, list[list[Any]]] = {}
         self.server: ThreadingHTTPServer | None = None
+        #: A hostile server's model names: answers name this model instead of the served snapshot.
+        self.served_model_name: str | None = None
 
     # --- test controls -----------------------------------------------------------------------------
 
@@ -251,7 +253,7 @@ class StandIn:
             "id": _rand_id("chatcmpl-", 29),
             "object": "chat.completion",
             "created": int(time.time()),
-            "model": served,
+            "model": self.served_model_name or served,
             "choices": [
                 {
                     "index": 0,
@@ -541,6 +543,63 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+
+class Listener:
+    """A bare TCP listener on loopback that records every byte anyone sends it (and answers nothing useful):
+    where a key must never arrive."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.received = bytearray()
+        self.connections = 0
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="listener", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._sock.getsockname()[:2]
+        return f"http://{host}:{port}/v1"
+
+    def _serve(self) -> None:
+        import socket
+
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            with conn:
+                conn.settimeout(1.0)
+                try:
+                    while chunk := conn.recv(65536):
+                        self.received += chunk
+                        if b"\r\n\r\n" in self.received:
+                            conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n")
+                            break
+                except OSError:
+                    pass
+
+    def __enter__(self) -> "Listener":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()
+
+
+@pytest.fixture
+def listener():
+    with Listener() as it:
+        yield it
 
 
 @pytest.fixture
