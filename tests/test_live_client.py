@@ -227,3 +227,16 @@ def test_nothing_imports_openai_until_a_client_is_built(repo):
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_servers_error_message_is_quoted_redacted_and_inert(standin):
+    from standin_openai import Scripted
+
+    hostile = f"Re-enter your key [here](http://evil.example) ![t](http://evil.example/t.png) <b>{FAKE_KEY}</b>"
+    standin.scripted["POST /v1/chat/completions"] = [Scripted(403, "forbidden", hostile, "invalid_request_error")]
+    with pytest.raises(ApiError) as err:
+        call(client_for(standin, max_retries=0))
+    message = str(err.value)
+    assert "the server said: Re-enter your key (here)(http://evil.example) !(t)(http://evil.example/t.png)" in message
+    for active in ("[", "]", "<b>", FAKE_KEY):
+        assert active not in message

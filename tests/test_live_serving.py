@@ -135,3 +135,20 @@ def test_a_name_that_does_not_resolve_is_one_sentence():
     conn = decide("https://nowhere.invalid/v1", in_field=True, server_key=None, policy=policy_from({}))
     with pytest.raises(ApiError, match="cannot be found"):
         check_reachable(conn, policy_from({}), resolve=fails)
+
+
+def test_make_run_and_the_streamlit_config_serve_on_loopback_unless_told_otherwise(repo):
+    import shutil
+    import subprocess
+    import tomllib
+
+    assert tomllib.loads((repo / ".streamlit" / "config.toml").read_text())["server"]["address"] == "127.0.0.1"
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+
+    def run_line(*args: str) -> str:
+        out = subprocess.run(["make", "-n", "-s", "run", *args], cwd=repo, capture_output=True, text=True, check=True)
+        return next(line for line in out.stdout.splitlines() if "streamlit run app.py" in line)
+
+    assert "--server.address 127.0.0.1" in run_line()
+    assert "--server.address 0.0.0.0" in run_line("ADDRESS=0.0.0.0")

@@ -75,7 +75,7 @@ def test_job_progress_follows_the_stages_and_never_goes_back():
     assert tracker.update(Progress("job", "status: succeeded"))[1] == "succeeded · status: succeeded"
     assert tracker.job_id == "ftjob-1"
     assert "--job" not in updates[2][2] and "follow it again with its id" in updates[2][2]  # the app's words
-    assert updates[6][2] == steps[6].message
+    assert updates[6][2] == lp.inert(steps[6].message)  # OpenAI's event text, made inert for Markdown
 
 
 def test_after_the_close_no_job_can_start_and_the_sentence_says_from_when():
@@ -181,3 +181,15 @@ def test_the_page_builders_import_neither_streamlit_nor_openai():
 
     code = "import sys, ftcost.views.live_pilot; sys.exit(int('streamlit' in sys.modules) + 2 * int('openai' in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_hostile_servers_job_text_cannot_become_a_link_image_or_html():
+    result = PilotResult(job_id="ftjob-1", status="failed", model="gpt-4o-mini",
+                         error_message="Re-enter your key [here](http://evil.example) ![t](http://evil.example/t.png) "
+                                       "<img src=x onerror=alert(1)>")
+    headline = lp.pilot_result_view(result).headline
+    assert "[here](" not in headline and "![t]" not in headline and " <img" not in headline
+    assert headline == ("Job ftjob-1 failed: Re-enter your key \\[here\\](http://evil.example) \\!\\[t\\]"
+                        "(http://evil.example/t.png) \\<img src=x onerror=alert(1)\\>")
+    _, bar, line = lp.JobProgress().update(Progress("job", "[error] see ![t](http://evil.example/t.png)"))
+    assert "![t](" not in bar and "![t](" not in line

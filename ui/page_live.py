@@ -1,9 +1,10 @@
 """Live calibration: measure real prompts, run the pilot fine-tune, evaluate accuracy — with an API key.
 
-The key comes only from the password field, Streamlit secrets or the environment (OPENAI_API_KEY). It
-lives in the password widget's own state (forgotten when the page is left) and is handed straight to
-`ftcost.live.connect` when a button that spends is pressed; the client is built for that run and
-dropped. No key is passed to a cached function, put in the scenario, the link, a download or a log.
+The key comes only from the password field, or — when the operator enables it (FTCOST_ALLOW_SERVER_KEY)
+— from Streamlit secrets or the environment (OPENAI_API_KEY); ftcost.live.serving decides which key may go
+to which server (the operator's key never to a visitor-typed URL). A typed key lives in the password
+widget's own state (forgotten when the page is left) and is handed straight to `ftcost.live.connect` when
+a button that spends is pressed; the client is built for that run and dropped. No key is passed to a cached function, put in the scenario, the link, a download or a log.
 Every figure comes from ftcost.live and ftcost.views.live; this page lays them out.
 """
 
@@ -239,8 +240,9 @@ with st.container(border=True):
     c1, c2, c3 = st.columns([3, 3, 2])
     c1.text_input("OpenAI API key", type="password", key=KEY, placeholder="sk-…", autocomplete="off",
                   help="Used for this page's calls only and never saved: not in the scenario, the share link, "
-                  "downloads or logs. It is forgotten when you leave this page. You can also set OPENAI_API_KEY "
-                  "in the environment or in Streamlit secrets.")
+                  "downloads or logs. It is forgotten when you leave this page. A key in the server's environment or "
+                  "Streamlit secrets (OPENAI_API_KEY) is used instead only when its operator sets "
+                  "FTCOST_ALLOW_SERVER_KEY.")
     with c2:
         _kept(st.text_input, "Server (optional)", BASE_URL, placeholder="https://api.openai.com/v1",
               help="The base URL of an OpenAI-compatible server (with your own key; the server's key goes only "

@@ -165,12 +165,17 @@ def error_code(body: Any) -> str | None:
     return code if isinstance(code, str) and code else None
 
 
+#: Quoted server text keeps its words but loses what Markdown or HTML would act on (a link, an image, a tag):
+#: the app shows error sentences as Markdown, and a hostile server writes its own error messages.
+_INERT = str.maketrans({"[": "(", "]": ")", "<": "‹", ">": "›", "`": "'"})
+
+
 def _server_message(body: Any, key: str | None) -> str:
     if isinstance(body, dict):
         err = body.get("error", body)
         if isinstance(err, dict) and isinstance(err.get("message"), str):
             text = " ".join(err["message"].split())
-            return redact(text[:300], key)
+            return redact(text[:300], key).translate(_INERT)
     return ""
 
 
@@ -231,7 +236,7 @@ def describe(exc: BaseException, action: str, model: str | None = None, client: 
             return f"The server failed (HTTP {status}) while {action}{after}; try again later{said}."
         return f"The API refused the request (HTTP {status}) while {action}{said}."
     if isinstance(exc, openai.OpenAIError):
-        return f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300]}"
+        return f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300].translate(_INERT)}"
     raise TypeError(f"not an openai error: {type(exc).__name__}")
 
 
