@@ -31,11 +31,12 @@ import secrets
 import string
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -198,7 +199,7 @@ class StandIn:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def start(self) -> "StandIn":
+    def start(self) -> StandIn:
         standin = self
 
         class Handler(_Handler):
@@ -567,12 +568,10 @@ class Listener:
         return f"http://{host}:{port}/v1"
 
     def _serve(self) -> None:
-        import socket
-
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             self.connections += 1
             with conn:
@@ -586,7 +585,7 @@ class Listener:
                 except OSError:
                     pass
 
-    def __enter__(self) -> "Listener":
+    def __enter__(self) -> Listener:
         self._thread.start()
         return self
 

@@ -119,7 +119,7 @@ def test_eval_sets_up_to_the_scenario_files_limit_are_estimated_and_larger_ones_
     from ftcost.scenario import Pilot
 
     limit = next(m.max_length for m in Pilot.model_fields["eval_set"].metadata if hasattr(m, "max_length"))
-    assert MAX_EVAL_ITEMS == limit  # what a scenario file may hold, ftcost evaluates
+    assert limit == MAX_EVAL_ITEMS  # what a scenario file may hold, ftcost evaluates
     option = [PromptOption("GPT-4o mini", "gpt-4o-mini", "Answer briefly.")]
     items = [EvalItem(f"Question {i}?", "Yes.") for i in range(1, 1_502)]
     estimate = estimate_evaluate(option, items, as_of=DAY)

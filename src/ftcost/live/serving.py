@@ -23,8 +23,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from ftcost.errors import ApiError
@@ -163,7 +164,7 @@ def decide(typed_url: str | None, *, in_field: bool, server_key: str | None, pol
 
 
 def _resolve(host: str, port: int) -> list[str]:
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 def check_reachable(conn: Connection, policy: Policy, resolve: Resolver = _resolve) -> str:
