@@ -48,6 +48,7 @@ def test_the_connection_sentence_names_the_source_and_server_never_a_key():
                                            "operator lets visitors spend. Calls go to `http://localhost:8000/v1`.")
     elsewhere = serving.decide("https://elsewhere.example/v1", in_field=False, server_key="environment", policy=policy)
     assert not elsewhere.ready and "type your own key" in lv.not_ready(elsewhere)
+    assert "Calls go" not in lv.connection_sentence(elsewhere)  # the warning says why no call goes anywhere
     field = serving.decide("https://elsewhere.example/v1", in_field=True, server_key="environment", policy=policy)
     assert lv.connection_sentence(field) == ("Using the key typed in the field above. Calls go to "
                                              "`https://elsewhere.example/v1`.")

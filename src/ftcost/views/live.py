@@ -57,11 +57,11 @@ def _server(url: str) -> str:
 def connection_sentence(conn: Connection) -> str:
     """Which key and which server the page's calls would use, in a sentence (never the key itself).
     Without a usable key it also says that the server's own key is off unless the operator enables it."""
-    server = _server(conn.base_url)
+    # With a problem (shown next to this) no call goes anywhere, so no server is named.
+    where = "" if conn.problem else f" Calls {'would go' if conn.source is None else 'go'} to {_server(conn.base_url)}."
     if conn.source is None:
-        return (f"No key yet. Estimates below are free; the buttons that spend need a key. Calls would go to "
-                f"{server}. {SERVER_KEY_OFF}")
-    return f"Using {KEY_SOURCES[conn.source]}. Calls go to {server}."
+        return f"No key yet. Estimates below are free; the buttons that spend need a key.{where} {SERVER_KEY_OFF}"
+    return f"Using {KEY_SOURCES[conn.source]}.{where}"
 
 
 def not_ready(conn: Connection) -> str | None:
