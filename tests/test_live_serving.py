@@ -7,6 +7,7 @@ Library-level; tests/test_app_live.py drives the same rules through the page and
 from __future__ import annotations
 
 import pytest
+from standin_openai import listener  # noqa: F401 - fixture
 
 from ftcost.errors import ApiError
 from ftcost.live import serving
@@ -152,3 +153,73 @@ def test_make_run_and_the_streamlit_config_serve_on_loopback_unless_told_otherwi
 
     assert "--server.address 127.0.0.1" in run_line()
     assert "--server.address 0.0.0.0" in run_line("ADDRESS=0.0.0.0")
+
+
+def test_a_name_that_resolves_elsewhere_when_connecting_is_still_refused(listener, monkeypatch):
+    """DNS rebinding: the host looked public when checked, and resolves to this machine a moment later. The
+    client connects only to addresses it checked at that moment, so nothing reaches the listener."""
+    from ftcost.live.chat import chat_once
+    from ftcost.live.client import LiveConfig, connect
+
+    port = int(listener.url.rsplit(":", 1)[1].split("/")[0])
+    url = f"http://rebind.example:{port}/v1"
+    policy = policy_from({})
+    conn = decide(url, in_field=True, server_key=None, policy=policy)
+    import socket
+
+    real = socket.getaddrinfo
+    answers = iter(["93.184.215.14"])  # the first look-up (the check) is public, every later one this machine
+
+    def rebinding(host, *args, **kwargs):
+        if host == "rebind.example":
+            ip = next(answers, "127.0.0.1")
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, args[0] if args else port))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    assert check_reachable(conn, policy) == url
+    hi = [{"role": "user", "content": "hi"}]
+    client = connect("sk-test-visitor-000000", LiveConfig(base_url=url, timeout=5.0, max_retries=0, public_only=True))
+    with pytest.raises(ApiError, match="Could not connect to rebind.example"):
+        chat_once(client, "gpt-4o-mini", hi, max_output_tokens=8)
+    assert listener.connections == 0
+    # Without the check at connect time the same name does reach the listener: the test has teeth.
+    plain = connect("sk-test-visitor-000000", LiveConfig(base_url=url, timeout=5.0, max_retries=0))
+    with pytest.raises(ApiError):
+        chat_once(plain, "gpt-4o-mini", hi, max_output_tokens=8)
+    assert listener.connections >= 1
+
+
+def test_a_public_only_client_still_talks_to_a_public_address(monkeypatch):
+    """The connection is made to the checked address: here a name that resolves (publicly) to an address whose
+    connection this test intercepts, to see which address was dialled."""
+    import socket
+
+    from ftcost.live.chat import chat_once
+    from ftcost.live.client import LiveConfig, connect
+
+    dialled = []
+
+    def fake_create_connection(address, *args, **kwargs):
+        dialled.append(address)
+        raise OSError("not really")
+
+    monkeypatch.setattr(serving, "_resolve", lambda host, p: ["93.184.215.14"])
+    monkeypatch.setattr(socket, "create_connection", fake_create_connection)
+    client = connect("sk-test-visitor-000000", LiveConfig(base_url="https://public.example/v1", timeout=5.0,
+                                                         max_retries=0, public_only=True))
+    with pytest.raises(ApiError, match="Could not connect"):
+        chat_once(client, "gpt-4o-mini", [{"role": "user", "content": "hi"}], max_output_tokens=8)
+    assert dialled == [("93.184.215.14", 443)]
+
+
+def test_a_visitors_server_is_not_told_the_operators_organisation_or_project(monkeypatch):
+    from ftcost.live.client import LiveConfig, connect
+
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-OPERATORS")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj_OPERATORS")
+    headers = connect("sk-test-visitor-000000", LiveConfig(base_url="https://public.example/v1",
+                                                          public_only=True)).sdk.default_headers
+    assert not any("OPERATORS" in str(v) for v in headers.values())
+    operator = connect("sk-test-operator-000000", LiveConfig()).sdk.default_headers
+    assert operator["OpenAI-Organization"] == "org-OPERATORS"  # the operator's own calls keep them

@@ -78,7 +78,8 @@ def _client() -> live.LiveClient:
            "environment": os.environ.get(lv.KEY_ENV, "").strip()}.get(conn.source or "")
     if not key:
         raise FtcostError("No API key: type yours in the key field.")
-    return live.connect(api_key=key, config=live.LiveConfig(base_url=base_url))
+    # A visitor's own server is connected to by checked public address only (no DNS rebinding into this network).
+    return live.connect(api_key=key, config=live.LiveConfig(base_url=base_url, public_only=conn.typed))
 
 
 @contextmanager

@@ -40,6 +40,9 @@ class LiveConfig:
     base_url: str | None = None  # None: the SDK's default (OPENAI_BASE_URL, else api.openai.com)
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
+    #: Connect only to public addresses, checked as each connection is made (a visitor-typed server on a
+    #: served app: see ftcost.live.serving). Off for the command line, whose user chose the server.
+    public_only: bool = False
 
     def __post_init__(self) -> None:
         if not (0 < self.timeout <= 3600):
@@ -123,11 +126,24 @@ def connect(
             max_retries=config.max_retries,
             # No redirects: OpenAI's API never answers with one, and following one would take a request
             # (and its body) to a host nobody chose or checked.
-            http_client=openai.DefaultHttpxClient(timeout=config.timeout, follow_redirects=False),
+            http_client=_http_client(openai, config),
         )
     except openai.OpenAIError as exc:
         raise ApiError(f"Could not set up the OpenAI client: {redact(str(exc), key)}") from None
+    if config.public_only:
+        # The SDK reads OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment: the operator's, not for a
+        # visitor's own server. None leaves both headers out.
+        sdk.organization = None
+        sdk.project = None
     return LiveClient(sdk, config)
+
+
+def _http_client(openai: Any, config: LiveConfig) -> Any:
+    if config.public_only:
+        from ftcost.live.serving import public_only_http_client
+
+        return public_only_http_client(config.timeout)
+    return openai.DefaultHttpxClient(timeout=config.timeout, follow_redirects=False)
 
 
 # --- errors -----------------------------------------------------------------------------------------

@@ -167,7 +167,7 @@ def _resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
-def check_reachable(conn: Connection, policy: Policy, resolve: Resolver = _resolve) -> str:
+def check_reachable(conn: Connection, policy: Policy, resolve: Resolver | None = None) -> str:
     """The base URL to connect to, after refusing a visitor-typed one whose host is this server's own network.
 
     Allowed (operator's) URLs are not checked: the operator chose them, loopback included."""
@@ -182,11 +182,18 @@ def check_reachable(conn: Connection, policy: Policy, resolve: Resolver = _resol
     parts = urlsplit(conn.base_url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
+    public_addresses(host, port, resolve)
+    return conn.base_url
+
+
+def public_addresses(host: str, port: int, resolve: Resolver | None = None) -> list[str]:
+    """The addresses `host` resolves to, or ApiError when it cannot be found or any of them is the
+    server's own network (loopback, private, link-local, shared, reserved, multicast)."""
     try:
-        addresses = [ipaddress.ip_address(host)]
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         try:
-            addresses = [ipaddress.ip_address(a.split("%")[0]) for a in resolve(host, port)]
+            addresses = [ipaddress.ip_address(a.split("%")[0]) for a in (resolve or _resolve)(host, port)]
         except (OSError, UnicodeError, ValueError):
             raise ApiError(f"The server `{host}` cannot be found (its name does not resolve); check the URL.") from None
     if not addresses:
@@ -197,4 +204,40 @@ def check_reachable(conn: Connection, policy: Policy, resolve: Resolver = _resol
             raise ApiError(
                 f"ftcost does not call `{host}` for visitors: it is a loopback, private, link-local or reserved "
                 f"address of this server's network. The operator can allow it by listing the URL in {ALLOWED_SERVERS}.")
-    return conn.base_url
+    return [str(ip) for ip in addresses]
+
+
+def public_only_http_client(timeout: float) -> Any:
+    """An HTTP client for the SDK that connects only to public addresses, checked at the moment of connecting
+    and then connected to by address. `check_reachable` looked the host up a moment earlier; a DNS server that
+    answers differently now (DNS rebinding) must not turn that into a request into this server's network.
+    TLS still checks the certificate against the host name. Proxies from the environment are not used: the
+    proxy, not ftcost, would choose the address."""
+    import httpcore2
+    import httpx2
+    import openai
+
+    class PublicOnly(httpcore2.NetworkBackend):
+        def __init__(self) -> None:
+            self.inner = httpcore2.SyncBackend()
+
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001
+            try:
+                address = public_addresses(host, port)[0]
+            except ApiError as exc:
+                raise httpcore2.ConnectError(str(exc)) from None
+            return self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
+
+        def connect_unix_socket(self, path, timeout=None, socket_options=None):  # noqa: ANN001
+            raise httpcore2.ConnectError("ftcost does not call local sockets for visitors.")
+
+        def sleep(self, seconds: float) -> None:
+            self.inner.sleep(seconds)
+
+    class Transport(httpx2.HTTPTransport):
+        def __init__(self) -> None:
+            super().__init__(trust_env=False)
+            pool = self._pool
+            self._pool = httpcore2.ConnectionPool(ssl_context=pool._ssl_context, network_backend=PublicOnly())
+
+    return openai.DefaultHttpxClient(timeout=timeout, follow_redirects=False, trust_env=False, transport=Transport())
