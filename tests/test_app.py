@@ -13,6 +13,7 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ftcost.measure_training import measured_plan
 from ftcost import engine, views
 from ftcost.dataset import analyze_bytes
 from ftcost.money import format_usd
@@ -88,7 +89,7 @@ def test_every_page_survives_any_price_date(day):
 def test_the_app_opens_on_the_default_scenario_with_its_answer():
     at = pin_date(start())
     assert scenario(at).name == default_scenario().name
-    plan = engine.plan(default_scenario(), DAY)
+    plan = measured_plan(default_scenario(), DAY)
     first_base = views.base_options(plan)[0]
     text = " ".join(m.value for m in at.markdown)
     # The answer box shows the library's headline sentences for the first base option.
@@ -107,8 +108,8 @@ def test_the_app_opens_on_the_default_scenario_with_its_answer():
 def test_changing_requests_per_month_moves_the_fine_tune_by_the_engines_amount():
     at = pin_date(start())
     base = default_scenario()
-    ft_index = next(i for i, o in enumerate(engine.plan(base, DAY).options) if o.fine_tuned)
-    before = engine.plan(base, DAY).options[ft_index]
+    ft_index = next(i for i, o in enumerate(measured_plan(base, DAY).options) if o.fine_tuned)
+    before = measured_plan(base, DAY).options[ft_index]
     assert metric(at, "of which API cost")[ft_index].value == format_usd(before.monthly_usd)
 
     at.number_input(key=REQUESTS).set_value(90_000).run()
@@ -116,7 +117,7 @@ def test_changing_requests_per_month_moves_the_fine_tune_by_the_engines_amount()
 
     changed = base.model_copy(deep=True)
     changed.workload.requests_per_month = 90_000
-    after = engine.plan(changed, DAY).options[ft_index]
+    after = measured_plan(changed, DAY).options[ft_index]
     assert after.monthly_usd != before.monthly_usd
     assert metric(at, "of which API cost")[ft_index].value == format_usd(after.monthly_usd)
     with_wrong = after.steady.inference_usd + after.steady.wrong_answers_usd
@@ -222,8 +223,8 @@ def test_an_uploaded_dataset_feeds_the_plan():
     at.file_uploader(key="dataset_upload").upload("mine.jsonl", data, "application/jsonl").run()
     at.switch_page("ui/page_plan.py").run()
     assert not at.exception
-    plan = engine.plan(default_scenario(), DAY, dataset=("mine.jsonl", data))
-    default = engine.plan(default_scenario(), DAY)
+    plan = measured_plan(default_scenario(), DAY, upload=("mine.jsonl", data))
+    default = measured_plan(default_scenario(), DAY)
     ft_index = next(i for i, o in enumerate(plan.options) if o.fine_tuned)
     assert plan.options[ft_index].one_off_usd != default.options[ft_index].one_off_usd
     assert metric(at, "One-off cost")[ft_index].value == format_usd(plan.options[ft_index].one_off_usd)
@@ -358,7 +359,7 @@ def test_the_options_table_changes_what_is_compared():
     assert scenario(at).option[ft].accuracy_pct == 80
     changed = default_scenario().model_copy(deep=True)
     changed.option[ft].accuracy_pct = Decimal(80)
-    plan = engine.plan(changed, DAY)
+    plan = measured_plan(changed, DAY)
     cost = plan.options[ft].steady.inference_usd + plan.options[ft].steady.wrong_answers_usd
     assert metric(at, "Monthly cost, wrong answers included")[ft].value == format_usd(cost)
 

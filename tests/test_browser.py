@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ftcost.measure_training import measured_plan
 from ftcost import engine
 from ftcost.scenario import default_scenario
 from ftcost.share import PARAM, encode_link
@@ -39,7 +40,7 @@ def _break_even(requests: int) -> str:
     """The Plan page's first break-even metric, from the engine: the first fine-tune against the first base."""
     scenario = default_scenario().model_copy(deep=True)
     scenario.workload.requests_per_month = requests
-    plan = engine.plan(scenario, DAY)
+    plan = measured_plan(scenario, DAY)
     first_base = next(o.name for o in plan.options if not o.fine_tuned)
     be = next(b for b in plan.break_even if b.against == first_base)
     return f"Month {be.month}" if be.month else f"Not within {plan.horizon_months} months"

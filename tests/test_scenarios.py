@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from ftcost.measure_training import measured_plan
 from ftcost import engine, report
 from ftcost.cli import main
 from ftcost.dataset import analyze_file
@@ -36,7 +37,7 @@ def test_shipped_scenario_plans_cleanly(stem):
     sample = analyze_file(path, model=ft_base)
     assert sample.valid, sample.errors
     assert sample.examples >= 10
-    plan = engine.plan(scenario, scenario.as_of or TODAY)
+    plan = measured_plan(scenario, scenario.as_of or TODAY)
     assert len(plan.options) == len(scenario.option)
     assert plan.pilot is not None and plan.pilot.total_usd > 0
     md = report.to_markdown(plan)
@@ -48,7 +49,7 @@ def test_shipped_scenario_plans_cleanly(stem):
 
 def test_seed_002_table_to_the_cent():
     """Seed 002: 3M input + 1M output tokens a month, September 2023 prices (per 1K in the article)."""
-    plan = engine.plan(load_scenario(gallery()["reviews"]))
+    plan = measured_plan(load_scenario(gallery()["reviews"]))
     assert plan.as_of == dt.date(2023, 9, 1)
     base, ft, gpt4 = (plan.option(n) for n in ("GPT-3.5 Turbo", "Fine-tuned GPT-3.5 Turbo", "GPT-4 8K"))
     # The article compares each model's own month (`steady`: as if it served from day one).
@@ -68,7 +69,7 @@ def test_seed_002_table_to_the_cent():
 
 
 def test_airport_default_warns_about_the_wind_down():
-    plan = engine.plan(default_scenario(), TODAY)
+    plan = measured_plan(default_scenario(), TODAY)
     text = " ".join(plan.warnings)
     assert "fine-tuned gpt-4o-mini-2024-07-18 stops serving on 2027-01-14, in month 2" in text
     assert plan.pilot.examples == 50

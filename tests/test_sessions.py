@@ -16,6 +16,7 @@ from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
 from streamlit.testing.v1 import AppTest
 from test_secrets import page_text, session_values
 
+from ftcost.measure_training import measured_plan
 from ftcost import engine
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario
@@ -43,7 +44,7 @@ def metric(at: AppTest, label: str) -> str:
 
 def one_off(scenario, day, upload) -> str:
     """The first fine-tune's one-off cost, from the engine, with this upload."""
-    plan = engine.plan(scenario, day, dataset=upload)
+    plan = measured_plan(scenario, day, upload=upload)
     return format_usd(next(o for o in plan.options if o.fine_tuned).one_off_usd)
 
 

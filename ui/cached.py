@@ -12,11 +12,15 @@ import datetime as dt
 
 import streamlit as st
 
-from ftcost import engine, pricing, tokens
+from ftcost import engine, measure_training, pricing, tokens
 from ftcost.dataset import DatasetReport, analyze_bytes, analyze_file
 from ftcost.engine.results import Plan
-from ftcost.scenario import dataset_path, parse_scenario
+from ftcost.scenario import Scenario, dump_scenario, parse_scenario
 from ui import state
+
+#: Cached answers expire after this long (seconds), so what closed sessions computed is released even
+#: when no other session pushes it out of the bounded cache.
+TTL = 3600
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,31 +31,38 @@ def warm_tokenizers() -> tuple:
 
 def plan() -> Plan:
     """The current scenario's plan on the chosen price date, with the uploaded dataset if there is one."""
-    upload = state.dataset()
     scenario = state.shareable()
-    from ftcost.scenario import dump_scenario
-
-    dataset = None
-    if upload:
-        # The engine asks for the upload's analysis per fine-tuned base model; handing it the cached
-        # analysis (keyed on the file's digest) means a what-if change never re-tokenises the file.
-        def dataset(model: str) -> DatasetReport:
-            return analysis(upload["digest"], upload["name"], model, None, upload["data"])
-
-    return _plan(
-        dump_scenario(scenario),
-        state.price_date().isoformat(),
-        upload["digest"] if upload else None,
-        dataset,
-    )
+    as_of = state.price_date()
+    training = training_inputs(scenario, as_of)
+    # The key is the scenario's text, the date and the training inputs themselves, whose source names the
+    # measured file: two sessions with the same bytes under two names never see each other's name.
+    key = tuple(sorted((base, str(t.tokens_per_example), t.source) for base, t in training.items()))
+    return _plan(dump_scenario(scenario), as_of.isoformat(), key, training)
 
 
-@st.cache_data(max_entries=200, show_spinner="Working out the plan…")
-def _plan(scenario_toml: str, as_of: str, dataset_digest: str | None, _dataset) -> Plan:
-    return engine.plan(parse_scenario(scenario_toml), dt.date.fromisoformat(as_of), dataset=_dataset)
+def training_inputs(scenario: Scenario, as_of) -> engine.Training:
+    """The plan's measured training inputs, each from the cached analysis of the upload or the sample."""
+    return measure_training.for_plan(scenario, as_of, upload=_upload(), analyse=_analyse)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+def _upload() -> tuple[str, bytes] | None:
+    upload = state.dataset()
+    return (upload["name"], upload["data"]) if upload else None
+
+
+def _analyse(source, model: str) -> DatasetReport:
+    upload = state.dataset()
+    if isinstance(source, tuple) and upload:
+        return analysis(upload["digest"], upload["name"], model, None, upload["data"])
+    return sample_analysis(str(source), model, None)
+
+
+@st.cache_data(max_entries=200, ttl=TTL, show_spinner="Working out the plan…")
+def _plan(scenario_toml: str, as_of: str, training_key: tuple, _training: engine.Training) -> Plan:
+    return engine.plan(parse_scenario(scenario_toml), dt.date.fromisoformat(as_of), training=_training)
+
+
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
 def analysis(digest: str, name: str, model: str, epochs: int | None, _data: bytes) -> DatasetReport:
     """An uploaded file analysed for `model`, with a progress bar while it is tokenised.
 
@@ -73,7 +84,7 @@ def analysis(digest: str, name: str, model: str, epochs: int | None, _data: byte
     return report
 
 
-@st.cache_data(max_entries=64, show_spinner="Counting tokens in the sample dataset…")
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner="Counting tokens in the sample dataset…")
 def sample_analysis(path: str, model: str, epochs: int | None) -> DatasetReport:
     """A shipped sample dataset (small) analysed for `model`."""
     return analyze_file(path, model=model, epochs=epochs)
@@ -84,7 +95,7 @@ def dataset_report(model: str, epochs: int | None) -> DatasetReport | None:
     upload = state.dataset()
     if upload:
         return analysis(upload["digest"], upload["name"], model, epochs, upload["data"])
-    path = dataset_path(state.current())
+    path = state.sample()
     if path is None:
         return None
     return sample_analysis(str(path), model, epochs)

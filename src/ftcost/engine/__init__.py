@@ -1,6 +1,9 @@
 """The cost/ROI engine: a scenario and a price date in, a Plan out. No Streamlit, no clock.
 
-    plan(scenario, as_of) -> Plan
+    plan(scenario, as_of, training=...) -> Plan
+
+`training` holds the measured training inputs per base model (`ftcost.measure_training` counts a
+scenario's sample or an upload into them); without it a scenario's stated tokens per example is used.
 
 Per option and month: inference cost (input, cached input, output) at the option's rates on `as_of`,
 the cost of wrong answers, and — for fine-tuned options — the one-off cost (training × iterations,
@@ -15,36 +18,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 
 from ftcost.engine.lifecycle import lifecycle_warnings
 from ftcost.engine.results import Month, OptionPlan, Plan, TokenProfile, plain
 from ftcost.engine.roi import break_even, prompt_saving
-from ftcost.engine.training import Dataset, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
+from ftcost.engine.training import Training, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
 from ftcost.errors import NotOfferedError, ScenarioError
-from ftcost.scenario import Option, Scenario
+from ftcost.scenario import Option, Scenario, price_date_problem
 
-__all__ = ["plan", "plain", "Plan", "add_months"]
+__all__ = ["plan", "plain", "Plan", "Training", "TrainingInputs", "add_months", "training_bases"]
 
-def plan(
-    scenario: Scenario,
-    as_of: dt.date | None = None,
-    *,
-    base_dir: str | Path | None = None,
-    dataset: Dataset = None,
-) -> Plan:
+def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training | None = None) -> Plan:
     """Project `scenario` with the prices in force on `as_of` (default: the scenario's own date).
 
-    `base_dir` is where the scenario's relative dataset path points from (default: scenarios/);
-    `dataset` replaces the scenario's sample dataset: a path, (name, bytes) of an upload, or a function
-    giving the dataset's analysis for a base model (for callers that cache analyses).
+    `training` maps each fine-tuned option's base snapshot to its measured training inputs; a base it
+    does not name uses the scenario's stated tokens_per_example.
     """
     from ftcost import pricing
 
     as_of = as_of or scenario.as_of
-    if as_of is None:
-        raise ScenarioError("The plan needs a price date: set as_of in the scenario or choose one.")
+    _check_date(as_of)
     warnings: list[str] = []
 
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
@@ -84,7 +78,7 @@ def plan(
         months = own
         if option.fine_tuned:
             if resolved.snapshot not in inputs:
-                inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, base_dir=base_dir, dataset=dataset)
+                inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, training)
             pilot = pilot_cost(scenario, option.model, inputs[resolved.snapshot], profiles, as_of)
             pilots[option.name] = pilot
             extra = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, pilot.total_usd)
@@ -134,6 +128,33 @@ def plan(
         project_weeks=scenario.labour.weeks,
         current_option=scenario.current.name,
     )
+
+
+def training_bases(scenario: Scenario, as_of: dt.date) -> list[str]:
+    """The base snapshots `plan` needs training inputs for on `as_of`: those of the fine-tuned options it can
+    price and count tokens for (the others are left out of the plan with a warning)."""
+    from ftcost import pricing
+
+    _check_date(as_of)
+    out: list[str] = []
+    for option in scenario.option:
+        if not option.fine_tuned:
+            continue
+        try:
+            resolved = pricing.resolve(option.model, as_of)
+            pricing.rates(option.model, as_of, scenario.workload.tier)
+        except NotOfferedError:
+            continue
+        if resolved.model.encoding is not None and resolved.snapshot not in out:
+            out.append(resolved.snapshot)
+    return out
+
+
+def _check_date(as_of: dt.date | None) -> None:
+    if as_of is None:
+        raise ScenarioError("The plan needs a price date: set as_of in the scenario or choose one.")
+    if problem := price_date_problem(as_of):
+        raise ScenarioError(f"The plan cannot start on {as_of.isoformat()}: {problem}.")
 
 
 def go_live_month(as_of: dt.date, weeks: int) -> int:
