@@ -107,7 +107,8 @@ if not issues.empty:
     st.subheader("Errors and warnings")
     st.dataframe(issues, hide_index=True, width="stretch",
                  column_config={"Times": st.column_config.NumberColumn("Times", format="%d")})
-    st.download_button("Download every line number (CSV)", views.issue_lines_csv(report),
+    # Built when the button is clicked, not on every rerun: a file of millions of bad lines makes a long CSV.
+    st.download_button("Download the line numbers (CSV)", lambda: views.issue_lines_csv(report),
                        file_name="ftcost-dataset-issues.csv", mime="text/csv", on_click="ignore")
 
 st.subheader("Tokens per example")
