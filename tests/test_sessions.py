@@ -172,3 +172,34 @@ def test_two_browser_contexts_keep_their_own_scenario_upload_and_key(served, tmp
             assert FAKE_KEY not in pages["b"].content()
         finally:
             browser.close()
+
+
+def test_the_downloaded_report_names_only_this_sessions_file(monkeypatch):
+    """The plan is cached by the scenario's text, the date and the measured inputs, whose source names the file:
+    session B, uploading session A's bytes under its own name, never gets A's name in its report."""
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    saved: dict[str, bytes] = {}
+
+    class Recording(MemoryMediaFileStorage):  # AppTest drops its media store after each run; keep the bytes
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+            saved[self.get_url(file_id)] = self.get_file(file_id).content
+            return file_id
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    data = FILE_A[1]
+    reports = {}
+    for name in ("acme-secret-customers.jsonl", "session-b.jsonl"):
+        at = ok(AppTest.from_file(APP, default_timeout=60).run())
+        ok(at.date_input(key="w:as_of").set_value(DAY).run())
+        ok(at.switch_page("ui/page_dataset.py").run())
+        at.file_uploader(key="dataset_upload").upload(name, data, "application/jsonl")
+        ok(at.run())
+        ok(at.switch_page("ui/page_plan.py").run())
+        button = next(b for b in at.get("download_button") if "Markdown" in b.proto.label)
+        reports[name] = saved[button.proto.url].decode("utf-8")
+    assert "measured on acme-secret-customers.jsonl" in reports["acme-secret-customers.jsonl"]
+    assert "measured on session-b.jsonl" in reports["session-b.jsonl"]
+    assert "acme-secret" not in reports["session-b.jsonl"]
