@@ -15,14 +15,13 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO
+from test_dataset_parallel import make_dataset
 
 from ftcost import views
 from ftcost.dataset import LineNumbers, analysis_key, analyze_bytes, for_model
 from ftcost.models import load_models
 from ftcost.scenario import dataset_path, default_scenario
-
-from conftest import REPO
-from test_dataset_parallel import make_dataset
 
 SAMPLE = dataset_path(default_scenario()).read_bytes()
 

@@ -8,16 +8,13 @@ without /usr/bin/chromium, it is skipped with the reason; under CI (CI=true) a m
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from ftcost.measure_training import measured_plan
-from ftcost import engine
 from ftcost.scenario import default_scenario
 from ftcost.share import PARAM, encode_link
-
-from conftest import REPO
 
 pytestmark = pytest.mark.browser
 

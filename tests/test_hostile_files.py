@@ -25,15 +25,14 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 from ftcost.cli import main
 from ftcost.errors import DatasetFileError, ScenarioError
 from ftcost.measure_training import measured_plan
-from ftcost.scenario import dataset_path, default_scenario, dump_scenario, gallery, load_scenario, parse_scenario
+from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import PARAM, decode_link
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 AIRPORT_TOML = gallery()["airport"].read_text(encoding="utf-8")
@@ -110,7 +109,7 @@ def test_a_scenario_with_no_folder_resolves_only_shipped_samples(sentinel):
             dataset_path(scenario)
         with pytest.raises(DatasetFileError, match="not one ftcost ships"):
             measured_plan(scenario, DAY)
-    for stem, path in gallery().items():
+    for path in gallery().values():
         shipped = load_scenario(path)
         assert dataset_path(shipped) == (path.parent / shipped.training.dataset).resolve()
     never_opened(sentinel)

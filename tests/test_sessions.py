@@ -12,17 +12,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import REPO
 from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
 from streamlit.testing.v1 import AppTest
 from test_secrets import page_text, session_values
 
 from ftcost.measure_training import measured_plan
-from ftcost import engine
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario
 from ftcost.share import PARAM, encode_link
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 DAY = dt.date(2026, 11, 21)

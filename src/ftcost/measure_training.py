@@ -14,8 +14,8 @@ gallery) — only the samples ftcost ships.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ftcost.dataset import DatasetReport, analyze_bytes, analyze_file
 from ftcost.engine import Plan, Training, TrainingInputs, plan, training_bases
