@@ -132,3 +132,36 @@ def test_two_million_bad_lines_on_the_dataset_page_in_bounded_memory():
     assert any("2,000,001 problem(s)" in e and "line 1" in e for e in measured["dataset"]), measured
     assert any("has no examples to measure training tokens on" in e for e in measured["plan"]), measured
     assert measured["grew_kb"] * 1024 < 300_000_000, measured
+
+
+def test_the_dataset_page_reads_an_upload_once_per_encoding_whatever_the_models_and_epochs(monkeypatch):
+    # Regression: the page analysed the file once per model in its training-cost table and once more per
+    # epochs value, so a link naming many epochs values (or a busy what-if session) re-read it each time.
+    import datetime as dt
+
+    from streamlit.testing.v1 import AppTest
+
+    import ui.cached
+
+    calls: list[str] = []
+    real = ui.cached.analyze_bytes
+
+    def counting(data, name, model, **kw):
+        calls.append(model)
+        return real(data, name, model=model, **kw)
+
+    monkeypatch.setattr(ui.cached, "analyze_bytes", counting)
+    data = b"\n".join(SAMPLE.splitlines()[:12] + [b"1"]) + b"\n"
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    at.date_input(key="w:as_of").set_value(dt.date(2026, 11, 21)).run()
+    at.switch_page("ui/page_dataset.py").run()
+    at.file_uploader(key="dataset_upload").upload(f"once-{id(calls)}.jsonl", data, "application/jsonl").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[-1].value
+    groups = {analysis_key(m) for m in table["Model"]}
+    assert len(table) > len(groups) and len(calls) == len(groups), calls
+    for epochs in (1, 2, 5, 9):
+        at.number_input(key="w:training.epochs").set_value(epochs).run()
+        assert not at.exception, at.exception
+    at.switch_page("ui/page_plan.py").run()
+    assert len(calls) == len(groups), calls

@@ -241,6 +241,7 @@ def _working(at: AppTest) -> None:
     ("9995 with a 120-month horizon", FAR_HORIZON, "after 2999-12-31"),
     ("an absolute dataset path", with_dataset("/etc/passwd"), "not an absolute path"),
     ("a dataset path with ..", with_dataset("../../../etc/passwd"), "without '..'"),
+    ("a NUL byte in the dataset name", with_dataset("train\x00.jsonl"), "contains a NUL byte"),
 ])
 def test_a_hostile_link_is_a_sentence_and_the_app_works(label, text, says):
     at = _start({PARAM: link_of(text)})
