@@ -118,6 +118,17 @@ def _model_context(model: str, keep_lines: int | None = None):
     return facts, Context(facts.encoding, facts.format, limit, keep_lines)
 
 
+def tool_exactness_note(examples: int) -> str:
+    """How exact the count of examples with tool definitions is (the analysis's note; the Dataset page shows it)."""
+    return (
+        f"{examples:,} example{'' if examples == 1 else 's'} carr{'ies' if examples == 1 else 'y'} tool definitions, "
+        "counted as the model sees them (the rendered namespace block): within 1 token of the API's "
+        "prompt_tokens on every public measurement of requests. OpenAI has not published how it renders tools "
+        "for training (a forum comparison found tools billed about two fifths more than the same functions), so "
+        "treat the training tokens of these examples as an estimate and check a small first job's trained_tokens."
+    )
+
+
 def _check_epochs(epochs: int | None) -> None:
     if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
         raise FtcostError(f"epochs must be a whole number of at least 1, not {epochs!r}.")
@@ -138,11 +149,11 @@ def _finish(tally, name: str, facts, ctx: Context, epochs: int | None) -> Datase
         token_limit_published=facts.training_example_limit is not None,
         epochs=epochs,
         epochs_estimated=estimated,
-        notes=_model_notes(facts, ctx.limit, bool(tally.kinds.get("completion"))),
+        notes=_model_notes(facts, ctx.limit, bool(tally.kinds.get("completion")), tally.tool_examples),
     )
 
 
-def _model_notes(facts, limit: int, has_completion: bool) -> list[str]:
+def _model_notes(facts, limit: int, has_completion: bool, tool_examples: int) -> list[str]:
     notes = []
     if facts.training_example_limit is None:
         notes.append(
@@ -156,6 +167,8 @@ def _model_notes(facts, limit: int, has_completion: bool) -> list[str]:
             "prompt/completion examples count prompt + completion tokens, with no per-message overhead "
             "(the cookbook's method is for chat); a pair counts as two messages."
         )
+    if tool_examples:
+        notes.append(tool_exactness_note(tool_examples))
     return notes
 
 
@@ -191,7 +204,7 @@ def for_model(report: DatasetReport, model: str, epochs: int | None = None) -> D
     estimated = epochs is None
     epochs = default_epochs(report.examples) if estimated else epochs
     billing = sum(t if t < limit else limit for t in tokens)
-    notes = _model_notes(facts, limit, report.format in ("completion", "mixed"))
+    notes = _model_notes(facts, limit, report.format in ("completion", "mixed"), report.tool_examples)
     notes += uncounted_notes(report.examples, report.counted_examples)
     return replace(
         report,

@@ -68,6 +68,7 @@ class DatasetReport:
     #: the line of each counted example, parallel to tokens_per_example (what a different limit is derived from)
     example_lines: array = field(default_factory=lambda: array("I"), repr=False)
     keep_lines: int | None = None  # the cap the lists were kept under (None: every line)
+    tool_examples: int = 0  # counted examples with tool definitions
 
     def line_count(self, category: str) -> int:
         """How many lines `category` was found on, listed or not."""
@@ -159,6 +160,7 @@ def build_report(
         lines_not_listed=dict(tally.not_listed),
         example_lines=tally.example_lines,
         keep_lines=tally.keep_lines,
+        tool_examples=tally.tool_examples,
     )
 
 

@@ -20,6 +20,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ftcost.engine.lifecycle import lifecycle_warnings
+from ftcost.engine.providers_plan import provider_counting_model, provider_option_plan
 from ftcost.engine.results import Month, OptionPlan, Plan, TokenProfile, plain
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.training import Training, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
@@ -43,7 +44,11 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
 
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
     priced: list[tuple[Option, object, object, TokenProfile]] = []
+    elsewhere: list[Option] = []  # options another provider trains and serves (engine/providers_plan.py)
     for option in scenario.option:
+        if option.provider_id != "openai":
+            elsewhere.append(option)
+            continue
         try:
             resolved = pricing.resolve(option.model, as_of)
             card = pricing.rates(option.model, as_of, scenario.workload.tier)
@@ -100,6 +105,15 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
                 go_live_month=go_live if option.fine_tuned else 1,
             )
         )
+    for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
+        done = provider_option_plan(
+            scenario, option, as_of, go_live=go_live, current_months=own_months.get(current[0].name) if current else None,
+            warnings=warnings, training=training,
+        )
+        if done is not None:
+            options.append(done[0])
+            if done[1] is not None:
+                pilots[option.name] = done[1]
     order = [o.name for o in scenario.option]
     options.sort(key=lambda o: order.index(o.name))
     if any(o.fine_tuned for o in options) and go_live > scenario.horizon_months:
@@ -139,6 +153,11 @@ def training_bases(scenario: Scenario, as_of: dt.date) -> list[str]:
     out: list[str] = []
     for option in scenario.option:
         if not option.fine_tuned:
+            continue
+        if option.provider_id != "openai":  # measured with an OpenAI encoding (engine/providers_plan.py)
+            counting = provider_counting_model(option)
+            if counting is not None and counting not in out:
+                out.append(counting)
             continue
         try:
             resolved = pricing.resolve(option.model, as_of)
