@@ -443,11 +443,12 @@ def dataset_path(scenario: Scenario, base: str | Path | None = None) -> Path | N
 @functools.cache
 def _shipped_samples() -> tuple[tuple[str, Path], ...]:
     root = data_dir("scenarios")
-    out = []
+    out: list[tuple[str, Path]] = []
     for path in sorted(root.glob("*.toml")):
-        name = load_scenario(path).training.dataset
-        if name:
-            out.append((name, dataset_path(load_scenario(path), root)))
+        scenario = load_scenario(path)
+        sample = dataset_path(scenario, root)
+        if scenario.training.dataset and sample is not None:
+            out.append((scenario.training.dataset, sample))
     return tuple(out)
 
 

@@ -202,7 +202,7 @@ def for_model(report: DatasetReport, model: str, epochs: int | None = None) -> D
         if len(kept) < len(over):
             not_listed["over_token_limit"] = len(over) - len(kept)
     estimated = epochs is None
-    epochs = default_epochs(report.examples) if estimated else epochs
+    runs = default_epochs(report.examples) if epochs is None else epochs
     billing = sum(t if t < limit else limit for t in tokens)
     notes = _model_notes(facts, limit, report.format in ("completion", "mixed"), report.tool_examples)
     notes += uncounted_notes(report.examples, report.counted_examples)
@@ -216,8 +216,8 @@ def for_model(report: DatasetReport, model: str, epochs: int | None = None) -> D
         token_limit_published=facts.training_example_limit is not None,
         over_limit=len(over),
         billing_tokens=billing,
-        epochs=epochs,
+        epochs=runs,
         epochs_estimated=estimated,
-        charged_tokens=epochs * billing,
+        charged_tokens=runs * billing,
         notes=tuple(notes),
     )

@@ -38,8 +38,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     """
     from ftcost import pricing
 
-    as_of = as_of or scenario.as_of
-    _check_date(as_of)
+    as_of = _checked_date(as_of or scenario.as_of)
     warnings: list[str] = []
 
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
@@ -149,7 +148,7 @@ def training_bases(scenario: Scenario, as_of: dt.date) -> list[str]:
     price and count tokens for (the others are left out of the plan with a warning)."""
     from ftcost import pricing
 
-    _check_date(as_of)
+    as_of = _checked_date(as_of)
     out: list[str] = []
     for option in scenario.option:
         if not option.fine_tuned:
@@ -169,11 +168,12 @@ def training_bases(scenario: Scenario, as_of: dt.date) -> list[str]:
     return out
 
 
-def _check_date(as_of: dt.date | None) -> None:
+def _checked_date(as_of: dt.date | None) -> dt.date:
     if as_of is None:
         raise ScenarioError("The plan needs a price date: set as_of in the scenario or choose one.")
     if problem := price_date_problem(as_of):
         raise ScenarioError(f"The plan cannot start on {as_of.isoformat()}: {problem}.")
+    return as_of
 
 
 def go_live_month(as_of: dt.date, weeks: int) -> int:
