@@ -28,13 +28,33 @@ SAMPLE = dataset_path(default_scenario()).read_bytes()
 
 def _long_example(words: int) -> bytes:
     text = " ".join(f"word{i}" for i in range(words))
-    return json.dumps({"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": text},
-                                    {"role": "assistant", "content": "ok"}]}).encode()
+    return json.dumps(
+        {
+            "messages": [
+                {"role": "system", "content": "s"},
+                {"role": "user", "content": text},
+                {"role": "assistant", "content": "ok"},
+            ]
+        }
+    ).encode()
 
 
 #: Bad lines, a prompt/completion line, and examples over 2K, 4K and 16K tokens: every limit differs.
-MIXED = b"\n".join([*SAMPLE.splitlines()[:12], b"1", b"not json", _long_example(3000), _long_example(6000),
-                    _long_example(20_000), b'{"prompt": "p", "completion": "c"}', *SAMPLE.splitlines()[12:20]]) + b"\n"
+MIXED = (
+    b"\n".join(
+        [
+            *SAMPLE.splitlines()[:12],
+            b"1",
+            b"not json",
+            _long_example(3000),
+            _long_example(6000),
+            _long_example(20_000),
+            b'{"prompt": "p", "completion": "c"}',
+            *SAMPLE.splitlines()[12:20],
+        ]
+    )
+    + b"\n"
+)
 
 
 def _fields(report) -> dict:
@@ -125,8 +145,9 @@ print(json.dumps({"grew_kb": peak - before, "exception": [str(e.value) for e in 
 def test_two_million_bad_lines_on_the_dataset_page_in_bounded_memory():
     # Before: +2.5 GB (one analysis per model, every line number as a Python int, a 250 MB CSV string built
     # on each rerun). The 4 MB of bytes are held a few times (the upload, the session's copy, the cache key).
-    result = subprocess.run([sys.executable, "-c", CHILD, str(REPO / "app.py")], capture_output=True, text=True,
-                            timeout=1200, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(REPO / "app.py")], capture_output=True, text=True, timeout=1200, cwd=REPO
+    )
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     assert not measured["exception"], measured
     assert any("2,000,001 problem(s)" in e and "line 1" in e for e in measured["dataset"]), measured

@@ -81,9 +81,18 @@ def link_of(text: str) -> str:
 # --- the dataset name: a path inside the scenario's folder -----------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["/etc/passwd", "../../../../etc/passwd", "airport/../../pricing/models.toml",
-                                  "C:\\Windows\\win.ini", "\\\\server\\share\\train.jsonl", "train\x00.jsonl",
-                                  "..\\..\\secret.jsonl"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "/etc/passwd",
+        "../../../../etc/passwd",
+        "airport/../../pricing/models.toml",
+        "C:\\Windows\\win.ini",
+        "\\\\server\\share\\train.jsonl",
+        "train\x00.jsonl",
+        "..\\..\\secret.jsonl",
+    ],
+)
 def test_a_dataset_name_that_leaves_its_folder_is_one_sentence_without_the_path(name):
     with pytest.raises(ScenarioError) as raised:
         parse_scenario(with_dataset(name), "hostile.toml")
@@ -149,8 +158,13 @@ def test_the_engine_reads_no_files_and_no_clock():
                 assert not {a.name for a in node.names} & forbidden, path
             elif isinstance(node, ast.ImportFrom):
                 assert node.module not in forbidden, path
-                assert not (node.module == "ftcost.dataset" and {"analyze_file", "analyze_bytes"} & {a.name for a in node.names}), path
-                assert not (node.module == "ftcost.scenario" and {"dataset_path", "load_scenario"} & {a.name for a in node.names}), path
+                assert not (
+                    node.module == "ftcost.dataset" and {"analyze_file", "analyze_bytes"} & {a.name for a in node.names}
+                ), path
+                assert not (
+                    node.module == "ftcost.scenario"
+                    and {"dataset_path", "load_scenario"} & {a.name for a in node.names}
+                ), path
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 assert node.func.attr not in {"today", "now", "read_bytes", "read_text"}, (path, node.func.attr)
 
@@ -173,11 +187,14 @@ def _one_sentence(result_code: int, err: str, says: str) -> None:
     assert says in err, err
 
 
-@pytest.mark.parametrize("label, text, says", [
-    ("nested 500 deep", NESTED, "nested too deeply"),
-    ("as_of at the end of the calendar", FAR_DATE, "after 2999-12-31"),
-    ("9995 with a 120-month horizon", FAR_HORIZON, "after 2999-12-31"),
-])
+@pytest.mark.parametrize(
+    "label, text, says",
+    [
+        ("nested 500 deep", NESTED, "nested too deeply"),
+        ("as_of at the end of the calendar", FAR_DATE, "after 2999-12-31"),
+        ("9995 with a 120-month horizon", FAR_HORIZON, "after 2999-12-31"),
+    ],
+)
 def test_report_on_a_hostile_scenario_is_one_sentence(label, text, says, tmp_path, capsys):
     path = tmp_path / "hostile.toml"
     path.write_text(text, encoding="utf-8")
@@ -196,8 +213,11 @@ def test_report_on_special_files_is_one_sentence(tmp_path):
     os.mkfifo(fifo)
     loop = tmp_path / "loop.toml"
     loop.symlink_to(loop)
-    cases = [(fifo, "is a named pipe, not a regular file"), (loop, "cannot be read"),
-             (tmp_path / ("n" * 5000 + ".toml"), "cannot be read")]
+    cases = [
+        (fifo, "is a named pipe, not a regular file"),
+        (loop, "cannot be read"),
+        (tmp_path / ("n" * 5000 + ".toml"), "cannot be read"),
+    ]
     if Path("/proc/self/mem").exists():
         cases.append((Path("/proc/self/mem"), "/proc/self/mem"))
     for path, says in cases:
@@ -235,14 +255,17 @@ def _working(at: AppTest) -> None:
     assert any(m.label == "Break-even" for m in at.metric)
 
 
-@pytest.mark.parametrize("label, text, says", [
-    ("nested 500 deep", NESTED, "nested too deeply"),
-    ("as_of at the end of the calendar", FAR_DATE, "after 2999-12-31"),
-    ("9995 with a 120-month horizon", FAR_HORIZON, "after 2999-12-31"),
-    ("an absolute dataset path", with_dataset("/etc/passwd"), "not an absolute path"),
-    ("a dataset path with ..", with_dataset("../../../etc/passwd"), "without '..'"),
-    ("a NUL byte in the dataset name", with_dataset("train\x00.jsonl"), "contains a NUL byte"),
-])
+@pytest.mark.parametrize(
+    "label, text, says",
+    [
+        ("nested 500 deep", NESTED, "nested too deeply"),
+        ("as_of at the end of the calendar", FAR_DATE, "after 2999-12-31"),
+        ("9995 with a 120-month horizon", FAR_HORIZON, "after 2999-12-31"),
+        ("an absolute dataset path", with_dataset("/etc/passwd"), "not an absolute path"),
+        ("a dataset path with ..", with_dataset("../../../etc/passwd"), "without '..'"),
+        ("a NUL byte in the dataset name", with_dataset("train\x00.jsonl"), "contains a NUL byte"),
+    ],
+)
 def test_a_hostile_link_is_a_sentence_and_the_app_works(label, text, says):
     at = _start({PARAM: link_of(text)})
     errors = " ".join(e.value for e in at.error)
@@ -251,10 +274,13 @@ def test_a_hostile_link_is_a_sentence_and_the_app_works(label, text, says):
     _working(at)
 
 
-@pytest.mark.parametrize("label, text, says", [
-    ("nested 500 deep", NESTED, "nested too deeply"),
-    ("as_of at the end of the calendar", FAR_DATE, "after 2999-12-31"),
-])
+@pytest.mark.parametrize(
+    "label, text, says",
+    [
+        ("nested 500 deep", NESTED, "nested too deeply"),
+        ("as_of at the end of the calendar", FAR_DATE, "after 2999-12-31"),
+    ],
+)
 def test_a_hostile_scenario_upload_is_a_sentence_and_the_app_works(label, text, says):
     at = _start()
     at.sidebar.file_uploader(key="scenario_upload").upload("hostile.toml", text.encode(), "application/toml").run()
@@ -301,11 +327,17 @@ def test_a_served_app_opened_with_crafted_links_reads_no_file_outside(sentinel, 
     (hooks / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
     log = tmp_path / "opened.log"
     log.write_text("")
-    env = dict(os.environ, FTCOST_OPEN_LOG=str(log),
-               PYTHONPATH=os.pathsep.join([str(hooks), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    links = [link_of(with_dataset("/etc/passwd")), link_of(with_dataset(str(sentinel))),
-             link_of(with_dataset(os.path.relpath(sentinel, REPO / "scenarios"))),
-             link_of(with_dataset(sentinel.name))]
+    env = dict(
+        os.environ,
+        FTCOST_OPEN_LOG=str(log),
+        PYTHONPATH=os.pathsep.join([str(hooks), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    )
+    links = [
+        link_of(with_dataset("/etc/passwd")),
+        link_of(with_dataset(str(sentinel))),
+        link_of(with_dataset(os.path.relpath(sentinel, REPO / "scenarios"))),
+        link_of(with_dataset(sentinel.name)),
+    ]
     with serve_app(env) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:

@@ -45,7 +45,9 @@ def measure(source: Path | Upload, base_model: str) -> TrainingInputs:
     return from_report(analyse(source, base_model))
 
 
-def source_for(scenario: Scenario, *, folder: str | Path | None = None, upload: Upload | None = None) -> Path | Upload | None:
+def source_for(
+    scenario: Scenario, *, folder: str | Path | None = None, upload: Upload | None = None
+) -> Path | Upload | None:
     """What the plan measures: the upload, else the scenario's sample (unless it states tokens per example).
 
     `folder` is the scenario file's folder; None (a link, an upload, the gallery) resolves only shipped samples.

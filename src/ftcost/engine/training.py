@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-from typing import Mapping
 
 from ftcost.engine.results import OneOff, OptionPlan, PilotPlan, TokenProfile
 from ftcost.errors import ScenarioError
@@ -29,7 +29,7 @@ class TrainingInputs:
     name: str | None = None
 
     @classmethod
-    def measured(cls, billing_tokens: int, counted_examples: int, name: str) -> "TrainingInputs":
+    def measured(cls, billing_tokens: int, counted_examples: int, name: str) -> TrainingInputs:
         # Billing tokens come only from examples that could be counted (a line with no messages list has
         # none), so the mean is over those, not over every JSON object read.
         if not counted_examples:
