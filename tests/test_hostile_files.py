@@ -356,4 +356,3 @@ def test_a_served_app_opened_with_crafted_links_reads_no_file_outside(sentinel, 
         finally:
             browser.close()
     assert log.read_text() == "", log.read_text()
-
