@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ftcost import report, views
+from ftcost.text import code, markdown as md
 from ui import cached, charts, inputs, layout, state
 
 AGAINST = "plan_against"
@@ -30,12 +31,12 @@ if not bases:
     st.error(f"No base-model option can be priced on {plan.as_of.isoformat()}, so there is nothing to compare the "
              "fine-tune with. Choose another price date in the sidebar, or other models in the options.")
     if plan.warnings:
-        st.warning("\n".join(f"- {w}" for w in plan.warnings), icon=":material/warning:")
+        st.warning("\n".join(f"- {md(w)}" for w in plan.warnings), icon=":material/warning:")
     st.stop()
 if st.session_state.get(AGAINST) not in bases:
     st.session_state[AGAINST] = bases[0]
 
-st.title(scenario.name)
+st.title(md(scenario.name))
 st.caption(
     f"Prices in force on **{plan.as_of.isoformat()}** · {plan.tier} tier · projected over "
     f"**{plan.horizon_months} months** · change any assumption in *What if* below or on the other pages."
@@ -48,16 +49,16 @@ with st.container(border=True):
                    help="The base-model option the fine-tunes are measured against, here and in every delta on this "
                    "page (default: the scenario's first one).")
     main, others = views.answer(plan, st.session_state[AGAINST])
-    st.markdown("\n".join(f"- {sentence}" for sentence in main))
+    st.markdown("\n".join(f"- {md(sentence)}" for sentence in main))
     if others:
         with st.expander("Against the other options"):
-            st.markdown("\n".join(f"- {sentence}" for sentence in others))
+            st.markdown("\n".join(f"- {md(sentence)}" for sentence in others))
 
 # --- payback of each fine-tune -----------------------------------------------------------------------------
-st.subheader(f"Payback against {st.session_state[AGAINST]}")
+st.subheader(f"Payback against {md(st.session_state[AGAINST])}")
 for card in views.payback_cards(plan, st.session_state[AGAINST]):
     with st.container(border=True):
-        st.markdown(f"**{card.fine_tuned}** instead of **{card.against}**")
+        st.markdown(f"**{md(card.fine_tuned)}** instead of **{md(card.against)}**")
         m1, m2, m3, m4 = st.columns(4)
         m1.metric("Break-even", card.break_even, delta=card.break_even_date or None, delta_color="off",
                   delta_arrow="off",
@@ -110,19 +111,19 @@ with st.expander("What if…", expanded=True):
                "At least one fine-tune (model ft:BASE) and one base model.")
 
 if plan.warnings:  # after the answer and its figures, before the detail
-    st.warning("**Before you commit**\n\n" + "\n".join(f"- {w}" for w in plan.warnings), icon=":material/warning:")
+    st.warning("**Before you commit**\n\n" + "\n".join(f"- {md(w)}" for w in plan.warnings), icon=":material/warning:")
 
 # --- each option ------------------------------------------------------------------------------------------
 st.subheader("Each option, per month")
 st.caption(f"A month of each option serving on its own, at the first month's volume "
            f"({views.tokens(plan.options[0].months[0].requests)} requests). Arrows compare with "
-           f"{st.session_state[AGAINST]}; green is cheaper.")
+           f"{md(st.session_state[AGAINST])}; green is cheaper.")
 cards = views.option_cards(plan, st.session_state[AGAINST])
 for row in layout.rows(cards, 3):
     for column, card in zip(st.columns(len(row)), row):
         with column.container(border=True, height="stretch"):
-            st.markdown(f"**{card.name}**")
-            st.caption(f"`{card.model}` · {card.accuracy} of answers right · {card.tokens_per_request}")
+            st.markdown(f"**{md(card.name)}**")
+            st.caption(f"{code(card.model)} · {card.accuracy} of answers right · {card.tokens_per_request}")
             st.metric("Monthly cost, wrong answers included", card.with_wrong, delta=card.with_wrong_delta,
                       delta_color="inverse",
                       help="API cost plus the expected wrong answers × the cost of a wrong answer.")
@@ -139,7 +140,7 @@ for row in layout.rows(cards, 3):
 st.subheader("Cumulative cost")
 st.caption(f"Everything spent so far, month by month. A fine-tune's one-off cost lands in month 1 and the current "
            f"option keeps serving until the project ends (grey dashed line); where a fine-tune's line (solid) drops "
-           f"below {st.session_state[AGAINST]}'s (dashed), it has paid back — the green diamonds. Hover for "
+           f"below {md(st.session_state[AGAINST])}'s (dashed), it has paid back — the green diamonds. Hover for "
            f"figures; click a legend entry to highlight an option.")
 st.altair_chart(
     charts.cumulative(views.cumulative_frame(plan), views.break_even_frame(plan, st.session_state[AGAINST]),
