@@ -89,3 +89,47 @@ def test_the_largest_real_prices_still_load():
 
     data = load_pricing(PRICING)
     assert max(price for row in data.rows for price in row.prices().values()) < MAX_PRICE
+
+
+# --- the app's number boxes ----------------------------------------------------------------------------------
+
+NUMBER_BOXES = [
+    ("ui/page_plan.py", "w:workload.requests_per_month", "Requests per month"),
+    ("ui/page_plan.py", "w:horizon_months", "Horizon (months)"),
+    ("ui/page_plan.py", "w:quality.cost_per_wrong_answer_usd", "Cost of a wrong answer ($)"),
+    ("ui/page_people.py", "w:training.iterations", "Fine-tuning iterations"),
+]
+
+
+@pytest.mark.parametrize("page, key, label", NUMBER_BOXES)
+def test_an_emptied_number_box_is_a_sentence_not_its_minimum(page, key, label):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    box = at.number_input(key=key)
+    # The browser lets a box be emptied only when Streamlit was told it may be (no default to fall back on).
+    assert not box.proto.HasField("default") if box.proto.DESCRIPTOR.fields_by_name["default"].has_presence \
+        else box.proto.default == 0
+    before = box.value
+    box.set_value(None).run()
+    assert not at.exception, at.exception
+    from ftcost.text import markdown
+
+    assert [e.value for e in at.error if e.value.startswith(markdown(f"{label} is empty: type a number."))]
+    assert at.number_input(key=key).value == before  # the previous value is kept and shown
+
+
+def test_emptying_a_measured_field_means_measure_it():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("ui/page_prompts.py").run()
+    box = at.number_input(key="w:workload.output_tokens_per_request")
+    box.set_value(120).run()
+    assert at.session_state["scenario"].workload.output_tokens_per_request == 120
+    at.number_input(key="w:workload.output_tokens_per_request").set_value(None).run()
+    assert not at.exception and not at.error
+    assert at.session_state["scenario"].workload.output_tokens_per_request is None
