@@ -16,7 +16,8 @@ from typing import Any, Iterable
 #: Characters that open or close inline Markdown anywhere in a line: emphasis, code, links and images
 #: (`[`…`](`), GitHub's tables (`|`) and strikethrough, Streamlit's `$` maths. CommonMark lets any ASCII
 #: punctuation be escaped with a backslash; a backslash before other characters stays visible, so only these.
-_INLINE = re.compile(r"([\\`*_\[\]|~$])")
+#: An underscore inside a word (`sample_answer`) never opens emphasis in CommonMark, so it is left as it is.
+_INLINE = re.compile(r"([\\`*\[\]|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 #: Characters that start a block (a heading, a quote, a list item, a setext underline) only at the start of a line.
 _BLOCK_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
 #: Line breaks, tabs and other control characters (a newline would start a new block: a heading, a list item,
