@@ -24,9 +24,9 @@ _BLOCK_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
 #: a table row); each becomes one space.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 #: GitHub's and Streamlit's renderers turn bare `http://…`, `www.…` and `a@b.c` into links after the escapes are
-#: read, and Streamlit reads `:material/…:` and `:red[…]` the same way, so a backslash cannot stop them; an
-#: invisible zero-width space after `:` (unless a space follows), after `@` and inside `www.` does.
-_AUTOLINK = re.compile(r"(:(?=\S)|@|(?i:www)(?=\.))")
+#: read, so a backslash cannot stop them; an invisible zero-width space inside `://`, `www.` and after `@` does.
+#: Other colons stay as they are, so a model id (`ft:gpt-4o-mini:org::id`) copied from the page still works.
+_AUTOLINK = re.compile(r"(:(?=//)|@|(?i:www)(?=\.))")
 ZWSP = "\u200b"
 #: Spreadsheets run a cell starting with one of these as a formula (OWASP, "CSV Injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +36,7 @@ def markdown(text: object) -> str:
     """`text` shown as itself wherever Markdown is rendered: no link, image, HTML, emphasis or table cell break.
 
     Angle brackets and ampersands become entities (so `<img onerror=…>` is not in the output at all, and shows
-    as text), Markdown characters get a backslash, a zero-width space keeps `http://` and `:icons:` inert, and
+    as text), Markdown characters get a backslash, a zero-width space keeps `http://` from becoming a link, and
     line breaks become spaces. Ordinary names (`GPT-4o mini, long prompt`) come out unchanged.
     """
     s = _CONTROL.sub(" ", str(text)).strip()

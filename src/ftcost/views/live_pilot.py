@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ftcost.live import PilotPlan, PilotResult, Progress
 from ftcost.money import format_usd
+from ftcost.text import markdown
 from ftcost.views.common import tokens
 from ftcost.views.live import signed
 
@@ -110,7 +111,7 @@ class JobProgress:
             share = 0.4 + 0.55 * done / total if total else None
         if share is not None:
             self.fraction = max(self.fraction, min(share, 1.0))
-        return self.fraction, f"{self.status.replace('_', ' ')} · {p.message}", line
+        return self.fraction, f"{self.status.replace('_', ' ')} · {markdown(p.message)}", line  # the server's words
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,10 @@ def pilot_result_view(result: PilotResult) -> PilotResultView:
         help_ = (f"(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost {direction} the bill"
                  + (f" by {tokens(abs(result.estimated_tokens - result.trained_tokens))} tokens." if err else " exactly."))
     if result.succeeded:
-        headline, state = f"Job {result.job_id} succeeded: {result.fine_tuned_model}.", "complete"
+        headline, state = f"Job {markdown(result.job_id)} succeeded: {markdown(result.fine_tuned_model)}.", "complete"
     elif result.finished:
-        why = f": {result.error_message}" if result.error_message else ""
-        headline, state = f"Job {result.job_id} {result.status}{why}", "error"
+        why = f": {markdown(result.error_message)}" if result.error_message else ""
+        headline, state = f"Job {markdown(result.job_id)} {markdown(result.status)}{why}", "error"
     else:
         headline, state = (f"Job {result.job_id} is still {result.status.replace('_', ' ')}; it keeps running at "
                            "OpenAI. Follow it again below with its job id."), "running"
