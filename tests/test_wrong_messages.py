@@ -133,3 +133,16 @@ def test_emptying_a_measured_field_means_measure_it():
     at.number_input(key="w:workload.output_tokens_per_request").set_value(None).run()
     assert not at.exception and not at.error
     assert at.session_state["scenario"].workload.output_tokens_per_request is None
+
+
+def test_the_app_starts_with_a_sentence_when_a_price_file_is_a_folder(pricing_copy, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    import ftcost.pricing.store as store
+
+    (pricing_copy / "prices" / "x.toml").mkdir()
+    monkeypatch.setattr(store, "_load_default", lambda: store._load(pricing_copy))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error if "x.toml: not a file" in e.value]
