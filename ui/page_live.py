@@ -89,7 +89,7 @@ def errors_shown() -> Iterator[None]:
     try:
         yield
     except FtcostError as exc:
-        st.error(md(redact(str(exc))))
+        st.error(redact(str(exc)))
 
 
 def _kept(widget: Callable[..., Any], label: str, key: str, **kwargs: Any) -> Any:
