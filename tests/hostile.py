@@ -23,7 +23,7 @@ def names(port: int = 9) -> list[str]:
 
 def hostile_scenario(port: int = 9) -> Scenario:
     base = default_scenario()
-    renamed = dict(zip((o.name for o in base.option), names(port)))
+    renamed = dict(zip((o.name for o in base.option), names(port), strict=True))
     url = TRACK.format(port=port)
     options = [o.model_copy(update={"name": renamed[o.name]}) for o in base.option]
     roles = [r.model_copy(update={"role": f"![r]({url}?r={i})"}) for i, r in enumerate(base.labour.role)]

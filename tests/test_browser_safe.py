@@ -9,12 +9,11 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
+from hostile import hostile_scenario
+from served_app import CHROMIUM, FLAGS, free_port, need_chromium, serve_app
 
 from ftcost.scenario import default_scenario
 from ftcost.share import PARAM, encode_link
-
-from hostile import hostile_scenario
-from served_app import CHROMIUM, FLAGS, free_port, need_chromium, serve_app
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO
 
 from ftcost.cli import main
-
-from conftest import REPO
 
 
 def run(capsys, *argv):

@@ -12,12 +12,11 @@ import io
 import re
 
 import pytest
+from hostile import hostile_scenario, names
 
 from ftcost import engine, report, views
 from ftcost.dataset import analyze_bytes
 from ftcost.text import code, csv_cell, markdown
-
-from hostile import hostile_scenario, names
 
 DAY = dt.date(2026, 11, 21)
 
@@ -151,9 +150,9 @@ def _rendered_markdown(at) -> list[str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_hostile_link_renders_no_active_markdown_on_any_page(page):
+    from conftest import REPO
     from streamlit.testing.v1 import AppTest
 
-    from conftest import REPO
     from ftcost.share import PARAM, encode_link
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)

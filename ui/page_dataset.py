@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ftcost import views
-from ftcost.text import markdown as md
 from ftcost.scenario import dataset_path
+from ftcost.text import markdown as md
 from ui import cached, charts, inputs, state
 
 UPLOAD = "dataset_upload"

@@ -26,8 +26,8 @@ from ftcost.live import from_scenario as fs
 from ftcost.live import serving
 from ftcost.live.client import redact
 from ftcost.scenario import dataset_path
-from ftcost.views import fine_tuned_bases
 from ftcost.text import markdown as md
+from ftcost.views import fine_tuned_bases
 from ftcost.views import live as lv
 from ftcost.views import live_pilot as lp
 from ui import state

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ftcost import report, views
-from ftcost.text import code, markdown as md
+from ftcost.text import code
+from ftcost.text import markdown as md
 from ui import cached, charts, inputs, layout, state
 
 AGAINST = "plan_against"

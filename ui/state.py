@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from ftcost.data import describe_validation_error
 from ftcost.errors import DatasetFileError, FtcostError
-from ftcost.text import markdown as md
 from ftcost.scenario import DEFAULT_SCENARIO, Scenario, default_scenario, gallery, load_scenario
 from ftcost.share import PARAM, decode_link
+from ftcost.text import markdown as md
 
 SCENARIO = "scenario"  # the Scenario being planned
 SOURCE = "scenario_source"  # a gallery stem, "link", or the name of an uploaded file

@@ -6,8 +6,9 @@ Everything here is presentation of numbers the engine computed; rounding to cent
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
@@ -56,7 +57,7 @@ def pilot_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
         return None
     gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {p.eval_examples:,} held-out examples"
     if p.break_even_month_to_beat is not None:
-        gate += f" and still breaks even with {name(p.against)} by {month_text(p.break_even_month_to_beat, plan.horizon_months)}"
+        gate += f" and still breaks even with {name(str(p.against))} by {month_text(p.break_even_month_to_beat, plan.horizon_months)}"
     return (
         f"Run the pilot first: {p.examples} examples, {format_usd(p.total_usd)} "
         f"({pct(p.share_of_project_pct)} of the project's {format_usd(p.project_one_off_usd)} one-off cost). "
