@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 from ftcost.cli.common import parse_date
@@ -40,6 +41,12 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or scenario.as_of or dt.date.today()
     # The sample dataset is read only inside the scenario file's own folder.
     plan = measured_plan(scenario, as_of, folder=path.resolve().parent)
+    if not plan.options:
+        # Nothing to report: one sentence, and the reason for each option (from when it is priced).
+        print(f"ftcost: {report.no_answer_sentence(plan)} Choose a later --as-of.", file=sys.stderr)
+        for warning in plan.warnings:
+            print(f"  - {warning}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(report.to_dict(plan), indent=2, ensure_ascii=False))
     elif args.csv:
