@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -23,6 +23,15 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Library, CLI and AppTest pages: no real browser, no tens-of-MB inputs. For the edit-test loop.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+lint: install
+	$(BIN)/ruff check src ui app.py tests bench
+	$(BIN)/ruff format --check src ui app.py tests bench
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/bench_analyze.py

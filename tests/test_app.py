@@ -181,6 +181,31 @@ def test_the_roles_table_edits_the_scenario():
     assert [r.role for r in scenario(at).labour.role] == names
 
 
+def test_a_new_role_typed_name_first_waits_for_its_numbers_instead_of_vanishing():
+    # In the browser a person clicks the empty row, types the Role and presses Enter before the numbers:
+    # the row must stay in the editor with a sentence naming what it needs, and the scenario stays as it was.
+    at = pin_date(start())
+    at.switch_page("ui/page_people.py").run()
+    names = [r.role for r in scenario(at).labour.role]
+    key = "w:labour.role#0"
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [{"Role": "QA lead"}], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    waiting = " ".join(i.value for i in at.info)
+    assert "Hourly cost ($)" in waiting and "Hours per iteration" in waiting, waiting
+    assert [r.role for r in scenario(at).labour.role] == names
+    assert key in at.session_state  # the same editor: the typed row is not thrown away
+
+    # Once the numbers are in, the role joins the plan.
+    at.session_state[key] = {"edited_rows": {}, "deleted_rows": [],
+                             "added_rows": [{"Role": "QA lead", "Hourly cost ($)": 50.0, "Hours per iteration": 4.0}]}
+    at.run()
+    assert not at.exception
+    roles = {r.role: r for r in scenario(at).labour.role}
+    assert roles["QA lead"].hourly_usd == 50 and roles["QA lead"].hours_per_iteration == 4
+
+
 # --- datasets ----------------------------------------------------------------------------------------------
 
 

@@ -77,11 +77,25 @@ def entries(rows: list[dict], fields: dict[str, tuple[str, Callable[[Any], Any]]
     return out
 
 
+def unfinished(records: list[dict], required: tuple[str, ...]) -> str | None:
+    """A sentence naming the cells a started row still needs, or None when every started row is complete."""
+    needs = []
+    for number, row in enumerate(records, start=1):
+        missing = [column for column in required if blank(row.get(column))]
+        if missing and len(missing) < len(required):
+            needs.append(f"row {number} needs {' and '.join(missing)}")
+    if not needs:
+        return None
+    return "Not applied yet: " + "; ".join(needs) + ". The row is added to the plan once it is complete."
+
+
 def table(
     label: str,
     path: str,
     rows: Callable[[Any], list[dict]],
     back: Callable[[list[dict]], Any],
+    *,
+    required: tuple[str, ...] = (),
     **kwargs: Any,
 ) -> None:
     """An editable table bound to a list in the scenario.
@@ -91,7 +105,9 @@ def table(
     kept (under "<key>:base") while the editor lives. Its result is applied here, after it is drawn (a
     callback would only see the edit state, and AppTest can set only that), then the app reruns so the
     sidebar's file and link carry the edit. A rejected edit starts a fresh editor (a new key) from the
-    unchanged scenario, with the error shown above.
+    unchanged scenario, with the error shown above. A row still missing one of the `required` columns
+    is not applied yet (the editor keeps it, and a sentence names the cells to fill), so typing a new
+    row's first cell never throws the row away.
     """
     ss = st.session_state
     version_key = f"{state.WIDGET}{path}:version"
@@ -100,7 +116,12 @@ def table(
     if key not in ss or base_key not in ss:
         ss[base_key] = rows(state.read(path))
     edited = st.data_editor(pd.DataFrame(ss[base_key]), key=key, **kwargs)
-    wanted = back(edited.to_dict("records"))
+    records = edited.to_dict("records")
+    waiting = unfinished(records, required)
+    if waiting:
+        st.info(waiting)
+        return
+    wanted = back(records)
     if wanted == back(rows(state.read(path))):
         return
     if not state.edit(path, wanted, label):

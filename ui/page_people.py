@@ -29,7 +29,7 @@ left, right = st.columns([3, 2])
 with left:
     inputs.table(
         "Team", "labour.role", role_rows, roles_back,
-        num_rows="dynamic", hide_index=True, width="stretch",
+        required=(ROLE, RATE, HOURS), num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
             ROLE: st.column_config.TextColumn(ROLE, required=True, help="A person or role; each role once."),
             RATE: st.column_config.NumberColumn(RATE, min_value=0, format="$%.2f",

@@ -10,14 +10,33 @@ from ui import cached, charts, inputs, layout, state
 AGAINST = "plan_against"
 
 
+#: Option settings the table does not show; an edited row keeps them from the option of the same name.
+KEPT_OPTION_FIELDS = ("deployments", "hours_per_month", "gpus_per_replica", "method", "adapter", "existing_customer")
+PROVIDERS = views.provider_choices()
+DEPLOYMENTS = ["", "serverless", "dedicated", "standard", "global_standard", "developer", "provisioned"]
+
+
 def option_rows(options) -> list[dict]:
-    return [{"Option": o.name, "Model": o.model, "Prompt": o.prompt, "Accuracy (%)": float(o.accuracy_pct)}
-            for o in options]
+    return [{"Option": o.name, "Provider": o.provider_id, "Model": o.model, "Deployment": o.deployment or "",
+             "Prompt": o.prompt, "Accuracy (%)": float(o.accuracy_pct)} for o in options]
 
 
 def options_back(rows: list[dict]) -> list[dict]:
-    return inputs.entries(rows, {"Option": ("name", str), "Model": ("model", str), "Prompt": ("prompt", str),
-                                 "Accuracy (%)": ("accuracy_pct", inputs.to_decimal)})
+    out = inputs.entries(rows, {"Option": ("name", str), "Provider": ("provider", _provider), "Model": ("model", str),
+                                "Deployment": ("deployment", lambda v: v or None), "Prompt": ("prompt", str),
+                                "Accuracy (%)": ("accuracy_pct", inputs.to_decimal)})
+    before = {o.name: o for o in state.current().option}
+    for entry in out:
+        old = before.get(entry.get("name"))
+        for name in KEPT_OPTION_FIELDS:
+            if old is not None and getattr(old, name) is not None:
+                entry[name] = getattr(old, name)
+    return out
+
+
+def _provider(value):
+    # OpenAI is what an option without a provider means, so it is written as no provider (files stay as before).
+    return None if value == "openai" else value
 
 BREAKDOWN_OF = "plan_breakdown_of"
 
@@ -95,9 +114,18 @@ with st.expander("What if…", expanded=True):
         num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
             "Option": st.column_config.TextColumn("Option", required=True, help="A name for this way of serving."),
+            "Provider": st.column_config.SelectboxColumn(
+                "Provider", options=list(PROVIDERS), default="openai",
+                help="Who trains and serves it: OpenAI, or a provider from the Prices page (Azure, Together, "
+                "Fireworks, self-hosted ...)."),
             "Model": st.column_config.TextColumn(
                 "Model", required=True, width="medium",
-                help="A snapshot (gpt-4o-mini-2024-07-18), an alias (gpt-3.5-turbo) or a fine-tune (ft:BASE)."),
+                help="A snapshot (gpt-4o-mini-2024-07-18), an alias (gpt-3.5-turbo) or a fine-tune (ft:BASE); for "
+                "another provider, its model name as the Prices page lists it (ft:meta-llama/...)."),
+            "Deployment": st.column_config.SelectboxColumn(
+                "Deployment", options=DEPLOYMENTS,
+                help="How the provider serves it: dedicated replicas and Azure Standard deployments bill every hour; "
+                "empty = the model's first listed way."),
             "Prompt": st.column_config.SelectboxColumn(
                 "Prompt", options=["long", "short"], required=True,
                 help="long: instructions and examples (base models); short: the fine-tune's prompt."),

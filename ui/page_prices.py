@@ -29,6 +29,30 @@ st.title("Prices")
 st.caption(f"From ftcost's dated tables in pricing/: every price with the day it took effect, the day it ended, "
            f"and where it was published. A price that was not offered shows “—”, never $0.")
 
+PROVIDER = "prices_provider"
+choices = views.provider_choices()
+st.selectbox("Provider", list(choices), format_func=choices.get, key=PROVIDER,
+             help="OpenAI's dated tables, or a provider that still offers fine-tuning (or stopped), from pricing/providers/.")
+if st.session_state.get(PROVIDER, "openai") != "openai":
+    from ftcost.pricing.providers import load_providers
+
+    with state.stop_on_error():
+        chosen = load_providers().get(st.session_state[PROVIDER])
+    st.info(views.provider_status(chosen, as_of))
+    st.subheader(f"Rates in force on {as_of.isoformat()}")
+    st.dataframe(views.provider_rate_frame(chosen, as_of), hide_index=True, width="stretch",
+                 column_config={"Source": PRICE_COLUMNS["Source"], "Confirmed": PRICE_COLUMNS["Confirmed"]})
+    st.subheader("Models")
+    st.dataframe(views.provider_model_frame(chosen), hide_index=True, width="stretch")
+    if chosen.absent:
+        st.subheader("Looked for and not found")
+        st.caption("Never shown as $0: a scenario can carry the team's own figure as a [[rate]].")
+        st.dataframe(views.provider_absent_frame(chosen), hide_index=True, width="stretch")
+    st.subheader("Sources")
+    st.dataframe(views.provider_source_frame(chosen), hide_index=True, width="stretch",
+                 column_config={"Source": st.column_config.LinkColumn("Source")})
+    st.stop()
+
 st.subheader(f"In force on {as_of.isoformat()}")
 c1, c2 = st.columns([3, 1])
 c1.text_input("Model", key=PATTERN, placeholder="all models — or e.g. gpt-4o*, gpt-3.5-turbo, ft:gpt-4o-mini",

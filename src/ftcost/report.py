@@ -16,8 +16,8 @@ from ftcost.money import format_usd
 
 CSV_COLUMNS = (
     "option", "model", "month", "starts", "served_by", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
-    "input_usd", "cached_input_usd", "output_usd", "inference_usd", "wrong_answers_usd", "one_off_usd",
-    "total_usd", "cumulative_usd",
+    "input_usd", "cached_input_usd", "output_usd", "inference_usd", "hosting_usd", "wrong_answers_usd",
+    "one_off_usd", "total_usd", "cumulative_usd",
 )
 
 
@@ -138,7 +138,7 @@ def to_csv(plan: Plan) -> str:
             writer.writerow([
                 o.name, o.resolved_model, m.month, m.starts.isoformat(), m.served_by, m.requests, m.input_tokens,
                 m.cached_input_tokens, m.output_tokens, m.input_usd, m.cached_input_usd, m.output_usd,
-                m.inference_usd, m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative,
+                m.inference_usd, m.hosting_usd, m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative,
             ])
     return buf.getvalue()
 
@@ -171,7 +171,8 @@ def to_markdown(plan: Plan) -> str:
         )
     lines += [
         "",
-        "Monthly cost is each option's own inference cost at the first month's volume. Totals include the cost "
+        "Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting where "
+        "the provider bills deployment- or replica-hours. Totals include the cost "
         "of wrong answers and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
         f"(month {max(o.go_live_month for o in plan.options)}, when the {plan.project_weeks}-week project ends) the "
         f"product keeps running on {plan.current_option} and that cost counts towards the fine-tune's total.",

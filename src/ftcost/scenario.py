@@ -111,10 +111,32 @@ class Option(Strict):
     model: str = Field(min_length=1, max_length=200, description="Model name: snapshot, alias or ft:BASE[:org:suffix:id].")
     prompt: Literal["long", "short"] = Field(description="Which prompt this option sends.")
     accuracy_pct: Pct = Field(description="Share of answers that are right (%), measured or expected.")
+    provider: str | None = Field(
+        None, pattern=r"^[a-z][a-z0-9-]*$", max_length=40,
+        description="Who trains and serves it: openai (when absent), azure, vertex, bedrock, together, fireworks, self-hosted.",
+    )
+    deployment: Literal["serverless", "dedicated", "standard", "global_standard", "developer", "provisioned"] | None = Field(
+        None, description="How the provider serves it (default: the model's first deployment in pricing/providers/).",
+    )
+    deployments: int | None = Field(None, ge=1, le=100, description="Always-on deployments, or dedicated replicas.")
+    hours_per_month: Decimal | None = Field(
+        None, ge=0, le=744, description="Hours a month a deployment or dedicated replica runs (default 730 = 8,760 / 12).",
+    )
+    gpus_per_replica: int | None = Field(None, ge=1, le=64, description="GPUs per dedicated replica (self-hosted, Together, Fireworks).")
+    method: Literal["sft", "dpo"] | None = Field(None, description="Training method at the provider (default sft).")
+    adapter: Literal["lora", "full"] | None = Field(None, description="LoRA or full fine-tuning (default lora).")
+    existing_customer: bool | None = Field(
+        None, description="Azure: the subscription has deployed this model version, so training stays open longer.",
+    )
 
     @property
     def fine_tuned(self) -> bool:
         return self.model.startswith("ft:")
+
+    @property
+    def provider_id(self) -> str:
+        """The provider, "openai" when the option does not name one (files written before providers existed)."""
+        return self.provider or "openai"
 
 
 class Training(Strict):
@@ -139,6 +161,31 @@ class Training(Strict):
     def _measurable(self) -> "Training":
         if self.dataset is None and self.tokens_per_example is None:
             raise ValueError("give a sample dataset path or state tokens_per_example")
+        return self
+
+
+class TeamRate(Strict):
+    """The team's negotiated rate for one provider: it replaces the published row of the same kind (and fills a
+    price no public source gives). Plans label it as the team's figure."""
+
+    provider: str = Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=40)
+    kind: Literal["training_mtok", "training_hour", "gpu_hour", "hosting_hour", "storage_month", "minimum_job_fee",
+                  "inference"]
+    price: Money | None = Field(None, description="USD in the kind's unit (all kinds but inference).")
+    input: Money | None = Field(None, description="inference: USD per 1M input tokens.")
+    output: Money | None = Field(None, description="inference: USD per 1M output tokens.")
+    cap: Money | None = Field(None, description="training_hour: the most one job is billed.")
+    note: str = Field("", max_length=500)
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> "TeamRate":
+        if self.provider == "openai":
+            raise ValueError("[[rate]] is for providers other than openai (OpenAI's prices are in pricing/prices/)")
+        if self.kind == "inference":
+            if self.input is None or self.output is None or self.price is not None:
+                raise ValueError("an inference [[rate]] gives input and output (USD per 1M tokens), not price")
+        elif self.price is None or self.input is not None or self.output is not None:
+            raise ValueError(f"a {self.kind} [[rate]] gives price (in its unit), not input / output")
         return self
 
 
@@ -208,6 +255,7 @@ class Scenario(Strict):
     labour: Labour = Field(default_factory=Labour)
     quality: Quality = Field(default_factory=Quality)
     pilot: Pilot = Field(default_factory=Pilot)
+    rate: list[TeamRate] | None = Field(None, max_length=50, description="The team's negotiated rates ([[rate]]).")
 
     @field_validator("as_of", mode="before")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ftcost.cli import provider_opts
 from ftcost.cli.quote import arg, as_of
 from ftcost.cli.common import parse_date
 
@@ -25,12 +26,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--versions", action="store_true", help="the days on which any price changed")
     mode.add_argument("--diff", nargs=2, metavar=("DATE1", "DATE2"), help="prices added, removed or changed between two days")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
+    provider_opts.add_provider_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ftcost import pricing
     from ftcost.pricing.lookup import check_tier
+
+    if provider_opts.wants_provider(args):
+        return provider_opts.run_prices(args, as_of(args.as_of))
 
     tier = check_tier(args.tier) if args.tier else None
     if args.diff:

@@ -30,11 +30,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tier", default="standard", metavar="TIER", help="standard (default), batch, data_sharing, batch_data_sharing")
     p.add_argument("--promotions", action="store_true", help="apply free-training promotions in force that day")
     p.add_argument("--json", action="store_true", help="one JSON object (amounts as exact decimal strings)")
+    from ftcost.cli import provider_opts
+
+    provider_opts.add_provider_flag(p)
+    provider_opts.add_quote_flags(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ftcost.cli import provider_opts
     from ftcost.pricing import quote
+
+    if provider_opts.wants_provider(args):
+        return provider_opts.run_quote(args, as_of(args.as_of))
 
     q = quote(
         args.model,

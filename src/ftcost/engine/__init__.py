@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ftcost.engine.lifecycle import lifecycle_warnings
+from ftcost.engine.providers_plan import provider_option_plan
 from ftcost.engine.results import Month, OptionPlan, Plan, TokenProfile, plain
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.training import Dataset, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
@@ -49,7 +50,11 @@ def plan(
 
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
     priced: list[tuple[Option, object, object, TokenProfile]] = []
+    elsewhere: list[Option] = []  # options another provider trains and serves (engine/providers_plan.py)
     for option in scenario.option:
+        if option.provider_id != "openai":
+            elsewhere.append(option)
+            continue
         try:
             resolved = pricing.resolve(option.model, as_of)
             card = pricing.rates(option.model, as_of, scenario.workload.tier)
@@ -106,6 +111,15 @@ def plan(
                 go_live_month=go_live if option.fine_tuned else 1,
             )
         )
+    for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
+        done = provider_option_plan(
+            scenario, option, as_of, go_live=go_live, current_months=own_months.get(current[0].name) if current else None,
+            warnings=warnings, base_dir=base_dir, dataset=dataset,
+        )
+        if done is not None:
+            options.append(done[0])
+            if done[1] is not None:
+                pilots[option.name] = done[1]
     order = [o.name for o in scenario.option]
     options.sort(key=lambda o: order.index(o.name))
     if any(o.fine_tuned for o in options) and go_live > scenario.horizon_months:

@@ -26,6 +26,8 @@ def lifecycle_warnings(scenario: Scenario, as_of: dt.date) -> list[str]:
     horizon = scenario.horizon_months
     seen_bases: set[str] = set()
     for option in scenario.option:
+        if option.provider_id != "openai":
+            continue  # other providers' lifecycle is checked where their options are priced (providers_plan)
         try:
             resolved = pricing.resolve(option.model, as_of)
         except NotOfferedError:

@@ -35,15 +35,21 @@ class Month:
     wrong_answers_usd: Decimal
     one_off_usd: Decimal  # training + labour + pilot, booked in month 1
     served_by: str = ""  # the option that actually served this month (before go-live: the current one)
+    hosting_usd: Decimal = Decimal(0)  # hourly fees: always-on deployments, dedicated replicas, model storage
 
     @property
     def inference_usd(self) -> Decimal:
         return self.input_usd + self.cached_input_usd + self.output_usd
 
     @property
+    def serving_usd(self) -> Decimal:
+        """What serving the month costs: tokens plus hosting (the hourly fee accrues whether called or not)."""
+        return self.inference_usd + self.hosting_usd
+
+    @property
     def total_usd(self) -> Decimal:
-        """Quality-adjusted cost of the month: inference + wrong answers + one-off."""
-        return self.inference_usd + self.wrong_answers_usd + self.one_off_usd
+        """Quality-adjusted cost of the month: inference + hosting + wrong answers + one-off."""
+        return self.inference_usd + self.hosting_usd + self.wrong_answers_usd + self.one_off_usd
 
 
 @dataclass(frozen=True)
@@ -83,8 +89,9 @@ class OptionPlan:
 
     @property
     def monthly_usd(self) -> Decimal:
-        """The option's own inference cost at the first month's volume (what price tables compare)."""
-        return self.steady.inference_usd
+        """The option's own serving cost at the first month's volume (what price tables compare): inference
+        tokens plus any hosting fee."""
+        return self.steady.serving_usd
 
     @property
     def one_off_usd(self) -> Decimal:
@@ -103,7 +110,7 @@ class OptionPlan:
         """Inference cost per right answer at the first month's volume (None when nothing is right)."""
         first = self.steady
         correct = Decimal(first.requests) * self.accuracy_pct / 100
-        return first.inference_usd / correct if correct else None
+        return first.serving_usd / correct if correct else None
 
 
 @dataclass(frozen=True)

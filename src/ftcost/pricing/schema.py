@@ -275,6 +275,7 @@ class PromotionsFile(Strict):
 def json_schemas() -> dict[str, dict]:
     """File name → JSON Schema, for pricing/schema/."""
     from ftcost.models import ModelsFile  # the lead's schema for models.toml; exported for editors too
+    from ftcost.pricing.providers import ProviderFile  # pricing/providers/*.toml
 
     files = {
         "sources": SourcesFile,
@@ -283,6 +284,7 @@ def json_schemas() -> dict[str, dict]:
         "lifecycle": LifecycleFile,
         "promotions": PromotionsFile,
         "models": ModelsFile,
+        "providers": ProviderFile,
     }
     out = {}
     for name, model in files.items():

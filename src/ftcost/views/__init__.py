@@ -26,6 +26,8 @@ from ftcost.views.plan import (
 )
 from ftcost.views.prices import (
     COMPONENT_LABELS, KIND_LABELS, diff_dates, diff_frame, history_frame, price_frame, priced_models,
+    provider_absent_frame, provider_choices, provider_model_frame, provider_rate_frame, provider_source_frame,
+    provider_status,
 )
 from ftcost.views.prompts import PROMPT_TEXTS, VolumeView, encodings_used, prompt_token_frame, volume_view
 
@@ -37,5 +39,6 @@ __all__ = [
     "issue_frame", "issue_lines_csv", "labour_frame", "limit_in_view", "limit_label", "limit_sentence",
     "month_table", "option_cards", "payback_cards", "per_answer_usd", "pilot_view", "price_frame", "priced_models",
     "prompt_token_frame", "reference", "signed_usd", "stats_frame", "token_values", "tokens", "training_cost_frame",
-    "volume_view",
+    "volume_view", "provider_absent_frame", "provider_choices", "provider_model_frame", "provider_rate_frame",
+    "provider_source_frame", "provider_status",
 ]

@@ -18,6 +18,7 @@ BREAKDOWN_PARTS = {
     "Input tokens": "input_usd",
     "Cached input tokens": "cached_input_usd",
     "Output tokens": "output_usd",
+    "Hosting and dedicated serving": "hosting_usd",
     "Wrong answers": "wrong_answers_usd",
     "One-off: training, people, pilot": "one_off_usd",
 }
@@ -99,7 +100,7 @@ def option_cards(plan: Plan, against: str | None = None) -> list[OptionCard]:
 def _with_wrong(o: OptionPlan) -> Decimal:
     """A month of the option serving on its own (the engine's `steady` month, at the first month's volume):
     API cost plus the cost of its wrong answers."""
-    return o.steady.inference_usd + o.steady.wrong_answers_usd
+    return o.steady.serving_usd + o.steady.wrong_answers_usd
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,7 @@ def month_table(plan: Plan) -> pd.DataFrame:
                 "Input tokens": tokens(m.input_tokens),
                 "Output tokens": tokens(m.output_tokens),
                 "Inference": format_usd(m.inference_usd),
+                "Hosting": format_usd(m.hosting_usd),
                 "Wrong answers": format_usd(m.wrong_answers_usd),
                 "One-off": format_usd(m.one_off_usd),
                 "Month total": format_usd(m.total_usd),

@@ -109,3 +109,96 @@ def diff_dates(versions: list[dt.date], as_of: dt.date) -> tuple[dt.date, dt.dat
     """Default span for "what changed": from the day before the last price change up to `as_of`, to `as_of`."""
     earlier = [d for d in versions if d <= as_of]
     return (earlier[-1] - dt.timedelta(days=1) if earlier else as_of), as_of
+
+
+# --- providers other than OpenAI (pricing/providers/) ---------------------------------------------------------
+
+RATE_KIND_LABELS = {
+    "training_mtok": "Training, per 1M tokens",
+    "training_hour": "Training, per hour",
+    "gpu_hour": "GPU-hour",
+    "hosting_hour": "Hosting, per deployment-hour",
+    "provisioned_hour": "Provisioned throughput, per unit-hour",
+    "storage_month": "Storage, per model-month",
+    "minimum_job_fee": "Minimum job fee",
+    "inference": "Inference, per 1M tokens",
+}
+
+
+def provider_choices() -> dict[str, str]:
+    """Provider id → label for the Prices page's selector: OpenAI first, then every provider file."""
+    from ftcost.pricing.providers import load_providers
+
+    out = {"openai": "OpenAI"}
+    for p in sorted(load_providers(), key=lambda p: (p.info.status != "active", p.info.name)):
+        out[p.id] = p.info.name + ("" if p.info.status == "active" else " (stopped)")
+    return out
+
+
+def provider_status(p, day: dt.date) -> str:
+    """One sentence: whether a job can start, who may train, how training is billed."""
+    if p.info.status == "stopped":
+        when = f"on {p.info.stopped_on}" if p.info.stopped_on else f"by {p.info.stopped_by} (the day is not published)"
+        head = f"{p.info.name} stopped fine-tuning {when}."
+    else:
+        head = f"{p.info.name} accepts fine-tuning jobs on {day}."
+    parts = [head, p.info.access, p.info.billing_rule, p.info.note]
+    return " ".join(x for x in parts if x)
+
+
+def provider_rate_frame(p, day: dt.date) -> pd.DataFrame:
+    """The provider's rates in force on `day`: what, for which models, the price in its unit, dates, source."""
+    out = []
+    for r in p.rates_on(day):
+        e = r.entry
+        price = (f"{format_price(e.input)} in / {format_price(e.output)} out" if e.kind == "inference"
+                 else format_price(e.price))
+        out.append({
+            "Kind": RATE_KIND_LABELS.get(e.kind, e.kind),
+            "Applies to": e.model or r.bracket() or "every model",
+            "Options": " ".join(x for x in (e.method, e.adapter, e.tier, e.deployment, e.gpu, e.vendor) if x),
+            "Price": price,
+            "Unit": r.unit.removeprefix("USD "),
+            "Cap per job": format_price(e.cap) if e.cap else "",
+            "Since": e.effective_from.isoformat(),
+            "Until": e.effective_until.isoformat() if e.effective_until else "",
+            "Source": r.sources[0][1] if r.sources else "",
+            "Checked": e.checked.isoformat(),
+            "Confirmed": e.verified,
+            "Note": e.note,
+        })
+    return pd.DataFrame(out, columns=["Kind", "Applies to", "Options", "Price", "Unit", "Cap per job", "Since",
+                                      "Until", "Source", "Checked", "Confirmed", "Note"])
+
+
+def provider_model_frame(p) -> pd.DataFrame:
+    from ftcost.pricing.providers import counting_tokenizer
+
+    out = []
+    for m in p.models:
+        out.append({
+            "Model": m.id,
+            "Size": f"{m.params_b}B" if m.params_b else "",
+            "Tokenizer": m.tokenizer + (" (estimated)" if counting_tokenizer(m.tokenizer)[1] else ""),
+            "Methods": ", ".join(m.methods),
+            "Serves on": ", ".join(d.replace("_", " ") for d in m.deployments),
+            "Training until": m.training_until.isoformat() if m.training_until else "",
+            "Existing customers until": (m.training_until_existing_customers.isoformat()
+                                         if m.training_until_existing_customers else ""),
+            "Serving until": m.serving_until.isoformat() if m.serving_until else
+            ("with its base" if m.retires_with_base else ""),
+            "Confirmed": m.verified,
+        })
+    return pd.DataFrame(out, columns=["Model", "Size", "Tokenizer", "Methods", "Serves on", "Training until",
+                                      "Existing customers until", "Serving until", "Confirmed"])
+
+
+def provider_absent_frame(p) -> pd.DataFrame:
+    return pd.DataFrame([{"Price": a.what, "Why it is not shown": a.note} for a in p.absent],
+                        columns=["Price", "Why it is not shown"])
+
+
+def provider_source_frame(p) -> pd.DataFrame:
+    return pd.DataFrame([{"Key": k, "Source": s.url, "Title": s.title, "Publisher": s.publisher,
+                          "Primary": s.primary} for k, s in p.sources.items()],
+                        columns=["Key", "Source", "Title", "Publisher", "Primary"])

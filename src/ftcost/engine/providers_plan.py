@@ -1,0 +1,195 @@
+"""Options trained and served by a provider other than OpenAI (`provider = "together"` …), as OptionPlans the
+rest of the engine compares like any other: per-token inference where the deployment bills tokens, hosting or
+dedicated serving as its own monthly slice (`Month.hosting_usd`), and a one-off of training at the provider's
+rate (per 1M tokens, or GPU-hours from measured throughput) × iterations + labour + data preparation + a pilot.
+
+Prices come from pricing/providers/ (`ftcost.pricing.providers`) and the scenario's `[[rate]]` — the team's own
+figures, which fill prices no public source gives (Azure's per-model token rates) and are labelled as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ftcost.engine.results import Month, OneOff, OptionPlan
+from ftcost.engine.training import PilotCost, data_prep_usd, epochs_for, labour_per_iteration, training_inputs
+from ftcost.engine.workload import add_months, requests_in_month, token_profile
+from ftcost.errors import FtcostError
+from ftcost.scenario import Option, Scenario
+
+#: The OpenAI snapshot whose encoding (o200k_base) counts a sample dataset for a provider model, exactly for
+#: Azure's OpenAI models and as a stated estimate for other families until their tokenizers are installed.
+COUNTING_PROXY = "gpt-4o-mini-2024-07-18"
+DEFAULT_HOURS = Decimal(730)
+
+
+def team_rates(scenario: Scenario, provider_id: str) -> tuple:
+    from ftcost.pricing.provider_quote import TeamRate
+
+    return tuple(TeamRate(r.kind, price=r.price, input=r.input, output=r.output, cap=r.cap, note=r.note)
+                 for r in (scenario.rate or []) if r.provider == provider_id)
+
+
+def provider_option_plan(
+    scenario: Scenario,
+    option: Option,
+    as_of: dt.date,
+    *,
+    go_live: int,
+    current_months: list[Month] | None,
+    warnings: list[str],
+    base_dir=None,
+    dataset=None,
+) -> tuple[OptionPlan, PilotCost | None] | None:
+    """The option's plan, or None (with a warning saying why) when the provider cannot price it on `as_of`."""
+    from ftcost.pricing import token_cost
+    from ftcost.pricing.provider_quote import provider_quote
+    from ftcost.pricing.providers import counting_tokenizer, load_providers
+
+    try:
+        p = load_providers().get(option.provider_id)
+        m = p.model(option.model.removeprefix("ft:"))
+    except FtcostError as exc:
+        warnings.append(f"{option.name} is left out of the plan: {exc}")
+        return None
+    if not p.accepts_jobs_on(as_of) and option.fine_tuned:
+        when = p.info.stopped_on or p.info.stopped_by
+        warnings.append(f"{option.name} is left out of the plan: {p.info.name} stopped fine-tuning ({when}).")
+        return None
+    encoding, estimate = counting_tokenizer(m.tokenizer)
+    if estimate:
+        warnings.append(f"{option.name}: {estimate}")
+    profile = token_profile(scenario.workload, option, encoding)
+    team = team_rates(scenario, p.id)
+    deployment = option.deployment or m.deployments[0]
+    hours = option.hours_per_month if option.hours_per_month is not None else DEFAULT_HOURS
+    common: dict[str, Any] = dict(as_of=as_of, method=option.method or "sft", adapter=option.adapter or "lora",
+                  deployment=deployment, deployments=option.deployments or 1,
+                  gpus_per_replica=option.gpus_per_replica or 1, hours=hours,
+                  existing_customer=bool(option.existing_customer), team_rates=team, provider=p)
+
+    # Per-token inference: a dedicated replica bills its hours, not tokens; other deployments need a token rate.
+    token_rate = None
+    if deployment != "dedicated":
+        token_rate = next((t for t in team if t.kind == "inference"), None)
+        if token_rate is None:
+            rows = p.rates_on(as_of, "inference", model=m.id, deployment=deployment)
+            token_rate = rows[0] if rows else None
+        if token_rate is None:
+            why = next((a.note for a in p.absent if a.what.startswith("inference")), "no per-token rate is listed")
+            warnings.append(f"{option.name} is left out of the plan: {p.info.name} has no per-token inference rate "
+                            f"for {m.id} ({why.rstrip('.')}).")
+            return None
+
+    # The one-off: the full training run (× iterations) and a pilot run on the pilot's examples.
+    one_off = pilot = None
+    quote_notes: list[str] = []
+    fixed = provider_quote(p.id, m.id, **common)
+    if option.fine_tuned:
+        inputs = training_inputs(scenario, m.id if m.tokenizer == "o200k_base" and m.id.startswith("gpt-") else
+                                 COUNTING_PROXY, base_dir=base_dir, dataset=dataset)
+        t = scenario.training
+        epochs, estimated = _epochs(scenario, p, t.planned_examples)
+        run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)
+        if run is None:
+            warnings.append(f"{option.name} is left out of the plan: {p.info.name} has no training rate for {m.id} "
+                            f"({_absent_training(p)}); add the team's rate as [[rate]] kind = \"training_mtok\".")
+            return None
+        per_epoch, run_usd, quote = run
+        quote_notes += quote.notes
+        pilot_examples = max(10, scenario.pilot.examples)
+        pilot_epochs, _ = _epochs(scenario, p, pilot_examples)
+        pilot_run = _run(p, m, inputs.tokens_per_example, pilot_examples, pilot_epochs, common)
+        pilot = PilotCost(pilot_examples, pilot_epochs, pilot_run[0] * pilot_epochs, pilot_run[1], Decimal(0),
+                          labour_per_iteration(scenario) + data_prep_usd(scenario, pilot_examples))
+        one_off = OneOff(
+            training_tokens_per_epoch=per_epoch, epochs=epochs, epochs_estimated=estimated,
+            charged_tokens_per_run=per_epoch * epochs, training_usd_per_run=run_usd, iterations=t.iterations,
+            training_usd=run_usd * t.iterations, labour_usd=labour_per_iteration(scenario) * t.iterations,
+            data_prep_usd=data_prep_usd(scenario, t.planned_examples), pilot_usd=pilot.total_usd,
+            tokens_source=inputs.source + (" (estimated tokenizer)" if estimate else ""),
+        )
+    missing = [ln for ln in fixed.lines if ln.part == "monthly" and ln.usd is None]
+    if missing:
+        warnings.append(f"{option.name} is left out of the plan: {missing[0].note}")
+        return None
+    hosting_usd = fixed.monthly_usd
+    for note in dict.fromkeys((*fixed.notes, *quote_notes)):
+        if "No new fine-tuning job" in note and not option.fine_tuned:
+            continue
+        if f"{option.name}: {note}" not in warnings:
+            warnings.append(f"{option.name}: {note}")
+
+    wrong_rate = (100 - option.accuracy_pct) / 100 * scenario.quality.cost_per_wrong_answer_usd
+    own = []
+    for i in range(1, scenario.horizon_months + 1):
+        requests = requests_in_month(scenario.workload, i)
+        inp, out = requests * profile.prompt_tokens, requests * profile.output_tokens
+        in_usd = token_cost(inp, token_rate.input) if token_rate else Decimal(0)
+        out_usd = token_cost(out, token_rate.output or Decimal(0)) if token_rate else Decimal(0)
+        own.append(Month(month=i, starts=add_months(as_of, i - 1), requests=requests, input_tokens=inp,
+                         cached_input_tokens=0, output_tokens=out, input_usd=in_usd, cached_input_usd=Decimal(0),
+                         output_usd=out_usd, wrong_answers_usd=Decimal(requests) * wrong_rate,
+                         one_off_usd=Decimal(0), served_by=option.name, hosting_usd=hosting_usd))
+    months = own
+    if one_off is not None:
+        early = current_months or own
+        months = [early[i] if i + 1 < go_live else mo for i, mo in enumerate(own)]
+        from dataclasses import replace
+
+        months[0] = replace(months[0], one_off_usd=one_off.total_usd)
+    plan = OptionPlan(
+        name=option.name, model=option.model, resolved_model=f"{p.id}:{m.id}", fine_tuned=option.fine_tuned,
+        accuracy_pct=option.accuracy_pct, tokens=profile, months=months, steady=own[0], one_off=one_off,
+        rates=_rates(fixed, token_rate), go_live_month=go_live if option.fine_tuned else 1,
+    )
+    return plan, pilot
+
+
+def _epochs(scenario: Scenario, p, examples: int) -> tuple[int, bool]:
+    """Stated epochs, else the provider's documented default (Together: 1), else OpenAI's auto rule (estimated)."""
+    if scenario.training.epochs == "auto" and p.info.default_epochs:
+        return p.info.default_epochs, True
+    return epochs_for(scenario, examples)
+
+
+def _run(p, m, tokens_per_example: Decimal, examples: int, epochs: int, common: dict):
+    from ftcost.pricing.provider_quote import provider_quote
+
+    per_epoch = int((tokens_per_example * examples).to_integral_value(ROUND_HALF_UP))
+    q = provider_quote(p.id, m.id, training_tokens=per_epoch, epochs=epochs, **common)
+    training = [ln for ln in q.lines if ln.part == "one_off"]
+    if not training or any(ln.usd is None for ln in training):
+        return None
+    return per_epoch, q.one_off_usd, q
+
+
+def _absent_training(p) -> str:
+    return next((a.note.rstrip(".") for a in p.absent if a.what.startswith("training")), "none is published")
+
+
+def _rates(q, token_rate) -> dict:
+    """The rates behind the option, in the shape the report's rate table reads (price, from, source); hourly
+    and monthly fees name their unit in the price cell."""
+    from ftcost.pricing.provider_quote import TEAM, TeamRate
+
+    def since(rate) -> str:
+        return TEAM if isinstance(rate, TeamRate) else rate.entry.effective_from.isoformat()
+
+    def source(rate) -> str:
+        return TEAM if isinstance(rate, TeamRate) else (rate.sources[0][1] if rate.sources else "")
+
+    out: dict = {}
+    if token_rate is not None:
+        out["input"] = {"price_per_mtok": str(token_rate.input), "effective_from": since(token_rate),
+                        "source": source(token_rate)}
+        if token_rate.output is not None:
+            out["output"] = {"price_per_mtok": str(token_rate.output), "effective_from": since(token_rate),
+                             "source": source(token_rate)}
+    for ln in q.lines:
+        if ln.rate is not None:
+            out[ln.slice] = {"price_per_mtok": f"{ln.rate.price} {ln.rate.unit.removeprefix('USD ')}",
+                             "effective_from": since(ln.rate), "source": source(ln.rate)}
+    return out

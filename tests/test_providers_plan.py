@@ -1,0 +1,160 @@
+"""Provider options in a plan: hosting as its own slice of each month, the team's [[rate]] figures, options
+left out with a sentence when a price is absent, and scenarios without providers unchanged."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from ftcost import engine
+from ftcost.errors import ScenarioError
+from ftcost.scenario import dump_scenario, gallery, load_scenario, parse_scenario
+from ftcost.views.plan import BREAKDOWN_PARTS
+
+DAY = dt.date(2026, 12, 1)
+
+BASE = '''schema_version = 1
+name = "providers"
+as_of = 2026-12-01
+horizon_months = 6
+[workload]
+requests_per_month = 10000
+long_prompt_tokens = 1000
+short_prompt_tokens = 100
+output_tokens_per_request = 50
+[[option]]
+name = "base"
+model = "gpt-4.1-mini-2025-04-14"
+prompt = "long"
+accuracy_pct = 90
+{options}
+[training]
+planned_examples = 1000
+tokens_per_example = 500
+epochs = 2
+iterations = 1
+[labour]
+weeks = 1
+data_prep_minutes_per_example = 0
+{rates}
+'''
+
+AZURE = '''[[option]]
+name = "azure"
+provider = "azure"
+model = "ft:gpt-4.1-mini-2025-04-14"
+deployment = "standard"
+existing_customer = true
+prompt = "short"
+accuracy_pct = 95
+'''
+TEAM = '''[[rate]]
+provider = "azure"
+kind = "training_mtok"
+price = 2
+[[rate]]
+provider = "azure"
+kind = "inference"
+input = 1
+output = 4
+'''
+TOGETHER = '''[[option]]
+name = "together"
+provider = "together"
+model = "ft:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
+deployment = "dedicated"
+hours_per_month = 720
+prompt = "short"
+accuracy_pct = 92
+'''
+
+
+def plan_of(options, rates=""):
+    return engine.plan(parse_scenario(BASE.format(options=options, rates=rates)), DAY)
+
+
+def test_azure_hosting_is_its_own_slice_from_go_live():
+    p = plan_of(AZURE, TEAM)
+    az = p.option("azure")
+    # Go-live is month 2 (a 1-week project); month 1 is the current option's.
+    assert az.go_live_month == 2 and az.months[0].hosting_usd == 0
+    for m in az.months[1:]:
+        assert m.hosting_usd == D("1241.00")  # $1.70 × 730 h, one Standard deployment
+    # 10,000 requests × 100 prompt tokens × $1 + × 50 output × $4 per 1M (the team's figures) = $1 + $2.
+    assert az.steady.inference_usd == D("3")
+    assert az.monthly_usd == D("1244.00")
+    # The one-off: 500 tokens × 1,000 examples × 2 epochs × $2 per 1M = $2 of training, labour 0.
+    assert az.one_off.training_usd == D("2")
+    assert any("the team's figure" in w for w in p.warnings)
+
+
+def test_month_total_includes_hosting():
+    m = plan_of(AZURE, TEAM).option("azure").months[2]
+    assert m.total_usd == m.inference_usd + m.hosting_usd + m.wrong_answers_usd + m.one_off_usd
+    assert BREAKDOWN_PARTS["Hosting and dedicated serving"] == "hosting_usd"
+
+
+def test_together_dedicated_endpoint_bills_hours_not_tokens():
+    t = plan_of(TOGETHER).option("together")
+    assert t.steady.inference_usd == 0
+    assert t.steady.hosting_usd == D("5.49") * 720  # 30-day month stated in the scenario
+    # Together bills 1 epoch by default, but the scenario says 2: 1,000 × 500 × 2 = 1M tokens × $0.48.
+    assert t.one_off.training_usd == D("0.48")
+    assert t.resolved_model == "together:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
+    assert t.tokens.encoding == "o200k_base"
+
+
+def test_azure_without_the_teams_rates_is_left_out_with_a_sentence():
+    p = plan_of(AZURE + TOGETHER)
+    assert [o.name for o in p.options] == ["base", "together"]
+    assert any(w.startswith("azure is left out of the plan") and "[[rate]]" in w for w in p.warnings)
+
+
+def test_stopped_provider_is_left_out():
+    cohere = TOGETHER.replace('provider = "together"', 'provider = "cohere"').replace('name = "together"', 'name = "c"')
+    p = plan_of(cohere + TOGETHER)
+    assert any("c is left out of the plan" in w for w in p.warnings)
+
+
+def test_unknown_provider_is_left_out_naming_the_choices():
+    bad = TOGETHER.replace('provider = "together"', 'provider = "acme"').replace('name = "together"', 'name = "x"')
+    p = plan_of(bad + TOGETHER)
+    assert any("unknown provider 'acme'" in w for w in p.warnings)
+
+
+@pytest.mark.parametrize("rate, message", [
+    ('[[rate]]\nprovider = "openai"\nkind = "hosting_hour"\nprice = 1', "providers other than openai"),
+    ('[[rate]]\nprovider = "azure"\nkind = "inference"\nprice = 1', "input and output"),
+    ('[[rate]]\nprovider = "azure"\nkind = "hosting_hour"\ninput = 1', "gives price"),
+])
+def test_bad_team_rates_are_refused(rate, message):
+    with pytest.raises(ScenarioError, match=message):
+        parse_scenario(BASE.format(options=TOGETHER, rates=rate))
+
+
+def test_scenarios_without_providers_dump_unchanged():
+    s = load_scenario(gallery()["airport"])
+    assert all(o.provider_id == "openai" for o in s.option)
+    text = dump_scenario(s)
+    assert "provider" not in text and "rate" not in text.replace("rates", "")
+
+
+def test_migration_gallery_scenario_compares_every_provider_with_hosting():
+    s = load_scenario(gallery()["airport-migration"])
+    p = engine.plan(s)
+    names = {o.name: o for o in p.options}
+    assert len(names) == 5
+    assert {o.provider_id for o in s.option} == {"openai", "azure", "together", "fireworks", "self-hosted"}
+    for o in p.options:
+        if o.fine_tuned:
+            assert o.steady.hosting_usd > 0, o.name
+    assert names["Azure: fine-tuned GPT-4.1 mini (existing customer)"].steady.hosting_usd == D("1241.00")
+    assert names["Fireworks: Llama 3.1 8B LoRA, dedicated deployment"].steady.hosting_usd == D("5840.00")
+
+
+def test_breakdown_shows_hosting_as_its_own_slice():
+    from ftcost.views.plan import breakdown_frame
+
+    frame = breakdown_frame(plan_of(AZURE, TEAM))
+    hosting = frame[(frame["part"] == "Hosting and dedicated serving") & (frame["option"] == "azure")]
+    assert list(hosting["usd_text"])[1:] == ["$1,241.00"] * 5
