@@ -20,6 +20,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
+from typing import Callable
 
 import tiktoken
 
@@ -135,4 +136,98 @@ def get_encoding(encoding: str) -> tiktoken.Encoding:
 
 def count(text: str, encoding: str) -> int:
     """Tokens in `text` under `encoding`. Special-token text (e.g. "<|endoftext|>") counts as plain text."""
-    return len(get_encoding(encoding).encode_ordinary(text))
+    return counter(encoding)(text)
+
+
+# --- the fast exact counter -------------------------------------------------------------------------
+#
+# toktok-rs (MIT, Rust core, vocabularies compiled into the wheel) counts cl100k_base and o200k_base
+# without building token ids. bench/candidates.py measured it against tiktoken on every distinct
+# string of the generator's 80 MB file and of the shipped scenarios (identical for both encodings)
+# and tests/test_fast_counter.py runs a hypothesis differential over arbitrary Unicode. Two known
+# differences, both routed to tiktoken here:
+# - strings with lone surrogates (JSON "\ud800" decodes to one): toktok-rs raises where tiktoken
+#   counts the replacement character;
+# - in o200k_base, code points assigned in Unicode 16 and 17 (CJK Extension J, Garay, ...) that
+#   toktok-rs's character tables do not know: a scan of every code point in six contexts found these
+#   ranges, and only these, counted differently.
+# tiktoken stays the reference: a start-up self-check compares the two on edge-case probes, and any
+# disagreement (or a missing wheel) falls back to tiktoken with one line in the log.
+
+import logging
+import re
+
+_log = logging.getLogger("ftcost.tokens")
+
+_O200K_UNKNOWN_TO_TOKTOK = re.compile(
+    "[\u088f\u0c5c\u0cdc\u1acf-\u1add\u1ae0-\u1aeb\ua7ce\ua7cf\ua7d2\ua7d4\ua7f1"
+    "\U00010940-\U00010959\U00010ec5-\U00010ec7\U00010efa\U00010efb\U00011b60-\U00011b67"
+    "\U00011db0-\U00011ddb\U00011de0-\U00011de9\U00016ea0-\U00016eb8\U00016ebb-\U00016ed3"
+    "\U00016ff2-\U00016ff6\U000187f8-\U000187ff\U00018d09-\U00018d1e\U00018d80-\U00018df2"
+    "\U0001e6c0-\U0001e6de\U0001e6e0-\U0001e6f5\U0001e6fe\U0001e6ff\U0002b73a-\U0002b73f"
+    "\U0002cea2-\U0002cead\U000323b0-\U00033479]"
+)
+_NEEDS_REFERENCE = {"cl100k_base": None, "o200k_base": _O200K_UNKNOWN_TO_TOKTOK}
+
+#: Strings on which the fast counter must agree with tiktoken before it is used: the split
+#: patterns' edge cases (contractions in both cases and with a typographic apostrophe, digit runs
+#: of 1-7, every kind of whitespace run before a word or at the end, letters with combining marks,
+#: CJK, emoji with modifiers and joiners, special-token text as plain text).
+SELF_CHECK = (
+    "", " ", "  ", "\n", "\n\n\n", " \n ", "\r\n", "\t\tx", "a  b", "a \n\n b", "   x", "x   ",
+    "I'm", "YOU'LL", "we'Re", "it's", "it’s", "'s", "''s", "don't'", "l'été",
+    "1", "12", "123", "1234", "1234567", "3.14159", "-42", "٣٤٥", "１２３", "x1y22z333",
+    "e\u0301te\u0301", "Ǆemal", "ᾈ", "中文字符测试", "한국어 텍스트", "ゑびす", "😀👍🏽👨‍👩‍👧", "\u00a0\u00a0a",
+    "\u2028x\u3000y", "\ufeffBOM", "<|endoftext|>", "<|im_start|>user", "Hello, world!",
+    "def f(x):\n    return x ** 2\n", '{"a": [1, 2, {"b": null}]}', "https://example.com/a?b=c&d=e",
+)
+
+
+def _toktok_counter(encoding: str) -> Callable[[str], int] | None:
+    """toktok-rs's exact single-string counter for `encoding`, or None (with one log line) if unusable."""
+    try:
+        import toktok
+        from toktok import _toktok  # noqa: F401  (the compiled core: a missing wheel fails here)
+
+        tokenizer = toktok._encoding(encoding)  # cached by toktok; the public batch_count wraps it
+        batch = tokenizer.count_batch
+        batch(["warm-up"], 1, False)
+    except Exception as exc:  # ImportError, a wheel for another platform, an unknown encoding
+        _log.warning("fast token counter unavailable for %s (%s); counting with tiktoken", encoding, exc)
+        return None
+    reference = get_encoding(encoding).encode_ordinary
+    needs_reference = _NEEDS_REFERENCE.get(encoding)
+
+    def count(text: str) -> int:
+        if not text.isascii() and needs_reference is not None and needs_reference.search(text):
+            return len(reference(text))
+        try:
+            return batch([text], 1, False)[0]
+        except UnicodeEncodeError:  # a lone surrogate: tiktoken counts it as U+FFFD
+            return len(reference(text))
+
+    for probe in SELF_CHECK:
+        if count(probe) != len(reference(probe)):
+            _log.warning("fast token counter disagrees with tiktoken on %r for %s; counting with tiktoken",
+                         probe, encoding)
+            return None
+    return count
+
+
+#: Set to False (tests, the benchmark's reference runs) to count with tiktoken alone.
+USE_FAST_COUNTER = os.environ.get("FTCOST_FAST_COUNTER", "1") != "0"
+
+
+@functools.cache
+def counter(encoding: str) -> Callable[[str], int]:
+    """The exact `text -> tokens` for an OpenAI encoding: toktok-rs where proven identical, else tiktoken."""
+    reference = get_encoding(encoding).encode_ordinary
+    fast = _toktok_counter(encoding) if USE_FAST_COUNTER else None
+    if fast is not None:
+        return fast
+    return lambda text: len(reference(text))
+
+
+def counter_name(encoding: str) -> str:
+    """Which implementation `counter(encoding)` uses: "toktok-rs" or "tiktoken"."""
+    return "toktok-rs" if getattr(counter(encoding), "__name__", "") == "count" else "tiktoken"

@@ -16,7 +16,7 @@ Modules, in the order data flows through them:
     categories  what each error/warning means and how to fix it
 """
 
-from ftcost.dataset.analysis import DEFAULT_MODEL, analyze_bytes, analyze_file
+from ftcost.dataset.analysis import DEFAULT_MODEL, analyze_bytes, analyze_file, analyze_file_many
 from ftcost.dataset.categories import COOKBOOK_ERRORS, ERRORS, WARNINGS, Category, describe
 from ftcost.dataset.counting import count_messages
 from ftcost.dataset.report import DatasetReport
@@ -31,6 +31,7 @@ __all__ = [
     "DatasetReport",
     "analyze_bytes",
     "analyze_file",
+    "analyze_file_many",
     "count_messages",
     "default_epochs",
     "describe",

@@ -87,7 +87,8 @@ def definitions_tokens(definitions: list[dict], encoding: str, count: Callable[[
     """Tokens the rendered `namespace functions { ... }` block adds to the prompt (0 without tools)."""
     if not definitions:
         return 0
-    o = _OVERHEADS[encoding]
+    # Open-model families render tools in their own templates; o200k_base's constants stand in for them.
+    o = _OVERHEADS.get(encoding) or _OVERHEADS["o200k_base"]
     total = 0
     for fn in definitions:
         total += o.func_init + count(f"{fn['name']}:{_strip_period(fn.get('description', ''))}")
