@@ -101,11 +101,41 @@ def candidates(encoding: str):
         yield "bpe-openai", None
 
 
+def scan(encoding: str) -> list[tuple[int, int]]:
+    """Code-point ranges where toktok-rs and tiktoken disagree, each code point tried in six contexts.
+
+    This is how `ftcost.tokens._UNKNOWN_TO_TOKTOK` was found (about 10 CPU-minutes per encoding).
+    """
+    import toktok
+    from ftcost.tokens import get_encoding
+
+    enc = get_encoding(encoding)
+    points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    bad: set[int] = set()
+    for probe in ("{0}'s", "a{0}b", " {0}1", "A{0}a", "{0}{0}", "1{0}"):
+        texts = [probe.format(chr(c)) for c in points]
+        fast = toktok.batch_count(texts, encoding)
+        reference = [len(ids) for ids in enc.encode_ordinary_batch(texts)]
+        bad.update(c for c, a, b in zip(points, fast, reference) if a != b)
+    ranges: list[list[int]] = []
+    for c in sorted(bad):
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return [(a, b) for a, b in ranges]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=80)
     parser.add_argument("--files", nargs="*", type=Path)
+    parser.add_argument("--scan", action="store_true", help="list the code points toktok-rs counts differently")
     args = parser.parse_args()
+    if args.scan:
+        for encoding in ENCODINGS:
+            print(encoding, " ".join(f"U+{a:04X}-U+{b:04X}" for a, b in scan(encoding)))
+        return
     from bench_analyze import dataset
 
     files = list(args.files or [dataset(args.mb)])

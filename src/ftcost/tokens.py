@@ -148,9 +148,10 @@ def count(text: str, encoding: str) -> int:
 # differences, both routed to tiktoken here:
 # - strings with lone surrogates (JSON "\ud800" decodes to one): toktok-rs raises where tiktoken
 #   counts the replacement character;
-# - in o200k_base, code points assigned in Unicode 16 and 17 (CJK Extension J, Garay, ...) that
-#   toktok-rs's character tables do not know: a scan of every code point in six contexts found these
-#   ranges, and only these, counted differently.
+# - code points assigned in Unicode 16 and 17 (CJK Extension J, Garay, ...) that toktok-rs's
+#   character tables do not know: `bench/candidates.py --scan` (every code point in six contexts)
+#   found these ranges, and only these, counted differently: all of them in o200k_base, a subset
+#   of them in cl100k_base. Both encodings route the whole set to tiktoken.
 # tiktoken stays the reference: a start-up self-check compares the two on edge-case probes, and any
 # disagreement (or a missing wheel) falls back to tiktoken with one line in the log.
 
@@ -159,7 +160,7 @@ import re
 
 _log = logging.getLogger("ftcost.tokens")
 
-_O200K_UNKNOWN_TO_TOKTOK = re.compile(
+_UNKNOWN_TO_TOKTOK = re.compile(
     "[\u088f\u0c5c\u0cdc\u1acf-\u1add\u1ae0-\u1aeb\ua7ce\ua7cf\ua7d2\ua7d4\ua7f1"
     "\U00010940-\U00010959\U00010ec5-\U00010ec7\U00010efa\U00010efb\U00011b60-\U00011b67"
     "\U00011db0-\U00011ddb\U00011de0-\U00011de9\U00016ea0-\U00016eb8\U00016ebb-\U00016ed3"
@@ -167,7 +168,7 @@ _O200K_UNKNOWN_TO_TOKTOK = re.compile(
     "\U0001e6c0-\U0001e6de\U0001e6e0-\U0001e6f5\U0001e6fe\U0001e6ff\U0002b73a-\U0002b73f"
     "\U0002cea2-\U0002cead\U000323b0-\U00033479]"
 )
-_NEEDS_REFERENCE = {"cl100k_base": None, "o200k_base": _O200K_UNKNOWN_TO_TOKTOK}
+_NEEDS_REFERENCE = {"cl100k_base": _UNKNOWN_TO_TOKTOK, "o200k_base": _UNKNOWN_TO_TOKTOK}
 
 #: Strings on which the fast counter must agree with tiktoken before it is used: the split
 #: patterns' edge cases (contractions in both cases and with a typographic apostrophe, digit runs
