@@ -30,7 +30,7 @@ def fast():
         counter = tokens._toktok_counter(encoding)
         if counter is None:
             pytest.skip("toktok-rs is not installed or failed its self-check")
-        counters[encoding] = counter
+        counters[encoding] = lambda text, many=counter: many([text])[0]
     return counters
 
 
@@ -67,7 +67,7 @@ def test_a_failed_self_check_falls_back_to_tiktoken_with_one_log_line(monkeypatc
             self.inner = inner
 
         def count_batch(self, texts, threads, special):
-            return [n + 1 for n in self.inner.count_batch(texts, threads, special)]
+            return [n + (text == "Hello, world!") for n, text in zip(self.inner.count_batch(texts, threads, special), texts)]
 
     monkeypatch.setattr(toktok, "_encoding", lambda name: Wrong(real(name)))
     with caplog.at_level(logging.WARNING, logger="ftcost.tokens"):
@@ -88,6 +88,13 @@ def test_the_public_count_is_exact_on_hand_checkable_strings():
     # Eight words and a question mark: nine tokens (both encodings).
     for encoding in ENCODINGS:
         assert tokens.count("Can I bring pork products into the country?", encoding) == 9
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_a_batch_with_surrogates_and_new_letters_counts_as_tiktoken(encoding):
+    texts = ["plain", "caf\u00e9", "bad \ud800 one", "\U0003342d's", "中文", ""]
+    reference = tokens.get_encoding(encoding).encode_ordinary
+    assert tokens.batch_counter(encoding)(texts) == [len(reference(t)) for t in texts]
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)

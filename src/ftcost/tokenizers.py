@@ -96,6 +96,7 @@ class Family(NamedTuple):
     per_message: int  # template tokens per message, besides the role and content strings
     per_example: int  # template tokens once per example
     note: str  # where the counter and vocabulary come from; for estimates, the basis
+    count_many: Callable[[list[str]], list[int]] | None = None  # the same counts for many strings at once
 
 
 def _package_file(package: str, relative: str, expected: str) -> Path:
@@ -151,6 +152,15 @@ def _llama3_count(text: str) -> int:
         return len(_llama3_encoding().encode_ordinary(text.encode("utf-8", "replace").decode("utf-8")))
 
 
+def _llama3_count_many(texts: list[str]) -> list[int]:
+    import quicktok
+
+    try:
+        return [int(n) for n in quicktok.count_batch(_llama3_encoding(), texts, threads=1)]
+    except (TypeError, UnicodeEncodeError):  # a lone surrogate somewhere: one at a time
+        return [_llama3_count(t) for t in texts]
+
+
 def template_overhead(name: str, count_specials: Callable[[str], int]) -> tuple[int, int]:
     """(per message, per example) tokens of `name`'s template, from the template text itself.
 
@@ -178,10 +188,11 @@ def family(name: str) -> Family:
     if name in tokens.ENCODINGS:
         # OpenAI's notebook: 3 tokens per message, 3 to prime the reply.
         return Family(name, tokens.counter(name), True, 3, 3,
-                      f"{tokens.counter_name(name)}; vocabulary from bpe-openai, checked against tiktoken's hash")
+                      f"{tokens.counter_name(name)}; vocabulary from bpe-openai, checked against tiktoken's hash",
+                      tokens.batch_counter(name))
     if name in ESTIMATED:
-        base = tokens.counter("o200k_base")
-        return Family(name, base, False, 3, 3, ESTIMATE_BASIS)
+        return Family(name, tokens.counter("o200k_base"), False, 3, 3, ESTIMATE_BASIS,
+                      tokens.batch_counter("o200k_base"))
     if name == "qwen2":
         per_message, per_example = template_overhead(name, _specials_counter(name))
         return Family(name, _qwen_count, True, per_message, per_example,
@@ -189,7 +200,7 @@ def family(name: str) -> Family:
     if name == "llama3":
         per_message, per_example = template_overhead(name, _specials_counter(name))
         return Family(name, _llama3_count, True, per_message, per_example,
-                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)")
+                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)", _llama3_count_many)
     if name in PLANNED:
         raise TokenizerError(f"ftcost cannot count the {name} tokenizer offline yet; choose one of {', '.join(FAMILIES)}.")
     raise TokenizerError(f"Unknown tokenizer {name!r}; ftcost knows {', '.join(FAMILIES)}.")

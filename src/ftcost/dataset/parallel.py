@@ -16,6 +16,7 @@ inherits.
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import sys
@@ -79,9 +80,78 @@ def scan_job(job: Job) -> Tally | list[Tally]:
     """
     source, start, end, ctx, file_start, also = job
     block = read_range(source, start, end) if isinstance(source, str) else source[start:end]
-    if not also:
-        return scan_block(block, ctx, string_counter(ctx.encoding), file_start=file_start)
-    return [scan_block(block, c, string_counter(c.encoding), file_start=file_start) for c in (ctx, *also)]
+    strings = block_strings(block)
+    tallies = [scan_block(block, c, block_counter(strings, c.encoding), file_start=file_start)
+               for c in (ctx, *also)]
+    return tallies if also else tallies[0]
+
+
+def block_strings(block: bytes) -> list[str]:
+    """The distinct strings a block's examples will ask to count, found by a quick parse of each line.
+
+    The strings of messages (role, content, name, ...), of tool and function calls, and of
+    prompt/completion pairs; anything else the counting asks for (rendered tool definitions) is
+    counted one at a time, memoised. Lines that do not parse are skipped here: the scan reports them.
+    """
+    found: set[str] = set()
+    add = found.add
+    loads = json.loads
+    for raw in block.split(b"\n"):
+        if not raw or raw.isspace():
+            continue
+        try:
+            example = loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        if not isinstance(example, dict):
+            continue
+        messages = example.get("messages")
+        if isinstance(messages, list):
+            for message in messages:
+                if isinstance(message, dict):
+                    for key, value in message.items():
+                        if isinstance(value, str):
+                            add(value)
+                        elif key == "tool_calls" and isinstance(value, list):
+                            for call in value:
+                                function = call.get("function") if isinstance(call, dict) else None
+                                if isinstance(function, dict):
+                                    _add_function(function, add)
+                        elif key == "function_call" and isinstance(value, dict):
+                            _add_function(value, add)
+        for key in ("prompt", "completion"):
+            value = example.get(key)
+            if isinstance(value, str):
+                add(value)
+    return [text for text in found if len(text) <= BATCH_MAX_CHARS]
+
+
+def _add_function(function: dict, add) -> None:
+    for part in (function.get("name"), function.get("arguments")):
+        if isinstance(part, str):
+            add(part)
+
+
+#: Longer strings are left to `string_counter`, which counts them slice by slice.
+BATCH_MAX_CHARS = 262_144
+
+
+def block_counter(strings: list[str], encoding: str) -> Callable[[str], int]:
+    """`text -> tokens` for one block: its strings counted in one batch, anything else one at a time."""
+    from ftcost import tokenizers
+
+    single = string_counter(encoding)
+    many = tokenizers.family(encoding).count_many
+    if many is None or not strings:
+        return single
+    counts = dict(zip(strings, many(strings)))
+    get = counts.get
+
+    def count(text: str) -> int:
+        n = get(text)
+        return single(text) if n is None else n
+
+    return count
 
 
 #: "fork" or "spawn" to force a start method (tests exercise both); None chooses (see the docstring).
