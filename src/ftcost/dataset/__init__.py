@@ -8,7 +8,7 @@ Modules, in the order data flows through them:
     reading     whole-file checks (empty, binary, UTF-16, JSON array...) and ranges of whole lines
     line        one line's bytes -> its result (the pure function everything streams through)
     checks      the cookbook's checks and ftcost's own, for one parsed example
-    counting    the cookbook's token counting, memoised; `tooldefs` for tool definitions
+    counting    token counts as OpenAI bills them, memoised; `tooldefs` + `render` for tool definitions
     tally       the streaming accumulator (compact arrays), mergeable across byte ranges
     parallel    ranges scanned here or in worker processes, merged in file order
     stats       percentiles and the epochs rule
@@ -16,10 +16,12 @@ Modules, in the order data flows through them:
     categories  what each error/warning means and how to fix it
 """
 
-from ftcost.dataset.analysis import DEFAULT_MODEL, analyze_bytes, analyze_file, analyze_file_many
+from ftcost.dataset.analysis import (
+    DEFAULT_MODEL, analysis_key, analyze_bytes, analyze_file, analyze_file_many, for_model,
+)
 from ftcost.dataset.categories import COOKBOOK_ERRORS, ERRORS, WARNINGS, Category, describe
-from ftcost.dataset.counting import count_messages
-from ftcost.dataset.report import DatasetReport
+from ftcost.dataset.counting import count_messages, request_tokens
+from ftcost.dataset.report import DatasetReport, LineNumbers
 from ftcost.dataset.stats import default_epochs, percentile, summarize
 
 __all__ = [
@@ -29,12 +31,16 @@ __all__ = [
     "WARNINGS",
     "Category",
     "DatasetReport",
+    "LineNumbers",
+    "analysis_key",
     "analyze_bytes",
     "analyze_file",
     "analyze_file_many",
+    "for_model",
     "count_messages",
     "default_epochs",
     "describe",
     "percentile",
+    "request_tokens",
     "summarize",
 ]

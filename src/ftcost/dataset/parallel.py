@@ -203,7 +203,8 @@ def scan_many(
 ) -> list[Tally]:
     """`scan` for jobs that carry `also` contexts: one merged Tally per context, in order."""
     width = 1 + len(jobs[0].also) if jobs else 1
-    tallies = [Tally() for _ in range(width)]
+    keep = jobs[0].ctx.keep_lines if jobs else None
+    tallies = [Tally(keep) for _ in range(width)]
     done = 0
     if progress:
         progress(0, total)
