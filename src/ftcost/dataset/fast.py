@@ -31,9 +31,6 @@ from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import TOKENS_PER_MESSAGE, TOKENS_PER_NAME, REPLY_PRIMING
 from ftcost.dataset.tally import LINE, Tally
 
-_ROLES = frozenset(("system", "user", "assistant"))
-
-
 class _Message(msgspec.Struct, forbid_unknown_fields=True):
     role: str
     content: str
@@ -95,7 +92,7 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
     assistant, assistant_ends = out.assistant, out.assistant_ends
     trained, trained_ends = out.trained, out.trained_ends
     add, add_a, add_t = strings.append, assistant.append, trained.append
-    decode, roles_ok = _decode, _ROLES
+    decode = _decode
     per_message = TOKENS_PER_MESSAGE
     for number, raw in enumerate(lines, 1):
         if not chat or not (utf8 or _is_utf8(raw)):
@@ -106,43 +103,56 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
         except _DecodeError:
             slow((number, raw))
             continue
-        if not messages:
-            slow((number, raw))
-            continue
-        # Checked before anything is recorded: a line is all fast or all slow.
-        seen = set()
-        ok = True
-        for m in messages:
-            role = m.role
-            if role not in roles_ok or not m.content or (
-                    m.weight is not UNSET and (role != "assistant" or m.weight not in (0, 1))):
-                ok = False
-                break
-            seen.add(role)
-        if not ok or "assistant" not in seen:
-            slow((number, raw))
-            continue
+        # Recorded as it is checked; a line that turns out not to be plain is rolled back and left
+        # to the full path whole (one loop over the messages instead of a check loop and a record loop).
+        n_strings, n_assistant, n_trained = len(strings), len(assistant), len(trained)
         const = REPLY_PRIMING + per_message * len(messages)
+        system = user = reply = False
+        ok = bool(messages)
         for m in messages:
             role, content = m.role, m.content
+            if not content:
+                ok = False
+                break
+            if role == "assistant":
+                weight = m.weight
+                if weight is UNSET or weight == 1:
+                    add_a(content)
+                    add_t(content)
+                elif weight == 0:
+                    add_a(content)
+                else:
+                    ok = False
+                    break
+                reply = True
+            elif m.weight is not UNSET:
+                ok = False
+                break
+            elif role == "user":
+                user = True
+            elif role == "system":
+                system = True
+            else:
+                ok = False
+                break
             add(role)
             add(content)
             if m.name is not UNSET:
                 add(m.name)
                 const += TOKENS_PER_NAME
-            if role == "assistant":
-                add_a(content)
-                if m.weight != 0:  # UNSET or 1
-                    add_t(content)
+        if not ok or not reply:
+            del strings[n_strings:], assistant[n_assistant:], trained[n_trained:]
+            slow((number, raw))
+            continue
         numbers.append(number)
         n_messages.append(len(messages))
         consts.append(const)
         ends.append(len(strings))
         assistant_ends.append(len(assistant))
         trained_ends.append(len(trained))
-        if "system" not in seen:
+        if not system:
             no_system.append(number)
-        if "user" not in seen:
+        if not user:
             no_user.append(number)
     return out
 
