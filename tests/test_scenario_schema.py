@@ -172,7 +172,7 @@ def _refused(text: str) -> str:
     ("[quality]", "cost_per_error = 1", "quality.cost_per_error: unknown key"),
     ("[pilot]", "sample = 50", "pilot.sample: unknown key"),
     ('scoring = "exact"', 'eval_set = [{input = "a", expected = "b", score = 1}]', "pilot.eval_set[entry 1].score: unknown key"),
-    ("cost_per_wrong_answer_usd = 2", "[wokload]\nrequests_per_month = 3", "airport.toml: wokload: unknown key"),
+    ("cost_per_wrong_answer_usd = { low = 1, likely = 2, high = 4 }", "[wokload]\nrequests_per_month = 3", "airport.toml: wokload: unknown key"),
 ])
 def test_an_unknown_key_at_any_level_is_named(after, key, expected):
     text = AIRPORT.replace(after, f"{after}\n{key}", 1)
@@ -188,8 +188,8 @@ def test_an_unknown_key_at_any_level_is_named(after, key, expected):
      "workload.monthly_growth_pct: should be a number without units or words, not '3%'"),
     ("accuracy_pct = 80", 'accuracy_pct = "80%"', "option[GPT-3.5 Turbo, long prompt].accuracy_pct: should be a number"),
     ("hourly_usd = 95", 'hourly_usd = "$95"', "labour.role[ML engineer].hourly_usd: should be a number without units"),
-    ("hours_per_iteration = 24", 'hours_per_iteration = "24h"', "hours_per_iteration: should be a number without units"),
-    ("weeks = 8", 'weeks = "8 weeks"', "labour.weeks: should be a whole number without units or words, not '8 weeks'"),
+    ("hours_per_iteration = { low = 16, likely = 24, high = 40 }", 'hours_per_iteration = "24h"', "hours_per_iteration: should be a number without units"),
+    ("weeks = { low = 4, likely = 8, high = 13 }", 'weeks = "8 weeks"', "labour.weeks: should be a whole number without units or words, not '8 weeks'"),
     ('epochs = "auto"', 'epochs = "Auto"', "training.epochs: should be 'auto' or a whole number without units or words"),
     # true/false is not a number (pydantic alone reads `true` as 1)
     ("requests_per_month = 30000", "requests_per_month = true", "workload.requests_per_month: should be a whole number"),
@@ -208,7 +208,7 @@ def test_an_unknown_key_at_any_level_is_named(after, key, expected):
      "workload.requests_per_month: Input should be less than or equal to 10000000000"),
     ("requests_per_month = 30000", "requests_per_month = 1" + "0" * 30,
      "workload.requests_per_month: Input should be less than or equal to 10000000000"),
-    ("hours_per_iteration = 24", "hours_per_iteration = 1000000000",
+    ("hours_per_iteration = { low = 16, likely = 24, high = 40 }", "hours_per_iteration = 1000000000",
      "labour.role[ML engineer].hours_per_iteration: Input should be less than or equal to 2000"),
     ("hourly_usd = 95", "hourly_usd = 1e400", "labour.role[ML engineer].hourly_usd: Input should be less than or equal to 1E+9"),
     ("monthly_growth_pct = 3", "monthly_growth_pct = 1e400", "workload.monthly_growth_pct: Input should be less than or equal to 100"),
@@ -216,9 +216,9 @@ def test_an_unknown_key_at_any_level_is_named(after, key, expected):
      "workload.monthly_growth_pct: Input should be greater than or equal to -50"),
     ("monthly_growth_pct = 3", "monthly_growth_pct = nan", "workload.monthly_growth_pct: Input should be a finite number"),
     ("cached_share_pct = 0", "cached_share_pct = inf", "workload.cached_share_pct: Input should be a finite number"),
-    ("iterations = 3", "iterations = 1000000000000000", "training.iterations: Input should be less than or equal to 50"),
+    ("iterations = { low = 2, likely = 3, high = 6 }", "iterations = 1000000000000000", "training.iterations: Input should be less than or equal to 50"),
     ("planned_examples = 300", "planned_examples = 1e400", "training.planned_examples: Input should be less than or equal to 10000000"),
-    ("weeks = 8", "weeks = -1", "labour.weeks: Input should be greater than or equal to 1"),
+    ("weeks = { low = 4, likely = 8, high = 13 }", "weeks = -1", "labour.weeks: Input should be greater than or equal to 1"),
 ])
 def test_wrong_units_and_absurd_numbers_name_the_key_and_what_is_accepted(old, new, expected):
     text = AIRPORT.replace(old, new, 1)
