@@ -345,3 +345,42 @@ def test_only_toml_is_read_never_yaml_or_pickle(tmp_path):
         assert not imported & {"pickle", "marshal", "shelve", "yaml", "dill", "jsonpickle"}, module.__name__
         called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
         assert not called & {"eval", "exec", "compile", "__import__"}, module.__name__
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("accuracy_pct = 80", "accuracy_pct = { low = 85, likely = 80, high = 90 }",
+     "option[GPT-3.5 Turbo, long prompt]: accuracy_pct: the range should read low ≤ likely ≤ high, not 85 / 80 / 90"),
+    ("accuracy_pct = 80", "accuracy_pct = { low = 70, likely = 80, high = 120 }",
+     "accuracy_pct: the range's high (120): Input should be less than or equal to 100"),
+    ("accuracy_pct = 80", "accuracy_pct = { low = 70, high = 90 }",
+     "accuracy_pct: give the likely value (only a uniform range may leave it out)"),
+    ("accuracy_pct = 80", "accuracy_pct = { low = 70, likely = 80, top = 90 }",
+     "accuracy_pct: a range has the keys low, likely, high and dist, not top"),
+    ("accuracy_pct = 80", 'accuracy_pct = { low = 70, likely = 80, high = 90, dist = "normal" }', "dist"),
+    ("iterations = { low = 2, likely = 3, high = 6 }", "iterations = { low = 1.5, likely = 3, high = 6 }",
+     "training: iterations: the range's low (1.5) should be a whole number"),
+    ("requests_per_month = 30000", "requests_per_month = { low = 10000, likely = 30000, high = 10000000000 }\n"
+     "horizon_months_x = 1", "unknown key"),
+])
+def test_a_bad_range_names_the_key_and_what_to_write(old, new, expected):
+    text = AIRPORT.replace(old, new, 1)
+    assert text != AIRPORT
+    assert expected in _refused(text)
+
+
+def test_a_range_whose_top_compounds_past_a_trillion_is_refused():
+    text = AIRPORT.replace("monthly_growth_pct = 3", "monthly_growth_pct = { low = 0, likely = 3, high = 100 }").replace(
+        "horizon_months = 12", "horizon_months = 120")
+    assert "monthly_growth_pct = 100 compounds" in _refused(text)
+
+
+def test_ranges_round_trip_and_keep_the_likely_value_as_the_point():
+    s = parse_scenario(AIRPORT)
+    assert s.labour.weeks == 8 and s.labour.ranges["weeks"].high == 13
+    text = dump_scenario(s)
+    assert parse_scenario(text) == s
+    assert decode_link(encode_link(s)) == s
+    # a uniform range may leave out the likely value: the midpoint (rounded for a whole number)
+    u = parse_scenario(AIRPORT.replace("weeks = { low = 4, likely = 8, high = 13 }",
+                                       'weeks = { low = 4, high = 13, dist = "uniform" }'))
+    assert u.labour.weeks == 8 and u.labour.ranges["weeks"].dist == "uniform"

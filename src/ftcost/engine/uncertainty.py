@@ -384,8 +384,8 @@ class PilotValue:
     pilot_usd: Decimal
     net_usd: Decimal
     decide_now: str  # "go ahead" | "stay"
-    go_ahead_share: float  # share of revealed accuracies after which going ahead is right
-    accuracy_to_go: float | None  # the revealed accuracy above which going ahead is right
+    go_ahead_share: float  # share of revealed accuracies after which going on is right
+    accuracy_to_go: float | None  # the measured accuracy above which going on is right (the pilot already paid)
 
 
 @dataclass(frozen=True)
@@ -459,13 +459,14 @@ def pilot_value(model: LinearPlan, values: dict[str, np.ndarray], ft: str, base:
     pilot = float(model.plan.pilot.total_usd) if model.plan.pilot else 0.0
     conditional = s0.mean() + k.mean() * values[key]  # E[S | a] at each drawn accuracy
     now = max(s.mean() + pilot, 0.0)
-    after = np.maximum(conditional + pilot, 0.0).mean()
-    value = max(after - now, 0.0)
+    after = np.maximum(conditional + pilot, 0.0).mean()  # the pilot is paid by then: go on iff E[S | a] > −pilot
+    value = _usd(max(after - now, 0.0))
     kbar = k.mean()
-    threshold = float(-s0.mean() / kbar) if kbar else None
+    threshold = float(-(s0.mean() + pilot) / kbar) if kbar else None
+    pilot_usd = _usd(pilot)
     return PilotValue(
-        ft, base, _usd(value), _usd(pilot), _usd(value - pilot),
-        "go ahead" if s.mean() + pilot > 0 else "stay", float((conditional > 0).mean()),
+        ft, base, value, pilot_usd, value - pilot_usd,
+        "go ahead" if s.mean() + pilot > 0 else "stay", float((conditional + pilot > 0).mean()),
         threshold,
     )
 
