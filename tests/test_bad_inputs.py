@@ -127,9 +127,10 @@ LINE_CASES = {
     "role unknown": LineCase(chat({**U, "role": "customer"}, A), {"unrecognized_role": 1}, BAD_ROLE, "counted"),
     "role capitalised": LineCase(chat({**U, "role": "User"}, A), {"unrecognized_role": 1}, BAD_ROLE, "counted"),
     "content a number": LineCase(chat({**U, "content": 6}, A), {"missing_content": 1}, NO_CONTENT, "counted"),
+    # an image is content (vision fine-tuning), not missing content; ftcost says it does not count it
     "content a list of image parts": LineCase(
         chat({**U, "content": [{"type": "image_url", "image_url": {"url": "https://example.com/gate.png"}}]}, A),
-        {"missing_content": 1}, NO_CONTENT, "counted"),
+        {}, "ftcost counts their text parts only", "counted"),
     "content null without tool_calls": LineCase(chat(U, {**A, "content": None}), {"missing_content": 1},
                                                 NO_CONTENT, "counted"),
     "content missing": LineCase(chat(U, {"role": "assistant"}), {"message_missing_key": 1, "missing_content": 1},

@@ -40,7 +40,7 @@ FIXTURES = {
     "chat_format_on_completion_model": (COMPLETION, {"chat_format_on_completion_model": [3]}),
     "invalid_prompt_completion": (COMPLETION, {"invalid_prompt_completion": [3]}),
 }
-WARNING_FIXTURES = {"no_system_message": [3], "no_user_message": [3]}
+WARNING_FIXTURES = {"no_system_message": [3], "no_user_message": [3], "content_not_counted": [3]}
 
 
 def test_every_category_has_a_fixture_and_an_explanation():

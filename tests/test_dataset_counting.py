@@ -70,22 +70,82 @@ def test_tool_definitions_match_the_api_count_in_the_cookbook(encoding, api_toke
     assert count_messages(messages, encoding, functions=[tools[0]["function"]]) == api_tokens
 
 
-def test_tool_definition_overheads_by_hand():
-    # one function, no description, no parameters: func_init (10 on cl100k) + "f:" + func_end (12)
+def test_a_function_without_description_or_parameters_is_one_line_of_the_rendering():
+    # "type f = () => any;" inside the namespace block, + 9 for the wrapper of a new system message
     enc = get_encoding("cl100k_base")
-    expected = 3 + 10 + len(enc.encode("f:")) + 12
+    block = "namespace functions {\n\ntype f = () => any;\n\n} // namespace functions"
+    expected = 3 + len(enc.encode(block)) + 9
     assert count_messages([], "cl100k_base", tools=[{"type": "function", "function": {"name": "f"}}]) == expected
 
 
-def test_tool_calls_names_and_arguments_are_counted():
+def test_tool_calls_names_and_arguments_are_counted_and_ids_are_not():
     enc = get_encoding("cl100k_base")
     arguments = '{"flight": "CI1"}'
     call = {"role": "assistant", "tool_calls": [
         {"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": arguments}}]}
-    expected = 3 + 1 + len(enc.encode("lookup")) + len(enc.encode(arguments))  # role + name + arguments
+    expected = 3 + 1 + 3 + len(enc.encode("lookup")) + len(enc.encode(arguments))  # role, call overhead, name, args
     assert count_messages([call], "cl100k_base") == expected + 3
     legacy = {"role": "assistant", "content": None, "function_call": {"name": "lookup", "arguments": arguments}}
     assert count_messages([legacy], "cl100k_base") == expected + 3
+    # the tool result is headed by the function's name; its tool_call_id is not billed
+    result = {"role": "tool", "tool_call_id": "call_1", "content": "Yes"}
+    longer_id = {"role": "tool", "tool_call_id": "call_1", "content": "Yes"}
+    call2 = {**call, "tool_calls": [{**call["tool_calls"][0], "id": "call_" + "x" * 40}]}
+    longer_id["tool_call_id"] = call2["tool_calls"][0]["id"]
+    assert count_messages([call, result], "cl100k_base") == count_messages([call2, longer_id], "cl100k_base")
+    assert count_messages([call, result], "cl100k_base") == expected + 3 + len(enc.encode("lookup")) + 1 + 3
+
+
+def test_content_as_text_parts_counts_the_text():
+    parts = [{"type": "text", "text": "Hello"}, {"type": "text", "text": " Bob"}]
+    as_string = count_messages([m("user", "Hello Bob")], "cl100k_base")
+    assert count_messages([m("user", parts)], "cl100k_base") == as_string
+    # an image part adds nothing here (a note says it is not counted)
+    image = {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}
+    assert count_messages([m("user", parts + [image])], "cl100k_base") == as_string
+
+
+def test_gpt_35_turbo_0301_uses_four_tokens_per_message():
+    assert count_messages([m("user", "Hi")], "cl100k_base", model="gpt-3.5-turbo-0301") == 4 + 2 + 3
+    assert count_messages([m("user", "Hi")], "cl100k_base", model="gpt-3.5-turbo-0125") == 3 + 2 + 3
+
+
+def test_forcing_a_function_adds_its_name():
+    tools = [{"type": "function", "function": {"name": "lookup"}}]
+    base = count_messages([m("user", "Hi")], "cl100k_base", tools=tools)
+    named = {"type": "function", "function": {"name": "lookup"}}
+    enc = get_encoding("cl100k_base")
+    assert count_messages([m("user", "Hi")], "cl100k_base", tools=tools, tool_choice="auto") == base
+    assert count_messages([m("user", "Hi")], "cl100k_base", tools=tools, tool_choice="none") == base + 1
+    assert count_messages([m("user", "Hi")], "cl100k_base", tools=tools, tool_choice=named) == (
+        base + 7 + len(enc.encode("lookup")))
+
+
+def test_training_examples_are_counted_as_requests_are_with_the_same_renderer():
+    tools = [{"type": "function", "function": {"name": "lookup", "description": "Look a flight up",
+              "parameters": {"type": "object", "properties": {
+                  "flight": {"type": "string", "description": "Flight number"},
+                  "legs": {"type": "array", "items": {"type": "object", "properties": {"from": {"type": "string"}}}}},
+                  "required": ["flight"]}}}]
+    arguments = '{"flight": "CI1"}'
+    messages = [m("system", "Be brief."), m("user", "Where is CI1?"),
+                {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function",
+                                                      "function": {"name": "lookup", "arguments": arguments}}]},
+                {"role": "tool", "tool_call_id": "c1", "content": "Taipei"}, m("assistant", "In Taipei.")]
+    report = analyze_bytes(_dataset([ex(*messages, tools=tools)] * 10), "t.jsonl")
+    assert report.valid
+    assert report.stats["tokens_per_example"]["max"] == count_messages(messages, "cl100k_base", tools=tools)
+    assert any("tool definitions" in note and "estimate" in note for note in report.notes)
+
+
+def test_text_parts_are_content_and_counted_in_training_data():
+    parts = [{"type": "text", "text": "Hi"}]
+    report = analyze_bytes(_dataset([ex(m("user", parts), m("assistant", [{"type": "text", "text": "Yes"}]))] * 10),
+                           "p.jsonl")
+    assert report.valid and "missing_content" not in report.errors
+    assert report.stats["tokens_per_example"]["max"] == count_messages([m("user", "Hi"), m("assistant", "Yes")],
+                                                                       "cl100k_base")
+    assert report.stats["assistant_tokens_per_example"]["max"] == 1
 
 
 def _dataset(lines: list[str]) -> bytes:
@@ -202,3 +262,15 @@ def test_counts_equal_the_cookbook_notebooks_own_method(tmp_path, repo):
     for mine, key in (("messages_per_example", "messages"), ("tokens_per_example", "tokens"),
                       ("assistant_tokens_per_example", "assistant_tokens")):
         assert ours.stats[mine] == pytest.approx(theirs[key])
+
+
+def test_analyze_does_not_call_the_weighted_answer_tokens_trained_tokens(capsys):
+    # OpenAI's `trained_tokens` is the billed total; ftcost's per-epoch weighted answer tokens must not share it
+    from pathlib import Path
+
+    from ftcost.cli import main
+
+    main(["analyze", str(Path(__file__).parent / "data" / "datasets" / "tools_valid.jsonl"), "--as-of", "2025-01-01"])
+    out = capsys.readouterr().out
+    assert "trained tokens" not in out
+    assert "answer tokens" in out and "not OpenAI's trained_tokens" in out

@@ -14,7 +14,7 @@ import sys
 from ftcost.errors import FtcostError
 
 #: Subcommand modules, in the order `ftcost --help` lists them.
-COMMANDS = ("analyze", "quote", "prices", "report", "live")
+COMMANDS = ("analyze", "count", "quote", "prices", "report", "live")
 
 
 def build_parser() -> argparse.ArgumentParser:

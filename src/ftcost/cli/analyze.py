@@ -166,7 +166,8 @@ def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "")
         ("epochs", f"{report.epochs}" + (" (the cookbook's estimate of OpenAI's \"auto\"; set with --epochs)"
                                          if report.epochs_estimated else " (--epochs)")),
         ("charged tokens", f"{report.charged_tokens:,} (epochs x billing tokens)"),
-        ("trained tokens", f"{report.trained_tokens_per_epoch:,} per epoch (assistant tokens with weight != 0)"),
+        ("answer tokens", f"{report.trained_tokens_per_epoch:,} per epoch (assistant tokens with weight != 0; not "
+                          "OpenAI's trained_tokens, which is the billed total: the charged tokens above)"),
         ("training cost", f"not priced: {priced}" if cost is None else f"{format_usd(cost)} ({priced})" if priced else format_usd(cost)),
     ]
     out.extend(f"  {label:<16}{value}" for label, value in rows)

@@ -8,7 +8,7 @@ Modules, in the order data flows through them:
     reading     whole-file checks (empty, binary, UTF-16, JSON array...) and ranges of whole lines
     line        one line's bytes -> its result (the pure function everything streams through)
     checks      the cookbook's checks and ftcost's own, for one parsed example
-    counting    the cookbook's token counting, memoised; `tooldefs` for tool definitions
+    counting    token counts as OpenAI bills them, memoised; `tooldefs` + `render` for tool definitions
     tally       the streaming accumulator (compact arrays), mergeable across byte ranges
     parallel    ranges scanned here or in worker processes, merged in file order
     stats       percentiles and the epochs rule
@@ -18,7 +18,7 @@ Modules, in the order data flows through them:
 
 from ftcost.dataset.analysis import DEFAULT_MODEL, analyze_bytes, analyze_file
 from ftcost.dataset.categories import COOKBOOK_ERRORS, ERRORS, WARNINGS, Category, describe
-from ftcost.dataset.counting import count_messages
+from ftcost.dataset.counting import count_messages, request_tokens
 from ftcost.dataset.report import DatasetReport
 from ftcost.dataset.stats import default_epochs, percentile, summarize
 
@@ -35,5 +35,6 @@ __all__ = [
     "default_epochs",
     "describe",
     "percentile",
+    "request_tokens",
     "summarize",
 ]

@@ -110,6 +110,17 @@ def _model_context(model: str):
     return facts, Context(facts.encoding, facts.format, limit)
 
 
+def tool_exactness_note(examples: int) -> str:
+    """How exact the count of examples with tool definitions is (the analysis's note; the Dataset page shows it)."""
+    return (
+        f"{examples:,} example{'' if examples == 1 else 's'} carr{'ies' if examples == 1 else 'y'} tool definitions, "
+        "counted as the model sees them (the rendered namespace block): within 1 token of the API's "
+        "prompt_tokens on every public measurement of requests. OpenAI has not published how it renders tools "
+        "for training (a forum comparison found tools billed about two fifths more than the same functions), so "
+        "treat the training tokens of these examples as an estimate and check a small first job's trained_tokens."
+    )
+
+
 def _check_epochs(epochs: int | None) -> None:
     if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
         raise FtcostError(f"epochs must be a whole number of at least 1, not {epochs!r}.")
@@ -132,6 +143,8 @@ def _finish(tally, name: str, facts, ctx: Context, epochs: int | None) -> Datase
             "prompt/completion examples count prompt + completion tokens, with no per-message overhead "
             "(the cookbook's method is for chat); a pair counts as two messages."
         )
+    if tally.tool_examples:
+        notes.append(tool_exactness_note(tally.tool_examples))
     estimated = epochs is None
     if estimated:
         epochs = default_epochs(tally.examples)

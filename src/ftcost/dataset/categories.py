@@ -55,8 +55,8 @@ ERRORS: dict[str, Category] = {
         "Use one of the five roles, spelt in lower case.",
     ),
     "missing_content": Category(
-        "A message's content is empty or not a string (assistant messages with tool_calls or "
-        "function_call may have no content).",
+        "A message's content is empty or not a string (nor a list of content parts; assistant "
+        "messages with tool_calls or function_call may have no content).",
         "Give the message non-empty text content.",
     ),
     "example_missing_assistant_message": Category(
@@ -123,6 +123,10 @@ WARNINGS: dict[str, Category] = {
     "no_user_message": Category(
         "The example has no user message.",
         "Fine if intended; otherwise add the user turn the answer responds to.",
+    ),
+    "content_not_counted": Category(
+        "A message has image, audio or file parts; ftcost counts their text parts only.",
+        "Nothing to fix; add the images' tokens (OpenAI's vision pricing guide) to the estimate yourself.",
     ),
     "over_token_limit": Category(
         "The example is longer than the model's training-example token limit; OpenAI truncates it.",

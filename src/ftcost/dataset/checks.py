@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, NamedTuple
 
-from ftcost.dataset.counting import REPLY_PRIMING, message_tokens, reply_tokens
-from ftcost.dataset.tooldefs import definitions_tokens, function_definitions
+from ftcost.dataset.counting import NOT_COUNTED_PARTS, prompt_tokens, reply_tokens, text_of
+from ftcost.dataset.tooldefs import definitions_style, function_definitions
 
 ROLES = ("system", "user", "assistant", "tool", "function")
 MESSAGE_KEYS = frozenset(("role", "content", "name", "weight", "function_call", "tool_calls", "tool_call_id"))
@@ -36,6 +36,7 @@ class Counted(NamedTuple):
     tokens: int = 0
     assistant: int = 0  # tokens of assistant replies (content and calls)
     trained: int = 0  # assistant tokens with weight != 0
+    tools: int = 0  # 1 when the example carries tool definitions (their training rendering is estimated)
 
 
 def examine_example(example: dict, ctx: Context, count: Callable[[str], int]) -> Counted:
@@ -73,7 +74,6 @@ def _chat(example: dict, ctx: Context, count: Callable[[str], int]) -> Counted:
     definitions = function_definitions(example.get("tools"), example.get("functions"))
     if definitions is None or not isinstance(example.get("parallel_tool_calls", False), bool):
         errors.append("malformed_tools")
-    total = REPLY_PRIMING + definitions_tokens(definitions or [], ctx.encoding, count)
     assistant = trained = 0
     roles: set = set()
     for message in messages:
@@ -92,10 +92,16 @@ def _chat(example: dict, ctx: Context, count: Callable[[str], int]) -> Counted:
             errors.append("message_unrecognized_key")
         if role not in ROLES:
             errors.append("unrecognized_role")
+        # Content is a string or a list of parts; a list with any text (or an image: vision
+        # fine-tuning) is content, not missing. Parts that are not text are not counted (a warning says so).
+        text = text_of(content)
+        has_parts = isinstance(content, list) and any(
+            isinstance(part, dict) and isinstance(part.get("type"), str) for part in content
+        )
         if calls and role == "assistant":
-            if content is not None and not isinstance(content, str):
+            if content is not None and text is None and not has_parts:
                 errors.append("missing_content")
-        elif not content or not isinstance(content, str):
+        elif not text and not has_parts:
             errors.append("missing_content")
         if "weight" in message:
             weight = message["weight"]
@@ -106,7 +112,6 @@ def _chat(example: dict, ctx: Context, count: Callable[[str], int]) -> Counted:
         if (calls or role == "tool" or role == "function") and not _calls_ok(message, role):
             errors.append("malformed_tool_call")
 
-        total += message_tokens(message, count)
         if role == "assistant":
             reply = reply_tokens(message, count)
             assistant += reply
@@ -115,14 +120,20 @@ def _chat(example: dict, ctx: Context, count: Callable[[str], int]) -> Counted:
 
     if "assistant" not in roles:
         errors.append("example_missing_assistant_message")
+    notes: set[str] = set()
+    total = prompt_tokens(
+        messages, count, definitions=definitions or [], style=definitions_style(example.get("tools")), notes=notes
+    )
     warnings = []
+    if NOT_COUNTED_PARTS in notes:
+        warnings.append("content_not_counted")
     if "system" not in roles:
         warnings.append("no_system_message")
     if "user" not in roles:
         warnings.append("no_user_message")
     if total > ctx.limit:
         warnings.append("over_token_limit")
-    return Counted(errors, warnings, "chat", len(messages), total, assistant, trained)
+    return Counted(errors, warnings, "chat", len(messages), total, assistant, trained, int(bool(definitions)))
 
 
 def _calls_ok(message: dict, role: Any) -> bool:

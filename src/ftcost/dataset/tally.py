@@ -33,6 +33,7 @@ class Tally:
         self.trained = 0
         self.billing = 0  # sum of min(limit, tokens)
         self.over_limit = 0
+        self.tool_examples = 0  # counted examples with tool definitions
 
     def add_line(self, number: int, raw: bytes, ctx: Context, count) -> None:
         self.lines = number
@@ -54,6 +55,7 @@ class Tally:
             self.trained += counted.trained
             self.billing += min(ctx.limit, counted.tokens)
             self.over_limit += counted.tokens > ctx.limit
+            self.tool_examples += counted.tools
 
     def merge(self, later: "Tally") -> None:
         """Append the tally of the lines that follow this one's (their numbers are shifted)."""
@@ -77,6 +79,7 @@ class Tally:
         self.trained += later.trained
         self.billing += later.billing
         self.over_limit += later.over_limit
+        self.tool_examples += later.tool_examples
 
 
 def _record(counts: dict[str, int], lines: dict[str, array], categories: list[str], number: int) -> None:

@@ -1,51 +1,28 @@
-"""Tokens of tool (function) definitions, counted the way the model sees them.
+"""Tokens of tool (function) definitions: the rendered `namespace functions` block, encoded.
 
-OpenAI does not send `tools` to the model as the JSON you write. It renders them into the system
-prompt as a compact TypeScript-like block:
-
-    namespace functions {
-    // Get the current weather
-    type get_current_weather = (_: {
-    // The city and state
-    location: string,
-    unit?: "celsius" | "fahrenheit",
-    }) => any;
-    } // namespace functions
-
-Raw JSON over-counts that by about 2x. We use the method of OpenAI's cookbook notebook
-"How to count tokens with tiktoken" (examples/How_to_count_tokens_with_tiktoken.ipynb, section 7,
-`num_tokens_for_tools`): encode "name:description" per function and "key:type:description" per
-property (one trailing period dropped from descriptions), plus fixed overheads for the rendering's
-punctuation. The notebook checks its result against the API's `usage.prompt_tokens` for a weather
-tool: 105 tokens on gpt-3.5-turbo/gpt-4 (cl100k_base) and 101 on gpt-4o/gpt-4o-mini (o200k_base);
-our tests reproduce both numbers.
-
-Where the notebook stops, ftcost goes on in the same style (the notebook would crash or skip):
-a missing description counts as empty, a missing type as "any", a list of types as "a | b",
-non-string enum values by their JSON text, and nested object properties recursively with the
-same per-property overheads.
+The definitions are rendered into the text the model reads (see `render`) and that text is encoded
+with the model's own encoding. Around it the system prompt carries a fixed wrapper ("# Tools" /
+"## functions" headings and, when the request has no system message, a system message of its own).
+The wrapper's size was fitted on requests whose `usage.prompt_tokens` the API reported (hmarr/
+openai-chat-tokens' cases, gpt-3.5-turbo; the cookbook's "How to count tokens with tiktoken" weather
+tool, 105 tokens on gpt-3.5-turbo/gpt-4 and 101 on gpt-4o/gpt-4o-mini): the same constants hold for
+cl100k_base and o200k_base.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
 
+from ftcost.dataset.render import FUNCTIONS, TOOLS, render_definitions
 
-class Overheads(NamedTuple):
-    func_init: int  # per function: "type name = (_: {" ... and the comment line
-    prop_init: int  # once per function that has properties
-    prop_key: int  # per property
-    enum_init: int  # per property with an enum (negative: the enum replaces the type)
-    enum_item: int  # per enum value
-    func_end: int  # once for the whole namespace block
-
-
-# The notebook's constants, keyed by model family there; here by the family's encoding.
-_OVERHEADS = {
-    "cl100k_base": Overheads(10, 3, 3, -3, 3, 12),  # gpt-3.5-turbo, gpt-4
-    "o200k_base": Overheads(7, 3, 3, -3, 3, 12),  # gpt-4o, gpt-4o-mini
-}
+#: Tokens the definitions add beyond their rendered text when they open a system message of their own
+#: (its 3-token frame, the role and the "# Tools" / "## functions" headings): fitted on hmarr's cases
+#: without a system message, e.g. user "hello" + function "foo" = 31 = 8 (the message and the reply
+#: priming) + 14 (the rendered block) + 9, and held by the cookbook's gpt-4o weather tool (o200k_base).
+NEW_SYSTEM_WRAPPER = 9
+#: ... and when they are appended to the request's first system message, which then also ends in "\n"
+#: (that newline may merge with the message's last token: hmarr's "Hello" and "Hello:" both give 35).
+MERGED_WRAPPER = NEW_SYSTEM_WRAPPER - 4
 
 
 def function_definitions(tools: Any, functions: Any) -> list[dict] | None:
@@ -71,60 +48,36 @@ def function_definitions(tools: Any, functions: Any) -> list[dict] | None:
     return found
 
 
+def definitions_style(tools: Any) -> str:
+    """How nested objects are rendered: as for `tools` when the request has tools, else as for `functions`."""
+    return TOOLS if tools else FUNCTIONS
+
+
 def _valid_function(fn: Any) -> bool:
     if not isinstance(fn, dict):
         return False
     name = fn.get("name")
     if not isinstance(name, str) or not name:
         return False
-    if not isinstance(fn.get("description", ""), str):
+    if not isinstance(fn.get("description", ""), (str, type(None))):
         return False
     parameters = fn.get("parameters", {})
     return isinstance(parameters, dict) and isinstance(parameters.get("properties", {}), dict)
 
 
-def definitions_tokens(definitions: list[dict], encoding: str, count: Callable[[str], int]) -> int:
-    """Tokens the rendered `namespace functions { ... }` block adds to the prompt (0 without tools)."""
+def definitions_tokens(
+    definitions: list[dict],
+    count: Callable[[str], int],
+    *,
+    style: str = TOOLS,
+    merged: bool = False,
+) -> int:
+    """Tokens the definitions add to the prompt: their rendered text + the wrapper (0 without definitions).
+
+    `merged`: the request has a system message, which the definitions join (the caller then counts that
+    message's content with a trailing newline, see `counting.system_padding`).
+    """
     if not definitions:
         return 0
-    o = _OVERHEADS[encoding]
-    total = 0
-    for fn in definitions:
-        total += o.func_init + count(f"{fn['name']}:{_strip_period(fn.get('description', ''))}")
-        properties = (fn.get("parameters") or {}).get("properties") or {}
-        total += _properties_tokens(properties, o, count)
-    return total + o.func_end
-
-
-def _properties_tokens(properties: dict, o: Overheads, count: Callable[[str], int]) -> int:
-    if not properties:
-        return 0
-    total = o.prop_init
-    for key, spec in properties.items():
-        spec = spec if isinstance(spec, dict) else {}
-        total += o.prop_key
-        enum = spec.get("enum")
-        if isinstance(enum, list):
-            total += o.enum_init
-            for item in enum:
-                total += o.enum_item + count(item if isinstance(item, str) else json.dumps(item))
-        description = spec.get("description", "")
-        description = description if isinstance(description, str) else ""
-        total += count(f"{key}:{_type_name(spec.get('type'))}:{_strip_period(description)}")
-        nested = spec.get("properties")
-        if isinstance(nested, dict):
-            total += _properties_tokens(nested, o, count)
-    return total
-
-
-def _type_name(kind: Any) -> str:
-    if isinstance(kind, str):
-        return kind
-    if isinstance(kind, list) and all(isinstance(k, str) for k in kind) and kind:
-        return " | ".join(kind)
-    return "any"
-
-
-def _strip_period(text: str) -> str:
-    # The notebook drops exactly one trailing period (the rendering ends the comment line itself).
-    return text[:-1] if text.endswith(".") else text
+    wrapper = MERGED_WRAPPER if merged else NEW_SYSTEM_WRAPPER
+    return count(render_definitions(definitions, style)) + wrapper

@@ -47,7 +47,9 @@ def token_profile(workload: Workload, option: Option, encoding: str) -> TokenPro
     if stated is not None:
         prompt, prompt_source = stated, "stated"
     else:
-        prompt, prompt_source = count_messages(prompt_messages(workload, option), encoding), "measured"
+        # the option's model picks per-model rules (gpt-3.5-turbo-0301's 4 tokens per message)
+        prompt = count_messages(prompt_messages(workload, option), encoding, model=option.model)
+        prompt_source = "measured"
     if workload.output_tokens_per_request is not None:
         output, output_source = workload.output_tokens_per_request, "stated"
     else:
