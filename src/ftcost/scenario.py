@@ -220,6 +220,30 @@ class Workload(Rangeable):
         return self
 
 
+class Retrieval(Strict):
+    """Retrieved context ("embeddings"): the option sends the passages nearest each question with the request.
+
+    OpenAI's guide and the seed articles weigh it against fine-tuning — retrieval for knowledge that changes,
+    fine-tuning for behaviour — and "the two are not in conflict": an option may be a base model or a fine-tune
+    with retrieval. Its costs: embedding the corpus once and its updates each month, embedding each question,
+    the retrieved tokens added to every prompt, a vector store, and the people who build and keep it.
+    """
+
+    documents: int = Field(ge=1, le=100_000_000, description="Documents in the corpus.")
+    tokens_per_document: int = Field(ge=1, le=10_000_000, description="Mean tokens of one document (as embedded).")
+    updated_pct_per_month: Decimal = Field(
+        Decimal(0), ge=0, le=100, description="Share of the corpus changed and re-embedded each month (%).")
+    embedding_model: str = Field("text-embedding-3-small", min_length=1, max_length=200,
+                                 description="OpenAI embedding model (prices in pricing/prices/embeddings.toml).")
+    retrieved_tokens_per_request: int = Field(ge=0, le=2_000_000, description="Retrieved tokens added to each prompt.")
+    query_tokens_per_request: int | None = Field(
+        None, ge=0, le=2_000_000, description="Tokens embedded per question (default: the user message, measured).")
+    vector_store_usd_per_month: Money = Field(Decimal(0), description="The vector store's monthly bill, as stated.")
+    hourly_usd: Money = Field(Decimal(0), description="Loaded hourly cost of who builds and maintains it.")
+    build_hours: Decimal = Field(Decimal(0), ge=0, le=100_000, description="Hours to build the retrieval pipeline.")
+    maintain_hours_per_month: Decimal = Field(Decimal(0), ge=0, le=10_000, description="Hours a month to keep it up.")
+
+
 class Option(Rangeable):
     """One way of serving the product: a model with the prompt it needs."""
 
@@ -246,6 +270,7 @@ class Option(Rangeable):
     existing_customer: bool | None = Field(
         None, description="Azure: the subscription has deployed this model version, so training stays open longer.",
     )
+    retrieval: Retrieval | None = Field(None, description="Retrieved context sent with each request ([option.retrieval]).")
 
     @property
     def fine_tuned(self) -> bool:

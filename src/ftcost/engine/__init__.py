@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ftcost.engine.lifecycle import lifecycle_warnings
 from ftcost.engine.providers_plan import provider_option_plan
-from ftcost.engine.results import Month, OptionPlan, Plan, TokenProfile, plain
+from ftcost.engine.results import Month, OptionPlan, Plan, RetrievalCost, TokenProfile, plain
+from ftcost.engine.retrieval import retrieval_cost, with_retrieval, with_retrieved_tokens
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.training import Dataset, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
@@ -50,6 +51,7 @@ def plan(
 
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
     priced: list[tuple[Option, object, object, TokenProfile]] = []
+    retrieval: dict[str, RetrievalCost] = {}
     elsewhere: list[Option] = []  # options another provider trains and serves (engine/providers_plan.py)
     for option in scenario.option:
         if option.provider_id != "openai":
@@ -64,8 +66,16 @@ def plan(
         if resolved.model.encoding is None:
             warnings.append(f"{option.name} is left out of the plan: ftcost cannot count tokens for {resolved.snapshot}.")
             continue
-        priced.append((option, resolved, card, token_profile(scenario.workload, option, resolved.model.encoding)))
-    profiles = {option.model: profile for option, _, _, profile in priced}
+        if option.retrieval is not None:  # retrieved context: its embedding prices on this date (engine/retrieval.py)
+            try:
+                retrieval[option.name] = retrieval_cost(scenario, option.retrieval, as_of)
+            except NotOfferedError as exc:
+                warnings.append(f"{option.name} is left out of the plan: its retrieval's embeddings: {exc}")
+                continue
+        profile = with_retrieved_tokens(token_profile(scenario.workload, option, resolved.model.encoding), option)
+        priced.append((option, resolved, card, profile))
+    # The pilot evaluates each model once; a model also sent with retrieved context is evaluated on its own prompt.
+    profiles = {option.model: profile for option, _, _, profile in sorted(priced, key=lambda p: p[0].retrieval is None)}
 
     # 2. Base options serve from month 1. Fine-tuned options carry training inputs, a pilot and a
     #    one-off cost, and go live only when the project's timeline ends: until then the plan pays
@@ -85,8 +95,14 @@ def plan(
     # Base options first: a fine-tune's early months are the current (base) option's.
     for option, resolved, card, profile in sorted(priced, key=lambda p: p[0].fine_tuned):
         extra = None
-        own = own_months[option.name] = _months(scenario, option, profile, as_of, Decimal(0))
+        own = _months(scenario, option, profile, as_of, Decimal(0))
+        if option.name in retrieval:
+            own = with_retrieval(own, retrieval[option.name])
+        own_months[option.name] = own
         months = own
+        once = retrieval[option.name].one_off_usd if option.name in retrieval else Decimal(0)
+        if once and not option.fine_tuned:
+            months = [replace(own[0], one_off_usd=once), *own[1:]]
         if option.fine_tuned:
             if resolved.snapshot not in inputs:
                 inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, base_dir=base_dir, dataset=dataset)
@@ -95,7 +111,7 @@ def plan(
             extra = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, pilot.total_usd)
             early = own_months[current[0].name] if current else own
             months = [early[i] if i + 1 < go_live else m for i, m in enumerate(own)]
-            months[0] = replace(months[0], one_off_usd=extra.total_usd)
+            months[0] = replace(months[0], one_off_usd=extra.total_usd + once)
         options.append(
             OptionPlan(
                 name=option.name,
@@ -109,8 +125,13 @@ def plan(
                 one_off=extra,
                 rates=_rate_summary(card),
                 go_live_month=go_live if option.fine_tuned else 1,
+                retrieval=retrieval.get(option.name),
             )
         )
+    for option in elsewhere:
+        if option.retrieval is not None:
+            warnings.append(f"{option.name}: retrieved context is priced for OpenAI-served options only; its "
+                            "retrieval costs are not in this plan.")
     for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
         done = provider_option_plan(
             scenario, option, as_of, go_live=go_live, current_months=own_months.get(current[0].name) if current else None,
