@@ -79,7 +79,7 @@ def assumptions(scenario: Scenario, plan: Plan) -> list[Assumption]:
         out.append(_assumption(w, "output_tokens_per_request", "workload.output_tokens_per_request",
                                "Output tokens per request"))
     planned = {o.name for o in plan.options}
-    out += [_assumption(o, "accuracy_pct", f"option[{o.name}].accuracy_pct", f"{o.name}: accuracy", "%")
+    out += [_assumption(o, "accuracy_pct", f"option[{o.name}].accuracy_pct", f"{o.name}'s accuracy", "%")
             for o in scenario.option if o.name in planned]
     out.append(_assumption(q, "cost_per_wrong_answer_usd", "quality.cost_per_wrong_answer_usd",
                            "Cost of a wrong answer", "USD"))
@@ -93,9 +93,9 @@ def assumptions(scenario: Scenario, plan: Plan) -> list[Assumption]:
         ]
         for role in lab.role:
             out.append(_assumption(role, "hours_per_iteration", f"labour.role[{role.role}].hours_per_iteration",
-                                   f"{role.role}: hours per iteration"))
+                                   f"{role.role}'s hours per iteration"))
             out.append(_assumption(role, "hourly_usd", f"labour.role[{role.role}].hourly_usd",
-                                   f"{role.role}: hourly cost", "USD"))
+                                   f"{role.role}'s hourly cost", "USD"))
     return out
 
 
@@ -529,7 +529,7 @@ class BreakEvenValue:
 def break_even_value(model: LinearPlan, ft: str, base: str, a: Assumption) -> BreakEvenValue:
     lo, hi = a.bounds
     hi = min(hi, max(a.high, a.likely, 1.0) * 100)  # "what would have to be true" stays within reach
-    xs = np.linspace(lo, hi, 2001)
+    xs = np.linspace(lo, hi, 801)
     if a.whole:
         xs = np.unique(_whole(xs))
     s = sweep(model, ft, base, a.key, xs)
@@ -543,7 +543,7 @@ def break_even_value(model: LinearPlan, ft: str, base: str, a: Assumption) -> Br
     if a.whole:
         value = x1 if sign[i + 1] else x0
     else:
-        for _ in range(50):  # bisection: savings are piecewise linear, so this converges to the crossing
+        for _ in range(36):  # bisection: savings are piecewise linear, so this converges to the crossing
             mid = (x0 + x1) / 2
             if (sweep(model, ft, base, a.key, np.array([mid]))[0] >= 0) == sign[i]:
                 x0 = mid
@@ -557,3 +557,73 @@ def break_even_values(model: LinearPlan, ft: str, base: str) -> list[BreakEvenVa
     """"What would have to be true": the break-even value of every assumption."""
     return [break_even_value(model, ft, base, a) for a in model.assumptions]
 
+
+
+# --- one bundle for the page, the report and the CLI ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Savings at the horizon across one assumption's range (the others at likely), and where they cross zero."""
+
+    key: str
+    label: str
+    xs: list[float]
+    savings: list[float]
+    break_even: BreakEvenValue
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Everything "How sure is this?" shows for one fine-tune against one base option."""
+
+    result: SimulationResult
+    fine_tuned: str
+    against: str
+    odds: Odds
+    drivers: list[Driver]
+    break_even_values: list[BreakEvenValue]
+    sensitivity: Sensitivity | None
+    assumptions: list[Assumption]
+
+    def assumption(self, key: str) -> Assumption:
+        return next(a for a in self.assumptions if a.key == key)
+
+    @property
+    def top_driver(self) -> Driver | None:
+        return next((d for d in self.drivers if d.swing > 0), None)
+
+
+def analyse(scenario: Scenario, plan: Plan, *, fine_tuned: str | None = None, against: str | None = None,
+            draws: int | None = None, seed: int | None = None) -> Uncertainty | None:
+    """The simulation and its drivers for `fine_tuned` (default: the pilot's) against `against` (default: the
+    pilot's comparison). None when the plan has no fine-tune and base option to compare."""
+    if not plan.break_even:
+        return None
+    fts = [o.name for o in plan.options if o.fine_tuned]
+    bases = [o.name for o in plan.options if not o.fine_tuned]
+    ft = fine_tuned if fine_tuned in fts else (plan.pilot.option if plan.pilot else fts[0])
+    base = against if against in bases else (plan.pilot.against if plan.pilot and plan.pilot.against else bases[0])
+    model = linear_model(scenario, plan)
+    result = simulate(scenario, plan, draws=draws, seed=seed, pilot_against=base, model=model)
+    if result.pilot is not None and result.pilot.option != ft:
+        values = draw(model, result.draws, result.seed)
+        result = _replace_pilot(result, pilot_value(model, values, ft, base))
+    bars = drivers(model, ft, base)
+    values_table = break_even_values(model, ft, base)
+    sens = None
+    top = next((d for d in bars if d.swing > 0), None)
+    if top is not None:
+        a = model.assumption(top.key)
+        xs = np.unique(_whole(np.linspace(a.low, a.high, 41))) if a.whole else np.linspace(a.low, a.high, 41)
+        be = next(v for v in values_table if v.key == top.key)
+        sens = Sensitivity(top.key, top.label, [float(x) for x in xs], [float(y) for y in sweep(model, ft, base, top.key, xs)], be)
+    odds = result.odds_for(ft, base)
+    assert odds is not None
+    return Uncertainty(result, ft, base, odds, bars, values_table, sens, model.assumptions)
+
+
+def _replace_pilot(result: SimulationResult, pilot: PilotValue) -> SimulationResult:
+    from dataclasses import replace
+
+    return replace(result, pilot=pilot)
