@@ -245,3 +245,22 @@ def test_a_range_is_kept_beside_the_likely_value():
     scenario = default_scenario()
     ft = scenario.option[1]
     assert ft.accuracy_pct == 94 and ft.ranges["accuracy_pct"] == Range(low=Decimal(86), high=Decimal(97))
+
+
+@pytest.mark.parametrize("name", ["airport", "airport-rules-change"])
+def test_each_draw_is_what_the_engine_plans_for_it(name):
+    # Not only the likely values: draws of every range (weeks, iterations, hours, accuracies, the cost of a wrong
+    # answer, planned examples, growth) written into the scenario and planned one by one by engine.plan.
+    scenario = load_scenario(gallery()[name])
+    as_of = scenario.as_of or AS_OF
+    plan = engine.plan(scenario, as_of)
+    model = u.linear_model(scenario, plan)
+    values = u.draw(model, 4, 11)
+    ranged = {a.key: values[a.key] for a in model.assumptions if a.ranged}
+    cum = u.cumulative(model, values)
+    for i in range(4):
+        exact = engine.plan(u.scenario_at(scenario, ranged, i), as_of)
+        for option in exact.options:
+            assert float(option.cumulative_usd[-1]) == pytest.approx(cum[option.name][i, -1], abs=CENT), option.name
+        for be in exact.break_even:
+            assert (be.month or 0) == u.pair(model, values, be.fine_tuned, be.against, cum).break_even[i]

@@ -263,21 +263,20 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
 
 def retrieval_markdown(plan: Plan) -> list[str]:
     """What each option's retrieved context costs: once, each month, each request."""
-    rows = [o for o in plan.options if o.retrieval is not None]
+    rows = [(o, o.retrieval) for o in plan.options if o.retrieval is not None]
     if not rows:
         return []
     lines = ["## Retrieved context", "",
              "| Option | Corpus | Embedding once | Build | Each month (updates + store + upkeep) | Per request | "
              "Retrieved tokens / request |", "|---|--:|--:|--:|--:|--:|--:|"]
-    for o in rows:
-        r = o.retrieval
+    for o, r in rows:
         lines.append(
             f"| {o.name} | {tokens(r.corpus_tokens)} tokens | {format_usd(r.corpus_usd)} | {format_usd(r.build_labour_usd)} | "
             f"{format_usd(r.monthly_usd)} ({format_usd(r.updates_usd_per_month)} + "
             f"{format_usd(r.vector_store_usd_per_month)} + {format_usd(r.maintenance_usd_per_month)}) | "
             f"{format_usd(r.query_usd_per_request, places=6)} | {tokens(r.retrieved_tokens_per_request)} |"
         )
-    models = ", ".join(sorted({o.retrieval.embedding_model for o in rows}))
+    models = ", ".join(sorted({r.embedding_model for _, r in rows}))
     lines += ["", f"Embeddings at {models}'s price on the plan's date; the retrieved tokens are billed as each option's input tokens; the vector store's bill and the "
               "hours are the scenario's own figures.", ""]
     return lines

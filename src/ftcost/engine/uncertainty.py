@@ -68,8 +68,9 @@ def _assumption(section: Rangeable, name: str, key: str, label: str, unit: str =
     )
 
 
-def assumptions(scenario: Scenario, plan: Plan) -> list[Assumption]:
-    """Every assumption the simulation moves, in the scenario's order (which is also the order of the draws)."""
+def assumptions(scenario: Scenario, plan: Plan | None = None) -> list[Assumption]:
+    """Every assumption the simulation moves, in the scenario's order (which is also the order of the draws);
+    without a plan, every option's accuracy (the ranges editor shows them all)."""
     w, t, lab, q = scenario.workload, scenario.training, scenario.labour, scenario.quality
     out = [
         _assumption(w, "requests_per_month", "workload.requests_per_month", "Requests in the first month"),
@@ -78,12 +79,12 @@ def assumptions(scenario: Scenario, plan: Plan) -> list[Assumption]:
     if w.output_tokens_per_request is not None:
         out.append(_assumption(w, "output_tokens_per_request", "workload.output_tokens_per_request",
                                "Output tokens per request"))
-    planned = {o.name for o in plan.options}
+    planned = {o.name for o in plan.options} if plan is not None else {o.name for o in scenario.option}
     out += [_assumption(o, "accuracy_pct", f"option[{o.name}].accuracy_pct", f"{o.name}'s accuracy", "%")
             for o in scenario.option if o.name in planned]
     out.append(_assumption(q, "cost_per_wrong_answer_usd", "quality.cost_per_wrong_answer_usd",
                            "Cost of a wrong answer", "USD"))
-    if any(o.fine_tuned for o in plan.options):
+    if any(o.fine_tuned for o in (plan.options if plan is not None else scenario.option)):
         out += [
             _assumption(t, "planned_examples", "training.planned_examples", "Training examples planned"),
             _assumption(t, "iterations", "training.iterations", "Fine-tuning iterations"),
@@ -627,3 +628,30 @@ def _replace_pilot(result: SimulationResult, pilot: PilotValue) -> SimulationRes
     from dataclasses import replace
 
     return replace(result, pilot=pilot)
+
+
+def locate(doc: dict, key: str) -> tuple[dict, str]:
+    """The section of a scenario's dict and the field name an assumption's key names
+    ("option[NAME].accuracy_pct", "labour.role[ROLE].hourly_usd", "quality.cost_per_wrong_answer_usd")."""
+    head, name = key.rsplit(".", 1)
+    if head.startswith("option["):
+        wanted = head[len("option["):-1]
+        return next(o for o in doc["option"] if o["name"] == wanted), name
+    if head.startswith("labour.role["):
+        wanted = head[len("labour.role["):-1]
+        return next(r for r in doc["labour"]["role"] if r["role"] == wanted), name
+    return doc[head], name
+
+
+def scenario_at(scenario: Scenario, values: dict[str, np.ndarray], i: int) -> Scenario:
+    """`scenario` with draw `i` of every assumption written in as its point value (ranges dropped): what
+    engine.plan would be asked to plan for that draw (the tests and bench/ compare the two)."""
+    doc = scenario.model_dump()
+    for key, column in values.items():
+        section, name = locate(doc, key)
+        section.pop("ranges", None)
+        if section.get(name) is None:
+            continue
+        x = float(column[i])
+        section[name] = int(round(x)) if isinstance(section[name], int) else Decimal(repr(x))
+    return Scenario.model_validate(doc)

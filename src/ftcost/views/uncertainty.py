@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty
+from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, locate
 from ftcost.money import format_usd
 from ftcost.report import month_text
+from ftcost.scenario import Scenario
 
 
 def value_text(value: float | None, unit: str = "", whole: bool = False) -> str:
@@ -153,11 +154,53 @@ def odds_table(u: Uncertainty, horizon: int) -> pd.DataFrame:
     rows = [{
         "Fine-tune": o.fine_tuned, "Against": o.against, "Pays back": f"{o.p_pays_back:.0%}",
         "Savings P10": format_usd(o.savings_p10), "Median": format_usd(o.savings_p50), "P90": format_usd(o.savings_p90),
-        "Break-even P10 / median / P90": " / ".join(_short(m, horizon) for m in
+        "Break-even P10 / median / P90": " / ".join(short_month(m, horizon) for m in
                                                     (o.break_even_p10, o.break_even_p50, o.break_even_p90)),
     } for o in u.result.odds]
     return pd.DataFrame(rows)
 
 
-def _short(m: int | None, horizon: int) -> str:
+def short_month(m: int | None, horizon: int) -> str:
     return f"month {m}" if m is not None else f"> {horizon}"
+
+
+# --- the ranges editor ------------------------------------------------------------------------------------------
+
+DISTRIBUTIONS = ["point", "triangular", "uniform", "pert"]
+
+
+def range_rows(scenario: Scenario) -> list[dict]:
+    """One row per assumption that may be a range: its likely value (the point the plan uses) and its range."""
+    from ftcost.engine.uncertainty import assumptions
+
+    return [{"Assumption": a.label, "Low": a.low if a.ranged else None, "Likely": a.likely,
+             "High": a.high if a.ranged else None, "Distribution": a.dist if a.ranged else "point", "key": a.key}
+            for a in assumptions(scenario)]
+
+
+def with_ranges(scenario: Scenario, rows: list[dict]) -> Scenario:
+    """`scenario` with the ranges of `rows` (from range_rows, edited): a row with a distribution and both ends is
+    a range, a "point" row or one missing an end is a point. Raises pydantic's ValidationError for a bad range."""
+    doc = scenario.model_dump()
+    for row in rows:
+        section, name = locate(doc, row["key"])
+        ranges = dict(section.get("ranges") or {})
+        low, high, dist = row.get("Low"), row.get("High"), row.get("Distribution") or "point"
+        if dist == "point" or _blank(low) or _blank(high):
+            ranges.pop(name, None)
+        else:
+            ranges[name] = {"low": Decimal(str(low)), "high": Decimal(str(high)), "dist": dist}
+        section["ranges"] = ranges or None
+    return Scenario.model_validate(doc)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def break_even_text(u: Uncertainty) -> str | None:
+    """The top driver's break-even value as the sensitivity chart labels it."""
+    s = u.sensitivity
+    if s is None or s.break_even.value is None:
+        return None
+    return "break-even: " + value_text(s.break_even.value, s.break_even.unit, u.assumption(s.key).whole)
