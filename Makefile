@@ -18,8 +18,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Only this machine can open the app unless told otherwise: `make run ADDRESS=0.0.0.0` shares it with the
+# network (read SECURITY.md first: what a visitor can do with the Live page, and what stays off).
+ADDRESS ?= 127.0.0.1
+PORT    ?= 8501
+
 run: install
-	$(BIN)/streamlit run app.py --server.port 8501
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest

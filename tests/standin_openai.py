@@ -31,11 +31,12 @@ import secrets
 import string
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -177,6 +178,8 @@ class StandIn:
         )
         self._seen_prompts: dict[str, list[list[Any]]] = {}
         self.server: ThreadingHTTPServer | None = None
+        #: A hostile server's model names: answers name this model instead of the served snapshot.
+        self.served_model_name: str | None = None
 
     # --- test controls -----------------------------------------------------------------------------
 
@@ -196,7 +199,7 @@ class StandIn:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def start(self) -> "StandIn":
+    def start(self) -> StandIn:
         standin = self
 
         class Handler(_Handler):
@@ -251,7 +254,7 @@ class StandIn:
             "id": _rand_id("chatcmpl-", 29),
             "object": "chat.completion",
             "created": int(time.time()),
-            "model": served,
+            "model": self.served_model_name or served,
             "choices": [
                 {
                     "index": 0,
@@ -543,8 +546,66 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class Listener:
+    """A bare TCP listener on loopback that records every byte anyone sends it (and answers nothing useful):
+    where a key must never arrive."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.received = bytearray()
+        self.connections = 0
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="listener", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._sock.getsockname()[:2]
+        return f"http://{host}:{port}/v1"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            with conn:
+                conn.settimeout(1.0)
+                try:
+                    while chunk := conn.recv(65536):
+                        self.received += chunk
+                        if b"\r\n\r\n" in self.received:
+                            conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n")
+                            break
+                except OSError:
+                    pass
+
+    def __enter__(self) -> Listener:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()
+
+
 @pytest.fixture
-def standin():
+def listener():
+    with Listener() as it:
+        yield it
+
+
+@pytest.fixture
+def standin(monkeypatch):
+    """The stand-in on loopback, listed by "the operator" in FTCOST_ALLOWED_BASE_URLS: a served app calls a
+    loopback or private server only when its operator configured it (ftcost.live.serving)."""
     server = StandIn().start()
+    monkeypatch.setenv("FTCOST_ALLOWED_BASE_URLS", server.base_url)
     yield server
     server.stop()

@@ -12,7 +12,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from standin_openai import FAKE_KEY, chat_tokens, encoding_of, standin  # noqa: F401 - fixture
+from standin_openai import FAKE_KEY, chat_tokens, encoding_of, listener, standin  # noqa: F401 - fixtures
 from streamlit.testing.v1 import AppTest
 
 from ftcost.live import plan_pilot
@@ -155,25 +155,27 @@ def test_measure_shows_the_estimate_sends_nothing_before_confirm_then_matches_th
     assert standin.count(CHAT) == 2 * len(bases)  # applying sends nothing
 
 
-def test_the_key_from_the_environment_is_used_without_the_field(standin, monkeypatch):
+def test_the_key_from_the_environment_is_used_when_the_operator_enables_it(standin, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("FTCOST_ALLOW_SERVER_KEY", "1")
     at = connect(open_page(), standin, key=None)
     assert "What an API key adds" not in texts(at.info)
-    assert "Using the key in the environment (OPENAI_API_KEY)" in texts(at.caption)
+    assert "Using the server's key from its environment (OPENAI_API_KEY)" in texts(at.caption)
     ok(at.number_input(key="live_samples").set_value(1).run())
     ok(at.button(key="live_measure_go").click().run())
     assert not at.error, errors(at)
     assert standin.count(CHAT) == 3
 
 
-def test_the_key_from_streamlit_secrets_is_used(standin):
+def test_the_key_from_streamlit_secrets_is_used_when_the_secrets_enable_it(standin):
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["OPENAI_API_KEY"] = FAKE_KEY
+    at.secrets["FTCOST_ALLOW_SERVER_KEY"] = True
     ok(at.run())
     ok(at.date_input(key="w:as_of").set_value(DAY).run())
     ok(at.switch_page(PAGE).run())
     connect(at, standin, key=None)
-    assert "Using the key in Streamlit secrets" in texts(at.caption)
+    assert "Using the server's key from Streamlit secrets" in texts(at.caption)
     ok(at.number_input(key="live_samples").set_value(1).run())
     ok(at.button(key="live_measure_go").click().run())
     assert standin.count(CHAT) == 3 and not at.error
@@ -204,8 +206,8 @@ def test_a_bad_server_address_is_one_sentence(standin):
     ok(at.text_input(key="live_base_url").input("ftp://example.invalid").run())
     ok(at.text_input(key="live_api_key").input(FAKE_KEY).run())
     ok(at.number_input(key="live_samples").set_value(1).run())
-    ok(at.button(key="live_measure_go").click().run())
-    assert "base_url must start with http:// or https://" in errors(at)
+    assert "base_url must start with http:// or https://" in texts(at.warning)
+    assert at.button(key="live_measure_go").disabled
     assert standin.requests == []
 
 
@@ -387,3 +389,172 @@ def test_a_job_whose_following_breaks_off_can_be_followed_again(standin, fast_jo
     assert not at.error, errors(at)
     assert f"Job {job_id} succeeded" in texts(at.success)
     assert len(standin.jobs) == 1  # following created nothing new
+
+
+# --- the operator's key and a visitor's server -----------------------------------------------------------------
+
+OPERATOR_KEY = "sk-test-OPERATORKEY-never-to-visitors-7Qz"
+
+
+SPENDING = ("live_measure_go", "live_pilot_go", "live_follow_go", "live_eval_go")
+
+
+def spend_everything(at: AppTest, job_id: str = "ftjob-abc123") -> AppTest:
+    """Fill in a job id and press every button that would call the API and can be pressed; the rest must be
+    disabled (AppTest, like a browser, cannot press a disabled button). The last check in ftcost.live.serving,
+    for a page that got this wrong, is tested in tests/test_live_serving.py."""
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.text_input(key="live_job_id").input(job_id).run())
+    for key in SPENDING:
+        button = next((b for b in at.button if b.key == key), None)
+        if button is not None and not button.disabled:
+            ok(button.click().run())
+    return at
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_the_operators_key_never_goes_to_a_server_a_visitor_typed(listener, monkeypatch, enabled):
+    monkeypatch.setenv("OPENAI_API_KEY", OPERATOR_KEY)
+    if enabled:
+        monkeypatch.setenv("FTCOST_ALLOW_SERVER_KEY", "1")
+    at = open_page()
+    ok(at.text_input(key="live_base_url").input(listener.url).run())
+    buttons = [b for b in at.button if b.key in ("live_measure_go", "live_pilot_go", "live_follow_go")]
+    assert buttons and all(b.disabled for b in buttons)
+    if enabled:
+        assert "The server's key is sent only to the servers its operator configured" in texts(at.warning)
+    else:
+        assert "not offered to visitors unless the operator enables it (FTCOST_ALLOW_SERVER_KEY=1" in texts(at.caption)
+    spend_everything(at)
+    assert listener.connections == 0 and OPERATOR_KEY.encode() not in listener.received
+
+
+def test_the_operators_key_is_not_spent_on_openai_either_unless_enabled(standin, monkeypatch):
+    """Measure, the pilot and reading a job by id all need the operator's consent (here to its own server)."""
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    at = open_page()
+    ok(at.text_input(key="live_base_url").input(standin.base_url).run())  # a server the operator allowed
+    assert "What an API key adds" in texts(at.info)
+    spend_everything(at)
+    assert standin.requests == []
+
+
+def test_a_visitors_own_key_is_not_sent_into_the_servers_network(listener):
+    at = open_page()
+    ok(at.text_input(key="live_base_url").input(listener.url).run())
+    ok(at.text_input(key="live_api_key").input(FAKE_KEY).run())
+    assert "address" not in texts(at.warning)  # the spelling is fine; the address is checked when a call is made
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    assert "ftcost does not call `127.0.0.1` for visitors" in errors(at)
+    assert "FTCOST_ALLOWED_BASE_URLS" in errors(at)
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("url, words", [
+    ("http://user:secret@example.org/v1", "user name or password"),
+    ("javascript:alert(1)", "only letters, digits"),
+    ("https://example.org/v1`![t](http://127.0.0.1:9/t.png)`", "only letters, digits"),
+])
+def test_a_malformed_server_url_is_a_sentence_and_no_button(url, words):
+    at = open_page()
+    ok(at.text_input(key="live_base_url").input(url).run())
+    ok(at.text_input(key="live_api_key").input(FAKE_KEY).run())
+    assert words in texts(at.warning)
+    assert at.button(key="live_measure_go").disabled
+
+
+# --- a hostile server's text ------------------------------------------------------------------------------------
+
+
+def test_key_shaped_text_from_the_server_is_masked_on_the_page(standin, fast_jobs):
+    leaked = "sk-proj-LEAKEDBYSERVER0123456789"
+    standin.answer = lambda model, messages: f"Your key is {FAKE_KEY} and also {leaked}."
+    standin.served_model_name = f"gpt-4o-mini {leaked}"
+    standin.job_outcome = "failed"
+    standin.failure_message = f"Invalid file; the key {FAKE_KEY} was used, see {leaked}."
+    at = connect(open_page(), standin)
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    answers = frame(at, "Answer")
+    assert set(answers["Answer"]) == {"Your key is sk-… and also sk-…"}  # the mask takes the full stop too
+    ok(at.button(key="live_pilot_go").click().run())
+    assert "Invalid file; the key sk-… was used, see sk-…" in errors(at)
+    shown = texts(at.error) + texts(at.success) + texts(at.caption) + " ".join(
+        str(d.value.to_dict()) for d in at.dataframe) + " ".join(s.label for s in at.status)
+    assert FAKE_KEY not in shown and leaked not in shown
+    assert "LEAKEDBYSERVER" not in repr(at.session_state["live:measured"])
+
+
+# --- uploads --------------------------------------------------------------------------------------------------
+
+
+def test_an_upload_with_a_name_too_long_for_the_file_system_still_trains(standin, fast_jobs):
+    lines = dataset_path(default_scenario()).read_bytes().splitlines()[:10]
+    data = b"\n".join(lines) + b"\n"
+    name = "机场问答训练数据" * 12 + ".jsonl"  # 96 characters, 294 bytes: over the usual 255-byte limit
+    assert len(name.encode()) > 255
+    at = open_page()
+    ok(at.switch_page("ui/page_dataset.py").run())
+    ok(at.file_uploader(key="dataset_upload").upload(name, data, "application/jsonl").run())
+    ok(at.switch_page(PAGE).run())
+    connect(at, standin)
+    assert "File name too long" not in errors(at) and not at.error, errors(at)
+    assert metric(at, "Examples × epochs").startswith("10 × ")
+    ok(at.button(key="live_pilot_go").click().run())
+    assert not at.error, errors(at)
+    (uploaded,) = standin.files.values()
+    assert uploaded["filename"].startswith("机场问答训练数据") and uploaded["filename"].endswith(".jsonl")
+    assert len(uploaded["filename"].encode()) <= 200
+
+
+# --- a real served app and browser --------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("enabled", ["0", "1"])
+def test_a_served_app_never_sends_the_operators_key_to_a_visitors_listener(listener, enabled):
+    """`streamlit run` with OPENAI_API_KEY in its environment; a visitor in Chromium points the Server field at a
+    listener on loopback and presses whatever can be pressed, first without a key, then with their own."""
+    import os
+
+    from playwright.sync_api import expect, sync_playwright
+    from served_app import CHROMIUM, FLAGS, need_chromium, serve_app
+
+    need_chromium()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "FTCOST_"))}
+    env |= {"OPENAI_API_KEY": OPERATOR_KEY, "FTCOST_ALLOW_SERVER_KEY": enabled}
+    with serve_app(env) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            page.goto(f"{url}/live", timeout=120_000)
+            expect(page.get_by_text("Live calibration").first).to_be_visible(timeout=120_000)
+
+            def fill(label: str, value: str) -> None:
+                box = page.locator(f'input[aria-label="{label}"]')
+                box.fill(value)
+                box.press("Enter")
+                page.wait_for_timeout(500)
+
+            fill("Server (optional)", listener.url)
+            fill("Calls per option", "1")
+            if enabled == "1":
+                expect(page.get_by_text("The server's key is sent only to the servers its operator configured")
+                       ).to_be_visible(timeout=60_000)
+            else:
+                expect(page.get_by_text("not offered to visitors unless the operator enables it")
+                       ).to_be_visible(timeout=60_000)
+            confirm = page.get_by_role("button", name="Confirm: send").first
+            assert confirm.is_disabled()
+            confirm.click(force=True)  # a disabled button does nothing, even when forced
+            page.wait_for_timeout(1500)
+
+            fill("OpenAI API key", "sk-test-visitors-own-key-123456")  # the visitor's own key, same listener
+            expect(page.get_by_text("Using the key typed in the field above")).to_be_visible(timeout=60_000)
+            page.get_by_role("button", name="Confirm: send").first.click()
+            expect(page.get_by_text("for visitors: it is a loopback, private")).to_be_visible(timeout=60_000)
+        finally:
+            browser.close()
+    assert OPERATOR_KEY.encode() not in listener.received
+    assert listener.connections == 0, bytes(listener.received[:300])

@@ -168,6 +168,26 @@ def test_failed_job_exits_1_with_openais_reason(live, scenario, capsys):
     assert out.strip().endswith(f"failed: {live.failure_message}.")
 
 
+def test_a_hostile_servers_text_is_redacted_in_json_and_text_output(live, scenario, capsys):
+    leaked = "sk-proj-CLIJSONLEAK0123456789"
+    live.answer = lambda model, messages: f"Here is a key: {leaked} and yours {FAKE_KEY}"
+    live.served_model_name = f"gpt-4o-mini {leaked}"
+    live.job_outcome = "failed"
+    live.failure_message = f"Bad file, key {FAKE_KEY}, see {leaked}"
+    outputs = []
+    for argv in (["measure", str(scenario), "--samples", "1", "--yes", "--json"],
+                 ["pilot", str(scenario), "--yes", "--json", "--poll", "0.01"],
+                 ["pilot", str(scenario), "--yes", "--poll", "0.01"]):
+        code, out, err = run(capsys, *argv, *api(live))
+        outputs.append(out + err)
+    measured = json.loads(outputs[0])  # --json: stdout is the JSON object alone (no progress on stderr)
+    answers = [c["answer"] for o in measured["options"] for c in o["samples"]]
+    assert answers and all(a == "Here is a key: sk-… and yours sk-…" for a in answers)
+    assert "Bad file, key sk-…, see sk-…" in outputs[1] and "Bad file, key sk-…, see sk-…" in outputs[2]
+    for text in outputs:
+        assert leaked not in text and FAKE_KEY not in text
+
+
 def test_fine_tuned_model_of_another_base_is_refused(live, scenario, capsys):
     code, _, err = run(capsys, "evaluate", str(scenario), "--fine-tuned-model", "ft:gpt-4o-2024-08-06:org::x1", *api(live))
     assert code == 2 and "is not a fine-tune of gpt-4o-mini-2024-07-18" in err

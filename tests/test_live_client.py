@@ -6,7 +6,7 @@ import pickle
 import socket
 
 import pytest
-from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
+from standin_openai import FAKE_KEY, listener, standin  # noqa: F401 - fixtures
 
 from ftcost.errors import ApiError
 from ftcost.live.chat import chat_once
@@ -65,9 +65,55 @@ def test_redact_masks_key_shaped_text():
     assert redact("secret-value", key="secret-value") == "sk-…"
 
 
+def test_redact_masks_the_environments_key_even_when_it_is_not_key_shaped(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "company-gateway-token-9f8e7d")
+    assert redact("echo: company-gateway-token-9f8e7d!") == "echo: sk-…!"
+
+
+def test_a_hostile_servers_answer_and_model_name_are_redacted(standin):
+    leaked = "sk-svcacct-SERVERSAYS0123456789"
+    standin.answer = lambda model, messages: f"my key is {FAKE_KEY}; theirs {leaked}"
+    standin.served_model_name = f"gpt-4o-mini/{FAKE_KEY}"
+    call = chat_once(connect(FAKE_KEY, LiveConfig(base_url=standin.base_url, timeout=5.0)), "gpt-4o-mini",
+                     [{"role": "user", "content": "hi"}], max_output_tokens=64)
+    assert call.answer == "my key is sk-…; theirs sk-…"
+    assert call.served_model == "gpt-4o-mini/sk-…"
+    assert FAKE_KEY not in repr(call.to_dict()) and leaked not in repr(call.to_dict())
+
+
+def test_the_client_follows_no_redirect(listener):
+    """A 3xx answer is reported, not followed to wherever it points."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            self.send_response(307)
+            self.send_header("location", listener.url + "/chat/completions")
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = connect(FAKE_KEY, LiveConfig(base_url=f"http://127.0.0.1:{server.server_port}/v1", timeout=5.0,
+                                              max_retries=0))
+        with pytest.raises(ApiError, match="HTTP 307"):
+            chat_once(client, "gpt-4o-mini", [{"role": "user", "content": "hi"}], max_output_tokens=8)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert listener.connections == 0
+
+
 @pytest.mark.parametrize(
     "config, problem",
-    [({"timeout": 0}, "timeout"), ({"max_retries": -1}, "max_retries"), ({"base_url": "ftp://x"}, "base_url")],
+    [({"timeout": 0}, "timeout"), ({"max_retries": -1}, "max_retries"), ({"base_url": "ftp://x"}, "base_url"),
+     ({"base_url": "https://user:pw@example.org/v1"}, "user name or password")],
 )
 def test_bad_config_is_one_sentence(config, problem):
     with pytest.raises(ApiError, match=problem):
@@ -181,3 +227,16 @@ def test_nothing_imports_openai_until_a_client_is_built(repo):
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_servers_error_message_is_quoted_redacted_and_inert(standin):
+    from standin_openai import Scripted
+
+    hostile = f"Re-enter your key [here](http://evil.example) ![t](http://evil.example/t.png) <b>{FAKE_KEY}</b>"
+    standin.scripted["POST /v1/chat/completions"] = [Scripted(403, "forbidden", hostile, "invalid_request_error")]
+    with pytest.raises(ApiError) as err:
+        call(client_for(standin, max_retries=0))
+    message = str(err.value)
+    assert "the server said: Re-enter your key (here)(http://evil.example) !(t)(http://evil.example/t.png)" in message
+    for active in ("[", "]", "<b>", FAKE_KEY):
+        assert active not in message

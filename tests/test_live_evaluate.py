@@ -112,3 +112,19 @@ def test_unknown_fine_tuned_model_is_a_404_sentence(standin):
     client = connect(FAKE_KEY, LiveConfig(base_url=standin.base_url, timeout=5.0))
     with pytest.raises(ApiError, match=f"Not found \\(404\\) while calling {FT}"):
         run_evaluate(client, OPTIONS[1:], ITEMS, confirmed=True, as_of=DAY, pricer=lambda *a: Decimal(0))
+
+
+def test_eval_sets_up_to_the_scenario_files_limit_are_estimated_and_larger_ones_refused_truly():
+    from ftcost.live.evaluate import MAX_EVAL_ITEMS
+    from ftcost.scenario import Pilot
+
+    limit = next(m.max_length for m in Pilot.model_fields["eval_set"].metadata if hasattr(m, "max_length"))
+    assert limit == MAX_EVAL_ITEMS  # what a scenario file may hold, ftcost evaluates
+    option = [PromptOption("GPT-4o mini", "gpt-4o-mini", "Answer briefly.")]
+    items = [EvalItem(f"Question {i}?", "Yes.") for i in range(1, 1_502)]
+    estimate = estimate_evaluate(option, items, as_of=DAY)
+    assert estimate.calls == 1_501
+    with pytest.raises(FtcostError) as refused:
+        estimate_evaluate(option, items * 7, as_of=DAY)
+    message = str(refused.value)
+    assert "10,507 items" in message and "at most 10,000" in message and "samples" not in message

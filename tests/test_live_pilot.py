@@ -11,7 +11,7 @@ from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
 
 from ftcost.errors import ApiError, FtcostError, NotOfferedError
 from ftcost.live.client import LiveConfig, connect
-from ftcost.live.pilot import follow_job, plan_pilot, run_pilot
+from ftcost.live.pilot import follow_job, plan_pilot, run_pilot, upload_name
 from ftcost.tokens import count
 
 DAY = dt.date(2026, 11, 21)
@@ -188,3 +188,42 @@ def test_polling_survives_a_transient_500_and_reports_a_lasting_one_with_the_job
     job_id = next(iter(standin.jobs.keys().__reversed__()))
     assert str(err.value).startswith(f"The server failed (HTTP 500) while checking job {job_id}")
     assert str(err.value).endswith(f"follow it again with `ftcost pilot --job {job_id}`.")
+
+
+def test_a_hostile_servers_job_error_events_and_names_are_redacted(standin, dataset):
+    leaked = "sk-proj-JOBERRORLEAK0123456789"
+    standin.job_outcome = "failed"
+    standin.failure_message = f"Training failed for key {FAKE_KEY} ({leaked})."
+    lines = []
+    result = run_pilot(client_for(standin), plan_pilot(dataset, "gpt-4o-mini", as_of=DAY), confirmed=True,
+                       progress=lambda p: lines.append(p.message), **FAST)
+    assert result.error_message == "Training failed for key sk-… (sk-…)."
+    everything = repr(result.to_dict()) + result.summary() + "\n".join(lines)
+    assert FAKE_KEY not in everything and leaked not in everything
+    assert any("sk-…" in e.message for e in result.events)
+
+
+@pytest.mark.parametrize("job_id", ["../files", "ftjob-1/../../files", "ftjob-1?after=x", "", "a" * 200])
+def test_a_job_id_that_is_not_one_is_refused_before_anything_is_sent(standin, job_id):
+    with pytest.raises(FtcostError, match="not a fine-tuning job id"):
+        follow_job(client_for(standin), job_id, **FAST)
+    assert standin.requests == []
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("mine.jsonl", "mine.jsonl"),
+    ("../../etc/passwd", "passwd"),
+    ("C:\\Users\\me\\train.jsonl", "train.jsonl"),
+    ("..", "train.jsonl"),
+    ("", "train.jsonl"),
+    ("a\x00b.jsonl", "ab.jsonl"),
+])
+def test_upload_names_are_plain_file_names(name, expected):
+    assert upload_name(name) == expected
+
+
+def test_a_long_upload_name_is_cut_to_fit_keeping_its_extension(tmp_path):
+    name = "客户支持对话训练集" * 20 + ".jsonl"  # 180 characters, 546 bytes
+    safe = upload_name(name)
+    assert len(safe.encode("utf-8")) <= 200 and safe.endswith(".jsonl") and name.startswith(safe[:-6])
+    (tmp_path / safe).write_bytes(b"{}\n")  # the file system takes it

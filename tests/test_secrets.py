@@ -113,9 +113,10 @@ def downloads(monkeypatch) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def server():
-    """The stand-in, accepting the field's key."""
+def server(monkeypatch):
+    """The stand-in, accepting the field's key, on loopback and so listed by "the operator"."""
     standin = StandIn(key=FIELD_KEY).start()
+    monkeypatch.setenv("FTCOST_ALLOWED_BASE_URLS", standin.base_url)
     yield standin
     standin.stop()
 
@@ -179,6 +180,7 @@ def test_a_planted_key_reaches_no_file_link_report_session_value_log_or_cache(
     dirs, every_log, downloads, server, monkeypatch
 ):
     monkeypatch.setenv("OPENAI_API_KEY", ENV_KEY)
+    monkeypatch.setenv("FTCOST_ALLOW_SERVER_KEY", "1")  # the operator lets visitors spend it: it still must not leak
     monkeypatch.setattr("ftcost.views.live_pilot.POLL_SECONDS", 0.01)
     seen: list[tuple[str, str | bytes]] = []
 
@@ -194,7 +196,7 @@ def test_a_planted_key_reaches_no_file_link_report_session_value_log_or_cache(
 
     # Live: the environment's key is found. The broken upload is refused before anything is sent.
     ok(at.switch_page("ui/page_live.py").run())
-    assert "Using the key in the environment (OPENAI_API_KEY)" in page_text(at)
+    assert "key from its environment (OPENAI_API_KEY), which its operator lets visitors spend" in page_text(at)
     assert any("mine.jsonl fails ftcost's checks" in e.value for e in at.error)
     assert not any(b.key == "live_pilot_go" for b in at.button)
     # Back to the scenario's sample; then the field's key is typed and used.
@@ -248,6 +250,7 @@ def test_a_secrets_file_key_is_used_and_not_shown(dirs, every_log, server, monke
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["OPENAI_API_KEY"] = FIELD_KEY
+    at.secrets["FTCOST_ALLOW_SERVER_KEY"] = True
     ok(at.run())
     ok(at.date_input(key="w:as_of").set_value(DAY).run())
     ok(at.switch_page("ui/page_live.py").run())
@@ -339,6 +342,7 @@ def test_a_served_app_at_debug_logging_never_writes_the_typed_key(server, tmp_pa
         "OPENAI_API_KEY": ENV_KEY, "HOME": str(dirs["home"]), "XDG_CACHE_HOME": str(dirs["xdg-cache"]),
         "TIKTOKEN_CACHE_DIR": str(dirs["tiktoken"]), "TMPDIR": str(dirs["tmp"]),
         "OPENAI_LOG": "debug",  # the SDK's (and httpx's) own debug logging, to the server's stderr
+        "FTCOST_ALLOW_SERVER_KEY": "1", "FTCOST_ALLOWED_BASE_URLS": server.base_url,
     }
     with log.open("wb") as out, serve_app(env, out, "--logger.level", "debug") as url:
         with sync_playwright() as p:
@@ -346,7 +350,7 @@ def test_a_served_app_at_debug_logging_never_writes_the_typed_key(server, tmp_pa
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": 1400})
                 page.goto(f"{url}/live", timeout=120_000)
-                expect(page.get_by_text("Using the key in the environment")).to_be_visible(timeout=120_000)
+                expect(page.get_by_text("Using the server's key from its environment")).to_be_visible(timeout=120_000)
                 for label, value in (("Server (optional)", server.base_url), ("OpenAI API key", FIELD_KEY),
                                      ("Calls per option", "1")):
                     box = page.locator(f'input[aria-label="{label}"]')

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from ftcost.errors import FtcostError
-from ftcost.live import ChatCall, PilotResult, Progress, SpendEstimate
+from ftcost.live import ChatCall, PilotResult, Progress, SpendEstimate, serving
 from ftcost.live.chat import OptionEstimate
 from ftcost.live.measure import MeasuredCall, MeasureReport, OptionMeasurement
 from ftcost.models import get_model
@@ -23,22 +23,35 @@ from ftcost.views import live_pilot as lp
 DAY = dt.date(2026, 11, 21)
 
 
-@pytest.mark.parametrize("field, secrets, environment, expected", [
-    (True, True, True, "field"),  # typed on purpose: it wins
-    (False, True, True, "secrets"),
-    (False, False, True, "environment"),
-    (False, False, False, None),
+@pytest.mark.parametrize("field, server_key, enabled, expected", [
+    (True, "secrets", True, "field"),  # typed on purpose: it wins
+    (False, "secrets", True, "secrets"),
+    (False, "environment", True, "environment"),
+    (False, "environment", False, None),  # the operator has not let visitors spend it
+    (False, None, True, None),
 ])
-def test_the_key_comes_from_the_field_then_secrets_then_the_environment(field, secrets, environment, expected):
-    assert lv.key_source(field, secrets, environment) == expected
+def test_the_key_comes_from_the_field_else_the_servers_only_when_enabled(field, server_key, enabled, expected):
+    policy = serving.Policy(allow_server_key=enabled)
+    assert serving.decide("", in_field=field, server_key=server_key, policy=policy).source == expected
 
 
 def test_the_connection_sentence_names_the_source_and_server_never_a_key():
-    assert lv.connection_sentence(None, "", None).startswith("No key yet.")
-    assert "OpenAI (`api.openai.com`)" in lv.connection_sentence(None, "", None)
-    sentence = lv.connection_sentence("environment", "http://localhost:8000/v1", "http://elsewhere/v1")
-    assert sentence == "Using the key in the environment (OPENAI_API_KEY). Calls go to `http://localhost:8000/v1`."
-    assert "`http://elsewhere/v1`" in lv.connection_sentence("field", None, "http://elsewhere/v1")
+    policy = serving.policy_from({})
+    none = serving.decide("", in_field=False, server_key="environment", policy=policy)
+    assert lv.connection_sentence(none).startswith("No key yet.")
+    assert "OpenAI (`api.openai.com`)" in lv.connection_sentence(none)
+    assert "FTCOST_ALLOW_SERVER_KEY=1" in lv.connection_sentence(none)  # says how the operator enables it
+    assert lv.not_ready(none) == lv.NEEDS_KEY
+    policy = serving.policy_from({"FTCOST_ALLOW_SERVER_KEY": "1", "FTCOST_ALLOWED_BASE_URLS": "http://localhost:8000/v1/"})
+    env = serving.decide("http://LOCALHOST:8000/v1", in_field=False, server_key="environment", policy=policy)
+    assert lv.connection_sentence(env) == ("Using the server's key from its environment (OPENAI_API_KEY), which its "
+                                           "operator lets visitors spend. Calls go to `http://localhost:8000/v1`.")
+    elsewhere = serving.decide("https://elsewhere.example/v1", in_field=False, server_key="environment", policy=policy)
+    assert not elsewhere.ready and "type your own key" in lv.not_ready(elsewhere)
+    assert "Calls go" not in lv.connection_sentence(elsewhere)  # the warning says why no call goes anywhere
+    field = serving.decide("https://elsewhere.example/v1", in_field=True, server_key="environment", policy=policy)
+    assert lv.connection_sentence(field) == ("Using the key typed in the field above. Calls go to "
+                                             "`https://elsewhere.example/v1`.")
 
 
 def test_job_progress_follows_the_stages_and_never_goes_back():
@@ -63,7 +76,7 @@ def test_job_progress_follows_the_stages_and_never_goes_back():
     assert tracker.update(Progress("job", "status: succeeded"))[1] == "succeeded · status: succeeded"
     assert tracker.job_id == "ftjob-1"
     assert "--job" not in updates[2][2] and "follow it again with its id" in updates[2][2]  # the app's words
-    assert updates[6][2] == steps[6].message
+    assert updates[6][2] == lp.inert(steps[6].message)  # OpenAI's event text, made inert for Markdown
 
 
 def test_after_the_close_no_job_can_start_and_the_sentence_says_from_when():
@@ -169,3 +182,15 @@ def test_the_page_builders_import_neither_streamlit_nor_openai():
 
     code = "import sys, ftcost.views.live_pilot; sys.exit(int('streamlit' in sys.modules) + 2 * int('openai' in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_hostile_servers_job_text_cannot_become_a_link_image_or_html():
+    result = PilotResult(job_id="ftjob-1", status="failed", model="gpt-4o-mini",
+                         error_message="Re-enter your key [here](http://evil.example) ![t](http://evil.example/t.png) "
+                                       "<img src=x onerror=alert(1)>")
+    headline = lp.pilot_result_view(result).headline
+    assert "[here](" not in headline and "![t]" not in headline and " <img" not in headline
+    assert headline == ("Job ftjob-1 failed: Re-enter your key \\[here\\](http://evil.example) \\!\\[t\\]"
+                        "(http://evil.example/t.png) \\<img src=x onerror=alert(1)\\>")
+    _, bar, line = lp.JobProgress().update(Progress("job", "[error] see ![t](http://evil.example/t.png)"))
+    assert "![t](" not in bar and "![t](" not in line

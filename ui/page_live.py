@@ -1,9 +1,10 @@
 """Live calibration: measure real prompts, run the pilot fine-tune, evaluate accuracy — with an API key.
 
-The key comes only from the password field, Streamlit secrets or the environment (OPENAI_API_KEY). It
-lives in the password widget's own state (forgotten when the page is left) and is handed straight to
-`ftcost.live.connect` when a button that spends is pressed; the client is built for that run and
-dropped. No key is passed to a cached function, put in the scenario, the link, a download or a log.
+The key comes only from the password field, or — when the operator enables it (FTCOST_ALLOW_SERVER_KEY)
+— from Streamlit secrets or the environment (OPENAI_API_KEY); ftcost.live.serving decides which key may go
+to which server (the operator's key never to a visitor-typed URL). A typed key lives in the password
+widget's own state (forgotten when the page is left) and is handed straight to `ftcost.live.connect` when
+a button that spends is pressed; the client is built for that run and dropped. No key is passed to a cached function, put in the scenario, the link, a download or a log.
 Every figure comes from ftcost.live and ftcost.views.live; this page lays them out.
 """
 
@@ -22,6 +23,7 @@ import streamlit as st
 from ftcost import live
 from ftcost.errors import FtcostError
 from ftcost.live import from_scenario as fs
+from ftcost.live import serving
 from ftcost.live.client import redact
 from ftcost.scenario import dataset_path
 from ftcost.views import fine_tuned_bases
@@ -34,32 +36,50 @@ BASE_URL, CAP, SAMPLES, FT_MODEL = "live_base_url", "live_answer_cap", "live_sam
 PILOT_MODEL, JOB_ID, COMPARE = "live_pilot_model", "live_job_id", "live_compare"
 KEPT = "live:"  # results and non-secret inputs kept across page switches: "live:measured", "live:live_base_url"…
 MEASURED, EVALUATED, PILOT, APPLIED = KEPT + "measured", KEPT + "evaluated", KEPT + "pilot", KEPT + "applied"
-NEEDS_KEY = "Needs an API key (above)."
 
 
 # --- the key and the client ----------------------------------------------------------------------------------
 
 
+def _secret_setting(name: str) -> Any:
+    """A value from Streamlit secrets, or None when there is no secrets file (secrets are optional)."""
+    try:
+        return st.secrets.get(name)
+    except (FileNotFoundError, KeyError):  # no secrets file, or an unreadable one
+        return None
+
+
 def _secret() -> str | None:
     """OPENAI_API_KEY from Streamlit secrets, if there is a secrets file that holds one."""
-    try:
-        value = st.secrets.get(lv.KEY_ENV)
-    except (FileNotFoundError, KeyError):  # no secrets file, or an unreadable one: secrets are optional
-        return None
+    value = _secret_setting(lv.KEY_ENV)
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _source() -> str | None:
-    typed = (st.session_state.get(KEY) or "").strip()
-    return lv.key_source(bool(typed), _secret() is not None, bool(os.environ.get(lv.KEY_ENV, "").strip()))
+def _connection() -> tuple[serving.Connection, serving.Policy | None]:
+    """Which key the page may use and where its calls go, by the operator's rules (ftcost.live.serving)."""
+    typed = bool((st.session_state.get(KEY) or "").strip())
+    server_key = "secrets" if _secret() else "environment" if os.environ.get(lv.KEY_ENV, "").strip() else None
+    try:
+        policy = serving.policy_from(os.environ, {name: _secret_setting(name)
+                                                  for name in (serving.ALLOW_SERVER_KEY, serving.ALLOWED_SERVERS)})
+    except FtcostError as exc:  # the operator's settings are wrong: no call until they are fixed
+        return serving.Connection(None, serving.OPENAI_API, typed=False, problem=str(exc)), None
+    return serving.decide(st.session_state.get(BASE_URL), in_field=typed, server_key=server_key, policy=policy), policy
 
 
 def _client() -> live.LiveClient:
-    """A client for this run only. The key goes from its source to the SDK; None lets connect read the environment."""
-    source = _source()
-    key = (st.session_state.get(KEY) or "").strip() if source == "field" else _secret() if source == "secrets" else None
-    base_url = (st.session_state.get(BASE_URL) or "").strip() or None
-    return live.connect(api_key=key, config=live.LiveConfig(base_url=base_url))
+    """A client for this run only, with the key its source holds (never None: connect would read the
+    environment on its own) and a server the rules allow for that key."""
+    conn, policy = _connection()
+    if policy is None:
+        raise FtcostError(conn.problem or "The operator's settings for the Live page are not valid.")
+    base_url = serving.check_reachable(conn, policy)
+    key = {"field": (st.session_state.get(KEY) or "").strip(), "secrets": _secret(),
+           "environment": os.environ.get(lv.KEY_ENV, "").strip()}.get(conn.source or "")
+    if not key:
+        raise FtcostError("No API key: type yours in the key field.")
+    # A visitor's own server is connected to by checked public address only (no DNS rebinding into this network).
+    return live.connect(api_key=key, config=live.LiveConfig(base_url=base_url, public_only=conn.typed))
 
 
 @contextmanager
@@ -89,9 +109,9 @@ def _confirmed_run(estimate: live.SpendEstimate, notes: list[str], cap: int, key
         st.caption(line)
     st.dataframe(lv.estimate_frame(estimate), hide_index=True, width="stretch")
     st.caption(lv.estimate_sentence(estimate, cap))
-    ready = _source() is not None
-    if not st.button(f"Confirm: send {lv.spend_text(estimate)}", key=key, type="primary", disabled=not ready,
-                     help=None if ready else NEEDS_KEY):
+    conn, _ = _connection()
+    if not st.button(f"Confirm: send {lv.spend_text(estimate)}", key=key, type="primary", disabled=not conn.ready,
+                     help=None if conn.ready else lv.not_ready(conn)):
         return None
     slot = st.empty()
     bar = slot.progress(0.0, text="starting")
@@ -149,7 +169,7 @@ def _pilot_plan(content: str, name: str, model: str, epochs: int | None, as_of: 
 def _written(name: str, data: bytes) -> Iterator[Path]:
     """An upload as a file for as long as the library needs one, in a private temporary folder, then removed."""
     with tempfile.TemporaryDirectory(prefix="ftcost-pilot-") as folder:
-        path = Path(folder) / (Path(name).name or "train.jsonl")
+        path = Path(folder) / live.pilot.upload_name(name)  # a 300-byte name would be "File name too long"
         path.write_bytes(data)
         yield path
 
@@ -215,21 +235,25 @@ st.caption("Replace ftcost's two weakest guesses with measurements: how long the
            "training job really bills. Uses the OpenAI API or any OpenAI-compatible server. Every step shows what it "
            "will spend, and sends nothing until you confirm.")
 
-source = _source()
+connection, _ = _connection()
+source = connection.source
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 3, 2])
     c1.text_input("OpenAI API key", type="password", key=KEY, placeholder="sk-…", autocomplete="off",
                   help="Used for this page's calls only and never saved: not in the scenario, the share link, "
-                  "downloads or logs. It is forgotten when you leave this page. You can also set OPENAI_API_KEY "
-                  "in the environment or in Streamlit secrets.")
+                  "downloads or logs. It is forgotten when you leave this page. A key in the server's environment or "
+                  "Streamlit secrets (OPENAI_API_KEY) is used instead only when its operator sets "
+                  "FTCOST_ALLOW_SERVER_KEY.")
     with c2:
         _kept(st.text_input, "Server (optional)", BASE_URL, placeholder="https://api.openai.com/v1",
-              help="The base URL of an OpenAI-compatible server, e.g. http://localhost:8000/v1. "
-              "Empty: OpenAI (or OPENAI_BASE_URL from the environment).")
+              help="The base URL of an OpenAI-compatible server (with your own key; the server's key goes only "
+              "to servers its operator configured). Empty: OpenAI, or the operator's OPENAI_BASE_URL.")
     cap = c3.number_input("Longest answer (tokens)", min_value=16, max_value=16_384, value=lv.DEFAULT_ANSWER_CAP,
                           step=256, key=CAP,
                           help="Each call's answer is cut off here; it bounds every estimate on this page.")
-    st.caption(lv.connection_sentence(source, ss.get(BASE_URL), os.environ.get("OPENAI_BASE_URL")))
+    st.caption(lv.connection_sentence(connection))
+    if connection.problem:
+        st.warning(connection.problem)
 if source is None:
     st.info("**What an API key adds**\n\n" + "\n".join(f"- {line}" for line in lv.WHAT_A_KEY_ADDS)
             + f"\n\n{lv.OFFLINE}", icon=":material/key:")
@@ -237,8 +261,8 @@ if note := lv.price_date_note(as_of, dt.date.today()):
     st.caption(note)
 if applied := ss.pop(APPLIED, None):
     st.success(applied)
-ready = source is not None
-needs_key = None if ready else NEEDS_KEY
+ready = connection.ready
+needs_key = None if ready else lv.not_ready(connection)
 
 # --- 1. measure ------------------------------------------------------------------------------------------------
 st.subheader("1 · Measure prompts")

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Callable, Sequence
 
 from ftcost.errors import ApiError, FtcostError
+from ftcost.live.client import server_text as clean
 
 Messages = list[dict[str, Any]]
 #: Prices calls: (model, input_tokens, output_tokens, cached_input_tokens) -> USD, where input_tokens is
@@ -88,14 +89,14 @@ def chat_once(
     choice = completion.choices[0] if completion.choices else None
     return ChatCall(
         model=model,
-        answer=(choice.message.content or "") if choice else "",
+        answer=clean(client, (choice.message.content or "") if choice else ""),
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
         cached_tokens=(details.cached_tokens or 0) if details else 0,
         latency_s=round(latency, 4),
-        finish_reason=choice.finish_reason if choice else None,
+        finish_reason=clean(client, choice.finish_reason) if choice else None,
         retries=getattr(raw, "retries_taken", 0),
-        served_model=completion.model,
+        served_model=clean(client, completion.model),
     )
 
 

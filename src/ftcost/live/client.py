@@ -40,14 +40,19 @@ class LiveConfig:
     base_url: str | None = None  # None: the SDK's default (OPENAI_BASE_URL, else api.openai.com)
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
+    #: Connect only to public addresses, checked as each connection is made (a visitor-typed server on a
+    #: served app: see ftcost.live.serving). Off for the command line, whose user chose the server.
+    public_only: bool = False
 
     def __post_init__(self) -> None:
         if not (0 < self.timeout <= 3600):
             raise ApiError(f"timeout must be between 0 and 3600 seconds, not {self.timeout!r}.")
         if not (isinstance(self.max_retries, int) and 0 <= self.max_retries <= 10):
             raise ApiError(f"max_retries must be a whole number from 0 to 10, not {self.max_retries!r}.")
-        if self.base_url is not None and urlsplit(self.base_url).scheme not in ("http", "https"):
-            raise ApiError(f"base_url must start with http:// or https://, not {redact(self.base_url)!r}.")
+        if self.base_url is not None:
+            from ftcost.live.serving import normalize_base_url
+
+            normalize_base_url(self.base_url)  # a sentence for ftp://, user:password@, a query, spaces
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,20 +124,47 @@ def connect(
             base_url=config.base_url,
             timeout=config.timeout,
             max_retries=config.max_retries,
+            # No redirects: OpenAI's API never answers with one, and following one would take a request
+            # (and its body) to a host nobody chose or checked.
+            http_client=_http_client(openai, config),
         )
     except openai.OpenAIError as exc:
         raise ApiError(f"Could not set up the OpenAI client: {redact(str(exc), key)}") from None
+    if config.public_only:
+        # The SDK reads OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment: the operator's, not for a
+        # visitor's own server. None leaves both headers out.
+        sdk.organization = None
+        sdk.project = None
     return LiveClient(sdk, config)
+
+
+def _http_client(openai: Any, config: LiveConfig) -> Any:
+    if config.public_only:
+        from ftcost.live.serving import public_only_http_client
+
+        return public_only_http_client(config.timeout)
+    return openai.DefaultHttpxClient(timeout=config.timeout, follow_redirects=False)
 
 
 # --- errors -----------------------------------------------------------------------------------------
 
 
 def redact(text: str, key: str | None = None) -> str:
-    """`text` with the key (if known) and anything key-shaped replaced by a mask."""
-    if key:
-        text = text.replace(key, "sk-…")
+    """`text` with the key (if known), the environment's OPENAI_API_KEY and anything key-shaped masked.
+
+    The one redaction every server-supplied text goes through before ftcost shows, logs or writes it
+    (answers, model names, job ids, statuses, errors, events): a hostile or broken server may echo a key."""
+    for secret in (key, os.environ.get(DEFAULT_KEY_ENV, "").strip()):
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, "sk-…")
     return _KEY_PATTERN.sub("sk-…", text)
+
+
+def server_text(client: Any, value: Any) -> Any:
+    """A server-supplied string, redacted with the client's key; anything else (None, numbers) unchanged."""
+    if not isinstance(value, str):
+        return value
+    return redact(value, getattr(getattr(client, "sdk", None), "api_key", None))
 
 
 def _body(response: Any) -> Any:
@@ -149,12 +181,17 @@ def error_code(body: Any) -> str | None:
     return code if isinstance(code, str) and code else None
 
 
+#: Quoted server text keeps its words but loses what Markdown or HTML would act on (a link, an image, a tag):
+#: the app shows error sentences as Markdown, and a hostile server writes its own error messages.
+_INERT = str.maketrans({"[": "(", "]": ")", "<": "‹", ">": "›", "`": "'"})
+
+
 def _server_message(body: Any, key: str | None) -> str:
     if isinstance(body, dict):
         err = body.get("error", body)
         if isinstance(err, dict) and isinstance(err.get("message"), str):
             text = " ".join(err["message"].split())
-            return redact(text[:300], key)
+            return redact(text[:300], key).translate(_INERT)
     return ""
 
 
@@ -215,7 +252,7 @@ def describe(exc: BaseException, action: str, model: str | None = None, client: 
             return f"The server failed (HTTP {status}) while {action}{after}; try again later{said}."
         return f"The API refused the request (HTTP {status}) while {action}{said}."
     if isinstance(exc, openai.OpenAIError):
-        return f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300]}"
+        return f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300].translate(_INERT)}"
     raise TypeError(f"not an openai error: {type(exc).__name__}")
 
 

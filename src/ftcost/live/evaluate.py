@@ -29,6 +29,9 @@ from ftcost.live.chat import (
 )
 from ftcost.live.measure import Counter, PromptOption, plan_calls
 
+#: The most eval items one run asks: the scenario schema's limit on `pilot.eval_set` (a test keeps them equal).
+MAX_EVAL_ITEMS = 10_000
+
 Scoring = Literal["exact", "json_fields"]
 _FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.DOTALL | re.IGNORECASE)
 
@@ -92,6 +95,9 @@ def check_eval_set(items: Sequence[EvalItem], scoring: Scoring, fields: Sequence
     """Refuse, before any money is spent, an eval set that cannot be scored."""
     if not items:
         raise FtcostError("The pilot has no eval set: add [[pilot.eval_set]] entries with input and expected.")
+    if len(items) > MAX_EVAL_ITEMS:
+        raise FtcostError(f"The eval set has {len(items):,} items; ftcost evaluates at most {MAX_EVAL_ITEMS:,} "
+                          "(the scenario file's limit). Use fewer items (--limit N on the command line).")
     if scoring not in ("exact", "json_fields"):
         raise FtcostError(f"Unknown scoring {scoring!r}; use 'exact' or 'json_fields'.")
     for n, item in enumerate(items, 1):
@@ -119,7 +125,8 @@ def estimate_evaluate(
 ) -> SpendEstimate:
     """The most evaluating every option on every item can cost; nothing is sent."""
     check_eval_set(items, scoring, fields)
-    planned = plan_calls(options, [i.input for i in items], len(items), as_of=as_of, counter=counter)
+    planned = plan_calls(options, [i.input for i in items], len(items), as_of=as_of, counter=counter,
+                         limit=MAX_EVAL_ITEMS)
     return estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer or default_pricer(as_of), as_of=as_of)
 
 
@@ -207,7 +214,8 @@ def run_evaluate(
     require_confirmation(confirmed, "evaluating the options")
     check_eval_set(items, scoring, fields)
     pricer = pricer or default_pricer(as_of)
-    planned = plan_calls(options, [i.input for i in items], len(items), as_of=as_of, counter=counter)
+    planned = plan_calls(options, [i.input for i in items], len(items), as_of=as_of, counter=counter,
+                         limit=MAX_EVAL_ITEMS)
     report = EvalReport(
         scoring, list(fields), estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer, as_of=as_of)
     )

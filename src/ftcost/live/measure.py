@@ -69,15 +69,17 @@ def plan_calls(
     *,
     as_of: dt.date,
     counter: Counter | None = None,
+    limit: int = MAX_SAMPLES,
 ) -> list[PlannedCall]:
-    """The calls a measurement makes: `samples` per option, cycling through the user messages."""
+    """The calls a measurement makes: `samples` per option, cycling through the user messages.
+    `limit` bounds `samples` (evaluate sends each of its items once and has its own, larger limit)."""
     if not options:
         raise FtcostError("Nothing to measure: give at least one option (a model and its prompt).")
     messages_in = [m for m in user_messages if m and m.strip()]
     if not messages_in:
         raise FtcostError("Nothing to measure: the scenario has no sample user message.")
-    if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
-        raise FtcostError(f"samples must be a whole number from 1 to {MAX_SAMPLES}, not {samples!r}.")
+    if not (isinstance(samples, int) and 1 <= samples <= limit):
+        raise FtcostError(f"samples must be a whole number from 1 to {limit:,}, not {samples!r}.")
     counter = counter or _ftcost_counter()
     planned = []
     for option in options:

@@ -11,6 +11,7 @@ ftcost's charged-token estimate. A failed or cancelled job comes back with OpenA
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +20,7 @@ from typing import Any, Callable
 
 from ftcost.errors import ApiError, FtcostError, NotOfferedError
 from ftcost.live.chat import Progress, ProgressFn, no_progress, require_confirmation
+from ftcost.live.client import server_text as clean
 
 #: Prices a training run: (model, charged_tokens, as_of) -> USD.
 TrainingPricer = Callable[[str, int, dt.date], Decimal]
@@ -56,6 +58,27 @@ class PilotPlan:
             "cutoff_note": self.cutoff_note,
             "cost_note": self.cost_note,
         }
+
+
+#: Bytes of a file name most file systems take (255); room is left for the temporary folder's own needs.
+_NAME_BYTES = 200
+
+
+def upload_name(name: str, default: str = "train.jsonl") -> str:
+    """A name an uploaded file can be written under (and sent to OpenAI as): no folders, no control
+    characters, not "." or "..", and at most 200 UTF-8 bytes, its extension kept when it is cut short
+    (a long Chinese name is 3 bytes a character, so 86 characters already exceed the usual 255-byte limit)."""
+    base = "".join(ch for ch in str(name).replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
+    if base in ("", ".", ".."):
+        return default
+    if len(base.encode("utf-8")) <= _NAME_BYTES:
+        return base
+    stem, dot, ext = base.rpartition(".")
+    suffix = f".{ext}" if dot and stem and len(ext.encode("utf-8")) <= 16 else ""
+    stem = base[: len(base) - len(suffix)]
+    room = _NAME_BYTES - len(suffix.encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", "ignore")  # never half a character
+    return (cut.rstrip() or "train") + suffix
 
 
 def check_cutoff(model: str, as_of: dt.date) -> tuple[str, str]:
@@ -241,7 +264,8 @@ def run_pilot(
     progress(Progress("upload", f"uploading {path.name} ({len(data):,} bytes)"))
     with client.errors(f"uploading {path.name}"):
         uploaded = client.sdk.files.create(file=(path.name, data, "application/jsonl"), purpose="fine-tune")
-    progress(Progress("upload", f"uploaded as {uploaded.id}"))
+    file_id = clean(client, uploaded.id)
+    progress(Progress("upload", f"uploaded as {file_id}"))
     params: dict[str, Any] = {
         "model": plan.model,
         "training_file": uploaded.id,
@@ -251,18 +275,23 @@ def run_pilot(
         params["suffix"] = suffix
     with client.errors("creating the fine-tuning job", model=plan.model):
         job = client.sdk.fine_tuning.jobs.create(**params)
-    progress(Progress("job", f"created {job.id} ({job.status}); if interrupted, follow it with --job {job.id}"))
+    job_id = clean(client, job.id)
+    progress(Progress("job", f"created {job_id} ({clean(client, job.status)}); if interrupted, follow it with "
+                      f"--job {job_id}"))
     return follow_job(
         client,
-        job.id,
+        job_id,
         plan=plan,
         progress=progress,
         poll_interval=poll_interval,
         max_wait=max_wait,
         pricer=pricer,
         sleep=sleep,
-        file_id=uploaded.id,
+        file_id=file_id,
     )
+
+
+_JOB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 
 
 def follow_job(
@@ -283,6 +312,9 @@ def follow_job(
     Following costs nothing. When the job succeeded, `trained_tokens` is compared with the plan's
     estimate; without a plan (a job started elsewhere) only OpenAI's figures are returned.
     """
+    if not (isinstance(job_id, str) and _JOB_ID.fullmatch(job_id)):
+        # It becomes part of the request's path: "../files" would read another endpoint with the same key.
+        raise FtcostError("That is not a fine-tuning job id: job ids look like ftjob-abc123 (letters, digits, - and _).")
     progress = progress or no_progress
     seen: set[str] = set()
     events: list[JobEvent] = []
@@ -295,11 +327,11 @@ def follow_job(
             progress(Progress("job", f"[{event.level}] {event.message}"))
         if job.status != status:
             status = job.status
-            progress(Progress("job", f"status: {status}"))
+            progress(Progress("job", f"status: {clean(client, status)}"))
         if status in TERMINAL or clock() - started >= max_wait:
             break
         sleep(poll_interval)
-    return _result(job, events, plan, pricer, file_id)
+    return _result(client, job, events, plan, pricer, file_id)
 
 
 def _retrieve(client: Any, job_id: str) -> Any:
@@ -319,25 +351,26 @@ def _new_events(client: Any, job_id: str, seen: set[str]) -> list[JobEvent]:
         return []  # events are only progress news; the job's status is what counts
     fresh = [e for e in reversed(page.data) if e.id not in seen]
     seen.update(e.id for e in fresh)
-    return [JobEvent(e.id, e.created_at, e.level, e.message) for e in fresh]
+    return [JobEvent(clean(client, e.id), e.created_at, clean(client, e.level), clean(client, e.message))
+            for e in fresh]
 
 
-def _result(job: Any, events: list[JobEvent], plan: PilotPlan | None, pricer: TrainingPricer | None, file_id: str | None) -> PilotResult:
+def _result(client: Any, job: Any, events: list[JobEvent], plan: PilotPlan | None, pricer: TrainingPricer | None, file_id: str | None) -> PilotResult:
     epochs = getattr(getattr(job, "hyperparameters", None), "n_epochs", None)
     result = PilotResult(
-        job_id=job.id,
-        status=job.status,
-        model=job.model,
-        file_id=file_id or getattr(job, "training_file", None),
-        fine_tuned_model=job.fine_tuned_model,
+        job_id=clean(client, job.id),
+        status=clean(client, job.status),
+        model=clean(client, job.model),
+        file_id=clean(client, file_id or getattr(job, "training_file", None)),
+        fine_tuned_model=clean(client, job.fine_tuned_model),
         epochs=epochs if isinstance(epochs, int) else None,
         trained_tokens=job.trained_tokens,
         events=events,
     )
     error = getattr(job, "error", None)
     if error is not None:  # present (and filled) only once a job failed
-        result.error_code = getattr(error, "code", None) or None
-        result.error_message = getattr(error, "message", None) or None
+        result.error_code = clean(client, getattr(error, "code", None) or None)
+        result.error_message = clean(client, getattr(error, "message", None) or None)
     if plan is not None:
         result.estimated_tokens = plan.charged_tokens
         result.estimated_usd = plan.estimated_usd

@@ -1,7 +1,7 @@
 """The Live calibration page: what a key adds, what a run will spend, and what it measured. No Streamlit here.
 
 The page hands the API key from its widget straight to `ftcost.live.connect`; nothing in this module
-ever sees a key (`key_source` is told only whether each place holds one). Everything else the page
+ever sees a key (`ftcost.live.serving.decide` is told only where one is). Everything else the page
 shows — spend estimates, the measured-vs-counted table, accuracy, the pilot's billed tokens against
 ftcost's estimate — is composed and formatted here from the live library's plain results; the pilot's
 part is in `ftcost.views.live_pilot`.
@@ -18,6 +18,7 @@ import pandas as pd
 from ftcost.errors import FtcostError
 from ftcost.live import EvalReport, MeasureReport, PromptOption, SpendEstimate
 from ftcost.live import from_scenario as fs
+from ftcost.live.serving import OPENAI_API, SERVER_KEY_OFF, Connection
 from ftcost.money import format_usd
 from ftcost.report import pct
 from ftcost.scenario import Scenario
@@ -43,27 +44,31 @@ OFFLINE = ("Everything else — the plan, the dataset checks, prompts, people an
 
 KEY_SOURCES = {
     "field": "the key typed in the field above",
-    "secrets": f"the key in Streamlit secrets ({KEY_ENV})",
-    "environment": f"the key in the environment ({KEY_ENV})",
+    "secrets": f"the server's key from Streamlit secrets ({KEY_ENV}), which its operator lets visitors spend",
+    "environment": f"the server's key from its environment ({KEY_ENV}), which its operator lets visitors spend",
 }
+NEEDS_KEY = "Needs an API key (above)."
 
 
-def key_source(in_field: bool, in_secrets: bool, in_environment: bool) -> str | None:
-    """Which key the page uses: the field's (typed on purpose, so it wins), else secrets', else the
-    environment's; None when there is none. Told only whether each holds a key, never the key."""
-    for name, present in (("field", in_field), ("secrets", in_secrets), ("environment", in_environment)):
-        if present:
-            return name
-    return None
+def _server(url: str) -> str:
+    return "OpenAI (`api.openai.com`)" if url == OPENAI_API else f"`{url}`"
 
 
-def connection_sentence(source: str | None, base_url: str | None, env_base_url: str | None) -> str:
-    """Which key and which server the page's calls would use, in a sentence."""
-    server = (base_url or "").strip() or (env_base_url or "").strip()
-    server = f"`{server}`" if server else "OpenAI (`api.openai.com`)"
-    if source is None:
-        return f"No key yet. Estimates below are free; the buttons that spend need a key. Calls would go to {server}."
-    return f"Using {KEY_SOURCES[source]}. Calls go to {server}."
+def connection_sentence(conn: Connection) -> str:
+    """Which key and which server the page's calls would use, in a sentence (never the key itself).
+    Without a usable key it also says that the server's own key is off unless the operator enables it."""
+    # With a problem (shown next to this) no call goes anywhere, so no server is named.
+    where = "" if conn.problem else f" Calls {'would go' if conn.source is None else 'go'} to {_server(conn.base_url)}."
+    if conn.source is None:
+        return f"No key yet. Estimates below are free; the buttons that spend need a key.{where} {SERVER_KEY_OFF}"
+    return f"Using {KEY_SOURCES[conn.source]}.{where}"
+
+
+def not_ready(conn: Connection) -> str | None:
+    """Why the buttons that spend are disabled (their help text), None when they are not."""
+    if conn.ready:
+        return None
+    return conn.problem or NEEDS_KEY
 
 
 def price_date_note(as_of: dt.date, today: dt.date) -> str | None:

@@ -84,6 +84,15 @@ _STEP = re.compile(r"Step (\d+)/(\d+)")
 _CREATED = re.compile(r"^created (\S+) ")
 
 
+_ACTIVE = re.compile(r"([\\`\[\]<>!])")
+
+
+def inert(text: str | None) -> str:
+    """Server-supplied text (job errors, events, model names) made inert for Markdown: no link, image, HTML
+    or code span can come out of it, whatever a hostile server sends. It is already redacted of keys."""
+    return _ACTIVE.sub(r"\\\1", text or "")
+
+
 class JobProgress:
     """Turns the pilot's progress reports into a progress bar's fraction and text and a line for the job's log.
     The fraction never goes backwards; `job_id` is known as soon as the job exists (to follow it after an
@@ -110,7 +119,7 @@ class JobProgress:
             share = 0.4 + 0.55 * done / total if total else None
         if share is not None:
             self.fraction = max(self.fraction, min(share, 1.0))
-        return self.fraction, f"{self.status.replace('_', ' ')} · {p.message}", line
+        return self.fraction, inert(f"{self.status.replace('_', ' ')} · {p.message}"), inert(line)
 
 
 @dataclass(frozen=True)
@@ -136,17 +145,18 @@ def pilot_result_view(result: PilotResult) -> PilotResultView:
         direction = "over-estimated" if err > 0 else "under-estimated" if err < 0 else "matched"
         help_ = (f"(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost {direction} the bill"
                  + (f" by {tokens(abs(result.estimated_tokens - result.trained_tokens))} tokens." if err else " exactly."))
+    job, status = inert(result.job_id), inert(result.status)
     if result.succeeded:
-        headline, state = f"Job {result.job_id} succeeded: {result.fine_tuned_model}.", "complete"
+        headline, state = f"Job {job} succeeded: {inert(result.fine_tuned_model)}.", "complete"
     elif result.finished:
-        why = f": {result.error_message}" if result.error_message else ""
-        headline, state = f"Job {result.job_id} {result.status}{why}", "error"
+        why = f": {inert(result.error_message)}" if result.error_message else ""
+        headline, state = f"Job {job} {status}{why}", "error"
     else:
-        headline, state = (f"Job {result.job_id} is still {result.status.replace('_', ' ')}; it keeps running at "
+        headline, state = (f"Job {job} is still {status.replace('_', ' ')}; it keeps running at "
                            "OpenAI. Follow it again below with its job id."), "running"
     return PilotResultView(
         headline=headline,
-        log_label=f"Job {result.job_id}: {result.status.replace('_', ' ')} · {len(result.events):,} event(s) from OpenAI",
+        log_label=f"Job {job}: {status.replace('_', ' ')} · {len(result.events):,} event(s) from OpenAI",
         state=state,
         trained_tokens=tokens(result.trained_tokens) if result.trained_tokens is not None else "—",
         estimated_tokens=tokens(result.estimated_tokens) if result.estimated_tokens is not None else "—",
