@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ftcost import engine, report
 from ftcost.cli import main
 from ftcost.engine import uncertainty as u
+from ftcost.errors import ScenarioError
 from ftcost.scenario import default_scenario
 from ftcost.views import uncertainty as vu
 
@@ -102,5 +103,15 @@ def test_the_ranges_editor_round_trips_and_refuses_a_bad_range():
     assert edited.workload.ranges["requests_per_month"].dist == "uniform"
     assert edited.option[1].ranges is None and edited.option[1].accuracy_pct == 94
     requests |= {"Low": 35000.0}  # above the likely 30,000
-    with pytest.raises(ValidationError, match="low ≤ likely ≤ high"):
+    with pytest.raises(ScenarioError, match="Requests in the first month should read low ≤ likely ≤ high, not 35000"):
         vu.with_ranges(scenario, rows)
+    requests |= {"Low": -5.0}  # below what the field accepts
+    with pytest.raises(ValidationError, match="greater than or equal to 1"):
+        vu.with_ranges(scenario, rows)
+
+
+def test_setting_a_point_outside_its_range_stretches_the_range():
+    # The app's inputs set the likely value; the range follows rather than refusing the edit.
+    scenario = default_scenario()
+    scenario.labour.weeks = 20
+    assert scenario.labour.ranges["weeks"].high == 20 and scenario.labour.ranges["weeks"].low == 4

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ftcost.data import describe_validation_error
 from ftcost.engine.results import Plan
 from ftcost.engine.uncertainty import Uncertainty, analyse
+from ftcost.errors import ScenarioError
 from ftcost.scenario import Scenario, dump_scenario
 from ftcost.views import uncertainty as vu
 from ui import state
@@ -131,16 +132,21 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
 
 
 def ranges_editor() -> None:
+    """The ranges table, applied after it is drawn (as ui.inputs.table does: a callback would see only the edit
+    state, and AppTest can set only that); a rejected edit starts a fresh editor from the unchanged scenario."""
     with st.expander("Ranges: low / likely / high of each assumption"):
         st.caption("Give an assumption a low and a high end and a distribution to draw it from; \"point\" (or an "
                    "empty end) keeps it a point. The likely value is the one the plan above uses: change it in its "
-                   "own input. Triangular peaks at the likely value, PERT is a smoother peak, uniform is flat.")
-        scenario = state.current()
-        rows = vu.range_rows(scenario)
-        st.data_editor(
-            pd.DataFrame(rows), key=RANGES, hide_index=True, width="stretch", on_change=_ranges_changed,
-            args=(rows,), disabled=["Assumption", "Likely"], column_order=["Assumption", "Low", "Likely", "High",
-                                                                          "Distribution"],
+                   "own input (a range stretches to hold it). Triangular peaks at the likely value, PERT is a "
+                   "smoother peak, uniform is flat.")
+        ss = st.session_state
+        key = f"{RANGES}#{ss.setdefault(RANGES + ':version', 0)}"
+        base_key = key + ":base"
+        if key not in ss or base_key not in ss or ss.get(key + ":scenario") is not state.current():
+            ss[base_key] = vu.range_rows(state.current())
+        edited = st.data_editor(
+            pd.DataFrame(ss[base_key]), key=key, hide_index=True, width="stretch",
+            disabled=["Assumption", "Likely"], column_order=["Assumption", "Low", "Likely", "High", "Distribution"],
             column_config={
                 "Low": st.column_config.NumberColumn("Low", help="The lowest value you think plausible."),
                 "Likely": st.column_config.NumberColumn("Likely", help="The plan's point value."),
@@ -149,16 +155,24 @@ def ranges_editor() -> None:
                                                                  required=True),
             },
         )
+        ss[key + ":scenario"] = state.current()
+        rows = edited.to_dict("records")
+        try:
+            scenario = vu.with_ranges(state.current(), rows)
+        except ValidationError as exc:
+            _rejected(describe_validation_error(exc, "Ranges") + " The previous ranges are kept.")
+            return
+        except ScenarioError as exc:
+            _rejected(str(exc))
+            return
+        if scenario != state.current():
+            ss[state.SCENARIO] = scenario
+            ss[key + ":scenario"] = scenario
+            st.rerun()
 
 
-def _ranges_changed(rows: list[dict]) -> None:
-    edits = st.session_state[RANGES].get("edited_rows", {})
-    changed = [dict(row) for row in rows]
-    for index, change in edits.items():
-        changed[int(index)].update(change)
-    try:
-        scenario = vu.with_ranges(state.current(), changed)
-    except ValidationError as exc:
-        st.session_state[state.EDIT_ERROR] = describe_validation_error(exc, "Ranges") + " The previous ranges are kept."
-        return
-    st.session_state[state.SCENARIO] = scenario
+def _rejected(message: str) -> None:
+    ss = st.session_state
+    ss[state.EDIT_ERROR] = message
+    ss[RANGES + ":version"] += 1
+    st.rerun()

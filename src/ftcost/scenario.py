@@ -131,6 +131,14 @@ class Rangeable(Strict):
                     likely = value["low"]
                 if int in _args(cls.model_fields[name].annotation) and isinstance(likely, Decimal):
                     likely = int(likely.to_integral_value())
+            try:
+                ordered = Decimal(str(value["low"])) <= Decimal(str(likely)) <= Decimal(str(value["high"]))
+            except Exception:  # noqa: BLE001 - not numbers: the fields' own checks name the problem
+                ordered = True
+            if not ordered:
+                raise PydanticCustomError(
+                    "range_order", "{name}: the range should read low ≤ likely ≤ high, not {low} / {likely} / {high}",
+                    {"name": name, "low": str(value["low"]), "likely": str(likely), "high": str(value["high"])})
             data[name] = likely
             ranges[name] = {k: v for k, v in value.items() if k != "likely"}
         data["ranges"] = ranges
@@ -161,9 +169,12 @@ class Rangeable(Strict):
                     raise PydanticCustomError("range_end", "{name}: the range's {end} ({value}): {reason}",
                                               {"name": name, "end": end, "value": str(value), "reason": reason}) from None
             if not r.low <= Decimal(likely) <= r.high:
-                raise PydanticCustomError(
-                    "range_order", "{name}: the range should read low ≤ likely ≤ high, not {low} / {likely} / {high}",
-                    {"name": name, "low": str(r.low), "likely": str(likely), "high": str(r.high)})
+                # A point set outside its range (an edit of the likely value in the app, or a `ranges` table that
+                # disagrees with its field): the point is what the plan uses, so the range stretches to include it.
+                # A range written inline says all three at once and is refused above instead.
+                assert self.ranges is not None
+                self.ranges[name] = Range(low=min(r.low, Decimal(likely)), high=max(r.high, Decimal(likely)),
+                                          dist=r.dist)
         return self
 
     def range_of(self, name: str) -> Range | None:

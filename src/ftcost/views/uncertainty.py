@@ -10,6 +10,7 @@ import pandas as pd
 from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, locate
 from ftcost.money import format_usd
 from ftcost.report import month_text
+from ftcost.errors import ScenarioError
 from ftcost.scenario import Scenario
 
 
@@ -180,7 +181,8 @@ def range_rows(scenario: Scenario) -> list[dict]:
 
 def with_ranges(scenario: Scenario, rows: list[dict]) -> Scenario:
     """`scenario` with the ranges of `rows` (from range_rows, edited): a row with a distribution and both ends is
-    a range, a "point" row or one missing an end is a point. Raises pydantic's ValidationError for a bad range."""
+    a range, a "point" row or one missing an end is a point. A range that does not hold the likely value is a
+    ScenarioError; an end the field does not accept, pydantic's ValidationError."""
     doc = scenario.model_dump()
     for row in rows:
         section, name = locate(doc, row["key"])
@@ -189,6 +191,10 @@ def with_ranges(scenario: Scenario, rows: list[dict]) -> Scenario:
         if dist == "point" or _blank(low) or _blank(high):
             ranges.pop(name, None)
         else:
+            likely = Decimal(str(section[name]))
+            if not Decimal(str(low)) <= likely <= Decimal(str(high)):
+                raise ScenarioError(f"Ranges: {row['Assumption']} should read low ≤ likely ≤ high, not "
+                                    f"{low:g} / {likely} / {high:g}; the previous ranges are kept.")
             ranges[name] = {"low": Decimal(str(low)), "high": Decimal(str(high)), "dist": dist}
         section["ranges"] = ranges or None
     return Scenario.model_validate(doc)
