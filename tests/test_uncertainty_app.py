@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 from ftcost import engine
 from ftcost.engine.uncertainty import analyse
 from ftcost.scenario import default_scenario
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 DAY = dt.date(2026, 11, 21)

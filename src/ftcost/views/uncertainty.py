@@ -8,9 +8,9 @@ from decimal import Decimal
 import pandas as pd
 
 from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, locate
+from ftcost.errors import ScenarioError
 from ftcost.money import format_usd
 from ftcost.report import month_text
-from ftcost.errors import ScenarioError
 from ftcost.scenario import Scenario
 
 
