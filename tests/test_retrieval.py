@@ -135,3 +135,17 @@ def test_the_rules_change_gallery_compares_fine_tune_retrieval_and_both():
     sim = u.simulate(scenario, plan)
     assert 0 < sim.odds_for("Fine-tuned GPT-4o mini + retrieval", "GPT-4o mini, rules in the prompt").p_pays_back <= 1
     assert plan.as_of == dt.date(2025, 6, 1)
+
+
+def test_a_retrieval_options_one_off_is_its_build_and_the_report_shows_it():
+    from ftcost import report
+
+    plan = engine.plan(parse_scenario(CASE))
+    assert plan.option("retrieval").one_off_usd == Decimal("1000.01")
+    both = plan.option("both")
+    assert both.one_off_usd == both.one_off.total_usd + Decimal("1000.01")
+    data = report.to_dict(plan)
+    assert data["options"][1]["retrieval"]["one_off_usd"] == "1000.01"
+    text = report.to_markdown(plan)
+    assert "## Retrieved context" in text and "| retrieval | 500,000 tokens | $0.01 | $1,000.00 |" in text
+    assert report.to_csv(plan).splitlines()[0].endswith(",retrieval_usd")

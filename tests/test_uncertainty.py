@@ -264,3 +264,26 @@ def test_each_draw_is_what_the_engine_plans_for_it(name):
             assert float(option.cumulative_usd[-1]) == pytest.approx(cum[option.name][i, -1], abs=CENT), option.name
         for be in exact.break_even:
             assert (be.month or 0) == u.pair(model, values, be.fine_tuned, be.against, cum).break_even[i]
+
+
+def test_every_kind_of_range_gives_what_the_engine_plans_for_each_draw():
+    ranged = (HAND.replace("requests_per_month = 50000", "requests_per_month = { low = 20000, likely = 50000, high = 80000 }")
+              .replace("output_tokens_per_request = 100", "output_tokens_per_request = { low = 50, likely = 100, high = 400 }")
+              .replace("[workload]", "[workload]\nmonthly_growth_pct = { low = -5, likely = 2, high = 10, dist = \"pert\" }")
+              .replace("planned_examples = 100", "planned_examples = { low = 20, likely = 100, high = 3000 }")
+              .replace("epochs = 3", 'epochs = "auto"')
+              .replace("weeks = 1", "weeks = { low = 1, likely = 6, high = 20 }")
+              .replace("data_prep_minutes_per_example = 0",
+                       'data_prep_minutes_per_example = { low = 0, likely = 2, high = 9 }\ndata_prep_role = "engineer"')
+              .replace("hourly_usd = 100", "hourly_usd = { low = 60, likely = 100, high = 180 }")
+              .replace("accuracy_pct = 85", "accuracy_pct = { low = 70, likely = 85, high = 90 }"))
+    scenario = parse_scenario(ranged)
+    plan = engine.plan(scenario)
+    model = u.linear_model(scenario, plan)
+    assert sum(a.ranged for a in model.assumptions) == 8
+    values = u.draw(model, 6, 2)
+    cum = u.cumulative(model, values)
+    for i in range(6):
+        exact = engine.plan(u.scenario_at(scenario, {a.key: values[a.key] for a in model.assumptions if a.ranged}, i))
+        for option in exact.options:
+            assert [float(x) for x in option.cumulative_usd] == pytest.approx(list(cum[option.name][i]), abs=CENT)

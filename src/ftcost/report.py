@@ -128,6 +128,8 @@ def _option_dict(o: OptionPlan) -> dict[str, Any]:
         "tokens_measured": {"prompt": o.tokens.prompt_source, "output": o.tokens.output_source},
         "rates": o.rates,
         "months": plain(o.months),
+        **({"retrieval": plain(o.retrieval) | {"one_off_usd": str(o.retrieval.one_off_usd),
+                                               "monthly_usd": str(o.retrieval.monthly_usd)}} if o.retrieval else {}),
     }
 
 

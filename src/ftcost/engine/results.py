@@ -125,7 +125,9 @@ class OptionPlan:
 
     @property
     def one_off_usd(self) -> Decimal:
-        return self.one_off.total_usd if self.one_off else Decimal(0)
+        """What the option costs once: a fine-tune's training, people and pilot, plus building its retrieval."""
+        once = self.one_off.total_usd if self.one_off else Decimal(0)
+        return once + (self.retrieval.one_off_usd if self.retrieval else Decimal(0))
 
     @property
     def cumulative_usd(self) -> list[Decimal]:

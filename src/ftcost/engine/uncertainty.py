@@ -120,6 +120,7 @@ class OptionLine:
     epochs_fixed: int | None = None  # None: OpenAI's "auto" rule for the dataset size
     pilot_fixed: float = 0.0  # the pilot's training + evaluation runs
     pilot_examples: int = 0
+    pilot_eval_per_output_token: float = 0.0  # the pilot's eval run through every OpenAI model, per output token
     go_live_fixed: int | None = None  # the plan's go-live when the current option could not be priced
 
 
@@ -148,6 +149,15 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
 
     lines: dict[str, OptionLine] = {}
     pilot_n = max(10, scenario.pilot.examples)
+    # The pilot evaluates its eval set on each OpenAI model once (engine.training.pilot_cost), so its cost moves
+    # with the output tokens per request: eval examples × the output price of each model, per output token.
+    openai = {o.name for o in scenario.option if o.provider_id == "openai"}
+    by_model: dict[str, OptionPlan] = {}
+    for o in sorted(plan.options, key=lambda o: o.retrieval is None):
+        if o.name in openai:
+            by_model[o.model] = o
+    eval_per_token = scenario.pilot.eval_examples * sum(
+        float(o.steady.output_usd / o.steady.output_tokens) for o in by_model.values() if o.steady.output_tokens)
     for o in plan.options:
         s = o.steady
         requests = s.requests or 1
@@ -174,6 +184,7 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
                 epochs_fixed=None if scenario.training.epochs == "auto" and _openai(scenario, o.name) else one.epochs,
                 pilot_fixed=float(one.pilot_usd) - labour - prep + extra_once,
                 pilot_examples=pilot_n,
+                pilot_eval_per_output_token=eval_per_token if o.name in openai else 0.0,
                 go_live_fixed=o.go_live_month if o.go_live_month == 1 and _current_missing(plan) else None,
             )
         lines[o.name] = line
@@ -266,6 +277,9 @@ def cumulative(model: LinearPlan, values: dict[str, np.ndarray]) -> dict[str, np
 def _one_offs(model: LinearPlan, values: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
     from ftcost.dataset import default_epochs
 
+    out_tokens = values.get("workload.output_tokens_per_request")
+    stated_out = model.scenario.workload.output_tokens_per_request or 0
+
     out: dict[str, np.ndarray] = {}
     fts = [line for line in model.lines.values() if line.fine_tuned]
     for line in model.lines.values():
@@ -291,6 +305,8 @@ def _one_offs(model: LinearPlan, values: dict[str, np.ndarray], n: int) -> dict[
         run = line.train_per_token * per_epoch * epochs
         prep = examples * minutes / 60 * prep_rate
         pilot = line.pilot_fixed + labour + line.pilot_examples * minutes / 60 * prep_rate
+        if out_tokens is not None:
+            pilot = pilot + line.pilot_eval_per_output_token * (out_tokens - stated_out)
         out[line.name] = iterations * (run + labour) + prep + pilot
     return out
 
