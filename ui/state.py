@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from contextlib import contextmanager
 from functools import reduce
+from pathlib import Path
 from typing import Any, Iterator
 
 import streamlit as st
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from ftcost.data import describe_validation_error
 from ftcost.errors import DatasetFileError, FtcostError
-from ftcost.scenario import DEFAULT_SCENARIO, Scenario, default_scenario, gallery, load_scenario
+from ftcost.scenario import DEFAULT_SCENARIO, Scenario, dataset_path, default_scenario, gallery, load_scenario
 from ftcost.share import PARAM, decode_link
 
 SCENARIO = "scenario"  # the Scenario being planned
@@ -63,9 +64,14 @@ def source() -> str:
     return st.session_state.get(SOURCE, DEFAULT_SCENARIO)
 
 
+def today() -> dt.date:
+    """The only place the app reads the clock."""
+    return dt.date.today()
+
+
 def price_date() -> dt.date:
-    """The date prices are taken on: the scenario's own, else today (the only place the app reads the clock)."""
-    return current().as_of or dt.date.today()
+    """The date prices are taken on: the scenario's own, else today."""
+    return current().as_of or today()
 
 
 def shareable() -> Scenario:
@@ -115,6 +121,18 @@ def set_dataset(name: str, data: bytes) -> None:
 
 def dataset() -> dict | None:
     return st.session_state.get(DATASET)
+
+
+def sample() -> Path | None:
+    """The scenario's sample dataset, if it is one ftcost ships; None for none, or one the server may not read.
+
+    No scenario in the app has a folder on this server (it came from the gallery, a link or an upload),
+    so only shipped samples resolve: a link can never make the server read a path it names.
+    """
+    try:
+        return dataset_path(current())
+    except DatasetFileError:
+        return None
 
 
 def uploaded_text(key: str, expected: str) -> tuple[str, str] | None:

@@ -9,11 +9,12 @@ typo such as 10^15 requests is answered with the key and the accepted range.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 import typing
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, ClassVar, Literal
 
 import tomli_w
@@ -23,9 +24,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ftcost.data import data_dir, parse_toml, validate
-from ftcost.errors import ScenarioError
+from ftcost.errors import DatasetFileError, ScenarioError
 
 SCHEMA_VERSION = 1
+#: The latest price date a plan may start on: a plan runs up to 120 months and a 104-week project past
+#: it, and Python's dates end in 9999; no dated price table reaches anywhere near this.
+LATEST_AS_OF = dt.date(2999, 12, 31)
 #: A scenario file larger than this is refused before parsing (a real one is a few KB).
 MAX_SCENARIO_BYTES = 256 * 1024
 
@@ -266,6 +270,11 @@ class Option(Rangeable):
     model: str = Field(min_length=1, max_length=200, description="Model name: snapshot, alias or ft:BASE[:org:suffix:id].")
     prompt: Literal["long", "short"] = Field(description="Which prompt this option sends.")
     accuracy_pct: Pct = Field(description="Share of answers that are right (%), measured or expected.")
+    successor: str | None = Field(
+        None, min_length=1, max_length=80,
+        description="The option that takes over this option's months when its model stops serving inside the "
+        "horizon (default: the current option, or the first other option still serving).",
+    )
     provider: str | None = Field(
         None, pattern=r"^[a-z][a-z0-9-]*$", max_length=40,
         description="Who trains and serves it: openai (when absent), azure, vertex, bedrock, together, fireworks, self-hosted.",
@@ -295,6 +304,17 @@ class Option(Rangeable):
         return self.provider or "openai"
 
 
+class Organization(Strict):
+    """Who is asking: OpenAI's fine-tuning wind-down closes new jobs to some organizations earlier than to others."""
+
+    fine_tuning_history: Literal["never", "inactive", "active"] | None = Field(
+        None,
+        description="never: the organization has never fine-tuned (no new jobs from 2026-05-07); inactive: no "
+        "fine-tuned-model inference in the past 60 days (none from 2026-07-02); active: fine-tuned inference in the "
+        "past 60 days (jobs until fine-tuning closes for everyone). Absent: unknown, and the plan says so.",
+    )
+
+
 class Training(Rangeable):
     """The fine-tune: dataset size, epochs, iterations."""
 
@@ -307,6 +327,18 @@ class Training(Rangeable):
     tokens_per_example: int | None = Field(
         None, ge=1, le=2_000_000, description="Stated billing tokens per example (overrides measuring the sample dataset)."
     )
+
+    @field_validator("dataset")
+    @classmethod
+    def _relative_name(cls, v):
+        # The name is read relative to the scenario's own folder, so it may not leave it: a scenario file or a
+        # share link is someone else's text, and must not make the server read /etc/passwd or ../other/x.jsonl.
+        # The value is not echoed (it may be a server path the sender is probing for).
+        if v is not None:
+            problem = dataset_name_problem(v)
+            if problem:
+                raise PydanticCustomError("dataset_path", problem)
+        return v
 
     @field_validator("epochs")
     @classmethod
@@ -415,6 +447,7 @@ class Scenario(Strict):
         description="The base option the product runs on until a fine-tune goes live (default: the first base option).",
     )
     training: Training
+    organization: Organization = Field(default_factory=Organization)
     labour: Labour = Field(default_factory=Labour)
     quality: Quality = Field(default_factory=Quality)
     pilot: Pilot = Field(default_factory=Pilot)
@@ -437,6 +470,11 @@ class Scenario(Strict):
             "date_form", "should be a date written YYYY-MM-DD (e.g. as_of = 2024-06-01), not {shown}",
             {"shown": repr(value) if isinstance(value, str) else str(value)},
         )
+
+    @field_validator("as_of", mode="after")
+    @classmethod
+    def _bounded(cls, value):
+        return value if value is None else _bounded_date(value)
 
     @model_validator(mode="after")
     def _volume(self) -> "Scenario":
@@ -471,6 +509,20 @@ class Scenario(Strict):
             raise ValueError(
                 f"current_option {self.current_option!r} must name a base option ({', '.join(bases)})"
             )
+        successors = {o.name: o.successor for o in self.option if o.successor is not None}
+        for name, successor in successors.items():
+            if successor == name:
+                raise ValueError(f"option {name!r} names itself as its successor; name another option")
+            if successor not in names:
+                raise ValueError(f"option {name!r} has successor {successor!r}, which is not an option ({', '.join(names)})")
+        for start in successors:
+            seen, name = [start], successors[start]
+            while name in successors:
+                if name in seen:
+                    chain = " -> ".join(seen[seen.index(name):] + [name])
+                    raise ValueError(f"successors go round in a circle ({chain}); one option in it must have none")
+                seen.append(name)
+                name = successors[name]
         return self
 
     @property
@@ -478,6 +530,20 @@ class Scenario(Strict):
         """The base option serving until a fine-tune goes live."""
         name = self.current_option or next(o.name for o in self.option if not o.fine_tuned)
         return next(o for o in self.option if o.name == name)
+
+
+def price_date_problem(day: dt.date) -> str | None:
+    """Why a plan cannot start on `day`, or None."""
+    if day > LATEST_AS_OF:
+        return f"a price date after {LATEST_AS_OF.isoformat()} is past every dated price table; choose an earlier one"
+    return None
+
+
+def _bounded_date(day: dt.date) -> dt.date:
+    problem = price_date_problem(day)
+    if problem:
+        raise PydanticCustomError("date_range", problem)
+    return day
 
 
 # --- reading and writing -----------------------------------------------------------------------------
@@ -497,18 +563,13 @@ def parse_scenario(text: str, label: str = "scenario") -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario file (size-checked, UTF-8 TOML)."""
+    """Read a scenario file (size-checked, UTF-8 TOML) through the file guard `ftcost analyze` uses."""
+    from ftcost.dataset.reading import read_guarded
+
     path = Path(path)
-    if path.is_dir():
-        raise ScenarioError(f"{path} is a directory; give a scenario .toml file.")
+    data = read_guarded(path, MAX_SCENARIO_BYTES, "give a scenario .toml file", ScenarioError, "scenario file")
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file.") from None
-    if size > MAX_SCENARIO_BYTES:
-        raise ScenarioError(f"{path.name}: {size:,} bytes is larger than the {MAX_SCENARIO_BYTES // 1024} KB a scenario may be.")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(f"{path.name}: not UTF-8 text; a scenario is a TOML file.") from None
     return parse_scenario(text, path.name)
@@ -548,12 +609,67 @@ def _strings(value):
             yield from _strings(inner)
 
 
+def dataset_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a sample dataset's name (a path inside the scenario's folder), or None."""
+    if "\x00" in name:
+        return "should be a file name inside the scenario's folder, and contains a NUL byte"
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if not parts or PurePosixPath(name).is_absolute() or PureWindowsPath(name).drive or name.startswith(("/", "\\")):
+        return "should be a relative path inside the scenario's folder (e.g. airport/train.jsonl), not an absolute path"
+    if ".." in parts:
+        return "should be a path inside the scenario's folder (e.g. airport/train.jsonl), without '..'"
+    return None
+
+
 def dataset_path(scenario: Scenario, base: str | Path | None = None) -> Path | None:
-    """The sample dataset's path, relative to `base` (the scenario's folder; default: scenarios/)."""
-    if not scenario.training.dataset:
+    """The sample dataset's path inside `base` (the scenario file's folder), or None when it names none.
+
+    Without `base` (a gallery scenario, a link, an uploaded scenario: nothing on this server is its folder)
+    only the names of the samples ftcost ships resolve, so such a scenario never names a path at all.
+    A name that leaves its folder (through a symlink, say) or that is not shipped raises DatasetFileError
+    in one sentence that names no server path.
+    """
+    name = scenario.training.dataset
+    if not name:
         return None
-    root = Path(base) if base is not None else data_dir("scenarios")
-    return (root / scenario.training.dataset).resolve()
+    if base is None:
+        shipped = shipped_samples().get(name)
+        if shipped is None:
+            raise DatasetFileError(
+                f"The sample dataset {name} is not one ftcost ships, and a scenario opened from a link or an "
+                "uploaded file cannot read other files on this server."
+            )
+        return shipped
+    problem = dataset_name_problem(name)
+    if problem:
+        raise DatasetFileError(f"The scenario's sample dataset {problem}.")
+    root = Path(base).resolve()
+    try:
+        path = (root / name).resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long for the system
+        raise DatasetFileError("The scenario's sample dataset cannot be resolved inside the scenario's folder.") from None
+    if not path.is_relative_to(root):
+        raise DatasetFileError(
+            "The scenario's sample dataset leaves the scenario's folder (through a link); it must be a file inside it."
+        )
+    return path
+
+
+@functools.cache
+def _shipped_samples() -> tuple[tuple[str, Path], ...]:
+    root = data_dir("scenarios")
+    out: list[tuple[str, Path]] = []
+    for path in sorted(root.glob("*.toml")):
+        scenario = load_scenario(path)
+        sample = dataset_path(scenario, root)
+        if scenario.training.dataset and sample is not None:
+            out.append((scenario.training.dataset, sample))
+    return tuple(out)
+
+
+def shipped_samples() -> dict[str, Path]:
+    """The sample datasets of the shipped scenarios, by the name their scenarios give (airport/train.jsonl)."""
+    return dict(_shipped_samples())
 
 
 def gallery() -> dict[str, Path]:
