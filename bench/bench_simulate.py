@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from ftcost import engine  # noqa: E402
 from ftcost.engine import uncertainty as u  # noqa: E402
+from ftcost.measure_training import measured_plan  # noqa: E402
 from ftcost.scenario import default_scenario  # noqa: E402
 
 AS_OF = dt.date(2024, 9, 1)  # a date on which every option of the default scenario is priced
@@ -35,7 +35,7 @@ def main() -> int:
     args = parser.parse_args()
 
     scenario = default_scenario().model_copy(update={"as_of": AS_OF})
-    plan = engine.plan(scenario, AS_OF)
+    plan = measured_plan(scenario, AS_OF)
 
     times = []
     for _ in range(args.repeat):
@@ -55,7 +55,7 @@ def main() -> int:
     start = time.perf_counter()
     worst = 0.0
     for i in range(args.plans):
-        one = engine.plan(u.scenario_at(scenario, ranged, i), AS_OF)
+        one = measured_plan(u.scenario_at(scenario, ranged, i), AS_OF)
         be = next(b for b in one.break_even if b.fine_tuned == pair.fine_tuned and b.against == pair.against)
         worst = max(worst, abs(float(be.savings_at_horizon_usd) - fast[i]))
     per_plan = (time.perf_counter() - start) / args.plans

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from ftcost import engine
 from ftcost.engine import uncertainty as u
+from ftcost.measure_training import measured_plan
 from ftcost.scenario import dump_scenario, gallery, load_scenario, parse_scenario
 
 # Prices on 2024-09-01 (pricing/prices/): text-embedding-3-small $0.02 / 1M tokens; gpt-4o-mini $0.15 input and
@@ -73,7 +73,7 @@ cost_per_wrong_answer_usd = 1
 
 
 def test_a_retrieval_options_costs_by_hand():
-    plan = engine.plan(parse_scenario(CASE))
+    plan = measured_plan(parse_scenario(CASE))
     r = plan.option("retrieval")
     cost = r.retrieval
     assert cost.price_per_mtok == Decimal("0.02")
@@ -95,7 +95,7 @@ def test_a_retrieval_options_costs_by_hand():
 
 
 def test_a_fine_tune_with_retrieval_pays_both_one_offs_and_retrieves_once_live():
-    plan = engine.plan(parse_scenario(CASE))
+    plan = measured_plan(parse_scenario(CASE))
     both = plan.option("both")
     assert both.fine_tuned and both.go_live_month == 2
     assert both.months[0].served_by == "long prompt" and both.months[0].retrieval_usd == 0
@@ -108,7 +108,7 @@ def test_a_fine_tune_with_retrieval_pays_both_one_offs_and_retrieves_once_live()
 
 
 def test_an_embedding_model_not_offered_on_the_date_leaves_the_option_out():
-    plan = engine.plan(parse_scenario(CASE.replace("as_of = 2024-09-01", "as_of = 2023-12-01")
+    plan = measured_plan(parse_scenario(CASE.replace("as_of = 2024-09-01", "as_of = 2023-12-01")
                                       .replace("gpt-4o-mini-2024-07-18", "gpt-3.5-turbo-1106")))
     assert "retrieval" not in [o.name for o in plan.options]
     assert any(w.startswith("retrieval is left out of the plan: its retrieval's embeddings") for w in plan.warnings)
@@ -117,7 +117,7 @@ def test_an_embedding_model_not_offered_on_the_date_leaves_the_option_out():
 def test_retrieval_round_trips_and_the_simulation_reproduces_it():
     scenario = parse_scenario(CASE)
     assert parse_scenario(dump_scenario(scenario)) == scenario
-    plan = engine.plan(scenario)
+    plan = measured_plan(scenario)
     model = u.linear_model(scenario, plan)
     cum = u.cumulative(model, model.likely(1))
     for o in plan.options:
@@ -126,7 +126,7 @@ def test_retrieval_round_trips_and_the_simulation_reproduces_it():
 
 def test_the_rules_change_gallery_compares_fine_tune_retrieval_and_both():
     scenario = load_scenario(gallery()["airport-rules-change"])
-    plan = engine.plan(scenario)
+    plan = measured_plan(scenario)
     names = [o.name for o in plan.options]
     assert names == ["GPT-4o mini, rules in the prompt", "Fine-tuned GPT-4o mini", "GPT-4o mini + retrieval",
                      "Fine-tuned GPT-4o mini + retrieval"]
@@ -140,7 +140,7 @@ def test_the_rules_change_gallery_compares_fine_tune_retrieval_and_both():
 def test_a_retrieval_options_one_off_is_its_build_and_the_report_shows_it():
     from ftcost import report
 
-    plan = engine.plan(parse_scenario(CASE))
+    plan = measured_plan(parse_scenario(CASE))
     assert plan.option("retrieval").one_off_usd == Decimal("1000.01")
     both = plan.option("both")
     assert both.one_off_usd == both.one_off.total_usd + Decimal("1000.01")

@@ -9,12 +9,12 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from ftcost import engine
 from ftcost.engine import uncertainty as u
 from ftcost.engine.roi import break_even_accuracy
+from ftcost.measure_training import measured_plan
 from ftcost.scenario import Range, Scenario, default_scenario, gallery, load_scenario, parse_scenario
 
-AS_OF = dt.date(2024, 9, 1)
+AS_OF = dt.date(2026, 6, 1)
 CENT = 0.01
 
 
@@ -35,7 +35,7 @@ def _points(scenario: Scenario) -> Scenario:
 @pytest.mark.parametrize("name", sorted(gallery()))
 def test_the_likely_values_give_the_engines_plan_to_the_cent(name):
     scenario = load_scenario(gallery()[name])
-    plan = engine.plan(scenario, scenario.as_of or AS_OF)
+    plan = measured_plan(scenario, scenario.as_of or AS_OF)
     model = u.linear_model(scenario, plan)
     cum = u.cumulative(model, model.likely(1))
     for option in plan.options:
@@ -49,7 +49,7 @@ def test_the_likely_values_give_the_engines_plan_to_the_cent(name):
 
 def test_with_every_range_a_point_every_draw_is_the_point_plan():
     scenario = _points(default_scenario())
-    plan = engine.plan(scenario, AS_OF)
+    plan = measured_plan(scenario, AS_OF)
     sim = u.simulate(scenario, plan, draws=500, seed=1)
     assert sim.ranged == [] and sim.notes
     for be in plan.break_even:
@@ -64,11 +64,11 @@ def test_with_every_range_a_point_every_draw_is_the_point_plan():
 def test_the_default_scenario_carries_ranges_and_a_seed():
     scenario = default_scenario()
     assert scenario.simulation.seed == 2026
-    plan = engine.plan(scenario, AS_OF)
+    plan = measured_plan(scenario, AS_OF)
     sim = u.simulate(scenario, plan)
     assert sim.seed == 2026 and sim.draws == 10_000
     assert "Cost of a wrong answer" in sim.ranged
-    assert 0 < sim.odds_for("Fine-tuned GPT-3.5 Turbo", "GPT-4o mini, long prompt").p_pays_back < 1
+    assert 0 < sim.odds_for("Fine-tuned GPT-4.1 mini", "GPT-4.1 mini, long prompt").p_pays_back < 1
 
 
 # --- a hand-built case with an analytic answer ------------------------------------------------------------
@@ -118,7 +118,7 @@ def test_one_uniform_accuracy_pays_back_with_the_analytic_probability():
     # (hi − a*) / (hi − lo), a* the engine's own closed-form break-even accuracy.
     scenario = parse_scenario(HAND.replace("accuracy_pct = 90", "accuracy_pct = { low = 80, high = 100, dist = \"uniform\" }"))
     assert scenario.option[1].accuracy_pct == 90  # a uniform range's likely value is its midpoint
-    plan = engine.plan(scenario)
+    plan = measured_plan(scenario)
     ft, base = plan.option("ft"), plan.option("base")
     a_star = float(break_even_accuracy(ft, base, Decimal(1)))
     assert 80 < a_star < 100
@@ -134,7 +134,7 @@ def test_the_break_even_cost_of_a_wrong_answer_is_the_hand_derived_one():
     # 1-week project ends, in month 1, both pay for the base), so the break-even cost of a wrong answer is
     # (one-off − Δinference) / (Σrequests · Δaccuracy).
     scenario = parse_scenario(HAND)
-    plan = engine.plan(scenario)
+    plan = measured_plan(scenario)
     ft, base = plan.option("ft"), plan.option("base")
     assert ft.go_live_month == 2
     requests = sum(m.requests for m in ft.months if m.served_by == "ft")
@@ -150,7 +150,7 @@ def test_a_triangular_cost_per_wrong_answer_has_its_analytic_probability():
     # Triangular(0, 1, 4): P(w > w*) = (4 − w*)² / (4 · 3) for w* ≥ 1.
     scenario = parse_scenario(HAND.replace("accuracy_pct = 90", "accuracy_pct = 86").replace("cost_per_wrong_answer_usd = 1",
                                            "cost_per_wrong_answer_usd = { low = 0, likely = 1, high = 4 }"))
-    plan = engine.plan(scenario)
+    plan = measured_plan(scenario)
     model = u.linear_model(scenario, plan)
     w_star = u.break_even_value(model, "ft", "base", model.assumption("quality.cost_per_wrong_answer_usd")).value
     assert 1 < w_star < 4
@@ -164,10 +164,10 @@ def test_a_triangular_cost_per_wrong_answer_has_its_analytic_probability():
 
 def test_the_same_seed_gives_the_same_draws_and_another_seed_others():
     scenario = default_scenario()
-    plan = engine.plan(scenario, AS_OF)
+    plan = measured_plan(scenario, AS_OF)
     model = u.linear_model(scenario, plan)
     a, b, c = u.draw(model, 1000, 5), u.draw(model, 1000, 5), u.draw(model, 1000, 6)
-    key = "option[Fine-tuned GPT-3.5 Turbo].accuracy_pct"
+    key = "option[Fine-tuned GPT-4.1 mini].accuracy_pct"
     assert all(np.array_equal(a[k], b[k]) for k in a)
     assert not np.array_equal(a[key], c[key])
     assert u.simulate(scenario, plan, seed=5) == u.simulate(scenario, plan, seed=5)
@@ -175,7 +175,7 @@ def test_the_same_seed_gives_the_same_draws_and_another_seed_others():
 
 def test_draws_stay_in_their_ranges_and_whole_numbers_stay_whole():
     scenario = default_scenario()
-    plan = engine.plan(scenario, AS_OF)
+    plan = measured_plan(scenario, AS_OF)
     model = u.linear_model(scenario, plan)
     values = u.draw(model, 5000, 3)
     for a in model.assumptions:
@@ -189,7 +189,7 @@ def test_draws_stay_in_their_ranges_and_whole_numbers_stay_whole():
 def test_a_pert_range_draws_around_its_likely_value():
     scenario = parse_scenario(HAND.replace("cost_per_wrong_answer_usd = 1",
                                            'cost_per_wrong_answer_usd = { low = 0, likely = 1, high = 4, dist = "pert" }'))
-    model = u.linear_model(scenario, engine.plan(scenario))
+    model = u.linear_model(scenario, measured_plan(scenario))
     w = u.draw(model, 20000, 1)["quality.cost_per_wrong_answer_usd"]
     assert w.mean() == pytest.approx((0 + 4 * 1 + 4) / 6, abs=0.02)
 
@@ -199,9 +199,9 @@ def test_a_pert_range_draws_around_its_likely_value():
 
 def test_the_tornado_is_sorted_by_swing_and_its_ends_are_the_plans_at_those_ends():
     scenario = default_scenario()
-    plan = engine.plan(scenario, AS_OF)
+    plan = measured_plan(scenario, AS_OF)
     model = u.linear_model(scenario, plan)
-    ft, base = "Fine-tuned GPT-3.5 Turbo", "GPT-4o mini, long prompt"
+    ft, base = "Fine-tuned GPT-4.1 mini", "GPT-4.1 mini, long prompt"
     bars = u.drivers(model, ft, base)
     assert [d.swing for d in bars] == sorted((d.swing for d in bars), reverse=True)
     top = bars[0]
@@ -210,7 +210,7 @@ def test_the_tornado_is_sorted_by_swing_and_its_ends_are_the_plans_at_those_ends
     option = next(o for o in moved.option if f"option[{o.name}].accuracy_pct" == top.key)
     option.ranges = None
     option.accuracy_pct = Decimal(str(top.low))
-    exact = next(b for b in engine.plan(moved, AS_OF).break_even if b.fine_tuned == ft and b.against == base)
+    exact = next(b for b in measured_plan(moved, AS_OF).break_even if b.fine_tuned == ft and b.against == base)
     assert abs(exact.savings_at_horizon_usd - top.savings_at_low) <= Decimal("0.01")
 
 
@@ -218,7 +218,7 @@ def test_the_pilots_information_is_worth_nothing_when_the_decision_cannot_change
     # A fine-tune that pays back at every accuracy in its range: learning the accuracy changes no decision.
     scenario = parse_scenario(HAND.replace("accuracy_pct = 90", "accuracy_pct = { low = 96, likely = 98, high = 100 }")
                               .replace("cost_per_wrong_answer_usd = 1", "cost_per_wrong_answer_usd = 5"))
-    plan = engine.plan(scenario)
+    plan = measured_plan(scenario)
     sim = u.simulate(scenario, plan)
     assert sim.odds_for("ft", "base").p_pays_back == 1.0
     assert sim.pilot.value_usd == 0 and sim.pilot.decide_now == "go ahead"
@@ -226,7 +226,7 @@ def test_the_pilots_information_is_worth_nothing_when_the_decision_cannot_change
 
 def test_the_pilots_information_is_worth_something_when_the_accuracy_decides():
     scenario = parse_scenario(HAND.replace("accuracy_pct = 90", "accuracy_pct = { low = 80, high = 100, dist = \"uniform\" }"))
-    plan = engine.plan(scenario)
+    plan = measured_plan(scenario)
     sim = u.simulate(scenario, plan)
     pv = sim.pilot
     assert pv.value_usd > 0
@@ -243,8 +243,8 @@ def test_the_pilots_information_is_worth_something_when_the_accuracy_decides():
 
 def test_a_range_is_kept_beside_the_likely_value():
     scenario = default_scenario()
-    ft = scenario.option[1]
-    assert ft.accuracy_pct == 94 and ft.ranges["accuracy_pct"] == Range(low=Decimal(86), high=Decimal(97))
+    ft = scenario.option[3]
+    assert ft.accuracy_pct == 95 and ft.ranges["accuracy_pct"] == Range(low=Decimal(88), high=Decimal(98))
 
 
 @pytest.mark.parametrize("name", ["airport", "airport-rules-change"])
@@ -253,13 +253,13 @@ def test_each_draw_is_what_the_engine_plans_for_it(name):
     # answer, planned examples, growth) written into the scenario and planned one by one by engine.plan.
     scenario = load_scenario(gallery()[name])
     as_of = scenario.as_of or AS_OF
-    plan = engine.plan(scenario, as_of)
+    plan = measured_plan(scenario, as_of)
     model = u.linear_model(scenario, plan)
     values = u.draw(model, 4, 11)
     ranged = {a.key: values[a.key] for a in model.assumptions if a.ranged}
     cum = u.cumulative(model, values)
     for i in range(4):
-        exact = engine.plan(u.scenario_at(scenario, ranged, i), as_of)
+        exact = measured_plan(u.scenario_at(scenario, ranged, i), as_of)
         for option in exact.options:
             assert float(option.cumulative_usd[-1]) == pytest.approx(cum[option.name][i, -1], abs=CENT), option.name
         for be in exact.break_even:
@@ -278,12 +278,12 @@ def test_every_kind_of_range_gives_what_the_engine_plans_for_each_draw():
               .replace("hourly_usd = 100", "hourly_usd = { low = 60, likely = 100, high = 180 }")
               .replace("accuracy_pct = 85", "accuracy_pct = { low = 70, likely = 85, high = 90 }"))
     scenario = parse_scenario(ranged)
-    plan = engine.plan(scenario)
+    plan = measured_plan(scenario)
     model = u.linear_model(scenario, plan)
     assert sum(a.ranged for a in model.assumptions) == 8
     values = u.draw(model, 6, 2)
     cum = u.cumulative(model, values)
     for i in range(6):
-        exact = engine.plan(u.scenario_at(scenario, {a.key: values[a.key] for a in model.assumptions if a.ranged}, i))
+        exact = measured_plan(u.scenario_at(scenario, {a.key: values[a.key] for a in model.assumptions if a.ranged}, i))
         for option in exact.options:
             assert [float(x) for x in option.cumulative_usd] == pytest.approx(list(cum[option.name][i]), abs=CENT)

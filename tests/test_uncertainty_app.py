@@ -8,12 +8,12 @@ import datetime as dt
 from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
-from ftcost import engine
 from ftcost.engine.uncertainty import analyse
+from ftcost.measure_training import measured_plan
 from ftcost.scenario import default_scenario
 
 APP = str(REPO / "app.py")
-DAY = dt.date(2026, 11, 21)
+DAY = dt.date(2026, 6, 1)
 
 
 def start() -> AppTest:
@@ -33,7 +33,7 @@ def test_the_plan_page_shows_the_chance_of_payback_the_library_computes():
     at = start()
     assert any(h.value == "How sure is this?" for h in at.subheader)
     scenario = default_scenario().model_copy(update={"as_of": DAY})
-    plan = engine.plan(scenario, DAY)
+    plan = measured_plan(scenario, DAY)
     against = at.session_state["plan_against"]
     how = analyse(scenario, plan, fine_tuned=plan.pilot.option, against=against)
     shown = [m for m in at.metric if m.label.startswith("Pays back within")]

@@ -11,21 +11,22 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from ftcost import engine, report
+from ftcost import report
 from ftcost.cli import main
 from ftcost.engine import uncertainty as u
 from ftcost.errors import ScenarioError
+from ftcost.measure_training import measured_plan
 from ftcost.scenario import default_scenario
 from ftcost.views import uncertainty as vu
 
-AS_OF = dt.date(2024, 9, 1)
-FT, AGAINST = "Fine-tuned GPT-3.5 Turbo", "GPT-4o mini, long prompt"
+AS_OF = dt.date(2026, 6, 1)
+FT, AGAINST = "Fine-tuned GPT-4.1 mini", "GPT-4.1 mini, long prompt"
 
 
 @pytest.fixture(scope="module")
 def how():
     scenario = default_scenario()
-    return u.analyse(scenario, engine.plan(scenario, AS_OF), fine_tuned=FT, against=AGAINST)
+    return u.analyse(scenario, measured_plan(scenario, AS_OF), fine_tuned=FT, against=AGAINST)
 
 
 def test_the_answer_names_its_probability_and_its_top_driver(how):
@@ -34,7 +35,7 @@ def test_the_answer_names_its_probability_and_its_top_driver(how):
     assert "of 10,000 draws of the ranges (seed 2026)" in sentences[0]
     top = how.top_driver
     assert top.label == f"{FT}'s accuracy"  # the default's answer hangs on the fine-tune's accuracy
-    assert sentences[2].startswith(f"The answer hangs most on {FT}'s accuracy: across 86.0 % – 97.0 %")
+    assert sentences[2].startswith(f"The answer hangs most on {FT}'s accuracy: across 88.0 % – 98.0 %")
     assert "it pays back only above" in sentences[2]
     assert sentences[3].startswith(f"Learning {FT}'s accuracy before committing")
 
@@ -64,7 +65,7 @@ def test_what_would_have_to_be_true_lists_every_assumption(how):
 
 
 def test_the_report_and_the_csv_carry_the_simulation(how):
-    plan = engine.plan(default_scenario(), AS_OF)
+    plan = measured_plan(default_scenario(), AS_OF)
     text = report.to_markdown(plan, how)
     assert "## How sure is this?" in text and "### What would have to be true" in text
     assert "seed 2026" in text
@@ -78,10 +79,10 @@ def test_the_report_and_the_csv_carry_the_simulation(how):
 
 
 def test_cli_report_simulate(capsys):
-    assert main(["report", "airport", "--as-of", "2024-09-01", "--simulate", "1000", "--seed", "3", "--json"]) == 0
+    assert main(["report", "airport", "--as-of", "2026-06-01", "--simulate", "1000", "--seed", "3", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)["simulation"]
     assert data["draws"] == 1000 and data["seed"] == 3
-    assert main(["report", "airport", "--as-of", "2024-09-01", "--simulate"]) == 0
+    assert main(["report", "airport", "--as-of", "2026-06-01", "--simulate"]) == 0
     assert "## How sure is this?" in capsys.readouterr().out
 
 
@@ -101,7 +102,7 @@ def test_the_ranges_editor_round_trips_and_refuses_a_bad_range():
     ft |= {"Distribution": "point"}
     edited = vu.with_ranges(scenario, rows)
     assert edited.workload.ranges["requests_per_month"].dist == "uniform"
-    assert edited.option[1].ranges is None and edited.option[1].accuracy_pct == 94
+    assert edited.option[3].ranges is None and edited.option[3].accuracy_pct == 95
     requests |= {"Low": 35000.0}  # above the likely 30,000
     with pytest.raises(ScenarioError, match="Requests in the first month should read low ≤ likely ≤ high, not 35000"):
         vu.with_ranges(scenario, rows)

@@ -135,6 +135,10 @@ class LinearPlan:
     go_live_by_weeks: np.ndarray  # index: whole weeks
     prep_role: str
     roles: list[str]
+    # Who serves each month of an option's own timeline (a model that stops serving inside the horizon hands its
+    # months to its successor), the month index of that switch, and the successor whose one-off lands there.
+    serving: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    switch_at: dict[str, int] = field(default_factory=dict)
 
     def assumption(self, key: str) -> Assumption:
         return next(a for a in self.assumptions if a.key == key)
@@ -190,10 +194,18 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
         lines[o.name] = line
     current = plan.current_option if plan.current_option in lines else None
     weeks = np.array([go_live_month(plan.as_of, max(1, k)) for k in range(0, 105)])
+    serving: dict[str, tuple[str, ...]] = {}
+    switch_at: dict[str, int] = {}
+    for o in plan.options:
+        switch = (o.switch_month - 1) if getattr(o, "switch_month", None) else plan.horizon_months
+        if switch < plan.horizon_months:
+            switch_at[o.name] = switch
+        hidden = min(o.go_live_month - 1, switch) if o.fine_tuned else 0  # months the current option served
+        serving[o.name] = tuple(o.name if i < hidden else m.served_by for i, m in enumerate(o.months))
     return LinearPlan(
         scenario=scenario, plan=plan, assumptions=assumptions(scenario, plan), lines=lines, current=current,
         horizon=plan.horizon_months, go_live_by_weeks=weeks, prep_role=scenario.labour.data_prep_role,
-        roles=[r.role for r in scenario.labour.role],
+        roles=[r.role for r in scenario.labour.role], serving=serving, switch_at=switch_at,
     )
 
 
@@ -255,21 +267,30 @@ def cumulative(model: LinearPlan, values: dict[str, np.ndarray]) -> dict[str, np
         per_request = line.prompt_per_request + tokens * line.output_per_token + wrong * (1 - acc / 100)
         return requests * per_request[:, None] + line.fixed_per_month
 
-    monthly = {name: own(line) for name, line in model.lines.items()}
+    names = list(model.lines)
+    # Every line's own month costs, stacked, with a last row of zeros for a month nobody serves.
+    stack = np.stack([own(model.lines[k]) for k in names] + [np.zeros((n, horizon))])
+    index = {k: i for i, k in enumerate(names)}
     one_off = _one_offs(model, values, n)
     out: dict[str, np.ndarray] = {}
     for name, line in model.lines.items():
-        month = monthly[name]
-        if line.fine_tuned:
-            if line.go_live_fixed is not None or model.current is None:
-                go_live = np.full(n, line.go_live_fixed or 1)
+        seq = np.array([index.get(k, len(names)) for k in model.serving[name]])
+        month = stack[seq, :, months].T.copy()
+        if line.fine_tuned and model.current is not None and model.current != name:
+            if line.go_live_fixed is not None:
+                go_live = np.full(n, line.go_live_fixed)
             else:
                 weeks = np.clip(_whole(values["labour.weeks"]), 1, len(model.go_live_by_weeks) - 1).astype(int)
                 go_live = model.go_live_by_weeks[weeks]
-            early = months[None, :] + 1 < go_live[:, None]
-            month = np.where(early, monthly[model.current], month) if model.current else month
-        month = month.copy()
+            switch = model.switch_at.get(name, horizon)
+            early = (months[None, :] + 1 < go_live[:, None]) & (months[None, :] < switch)
+            current = np.array([index.get(k, len(names)) for k in model.serving[model.current]])
+            month = np.where(early, stack[current, :, months].T, month)
         month[:, 0] += one_off.get(name, 0.0)
+        if name in model.switch_at:  # the successor's one-off moves to the switch month
+            successor = model.serving[name][model.switch_at[name]]
+            if successor in one_off and model.lines[successor].fine_tuned:
+                month[:, model.switch_at[name]] += one_off[successor]
         out[name] = np.cumsum(month, axis=1)
     return out
 
