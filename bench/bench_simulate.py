@@ -24,7 +24,7 @@ from ftcost.engine import uncertainty as u  # noqa: E402
 from ftcost.measure_training import measured_plan  # noqa: E402
 from ftcost.scenario import default_scenario  # noqa: E402
 
-AS_OF = dt.date(2024, 9, 1)  # a date on which every option of the default scenario is priced
+AS_OF = dt.date(2026, 6, 1)  # a date on which the default scenario's fine-tunes can still be trained and served
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 from ftcost.cli.common import parse_date
@@ -49,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
         from ftcost.engine.uncertainty import analyse
 
         how = analyse(scenario, plan, against=args.against, draws=args.simulate or None, seed=args.seed)
+        if how is None:
+            print(f"ftcost report: on {as_of.isoformat()} the plan has no fine-tune beside a base option, so there "
+                  "are no odds to simulate; the plan follows.", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_dict(plan, how), indent=2, ensure_ascii=False))
     elif args.csv:
