@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ftcost import views
+from ftcost.text import markdown as md
 from ui import cached, charts, inputs, state
 
 UPLOAD = "dataset_upload"
@@ -43,10 +44,10 @@ st.file_uploader(
 upload = state.dataset()
 sample = state.sample()
 if upload:
-    st.info(f"Using your upload **{upload['name']}** ({views.tokens(len(upload['data']))} bytes) for the plan.")
+    st.info(f"Using your upload **{md(upload['name'])}** ({views.tokens(len(upload['data']))} bytes) for the plan.")
     st.button("Use the scenario's sample instead", on_click=_use_sample)
 elif sample is not None:
-    st.info(f"Using the scenario's sample **{scenario.training.dataset}**. Upload your own file above to replace it.")
+    st.info(f"Using the scenario's sample **{md(scenario.training.dataset)}**. Upload your own file above to replace it.")
 elif scenario.training.dataset:
     st.info("This scenario's sample dataset is not one ftcost ships, and a scenario opened from a link or a file "
             "reads no other file on this server: upload the training file above to measure it.")
@@ -96,11 +97,11 @@ m5.metric("Charged tokens per run", summary.charged_tokens, help="Billing tokens
 
 problem = views.first_problem(report)
 if problem:
-    st.error(problem)
+    st.error(md(problem))
 else:
-    st.success(views.accepted_sentence(report))
+    st.success(md(views.accepted_sentence(report)))
 for note in report.notes:
-    st.info(note)
+    st.info(md(note))
 
 issues = views.issue_frame(report)
 if not issues.empty:

@@ -16,6 +16,7 @@ from ftcost.engine.results import Plan
 from ftcost.engine.uncertainty import Uncertainty, analyse
 from ftcost.errors import ScenarioError
 from ftcost.scenario import Scenario, dump_scenario
+from ftcost.text import markdown as md
 from ftcost.views import uncertainty as vu
 from ui import state
 
@@ -48,7 +49,7 @@ def band(how: Uncertainty | None) -> pd.DataFrame | None:
 
 def band_caption(how: Uncertainty | None) -> None:
     if how is not None and how.result.ranged:
-        st.caption(f"Shaded: the P10–P90 spread of {how.fine_tuned} and {how.against} over {how.result.draws:,} "
+        st.caption(f"Shaded: the P10–P90 spread of {md(how.fine_tuned)} and {md(how.against)} over {how.result.draws:,} "
                    "draws of the ranges (see *How sure is this?* below).")
 
 
@@ -100,7 +101,7 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
                  help="Whose odds, drivers and pilot to show; the comparison is the page's (above).")
     o, r = how.odds, how.result
     st.caption(f"{r.draws:,} draws of the ranged assumptions (seed {r.seed}: the same seed gives the same answer), "
-               f"each a whole plan of {how.fine_tuned} against {against}. Edit the ranges below.")
+               f"each a whole plan of {md(how.fine_tuned)} against {md(against)}. Edit the ranges below.")
     c1, c2, c3 = st.columns(3)
     c1.metric(f"Pays back within {plan.horizon_months} months", f"{o.p_pays_back:.0%}",
               help="Share of the draws in which the fine-tune's running total drops to or below the comparison's.")
@@ -109,7 +110,7 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
     c3.metric("Break-even month, median", vu.short_month(o.break_even_p50, plan.horizon_months),
               help=f"P10 {vu.short_month(o.break_even_p10, plan.horizon_months)} · "
                    f"P90 {vu.short_month(o.break_even_p90, plan.horizon_months)}")
-    st.markdown("\n".join(f"- {s}" for s in vu.odds_sentences(how, plan.horizon_months)))
+    st.markdown("\n".join(f"- {s}" for s in vu.odds_sentences(how, plan.horizon_months, name=md)))
 
     frame = vu.tornado_frame(how)
     if not frame.empty:
@@ -119,7 +120,7 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
         st.altair_chart(tornado(frame), width="stretch")
     if how.sensitivity is not None:
         s = how.sensitivity
-        st.markdown(f"**{s.label}: the savings across its range**")
+        st.markdown(f"**{md(s.label)}: the savings across its range**")
         st.altair_chart(sensitivity(vu.sensitivity_frame(how), s.label, s.break_even.value, vu.break_even_text(how)),
                         width="stretch")
     with st.expander("What would have to be true"):

@@ -5,8 +5,8 @@ Everything here is presentation of numbers the engine computed; rounding to cent
 
 from __future__ import annotations
 
-import csv
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,7 @@ from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
 from ftcost.money import format_usd
+from ftcost.text import code, csv_writer, markdown
 
 CSV_COLUMNS = (
     "option", "model", "month", "starts", "served_by", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
@@ -34,78 +35,80 @@ def month_text(month: int | None, horizon: int) -> str:
     return f"month {month}" if month is not None else f"not within {horizon} months"
 
 
-def payback_sentence(plan: Plan, be) -> str:
-    """Whether one fine-tune pays back against one base option, in a sentence (and when it stops serving)."""
+def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str) -> str:
+    """Whether one fine-tune pays back against one base option, in a sentence; `name` formats option names
+    (`markdown` for the report)."""
     ft = plan.option(be.fine_tuned)
     switch = ""
     if ft.switch_month is not None:
         switch = (f" It stops serving on {ft.serves_until.isoformat()}: from month {ft.switch_month} the plan pays for "
-                  f"{ft.successor} instead, and no saving is counted for months it does not serve.")
+                  f"{name(str(ft.successor))} instead, and no saving is counted for months it does not serve.")
     if be.month is not None:
         roi = f" (ROI {pct(be.roi_pct)})" if be.roi_pct is not None else ""
         return (
-            f"{be.fine_tuned} pays back against {be.against} in month {be.month} and saves "
+            f"{name(be.fine_tuned)} pays back against {name(be.against)} in month {be.month} and saves "
             f"{format_usd(be.savings_at_horizon_usd)} over {plan.horizon_months} months{roi}.{switch}"
         )
     return (
-        f"{be.fine_tuned} does not pay back against {be.against} within {plan.horizon_months} months: "
+        f"{name(be.fine_tuned)} does not pay back against {name(be.against)} within {plan.horizon_months} months: "
         f"it costs {format_usd(-be.savings_at_horizon_usd)} more by then (one-off {format_usd(ft.one_off_usd)}).{switch}"
     )
 
 
-def infeasible_sentences(plan: Plan) -> list[str]:
-    """What cannot be done and why: each fine-tune that cannot be carried out, first."""
-    return [reason for e in plan.infeasible for reason in e.reasons]
+def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[str]:
+    """What cannot be done and why: each fine-tune that cannot be carried out, first (`name` formats the
+    whole sentence: the reasons quote option names)."""
+    return [name(reason) for e in plan.infeasible for reason in e.reasons]
 
 
-def stay_sentence(plan: Plan) -> str:
+def stay_sentence(plan: Plan, name: Callable[[str], str] = str) -> str:
     """The answer when no fine-tune can be carried out: the base option that costs least over the horizon."""
     h = plan.horizon_months
     bases = [o for o in plan.options if not o.fine_tuned]
     if not bases:
-        gone = ", ".join(e.name for e in plan.excluded) or "none"
+        gone = ", ".join(name(e.name) for e in plan.excluded) or "none"
         return (f"No option of this scenario can be planned on {plan.as_of.isoformat()} (not served or not feasible: "
                 f"{gone}): add an option with a model OpenAI serves on that day (the Prices page and `ftcost prices` "
                 "list them) or choose an earlier price date.")
     best = min(bases, key=lambda o: o.cumulative_usd[-1])
     lead = ("No fine-tune in this scenario can be carried out on " + plan.as_of.isoformat()
             if plan.infeasible else "This scenario has no fine-tune that can be planned")
-    text = (f"{lead}, so stay on a base model: {best.name} costs the least over {h} months, "
+    text = (f"{lead}, so stay on a base model: {name(best.name)} costs the least over {h} months, "
             f"{format_usd(best.cumulative_usd[-1])} with its wrong answers")
     others = [o for o in bases if o is not best]
     if others:
-        text += " (" + "; ".join(f"{o.name} {format_usd(o.cumulative_usd[-1])}" for o in others) + ")"
+        text += " (" + "; ".join(f"{name(o.name)} {format_usd(o.cumulative_usd[-1])}" for o in others) + ")"
     if best.switch_month is not None:
         text += (f"; it stops serving on {best.serves_until.isoformat()}, so from month {best.switch_month} the plan "
-                 f"pays for {best.successor}")
+                 f"pays for {name(str(best.successor))}")
     return text + "."
 
 
-def pilot_sentence(plan: Plan) -> str | None:
+def pilot_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
     """What the pilot costs and the go/no-go gate, in a sentence (None without a pilot)."""
     p = plan.pilot
     if p is None:
         return None
     gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {p.eval_examples:,} held-out examples"
     if p.break_even_month_to_beat is not None:
-        gate += f" and still breaks even with {p.against} by {month_text(p.break_even_month_to_beat, plan.horizon_months)}"
+        gate += f" and still breaks even with {name(str(p.against))} by {month_text(p.break_even_month_to_beat, plan.horizon_months)}"
     return (
         f"Run the pilot first: {p.examples} examples, {format_usd(p.total_usd)} "
         f"({pct(p.share_of_project_pct)} of the project's {format_usd(p.project_one_off_usd)} one-off cost). "
-        f"Go ahead if {p.option} {gate}."
+        f"Go ahead if {name(p.option)} {gate}."
     )
 
 
-def headline(plan: Plan, against: str | None = None) -> list[str]:
+def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] = str) -> list[str]:
     """The answer in sentences: first what cannot be done and why; then whether each feasible fine-tune pays
     back (against `against`, or every base option), what it depends on, and the pilot — or, with no feasible
-    fine-tune, the base model to stay on."""
-    out = infeasible_sentences(plan)
-    paybacks = [payback_sentence(plan, be) for be in plan.break_even if against is None or be.against == against]
+    fine-tune, the base model to stay on. `name` formats option names (`markdown` for the report)."""
+    out = infeasible_sentences(plan, name)
+    paybacks = [payback_sentence(plan, be, name) for be in plan.break_even if against is None or be.against == against]
     if not paybacks:
-        return out + [stay_sentence(plan)]
-    out += paybacks + list(plan.caveats)
-    pilot = pilot_sentence(plan)
+        return out + [stay_sentence(plan, name)]
+    out += paybacks + [name(c) for c in plan.caveats]
+    pilot = pilot_sentence(plan, name)
     return out + ([pilot] if pilot else [])
 
 
@@ -192,7 +195,7 @@ def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
     """Every option's months, one row each, with the running total; retrieval's running costs when an option has
     retrieved context, and with `uncertainty` the P10 / P50 / P90 of the running total over the draws."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv_writer(buf)
     retrieval = any(o.retrieval is not None for o in plan.options)
     bands = {b.option: b for b in uncertainty.result.bands} if uncertainty is not None else {}
     writer.writerow(CSV_COLUMNS + (("retrieval_usd",) if retrieval else ())
@@ -213,77 +216,103 @@ def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
     return buf.getvalue()
 
 
+def no_answer_sentence(plan: Plan) -> str:
+    """Why a plan has no payback to report: nothing can be priced on its date, or no fine-tune, or no base."""
+    day = plan.as_of.isoformat()
+    if not plan.options:
+        return (f"None of the scenario's options can be priced on {day}, so there is nothing to compare; "
+                f"the warnings say from when each one is priced.")
+    if not any(o.fine_tuned for o in plan.options):
+        return f"No fine-tuned option can be priced on {day}, so there is no fine-tune to compare."
+    return f"No base-model option can be priced on {day}, so there is nothing to compare the fine-tune with."
+
+
 def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
-    """The report a manager forwards; with `uncertainty`, its "How sure is this?" section."""
+    """The report a manager forwards; with `uncertainty`, its "How sure is this?" section. Every name from the scenario goes through `markdown` (or `code`): a name
+    is shown as written, never as a link, an image, HTML or a broken table."""
     h = plan.horizon_months
+    md = markdown
+    answer = headline(plan, name=md) if plan.options else [no_answer_sentence(plan)]
     lines = [
-        f"# Fine-tuning plan: {plan.scenario}",
+        f"# Fine-tuning plan: {md(plan.scenario)}",
         "",
         f"Prices in force on {plan.as_of.isoformat()} ({plan.tier} tier), projected over {h} months. "
         f"Made with ftcost {__version__}.",
         "",
         "## The answer",
         "",
-        *[f"- {s}" for s in headline(plan)],
+        *[f"- {s}" for s in answer],
         "",
-        "## Options compared (first month)",
-        "",
-        "| Option | Model | Prompt tokens / request | Output tokens / request | Monthly cost | Accuracy | "
-        "Cost per correct answer | One-off | Total over the horizon |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
+    if plan.options:
+        lines += [
+            "## Options compared (first month)",
+            "",
+            "| Option | Model | Prompt tokens / request | Output tokens / request | Monthly cost | Accuracy | "
+            "Cost per correct answer | One-off | Total over the horizon |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+        ]
     for o in plan.options:
         cpc = format_usd(o.cost_per_correct_usd, places=4) if o.cost_per_correct_usd is not None else "—"
         lines.append(
-            f"| {o.name} | `{o.resolved_model}` | {tokens(o.tokens.prompt_tokens)} | {tokens(o.tokens.output_tokens)} | "
-            f"{format_usd(o.monthly_usd)} | {pct(o.accuracy_pct)} | {cpc} | {format_usd(o.one_off_usd)} | "
-            f"{format_usd(o.cumulative_usd[-1])} |"
+            f"| {md(o.name)} | {code(o.resolved_model)} | {tokens(o.tokens.prompt_tokens)} | "
+            f"{tokens(o.tokens.output_tokens)} | {format_usd(o.monthly_usd)} | {pct(o.accuracy_pct)} | {cpc} | "
+            f"{format_usd(o.one_off_usd)} | {format_usd(o.cumulative_usd[-1])} |"
         )
-    for e in plan.excluded:
-        lines.append(f"| {e.name} | `{e.model}` | — | — | not planned | — | — | — | — |")
-    note = ("Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting where the "
-            "provider bills deployment- or replica-hours. Totals include the cost of wrong answers")
-    if any(o.fine_tuned for o in plan.options):
-        note += (
-            " and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
-            f"(month {max(o.go_live_month for o in plan.options)}, when the {plan.project_weeks}-week project ends) the "
-            f"product keeps running on {plan.current_option} and that cost counts towards the fine-tune's total."
-        )
-    else:
-        note += "."
-    lines += ["", note, ""]
+    if plan.options:
+        for e in plan.excluded:
+            lines.append(f"| {md(e.name)} | {code(e.model)} | — | — | not planned | — | — | — | — |")
+        note = ("Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting where "
+                "the provider bills deployment- or replica-hours. Totals include the cost of wrong answers")
+        if any(o.fine_tuned for o in plan.options):
+            note += (
+                " and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
+                f"(month {max(o.go_live_month for o in plan.options)}, when the {plan.project_weeks}-week project ends) "
+                f"the product keeps running on {md(plan.current_option)} and that cost counts towards the fine-tune's "
+                "total."
+            )
+        else:
+            note += "."
+        lines += ["", note]
+    lines.append("")
     switching = [o for o in plan.options if o.switch_month is not None]
     if plan.excluded or switching:
         lines += ["## What the models' lifecycle changes", ""]
-        lines += [f"- Not planned: {reason}" for e in plan.excluded for reason in e.reasons]
-        lines += [f"- {o.name}: `{o.resolved_model}` stops serving on {o.serves_until.isoformat()}; from month "
-                  f"{o.switch_month} its months are {o.successor}'s (the *served_by* column of the CSV)."
+        lines += [f"- Not planned: {md(reason)}" for e in plan.excluded for reason in e.reasons]
+        lines += [f"- {md(o.name)}: {code(o.resolved_model)} stops serving on {o.serves_until.isoformat()}; from month "
+                  f"{o.switch_month} its months are {md(str(o.successor))}'s (the *served_by* column of the CSV)."
                   for o in switching]
         lines.append("")
-    lines += ["## Payback", "", "| Fine-tune | Against | Break-even | Savings at the horizon | ROI |", "|---|---|---|--:|--:|"]
+    if plan.break_even:
+        lines += ["## Payback", "", "| Fine-tune | Against | Break-even | Savings at the horizon | ROI |",
+                  "|---|---|---|--:|--:|"]
     for be in plan.break_even:
         lines.append(
-            f"| {be.fine_tuned} | {be.against} | {month_text(be.month, h)} | "
+            f"| {md(be.fine_tuned)} | {md(be.against)} | {month_text(be.month, h)} | "
             f"{format_usd(be.savings_at_horizon_usd)} | {pct(be.roi_pct) if be.month is not None else 'no payback'} |"
         )
-    lines += ["", "## Prompt shortening", "", "| Fine-tune | Against | Tokens saved / request | Saved in month 1 | Shorter by |", "|---|---|--:|--:|--:|"]
+    if plan.prompt_savings:
+        lines += ["", "## Prompt shortening", "",
+                  "| Fine-tune | Against | Tokens saved / request | Saved in month 1 | Shorter by |",
+                  "|---|---|--:|--:|--:|"]
     for s in plan.prompt_savings:
         lines.append(
-            f"| {s.fine_tuned} | {s.against} | {tokens(s.tokens_saved_per_request)} | "
+            f"| {md(s.fine_tuned)} | {md(s.against)} | {tokens(s.tokens_saved_per_request)} | "
             f"{tokens(s.tokens_saved_first_month)} | {pct(s.saved_pct)} |"
         )
-    lines += ["", "## One-off cost of each fine-tune", ""]
+    if any(o.one_off for o in plan.options):
+        lines += ["", "## One-off cost of each fine-tune", ""]
     for o in plan.options:
         if not o.one_off:
             continue
         x = o.one_off
         est = " (OpenAI's auto rule, estimated)" if x.epochs_estimated else ""
         lines += [
-            f"**{o.name}** — {format_usd(x.total_usd)}",
+            f"**{md(o.name)}** — {format_usd(x.total_usd)}",
             "",
             f"- Training: {tokens(x.training_tokens_per_epoch)} tokens per epoch × {x.epochs} epochs{est} = "
             f"{tokens(x.charged_tokens_per_run)} charged tokens, {format_usd(x.training_usd_per_run)} per run × "
-            f"{x.iterations} iterations = {format_usd(x.training_usd)} (tokens {x.tokens_source})",
+            f"{x.iterations} iterations = {format_usd(x.training_usd)} (tokens {md(x.tokens_source)})",
             f"- People: {format_usd(x.labour_usd)} over {x.iterations} iterations; data preparation "
             f"{format_usd(x.data_prep_usd)}",
             f"- Pilot: {format_usd(x.pilot_usd)}",
@@ -301,18 +330,22 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
             f"- **Total {format_usd(p.total_usd)}**, {pct(p.share_of_project_pct)} of the project's one-off cost",
             f"- Go/no-go: accuracy ≥ {pct(p.gate_accuracy_pct)} (target {pct(p.target_accuracy_pct)}; "
             f"break-even needs {pct(p.break_even_accuracy_pct)})"
-            + (f", break-even with {p.against} by {month_text(p.break_even_month_to_beat, h)}" if p.against else ""),
+            + (f", break-even with {md(p.against)} by {month_text(p.break_even_month_to_beat, h)}"
+               if p.against else ""),
             "",
         ]
     lines += retrieval_markdown(plan)
     if uncertainty is not None:
         lines += simulation_markdown(uncertainty, h)
     if plan.warnings:
-        lines += ["## Warnings", "", *[f"- {w}" for w in plan.warnings], ""]
-    lines += ["## Rates used", "", "| Option | Rate | USD per 1M tokens | In force from | Source |", "|---|---|--:|---|---|"]
+        lines += ["## Warnings", "", *[f"- {md(w)}" for w in plan.warnings], ""]
+    if any(o.rates for o in plan.options):
+        lines += ["## Rates used", "", "| Option | Rate | USD per 1M tokens | In force from | Source |",
+                  "|---|---|--:|---|---|"]
     for o in plan.options:
         for name, r in o.rates.items():
-            lines.append(f"| {o.name} | {name.replace('_', ' ')} | {r['price_per_mtok']} | {r['effective_from']} | {r['source']} |")
+            lines.append(f"| {md(o.name)} | {name.replace('_', ' ')} | {r['price_per_mtok']} | "
+                         f"{r['effective_from']} | {r['source']} |")
     lines.append("")
     return "\n".join(lines)
 
@@ -327,12 +360,12 @@ def retrieval_markdown(plan: Plan) -> list[str]:
              "Retrieved tokens / request |", "|---|--:|--:|--:|--:|--:|--:|"]
     for o, r in rows:
         lines.append(
-            f"| {o.name} | {tokens(r.corpus_tokens)} tokens | {format_usd(r.corpus_usd)} | {format_usd(r.build_labour_usd)} | "
+            f"| {markdown(o.name)} | {tokens(r.corpus_tokens)} tokens | {format_usd(r.corpus_usd)} | {format_usd(r.build_labour_usd)} | "
             f"{format_usd(r.monthly_usd)} ({format_usd(r.updates_usd_per_month)} + "
             f"{format_usd(r.vector_store_usd_per_month)} + {format_usd(r.maintenance_usd_per_month)}) | "
             f"{format_usd(r.query_usd_per_request, places=6)} | {tokens(r.retrieved_tokens_per_request)} |"
         )
-    models = ", ".join(sorted({r.embedding_model for _, r in rows}))
+    models = ", ".join(code(m) for m in sorted({r.embedding_model for _, r in rows}))
     lines += ["", f"Embeddings at {models}'s price on the plan's date; the retrieved tokens are billed as each option's input tokens; the vector store's bill and the "
               "hours are the scenario's own figures.", ""]
     return lines
@@ -343,27 +376,27 @@ def simulation_markdown(u: Uncertainty, horizon: int) -> list[str]:
     from ftcost.views.uncertainty import odds_sentences, what_would_have_to_be_true
 
     r = u.result
-    lines = ["## How sure is this?", "", *[f"- {s}" for s in odds_sentences(u, horizon)], "",
-             f"Ranged assumptions: {', '.join(r.ranged) or 'none'}. Draws: {r.draws:,}, seed {r.seed} (the same seed "
+    lines = ["## How sure is this?", "", *[f"- {s}" for s in odds_sentences(u, horizon, name=markdown)], "",
+             f"Ranged assumptions: {', '.join(markdown(x) for x in r.ranged) or 'none'}. Draws: {r.draws:,}, seed {r.seed} (the same seed "
              "gives the same answer). Every fine-tune against every base option:", "",
              "| Fine-tune | Against | Pays back | Savings P10 | Median | P90 | Break-even P10 / median / P90 |",
              "|---|---|--:|--:|--:|--:|---|"]
     for o in r.odds:
         months = " / ".join(month_text(m, horizon) for m in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
-        lines.append(f"| {o.fine_tuned} | {o.against} | {o.p_pays_back:.0%} | {format_usd(o.savings_p10)} | "
+        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {o.p_pays_back:.0%} | {format_usd(o.savings_p10)} | "
                      f"{format_usd(o.savings_p50)} | {format_usd(o.savings_p90)} | {months} |")
     if u.drivers:
-        lines += ["", f"### What drives the answer ({u.fine_tuned} against {u.against})", "",
+        lines += ["", f"### What drives the answer ({markdown(u.fine_tuned)} against {markdown(u.against)})", "",
                   "| Assumption | Low → high | Savings at low | Savings at high | Swing |", "|---|---|--:|--:|--:|"]
         for d in u.drivers:
             a = u.assumption(d.key)
-            lines.append(f"| {d.label} | {_value(a.low, a)} → {_value(a.high, a)} | {format_usd(d.savings_at_low)} | "
+            lines.append(f"| {markdown(d.label)} | {_value(a.low, a)} → {_value(a.high, a)} | {format_usd(d.savings_at_low)} | "
                          f"{format_usd(d.savings_at_high)} | {format_usd(d.swing)} |")
     table = what_would_have_to_be_true(u)
     lines += ["", "### What would have to be true", "",
               "The value of each assumption at which the savings at the horizon are zero, the others at their likely "
               "values.", "", "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    lines += ["| " + " | ".join(markdown(v) for v in row) + " |" for row in table.itertuples(index=False)]
     lines.append("")
     return lines
 

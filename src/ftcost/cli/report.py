@@ -45,6 +45,12 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or scenario.as_of or dt.date.today()
     # The sample dataset is read only inside the scenario file's own folder.
     plan = measured_plan(scenario, as_of, folder=path.resolve().parent)
+    if not plan.options:
+        # Nothing to report: one sentence, and the reason for each option (from when it is priced).
+        print(f"ftcost: {report.no_answer_sentence(plan)} Choose a later --as-of.", file=sys.stderr)
+        for warning in plan.warnings:
+            print(f"  - {warning}", file=sys.stderr)
+        return 2
     how = None
     if args.simulate is not None or args.seed is not None:
         from ftcost.engine.uncertainty import analyse

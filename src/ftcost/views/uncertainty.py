@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pandas as pd
@@ -31,11 +32,12 @@ def range_text(a: Assumption) -> str:
     return f"{value_text(a.low, a.unit, a.whole)} – {value_text(a.high, a.unit, a.whole)}"
 
 
-def odds_sentences(u: Uncertainty, horizon: int) -> list[str]:
-    """The probability, the spread, the top driver and the pilot's worth, one sentence each."""
+def odds_sentences(u: Uncertainty, horizon: int, name: Callable[[str], str] = str) -> list[str]:
+    """The probability, the spread, the top driver and the pilot's worth, one sentence each; `name` shows the
+    scenario's names (text.markdown where the sentences are rendered as Markdown)."""
     r, o = u.result, u.odds
     out = [
-        f"{u.fine_tuned} pays back against {u.against} within {horizon} months in "
+        f"{name(u.fine_tuned)} pays back against {name(u.against)} within {horizon} months in "
         f"{o.p_pays_back:.0%} of {r.draws:,} draws of the ranges (seed {r.seed}).",
         f"Savings at the horizon: {format_usd(o.savings_p10)} at P10, {format_usd(o.savings_p50)} at the median, "
         f"{format_usd(o.savings_p90)} at P90; break-even {_month(o.break_even_p10, horizon)} at P10, "
@@ -50,7 +52,7 @@ def odds_sentences(u: Uncertainty, horizon: int) -> list[str]:
             where = f"; it pays back only {side} {value_text(be.value, be.unit, _whole(u, be.key))}"
         a = u.assumption(top.key)
         out.append(
-            f"The answer hangs most on {_lower(top.label)}: across {range_text(a)} the savings run from "
+            f"The answer hangs most on {name(_lower(top.label))}: across {range_text(a)} the savings run from "
             f"{format_usd(top.savings_at_low)} to {format_usd(top.savings_at_high)}{where}."
         )
     p = r.pilot
@@ -58,7 +60,7 @@ def odds_sentences(u: Uncertainty, horizon: int) -> list[str]:
         verdict = ("worth running for what it tells you" if p.net_usd > 0 else
                    "worth less than it costs as a test (run it if the go/no-go gate needs the measurement)")
         out.append(
-            f"Learning {p.option}'s accuracy before committing (the pilot's measurement, taken as exact) is worth "
+            f"Learning {name(p.option)}'s accuracy before committing (the pilot's measurement, taken as exact) is worth "
             f"{format_usd(p.value_usd)} against deciding now ({p.decide_now}); the pilot costs {format_usd(p.pilot_usd)}, "
             f"so it is {verdict}."
         )
