@@ -116,3 +116,20 @@ def test_setting_a_point_outside_its_range_stretches_the_range():
     scenario = default_scenario()
     scenario.labour.weeks = 20
     assert scenario.labour.ranges["weeks"].high == 20 and scenario.labour.ranges["weeks"].low == 4
+
+
+def test_the_simulation_section_shows_names_as_text():
+    from test_uncertainty import HAND
+
+    from ftcost.scenario import parse_scenario
+
+    sneaky = "ft <img src=x onerror=alert(1)> | [link](http://x)"
+    scenario = parse_scenario(HAND.replace('name = "ft"', f'name = "{sneaky}"')
+                              .replace("accuracy_pct = 90", "accuracy_pct = { low = 80, likely = 90, high = 99 }"))
+    plan = measured_plan(scenario)
+    how = u.analyse(scenario, plan)
+    text = report.to_markdown(plan, how)
+    start = text.index("## How sure is this?")
+    section = text[start:text.index("\n## ", start + 1)]
+    assert "<img" not in section and "[link](http" not in section
+    assert "&lt;img" in section and "\\[link\\]" in section
