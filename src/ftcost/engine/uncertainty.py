@@ -197,7 +197,7 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
     serving: dict[str, tuple[str, ...]] = {}
     switch_at: dict[str, int] = {}
     for o in plan.options:
-        switch = (o.switch_month - 1) if getattr(o, "switch_month", None) else plan.horizon_months
+        switch = o.switch_month - 1 if o.switch_month is not None else plan.horizon_months
         if switch < plan.horizon_months:
             switch_at[o.name] = switch
         hidden = min(o.go_live_month - 1, switch) if o.fine_tuned else 0  # months the current option served
