@@ -15,14 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_bad_inputs import GOOD, LINE_CASES
 
 from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
 from ftcost.dataset.fast import parse_block
 from ftcost.dataset.parallel import Job, scan_job
 from ftcost.dataset.tally import scan_block
-
-from test_bad_inputs import GOOD, LINE_CASES
 
 GENERATOR = Path("/work/shared/tools/make_chat_dataset.py")
 
@@ -70,7 +69,7 @@ def corpus(n: int, seed: int = 0) -> list[bytes]:
     rng = random.Random(seed)
     words = ["gate", "B6", "terminal", "déjà", "vu", "中文", "😀", "don't", "1234", "  ", "\n", "x\u0301", "42.5"]
     out = []
-    for i in range(n):
+    for _ in range(n):
         text = lambda: " ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))  # noqa: E731
         messages = [{"role": "system", "content": "You are a terse airport assistant."}] if rng.random() < .8 else []
         for _ in range(rng.randint(1, 3)):
@@ -138,7 +137,7 @@ def test_several_tokenizers_from_one_parse_equal_each_alone():
     data = b"\n".join(corpus(400) + PLANTED) + b"\n"
     contexts = [Context(name, "chat", 300, 3) for name in ("cl100k_base", "o200k_base", "llama3", "qwen2")]
     together = scan_job(Job(data, 0, len(data), contexts[0], True, tuple(contexts[1:])))
-    for ctx, tally in zip(contexts, together):
+    for ctx, tally in zip(contexts, together, strict=True):
         alone = scan_block(data, ctx, string_counter(ctx.encoding), file_start=True)
         assert _fields(tally) == _fields(alone)
 

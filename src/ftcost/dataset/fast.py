@@ -21,15 +21,16 @@ errors and on the bad-input corpus.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from itertools import accumulate
-from typing import Callable
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from ftcost.dataset.checks import Context
-from ftcost.dataset.counting import TOKENS_PER_MESSAGE, TOKENS_PER_NAME, REPLY_PRIMING
+from ftcost.dataset.counting import REPLY_PRIMING, TOKENS_PER_MESSAGE, TOKENS_PER_NAME
 from ftcost.dataset.tally import LINE, Tally
+
 
 class _Message(msgspec.Struct, forbid_unknown_fields=True):
     role: str
@@ -169,7 +170,7 @@ def _sums(values: list[int], ends: list[int]) -> list[int]:
     """Per-line sums of consecutive runs of `values` ending at `ends` (differences of running sums)."""
     acc = [0, *accumulate(values)]
     starts = [0, *ends[:-1]]
-    return [acc[e] - acc[s] for s, e in zip(starts, ends)]
+    return [acc[e] - acc[s] for s, e in zip(starts, ends, strict=True)]
 
 
 def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], list[int]],
@@ -184,7 +185,7 @@ def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], lis
     tally.lines = parsed.lines
     numbers = parsed.fast_numbers
     if numbers:
-        tokens = [c + t for c, t in zip(parsed.fast_const, _sums(counts(parsed.strings), parsed.ends))]
+        tokens = [c + t for c, t in zip(parsed.fast_const, _sums(counts(parsed.strings), parsed.ends), strict=True)]
         assistant = _sums(counts(parsed.assistant), parsed.assistant_ends)
         trained = _sums(counts(parsed.trained), parsed.trained_ends)
         limit = ctx.limit
@@ -193,7 +194,7 @@ def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], lis
         tally.kinds["chat"] = tally.kinds.get("chat", 0) + len(numbers)
         tally.trained += sum(trained)
         tally.billing += sum(t if t < limit else limit for t in tokens)
-        over = [n for n, t in zip(numbers, tokens) if t > limit]
+        over = [n for n, t in zip(numbers, tokens, strict=True) if t > limit]
         tally.over_limit += len(over)
         for category, lines in (("no_system_message", parsed.no_system), ("no_user_message", parsed.no_user),
                                 ("over_token_limit", over)):
@@ -205,8 +206,8 @@ def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], lis
             rows = sorted(zip([*tally.example_lines, *numbers],
                               [*tally.messages, *parsed.fast_messages],
                               [*tally.tokens, *tokens],
-                              [*tally.assistant, *assistant]))
-            lines_, messages_, tokens_, assistant_ = zip(*rows)
+                              [*tally.assistant, *assistant], strict=True))
+            lines_, messages_, tokens_, assistant_ = zip(*rows, strict=True)
         else:
             lines_, messages_, tokens_, assistant_ = numbers, parsed.fast_messages, tokens, assistant
         tally.example_lines = array(LINE, lines_)
