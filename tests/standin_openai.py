@@ -65,7 +65,8 @@ FINE_TUNABLE = {
     "gpt-3.5-turbo-1106",
     "gpt-3.5-turbo-0613",
 }
-CHAT_MODELS = FINE_TUNABLE | {"gpt-4-0613", "gpt-4o-2024-05-13"}
+# The models served today that cannot be fine-tuned (the default airport scenario compares with them).
+CHAT_MODELS = FINE_TUNABLE | {"gpt-4-0613", "gpt-4o-2024-05-13", "gpt-6-luna", "gpt-5.6-luna"}
 
 ERRORS = {
     # status, type, code, message (OpenAI's wording)
@@ -98,7 +99,7 @@ ERRORS = {
 
 def encoding_of(model: str) -> str:
     base = model.split(":")[1] if model.startswith("ft:") else model
-    return "o200k_base" if base.startswith(("gpt-4o", "gpt-4.1", "o1", "o3", "o4")) else "cl100k_base"
+    return "o200k_base" if base.startswith(("gpt-4o", "gpt-4.1", "gpt-5", "gpt-6", "o1", "o3", "o4")) else "cl100k_base"
 
 
 def prompt_sequence(messages: list[dict], encoding: str) -> list[Any]:

@@ -13,7 +13,7 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ftcost import engine, views
+from ftcost import engine, report, views
 from ftcost.dataset import analyze_bytes
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario, parse_scenario
@@ -25,8 +25,11 @@ APP = str(REPO / "app.py")
 PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",
          "ui/page_prices.py"]
 TITLES = ["Airport customer-service bot", "Dataset", "Prompts & volume", "People & pilot", "Live calibration", "Prices"]
-#: The tests pin the price date: the app defaults to today, the assertions must not.
-DAY = dt.date(2026, 11, 21)
+#: The tests pin the price date: the app defaults to today, the assertions must not. On this day every option of
+#: the default scenario is priced (gpt-6-luna from 2026-09-22) and its fine-tunes can still be carried out (from
+#: 2026-11-19 an 8-week project no longer goes live before they stop serving on 2027-01-14); they serve one month
+#: and hand the rest to their successor.
+DAY = dt.date(2026, 10, 1)
 REQUESTS = "w:workload.requests_per_month"
 
 
@@ -95,7 +98,7 @@ def test_the_app_opens_on_the_default_scenario_with_its_answer():
     for sentence in views.answer(plan, first_base)[0]:
         assert sentence in text
     be = next(b for b in plan.break_even if b.against == first_base)
-    assert metric(at, "Break-even")[0].value == f"Month {be.month}"
+    assert metric(at, "Break-even")[0].value == report.month_text(be.month, plan.horizon_months).capitalize()
     # Lifecycle warnings are on the page, in the engine's words.
     warning = " ".join(w.value for w in at.warning)
     assert all(w in warning for w in plan.warnings)
@@ -342,7 +345,7 @@ def test_a_scenario_too_big_for_a_link_says_so_and_still_downloads():
 
 
 def test_a_scenario_whose_sample_is_elsewhere_asks_for_the_file():
-    elsewhere = default_scenario().model_copy(deep=True)
+    elsewhere = default_scenario().model_copy(update={"as_of": DAY}, deep=True)  # a day a fine-tune needs its data
     elsewhere.training.dataset = "not-here/train.jsonl"
     at = start({PARAM: encode_link(elsewhere)})
     assert not at.exception
@@ -384,8 +387,10 @@ def test_the_options_table_changes_what_is_compared():
     changed = default_scenario().model_copy(deep=True)
     changed.option[ft].accuracy_pct = Decimal(80)
     plan = engine.plan(changed, DAY)
-    cost = plan.options[ft].steady.inference_usd + plan.options[ft].steady.wrong_answers_usd
-    assert metric(at, "Monthly cost, wrong answers included")[ft].value == format_usd(cost)
+    # Cards follow the plan's options (an option not served on the day has none): find the edited one by name.
+    card = [o.name for o in plan.options].index(changed.option[ft].name)
+    cost = plan.options[card].steady.inference_usd + plan.options[card].steady.wrong_answers_usd
+    assert metric(at, "Monthly cost, wrong answers included")[card].value == format_usd(cost)
 
     # Deleting every fine-tune leaves nothing to plan: the scenario's rule, in one sentence, and no change.
     fine_tuned = [i for i, o in enumerate(scenario(at).option) if o.fine_tuned]
@@ -394,3 +399,41 @@ def test_the_options_table_changes_what_is_compared():
     assert not at.exception
     assert any("fine-tuned" in e.value for e in at.error), [e.value for e in at.error]
     assert [o.name for o in scenario(at).option] == names
+
+
+# --- today's truth ---------------------------------------------------------------------------------------
+
+
+def test_the_default_plan_today_says_first_what_cannot_be_done():
+    day = dt.date(2026, 12, 1)
+    at = pin_date(start(), day)
+    plan = engine.plan(default_scenario(), day)
+    main, _ = views.answer(plan, views.base_options(plan)[0])
+    answer = [m.value for m in at.markdown if m.value.startswith("- ")][0]
+    # The answer box's first sentence is the first infeasible fine-tune and why; no payback, no pilot gate.
+    assert answer.startswith("- " + main[0]) and main[0].startswith("Fine-tuned GPT-4.1 mini cannot be carried out")
+    assert "stay on a base model" in answer and "pays back" not in answer and "Run the pilot" not in answer
+    assert not metric(at, "Break-even")
+    assert any("no payback to show" in c.value for c in at.caption)
+    # The rest of the page still works: the options left, the what-if inputs, the downloads.
+    assert metric(at, "Monthly cost, wrong answers included")
+    assert at.number_input(key=REQUESTS).value == default_scenario().workload.requests_per_month
+    assert len(at.get("download_button")) >= 3
+
+
+def test_prices_as_of_says_when_the_scenario_pins_its_date():
+    at = start()
+    at.sidebar.selectbox(key="gallery_pick").select("reviews").run()
+    assert at.date_input(key="w:as_of").value == dt.date(2023, 9, 1)
+    assert any("Pinned in the scenario (as_of = 2023-09-01)" in c.value for c in at.sidebar.caption)
+    assert "(the scenario's own date)" in at.caption[0].value
+
+
+def test_a_plan_error_keeps_the_inputs_on_the_page():
+    # A fine-tune that needs its dataset, on a day it can be carried out, with the file missing.
+    elsewhere = default_scenario().model_copy(update={"as_of": DAY}, deep=True)
+    elsewhere.training.dataset = "not-here/train.jsonl"
+    at = start({PARAM: encode_link(elsewhere)})
+    assert any("not-here/train.jsonl" in e.value for e in at.error)
+    at.number_input(key=REQUESTS).set_value(45_000).run()  # the what-if inputs are still there and still work
+    assert not at.exception and scenario(at).workload.requests_per_month == 45_000

@@ -124,7 +124,7 @@ def test_measure_shows_the_estimate_sends_nothing_before_confirm_then_matches_th
     scenario = default_scenario()
     bases = [o for o in scenario.option if not o.fine_tuned]  # the planned fine-tunes have no model yet
     assert f"Estimate: {2 * len(bases)} calls" in texts(at.caption)
-    assert "Left out until there is a fine-tuned model to call: Fine-tuned GPT-3.5 Turbo" in texts(at.caption)
+    assert "Left out until there is a fine-tuned model to call: Fine-tuned GPT-4.1 mini" in texts(at.caption)
     assert standin.requests == []  # the key and the estimate alone send nothing
 
     ok(at.button(key="live_measure_go").click().run())
@@ -146,7 +146,7 @@ def test_measure_shows_the_estimate_sends_nothing_before_confirm_then_matches_th
     # Applying the medians is a separate, explicit step.
     assert at.session_state["scenario"].workload.output_tokens_per_request is None
     ok(at.button(key="live_measure_apply").click().run())
-    # Median over every answer: two of the three base models count with cl100k_base, one with o200k_base.
+    # Median over every answer, each base model's answer counted with its own encoding.
     encodings = sorted(count(ANSWER, encoding_of(o.model)) for o in bases for _ in range(2))
     median = math.ceil((encodings[len(encodings) // 2 - 1] + encodings[len(encodings) // 2]) / 2)
     assert at.session_state["scenario"].workload.output_tokens_per_request == median
@@ -232,8 +232,8 @@ def test_evaluate_scores_each_option_and_applies_the_accuracy(standin):
     scenario = at.session_state["scenario"]
     called = [o for o in scenario.option if not o.fine_tuned or o.model == f"ft:{FT_BASE}"]
     assert f"Estimate: {2 * len(called)} calls" in texts(at.caption)
-    # the other planned fine-tune (GPT-3.5) has no model: left out, with a note
-    note = "Left out until there is a fine-tuned model to call: Fine-tuned GPT-3.5 Turbo (ft:gpt-3.5-turbo-0125)."
+    # the other planned fine-tune (GPT-4.1 mini) has no model: left out, with a note
+    note = "Left out until there is a fine-tuned model to call: Fine-tuned GPT-4.1 mini (ft:gpt-4.1-mini-2025-04-14)."
     assert note in texts(at.caption)
     assert standin.requests == []
 

@@ -72,7 +72,7 @@ def test_nothing_in_force(capsys):
         (["--model", "claude-3"], "No model matches 'claude-3'"),
         (["--as-of", "yesterday"], "--as-of: 'yesterday' is not a date"),
         (["--diff", "2024-01-01", "soon"], "--diff: 'soon' is not a date"),
-        (["--tier", "priority"], "Unknown tier 'priority'"),
+        (["--tier", "express"], "Unknown tier 'express'"),
     ],
 )
 def test_bad_input_is_one_sentence_and_exit_2(capsys, argv, sentence):

@@ -68,7 +68,7 @@ def test_rft_hours_and_promotions(capsys):
         (["gpt-4o", "--input-tokens", "-5"], "--input-tokens: '-5' is negative"),
         (["gpt-4o", "--output-tokens", "lots"], "--output-tokens: 'lots' is not a whole number"),
         (["gpt-4o", "--epochs", "0"], "--epochs: must be at least 1"),
-        (["gpt-4o", "--tier", "flex"], "Unknown tier 'flex'"),
+        (["gpt-4o", "--tier", "express"], "Unknown tier 'express'"),
         (["gpt-4o", "--training-hours", "x"], "--training-hours: 'x' is not a number of hours"),
         (["gpt-4o", "--input-tokens", "1", "--cached-input-tokens", "2"], "cannot exceed input_tokens"),
         (["ft:gpt-4-0613", "--as-of", "2024-01-01"], "gpt-4-0613 cannot be fine-tuned"),

@@ -91,9 +91,10 @@ def test_hand_computed_plan():
 
 
 def test_go_live_waits_for_the_project_timeline():
-    # 8 weeks from 2026-11-21 is 2027-01-16: months start 11-21, 12-21, 01-21 → the fine-tune serves from month 3.
+    # 8 weeks from 2024-06-01 is 2024-07-27: months start 06-01, 07-01, 08-01 → the fine-tune serves from month 3.
+    # (A date when both models were served: gpt-3.5-turbo-0125 and gpt-4-0613 shut down on 2026-10-23.)
     s = hand_scenario(labour={"weeks": 8, "data_prep_minutes_per_example": 0, "role": []})
-    p = engine.plan(s, dt.date(2026, 11, 21))
+    p = engine.plan(s, JUNE_2024)
     ft = p.option("FT")
     assert ft.go_live_month == 3
     assert [m.served_by for m in ft.months[:4]] == ["GPT-4", "GPT-4", "FT", "FT"]
@@ -200,14 +201,17 @@ def test_model_not_yet_offered_is_a_warning_not_a_crash():
 
 
 def test_lifecycle_warnings_name_the_date_and_the_month():
-    s = hand_scenario(labour={"weeks": 8, "data_prep_minutes_per_example": 0, "role": []})
+    s = hand_scenario(labour={"weeks": 4, "data_prep_minutes_per_example": 0, "role": []})
+    s.option[0].model = "gpt-5.6-luna"  # a base served through the horizon (gpt-4-0613 shut down on 2026-10-23)
     s.option[1].model = "ft:gpt-4o-mini-2024-07-18"
     p = engine.plan(s, dt.date(2026, 11, 21))
     text = "\n".join(p.warnings)
     # 2027-01-14 falls after 2026-12-21 (start of month 2) and before 2027-01-21 (month 3).
-    assert "stops serving on 2027-01-14, in month 2 of your 12-month horizon" in text
-    # 8 weeks from 2026-11-21 is 2027-01-16, after the 2027-01-06 cutoff for new jobs.
-    assert "ends on 2027-01-16" in text and "2027-01-06" in text
+    assert "FT stops serving on 2027-01-14, in month 2 of your 12-month horizon" in text
+    # The 4-week project ends 2026-12-19, so it would go live in month 2: the month it stops serving.
+    assert "FT stops serving in month 2, before or as it goes live" in text
+    # Its only iteration starts on 2026-11-21, 46 days before new jobs close (2027-01-06): no "last day" warning.
+    assert "days before no new jobs" not in text
 
 
 def test_a_plan_needs_a_date():

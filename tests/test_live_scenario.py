@@ -66,12 +66,12 @@ def test_measured_accuracy_is_written_back_validated(reviews):
 def test_a_pilot_model_stands_in_only_for_its_own_base():
     from ftcost.scenario import default_scenario
 
-    airport = default_scenario()  # plans fine-tunes of gpt-3.5-turbo-0125 and gpt-4o-mini-2024-07-18
+    airport = default_scenario()  # plans fine-tunes of gpt-4.1-mini-2025-04-14 and gpt-4o-mini-2024-07-18
     ft = "ft:gpt-4o-mini-2024-07-18:acme::Zz9"
     options, notes = fs.prompt_options(airport, fine_tuned_model=ft)
     called = {o.name: o.model for o in options}
     assert called["Fine-tuned GPT-4o mini"] == ft
-    assert "Fine-tuned GPT-3.5 Turbo" not in called
-    assert notes == [f"Option 'Fine-tuned GPT-3.5 Turbo' (ft:gpt-3.5-turbo-0125) is left out: {ft} fine-tunes another base."]
-    with pytest.raises(FtcostError, match="is not a fine-tune of gpt-3.5-turbo-0125 or gpt-4o-mini-2024-07-18"):
+    assert "Fine-tuned GPT-4.1 mini" not in called
+    assert notes == [f"Option 'Fine-tuned GPT-4.1 mini' (ft:gpt-4.1-mini-2025-04-14) is left out: {ft} fine-tunes another base."]
+    with pytest.raises(FtcostError, match="is not a fine-tune of gpt-4.1-mini-2025-04-14 or gpt-4o-mini-2024-07-18"):
         fs.prompt_options(airport, fine_tuned_model="ft:gpt-4.1-2025-04-14:acme::x")

@@ -179,7 +179,7 @@ def test_to_dict_keys_and_exact_strings():
         (dict(input_tokens=True), "whole number"),
         (dict(epochs=0), "at least 1"),
         (dict(training_hours=-1), "zero or more"),
-        (dict(tier="flex"), "Unknown tier 'flex'"),
+        (dict(tier="express"), "Unknown tier 'express'"),
     ],
 )
 def test_bad_arguments_are_one_ftcost_sentence(kwargs, message):

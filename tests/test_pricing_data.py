@@ -51,7 +51,7 @@ REFERENCE = [
     ("davinci-002", "training", "standard", "2023-09-01", "6.00"),
     ("davinci-002", "fine_tuned", "batch", "2024-06-01", "6.00 - 6.00"),
     ("gpt-3.5-turbo-0301", "base", "standard", "2023-04-01", "2.00 - 2.00"),
-    ("gpt-3.5-turbo-0301", "base", "standard", "2025-11-01", "1.50 - 2.00"),
+    ("gpt-3.5-turbo-0301", "base", "standard", "2024-09-12", "1.50 - 2.00"),  # its last day served
     ("gpt-3.5-turbo-0613", "base", "standard", "2023-09-01", "1.50 - 2.00"),
     ("gpt-3.5-turbo-16k-0613", "base", "standard", "2023-09-01", "3.00 - 4.00"),
     ("gpt-3.5-turbo-16k-0613", "base", "batch", "2024-06-01", "1.50 - 2.00"),
@@ -203,8 +203,8 @@ def test_lifecycle_dates_are_consistent():
     for m in DATA.models.values():
         if m.deprecated and m.shutdown:
             assert m.shutdown > m.deprecated, m.id
-        if m.fine_tuned_shutdown and m.shutdown:
-            assert m.fine_tuned_shutdown <= m.shutdown, m.id
+        if m.fine_tuned_shutdown and m.shutdown and m.fine_tuned_shutdown > m.shutdown:
+            assert m.fine_tuned_shutdown_note, f"{m.id}: fine-tunes outlive the base only where a note cites why"
         if m.fine_tunable:
             assert m.fine_tuning_until and m.fine_tuning_until <= dt.date(2027, 1, 6), f"{m.id}: no new jobs for anyone from 2027-01-06"
             assert not m.released or m.released <= m.fine_tuning_from, m.id

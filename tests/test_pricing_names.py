@@ -122,10 +122,10 @@ def test_unknown_model_lists_close_matches():
         ("ft:gpt-4o-2024-08-06", "2024-08-19", "fine-tuned gpt-4o-2024-08-06 was first priced on 2024-08-20; you asked about 2024-08-19."),
         ("ft:gpt-4-0613:org::x", "2024-01-01", "gpt-4-0613 cannot be fine-tuned: Fine-tuning was invitation-only"),
         ("ft:gpt-4o-2024-05-13", "2024-06-01", "gpt-4o-2024-05-13 cannot be fine-tuned"),
-        ("ada", "2024-01-04", "ada is not offered from 2024-01-04 (ada shuts down on 2024-01-04, per models.toml)"),
-        ("gpt-4o-mini-2024-07-18", "2027-01-14", "not offered from 2027-01-14"),
+        ("ada", "2024-01-04", "ada was shut down on 2024-01-04 (https://"),
+        ("gpt-4o-mini-2024-07-18", "2027-01-14", "gpt-4o-mini-2024-07-18 was shut down on 2027-01-14 (https://"),
         ("gpt-4o", "2024-05-12", "gpt-4o did not exist before 2024-05-13"),
-        ("gpt-4o", "2027-02-01", "gpt-4o pointed to gpt-4o-2024-08-06, which shut down on 2027-01-14"),
+        ("gpt-4o", "2027-02-01", "gpt-4o (gpt-4o-2024-08-06, which it pointed to) was shut down on 2027-01-14"),
         ("gpt-4-0314", "2022-12-01", "first priced on 2023-03-14"),
     ],
 )

@@ -32,7 +32,7 @@ AIRPORT = gallery()["airport"].read_text(encoding="utf-8")
         (("requests_per_month = 30000", 'requests_per_month = "lots"'), "workload.requests_per_month"),
         (("requests_per_month = 30000", "requests_per_month = 30000\nrequests_per_day = 1000"), "workload.requests_per_day: unknown key"),
         (("horizon_months = 12", "horizon_months = 0"), "horizon_months: Input should be greater than or equal to 1"),
-        (("accuracy_pct = 80", "accuracy_pct = 180"), "option[GPT-3.5 Turbo, long prompt].accuracy_pct: Input should be less than or equal to 100"),
+        (("accuracy_pct = 90", "accuracy_pct = 180"), "option[GPT-6 luna, long prompt].accuracy_pct: Input should be less than or equal to 100"),
         (('prompt = "long"', 'prompt = "medium"'), "prompt: Input should be 'long' or 'short'"),
         (("hourly_usd = 95", "hourly_usd = -95"), "labour.role[ML engineer].hourly_usd: Input should be greater than or equal to 0"),
         (("examples = 50", "examples = 5"), "pilot.examples: Input should be greater than or equal to 10"),
@@ -135,7 +135,7 @@ def test_windows_line_ends_survive_the_round_trips():
     # pasted with "\r\n" came back from its file or link without the "\r" (and with other token counts).
     scenario = load_scenario(gallery()["airport"])
     scenario.workload.long_prompt = "Rule 1: declare meat.\r\nRule 2: liquids under 100 ml.\r\n"
-    scenario.option[0].name = "GPT-3.5\r\nlong prompt"
+    scenario.option[2].name = "GPT-4.1 mini\r\nlong prompt"  # an option no successor names
     assert parse_scenario(dump_scenario(scenario)) == scenario
     assert decode_link(encode_link(scenario)) == scenario
     # Without a "\r\n", long text is still written as readable multi-line strings.
@@ -165,7 +165,7 @@ def _refused(text: str) -> str:
 @pytest.mark.parametrize(("after", "key", "expected"), [
     ("schema_version = 1", "colour = 1", "airport.toml: colour: unknown key"),
     ("[workload]", "requests_per_day = 1000", "workload.requests_per_day: unknown key"),
-    ('model = "gpt-4-0613"', 'modle = "gpt-4o"', "option[GPT-4, long prompt].modle: unknown key"),
+    ('model = "gpt-5.6-luna"', 'modle = "gpt-4o"', "option[GPT-5.6 luna, long prompt].modle: unknown key"),
     ("[training]", "epoch = 3", "training.epoch: unknown key"),
     ("[labour]", "week = 3", "labour.week: unknown key"),
     ("hourly_usd = 95", "rate = 95", "labour.role[ML engineer].rate: unknown key"),
@@ -186,7 +186,7 @@ def test_an_unknown_key_at_any_level_is_named(after, key, expected):
      "workload.requests_per_month: should be a whole number without units or words, not '30k'"),
     ("monthly_growth_pct = 3", 'monthly_growth_pct = "3%"',
      "workload.monthly_growth_pct: should be a number without units or words, not '3%'"),
-    ("accuracy_pct = 80", 'accuracy_pct = "80%"', "option[GPT-3.5 Turbo, long prompt].accuracy_pct: should be a number"),
+    ("accuracy_pct = 90", 'accuracy_pct = "90%"', "option[GPT-6 luna, long prompt].accuracy_pct: should be a number"),
     ("hourly_usd = 95", 'hourly_usd = "$95"', "labour.role[ML engineer].hourly_usd: should be a number without units"),
     ("hours_per_iteration = 24", 'hours_per_iteration = "24h"', "hours_per_iteration: should be a number without units"),
     ("weeks = 8", 'weeks = "8 weeks"', "labour.weeks: should be a whole number without units or words, not '8 weeks'"),

@@ -37,8 +37,12 @@ def test_shipped_scenario_plans_cleanly(stem):
     assert sample.valid, sample.errors
     assert sample.examples >= 10
     plan = engine.plan(scenario, scenario.as_of or TODAY)
-    assert len(plan.options) == len(scenario.option)
-    assert plan.pilot is not None and plan.pilot.total_usd > 0
+    # Every option is planned or explained; a scenario that pins its date tells its story whole.
+    assert len(plan.options) + len(plan.excluded) == len(scenario.option)
+    assert report.headline(plan)
+    if scenario.as_of is not None:
+        assert len(plan.options) == len(scenario.option)
+        assert plan.pilot is not None and plan.pilot.total_usd > 0
     md = report.to_markdown(plan)
     assert f"# Fine-tuning plan: {scenario.name}" in md
     assert json.loads(json.dumps(report.to_dict(plan)))["scenario"] == scenario.name
@@ -67,11 +71,32 @@ def test_seed_002_table_to_the_cent():
     assert gpt4.resolved_model == "gpt-4-0613"
 
 
-def test_airport_default_warns_about_the_wind_down():
-    plan = engine.plan(default_scenario(), TODAY)
-    text = " ".join(plan.warnings)
-    assert "fine-tuned gpt-4o-mini-2024-07-18 stops serving on 2027-01-14, in month 2" in text
-    assert plan.pilot.examples == 50
+def test_airport_default_is_true_today():
+    # From 2026-12-01 an 8-week fine-tune of GPT-4.1 mini or GPT-4o mini can neither start all its jobs before
+    # 2027-01-06 nor go live before they stop serving on 2027-01-14: the answer says so first, then what to stay on.
+    for day in (dt.date(2026, 12, 1), dt.date(2027, 1, 10), dt.date(2027, 6, 1)):
+        plan = engine.plan(default_scenario(), day)
+        answer = report.headline(plan)
+        assert {e.name for e in plan.infeasible} == {"Fine-tuned GPT-4.1 mini", "Fine-tuned GPT-4o mini"}, day
+        assert answer[0].startswith("Fine-tuned GPT-4.1 mini"), answer
+        assert "stay on a base model" in answer[-1]
+        assert plan.pilot is None and not any("pays back" in a for a in answer)
+        # No month of any option is served by a model that is shut down by then.
+        for option in plan.options:
+            for month in option.months:
+                served = next((o for o in plan.options if o.name == month.served_by), None)
+                assert served is None or served.serves_until is None or month.starts < served.serves_until, (
+                    day, option.name, month)
+
+
+def test_scenarios_that_tell_a_2023_story_pin_their_date():
+    for stem in ("reviews", "airport-2023"):
+        scenario = load_scenario(gallery()[stem])
+        assert scenario.as_of == dt.date(2023, 9, 1)
+        plan = engine.plan(scenario)
+        assert not plan.excluded and plan.pilot is not None
+    seeds = engine.plan(load_scenario(gallery()["airport-2023"]))
+    assert [o.resolved_model for o in seeds.options] == ["gpt-3.5-turbo-0613", "ft:gpt-3.5-turbo-0613", "gpt-4-0613"]
 
 
 def test_marv_trains_only_weighted_turns():

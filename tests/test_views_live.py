@@ -101,20 +101,20 @@ def test_a_model_that_cannot_be_fine_tuned_says_why():
 
 
 def test_a_fine_tuned_model_is_called_for_its_own_base_only():
-    scenario = default_scenario()  # two planned fine-tunes: GPT-3.5 Turbo and GPT-4o mini
+    scenario = default_scenario()  # two planned fine-tunes: GPT-4.1 mini and GPT-4o mini
     options, notes = lv.call_options(scenario, "ft:gpt-4o-mini-2024-07-18:org::abc")
     by_name = {o.name: o for o in options}
     assert by_name["Fine-tuned GPT-4o mini"].model == "ft:gpt-4o-mini-2024-07-18:org::abc"
     assert by_name["Fine-tuned GPT-4o mini"].system_prompt == scenario.workload.short_prompt
-    assert "Fine-tuned GPT-3.5 Turbo" not in by_name and "Fine-tuned GPT-3.5 Turbo (ft:gpt-3.5-turbo-0125)" in notes[0]
+    assert "Fine-tuned GPT-4.1 mini" not in by_name and "Fine-tuned GPT-4.1 mini (ft:gpt-4.1-mini-2025-04-14)" in notes[0]
     assert all(o.system_prompt == scenario.workload.long_prompt for o in options if not o.model.startswith("ft:"))
 
     base_only, notes = lv.call_options(scenario, "")
     assert not any(o.model.startswith("ft:") for o in base_only) and len(notes) == 1
     with pytest.raises(FtcostError, match="not a fine-tuned model's name"):
         lv.call_options(scenario, "gpt-4o-mini")
-    with pytest.raises(FtcostError, match="gpt-3.5-turbo-0125, gpt-4o-mini-2024-07-18"):
-        lv.call_options(scenario, "ft:gpt-4.1-2025-04-14:org::x")
+    with pytest.raises(FtcostError, match="gpt-4.1-mini-2025-04-14, gpt-4o-mini-2024-07-18"):
+        lv.call_options(scenario, "ft:gpt-4o-2024-08-06:org::x")
 
 
 def _estimate(note: str = "") -> SpendEstimate:

@@ -31,13 +31,14 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live:
             alt.Tooltip("starts:N", title="Starts"),
             alt.Tooltip("cumulative_text:N", title="Total so far"),
             alt.Tooltip("month_text:N", title="This month"),
+            alt.Tooltip("served_by:N", title="Served by"),
         ],
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5).add_params(selector)
     layers = [lines]
     if not go_live.empty:
         layers.append(alt.Chart(go_live).mark_rule(color="#888", strokeDash=[6, 4], strokeWidth=1.5).encode(
-            x="month:Q", tooltip=[alt.Tooltip("label:N", title="Go-live")]))
+            x="month:Q", tooltip=[alt.Tooltip("label:N", title="Go-live or switch")]))
     if not points.empty:
         rule = alt.Chart(points).mark_rule(color="#2e7d32", strokeDash=[2, 2]).encode(
             x="month:Q", tooltip=[alt.Tooltip("label:N", title="Break-even")]
@@ -53,7 +54,8 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live:
 def stacked_months(frame: pd.DataFrame) -> alt.Chart:
     """Each month's cost of one option, stacked by part."""
     return _stacked(frame, x=alt.X("month:O", title="Month of the plan", axis=alt.Axis(labelAngle=0)),
-                    y=alt.Y("usd:Q", axis=USD_AXIS, stack="zero"), extra=[alt.Tooltip("month:O", title="Month")])
+                    y=alt.Y("usd:Q", axis=USD_AXIS, stack="zero"),
+                    extra=[alt.Tooltip("month:O", title="Month"), alt.Tooltip("served_by:N", title="Served by")])
 
 
 def stacked_totals(frame: pd.DataFrame) -> alt.Chart:

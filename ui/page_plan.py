@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ftcost import report, views
+from ftcost.errors import DatasetFileError, FtcostError
 from ui import cached, charts, inputs, layout, state
 
 AGAINST = "plan_against"
@@ -18,13 +19,13 @@ DEPLOYMENTS = ["", "serverless", "dedicated", "standard", "global_standard", "de
 
 def option_rows(options) -> list[dict]:
     return [{"Option": o.name, "Provider": o.provider_id, "Model": o.model, "Deployment": o.deployment or "",
-             "Prompt": o.prompt, "Accuracy (%)": float(o.accuracy_pct)} for o in options]
+             "Prompt": o.prompt, "Accuracy (%)": float(o.accuracy_pct), "Successor": o.successor or ""} for o in options]
 
 
 def options_back(rows: list[dict]) -> list[dict]:
     out = inputs.entries(rows, {"Option": ("name", str), "Provider": ("provider", _provider), "Model": ("model", str),
                                 "Deployment": ("deployment", lambda v: v or None), "Prompt": ("prompt", str),
-                                "Accuracy (%)": ("accuracy_pct", inputs.to_decimal)})
+                                "Accuracy (%)": ("accuracy_pct", inputs.to_decimal), "Successor": ("successor", str)})
     before = {o.name: o for o in state.current().option}
     for entry in out:
         old = before.get(entry.get("name"))
@@ -41,13 +42,90 @@ def _provider(value):
 BREAKDOWN_OF = "plan_breakdown_of"
 
 scenario = state.current()
-with state.stop_on_error():
+
+
+def price_caption(plan) -> str:
+    pinned = " (the scenario's own date)" if scenario.as_of == plan.as_of else ""
+    return (f"Prices in force on **{plan.as_of.isoformat()}**{pinned} · {plan.tier} tier · projected over "
+            f"**{plan.horizon_months} months** · change any assumption in *What if* below or on the other pages.")
+
+
+# --- what if: the knobs a manager reaches for first ------------------------------------------------------
+def what_if() -> None:
+    with st.expander("What if…", expanded=True):
+        c1, c2, c3, c4 = st.columns(4)
+        with c1:
+            inputs.number("Requests per month", "workload.requests_per_month", min_value=1, step=1000,
+                          help="Requests in the first month. Also on *Prompts & volume*. Default from the scenario file.")
+        with c2:
+            inputs.number("Monthly growth (%)", "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
+                          max_value=100.0, step=1.0, format="%.1f",
+                          help="Requests grow by this much each month, compounding. Default from the scenario file.")
+        with c3:
+            inputs.number("Horizon (months)", "horizon_months", min_value=1, max_value=120, step=1,
+                          help="How far ahead the plan looks; break-even later than this counts as \"not within\".")
+        with c4:
+            inputs.number("Cost of a wrong answer ($)", "quality.cost_per_wrong_answer_usd", decimal=True,
+                          min_value=0.0, step=0.5, format="%.2f",
+                          help="What one wrong answer costs the business (escalation, refund, rework). "
+                          "The airport default: 5 minutes of a $24/h desk agent.")
+        inputs.table(
+            "Options compared", "option", option_rows, options_back,
+            num_rows="dynamic", hide_index=True, width="stretch",
+            column_config={
+                "Option": st.column_config.TextColumn("Option", required=True, help="A name for this way of serving."),
+                "Provider": st.column_config.SelectboxColumn(
+                    "Provider", options=list(PROVIDERS), default="openai",
+                    help="Who trains and serves it: OpenAI, or a provider from the Prices page (Azure, Together, "
+                    "Fireworks, self-hosted ...)."),
+                "Model": st.column_config.TextColumn(
+                    "Model", required=True, width="medium",
+                    help="A snapshot (gpt-4o-mini-2024-07-18), an alias (gpt-3.5-turbo) or a fine-tune (ft:BASE); for "
+                    "another provider, its model name as the Prices page lists it (ft:meta-llama/...)."),
+                "Deployment": st.column_config.SelectboxColumn(
+                    "Deployment", options=DEPLOYMENTS,
+                    help="How the provider serves it: dedicated replicas and Azure Standard deployments bill every hour; "
+                    "empty = the model's first listed way."),
+                "Prompt": st.column_config.SelectboxColumn(
+                    "Prompt", options=["long", "short"], required=True,
+                    help="long: instructions and examples (base models); short: the fine-tune's prompt."),
+                "Accuracy (%)": st.column_config.NumberColumn(
+                    "Accuracy (%)", min_value=0, max_value=100, format="%.1f",
+                    help="Share of answers expected to be right; replace with the pilot's measurement."),
+                "Successor": st.column_config.TextColumn(
+                    "Successor",
+                    help="The option that takes over when this model stops serving inside the horizon (blank: the "
+                    "current option, or the first other base option still serving)."),
+            },
+        )
+        st.caption("Edit the options compared: add a row at the bottom, select rows to delete them. "
+                   "At least one fine-tune (model ft:BASE) and one base model.")
+
+
+
+# A plan that cannot be made still leaves the page working: the sentence says what to change, and the inputs to
+# change it are right below it (the sidebar keeps the scenario's file, link and price date).
+try:
     plan = cached.plan()
+except DatasetFileError as exc:  # a scenario from a file or link names its dataset relative to someone else's disk
+    st.title(scenario.name)
+    st.error(f"{exc} Upload the training file on the Dataset page (or state tokens per example there).")
+    what_if()
+    st.stop()
+except FtcostError as exc:
+    st.title(scenario.name)
+    st.error(f"{exc} Change it on the page it belongs to, or in *What if* below.")
+    what_if()
+    st.stop()
 
 bases = views.base_options(plan)
 if not bases:
-    st.error(f"No base-model option can be priced on {plan.as_of.isoformat()}, so there is nothing to compare the "
-             "fine-tune with. Choose another price date in the sidebar, or other models in the options.")
+    st.title(scenario.name)
+    st.caption(price_caption(plan))
+    with st.container(border=True):
+        st.markdown("#### The answer")
+        st.markdown("\n".join(f"- {sentence}" for sentence in views.answer(plan)[0]))
+    what_if()
     if plan.warnings:
         st.warning("\n".join(f"- {w}" for w in plan.warnings), icon=":material/warning:")
     st.stop()
@@ -55,10 +133,7 @@ if st.session_state.get(AGAINST) not in bases:
     st.session_state[AGAINST] = bases[0]
 
 st.title(scenario.name)
-st.caption(
-    f"Prices in force on **{plan.as_of.isoformat()}** · {plan.tier} tier · projected over "
-    f"**{plan.horizon_months} months** · change any assumption in *What if* below or on the other pages."
-)
+st.caption(price_caption(plan))
 
 with st.container(border=True):
     head, pick = st.columns([3, 2], vertical_alignment="center")
@@ -74,6 +149,9 @@ with st.container(border=True):
 
 # --- payback of each fine-tune -----------------------------------------------------------------------------
 st.subheader(f"Payback against {st.session_state[AGAINST]}")
+if not plan.break_even:
+    st.caption("No fine-tune of this scenario can be carried out on this date, so there is no payback to show: the "
+               "answer above says why, and the options below are what is left.")
 for card in views.payback_cards(plan, st.session_state[AGAINST]):
     with st.container(border=True):
         st.markdown(f"**{card.fine_tuned}** instead of **{card.against}**")
@@ -91,51 +169,7 @@ for card in views.payback_cards(plan, st.session_state[AGAINST]):
                   help=f"The short prompt against the long one, each counted with its model's encoding; "
                   f"{card.tokens_saved_month} tokens in the first month.")
 
-# --- what if: the knobs a manager reaches for first ------------------------------------------------------
-with st.expander("What if…", expanded=True):
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        inputs.number("Requests per month", "workload.requests_per_month", min_value=1, step=1000,
-                      help="Requests in the first month. Also on *Prompts & volume*. Default from the scenario file.")
-    with c2:
-        inputs.number("Monthly growth (%)", "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
-                      max_value=100.0, step=1.0, format="%.1f",
-                      help="Requests grow by this much each month, compounding. Default from the scenario file.")
-    with c3:
-        inputs.number("Horizon (months)", "horizon_months", min_value=1, max_value=120, step=1,
-                      help="How far ahead the plan looks; break-even later than this counts as \"not within\".")
-    with c4:
-        inputs.number("Cost of a wrong answer ($)", "quality.cost_per_wrong_answer_usd", decimal=True,
-                      min_value=0.0, step=0.5, format="%.2f",
-                      help="What one wrong answer costs the business (escalation, refund, rework). "
-                      "The airport default: 5 minutes of a $24/h desk agent.")
-    inputs.table(
-        "Options compared", "option", option_rows, options_back,
-        num_rows="dynamic", hide_index=True, width="stretch",
-        column_config={
-            "Option": st.column_config.TextColumn("Option", required=True, help="A name for this way of serving."),
-            "Provider": st.column_config.SelectboxColumn(
-                "Provider", options=list(PROVIDERS), default="openai",
-                help="Who trains and serves it: OpenAI, or a provider from the Prices page (Azure, Together, "
-                "Fireworks, self-hosted ...)."),
-            "Model": st.column_config.TextColumn(
-                "Model", required=True, width="medium",
-                help="A snapshot (gpt-4o-mini-2024-07-18), an alias (gpt-3.5-turbo) or a fine-tune (ft:BASE); for "
-                "another provider, its model name as the Prices page lists it (ft:meta-llama/...)."),
-            "Deployment": st.column_config.SelectboxColumn(
-                "Deployment", options=DEPLOYMENTS,
-                help="How the provider serves it: dedicated replicas and Azure Standard deployments bill every hour; "
-                "empty = the model's first listed way."),
-            "Prompt": st.column_config.SelectboxColumn(
-                "Prompt", options=["long", "short"], required=True,
-                help="long: instructions and examples (base models); short: the fine-tune's prompt."),
-            "Accuracy (%)": st.column_config.NumberColumn(
-                "Accuracy (%)", min_value=0, max_value=100, format="%.1f",
-                help="Share of answers expected to be right; replace with the pilot's measurement."),
-        },
-    )
-    st.caption("Edit the options compared: add a row at the bottom, select rows to delete them. "
-               "At least one fine-tune (model ft:BASE) and one base model.")
+what_if()
 
 if plan.warnings:  # after the answer and its figures, before the detail
     st.warning("**Before you commit**\n\n" + "\n".join(f"- {w}" for w in plan.warnings), icon=":material/warning:")

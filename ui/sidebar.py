@@ -88,6 +88,12 @@ def _price_date() -> None:
         "Defaults to the scenario's own date, or today.",
         format="YYYY-MM-DD",
     )
+    pinned = state.current().as_of
+    if pinned is not None and pinned != state.today():
+        st.caption(f"Pinned in the scenario (as_of = {pinned.isoformat()}): the plan uses that day's prices and "
+                   "models, not today's. Pick another date to re-plan it.")
+    else:
+        st.caption("Today's prices: the models OpenAI serves now.")
 
 
 def _download_and_share(page_path: str) -> None:

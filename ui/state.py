@@ -63,9 +63,14 @@ def source() -> str:
     return st.session_state.get(SOURCE, DEFAULT_SCENARIO)
 
 
+def today() -> dt.date:
+    """The only place the app reads the clock."""
+    return dt.date.today()
+
+
 def price_date() -> dt.date:
-    """The date prices are taken on: the scenario's own, else today (the only place the app reads the clock)."""
-    return current().as_of or dt.date.today()
+    """The date prices are taken on: the scenario's own, else today."""
+    return current().as_of or today()
 
 
 def shareable() -> Scenario:

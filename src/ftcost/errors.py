@@ -39,3 +39,34 @@ class ScenarioError(FtcostError):
 
 class ApiError(FtcostError):
     """A call to the OpenAI API (or a compatible server) that failed: auth, quota, network, timeout."""
+
+
+class ShutDownError(NotOfferedError):
+    """A model (or fine-tunes of it) asked about on or after the day OpenAI stopped serving it.
+
+    Like a price that does not exist, it is not offered; the fields let a caller (a plan, a page) say what
+    happened and move on to what is still served instead of failing.
+    """
+
+    def __init__(self, message: str, *, model: str, shutdown, source: str, source_url: str = "",
+                 still_served: tuple[str, ...] = (), as_of=None, fine_tuned: bool = False,
+                 alias: str | None = None) -> None:
+        super().__init__(message)
+        self.model = model  # the snapshot id that shut down (an alias is resolved to it)
+        self.shutdown = shutdown  # datetime.date: the first day it was not served
+        self.source = source  # source key (pricing/sources.toml)
+        self.source_url = source_url
+        self.still_served = tuple(still_served)  # snapshot ids OpenAI serves on `as_of` in its place
+        self.as_of = as_of
+        self.fine_tuned = fine_tuned
+        self.alias = alias
+
+    def __reduce__(self):  # keep the fields across pickling (multiprocessing, Streamlit caches)
+        return (_rebuild_shutdown, (self.args[0], self.__dict__))
+
+
+def _rebuild_shutdown(message: str, fields: dict) -> "ShutDownError":
+    err = ShutDownError.__new__(ShutDownError)
+    ValueError.__init__(err, message)
+    err.__dict__.update(fields)
+    return err

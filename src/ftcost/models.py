@@ -50,6 +50,27 @@ class ModelFacts(Strict):
     fine_tuned_shutdown: dt.date | None = Field(
         None, description="First day fine-tuned models of this base stop serving (exclusive)."
     )
+    fine_tuned_shutdown_note: str = Field(
+        "", description="Why fine-tunes stop when they do; required when they outlive their base (OpenAI kept some "
+        "fine-tunes serving after the base shut down)."
+    )
+    replacements: list[str] = Field(
+        default_factory=list,
+        description="Snapshot ids OpenAI names as replacements (deprecations page), first choice first; "
+        "offered in its place once it shuts down.",
+    )
+    encoding_estimated: bool = Field(
+        False,
+        description="True when OpenAI/tiktoken do not publish the model's encoding and `encoding` is the closest "
+        "known one: every token count for the model is an estimate.",
+    )
+    encoding_note: str = Field("", description="Why the encoding is what it is (or why it is an estimate).")
+    reasoning: bool = Field(
+        False, description="A reasoning model: billed output tokens include hidden reasoning tokens."
+    )
+    output_note: str = Field(
+        "", description="What a planner should assume about output tokens (e.g. reasoning tokens billed as output)."
+    )
     sources: list[str] = Field(default_factory=list, description="Source keys (see pricing/sources.toml).")
     note: str = ""
 
@@ -62,6 +83,14 @@ class ModelFacts(Strict):
         if self.fine_tuning_from and self.fine_tuning_until and self.fine_tuning_until <= self.fine_tuning_from:
             raise ValueError("fine_tuning_until must be after fine_tuning_from")
         return self
+
+    def serving_end(self, fine_tuned: bool = False) -> dt.date | None:
+        """First day the model (or, with `fine_tuned`, fine-tunes of it) is no longer served."""
+        return (self.fine_tuned_shutdown or self.shutdown) if fine_tuned else self.shutdown
+
+    def served_on(self, day: dt.date, fine_tuned: bool = False) -> bool:
+        end = self.serving_end(fine_tuned)
+        return end is None or day < end
 
     @property
     def fine_tunable(self) -> bool:

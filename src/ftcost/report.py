@@ -34,18 +34,50 @@ def month_text(month: int | None, horizon: int) -> str:
 
 
 def payback_sentence(plan: Plan, be) -> str:
-    """Whether one fine-tune pays back against one base option, in a sentence."""
+    """Whether one fine-tune pays back against one base option, in a sentence (and when it stops serving)."""
     ft = plan.option(be.fine_tuned)
+    switch = ""
+    if ft.switch_month is not None:
+        switch = (f" It stops serving on {ft.serves_until.isoformat()}: from month {ft.switch_month} the plan pays for "
+                  f"{ft.successor} instead, and no saving is counted for months it does not serve.")
     if be.month is not None:
         roi = f" (ROI {pct(be.roi_pct)})" if be.roi_pct is not None else ""
         return (
             f"{be.fine_tuned} pays back against {be.against} in month {be.month} and saves "
-            f"{format_usd(be.savings_at_horizon_usd)} over {plan.horizon_months} months{roi}."
+            f"{format_usd(be.savings_at_horizon_usd)} over {plan.horizon_months} months{roi}.{switch}"
         )
     return (
         f"{be.fine_tuned} does not pay back against {be.against} within {plan.horizon_months} months: "
-        f"it costs {format_usd(-be.savings_at_horizon_usd)} more by then (one-off {format_usd(ft.one_off_usd)})."
+        f"it costs {format_usd(-be.savings_at_horizon_usd)} more by then (one-off {format_usd(ft.one_off_usd)}).{switch}"
     )
+
+
+def infeasible_sentences(plan: Plan) -> list[str]:
+    """What cannot be done and why: each fine-tune that cannot be carried out, first."""
+    return [reason for e in plan.infeasible for reason in e.reasons]
+
+
+def stay_sentence(plan: Plan) -> str:
+    """The answer when no fine-tune can be carried out: the base option that costs least over the horizon."""
+    h = plan.horizon_months
+    bases = [o for o in plan.options if not o.fine_tuned]
+    if not bases:
+        gone = ", ".join(e.name for e in plan.excluded) or "none"
+        return (f"No option of this scenario can be planned on {plan.as_of.isoformat()} (not served or not feasible: "
+                f"{gone}): add an option with a model OpenAI serves on that day (the Prices page and `ftcost prices` "
+                "list them) or choose an earlier price date.")
+    best = min(bases, key=lambda o: o.cumulative_usd[-1])
+    lead = ("No fine-tune in this scenario can be carried out on " + plan.as_of.isoformat()
+            if plan.infeasible else "This scenario has no fine-tune that can be planned")
+    text = (f"{lead}, so stay on a base model: {best.name} costs the least over {h} months, "
+            f"{format_usd(best.cumulative_usd[-1])} with its wrong answers")
+    others = [o for o in bases if o is not best]
+    if others:
+        text += " (" + "; ".join(f"{o.name} {format_usd(o.cumulative_usd[-1])}" for o in others) + ")"
+    if best.switch_month is not None:
+        text += (f"; it stops serving on {best.serves_until.isoformat()}, so from month {best.switch_month} the plan "
+                 f"pays for {best.successor}")
+    return text + "."
 
 
 def pilot_sentence(plan: Plan) -> str | None:
@@ -64,9 +96,14 @@ def pilot_sentence(plan: Plan) -> str | None:
 
 
 def headline(plan: Plan, against: str | None = None) -> list[str]:
-    """The answer in sentences: does each fine-tune pay back (against `against`, or every base option),
-    then what the pilot costs and when to go ahead."""
-    out = [payback_sentence(plan, be) for be in plan.break_even if against is None or be.against == against]
+    """The answer in sentences: first what cannot be done and why; then whether each feasible fine-tune pays
+    back (against `against`, or every base option), what it depends on, and the pilot — or, with no feasible
+    fine-tune, the base model to stay on."""
+    out = infeasible_sentences(plan)
+    paybacks = [payback_sentence(plan, be) for be in plan.break_even if against is None or be.against == against]
+    if not paybacks:
+        return out + [stay_sentence(plan)]
+    out += paybacks + list(plan.caveats)
     pilot = pilot_sentence(plan)
     return out + ([pilot] if pilot else [])
 
@@ -84,6 +121,8 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         "prompt_savings": plain(plan.prompt_savings),
         "pilot": _pilot_dict(plan),
         "warnings": list(plan.warnings),
+        "caveats": list(plan.caveats),
+        "not_planned": plain(plan.excluded),
         "ftcost_version": __version__,
     }
 
@@ -108,6 +147,9 @@ def _option_dict(o: OptionPlan) -> dict[str, Any]:
         "cost_per_correct_usd": None if o.cost_per_correct_usd is None else str(o.cost_per_correct_usd),
         "total_at_horizon_usd": str(o.cumulative_usd[-1]),
         "go_live_month": o.go_live_month,
+        "serves_until": o.serves_until.isoformat() if o.serves_until else None,
+        "switch_month": o.switch_month,
+        "successor": o.successor,
         "encoding": o.tokens.encoding,
         "tokens_measured": {"prompt": o.tokens.prompt_source, "output": o.tokens.output_source},
         "rates": o.rates,
@@ -169,15 +211,27 @@ def to_markdown(plan: Plan) -> str:
             f"{format_usd(o.monthly_usd)} | {pct(o.accuracy_pct)} | {cpc} | {format_usd(o.one_off_usd)} | "
             f"{format_usd(o.cumulative_usd[-1])} |"
         )
-    lines += [
-        "",
-        "Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting where "
-        "the provider bills deployment- or replica-hours. Totals include the cost "
-        "of wrong answers and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
-        f"(month {max(o.go_live_month for o in plan.options)}, when the {plan.project_weeks}-week project ends) the "
-        f"product keeps running on {plan.current_option} and that cost counts towards the fine-tune's total.",
-        "",
-    ]
+    for e in plan.excluded:
+        lines.append(f"| {e.name} | `{e.model}` | — | — | not planned | — | — | — | — |")
+    note = ("Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting where the "
+            "provider bills deployment- or replica-hours. Totals include the cost of wrong answers")
+    if any(o.fine_tuned for o in plan.options):
+        note += (
+            " and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
+            f"(month {max(o.go_live_month for o in plan.options)}, when the {plan.project_weeks}-week project ends) the "
+            f"product keeps running on {plan.current_option} and that cost counts towards the fine-tune's total."
+        )
+    else:
+        note += "."
+    lines += ["", note, ""]
+    switching = [o for o in plan.options if o.switch_month is not None]
+    if plan.excluded or switching:
+        lines += ["## What the models' lifecycle changes", ""]
+        lines += [f"- Not planned: {reason}" for e in plan.excluded for reason in e.reasons]
+        lines += [f"- {o.name}: `{o.resolved_model}` stops serving on {o.serves_until.isoformat()}; from month "
+                  f"{o.switch_month} its months are {o.successor}'s (the *served_by* column of the CSV)."
+                  for o in switching]
+        lines.append("")
     lines += ["## Payback", "", "| Fine-tune | Against | Break-even | Savings at the horizon | ROI |", "|---|---|---|--:|--:|"]
     for be in plan.break_even:
         lines.append(

@@ -111,6 +111,11 @@ class Option(Strict):
     model: str = Field(min_length=1, max_length=200, description="Model name: snapshot, alias or ft:BASE[:org:suffix:id].")
     prompt: Literal["long", "short"] = Field(description="Which prompt this option sends.")
     accuracy_pct: Pct = Field(description="Share of answers that are right (%), measured or expected.")
+    successor: str | None = Field(
+        None, min_length=1, max_length=80,
+        description="The option that takes over this option's months when its model stops serving inside the "
+        "horizon (default: the current option, or the first other option still serving).",
+    )
     provider: str | None = Field(
         None, pattern=r"^[a-z][a-z0-9-]*$", max_length=40,
         description="Who trains and serves it: openai (when absent), azure, vertex, bedrock, together, fireworks, self-hosted.",
@@ -137,6 +142,17 @@ class Option(Strict):
     def provider_id(self) -> str:
         """The provider, "openai" when the option does not name one (files written before providers existed)."""
         return self.provider or "openai"
+
+
+class Organization(Strict):
+    """Who is asking: OpenAI's fine-tuning wind-down closes new jobs to some organizations earlier than to others."""
+
+    fine_tuning_history: Literal["never", "inactive", "active"] | None = Field(
+        None,
+        description="never: the organization has never fine-tuned (no new jobs from 2026-05-07); inactive: no "
+        "fine-tuned-model inference in the past 60 days (none from 2026-07-02); active: fine-tuned inference in the "
+        "past 60 days (jobs until fine-tuning closes for everyone). Absent: unknown, and the plan says so.",
+    )
 
 
 class Training(Strict):
@@ -289,6 +305,7 @@ class Scenario(Strict):
         description="The base option the product runs on until a fine-tune goes live (default: the first base option).",
     )
     training: Training
+    organization: Organization = Field(default_factory=Organization)
     labour: Labour = Field(default_factory=Labour)
     quality: Quality = Field(default_factory=Quality)
     pilot: Pilot = Field(default_factory=Pilot)
@@ -340,6 +357,20 @@ class Scenario(Strict):
             raise ValueError(
                 f"current_option {self.current_option!r} must name a base option ({', '.join(bases)})"
             )
+        successors = {o.name: o.successor for o in self.option if o.successor is not None}
+        for name, successor in successors.items():
+            if successor == name:
+                raise ValueError(f"option {name!r} names itself as its successor; name another option")
+            if successor not in names:
+                raise ValueError(f"option {name!r} has successor {successor!r}, which is not an option ({', '.join(names)})")
+        for start in successors:
+            seen, name = [start], successors[start]
+            while name in successors:
+                if name in seen:
+                    chain = " -> ".join(seen[seen.index(name):] + [name])
+                    raise ValueError(f"successors go round in a circle ({chain}); one option in it must have none")
+                seen.append(name)
+                name = successors[name]
         return self
 
     def title(self, lang: str | None = None) -> str:

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to show (default: today)")
     p.add_argument("--model", metavar="PATTERN", help="snapshot, alias, ft:BASE, glob (gpt-4o*) or part of a name")
-    p.add_argument("--tier", metavar="TIER", help="only this tier: standard, batch, data_sharing, batch_data_sharing")
+    p.add_argument("--tier", metavar="TIER", help="only this tier: standard, batch, data_sharing, batch_data_sharing, flex, priority")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--history", action="store_true", help="every period, not just the day's prices")
     mode.add_argument("--versions", action="store_true", help="the days on which any price changed")

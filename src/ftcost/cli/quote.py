@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--epochs", default="1", metavar="E", help="training epochs (default 1)")
     p.add_argument("--training-hours", default="0", metavar="H", help="reinforcement fine-tuning hours (o4-mini)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="price date (default: today)")
-    p.add_argument("--tier", default="standard", metavar="TIER", help="standard (default), batch, data_sharing, batch_data_sharing")
+    p.add_argument("--tier", default="standard", metavar="TIER", help="standard (default), batch, data_sharing, batch_data_sharing, flex, priority")
     p.add_argument("--promotions", action="store_true", help="apply free-training promotions in force that day")
     p.add_argument("--json", action="store_true", help="one JSON object (amounts as exact decimal strings)")
     from ftcost.cli import provider_opts

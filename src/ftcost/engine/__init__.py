@@ -17,13 +17,13 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from ftcost.engine.lifecycle import lifecycle_warnings
+from ftcost.engine.lifecycle import Feasibility, fine_tune_feasibility, label, lifecycle_warnings, month_of, serves_until
 from ftcost.engine.providers_plan import provider_option_plan
-from ftcost.engine.results import Month, OptionPlan, Plan, TokenProfile, plain
+from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, TokenProfile, plain
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.training import Dataset, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
-from ftcost.errors import NotOfferedError, ScenarioError
+from ftcost.errors import NotOfferedError, ScenarioError, UnknownModelError
 from ftcost.scenario import Option, Scenario
 
 __all__ = ["plan", "plain", "Plan", "add_months"]
@@ -47,8 +47,11 @@ def plan(
     if as_of is None:
         raise ScenarioError("The plan needs a price date: set as_of in the scenario or choose one.")
     warnings: list[str] = []
+    excluded: list[Excluded] = []
+    horizon = scenario.horizon_months
 
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
+    #    A model that is shut down on the date is not offered, whatever the price tables still hold.
     priced: list[tuple[Option, object, object, TokenProfile]] = []
     elsewhere: list[Option] = []  # options another provider trains and serves (engine/providers_plan.py)
     for option in scenario.option:
@@ -57,45 +60,151 @@ def plan(
             continue
         try:
             resolved = pricing.resolve(option.model, as_of)
-            card = pricing.rates(option.model, as_of, scenario.workload.tier)
-        except NotOfferedError as exc:
-            warnings.append(f"{option.name} is left out of the plan: {exc}")
-            continue
-        if resolved.model.encoding is None:
-            warnings.append(f"{option.name} is left out of the plan: ftcost cannot count tokens for {resolved.snapshot}.")
+            card = pricing.rates(option.model, as_of, scenario.workload.tier)  # refuses a shut-down model, with its source
+            stop = serves_until(resolved)
+            if stop is not None and stop <= as_of:  # in case a price row outlives the model's shutdown
+                raise NotOfferedError(f"{label(resolved)} stopped serving on {stop.isoformat()}.")
+        except (NotOfferedError, UnknownModelError) as exc:  # a typo in the options table is not a blank page
+            why = f"{option.name} is left out of the plan: {exc}"
+        else:
+            why = None if resolved.model.encoding else (
+                f"{option.name} is left out of the plan: ftcost cannot count tokens for {resolved.snapshot}.")
+        if why:
+            excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
+            if not option.fine_tuned:  # a fine-tune that cannot be priced is infeasible: the answer says so first
+                warnings.append(why)
             continue
         priced.append((option, resolved, card, token_profile(scenario.workload, option, resolved.model.encoding)))
-    profiles = {option.model: profile for option, _, _, profile in priced}
 
-    # 2. Base options serve from month 1. Fine-tuned options carry training inputs, a pilot and a
-    #    one-off cost, and go live only when the project's timeline ends: until then the plan pays
-    #    for the current option (the product keeps running while the team iterates).
+    # 2. Feasibility before payback: a fine-tune that cannot be trained, or would go live after its own
+    #    shutdown, gets no payback, no pilot and no line on the chart: it is explained instead.
+    feasibility: dict[str, Feasibility] = {}
+    kept = []
+    for entry in priced:
+        option, resolved = entry[0], entry[1]
+        f = fine_tune_feasibility(scenario, option, as_of, resolved) if option.fine_tuned else Feasibility()
+        if not f.ok:
+            excluded.append(Excluded(option.name, option.model, True, f.reasons))
+            continue
+        feasibility[option.name] = f
+        kept.append(entry)
+    priced = kept
+    profiles = {option.model: profile for option, _, _, profile in priced}
+    by_name = {p[0].name: p for p in priced}
+
+    # 3. The product runs on the current option until a fine-tune goes live: the scenario's, or where that is
+    #    not served on the date, the first base option that is.
+    go_live = go_live_month(as_of, scenario.labour.weeks)
+    current_name = scenario.current.name
+    if current_name not in by_name:
+        current_name = next((p[0].name for p in priced if not p[0].fine_tuned), None)
+        if current_name is not None:
+            warnings.append(
+                f"The current option {scenario.current.name} is not served on {as_of.isoformat()}; the plan runs the "
+                f"product on {current_name} until a fine-tune goes live."
+            )
+
+    # 4. Each option's own months at this date's prices, its one-off cost, and the month it stops serving.
     inputs: dict[str, TrainingInputs] = {}
     pilots = {}
-    options: list[OptionPlan] = []
-    go_live = go_live_month(as_of, scenario.labour.weeks)
-    current = next((p for p in priced if p[0].name == scenario.current.name), None)
-    if current is None:
-        warnings.append(
-            f"The current option {scenario.current.name} cannot be priced on {as_of.isoformat()}, so each "
-            "fine-tune is projected as if it served from month 1."
-        )
-        go_live = 1
-    own_months: dict[str, list[Month]] = {}
-    # Base options first: a fine-tune's early months are the current (base) option's.
-    for option, resolved, card, profile in sorted(priced, key=lambda p: p[0].fine_tuned):
-        extra = None
-        own = own_months[option.name] = _months(scenario, option, profile, as_of, Decimal(0))
-        months = own
+    own: dict[str, list[Month]] = {}
+    extras: dict[str, object] = {}
+    stops: dict[str, tuple[int, dt.date]] = {}
+    for option, resolved, card, profile in priced:
+        own[option.name] = _months(scenario, option, profile, as_of, Decimal(0))
+        stop = serves_until(resolved)
+        month = month_of(stop, as_of, horizon) if stop else None
+        if month is not None:
+            stops[option.name] = (month, stop)
         if option.fine_tuned:
             if resolved.snapshot not in inputs:
                 inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, base_dir=base_dir, dataset=dataset)
             pilot = pilot_cost(scenario, option.model, inputs[resolved.snapshot], profiles, as_of)
             pilots[option.name] = pilot
-            extra = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, pilot.total_usd)
-            early = own_months[current[0].name] if current else own
-            months = [early[i] if i + 1 < go_live else m for i, m in enumerate(own)]
-            months[0] = replace(months[0], one_off_usd=extra.total_usd)
+            extras[option.name] = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, pilot.total_usd)
+
+    # 5. The months each option's plan pays for: a fine-tune's early months are the current option's, and a model
+    #    that stops serving inside the horizon hands the rest to its successor (named in the scenario, else the
+    #    current option or the first other option still serving), whose one-off is booked in the switch month.
+    #    The switch is booked in the month the shutdown falls in: a team moves before the day, not after it.
+    order = [o.name for o in scenario.option]
+    switches: dict[str, tuple[int, str, dt.date]] = {}
+
+    def serving_at(name: str, month: int) -> bool:
+        if name in external:
+            return True
+        return name in by_name and (name not in stops or stops[name][0] > month)
+
+    def successor_of(name: str, month: int, visiting: tuple[str, ...]) -> str | None:
+        named = next(o.successor for o in scenario.option if o.name == name)
+        if named and named not in visiting and (named in by_name or named in external):
+            return named
+        if named and named not in by_name and named not in external:
+            warnings.append(f"{name}'s successor {named} is not planned on {as_of.isoformat()}; the plan moves "
+                            "to the next option still serving instead.")
+        # The current option, else the first other base option still serving. A fine-tune is a successor only
+        # where the scenario names it: moving to one is a project, not a default.
+        planned = [n for n in order if n in by_name or n in external]
+        fine = {o.name for o in scenario.option if o.fine_tuned}
+        candidates = ([current_name] if current_name else []) + [n for n in planned if n not in fine]
+        return next((n for n in candidates if n != name and n not in visiting and serving_at(n, month)), None)
+
+    memo: dict[str, list[Month]] = {}
+    orphans: dict[str, tuple[int, dt.date]] = {}  # stop inside the horizon with nothing named or serving after
+    external: dict[str, OptionPlan] = {}  # options planned by another provider's rules: successors too
+
+    def one_off_of(name: str) -> Decimal:
+        return external[name].one_off_usd if name in external else extras[name].total_usd if name in extras else Decimal(0)
+
+    def timeline(name: str, visiting: tuple[str, ...] = ()) -> list[Month]:
+        if name in external:
+            return list(external[name].months)
+        if name in memo:
+            return memo[name]
+        option = by_name[name][0]
+        months = list(own[name])
+        if option.fine_tuned and current_name and current_name != name and go_live > 1:
+            early = timeline(current_name, visiting + (name,))
+            months = [early[i] if i + 1 < go_live else m for i, m in enumerate(months)]
+        if name in stops:
+            month, stop = stops[name]
+            successor = successor_of(name, month, visiting + (name,))
+            if successor is None:
+                orphans.setdefault(name, (month, stop))
+                months[month - 1:] = [_nothing(m) for m in months[month - 1:]]
+            else:
+                switches[name] = (month, successor, stop)
+                later = list(timeline(successor, visiting + (name,)))
+                cost = one_off_of(successor)
+                if cost:  # its own one-off moves from its month 1 to the switch month
+                    later[0] = replace(later[0], one_off_usd=later[0].one_off_usd - cost)
+                months[month - 1:] = later[month - 1:]
+                if cost:
+                    first = months[month - 1]
+                    months[month - 1] = replace(first, one_off_usd=first.one_off_usd + cost)
+        if option.fine_tuned:
+            months[0] = replace(months[0], one_off_usd=months[0].one_off_usd + extras[name].total_usd)
+        if not visiting:
+            memo[name] = months
+        return months
+
+    # Options another provider serves start from the current option's months like any fine-tune; once planned
+    # they can take over from a model that stops serving (a fine-tune elsewhere is a successor).
+    for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
+        done = provider_option_plan(
+            scenario, option, as_of, go_live=go_live, current_months=timeline(current_name) if current_name else None,
+            warnings=warnings, base_dir=base_dir, dataset=dataset,
+        )
+        if done is not None:
+            external[option.name] = done[0]
+            if done[1] is not None:
+                pilots[option.name] = done[1]
+    memo.clear()
+
+    options: list[OptionPlan] = list(external.values())
+    for option, resolved, card, profile in priced:
+        months = timeline(option.name)
+        switch = switches.get(option.name)
         options.append(
             OptionPlan(
                 name=option.name,
@@ -105,49 +214,76 @@ def plan(
                 accuracy_pct=option.accuracy_pct,
                 tokens=profile,
                 months=months,
-                steady=own[0],
-                one_off=extra,
+                steady=own[option.name][0],
+                one_off=extras.get(option.name),
                 rates=_rate_summary(card),
-                go_live_month=go_live if option.fine_tuned else 1,
+                go_live_month=go_live if option.fine_tuned and current_name else 1,
+                serves_until=serves_until(resolved),
+                switch_month=switch[0] if switch else None,
+                successor=switch[1] if switch else None,
+                feasibility=feasibility[option.name],
             )
         )
-    for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
-        done = provider_option_plan(
-            scenario, option, as_of, go_live=go_live, current_months=own_months.get(current[0].name) if current else None,
-            warnings=warnings, base_dir=base_dir, dataset=dataset,
-        )
-        if done is not None:
-            options.append(done[0])
-            if done[1] is not None:
-                pilots[option.name] = done[1]
     order = [o.name for o in scenario.option]
     options.sort(key=lambda o: order.index(o.name))
-    if any(o.fine_tuned for o in options) and go_live > scenario.horizon_months:
+    if current_name is None and any(o.fine_tuned for o in options):
         warnings.append(
-            f"The {scenario.labour.weeks}-week project ends after the {scenario.horizon_months}-month horizon, "
+            f"No base option is served on {as_of.isoformat()}, so each fine-tune is projected as if it served from month 1."
+        )
+    if any(o.fine_tuned for o in options) and go_live > horizon:
+        warnings.append(
+            f"The {scenario.labour.weeks}-week project ends after the {horizon}-month horizon, "
             "so no fine-tune serves within it; lengthen the horizon to see payback."
         )
+    for o in options:
+        if o.fine_tuned and o.switch_month is not None and o.switch_month <= o.go_live_month:
+            warnings.append(f"{o.name} stops serving in month {o.switch_month}, before or as it goes live: it never "
+                            "serves a whole month of the plan.")
 
-    # 3. Payback of each fine-tune against each base option; the first fine-tune's pilot gate.
-    warnings += lifecycle_warnings(scenario, as_of)
+    # 6. Payback of each feasible fine-tune against each base option; the first fine-tune's pilot gate.
+    warnings += lifecycle_warnings(scenario, as_of, {n: s for n, s in switches.items() if n in by_name})
     fine_tuned = [o for o in options if o.fine_tuned]
     bases = [o for o in options if not o.fine_tuned]
     pilot = None
     if fine_tuned and bases:
         pilot = pilot_plan(scenario, fine_tuned[0], bases, pilots[fine_tuned[0].name])
+    caveats: list[str] = []
+    for name, (month, stop) in orphans.items():
+        if name in by_name and not by_name[name][0].fine_tuned:
+            caveats.append(
+                f"{name} stops serving on {stop.isoformat()} and no other base option in the scenario serves after it: "
+                f"from month {month} it is compared as a product switched off (nothing paid). Add a base option served "
+                f"after {stop.isoformat()}, or name one as its successor."
+            )
+        elif name in by_name:
+            warnings.append(f"{name} stops serving on {stop.isoformat()} and no base option serves after it: from month "
+                            f"{month} nothing is counted for it; name a successor.")
+    for o in fine_tuned:
+        for c in (o.feasibility.caveats if o.feasibility else ()):
+            if c not in caveats:
+                caveats.append(c)
     return Plan(
         scenario=scenario.name,
         as_of=as_of,
-        horizon_months=scenario.horizon_months,
+        horizon_months=horizon,
         tier=scenario.workload.tier,
         options=options,
         break_even=[break_even(ft, base) for ft in fine_tuned for base in bases],
         prompt_savings=[prompt_saving(ft, base) for ft in fine_tuned for base in bases],
         pilot=pilot,
-        warnings=warnings,
+        warnings=list(dict.fromkeys(warnings)),
         project_weeks=scenario.labour.weeks,
-        current_option=scenario.current.name,
+        current_option=current_name or "",
+        excluded=excluded,
+        caveats=caveats,
     )
+
+
+def _nothing(m: Month) -> Month:
+    zero = Decimal(0)
+    return replace(m, requests=0, input_tokens=0, cached_input_tokens=0, output_tokens=0, input_usd=zero,
+                   cached_input_usd=zero, output_usd=zero, hosting_usd=zero, wrong_answers_usd=zero, one_off_usd=zero,
+                   served_by="")
 
 
 def go_live_month(as_of: dt.date, weeks: int) -> int:

@@ -1,12 +1,35 @@
-"""Lifecycle warnings: models that stop serving inside the horizon, fine-tuning that can no longer start."""
+"""Lifecycle in the numbers: when each option stops serving, whether a fine-tune can be carried out at all,
+and the warnings for what is feasible but risky.
+
+A fine-tune is *infeasible* (no payback is computed for it) when
+
+- its base model is shut down, or fine-tuning it never opened or has closed, on the plan's date;
+- one of the project's training iterations could not start: the project's weeks are split evenly between
+  its iterations, each starting with a new fine-tuning job, and every start must be a day on which the
+  organization can still create jobs (OpenAI's wind-down closed new jobs to organizations that never
+  fine-tuned from 2026-05-07, to those without fine-tuned inference in the past 60 days from 2026-07-02,
+  and to everyone from 2027-01-06 — "lose the ability to create new fine-tuning jobs on January 6, 2027";
+  one article reads that as the last day jobs can start, so the day itself is ambiguous; ftcost takes the
+  reading of OpenAI's own sentence: no new job on the day);
+- it would go live (the project ends) on or after the day its fine-tuned model stops serving.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from ftcost.engine.workload import add_months
 from ftcost.errors import NotOfferedError
-from ftcost.scenario import Scenario
+from ftcost.scenario import Option, Scenario
+
+@dataclass(frozen=True)
+class Feasibility:
+    """Whether an option can be carried out as planned: `reasons` says why not; `caveats` what it depends on."""
+
+    ok: bool = True
+    reasons: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
 
 
 def month_of(day: dt.date, as_of: dt.date, horizon: int) -> int | None:
@@ -19,43 +42,131 @@ def month_of(day: dt.date, as_of: dt.date, horizon: int) -> int | None:
     return None
 
 
-def lifecycle_warnings(scenario: Scenario, as_of: dt.date) -> list[str]:
+def serves_until(resolved) -> dt.date | None:
+    """The first day the resolved model (a base snapshot or a fine-tune of one) is no longer served."""
+    facts = resolved.model
+    if resolved.fine_tuned:
+        return facts.fine_tuned_shutdown or facts.shutdown
+    return facts.shutdown
+
+
+def label(resolved) -> str:
+    return f"fine-tuned {resolved.model.id}" if resolved.fine_tuned else resolved.model.id
+
+
+def iteration_starts(scenario: Scenario, as_of: dt.date) -> list[dt.date]:
+    """The day each training iteration starts: the project's weeks split evenly between the iterations."""
+    days = scenario.labour.weeks * 7
+    n = scenario.training.iterations
+    return [as_of + dt.timedelta(days=i * days // n) for i in range(n)]
+
+
+def go_live_day(scenario: Scenario, as_of: dt.date) -> dt.date:
+    """The day the project ends and a fine-tune could start serving."""
+    return as_of + dt.timedelta(weeks=scenario.labour.weeks)
+
+
+def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, resolved=None) -> Feasibility:
+    """Can this fine-tune be carried out as the scenario plans it, starting on `as_of`? (see the module doc)"""
+    from ftcost import pricing
+
+    if resolved is None:
+        try:
+            resolved = pricing.resolve(option.model, as_of)
+        except NotOfferedError as exc:
+            return Feasibility(False, (f"{option.name} cannot be fine-tuned: {exc}",))
+    facts = resolved.model
+    name = option.name
+    if facts.shutdown and facts.shutdown <= as_of:
+        return Feasibility(False, (f"{name} cannot be trained: {facts.id} was shut down on {facts.shutdown.isoformat()}.",))
+    if not facts.fine_tunable:
+        return Feasibility(False, (f"{name} cannot be trained: OpenAI never offered fine-tuning for {facts.id}.",))
+    if as_of < facts.fine_tuning_from:
+        return Feasibility(False, (f"{name} cannot be trained on {as_of.isoformat()}: fine-tuning {facts.id} opened on "
+                                   f"{facts.fine_tuning_from.isoformat()}.",))
+    history = scenario.organization.fine_tuning_history
+    reasons: list[str] = []
+    starts = iteration_starts(scenario, as_of)
+    decisions = [pricing.can_create_job(facts.id, day, history) for day in starts]
+    blocked = [(day, d.facts) for day, d in zip(starts, decisions) if not d.allowed]
+    if blocked and blocked[0][0] == as_of:
+        reasons.append(f"{name} cannot be trained on {as_of.isoformat()}: {job_rule(blocked[0][1])}.")
+    elif blocked:
+        first = blocked[0][1]
+        reasons.append(
+            f"{name} cannot be carried out as planned: {len(blocked)} of its {len(starts)} training iterations would "
+            f"start on or after {(first.cutoff or blocked[0][0]).isoformat()} (the {scenario.labour.weeks} weeks split "
+            f"evenly, the last on {starts[-1].isoformat()}), and {job_rule(first)}."
+        )
+    stop = serves_until(resolved)
+    live = go_live_day(scenario, as_of)
+    if stop is not None and live >= stop:
+        reasons.append(
+            f"{name} would go live on {live.isoformat()} (when the {scenario.labour.weeks}-week project ends), but "
+            f"{label(resolved)} stops serving on {stop.isoformat()}."
+        )
+    if reasons:
+        return Feasibility(False, tuple(reasons))
+    caveats: list[str] = []
+    limits = decisions[-1].facts.possible_restrictions if history is None else ()
+    if limits:
+        caveats.append(
+            "This plan holds only for organizations that can still create fine-tuning jobs: "
+            + "; ".join(f"since {e.date.isoformat()} OpenAI accepts none from {e.who}" for e in limits)
+            + ". State organization.fine_tuning_history (never, inactive or active) to check yours."
+        )
+    return Feasibility(True, (), tuple(caveats))
+
+
+def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, tuple[int, str, dt.date]]) -> list[str]:
+    """What is feasible but risky: switches inside the horizon, fine-tuning closing soon after the last job."""
     from ftcost import pricing
 
     out: list[str] = []
     horizon = scenario.horizon_months
-    seen_bases: set[str] = set()
     for option in scenario.option:
-        if option.provider_id != "openai":
+        if option.name in switches:
+            month, successor, stop = switches[option.name]
+            out.append(
+                f"{option.name} stops serving on {stop.isoformat()}, in month {month} of your {horizon}-month "
+                f"horizon; from month {month} its months are those of {successor}"
+                + (" (its one-off cost booked in that month)" if _is_fine_tuned(scenario, successor) else "")
+                + "."
+            )
+    for option in scenario.option:
+        if not option.fine_tuned or option.provider_id != "openai":
             continue  # other providers' lifecycle is checked where their options are priced (providers_plan)
         try:
             resolved = pricing.resolve(option.model, as_of)
         except NotOfferedError:
-            continue  # already reported as left out of the plan
-        facts = resolved.model
-        stop = (facts.fine_tuned_shutdown or facts.shutdown) if resolved.fine_tuned else facts.shutdown
-        label = f"fine-tuned {facts.id}" if resolved.fine_tuned else facts.id
-        month = month_of(stop, as_of, horizon) if stop else None
-        if month is not None:
-            out.append(
-                f"{option.name}: {label} stops serving on {stop.isoformat()}, in month {month} of your "
-                f"{horizon}-month horizon; the months after that are projected as if it kept running."
-            )
-        if not resolved.fine_tuned or facts.id in seen_bases:
             continue
-        seen_bases.add(facts.id)
-        status = pricing.fine_tuning_status(facts.id, as_of)
-        if not status.allowed:
-            out.append(f"{option.name}: a new fine-tuning job cannot be started on {as_of.isoformat()}: {status.reason}")
-            continue
-        if status.reason:
-            out.append(f"{option.name}: {status.reason}")
-        end = as_of + dt.timedelta(weeks=scenario.labour.weeks)
-        cutoff = facts.fine_tuning_until
-        if cutoff and end >= cutoff:
+        last = iteration_starts(scenario, as_of)[-1]
+        decision = pricing.can_create_job(resolved.model.id, last, scenario.organization.fine_tuning_history)
+        cutoff = decision.facts.cutoff if decision.allowed else None
+        if cutoff is not None and last < cutoff <= last + dt.timedelta(days=30):
             out.append(
-                f"{option.name}: your {scenario.labour.weeks}-week timeline ends on {end.isoformat()}, but no new "
-                f"fine-tuning jobs on {facts.id} can be created from {cutoff.isoformat()}; every training "
-                "iteration must start before then."
+                f"{option.name}: the last training iteration starts on {last.isoformat()}, only "
+                f"{(cutoff - last).days} days before no new jobs can be created ({cutoff.isoformat()}); a slip "
+                "past that day leaves the fine-tune unfinished."
             )
     return out
+
+
+def job_rule(facts) -> str:
+    """Why no job can be created, as a clause (pricing's JobFacts: the rule, its day and its source)."""
+    day = facts.cutoff.isoformat() if facts.cutoff else ""
+    src = f" ({facts.source[0]})" if facts.source else ""
+    if facts.rule == "closed":
+        return f"OpenAI creates no new fine-tuning jobs on {facts.base} from {day}{src}"
+    if facts.rule == "org_restricted":
+        who = {"never": "organizations that have never fine-tuned",
+               "inactive": "organizations with no fine-tuned-model inference in the past 60 days"}.get(
+            facts.org_history or "", "this organization")
+        return f"OpenAI creates no new fine-tuning jobs for {who} from {day}{src}, and the scenario says yours is one"
+    if facts.rule == "base_shut_down":
+        return f"{facts.base} was shut down on {day}{src}"
+    return facts.reason.rstrip(".")
+
+
+def _is_fine_tuned(scenario: Scenario, name: str) -> bool:
+    return any(o.name == name and o.fine_tuned for o in scenario.option)

@@ -86,6 +86,10 @@ class OptionPlan:
     one_off: OneOff | None
     rates: dict[str, Any]  # rate name -> {price, unit, source, effective_from}
     go_live_month: int = 1  # first month the option serves; before it, the current option does
+    serves_until: dt.date | None = None  # first day the model is no longer served (OpenAI's shutdown), if known
+    switch_month: int | None = None  # the horizon month from which `successor` serves instead (shutdown inside it)
+    successor: str | None = None
+    feasibility: Any = None  # engine.lifecycle.Feasibility: always ok for a planned option; caveats may apply
 
     @property
     def monthly_usd(self) -> Decimal:
@@ -166,6 +170,16 @@ class PilotPlan:
 
 
 @dataclass(frozen=True)
+class Excluded:
+    """An option the plan cannot carry out on its date: a model not served, a fine-tune that cannot be done."""
+
+    name: str
+    model: str
+    fine_tuned: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Plan:
     scenario: str
     as_of: dt.date
@@ -178,6 +192,13 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     project_weeks: int = 0
     current_option: str = ""
+    excluded: list[Excluded] = field(default_factory=list)  # not planned: why, in sentences
+    caveats: list[str] = field(default_factory=list)  # what the feasible fine-tunes depend on
+
+    @property
+    def infeasible(self) -> list[Excluded]:
+        """Fine-tunes that cannot be carried out on this plan's date."""
+        return [e for e in self.excluded if e.fine_tuned]
 
     def option(self, name: str) -> OptionPlan:
         return next(o for o in self.options if o.name == name)

@@ -10,10 +10,16 @@ PCT = Decimal("0.01")
 
 
 def break_even_month(ft: OptionPlan, base: OptionPlan) -> int | None:
-    """First month in which the fine-tune's cumulative (quality-adjusted) cost is at or below the base's;
-    None when that does not happen within the horizon."""
-    pairs = zip(ft.cumulative_usd, base.cumulative_usd)
-    return next((i + 1 for i, (a, b) in enumerate(pairs) if a <= b), None)
+    """First month from which the fine-tune's cumulative (quality-adjusted) cost stays at or below the base's to
+    the horizon; None when that does not happen. (A line that dips under and comes back up — a model that stops
+    serving, a successor's one-off — has not paid back.)"""
+    month = None
+    for i, (a, b) in enumerate(zip(ft.cumulative_usd, base.cumulative_usd)):
+        if a > b:
+            month = None
+        elif month is None:
+            month = i + 1
+    return month
 
 
 def break_even(ft: OptionPlan, base: OptionPlan) -> BreakEven:

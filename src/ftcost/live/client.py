@@ -195,11 +195,15 @@ def _server_message(body: Any, key: str | None) -> str:
     return ""
 
 
-WIND_DOWN = (
-    "OpenAI is winding down fine-tuning: no new jobs for organisations that never fine-tuned from 2026-05-07, "
-    "for organisations without fine-tuned-model inference in the previous 60 days from 2026-07-02, "
-    "and for everyone from 2027-01-06"
-)
+def wind_down() -> str:
+    """OpenAI's fine-tuning wind-down in words, from the pricing data's lifecycle events (dates kept in one place)."""
+    from ftcost.pricing import load_pricing
+
+    events = sorted(load_pricing().events, key=lambda e: e.date)
+    parts = [f"for {e.who.replace('organizations', 'organisations')} from {e.date}"
+             for e in events if e.effect == "fine_tuning_restricted"]
+    parts += [f"for everyone from {e.date}" for e in events if e.effect == "fine_tuning_closed"]
+    return "OpenAI is winding down fine-tuning: no new jobs " + ", ".join(parts[:-1]) + ", and " + parts[-1]
 
 
 def describe(exc: BaseException, action: str, model: str | None = None, client: LiveClient | None = None) -> str:
@@ -233,7 +237,7 @@ def describe(exc: BaseException, action: str, model: str | None = None, client: 
                 "and belongs to this organisation and project."
             )
         if status == 403 and code == "training_not_available":
-            return f"OpenAI refused to start the fine-tuning job (403 training_not_available): {WIND_DOWN}."
+            return f"OpenAI refused to start the fine-tuning job (403 training_not_available): {wind_down()}."
         if status == 403:
             return f"Permission denied (403) for {what} while {action}; this key's project may not have access{said}."
         if status == 404:

@@ -81,15 +81,16 @@ def upload_name(name: str, default: str = "train.jsonl") -> str:
     return (cut.rstrip() or "train") + suffix
 
 
-def check_cutoff(model: str, as_of: dt.date) -> tuple[str, str]:
-    """(snapshot, note) if a new fine-tuning job for `model` can be created on `as_of`, else NotOfferedError."""
-    from ftcost.pricing import fine_tuning_status, resolve
+def check_cutoff(model: str, as_of: dt.date, org_history: str | None = None) -> tuple[str, str]:
+    """(snapshot, note) if a new fine-tuning job for `model` can be created on `as_of`, else NotOfferedError.
 
-    snapshot = resolve(model, as_of).snapshot
-    status = fine_tuning_status(snapshot, as_of)
-    if not status.allowed:
-        raise NotOfferedError(f"No new fine-tuning job can be started for {model} on {as_of}: {status.reason}")
-    return snapshot, status.reason
+    The rule is the pricing layer's one `can_create_job`."""
+    from ftcost.pricing import can_create_job
+
+    allowed, facts = can_create_job(model, as_of, org_history)
+    if not allowed:
+        raise NotOfferedError(f"No new fine-tuning job can be started for {model} on {as_of}: {facts.reason}")
+    return facts.base, facts.reason
 
 
 def default_training_pricer() -> TrainingPricer:

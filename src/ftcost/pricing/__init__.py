@@ -16,18 +16,25 @@ Functions (all take `as_of` dates, never read the clock, and return exact Decima
     training_cost(model, charged_tokens, as_of)   (Decimal, Rate)
     table(as_of) / history(pattern)               price rows in force / all periods
     price_versions(pattern) / diff(d1, d2)        days anything changed / what changed
+    can_create_job(base, as_of, org_history)      → (allowed, JobFacts): the one job-cutoff rule
     fine_tuning_status(base, on) / fine_tunable_models(as_of)
+A model asked about on/after its shutdown raises ShutDownError (a NotOfferedError with model, shutdown,
+source, still_served fields).
 Errors are ftcost.errors subclasses: UnknownModelError, NotOfferedError, PricingDataError.
 """
 
 from ftcost.pricing.costs import Quote, promotions_on, quote, token_cost, training_cost
 from ftcost.pricing.timeline import Change, diff, history, price_versions, select, table
-from ftcost.pricing.lifecycle import FineTuningStatus, fine_tunable_models, fine_tuning_status
-from ftcost.pricing.lookup import TIERS, Rate, RateCard, Resolved, parse_name, rates, resolve
+from ftcost.errors import ShutDownError
+from ftcost.pricing.lifecycle import (
+    ORG_HISTORIES, FineTuningStatus, JobDecision, JobFacts, can_create_job, fine_tunable_models, fine_tuning_status,
+)
+from ftcost.pricing.lookup import TIERS, Rate, RateCard, Resolved, parse_name, rates, resolve, still_served
 from ftcost.pricing.store import AliasRow, PriceRow, PricingData, Promotion, Source, load_pricing, set_pricing
 
 __all__ = [
-    "AliasRow", "Change", "FineTuningStatus", "PriceRow", "PricingData", "Promotion", "Quote", "Rate", "RateCard",
+    "AliasRow", "Change", "FineTuningStatus", "JobDecision", "JobFacts", "ORG_HISTORIES", "ShutDownError",
+    "can_create_job", "still_served", "PriceRow", "PricingData", "Promotion", "Quote", "Rate", "RateCard",
     "Resolved", "Source", "TIERS", "diff", "fine_tunable_models", "fine_tuning_status", "history", "load_pricing",
     "parse_name", "price_versions", "promotions_on", "quote", "rates", "resolve", "select", "set_pricing", "table",
     "token_cost", "training_cost",

@@ -60,14 +60,26 @@ def _check_models_against_events(models: Mapping[str, ModelFacts], events: tuple
             raise PricingDataError(f"{at}: has fine-tuning end dates but no fine_tuning_from; add the day fine-tuning opened.")
         if m.fine_tuning_from and m.released and m.fine_tuning_from < m.released:
             raise PricingDataError(f"{at}: fine_tuning_from {m.fine_tuning_from} is before released {m.released}; fix one of them.")
-        if m.fine_tuned_shutdown and m.shutdown and m.fine_tuned_shutdown > m.shutdown:
+        if m.fine_tuned_shutdown and m.shutdown and m.fine_tuned_shutdown > m.shutdown and not m.fine_tuned_shutdown_note:
             raise PricingDataError(
-                f"{at}: fine_tuned_shutdown {m.fine_tuned_shutdown} is after shutdown {m.shutdown}; fine-tunes stop with their base at the latest."
+                f"{at}: fine_tuned_shutdown {m.fine_tuned_shutdown} is after shutdown {m.shutdown}; fine-tunes stop with their "
+                "base at the latest, unless fine_tuned_shutdown_note cites OpenAI keeping them."
             )
         for name in ("fine_tuned_shutdown", "shutdown"):
             end = getattr(m, name)
             if m.fine_tuning_until and end and m.fine_tuning_until > end:
                 raise PricingDataError(f"{at}: fine_tuning_until {m.fine_tuning_until} is after {name} {end}; set it on or before {end}.")
+    listed = {mid: e for e in events if e.effect == "shutdown" for mid in e.models}
+    for m in models.values():
+        at = f"{label} [{m.id}]"
+        for rid in m.replacements:
+            if rid not in models or rid == m.id:
+                raise PricingDataError(f"{at}: replacement {rid!r} is not another model in models.toml{_close(rid, models)}.")
+        if m.shutdown and m.id not in listed:
+            raise PricingDataError(
+                f"{at}: shutdown {m.shutdown} is not in any lifecycle.toml shutdown event; add the model to the event "
+                "that cites the shutdown's source, so ftcost can say where the date comes from."
+            )
     closed = [e for e in events if e.effect == "fine_tuning_closed"]
     for e in events:
         at = f"{lc} event {e.id}"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ftcost.errors import FtcostError, NotOfferedError, UnknownModelError
+from ftcost.errors import FtcostError, NotOfferedError, ShutDownError, UnknownModelError
 from ftcost.models import ModelFacts
 from ftcost.pricing.schema import Tier
 from ftcost.pricing.store import AliasRow, PriceRow, PricingData, current
@@ -155,6 +155,10 @@ def resolve(name: str, as_of: dt.date, *, data: PricingData | None = None) -> Re
         raise UnknownModelError(f"Unknown model {base!r}{inside}; {hint}")
     row = next((a for a in periods if a.in_force(as_of)), None)
     if row is None:
+        last = periods[-1]
+        ended_by_shutdown = last.listed_until is None and last.effective_until is not None and as_of >= last.effective_until
+        if ended_by_shutdown:
+            raise shut_down_error(d, d.models[last.snapshot], as_of, fine_tuned=fine_tuned, alias=base)
         raise NotOfferedError(_alias_not_on(base, periods, as_of))
     return Resolved(name, row.snapshot, fine_tuned, d.models[row.snapshot], alias=base, alias_row=row)
 
@@ -169,6 +173,8 @@ def rates(name: str, as_of: dt.date, tier: str = "standard", *, data: PricingDat
     as_of = check_date(as_of)
     d = current(data)
     r = resolve(name, as_of, data=d)
+    if not r.model.served_on(as_of, r.fine_tuned):
+        raise shut_down_error(d, r.model, as_of, fine_tuned=r.fine_tuned, alias=r.alias)
     kind = "fine_tuned" if r.fine_tuned else "base"
     row = d.row_on(r.snapshot, kind, tier, as_of)
     if row is None:
@@ -183,6 +189,67 @@ def rates(name: str, as_of: dt.date, tier: str = "standard", *, data: PricingDat
         training=Rate.from_row(train, "price") if train else None,
         training_hour=Rate.from_row(hour, "price") if hour else None,
     )
+
+
+def shutdown_source(d: PricingData, m: ModelFacts, fine_tuned: bool = False) -> tuple[str, str]:
+    """(source key, url) for the day `m` (or its fine-tunes) stopped serving: its lifecycle.toml shutdown event."""
+    end = m.serving_end(fine_tuned)
+    for e in d.events:
+        if e.effect == "shutdown" and m.id in e.models and e.date == end:
+            return e.sources[0]
+    key = m.sources[-1] if m.sources else ""
+    return (key, d.sources[key].url) if key in d.sources else ("", "")
+
+
+def served(d: PricingData, m: ModelFacts, as_of: dt.date, fine_tuned: bool = False) -> bool:
+    """Whether OpenAI serves `m` (fine-tuned or base) on `as_of`: released, not shut down, and priced."""
+    if not m.served_on(as_of, fine_tuned):
+        return False
+    return d.row_on(m.id, "fine_tuned" if fine_tuned else "base", "standard", as_of) is not None
+
+
+def still_served(d: PricingData, m: ModelFacts, as_of: dt.date) -> tuple[str, ...]:
+    """What OpenAI serves on `as_of` in place of `m`: its named replacements (following replacements of
+    replacements that shut down too), else the served models of its family, newest first."""
+    out: list[str] = []
+    seen = {m.id}
+    queue = list(m.replacements)
+    while queue:
+        mid = queue.pop(0)
+        if mid in seen or mid not in d.models:
+            continue
+        seen.add(mid)
+        r = d.models[mid]
+        if served(d, r, as_of):
+            out.append(mid)
+        else:
+            queue.extend(r.replacements)
+    if not out:
+        family = [x for x in d.models.values() if x.family == m.family and x.id != m.id and served(d, x, as_of)]
+        out = [x.id for x in sorted(family, key=lambda x: x.released or dt.date.min, reverse=True)]
+    return tuple(out)
+
+
+def shut_down_error(d: PricingData, m: ModelFacts, as_of: dt.date, *, fine_tuned: bool = False,
+                    alias: str | None = None) -> ShutDownError:
+    """The one sentence for a model asked about on or after its shutdown, with the facts as fields."""
+    end = m.serving_end(fine_tuned)
+    key, url = shutdown_source(d, m, fine_tuned)
+    instead = still_served(d, m, as_of)
+    what = f"fine-tuned {m.id}" if fine_tuned else m.id
+    if alias:
+        what = f"{alias} ({what}, which it pointed to)" if not fine_tuned else f"fine-tuned {alias} ({m.id}, which it pointed to)"
+    where = f" ({url})" if url else ""
+    if instead:
+        served_text = f"on {as_of} OpenAI serves {', '.join(instead[:4])}{' …' if len(instead) > 4 else ''} instead"
+    else:
+        served_text = f"ftcost knows no model OpenAI serves in its place on {as_of}; `ftcost prices --as-of {as_of}` lists what is served"
+    verb = "were" if fine_tuned and not alias else "was"
+    if fine_tuned and not alias:
+        what = f"fine-tuned {m.id} models"
+    msg = f"{what} {verb} shut down on {end}{where}; {served_text}."
+    return ShutDownError(msg, model=m.id, shutdown=end, source=key, source_url=url, still_served=instead,
+                         as_of=as_of, fine_tuned=fine_tuned, alias=alias)
 
 
 def explain_missing(d: PricingData, r: Resolved, kind: str, tier: str, as_of: dt.date) -> str:

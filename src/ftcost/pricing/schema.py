@@ -21,7 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 Kind = Literal["base", "fine_tuned", "training", "training_hour"]
-Tier = Literal["standard", "batch", "data_sharing", "batch_data_sharing"]
+Tier = Literal["standard", "batch", "data_sharing", "batch_data_sharing", "flex", "priority"]
 INFERENCE_KINDS = ("base", "fine_tuned")
 TRAINING_KINDS = ("training", "training_hour")
 COMPONENTS = ("input", "cached_input", "output")
@@ -138,7 +138,8 @@ class PriceEntry(DatedEntry):
     """base = base-model inference; fine_tuned = inference on a fine-tune of `model`;
     training = per 1M training tokens (tokens in file × epochs); training_hour = per hour (RFT)."""
     tier: Tier
-    """standard, batch, data_sharing or batch_data_sharing. Training kinds are always standard."""
+    """standard, batch, data_sharing, batch_data_sharing, flex (slower, cheaper processing) or priority (faster,
+    dearer). Training kinds are always standard."""
     input: OptionalPrice = None
     """USD per 1M input tokens (inference kinds; required for them)."""
     cached_input: OptionalPrice = None
@@ -210,14 +211,29 @@ class FeatureEntry(Strict):
     note: str = ""
 
 
+OrgHistory = Literal["never", "inactive", "active"]
+"""An organization's fine-tuning history, as OpenAI's wind-down tells them apart: never fine-tuned; fine-tuned
+but no fine-tuned-model inference in the past 60 days; fine-tuned inference within the past 60 days."""
+
+
 class EventEntry(Strict):
     """A dated lifecycle event that applies to many models."""
 
     id: str = Field(min_length=1)
     date: Date
-    effect: Literal["fine_tuning_restricted", "fine_tuning_closed", "shutdown"]
+    effect: Literal["fine_tuning_restricted", "fine_tuning_closed", "shutdown", "service_read_only", "service_shutdown"]
     """fine_tuning_restricted: some organizations can no longer start jobs; fine_tuning_closed: nobody can;
-    shutdown: the listed models stop serving."""
+    shutdown: the listed models stop serving; service_read_only / service_shutdown: a platform service
+    (`service`, e.g. OpenAI Evals) becomes read-only / stops."""
+    orgs: list[Literal["never", "inactive"]] = Field(default_factory=list)
+    """For fine_tuning_restricted: the organization histories it stops (never = never fine-tuned; inactive = no
+    fine-tuned-model inference in the past 60 days)."""
+    service: str = ""
+    """For service events: the service's name."""
+    checked: OptionalDate = None
+    """Day the event was last compared with its sources."""
+    verified: bool = True
+    """False when only secondary sources state it (the note says which, and where sources disagree)."""
     who: str = Field(min_length=1)
     """Who is affected, in words."""
     models: list[str] = Field(default_factory=list)
@@ -231,6 +247,12 @@ class EventEntry(Strict):
     def _models_for_shutdown(self) -> "EventEntry":
         if self.effect == "shutdown" and not self.models:
             raise PydanticCustomError("models", "a shutdown event must list the `models` it shuts down")
+        if self.effect == "fine_tuning_restricted" and not self.orgs:
+            raise PydanticCustomError(
+                "orgs", "a fine_tuning_restricted event must list the `orgs` it stops (\"never\", \"inactive\")"
+            )
+        if self.effect.startswith("service_") and not self.service:
+            raise PydanticCustomError("service", "a service event must name its `service`, e.g. \"OpenAI Evals\"")
         return self
 
 

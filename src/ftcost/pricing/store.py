@@ -132,6 +132,10 @@ class Event:
     fine_tuned_too: bool
     sources: tuple[tuple[str, str], ...]
     note: str
+    orgs: tuple[str, ...] = ()
+    service: str = ""
+    checked: dt.date | None = None
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -251,7 +255,8 @@ def _load(directory: Path) -> PricingData:
     where = label(lifecycle_path)
     features = {f.id: Feature(f.id, f.date, cite(f.sources, f"{where} feature {f.id}"), f.note) for f in lifecycle.feature}
     events = tuple(
-        Event(e.id, e.date, e.effect, e.who, tuple(e.models), e.fine_tuned_too, cite(e.sources, f"{where} event {e.id}"), e.note)
+        Event(e.id, e.date, e.effect, e.who, tuple(e.models), e.fine_tuned_too, cite(e.sources, f"{where} event {e.id}"), e.note,
+              orgs=tuple(e.orgs), service=e.service, checked=e.checked, verified=e.verified)
         for e in lifecycle.event
     )
 

@@ -24,26 +24,22 @@ class JobCutoff:
     message: str  # "" when a job can be started with no caveat
 
 
-def job_cutoff(model: str, as_of: dt.date) -> JobCutoff:
-    """Whether a new fine-tuning job on `model` can start on `as_of`, in the pricing data's dates."""
-    from ftcost.models import get_model
-    from ftcost.pricing import fine_tuning_status, load_pricing, resolve
+def job_cutoff(model: str, as_of: dt.date, org_history: str | None = None) -> JobCutoff:
+    """Whether a new fine-tuning job on `model` can start on `as_of`: the pricing layer's `can_create_job`, in words."""
+    from ftcost.pricing import can_create_job
 
-    snapshot = resolve(model, as_of).snapshot
-    status = fine_tuning_status(snapshot, as_of)
-    events = sorted(load_pricing().events, key=lambda e: e.date)
-    closing = next((e for e in events if e.effect == "fine_tuning_closed"), None)
-    until = get_model(snapshot).fine_tuning_until
-    if not status.allowed:
-        if until is not None and as_of >= until:
-            who = " from anyone" if closing is not None and closing.date == until else ""
+    allowed, facts = can_create_job(model, as_of, org_history)
+    snapshot, until = facts.base, facts.fine_tuning_until
+    if not allowed:
+        if facts.rule == "closed":
+            who = " from anyone" if facts.event_id else ""
             return JobCutoff(False, (
                 f"New fine-tuning jobs are no longer possible for {snapshot}: OpenAI accepts none{who} from "
                 f"{until.isoformat()}, and the price date is {as_of.isoformat()}. Nothing can be started here; "
                 "a job started earlier can still be followed below."))
-        return JobCutoff(False, f"No new fine-tuning job can be started for {snapshot}: {status.reason}")
+        return JobCutoff(False, f"No new fine-tuning job can be started for {snapshot}: {facts.reason}")
     limits = [f"since {e.date.isoformat()}, organisations {e.who.removeprefix('organizations ')}"
-              for e in events if e.effect == "fine_tuning_restricted" and e.date <= as_of]
+              for e in facts.possible_restrictions]
     if not limits:
         return JobCutoff(True, "")
     end = f" From {until.isoformat()} nobody can start new jobs." if until is not None else ""

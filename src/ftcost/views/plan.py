@@ -158,6 +158,7 @@ def cumulative_frame(plan: Plan) -> pd.DataFrame:
                 "cumulative": float(running),
                 "cumulative_text": format_usd(running),
                 "month_text": format_usd(m.total_usd),
+                "served_by": m.served_by or "nothing served",
             })
     return pd.DataFrame(rows)
 
@@ -183,16 +184,18 @@ def break_even_frame(plan: Plan, against: str | None = None) -> pd.DataFrame:
 
 
 def go_live_frame(plan: Plan) -> pd.DataFrame:
-    """The month each fine-tune starts serving (before it, the current option serves and the one-off is spent)."""
+    """The month each fine-tune starts serving (before it, the current option serves and the one-off is spent),
+    and the month each model that stops serving inside the horizon hands over to its successor."""
     rows = {}
     for o in plan.options:
         if o.fine_tuned and o.go_live_month > 1:
             rows.setdefault(o.go_live_month, []).append(o.name)
-    return pd.DataFrame(
-        [{"month": m, "label": f"{' and '.join(names)} go{'es' if len(names) == 1 else ''} live in month {m}"}
-         for m, names in sorted(rows.items())],
-        columns=["month", "label"],
-    )
+    labels = [{"month": m, "label": f"{' and '.join(names)} go{'es' if len(names) == 1 else ''} live in month {m}"}
+              for m, names in sorted(rows.items())]
+    labels += [{"month": o.switch_month, "label": f"{o.name} stops serving on {o.serves_until.isoformat()}: "
+                f"{o.successor} from month {o.switch_month}"}
+               for o in plan.options if o.switch_month is not None]
+    return pd.DataFrame(sorted(labels, key=lambda r: r["month"]), columns=["month", "label"])
 
 
 def _parts_used(plan: Plan) -> list[str]:
@@ -210,9 +213,9 @@ def breakdown_frame(plan: Plan) -> pd.DataFrame:
                 value = getattr(m, BREAKDOWN_PARTS[part])
                 rows.append({
                     "option": o.name, "month": m.month, "part": part, "order": order,
-                    "usd": float(value), "usd_text": format_usd(value),
+                    "usd": float(value), "usd_text": format_usd(value), "served_by": m.served_by or "nothing served",
                 })
-    return pd.DataFrame(rows, columns=["option", "month", "part", "order", "usd", "usd_text"])
+    return pd.DataFrame(rows, columns=["option", "month", "part", "order", "usd", "usd_text", "served_by"])
 
 
 def horizon_breakdown_frame(plan: Plan) -> pd.DataFrame:
