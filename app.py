@@ -19,7 +19,10 @@ if str(HERE) not in sys.path:
 
 from ui import cached, sidebar, state  # noqa: E402
 
-st.set_page_config(page_title="ftcost — is fine-tuning worth it?", page_icon=":material/savings:", layout="wide")
+# The tab's icon is a file served by this app: a ":material/…:" page icon makes every browser fetch it from
+# fonts.gstatic.com (Streamlit's frontend builds the favicon from Google's CDN), and ftcost runs offline.
+ICON = HERE / "ui" / "favicon.png"
+st.set_page_config(page_title="ftcost — is fine-tuning worth it?", page_icon=str(ICON), layout="wide")
 
 state.init()
 cached.warm_tokenizers()

@@ -42,11 +42,23 @@ def bound(
     """Draw `widget(label, ...)` showing the scenario's value at `path`; edits write back to it."""
     key = state.WIDGET + path
     st.session_state[key] = to_widget(state.read(path))
+    if widget is st.number_input:
+        # Without value=None Streamlit's number box cannot be emptied: clearing it silently puts back its default,
+        # the minimum. With it, an emptied box arrives here as None, and `_changed` says so in a sentence (or,
+        # for a field where empty means "measure it", stores exactly that).
+        kwargs.setdefault("value", None)
     return widget(label, key=key, on_change=_changed, args=(path, key, label, to_widget, from_widget), **kwargs)
 
 
 def _changed(path: str, key: str, label: str, to_widget, from_widget) -> None:
-    if not state.edit(path, from_widget(st.session_state[key]), label):
+    value = st.session_state[key]
+    if not state.edit(path, from_widget(value), label):
+        if value is None:
+            kept = to_widget(state.read(path))
+            st.session_state[state.EDIT_ERROR] = (
+                f"{label} is empty: type a number. The plan keeps the previous value, {kept:,}."
+                if isinstance(kept, (int, float)) else f"{label} is empty: type a number. The previous value is kept."
+            )
         st.session_state[key] = to_widget(state.read(path))
 
 

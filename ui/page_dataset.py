@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ftcost import views
+from ftcost.text import markdown as md
 from ftcost.scenario import dataset_path
 from ui import cached, charts, inputs, state
 
@@ -44,10 +45,10 @@ st.file_uploader(
 upload = state.dataset()
 sample = dataset_path(scenario)
 if upload:
-    st.info(f"Using your upload **{upload['name']}** ({views.tokens(len(upload['data']))} bytes) for the plan.")
+    st.info(f"Using your upload **{md(upload['name'])}** ({views.tokens(len(upload['data']))} bytes) for the plan.")
     st.button("Use the scenario's sample instead", on_click=_use_sample)
 elif sample is not None:
-    st.info(f"Using the scenario's sample **{scenario.training.dataset}**. Upload your own file above to replace it.")
+    st.info(f"Using the scenario's sample **{md(scenario.training.dataset)}**. Upload your own file above to replace it.")
 else:
     st.info("This scenario states its tokens per example instead of shipping a sample; upload a file to measure.")
 
@@ -94,11 +95,11 @@ m5.metric("Charged tokens per run", summary.charged_tokens, help="Billing tokens
 
 problem = views.first_problem(report)
 if problem:
-    st.error(problem)
+    st.error(md(problem))
 else:
-    st.success(views.accepted_sentence(report))
+    st.success(md(views.accepted_sentence(report)))
 for note in report.notes:
-    st.info(note)
+    st.info(md(note))
 
 issues = views.issue_frame(report)
 if not issues.empty:

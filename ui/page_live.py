@@ -27,6 +27,7 @@ from ftcost.live import serving
 from ftcost.live.client import redact
 from ftcost.scenario import dataset_path
 from ftcost.views import fine_tuned_bases
+from ftcost.text import markdown as md
 from ftcost.views import live as lv
 from ftcost.views import live_pilot as lp
 from ui import state
@@ -88,7 +89,7 @@ def errors_shown() -> Iterator[None]:
     try:
         yield
     except FtcostError as exc:
-        st.error(redact(str(exc)))
+        st.error(md(redact(str(exc))))
 
 
 def _kept(widget: Callable[..., Any], label: str, key: str, **kwargs: Any) -> Any:
@@ -317,7 +318,7 @@ else:
         cutoff = lp.job_cutoff(model, as_of)
         plan = _pilot_plan(content, name, model, epochs, as_of.isoformat(), _data=data)
         view = lp.pilot_plan_view(plan)
-        st.caption(f"Training file: **{view.file}** — " + ("your upload from the Dataset page." if data is not None
+        st.caption(f"Training file: **{md(view.file)}** — " + ("your upload from the Dataset page." if data is not None
                    else "the scenario's sample (upload your own on the Dataset page)."))
         m1, m2, m3 = st.columns(3)
         m1.metric("Examples × epochs", f"{view.examples} × {view.epochs}",

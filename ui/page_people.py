@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ftcost import views
+from ftcost.text import markdown as md
 from ui import cached, inputs, state
 
 ROLE, RATE, HOURS = "Role", "Hourly cost ($)", "Hours per iteration"
@@ -82,15 +83,15 @@ m2.metric("Share of the project", pilot.share, help=f"Of the project's one-off c
 m3.metric("Go if accuracy reaches", pilot.gate_accuracy,
           help=f"The target ({pilot.target_accuracy}) or the accuracy payback needs "
           f"({pilot.break_even_accuracy}), whichever is higher.")
-m4.metric("…and still breaks even by", pilot.month_to_beat.capitalize(), delta=f"against {pilot.against}",
+m4.metric("…and still breaks even by", pilot.month_to_beat.capitalize(), delta=f"against {md(pilot.against)}",
           delta_color="off", delta_arrow="off",
           help="The break-even month the full project should still reach, against the base option that is "
           "cheapest over the horizon.")
 with st.container(border=True):
     st.markdown(
-        f"**Go / no-go for {pilot.option}:** go ahead if the pilot reaches **{pilot.gate_accuracy}** accuracy on "
+        f"**Go / no-go for {md(pilot.option)}:** go ahead if the pilot reaches **{pilot.gate_accuracy}** accuracy on "
         f"the held-out set (target {pilot.target_accuracy}; payback needs {pilot.break_even_accuracy}) and the "
-        f"plan still breaks even with **{pilot.against}** by **{pilot.month_to_beat}**. Otherwise stop: "
+        f"plan still breaks even with **{md(pilot.against)}** by **{pilot.month_to_beat}**. Otherwise stop: "
         f"you have spent {pilot.total} instead of {pilot.project}."
     )
 st.dataframe(pilot.parts, hide_index=True, width="stretch")

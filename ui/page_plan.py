@@ -6,6 +6,7 @@ import streamlit as st
 
 from ftcost import report, views
 from ftcost.errors import DatasetFileError, FtcostError
+from ftcost.text import code, markdown as md
 from ui import cached, charts, inputs, layout, state
 
 AGAINST = "plan_against"
@@ -127,12 +128,12 @@ if not bases:
         st.markdown("\n".join(f"- {sentence}" for sentence in views.answer(plan)[0]))
     what_if()
     if plan.warnings:
-        st.warning("\n".join(f"- {w}" for w in plan.warnings), icon=":material/warning:")
+        st.warning("\n".join(f"- {md(w)}" for w in plan.warnings), icon=":material/warning:")
     st.stop()
 if st.session_state.get(AGAINST) not in bases:
     st.session_state[AGAINST] = bases[0]
 
-st.title(scenario.name)
+st.title(md(scenario.name))
 st.caption(price_caption(plan))
 
 with st.container(border=True):
@@ -142,19 +143,19 @@ with st.container(border=True):
                    help="The base-model option the fine-tunes are measured against, here and in every delta on this "
                    "page (default: the scenario's first one).")
     main, others = views.answer(plan, st.session_state[AGAINST])
-    st.markdown("\n".join(f"- {sentence}" for sentence in main))
+    st.markdown("\n".join(f"- {md(sentence)}" for sentence in main))
     if others:
         with st.expander("Against the other options"):
-            st.markdown("\n".join(f"- {sentence}" for sentence in others))
+            st.markdown("\n".join(f"- {md(sentence)}" for sentence in others))
 
 # --- payback of each fine-tune -----------------------------------------------------------------------------
-st.subheader(f"Payback against {st.session_state[AGAINST]}")
+st.subheader(f"Payback against {md(st.session_state[AGAINST])}")
 if not plan.break_even:
     st.caption("No fine-tune of this scenario can be carried out on this date, so there is no payback to show: the "
                "answer above says why, and the options below are what is left.")
 for card in views.payback_cards(plan, st.session_state[AGAINST]):
     with st.container(border=True):
-        st.markdown(f"**{card.fine_tuned}** instead of **{card.against}**")
+        st.markdown(f"**{md(card.fine_tuned)}** instead of **{md(card.against)}**")
         m1, m2, m3, m4 = st.columns(4)
         m1.metric("Break-even", card.break_even, delta=card.break_even_date or None, delta_color="off",
                   delta_arrow="off",
@@ -172,19 +173,19 @@ for card in views.payback_cards(plan, st.session_state[AGAINST]):
 what_if()
 
 if plan.warnings:  # after the answer and its figures, before the detail
-    st.warning("**Before you commit**\n\n" + "\n".join(f"- {w}" for w in plan.warnings), icon=":material/warning:")
+    st.warning("**Before you commit**\n\n" + "\n".join(f"- {md(w)}" for w in plan.warnings), icon=":material/warning:")
 
 # --- each option ------------------------------------------------------------------------------------------
 st.subheader("Each option, per month")
 st.caption(f"A month of each option serving on its own, at the first month's volume "
            f"({views.tokens(plan.options[0].months[0].requests)} requests). Arrows compare with "
-           f"{st.session_state[AGAINST]}; green is cheaper.")
+           f"{md(st.session_state[AGAINST])}; green is cheaper.")
 cards = views.option_cards(plan, st.session_state[AGAINST])
 for row in layout.rows(cards, 3):
     for column, card in zip(st.columns(len(row)), row):
         with column.container(border=True, height="stretch"):
-            st.markdown(f"**{card.name}**")
-            st.caption(f"`{card.model}` · {card.accuracy} of answers right · {card.tokens_per_request}")
+            st.markdown(f"**{md(card.name)}**")
+            st.caption(f"{code(card.model)} · {card.accuracy} of answers right · {card.tokens_per_request}")
             st.metric("Monthly cost, wrong answers included", card.with_wrong, delta=card.with_wrong_delta,
                       delta_color="inverse",
                       help="API cost plus the expected wrong answers × the cost of a wrong answer.")
@@ -201,7 +202,7 @@ for row in layout.rows(cards, 3):
 st.subheader("Cumulative cost")
 st.caption(f"Everything spent so far, month by month. A fine-tune's one-off cost lands in month 1 and the current "
            f"option keeps serving until the project ends (grey dashed line); where a fine-tune's line (solid) drops "
-           f"below {st.session_state[AGAINST]}'s (dashed), it has paid back — the green diamonds. Hover for "
+           f"below {md(st.session_state[AGAINST])}'s (dashed), it has paid back — the green diamonds. Hover for "
            f"figures; click a legend entry to highlight an option.")
 st.altair_chart(
     charts.cumulative(views.cumulative_frame(plan), views.break_even_frame(plan, st.session_state[AGAINST]),

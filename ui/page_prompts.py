@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ftcost import views
+from ftcost.text import markdown as md
 from ftcost.tokens import ENCODINGS
 from ui import cached, inputs, layout, state
 
@@ -89,4 +90,4 @@ with state.stop_on_error():
 st.dataframe(frame, hide_index=True, width="stretch",
              column_config={e: st.column_config.TextColumn(e, help=f"Counted with tiktoken's {e}") for e in ENCODINGS})
 for encoding, names in views.encodings_used(plan).items():
-    st.caption(f"**{encoding}** counts for: {', '.join(names)}.")
+    st.caption(f"**{encoding}** counts for: {md(', '.join(names))}.")

@@ -7,6 +7,7 @@ import streamlit as st
 from ftcost.errors import FtcostError
 from ftcost.scenario import MAX_SCENARIO_BYTES, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import PARAM, encode_link
+from ftcost.text import markdown as md
 from ui import state
 
 PICK = "gallery_pick"
@@ -113,7 +114,7 @@ def _download_and_share(page_path: str) -> None:
         payload = encode_link(scenario)
     except FtcostError as exc:
         st.query_params.pop(PARAM, None)
-        st.info(str(exc))
+        st.info(md(exc))
         return
     # The address bar always carries the current scenario, so it can be copied or bookmarked as it is.
     if st.query_params.get(PARAM) != payload:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from ftcost.data import describe_validation_error
 from ftcost.errors import DatasetFileError, FtcostError
+from ftcost.text import markdown as md
 from ftcost.scenario import DEFAULT_SCENARIO, Scenario, default_scenario, gallery, load_scenario
 from ftcost.share import PARAM, decode_link
 
@@ -137,9 +138,9 @@ def uploaded_text(key: str, expected: str) -> tuple[str, str] | None:
 def show_messages() -> None:
     """The broken-link notice and the last rejected edit, at the top of the page."""
     if notice := st.session_state.get(NOTICE):
-        st.error(notice)
+        st.error(md(notice))
     if problem := st.session_state.pop(EDIT_ERROR, None):
-        st.error(problem)
+        st.error(md(problem))
 
 
 @contextmanager
@@ -149,8 +150,8 @@ def stop_on_error() -> Iterator[None]:
         yield
     except DatasetFileError as exc:
         # A scenario opened from a file or link names its sample dataset relative to someone else's disk.
-        st.error(f"{exc} Upload the training file on the Dataset page (or state tokens per example there).")
+        st.error(f"{md(exc)} Upload the training file on the Dataset page (or state tokens per example there).")
         st.stop()
     except FtcostError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from ftcost.errors import FtcostError
@@ -35,7 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerate_any_encoding() -> None:
+    """Output goes wherever it is sent: Windows redirects stdout as cp1252, which has no `→` or `≥`. A character
+    the stream cannot encode becomes `?` instead of a UnicodeEncodeError halfway through a report."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # absent on captured streams (tests)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerate_any_encoding()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -50,7 +64,14 @@ def main(argv: list[str] | None = None) -> int:
         print("ftcost: interrupted.", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0
+        # The reader stopped early (`ftcost analyze f | head -1`): the answer is still the command's, so a file
+        # with errors still exits 1. A command sets `args.exit_code` once it knows it, before printing.
+        # Python would report the broken pipe again when it flushes stdout at exit; point stdout at devnull.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return getattr(args, "exit_code", 0)
 
 
 def run() -> None:  # console-script entry point

@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         if bar:
             bar.close()
     cost, priced = training_cost(report, as_of)
+    args.exit_code = 0 if report.valid else 1  # kept if the reader closes the pipe while we print
     if args.json:
         doc = report.to_dict(cost)
         doc["training_price_as_of"] = as_of.isoformat()
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(render(report, cost, priced))
-    return 0 if report.valid else 1
+    return args.exit_code
 
 
 def snapshot_of(name: str, as_of: dt.date) -> str:

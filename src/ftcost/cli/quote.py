@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         output_tokens=arg(non_negative_int, args.output_tokens, "--output-tokens"),
         cached_input_tokens=arg(non_negative_int, args.cached_input_tokens, "--cached-input-tokens"),
         training_tokens=arg(non_negative_int, args.training_tokens, "--training-tokens"),
-        epochs=arg(positive_int, args.epochs, "--epochs"),
+        epochs=arg(_epochs, args.epochs, "--epochs"),
         training_hours=arg(_hours, args.training_hours, "--training-hours"),
         as_of=as_of(args.as_of),
         tier=args.tier,
@@ -72,13 +72,28 @@ def as_of(text: str | None) -> dt.date:
     return dt.date.today() if text is None else arg(parse_date, text, "--as-of")
 
 
+#: OpenAI's fine-tuning API takes n_epochs from 1 to 50.
+MAX_EPOCHS = 50
+#: A year of reinforcement fine-tuning, many times over: a bound that keeps the amount exact.
+MAX_HOURS = Decimal(1_000_000)
+
+
+def _epochs(text: str) -> int:
+    value = positive_int(text)
+    if value > MAX_EPOCHS:
+        raise argparse.ArgumentTypeError(f"{text!r} is more than OpenAI's {MAX_EPOCHS} epochs")
+    return value
+
+
 def _hours(text: str) -> Decimal:
     try:
-        value = Decimal(text.replace(",", ""))
+        value = Decimal(text.replace(",", "")[:40])
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours, e.g. 1.5") from None
     if not value.is_finite() or value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be zero or more hours")
+    if value > MAX_HOURS or len(text) > 40:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is too many hours; at most {MAX_HOURS:,}")
     return value
 
 

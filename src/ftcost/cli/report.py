@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import sys
 from pathlib import Path
 
 from ftcost.cli.common import parse_currency, parse_date, parse_language, parse_rate
@@ -47,6 +48,12 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(path)
     as_of = args.as_of or scenario.as_of or dt.date.today()
     plan = engine.plan(scenario, as_of, base_dir=path.resolve().parent)
+    if not plan.options:
+        # Nothing to report: one sentence, and the reason for each option (from when it is priced).
+        print(f"ftcost: {report.no_answer_sentence(plan)} Choose a later --as-of.", file=sys.stderr)
+        for warning in plan.warnings:
+            print(f"  - {warning}", file=sys.stderr)
+        return 2
     if args.rate is not None and not args.currency:
         raise ScenarioError("--rate needs --currency: the currency the rate converts US dollars to.")
     lang = language_for(args.lang, scenario)

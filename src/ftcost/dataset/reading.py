@@ -93,11 +93,12 @@ def sniff(head: bytes, name: str, size: int) -> None:
     """Raise DatasetFileError when the start of the data shows it is not JSONL at all."""
     if size == 0:
         raise DatasetFileError(f"{name} is empty; {EXPECTED}.")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
-        raise DatasetFileError(f"{name} is UTF-16 text; {EXPECTED} (re-save it as UTF-8).")
+    # Magic bytes first: a compressed or binary format is full of NULs and would otherwise look like UTF-16.
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
             raise DatasetFileError(f"{name} is {what}, not text; {EXPECTED}.")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        raise DatasetFileError(f"{name} is UTF-16 text; {EXPECTED} (re-save it as UTF-8).")
     text = head[3:] if head.startswith(UTF8_BOM) else head
     complete = len(head) >= size  # the sample is the whole file
     lines = text.split(b"\n")

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 Kind = Literal["base", "fine_tuned", "training", "training_hour"]
@@ -25,6 +25,11 @@ Tier = Literal["standard", "batch", "data_sharing", "batch_data_sharing", "flex"
 INFERENCE_KINDS = ("base", "fine_tuned")
 TRAINING_KINDS = ("training", "training_hour")
 COMPONENTS = ("input", "cached_input", "output")
+
+
+#: Far above any price OpenAI has published (o1-pro's output, $600 per 1M tokens; reinforcement fine-tuning,
+#: $100 an hour): a value beyond it is a typo (1e30), and would overflow exact arithmetic downstream.
+MAX_PRICE = Decimal(10_000)
 
 
 def _exact_price(value: Any) -> Decimal:
@@ -39,6 +44,11 @@ def _exact_price(value: Any) -> Decimal:
     if value <= 0:
         raise PydanticCustomError(
             "price_value", "{value} is not a price; leave the key out when the price was not offered", {"value": str(value)}
+        )
+    if value > MAX_PRICE:
+        raise PydanticCustomError(
+            "price_value", "{value} USD is not a plausible price; ftcost accepts at most {most} USD per 1M tokens "
+            "(or per hour)", {"value": str(value), "most": f"{MAX_PRICE:,}"}
         )
     return value
 
@@ -65,14 +75,23 @@ def _optional(check):
     return lambda value: None if value is None else check(value)
 
 
-_PRICE_SCHEMA = WithJsonSchema({"type": "number", "exclusiveMinimum": 0})
+_PRICE_SCHEMA = WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": int(MAX_PRICE)})
 _DATE_SCHEMA = WithJsonSchema({"type": "string", "format": "date"})
 Price = Annotated[Decimal, BeforeValidator(_exact_price), _PRICE_SCHEMA]
 OptionalPrice = Annotated[Decimal | None, BeforeValidator(_optional(_exact_price)), _PRICE_SCHEMA]
 Date = Annotated[dt.date, BeforeValidator(_toml_date), _DATE_SCHEMA]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_optional(_toml_date)), _DATE_SCHEMA]
 SourceKey = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*$")]
-SourceKeys = Annotated[list[SourceKey], Field(min_length=1)]
+def _unique_keys(keys: list[str]) -> list[str]:
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise PydanticCustomError("sources_repeated", "{keys} listed more than once; name each source once",
+                                  {"keys": ", ".join(twice)})
+    return keys
+
+
+SourceKeys = Annotated[list[SourceKey], Field(min_length=1, json_schema_extra={"uniqueItems": True}),
+                       AfterValidator(_unique_keys)]
 
 
 class Strict(BaseModel):

@@ -262,6 +262,10 @@ def _load(directory: Path) -> PricingData:
 
     price_dir = directory / "prices"
     price_files = sorted(price_dir.glob("*.toml")) if price_dir.is_dir() else []
+    for path in price_files:
+        if not path.is_file():  # a folder (or a broken link) named like a price file
+            raise PricingDataError(f"{label(path)}: not a file; prices/ holds one TOML file of price rows per "
+                                   f"model family. Move it out of prices/ or rename it.")
     if not price_files:
         raise PricingDataError(f"{label(price_dir)}: no *.toml price files; ftcost needs at least one.")
     entries: list[tuple[S.PriceEntry, str, int | None]] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from ftcost.dataset import DatasetReport, describe
 from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.money import format_price, format_usd
 from ftcost.scenario import Scenario
+from ftcost.text import csv_writer
 from ftcost.views.common import tokens
 
 LINES_SHOWN = 12
@@ -38,7 +38,7 @@ def issue_frame(report: DatasetReport) -> pd.DataFrame:
 def issue_lines_csv(report: DatasetReport) -> str:
     """Every error and warning as one row per line number (file-wide problems with an empty line)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv_writer(buf)  # the file name is the uploader's: no formula reaches a spreadsheet
     writer.writerow(["file", "kind", "problem", "line", "fix"])
     for kind, counts, lines in (("error", report.errors, report.error_lines),
                                 ("warning", report.warnings, report.warning_lines)):

@@ -22,6 +22,7 @@ from ftcost.live.serving import OPENAI_API, SERVER_KEY_OFF, Connection
 from ftcost.money import format_usd
 from ftcost.report import pct
 from ftcost.scenario import Scenario
+from ftcost.text import markdown
 from ftcost.views.common import tokens
 
 KEY_ENV = "OPENAI_API_KEY"
@@ -101,7 +102,7 @@ def call_options(scenario: Scenario, fine_tuned_model: str | None) -> tuple[list
     names = [o.name for o in scenario.option if o not in skipped]
     notes = []
     if skipped:
-        which = "; ".join(f"{o.name} ({o.model})" for o in skipped)
+        which = "; ".join(f"{markdown(o.name)} ({markdown(o.model)})" for o in skipped)  # shown as Markdown
         notes.append(f"Left out until there is a fine-tuned model to call: {which}. Run the pilot below, or enter "
                      "the name of a fine-tune you already have under *Evaluate*, to include it.")
     if not names:
@@ -203,7 +204,7 @@ def measure_notes(report: MeasureReport) -> list[str]:
     notes = [o.note for o in report.options if o.note]
     for o in report.options:
         if o.truncated:
-            notes.append(f"{o.name}: {o.truncated} answer(s) hit the {report.max_output_tokens:,}-token cap, so its "
+            notes.append(f"{markdown(o.name)}: {o.truncated} answer(s) hit the {report.max_output_tokens:,}-token cap, so its "
                          "median answer length is a lower bound; raise the cap and measure again.")
     if report.stopped:
         notes.append(report.stopped + " The calls made so far are shown.")
@@ -265,7 +266,7 @@ def accuracy_change(scenario: Scenario, report: EvalReport) -> tuple[str, bool] 
     changed = {name: value for name, value in measured.items() if name in assumed and assumed[name] != value}
     if not changed:
         return "The scenario already plans with the measured accuracy.", False
-    parts = [f"{name} {pct(assumed[name])} → {pct(value)}" for name, value in changed.items()]
+    parts = [f"{markdown(name)} {pct(assumed[name])} → {pct(value)}" for name, value in changed.items()]
     return "Applying sets the accuracy the plan uses: " + "; ".join(parts) + ".", True
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ftcost.live import PilotPlan, PilotResult, Progress
 from ftcost.money import format_usd
+from ftcost.text import markdown
 from ftcost.views.common import tokens
 from ftcost.views.live import signed
 
@@ -80,13 +81,11 @@ _STEP = re.compile(r"Step (\d+)/(\d+)")
 _CREATED = re.compile(r"^created (\S+) ")
 
 
-_ACTIVE = re.compile(r"([\\`\[\]<>!])")
-
-
 def inert(text: str | None) -> str:
     """Server-supplied text (job errors, events, model names) made inert for Markdown: no link, image, HTML
-    or code span can come out of it, whatever a hostile server sends. It is already redacted of keys."""
-    return _ACTIVE.sub(r"\\\1", text or "")
+    or code span can come out of it, whatever a hostile server sends. It is already redacted of keys.
+    The escaping is ftcost.text's, the one every page uses for text it did not write."""
+    return markdown(text or "")
 
 
 class JobProgress:
