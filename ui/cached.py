@@ -28,7 +28,8 @@ def warm_tokenizers() -> tuple:
 def plan() -> Plan:
     """The current scenario's plan on the chosen price date, with the uploaded dataset if there is one."""
     upload = state.dataset()
-    scenario = state.shareable()
+    # The language and currency it is shown in change no figure: one plan serves every reader.
+    scenario = state.shareable().model_copy(update={"display": None})
     from ftcost.scenario import dump_scenario
 
     dataset = None

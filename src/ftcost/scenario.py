@@ -374,14 +374,23 @@ class Scenario(Strict):
         return self
 
     def title(self, lang: str | None = None) -> str:
-        """The name in `lang` when the scenario gives one ([display.names]), else as written."""
+        """The name in `lang`: the scenario's own ([display.names]), else the catalogue's (the gallery's names are
+        translated there), else as written."""
         names = self.display.names if self.display and self.display.names else {}
-        return names[lang].name if lang in names else self.name
+        if lang in names:
+            return names[lang].name
+        from ftcost.i18n import gettext
+
+        return gettext(self.name, lang) if lang else self.name
 
     def summary(self, lang: str | None = None) -> str:
         """The description in `lang` when the scenario gives one, else as written."""
         names = self.display.names if self.display and self.display.names else {}
-        return names[lang].description if lang in names and names[lang].description else self.description
+        if lang in names and names[lang].description:
+            return names[lang].description
+        from ftcost.i18n import gettext
+
+        return gettext(self.description, lang) if lang and self.description else self.description
 
     @property
     def current(self) -> Option:

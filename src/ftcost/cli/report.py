@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from ftcost import i18n
 from ftcost.cli.common import parse_currency, parse_date, parse_language, parse_rate
 
 
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ftcost import engine, i18n, report
+    from ftcost import engine, report
     from ftcost.errors import ScenarioError
     from ftcost.pricing.fx import display_for
     from ftcost.scenario import gallery, load_scenario

@@ -1,7 +1,7 @@
 """Keeping the catalogues in step with the English source: `python -m ftcost.i18n.catalogue [update|check]`.
 
 `update` extracts every message from the sources (Babel's Python extractor, the `_`, `N_` and `ngettext`
-calls in src/ftcost, ui/ and app.py), adds new ones to each `.po` untranslated, marks changed ones fuzzy and
+calls in src/ftcost, ui/ and app.py, and the gallery scenarios' names and descriptions), adds new ones to each `.po` untranslated, marks changed ones fuzzy and
 drops those the code no longer has. `check` lists the messages a catalogue lacks (untranslated or fuzzy) and
 exits 1 if there are any: the test suite runs the same check.
 """
@@ -43,11 +43,32 @@ def template(repo: Path = REPO) -> Catalog:
                 "python", path, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True,
             ):
                 found.append((name, lineno, message, comments, context))
+    scenarios = repo / "scenarios"
+    if scenarios.is_dir():
+        for path in sorted(scenarios.glob("*.toml")):
+            for lineno, message in scenario_messages(path):
+                found.append((f"scenarios/{path.name}", lineno, message, ["A gallery scenario's name or description."], None))
     for filename, lineno, message, comments, context in found:
         if not message or (isinstance(message, tuple) and not all(message)):
             continue  # `_(variable)`: a runtime text, translated where it was marked
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def scenario_messages(path: Path) -> list[tuple[int, str]]:
+    """The gallery scenario's name and description (shown in the sidebar and on the Plan page), with the line
+    they are on: `Scenario.title` and `Scenario.summary` look them up in the catalogue."""
+    import tomllib
+
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = []
+    for key in ("name", "description"):
+        text = doc.get(key)
+        if isinstance(text, str) and text.strip():
+            lineno = next((i + 1 for i, line in enumerate(lines) if line.startswith(f"{key} =")), 1)
+            out.append((lineno, text))
+    return out
 
 
 def po_path(lang: str) -> Path:
@@ -66,7 +87,7 @@ def write(lang: str, catalog: Catalog) -> None:
     path = po_path(lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        write_po(fh, catalog, width=120, sort_output=False, omit_header=False, include_previous=False)
+        write_po(fh, catalog, width=120, sort_output=False, omit_header=False, include_previous=False, include_lineno=False)
 
 
 def update(repo: Path = REPO) -> None:
