@@ -167,4 +167,4 @@ def rate_sentence(display: Display, found: Rate | None = None, day: dt.date | No
         days = (day - found.month).days
         text += " " + _("It is the latest {code} rate ftcost has, {days} days before the price date: state a newer "
                         "one in the scenario ([display] rate) for today's figures.").format(days=days, **fields)
-    return text
+    return text.replace("。 ", "。")  # Chinese sentences follow each other without a space
