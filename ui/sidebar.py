@@ -70,18 +70,26 @@ def _rate(value):
 def _gallery() -> None:
     names = _gallery_names()
     stem = state.source()
-    if PICK not in st.session_state or st.session_state[PICK] != (stem if stem in names else None):
-        st.session_state[PICK] = stem if stem in names else None
+    key = _pick_key()
+    if key not in st.session_state or st.session_state[key] != (stem if stem in names else None):
+        st.session_state[key] = stem if stem in names else None
     st.selectbox(
         _("Start from an example"),
         list(names),
-        format_func=lambda stem: i18n.gettext(names[stem]),
-        key=PICK,
+        format_func=lambda stem, lang=i18n.language(): i18n.gettext(names[stem], lang),  # bound: called outside the run too
+        key=key,
         index=None,
         placeholder=_("Your own scenario (from a file or a link)"),
         on_change=_picked,
         help=_("The scenarios shipped in ftcost's scenarios/ folder. The airport bot is the default."),
     )
+
+
+def _pick_key() -> str:
+    # The example list shows translated names; a widget of its own per language, so that the browser's value from
+    # before a language change (the old name) is never looked up among the new names.
+    lang = i18n.language()
+    return PICK if lang == i18n.DEFAULT else f"{PICK}.{lang}"
 
 
 @st.cache_data(show_spinner=False)
@@ -90,7 +98,7 @@ def _gallery_names() -> dict[str, str]:
 
 
 def _picked() -> None:
-    stem = st.session_state[PICK]
+    stem = st.session_state[_pick_key()]
     if stem:
         try:
             state.replace(load_scenario(gallery()[stem]), stem)
