@@ -8,6 +8,11 @@ labour, data preparation, pilot) booked in month 1. From those: cumulative cost,
 each fine-tune against each base option, savings and ROI at the horizon, prompt tokens saved, the
 pilot plan with its go/no-go gate, and lifecycle warnings. Prices are those in force on `as_of`; the
 engine does not guess future price changes.
+
+Lifecycle is in the numbers, not only in warnings: a model not served on `as_of` is not planned; a fine-tune
+that cannot be carried out (engine/lifecycle.py) gets no payback and is listed in `Plan.excluded` with why;
+a model that stops serving inside the horizon hands its months to its successor (`Month.served_by` says who
+served each month), so no saving is counted for a month a model does not serve.
 """
 
 from __future__ import annotations
@@ -199,7 +204,9 @@ def plan(
             external[option.name] = done[0]
             if done[1] is not None:
                 pilots[option.name] = done[1]
-    memo.clear()
+    memo.clear()  # the first pass could not hand months to those options yet
+    orphans.clear()
+    switches.clear()
 
     options: list[OptionPlan] = list(external.values())
     for option, resolved, card, profile in priced:
