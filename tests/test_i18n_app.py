@@ -73,3 +73,22 @@ def test_the_language_chosen_in_the_sidebar_goes_into_the_link():
     at.selectbox(key="display_currency").set_value("CNY").run()
     assert decode_link(link(at)).display.currency == "CNY"
     assert any("CN¥" in m.value for m in at.metric)
+
+
+def test_labour_rates_are_typed_in_the_display_currency_and_kept_in_usd():
+    from decimal import Decimal
+
+    scenario = default_scenario().model_copy(update={
+        "as_of": DAY, "display": DisplaySettings(language="zh-Hant", currency="TWD", rate=Decimal("32.1"))})
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[PARAM] = encode_link(scenario)
+    at.run()
+    at.switch_page("ui/page_people.py").run()
+    assert not at.exception, at.exception
+    before = {r.role: r.hourly_usd for r in at.session_state["scenario"].labour.role}
+    at.session_state["w:labour.role#0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"Role": "QA lead", "Hourly cost ($)": 3210.0, "Hours per iteration": 4.0}]}
+    at.run()
+    assert not at.exception, at.exception
+    after = {r.role: r.hourly_usd for r in at.session_state["scenario"].labour.role}
+    assert after.pop("QA lead") == Decimal("100") and after == before  # the others keep their exact USD
