@@ -27,9 +27,9 @@ def test_usd_in_english_is_exactly_format_usd(amount):
 
 def test_converting_rounds_half_up_to_the_currency_s_decimals():
     twd = Display("TWD", Decimal("32.1"), locale="zh_Hant_TW")
-    assert twd.amount(Decimal("100")) == "NT$3,210.00"
-    assert twd.amount(Decimal("0.005")) == "NT$0.16"  # 0.1605 → 0.16
-    assert twd.amount(Decimal("-2")) == "-NT$64.20" and twd.signed(Decimal("2")) == "+NT$64.20"
+    assert twd.amount(Decimal("100")) == "NT$3,210"
+    assert twd.amount(Decimal("0.05")) == "NT$2" and twd.per_answer(Decimal("0.005")) == "NT$0.16"
+    assert twd.amount(Decimal("-2")) == "-NT$64" and twd.signed(Decimal("2")) == "+NT$64"
     assert twd.amount(Decimal("0.0000001")) == "NT$0.0000032"  # a real cost never shows as zero
     jpy = Display("JPY", Decimal("157.86"), locale="en")
     assert jpy.amount(Decimal("10")) == "¥1,579" and jpy.per_answer(Decimal("0.001")) == "¥0.16"

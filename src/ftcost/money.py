@@ -66,6 +66,9 @@ def _require_decimal(value: Decimal) -> Decimal:
 #: Symbols that say which dollar or yuan is meant whatever the reader's locale (Babel's zh_Hant_TW writes the
 #: New Taiwan dollar as a bare "$", which beside US$ figures would be read as US dollars).
 _SYMBOLS = {"TWD": "NT$"}
+#: Decimals shown where they differ from Babel's (ISO 4217) digits: New Taiwan dollar amounts are written in whole
+#: dollars (CLDR's cash digits for TWD are 0), and NT$442,926.32 does not fit a metric card that NT$442,926 does.
+_DIGITS = {"TWD": 0}
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ class Display:
     def digits(self) -> int:
         from babel.numbers import get_currency_precision
 
-        return get_currency_precision(self.currency)
+        return _DIGITS.get(self.currency, get_currency_precision(self.currency))
 
     @property
     def symbol(self) -> str:
