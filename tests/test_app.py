@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from ftcost import engine, report, views
 from ftcost.dataset import analyze_bytes
+from ftcost.measure_training import measured_plan
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import PARAM, decode_link, encode_link
@@ -92,7 +93,7 @@ def test_every_page_survives_any_price_date(day):
 def test_the_app_opens_on_the_default_scenario_with_its_answer():
     at = pin_date(start())
     assert scenario(at).name == default_scenario().name
-    plan = engine.plan(default_scenario(), DAY)
+    plan = measured_plan(default_scenario(), DAY)
     first_base = views.base_options(plan)[0]
     text = " ".join(m.value for m in at.markdown)
     # The answer box shows the library's headline sentences for the first base option (as Markdown that shows
@@ -112,8 +113,8 @@ def test_the_app_opens_on_the_default_scenario_with_its_answer():
 def test_changing_requests_per_month_moves_the_fine_tune_by_the_engines_amount():
     at = pin_date(start())
     base = default_scenario()
-    ft_index = next(i for i, o in enumerate(engine.plan(base, DAY).options) if o.fine_tuned)
-    before = engine.plan(base, DAY).options[ft_index]
+    ft_index = next(i for i, o in enumerate(measured_plan(base, DAY).options) if o.fine_tuned)
+    before = measured_plan(base, DAY).options[ft_index]
     assert metric(at, "of which API cost")[ft_index].value == format_usd(before.monthly_usd)
 
     at.number_input(key=REQUESTS).set_value(90_000).run()
@@ -121,7 +122,7 @@ def test_changing_requests_per_month_moves_the_fine_tune_by_the_engines_amount()
 
     changed = base.model_copy(deep=True)
     changed.workload.requests_per_month = 90_000
-    after = engine.plan(changed, DAY).options[ft_index]
+    after = measured_plan(changed, DAY).options[ft_index]
     assert after.monthly_usd != before.monthly_usd
     assert metric(at, "of which API cost")[ft_index].value == format_usd(after.monthly_usd)
     with_wrong = after.steady.inference_usd + after.steady.wrong_answers_usd
@@ -252,8 +253,8 @@ def test_an_uploaded_dataset_feeds_the_plan():
     at.file_uploader(key="dataset_upload").upload("mine.jsonl", data, "application/jsonl").run()
     at.switch_page("ui/page_plan.py").run()
     assert not at.exception
-    plan = engine.plan(default_scenario(), DAY, dataset=("mine.jsonl", data))
-    default = engine.plan(default_scenario(), DAY)
+    plan = measured_plan(default_scenario(), DAY, upload=("mine.jsonl", data))
+    default = measured_plan(default_scenario(), DAY)
     ft_index = next(i for i, o in enumerate(plan.options) if o.fine_tuned)
     assert plan.options[ft_index].one_off_usd != default.options[ft_index].one_off_usd
     assert metric(at, "One-off cost")[ft_index].value == format_usd(plan.options[ft_index].one_off_usd)
@@ -388,7 +389,7 @@ def test_the_options_table_changes_what_is_compared():
     assert scenario(at).option[ft].accuracy_pct == 80
     changed = default_scenario().model_copy(deep=True)
     changed.option[ft].accuracy_pct = Decimal(80)
-    plan = engine.plan(changed, DAY)
+    plan = measured_plan(changed, DAY)
     # Cards follow the plan's options (an option not served on the day has none): find the edited one by name.
     card = [o.name for o in plan.options].index(changed.option[ft].name)
     cost = plan.options[card].steady.inference_usd + plan.options[card].steady.wrong_answers_usd
@@ -409,7 +410,7 @@ def test_the_options_table_changes_what_is_compared():
 def test_the_default_plan_today_says_first_what_cannot_be_done():
     day = dt.date(2026, 12, 1)
     at = pin_date(start(), day)
-    plan = engine.plan(default_scenario(), day)
+    plan = measured_plan(default_scenario(), day)
     main, _ = views.answer(plan, views.base_options(plan)[0])
     answer = [m.value for m in at.markdown if m.value.startswith("- ")][0]
     # The answer box's first sentence is the first infeasible fine-tune and why; no payback, no pilot gate.

@@ -8,15 +8,13 @@ without /usr/bin/chromium, it is skipped with the reason; under CI (CI=true) a m
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 
-from ftcost import engine
+from ftcost.measure_training import measured_plan
 from ftcost.scenario import default_scenario
 from ftcost.share import PARAM, encode_link
-
-from conftest import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +37,7 @@ def _break_even(requests: int) -> str:
     """The Plan page's first break-even metric, from the engine: the first fine-tune against the first base."""
     scenario = default_scenario().model_copy(deep=True)
     scenario.workload.requests_per_month = requests
-    plan = engine.plan(scenario, DAY)
+    plan = measured_plan(scenario, DAY)
     first_base = next(o.name for o in plan.options if not o.fine_tuned)
     be = next(b for b in plan.break_even if b.against == first_base)
     return f"Month {be.month}" if be.month else f"Not within {plan.horizon_months} months"

@@ -28,7 +28,7 @@ from ftcost import engine, pricing
 from ftcost.dataset import ERRORS, WARNINGS, analyze_bytes, parallel
 from ftcost.dataset.counting import slices, string_counter
 from ftcost.errors import FtcostError, NotOfferedError, ScenarioError
-from ftcost.scenario import MAX_REQUESTS_IN_A_MONTH, Scenario, dump_scenario, parse_scenario
+from ftcost.scenario import MAX_REQUESTS_IN_A_MONTH, Scenario, dataset_name_problem, dump_scenario, parse_scenario
 from ftcost.share import decode_link, encode_link
 from ftcost.tokens import get_encoding
 
@@ -360,7 +360,8 @@ def scenario_docs(draw, stated: bool = False):
     if stated or draw(st.booleans()):
         training["tokens_per_example"] = draw(st.integers(1, 20_000))
     else:
-        training["dataset"] = draw(st.text(min_size=1, max_size=40))
+        # Any name a scenario may give: a relative path that stays inside the scenario's folder.
+        training["dataset"] = draw(st.text(min_size=1, max_size=40).filter(lambda n: dataset_name_problem(n) is None))
     pilot = draw(st.fixed_dictionaries({}, optional={
         "examples": st.integers(10, 100_000),
         "eval_examples": st.integers(1, 100_000),

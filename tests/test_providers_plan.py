@@ -8,6 +8,7 @@ import pytest
 
 from ftcost import engine
 from ftcost.errors import ScenarioError
+from ftcost.measure_training import measured_plan
 from ftcost.scenario import dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.views.plan import BREAKDOWN_PARTS
 
@@ -141,7 +142,7 @@ def test_scenarios_without_providers_dump_unchanged():
 
 def test_migration_gallery_scenario_compares_every_provider_with_hosting():
     s = load_scenario(gallery()["airport-migration"])
-    p = engine.plan(s)
+    p = measured_plan(s)
     names = {o.name: o for o in p.options}
     assert len(names) == 5
     assert {o.provider_id for o in s.option} == {"openai", "azure", "together", "fireworks", "self-hosted"}

@@ -10,6 +10,7 @@ import pytest
 
 from ftcost import engine, report
 from ftcost.cli import main
+from ftcost.measure_training import measured_plan
 from ftcost.dataset import analyze_file
 from ftcost.scenario import dataset_path, default_scenario, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import decode_link, encode_link
@@ -36,7 +37,7 @@ def test_shipped_scenario_plans_cleanly(stem):
     sample = analyze_file(path, model=ft_base)
     assert sample.valid, sample.errors
     assert sample.examples >= 10
-    plan = engine.plan(scenario, scenario.as_of or TODAY)
+    plan = measured_plan(scenario, scenario.as_of or TODAY)
     # Every option is planned or explained; a scenario that pins its date tells its story whole.
     assert len(plan.options) + len(plan.excluded) == len(scenario.option)
     assert report.headline(plan)
@@ -52,7 +53,7 @@ def test_shipped_scenario_plans_cleanly(stem):
 
 def test_seed_002_table_to_the_cent():
     """Seed 002: 3M input + 1M output tokens a month, September 2023 prices (per 1K in the article)."""
-    plan = engine.plan(load_scenario(gallery()["reviews"]))
+    plan = measured_plan(load_scenario(gallery()["reviews"]))
     assert plan.as_of == dt.date(2023, 9, 1)
     base, ft, gpt4 = (plan.option(n) for n in ("GPT-3.5 Turbo", "Fine-tuned GPT-3.5 Turbo", "GPT-4 8K"))
     # The article compares each model's own month (`steady`: as if it served from day one).
@@ -75,7 +76,7 @@ def test_airport_default_is_true_today():
     # From 2026-12-01 an 8-week fine-tune of GPT-4.1 mini or GPT-4o mini can neither start all its jobs before
     # 2027-01-06 nor go live before they stop serving on 2027-01-14: the answer says so first, then what to stay on.
     for day in (dt.date(2026, 12, 1), dt.date(2027, 1, 10), dt.date(2027, 6, 1)):
-        plan = engine.plan(default_scenario(), day)
+        plan = measured_plan(default_scenario(), day)
         answer = report.headline(plan)
         assert {e.name for e in plan.infeasible} == {"Fine-tuned GPT-4.1 mini", "Fine-tuned GPT-4o mini"}, day
         assert answer[0].startswith("Fine-tuned GPT-4.1 mini"), answer
@@ -93,9 +94,9 @@ def test_scenarios_that_tell_a_2023_story_pin_their_date():
     for stem in ("reviews", "airport-2023"):
         scenario = load_scenario(gallery()[stem])
         assert scenario.as_of == dt.date(2023, 9, 1)
-        plan = engine.plan(scenario)
+        plan = measured_plan(scenario)
         assert not plan.excluded and plan.pilot is not None
-    seeds = engine.plan(load_scenario(gallery()["airport-2023"]))
+    seeds = measured_plan(load_scenario(gallery()["airport-2023"]))
     assert [o.resolved_model for o in seeds.options] == ["gpt-3.5-turbo-0613", "ft:gpt-3.5-turbo-0613", "gpt-4-0613"]
 
 

@@ -109,6 +109,18 @@ def downloads(monkeypatch) -> dict[str, bytes]:
             return file_id
 
     monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+
+    # A download built on click (a callable passed as data) is offered too: build it at once, as a click would.
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    add_deferred = MediaFileManager.add_deferred
+
+    def add_and_build(self, *args, **kwargs):
+        file_id = add_deferred(self, *args, **kwargs)
+        self.execute_deferred(file_id)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_and_build)
     return saved
 
 

@@ -12,16 +12,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import REPO
 from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
 from streamlit.testing.v1 import AppTest
 from test_secrets import page_text, session_values
 
-from ftcost import engine
+from ftcost.measure_training import measured_plan
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario
 from ftcost.share import PARAM, encode_link
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 DAY = dt.date(2026, 10, 1)  # a day every default option is served and its fine-tunes can still be carried out
@@ -43,7 +42,7 @@ def metric(at: AppTest, label: str) -> str:
 
 def one_off(scenario, day, upload) -> str:
     """The first fine-tune's one-off cost, from the engine, with this upload."""
-    plan = engine.plan(scenario, day, dataset=upload)
+    plan = measured_plan(scenario, day, upload=upload)
     return format_usd(next(o for o in plan.options if o.fine_tuned).one_off_usd)
 
 
@@ -74,7 +73,7 @@ def test_two_sessions_with_different_scenarios_and_uploads_stay_apart(standin):
     ok(b.switch_page("ui/page_plan.py").run())
     assert a.title[0].value == AIRPORT.name and b.title[0].value == REVIEWS.name
     # One-off cards follow the plan's options (an option not served on the day has none).
-    ft_a = next(i for i, o in enumerate(engine.plan(AIRPORT, DAY).options) if o.fine_tuned)
+    ft_a = next(i for i, o in enumerate(measured_plan(AIRPORT, DAY).options) if o.fine_tuned)
     ft_b = next(i for i, o in enumerate(REVIEWS.option) if o.fine_tuned)
     assert plan_one_offs(a)[ft_a] == one_off(AIRPORT, DAY, FILE_A)
     assert plan_one_offs(b)[ft_b] == one_off(REVIEWS, REVIEWS.as_of, FILE_B)
@@ -172,3 +171,34 @@ def test_two_browser_contexts_keep_their_own_scenario_upload_and_key(served, tmp
             assert FAKE_KEY not in pages["b"].content()
         finally:
             browser.close()
+
+
+def test_the_downloaded_report_names_only_this_sessions_file(monkeypatch):
+    """The plan is cached by the scenario's text, the date and the measured inputs, whose source names the file:
+    session B, uploading session A's bytes under its own name, never gets A's name in its report."""
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    saved: dict[str, bytes] = {}
+
+    class Recording(MemoryMediaFileStorage):  # AppTest drops its media store after each run; keep the bytes
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+            saved[self.get_url(file_id)] = self.get_file(file_id).content
+            return file_id
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    data = FILE_A[1]
+    reports = {}
+    for name in ("acme-secret-customers.jsonl", "session-b.jsonl"):
+        at = ok(AppTest.from_file(APP, default_timeout=60).run())
+        ok(at.date_input(key="w:as_of").set_value(DAY).run())
+        ok(at.switch_page("ui/page_dataset.py").run())
+        at.file_uploader(key="dataset_upload").upload(name, data, "application/jsonl")
+        ok(at.run())
+        ok(at.switch_page("ui/page_plan.py").run())
+        button = next(b for b in at.get("download_button") if "Markdown" in b.proto.label)
+        reports[name] = saved[button.proto.url].decode("utf-8")
+    assert "measured on acme-secret-customers.jsonl" in reports["acme-secret-customers.jsonl"]
+    assert "measured on session-b.jsonl" in reports["session-b.jsonl"]
+    assert "acme-secret" not in reports["session-b.jsonl"]

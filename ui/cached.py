@@ -12,11 +12,18 @@ import datetime as dt
 
 import streamlit as st
 
-from ftcost import engine, pricing, tokens
-from ftcost.dataset import DatasetReport, analyze_bytes, analyze_file
+from ftcost import engine, measure_training, pricing, tokens
+from ftcost.dataset import DatasetReport, analysis_key, analyze_bytes, analyze_file, for_model
+from ftcost.errors import FtcostError
 from ftcost.engine.results import Plan
-from ftcost.scenario import dataset_path, parse_scenario
+from ftcost.scenario import Scenario, dump_scenario, parse_scenario
 from ui import state
+
+#: Cached answers expire after this long (seconds), so what closed sessions computed is released even
+#: when no other session pushes it out of the bounded cache.
+TTL = 3600
+#: Line numbers kept per problem category of an upload; the rest are counted (`lines_not_listed`).
+KEEP_LINES = 10_000
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,68 +34,87 @@ def warm_tokenizers() -> tuple:
 
 def plan() -> Plan:
     """The current scenario's plan on the chosen price date, with the uploaded dataset if there is one."""
-    upload = state.dataset()
     # The language and currency it is shown in change no figure: one plan serves every reader.
     scenario = state.shareable().model_copy(update={"display": None})
-    from ftcost.scenario import dump_scenario
-
-    dataset = None
-    if upload:
-        # The engine asks for the upload's analysis per fine-tuned base model; handing it the cached
-        # analysis (keyed on the file's digest) means a what-if change never re-tokenises the file.
-        def dataset(model: str) -> DatasetReport:
-            return analysis(upload["digest"], upload["name"], model, None, upload["data"])
-
-    return _plan(
-        dump_scenario(scenario),
-        state.price_date().isoformat(),
-        upload["digest"] if upload else None,
-        dataset,
-    )
+    as_of = state.price_date()
+    training = training_inputs(scenario, as_of)
+    # The key is the scenario's text, the date and the training inputs themselves, whose source names the
+    # measured file: two sessions with the same bytes under two names never see each other's name.
+    key = tuple(sorted((base, str(t.tokens_per_example), t.source) for base, t in training.items()))
+    return _plan(dump_scenario(scenario), as_of.isoformat(), key, training)
 
 
-@st.cache_data(max_entries=200, show_spinner="Working out the plan…")
-def _plan(scenario_toml: str, as_of: str, dataset_digest: str | None, _dataset) -> Plan:
-    return engine.plan(parse_scenario(scenario_toml), dt.date.fromisoformat(as_of), dataset=_dataset)
+def training_inputs(scenario: Scenario, as_of) -> engine.Training:
+    """The plan's measured training inputs, each from the cached analysis of the upload or the sample."""
+    return measure_training.for_plan(scenario, as_of, upload=_upload(), analyse=_analyse)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def analysis(digest: str, name: str, model: str, epochs: int | None, _data: bytes) -> DatasetReport:
-    """An uploaded file analysed for `model`, with a progress bar while it is tokenised.
+def _upload() -> tuple[str, bytes] | None:
+    upload = state.dataset()
+    return (upload["name"], upload["data"]) if upload else None
+
+
+def _analyse(source, model: str) -> DatasetReport:
+    report = dataset_report(model, None)
+    if report is None:  # for_plan only asks when there is an upload or a sample
+        raise FtcostError("There is no training file to measure.")
+    return report
+
+
+@st.cache_data(max_entries=200, ttl=TTL, show_spinner="Working out the plan…")
+def _plan(scenario_toml: str, as_of: str, training_key: tuple, _training: engine.Training) -> Plan:
+    return engine.plan(parse_scenario(scenario_toml), dt.date.fromisoformat(as_of), training=_training)
+
+
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)
+def analysis(digest: str, name: str, encoding: str, format: str, _model: str, _data: bytes) -> DatasetReport:
+    """An uploaded file analysed once per encoding and format (`_model` is any model that reads it so), with a
+    progress bar while it is tokenised; every model's figures are derived from it (`dataset_report`).
+
+    The key has the file's name as well as its digest: the report carries the name, and one session's
+    name for a file must not show in another's. Line numbers are capped per category (KEEP_LINES), so what
+    a cache entry holds is bounded whatever the number of bad lines.
 
     The bar is made inside the cached function so that Streamlit can replay it on a cache hit
     (an element made outside cannot be replayed); it removes itself when done.
     """
     slot = st.empty()
-    bar = slot.progress(0.0, text=f"Counting tokens in {name} for {model}…")
+    bar = slot.progress(0.0, text=f"Counting tokens in {name} ({encoding})…")
     last = [-1]
 
     def progress(done: int, total: int) -> None:
         percent = min(100, done * 100 // total) if total else 100
         if percent != last[0]:  # at most 101 updates, however large the file
             last[0] = percent
-            bar.progress(percent / 100, text=f"Counting tokens in {name} for {model}… {percent}%")
+            bar.progress(percent / 100, text=f"Counting tokens in {name} ({encoding})… {percent}%")
 
-    report = analyze_bytes(_data, name, model=model, epochs=epochs, progress=progress)
+    report = analyze_bytes(_data, name, model=_model, progress=progress, keep_lines=KEEP_LINES)
     slot.empty()
     return report
 
 
-@st.cache_data(max_entries=64, show_spinner="Counting tokens in the sample dataset…")
-def sample_analysis(path: str, model: str, epochs: int | None) -> DatasetReport:
-    """A shipped sample dataset (small) analysed for `model`."""
-    return analyze_file(path, model=model, epochs=epochs)
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner="Counting tokens in the sample dataset…")
+def sample_analysis(path: str, encoding: str, format: str, _model: str) -> DatasetReport:
+    """A shipped sample dataset (small) analysed once per encoding and format."""
+    return analyze_file(path, model=_model, keep_lines=KEEP_LINES)
 
 
 def dataset_report(model: str, epochs: int | None) -> DatasetReport | None:
-    """The uploaded dataset's analysis, else the scenario's sample's, else None."""
+    """The uploaded dataset's analysis for `model` and `epochs`, else the scenario's sample's, else None.
+
+    The file is read once per encoding and format; each model's limit and each epochs value are derived
+    from that one analysis (a link naming many models and epochs cannot make the server read it again).
+    """
+    encoding, fmt = analysis_key(model)
     upload = state.dataset()
     if upload:
-        return analysis(upload["digest"], upload["name"], model, epochs, upload["data"])
-    path = dataset_path(state.current())
-    if path is None:
-        return None
-    return sample_analysis(str(path), model, epochs)
+        report = analysis(upload["digest"], upload["name"], encoding, fmt, model, upload["data"])
+    else:
+        path = state.sample()
+        if path is None:
+            return None
+        report = sample_analysis(str(path), encoding, fmt, model)
+    return for_model(report, model, epochs)
 
 
 @st.cache_data(max_entries=500, show_spinner=False)

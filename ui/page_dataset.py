@@ -6,7 +6,6 @@ import streamlit as st
 
 from ftcost import views
 from ftcost.text import markdown as md
-from ftcost.scenario import dataset_path
 from ui import cached, charts, inputs, state
 
 UPLOAD = "dataset_upload"
@@ -43,12 +42,15 @@ st.file_uploader(
     "babbage-002 / davinci-002. An upload replaces the scenario's sample on every page, including the plan.",
 )
 upload = state.dataset()
-sample = dataset_path(scenario)
+sample = state.sample()
 if upload:
     st.info(f"Using your upload **{md(upload['name'])}** ({views.tokens(len(upload['data']))} bytes) for the plan.")
     st.button("Use the scenario's sample instead", on_click=_use_sample)
 elif sample is not None:
     st.info(f"Using the scenario's sample **{md(scenario.training.dataset)}**. Upload your own file above to replace it.")
+elif scenario.training.dataset:
+    st.info("This scenario's sample dataset is not one ftcost ships, and a scenario opened from a link or a file "
+            "reads no other file on this server: upload the training file above to measure it.")
 else:
     st.info("This scenario states its tokens per example instead of shipping a sample; upload a file to measure.")
 
@@ -106,7 +108,8 @@ if not issues.empty:
     st.subheader("Errors and warnings")
     st.dataframe(issues, hide_index=True, width="stretch",
                  column_config={"Times": st.column_config.NumberColumn("Times", format="%d")})
-    st.download_button("Download every line number (CSV)", views.issue_lines_csv(report),
+    # Built when the button is clicked, not on every rerun: a file of millions of bad lines makes a long CSV.
+    st.download_button("Download the line numbers (CSV)", lambda: views.issue_lines_csv(report),
                        file_name="ftcost-dataset-issues.csv", mime="text/csv", on_click="ignore")
 
 st.subheader("Tokens per example")

@@ -25,7 +25,6 @@ from ftcost.errors import FtcostError
 from ftcost.live import from_scenario as fs
 from ftcost.live import serving
 from ftcost.live.client import redact
-from ftcost.scenario import dataset_path
 from ftcost.views import fine_tuned_bases
 from ftcost.text import markdown as md
 from ftcost.views import live as lv
@@ -180,7 +179,7 @@ def _training_file() -> tuple[str, str, bytes | None] | None:
     upload = state.dataset()
     if upload:
         return upload["digest"], upload["name"], upload["data"]
-    sample = dataset_path(state.current())
+    sample = state.sample()  # only a shipped sample: a link's dataset name is never a server path
     return (str(sample), sample.name, None) if sample is not None else None
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from contextlib import contextmanager
 from functools import reduce
+from pathlib import Path
 from typing import Any, Iterator
 
 import streamlit as st
@@ -19,8 +20,8 @@ from pydantic import ValidationError
 from ftcost import i18n
 from ftcost.data import describe_validation_error
 from ftcost.errors import DatasetFileError, FtcostError
+from ftcost.scenario import DEFAULT_SCENARIO, Scenario, dataset_path, default_scenario, gallery, load_scenario
 from ftcost.text import markdown as md
-from ftcost.scenario import DEFAULT_SCENARIO, Scenario, default_scenario, gallery, load_scenario
 from ftcost.share import PARAM, decode_link
 
 SCENARIO = "scenario"  # the Scenario being planned
@@ -131,6 +132,18 @@ def set_dataset(name: str, data: bytes) -> None:
 
 def dataset() -> dict | None:
     return st.session_state.get(DATASET)
+
+
+def sample() -> Path | None:
+    """The scenario's sample dataset, if it is one ftcost ships; None for none, or one the server may not read.
+
+    No scenario in the app has a folder on this server (it came from the gallery, a link or an upload),
+    so only shipped samples resolve: a link can never make the server read a path it names.
+    """
+    try:
+        return dataset_path(current())
+    except DatasetFileError:
+        return None
 
 
 def uploaded_text(key: str, expected: str) -> tuple[str, str] | None:

@@ -44,6 +44,9 @@ def parse_toml(text: str, label: str, error: type[FtcostError] = FtcostError) ->
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{label}: not valid TOML ({exc}).") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively: 500 levels of "[" exhaust the stack.
+        raise error(f"{label}: nested too deeply to be read; ftcost's files nest a few levels at most.") from None
 
 
 def describe_validation_error(exc: ValidationError, label: str, doc: Any = None) -> str:

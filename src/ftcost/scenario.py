@@ -9,11 +9,12 @@ typo such as 10^15 requests is answered with the key and the accepted range.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 import typing
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Literal
 
 import tomli_w
@@ -21,9 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from ftcost.data import data_dir, parse_toml, validate
-from ftcost.errors import ScenarioError
+from ftcost.errors import DatasetFileError, ScenarioError
 
 SCHEMA_VERSION = 1
+#: The latest price date a plan may start on: a plan runs up to 120 months and a 104-week project past
+#: it, and Python's dates end in 9999; no dated price table reaches anywhere near this.
+LATEST_AS_OF = dt.date(2999, 12, 31)
 #: A scenario file larger than this is refused before parsing (a real one is a few KB).
 MAX_SCENARIO_BYTES = 256 * 1024
 
@@ -165,6 +169,18 @@ class Training(Strict):
     tokens_per_example: int | None = Field(
         None, ge=1, le=2_000_000, description="Stated billing tokens per example (overrides measuring the sample dataset)."
     )
+
+    @field_validator("dataset")
+    @classmethod
+    def _relative_name(cls, v):
+        # The name is read relative to the scenario's own folder, so it may not leave it: a scenario file or a
+        # share link is someone else's text, and must not make the server read /etc/passwd or ../other/x.jsonl.
+        # The value is not echoed (it may be a server path the sender is probing for).
+        if v is not None:
+            problem = dataset_name_problem(v)
+            if problem:
+                raise PydanticCustomError("dataset_path", problem)
+        return v
 
     @field_validator("epochs")
     @classmethod
@@ -329,6 +345,11 @@ class Scenario(Strict):
             {"shown": repr(value) if isinstance(value, str) else str(value)},
         )
 
+    @field_validator("as_of", mode="after")
+    @classmethod
+    def _bounded(cls, value):
+        return value if value is None else _bounded_date(value)
+
     @model_validator(mode="after")
     def _volume(self) -> "Scenario":
         w = self.workload
@@ -399,6 +420,20 @@ class Scenario(Strict):
         return next(o for o in self.option if o.name == name)
 
 
+def price_date_problem(day: dt.date) -> str | None:
+    """Why a plan cannot start on `day`, or None."""
+    if day > LATEST_AS_OF:
+        return f"a price date after {LATEST_AS_OF.isoformat()} is past every dated price table; choose an earlier one"
+    return None
+
+
+def _bounded_date(day: dt.date) -> dt.date:
+    problem = price_date_problem(day)
+    if problem:
+        raise PydanticCustomError("date_range", problem)
+    return day
+
+
 # --- reading and writing -----------------------------------------------------------------------------
 
 
@@ -416,18 +451,13 @@ def parse_scenario(text: str, label: str = "scenario") -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario file (size-checked, UTF-8 TOML)."""
+    """Read a scenario file (size-checked, UTF-8 TOML) through the file guard `ftcost analyze` uses."""
+    from ftcost.dataset.reading import read_guarded
+
     path = Path(path)
-    if path.is_dir():
-        raise ScenarioError(f"{path} is a directory; give a scenario .toml file.")
+    data = read_guarded(path, MAX_SCENARIO_BYTES, "give a scenario .toml file", ScenarioError, "scenario file")
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file.") from None
-    if size > MAX_SCENARIO_BYTES:
-        raise ScenarioError(f"{path.name}: {size:,} bytes is larger than the {MAX_SCENARIO_BYTES // 1024} KB a scenario may be.")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(f"{path.name}: not UTF-8 text; a scenario is a TOML file.") from None
     return parse_scenario(text, path.name)
@@ -452,12 +482,67 @@ def _strings(value):
             yield from _strings(inner)
 
 
+def dataset_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a sample dataset's name (a path inside the scenario's folder), or None."""
+    if "\x00" in name:
+        return "should be a file name inside the scenario's folder, and contains a NUL byte"
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if not parts or PurePosixPath(name).is_absolute() or PureWindowsPath(name).drive or name.startswith(("/", "\\")):
+        return "should be a relative path inside the scenario's folder (e.g. airport/train.jsonl), not an absolute path"
+    if ".." in parts:
+        return "should be a path inside the scenario's folder (e.g. airport/train.jsonl), without '..'"
+    return None
+
+
 def dataset_path(scenario: Scenario, base: str | Path | None = None) -> Path | None:
-    """The sample dataset's path, relative to `base` (the scenario's folder; default: scenarios/)."""
-    if not scenario.training.dataset:
+    """The sample dataset's path inside `base` (the scenario file's folder), or None when it names none.
+
+    Without `base` (a gallery scenario, a link, an uploaded scenario: nothing on this server is its folder)
+    only the names of the samples ftcost ships resolve, so such a scenario never names a path at all.
+    A name that leaves its folder (through a symlink, say) or that is not shipped raises DatasetFileError
+    in one sentence that names no server path.
+    """
+    name = scenario.training.dataset
+    if not name:
         return None
-    root = Path(base) if base is not None else data_dir("scenarios")
-    return (root / scenario.training.dataset).resolve()
+    if base is None:
+        shipped = shipped_samples().get(name)
+        if shipped is None:
+            raise DatasetFileError(
+                f"The sample dataset {name} is not one ftcost ships, and a scenario opened from a link or an "
+                "uploaded file cannot read other files on this server."
+            )
+        return shipped
+    problem = dataset_name_problem(name)
+    if problem:
+        raise DatasetFileError(f"The scenario's sample dataset {problem}.")
+    root = Path(base).resolve()
+    try:
+        path = (root / name).resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long for the system
+        raise DatasetFileError("The scenario's sample dataset cannot be resolved inside the scenario's folder.") from None
+    if not path.is_relative_to(root):
+        raise DatasetFileError(
+            "The scenario's sample dataset leaves the scenario's folder (through a link); it must be a file inside it."
+        )
+    return path
+
+
+@functools.cache
+def _shipped_samples() -> tuple[tuple[str, Path], ...]:
+    root = data_dir("scenarios")
+    out: list[tuple[str, Path]] = []
+    for path in sorted(root.glob("*.toml")):
+        scenario = load_scenario(path)
+        sample = dataset_path(scenario, root)
+        if scenario.training.dataset and sample is not None:
+            out.append((scenario.training.dataset, sample))
+    return tuple(out)
+
+
+def shipped_samples() -> dict[str, Path]:
+    """The sample datasets of the shipped scenarios, by the name their scenarios give (airport/train.jsonl)."""
+    return dict(_shipped_samples())
 
 
 def gallery() -> dict[str, Path]:

@@ -37,18 +37,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ftcost import engine, report
+    from ftcost import report
     from ftcost.errors import ScenarioError
+    from ftcost.measure_training import measured_plan
     from ftcost.pricing.fx import display_for
     from ftcost.scenario import gallery, load_scenario
 
     path = Path(args.scenario)
     shipped = gallery()
-    if not path.exists() and args.scenario in shipped:
+    # A shipped name (e.g. airport) unless a file of that name is in the way; the file itself is read
+    # through the same guard as `ftcost analyze` (no hang on a pipe, a sentence for a loop or a long name).
+    if args.scenario in shipped and not path.is_file():
         path = shipped[args.scenario]
     scenario = load_scenario(path)
     as_of = args.as_of or scenario.as_of or dt.date.today()
-    plan = engine.plan(scenario, as_of, base_dir=path.resolve().parent)
+    # The sample dataset is read only inside the scenario file's own folder.
+    plan = measured_plan(scenario, as_of, folder=path.resolve().parent)
     if not plan.options:
         # Nothing to report: one sentence, and the reason for each option (from when it is priced).
         print(f"ftcost: {report.no_answer_sentence(plan)} Choose a later --as-of.", file=sys.stderr)

@@ -16,10 +16,10 @@ Modules, in the order data flows through them:
     categories  what each error/warning means and how to fix it
 """
 
-from ftcost.dataset.analysis import DEFAULT_MODEL, analyze_bytes, analyze_file
+from ftcost.dataset.analysis import DEFAULT_MODEL, analysis_key, analyze_bytes, analyze_file, for_model
 from ftcost.dataset.categories import COOKBOOK_ERRORS, ERRORS, WARNINGS, Category, describe
 from ftcost.dataset.counting import count_messages, request_tokens
-from ftcost.dataset.report import DatasetReport
+from ftcost.dataset.report import DatasetReport, LineNumbers
 from ftcost.dataset.stats import default_epochs, percentile, summarize
 
 __all__ = [
@@ -29,8 +29,11 @@ __all__ = [
     "WARNINGS",
     "Category",
     "DatasetReport",
+    "LineNumbers",
+    "analysis_key",
     "analyze_bytes",
     "analyze_file",
+    "for_model",
     "count_messages",
     "default_epochs",
     "describe",

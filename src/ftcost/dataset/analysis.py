@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -10,7 +11,8 @@ from ftcost.dataset.parallel import Job, chunk_size, resolve_workers, scan, work
 from ftcost.dataset.reading import (
     EXPECTED, display_name, file_newline_finder, open_size, plan_ranges, read_head, sniff,
 )
-from ftcost.dataset.report import DatasetReport, build_report
+from ftcost.dataset.categories import WARNINGS
+from ftcost.dataset.report import DatasetReport, LineNumbers, build_report, uncounted_notes
 from ftcost.dataset.stats import default_epochs
 from ftcost.errors import DatasetFileError, FtcostError, UnknownModelError
 
@@ -26,6 +28,7 @@ def analyze_file(
     *,
     progress: Progress | None = None,
     workers: int | None = None,
+    keep_lines: int | None = None,
 ) -> DatasetReport:
     """Validate and count a JSONL training file for `model`, streaming it in ranges of whole lines.
 
@@ -35,6 +38,7 @@ def analyze_file(
         epochs: training epochs; None estimates OpenAI's "auto" by the cookbook's rule.
         progress: called as progress(bytes_done, bytes_total) as the scan advances.
         workers: processes to use; None uses every core when the file is big enough, 1 stays in this process.
+        keep_lines: line numbers kept per category (None: all); the rest are counted in `lines_not_listed`.
 
     Returns:
         A DatasetReport. Bad lines are reported with their line numbers; the good ones are still counted.
@@ -42,7 +46,7 @@ def analyze_file(
     Raises:
         FtcostError: the model cannot be analysed, or the file is not JSONL at all (one sentence why).
     """
-    facts, ctx = _model_context(model)
+    facts, ctx = _model_context(model, keep_lines)
     _check_epochs(epochs)
     path = Path(path)
     size = open_size(path)
@@ -64,13 +68,15 @@ def analyze_bytes(
     *,
     progress: Progress | None = None,
     workers: int | None = 1,
+    keep_lines: int | None = None,
 ) -> DatasetReport:
     """`analyze_file` for data already in memory (an upload in the app); `name` labels it in messages.
 
     Runs in this process unless `workers` says otherwise (the app's uploads are small, and a server
-    process is a poor place to start workers by default).
+    process is a poor place to start workers by default). `keep_lines` caps the line numbers kept per
+    category (the rest are counted in `lines_not_listed`), so a server's memory stays bounded.
     """
-    facts, ctx = _model_context(model)
+    facts, ctx = _model_context(model, keep_lines)
     _check_epochs(epochs)
     name = display_name(str(name))
     data = bytes(data)
@@ -90,9 +96,11 @@ def analyze_bytes(
     return _finish(tally, name, facts, ctx, epochs)
 
 
-def _model_context(model: str):
+def _model_context(model: str, keep_lines: int | None = None):
     from ftcost.models import get_model  # pydantic is heavy; worker processes never need it
 
+    if keep_lines is not None and (isinstance(keep_lines, bool) or not isinstance(keep_lines, int) or keep_lines < 1):
+        raise FtcostError(f"keep_lines must be a whole number of at least 1, not {keep_lines!r}.")
     facts = get_model(model)
     if facts.format == "embedding":
         raise UnknownModelError(
@@ -107,7 +115,7 @@ def _model_context(model: str):
     limit = facts.effective_example_limit
     if limit is None:
         raise UnknownModelError(f"{model} has neither a training-example limit nor a context window in models.toml.")
-    return facts, Context(facts.encoding, facts.format, limit)
+    return facts, Context(facts.encoding, facts.format, limit, keep_lines)
 
 
 def tool_exactness_note(examples: int) -> str:
@@ -129,22 +137,6 @@ def _check_epochs(epochs: int | None) -> None:
 def _finish(tally, name: str, facts, ctx: Context, epochs: int | None) -> DatasetReport:
     if tally.nonblank == 0:
         raise DatasetFileError(f"{name} contains only blank lines; {EXPECTED}.")
-    notes = []
-    published = facts.training_example_limit is not None
-    if not published:
-        notes.append(
-            f"OpenAI has not published a training-example token limit for {facts.id}; ftcost caps each "
-            f"example at its {ctx.limit:,}-token context window."
-        )
-    if not facts.fine_tunable:
-        notes.append(f"{facts.id} has not been offered for fine-tuning; the counts use its tokenizer all the same.")
-    if tally.kinds.get("completion"):
-        notes.append(
-            "prompt/completion examples count prompt + completion tokens, with no per-message overhead "
-            "(the cookbook's method is for chat); a pair counts as two messages."
-        )
-    if tally.tool_examples:
-        notes.append(tool_exactness_note(tally.tool_examples))
     estimated = epochs is None
     if estimated:
         epochs = default_epochs(tally.examples)
@@ -154,8 +146,81 @@ def _finish(tally, name: str, facts, ctx: Context, epochs: int | None) -> Datase
         model=facts.id,
         encoding=ctx.encoding,
         token_limit=ctx.limit,
-        token_limit_published=published,
+        token_limit_published=facts.training_example_limit is not None,
         epochs=epochs,
         epochs_estimated=estimated,
-        notes=notes,
+        notes=_model_notes(facts, ctx.limit, bool(tally.kinds.get("completion")), tally.tool_examples),
+    )
+
+
+def _model_notes(facts, limit: int, has_completion: bool, tool_examples: int) -> list[str]:
+    notes = []
+    if facts.training_example_limit is None:
+        notes.append(
+            f"OpenAI has not published a training-example token limit for {facts.id}; ftcost caps each "
+            f"example at its {limit:,}-token context window."
+        )
+    if not facts.fine_tunable:
+        notes.append(f"{facts.id} has not been offered for fine-tuning; the counts use its tokenizer all the same.")
+    if has_completion:
+        notes.append(
+            "prompt/completion examples count prompt + completion tokens, with no per-message overhead "
+            "(the cookbook's method is for chat); a pair counts as two messages."
+        )
+    if tool_examples:
+        notes.append(tool_exactness_note(tool_examples))
+    return notes
+
+
+def analysis_key(model: str) -> tuple[str, str]:
+    """(encoding, training format): what a file's checks and counts depend on besides the per-example limit.
+
+    Two models with the same key read a file identically; `for_model` derives one's analysis from the other's.
+    """
+    _facts, ctx = _model_context(model)
+    return ctx.encoding, ctx.format
+
+
+def for_model(report: DatasetReport, model: str, epochs: int | None = None) -> DatasetReport:
+    """The analysis `analyze_*` gives for `model` (and `epochs`), derived from `report` without reading the
+    file again: same encoding and format, so only the per-example limit (billing, over-limit warnings),
+    the epochs and the model's notes differ."""
+    facts, ctx = _model_context(model, report.keep_lines)
+    _check_epochs(epochs)
+    if (ctx.encoding, ctx.format) != analysis_key(report.model):
+        raise FtcostError(f"{model} reads files with another encoding or format than {report.model}; analyse it anew.")
+    limit = ctx.limit
+    tokens = report.tokens_per_example
+    # The page derives every model on each rerun: when no example reaches the limit (the usual case) the
+    # sums run in C instead of a Python loop over every example.
+    longest = max(tokens, default=0)
+    over = [] if longest <= limit else [line for line, t in zip(report.example_lines, tokens) if t > limit]
+    warnings = {k: v for k, v in report.warnings.items() if k != "over_token_limit"}
+    warning_lines = {k: v for k, v in report.warning_lines.items() if k != "over_token_limit"}
+    not_listed = {k: v for k, v in report.lines_not_listed.items() if k != "over_token_limit"}
+    if over:
+        kept = over if report.keep_lines is None else over[: report.keep_lines]
+        warnings["over_token_limit"] = len(over)
+        warning_lines["over_token_limit"] = LineNumbers(kept)
+        if len(kept) < len(over):
+            not_listed["over_token_limit"] = len(over) - len(kept)
+    estimated = epochs is None
+    runs = default_epochs(report.examples) if epochs is None else epochs
+    billing = sum(tokens) if not over else sum(t if t < limit else limit for t in tokens)
+    notes = _model_notes(facts, limit, report.format in ("completion", "mixed"), report.tool_examples)
+    notes += uncounted_notes(report.examples, report.counted_examples)
+    return replace(
+        report,
+        model=facts.id,
+        warnings={k: warnings[k] for k in WARNINGS if k in warnings},
+        warning_lines={k: warning_lines[k] for k in WARNINGS if k in warning_lines},
+        lines_not_listed=not_listed,
+        token_limit=limit,
+        token_limit_published=facts.training_example_limit is not None,
+        over_limit=len(over),
+        billing_tokens=billing,
+        epochs=runs,
+        epochs_estimated=estimated,
+        charged_tokens=runs * billing,
+        notes=tuple(notes),
     )

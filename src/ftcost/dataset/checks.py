@@ -24,6 +24,9 @@ class Context(NamedTuple):
     encoding: str  # tiktoken encoding name
     format: str  # the model's training format: "chat" or "completion"
     limit: int  # tokens per example before OpenAI truncates
+    #: Line numbers kept per category (None: all). The rest are only counted, so a file of millions of bad
+    #: lines costs a bounded list, not one number per line (the app's uploads; the CLI lists every line).
+    keep_lines: int | None = None
 
 
 class Counted(NamedTuple):

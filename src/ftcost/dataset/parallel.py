@@ -112,7 +112,7 @@ def scan(
     total: int,
 ) -> Tally:
     """Tally all jobs (consecutive ranges) into one, reporting progress(bytes_done, total) as ranges finish."""
-    tally = Tally()
+    tally = Tally(jobs[0].ctx.keep_lines if jobs else None)
     done = 0
     if progress:
         progress(0, total)

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 from typing import Callable
 
-from ftcost.errors import DatasetFileError
+from ftcost.errors import DatasetFileError, FtcostError
 
 SNIFF_BYTES = 64 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -35,28 +35,67 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _OPENS_ARRAY_OF_OBJECTS = re.compile(rb"\s*\[\s*\{")
 
 
-def open_size(path: Path) -> int:
-    """Size of a readable regular file; otherwise one sentence saying what `path` is."""
+#: A path longer than this is shortened in messages (a 5,000-character name would drown its sentence).
+SHOWN_PATH_CHARS = 200
+
+
+def shown_path(path: str | Path) -> str:
+    """`path` as a message shows it: printable, and shortened in the middle when it is very long."""
+    text = display_name(str(path))
+    if len(text) <= SHOWN_PATH_CHARS:
+        return text
+    half = SHOWN_PATH_CHARS // 2
+    return f"{text[:half]}…{text[-half:]}"
+
+
+def open_size(
+    path: Path, expected: str = EXPECTED, error: type[FtcostError] = DatasetFileError, noun: str = "file"
+) -> int:
+    """Size of a readable regular file; otherwise one sentence (raised as `error`) saying what `path` is.
+
+    The one guard every command that reads a user's file goes through (`analyze`'s training files,
+    `report`'s scenario files): a directory, a named pipe, a device, a symlink loop, a name too long,
+    a missing or unreadable file are each a sentence, never a hang or a traceback.
+    """
+    shown = shown_path(path)
+    if "\x00" in str(path):  # no file can have one; os.stat would raise ValueError
+        raise error(f"{shown.replace(chr(0), '')} cannot be a file name (it contains a NUL byte); {expected}.")
     try:
         if path.is_dir():
-            raise DatasetFileError(f"{path} is a directory; {EXPECTED} (give the path of a .jsonl file).")
+            raise error(f"{shown} is a directory; {expected} (give the path of a file).")
         info = path.stat()
         # Checked before opening: opening a named pipe waits for a writer (forever, if none comes), its
         # size reads 0, and its bytes can be read only once where the analysis reads a file twice.
         if not stat.S_ISREG(info.st_mode):
-            raise DatasetFileError(
-                f"{path} is {_kind(info.st_mode)}, not a regular file; {EXPECTED} (save the data to a file first)."
+            raise error(
+                f"{shown} is {_kind(info.st_mode)}, not a regular file; {expected} (save the data to a file first)."
             )
         size = info.st_size
         with path.open("rb"):
             pass
     except FileNotFoundError:
-        raise DatasetFileError(f"{path}: no such file; {EXPECTED}.") from None
+        raise error(f"{shown}: no such {noun}; {expected}.") from None
     except PermissionError:
-        raise DatasetFileError(f"{path} cannot be read (permission denied); {EXPECTED}.") from None
+        raise error(f"{shown} cannot be read (permission denied); {expected}.") from None
     except OSError as exc:
-        raise DatasetFileError(f"{path} cannot be read ({exc.strerror or exc}); {EXPECTED}.") from None
+        raise error(f"{shown} cannot be read ({exc.strerror or exc}); {expected}.") from None
     return size
+
+
+def read_guarded(path: Path, limit: int, expected: str, error: type[FtcostError], noun: str = "file") -> bytes:
+    """The bytes of a small regular file (at most `limit`), through `open_size`'s guard; else one sentence."""
+    size = open_size(path, expected, error, noun)
+    shown = shown_path(path)
+    if size > limit:
+        raise error(f"{shown}: {size:,} bytes is larger than the {limit // 1024} KB a {noun} may be.")
+    try:
+        with path.open("rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:  # /proc/self/mem: a "regular file" of size 0 whose reads fail
+        raise error(f"{shown} cannot be read ({exc.strerror or exc}); {expected}.") from None
+    if len(data) > limit:  # a /proc file reports size 0 and may hold more
+        raise error(f"{shown} is larger than the {limit // 1024} KB a {noun} may be.")
+    return data
 
 
 def display_name(name: str) -> str:

@@ -14,6 +14,29 @@ from ftcost.dataset.tally import Tally
 STATS = ("messages_per_example", "tokens_per_example", "assistant_tokens_per_example")
 
 
+class LineNumbers(array):
+    """1-based line numbers, 4 bytes each (a list of millions of Python ints costs ten times that).
+
+    Compares equal to a list of the same numbers, so it reads like the list it replaces.
+    """
+
+    def __new__(cls, values=()):
+        return super().__new__(cls, "I", values)
+
+    def __eq__(self, other):
+        if isinstance(other, list):
+            return len(self) == len(other) and self.tolist() == other
+        return array.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self.tolist()) if len(self) <= 20 else f"LineNumbers({len(self):,} lines)"
+
+
 @dataclass(frozen=True)
 class DatasetReport:
     """The analysis of one training file for one model. Token figures follow the cookbook's method."""
@@ -26,9 +49,9 @@ class DatasetReport:
     examples: int  # non-blank lines that parsed as JSON objects
     counted_examples: int  # examples with a messages list (or a prompt/completion pair)
     errors: dict[str, int]  # category -> occurrences (per message for the per-message checks)
-    error_lines: dict[str, list[int]]  # category -> 1-based line numbers (empty: the whole file)
+    error_lines: dict[str, LineNumbers]  # category -> 1-based line numbers (empty: the whole file)
     warnings: dict[str, int]
-    warning_lines: dict[str, list[int]]
+    warning_lines: dict[str, LineNumbers]
     token_limit: int  # tokens per example before OpenAI truncates
     token_limit_published: bool  # False: OpenAI publishes no limit; the context window is used
     over_limit: int  # examples longer than token_limit
@@ -40,6 +63,17 @@ class DatasetReport:
     stats: dict[str, dict[str, float | int | None]]
     tokens_per_example: array = field(repr=False)  # a sequence of ints, one per counted example
     notes: tuple[str, ...] = ()
+    #: category -> line numbers counted but not listed (only when the analysis capped the lists it keeps)
+    lines_not_listed: dict[str, int] = field(default_factory=dict)
+    #: the line of each counted example, parallel to tokens_per_example (what a different limit is derived from)
+    example_lines: array = field(default_factory=lambda: array("I"), repr=False)
+    keep_lines: int | None = None  # the cap the lists were kept under (None: every line)
+    tool_examples: int = 0  # counted examples with tool definitions
+
+    def line_count(self, category: str) -> int:
+        """How many lines `category` was found on, listed or not."""
+        lines = self.error_lines.get(category, self.warning_lines.get(category, ()))
+        return len(lines) + self.lines_not_listed.get(category, 0)
 
     @property
     def valid(self) -> bool:
@@ -92,13 +126,9 @@ def build_report(
     errors, error_lines = dict(tally.errors), dict(tally.error_lines)
     if tally.examples < MIN_EXAMPLES:
         errors["too_few_examples"] = 1
-        error_lines["too_few_examples"] = array("Q")
+        error_lines["too_few_examples"] = array("I")
     counted = len(tally.tokens)
-    if counted < tally.examples:
-        notes.append(
-            f"{tally.examples - counted:,} example(s) have no messages list or prompt/completion to count; "
-            "they are left out of the statistics and billing."
-        )
+    notes += uncounted_notes(tally.examples, counted)
     kinds = [kind for kind in ("chat", "completion") if tally.kinds.get(kind)]
     return DatasetReport(
         file=file,
@@ -109,9 +139,9 @@ def build_report(
         examples=tally.examples,
         counted_examples=counted,
         errors=_ordered(errors, ERRORS),
-        error_lines={k: list(v) for k, v in _ordered(error_lines, ERRORS).items()},
+        error_lines={k: LineNumbers(v) for k, v in _ordered(error_lines, ERRORS).items()},
         warnings=_ordered(dict(tally.warnings), WARNINGS),
-        warning_lines={k: list(v) for k, v in _ordered(dict(tally.warning_lines), WARNINGS).items()},
+        warning_lines={k: LineNumbers(v) for k, v in _ordered(dict(tally.warning_lines), WARNINGS).items()},
         token_limit=token_limit,
         token_limit_published=token_limit_published,
         over_limit=tally.over_limit,
@@ -127,7 +157,20 @@ def build_report(
         },
         tokens_per_example=tally.tokens,
         notes=tuple(notes),
+        lines_not_listed=dict(tally.not_listed),
+        example_lines=tally.example_lines,
+        keep_lines=tally.keep_lines,
+        tool_examples=tally.tool_examples,
     )
+
+
+def uncounted_notes(examples: int, counted: int) -> list[str]:
+    if counted >= examples:
+        return []
+    return [
+        f"{examples - counted:,} example(s) have no messages list or prompt/completion to count; "
+        "they are left out of the statistics and billing."
+    ]
 
 
 def _ordered(found: dict, table: dict) -> dict:

@@ -1,6 +1,9 @@
 """The cost/ROI engine: a scenario and a price date in, a Plan out. No Streamlit, no clock.
 
-    plan(scenario, as_of) -> Plan
+    plan(scenario, as_of, training=...) -> Plan
+
+`training` holds the measured training inputs per base model (`ftcost.measure_training` counts a
+scenario's sample or an upload into them); without it a scenario's stated tokens per example is used.
 
 Per option and month: inference cost (input, cached input, output) at the option's rates on `as_of`,
 the cost of wrong answers, and — for fine-tuned options — the one-off cost (training × iterations,
@@ -20,37 +23,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 
 from ftcost.engine.lifecycle import Feasibility, fine_tune_feasibility, label, lifecycle_warnings, month_of, serves_until
-from ftcost.engine.providers_plan import provider_option_plan
+from ftcost.engine.providers_plan import provider_counting_model, provider_option_plan
 from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, TokenProfile, plain
 from ftcost.engine.roi import break_even, prompt_saving
-from ftcost.engine.training import Dataset, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
+from ftcost.engine.training import Training, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
 from ftcost.errors import NotOfferedError, ScenarioError, UnknownModelError
-from ftcost.scenario import Option, Scenario
+from ftcost.scenario import Option, Scenario, price_date_problem
 
-__all__ = ["plan", "plain", "Plan", "add_months"]
+__all__ = ["plan", "plain", "Plan", "Training", "TrainingInputs", "add_months", "training_bases"]
 
-def plan(
-    scenario: Scenario,
-    as_of: dt.date | None = None,
-    *,
-    base_dir: str | Path | None = None,
-    dataset: Dataset = None,
-) -> Plan:
+def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training | None = None) -> Plan:
     """Project `scenario` with the prices in force on `as_of` (default: the scenario's own date).
 
-    `base_dir` is where the scenario's relative dataset path points from (default: scenarios/);
-    `dataset` replaces the scenario's sample dataset: a path, (name, bytes) of an upload, or a function
-    giving the dataset's analysis for a base model (for callers that cache analyses).
+    `training` maps each fine-tuned option's base snapshot to its measured training inputs; a base it
+    does not name uses the scenario's stated tokens_per_example.
     """
     from ftcost import pricing
 
-    as_of = as_of or scenario.as_of
-    if as_of is None:
-        raise ScenarioError("The plan needs a price date: set as_of in the scenario or choose one.")
+    as_of = _checked_date(as_of or scenario.as_of)
     warnings: list[str] = []
     excluded: list[Excluded] = []
     horizon = scenario.horizon_months
@@ -123,7 +116,7 @@ def plan(
             stops[option.name] = (month, stop)
         if option.fine_tuned:
             if resolved.snapshot not in inputs:
-                inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, base_dir=base_dir, dataset=dataset)
+                inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, training)
             pilot = pilot_cost(scenario, option.model, inputs[resolved.snapshot], profiles, as_of)
             pilots[option.name] = pilot
             extras[option.name] = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, pilot.total_usd)
@@ -198,7 +191,7 @@ def plan(
     for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
         done = provider_option_plan(
             scenario, option, as_of, go_live=go_live, current_months=timeline(current_name) if current_name else None,
-            warnings=warnings, base_dir=base_dir, dataset=dataset,
+            warnings=warnings, training=training,
         )
         if done is not None:
             external[option.name] = done[0]
@@ -291,6 +284,39 @@ def _nothing(m: Month) -> Month:
     return replace(m, requests=0, input_tokens=0, cached_input_tokens=0, output_tokens=0, input_usd=zero,
                    cached_input_usd=zero, output_usd=zero, hosting_usd=zero, wrong_answers_usd=zero, one_off_usd=zero,
                    served_by="")
+
+
+def training_bases(scenario: Scenario, as_of: dt.date) -> list[str]:
+    """The base snapshots `plan` needs training inputs for on `as_of`: those of the fine-tuned options it can
+    price and count tokens for (the others are left out of the plan with a warning)."""
+    from ftcost import pricing
+
+    as_of = _checked_date(as_of)
+    out: list[str] = []
+    for option in scenario.option:
+        if not option.fine_tuned:
+            continue
+        if option.provider_id != "openai":  # measured with an OpenAI encoding (engine/providers_plan.py)
+            counting = provider_counting_model(option)
+            if counting is not None and counting not in out:
+                out.append(counting)
+            continue
+        try:
+            resolved = pricing.resolve(option.model, as_of)
+            pricing.rates(option.model, as_of, scenario.workload.tier)
+        except NotOfferedError:
+            continue
+        if resolved.model.encoding is not None and resolved.snapshot not in out:
+            out.append(resolved.snapshot)
+    return out
+
+
+def _checked_date(as_of: dt.date | None) -> dt.date:
+    if as_of is None:
+        raise ScenarioError("The plan needs a price date: set as_of in the scenario or choose one.")
+    if problem := price_date_problem(as_of):
+        raise ScenarioError(f"The plan cannot start on {as_of.isoformat()}: {problem}.")
+    return as_of
 
 
 def go_live_month(as_of: dt.date, weeks: int) -> int:

@@ -14,7 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ftcost.engine.results import Month, OneOff, OptionPlan
-from ftcost.engine.training import PilotCost, data_prep_usd, epochs_for, labour_per_iteration, training_inputs
+from ftcost.engine.training import (
+    PilotCost, Training, data_prep_usd, epochs_for, labour_per_iteration, training_inputs,
+)
 from ftcost.engine.workload import add_months, requests_in_month, token_profile
 from ftcost.errors import FtcostError
 from ftcost.scenario import Option, Scenario
@@ -23,6 +25,21 @@ from ftcost.scenario import Option, Scenario
 #: Azure's OpenAI models and as a stated estimate for other families until their tokenizers are installed.
 COUNTING_PROXY = "gpt-4o-mini-2024-07-18"
 DEFAULT_HOURS = Decimal(730)
+
+
+def counting_model(m) -> str:
+    """The OpenAI snapshot a provider model's training tokens are measured with (see COUNTING_PROXY)."""
+    return m.id if m.tokenizer == "o200k_base" and m.id.startswith("gpt-") else COUNTING_PROXY
+
+
+def provider_counting_model(option: Option) -> str | None:
+    """`counting_model` for a provider's fine-tuned option, or None when the provider does not know the model."""
+    from ftcost.pricing.providers import load_providers
+
+    try:
+        return counting_model(load_providers().get(option.provider_id).model(option.model.removeprefix("ft:")))
+    except FtcostError:
+        return None
 
 
 def team_rates(scenario: Scenario, provider_id: str) -> tuple:
@@ -40,8 +57,7 @@ def provider_option_plan(
     go_live: int,
     current_months: list[Month] | None,
     warnings: list[str],
-    base_dir=None,
-    dataset=None,
+    training: Training | None = None,
 ) -> tuple[OptionPlan, PilotCost | None] | None:
     """The option's plan, or None (with a warning saying why) when the provider cannot price it on `as_of`."""
     from ftcost.pricing import token_cost
@@ -88,8 +104,7 @@ def provider_option_plan(
     quote_notes: list[str] = []
     fixed = provider_quote(p.id, m.id, **common)
     if option.fine_tuned:
-        inputs = training_inputs(scenario, m.id if m.tokenizer == "o200k_base" and m.id.startswith("gpt-") else
-                                 COUNTING_PROXY, base_dir=base_dir, dataset=dataset)
+        inputs = training_inputs(scenario, counting_model(m), training)
         t = scenario.training
         epochs, estimated = _epochs(scenario, p, t.planned_examples)
         run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)

@@ -3,64 +3,62 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable
 
 from ftcost.engine.results import OneOff, OptionPlan, PilotPlan, TokenProfile
 from ftcost.errors import ScenarioError
-from ftcost.scenario import Scenario, dataset_path
-
-if TYPE_CHECKING:
-    from ftcost.dataset import DatasetReport
+from ftcost.scenario import Scenario
 
 MINIMUM_EXAMPLES = 10  # OpenAI rejects a training file with fewer
-
-#: A replacement for the scenario's sample dataset (see training_inputs).
-Dataset = Path | tuple[str, bytes] | Callable[[str], "DatasetReport"] | None
 
 
 @dataclass(frozen=True)
 class TrainingInputs:
-    """Billing tokens per training example for one base model, and where that figure came from."""
+    """Billing tokens per training example for one base model, and where that figure came from.
+
+    Measured ones are made at the edge (`ftcost.measure_training`) from a counted file: `billing_tokens`
+    over `counted_examples`, on the file `name`. The engine only computes with them.
+    """
 
     tokens_per_example: Decimal
     source: str
+    billing_tokens: int | None = None
+    counted_examples: int | None = None
+    name: str | None = None
+
+    @classmethod
+    def measured(cls, billing_tokens: int, counted_examples: int, name: str) -> TrainingInputs:
+        # Billing tokens come only from examples that could be counted (a line with no messages list has
+        # none), so the mean is over those, not over every JSON object read.
+        if not counted_examples:
+            raise ScenarioError(f"The sample dataset {name} has no examples to measure training tokens on.")
+        return cls(
+            Decimal(billing_tokens) / counted_examples,
+            f"measured on {name} ({counted_examples} examples)",
+            billing_tokens,
+            counted_examples,
+            name,
+        )
 
 
-def training_inputs(scenario: Scenario, base_model: str, *, base_dir=None, dataset: Dataset = None) -> TrainingInputs:
-    """Mean billing tokens per example: stated in the scenario, or measured on the sample dataset
-    with `base_model`'s encoding and example limit.
+#: Measured training inputs by base snapshot (what `ftcost.measure_training` returns).
+Training = Mapping[str, TrainingInputs]
 
-    `dataset` replaces the scenario's sample: a path, (name, bytes) of an upload, or a function that
-    returns the analysis for a model — so a caller that already holds analyses (the app caches them by
-    content) does not make the engine tokenise the same file again on every what-if change.
-    """
-    from ftcost.dataset import analyze_bytes, analyze_file
 
+def training_inputs(scenario: Scenario, base_model: str, training: Training | None = None) -> TrainingInputs:
+    """The measured inputs for `base_model` if given, else the scenario's stated tokens per example."""
+    if training and base_model in training:
+        return training[base_model]
     stated = scenario.training.tokens_per_example
-    if dataset is None and stated is not None:
+    if stated is not None:
         return TrainingInputs(Decimal(stated), "stated")
-    if callable(dataset):
-        report = dataset(base_model)
-        name = Path(report.file).name
-    elif isinstance(dataset, tuple):
-        name, data = dataset
-        report = analyze_bytes(data, name, model=base_model)
-    else:
-        path = dataset or dataset_path(scenario, base_dir)
-        if path is None:
-            raise ScenarioError("The scenario has no sample dataset and no stated tokens_per_example.")
-        report = analyze_file(path, model=base_model)
-        name = Path(path).name
-    # Billing tokens come only from examples that could be counted (a line with no messages list has
-    # none), so the mean is over those, not over every JSON object read.
-    if not report.counted_examples:
-        raise ScenarioError(f"The sample dataset {name} has no examples to measure training tokens on.")
-    return TrainingInputs(
-        Decimal(report.billing_tokens) / report.counted_examples,
-        f"measured on {name} ({report.counted_examples} examples)",
+    if not scenario.training.dataset:
+        raise ScenarioError("The scenario has no sample dataset and no stated tokens_per_example.")
+    raise ScenarioError(
+        f"The sample dataset {scenario.training.dataset} has not been measured for {base_model}, and the "
+        "scenario states no tokens_per_example."
     )
 
 

@@ -26,9 +26,11 @@ def issue_frame(report: DatasetReport) -> pd.DataFrame:
                                 ("Warning", report.warnings, report.warning_lines)):
         for category, n in counts.items():
             found = lines.get(category) or []
-            shown = ", ".join(str(x) for x in found[:LINES_SHOWN])
-            if len(found) > LINES_SHOWN:
-                shown += f" … and {len(found) - LINES_SHOWN:,} more"
+            total = report.line_count(category)  # the kept lines may be capped: the count has the rest
+            listed = found[:LINES_SHOWN]
+            shown = ", ".join(str(x) for x in listed)
+            if total > len(listed):
+                shown += f" … and {total - len(listed):,} more"
             meaning, fix = describe(category)
             rows.append({"Kind": kind, "Problem": category, "Times": n, "Lines": shown or "whole file",
                          "What it means": meaning, "How to fix it": fix})
@@ -36,7 +38,8 @@ def issue_frame(report: DatasetReport) -> pd.DataFrame:
 
 
 def issue_lines_csv(report: DatasetReport) -> str:
-    """Every error and warning as one row per line number (file-wide problems with an empty line)."""
+    """Every error and warning as one row per line number kept (file-wide problems with an empty line); when
+    the analysis capped the lines it kept, a last row per category says how many more there are."""
     buf = io.StringIO()
     writer = csv_writer(buf)  # the file name is the uploader's: no formula reaches a spreadsheet
     writer.writerow(["file", "kind", "problem", "line", "fix"])
@@ -46,6 +49,9 @@ def issue_lines_csv(report: DatasetReport) -> str:
             fix = describe(category).fix
             for line in lines.get(category) or [""]:
                 writer.writerow([report.file, kind, category, line, fix])
+            if more := report.lines_not_listed.get(category):
+                writer.writerow([report.file, kind, category,
+                                 f"… and {more:,} more lines (ftcost analyze FILE --json lists every one)", fix])
     return buf.getvalue()
 
 
