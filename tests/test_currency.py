@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from ftcost import engine, i18n, report
+from ftcost import i18n, report
+from ftcost.measure_training import measured_plan
 from ftcost.cli import main
 from ftcost.errors import ScenarioError
 from ftcost.money import Display, format_usd
@@ -72,7 +73,7 @@ def test_a_currency_without_a_rate_is_one_sentence():
 def _reviews(extra: str = ""):
     path = gallery()["reviews"]
     scenario = parse_scenario(path.read_text(encoding="utf-8") + extra)
-    return scenario, engine.plan(scenario, scenario.as_of, base_dir=path.parent)
+    return scenario, measured_plan(scenario, scenario.as_of, folder=path.parent)
 
 
 def test_the_scenario_s_stated_rate_wins_and_the_report_names_it():

@@ -9,7 +9,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from ftcost import engine, i18n, report
+from ftcost import i18n, report
+from ftcost.measure_training import measured_plan
 from ftcost.cli import main
 from ftcost.i18n import catalogue
 from ftcost.scenario import gallery, load_scenario
@@ -75,7 +76,7 @@ def test_plural_and_number_forms():
 def _plan(stem="reviews"):
     path = gallery()[stem]
     scenario = load_scenario(path)
-    return scenario, engine.plan(scenario, scenario.as_of or dt.date(2026, 10, 1), base_dir=path.parent)
+    return scenario, measured_plan(scenario, scenario.as_of or dt.date(2026, 10, 1), folder=path.parent)
 
 
 @pytest.mark.parametrize("lang, heading, title", [
