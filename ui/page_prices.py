@@ -16,6 +16,11 @@ HISTORY_TIER = "prices_history_tier"
 FROM, TO = "prices_from", "prices_to"
 TIERS = {"": N_("All tiers"), "standard": N_("Standard"), "batch": N_("Batch")}
 PRICE_COLUMNS = {
+    "Model": st.column_config.TextColumn(_("Model")),
+    "Kind": st.column_config.TextColumn(_("Kind")),
+    "Tier": st.column_config.TextColumn(_("Tier")),
+    "Since": st.column_config.TextColumn(_("Since")),
+    "Until": st.column_config.TextColumn(_("Until")),
     "Source": st.column_config.LinkColumn(_("Source"), display_text="source", help=_("Where the price was published.")),
     "Input": st.column_config.TextColumn(_("Input"), help=_("US dollars per 1M input tokens.")),
     "Cached input": st.column_config.TextColumn(_("Cached input"), help=_("US dollars per 1M cached input tokens.")),
