@@ -23,9 +23,9 @@ def names(port: int = 9) -> list[str]:
 
 def hostile_scenario(port: int = 9) -> Scenario:
     base = default_scenario()
-    renamed = dict(zip((o.name for o in base.option), names(port)))
+    renamed = dict(zip((o.name for o in base.option), names(port), strict=True))
     url = TRACK.format(port=port)
-    options = [o.model_copy(update={"name": renamed[o.name]}) for o in base.option]
+    options = [o.model_copy(update={"name": renamed[o.name], "successor": renamed.get(o.successor)}) for o in base.option]
     roles = [r.model_copy(update={"role": f"![r]({url}?r={i})"}) for i, r in enumerate(base.labour.role)]
     labour = base.labour.model_copy(update={"role": roles, "data_prep_role": roles[2].role})
     return Scenario.model_validate({

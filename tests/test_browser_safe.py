@@ -9,16 +9,15 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
+from hostile import hostile_scenario
+from served_app import CHROMIUM, FLAGS, free_port, need_chromium, serve_app
 
 from ftcost.scenario import default_scenario
 from ftcost.share import PARAM, encode_link
 
-from hostile import hostile_scenario
-from served_app import CHROMIUM, FLAGS, free_port, need_chromium, serve_app
-
 pytestmark = pytest.mark.browser
 
-DAY = dt.date(2026, 11, 21)
+DAY = dt.date(2026, 10, 1)  # every option of the default scenario is served and its fine-tunes feasible
 LOCAL = {"127.0.0.1", "localhost"}
 
 

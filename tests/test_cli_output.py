@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO
 
 from ftcost.cli import main
-
-from conftest import REPO
+from ftcost.measure_training import measured_plan
 
 
 def run(capsys, *argv):
@@ -32,20 +32,21 @@ def test_report_before_any_option_is_priced_is_a_sentence_and_exit_2(capsys, day
 
 @pytest.mark.parametrize("fmt", [[], ["--markdown"], ["--json"], ["--csv"]])
 def test_report_with_only_a_base_option_priced_still_answers(capsys, fmt):
-    """On 2023-07-01 only GPT-4 is priced: no fine-tune to compare, but a plan to show (exit 0)."""
-    code, out, err = run(capsys, "report", "airport", "--as-of", "2023-07-01", *fmt)
+    """On 2023-07-01 the 2023 airport story's base models are priced, its fine-tune not yet (fine-tuning opened
+    on 2023-08-22): no fine-tune to compare, but a plan to show (exit 0)."""
+    code, out, err = run(capsys, "report", "airport-2023", "--as-of", "2023-07-01", *fmt)
     assert code == 0 and "GPT-4, long prompt" in out
     if not fmt or fmt == ["--markdown"]:
-        assert "No fine-tuned option can be priced on 2023-07-01" in out
+        assert "so stay on a base model" in out and "first priced on 2023-08-22" in out
 
 
 def test_the_markdown_renderer_copes_with_an_empty_plan():
     import datetime as dt
 
-    from ftcost import engine, report
+    from ftcost import report
     from ftcost.scenario import default_scenario
 
-    plan = engine.plan(default_scenario(), dt.date(2023, 1, 1))
+    plan = measured_plan(default_scenario(), dt.date(2023, 1, 1))
     assert plan.options == []
     md = report.to_markdown(plan)
     assert "None of the scenario's options can be priced on 2023-01-01" in md and "## Warnings" in md

@@ -13,14 +13,13 @@ import datetime as dt
 import io
 
 import pytest
+from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
-from ftcost import engine
 from ftcost.cli import main
+from ftcost.measure_training import measured_plan
 from ftcost.pricing import load_pricing
 from ftcost.scenario import gallery, load_scenario
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",
@@ -115,7 +114,7 @@ def test_report_never_fails_on_any_date(stem):
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(["report", stem, "--as-of", day.isoformat()])  # a traceback would raise out of here
         if code != 0:  # allowed only when nothing in the scenario is served on the day
-            plan = engine.plan(scenario, day, base_dir=gallery()[stem].parent)
+            plan = measured_plan(scenario, day, folder=gallery()[stem].parent)
             assert not plan.options, (stem, day, code, err.getvalue())
         assert "Traceback" not in err.getvalue()
         if code == 0:

@@ -12,14 +12,14 @@ import io
 import re
 
 import pytest
-
-from ftcost import engine, report, views
-from ftcost.dataset import analyze_bytes
-from ftcost.text import code, csv_cell, markdown
-
 from hostile import hostile_scenario, names
 
-DAY = dt.date(2026, 11, 21)
+from ftcost import report, views
+from ftcost.dataset import analyze_bytes
+from ftcost.measure_training import measured_plan
+from ftcost.text import code, csv_cell, markdown
+
+DAY = dt.date(2026, 10, 1)  # every option of the default scenario is served and its fine-tunes feasible
 
 #: Markdown that would be active: an image or link opener not escaped, a `](` not escaped, raw HTML, a bare URL
 #: or an e-mail address an autolinker would pick up, a `javascript:` target.
@@ -65,7 +65,7 @@ def test_code_cannot_be_closed_early_or_split_a_table():
 
 
 def test_the_markdown_report_of_a_hostile_scenario_has_nothing_active_and_whole_tables():
-    plan = engine.plan(hostile_scenario(), DAY)
+    plan = measured_plan(hostile_scenario(), DAY)
     md = report.to_markdown(plan)
     ours = md
     for source in {r["source"] for o in plan.options for r in o.rates.values()}:  # ftcost's own cited sources
@@ -87,8 +87,8 @@ def test_the_markdown_report_of_a_hostile_scenario_has_nothing_active_and_whole_
 def test_the_report_of_an_ordinary_scenario_is_not_escaped():
     from ftcost.scenario import default_scenario
 
-    md = report.to_markdown(engine.plan(default_scenario(), DAY))
-    assert "| GPT-4o mini, long prompt |" in md and "\\" not in md
+    md = report.to_markdown(measured_plan(default_scenario(), DAY))
+    assert f"| {default_scenario().option[0].name} |" in md and "\\" not in md
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -113,7 +113,7 @@ def _cells(text: str) -> list[str]:
 
 
 def test_the_monthly_csv_of_a_hostile_scenario_has_no_formula_cell():
-    plan = engine.plan(hostile_scenario(), DAY)
+    plan = measured_plan(hostile_scenario(), DAY)
     rows = list(csv.DictReader(io.StringIO(report.to_csv(plan))))
     assert {r["option"] for r in rows} >= {"'=HYPERLINK(\"http://x\",\"y\") [j](javascript:alert(1))", "'@SUM(1) "
                                            "<http://127.0.0.1:9/track?o=5> http://127.0.0.1:9/track?o=6"}
@@ -151,9 +151,9 @@ def _rendered_markdown(at) -> list[str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_hostile_link_renders_no_active_markdown_on_any_page(page):
+    from conftest import REPO
     from streamlit.testing.v1 import AppTest
 
-    from conftest import REPO
     from ftcost.share import PARAM, encode_link
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
@@ -163,7 +163,7 @@ def test_a_hostile_link_renders_no_active_markdown_on_any_page(page):
     assert not at.exception, at.exception
     texts = _rendered_markdown(at)
     if page in SHOWS_NAMES:
-        assert any("Re-enter your key here" in t for t in texts), \
+        assert any(marker in t for t in texts for marker in ("Re-enter your key here", "HYPERLINK", "SUM(1)")), \
             "the hostile names should be on the page (escaped), or the test proves nothing"
     ours = "\n".join(texts)
     for url in re.findall(r"https://[^\s)|]+", ours):  # links the app itself writes (none from the scenario)

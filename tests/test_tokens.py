@@ -80,6 +80,7 @@ def test_tokenizer_loads_with_sockets_disabled(tmp_path, monkeypatch, no_sockets
     # A fresh cache directory and a fresh tiktoken registry: the load must be from the shipped file.
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
     tokens.get_encoding.cache_clear()
+    tokens.counter.cache_clear()  # the counter holds the reference encoding: load that afresh too
     registry = importlib.import_module("tiktoken.registry")
     monkeypatch.setattr(registry, "ENCODINGS", {})
     try:
@@ -88,3 +89,4 @@ def test_tokenizer_loads_with_sockets_disabled(tmp_path, monkeypatch, no_sockets
         assert isinstance(tiktoken.get_encoding("o200k_base"), tiktoken.Encoding)
     finally:
         tokens.get_encoding.cache_clear()
+        tokens.counter.cache_clear()

@@ -7,12 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from ftcost.dataset import analyze_bytes
 from ftcost.errors import DatasetFileError, PricingDataError
 from ftcost.pricing.store import load_pricing
-
-from conftest import REPO
 
 PRICING = REPO / "pricing"
 MODEL = "gpt-4o-mini-2024-07-18"
@@ -140,8 +139,11 @@ def test_the_app_starts_with_a_sentence_when_a_price_file_is_a_folder(pricing_co
 
     import ftcost.pricing.store as store
 
+    import streamlit as st
+
     (pricing_copy / "prices" / "x.toml").mkdir()
     monkeypatch.setattr(store, "_load_default", lambda: store._load(pricing_copy))
+    st.cache_data.clear()  # plans cached by earlier app tests in this process would hide the broken data
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception

@@ -26,8 +26,8 @@ from ftcost.errors import FtcostError
 from ftcost.live import from_scenario as fs
 from ftcost.live import serving
 from ftcost.live.client import redact
-from ftcost.views import fine_tuned_bases
 from ftcost.text import markdown as md
+from ftcost.views import fine_tuned_bases
 from ftcost.views import live as lv
 from ftcost.views import live_pilot as lp
 from ui import state
@@ -89,7 +89,7 @@ def errors_shown() -> Iterator[None]:
     try:
         yield
     except FtcostError as exc:
-        st.error(md(redact(str(exc))))
+        st.error(redact(str(exc)))
 
 
 def _kept(widget: Callable[..., Any], label: str, key: str, **kwargs: Any) -> Any:

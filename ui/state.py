@@ -21,8 +21,8 @@ from ftcost import i18n
 from ftcost.data import describe_validation_error
 from ftcost.errors import DatasetFileError, FtcostError
 from ftcost.scenario import DEFAULT_SCENARIO, Scenario, dataset_path, default_scenario, gallery, load_scenario
-from ftcost.text import markdown as md
 from ftcost.share import PARAM, decode_link
+from ftcost.text import markdown as md
 
 SCENARIO = "scenario"  # the Scenario being planned
 SOURCE = "scenario_source"  # a gallery stem, "link", or the name of an uploaded file

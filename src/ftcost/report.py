@@ -9,8 +9,9 @@ currency is chosen; converted for display only, at the rate the report states on
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
@@ -72,9 +73,10 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
                                             **fields) + switch
 
 
-def infeasible_sentences(plan: Plan) -> list[str]:
-    """What cannot be done and why: each fine-tune that cannot be carried out, first."""
-    return [reason for e in plan.infeasible for reason in e.reasons]
+def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[str]:
+    """What cannot be done and why: each fine-tune that cannot be carried out, first (`name` formats the
+    whole sentence: the reasons quote option names)."""
+    return [name(reason) for e in plan.infeasible for reason in e.reasons]
 
 
 def stay_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str:
@@ -128,12 +130,12 @@ def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] 
     """The answer in sentences: first what cannot be done and why; then whether each feasible fine-tune pays
     back (against `against`, or every base option), what it depends on, and the pilot — or, with no feasible
     fine-tune, the base model to stay on."""
-    out = infeasible_sentences(plan)
+    out = infeasible_sentences(plan, name)
     paybacks = [payback_sentence(plan, be, name, money) for be in plan.break_even
                 if against is None or be.against == against]
     if not paybacks:
         return out + [stay_sentence(plan, name, money)]
-    out += paybacks + list(plan.caveats)
+    out += paybacks + [name(c) for c in plan.caveats]
     pilot = pilot_sentence(plan, name, money)
     return out + ([pilot] if pilot else [])
 
@@ -251,7 +253,7 @@ def to_markdown(plan: Plan, money: Display | None = None, found=None, title: str
     m = _money(money)
     md = markdown
     h = plan.horizon_months
-    answer = headline(plan, name=md, money=m) or [no_answer_sentence(plan)]
+    answer = headline(plan, name=md, money=m) if plan.options else [no_answer_sentence(plan)]
     tier = {"standard": _("standard"), "batch": _("batch")}.get(plan.tier, plan.tier)
     lines = [
         "# " + _("Fine-tuning plan: {scenario}").format(scenario=md(title or plan.scenario)),
@@ -277,7 +279,7 @@ def to_markdown(plan: Plan, money: Display | None = None, found=None, title: str
             m.amount(o.monthly_usd), pct(o.accuracy_pct), m.per_answer(o.cost_per_correct_usd), m.amount(o.one_off_usd),
             m.amount(o.cumulative_usd[-1]),
         ))
-    for e in plan.excluded:
+    for e in plan.excluded if plan.options else ():
         lines.append(_row(md(e.name), code(e.model), "—", "—", _("not planned"), "—", "—", "—", "—"))
     if plan.options:
         note = _("Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting "

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 #: Characters that open or close inline Markdown anywhere in a line: emphasis, code, links and images
 #: (`[`…`](`), GitHub's tables (`|`) and strikethrough, Streamlit's `$` maths. CommonMark lets any ASCII

@@ -20,6 +20,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
+from typing import Callable
 
 import tiktoken
 
@@ -135,4 +136,136 @@ def get_encoding(encoding: str) -> tiktoken.Encoding:
 
 def count(text: str, encoding: str) -> int:
     """Tokens in `text` under `encoding`. Special-token text (e.g. "<|endoftext|>") counts as plain text."""
-    return len(get_encoding(encoding).encode_ordinary(text))
+    return counter(encoding)(text)
+
+
+# --- the fast exact counter -------------------------------------------------------------------------
+#
+# toktok-rs (MIT, Rust core, vocabularies compiled into the wheel) counts cl100k_base and o200k_base
+# without building token ids. bench/candidates.py measured it against tiktoken on every distinct
+# string of the generator's 80 MB file and of the shipped scenarios (identical for both encodings)
+# and tests/test_fast_counter.py runs a hypothesis differential over arbitrary Unicode. Two known
+# differences, both routed to tiktoken here:
+# - strings with lone surrogates (JSON "\ud800" decodes to one): toktok-rs raises where tiktoken
+#   counts the replacement character;
+# - code points assigned in Unicode 16 and 17 (CJK Extension J, Garay, ...) that toktok-rs's
+#   character tables do not know: `bench/candidates.py --scan` (every code point in six contexts)
+#   found these ranges, and only these, counted differently: all of them in o200k_base, a subset
+#   of them in cl100k_base. Both encodings route the whole set to tiktoken.
+# tiktoken stays the reference: a start-up self-check compares the two on edge-case probes, and any
+# disagreement (or a missing wheel) falls back to tiktoken with one line in the log.
+
+import logging
+import re
+
+_log = logging.getLogger("ftcost.tokens")
+
+_UNKNOWN_TO_TOKTOK = re.compile(
+    "[\u088f\u0c5c\u0cdc\u1acf-\u1add\u1ae0-\u1aeb\ua7ce\ua7cf\ua7d2\ua7d4\ua7f1"
+    "\U00010940-\U00010959\U00010ec5-\U00010ec7\U00010efa\U00010efb\U00011b60-\U00011b67"
+    "\U00011db0-\U00011ddb\U00011de0-\U00011de9\U00016ea0-\U00016eb8\U00016ebb-\U00016ed3"
+    "\U00016ff2-\U00016ff6\U000187f8-\U000187ff\U00018d09-\U00018d1e\U00018d80-\U00018df2"
+    "\U0001e6c0-\U0001e6de\U0001e6e0-\U0001e6f5\U0001e6fe\U0001e6ff\U0002b73a-\U0002b73f"
+    "\U0002cea2-\U0002cead\U000323b0-\U00033479]"
+)
+# The same set split for speed: `re` tests a class of BMP characters with one table look-up, but
+# walks a list of astral ranges character by character; most text has no astral character at all.
+_UNKNOWN_BMP = re.compile("[\u088f\u0c5c\u0cdc\u1acf-\u1add\u1ae0-\u1aeb\ua7ce\ua7cf\ua7d2\ua7d4\ua7f1]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _unknown_to_toktok(text: str) -> bool:
+    return bool(_UNKNOWN_BMP.search(text) or (_ASTRAL.search(text) and _UNKNOWN_TO_TOKTOK.search(text)))
+
+
+_NEEDS_REFERENCE = {"cl100k_base": _unknown_to_toktok, "o200k_base": _unknown_to_toktok}
+
+#: Strings on which the fast counter must agree with tiktoken before it is used: the split
+#: patterns' edge cases (contractions in both cases and with a typographic apostrophe, digit runs
+#: of 1-7, every kind of whitespace run before a word or at the end, letters with combining marks,
+#: CJK, emoji with modifiers and joiners, special-token text as plain text).
+SELF_CHECK = (
+    "", " ", "  ", "\n", "\n\n\n", " \n ", "\r\n", "\t\tx", "a  b", "a \n\n b", "   x", "x   ",
+    "I'm", "YOU'LL", "we'Re", "it's", "it’s", "'s", "''s", "don't'", "l'été",
+    "1", "12", "123", "1234", "1234567", "3.14159", "-42", "٣٤٥", "１２３", "x1y22z333",
+    "e\u0301te\u0301", "Ǆemal", "ᾈ", "中文字符测试", "한국어 텍스트", "ゑびす", "😀👍🏽👨‍👩‍👧", "\u00a0\u00a0a",
+    "\u2028x\u3000y", "\ufeffBOM", "<|endoftext|>", "<|im_start|>user", "Hello, world!",
+    "def f(x):\n    return x ** 2\n", '{"a": [1, 2, {"b": null}]}', "https://example.com/a?b=c&d=e",
+)
+
+
+def _toktok_counter(encoding: str) -> Callable[[list[str]], list[int]] | None:
+    """toktok-rs's exact batch counter for `encoding`, or None (with one log line) if unusable.
+
+    Batches only: one call costs tens of microseconds of set-up, so a string at a time is slower
+    than tiktoken; a batch of thousands is 3-5x faster than tiktoken on one core.
+    """
+    try:
+        import toktok
+        from toktok import _toktok  # noqa: F401  (the compiled core: a missing wheel fails here)
+
+        tokenizer = toktok._encoding(encoding)  # cached by toktok; the public batch_count wraps it
+        batch = tokenizer.count_batch
+        batch(["warm-up"], 1, False)
+    except Exception as exc:  # ImportError, a wheel for another platform, an unknown encoding
+        _log.warning("fast token counter unavailable for %s (%s); counting with tiktoken", encoding, exc)
+        return None
+    reference = get_encoding(encoding).encode_ordinary
+    needs_reference = _NEEDS_REFERENCE.get(encoding)
+
+    def count_many(texts: list[str]) -> list[int]:
+        slow = {i for i, text in enumerate(texts) if not text.isascii() and needs_reference(text)}
+        fast = [t for i, t in enumerate(texts) if i not in slow] if slow else texts
+        try:
+            counts = batch(fast, 1, False)
+        except UnicodeEncodeError:  # a lone surrogate somewhere: find it, count those with tiktoken
+            slow |= {i for i, text in enumerate(texts) if not text.isascii() and _has_surrogate(text)}
+            fast = [t for i, t in enumerate(texts) if i not in slow]
+            counts = batch(fast, 1, False)
+        if not slow:
+            return counts
+        it = iter(counts)
+        return [len(reference(t)) if i in slow else next(it) for i, t in enumerate(texts)]
+
+    got = count_many(list(SELF_CHECK))
+    for probe, n in zip(SELF_CHECK, got):
+        if n != len(reference(probe)):
+            _log.warning("fast token counter disagrees with tiktoken on %r for %s; counting with tiktoken",
+                         probe, encoding)
+            return None
+    return count_many
+
+
+def _has_surrogate(text: str) -> bool:
+    # A lone surrogate (JSON "\ud800"): toktok-rs cannot take it, tiktoken counts it as U+FFFD.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+#: Set to False (tests, the benchmark's reference runs) to count with tiktoken alone.
+USE_FAST_COUNTER = os.environ.get("FTCOST_FAST_COUNTER", "1") != "0"
+
+
+@functools.cache
+def counter(encoding: str) -> Callable[[str], int]:
+    """The exact `text -> tokens` for one string of an OpenAI encoding (tiktoken: fastest one at a time)."""
+    reference = get_encoding(encoding).encode_ordinary
+    return lambda text: len(reference(text))
+
+
+@functools.cache
+def batch_counter(encoding: str) -> Callable[[list[str]], list[int]]:
+    """The exact `texts -> counts` for many strings: toktok-rs where proven identical, else tiktoken."""
+    fast = _toktok_counter(encoding) if USE_FAST_COUNTER else None
+    if fast is not None:
+        return fast
+    single = counter(encoding)
+    return lambda texts: [single(t) for t in texts]
+
+
+def counter_name(encoding: str) -> str:
+    """Which implementation `batch_counter(encoding)` uses: "toktok-rs" or "tiktoken"."""
+    return "toktok-rs" if getattr(batch_counter(encoding), "__name__", "") == "count_many" else "tiktoken"

@@ -8,6 +8,7 @@ so a bug still shows its traceback to whoever has to fix it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -42,10 +43,8 @@ def _tolerate_any_encoding() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)  # absent on captured streams (tests)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="replace")
-            except (ValueError, OSError):
-                pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,10 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         # The reader stopped early (`ftcost analyze f | head -1`): the answer is still the command's, so a file
         # with errors still exits 1. A command sets `args.exit_code` once it knows it, before printing.
         # Python would report the broken pipe again when it flushes stdout at exit; point stdout at devnull.
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
         return getattr(args, "exit_code", 0)
 
 

