@@ -77,7 +77,7 @@ def what_if() -> None:
             inputs.number(_("Horizon (months)"), "horizon_months", min_value=1, max_value=120, step=1,
                           help=_("How far ahead the plan looks; break-even later than this counts as \"not within\"."))
         with c4:
-            inputs.number(_("Cost of a wrong answer (US$)"), "quality.cost_per_wrong_answer_usd", decimal=True,
+            inputs.number(_("Cost of a wrong answer ($)"), "quality.cost_per_wrong_answer_usd", decimal=True,
                           min_value=0.0, step=0.5, format="%.2f",
                           help=_("What one wrong answer costs the business (escalation, refund, rework), in US "
                                  "dollars. The airport default: 5 minutes of a $24/h desk agent."))
