@@ -7,18 +7,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ftcost import i18n, report
-from ftcost.measure_training import measured_plan
 from ftcost.cli import main
 from ftcost.errors import ScenarioError
+from ftcost.measure_training import measured_plan
 from ftcost.money import Display, format_usd
 from ftcost.pricing.fx import display_for, load_fx, rate_on, rate_sentence
-from ftcost.scenario import DisplaySettings, dump_scenario, gallery, load_scenario, parse_scenario
+from ftcost.scenario import DisplaySettings, dump_scenario, gallery, parse_scenario
 from ftcost.share import decode_link, encode_link
-
-from conftest import REPO
 
 
 @given(st.decimals(min_value=Decimal("-1e7"), max_value=Decimal("1e7"), places=6, allow_nan=False))

@@ -8,14 +8,13 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
+from conftest import REPO
 
 from ftcost import i18n, report
-from ftcost.measure_training import measured_plan
 from ftcost.cli import main
 from ftcost.i18n import catalogue
+from ftcost.measure_training import measured_plan
 from ftcost.scenario import gallery, load_scenario
-
-from conftest import REPO
 
 LANGS = list(i18n.CATALOGUES)
 

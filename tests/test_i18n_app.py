@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 from ftcost import i18n
 from ftcost.scenario import DisplaySettings, default_scenario
 from ftcost.share import PARAM, decode_link, encode_link
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 DAY = dt.date(2026, 10, 1)

@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import REPO
+from served_app import CHROMIUM, FLAGS, need_chromium, serve_app
 
 from ftcost.scenario import DisplaySettings, default_scenario
 from ftcost.share import PARAM, encode_link
-
-from conftest import REPO
-from served_app import CHROMIUM, FLAGS, need_chromium, serve_app
 
 pytestmark = pytest.mark.browser
 

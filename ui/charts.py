@@ -10,7 +10,7 @@ from ftcost.views import BREAKDOWN_PARTS
 
 #: Token costs in blues (hosting a darker one), wrong answers in orange, one-off costs in grey: the kinds read
 #: apart at a glance. Keyed by the parts' English names; the frames carry them translated.
-PART_COLOURS = dict(zip(BREAKDOWN_PARTS, ["#1f77b4", "#9ecae9", "#17becf", "#08519c", "#ff7f0e", "#7f7f7f"]))
+PART_COLOURS = dict(zip(BREAKDOWN_PARTS, ["#1f77b4", "#9ecae9", "#17becf", "#08519c", "#ff7f0e", "#7f7f7f"], strict=True))
 
 
 def _money_axis(title: str, currency: str) -> alt.Axis:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ftcost import i18n
+from ftcost import i18n, pricing, views
 from ftcost.i18n import N_, _
-from ftcost import pricing, views
 from ui import charts, state
 
 PATTERN = "prices_pattern"
@@ -14,6 +13,7 @@ TIER = "prices_tier"
 HISTORY_MODEL = "prices_history_model"
 HISTORY_TIER = "prices_history_tier"
 FROM, TO = "prices_from", "prices_to"
+LANG = i18n.language()  # bound into format functions, which AppTest calls outside the run
 TIERS = {"": N_("All tiers"), "standard": N_("Standard"), "batch": N_("Batch")}
 PRICE_COLUMNS = {
     "Model": st.column_config.TextColumn(_("Model")),
@@ -65,7 +65,7 @@ st.subheader(_("In force on {date}").format(date=as_of.isoformat()))
 c1, c2 = st.columns([3, 1])
 c1.text_input(_("Model"), key=PATTERN, placeholder=_("all models — or e.g. gpt-4o*, gpt-3.5-turbo, ft:gpt-4o-mini"),
               help=_("A snapshot id, an alias (gpt-3.5-turbo), a fine-tuned name (ft:BASE) or a pattern with * ."))
-c2.selectbox(_("Tier"), list(TIERS), format_func=lambda t, lang=i18n.language(): i18n.gettext(TIERS[t], lang), key=TIER,
+c2.selectbox(_("Tier"), list(TIERS), format_func=lambda t: i18n.gettext(TIERS[t], LANG), key=TIER,
              help=_("Standard API prices, or the Batch API's (half price for models that offer it)."))
 pattern = st.session_state.get(PATTERN) or None
 with state.stop_on_error():
@@ -83,7 +83,7 @@ if st.session_state.get(HISTORY_MODEL) not in models:
 c1, c2 = st.columns([3, 1])
 c1.selectbox(_("Model"), models, key=HISTORY_MODEL, help=_("Defaults to the scenario's first fine-tuned base model."))
 st.session_state.setdefault(HISTORY_TIER, "standard")
-c2.selectbox(_("Tier"), ["standard", "batch"], key=HISTORY_TIER, format_func=lambda t, lang=i18n.language(): i18n.gettext(t.capitalize(), lang),
+c2.selectbox(_("Tier"), ["standard", "batch"], key=HISTORY_TIER, format_func=lambda t: i18n.gettext(t.capitalize(), LANG),
              help=_("Which tier's prices to chart."))
 with state.stop_on_error():
     history = pricing.history(st.session_state[HISTORY_MODEL])

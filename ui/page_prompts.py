@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ftcost.i18n import N_, _
 from ftcost import i18n, views
+from ftcost.i18n import N_, _
 from ftcost.text import markdown as md
 from ftcost.tokens import ENCODINGS
 from ui import cached, inputs, layout, state
 
+LANG = i18n.language()  # bound into format functions, which AppTest calls outside the run
 TIERS = {"standard": N_("Standard"), "batch": N_("Batch API (half price, answers within 24 hours)")}
 
 
@@ -43,7 +44,7 @@ with c1:
     inputs.number(_("Monthly growth (%)"), "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
                   max_value=100.0, step=1.0, format="%.1f", help=_("Compounding growth of requests per month."))
 with c2:
-    inputs.bound(st.selectbox, "Price tier", "workload.tier", options=list(TIERS), format_func=lambda t, lang=i18n.language(): i18n.gettext(TIERS[t], lang),
+    inputs.bound(st.selectbox, "Price tier", "workload.tier", options=list(TIERS), format_func=lambda t: i18n.gettext(TIERS[t], LANG),
                  help=_("OpenAI's Batch API costs half for models that offer it; a model without a batch price "
                  "is left out of the plan with a note."))
     inputs.number(_("Cached share of prompt tokens (%)"), "workload.cached_share_pct", decimal=True, min_value=0.0,

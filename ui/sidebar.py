@@ -71,12 +71,13 @@ def _gallery() -> None:
     names = _gallery_names()
     stem = state.source()
     key = _pick_key()
+    lang = i18n.language()
     if key not in st.session_state or st.session_state[key] != (stem if stem in names else None):
         st.session_state[key] = stem if stem in names else None
     st.selectbox(
         _("Start from an example"),
         list(names),
-        format_func=lambda stem, lang=i18n.language(): i18n.gettext(names[stem], lang),  # bound: called outside the run too
+        format_func=lambda stem: i18n.gettext(names[stem], lang),  # the run's language: AppTest formats outside it
         key=key,
         index=None,
         placeholder=_("Your own scenario (from a file or a link)"),

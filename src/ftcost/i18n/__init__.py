@@ -18,11 +18,11 @@ import contextvars
 import gettext as _gettext
 import io
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterator
 
 from babel.numbers import format_decimal
 
@@ -100,7 +100,7 @@ def use(lang: str | None) -> Iterator[str]:
         _current.reset(token)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> _gettext.NullTranslations:
     """The compiled catalogue for `lang` (English: none, the messages are the source text)."""
     lang = check(lang)

@@ -46,7 +46,7 @@ class RateEntry(Strict):
     note: str = ""
 
     @model_validator(mode="after")
-    def _one_quote(self) -> "RateEntry":
+    def _one_quote(self) -> RateEntry:
         if (self.per_usd is None) == (self.usd_per_unit is None):
             raise ValueError("give either per_usd or usd_per_unit")
         if self.month.day != 1:
@@ -66,7 +66,7 @@ class FxFile(Strict):
     rate: list[RateEntry]
 
     @model_validator(mode="after")
-    def _known(self) -> "FxFile":
+    def _known(self) -> FxFile:
         seen = set()
         for r in self.rate:
             if (r.currency, r.month) in seen:

@@ -15,6 +15,7 @@ from ftcost.report import month_text, pct
 from ftcost.scenario import Scenario
 from ftcost.views.common import tokens
 
+
 def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFrame:
     """Each role's cost per iteration and over the project, then data preparation (once) and the total."""
     m = money if money is not None else Display(locale=locale())
