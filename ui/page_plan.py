@@ -9,13 +9,14 @@ from ftcost.errors import DatasetFileError, FtcostError
 from ftcost.i18n import _, ngettext
 from ftcost.pricing.fx import rate_sentence
 from ftcost.text import code, markdown as md
-from ui import cached, charts, inputs, layout, state
+from ui import cached, charts, inputs, layout, plan_uncertainty, state
 
 AGAINST = "plan_against"
 
 
 #: Option settings the table does not show; an edited row keeps them from the option of the same name.
-KEPT_OPTION_FIELDS = ("deployments", "hours_per_month", "gpus_per_replica", "method", "adapter", "existing_customer")
+KEPT_OPTION_FIELDS = ("deployments", "hours_per_month", "gpus_per_replica", "method", "adapter", "existing_customer",
+                      "retrieval", "ranges")
 PROVIDERS = views.provider_choices()
 DEPLOYMENTS = ["", "serverless", "dedicated", "standard", "global_standard", "developer", "provisioned"]
 
@@ -221,11 +222,17 @@ st.caption(_("Everything spent so far, month by month. A fine-tune's one-off cos
              "option keeps serving until the project ends (grey dashed line); where a fine-tune's line (solid) drops "
              "below {against}'s (dashed), it has paid back — the green diamonds. Hover for figures; click a legend "
              "entry to highlight an option.").format(against=md(st.session_state[AGAINST])))
+how_sure = plan_uncertainty.analysis(plan, st.session_state[AGAINST])
+plan_uncertainty.band_caption(how_sure)
+band = plan_uncertainty.band(how_sure)
+if band is not None and MONEY.converted:  # the shaded spread in the lines' currency (its tooltip stays in USD)
+    band = band.assign(p10=band.p10 * float(MONEY.rate), p90=band.p90 * float(MONEY.rate))
 st.altair_chart(
     charts.cumulative(views.cumulative_frame(plan, MONEY), views.break_even_frame(plan, st.session_state[AGAINST], MONEY),
-                      plan.horizon_months, views.go_live_frame(plan), MONEY.currency),
+                      plan.horizon_months, views.go_live_frame(plan), band, MONEY.currency),
     width="stretch",
 )
+plan_uncertainty.show(plan, how_sure, st.session_state[AGAINST])
 
 st.subheader(_("Where the money goes"))
 total_tab, month_tab = st.tabs([_("Over the whole horizon"), _("Month by month")])
@@ -247,10 +254,10 @@ with st.expander(_("The monthly table")):
 st.subheader(_("Take it with you"))
 left, right = st.columns(2)
 left.download_button(_("Download the report (Markdown)"),
-                     report.to_markdown(plan, money=MONEY, found=RATE_FOUND, title=scenario.title(LANG)),
+                     report.to_markdown(plan, how_sure, money=MONEY, found=RATE_FOUND, title=scenario.title(LANG)),
                      file_name="ftcost-plan.md", mime="text/markdown", on_click="ignore", width="stretch",
                      help=_("The answer, every option, payback, the pilot and the rates used, with their sources, in "
                             "this language and currency."))
-right.download_button(_("Download the monthly table (CSV)"), report.to_csv(plan), file_name="ftcost-months.csv",
+right.download_button(_("Download the monthly table (CSV)"), report.to_csv(plan, how_sure), file_name="ftcost-months.csv",
                       mime="text/csv", on_click="ignore", width="stretch",
                       help=_("One row per option and month, exact amounts in US dollars."))

@@ -21,6 +21,7 @@ BREAKDOWN_PARTS = {
     N_("Cached input tokens"): "cached_input_usd",
     N_("Output tokens"): "output_usd",
     N_("Hosting and dedicated serving"): "hosting_usd",
+    N_("Retrieval: embeddings, vector store, upkeep"): "retrieval_usd",
     N_("Wrong answers"): "wrong_answers_usd",
     N_("One-off: training, people, pilot"): "one_off_usd",
 }
@@ -272,6 +273,7 @@ def month_table(plan: Plan, money: Display | None = None) -> pd.DataFrame:
                 _("Output tokens"): tokens(m.output_tokens),
                 _("Inference"): money.amount(m.inference_usd),
                 _("Hosting"): money.amount(m.hosting_usd),
+                **({_("Retrieval"): money.amount(m.retrieval_usd)} if any(x.retrieval for x in plan.options) else {}),
                 _("Wrong answers"): money.amount(m.wrong_answers_usd),
                 _("One-off"): money.amount(m.one_off_usd),
                 _("Month total"): money.amount(m.total_usd),
