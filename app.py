@@ -17,24 +17,28 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+from ftcost import i18n  # noqa: E402
+from ftcost.i18n import _  # noqa: E402
 from ui import cached, sidebar, state  # noqa: E402
 
 # The tab's icon is a file served by this app: a ":material/…:" page icon makes every browser fetch it from
 # fonts.gstatic.com (Streamlit's frontend builds the favicon from Google's CDN), and ftcost runs offline.
 ICON = HERE / "ui" / "favicon.png"
-st.set_page_config(page_title="ftcost — is fine-tuning worth it?", page_icon=str(ICON), layout="wide")
 
 state.init()
+# Every message this run shows is in the session's language (the scenario's choice, else the browser's).
+i18n.set_language(state.language())
+st.set_page_config(page_title=_("ftcost — is fine-tuning worth it?"), page_icon=str(ICON), layout="wide")
 cached.warm_tokenizers()
 
 PAGES = [
     # Material icons ship with Streamlit's frontend (emoji need a system font a server may not have).
-    st.Page("ui/page_plan.py", title="Plan", icon=":material/insights:", default=True),
-    st.Page("ui/page_dataset.py", title="Dataset", icon=":material/dataset:", url_path="dataset"),
-    st.Page("ui/page_prompts.py", title="Prompts & volume", icon=":material/edit_note:", url_path="prompts"),
-    st.Page("ui/page_people.py", title="People & pilot", icon=":material/groups:", url_path="people"),
-    st.Page("ui/page_live.py", title="Live calibration", icon=":material/science:", url_path="live"),
-    st.Page("ui/page_prices.py", title="Prices", icon=":material/sell:", url_path="prices"),
+    st.Page("ui/page_plan.py", title=_("Plan"), icon=":material/insights:", default=True),
+    st.Page("ui/page_dataset.py", title=_("Dataset"), icon=":material/dataset:", url_path="dataset"),
+    st.Page("ui/page_prompts.py", title=_("Prompts & volume"), icon=":material/edit_note:", url_path="prompts"),
+    st.Page("ui/page_people.py", title=_("People & pilot"), icon=":material/groups:", url_path="people"),
+    st.Page("ui/page_live.py", title=_("Live calibration"), icon=":material/science:", url_path="live"),
+    st.Page("ui/page_prices.py", title=_("Prices"), icon=":material/sell:", url_path="prices"),
 ]
 page = st.navigation(PAGES)
 sidebar.render(page.url_path)

@@ -34,7 +34,8 @@ def warm_tokenizers() -> tuple:
 
 def plan() -> Plan:
     """The current scenario's plan on the chosen price date, with the uploaded dataset if there is one."""
-    scenario = state.shareable()
+    # The language and currency it is shown in change no figure: one plan serves every reader.
+    scenario = state.shareable().model_copy(update={"display": None})
     as_of = state.price_date()
     training = training_inputs(scenario, as_of)
     # The key is the scenario's text, the date and the training inputs themselves, whose source names the

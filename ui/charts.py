@@ -5,11 +5,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ftcost.i18n import _
 from ftcost.views import BREAKDOWN_PARTS
 
-USD_AXIS = alt.Axis(format="$,.0f", title="US dollars")
-#: Token costs in blues, wrong answers in orange, one-off costs in grey: the three kinds read apart at a glance.
-# By name, so a part added to BREAKDOWN_PARTS cannot shift the others' colours (or lose its own).
+#: Token costs in blues, wrong answers in orange, one-off costs in grey: the kinds read apart at a glance.
+#: By English name, so a part added to BREAKDOWN_PARTS cannot shift the others' colours; the frames carry the
+#: names translated (`_colours`).
 PART_COLOURS = {
     "Input tokens": "#1f77b4", "Cached input tokens": "#9ecae9", "Output tokens": "#17becf",
     "Hosting and dedicated serving": "#6baed6", "Retrieval: embeddings, vector store, upkeep": "#9467bd",
@@ -18,27 +19,38 @@ PART_COLOURS = {
 assert set(PART_COLOURS) == set(BREAKDOWN_PARTS), "every cost part needs a colour"
 
 
+def _money_axis(title: str, currency: str) -> alt.Axis:
+    """Amounts on an axis: `$` for US dollars, else plain grouped numbers with the currency code in the title."""
+    if currency == "USD":
+        return alt.Axis(format="$,.0f", title=title.format(currency=_("US dollars")))
+    return alt.Axis(format=",.0f", title=title.format(currency=currency))
+
+
+def _colours() -> dict[str, str]:
+    return {_(part): colour for part, colour in PART_COLOURS.items()}
+
+
 def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live: pd.DataFrame,
-               band: pd.DataFrame | None = None) -> alt.Chart:
+               band: pd.DataFrame | None = None, currency: str = "USD") -> alt.Chart:
     """One line per option; fine-tunes solid, base models dashed; break-even marked with a rule and a diamond;
     the month a fine-tune goes live with a grey rule; with `band`, the P10–P90 spread of the draws shaded."""
     selector = alt.selection_point(fields=["option"], bind="legend")
     base = alt.Chart(frame).encode(
-        x=alt.X("month:Q", title="Month of the plan", scale=alt.Scale(domain=[1, horizon]),
+        x=alt.X("month:Q", title=_("Month of the plan"), scale=alt.Scale(domain=[1, horizon]),
                 axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("cumulative:Q", axis=alt.Axis(format="$,.0f", title="Cumulative cost (US dollars)")),
-        color=alt.Color("option:N", title="Option", scale=alt.Scale(scheme="tableau10"),
+        y=alt.Y("cumulative:Q", axis=_money_axis(_("Cumulative cost ({currency})"), currency)),
+        color=alt.Color("option:N", title=_("Option"), scale=alt.Scale(scheme="tableau10"),
                         legend=alt.Legend(orient="right", labelLimit=260)),
         strokeDash=alt.StrokeDash("kind:N", title="", legend=None,
                                   scale=alt.Scale(domain=["fine-tuned", "base model"], range=[[1, 0], [6, 3]])),
         opacity=alt.condition(selector, alt.value(1), alt.value(0.2)),
         tooltip=[
-            alt.Tooltip("option:N", title="Option"),
-            alt.Tooltip("month:Q", title="Month"),
-            alt.Tooltip("starts:N", title="Starts"),
-            alt.Tooltip("cumulative_text:N", title="Total so far"),
-            alt.Tooltip("month_text:N", title="This month"),
-            alt.Tooltip("served_by:N", title="Served by"),
+            alt.Tooltip("option:N", title=_("Option")),
+            alt.Tooltip("month:Q", title=_("Month")),
+            alt.Tooltip("starts:N", title=_("Starts")),
+            alt.Tooltip("cumulative_text:N", title=_("Total so far")),
+            alt.Tooltip("month_text:N", title=_("This month")),
+            alt.Tooltip("served_by:N", title=_("Served by")),
         ],
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5).add_params(selector)
@@ -47,47 +59,49 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live:
         layers.insert(0, alt.Chart(band).mark_area(opacity=0.15).encode(
             x="month:Q", y="p10:Q", y2="p90:Q",
             color=alt.Color("option:N", scale=alt.Scale(scheme="tableau10"), legend=None),
-            tooltip=[alt.Tooltip("option:N", title="Option"), alt.Tooltip("month:Q", title="Month"),
-                     alt.Tooltip("band_text:N", title="P10 – P90 of the draws")]))
+            tooltip=[alt.Tooltip("option:N", title=_("Option")), alt.Tooltip("month:Q", title=_("Month")),
+                     alt.Tooltip("band_text:N", title=_("P10 – P90 of the draws"))]))
     if not go_live.empty:
         layers.append(alt.Chart(go_live).mark_rule(color="#888", strokeDash=[6, 4], strokeWidth=1.5).encode(
-            x="month:Q", tooltip=[alt.Tooltip("label:N", title="Go-live or switch")]))
+            x="month:Q", tooltip=[alt.Tooltip("label:N", title=_("Go-live or switch"))]))
     if not points.empty:
         rule = alt.Chart(points).mark_rule(color="#2e7d32", strokeDash=[2, 2]).encode(
-            x="month:Q", tooltip=[alt.Tooltip("label:N", title="Break-even")]
+            x="month:Q", tooltip=[alt.Tooltip("label:N", title=_("Break-even"))]
         )
         dot = alt.Chart(points).mark_point(shape="diamond", size=220, filled=True, color="#2e7d32").encode(
             x="month:Q", y="cumulative:Q",
-            tooltip=[alt.Tooltip("label:N", title="Break-even"), alt.Tooltip("cumulative_text:N", title="Total so far")],
+            tooltip=[alt.Tooltip("label:N", title=_("Break-even")),
+                     alt.Tooltip("cumulative_text:N", title=_("Total so far"))],
         )
         layers += [rule, dot]
     return alt.layer(*layers).properties(height=460)
 
 
-def stacked_months(frame: pd.DataFrame) -> alt.Chart:
+def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     """Each month's cost of one option, stacked by part."""
-    return _stacked(frame, x=alt.X("month:O", title="Month of the plan", axis=alt.Axis(labelAngle=0)),
-                    y=alt.Y("usd:Q", axis=USD_AXIS, stack="zero"),
-                    extra=[alt.Tooltip("month:O", title="Month"), alt.Tooltip("served_by:N", title="Served by")])
+    return _stacked(frame, x=alt.X("month:O", title=_("Month of the plan"), axis=alt.Axis(labelAngle=0)),
+                    y=alt.Y("usd:Q", axis=_money_axis("{currency}", currency), stack="zero"),
+                    extra=[alt.Tooltip("month:O", title=_("Month")), alt.Tooltip("served_by:N", title=_("Served by"))])
 
 
-def stacked_totals(frame: pd.DataFrame) -> alt.Chart:
+def stacked_totals(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     """Each option's total over the horizon, one horizontal bar per option, stacked by part."""
-    return _stacked(frame, x=alt.X("usd:Q", axis=alt.Axis(format="$,.0f", title="Total over the horizon (US dollars)"),
+    return _stacked(frame, x=alt.X("usd:Q", axis=_money_axis(_("Total over the horizon ({currency})"), currency),
                                    stack="zero"),
                     y=alt.Y("option:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-                    extra=[alt.Tooltip("option:N", title="Option")])
+                    extra=[alt.Tooltip("option:N", title=_("Option"))])
 
 
 def _stacked(frame: pd.DataFrame, *, x, y, extra) -> alt.Chart:
-    parts = [p for p in PART_COLOURS if p in set(frame["part"])]  # the legend lists only parts that cost something
+    colours = _colours()
+    parts = [p for p in colours if p in set(frame["part"])]  # the legend lists only parts that cost something
     return alt.Chart(frame).mark_bar().encode(
         x=x,
         y=y,
-        color=alt.Color("part:N", title="Cost", scale=alt.Scale(domain=parts, range=[PART_COLOURS[p] for p in parts]),
+        color=alt.Color("part:N", title=_("Cost"), scale=alt.Scale(domain=parts, range=[colours[p] for p in parts]),
                         legend=alt.Legend(orient="bottom", labelLimit=320)),
         order=alt.Order("order:Q"),
-        tooltip=[*extra, alt.Tooltip("part:N", title="Cost"), alt.Tooltip("usd_text:N", title="Amount")],
+        tooltip=[*extra, alt.Tooltip("part:N", title=_("Cost")), alt.Tooltip("usd_text:N", title=_("Amount"))],
     ).properties(height=320)
 
 
@@ -96,9 +110,9 @@ def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit:
     right of every example (`draw_limit` False), drawing it would squash the bars into one line, so an arrow at
     the right edge points to it instead."""
     bars = alt.Chart(values).mark_bar(color="#4c78a8").encode(
-        x=alt.X("tokens:Q", bin=alt.Bin(maxbins=20), title="Tokens per example"),
-        y=alt.Y("count():Q", title="Examples", axis=alt.Axis(tickMinStep=1, format="d")),
-        tooltip=[alt.Tooltip("tokens:Q", bin=True, title="Tokens"), alt.Tooltip("count():Q", title="Examples")],
+        x=alt.X("tokens:Q", bin=alt.Bin(maxbins=20), title=_("Tokens per example")),
+        y=alt.Y("count():Q", title=_("Examples"), axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[alt.Tooltip("tokens:Q", bin=True, title=_("Tokens")), alt.Tooltip("count():Q", title=_("Examples"))],
     )
     label = pd.DataFrame({"tokens": [limit], "label": [limit_label if draw_limit else f"{limit_label} →"]})
     if not draw_limit:
@@ -106,7 +120,7 @@ def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit:
             x=alt.value("width"), y=alt.value(0), text="label:N")
         return alt.layer(bars, arrow).properties(height=300)
     rule = alt.Chart(label).mark_rule(color="#d62728", strokeWidth=2).encode(
-        x="tokens:Q", tooltip=[alt.Tooltip("label:N", title="Limit")]
+        x="tokens:Q", tooltip=[alt.Tooltip("label:N", title=_("Limit"))]
     )
     text = alt.Chart(label).mark_text(align="right", dx=-6, dy=8, color="#d62728", baseline="top").encode(
         x="tokens:Q", y=alt.value(0), text="label:N"
@@ -117,14 +131,14 @@ def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit:
 def price_steps(frame: pd.DataFrame) -> alt.Chart:
     """Price per 1M tokens over time, as steps (a price holds until the next one starts)."""
     return alt.Chart(frame).mark_line(interpolate="step-after", point=True, strokeWidth=2).encode(
-        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=0)),
-        y=alt.Y("usd:Q", axis=alt.Axis(format="$,.2f", title="US dollars per 1M tokens")),
-        color=alt.Color("series:N", title="Price", legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
+        x=alt.X("date:T", title=_("Date"), axis=alt.Axis(format="%Y-%m", labelAngle=0)),
+        y=alt.Y("usd:Q", axis=alt.Axis(format="$,.2f", title=_("US dollars per 1M tokens"))),
+        color=alt.Color("series:N", title=_("Price"), legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
         detail="segment:N",  # a gap in a price's history (not offered) breaks its line
         tooltip=[
-            alt.Tooltip("series:N", title="Price"),
-            alt.Tooltip("from:N", title="From"),
-            alt.Tooltip("until:N", title="Until"),
-            alt.Tooltip("usd_text:N", title="Per 1M tokens"),
+            alt.Tooltip("series:N", title=_("Price")),
+            alt.Tooltip("from:N", title=_("From")),
+            alt.Tooltip("until:N", title=_("Until")),
+            alt.Tooltip("usd_text:N", title=_("Per 1M tokens")),
         ],
     ).properties(height=360)

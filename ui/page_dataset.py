@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ftcost.i18n import _
 from ftcost import views
 from ftcost.text import markdown as md
 from ui import cached, charts, inputs, state
@@ -31,56 +32,58 @@ def _epochs_shown(value):
 
 
 scenario = state.current()
-st.title("Dataset")
-st.caption("Checks a fine-tuning file the way OpenAI's cookbook does (with line numbers), counts its tokens with "
-           "each model's encoding and limit, and prices training on it. Nothing leaves this machine.")
+st.title(_("Dataset"))
+st.caption(_("Checks a fine-tuning file the way OpenAI's cookbook does (with line numbers), counts its tokens with "
+           "each model's encoding and limit, and prices training on it. Nothing leaves this machine."))
 
-st.subheader("Training file")
+st.subheader(_("Training file"))
 st.file_uploader(
-    "Upload a training file (JSONL, up to 512 MB)", type=["jsonl", "json", "txt"], key=UPLOAD, on_change=_uploaded,
-    help="One JSON example per line, in OpenAI's chat format ({\"messages\": [...]}) or prompt/completion for "
-    "babbage-002 / davinci-002. An upload replaces the scenario's sample on every page, including the plan.",
+    _("Upload a training file (JSONL, up to 512 MB)"), type=["jsonl", "json", "txt"], key=UPLOAD, on_change=_uploaded,
+    help=_("One JSON example per line, in OpenAI's chat format ({\"messages\": [...]}) or prompt/completion for "
+    "babbage-002 / davinci-002. An upload replaces the scenario's sample on every page, including the plan."),
 )
 upload = state.dataset()
 sample = state.sample()
 if upload:
-    st.info(f"Using your upload **{md(upload['name'])}** ({views.tokens(len(upload['data']))} bytes) for the plan.")
-    st.button("Use the scenario's sample instead", on_click=_use_sample)
+    st.info(_("Using your upload **{name}** ({size} bytes) for the plan.").format(
+        name=md(upload["name"]), size=views.tokens(len(upload["data"]))))
+    st.button(_("Use the scenario's sample instead"), on_click=_use_sample)
 elif sample is not None:
-    st.info(f"Using the scenario's sample **{md(scenario.training.dataset)}**. Upload your own file above to replace it.")
+    st.info(_("Using the scenario's sample **{name}**. Upload your own file above to replace it.").format(
+        name=md(scenario.training.dataset)))
 elif scenario.training.dataset:
-    st.info("This scenario's sample dataset is not one ftcost ships, and a scenario opened from a link or a file "
-            "reads no other file on this server: upload the training file above to measure it.")
+    st.info(_("This scenario's sample dataset is not one ftcost ships, and a scenario opened from a link or a file "
+            "reads no other file on this server: upload the training file above to measure it."))
 else:
-    st.info("This scenario states its tokens per example instead of shipping a sample; upload a file to measure.")
+    st.info(_("This scenario states its tokens per example instead of shipping a sample; upload a file to measure."))
 
-st.subheader("The full training set")
+st.subheader(_("The full training set"))
 c1, c2, c3 = st.columns(3)
 with c1:
-    inputs.number("Examples in the full training set", "training.planned_examples", min_value=10,
+    inputs.number(_("Examples in the full training set"), "training.planned_examples", min_value=10,
                   max_value=10_000_000, step=50,
-                  help="The plan scales the sample's average tokens per example to this many. OpenAI's minimum "
-                  "is 10; it recommends starting with 50-100 good ones.")
+                  help=_("The plan scales the sample's average tokens per example to this many. OpenAI's minimum "
+                  "is 10; it recommends starting with 50-100 good ones."))
 with c2:
-    inputs.bound(st.number_input, "Epochs", "training.epochs", to_widget=_epochs_shown, from_widget=_epochs_back,
-                 min_value=1, max_value=50, step=1, placeholder="auto (OpenAI's default rule)",
-                 help="Leave empty for OpenAI's 'auto' rule (the cookbook's estimate: 3, more for small files, "
-                 "fewer for large ones).")
+    inputs.bound(st.number_input, _("Epochs"), "training.epochs", to_widget=_epochs_shown, from_widget=_epochs_back,
+                 min_value=1, max_value=50, step=1, placeholder=_("auto (OpenAI's default rule)"),
+                 help=_("Leave empty for OpenAI's 'auto' rule (the cookbook's estimate: 3, more for small files, "
+                 "fewer for large ones)."))
 with c3:
-    inputs.number("Billing tokens per example (stated)", "training.tokens_per_example", min_value=1, step=10,
-                  placeholder="measured from the file",
-                  help="Leave empty to measure the file. An uploaded file is always measured.")
+    inputs.number(_("Billing tokens per example (stated)"), "training.tokens_per_example", min_value=1, step=10,
+                  placeholder=_("measured from the file"),
+                  help=_("Leave empty to measure the file. An uploaded file is always measured."))
 
 bases = views.fine_tuned_bases(scenario, state.price_date())
 if not upload and sample is None:
     st.stop()
 if not bases:
-    st.warning("No fine-tuned option could be priced on this date, so there is no model to check the file for.")
+    st.warning(_("No fine-tuned option could be priced on this date, so there is no model to check the file for."))
     st.stop()
 if st.session_state.get(MODEL) not in bases:
     st.session_state[MODEL] = bases[0]
-st.selectbox("Check the file for", bases, key=MODEL,
-             help="The base model of a fine-tuned option: its encoding, training format and per-example limit apply.")
+st.selectbox(_("Check the file for"), bases, key=MODEL,
+             help=_("The base model of a fine-tuned option: its encoding, training format and per-example limit apply."))
 
 epochs = None if scenario.training.epochs == "auto" else int(scenario.training.epochs)
 with state.stop_on_error():
@@ -88,12 +91,12 @@ with state.stop_on_error():
 
 summary = views.dataset_summary(report)
 m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric("Examples", summary.examples)
-m2.metric("Problems", summary.problems, help="Errors that make OpenAI reject the file (see the table below).")
-m3.metric("Billing tokens per epoch", summary.billing_tokens,
-          help="Each example counted up to the model's per-example limit, as OpenAI bills.")
-m4.metric("Epochs", summary.epochs)
-m5.metric("Charged tokens per run", summary.charged_tokens, help="Billing tokens × epochs.")
+m1.metric(_("Examples"), summary.examples)
+m2.metric(_("Problems"), summary.problems, help=_("Errors that make OpenAI reject the file (see the table below)."))
+m3.metric(_("Billing tokens per epoch"), summary.billing_tokens,
+          help=_("Each example counted up to the model's per-example limit, as OpenAI bills."))
+m4.metric(_("Epochs"), summary.epochs)
+m5.metric(_("Charged tokens per run"), summary.charged_tokens, help=_("Billing tokens × epochs."))
 
 problem = views.first_problem(report)
 if problem:
@@ -105,14 +108,14 @@ for note in report.notes:
 
 issues = views.issue_frame(report)
 if not issues.empty:
-    st.subheader("Errors and warnings")
+    st.subheader(_("Errors and warnings"))
     st.dataframe(issues, hide_index=True, width="stretch",
-                 column_config={"Times": st.column_config.NumberColumn("Times", format="%d")})
+                 column_config={"Times": st.column_config.NumberColumn(_("Times"), format="%d")})
     # Built when the button is clicked, not on every rerun: a file of millions of bad lines makes a long CSV.
-    st.download_button("Download the line numbers (CSV)", lambda: views.issue_lines_csv(report),
+    st.download_button(_("Download the line numbers (CSV)"), lambda: views.issue_lines_csv(report),
                        file_name="ftcost-dataset-issues.csv", mime="text/csv", on_click="ignore")
 
-st.subheader("Tokens per example")
+st.subheader(_("Tokens per example"))
 if report.counted_examples:
     st.altair_chart(charts.histogram(views.token_values(report), report.token_limit, views.limit_label(report),
                                      draw_limit=views.limit_in_view(report)), width="stretch")
@@ -120,13 +123,15 @@ if report.counted_examples:
         st.caption(views.limit_sentence(report))
 st.dataframe(views.stats_frame(report), hide_index=True, width="stretch")
 if report.over_limit:
-    st.warning(f"{summary.over_limit} example(s) exceed the {views.limit_label(report)}; OpenAI truncates them.")
+    st.warning(_("{count} example(s) exceed the {limit}; OpenAI truncates them.").format(
+        count=summary.over_limit, limit=views.limit_label(report)))
 
-st.subheader(f"Training on this file, on every model open for fine-tuning on {state.price_date().isoformat()}")
+st.subheader(_("Training on this file, on every model open for fine-tuning on {date}").format(
+    date=state.price_date().isoformat()))
 with state.stop_on_error():
     models = [m.id for m in cached.fine_tunable_models(state.price_date().isoformat()) if m.encoding]
     reports = {m: cached.dataset_report(m, epochs) for m in models}
     st.dataframe(views.training_cost_frame(reports, state.price_date()), hide_index=True, width="stretch",
-                 column_config={"Accepted?": st.column_config.TextColumn("Accepted?", width="medium")})
-st.caption("Each model counts the file with its own encoding and per-example limit; the epochs are the same for "
-           "all (the auto rule depends only on the number of examples). Prices from pricing/, as of the sidebar date.")
+                 column_config={"Accepted?": st.column_config.TextColumn(_("Accepted?"), width="medium")})
+st.caption(_("Each model counts the file with its own encoding and per-example limit; the epochs are the same for "
+           "all (the auto rule depends only on the number of examples). Prices from pricing/, as of the sidebar date."))

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator
 
 import streamlit as st
 
+from ftcost.i18n import _
 from ftcost import live
 from ftcost.errors import FtcostError
 from ftcost.live import from_scenario as fs
@@ -109,7 +110,7 @@ def _confirmed_run(estimate: live.SpendEstimate, notes: list[str], cap: int, key
         st.caption(line)
     st.dataframe(lv.estimate_frame(estimate), hide_index=True, width="stretch")
     st.caption(lv.estimate_sentence(estimate, cap))
-    conn, _ = _connection()
+    conn, _unused = _connection()
     if not st.button(f"Confirm: send {lv.spend_text(estimate)}", key=key, type="primary", disabled=not conn.ready,
                      help=None if conn.ready else lv.not_ready(conn)):
         return None
@@ -133,24 +134,24 @@ def _apply(make: Callable[[Any], Any], what: str) -> None:
 
 
 def _apply_measured() -> None:
-    report, _ = st.session_state[MEASURED]
+    report, _unused = st.session_state[MEASURED]
     _apply(lambda s: fs.with_measurements(s, report), "the measured output tokens per request")
 
 
 def _apply_accuracy() -> None:
-    report, _ = st.session_state[EVALUATED]
+    report, _unused = st.session_state[EVALUATED]
     _apply(lambda s: fs.with_accuracy(s, report.accuracy()), "the measured accuracy")
 
 
 def _offer_apply(change: tuple[str, bool] | None, fresh: bool, on_click: Callable[[], None], key: str) -> None:
     if not fresh:
-        st.caption("These results were measured for other prompts, options or questions than the scenario has "
-                   "now; run again to apply them.")
+        st.caption(_("These results were measured for other prompts, options or questions than the scenario has "
+                   "now; run again to apply them."))
     elif change is not None:
         sentence, changes = change
         st.caption(sentence)
         if changes:
-            st.button("Apply to the scenario", key=key, on_click=on_click, icon=":material/check:")
+            st.button(_("Apply to the scenario"), key=key, on_click=on_click, icon=":material/check:")
 
 
 # --- the pilot's training file --------------------------------------------------------------------------------
@@ -216,10 +217,10 @@ def _pilot_result() -> None:
     view = lp.pilot_result_view(result)
     {"complete": st.success, "error": st.error}.get(view.state, st.info)(view.headline)
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Trained tokens (billed)", view.trained_tokens, help="The job's trained_tokens: what OpenAI bills.")
-    m2.metric("ftcost's estimate", view.estimated_tokens, help="Charged tokens ftcost predicted before the job.")
-    m3.metric("Estimate error", view.error_pct, help=view.error_help)
-    m4.metric("Training cost at ftcost's prices", view.billed, help=f"Estimated beforehand: {view.estimated_usd}.")
+    m1.metric(_("Trained tokens (billed)"), view.trained_tokens, help=_("The job's trained_tokens: what OpenAI bills."))
+    m2.metric(_("ftcost's estimate"), view.estimated_tokens, help=_("Charged tokens ftcost predicted before the job."))
+    m3.metric(_("Estimate error"), view.error_pct, help=view.error_help)
+    m4.metric(_("Training cost at ftcost's prices"), view.billed, help=f"Estimated beforehand: {view.estimated_usd}.")
     if view.note:
         st.caption(view.note)
 
@@ -230,32 +231,32 @@ scenario = state.current()
 as_of = state.price_date()
 ss = st.session_state
 
-st.title("Live calibration")
-st.caption("Replace ftcost's two weakest guesses with measurements: how long the model's answers are, and what the "
+st.title(_("Live calibration"))
+st.caption(_("Replace ftcost's two weakest guesses with measurements: how long the model's answers are, and what the "
            "training job really bills. Uses the OpenAI API or any OpenAI-compatible server. Every step shows what it "
-           "will spend, and sends nothing until you confirm.")
+           "will spend, and sends nothing until you confirm."))
 
-connection, _ = _connection()
+connection, _unused = _connection()
 source = connection.source
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 3, 2])
-    c1.text_input("OpenAI API key", type="password", key=KEY, placeholder="sk-…", autocomplete="off",
-                  help="Used for this page's calls only and never saved: not in the scenario, the share link, "
+    c1.text_input(_("OpenAI API key"), type="password", key=KEY, placeholder=_("sk-…"), autocomplete="off",
+                  help=_("Used for this page's calls only and never saved: not in the scenario, the share link, "
                   "downloads or logs. It is forgotten when you leave this page. A key in the server's environment or "
                   "Streamlit secrets (OPENAI_API_KEY) is used instead only when its operator sets "
-                  "FTCOST_ALLOW_SERVER_KEY.")
+                  "FTCOST_ALLOW_SERVER_KEY."))
     with c2:
-        _kept(st.text_input, "Server (optional)", BASE_URL, placeholder="https://api.openai.com/v1",
-              help="The base URL of an OpenAI-compatible server (with your own key; the server's key goes only "
-              "to servers its operator configured). Empty: OpenAI, or the operator's OPENAI_BASE_URL.")
-    cap = c3.number_input("Longest answer (tokens)", min_value=16, max_value=16_384, value=lv.DEFAULT_ANSWER_CAP,
+        _kept(st.text_input, "Server (optional)", BASE_URL, placeholder=_("https://api.openai.com/v1"),
+              help=_("The base URL of an OpenAI-compatible server (with your own key; the server's key goes only "
+              "to servers its operator configured). Empty: OpenAI, or the operator's OPENAI_BASE_URL."))
+    cap = c3.number_input(_("Longest answer (tokens)"), min_value=16, max_value=16_384, value=lv.DEFAULT_ANSWER_CAP,
                           step=256, key=CAP,
-                          help="Each call's answer is cut off here; it bounds every estimate on this page.")
+                          help=_("Each call's answer is cut off here; it bounds every estimate on this page."))
     st.caption(lv.connection_sentence(connection))
     if connection.problem:
         st.warning(connection.problem)
 if source is None:
-    st.info("**What an API key adds**\n\n" + "\n".join(f"- {line}" for line in lv.WHAT_A_KEY_ADDS)
+    st.info(_("**What an API key adds**\n\n") + "\n".join(f"- {line}" for line in lv.WHAT_A_KEY_ADDS)
             + f"\n\n{lv.OFFLINE}", icon=":material/key:")
 if note := lv.price_date_note(as_of, dt.date.today()):
     st.caption(note)
@@ -265,12 +266,12 @@ ready = connection.ready
 needs_key = None if ready else lv.not_ready(connection)
 
 # --- 1. measure ------------------------------------------------------------------------------------------------
-st.subheader("1 · Measure prompts")
-st.caption("Sends the scenario's sample user message to each option's model — base models with the long prompt, "
-           "fine-tunes with the short one — and records OpenAI's token counts, the latency and the answer.")
+st.subheader(_("1 · Measure prompts"))
+st.caption(_("Sends the scenario's sample user message to each option's model — base models with the long prompt, "
+           "fine-tunes with the short one — and records OpenAI's token counts, the latency and the answer."))
 samples = st.columns([1, 3])[0].number_input(
-    "Calls per option", min_value=1, max_value=lv.MAX_SAMPLES, value=lv.DEFAULT_SAMPLES, step=1, key=SAMPLES,
-    help="More calls give steadier medians and cost more. The sample user message is sent each time.")
+    _("Calls per option"), min_value=1, max_value=lv.MAX_SAMPLES, value=lv.DEFAULT_SAMPLES, step=1, key=SAMPLES,
+    help=_("More calls give steadier medians and cost more. The sample user message is sent each time."))
 with errors_shown():
     options, notes = lv.call_options(scenario, ss.get(KEPT + FT_MODEL))
     messages = fs.user_messages(scenario)
@@ -284,20 +285,20 @@ with errors_shown():
         report, asked = ss[MEASURED]
         st.success(lv.measure_summary(report))
         st.dataframe(lv.measure_frame(report), hide_index=True, width="stretch")
-        st.caption("Prompt tokens over all calls: ftcost's own count next to what the API billed "
+        st.caption(_("Prompt tokens over all calls: ftcost's own count next to what the API billed "
                    "(prompt_tokens); the difference is the API's minus ftcost's. Cached: prompt tokens served from "
-                   "OpenAI's prompt cache.")
+                   "OpenAI's prompt cache."))
         for line in lv.measure_notes(report):
             st.warning(line)
-        with st.expander("Every answer"):
+        with st.expander(_("Every answer")):
             st.dataframe(lv.answers_frame(report), hide_index=True, width="stretch")
         _offer_apply(lv.output_tokens_change(scenario, report), asked == lv.signature(options, messages),
                      _apply_measured, "live_measure_apply")
 
 # --- 2. the pilot ----------------------------------------------------------------------------------------------
-st.subheader("2 · Run the pilot fine-tune")
-st.caption("Checks the training file with ftcost's own checks, uploads it, starts a job with the planned epochs and "
-           "follows it. When it finishes, the tokens OpenAI bills (trained_tokens) are compared with ftcost's estimate.")
+st.subheader(_("2 · Run the pilot fine-tune"))
+st.caption(_("Checks the training file with ftcost's own checks, uploads it, starts a job with the planned epochs and "
+           "follows it. When it finishes, the tokens OpenAI bills (trained_tokens) are compared with ftcost's estimate."))
 bases = fine_tuned_bases(scenario, as_of)
 training = _training_file()
 plan, can_start = None, False
@@ -305,12 +306,12 @@ if not bases:
     st.info(f"No fine-tuned option of this scenario can be resolved on {as_of.isoformat()}, so there is no model to "
             "fine-tune. Choose another price date in the sidebar.")
 elif training is None:
-    st.info("This scenario has no training file: upload one on the Dataset page to run the pilot on it.")
+    st.info(_("This scenario has no training file: upload one on the Dataset page to run the pilot on it."))
 else:
     if ss.get(PILOT_MODEL) not in bases:
         ss[PILOT_MODEL] = bases[0]
-    model = st.columns([2, 3])[0].selectbox("Base model to fine-tune", bases, key=PILOT_MODEL,
-                                            help="The base model of one of the scenario's fine-tuned options.")
+    model = st.columns([2, 3])[0].selectbox(_("Base model to fine-tune"), bases, key=PILOT_MODEL,
+                                            help=_("The base model of one of the scenario's fine-tuned options."))
     content, name, data = training
     epochs = None if scenario.training.epochs == "auto" else int(scenario.training.epochs)
     with errors_shown():
@@ -320,12 +321,12 @@ else:
         st.caption(f"Training file: **{md(view.file)}** — " + ("your upload from the Dataset page." if data is not None
                    else "the scenario's sample (upload your own on the Dataset page)."))
         m1, m2, m3 = st.columns(3)
-        m1.metric("Examples × epochs", f"{view.examples} × {view.epochs}",
-                  help="The whole file is trained, with the scenario's epochs (OpenAI's auto rule is worked out and "
-                  "sent explicitly, so OpenAI trains exactly what is priced here).")
-        m2.metric("Charged tokens (ftcost's estimate)", view.charged_tokens,
-                  help="What ftcost expects the job's trained_tokens to be: billing tokens per epoch × epochs.")
-        m3.metric("Training cost (estimate)", view.cost, help=view.cost_note or "At the sidebar date's price.")
+        m1.metric(_("Examples × epochs"), f"{view.examples} × {view.epochs}",
+                  help=_("The whole file is trained, with the scenario's epochs (OpenAI's auto rule is worked out and "
+                  "sent explicitly, so OpenAI trains exactly what is priced here)."))
+        m2.metric(_("Charged tokens (ftcost's estimate)"), view.charged_tokens,
+                  help=_("What ftcost expects the job's trained_tokens to be: billing tokens per epoch × epochs."))
+        m3.metric(_("Training cost (estimate)"), view.cost, help=view.cost_note or "At the sidebar date's price.")
         can_start = cutoff.allowed
         if not cutoff.allowed:
             st.error(cutoff.message)
@@ -346,15 +347,15 @@ else:
                 _follow(start, f"Fine-tuning {model}")
 
 result_slot = st.container()  # the job's outcome, above the follow form, whichever of the two ran
-with st.expander("Follow an existing job", expanded=not can_start):
-    st.caption("Following costs nothing: it reads the job's status and events until it finishes.")
+with st.expander(_("Follow an existing job"), expanded=not can_start):
+    st.caption(_("Following costs nothing: it reads the job's status and events until it finishes."))
     f1, f2 = st.columns([3, 2], vertical_alignment="bottom")
     with f1:
-        _kept(st.text_input, "Job id", JOB_ID, placeholder="ftjob-…")
-    compare = f2.checkbox("It trained the file above (compare with ftcost's estimate)", value=True, key=COMPARE,
+        _kept(st.text_input, "Job id", JOB_ID, placeholder=_("ftjob-…"))
+    compare = f2.checkbox(_("It trained the file above (compare with ftcost's estimate)"), value=True, key=COMPARE,
                           disabled=plan is None)
     job_id = (ss.get(JOB_ID) or "").strip()
-    if st.button("Follow this job", key="live_follow_go", disabled=not (ready and job_id), help=needs_key):
+    if st.button(_("Follow this job"), key="live_follow_go", disabled=not (ready and job_id), help=needs_key):
         with errors_shown():
             _follow(lambda progress: live.follow_job(_client(), job_id, plan=plan if compare else None,
                                                      progress=progress, poll_interval=lp.POLL_SECONDS,
@@ -363,12 +364,12 @@ with result_slot:
     _pilot_result()
 
 # --- 3. evaluate -----------------------------------------------------------------------------------------------
-st.subheader("3 · Evaluate accuracy")
-st.caption("Asks every option each question of the scenario's eval set and scores the answers. The measured "
-           "accuracy can replace the assumed one, which drives the cost of wrong answers in the plan.")
-_kept(st.text_input, "Fine-tuned model", FT_MODEL, placeholder="ft:gpt-4o-mini-2024-07-18:your-org::abc123",
-      help="The model your pilot produced (filled in when the pilot above succeeds). Empty: planned fine-tunes are "
-      "left out of measuring and evaluating.")
+st.subheader(_("3 · Evaluate accuracy"))
+st.caption(_("Asks every option each question of the scenario's eval set and scores the answers. The measured "
+           "accuracy can replace the assumed one, which drives the cost of wrong answers in the plan."))
+_kept(st.text_input, "Fine-tuned model", FT_MODEL, placeholder=_("ft:gpt-4o-mini-2024-07-18:your-org::abc123"),
+      help=_("The model your pilot produced (filled in when the pilot above succeeds). Empty: planned fine-tunes are "
+      "left out of measuring and evaluating."))
 if not scenario.pilot.eval_set:
     st.info(lv.NO_EVAL_SET)
 else:
@@ -389,7 +390,7 @@ else:
             st.dataframe(lv.accuracy_frame(scenario, result), hide_index=True, width="stretch")
             if result.stopped:
                 st.warning(result.stopped)
-            with st.expander("Every answer, scored"):
+            with st.expander(_("Every answer, scored")):
                 st.dataframe(lv.scored_frame(result), hide_index=True, width="stretch")
             _offer_apply(lv.accuracy_change(scenario, result), asked == lv.signature(options, questions),
                          _apply_accuracy, "live_eval_apply")

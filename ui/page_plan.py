@@ -6,8 +6,9 @@ import streamlit as st
 
 from ftcost import report, views
 from ftcost.errors import DatasetFileError, FtcostError
-from ftcost.text import code
-from ftcost.text import markdown as md
+from ftcost.i18n import _, ngettext
+from ftcost.pricing.fx import rate_sentence
+from ftcost.text import code, markdown as md
 from ui import cached, charts, inputs, layout, plan_uncertainty, state
 
 AGAINST = "plan_against"
@@ -47,62 +48,72 @@ BREAKDOWN_OF = "plan_breakdown_of"
 scenario = state.current()
 
 
+LANG = state.language()
+MONEY, RATE_FOUND = state.money()
+
+
 def price_caption(plan) -> str:
-    pinned = " (the scenario's own date)" if scenario.as_of == plan.as_of else ""
-    return (f"Prices in force on **{plan.as_of.isoformat()}**{pinned} · {plan.tier} tier · projected over "
-            f"**{plan.horizon_months} months** · change any assumption in *What if* below or on the other pages.")
+    pinned = _(" (the scenario's own date)") if scenario.as_of == plan.as_of else ""
+    tier = {"standard": _("standard"), "batch": _("batch")}.get(plan.tier, plan.tier)
+    text = _("Prices in force on **{date}**{pinned} · {tier} tier · projected over **{months}** · change any "
+             "assumption in *What if* below or on the other pages.").format(
+        date=plan.as_of.isoformat(), pinned=pinned, tier=tier, months=report.months(plan.horizon_months))
+    rate = rate_sentence(MONEY, RATE_FOUND, plan.as_of)
+    return text + ("\n\n" + md(rate) if rate else "")
 
 
 # --- what if: the knobs a manager reaches for first ------------------------------------------------------
 def what_if() -> None:
-    with st.expander("What if…", expanded=True):
+    with st.expander(_("What if…"), expanded=True):
         c1, c2, c3, c4 = st.columns(4)
         with c1:
-            inputs.number("Requests per month", "workload.requests_per_month", min_value=1, step=1000,
-                          help="Requests in the first month. Also on *Prompts & volume*. Default from the scenario file.")
+            inputs.number(_("Requests per month"), "workload.requests_per_month", min_value=1, step=1000,
+                          help=_("Requests in the first month. Also on *Prompts & volume*. Default from the scenario "
+                                 "file."))
         with c2:
-            inputs.number("Monthly growth (%)", "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
+            inputs.number(_("Monthly growth (%)"), "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
                           max_value=100.0, step=1.0, format="%.1f",
-                          help="Requests grow by this much each month, compounding. Default from the scenario file.")
+                          help=_("Requests grow by this much each month, compounding. Default from the scenario file."))
         with c3:
-            inputs.number("Horizon (months)", "horizon_months", min_value=1, max_value=120, step=1,
-                          help="How far ahead the plan looks; break-even later than this counts as \"not within\".")
+            inputs.number(_("Horizon (months)"), "horizon_months", min_value=1, max_value=120, step=1,
+                          help=_("How far ahead the plan looks; break-even later than this counts as \"not within\"."))
         with c4:
-            inputs.number("Cost of a wrong answer ($)", "quality.cost_per_wrong_answer_usd", decimal=True,
+            inputs.number(_("Cost of a wrong answer ($)"), "quality.cost_per_wrong_answer_usd", decimal=True,
                           min_value=0.0, step=0.5, format="%.2f",
-                          help="What one wrong answer costs the business (escalation, refund, rework). "
-                          "The airport default: 5 minutes of a $24/h desk agent.")
+                          help=_("What one wrong answer costs the business (escalation, refund, rework), in US "
+                                 "dollars. The airport default: 5 minutes of a $24/h desk agent."))
         inputs.table(
-            "Options compared", "option", option_rows, options_back,
+            _("Options compared"), "option", option_rows, options_back,
             num_rows="dynamic", hide_index=True, width="stretch",
             column_config={
-                "Option": st.column_config.TextColumn("Option", required=True, help="A name for this way of serving."),
+                "Option": st.column_config.TextColumn(_("Option"), required=True,
+                                                      help=_("A name for this way of serving.")),
                 "Provider": st.column_config.SelectboxColumn(
-                    "Provider", options=list(PROVIDERS), default="openai",
-                    help="Who trains and serves it: OpenAI, or a provider from the Prices page (Azure, Together, "
-                    "Fireworks, self-hosted ...)."),
+                    _("Provider"), options=list(PROVIDERS), default="openai",
+                    help=_("Who trains and serves it: OpenAI, or a provider from the Prices page (Azure, Together, "
+                           "Fireworks, self-hosted ...).")),
                 "Model": st.column_config.TextColumn(
-                    "Model", required=True, width="medium",
-                    help="A snapshot (gpt-4o-mini-2024-07-18), an alias (gpt-3.5-turbo) or a fine-tune (ft:BASE); for "
-                    "another provider, its model name as the Prices page lists it (ft:meta-llama/...)."),
+                    _("Model"), required=True, width="medium",
+                    help=_("A snapshot (gpt-4o-mini-2024-07-18), an alias (gpt-3.5-turbo) or a fine-tune (ft:BASE); "
+                           "for another provider, its model name as the Prices page lists it (ft:meta-llama/...).")),
                 "Deployment": st.column_config.SelectboxColumn(
-                    "Deployment", options=DEPLOYMENTS,
-                    help="How the provider serves it: dedicated replicas and Azure Standard deployments bill every hour; "
-                    "empty = the model's first listed way."),
+                    _("Deployment"), options=DEPLOYMENTS,
+                    help=_("How the provider serves it: dedicated replicas and Azure Standard deployments bill every "
+                           "hour; empty = the model's first listed way.")),
                 "Prompt": st.column_config.SelectboxColumn(
-                    "Prompt", options=["long", "short"], required=True,
-                    help="long: instructions and examples (base models); short: the fine-tune's prompt."),
+                    _("Prompt"), options=["long", "short"], required=True,
+                    help=_("long: instructions and examples (base models); short: the fine-tune's prompt.")),
                 "Accuracy (%)": st.column_config.NumberColumn(
-                    "Accuracy (%)", min_value=0, max_value=100, format="%.1f",
-                    help="Share of answers expected to be right; replace with the pilot's measurement."),
+                    _("Accuracy (%)"), min_value=0, max_value=100, format="%.1f",
+                    help=_("Share of answers expected to be right; replace with the pilot's measurement.")),
                 "Successor": st.column_config.TextColumn(
-                    "Successor",
-                    help="The option that takes over when this model stops serving inside the horizon (blank: the "
-                    "current option, or the first other base option still serving)."),
+                    _("Successor"),
+                    help=_("The option that takes over when this model stops serving inside the horizon (blank: the "
+                           "current option, or the first other base option still serving).")),
             },
         )
-        st.caption("Edit the options compared: add a row at the bottom, select rows to delete them. "
-                   "At least one fine-tune (model ft:BASE) and one base model.")
+        st.caption(_("Edit the options compared: add a row at the bottom, select rows to delete them. "
+                     "At least one fine-tune (model ft:BASE) and one base model."))
 
 
 
@@ -111,23 +122,23 @@ def what_if() -> None:
 try:
     plan = cached.plan()
 except DatasetFileError as exc:  # a scenario from a file or link names its dataset relative to someone else's disk
-    st.title(scenario.name)
-    st.error(f"{exc} Upload the training file on the Dataset page (or state tokens per example there).")
+    st.title(md(scenario.name))
+    st.error(f"{md(exc)} " + _("Upload the training file on the Dataset page (or state tokens per example there)."))
     what_if()
     st.stop()
 except FtcostError as exc:
-    st.title(scenario.name)
-    st.error(f"{exc} Change it on the page it belongs to, or in *What if* below.")
+    st.title(md(scenario.name))
+    st.error(f"{md(exc)} " + _("Change it on the page it belongs to, or in *What if* below."))
     what_if()
     st.stop()
 
 bases = views.base_options(plan)
 if not bases:
-    st.title(scenario.name)
+    st.title(md(scenario.name))
     st.caption(price_caption(plan))
     with st.container(border=True):
-        st.markdown("#### The answer")
-        st.markdown("\n".join(f"- {sentence}" for sentence in views.answer(plan)[0]))
+        st.markdown("#### " + _("The answer"))
+        st.markdown("\n".join(f"- {md(sentence)}" for sentence in views.answer(plan, money=MONEY)[0]))
     what_if()
     if plan.warnings:
         st.warning("\n".join(f"- {md(w)}" for w in plan.warnings), icon=":material/warning:")
@@ -135,107 +146,118 @@ if not bases:
 if st.session_state.get(AGAINST) not in bases:
     st.session_state[AGAINST] = bases[0]
 
-st.title(md(scenario.name))
+st.title(md(scenario.title(LANG)))
 st.caption(price_caption(plan))
 
 with st.container(border=True):
     head, pick = st.columns([3, 2], vertical_alignment="center")
-    head.markdown("#### The answer")
-    pick.selectbox("Compared with what you would do otherwise", bases, key=AGAINST,
-                   help="The base-model option the fine-tunes are measured against, here and in every delta on this "
-                   "page (default: the scenario's first one).")
-    main, others = views.answer(plan, st.session_state[AGAINST])
+    head.markdown("#### " + _("The answer"))
+    pick.selectbox(_("Compared with what you would do otherwise"), bases, key=AGAINST,
+                   help=_("The base-model option the fine-tunes are measured against, here and in every delta on this "
+                          "page (default: the scenario's first one)."))
+    main, others = views.answer(plan, st.session_state[AGAINST], money=MONEY)
     st.markdown("\n".join(f"- {md(sentence)}" for sentence in main))
     if others:
-        with st.expander("Against the other options"):
+        with st.expander(_("Against the other options")):
             st.markdown("\n".join(f"- {md(sentence)}" for sentence in others))
 
 # --- payback of each fine-tune -----------------------------------------------------------------------------
-st.subheader(f"Payback against {md(st.session_state[AGAINST])}")
+st.subheader(_("Payback against {option}").format(option=md(st.session_state[AGAINST])))
 if not plan.break_even:
-    st.caption("No fine-tune of this scenario can be carried out on this date, so there is no payback to show: the "
-               "answer above says why, and the options below are what is left.")
-for card in views.payback_cards(plan, st.session_state[AGAINST]):
+    st.caption(_("No fine-tune of this scenario can be carried out on this date, so there is no payback to show: the "
+                 "answer above says why, and the options below are what is left."))
+for card in views.payback_cards(plan, st.session_state[AGAINST], money=MONEY):
     with st.container(border=True):
-        st.markdown(f"**{md(card.fine_tuned)}** instead of **{md(card.against)}**")
+        st.markdown(_("**{fine_tune}** instead of **{against}**").format(fine_tune=md(card.fine_tuned),
+                                                                         against=md(card.against)))
         m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Break-even", card.break_even, delta=card.break_even_date or None, delta_color="off",
+        m1.metric(_("Break-even"), card.break_even, delta=card.break_even_date or None, delta_color="off",
                   delta_arrow="off",
-                  help="First month in which the fine-tune's running total (one-off, inference and wrong answers) "
-                  "is at or below the alternative's.")
-        m2.metric(f"Savings after {plan.horizon_months} months", card.savings, delta_color="normal",
-                  help="The alternative's total over the horizon minus the fine-tune's (negative: it costs more).")
-        m3.metric("Return on the one-off cost", card.roi,
-                  help="Savings at the horizon divided by the one-off cost (training, people, pilot).")
-        m4.metric("Prompt tokens saved per request", card.tokens_saved, delta=card.tokens_saved_pct,
+                  help=_("First month in which the fine-tune's running total (one-off, inference and wrong answers) "
+                         "is at or below the alternative's."))
+        m2.metric(_("Savings after {months}").format(months=report.months(plan.horizon_months)), card.savings,
+                  delta_color="normal",
+                  help=_("The alternative's total over the horizon minus the fine-tune's (negative: it costs more)."))
+        m3.metric(_("Return on the one-off cost"), card.roi,
+                  help=_("Savings at the horizon divided by the one-off cost (training, people, pilot)."))
+        m4.metric(_("Prompt tokens saved per request"), card.tokens_saved, delta=card.tokens_saved_pct,
                   delta_color="inverse",
-                  help=f"The short prompt against the long one, each counted with its model's encoding; "
-                  f"{card.tokens_saved_month} tokens in the first month.")
+                  help=_("The short prompt against the long one, each counted with its model's encoding; "
+                         "{tokens} tokens in the first month.").format(tokens=card.tokens_saved_month))
 
 what_if()
 
 if plan.warnings:  # after the answer and its figures, before the detail
-    st.warning("**Before you commit**\n\n" + "\n".join(f"- {md(w)}" for w in plan.warnings), icon=":material/warning:")
+    st.warning("**" + _("Before you commit") + "**\n\n" + "\n".join(f"- {md(w)}" for w in plan.warnings),
+               icon=":material/warning:")
 
 # --- each option ------------------------------------------------------------------------------------------
-st.subheader("Each option, per month")
-st.caption(f"A month of each option serving on its own, at the first month's volume "
-           f"({views.tokens(plan.options[0].months[0].requests)} requests). Arrows compare with "
-           f"{md(st.session_state[AGAINST])}; green is cheaper.")
-cards = views.option_cards(plan, st.session_state[AGAINST])
+st.subheader(_("Each option, per month"))
+st.caption(_("A month of each option serving on its own, at the first month's volume ({requests} requests). Arrows "
+             "compare with {against}; green is cheaper.").format(
+    requests=views.tokens(plan.options[0].months[0].requests), against=md(st.session_state[AGAINST])))
+cards = views.option_cards(plan, st.session_state[AGAINST], money=MONEY)
 for row in layout.rows(cards, 3):
     for column, card in zip(st.columns(len(row)), row):
         with column.container(border=True, height="stretch"):
             st.markdown(f"**{md(card.name)}**")
-            st.caption(f"{code(card.model)} · {card.accuracy} of answers right · {card.tokens_per_request}")
-            st.metric("Monthly cost, wrong answers included", card.with_wrong, delta=card.with_wrong_delta,
+            st.caption(_("{model} · {accuracy} of answers right · {tokens}").format(
+                model=code(card.model), accuracy=card.accuracy, tokens=card.tokens_per_request))
+            st.metric(_("Monthly cost, wrong answers included"), card.with_wrong, delta=card.with_wrong_delta,
                       delta_color="inverse",
-                      help="API cost plus the expected wrong answers × the cost of a wrong answer.")
-            st.metric("of which API cost", card.monthly, delta=card.monthly_delta, delta_color="inverse",
-                      help="Input, cached-input and output tokens at this model's prices.")
-            st.metric("Cost per correct answer", card.per_correct, delta=card.per_correct_delta, delta_color="inverse",
-                      help="API cost divided by the answers expected to be right.")
-            st.metric("One-off cost", card.one_off,
-                      help="Training × iterations, the team's hours, data preparation and the pilot.")
-            st.metric(f"Total over {plan.horizon_months} months", card.total, delta=card.total_delta,
-                      delta_color="inverse", help="API cost, the cost of wrong answers and the one-off cost.")
+                      help=_("API cost plus the expected wrong answers × the cost of a wrong answer."))
+            st.metric(_("of which API cost"), card.monthly, delta=card.monthly_delta, delta_color="inverse",
+                      help=_("Input, cached-input and output tokens at this model's prices."))
+            st.metric(_("Cost per correct answer"), card.per_correct, delta=card.per_correct_delta,
+                      delta_color="inverse", help=_("API cost divided by the answers expected to be right."))
+            st.metric(_("One-off cost"), card.one_off,
+                      help=_("Training × iterations, the team's hours, data preparation and the pilot."))
+            st.metric(_("Total over {months}").format(months=report.months(plan.horizon_months)), card.total,
+                      delta=card.total_delta, delta_color="inverse",
+                      help=_("API cost, the cost of wrong answers and the one-off cost."))
 
 # --- charts ----------------------------------------------------------------------------------------------------
-st.subheader("Cumulative cost")
-st.caption(f"Everything spent so far, month by month. A fine-tune's one-off cost lands in month 1 and the current "
-           f"option keeps serving until the project ends (grey dashed line); where a fine-tune's line (solid) drops "
-           f"below {md(st.session_state[AGAINST])}'s (dashed), it has paid back — the green diamonds. Hover for "
-           f"figures; click a legend entry to highlight an option.")
+st.subheader(_("Cumulative cost"))
+st.caption(_("Everything spent so far, month by month. A fine-tune's one-off cost lands in month 1 and the current "
+             "option keeps serving until the project ends (grey dashed line); where a fine-tune's line (solid) drops "
+             "below {against}'s (dashed), it has paid back — the green diamonds. Hover for figures; click a legend "
+             "entry to highlight an option.").format(against=md(st.session_state[AGAINST])))
 how_sure = plan_uncertainty.analysis(plan, st.session_state[AGAINST])
 plan_uncertainty.band_caption(how_sure)
+band = plan_uncertainty.band(how_sure)
+if band is not None and MONEY.converted:  # the shaded spread in the lines' currency (its tooltip stays in USD)
+    band = band.assign(p10=band.p10 * float(MONEY.rate), p90=band.p90 * float(MONEY.rate))
 st.altair_chart(
-    charts.cumulative(views.cumulative_frame(plan), views.break_even_frame(plan, st.session_state[AGAINST]),
-                      plan.horizon_months, views.go_live_frame(plan), plan_uncertainty.band(how_sure)),
+    charts.cumulative(views.cumulative_frame(plan, MONEY), views.break_even_frame(plan, st.session_state[AGAINST], MONEY),
+                      plan.horizon_months, views.go_live_frame(plan), band, MONEY.currency),
     width="stretch",
 )
 plan_uncertainty.show(plan, how_sure, st.session_state[AGAINST])
 
-st.subheader("Where the money goes")
-total_tab, month_tab = st.tabs(["Over the whole horizon", "Month by month"])
+st.subheader(_("Where the money goes"))
+total_tab, month_tab = st.tabs([_("Over the whole horizon"), _("Month by month")])
 with total_tab:
-    st.altair_chart(charts.stacked_totals(views.horizon_breakdown_frame(plan)), width="stretch")
+    st.altair_chart(charts.stacked_totals(views.horizon_breakdown_frame(plan, MONEY), MONEY.currency), width="stretch")
 with month_tab:
     names = [o.name for o in plan.options]
     if st.session_state.get(BREAKDOWN_OF) not in names:
         st.session_state[BREAKDOWN_OF] = next((o.name for o in plan.options if o.fine_tuned), names[0])
-    st.selectbox("Option", names, key=BREAKDOWN_OF,
-                 help="Whose months to show (default: the first fine-tune, whose one-off cost lands in month 1).")
-    frame = views.breakdown_frame(plan)
-    st.altair_chart(charts.stacked_months(frame[frame.option == st.session_state[BREAKDOWN_OF]]), width="stretch")
+    st.selectbox(_("Option"), names, key=BREAKDOWN_OF,
+                 help=_("Whose months to show (default: the first fine-tune, whose one-off cost lands in month 1)."))
+    frame = views.breakdown_frame(plan, MONEY)
+    st.altair_chart(charts.stacked_months(frame[frame.option == st.session_state[BREAKDOWN_OF]], MONEY.currency),
+                    width="stretch")
 
-with st.expander("The monthly table"):
-    st.dataframe(views.month_table(plan), hide_index=True, width="stretch")
+with st.expander(_("The monthly table")):
+    st.dataframe(views.month_table(plan, MONEY), hide_index=True, width="stretch")
 
-st.subheader("Take it with you")
+st.subheader(_("Take it with you"))
 left, right = st.columns(2)
-left.download_button("Download the report (Markdown)", report.to_markdown(plan, how_sure), file_name="ftcost-plan.md",
-                     mime="text/markdown", on_click="ignore", width="stretch",
-                     help="The answer, every option, payback, the pilot and the rates used, with their sources.")
-right.download_button("Download the monthly table (CSV)", report.to_csv(plan, how_sure), file_name="ftcost-months.csv",
+left.download_button(_("Download the report (Markdown)"),
+                     report.to_markdown(plan, how_sure, money=MONEY, found=RATE_FOUND, title=scenario.title(LANG)),
+                     file_name="ftcost-plan.md", mime="text/markdown", on_click="ignore", width="stretch",
+                     help=_("The answer, every option, payback, the pilot and the rates used, with their sources, in "
+                            "this language and currency."))
+right.download_button(_("Download the monthly table (CSV)"), report.to_csv(plan, how_sure), file_name="ftcost-months.csv",
                       mime="text/csv", on_click="ignore", width="stretch",
-                      help="One row per option and month, exact amounts in US dollars.")
+                      help=_("One row per option and month, exact amounts in US dollars."))

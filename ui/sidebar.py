@@ -1,10 +1,14 @@
-"""The sidebar on every page: which scenario, its file, its share link, and the price date."""
+"""The sidebar on every page: the language and currency, which scenario, its file, its share link, and the
+price date."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ftcost import i18n
 from ftcost.errors import FtcostError
+from ftcost.i18n import _
+from ftcost.pricing.fx import CURRENCIES, rate_sentence
 from ftcost.scenario import MAX_SCENARIO_BYTES, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import PARAM, encode_link
 from ftcost.text import markdown as md
@@ -13,33 +17,80 @@ from ui import state
 PICK = "gallery_pick"
 UPLOAD = "scenario_upload"
 AS_OF = state.WIDGET + "as_of"
+LANGUAGE = "display_language"
+CURRENCY = "display_currency"
+RATE = "display_rate"
 
 
 def render(page_path: str = "") -> None:
     """The sidebar; `page_path` is the current page's URL path, dropped from the share link so it opens the Plan."""
     with st.sidebar:
-        st.subheader("Scenario")
+        _reading()
+        st.subheader(_("Scenario"))
         _gallery()
         _upload()
         _price_date()
         _download_and_share(page_path)
 
 
+def _reading() -> None:
+    """Language and currency: kept in the scenario's [display] table, so its file and share link open the same."""
+    st.session_state[LANGUAGE] = state.language()
+    st.selectbox(
+        "Language · 語言 · 语言", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=LANGUAGE,
+        on_change=lambda: state.set_display(language=st.session_state[LANGUAGE]),
+        help=_("Default: your browser's language. Kept in the scenario's file and share link."),
+    )
+    money, found = state.money()
+    codes = list(CURRENCIES) + ([money.currency] if money.currency not in CURRENCIES else [])
+    st.session_state[CURRENCY] = money.currency
+    st.selectbox(
+        _("Currency"), codes, key=CURRENCY,
+        on_change=lambda: state.set_display(currency=st.session_state[CURRENCY]),
+        help=_("ftcost computes in US dollars, as every price is published; other currencies are converted for "
+               "display at the rate stated below (the scenario's own rate wins over ftcost's pricing/fx.toml)."),
+    )
+    if money.converted:
+        st.session_state[RATE] = float(money.rate)
+        st.number_input(
+            _("{code} per US dollar").format(code=money.currency), key=RATE, min_value=0.000001, format="%.4f",
+            on_change=lambda: state.set_display(rate=_rate(st.session_state[RATE]), rate_date=state.price_date(),
+                                                rate_source=""),
+            help=_("Type your own rate to use it instead: it is kept in the scenario as its stated rate."),
+        )
+        st.caption(md(rate_sentence(money, found, state.price_date())))
+
+
+def _rate(value):
+    from decimal import Decimal
+
+    return None if value is None else Decimal(str(value))
+
+
 def _gallery() -> None:
     names = _gallery_names()
     stem = state.source()
-    if PICK not in st.session_state or st.session_state[PICK] != (stem if stem in names else None):
-        st.session_state[PICK] = stem if stem in names else None
+    key = _pick_key()
+    lang = i18n.language()
+    if key not in st.session_state or st.session_state[key] != (stem if stem in names else None):
+        st.session_state[key] = stem if stem in names else None
     st.selectbox(
-        "Start from an example",
+        _("Start from an example"),
         list(names),
-        format_func=names.get,
-        key=PICK,
+        format_func=lambda stem: i18n.gettext(names[stem], lang),  # the run's language: AppTest formats outside it
+        key=key,
         index=None,
-        placeholder="Your own scenario (from a file or a link)",
+        placeholder=_("Your own scenario (from a file or a link)"),
         on_change=_picked,
-        help="The scenarios shipped in ftcost's scenarios/ folder. The airport bot (seeds 000/003) is the default.",
+        help=_("The scenarios shipped in ftcost's scenarios/ folder. The airport bot is the default."),
     )
+
+
+def _pick_key() -> str:
+    # The example list shows translated names; a widget of its own per language, so that the browser's value from
+    # before a language change (the old name) is never looked up among the new names.
+    lang = i18n.language()
+    return PICK if lang == i18n.DEFAULT else f"{PICK}.{lang}"
 
 
 @st.cache_data(show_spinner=False)
@@ -48,7 +99,7 @@ def _gallery_names() -> dict[str, str]:
 
 
 def _picked() -> None:
-    stem = st.session_state[PICK]
+    stem = st.session_state[_pick_key()]
     if stem:
         try:
             state.replace(load_scenario(gallery()[stem]), stem)
@@ -58,18 +109,18 @@ def _picked() -> None:
 
 def _upload() -> None:
     st.file_uploader(
-        "Open a scenario file",
+        _("Open a scenario file"),
         type=["toml"],
         key=UPLOAD,
         max_upload_size=1,  # MB; a scenario is a few KB (the 512 MB server limit is for training files)
         on_change=_uploaded,
-        help=f"A .toml scenario saved from ftcost (at most {MAX_SCENARIO_BYTES // 1024} KB). "
-        "See scenarios/*.toml for the format.",
+        help=_("A .toml scenario saved from ftcost (at most {size} KB). See scenarios/*.toml for the format.").format(
+            size=MAX_SCENARIO_BYTES // 1024),
     )
 
 
 def _uploaded() -> None:
-    upload = state.uploaded_text(UPLOAD, "a scenario is a TOML file")
+    upload = state.uploaded_text(UPLOAD, _("a scenario is a TOML file"))
     if upload is None:
         return
     name, text = upload
@@ -82,32 +133,32 @@ def _uploaded() -> None:
 def _price_date() -> None:
     st.session_state[AS_OF] = state.price_date()  # set on every run, as ui.inputs does, for the same reason
     st.date_input(
-        "Prices as of",
+        _("Prices as of"),
         key=AS_OF,
         on_change=lambda: state.edit("as_of", st.session_state[AS_OF], "Prices as of"),
-        help="Prices in force on this date, from ftcost's dated tables in pricing/ (each row names its source). "
-        "Defaults to the scenario's own date, or today.",
+        help=_("Prices in force on this date, from ftcost's dated tables in pricing/ (each row names its source). "
+               "Defaults to the scenario's own date, or today."),
         format="YYYY-MM-DD",
     )
     pinned = state.current().as_of
     if pinned is not None and pinned != state.today():
-        st.caption(f"Pinned in the scenario (as_of = {pinned.isoformat()}): the plan uses that day's prices and "
-                   "models, not today's. Pick another date to re-plan it.")
+        st.caption(_("Pinned in the scenario (as_of = {date}): the plan uses that day's prices and models, not "
+                     "today's. Pick another date to re-plan it.").format(date=pinned.isoformat()))
     else:
-        st.caption("Today's prices: the models OpenAI serves now.")
+        st.caption(_("Today's prices: the models OpenAI serves now."))
 
 
 def _download_and_share(page_path: str) -> None:
     scenario = state.shareable()
     st.download_button(
-        "Download this scenario (.toml)",
+        _("Download this scenario (.toml)"),
         data=dump_scenario(scenario),
         file_name=_file_name(scenario.name),
         mime="application/toml",
         key="download_scenario",
         on_click="ignore",
-        help="Everything on every page, with the price date, as a file a colleague can open here or with "
-        "`ftcost report FILE`.",
+        help=_("Everything on every page, with the price date, language and currency, as a file a colleague can "
+               "open here or with `ftcost report FILE`."),
         width="stretch",
     )
     try:
@@ -119,13 +170,13 @@ def _download_and_share(page_path: str) -> None:
     # The address bar always carries the current scenario, so it can be copied or bookmarked as it is.
     if st.query_params.get(PARAM) != payload:
         st.query_params[PARAM] = payload
-    with st.expander("Share link", icon=":material/link:"):
-        st.caption("Opens these same numbers for anyone running ftcost. Copy it with the button on the right; "
-                   "the address bar holds it too.")
+    with st.expander(_("Share link"), icon=":material/link:"):
+        st.caption(_("Opens these same numbers, in this language and currency, for anyone running ftcost. Copy it "
+                     "with the button on the right; the address bar holds it too."))
         st.code(f"{_base_url(page_path)}?{PARAM}={payload}", language=None, wrap_lines=False)
         if state.dataset():
-            st.caption("Your uploaded training file is not in the link: send it along, or the plan the link "
-                       "opens measures the scenario's sample instead.")
+            st.caption(_("Your uploaded training file is not in the link: send it along, or the plan the link "
+                         "opens measures the scenario's sample instead."))
 
 
 def _base_url(page_path: str) -> str:

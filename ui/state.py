@@ -17,6 +17,7 @@ from typing import Any, Iterator
 import streamlit as st
 from pydantic import ValidationError
 
+from ftcost import i18n
 from ftcost.data import describe_validation_error
 from ftcost.errors import DatasetFileError, FtcostError
 from ftcost.scenario import DEFAULT_SCENARIO, Scenario, dataset_path, default_scenario, gallery, load_scenario
@@ -43,16 +44,18 @@ def init() -> None:
             scenario = decode_link(payload)
             source = gallery_stem(scenario) or "link"
         except FtcostError as exc:
-            ss[NOTICE] = f"{exc} Showing the default scenario instead."
+            ss[NOTICE] = f"{exc} " + i18n._("Showing the default scenario instead.")
     ss[SCENARIO] = scenario or default_scenario()
     ss[SOURCE] = source
 
 
 def gallery_stem(scenario: Scenario) -> str | None:
     """The gallery scenario `scenario` is (its price date aside), so a link to an unchanged example says so."""
+    # The language and currency it is shown in do not make it another scenario.
+    plain = scenario.model_copy(update={"display": None})
     for stem, path in gallery().items():
-        shipped = load_scenario(path)
-        if shipped == scenario or shipped.model_copy(update={"as_of": scenario.as_of}) == scenario:
+        shipped = load_scenario(path).model_copy(update={"display": None})
+        if shipped == plain or shipped.model_copy(update={"as_of": scenario.as_of}) == plain:
             return stem
     return None
 
@@ -90,6 +93,13 @@ def replace(scenario: Scenario, source: str) -> None:
         del ss[key]
     for key in (DATASET, NOTICE, EDIT_ERROR):
         ss.pop(key, None)
+    before = ss[SCENARIO].display if SCENARIO in ss else None
+    if before is not None and (scenario.display is None or not (scenario.display.language or scenario.display.currency)):
+        # The reader's language and currency stay when they open an example that names neither.
+        kept = {"language": before.language, "currency": before.currency, "rate": before.rate,
+                "rate_date": before.rate_date, "rate_source": before.rate_source}
+        names = scenario.display.names if scenario.display else None
+        scenario = scenario.model_copy(update={"display": before.model_validate({**kept, "names": names})})
     ss[SCENARIO] = scenario
     ss[SOURCE] = source
 
@@ -109,7 +119,7 @@ def edit(path: str, value: Any, label: str) -> bool:
         # Cross-section rules (e.g. the data-prep role must be in the role table) are checked on the whole.
         candidate = Scenario.model_validate(candidate.model_dump())
     except ValidationError as exc:
-        ss[EDIT_ERROR] = describe_validation_error(exc, label) + " The previous value is kept."
+        ss[EDIT_ERROR] = describe_validation_error(exc, label) + " " + i18n._("The previous value is kept.")
         return False
     ss[SCENARIO] = candidate
     return True
@@ -163,8 +173,56 @@ def stop_on_error() -> Iterator[None]:
         yield
     except DatasetFileError as exc:
         # A scenario opened from a file or link names its sample dataset relative to someone else's disk.
-        st.error(f"{md(exc)} Upload the training file on the Dataset page (or state tokens per example there).")
+        st.error(f"{md(exc)} " + i18n._("Upload the training file on the Dataset page (or state tokens per example there)."))
         st.stop()
     except FtcostError as exc:
         st.error(md(exc))
         st.stop()
+
+
+# --- the language and currency the session reads ----------------------------------------------------------
+
+
+def language() -> str:
+    """The scenario's language ([display] language: the sidebar's choice, kept in its file and link), else the
+    browser's (navigator.language, which Streamlit passes as st.context.locale), else English."""
+    display = current().display
+    if display is not None and display.language:
+        return display.language
+    return i18n.normalize(_browser_locale()) or i18n.DEFAULT
+
+
+def _browser_locale() -> str | None:
+    try:
+        return st.context.locale
+    except Exception:  # noqa: BLE001 — outside a browser session (AppTest, bare mode) there is no locale
+        return None
+
+
+def money():
+    """(Display, table rate or None) for the session: the scenario's currency at its stated rate, else at
+    pricing/fx.toml's rate for the price date; USD as computed when none is chosen. A currency without a rate
+    falls back to USD and says why."""
+    from ftcost.pricing.fx import display_for
+
+    scenario = current()
+    try:
+        return display_for(scenario.display, price_date(), i18n.locale(language()))
+    except FtcostError as exc:
+        st.session_state[EDIT_ERROR] = str(exc)
+        return display_for(None, price_date(), i18n.locale(language()))
+
+
+def set_display(**changes: Any) -> None:
+    """Change the [display] table (language, currency, rate): the file and the share link carry it."""
+    from ftcost.scenario import DisplaySettings
+
+    scenario = current()
+    base = scenario.display.model_dump() if scenario.display else {}
+    base.update(changes)
+    if changes.get("currency") is not None and scenario.display and changes["currency"] != scenario.display.currency:
+        base.update(rate=None, rate_date=None, rate_source="")  # a rate belongs to the currency it was stated for
+    settings = DisplaySettings.model_validate(base)
+    if settings == DisplaySettings():
+        settings = None  # English in USD, as a scenario without [display] is shown
+    st.session_state[SCENARIO] = scenario.model_copy(update={"display": settings})

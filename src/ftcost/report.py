@@ -1,6 +1,9 @@
 """A Plan as a manager reads it: plain sentences, Markdown to forward, CSV of the months, JSON for scripts.
 
-Everything here is presentation of numbers the engine computed; rounding to cents happens only here.
+Everything here is presentation of numbers the engine computed; rounding to cents happens only here, and so
+does showing them in the reader's language and currency: every sentence is a catalogue message
+(`ftcost.i18n`, in the current context's language) and every amount goes through one `Display` (USD unless a
+currency is chosen; converted for display only, at the rate the report states once).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Any
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.money import format_usd
+from ftcost.i18n import _, locale, ngettext, number, percent
+from ftcost.money import Display, format_usd
 from ftcost.text import code, csv_writer, markdown
 
 CSV_COLUMNS = (
@@ -24,35 +28,50 @@ CSV_COLUMNS = (
 
 
 def pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value.quantize(Decimal('0.1')):,}%"
+    return percent(value)
 
 
 def tokens(n: int) -> str:
-    return f"{n:,}"
+    return number(n)
+
+
+def months(n: int) -> str:
+    """`12 months` / `1 month` (Chinese: `12 個月`)."""
+    return ngettext("{n} month", "{n} months", n).format(n=number(n))
 
 
 def month_text(month: int | None, horizon: int) -> str:
-    return f"month {month}" if month is not None else f"not within {horizon} months"
+    if month is not None:
+        return _("month {month}").format(month=month)
+    return _("not within {months}").format(months=months(horizon))
 
 
-def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str) -> str:
-    """Whether one fine-tune pays back against one base option, in a sentence; `name` formats option names
-    (`markdown` for the report)."""
+def _money(money: Display | None) -> Display:
+    """The Display to use: the one given, else USD in the current language's number format."""
+    return money if money is not None else Display(locale=locale())
+
+
+def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Display | None = None) -> str:
+    """Whether one fine-tune pays back against one base option, in a sentence (and when it stops serving);
+    `name` formats option names (`markdown` for the report)."""
+    m = _money(money)
     ft = plan.option(be.fine_tuned)
+    fields = {"fine_tune": name(be.fine_tuned), "against": name(be.against), "month": be.month,
+              "months": months(plan.horizon_months)}
     switch = ""
     if ft.switch_month is not None:
-        switch = (f" It stops serving on {ft.serves_until.isoformat()}: from month {ft.switch_month} the plan pays for "
-                  f"{name(str(ft.successor))} instead, and no saving is counted for months it does not serve.")
+        switch = " " + _("It stops serving on {date}: from month {month} the plan pays for {successor} instead, and no "
+                         "saving is counted for months it does not serve.").format(
+            date=ft.serves_until.isoformat(), month=ft.switch_month, successor=name(ft.successor or ""))
     if be.month is not None:
-        roi = f" (ROI {pct(be.roi_pct)})" if be.roi_pct is not None else ""
-        return (
-            f"{name(be.fine_tuned)} pays back against {name(be.against)} in month {be.month} and saves "
-            f"{format_usd(be.savings_at_horizon_usd)} over {plan.horizon_months} months{roi}.{switch}"
-        )
-    return (
-        f"{name(be.fine_tuned)} does not pay back against {name(be.against)} within {plan.horizon_months} months: "
-        f"it costs {format_usd(-be.savings_at_horizon_usd)} more by then (one-off {format_usd(ft.one_off_usd)}).{switch}"
-    )
+        text = _("{fine_tune} pays back against {against} in month {month} and saves {savings} over {months}").format(
+            savings=m.amount(be.savings_at_horizon_usd), **fields)
+        if be.roi_pct is not None:
+            text += _(" (ROI {roi})").format(roi=pct(be.roi_pct))
+        return text + _(".") + switch
+    return _("{fine_tune} does not pay back against {against} within {months}: it costs {extra} more by then "
+             "(one-off {one_off}).").format(extra=m.amount(-be.savings_at_horizon_usd), one_off=m.amount(ft.one_off_usd),
+                                            **fields) + switch
 
 
 def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[str]:
@@ -61,65 +80,100 @@ def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[s
     return [name(reason) for e in plan.infeasible for reason in e.reasons]
 
 
-def stay_sentence(plan: Plan, name: Callable[[str], str] = str) -> str:
+def stay_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str:
     """The answer when no fine-tune can be carried out: the base option that costs least over the horizon."""
-    h = plan.horizon_months
+    m = _money(money)
+    day = plan.as_of.isoformat()
     bases = [o for o in plan.options if not o.fine_tuned]
     if not bases:
-        gone = ", ".join(name(e.name) for e in plan.excluded) or "none"
-        return (f"No option of this scenario can be planned on {plan.as_of.isoformat()} (not served or not feasible: "
-                f"{gone}): add an option with a model OpenAI serves on that day (the Prices page and `ftcost prices` "
-                "list them) or choose an earlier price date.")
+        gone = _(", ").join(name(e.name) for e in plan.excluded) or _("none")
+        return _("No option of this scenario can be planned on {date} (not served or not feasible: {gone}): add an "
+                 "option with a model OpenAI serves on that day (the Prices page and `ftcost prices` list them) or "
+                 "choose an earlier price date.").format(date=day, gone=gone)
     best = min(bases, key=lambda o: o.cumulative_usd[-1])
-    lead = ("No fine-tune in this scenario can be carried out on " + plan.as_of.isoformat()
-            if plan.infeasible else "This scenario has no fine-tune that can be planned")
-    text = (f"{lead}, so stay on a base model: {name(best.name)} costs the least over {h} months, "
-            f"{format_usd(best.cumulative_usd[-1])} with its wrong answers")
+    fields = {"date": day, "best": name(best.name), "months": months(plan.horizon_months),
+              "total": m.amount(best.cumulative_usd[-1])}
+    if plan.infeasible:
+        text = _("No fine-tune in this scenario can be carried out on {date}, so stay on a base model: {best} costs the "
+                 "least over {months}, {total} with its wrong answers").format(**fields)
+    else:
+        text = _("This scenario has no fine-tune that can be planned, so stay on a base model: {best} costs the least "
+                 "over {months}, {total} with its wrong answers").format(**fields)
     others = [o for o in bases if o is not best]
     if others:
-        text += " (" + "; ".join(f"{name(o.name)} {format_usd(o.cumulative_usd[-1])}" for o in others) + ")"
+        text += _(" ({others})").format(others=_("; ").join(
+            _("{option} {total}").format(option=name(o.name), total=m.amount(o.cumulative_usd[-1])) for o in others))
     if best.switch_month is not None:
-        text += (f"; it stops serving on {best.serves_until.isoformat()}, so from month {best.switch_month} the plan "
-                 f"pays for {name(str(best.successor))}")
-    return text + "."
+        text += _("; it stops serving on {date}, so from month {month} the plan pays for {successor}").format(
+            date=best.serves_until.isoformat(), month=best.switch_month, successor=name(best.successor or ""))
+    return text + _(".")
 
 
-def pilot_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
+def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str | None:
     """What the pilot costs and the go/no-go gate, in a sentence (None without a pilot)."""
+    m = _money(money)
     p = plan.pilot
     if p is None:
         return None
-    gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {p.eval_examples:,} held-out examples"
+    gate = _("reaches at least {accuracy} accuracy on {examples} held-out examples").format(
+        accuracy=pct(p.gate_accuracy_pct), examples=number(p.eval_examples))
     if p.break_even_month_to_beat is not None:
-        gate += f" and still breaks even with {name(str(p.against))} by {month_text(p.break_even_month_to_beat, plan.horizon_months)}"
-    return (
-        f"Run the pilot first: {p.examples} examples, {format_usd(p.total_usd)} "
-        f"({pct(p.share_of_project_pct)} of the project's {format_usd(p.project_one_off_usd)} one-off cost). "
-        f"Go ahead if {name(p.option)} {gate}."
-    )
+        gate += _(" and still breaks even with {against} by {month}").format(
+            against=name(p.against), month=month_text(p.break_even_month_to_beat, plan.horizon_months))
+    return _("Run the pilot first: {examples} examples, {total} ({share} of the project's {one_off} one-off cost). "
+             "Go ahead if {option} {gate}.").format(
+        examples=number(p.examples), total=m.amount(p.total_usd), share=pct(p.share_of_project_pct),
+        one_off=m.amount(p.project_one_off_usd), option=name(p.option), gate=gate)
 
 
-def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] = str) -> list[str]:
+def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] = str,
+             money: Display | None = None) -> list[str]:
     """The answer in sentences: first what cannot be done and why; then whether each feasible fine-tune pays
     back (against `against`, or every base option), what it depends on, and the pilot — or, with no feasible
-    fine-tune, the base model to stay on. `name` formats option names (`markdown` for the report)."""
+    fine-tune, the base model to stay on."""
     out = infeasible_sentences(plan, name)
-    paybacks = [payback_sentence(plan, be, name) for be in plan.break_even if against is None or be.against == against]
+    paybacks = [payback_sentence(plan, be, name, money) for be in plan.break_even
+                if against is None or be.against == against]
     if not paybacks:
-        return out + [stay_sentence(plan, name)]
+        return out + [stay_sentence(plan, name, money)]
     out += paybacks + [name(c) for c in plan.caveats]
-    pilot = pilot_sentence(plan, name)
+    pilot = pilot_sentence(plan, name, money)
     return out + ([pilot] if pilot else [])
 
 
-def to_dict(plan: Plan, uncertainty: Uncertainty | None = None) -> dict[str, Any]:
-    """JSON-ready report (decimal strings, ISO dates); with `uncertainty`, the simulation over the ranges too."""
+def no_answer_sentence(plan: Plan) -> str:
+    """Why a plan has no payback to report: nothing can be priced on its date, or no fine-tune, or no base."""
+    day = plan.as_of.isoformat()
+    if not plan.options:
+        return _("None of the scenario's options can be priced on {date}, so there is nothing to compare; the warnings "
+                 "say from when each one is priced.").format(date=day)
+    if not any(o.fine_tuned for o in plan.options):
+        return _("No fine-tuned option can be priced on {date}, so there is no fine-tune to compare.").format(date=day)
+    return _("No base-model option can be priced on {date}, so there is nothing to compare the fine-tune "
+             "with.").format(date=day)
+
+
+def display_dict(money: Display | None, found=None) -> dict[str, Any] | None:
+    """The currency and rate the sentences' amounts are shown in (None for USD: the figures are as computed)."""
+    if money is None or not money.converted:
+        return None
+    return {"currency": money.currency, "per_usd": str(money.rate),
+            "rate_date": money.rate_date.isoformat() if money.rate_date else None, "source": money.source,
+            "stated_in_scenario": money.stated, "verified": money.verified}
+
+
+def to_dict(plan: Plan, uncertainty: Uncertainty | None = None, money: Display | None = None,
+            found=None) -> dict[str, Any]:
+    """JSON-ready report (decimal strings in USD, ISO dates; the headline in the current language and, when a
+    currency is chosen, in that currency, with the rate under "display"); with `uncertainty`, the simulation over
+    the ranges too."""
     out = {
         "scenario": plan.scenario,
         "as_of": plan.as_of.isoformat(),
         "horizon_months": plan.horizon_months,
         "tier": plan.tier,
-        "headline": headline(plan),
+        "headline": headline(plan, money=money),
+        "display": display_dict(money, found),
         "options": [_option_dict(o) for o in plan.options],
         "break_even": plain(plan.break_even),
         "prompt_savings": plain(plan.prompt_savings),
@@ -216,136 +270,144 @@ def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
     return buf.getvalue()
 
 
-def no_answer_sentence(plan: Plan) -> str:
-    """Why a plan has no payback to report: nothing can be priced on its date, or no fine-tune, or no base."""
-    day = plan.as_of.isoformat()
-    if not plan.options:
-        return (f"None of the scenario's options can be priced on {day}, so there is nothing to compare; "
-                f"the warnings say from when each one is priced.")
-    if not any(o.fine_tuned for o in plan.options):
-        return f"No fine-tuned option can be priced on {day}, so there is no fine-tune to compare."
-    return f"No base-model option can be priced on {day}, so there is nothing to compare the fine-tune with."
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
-def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
-    """The report a manager forwards; with `uncertainty`, its "How sure is this?" section. Every name from the scenario goes through `markdown` (or `code`): a name
-    is shown as written, never as a link, an image, HTML or a broken table."""
-    h = plan.horizon_months
+def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Display | None = None, found=None,
+                title: str | None = None) -> str:
+    """The report a manager forwards, in the current language; amounts in `money`'s currency (USD by default),
+    whose rate is stated once under the title. Every name from the scenario goes through `markdown` (or `code`):
+    a name is shown as written, never as a link, an image, HTML or a broken table."""
+    from ftcost.pricing.fx import rate_sentence
+
+    m = _money(money)
     md = markdown
-    answer = headline(plan, name=md) if plan.options else [no_answer_sentence(plan)]
+    h = plan.horizon_months
+    answer = headline(plan, name=md, money=m) if plan.options else [no_answer_sentence(plan)]
+    tier = {"standard": _("standard"), "batch": _("batch")}.get(plan.tier, plan.tier)
     lines = [
-        f"# Fine-tuning plan: {md(plan.scenario)}",
+        "# " + _("Fine-tuning plan: {scenario}").format(scenario=md(title or plan.scenario)),
         "",
-        f"Prices in force on {plan.as_of.isoformat()} ({plan.tier} tier), projected over {h} months. "
-        f"Made with ftcost {__version__}.",
-        "",
-        "## The answer",
-        "",
-        *[f"- {s}" for s in answer],
+        _("Prices in force on {date} ({tier} tier), projected over {months}. Made with ftcost {version}.").format(
+            date=plan.as_of.isoformat(), tier=tier, months=months(h), version=__version__),
         "",
     ]
+    if (rate := rate_sentence(m, found, plan.as_of)) is not None:
+        lines += [rate, ""]
+    lines += ["## " + _("The answer"), "", *[f"- {s}" for s in answer], ""]
     if plan.options:
         lines += [
-            "## Options compared (first month)",
+            "## " + _("Options compared (first month)"),
             "",
-            "| Option | Model | Prompt tokens / request | Output tokens / request | Monthly cost | Accuracy | "
-            "Cost per correct answer | One-off | Total over the horizon |",
+            _row(_("Option"), _("Model"), _("Prompt tokens / request"), _("Output tokens / request"), _("Monthly cost"),
+                 _("Accuracy"), _("Cost per correct answer"), _("One-off"), _("Total over the horizon")),
             "|---|---|--:|--:|--:|--:|--:|--:|--:|",
         ]
     for o in plan.options:
-        cpc = format_usd(o.cost_per_correct_usd, places=4) if o.cost_per_correct_usd is not None else "—"
-        lines.append(
-            f"| {md(o.name)} | {code(o.resolved_model)} | {tokens(o.tokens.prompt_tokens)} | "
-            f"{tokens(o.tokens.output_tokens)} | {format_usd(o.monthly_usd)} | {pct(o.accuracy_pct)} | {cpc} | "
-            f"{format_usd(o.one_off_usd)} | {format_usd(o.cumulative_usd[-1])} |"
-        )
+        lines.append(_row(
+            md(o.name), code(o.resolved_model), tokens(o.tokens.prompt_tokens), tokens(o.tokens.output_tokens),
+            m.amount(o.monthly_usd), pct(o.accuracy_pct), m.per_answer(o.cost_per_correct_usd), m.amount(o.one_off_usd),
+            m.amount(o.cumulative_usd[-1]),
+        ))
+    for e in plan.excluded if plan.options else ():
+        lines.append(_row(md(e.name), code(e.model), "—", "—", _("not planned"), "—", "—", "—", "—"))
     if plan.options:
-        for e in plan.excluded:
-            lines.append(f"| {md(e.name)} | {code(e.model)} | — | — | not planned | — | — | — | — |")
-        note = ("Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting where "
-                "the provider bills deployment- or replica-hours. Totals include the cost of wrong answers")
+        note = _("Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting "
+                 "where the provider bills deployment- or replica-hours. Totals include the cost of wrong answers")
         if any(o.fine_tuned for o in plan.options):
-            note += (
-                " and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
-                f"(month {max(o.go_live_month for o in plan.options)}, when the {plan.project_weeks}-week project ends) "
-                f"the product keeps running on {md(plan.current_option)} and that cost counts towards the fine-tune's "
-                "total."
-            )
+            note += _(" and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live (month {month}, "
+                      "when the {weeks}-week project ends) the product keeps running on {current} and that cost counts "
+                      "towards the fine-tune's total.").format(
+                month=max(o.go_live_month for o in plan.options), weeks=plan.project_weeks,
+                current=md(plan.current_option))
         else:
-            note += "."
-        lines += ["", note]
-    lines.append("")
+            note += _(".")
+        lines += ["", note, ""]
     switching = [o for o in plan.options if o.switch_month is not None]
     if plan.excluded or switching:
-        lines += ["## What the models' lifecycle changes", ""]
-        lines += [f"- Not planned: {md(reason)}" for e in plan.excluded for reason in e.reasons]
-        lines += [f"- {md(o.name)}: {code(o.resolved_model)} stops serving on {o.serves_until.isoformat()}; from month "
-                  f"{o.switch_month} its months are {md(str(o.successor))}'s (the *served_by* column of the CSV)."
-                  for o in switching]
+        lines += ["## " + _("What the models' lifecycle changes"), ""]
+        lines += ["- " + _("Not planned: {reason}").format(reason=md(reason)) for e in plan.excluded for reason in e.reasons]
+        lines += ["- " + _("{option}: {model} stops serving on {date}; from month {month} its months are {successor}'s "
+                           "(the *served_by* column of the CSV).").format(
+            option=md(o.name), model=code(o.resolved_model), date=o.serves_until.isoformat(), month=o.switch_month,
+            successor=md(o.successor or "")) for o in switching]
         lines.append("")
     if plan.break_even:
-        lines += ["## Payback", "", "| Fine-tune | Against | Break-even | Savings at the horizon | ROI |",
+        lines += ["## " + _("Payback"), "",
+                  _row(_("Fine-tune"), _("Against"), _("Break-even"), _("Savings at the horizon"), _("ROI")),
                   "|---|---|---|--:|--:|"]
     for be in plan.break_even:
-        lines.append(
-            f"| {md(be.fine_tuned)} | {md(be.against)} | {month_text(be.month, h)} | "
-            f"{format_usd(be.savings_at_horizon_usd)} | {pct(be.roi_pct) if be.month is not None else 'no payback'} |"
-        )
+        lines.append(_row(md(be.fine_tuned), md(be.against), month_text(be.month, h), m.amount(be.savings_at_horizon_usd),
+                          pct(be.roi_pct) if be.month is not None else _("no payback")))
     if plan.prompt_savings:
-        lines += ["", "## Prompt shortening", "",
-                  "| Fine-tune | Against | Tokens saved / request | Saved in month 1 | Shorter by |",
+        lines += ["", "## " + _("Prompt shortening"), "",
+                  _row(_("Fine-tune"), _("Against"), _("Tokens saved / request"), _("Saved in month 1"), _("Shorter by")),
                   "|---|---|--:|--:|--:|"]
     for s in plan.prompt_savings:
-        lines.append(
-            f"| {md(s.fine_tuned)} | {md(s.against)} | {tokens(s.tokens_saved_per_request)} | "
-            f"{tokens(s.tokens_saved_first_month)} | {pct(s.saved_pct)} |"
-        )
+        lines.append(_row(md(s.fine_tuned), md(s.against), tokens(s.tokens_saved_per_request),
+                          tokens(s.tokens_saved_first_month), pct(s.saved_pct)))
     if any(o.one_off for o in plan.options):
-        lines += ["", "## One-off cost of each fine-tune", ""]
+        lines += ["", "## " + _("One-off cost of each fine-tune"), ""]
     for o in plan.options:
         if not o.one_off:
             continue
         x = o.one_off
-        est = " (OpenAI's auto rule, estimated)" if x.epochs_estimated else ""
+        est = _(" (OpenAI's auto rule, estimated)") if x.epochs_estimated else ""
         lines += [
-            f"**{md(o.name)}** — {format_usd(x.total_usd)}",
+            f"**{md(o.name)}** — {m.amount(x.total_usd)}",
             "",
-            f"- Training: {tokens(x.training_tokens_per_epoch)} tokens per epoch × {x.epochs} epochs{est} = "
-            f"{tokens(x.charged_tokens_per_run)} charged tokens, {format_usd(x.training_usd_per_run)} per run × "
-            f"{x.iterations} iterations = {format_usd(x.training_usd)} (tokens {md(x.tokens_source)})",
-            f"- People: {format_usd(x.labour_usd)} over {x.iterations} iterations; data preparation "
-            f"{format_usd(x.data_prep_usd)}",
-            f"- Pilot: {format_usd(x.pilot_usd)}",
+            "- " + _("Training: {tokens} tokens per epoch × {epochs} epochs{estimated} = {charged} charged tokens, "
+                     "{per_run} per run × {iterations} iterations = {training} (tokens {source})").format(
+                tokens=tokens(x.training_tokens_per_epoch), epochs=x.epochs, estimated=est,
+                charged=tokens(x.charged_tokens_per_run), per_run=m.amount(x.training_usd_per_run),
+                iterations=x.iterations, training=m.amount(x.training_usd), source=md(x.tokens_source)),
+            "- " + _("People: {labour} over {iterations} iterations; data preparation {prep}").format(
+                labour=m.amount(x.labour_usd), iterations=x.iterations, prep=m.amount(x.data_prep_usd)),
+            "- " + _("Pilot: {pilot}").format(pilot=m.amount(x.pilot_usd)),
             "",
         ]
     if plan.pilot:
         p = plan.pilot
+        gate = _("Go/no-go: accuracy ≥ {gate} (target {target}; break-even needs {needed})").format(
+            gate=pct(p.gate_accuracy_pct), target=pct(p.target_accuracy_pct), needed=pct(p.break_even_accuracy_pct))
+        if p.against:
+            gate += _(", break-even with {against} by {month}").format(
+                against=md(p.against), month=month_text(p.break_even_month_to_beat, h))
         lines += [
-            "## The pilot",
+            "## " + _("The pilot"),
             "",
-            f"- {p.examples} training examples × {p.epochs} epochs = {tokens(p.training_tokens)} tokens: "
-            f"{format_usd(p.training_usd)}",
-            f"- Evaluation: {p.eval_examples:,} held-out examples through every option: {format_usd(p.eval_usd)}",
-            f"- One iteration of the team plus preparing the examples: {format_usd(p.labour_usd)}",
-            f"- **Total {format_usd(p.total_usd)}**, {pct(p.share_of_project_pct)} of the project's one-off cost",
-            f"- Go/no-go: accuracy ≥ {pct(p.gate_accuracy_pct)} (target {pct(p.target_accuracy_pct)}; "
-            f"break-even needs {pct(p.break_even_accuracy_pct)})"
-            + (f", break-even with {md(p.against)} by {month_text(p.break_even_month_to_beat, h)}"
-               if p.against else ""),
+            "- " + _("{examples} training examples × {epochs} epochs = {tokens} tokens: {cost}").format(
+                examples=number(p.examples), epochs=p.epochs, tokens=tokens(p.training_tokens),
+                cost=m.amount(p.training_usd)),
+            "- " + _("Evaluation: {examples} held-out examples through every option: {cost}").format(
+                examples=number(p.eval_examples), cost=m.amount(p.eval_usd)),
+            "- " + _("One iteration of the team plus preparing the examples: {cost}").format(cost=m.amount(p.labour_usd)),
+            "- " + _("**Total {total}**, {share} of the project's one-off cost").format(
+                total=m.amount(p.total_usd), share=pct(p.share_of_project_pct)),
+            "- " + gate,
             "",
         ]
+    # The retrieval and simulation sections are English and in US dollars (not yet in the catalogue).
     lines += retrieval_markdown(plan)
     if uncertainty is not None:
         lines += simulation_markdown(uncertainty, h)
     if plan.warnings:
-        lines += ["## Warnings", "", *[f"- {md(w)}" for w in plan.warnings], ""]
+        lines += ["## " + _("Warnings"), "", *[f"- {md(w)}" for w in plan.warnings], ""]
     if any(o.rates for o in plan.options):
-        lines += ["## Rates used", "", "| Option | Rate | USD per 1M tokens | In force from | Source |",
+        lines += ["## " + _("Rates used"), "",
+                  _row(_("Option"), _("Rate"), _("USD per 1M tokens"), _("In force from"), _("Source")),
                   "|---|---|--:|---|---|"]
     for o in plan.options:
         for name, r in o.rates.items():
-            lines.append(f"| {md(o.name)} | {name.replace('_', ' ')} | {r['price_per_mtok']} | "
-                         f"{r['effective_from']} | {r['source']} |")
+            lines.append(_row(md(o.name), name.replace("_", " "), str(r["price_per_mtok"]), str(r["effective_from"]),
+                              str(r["source"])))
+    if m.converted:
+        lines += ["", "## " + _("Exchange rate"), "",
+                  _("1 US dollar = {rate} {code}; {whose}.").format(
+                      rate=m.rate_text(), code=m.currency,
+                      whose=(_("stated in the scenario") + (f" ({md(m.source)})" if m.source else "")) if m.stated
+                      else (found.source if found is not None else m.source))]
     lines.append("")
     return "\n".join(lines)
 

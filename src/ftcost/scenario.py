@@ -432,6 +432,43 @@ class Pilot(Strict):
     eval_set: list[EvalItem] = Field(default_factory=list, max_length=10_000)
 
 
+#: The languages a scenario may ask to be shown in (ftcost.i18n.LANGUAGES; kept here as data, no import).
+LANGUAGE_TAGS = ("en", "zh-Hant", "zh-Hans")
+
+
+class LocalName(Strict):
+    """The scenario's name and description in another language (the gallery's are in all three)."""
+
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field("", max_length=5000)
+
+
+class DisplaySettings(Strict):
+    """How the scenario is shown: language and currency (the engine always computes in USD)."""
+
+    language: Literal["en", "zh-Hant", "zh-Hans"] | None = Field(None, description="en, zh-Hant or zh-Hans.")
+    currency: str | None = Field(
+        None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code amounts are shown in (USD, TWD, CNY, EUR, JPY, or any with a rate).",
+    )
+    rate: Decimal | None = Field(
+        None, gt=0, le=Decimal("1e7"),
+        description="Units of the currency per US dollar. Stated here it wins over pricing/fx.toml, and the report names it.",
+    )
+    rate_date: dt.date | None = Field(None, description="The day the stated rate is for.")
+    rate_source: str = Field("", max_length=300, description="Who published the stated rate (named in the report).")
+    names: dict[Literal["en", "zh-Hant", "zh-Hans"], LocalName] | None = Field(
+        None, description="The name and description in other languages ([display.names.zh-Hant]).",
+    )
+
+    @model_validator(mode="after")
+    def _rate_needs_currency(self) -> "DisplaySettings":
+        if self.rate is not None and self.currency in (None, "USD"):
+            raise ValueError("a stated rate needs the currency it converts to (currency = \"TWD\", rate = 32.1)")
+        if self.rate_date is not None and self.rate is None:
+            raise ValueError("rate_date goes with a stated rate (rate = units per US dollar)")
+        return self
+
+
 class Scenario(Strict):
     """A what-if plan: the workload, the options compared, the fine-tune, its people, its pilot."""
 
@@ -452,6 +489,7 @@ class Scenario(Strict):
     quality: Quality = Field(default_factory=Quality)
     pilot: Pilot = Field(default_factory=Pilot)
     rate: list[TeamRate] | None = Field(None, max_length=50, description="The team's negotiated rates ([[rate]]).")
+    display: DisplaySettings | None = Field(None, description="Language and currency it is shown in ([display]).")
     simulation: Simulation | None = Field(None, description="Seed and draws of the Monte Carlo over the ranges.")
 
     @field_validator("as_of", mode="before")
@@ -524,6 +562,25 @@ class Scenario(Strict):
                 seen.append(name)
                 name = successors[name]
         return self
+
+    def title(self, lang: str | None = None) -> str:
+        """The name in `lang`: the scenario's own ([display.names]), else the catalogue's (the gallery's names are
+        translated there), else as written."""
+        names = self.display.names if self.display and self.display.names else {}
+        if lang in names:
+            return names[lang].name
+        from ftcost.i18n import gettext
+
+        return gettext(self.name, lang) if lang else self.name
+
+    def summary(self, lang: str | None = None) -> str:
+        """The description in `lang` when the scenario gives one, else as written."""
+        names = self.display.names if self.display and self.display.names else {}
+        if lang in names and names[lang].description:
+            return names[lang].description
+        from ftcost.i18n import gettext
+
+        return gettext(self.description, lang) if lang and self.description else self.description
 
     @property
     def current(self) -> Option:

@@ -38,3 +38,31 @@ def positive_int(text: str) -> int:
     if value == 0:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def parse_language(text: str) -> str:
+    from ftcost import i18n
+
+    try:
+        return i18n.check(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def parse_currency(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 4217 currency code; use three letters, e.g. TWD")
+    return code
+
+
+def parse_rate(text: str):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give units of the currency per US dollar, e.g. 32.1") from None
+    if not value.is_finite() or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an exchange rate; it must be above 0")
+    return value

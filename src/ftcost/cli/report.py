@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
-from ftcost.cli.common import parse_date
+from ftcost import i18n
+from ftcost.cli.common import parse_currency, parse_date, parse_language, parse_rate
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,12 +29,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     fmt.add_argument("--json", action="store_true", help="one JSON object")
     fmt.add_argument("--markdown", action="store_true", help="the Markdown report a manager forwards")
     fmt.add_argument("--csv", action="store_true", help="every option's months as CSV")
+    p.add_argument("--lang", type=parse_language, metavar="LANG",
+                   help="en, zh-Hant (繁體中文) or zh-Hans (简体中文); default: the LANG environment variable if it "
+                   "names one of them, else the scenario's [display] language, else English")
+    p.add_argument("--currency", type=parse_currency, metavar="CODE",
+                   help="show money in this ISO 4217 currency (USD, TWD, CNY, EUR, JPY, or any with --rate); "
+                   "default: the scenario's [display] currency, else USD. ftcost still computes in USD.")
+    p.add_argument("--rate", type=parse_rate, metavar="UNITS",
+                   help="units of --currency per US dollar (wins over the scenario's rate and pricing/fx.toml)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ftcost import report
+    from ftcost.errors import ScenarioError
     from ftcost.measure_training import measured_plan
+    from ftcost.pricing.fx import display_for
     from ftcost.scenario import gallery, load_scenario
 
     path = Path(args.scenario)
@@ -59,13 +71,34 @@ def run(args: argparse.Namespace) -> int:
         if how is None:
             print(f"ftcost report: on {as_of.isoformat()} the plan has no fine-tune beside a base option, so there "
                   "are no odds to simulate; the plan follows.", file=sys.stderr)
-    if args.json:
-        print(json.dumps(report.to_dict(plan, how), indent=2, ensure_ascii=False))
-    elif args.csv:
-        print(report.to_csv(plan, how), end="")
-    else:
-        print(report.to_markdown(plan, how))
+    if args.rate is not None and not args.currency:
+        raise ScenarioError("--rate needs --currency: the currency the rate converts US dollars to.")
+    lang = language_for(args.lang, scenario)
+    with i18n.use(lang):
+        money, found = display_for(scenario.display, as_of, i18n.locale(lang), args.currency, args.rate)
+        if args.json:
+            print(json.dumps(report.to_dict(plan, how, money=money, found=found), indent=2, ensure_ascii=False))
+        elif args.csv:
+            print(report.to_csv(plan, how), end="")
+        else:
+            print(report.to_markdown(plan, how, money=money, found=found, title=scenario.title(lang)))
     return 0
+
+
+def language_for(chosen: str | None, scenario, environ=None) -> str:
+    """--lang, else LANG (LC_ALL, LC_MESSAGES) when it names a language ftcost speaks, else the scenario's, else English."""
+    if chosen:
+        return chosen
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            found = i18n.normalize(environ[name])
+            if found:
+                return found
+            break
+    if scenario.display and scenario.display.language:
+        return scenario.display.language
+    return i18n.DEFAULT
 
 
 def _draws(text: str) -> int:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ftcost.i18n import number
 from ftcost.money import format_usd
 
 
 def tokens(n: int) -> str:
-    return f"{n:,}"
+    """A count in the current language's number format (`1,234`)."""
+    return number(n)
 
 
 def signed_usd(amount: Decimal) -> str:

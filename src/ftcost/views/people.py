@@ -9,37 +9,43 @@ import pandas as pd
 
 from ftcost.engine.results import Plan
 from ftcost.engine.training import data_prep_usd, labour_per_iteration
-from ftcost.money import format_usd
+from ftcost.i18n import _, locale, number
+from ftcost.money import Display
 from ftcost.report import month_text, pct
 from ftcost.scenario import Scenario
 from ftcost.views.common import tokens
 
-def labour_frame(scenario: Scenario) -> pd.DataFrame:
+
+def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFrame:
     """Each role's cost per iteration and over the project, then data preparation (once) and the total."""
+    m = money if money is not None else Display(locale=locale())
     iterations = scenario.training.iterations
-    whole = f"Whole project ({iterations} iterations)"
+    who, hourly, hours_col, per = _("Who"), _("Hourly cost"), _("Hours"), _("Per iteration")
+    whole = _("Whole project ({iterations} iterations)").format(iterations=iterations)
     rows = []
     for r in scenario.labour.role:
         per_iteration = r.hourly_usd * r.hours_per_iteration
         rows.append({
-            "Who": r.role, "Hourly cost": format_usd(r.hourly_usd), "Hours": f"{_plain(r.hours_per_iteration)} h per iteration",
-            "Per iteration": format_usd(per_iteration), whole: format_usd(per_iteration * iterations),
+            who: r.role, hourly: m.amount(r.hourly_usd),
+            hours_col: _("{hours} h per iteration").format(hours=_plain(r.hours_per_iteration)),
+            per: m.amount(per_iteration), whole: m.amount(per_iteration * iterations),
         })
     labour, examples = scenario.labour, scenario.training.planned_examples
     rate = next((r.hourly_usd for r in labour.role if r.role == labour.data_prep_role), None)
     hours = Decimal(examples) * labour.data_prep_minutes_per_example / 60
     prep = data_prep_usd(scenario, examples)
     rows.append({
-        "Who": "Data preparation",
-        "Hourly cost": format_usd(rate) if rate is not None else "—",
-        "Hours": f"{_plain(hours.quantize(Decimal('0.1')))} h once: {examples:,} examples × "
-                 f"{_plain(labour.data_prep_minutes_per_example)} min ({labour.data_prep_role})",
-        "Per iteration": "—", whole: format_usd(prep),
+        who: _("Data preparation"),
+        hourly: m.amount(rate) if rate is not None else "—",
+        hours_col: _("{hours} h once: {examples} examples × {minutes} min ({role})").format(
+            hours=_plain(hours.quantize(Decimal("0.1"))), examples=number(examples),
+            minutes=_plain(labour.data_prep_minutes_per_example), role=labour.data_prep_role),
+        per: "—", whole: m.amount(prep),
     })
     per_iteration = labour_per_iteration(scenario)
     rows.append({
-        "Who": "Total", "Hourly cost": "", "Hours": "", "Per iteration": format_usd(per_iteration),
-        whole: format_usd(per_iteration * iterations + prep),
+        who: _("Total"), hourly: "", hours_col: "", per: m.amount(per_iteration),
+        whole: m.amount(per_iteration * iterations + prep),
     })
     return pd.DataFrame(rows)
 
@@ -63,25 +69,28 @@ class PilotView:
     parts: pd.DataFrame  # what the pilot costs, line by line
 
 
-def pilot_view(plan: Plan) -> PilotView | None:
+def pilot_view(plan: Plan, money: Display | None = None) -> PilotView | None:
+    m = money if money is not None else Display(locale=locale())
     p = plan.pilot
     if p is None:
         return None
+    part, how, cost = _("Part"), _("How"), _("Cost")
     parts = pd.DataFrame([
-        {"Part": "Training", "How": f"{p.examples:,} examples × {p.epochs} epochs = {tokens(p.training_tokens)} tokens",
-         "Cost": format_usd(p.training_usd)},
-        {"Part": "Evaluation", "How": f"{p.eval_examples:,} held-out examples through every option",
-         "Cost": format_usd(p.eval_usd)},
-        {"Part": "People", "How": "one iteration of the team + preparing the pilot's examples",
-         "Cost": format_usd(p.labour_usd)},
-        {"Part": "Pilot total", "How": f"{pct(p.share_of_project_pct)} of the project's one-off cost",
-         "Cost": format_usd(p.total_usd)},
+        {part: _("Training"), how: _("{examples} examples × {epochs} epochs = {tokens} tokens").format(
+            examples=number(p.examples), epochs=p.epochs, tokens=tokens(p.training_tokens)),
+         cost: m.amount(p.training_usd)},
+        {part: _("Evaluation"), how: _("{examples} held-out examples through every option").format(
+            examples=number(p.eval_examples)), cost: m.amount(p.eval_usd)},
+        {part: _("People"), how: _("one iteration of the team + preparing the pilot's examples"),
+         cost: m.amount(p.labour_usd)},
+        {part: _("Pilot total"), how: _("{share} of the project's one-off cost").format(
+            share=pct(p.share_of_project_pct)), cost: m.amount(p.total_usd)},
     ])
     return PilotView(
         option=p.option,
-        total=format_usd(p.total_usd),
+        total=m.amount(p.total_usd),
         share=pct(p.share_of_project_pct),
-        project=format_usd(p.project_one_off_usd),
+        project=m.amount(p.project_one_off_usd),
         gate_accuracy=pct(p.gate_accuracy_pct),
         target_accuracy=pct(p.target_accuracy_pct),
         break_even_accuracy=pct(p.break_even_accuracy_pct),

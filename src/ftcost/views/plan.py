@@ -9,20 +9,35 @@ import pandas as pd
 
 from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
-from ftcost.money import format_usd
+from ftcost.i18n import N_, _, locale, ngettext
+from ftcost.money import Display
 from ftcost.report import month_text, pct
-from ftcost.views.common import per_answer_usd, signed_usd, tokens
+from ftcost.views.common import tokens
 
-#: The parts of a month's cost, in stacking order, with the Month field each comes from.
+#: The parts of a month's cost, in stacking order, with the Month field each comes from (English names: the
+#: frames carry them translated, `part_label`).
 BREAKDOWN_PARTS = {
-    "Input tokens": "input_usd",
-    "Cached input tokens": "cached_input_usd",
-    "Output tokens": "output_usd",
-    "Hosting and dedicated serving": "hosting_usd",
-    "Retrieval: embeddings, vector store, upkeep": "retrieval_usd",
-    "Wrong answers": "wrong_answers_usd",
-    "One-off: training, people, pilot": "one_off_usd",
+    N_("Input tokens"): "input_usd",
+    N_("Cached input tokens"): "cached_input_usd",
+    N_("Output tokens"): "output_usd",
+    N_("Hosting and dedicated serving"): "hosting_usd",
+    N_("Retrieval: embeddings, vector store, upkeep"): "retrieval_usd",
+    N_("Wrong answers"): "wrong_answers_usd",
+    N_("One-off: training, people, pilot"): "one_off_usd",
 }
+
+
+def part_label(part: str) -> str:
+    """A cost part's name in the current language."""
+    return _(part)
+
+
+def _m(money: Display | None) -> Display:
+    return money if money is not None else Display(locale=locale())
+
+
+def _served(m, o=None) -> str:
+    return m.served_by or (o.name if o is not None else _("nothing served"))
 
 
 
@@ -37,14 +52,14 @@ def reference(plan: Plan, against: str | None = None) -> OptionPlan | None:
     return next((o for o in bases if o.name == against), bases[0] if bases else None)
 
 
-def answer(plan: Plan, against: str | None = None) -> tuple[list[str], list[str]]:
+def answer(plan: Plan, against: str | None = None, money: Display | None = None) -> tuple[list[str], list[str]]:
     """The answer in two parts: (the payback against the reference option, then the pilot;
     the payback against every other base option)."""
     ref = reference(plan, against)
     if ref is None:
-        return report.headline(plan), []
-    others = [report.payback_sentence(plan, be) for be in plan.break_even if be.against != ref.name]
-    return report.headline(plan, against=ref.name), others
+        return report.headline(plan, money=money), []
+    others = [report.payback_sentence(plan, be, money=money) for be in plan.break_even if be.against != ref.name]
+    return report.headline(plan, against=ref.name, money=money), others
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,8 @@ class OptionCard:
     total_delta: str | None
 
 
-def option_cards(plan: Plan, against: str | None = None) -> list[OptionCard]:
+def option_cards(plan: Plan, against: str | None = None, money: Display | None = None) -> list[OptionCard]:
+    m = _m(money)
     ref = reference(plan, against)
     cards = []
     for o in plan.options:
@@ -74,25 +90,24 @@ def option_cards(plan: Plan, against: str | None = None) -> list[OptionCard]:
         per_correct_delta = None
         if not is_ref and o.cost_per_correct_usd is not None and ref.cost_per_correct_usd is not None:
             diff = o.cost_per_correct_usd - ref.cost_per_correct_usd
-            per_correct_delta = ("+" if diff > 0 else "") + per_answer_usd(diff)
+            per_correct_delta = ("+" if diff > 0 else "") + m.per_answer(diff)
         cards.append(
             OptionCard(
                 name=o.name,
                 model=o.resolved_model,
                 fine_tuned=o.fine_tuned,
-                with_wrong=format_usd(with_wrong),
-                with_wrong_delta=None if is_ref else signed_usd(
-                    with_wrong - _with_wrong(ref)),
-                monthly=format_usd(o.monthly_usd),
-                monthly_delta=None if is_ref else signed_usd(o.monthly_usd - ref.monthly_usd),
-                one_off=format_usd(o.one_off_usd) if o.one_off else "none",
-                per_correct=per_answer_usd(o.cost_per_correct_usd),
+                with_wrong=m.amount(with_wrong),
+                with_wrong_delta=None if is_ref else m.signed(with_wrong - _with_wrong(ref)),
+                monthly=m.amount(o.monthly_usd),
+                monthly_delta=None if is_ref else m.signed(o.monthly_usd - ref.monthly_usd),
+                one_off=m.amount(o.one_off_usd) if o.one_off else _("none"),
+                per_correct=m.per_answer(o.cost_per_correct_usd),
                 per_correct_delta=per_correct_delta,
                 accuracy=f"{o.accuracy_pct.normalize():f}%",
-                tokens_per_request=f"{tokens(o.tokens.prompt_tokens)} prompt + {tokens(o.tokens.output_tokens)} "
-                f"output tokens per request",
-                total=format_usd(o.cumulative_usd[-1]),
-                total_delta=None if is_ref else signed_usd(o.cumulative_usd[-1] - ref.cumulative_usd[-1]),
+                tokens_per_request=_("{prompt} prompt + {output} output tokens per request").format(
+                    prompt=tokens(o.tokens.prompt_tokens), output=tokens(o.tokens.output_tokens)),
+                total=m.amount(o.cumulative_usd[-1]),
+                total_delta=None if is_ref else m.signed(o.cumulative_usd[-1] - ref.cumulative_usd[-1]),
             )
         )
     return cards
@@ -118,7 +133,8 @@ class PaybackCard:
     tokens_saved_month: str  # in the first month
 
 
-def payback_cards(plan: Plan, against: str | None = None) -> list[PaybackCard]:
+def payback_cards(plan: Plan, against: str | None = None, money: Display | None = None) -> list[PaybackCard]:
+    m = _m(money)
     ref = reference(plan, against)
     if ref is None:
         return []
@@ -133,11 +149,11 @@ def payback_cards(plan: Plan, against: str | None = None) -> list[PaybackCard]:
             PaybackCard(
                 fine_tuned=be.fine_tuned,
                 against=be.against,
-                break_even=month_text(be.month, plan.horizon_months).capitalize(),
+                break_even=_capital(month_text(be.month, plan.horizon_months)),
                 break_even_date=ft.months[be.month - 1].starts.isoformat() if be.month else "",
                 pays_back=be.month is not None,
-                savings=signed_usd(be.savings_at_horizon_usd),
-                roi=pct(be.roi_pct) if be.month is not None else "no payback",
+                savings=m.signed(be.savings_at_horizon_usd),
+                roi=pct(be.roi_pct) if be.month is not None else _("no payback"),
                 tokens_saved=tokens(saved.tokens_saved_per_request),
                 tokens_saved_pct=pct(-saved.saved_pct),
                 tokens_saved_month=tokens(saved.tokens_saved_first_month),
@@ -146,8 +162,14 @@ def payback_cards(plan: Plan, against: str | None = None) -> list[PaybackCard]:
     return cards
 
 
-def cumulative_frame(plan: Plan) -> pd.DataFrame:
-    """One row per option and month: the running total (one-off and wrong answers included)."""
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def cumulative_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
+    """One row per option and month: the running total (one-off and wrong answers included), in the display
+    currency (the float column is for plotting only; the text columns are exact)."""
+    money = _m(money)
     rows = []
     for o in plan.options:
         for m, running in zip(o.months, o.cumulative_usd):
@@ -156,15 +178,15 @@ def cumulative_frame(plan: Plan) -> pd.DataFrame:
                 "kind": "fine-tuned" if o.fine_tuned else "base model",
                 "month": m.month,
                 "starts": m.starts.isoformat(),
-                "cumulative": float(running),
-                "cumulative_text": format_usd(running),
-                "month_text": format_usd(m.total_usd),
-                "served_by": m.served_by or "nothing served",
+                "cumulative": float(money.value(running)),
+                "cumulative_text": money.amount(running),
+                "month_text": money.amount(m.total_usd),
+                "served_by": _served(m),
             })
     return pd.DataFrame(rows)
 
 
-def break_even_frame(plan: Plan, against: str | None = None) -> pd.DataFrame:
+def break_even_frame(plan: Plan, against: str | None = None, money: Display | None = None) -> pd.DataFrame:
     """Where each fine-tune's line meets or crosses the reference's: month, running total, a label."""
     ref = reference(plan, against)
     rows = []
@@ -177,9 +199,9 @@ def break_even_frame(plan: Plan, against: str | None = None) -> pd.DataFrame:
             "option": be.fine_tuned,
             "against": be.against,
             "month": be.month,
-            "cumulative": float(running),
-            "cumulative_text": format_usd(running),
-            "label": f"{be.fine_tuned} pays back in month {be.month}",
+            "cumulative": float(_m(money).value(running)),
+            "cumulative_text": _m(money).amount(running),
+            "label": _("{option} pays back in month {month}").format(option=be.fine_tuned, month=be.month),
         })
     return pd.DataFrame(rows, columns=["option", "against", "month", "cumulative", "cumulative_text", "label"])
 
@@ -191,10 +213,12 @@ def go_live_frame(plan: Plan) -> pd.DataFrame:
     for o in plan.options:
         if o.fine_tuned and o.go_live_month > 1:
             rows.setdefault(o.go_live_month, []).append(o.name)
-    labels = [{"month": m, "label": f"{' and '.join(names)} go{'es' if len(names) == 1 else ''} live in month {m}"}
+    labels = [{"month": m, "label": ngettext("{options} goes live in month {month}", "{options} go live in month {month}",
+                                             len(names)).format(options=_(" and ").join(names), month=m)}
               for m, names in sorted(rows.items())]
-    labels += [{"month": o.switch_month, "label": f"{o.name} stops serving on {o.serves_until.isoformat()}: "
-                f"{o.successor} from month {o.switch_month}"}
+    labels += [{"month": o.switch_month, "label": _("{option} stops serving on {date}: {successor} from month "
+                                                    "{month}").format(option=o.name, date=o.serves_until.isoformat(),
+                                                                      successor=o.successor, month=o.switch_month)}
                for o in plan.options if o.switch_month is not None]
     return pd.DataFrame(sorted(labels, key=lambda r: r["month"]), columns=["month", "label"])
 
@@ -204,8 +228,9 @@ def _parts_used(plan: Plan) -> list[str]:
     return [part for part, field in BREAKDOWN_PARTS.items() if any(getattr(m, field) for o in plan.options for m in o.months)]
 
 
-def breakdown_frame(plan: Plan) -> pd.DataFrame:
+def breakdown_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     """One row per option, month and cost part (only parts that are non-zero somewhere)."""
+    money = _m(money)
     used = _parts_used(plan)
     rows = []
     for o in plan.options:
@@ -213,42 +238,45 @@ def breakdown_frame(plan: Plan) -> pd.DataFrame:
             for order, part in enumerate(used):
                 value = getattr(m, BREAKDOWN_PARTS[part])
                 rows.append({
-                    "option": o.name, "month": m.month, "part": part, "order": order,
-                    "usd": float(value), "usd_text": format_usd(value), "served_by": m.served_by or "nothing served",
+                    "option": o.name, "month": m.month, "part": part_label(part), "order": order,
+                    "usd": float(money.value(value)), "usd_text": money.amount(value), "served_by": _served(m),
                 })
     return pd.DataFrame(rows, columns=["option", "month", "part", "order", "usd", "usd_text", "served_by"])
 
 
-def horizon_breakdown_frame(plan: Plan) -> pd.DataFrame:
+def horizon_breakdown_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     """One row per option and cost part: the part's total over the horizon."""
+    money = _m(money)
     used = _parts_used(plan)
     rows = []
     for o in plan.options:
         for order, part in enumerate(used):
             total = sum((getattr(m, BREAKDOWN_PARTS[part]) for m in o.months), Decimal(0))
-            rows.append({"option": o.name, "part": part, "order": order, "usd": float(total), "usd_text": format_usd(total)})
+            rows.append({"option": o.name, "part": part_label(part), "order": order, "usd": float(money.value(total)),
+                         "usd_text": money.amount(total)})
     return pd.DataFrame(rows, columns=["option", "part", "order", "usd", "usd_text"])
 
 
-def month_table(plan: Plan) -> pd.DataFrame:
-    """The monthly table, formatted for reading (the CSV download has the exact figures)."""
+def month_table(plan: Plan, money: Display | None = None) -> pd.DataFrame:
+    """The monthly table, formatted for reading (the CSV download has the exact figures, in USD)."""
+    money = _m(money)
     rows = []
     for o in plan.options:
         for m, running in zip(o.months, o.cumulative_usd):
             rows.append({
-                "Option": o.name,
-                "Month": m.month,
-                "Starts": m.starts.isoformat(),
-                "Served by": m.served_by or o.name,
-                "Requests": tokens(m.requests),
-                "Input tokens": tokens(m.input_tokens),
-                "Output tokens": tokens(m.output_tokens),
-                "Inference": format_usd(m.inference_usd),
-                "Hosting": format_usd(m.hosting_usd),
-                **({"Retrieval": format_usd(m.retrieval_usd)} if any(x.retrieval for x in plan.options) else {}),
-                "Wrong answers": format_usd(m.wrong_answers_usd),
-                "One-off": format_usd(m.one_off_usd),
-                "Month total": format_usd(m.total_usd),
-                "Running total": format_usd(running),
+                _("Option"): o.name,
+                _("Month"): m.month,
+                _("Starts"): m.starts.isoformat(),
+                _("Served by"): _served(m, o),
+                _("Requests"): tokens(m.requests),
+                _("Input tokens"): tokens(m.input_tokens),
+                _("Output tokens"): tokens(m.output_tokens),
+                _("Inference"): money.amount(m.inference_usd),
+                _("Hosting"): money.amount(m.hosting_usd),
+                **({_("Retrieval"): money.amount(m.retrieval_usd)} if any(x.retrieval for x in plan.options) else {}),
+                _("Wrong answers"): money.amount(m.wrong_answers_usd),
+                _("One-off"): money.amount(m.one_off_usd),
+                _("Month total"): money.amount(m.total_usd),
+                _("Running total"): money.amount(running),
             })
     return pd.DataFrame(rows)

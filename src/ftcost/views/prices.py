@@ -7,14 +7,15 @@ from decimal import Decimal
 
 import pandas as pd
 
+from ftcost.i18n import N_, _
 from ftcost.money import format_price
 from ftcost.pricing import Change, PriceRow
 
 KIND_LABELS = {
-    "base": "Base model",
-    "fine_tuned": "Fine-tuned model",
-    "training": "Training, per 1M tokens",
-    "training_hour": "Training, per hour",
+    "base": N_("Base model"),
+    "fine_tuned": N_("Fine-tuned model"),
+    "training": N_("Training, per 1M tokens"),
+    "training_hour": N_("Training, per hour"),
 }
 COMPONENT_LABELS = {"input": "input", "cached_input": "cached input", "output": "output", "price": "training"}
 
@@ -26,12 +27,12 @@ def price_frame(rows: list[PriceRow]) -> pd.DataFrame:
         prices = r.prices()
         out.append({
             "Model": r.model,
-            "Kind": KIND_LABELS.get(r.kind, r.kind),
+            "Kind": _(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else r.kind,
             "Tier": r.tier.replace("_", " "),
             "Input": _price(prices.get("input")),
             "Cached input": _price(prices.get("cached_input")),
             "Output": _price(prices.get("output")),
-            "Training": _price(prices.get("price")) + (" / hour" if r.kind == "training_hour" and "price" in prices else ""),
+            "Training": _price(prices.get("price")) + (_(" / hour") if r.kind == "training_hour" and "price" in prices else ""),
             "Since": r.effective_from.isoformat(),
             "Until": r.effective_until.isoformat() if r.effective_until else "",
             "Source": r.sources[0][1] if r.sources else "",

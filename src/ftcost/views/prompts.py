@@ -12,6 +12,7 @@ import pandas as pd
 from ftcost.dataset import count_messages
 from ftcost.engine.results import Plan
 from ftcost.engine.workload import prompt_messages
+from ftcost.i18n import N_, _
 from ftcost.report import pct
 from ftcost.scenario import Workload
 from ftcost.tokens import ENCODINGS
@@ -19,10 +20,10 @@ from ftcost.tokens import count as tokens_count
 from ftcost.views.common import tokens
 
 PROMPT_TEXTS = {
-    "Long prompt (base models)": "long_prompt",
-    "Short prompt (fine-tuned)": "short_prompt",
-    "User message": "user_message",
-    "Sample answer": "sample_answer",
+    N_("Long prompt (base models)"): "long_prompt",
+    N_("Short prompt (fine-tuned)"): "short_prompt",
+    N_("User message"): "user_message",
+    N_("Sample answer"): "sample_answer",
 }
 
 
@@ -32,22 +33,23 @@ def prompt_token_frame(workload: Workload, count: Callable[[str, str], int] = to
     A request is counted the way the engine counts it: system prompt + user message as chat messages,
     with the per-message overheads. `count` is injectable so the app can cache it.
     """
-    table: dict[str, dict[str, str]] = {label: {} for label in PROMPT_TEXTS}
-    long_label = "One base-model request (long prompt + message)"
-    short_label = "One fine-tuned request (short prompt + message)"
-    table[long_label], table[short_label], table["Fine-tuned request is shorter by"] = {}, {}, {}
+    table: dict[str, dict[str, str]] = {_(label): {} for label in PROMPT_TEXTS}
+    long_label = _("One base-model request (long prompt + message)")
+    short_label = _("One fine-tuned request (short prompt + message)")
+    shorter = _("Fine-tuned request is shorter by")
+    table[long_label], table[short_label], table[shorter] = {}, {}, {}
     for encoding in ENCODINGS:
         for label, field in PROMPT_TEXTS.items():
-            table[label][encoding] = tokens(count(getattr(workload, field), encoding))
+            table[_(label)][encoding] = tokens(count(getattr(workload, field), encoding))
         long_n = count_messages(prompt_messages(workload, _LONG), encoding)
         short_n = count_messages(prompt_messages(workload, _SHORT), encoding)
         table[long_label][encoding] = tokens(long_n)
         table[short_label][encoding] = tokens(short_n)
-        table["Fine-tuned request is shorter by"][encoding] = pct(
+        table[shorter][encoding] = pct(
             Decimal(long_n - short_n) / long_n * 100 if long_n else None
         )
     frame = pd.DataFrame.from_dict(table, orient="index")
-    frame.index.name = "Tokens"
+    frame.index.name = _("Tokens")
     return frame.reset_index()
 
 
@@ -74,10 +76,10 @@ def volume_view(plan: Plan) -> VolumeView | None:
     return VolumeView(
         first_month=tokens(months[0].requests),
         last_month=tokens(months[-1].requests),
-        last_label=f"Requests in month {months[-1].month}",
+        last_label=_("Requests in month {month}").format(month=months[-1].month),
         saving=f"{tokens(first.tokens_saved_per_request)} ({pct(first.saved_pct)})" if first else "—",
-        saving_label=f"Prompt tokens saved per request: {first.fine_tuned} vs {first.against}" if first else
-        "Prompt tokens saved per request",
+        saving_label=_("Prompt tokens saved per request: {fine_tune} vs {against}").format(
+            fine_tune=first.fine_tuned, against=first.against) if first else _("Prompt tokens saved per request"),
         saved_first_month=tokens(first.tokens_saved_first_month) if first else "—",
     )
 

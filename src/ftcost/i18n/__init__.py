@@ -1,0 +1,165 @@
+"""ftcost in English, Traditional Chinese (zh-Hant) and Simplified Chinese (zh-Hans).
+
+Messages are gettext catalogues (`locales/<zh_Hant|zh_Hans>/LC_MESSAGES/ftcost.po`), read with Babel and
+compiled in memory on first use, so nothing has to be built before the app or the CLI runs and no `.mo` file
+can go stale. English is the source text: a message a catalogue lacks is shown in English (and the test suite
+fails until it is translated, see `ftcost.i18n.catalogue`).
+
+The language is passed explicitly (`gettext(msg, lang)`) or taken from the current context (`use(lang)`), which
+the CLI sets from `--lang`/`LANG` and the app from the session's choice. The library never imports Streamlit.
+
+Messages are `str.format` templates with named fields (`_("{option} pays back in month {month}")`), so a
+translation may put the fields in another order; numbers are formatted before they are put in (`number`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gettext as _gettext
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel.numbers import format_decimal
+
+#: The languages ftcost speaks, by tag, with their own names (what a selector shows).
+LANGUAGES = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
+DEFAULT = "en"
+#: Babel locale per language: Traditional Chinese as written in Taiwan, Simplified as in mainland China.
+LOCALES = {"en": "en", "zh-Hant": "zh_Hant_TW", "zh-Hans": "zh_Hans_CN"}
+#: Catalogue folder per translated language (gettext folders cannot hold "-").
+CATALOGUES = {"zh-Hant": "zh_Hant", "zh-Hans": "zh_Hans"}
+DOMAIN = "ftcost"
+LOCALE_DIR = Path(__file__).resolve().parent / "locales"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("ftcost_language", default=DEFAULT)
+
+
+def normalize(tag: str | None) -> str | None:
+    """One of LANGUAGES for a language tag or POSIX locale (`zh_TW.UTF-8`, `zh-HK`, `zh-Hans-CN`, `en-US`),
+    None for a language ftcost does not speak.
+
+    Chinese written in Taiwan, Hong Kong and Macau is Traditional; elsewhere (mainland China, Singapore, plain
+    `zh`) Simplified, unless the tag names the script.
+    """
+    if not tag:
+        return None
+    text = str(tag).strip().split(".")[0].split("@")[0].replace("_", "-").lower()
+    if text in ("c", "posix", ""):
+        return None
+    parts = text.split("-")
+    if parts[0] == "en":
+        return "en"
+    if parts[0] != "zh":
+        return None
+    if "hant" in parts or any(p in ("tw", "hk", "mo") for p in parts[1:]):
+        return "zh-Hant"
+    return "zh-Hans"
+
+
+def from_environment(environ: dict[str, str] | None = None) -> str:
+    """The language of the POSIX locale (LC_ALL, then LC_MESSAGES, then LANG), English when it names another."""
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            return normalize(environ[name]) or DEFAULT
+    return DEFAULT
+
+
+def check(lang: str | None) -> str:
+    """`lang` if ftcost speaks it (any spelling `normalize` reads), else a ValueError naming the choices."""
+    if lang in LANGUAGES:
+        return lang
+    found = normalize(lang)
+    if found is None:
+        raise ValueError(f"{lang!r} is not a language ftcost speaks; use one of {', '.join(LANGUAGES)}")
+    return found
+
+
+def language() -> str:
+    """The language of the current context (English unless `use`/`set_language` chose another)."""
+    return _current.get()
+
+
+def set_language(lang: str) -> None:
+    """Choose the language for the rest of this context (a CLI run, one run of an app page)."""
+    _current.set(check(lang))
+
+
+@contextmanager
+def use(lang: str | None) -> Iterator[str]:
+    """`with use("zh-Hant"):` — messages inside are in that language; the previous one is restored after."""
+    token = _current.set(check(lang) if lang else language())
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue for `lang` (English: none, the messages are the source text)."""
+    lang = check(lang)
+    if lang not in CATALOGUES:
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    path = LOCALE_DIR / CATALOGUES[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=LOCALES[lang], domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)  # fuzzy and empty translations are left out: those messages stay English
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def gettext(message: str, lang: str | None = None) -> str:
+    """`message` in `lang` (default: the current context's language)."""
+    return translations(lang or language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str:
+    """The form of a message for `n` things (Chinese has one form; English two)."""
+    return translations(lang or language()).ngettext(singular, plural, n)
+
+
+def _(message: str, lang: str | None = None) -> str:  # noqa: N802 — gettext's conventional name
+    """Shorthand for `gettext`; the name Babel's extractor looks for."""
+    return gettext(message, lang)
+
+
+def N_(message: str) -> str:  # noqa: N802
+    """Mark a message for the catalogue without translating it yet (module-level labels translated when shown)."""
+    return message
+
+
+def locale(lang: str | None = None) -> str:
+    """The Babel locale for `lang` (default: the current language)."""
+    return LOCALES[check(lang or language())]
+
+
+def number(value: int | Decimal, lang: str | None = None, places: int | None = None) -> str:
+    """A count or a decimal in the language's number format (`1,234`, `12.5`); `places` fixes the decimals."""
+    if places is not None:
+        fmt = "#,##0" + ("." + "0" * places if places else "")
+        value = Decimal(value).quantize(Decimal(1).scaleb(-places)) if places else Decimal(value).quantize(Decimal(1))
+        return format_decimal(value, format=fmt, locale=locale(lang), decimal_quantization=False)
+    return format_decimal(value, locale=locale(lang), decimal_quantization=False)
+
+
+def percent(value: Decimal | None, lang: str | None = None, places: int = 1) -> str:
+    """`12.3%` (one decimal by default); `—` for no value."""
+    if value is None:
+        return "—"
+    return number(value, lang, places) + "%"
+
+
+__all__ = [
+    "CATALOGUES", "DEFAULT", "LANGUAGES", "LOCALES", "N_", "_", "check", "from_environment", "gettext", "language",
+    "locale", "ngettext", "normalize", "number", "percent", "set_language", "translations", "use",
+]

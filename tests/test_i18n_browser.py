@@ -1,0 +1,51 @@
+"""The app in Chinese in a real browser (Debian's Chromium): a share link in 繁體中文 with NT$ opens in that
+language and currency, and a browser set to Simplified Chinese gets 简体中文 without being asked. Saves the
+screenshots (docs/screenshot-zh-Hant.png, docs/screenshot-zh-Hans.png) to look at: CJK glyphs need a CJK font
+(Debian: fonts-noto-cjk, which .ci/run installs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import REPO
+from served_app import CHROMIUM, FLAGS, need_chromium, serve_app
+
+from ftcost.scenario import DisplaySettings, default_scenario
+from ftcost.share import PARAM, encode_link
+
+pytestmark = pytest.mark.browser
+
+DAY = dt.date(2026, 10, 1)
+
+
+@pytest.fixture(scope="module")
+def served():
+    need_chromium()
+    with serve_app() as url:
+        yield url
+
+
+@pytest.mark.parametrize("lang, browser_locale, answer, title", [
+    ("zh-Hant", "en-US", "結論", "機場客服機器人"),  # the link's language wins over the browser's
+    (None, "zh-CN", "结论", "机场客服机器人"),  # no language in the link: the browser's
+])
+def test_the_plan_page_in_chinese(served, lang, browser_locale, answer, title):
+    from playwright.sync_api import expect, sync_playwright
+
+    display = DisplaySettings(language=lang, currency="TWD")
+    pinned = default_scenario().model_copy(update={"as_of": DAY, "display": display})
+    shot = REPO / "docs" / f"screenshot-{'zh-Hant' if lang else 'zh-Hans'}.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_context(locale=browser_locale, viewport={"width": 1440, "height": 1500}).new_page()
+            page.goto(f"{served}/?{PARAM}={encode_link(pinned)}", timeout=120_000)
+            expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=120_000)
+            expect(page.get_by_text(answer, exact=True).first).to_be_visible()
+            expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="NT$").first).to_be_visible()
+            page.wait_for_timeout(1500)  # let the charts finish drawing before the picture
+            page.screenshot(path=str(shot))
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 10_000
