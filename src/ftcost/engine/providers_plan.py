@@ -21,15 +21,21 @@ from ftcost.engine.workload import add_months, requests_in_month, token_profile
 from ftcost.errors import FtcostError
 from ftcost.scenario import Option, Scenario
 
-#: The OpenAI snapshot whose encoding (o200k_base) counts a sample dataset for a provider model, exactly for
-#: Azure's OpenAI models and as a stated estimate for other families until their tokenizers are installed.
+#: The OpenAI snapshot that gives a provider model's sample analysis its format and per-example limit (the providers
+#: publish no example limit ftcost stores); the tokens are the model's own family's.
 COUNTING_PROXY = "gpt-4o-mini-2024-07-18"
 DEFAULT_HOURS = Decimal(730)
 
 
 def counting_model(m) -> str:
-    """The OpenAI snapshot a provider model's training tokens are measured with (see COUNTING_PROXY)."""
-    return m.id if m.tokenizer == "o200k_base" and m.id.startswith("gpt-") else COUNTING_PROXY
+    """What a provider model's training tokens are measured with, the key of its `Training` inputs: the OpenAI
+    snapshot itself for Azure's OpenAI models, else its tokenizer family (`ftcost.tokenizers`, e.g. "llama3"),
+    or the estimate ftcost counts an unshipped family with (see `counting_tokenizer`)."""
+    from ftcost.pricing.providers import counting_tokenizer
+
+    if m.tokenizer == "o200k_base" and m.id.startswith("gpt-"):
+        return m.id
+    return counting_tokenizer(m.tokenizer)[0]
 
 
 def provider_counting_model(option: Option) -> str | None:
