@@ -48,6 +48,30 @@ def provider_counting_model(option: Option) -> str | None:
         return None
 
 
+def training_closed(p, m, option: Option, as_of: dt.date) -> str | None:
+    """Why no training job on `m` can start at `p` on `as_of` (one sentence), or None when one can.
+
+    Before the provider offers the model (its `tuning_from`; for an OpenAI model at Azure, never before OpenAI
+    first offered it for fine-tuning), and from its last training day: the existing customers' later day
+    for an option that states it is one, else everyone's.
+    """
+    start = m.tuning_from
+    if start is None and m.id.startswith("gpt-"):
+        from ftcost.models import load_models
+
+        facts = load_models().get(m.id)
+        start = facts.fine_tuning_from if facts is not None else None
+    if start is not None and as_of < start:
+        return f"{p.info.name} cannot fine-tune {m.id} before {start.isoformat()}; you asked about {as_of.isoformat()}."
+    existing = bool(option.existing_customer) and m.training_until_existing_customers is not None
+    until = m.training_until_existing_customers if existing else m.training_until
+    if until is not None and as_of >= until:
+        who = "existing customers" if existing else "anyone"
+        return (f"{p.info.name} starts no new fine-tuning job on {m.id} for {who} from {until.isoformat()}"
+                f"{'' if existing or m.training_until_existing_customers is None else ' (existing customers: ' + m.training_until_existing_customers.isoformat() + ')'}.")
+    return None
+
+
 def team_rates(scenario: Scenario, provider_id: str) -> tuple:
     from ftcost.pricing.provider_quote import TeamRate
 
@@ -79,6 +103,9 @@ def provider_option_plan(
     if not p.accepts_jobs_on(as_of) and option.fine_tuned:
         when = p.info.stopped_on or p.info.stopped_by
         warnings.append(f"{option.name} is left out of the plan: {p.info.name} stopped fine-tuning ({when}).")
+        return None
+    if option.fine_tuned and (closed := training_closed(p, m, option, as_of)):
+        warnings.append(f"{option.name} is left out of the plan: {closed}")
         return None
     encoding, estimate = counting_tokenizer(m.tokenizer)
     if estimate:
