@@ -28,10 +28,10 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
+from ftcost import tokenizers as _registry
 from ftcost.data import data_dir, read_toml, validate
 from ftcost.errors import NotOfferedError, PricingDataError, UnknownModelError
 from ftcost.pricing.schema import Date, OptionalDate, OptionalPrice, SourceKey, SourceKeys, Strict, _https_url
-from ftcost import tokenizers as _registry
 
 Tokenizer = Literal[
     "o200k_base", "cl100k_base", "llama3", "qwen2", "mistral", "deepseek", "gemini-estimate", "nova-estimate"
