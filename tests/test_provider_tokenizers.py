@@ -101,9 +101,9 @@ def test_planning_four_families_reads_the_file_once(migration, monkeypatch):
 
 VERTEX = '''
 [[option]]
-name = "Vertex: tuned Gemini 2.5 Flash"
+name = "Vertex: tuned Gemini 3.5 Flash"
 provider = "vertex"
-model = "ft:gemini-2.5-flash"
+model = "ft:gemini-3.5-flash"
 prompt = "short"
 accuracy_pct = 92
 '''
@@ -147,6 +147,14 @@ def test_an_estimated_family_says_estimated_on_every_figure(migration):
     assert vertex.tokens.prompt_source == "estimated" and vertex.tokens.output_source == "estimated"
     assert "estimated" in vertex.one_off.tokens_source
     assert any("Vertex" in w and "estimated" in w for w in plan.warnings)
+
+
+def test_a_tuned_model_its_provider_no_longer_serves_is_left_out(migration):
+    # Vertex retired tuned Gemini 2.5 Flash with its base on 2026-10-16 (pricing/providers/vertex.toml).
+    scenario = parse_scenario(dump_scenario(_with_vertex(migration, VERTEX.replace("3.5", "2.5"))) + VERTEX_RATE)
+    plan = measured_plan(scenario, DAY, folder=MIGRATION.parent)
+    assert not any(o.name.startswith("Vertex") for o in plan.options)
+    assert any(w.startswith("Vertex: tuned Gemini 2.5 Flash is left out") and "2026-10-16" in w for w in plan.warnings)
     option = next(o for o in scenario.option if o.name.startswith("Vertex"))
     profile = token_profile(scenario.workload, option, "gemini-estimate")
     assert profile.prompt_source == "estimated"

@@ -63,6 +63,8 @@ def training_closed(p, m, option: Option, as_of: dt.date) -> str | None:
         start = facts.fine_tuning_from if facts is not None else None
     if start is not None and as_of < start:
         return f"{p.info.name} cannot fine-tune {m.id} before {start.isoformat()}; you asked about {as_of.isoformat()}."
+    if m.serving_until is not None and as_of >= m.serving_until:
+        return f"{p.info.name} serves no tuned {m.id} from {m.serving_until.isoformat()}."
     existing = bool(option.existing_customer) and m.training_until_existing_customers is not None
     until = m.training_until_existing_customers if existing else m.training_until
     if until is not None and as_of >= until:
