@@ -74,7 +74,7 @@ def _open(url: str, pages: list[str], wait_for: str | None, requests: list[str],
                     page.get_by_role("link", name=title).first.click()
                 expect(page.locator('[data-testid="stMain"]')).to_be_visible(timeout=120_000)
                 if wait_for and i == 0:
-                    expect(page.get_by_text(wait_for).first).to_be_visible(timeout=120_000)
+                    expect(page.get_by_text(wait_for).filter(visible=True).first).to_be_visible(timeout=120_000)
                 page.wait_for_timeout(3000)  # images, icons and fonts load after the text
                 texts.append(page.locator('[data-testid="stMain"]').inner_text())
                 if links is not None:

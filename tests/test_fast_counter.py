@@ -110,3 +110,9 @@ def test_fast_counter_equals_tiktoken_on_every_string_of_the_shipped_scenarios(f
     assert len(texts) > 50
     reference = tokens.get_encoding(encoding).encode_ordinary
     assert [fast[encoding](t) for t in texts] == [len(reference(t)) for t in texts]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_the_stored_self_check_counts_are_tiktokens(encoding):
+    reference = tokens.get_encoding(encoding).encode_ordinary
+    assert tokens.SELF_CHECK_TIKTOKEN[encoding] == tuple(len(reference(p)) for p in tokens.SELF_CHECK)

@@ -97,7 +97,8 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
         return
     fine_tunes = [o.name for o in plan.options if o.fine_tuned]
     if len(fine_tunes) > 1:
-        st.radio("Fine-tune", fine_tunes, key=FINE_TUNE, horizontal=True,
+        # Radio labels are rendered as Markdown: the names go through the same escaping as every other text.
+        st.radio("Fine-tune", fine_tunes, key=FINE_TUNE, horizontal=True, format_func=md,
                  help="Whose odds, drivers and pilot to show; the comparison is the page's (above).")
     o, r = how.odds, how.result
     st.caption(f"{r.draws:,} draws of the ranged assumptions (seed {r.seed}: the same seed gives the same answer), "

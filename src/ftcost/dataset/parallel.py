@@ -6,11 +6,13 @@ big is pickled) and returns a compact Tally. `imap` hands results back in order,
 sequential and the result is the same as scanning the whole file in one process.
 
 How workers start: "fork" when that is safe (a POSIX system other than macOS, and no other
-thread in this process, as in the CLI): the tokenizer is loaded once here and the workers share
-it, which saves each of them about half a second of CPU. Otherwise "spawn" (Streamlit runs
-threads, and fork with threads can deadlock): each worker then re-seeds the offline tokenizer
-through `ftcost.tokens.get_encoding`, which reads TIKTOKEN_CACHE_DIR from the environment it
-inherits.
+thread in this process, as in the CLI): the fast counter's vocabulary is loaded once here and the
+workers share it, which saves each of them 0.3-1.2 s of CPU (measured: the tree's summed RSS is
+~35 MB higher on 80 MB than with each worker loading its own, since shared pages count once per
+process). tiktoken's vocabulary is not loaded at all unless a string needs it (see
+`ftcost.tokens.counter`). Otherwise "spawn" (Streamlit runs threads, and fork with threads can
+deadlock): each worker then re-seeds the offline tokenizer through `ftcost.tokens.get_encoding`,
+which reads TIKTOKEN_CACHE_DIR from the environment it inherits.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from typing import Callable, Iterator, NamedTuple
 from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
 from ftcost.dataset.reading import read_range
-from ftcost.dataset.tally import Tally, scan_block
+from ftcost.dataset.fast import parse_block, tally_parsed
+from ftcost.dataset.tally import Tally
 from ftcost.errors import FtcostError
 
 MB = 1_000_000
@@ -74,15 +77,23 @@ def chunk_size(size: int, workers: int) -> int:
 def scan_job(job: Job) -> Tally | list[Tally]:
     """Tally one range (a list of tallies, one per context, when the job has `also`).
 
-    Runs in a worker process (or in this one for the single-process path). The range is read once
-    and each tokenizer's tally is made from the same bytes; each tokenizer's counter memoises its
-    strings, so a repeated string is counted once per tokenizer and process.
+    Runs in a worker process (or in this one for the single-process path). The range is read,
+    split, parsed and checked once (`fast.parse_block`); then for each tokenizer its distinct
+    strings are counted in one batch and the tally is made from the same parse, so several
+    tokenizers cost one parse plus one batch each.
     """
     source, start, end, ctx, file_start, also = job
     block = read_range(source, start, end) if isinstance(source, str) else source[start:end]
-    strings = block_strings(block)
-    tallies = [scan_block(block, c, block_counter(strings, c.encoding), file_start=file_start)
-               for c in (ctx, *also)]
+    parsed = parse_block(block, ctx, file_start=file_start)
+    found = dict.fromkeys(parsed.strings)
+    if parsed.slow:
+        found.update(dict.fromkeys(block_strings(b"\n".join(raw for _, raw in parsed.slow))))
+    distinct = list(found)
+    tallies = []
+    for c in (ctx, *also):
+        known, count = block_counts(distinct, c.encoding)
+        get = known.__getitem__
+        tallies.append(tally_parsed(parsed, c, lambda texts, get=get: list(map(get, texts)), count))
     return tallies if also else tallies[0]
 
 
@@ -123,7 +134,7 @@ def block_strings(block: bytes) -> list[str]:
             value = example.get(key)
             if isinstance(value, str):
                 add(value)
-    return [text for text in found if len(text) <= BATCH_MAX_CHARS]
+    return list(found)
 
 
 def _add_function(function: dict, add) -> None:
@@ -136,22 +147,35 @@ def _add_function(function: dict, add) -> None:
 BATCH_MAX_CHARS = 262_144
 
 
-def block_counter(strings: list[str], encoding: str) -> Callable[[str], int]:
-    """`text -> tokens` for one block: its strings counted in one batch, anything else one at a time."""
+def block_counts(strings: list[str], encoding: str) -> tuple[dict[str, int], Callable[[str], int]]:
+    """(text -> tokens for every string of `strings`, a counter for anything else) for one block.
+
+    Strings up to `BATCH_MAX_CHARS` are counted in one batch when the family has a batch counter;
+    longer ones (and every string of a family without one) by the memoised `string_counter`.
+    """
     from ftcost import tokenizers
 
     single = string_counter(encoding)
     many = tokenizers.family(encoding).count_many
     if many is None or not strings:
-        return single
-    counts = dict(zip(strings, many(strings)))
-    get = counts.get
+        known = {text: single(text) for text in strings}
+    else:
+        short = [text for text in strings if len(text) <= BATCH_MAX_CHARS]
+        known = dict(zip(short, many(short)))
+        if len(short) < len(strings):
+            known.update((text, single(text)) for text in strings if len(text) > BATCH_MAX_CHARS)
+    get = known.get
 
     def count(text: str) -> int:
         n = get(text)
         return single(text) if n is None else n
 
-    return count
+    return known, count
+
+
+def block_counter(strings: list[str], encoding: str) -> Callable[[str], int]:
+    """`text -> tokens` for one block: its strings counted in one batch, anything else one at a time."""
+    return block_counts(strings, encoding)[1]
 
 
 #: "fork" or "spawn" to force a start method (tests exercise both); None chooses (see the docstring).

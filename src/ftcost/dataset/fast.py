@@ -1,0 +1,223 @@
+"""One block, parsed and checked once, tallied for one or several tokenizers.
+
+Most lines of a real training file are plain chat examples: `{"messages": [{"role", "content"
+[, "name"] [, "weight"]}...]}` with string values. Such a line is decoded straight into typed
+structs by msgspec (one C call, no dicts), and its checks reduce to a few comparisons whose result
+is exactly what `checks.examine_example` would find; its strings go into flat lists counted per
+tokenizer in one batch, and each line's totals are differences of running sums. Every other line
+(tool calls, content parts, prompt/completion pairs, anything malformed, anything msgspec refuses)
+goes through the full per-line path, `line.examine_line`, unchanged, once per tokenizer.
+
+Why the fast path agrees with the full one: a line is taken only when msgspec decodes it into the
+exact shape (unknown keys, non-string values, floats or booleans as weights, lone surrogate escapes,
+over-deep nesting, trailing bytes are all refused, and refused lines go the full way), duplicate
+keys keep the last value in both decoders, and the block is valid UTF-8. For that shape the full
+checks can only find: no assistant message (not taken here), no system / no user message, and the
+token limit; and the counting is 3 per message + role + content (+ name + 1) + 3 per example.
+tests/test_fast_path.py compares both paths line by line on the generator's corpus with planted
+errors and on the bad-input corpus.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+from itertools import accumulate
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from ftcost.dataset.checks import Context
+from ftcost.dataset.counting import REPLY_PRIMING, TOKENS_PER_MESSAGE, TOKENS_PER_NAME
+from ftcost.dataset.tally import LINE, Tally
+
+
+class _Message(msgspec.Struct, forbid_unknown_fields=True):
+    role: str
+    content: str
+    name: str | UnsetType = UNSET
+    weight: int | UnsetType = UNSET
+
+
+class _Example(msgspec.Struct, forbid_unknown_fields=True):
+    messages: list[_Message]
+
+
+_decode = msgspec.json.Decoder(_Example).decode
+_DecodeError = (msgspec.DecodeError, msgspec.ValidationError)
+
+
+class Parsed:
+    """A block's lines once parsed and checked: the fast lines' strings, and the other lines' bytes."""
+
+    __slots__ = ("lines", "fast_numbers", "fast_messages", "fast_const", "no_system", "no_user",
+                 "strings", "ends", "assistant", "assistant_ends", "trained", "trained_ends",
+                 "slow", "blank")
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.fast_numbers: list[int] = []  # line numbers of the fast lines
+        self.fast_messages: list[int] = []
+        self.fast_const: list[int] = []  # each fast line's tokens that are not strings' counts
+        self.no_system: list[int] = []  # line numbers
+        self.no_user: list[int] = []
+        self.strings: list[str] = []  # role, content, name of every message of the fast lines, in order
+        self.ends: list[int] = []  # running end of each fast line's strings
+        self.assistant: list[str] = []
+        self.assistant_ends: list[int] = []
+        self.trained: list[str] = []
+        self.trained_ends: list[int] = []
+        self.slow: list[tuple[int, bytes]] = []  # (line number, bytes) for the full path
+        self.blank = 0  # blank lines among the slow ones are found by the full path; not counted here
+
+
+def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
+    """Split a block of whole lines and take each line the fast way when it can be."""
+    if file_start and block.startswith(b"\xef\xbb\xbf"):
+        block = block[3:]  # a UTF-8 byte-order mark, as Windows editors write
+    lines = block.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the final newline ends the last line; it does not start another
+    out = Parsed()
+    out.lines = len(lines)
+    try:
+        block.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    chat = ctx.format == "chat"
+    slow = out.slow.append
+    numbers, n_messages, consts = out.fast_numbers, out.fast_messages, out.fast_const
+    no_system, no_user = out.no_system, out.no_user
+    strings, ends = out.strings, out.ends
+    assistant, assistant_ends = out.assistant, out.assistant_ends
+    trained, trained_ends = out.trained, out.trained_ends
+    add, add_a, add_t = strings.append, assistant.append, trained.append
+    decode = _decode
+    per_message = TOKENS_PER_MESSAGE
+    for number, raw in enumerate(lines, 1):
+        if not chat or not (utf8 or _is_utf8(raw)):
+            slow((number, raw))
+            continue
+        try:
+            messages = decode(raw).messages
+        except _DecodeError:
+            slow((number, raw))
+            continue
+        # Recorded as it is checked; a line that turns out not to be plain is rolled back and left
+        # to the full path whole (one loop over the messages instead of a check loop and a record loop).
+        n_strings, n_assistant, n_trained = len(strings), len(assistant), len(trained)
+        const = REPLY_PRIMING + per_message * len(messages)
+        system = user = reply = False
+        ok = bool(messages)
+        for m in messages:
+            role, content = m.role, m.content
+            if not content:
+                ok = False
+                break
+            if role == "assistant":
+                weight = m.weight
+                if weight is UNSET or weight == 1:
+                    add_a(content)
+                    add_t(content)
+                elif weight == 0:
+                    add_a(content)
+                else:
+                    ok = False
+                    break
+                reply = True
+            elif m.weight is not UNSET:
+                ok = False
+                break
+            elif role == "user":
+                user = True
+            elif role == "system":
+                system = True
+            else:
+                ok = False
+                break
+            add(role)
+            add(content)
+            if m.name is not UNSET:
+                add(m.name)
+                const += TOKENS_PER_NAME
+        if not ok or not reply:
+            del strings[n_strings:], assistant[n_assistant:], trained[n_trained:]
+            slow((number, raw))
+            continue
+        numbers.append(number)
+        n_messages.append(len(messages))
+        consts.append(const)
+        ends.append(len(strings))
+        assistant_ends.append(len(assistant))
+        trained_ends.append(len(trained))
+        if not system:
+            no_system.append(number)
+        if not user:
+            no_user.append(number)
+    return out
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _sums(values: list[int], ends: list[int]) -> list[int]:
+    """Per-line sums of consecutive runs of `values` ending at `ends` (differences of running sums)."""
+    acc = [0, *accumulate(values)]
+    starts = [0, *ends[:-1]]
+    return [acc[e] - acc[s] for s, e in zip(starts, ends, strict=True)]
+
+
+def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], list[int]],
+                 count: Callable[[str], int]) -> Tally:
+    """The block's Tally for `ctx`: the fast lines counted through `counts` (a block's batch, in
+    order), the slow ones through the full path with `count` — the same Tally `scan_block` gives."""
+    slow = Tally(None)  # capped below, after the fast lines' numbers join in order
+    for number, raw in parsed.slow:
+        slow.add_line(number, raw, ctx, count)
+    tally = slow
+    tally.keep_lines = ctx.keep_lines
+    tally.lines = parsed.lines
+    numbers = parsed.fast_numbers
+    if numbers:
+        tokens = [c + t for c, t in zip(parsed.fast_const, _sums(counts(parsed.strings), parsed.ends), strict=True)]
+        assistant = _sums(counts(parsed.assistant), parsed.assistant_ends)
+        trained = _sums(counts(parsed.trained), parsed.trained_ends)
+        limit = ctx.limit
+        tally.nonblank += len(numbers)
+        tally.examples += len(numbers)
+        tally.kinds["chat"] = tally.kinds.get("chat", 0) + len(numbers)
+        tally.trained += sum(trained)
+        tally.billing += sum(t if t < limit else limit for t in tokens)
+        over = [n for n, t in zip(numbers, tokens, strict=True) if t > limit]
+        tally.over_limit += len(over)
+        for category, lines in (("no_system_message", parsed.no_system), ("no_user_message", parsed.no_user),
+                                ("over_token_limit", over)):
+            if lines:
+                tally.warnings[category] = tally.warnings.get(category, 0) + len(lines)
+                old = tally.warning_lines.get(category)
+                tally.warning_lines[category] = array(LINE, sorted([*old, *lines]) if old else lines)
+        if tally.example_lines:  # slow examples too: interleave by line number
+            rows = sorted(zip([*tally.example_lines, *numbers],
+                              [*tally.messages, *parsed.fast_messages],
+                              [*tally.tokens, *tokens],
+                              [*tally.assistant, *assistant], strict=True))
+            lines_, messages_, tokens_, assistant_ = zip(*rows, strict=True)
+        else:
+            lines_, messages_, tokens_, assistant_ = numbers, parsed.fast_messages, tokens, assistant
+        tally.example_lines = array(LINE, lines_)
+        tally.messages = array("I", messages_)
+        tally.tokens = array("Q", tokens_)
+        tally.assistant = array("Q", assistant_)
+    if ctx.keep_lines is not None:
+        for lines_by, in ((tally.error_lines,), (tally.warning_lines,)):
+            for category, column in lines_by.items():
+                if len(column) > ctx.keep_lines:
+                    tally.not_listed[category] = tally.not_listed.get(category, 0) + len(column) - ctx.keep_lines
+                    lines_by[category] = column[: ctx.keep_lines]
+    return tally
