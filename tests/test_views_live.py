@@ -110,7 +110,10 @@ def test_a_fine_tuned_model_is_called_for_its_own_base_only():
     assert all(o.system_prompt == scenario.workload.long_prompt for o in options if not o.model.startswith("ft:"))
 
     base_only, notes = lv.call_options(scenario, "")
-    assert not any(o.model.startswith("ft:") for o in base_only) and len(notes) == 1
+    assert not any(o.model.startswith("ft:") for o in base_only) and len(notes) == 2
+    # Options another provider serves are never called here, and the page says so.
+    assert notes[-1].startswith("Served by another provider") and "Together" in notes[-1]
+    assert not any(o.name.startswith(("Azure", "Together", "Fireworks", "Self-hosted")) for o in options + base_only)
     with pytest.raises(FtcostError, match="not a fine-tuned model's name"):
         lv.call_options(scenario, "gpt-4o-mini")
     with pytest.raises(FtcostError, match="gpt-4.1-mini-2025-04-14, gpt-4o-mini-2024-07-18"):

@@ -46,7 +46,8 @@ def plan() -> Plan:
 
 def training_inputs(scenario: Scenario, as_of) -> engine.Training:
     """The plan's measured training inputs, each from the cached analysis of the upload or the sample."""
-    return measure_training.for_plan(scenario, as_of, upload=_upload(), analyse=_analyse)
+    return measure_training.for_plan(scenario, as_of, upload=_upload(), analyse=_analyse,
+                                     analyse_families=_analyse_families)
 
 
 def _upload() -> tuple[str, bytes] | None:
@@ -59,6 +60,24 @@ def _analyse(source, model: str) -> DatasetReport:
     if report is None:  # for_plan only asks when there is an upload or a sample
         raise FtcostError("There is no training file to measure.")
     return report
+
+
+def _analyse_families(source, families) -> dict[str, DatasetReport]:
+    upload = state.dataset()
+    if upload:
+        return family_analysis(upload["digest"], upload["name"], tuple(families), upload["data"])
+    return sample_family_analysis(str(source), tuple(families))
+
+
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner="Counting tokens for each provider's tokenizer…")
+def family_analysis(digest: str, name: str, families: tuple, _data: bytes) -> dict[str, DatasetReport]:
+    """An upload analysed once for every tokenizer family the plan needs (one pass)."""
+    return measure_training.analyse_families((name, _data), families)
+
+
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner="Counting tokens for each provider's tokenizer…")
+def sample_family_analysis(path: str, families: tuple) -> dict[str, DatasetReport]:
+    return measure_training.analyse_families(path, families)
 
 
 @st.cache_data(max_entries=200, ttl=TTL, show_spinner="Working out the plan…")

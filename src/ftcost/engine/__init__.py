@@ -317,7 +317,7 @@ def training_bases(scenario: Scenario, as_of: dt.date) -> list[str]:
     for option in scenario.option:
         if not option.fine_tuned:
             continue
-        if option.provider_id != "openai":  # measured with an OpenAI encoding (engine/providers_plan.py)
+        if option.provider_id != "openai":  # measured with its own tokenizer family (engine/providers_plan.py)
             counting = provider_counting_model(option)
             if counting is not None and counting not in out:
                 out.append(counting)

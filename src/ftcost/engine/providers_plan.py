@@ -21,15 +21,21 @@ from ftcost.engine.workload import add_months, requests_in_month, token_profile
 from ftcost.errors import FtcostError
 from ftcost.scenario import Option, Scenario
 
-#: The OpenAI snapshot whose encoding (o200k_base) counts a sample dataset for a provider model, exactly for
-#: Azure's OpenAI models and as a stated estimate for other families until their tokenizers are installed.
+#: The OpenAI snapshot that gives a provider model's sample analysis its format and per-example limit (the providers
+#: publish no example limit ftcost stores); the tokens are the model's own family's.
 COUNTING_PROXY = "gpt-4o-mini-2024-07-18"
 DEFAULT_HOURS = Decimal(730)
 
 
 def counting_model(m) -> str:
-    """The OpenAI snapshot a provider model's training tokens are measured with (see COUNTING_PROXY)."""
-    return m.id if m.tokenizer == "o200k_base" and m.id.startswith("gpt-") else COUNTING_PROXY
+    """What a provider model's training tokens are measured with, the key of its `Training` inputs: the OpenAI
+    snapshot itself for Azure's OpenAI models, else its tokenizer family (`ftcost.tokenizers`, e.g. "llama3"),
+    or the estimate ftcost counts an unshipped family with (see `counting_tokenizer`)."""
+    from ftcost.pricing.providers import counting_tokenizer
+
+    if m.tokenizer == "o200k_base" and m.id.startswith("gpt-"):
+        return m.id
+    return counting_tokenizer(m.tokenizer)[0]
 
 
 def provider_counting_model(option: Option) -> str | None:
@@ -40,6 +46,32 @@ def provider_counting_model(option: Option) -> str | None:
         return counting_model(load_providers().get(option.provider_id).model(option.model.removeprefix("ft:")))
     except FtcostError:
         return None
+
+
+def training_closed(p, m, option: Option, as_of: dt.date) -> str | None:
+    """Why no training job on `m` can start at `p` on `as_of` (one sentence), or None when one can.
+
+    Before the provider offers the model (its `tuning_from`; for an OpenAI model at Azure, never before OpenAI
+    first offered it for fine-tuning), and from its last training day: the existing customers' later day
+    for an option that states it is one, else everyone's.
+    """
+    start = m.tuning_from
+    if start is None and m.id.startswith("gpt-"):
+        from ftcost.models import load_models
+
+        facts = load_models().get(m.id)
+        start = facts.fine_tuning_from if facts is not None else None
+    if start is not None and as_of < start:
+        return f"{p.info.name} cannot fine-tune {m.id} before {start.isoformat()}; you asked about {as_of.isoformat()}."
+    if m.serving_until is not None and as_of >= m.serving_until:
+        return f"{p.info.name} serves no tuned {m.id} from {m.serving_until.isoformat()}."
+    existing = bool(option.existing_customer) and m.training_until_existing_customers is not None
+    until = m.training_until_existing_customers if existing else m.training_until
+    if until is not None and as_of >= until:
+        who = "existing customers" if existing else "anyone"
+        return (f"{p.info.name} starts no new fine-tuning job on {m.id} for {who} from {until.isoformat()}"
+                f"{'' if existing or m.training_until_existing_customers is None else ' (existing customers: ' + m.training_until_existing_customers.isoformat() + ')'}.")
+    return None
 
 
 def team_rates(scenario: Scenario, provider_id: str) -> tuple:
@@ -73,6 +105,9 @@ def provider_option_plan(
     if not p.accepts_jobs_on(as_of) and option.fine_tuned:
         when = p.info.stopped_on or p.info.stopped_by
         warnings.append(f"{option.name} is left out of the plan: {p.info.name} stopped fine-tuning ({when}).")
+        return None
+    if option.fine_tuned and (closed := training_closed(p, m, option, as_of)):
+        warnings.append(f"{option.name} is left out of the plan: {closed}")
         return None
     encoding, estimate = counting_tokenizer(m.tokenizer)
     if estimate:

@@ -15,7 +15,7 @@ class TokenProfile:
     encoding: str
     prompt_tokens: int
     output_tokens: int
-    prompt_source: str  # "measured" | "stated"
+    prompt_source: str  # "measured" | "stated" | "estimated" (a family counted by a stated estimate)
     output_source: str
 
 

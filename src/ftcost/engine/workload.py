@@ -39,21 +39,29 @@ def prompt_messages(workload: Workload, option: Option) -> list[dict]:
 
 
 def token_profile(workload: Workload, option: Option, encoding: str) -> TokenProfile:
-    """Prompt and output tokens per request for `option`, stated or measured with its own encoding."""
-    from ftcost import tokens
+    """Prompt and output tokens per request for `option`, stated or measured with its own tokenizer.
+
+    `encoding` is an OpenAI encoding or any family of `ftcost.tokenizers` ("llama3", "qwen2", "gemini-estimate"):
+    a family's prompt counts its own chat template; an estimated family's measured figures say "estimated".
+    """
+    from ftcost import tokenizers, tokens
     from ftcost.dataset import count_messages
 
+    openai = encoding in tokens.ENCODINGS
+    measured = "measured" if openai or tokenizers.family(encoding).exact else "estimated"
     stated = workload.long_prompt_tokens if option.prompt == "long" else workload.short_prompt_tokens
     if stated is not None:
         prompt, prompt_source = stated, "stated"
-    else:
+    elif openai:
         # the option's model picks per-model rules (gpt-3.5-turbo-0301's 4 tokens per message)
         prompt = count_messages(prompt_messages(workload, option), encoding, model=option.model)
-        prompt_source = "measured"
+        prompt_source = measured
+    else:
+        prompt, prompt_source = tokenizers.prompt_tokens(prompt_messages(workload, option), encoding), measured
     if workload.output_tokens_per_request is not None:
         output, output_source = workload.output_tokens_per_request, "stated"
     else:
-        output, output_source = tokens.count(workload.sample_answer, encoding), "measured"
+        output, output_source = tokenizers.count(workload.sample_answer, encoding), measured
     return TokenProfile(encoding, prompt, output, prompt_source, output_source)
 
 

@@ -48,6 +48,11 @@ def prompt_options(
             raise FtcostError(f"No option named {', '.join(map(repr, unknown))}; the scenario has {', '.join(map(repr, sorted(known)))}.")
         chosen = [o for o in chosen if o.name in names]
     options, notes = [], []
+    # The live check calls OpenAI: options another provider serves (Azure, Together …) are left out, said once each.
+    for option in [o for o in chosen if getattr(o, "provider_id", "openai") != "openai"]:
+        notes.append(f"Option {option.name!r} is served by {option.provider_id}, not OpenAI; the live check calls "
+                     "OpenAI only.")
+    chosen = [o for o in chosen if getattr(o, "provider_id", "openai") == "openai"]
     workload = scenario.workload
     # A scenario may plan fine-tunes of several bases (airport: gpt-3.5 and gpt-4o-mini). A given
     # fine-tuned model stands in for the planned fine-tunes of its own base; the others are skipped.

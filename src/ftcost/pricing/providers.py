@@ -28,6 +28,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
+from ftcost import tokenizers as _registry
 from ftcost.data import data_dir, read_toml, validate
 from ftcost.errors import NotOfferedError, PricingDataError, UnknownModelError
 from ftcost.pricing.schema import Date, OptionalDate, OptionalPrice, SourceKey, SourceKeys, Strict, _https_url
@@ -54,12 +55,12 @@ UNITS = {
     "minimum_job_fee": "USD per job (minimum charge)",
     "inference": "USD per 1M tokens",
 }
-#: The OpenAI encodings ftcost counts exactly today; every other family is counted with o200k_base and said to be
-#: an estimate until its own offline tokenizer is installed (Gemini and Nova publish none at all).
-EXACT_TOKENIZERS = ("o200k_base", "cl100k_base")
+#: The families ftcost counts exactly (`ftcost.tokenizers.EXACT`); every other family is counted with o200k_base
+#: and said to be an estimate (Gemini and Nova publish no tokenizer at all).
+EXACT_TOKENIZERS = _registry.EXACT
 ESTIMATE_NOTE = (
-    "{family} tokens are estimated with o200k_base (no offline {family} tokenizer in this installation); "
-    "provider counts may differ by 5-15 %."
+    "{family} tokens are estimated: counted with o200k_base x {factor} (no offline {family} tokenizer in this "
+    "installation); the provider's usage figures are the real count."
 )
 
 _Url = Annotated[str, BeforeValidator(_https_url), WithJsonSchema({"type": "string", "pattern": "^https://\\S+$"})]
@@ -394,11 +395,16 @@ class Providers:
 
 
 def counting_tokenizer(family: str) -> tuple[str, str | None]:
-    """(encoding ftcost counts with, estimate note or None) for a model row's tokenizer family."""
+    """(registry family ftcost counts with, estimate note or None) for a model row's tokenizer family.
+
+    Exact families count with their own tokenizer; the *-estimate families with their registry entry (o200k_base
+    x the stated factor); a family with no offline counter here with o200k_base, said to be an estimate.
+    """
     if family in EXACT_TOKENIZERS:
         return family, None
     shown = family.removesuffix("-estimate").capitalize() if family.endswith("-estimate") else family
-    return "o200k_base", ESTIMATE_NOTE.format(family=shown)
+    counted = family if family in _registry.ESTIMATED else "o200k_base"
+    return counted, ESTIMATE_NOTE.format(family=shown, factor=_registry.ESTIMATE_FACTOR)
 
 
 # --- loading ----------------------------------------------------------------------------------------------

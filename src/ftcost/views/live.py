@@ -91,7 +91,8 @@ def call_options(scenario: Scenario, fine_tuned_model: str | None) -> tuple[list
     skipped with a note (so a scenario comparing two fine-tunes can still evaluate the one that exists).
     """
     ft = (fine_tuned_model or "").strip() or None
-    planned = [o for o in scenario.option if fs.is_placeholder(o.model)]
+    openai = [o for o in scenario.option if o.provider_id == "openai"]  # the live check calls OpenAI only
+    planned = [o for o in openai if fs.is_placeholder(o.model)]
     if ft and not ft.startswith("ft:"):
         raise FtcostError(f"{ft!r} is not a fine-tuned model's name; it looks like ft:BASE:org:suffix:id.")
     matching = [o for o in planned if ft and fs.same_family(fs.base_of(ft), fs.base_of(o.model))]
@@ -99,12 +100,15 @@ def call_options(scenario: Scenario, fine_tuned_model: str | None) -> tuple[list
         bases = ", ".join(sorted({fs.base_of(o.model) for o in planned}))
         raise FtcostError(f"{ft} is not a fine-tune of the base of any planned fine-tune in this scenario ({bases}).")
     skipped = [o for o in planned if o not in matching]
-    names = [o.name for o in scenario.option if o not in skipped]
+    names = [o.name for o in openai if o not in skipped]
     notes = []
     if skipped:
         which = "; ".join(f"{markdown(o.name)} ({markdown(o.model)})" for o in skipped)  # shown as Markdown
         notes.append(f"Left out until there is a fine-tuned model to call: {which}. Run the pilot below, or enter "
                      "the name of a fine-tune you already have under *Evaluate*, to include it.")
+    if elsewhere := [o for o in scenario.option if o not in openai]:
+        notes.append("Served by another provider, so not called here (the live check calls OpenAI): "
+                     + "; ".join(markdown(o.name) for o in elsewhere) + ".")
     if not names:
         raise FtcostError("There is no option to call yet. " + " ".join(notes))
     options, _ = fs.prompt_options(scenario, fine_tuned_model=ft, names=names)
