@@ -35,7 +35,7 @@ def test_the_plan_page_shows_the_chance_of_payback_the_library_computes():
     scenario = default_scenario().model_copy(update={"as_of": DAY})
     plan = measured_plan(scenario, DAY)
     against = at.session_state["plan_against"]
-    how = analyse(scenario, plan, fine_tuned=plan.pilot.option, against=against)
+    how = analyse(scenario, plan, fine_tuned=at.session_state["plan_sure_fine_tune"], against=against)
     shown = [m for m in at.metric if m.label.startswith("Pays back within")]
     assert shown and shown[0].value == f"{how.odds.p_pays_back:.0%}"
     assert any("The answer hangs most on" in md.value for md in at.markdown)

@@ -337,7 +337,7 @@ class PairResult:
     """Savings at the horizon and break-even month of one fine-tune against one base option, per draw."""
 
     savings: np.ndarray  # base's cumulative − the fine-tune's, at the horizon
-    break_even: np.ndarray  # first month the fine-tune is at or below the base; 0 when never within the horizon
+    break_even: np.ndarray  # first month from which the fine-tune stays at or below the base; 0 when never
 
 
 def pair(model: LinearPlan, values: dict[str, np.ndarray], ft: str, base: str,
@@ -345,7 +345,11 @@ def pair(model: LinearPlan, values: dict[str, np.ndarray], ft: str, base: str,
     cum = cum if cum is not None else cumulative(model, values)
     a, b = cum[ft], cum[base]
     ahead = a <= b + 1e-9  # the engine compares exact decimals; a float's last bit must not move a month
-    month = np.where(ahead.any(axis=1), ahead.argmax(axis=1) + 1, 0)
+    # As the engine (roi.break_even_month): the first month from which the fine-tune *stays* at or below the
+    # base to the horizon — a dip that comes back up (hosting, a successor's one-off) has not paid back.
+    behind = ~ahead
+    last_behind = np.where(behind.any(axis=1), behind.shape[1] - 1 - behind[:, ::-1].argmax(axis=1), -1)
+    month = np.where(last_behind < behind.shape[1] - 1, last_behind + 2, 0)
     return PairResult(b[:, -1] - a[:, -1], month)
 
 

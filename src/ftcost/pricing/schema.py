@@ -316,6 +316,7 @@ class PromotionsFile(Strict):
 def json_schemas() -> dict[str, dict]:
     """File name → JSON Schema, for pricing/schema/."""
     from ftcost.models import ModelsFile  # the lead's schema for models.toml; exported for editors too
+    from ftcost.pricing.fx import FxFile  # pricing/fx.toml
     from ftcost.pricing.providers import ProviderFile  # pricing/providers/*.toml
 
     files = {
@@ -326,6 +327,7 @@ def json_schemas() -> dict[str, dict]:
         "promotions": PromotionsFile,
         "models": ModelsFile,
         "providers": ProviderFile,
+        "fx": FxFile,
     }
     out = {}
     for name, model in files.items():
