@@ -58,7 +58,7 @@ def test_a_manager_sees_break_even_move_when_the_volume_changes(served):
             first = page.locator('[data-testid="stMetric"]').filter(has_text="Break-even").first
             value = first.locator('[data-testid="stMetricValue"]')
             expect(value).to_have_text(before, timeout=120_000)
-            expect(page.get_by_text("The answer")).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("The answer", exact=True)).to_be_visible(timeout=60_000)
             page.wait_for_timeout(1500)  # let the charts finish drawing before the picture
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT))

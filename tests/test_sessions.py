@@ -165,7 +165,7 @@ def test_two_browser_contexts_keep_their_own_scenario_upload_and_key(served, tmp
             calls.fill("2")
             calls.press("Enter")
             bases_b = sum(1 for o in REVIEWS.option if not o.fine_tuned)
-            expect(pages["b"].get_by_text(f"Estimate: {2 * bases_b} calls")).to_be_visible(timeout=60_000)
+            expect(pages["b"].get_by_text(f"Estimate: {2 * bases_b} calls").first).to_be_visible(timeout=60_000)
             expect(pages["b"].get_by_text("What an API key adds")).to_be_visible()
             assert pages["b"].locator('input[aria-label="OpenAI API key"]').input_value() == ""
             assert FAKE_KEY not in pages["b"].content()
