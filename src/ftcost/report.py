@@ -17,9 +17,21 @@ from ftcost.text import code, csv_writer, markdown
 
 CSV_COLUMNS = (
     "option", "model", "month", "starts", "served_by", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
-    "input_usd", "cached_input_usd", "output_usd", "inference_usd", "hosting_usd", "wrong_answers_usd",
-    "one_off_usd", "total_usd", "cumulative_usd",
+    "input_usd", "cached_input_usd", "output_usd", "inference_usd", "hosting_usd", "api_and_hosting_usd",
+    "wrong_answers_usd", "with_wrong_answers_usd", "one_off_usd", "total_usd", "cumulative_usd",
 )
+
+#: Labels the screen, the Markdown report and the CSV share for a month of an option serving.
+WITH_WRONG_LABEL = "Monthly cost, wrong answers included"
+API_LABEL = "of which API cost"
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Money as a reader sees it: rounded half-up to the cent (the engine keeps exact amounts)."""
+    from decimal import ROUND_HALF_UP
+
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def pct(value: Decimal | None) -> str:
@@ -34,24 +46,55 @@ def month_text(month: int | None, horizon: int) -> str:
     return f"month {month}" if month is not None else f"not within {horizon} months"
 
 
+def parts_text(parts) -> str:
+    """What a saving is made of, part by part ("wrong answers $90,000 less, API cost $700 more, one-off $5,000");
+    parts that are zero are left out."""
+    out = []
+    for label, usd in (("API cost", parts.api_usd), ("wrong answers", parts.wrong_answers_usd),
+                       ("hosting", parts.hosting_usd)):
+        if usd:
+            out.append(f"{label} {format_usd(abs(usd))} {'less' if usd > 0 else 'more'}")
+    if parts.one_off_usd:
+        out.append(f"one-off {format_usd(-parts.one_off_usd)}")
+    return ", ".join(out) or "no part differs"
+
+
 def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str) -> str:
-    """Whether one fine-tune pays back against one base option, in a sentence; `name` formats option names
-    (`markdown` for the report)."""
+    """Whether one fine-tune pays back against one base option, and what the difference is made of, in a
+    sentence; `name` formats option names (`markdown` for the report)."""
+    from ftcost.engine.roi import saving_parts
+
     ft = plan.option(be.fine_tuned)
+    made_of = f" Over {plan.horizon_months} months against {name(be.against)}: " + parts_text(
+        saving_parts(ft, plan.option(be.against))) + "."
     switch = ""
     if ft.switch_month is not None:
         switch = (f" It stops serving on {ft.serves_until.isoformat()}: from month {ft.switch_month} the plan pays for "
                   f"{name(str(ft.successor))} instead, and no saving is counted for months it does not serve.")
     if be.month is not None:
         roi = f" (ROI {pct(be.roi_pct)})" if be.roi_pct is not None else ""
+        starts = ft.months[be.month - 1].starts.isoformat()
         return (
-            f"{name(be.fine_tuned)} pays back against {name(be.against)} in month {be.month} and saves "
-            f"{format_usd(be.savings_at_horizon_usd)} over {plan.horizon_months} months{roi}.{switch}"
+            f"{name(be.fine_tuned)} pays back against {name(be.against)} in month {be.month} (from {starts}) and saves "
+            f"{format_usd(be.savings_at_horizon_usd)} over {plan.horizon_months} months{roi}.{made_of}{switch}"
         )
     return (
         f"{name(be.fine_tuned)} does not pay back against {name(be.against)} within {plan.horizon_months} months: "
-        f"it costs {format_usd(-be.savings_at_horizon_usd)} more by then (one-off {format_usd(ft.one_off_usd)}).{switch}"
+        f"it costs {format_usd(-be.savings_at_horizon_usd)} more by then.{made_of}{switch}"
     )
+
+
+def cheapest_sentence(plan: Plan, name: Callable[[str], str] = str) -> str:
+    """Which planned option costs least over the horizon, whatever it is, and the others in order."""
+    h = plan.horizon_months
+    ranked = sorted(plan.options, key=lambda o: o.cumulative_usd[-1])
+    best = ranked[0]
+    kind = "a fine-tune" if best.fine_tuned else "a base model"
+    text = (f"Cheapest over {h} months: {name(best.name)} ({kind}), {format_usd(best.cumulative_usd[-1])} in all "
+            "(API cost, wrong answers and any one-off cost)")
+    if len(ranked) > 1:
+        text += "; then " + ", ".join(f"{name(o.name)} {format_usd(o.cumulative_usd[-1])}" for o in ranked[1:])
+    return text + "."
 
 
 def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[str]:
@@ -83,30 +126,57 @@ def stay_sentence(plan: Plan, name: Callable[[str], str] = str) -> str:
     return text + "."
 
 
+def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
+    """How the pilot's gate relates to the target and to the accuracy the plan assumes, in one sentence."""
+    p = plan.pilot
+    if p is None or p.no_accuracy_pays_back:
+        return None
+    h = plan.horizon_months
+    if p.break_even_accuracy_pct is None:
+        text = (f"A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is your "
+                f"target, {pct(p.target_accuracy_pct)}")
+    else:
+        text = (f"The gate is the higher of your target ({pct(p.target_accuracy_pct)}) and the lowest accuracy at which "
+                f"{name(p.option)} still pays back against {name(str(p.against))} within {h} months "
+                f"({pct(p.break_even_accuracy_pct)})")
+    if p.assumed_accuracy_pct is not None:
+        assumed = pct(p.assumed_accuracy_pct)
+        gate = p.gate_accuracy_pct
+        if p.assumed_accuracy_pct < gate:
+            text += f"; the plan assumes {assumed}, below the gate, so its payback rests on beating that assumption"
+        else:
+            text += f"; the plan assumes {assumed}"
+    return text + "."
+
+
 def pilot_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
-    """What the pilot costs and the go/no-go gate, in a sentence (None without a pilot)."""
+    """What the pilot costs and the go/no-go gate, in a sentence — or that no accuracy pays back (None without
+    a pilot)."""
     p = plan.pilot
     if p is None:
         return None
+    cost = (f"{p.examples} examples, {format_usd(p.total_usd)} ({pct(p.share_of_project_pct)} of the project's "
+            f"{format_usd(p.project_one_off_usd)} one-off cost)")
+    if p.no_accuracy_pays_back:
+        why = ("A wrong answer costs nothing in this scenario, so accuracy cannot change that"
+               if p.break_even_accuracy_pct is None else "Even with every answer right,")
+        return (f"No accuracy pays back: don't run the pilot for cost reasons. {why} "
+                f"{name(p.option)} does not pay back against {name(str(p.against))} within {plan.horizon_months} "
+                f"months; the pilot would cost {cost}.")
     gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {p.eval_examples:,} held-out examples"
-    if p.break_even_month_to_beat is not None:
-        gate += f" and still breaks even with {name(str(p.against))} by {month_text(p.break_even_month_to_beat, plan.horizon_months)}"
-    return (
-        f"Run the pilot first: {p.examples} examples, {format_usd(p.total_usd)} "
-        f"({pct(p.share_of_project_pct)} of the project's {format_usd(p.project_one_off_usd)} one-off cost). "
-        f"Go ahead if {name(p.option)} {gate}."
-    )
+    return f"Run the pilot first: {cost}. Go ahead if {name(p.option)} {gate}. " + (gate_sentence(plan, name) or "")
 
 
 def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] = str) -> list[str]:
-    """The answer in sentences: first what cannot be done and why; then whether each feasible fine-tune pays
-    back (against `against`, or every base option), what it depends on, and the pilot — or, with no feasible
-    fine-tune, the base model to stay on. `name` formats option names (`markdown` for the report)."""
+    """The answer in sentences: first what cannot be done and why; then the option cheapest over the horizon;
+    whether each feasible fine-tune pays back (against `against`, or every base option) and what the saving is
+    made of; what it depends on; and the pilot — or, with no feasible fine-tune, the base model to stay on.
+    `name` formats option names (`markdown` for the report)."""
     out = infeasible_sentences(plan, name)
     paybacks = [payback_sentence(plan, be, name) for be in plan.break_even if against is None or be.against == against]
     if not paybacks:
         return out + [stay_sentence(plan, name)]
-    out += paybacks + [name(c) for c in plan.caveats]
+    out += [cheapest_sentence(plan, name)] + paybacks + [name(c) for c in plan.caveats]
     pilot = pilot_sentence(plan, name)
     return out + ([pilot] if pilot else [])
 
@@ -118,7 +188,8 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         "as_of": plan.as_of.isoformat(),
         "horizon_months": plan.horizon_months,
         "tier": plan.tier,
-        "headline": headline(plan),
+        "compare_with": plan.compare_with or None,
+        "headline": headline(plan, against=plan.compare_with or None),
         "options": [_option_dict(o) for o in plan.options],
         "break_even": plain(plan.break_even),
         "prompt_savings": plain(plan.prompt_savings),
@@ -168,22 +239,25 @@ def _pilot_dict(plan: Plan) -> dict[str, Any] | None:
     data.update(
         total_usd=str(p.total_usd),
         share_of_project_pct=str(p.share_of_project_pct.quantize(Decimal("0.01"))),
-        gate_accuracy_pct=str(p.gate_accuracy_pct),
+        gate_accuracy_pct=None if p.gate_accuracy_pct is None else str(p.gate_accuracy_pct),
+        no_accuracy_pays_back=p.no_accuracy_pays_back,
     )
     return data
 
 
 def to_csv(plan: Plan) -> str:
-    """Every option's months, one row each, with the running total."""
+    """Every option's months, one row each, with the running total; money in cents (each cell rounded on its
+    own, so a row may differ from the sum of its rounded parts by a cent)."""
     buf = io.StringIO()
     writer = csv_writer(buf)
     writer.writerow(CSV_COLUMNS)
     for o in plan.options:
         for m, cumulative in zip(o.months, o.cumulative_usd):
+            money = [m.input_usd, m.cached_input_usd, m.output_usd, m.inference_usd, m.hosting_usd, m.serving_usd,
+                     m.wrong_answers_usd, m.serving_usd + m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative]
             writer.writerow([
                 o.name, o.resolved_model, m.month, m.starts.isoformat(), m.served_by, m.requests, m.input_tokens,
-                m.cached_input_tokens, m.output_tokens, m.input_usd, m.cached_input_usd, m.output_usd,
-                m.inference_usd, m.hosting_usd, m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative,
+                m.cached_input_tokens, m.output_tokens, *(cents(x) for x in money),
             ])
     return buf.getvalue()
 
@@ -204,7 +278,7 @@ def to_markdown(plan: Plan) -> str:
     is shown as written, never as a link, an image, HTML or a broken table."""
     h = plan.horizon_months
     md = markdown
-    answer = headline(plan, name=md) if plan.options else [no_answer_sentence(plan)]
+    answer = headline(plan, against=plan.compare_with or None, name=md) if plan.options else [no_answer_sentence(plan)]
     lines = [
         f"# Fine-tuning plan: {md(plan.scenario)}",
         "",
@@ -220,22 +294,25 @@ def to_markdown(plan: Plan) -> str:
         lines += [
             "## Options compared (first month)",
             "",
-            "| Option | Model | Prompt tokens / request | Output tokens / request | Monthly cost | Accuracy | "
-            "Cost per correct answer | One-off | Total over the horizon |",
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+            "| Option | Model | Prompt tokens / request | Output tokens / request | "
+            f"{WITH_WRONG_LABEL} | {API_LABEL} | Accuracy | Cost per correct answer | One-off | Total over the horizon |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
     for o in plan.options:
         cpc = format_usd(o.cost_per_correct_usd, places=4) if o.cost_per_correct_usd is not None else "—"
         lines.append(
             f"| {md(o.name)} | {code(o.resolved_model)} | {tokens(o.tokens.prompt_tokens)} | "
-            f"{tokens(o.tokens.output_tokens)} | {format_usd(o.monthly_usd)} | {pct(o.accuracy_pct)} | {cpc} | "
+            f"{tokens(o.tokens.output_tokens)} | {format_usd(o.monthly_usd + o.steady.wrong_answers_usd)} | "
+            f"{format_usd(o.monthly_usd)} | {pct(o.accuracy_pct)} | {cpc} | "
             f"{format_usd(o.one_off_usd)} | {format_usd(o.cumulative_usd[-1])} |"
         )
     if plan.options:
         for e in plan.excluded:
-            lines.append(f"| {md(e.name)} | {code(e.model)} | — | — | not planned | — | — | — | — |")
-        note = ("Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting where "
-                "the provider bills deployment- or replica-hours. Totals include the cost of wrong answers")
+            lines.append(f"| {md(e.name)} | {code(e.model)} | — | — | not planned | — | — | — | — | — |")
+        note = (f"A month is each option serving on its own at the first month's volume; \"{API_LABEL}\" is tokens, plus "
+                "hosting where the provider bills deployment- or replica-hours, and the first column adds the expected "
+                "wrong answers × the cost of a wrong answer (the CSV's api_and_hosting_usd and "
+                "with_wrong_answers_usd, month by month). Totals include the cost of wrong answers")
         if any(o.fine_tuned for o in plan.options):
             note += (
                 " and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live "
@@ -300,10 +377,9 @@ def to_markdown(plan: Plan) -> str:
             f"- Evaluation: {p.eval_examples:,} held-out examples through every option: {format_usd(p.eval_usd)}",
             f"- One iteration of the team plus preparing the examples: {format_usd(p.labour_usd)}",
             f"- **Total {format_usd(p.total_usd)}**, {pct(p.share_of_project_pct)} of the project's one-off cost",
-            f"- Go/no-go: accuracy ≥ {pct(p.gate_accuracy_pct)} (target {pct(p.target_accuracy_pct)}; "
-            f"break-even needs {pct(p.break_even_accuracy_pct)})"
-            + (f", break-even with {md(p.against)} by {month_text(p.break_even_month_to_beat, h)}"
-               if p.against else ""),
+            ("- Go/no-go: no accuracy pays back against " + md(str(p.against)) + f" within {h} months, so don't run "
+             "the pilot for cost reasons" if p.no_accuracy_pays_back else
+             f"- Go/no-go: accuracy ≥ {pct(p.gate_accuracy_pct)}. " + (gate_sentence(plan, md) or "")),
             "",
         ]
     if plan.warnings:

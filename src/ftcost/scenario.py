@@ -283,6 +283,13 @@ class Scenario(Strict):
         None,
         description="The base option the product runs on until a fine-tune goes live (default: the first base option).",
     )
+    compare_with: str | None = Field(
+        None,
+        max_length=120,
+        description="The base option each fine-tune is measured against in the answer and the pilot's gate "
+        "(default: the first base option planned). Kept in the file and the share link so every reader reads the "
+        "same answer.",
+    )
     training: Training
     organization: Organization = Field(default_factory=Organization)
     labour: Labour = Field(default_factory=Labour)
@@ -339,6 +346,10 @@ class Scenario(Strict):
         if self.current_option is not None and self.current_option not in bases:
             raise ValueError(
                 f"current_option {self.current_option!r} must name a base option ({', '.join(bases)})"
+            )
+        if self.compare_with is not None and self.compare_with not in bases:
+            raise ValueError(
+                f"compare_with {self.compare_with!r} must name a base option ({', '.join(bases)})"
             )
         successors = {o.name: o.successor for o in self.option if o.successor is not None}
         for name, successor in successors.items():

@@ -28,7 +28,7 @@ from ftcost.engine.lifecycle import Feasibility, fine_tune_feasibility, label, l
 from ftcost.engine.providers_plan import provider_counting_model, provider_option_plan
 from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, TokenProfile, plain
 from ftcost.engine.roi import break_even, prompt_saving
-from ftcost.engine.training import Training, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
+from ftcost.engine.training import Training, TrainingInputs, comparison, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
 from ftcost.errors import NotOfferedError, ScenarioError, UnknownModelError
 from ftcost.scenario import Option, Scenario, price_date_problem
@@ -276,6 +276,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
         current_option=current_name or "",
         excluded=excluded,
         caveats=caveats,
+        compare_with=comparison(scenario, bases).name if bases else "",
     )
 
 
