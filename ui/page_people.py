@@ -85,13 +85,8 @@ m3.metric("Go if accuracy reaches", pilot.gate_accuracy,
           f"({pilot.break_even_accuracy}), whichever is higher.")
 m4.metric("…and still breaks even by", pilot.month_to_beat.capitalize(), delta=f"against {md(pilot.against)}",
           delta_color="off", delta_arrow="off",
-          help="The break-even month the full project should still reach, against the base option that is "
-          "cheapest over the horizon.")
+          help="The break-even month at the accuracy the plan assumes, against the option the Plan page compares "
+          "with (its *Compared with what you would do otherwise*).")
 with st.container(border=True):
-    st.markdown(
-        f"**Go / no-go for {md(pilot.option)}:** go ahead if the pilot reaches **{pilot.gate_accuracy}** accuracy on "
-        f"the held-out set (target {pilot.target_accuracy}; payback needs {pilot.break_even_accuracy}) and the "
-        f"plan still breaks even with **{md(pilot.against)}** by **{pilot.month_to_beat}**. Otherwise stop: "
-        f"you have spent {pilot.total} instead of {pilot.project}."
-    )
+    st.markdown(f"**Go / no-go for {md(pilot.option)}:** {md(pilot.verdict)}")
 st.dataframe(pilot.parts, hide_index=True, width="stretch")

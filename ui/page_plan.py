@@ -10,7 +10,6 @@ from ftcost.text import code
 from ftcost.text import markdown as md
 from ui import cached, charts, inputs, layout, state
 
-AGAINST = "plan_against"
 
 
 #: Option settings the table does not show; an edited row keeps them from the option of the same name.
@@ -34,6 +33,11 @@ def options_back(rows: list[dict]) -> list[dict]:
         for name in KEPT_OPTION_FIELDS:
             if old is not None and getattr(old, name) is not None:
                 entry[name] = getattr(old, name)
+    compared = state.current().compare_with
+    if compared is not None and compared not in {entry.get("name") for entry in out}:
+        # The compared option was deleted or renamed: the comparison goes back to the default (the first base
+        # option), as the selector then shows, instead of the edit being refused.
+        st.session_state[state.SCENARIO] = state.current().model_copy(update={"compare_with": None})
     return out
 
 
@@ -131,8 +135,9 @@ if not bases:
     if plan.warnings:
         st.warning("\n".join(f"- {md(w)}" for w in plan.warnings), icon=":material/warning:")
     st.stop()
-if st.session_state.get(AGAINST) not in bases:
-    st.session_state[AGAINST] = bases[0]
+# The comparison is part of the scenario (compare_with), so the file and the share link carry it and a recipient
+# reads the same answer; plan.compare_with is the one the engine used (the first base option by default).
+AGAINST_NAME = plan.compare_with
 
 st.title(md(scenario.name))
 st.caption(price_caption(plan))
@@ -140,21 +145,23 @@ st.caption(price_caption(plan))
 with st.container(border=True):
     head, pick = st.columns([3, 2], vertical_alignment="center")
     head.markdown("#### The answer")
-    pick.selectbox("Compared with what you would do otherwise", bases, key=AGAINST,
-                   help="The base-model option the fine-tunes are measured against, here and in every delta on this "
-                   "page (default: the scenario's first one).")
-    main, others = views.answer(plan, st.session_state[AGAINST])
+    inputs.bound(pick.selectbox, "Compared with what you would do otherwise", "compare_with",
+                 to_widget=lambda _: AGAINST_NAME, options=bases,
+                 help="The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
+                 "every delta on this page (default: the scenario's first one). Kept in the scenario file and the "
+                 "share link.")
+    main, others = views.answer(plan, AGAINST_NAME)
     st.markdown("\n".join(f"- {md(sentence)}" for sentence in main))
     if others:
         with st.expander("Against the other options"):
             st.markdown("\n".join(f"- {md(sentence)}" for sentence in others))
 
 # --- payback of each fine-tune -----------------------------------------------------------------------------
-st.subheader(f"Payback against {md(st.session_state[AGAINST])}")
+st.subheader(f"Payback against {md(AGAINST_NAME)}")
 if not plan.break_even:
     st.caption("No fine-tune of this scenario can be carried out on this date, so there is no payback to show: the "
                "answer above says why, and the options below are what is left.")
-for card in views.payback_cards(plan, st.session_state[AGAINST]):
+for card in views.payback_cards(plan, AGAINST_NAME):
     with st.container(border=True):
         st.markdown(f"**{md(card.fine_tuned)}** instead of **{md(card.against)}**")
         m1, m2, m3, m4 = st.columns(4)
@@ -166,10 +173,12 @@ for card in views.payback_cards(plan, st.session_state[AGAINST]):
                   help="The alternative's total over the horizon minus the fine-tune's (negative: it costs more).")
         m3.metric("Return on the one-off cost", card.roi,
                   help="Savings at the horizon divided by the one-off cost (training, people, pilot).")
-        m4.metric("Prompt tokens saved per request", card.tokens_saved, delta=card.tokens_saved_pct,
-                  delta_color="inverse",
+        # Grey, not green: fewer prompt tokens is not by itself a saving (the fine-tune's tokens cost more each).
+        m4.metric("Prompt tokens saved per request", card.tokens_saved, delta=card.tokens_saved_pct or None,
+                  delta_color="off",
                   help=f"The short prompt against the long one, each counted with its model's encoding; "
                   f"{card.tokens_saved_month} tokens in the first month.")
+        st.markdown(f"**What the {card.savings} is made of** over {plan.horizon_months} months: {md(card.made_of)}.")
 
 what_if()
 
@@ -180,8 +189,8 @@ if plan.warnings:  # after the answer and its figures, before the detail
 st.subheader("Each option, per month")
 st.caption(f"A month of each option serving on its own, at the first month's volume "
            f"({views.tokens(plan.options[0].months[0].requests)} requests). Arrows compare with "
-           f"{md(st.session_state[AGAINST])}; green is cheaper.")
-cards = views.option_cards(plan, st.session_state[AGAINST])
+           f"{md(AGAINST_NAME)}; green is cheaper.")
+cards = views.option_cards(plan, AGAINST_NAME)
 for row in layout.rows(cards, 3):
     for column, card in zip(st.columns(len(row)), row):
         with column.container(border=True, height="stretch"):
@@ -203,10 +212,10 @@ for row in layout.rows(cards, 3):
 st.subheader("Cumulative cost")
 st.caption(f"Everything spent so far, month by month. A fine-tune's one-off cost lands in month 1 and the current "
            f"option keeps serving until the project ends (grey dashed line); where a fine-tune's line (solid) drops "
-           f"below {md(st.session_state[AGAINST])}'s (dashed), it has paid back — the green diamonds. Hover for "
+           f"below {md(AGAINST_NAME)}'s (dashed), it has paid back — the green diamonds. Hover for "
            f"figures; click a legend entry to highlight an option.")
 st.altair_chart(
-    charts.cumulative(views.cumulative_frame(plan), views.break_even_frame(plan, st.session_state[AGAINST]),
+    charts.cumulative(views.cumulative_frame(plan), views.break_even_frame(plan, AGAINST_NAME),
                       plan.horizon_months, views.go_live_frame(plan)),
     width="stretch",
 )

@@ -479,6 +479,13 @@ def dataset_path(scenario: Scenario, base: str | Path | None = None) -> Path | N
         raise DatasetFileError(
             "The scenario's sample dataset leaves the scenario's folder (through a link); it must be a file inside it."
         )
+    if not path.exists() and root != data_dir("scenarios").resolve():
+        # A scenario downloaded from the app names a shipped sample (airport/train.jsonl) relative to ftcost's
+        # own scenarios folder: saved anywhere else, the name still means that sample. A file of that name
+        # beside the scenario wins; the checks above still refuse absolute paths, '..' and links out.
+        shipped = shipped_samples().get(name)
+        if shipped is not None:
+            return shipped
     return path
 
 

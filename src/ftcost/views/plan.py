@@ -9,6 +9,7 @@ import pandas as pd
 
 from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
+from ftcost.engine.roi import saving_parts
 from ftcost.money import format_usd
 from ftcost.report import month_text, pct
 from ftcost.views.common import per_answer_usd, signed_usd, tokens
@@ -115,6 +116,7 @@ class PaybackCard:
     tokens_saved: str  # per request
     tokens_saved_pct: str  # "-85.0%": the prompt got shorter
     tokens_saved_month: str  # in the first month
+    made_of: str = ""  # the saving split into its parts: "API cost $5.66 more, wrong answers $3,182.70 less, ..."
 
 
 def payback_cards(plan: Plan, against: str | None = None) -> list[PaybackCard]:
@@ -138,8 +140,9 @@ def payback_cards(plan: Plan, against: str | None = None) -> list[PaybackCard]:
                 savings=signed_usd(be.savings_at_horizon_usd),
                 roi=pct(be.roi_pct) if be.month is not None else "no payback",
                 tokens_saved=tokens(saved.tokens_saved_per_request),
-                tokens_saved_pct=pct(-saved.saved_pct),
+                tokens_saved_pct=pct(-saved.saved_pct) if saved.saved_pct else "",  # no "0 ↑ 0.0%"
                 tokens_saved_month=tokens(saved.tokens_saved_first_month),
+                made_of=report.parts_text(saving_parts(ft, ref)),
             )
         )
     return cards

@@ -1,0 +1,181 @@
+"""A budget memo a manager can trust: the answer names the cheapest option and what each saving is made of, the
+pilot's gate follows the chosen comparison and never exceeds 100%, and the link, the file, the report and the CSV
+reproduce the screen."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+
+from ftcost import report, views
+from ftcost.engine.roi import saving_parts
+from ftcost.errors import DatasetFileError, ScenarioError
+from ftcost.measure_training import measured_plan
+from ftcost.money import format_usd
+from ftcost.scenario import dataset_path, dump_scenario, gallery, load_scenario, parse_scenario
+from ftcost.share import decode_link, encode_link
+
+GPT4 = "GPT-4, long prompt"  # airport-2023: cheapest base over the horizon, but not the first base option
+
+
+def airport_2023(**update):
+    s = load_scenario(gallery()["airport-2023"])
+    return s.model_copy(update=update) if update else s
+
+
+def plan_of(s):
+    return measured_plan(s, folder=gallery()["airport-2023"].parent)
+
+
+# --- 1: the comparison is part of the scenario -------------------------------------------------------------
+
+
+def test_the_comparison_travels_in_the_link_and_the_file_and_drives_report_and_gate():
+    chosen = airport_2023(compare_with=GPT4)
+    assert decode_link(encode_link(chosen)).compare_with == GPT4
+    assert parse_scenario(dump_scenario(chosen)).compare_with == GPT4
+    default, p = plan_of(airport_2023()), plan_of(chosen)
+    assert default.compare_with == "GPT-3.5 Turbo, long prompt" and p.compare_with == GPT4
+    assert p.pilot.against == GPT4 and default.pilot.against == "GPT-3.5 Turbo, long prompt"
+    answer = report.to_markdown(p).split("## Options")[0]
+    assert f"against {GPT4}" in answer and "against GPT-3.5 Turbo, long prompt" not in answer
+    assert report.to_dict(p)["compare_with"] == GPT4
+
+
+def test_a_comparison_that_names_no_base_option_is_one_sentence():
+    text = dump_scenario(airport_2023()).replace("schema_version = 1", 'schema_version = 1\ncompare_with = "Nope"', 1)
+    with pytest.raises(ScenarioError, match="compare_with 'Nope' must name a base option"):
+        parse_scenario(text)
+
+
+# --- 4: a downloaded scenario opens anywhere ---------------------------------------------------------------
+
+
+def report_file(path, capsys) -> tuple[int, str]:
+    from ftcost.cli import main
+
+    code = main(["report", str(path)])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_a_scenario_saved_elsewhere_still_finds_its_shipped_sample(tmp_path, capsys):
+    (tmp_path / "airport-2023.toml").write_text(dump_scenario(airport_2023()), encoding="utf-8")
+    code, out = report_file(tmp_path / "airport-2023.toml", capsys)
+    assert code == 0, out
+    assert "Cheapest over 12 months" in out
+
+
+def test_a_file_beside_the_scenario_wins_and_paths_out_of_its_folder_are_still_refused(tmp_path):
+    beside = tmp_path / "airport" / "train.jsonl"
+    beside.parent.mkdir()
+    beside.write_text("{}\n", encoding="utf-8")
+    s = airport_2023()
+    assert dataset_path(s, tmp_path) == beside.resolve()
+    assert dataset_path(s, tmp_path / "elsewhere") == dataset_path(s)  # the shipped sample
+    for bad in ("/etc/passwd", "../airport/train.jsonl", "x/../../airport/train.jsonl"):
+        # Even past the schema (which refuses these names too), resolving them never falls back to a sample.
+        unchecked = s.model_copy(update={"training": s.training.model_copy(update={"dataset": bad})})
+        with pytest.raises(DatasetFileError):
+            dataset_path(unchecked, tmp_path / "elsewhere")
+
+
+# --- 5, 6: the pilot's gate ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", sorted(gallery()))
+@pytest.mark.parametrize("requests", [None, 3])
+def test_no_gate_is_above_100_percent(stem, requests):
+    s = load_scenario(gallery()[stem])
+    if requests:
+        s = s.model_copy(update={"workload": s.workload.model_copy(update={"requests_per_month": requests})})
+    day = s.as_of or dt.date(2026, 10, 1)
+    p = measured_plan(s, day, folder=gallery()[stem].parent)
+    if p.pilot is None:
+        return
+    sentence = report.pilot_sentence(p)
+    if p.pilot.gate_accuracy_pct is None:
+        assert sentence.startswith("No accuracy pays back: don't run the pilot for cost reasons.")
+    else:
+        assert p.pilot.gate_accuracy_pct <= 100 and "Go ahead if" in sentence
+    assert "%" not in sentence or all(Decimal(x) <= 100 for x in _pcts(sentence))
+
+
+def _pcts(text):
+    import re
+    return [m.replace(",", "") for m in re.findall(r"([\d,]+\.\d)%", text)]
+
+
+def test_three_requests_a_month_cannot_pay_back_and_says_so():
+    s = airport_2023()
+    s = s.model_copy(update={"workload": s.workload.model_copy(update={"requests_per_month": 3})})
+    p = plan_of(s)
+    assert p.pilot.break_even_accuracy_pct > 100  # the engine's bound, never shown as a gate
+    assert p.pilot.gate_accuracy_pct is None and p.pilot.no_accuracy_pays_back
+    assert "No accuracy pays back" in report.to_markdown(p)
+    assert report.to_dict(p)["pilot"]["gate_accuracy_pct"] is None
+
+
+def test_one_sentence_relates_target_assumed_and_gate_accuracies():
+    p = plan_of(airport_2023())
+    pilot = p.pilot
+    sentence = report.gate_sentence(p)
+    for value in (pilot.target_accuracy_pct, pilot.break_even_accuracy_pct, pilot.assumed_accuracy_pct):
+        assert report.pct(value) in sentence
+    assert pilot.gate_accuracy_pct == max(pilot.target_accuracy_pct, pilot.break_even_accuracy_pct)
+    assert sentence in report.pilot_sentence(p)
+
+
+# --- 7: the same labelled figures everywhere ----------------------------------------------------------------
+
+
+def test_report_csv_and_screen_show_the_same_monthly_cost_with_and_without_wrong_answers():
+    p = plan_of(airport_2023())
+    md = report.to_markdown(p)
+    assert f"| {report.WITH_WRONG_LABEL} | {report.API_LABEL} |" in md
+    for card in views.option_cards(p):
+        assert f"| {card.with_wrong} | {card.monthly} |" in md
+    rows = list(csv.DictReader(io.StringIO(report.to_csv(p))))
+    o = p.options[0]
+    first = next(r for r in rows if r["option"] == o.name and r["month"] == "1")
+    assert format_usd(Decimal(first["with_wrong_answers_usd"])) == views.option_cards(p)[0].with_wrong
+    assert format_usd(Decimal(first["api_and_hosting_usd"])) == views.option_cards(p)[0].monthly
+
+
+def test_csv_money_is_in_cents():
+    p = plan_of(airport_2023())
+    rows = list(csv.DictReader(io.StringIO(report.to_csv(p))))
+    money = [k for k in rows[0] if k.endswith("_usd")]
+    assert money and all(Decimal(r[k]) == Decimal(r[k]).quantize(Decimal("0.01")) for r in rows for k in money)
+    assert all(len(r[k].split(".")[-1]) <= 2 for r in rows for k in money)
+
+
+# --- 8, 9: the answer leads with the cheapest option and splits every saving ---------------------------------
+
+
+def test_the_first_sentence_names_the_cheapest_option_over_the_horizon():
+    p = plan_of(airport_2023())
+    cheapest = min(p.options, key=lambda o: o.cumulative_usd[-1])
+    assert cheapest.name == GPT4 and not cheapest.fine_tuned  # a base model, not the compared one
+    first = report.headline(p, against=p.compare_with)[0]
+    assert first.startswith(f"Cheapest over 12 months: {GPT4} (a base model)")
+    assert views.answer(p, p.compare_with)[0][0] == first
+
+
+def test_every_saving_is_split_into_its_parts_in_the_sentence_and_the_card():
+    p = plan_of(airport_2023())
+    for be in p.break_even:
+        parts = saving_parts(p.option(be.fine_tuned), p.option(be.against))
+        assert parts.total_usd == be.savings_at_horizon_usd
+    be = next(b for b in p.break_even if b.against == p.compare_with)
+    parts = saving_parts(p.option(be.fine_tuned), p.option(be.against))
+    assert parts.api_usd < 0 < parts.wrong_answers_usd  # the API bill rises; the saving is fewer wrong answers
+    sentence = report.payback_sentence(p, be)
+    expected = (f"API cost {format_usd(-parts.api_usd)} more, wrong answers {format_usd(parts.wrong_answers_usd)} "
+                f"less, one-off {format_usd(-parts.one_off_usd)}")
+    assert expected in sentence
+    assert views.payback_cards(p, p.compare_with)[0].made_of == expected
