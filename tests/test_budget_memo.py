@@ -19,6 +19,8 @@ from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import decode_link, encode_link
 
+from conftest import REPO
+
 GPT4 = "GPT-4, long prompt"  # airport-2023: cheapest base over the horizon, but not the first base option
 
 
@@ -179,3 +181,57 @@ def test_every_saving_is_split_into_its_parts_in_the_sentence_and_the_card():
                 f"less, one-off {format_usd(-parts.one_off_usd)}")
     assert expected in sentence
     assert views.payback_cards(p, p.compare_with)[0].made_of == expected
+
+
+# --- the app: the link and the downloaded file reproduce the screen ------------------------------------------
+
+
+def _app_with_downloads(monkeypatch):
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import AppTest
+
+    saved: dict[str, bytes] = {}
+
+    class Recording(MemoryMediaFileStorage):  # AppTest drops its media store after each run; keep the bytes
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+            saved[self.get_url(file_id)] = self.get_file(file_id).content
+            return file_id
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60), saved
+
+
+def _answer(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("- Cheapest over"))
+
+
+def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer(monkeypatch, tmp_path, capsys):
+    from ftcost.share import PARAM
+    from streamlit.testing.v1 import AppTest
+
+    at, saved = _app_with_downloads(monkeypatch)
+    at.session_state["scenario"] = airport_2023()
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="w:compare_with").set_value(GPT4).run()
+    assert not at.exception, at.exception
+    assert at.session_state["scenario"].compare_with == GPT4
+    sender = _answer(at)
+    assert f"against {GPT4}" in sender
+    link = at.query_params[PARAM]
+    link = link[0] if isinstance(link, list) else link
+    assert decode_link(link).compare_with == GPT4
+    recipient = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    recipient.query_params[PARAM] = link
+    recipient.run()
+    assert not recipient.exception and _answer(recipient) == sender
+
+    # The downloaded file reports the same answer with `ftcost report FILE`, wherever it is saved.
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith("download_scenario"))
+    path = tmp_path / "downloaded.toml"
+    path.write_bytes(saved[button.proto.url])
+    code, out = report_file(path, capsys)
+    assert code == 0, out
+    assert f"against {GPT4}" in out and parse_scenario(path.read_text()).compare_with == GPT4
