@@ -235,3 +235,44 @@ def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer
     code, out = report_file(path, capsys)
     assert code == 0, out
     assert f"against {GPT4}" in out and parse_scenario(path.read_text()).compare_with == GPT4
+
+
+def _plan_page(upload: bytes | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.session_state["scenario"] = airport_2023()
+    at.run()
+    if upload is not None:
+        at.switch_page("ui/page_dataset.py").run()
+        at.file_uploader(key="dataset_upload").upload("mine.jsonl", upload).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def _lines(n: int) -> bytes:
+    sample = dataset_path(airport_2023()).read_bytes().splitlines()
+    return b"\n".join((sample * (n // len(sample) + 1))[:n]) + b"\n"
+
+
+def test_the_plan_page_says_which_training_file_it_priced_and_when_openai_would_reject_it():
+    at = _plan_page()
+    shipped = len([x for x in dataset_path(airport_2023()).read_bytes().splitlines() if x.strip()])
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Training is priced on the scenario's sample airport/train.jsonl ({shipped} examples" in captions
+    assert "scaled to the 300 examples planned" in captions
+    at = _plan_page(_lines(5))
+    at.switch_page("ui/page_plan.py").run()
+    assert not at.exception, at.exception
+    assert "Training is priced on your upload mine.jsonl (5 examples" in " ".join(c.value for c in at.caption)
+    assert any("OpenAI would reject your upload mine.jsonl" in w.value for w in at.warning)
+
+
+def test_an_upload_can_be_declared_the_full_set():
+    at = _plan_page(_lines(12))
+    assert "These figures describe the file (12 examples)" in " ".join(c.value for c in at.caption)
+    at.button(key="upload_is_full_set").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["scenario"].training.planned_examples == 12
+    at.switch_page("ui/page_plan.py").run()
+    assert "scaled to the 12 examples planned" in " ".join(c.value for c in at.caption)

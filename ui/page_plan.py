@@ -180,6 +180,14 @@ for card in views.payback_cards(plan, AGAINST_NAME):
                   f"{card.tokens_saved_month} tokens in the first month.")
         st.markdown(f"**What the {card.savings} is made of** over {plan.horizon_months} months: {md(card.made_of)}.")
 
+priced, too_few = views.training_note(plan, cached.training_inputs(state.shareable(), state.price_date()),
+                                      scenario.training.planned_examples,
+                                      f"your upload {state.dataset()['name']}" if state.dataset() else
+                                      f"the scenario's sample {scenario.training.dataset}")
+st.caption(md(priced) + " Change the file or the planned count on the *Dataset* page.")
+if too_few:
+    st.warning(md(too_few), icon=":material/warning:")
+
 what_if()
 
 if plan.warnings:  # after the answer and its figures, before the detail

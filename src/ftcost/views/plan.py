@@ -253,3 +253,34 @@ def month_table(plan: Plan) -> pd.DataFrame:
                 "Running total": format_usd(running),
             })
     return pd.DataFrame(rows)
+
+
+def training_note(plan: Plan, training, planned: int, label: str | None = None) -> tuple[str, str | None]:
+    """Which training file the plan priced, and how it was scaled, in a sentence; and, when OpenAI would reject
+    that file for having fewer than its minimum of examples, a sentence saying so (else None).
+
+    `training` is the measured inputs the plan was made with (`ftcost.measure_training.for_plan`); `label` says
+    what the file is ("the scenario's sample airport/train.jsonl", "your upload mine.jsonl"), else its name."""
+    from ftcost.engine.training import MINIMUM_EXAMPLES
+
+    ft = next((o for o in plan.options if o.fine_tuned and o.one_off), None)
+    if ft is None:
+        return "No fine-tune is planned, so no training file is priced.", None
+    x = ft.one_off
+    measured = next(iter(training.values()), None) if training else None
+    scaled = f"scaled to the {planned:,} examples planned for the full set"
+    epochs = f"{x.epochs} epochs" + (" (OpenAI's auto rule)" if x.epochs_estimated else "")
+    if measured is None or measured.counted_examples is None:
+        text = (f"Training is priced on the scenario's stated tokens per example, {scaled}, × {epochs}: "
+                f"{tokens(x.charged_tokens_per_run)} charged tokens per run.")
+        return text, None
+    label = label or measured.name
+    text = (f"Training is priced on {label} ({measured.counted_examples:,} examples, "
+            f"{measured.tokens_per_example.quantize(Decimal('0.1')):,} billing tokens each on average), {scaled}, "
+            f"× {epochs}: {tokens(x.charged_tokens_per_run)} charged tokens per run.")
+    warning = None
+    if measured.counted_examples < MINIMUM_EXAMPLES:
+        warning = (f"OpenAI would reject {label}: it has {measured.counted_examples} examples and a training "
+                   f"file needs at least {MINIMUM_EXAMPLES}. The plan only borrows its average length; the file you "
+                   "train on must have more.")
+    return text, warning
