@@ -276,3 +276,19 @@ def test_an_upload_can_be_declared_the_full_set():
     assert at.session_state["scenario"].training.planned_examples == 12
     at.switch_page("ui/page_plan.py").run()
     assert "scaled to the 12 examples planned" in " ".join(c.value for c in at.caption)
+
+
+def test_an_edited_scenario_says_so_and_resets_to_what_was_loaded():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    assert not [c for c in at.sidebar.caption if "Edited" in c.value]
+    loaded = at.session_state["scenario"]
+    at.number_input(key="w:workload.requests_per_month").set_value(55_000).run()
+    assert any("Edited" in c.value for c in at.sidebar.caption)
+    at.sidebar.button(key="reset_scenario").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["scenario"] == loaded
+    assert at.number_input(key="w:workload.requests_per_month").value == loaded.workload.requests_per_month
+    assert not [c for c in at.sidebar.caption if "Edited" in c.value]

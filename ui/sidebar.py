@@ -20,6 +20,7 @@ def render(page_path: str = "") -> None:
     with st.sidebar:
         st.subheader("Scenario")
         _gallery()
+        _edited()
         _upload()
         _price_date()
         _download_and_share(page_path)
@@ -54,6 +55,25 @@ def _picked() -> None:
             state.replace(load_scenario(gallery()[stem]), stem)
         except FtcostError as exc:
             st.session_state[state.NOTICE] = str(exc)
+
+
+def _edited() -> None:
+    """Whether the scenario differs from what was loaded, and a way back to it."""
+    loaded = st.session_state.get(state.LOADED)
+    if loaded is None or loaded == state.current():
+        return
+    what = {"link": "the link it came from"}.get(state.source(), _gallery_names().get(state.source(), state.source()))
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.caption(f"✎ **Edited**: differs from {md(what)} as loaded.")
+    right.button("Reset", key="reset_scenario", on_click=_reset, width="stretch",
+                 help="Undo every edit: back to the scenario as it was loaded (an uploaded dataset stays).")
+
+
+def _reset() -> None:
+    dataset = st.session_state.get(state.DATASET)
+    state.replace(st.session_state[state.LOADED], state.source())
+    if dataset is not None:
+        st.session_state[state.DATASET] = dataset
 
 
 def _upload() -> None:
