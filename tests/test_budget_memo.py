@@ -203,6 +203,31 @@ def _app_with_downloads(monkeypatch):
     return AppTest.from_file(str(REPO / "app.py"), default_timeout=60), saved
 
 
+def share_link(at) -> str:
+    """The payload of the link the sidebar's Share link box shows (after its '#s=')."""
+    from ftcost.share import PARAM
+
+    return next(c.value for c in at.sidebar.code if f"#{PARAM}=" in c.value).split(f"#{PARAM}=", 1)[1]
+
+
+def test_an_edit_leaves_the_address_bar_alone_and_the_link_is_a_fragment():
+    from ftcost.share import PARAM
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.number_input(key="w:workload.requests_per_month").set_value(55_000).run()
+    assert PARAM not in at.query_params  # each edit used to rewrite it: a browser history entry per edit
+    assert decode_link(share_link(at)).workload.requests_per_month == 55_000
+    # An opened ?s= link stays while unchanged, and leaves the address once the scenario differs from it.
+    opened = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    opened.query_params[PARAM] = share_link(at)
+    opened.run()
+    assert PARAM in opened.query_params
+    opened.number_input(key="w:workload.requests_per_month").set_value(44_000).run()
+    assert PARAM not in opened.query_params
+
+
 def _answer(at) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("- Cheapest over"))
 
@@ -220,8 +245,7 @@ def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer
     assert at.session_state["scenario"].compare_with == GPT4
     sender = _answer(at)
     assert f"against {GPT4}" in sender
-    link = at.query_params[PARAM]
-    link = link[0] if isinstance(link, list) else link
+    link = share_link(at)
     assert decode_link(link).compare_with == GPT4
     recipient = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     recipient.query_params[PARAM] = link

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
+import streamlit.components.v1 as components
 
 from ftcost.errors import FtcostError
 from ftcost.scenario import MAX_SCENARIO_BYTES, dump_scenario, gallery, load_scenario, parse_scenario
-from ftcost.share import PARAM, encode_link
+from ftcost.share import PARAM, decode_link, encode_link
 from ftcost.text import markdown as md
 from ui import state
 
@@ -18,12 +21,32 @@ AS_OF = state.WIDGET + "as_of"
 def render(page_path: str = "") -> None:
     """The sidebar; `page_path` is the current page's URL path, dropped from the share link so it opens the Plan."""
     with st.sidebar:
+        _fragment()
         st.subheader("Scenario")
         _gallery()
         _edited()
         _upload()
         _price_date()
         _download_and_share(page_path)
+
+
+_FRAGMENT = components.declare_component("ftcost_fragment", path=str(Path(__file__).parent / "fragment"))
+FRAGMENT_SEEN = "fragment_seen"  # the last #s=... fragment loaded, so a rerun does not load it again
+
+
+def _fragment() -> None:
+    """Load the scenario a share link carries after its '#' (read in the browser: the server never sees it)."""
+    value = _FRAGMENT(key="url_fragment", default="")
+    if not value or not value.startswith(PARAM + "=") or st.session_state.get(FRAGMENT_SEEN) == value:
+        return
+    st.session_state[FRAGMENT_SEEN] = value
+    try:
+        scenario = decode_link(value[len(PARAM) + 1:])
+    except FtcostError as exc:
+        st.session_state[state.NOTICE] = f"{exc} Showing the default scenario instead."
+        return
+    state.replace(scenario, state.gallery_stem(scenario) or "link")
+    st.rerun()
 
 
 def _gallery() -> None:
@@ -136,13 +159,17 @@ def _download_and_share(page_path: str) -> None:
         st.query_params.pop(PARAM, None)
         st.info(md(exc))
         return
-    # The address bar always carries the current scenario, so it can be copied or bookmarked as it is.
-    if st.query_params.get(PARAM) != payload:
-        st.query_params[PARAM] = payload
+    # The link is shown, not written into the address bar: rewriting the address on every edit added a browser
+    # history entry each time (Back then undid nothing visible). An opened ?s= link is dropped from the address
+    # once the scenario differs from it, so the address bar never holds a scenario other than the one planned.
+    opened = st.query_params.get(PARAM)
+    if opened and opened != payload:
+        st.query_params.pop(PARAM, None)
     with st.expander("Share link", icon=":material/link:"):
-        st.caption("Opens these same numbers for anyone running ftcost. Copy it with the button on the right; "
-                   "the address bar holds it too.")
-        st.code(f"{_base_url(page_path)}?{PARAM}={payload}", language=None, wrap_lines=False)
+        st.caption("Opens these same numbers in any ftcost app: the scenario travels after the #, which browsers never "
+                   "send to a server, so no server log holds it. To open it in another ftcost, keep everything from "
+                   "the # and put that app's address before it. Copy it with the button on the right.")
+        st.code(f"{_base_url(page_path)}#{PARAM}={payload}", language=None, wrap_lines=False)
         if state.dataset():
             st.caption("Your uploaded training file is not in the link: send it along, or the plan the link "
                        "opens measures the scenario's sample instead.")
