@@ -316,3 +316,19 @@ def test_an_edited_scenario_says_so_and_resets_to_what_was_loaded():
     assert at.session_state["scenario"] == loaded
     assert at.number_input(key="w:workload.requests_per_month").value == loaded.workload.requests_per_month
     assert not [c for c in at.sidebar.caption if "Edited" in c.value]
+
+
+def test_each_cost_part_and_each_option_has_its_own_colour():
+    import sys as _sys
+
+    _sys.path.insert(0, str(REPO))
+    from ui import charts
+
+    assert set(charts.PART_COLOURS) == set(views.BREAKDOWN_PARTS)
+    assert len(set(charts.PART_COLOURS.values())) == len(charts.PART_COLOURS)
+    assert not set(charts.OPTION_COLOURS) & set(charts.PART_COLOURS.values())  # orange means wrong answers only
+    p = plan_of(airport_2023())
+    chart = charts.cumulative(views.cumulative_frame(p), views.break_even_frame(p), 12, views.go_live_frame(p))
+    color = chart.to_dict()["layer"][0]["encoding"]["color"]
+    assert color["scale"]["domain"] == [o.name for o in p.options]  # the scenario's order, whatever the page
+    assert color["legend"]["orient"] == "bottom"

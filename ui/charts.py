@@ -8,8 +8,26 @@ import pandas as pd
 from ftcost.views import BREAKDOWN_PARTS
 
 USD_AXIS = alt.Axis(format="$,.0f", title="US dollars")
-#: Token costs in blues, wrong answers in orange, one-off costs in grey: the three kinds read apart at a glance.
-PART_COLOURS = dict(zip(BREAKDOWN_PARTS, ["#1f77b4", "#9ecae9", "#17becf", "#ff7f0e", "#7f7f7f"]))
+#: Token costs in blues, hosting in navy, wrong answers in orange, one-off costs in grey: the kinds read apart at a
+#: glance. Named part by part (a list zipped against the parts once gave hosting the orange of wrong answers).
+PART_COLOURS = {
+    "Input tokens": "#1f77b4",
+    "Cached input tokens": "#9ecae9",
+    "Output tokens": "#17becf",
+    "Hosting and dedicated serving": "#393b79",
+    "Wrong answers": "#ff7f0e",
+    "One-off: training, people, pilot": "#7f7f7f",
+}
+#: Options get colours none of the cost parts use (no orange, grey or blue), in the scenario's order, so an option
+#: keeps its colour on every chart and orange always means wrong answers.
+OPTION_COLOURS = ["#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#6a3d9a", "#b15928",
+                  "#1f3b4d", "#fb9a99", "#b2df8a", "#cab2d6"]
+
+
+def option_scale(names) -> alt.Scale:
+    """One colour per option, by its place in the scenario (at most 12 options)."""
+    names = list(dict.fromkeys(names))
+    return alt.Scale(domain=names, range=[OPTION_COLOURS[i % len(OPTION_COLOURS)] for i in range(len(names))])
 
 
 def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live: pd.DataFrame) -> alt.Chart:
@@ -20,8 +38,9 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live:
         x=alt.X("month:Q", title="Month of the plan", scale=alt.Scale(domain=[1, horizon]),
                 axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("cumulative:Q", axis=alt.Axis(format="$,.0f", title="Cumulative cost (US dollars)")),
-        color=alt.Color("option:N", title="Option", scale=alt.Scale(scheme="tableau10"),
-                        legend=alt.Legend(orient="right", labelLimit=260)),
+        # Legend below, one entry a line: on the right it took most of a phone's width from the lines.
+        color=alt.Color("option:N", title="Option", scale=option_scale(frame["option"]),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
         strokeDash=alt.StrokeDash("kind:N", title="", legend=None,
                                   scale=alt.Scale(domain=["fine-tuned", "base model"], range=[[1, 0], [6, 3]])),
         opacity=alt.condition(selector, alt.value(1), alt.value(0.2)),

@@ -155,7 +155,7 @@ def pilot_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
     p = plan.pilot
     if p is None:
         return None
-    cost = (f"{p.examples} examples, {format_usd(p.total_usd)} ({pct(p.share_of_project_pct)} of the project's "
+    cost = (f"{format_usd(p.total_usd)} for {p.examples} examples ({pct(p.share_of_project_pct)} of the project's "
             f"{format_usd(p.project_one_off_usd)} one-off cost)")
     if p.no_accuracy_pays_back:
         why = ("A wrong answer costs nothing in this scenario, so accuracy cannot change that"

@@ -108,8 +108,8 @@ def _with_wrong(o: OptionPlan) -> Decimal:
 class PaybackCard:
     fine_tuned: str
     against: str
-    break_even: str  # "Month 4" / "Not within 12 months"
-    break_even_date: str  # the month's first day, or ""
+    break_even: str  # "Month 4" / "No"
+    break_even_date: str  # the month's first day, or "not within 12 months"
     pays_back: bool
     savings: str  # at the horizon, signed
     roi: str
@@ -134,8 +134,10 @@ def payback_cards(plan: Plan, against: str | None = None) -> list[PaybackCard]:
             PaybackCard(
                 fine_tuned=be.fine_tuned,
                 against=be.against,
-                break_even=month_text(be.month, plan.horizon_months).capitalize(),
-                break_even_date=ft.months[be.month - 1].starts.isoformat() if be.month else "",
+                # "No" + "not within 12 months" below it: the long form is cut off in a quarter-width metric.
+                break_even=f"Month {be.month}" if be.month else "No",
+                break_even_date=ft.months[be.month - 1].starts.isoformat() if be.month else
+                month_text(None, plan.horizon_months),
                 pays_back=be.month is not None,
                 savings=signed_usd(be.savings_at_horizon_usd),
                 roi=pct(be.roi_pct) if be.month is not None else "no payback",
