@@ -332,3 +332,24 @@ def test_each_cost_part_and_each_option_has_its_own_colour():
     color = chart.to_dict()["layer"][0]["encoding"]["color"]
     assert color["scale"]["domain"] == [o.name for o in p.options]  # the scenario's order, whatever the page
     assert color["legend"]["orient"] == "bottom"
+
+
+def test_the_prices_page_lists_every_change_day_offers_aliases_and_a_span_that_shows_change():
+    from streamlit.testing.v1 import AppTest
+
+    from ftcost import pricing
+
+    versions = pricing.price_versions()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("ui/page_prices.py").run()
+    assert not at.exception, at.exception
+    days = next(c.value for c in at.caption if "days on which some price changed" in c.value)
+    assert days.startswith(f"All {len(versions)} days") and all(d.isoformat() in days for d in versions)
+    model = next(s for s in at.selectbox if s.label == "Model")
+    assert "gpt-3.5-turbo" in model.options and "gpt-4o" in model.options
+    day = at.session_state["scenario"].as_of or dt.date.today()
+    start, end = views.diff_dates(versions, day)
+    last_change = max(d for d in versions if d <= day)
+    # The old default, the day before the last change to the price date, showed that one day's change only.
+    assert len(pricing.diff(start, end)) > len(pricing.diff(last_change - dt.timedelta(days=1), end))
