@@ -395,6 +395,57 @@ def test_scenario_round_trips_through_toml_and_links(doc):
     assert decode_link(link) == scenario
 
 
+@st.composite
+def ranged_docs(draw):
+    """A valid scenario in which some assumptions are ranges { low, likely, high[, dist] } around their value."""
+    doc = copy.deepcopy(draw(scenario_docs()))
+
+    def around(section: dict, key: str, lo, hi, whole: bool = False):
+        value = section.get(key)
+        if value is None or not draw(st.booleans()):
+            return
+        number = st.integers if whole else (lambda a, b: st.decimals(a, b, places=2))
+        low = draw(number(lo, value))
+        high = draw(number(value, hi))
+        rng = {"low": low, "likely": value, "high": high}
+        dist = draw(st.sampled_from([None, "triangular", "uniform", "pert"]))
+        if dist:
+            rng["dist"] = dist
+        section[key] = rng
+
+    for option in doc["option"]:
+        around(option, "accuracy_pct", Decimal(0), Decimal(100))
+    around(doc["quality"], "cost_per_wrong_answer_usd", Decimal(0), Decimal(1000))
+    around(doc["training"], "iterations", 1, 50, whole=True)
+    around(doc["training"], "planned_examples", 10, 10_000_000, whole=True)
+    around(doc["labour"], "weeks", 1, 104, whole=True)
+    for role in doc["labour"]["role"]:
+        around(role, "hours_per_iteration", Decimal(0), Decimal(2000))
+    if draw(st.booleans()):
+        doc["simulation"] = {"seed": draw(st.integers(0, 2**32 - 1)), "draws": draw(st.integers(100, 200_000))}
+    return doc
+
+
+@fuzz(200)
+@given(doc=ranged_docs())
+def test_ranged_scenario_round_trips_through_toml_and_links(doc):
+    scenario = parse_scenario(_toml(doc))  # the inline form a person writes
+    again = parse_scenario(dump_scenario(scenario))
+    assert again == scenario
+    assert Scenario.model_validate(scenario.model_dump()) == scenario  # the app's edit path
+    for option, raw in zip(scenario.option, doc["option"]):
+        if isinstance(raw["accuracy_pct"], dict):
+            r = option.ranges["accuracy_pct"]
+            assert (r.low, option.accuracy_pct, r.high) == (raw["accuracy_pct"]["low"], raw["accuracy_pct"]["likely"],
+                                                            raw["accuracy_pct"]["high"])
+    try:
+        link = encode_link(scenario)
+    except ScenarioError as exc:
+        assert "share the scenario file instead" in str(exc)
+        return
+    assert decode_link(link) == scenario
+
+
 @fuzz(300)
 @given(doc=scenario_docs(), path=st.data(), value=json_values)
 def test_a_mutated_scenario_is_a_scenario_or_one_scenario_error(doc, path, value):

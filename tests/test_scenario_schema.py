@@ -172,7 +172,7 @@ def _refused(text: str) -> str:
     ("[quality]", "cost_per_error = 1", "quality.cost_per_error: unknown key"),
     ("[pilot]", "sample = 50", "pilot.sample: unknown key"),
     ('scoring = "exact"', 'eval_set = [{input = "a", expected = "b", score = 1}]', "pilot.eval_set[entry 1].score: unknown key"),
-    ("cost_per_wrong_answer_usd = 2", "[wokload]\nrequests_per_month = 3", "airport.toml: wokload: unknown key"),
+    ("cost_per_wrong_answer_usd = { low = 1, likely = 2, high = 4 }", "[wokload]\nrequests_per_month = 3", "airport.toml: wokload: unknown key"),
 ])
 def test_an_unknown_key_at_any_level_is_named(after, key, expected):
     text = AIRPORT.replace(after, f"{after}\n{key}", 1)
@@ -188,8 +188,8 @@ def test_an_unknown_key_at_any_level_is_named(after, key, expected):
      "workload.monthly_growth_pct: should be a number without units or words, not '3%'"),
     ("accuracy_pct = 90", 'accuracy_pct = "90%"', "option[GPT-6 luna, long prompt].accuracy_pct: should be a number"),
     ("hourly_usd = 95", 'hourly_usd = "$95"', "labour.role[ML engineer].hourly_usd: should be a number without units"),
-    ("hours_per_iteration = 24", 'hours_per_iteration = "24h"', "hours_per_iteration: should be a number without units"),
-    ("weeks = 8", 'weeks = "8 weeks"', "labour.weeks: should be a whole number without units or words, not '8 weeks'"),
+    ("hours_per_iteration = { low = 16, likely = 24, high = 40 }", 'hours_per_iteration = "24h"', "hours_per_iteration: should be a number without units"),
+    ("weeks = { low = 4, likely = 8, high = 13 }", 'weeks = "8 weeks"', "labour.weeks: should be a whole number without units or words, not '8 weeks'"),
     ('epochs = "auto"', 'epochs = "Auto"', "training.epochs: should be 'auto' or a whole number without units or words"),
     # true/false is not a number (pydantic alone reads `true` as 1)
     ("requests_per_month = 30000", "requests_per_month = true", "workload.requests_per_month: should be a whole number"),
@@ -208,7 +208,7 @@ def test_an_unknown_key_at_any_level_is_named(after, key, expected):
      "workload.requests_per_month: Input should be less than or equal to 10000000000"),
     ("requests_per_month = 30000", "requests_per_month = 1" + "0" * 30,
      "workload.requests_per_month: Input should be less than or equal to 10000000000"),
-    ("hours_per_iteration = 24", "hours_per_iteration = 1000000000",
+    ("hours_per_iteration = { low = 16, likely = 24, high = 40 }", "hours_per_iteration = 1000000000",
      "labour.role[ML engineer].hours_per_iteration: Input should be less than or equal to 2000"),
     ("hourly_usd = 95", "hourly_usd = 1e400", "labour.role[ML engineer].hourly_usd: Input should be less than or equal to 1E+9"),
     ("monthly_growth_pct = 3", "monthly_growth_pct = 1e400", "workload.monthly_growth_pct: Input should be less than or equal to 100"),
@@ -216,9 +216,9 @@ def test_an_unknown_key_at_any_level_is_named(after, key, expected):
      "workload.monthly_growth_pct: Input should be greater than or equal to -50"),
     ("monthly_growth_pct = 3", "monthly_growth_pct = nan", "workload.monthly_growth_pct: Input should be a finite number"),
     ("cached_share_pct = 0", "cached_share_pct = inf", "workload.cached_share_pct: Input should be a finite number"),
-    ("iterations = 3", "iterations = 1000000000000000", "training.iterations: Input should be less than or equal to 50"),
+    ("iterations = { low = 2, likely = 3, high = 6 }", "iterations = 1000000000000000", "training.iterations: Input should be less than or equal to 50"),
     ("planned_examples = 300", "planned_examples = 1e400", "training.planned_examples: Input should be less than or equal to 10000000"),
-    ("weeks = 8", "weeks = -1", "labour.weeks: Input should be greater than or equal to 1"),
+    ("weeks = { low = 4, likely = 8, high = 13 }", "weeks = -1", "labour.weeks: Input should be greater than or equal to 1"),
 ])
 def test_wrong_units_and_absurd_numbers_name_the_key_and_what_is_accepted(old, new, expected):
     text = AIRPORT.replace(old, new, 1)
@@ -345,3 +345,42 @@ def test_only_toml_is_read_never_yaml_or_pickle(tmp_path):
         assert not imported & {"pickle", "marshal", "shelve", "yaml", "dill", "jsonpickle"}, module.__name__
         called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
         assert not called & {"eval", "exec", "compile", "__import__"}, module.__name__
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("accuracy_pct = 90", "accuracy_pct = { low = 92, likely = 90, high = 95 }",
+     "option[GPT-6 luna, long prompt]: accuracy_pct: the range should read low ≤ likely ≤ high, not 92 / 90 / 95"),
+    ("accuracy_pct = 90", "accuracy_pct = { low = 70, likely = 90, high = 120 }",
+     "accuracy_pct: the range's high (120): Input should be less than or equal to 100"),
+    ("accuracy_pct = 90", "accuracy_pct = { low = 70, high = 95 }",
+     "accuracy_pct: give the likely value (only a uniform range may leave it out)"),
+    ("accuracy_pct = 90", "accuracy_pct = { low = 70, likely = 90, top = 90 }",
+     "accuracy_pct: a range has the keys low, likely, high and dist, not top"),
+    ("accuracy_pct = 90", 'accuracy_pct = { low = 70, likely = 90, high = 90, dist = "normal" }', "dist"),
+    ("iterations = { low = 2, likely = 3, high = 6 }", "iterations = { low = 1.5, likely = 3, high = 6 }",
+     "training: iterations: the range's low (1.5) should be a whole number"),
+    ("requests_per_month = 30000", "requests_per_month = { low = 10000, likely = 30000, high = 10000000000 }\n"
+     "horizon_months_x = 1", "unknown key"),
+])
+def test_a_bad_range_names_the_key_and_what_to_write(old, new, expected):
+    text = AIRPORT.replace(old, new, 1)
+    assert text != AIRPORT
+    assert expected in _refused(text)
+
+
+def test_a_range_whose_top_compounds_past_a_trillion_is_refused():
+    text = AIRPORT.replace("monthly_growth_pct = 3", "monthly_growth_pct = { low = 0, likely = 3, high = 100 }").replace(
+        "horizon_months = 12", "horizon_months = 120")
+    assert "monthly_growth_pct = 100 compounds" in _refused(text)
+
+
+def test_ranges_round_trip_and_keep_the_likely_value_as_the_point():
+    s = parse_scenario(AIRPORT)
+    assert s.labour.weeks == 8 and s.labour.ranges["weeks"].high == 13
+    text = dump_scenario(s)
+    assert parse_scenario(text) == s
+    assert decode_link(encode_link(s)) == s
+    # a uniform range may leave out the likely value: the midpoint (rounded for a whole number)
+    u = parse_scenario(AIRPORT.replace("weeks = { low = 4, likely = 8, high = 13 }",
+                                       'weeks = { low = 4, high = 13, dist = "uniform" }'))
+    assert u.labour.weeks == 8 and u.labour.ranges["weeks"].dist == "uniform"

@@ -8,16 +8,14 @@ import pandas as pd
 from ftcost.views import BREAKDOWN_PARTS
 
 USD_AXIS = alt.Axis(format="$,.0f", title="US dollars")
-#: Token costs in blues, hosting in navy, wrong answers in orange, one-off costs in grey: the kinds read apart at a
-#: glance. Named part by part (a list zipped against the parts once gave hosting the orange of wrong answers).
+#: Token costs in blues, wrong answers in orange, one-off costs in grey: the three kinds read apart at a glance.
+# By name, so a part added to BREAKDOWN_PARTS cannot shift the others' colours (or lose its own).
 PART_COLOURS = {
-    "Input tokens": "#1f77b4",
-    "Cached input tokens": "#9ecae9",
-    "Output tokens": "#17becf",
-    "Hosting and dedicated serving": "#393b79",
-    "Wrong answers": "#ff7f0e",
-    "One-off: training, people, pilot": "#7f7f7f",
+    "Input tokens": "#1f77b4", "Cached input tokens": "#9ecae9", "Output tokens": "#17becf",
+    "Hosting and dedicated serving": "#6baed6", "Retrieval: embeddings, vector store, upkeep": "#9467bd",
+    "Wrong answers": "#ff7f0e", "One-off: training, people, pilot": "#7f7f7f",
 }
+assert set(PART_COLOURS) == set(BREAKDOWN_PARTS), "every cost part needs a colour"
 #: Options get colours none of the cost parts use (no orange, grey or blue), in the scenario's order, so an option
 #: keeps its colour on every chart and orange always means wrong answers.
 OPTION_COLOURS = ["#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#6a3d9a", "#b15928",
@@ -30,9 +28,10 @@ def option_scale(names) -> alt.Scale:
     return alt.Scale(domain=names, range=[OPTION_COLOURS[i % len(OPTION_COLOURS)] for i in range(len(names))])
 
 
-def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live: pd.DataFrame) -> alt.Chart:
+def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live: pd.DataFrame,
+               band: pd.DataFrame | None = None) -> alt.Chart:
     """One line per option; fine-tunes solid, base models dashed; break-even marked with a rule and a diamond;
-    the month a fine-tune goes live with a grey rule."""
+    the month a fine-tune goes live with a grey rule; with `band`, the P10–P90 spread of the draws shaded."""
     selector = alt.selection_point(fields=["option"], bind="legend")
     base = alt.Chart(frame).encode(
         x=alt.X("month:Q", title="Month of the plan", scale=alt.Scale(domain=[1, horizon]),
@@ -55,6 +54,12 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live:
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5).add_params(selector)
     layers = [lines]
+    if band is not None and not band.empty:
+        layers.insert(0, alt.Chart(band).mark_area(opacity=0.15).encode(
+            x="month:Q", y="p10:Q", y2="p90:Q",
+            color=alt.Color("option:N", scale=alt.Scale(scheme="tableau10"), legend=None),
+            tooltip=[alt.Tooltip("option:N", title="Option"), alt.Tooltip("month:Q", title="Month"),
+                     alt.Tooltip("band_text:N", title="P10 – P90 of the draws")]))
     if not go_live.empty:
         layers.append(alt.Chart(go_live).mark_rule(color="#888", strokeDash=[6, 4], strokeWidth=1.5).encode(
             x="month:Q", tooltip=[alt.Tooltip("label:N", title="Go-live or switch")]))

@@ -8,12 +8,13 @@ from ftcost import report, views
 from ftcost.errors import DatasetFileError, FtcostError
 from ftcost.text import code
 from ftcost.text import markdown as md
-from ui import cached, charts, inputs, layout, state
+from ui import cached, charts, inputs, layout, plan_uncertainty, state
 
 
 
 #: Option settings the table does not show; an edited row keeps them from the option of the same name.
-KEPT_OPTION_FIELDS = ("deployments", "hours_per_month", "gpus_per_replica", "method", "adapter", "existing_customer")
+KEPT_OPTION_FIELDS = ("deployments", "hours_per_month", "gpus_per_replica", "method", "adapter", "existing_customer",
+                      "retrieval", "ranges")
 PROVIDERS = views.provider_choices()
 DEPLOYMENTS = ["", "serverless", "dedicated", "standard", "global_standard", "developer", "provisioned"]
 
@@ -222,11 +223,14 @@ st.caption(f"Everything spent so far, month by month. A fine-tune's one-off cost
            f"option keeps serving until the project ends (grey dashed line); where a fine-tune's line (solid) drops "
            f"below {md(AGAINST_NAME)}'s (dashed), it has paid back — the green diamonds. Hover for "
            f"figures; click a legend entry to highlight an option.")
+how_sure = plan_uncertainty.analysis(plan, AGAINST_NAME)
+plan_uncertainty.band_caption(how_sure)
 st.altair_chart(
     charts.cumulative(views.cumulative_frame(plan), views.break_even_frame(plan, AGAINST_NAME),
-                      plan.horizon_months, views.go_live_frame(plan)),
+                      plan.horizon_months, views.go_live_frame(plan), plan_uncertainty.band(how_sure)),
     width="stretch",
 )
+plan_uncertainty.show(plan, how_sure, AGAINST_NAME)
 
 st.subheader("Where the money goes")
 total_tab, month_tab = st.tabs(["Over the whole horizon", "Month by month"])
@@ -246,9 +250,9 @@ with st.expander("The monthly table"):
 
 st.subheader("Take it with you")
 left, right = st.columns(2)
-left.download_button("Download the report (Markdown)", report.to_markdown(plan), file_name="ftcost-plan.md",
+left.download_button("Download the report (Markdown)", report.to_markdown(plan, how_sure), file_name="ftcost-plan.md",
                      mime="text/markdown", on_click="ignore", width="stretch",
                      help="The answer, every option, payback, the pilot and the rates used, with their sources.")
-right.download_button("Download the monthly table (CSV)", report.to_csv(plan), file_name="ftcost-months.csv",
+right.download_button("Download the monthly table (CSV)", report.to_csv(plan, how_sure), file_name="ftcost-months.csv",
                       mime="text/csv", on_click="ignore", width="stretch",
                       help="One row per option and month, exact amounts in US dollars.")

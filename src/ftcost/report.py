@@ -12,6 +12,7 @@ from typing import Any
 
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
+from ftcost.engine.uncertainty import Uncertainty
 from ftcost.money import format_usd
 from ftcost.text import code, csv_writer, markdown
 
@@ -51,7 +52,7 @@ def parts_text(parts) -> str:
     parts that are zero are left out."""
     out = []
     for label, usd in (("API cost", parts.api_usd), ("wrong answers", parts.wrong_answers_usd),
-                       ("hosting", parts.hosting_usd)):
+                       ("hosting", parts.hosting_usd), ("retrieval", parts.retrieval_usd)):
         if usd:
             out.append(f"{label} {format_usd(abs(usd))} {'less' if usd > 0 else 'more'}")
     if parts.one_off_usd:
@@ -181,9 +182,9 @@ def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] 
     return out + ([pilot] if pilot else [])
 
 
-def to_dict(plan: Plan) -> dict[str, Any]:
-    """JSON-ready report (decimal strings, ISO dates)."""
-    return {
+def to_dict(plan: Plan, uncertainty: Uncertainty | None = None) -> dict[str, Any]:
+    """JSON-ready report (decimal strings, ISO dates); with `uncertainty`, the simulation over the ranges too."""
+    out = {
         "scenario": plan.scenario,
         "as_of": plan.as_of.isoformat(),
         "horizon_months": plan.horizon_months,
@@ -198,6 +199,21 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         "caveats": list(plan.caveats),
         "not_planned": plain(plan.excluded),
         "ftcost_version": __version__,
+    }
+    if uncertainty is not None:
+        out["simulation"] = simulation_dict(uncertainty)
+    return out
+
+
+def simulation_dict(u: Uncertainty) -> dict[str, Any]:
+    """The simulation as JSON: seed, draws, odds of every pair, the drivers and break-even values of the chosen one."""
+    r = u.result
+    return {
+        "seed": r.seed, "draws": r.draws, "ranged": r.ranged, "fine_tuned": u.fine_tuned, "against": u.against,
+        "odds": plain(r.odds), "pilot_information": plain(r.pilot) if r.pilot else None,
+        "drivers": [plain(d) | {"swing": str(d.swing)} for d in u.drivers],
+        "break_even_values": plain(u.break_even_values),
+        "bands": plain(r.bands), "notes": list(r.notes),
     }
 
 
@@ -228,6 +244,8 @@ def _option_dict(o: OptionPlan) -> dict[str, Any]:
         "tokens_measured": {"prompt": o.tokens.prompt_source, "output": o.tokens.output_source},
         "rates": o.rates,
         "months": plain(o.months),
+        **({"retrieval": plain(o.retrieval) | {"one_off_usd": str(o.retrieval.one_off_usd),
+                                               "monthly_usd": str(o.retrieval.monthly_usd)}} if o.retrieval else {}),
     }
 
 
@@ -245,20 +263,30 @@ def _pilot_dict(plan: Plan) -> dict[str, Any] | None:
     return data
 
 
-def to_csv(plan: Plan) -> str:
-    """Every option's months, one row each, with the running total; money in cents (each cell rounded on its
-    own, so a row may differ from the sum of its rounded parts by a cent)."""
+def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
+    """Every option's months, one row each, with the running total; retrieval's running costs when an option has
+    retrieved context, and with `uncertainty` the P10 / P50 / P90 of the running total over the draws. Money is in
+    cents (each cell rounded on its own, so a row may differ from the sum of its rounded parts by a cent)."""
     buf = io.StringIO()
     writer = csv_writer(buf)
-    writer.writerow(CSV_COLUMNS)
+    retrieval = any(o.retrieval is not None for o in plan.options)
+    bands = {b.option: b for b in uncertainty.result.bands} if uncertainty is not None else {}
+    writer.writerow(CSV_COLUMNS + (("retrieval_usd",) if retrieval else ())
+                    + (("cumulative_p10_usd", "cumulative_p50_usd", "cumulative_p90_usd") if bands else ()))
     for o in plan.options:
-        for m, cumulative in zip(o.months, o.cumulative_usd):
+        for i, (m, cumulative) in enumerate(zip(o.months, o.cumulative_usd)):
             money = [m.input_usd, m.cached_input_usd, m.output_usd, m.inference_usd, m.hosting_usd, m.serving_usd,
                      m.wrong_answers_usd, m.serving_usd + m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative]
-            writer.writerow([
-                o.name, o.resolved_model, m.month, m.starts.isoformat(), m.served_by, m.requests, m.input_tokens,
-                m.cached_input_tokens, m.output_tokens, *(cents(x) for x in money),
-            ])
+            if retrieval:
+                money.append(m.retrieval_usd)
+            if bands:
+                b = bands.get(o.name)
+                money += [b.p10[i], b.p50[i], b.p90[i]] if b else []
+            row = [o.name, o.resolved_model, m.month, m.starts.isoformat(), m.served_by, m.requests, m.input_tokens,
+                   m.cached_input_tokens, m.output_tokens, *(cents(x) for x in money)]
+            if bands and not bands.get(o.name):
+                row += ["", "", ""]
+            writer.writerow(row)
     return buf.getvalue()
 
 
@@ -273,8 +301,8 @@ def no_answer_sentence(plan: Plan) -> str:
     return f"No base-model option can be priced on {day}, so there is nothing to compare the fine-tune with."
 
 
-def to_markdown(plan: Plan) -> str:
-    """The report a manager forwards. Every name from the scenario goes through `markdown` (or `code`): a name
+def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
+    """The report a manager forwards; with `uncertainty`, its "How sure is this?" section. Every name from the scenario goes through `markdown` (or `code`): a name
     is shown as written, never as a link, an image, HTML or a broken table."""
     h = plan.horizon_months
     md = markdown
@@ -382,6 +410,9 @@ def to_markdown(plan: Plan) -> str:
              f"- Go/no-go: accuracy ≥ {pct(p.gate_accuracy_pct)}. " + (gate_sentence(plan, md) or "")),
             "",
         ]
+    lines += retrieval_markdown(plan)
+    if uncertainty is not None:
+        lines += simulation_markdown(uncertainty, h)
     if plan.warnings:
         lines += ["## Warnings", "", *[f"- {md(w)}" for w in plan.warnings], ""]
     if any(o.rates for o in plan.options):
@@ -393,3 +424,60 @@ def to_markdown(plan: Plan) -> str:
                          f"{r['effective_from']} | {r['source']} |")
     lines.append("")
     return "\n".join(lines)
+
+
+def retrieval_markdown(plan: Plan) -> list[str]:
+    """What each option's retrieved context costs: once, each month, each request."""
+    rows = [(o, o.retrieval) for o in plan.options if o.retrieval is not None]
+    if not rows:
+        return []
+    lines = ["## Retrieved context", "",
+             "| Option | Corpus | Embedding once | Build | Each month (updates + store + upkeep) | Per request | "
+             "Retrieved tokens / request |", "|---|--:|--:|--:|--:|--:|--:|"]
+    for o, r in rows:
+        lines.append(
+            f"| {markdown(o.name)} | {tokens(r.corpus_tokens)} tokens | {format_usd(r.corpus_usd)} | {format_usd(r.build_labour_usd)} | "
+            f"{format_usd(r.monthly_usd)} ({format_usd(r.updates_usd_per_month)} + "
+            f"{format_usd(r.vector_store_usd_per_month)} + {format_usd(r.maintenance_usd_per_month)}) | "
+            f"{format_usd(r.query_usd_per_request, places=6)} | {tokens(r.retrieved_tokens_per_request)} |"
+        )
+    models = ", ".join(code(m) for m in sorted({r.embedding_model for _, r in rows}))
+    lines += ["", f"Embeddings at {models}'s price on the plan's date; the retrieved tokens are billed as each option's input tokens; the vector store's bill and the "
+              "hours are the scenario's own figures.", ""]
+    return lines
+
+
+def simulation_markdown(u: Uncertainty, horizon: int) -> list[str]:
+    """"How sure is this?": the odds, the drivers, what would have to be true."""
+    from ftcost.views.uncertainty import odds_sentences, what_would_have_to_be_true
+
+    r = u.result
+    lines = ["## How sure is this?", "", *[f"- {s}" for s in odds_sentences(u, horizon, name=markdown)], "",
+             f"Ranged assumptions: {', '.join(markdown(x) for x in r.ranged) or 'none'}. Draws: {r.draws:,}, seed {r.seed} (the same seed "
+             "gives the same answer). Every fine-tune against every base option:", "",
+             "| Fine-tune | Against | Pays back | Savings P10 | Median | P90 | Break-even P10 / median / P90 |",
+             "|---|---|--:|--:|--:|--:|---|"]
+    for o in r.odds:
+        months = " / ".join(month_text(m, horizon) for m in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
+        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {o.p_pays_back:.0%} | {format_usd(o.savings_p10)} | "
+                     f"{format_usd(o.savings_p50)} | {format_usd(o.savings_p90)} | {months} |")
+    if u.drivers:
+        lines += ["", f"### What drives the answer ({markdown(u.fine_tuned)} against {markdown(u.against)})", "",
+                  "| Assumption | Low → high | Savings at low | Savings at high | Swing |", "|---|---|--:|--:|--:|"]
+        for d in u.drivers:
+            a = u.assumption(d.key)
+            lines.append(f"| {markdown(d.label)} | {_value(a.low, a)} → {_value(a.high, a)} | {format_usd(d.savings_at_low)} | "
+                         f"{format_usd(d.savings_at_high)} | {format_usd(d.swing)} |")
+    table = what_would_have_to_be_true(u)
+    lines += ["", "### What would have to be true", "",
+              "The value of each assumption at which the savings at the horizon are zero, the others at their likely "
+              "values.", "", "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(markdown(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    lines.append("")
+    return lines
+
+
+def _value(x: float, a) -> str:
+    from ftcost.views.uncertainty import value_text
+
+    return value_text(x, a.unit, a.whole)

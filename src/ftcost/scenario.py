@@ -15,10 +15,12 @@ import types
 import typing
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ftcost.data import data_dir, parse_toml, validate
@@ -70,8 +72,135 @@ def _number_kind(annotation) -> tuple[str | None, tuple]:
     return kind, choices
 
 
-class Workload(Strict):
+# --- ranges: an assumption given as low / likely / high ------------------------------------------------------
+#
+# Any numeric assumption a plan hangs on may be written as a range instead of a point:
+#     accuracy_pct = { low = 88, likely = 92, high = 96 }                  # triangular (the default)
+#     cost_per_wrong_answer_usd = { low = 0.5, likely = 2, high = 4, dist = "pert" }
+#     monthly_growth_pct = { low = 0, high = 6, dist = "uniform" }        # likely: the midpoint
+# The field keeps the likely value (every point figure — the plan, the app, the report — uses it); the range's
+# ends and distribution live beside it in the model's `ranges`, and dump_scenario writes them back inline.
+
+
+class Range(BaseModel):
+    """The ends of one assumption's range and how values between them are drawn (the likely value is the field)."""
+
+    model_config = ConfigDict(extra="forbid")
+    low: Decimal
+    high: Decimal
+    dist: Literal["triangular", "uniform", "pert"] = "triangular"
+
+
+RANGE_KEYS = ("low", "likely", "high", "dist")
+
+
+class Rangeable(Strict):
+    """A section whose numeric assumptions (`RANGEABLE`) may each be a range."""
+
+    RANGEABLE: ClassVar[tuple[str, ...]] = ()
+    ranges: dict[str, Range] | None = Field(
+        None, description="Ranges of this section's assumptions (written inline as { low, likely, high } in a file)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inline_ranges(cls, data: Any) -> Any:
+        """`name = { low, likely, high, dist }` becomes the likely value in `name` and the ends in `ranges`."""
+        if not isinstance(data, dict) or not any(isinstance(data.get(n), dict) for n in cls.RANGEABLE):
+            return data
+        data = dict(data)
+        ranges = dict(data.get("ranges") or {})
+        for name in cls.RANGEABLE:
+            value = data.get(name)
+            if not isinstance(value, dict):
+                continue
+            unknown = sorted(set(value) - set(RANGE_KEYS))
+            if unknown:
+                raise PydanticCustomError(
+                    "range_form", "{name}: a range has the keys low, likely, high and dist, not {unknown}",
+                    {"name": name, "unknown": ", ".join(unknown)})
+            if "low" not in value or "high" not in value:
+                raise PydanticCustomError(
+                    "range_form", "{name}: a range needs low and high (e.g. {{ low = 88, likely = 92, high = 96 }})",
+                    {"name": name})
+            likely = value.get("likely")
+            if likely is None:
+                if value.get("dist", "triangular") != "uniform":
+                    raise PydanticCustomError(
+                        "range_form", "{name}: give the likely value (only a uniform range may leave it out)",
+                        {"name": name})
+                try:
+                    likely = (Decimal(str(value["low"])) + Decimal(str(value["high"]))) / 2
+                except Exception:  # noqa: BLE001 - the ends' own check below names the problem
+                    likely = value["low"]
+                if int in _args(cls.model_fields[name].annotation) and isinstance(likely, Decimal):
+                    likely = int(likely.to_integral_value())
+            try:
+                ordered = Decimal(str(value["low"])) <= Decimal(str(likely)) <= Decimal(str(value["high"]))
+            except Exception:  # noqa: BLE001 - not numbers: the fields' own checks name the problem
+                ordered = True
+            if not ordered:
+                raise PydanticCustomError(
+                    "range_order", "{name}: the range should read low ≤ likely ≤ high, not {low} / {likely} / {high}",
+                    {"name": name, "low": str(value["low"]), "likely": str(likely), "high": str(value["high"])})
+            data[name] = likely
+            ranges[name] = {k: v for k, v in value.items() if k != "likely"}
+        data["ranges"] = ranges
+        return data
+
+    @model_validator(mode="after")
+    def _ranges_fit(self):
+        for name, r in (self.ranges or {}).items():
+            if name not in self.RANGEABLE:
+                allowed = ", ".join(self.RANGEABLE) or "none"
+                raise PydanticCustomError("range_key", "{name} cannot be a range here (ranges: {allowed})",
+                                          {"name": name, "allowed": allowed})
+            likely = getattr(self, name)
+            if likely is None:
+                raise PydanticCustomError("range_key", "{name}: a range needs its likely value", {"name": name})
+            field = type(self).model_fields[name]
+            check = TypeAdapter(Annotated[tuple([field.annotation, *field.metadata])])
+            for end in ("low", "high"):
+                value = getattr(r, end)
+                whole = int in _args(field.annotation)
+                if whole and value != value.to_integral_value():
+                    raise PydanticCustomError("range_end", "{name}: the range's {end} ({value}) should be a whole number",
+                                              {"name": name, "end": end, "value": str(value)})
+                try:
+                    check.validate_python(int(value) if whole else value)
+                except ValidationError as exc:  # pydantic's sentence for the field's bounds
+                    reason = exc.errors()[0]["msg"]
+                    raise PydanticCustomError("range_end", "{name}: the range's {end} ({value}): {reason}",
+                                              {"name": name, "end": end, "value": str(value), "reason": reason}) from None
+            if not r.low <= Decimal(likely) <= r.high:
+                # A point set outside its range (an edit of the likely value in the app, or a `ranges` table that
+                # disagrees with its field): the point is what the plan uses, so the range stretches to include it.
+                # A range written inline says all three at once and is refused above instead.
+                assert self.ranges is not None
+                self.ranges[name] = Range(low=min(r.low, Decimal(likely)), high=max(r.high, Decimal(likely)),
+                                          dist=r.dist)
+        return self
+
+    def range_of(self, name: str) -> Range | None:
+        return (self.ranges or {}).get(name)
+
+
+def _args(annotation) -> tuple:
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    return typing.get_args(annotation) if union else (annotation,)
+
+
+class Simulation(Strict):
+    """The Monte Carlo over the ranges: its seed (the same seed gives the same draws) and how many draws."""
+
+    seed: int = Field(2026, ge=0, le=2**32 - 1, description="Seed of the draws: the same seed gives the same answer.")
+    draws: int = Field(10_000, ge=100, le=200_000, description="Draws of the ranged assumptions.")
+
+
+class Workload(Rangeable):
     """How the product uses the model each month, and the prompts each option needs."""
+
+    RANGEABLE = ("requests_per_month", "monthly_growth_pct", "output_tokens_per_request")
 
     requests_per_month: int = Field(ge=1, le=10**10, description="Requests in the first month.")
     monthly_growth_pct: Decimal = Field(
@@ -108,8 +237,34 @@ class Workload(Strict):
         return self
 
 
-class Option(Strict):
+class Retrieval(Strict):
+    """Retrieved context ("embeddings"): the option sends the passages nearest each question with the request.
+
+    OpenAI's guide and the seed articles weigh it against fine-tuning — retrieval for knowledge that changes,
+    fine-tuning for behaviour — and "the two are not in conflict": an option may be a base model or a fine-tune
+    with retrieval. Its costs: embedding the corpus once and its updates each month, embedding each question,
+    the retrieved tokens added to every prompt, a vector store, and the people who build and keep it.
+    """
+
+    documents: int = Field(ge=1, le=100_000_000, description="Documents in the corpus.")
+    tokens_per_document: int = Field(ge=1, le=10_000_000, description="Mean tokens of one document (as embedded).")
+    updated_pct_per_month: Decimal = Field(
+        Decimal(0), ge=0, le=100, description="Share of the corpus changed and re-embedded each month (%).")
+    embedding_model: str = Field("text-embedding-3-small", min_length=1, max_length=200,
+                                 description="OpenAI embedding model (prices in pricing/prices/embeddings.toml).")
+    retrieved_tokens_per_request: int = Field(ge=0, le=2_000_000, description="Retrieved tokens added to each prompt.")
+    query_tokens_per_request: int | None = Field(
+        None, ge=0, le=2_000_000, description="Tokens embedded per question (default: the user message, measured).")
+    vector_store_usd_per_month: Money = Field(Decimal(0), description="The vector store's monthly bill, as stated.")
+    hourly_usd: Money = Field(Decimal(0), description="Loaded hourly cost of who builds and maintains it.")
+    build_hours: Decimal = Field(Decimal(0), ge=0, le=100_000, description="Hours to build the retrieval pipeline.")
+    maintain_hours_per_month: Decimal = Field(Decimal(0), ge=0, le=10_000, description="Hours a month to keep it up.")
+
+
+class Option(Rangeable):
     """One way of serving the product: a model with the prompt it needs."""
+
+    RANGEABLE = ("accuracy_pct",)
 
     name: str = Field(min_length=1, max_length=80)
     model: str = Field(min_length=1, max_length=200, description="Model name: snapshot, alias or ft:BASE[:org:suffix:id].")
@@ -137,6 +292,7 @@ class Option(Strict):
     existing_customer: bool | None = Field(
         None, description="Azure: the subscription has deployed this model version, so training stays open longer.",
     )
+    retrieval: Retrieval | None = Field(None, description="Retrieved context sent with each request ([option.retrieval]).")
 
     @property
     def fine_tuned(self) -> bool:
@@ -159,8 +315,10 @@ class Organization(Strict):
     )
 
 
-class Training(Strict):
+class Training(Rangeable):
     """The fine-tune: dataset size, epochs, iterations."""
+
+    RANGEABLE = ("planned_examples", "iterations")
 
     dataset: str | None = Field(None, max_length=500, description="Sample training JSONL, relative to the scenario file.")
     planned_examples: int = Field(ge=10, le=10_000_000, description="Examples in the full training set (OpenAI's minimum is 10).")
@@ -221,14 +379,17 @@ class TeamRate(Strict):
         return self
 
 
-class Role(Strict):
+class Role(Rangeable):
+    RANGEABLE = ("hourly_usd", "hours_per_iteration")
     role: str = Field(min_length=1, max_length=80)
     hourly_usd: Money = Field(description="Loaded hourly cost of the person (USD).")
     hours_per_iteration: Decimal = Field(ge=0, le=2000, description="Hours this role spends per fine-tuning iteration.")
 
 
-class Labour(Strict):
+class Labour(Rangeable):
     """The people cost of iterating on a fine-tune (seeds 000/003)."""
+
+    RANGEABLE = ("weeks", "data_prep_minutes_per_example")
 
     weeks: int = Field(8, ge=1, le=104, description="Project start to production (a month at best, often a quarter).")
     data_prep_minutes_per_example: Decimal = Field(
@@ -247,7 +408,9 @@ class Labour(Strict):
         return self
 
 
-class Quality(Strict):
+class Quality(Rangeable):
+    RANGEABLE = ("cost_per_wrong_answer_usd",)
+
     cost_per_wrong_answer_usd: Money = Field(
         Decimal(0), description="What a wrong answer costs the business (escalation, refund, rework)."
     )
@@ -296,6 +459,7 @@ class Scenario(Strict):
     quality: Quality = Field(default_factory=Quality)
     pilot: Pilot = Field(default_factory=Pilot)
     rate: list[TeamRate] | None = Field(None, max_length=50, description="The team's negotiated rates ([[rate]]).")
+    simulation: Simulation | None = Field(None, description="Seed and draws of the Monte Carlo over the ranges.")
 
     @field_validator("as_of", mode="before")
     @classmethod
@@ -322,14 +486,19 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _volume(self) -> "Scenario":
         w = self.workload
-        last = Decimal(w.requests_per_month) * (1 + w.monthly_growth_pct / 100) ** (self.horizon_months - 1)
+        requests, growth = Decimal(w.requests_per_month), w.monthly_growth_pct
+        if (r := w.range_of("requests_per_month")) is not None:
+            requests = r.high  # the range's top must stay possible too
+        if (r := w.range_of("monthly_growth_pct")) is not None:
+            growth = r.high
+        last = requests * (1 + growth / 100) ** (self.horizon_months - 1)
         if last > MAX_REQUESTS_IN_A_MONTH:
             raise PydanticCustomError(
                 "volume",
                 "workload.monthly_growth_pct = {growth} compounds to about {last} requests in month {months} "
                 "(horizon_months); keep every month at or under 10^12 requests by lowering the growth, the "
                 "horizon or requests_per_month",
-                {"growth": str(w.monthly_growth_pct), "last": f"{last:.1E}", "months": self.horizon_months},
+                {"growth": str(growth), "last": f"{last:.1E}", "months": self.horizon_months},
             )
         return self
 
@@ -419,10 +588,25 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def dump_scenario(scenario: Scenario) -> str:
     """TOML text that `parse_scenario` reads back to an equal Scenario."""
-    doc = scenario.model_dump(mode="python", exclude_none=True)
+    doc = _inline(scenario.model_dump(mode="python", exclude_none=True))
     # Long prompts read best as multi-line strings, but tomli_w writes those with "\n" line ends and drops
     # the "\r" of a Windows "\r\n": text that has one is written as escaped one-line strings instead.
     return tomli_w.dumps(doc, multiline_strings=not any("\r\n" in text for text in _strings(doc)))
+
+
+def _inline(value):
+    """Each section's `ranges` written back beside its fields, as { low, likely, high[, dist] }."""
+    if isinstance(value, list):
+        return [_inline(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _inline(v) for k, v in value.items() if k != "ranges"}
+    for name, r in (value.get("ranges") or {}).items():
+        inline = {"low": r["low"], "likely": out[name], "high": r["high"]}
+        if r.get("dist", "triangular") != "triangular":
+            inline["dist"] = r["dist"]
+        out[name] = inline
+    return out
 
 
 def _strings(value):

@@ -19,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("scenario", help="scenario .toml file, or the name of a shipped one (e.g. airport)")
     p.add_argument("--as-of", type=parse_date, help="price date YYYY-MM-DD (default: the scenario's, else today)")
+    p.add_argument("--simulate", type=_draws, metavar="N", nargs="?", const=0, default=None,
+                   help="add the Monte Carlo over the scenario's ranges: N draws (default: the scenario's, else 10,000)")
+    p.add_argument("--seed", type=int, help="seed of the draws (default: the scenario's [simulation] seed, else 2026)")
+    p.add_argument("--against", help="the base option the odds, drivers and pilot are measured against")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object")
     fmt.add_argument("--markdown", action="store_true", help="the Markdown report a manager forwards")
@@ -47,10 +51,28 @@ def run(args: argparse.Namespace) -> int:
         for warning in plan.warnings:
             print(f"  - {warning}", file=sys.stderr)
         return 2
+    how = None
+    if args.simulate is not None or args.seed is not None:
+        from ftcost.engine.uncertainty import analyse
+
+        how = analyse(scenario, plan, against=args.against, draws=args.simulate or None, seed=args.seed)
+        if how is None:
+            print(f"ftcost report: on {as_of.isoformat()} the plan has no fine-tune beside a base option, so there "
+                  "are no odds to simulate; the plan follows.", file=sys.stderr)
     if args.json:
-        print(json.dumps(report.to_dict(plan), indent=2, ensure_ascii=False))
+        print(json.dumps(report.to_dict(plan, how), indent=2, ensure_ascii=False))
     elif args.csv:
-        print(report.to_csv(plan), end="")
+        print(report.to_csv(plan, how), end="")
     else:
-        print(report.to_markdown(plan))
+        print(report.to_markdown(plan, how))
     return 0
+
+
+def _draws(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--simulate takes a whole number of draws, not {text!r}") from None
+    if not 100 <= n <= 200_000:
+        raise argparse.ArgumentTypeError(f"--simulate takes 100 to 200,000 draws, not {n:,}")
+    return n

@@ -26,7 +26,8 @@ from decimal import Decimal
 
 from ftcost.engine.lifecycle import Feasibility, fine_tune_feasibility, label, lifecycle_warnings, month_of, serves_until
 from ftcost.engine.providers_plan import provider_counting_model, provider_option_plan
-from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, TokenProfile, plain
+from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, RetrievalCost, TokenProfile, plain
+from ftcost.engine.retrieval import retrieval_cost, with_retrieval, with_retrieved_tokens
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.training import Training, TrainingInputs, comparison, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
@@ -51,6 +52,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
     #    A model that is shut down on the date is not offered, whatever the price tables still hold.
     priced: list[tuple[Option, object, object, TokenProfile]] = []
+    retrieval: dict[str, RetrievalCost] = {}
     elsewhere: list[Option] = []  # options another provider trains and serves (engine/providers_plan.py)
     for option in scenario.option:
         if option.provider_id != "openai":
@@ -72,7 +74,16 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
             if not option.fine_tuned:  # a fine-tune that cannot be priced is infeasible: the answer says so first
                 warnings.append(why)
             continue
-        priced.append((option, resolved, card, token_profile(scenario.workload, option, resolved.model.encoding)))
+        if option.retrieval is not None:  # retrieved context: its embedding prices on this date (engine/retrieval.py)
+            try:
+                retrieval[option.name] = retrieval_cost(scenario, option.retrieval, as_of)
+            except (NotOfferedError, UnknownModelError) as exc:
+                why = f"{option.name} is left out of the plan: its retrieval's embeddings: {exc}"
+                excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
+                warnings.append(why)
+                continue
+        profile = with_retrieved_tokens(token_profile(scenario.workload, option, resolved.model.encoding), option)
+        priced.append((option, resolved, card, profile))
 
     # 2. Feasibility before payback: a fine-tune that cannot be trained, or would go live after its own
     #    shutdown, gets no payback, no pilot and no line on the chart: it is explained instead.
@@ -87,7 +98,8 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
         feasibility[option.name] = f
         kept.append(entry)
     priced = kept
-    profiles = {option.model: profile for option, _, _, profile in priced}
+    # The pilot evaluates each model once; a model also sent with retrieved context is evaluated on its own prompt.
+    profiles = {option.model: profile for option, _, _, profile in sorted(priced, key=lambda p: p[0].retrieval is None)}
     by_name = {p[0].name: p for p in priced}
 
     # 3. The product runs on the current option until a fine-tune goes live: the scenario's, or where that is
@@ -110,6 +122,8 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     stops: dict[str, tuple[int, dt.date]] = {}
     for option, resolved, card, profile in priced:
         own[option.name] = _months(scenario, option, profile, as_of, Decimal(0))
+        if option.name in retrieval:
+            own[option.name] = with_retrieval(own[option.name], retrieval[option.name])
         stop = serves_until(resolved)
         month = month_of(stop, as_of, horizon) if stop else None
         if month is not None:
@@ -182,12 +196,18 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
                     months[month - 1] = replace(first, one_off_usd=first.one_off_usd + cost)
         if option.fine_tuned:
             months[0] = replace(months[0], one_off_usd=months[0].one_off_usd + extras[name].total_usd)
+        if name in retrieval and not visiting:  # building the retrieval, booked in month 1 of its own plan
+            months[0] = replace(months[0], one_off_usd=months[0].one_off_usd + retrieval[name].one_off_usd)
         if not visiting:
             memo[name] = months
         return months
 
     # Options another provider serves start from the current option's months like any fine-tune; once planned
     # they can take over from a model that stops serving (a fine-tune elsewhere is a successor).
+    for option in elsewhere:
+        if option.retrieval is not None:
+            warnings.append(f"{option.name}: retrieved context is priced for OpenAI-served options only; its "
+                            "retrieval costs are not in this plan.")
     for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
         done = provider_option_plan(
             scenario, option, as_of, go_live=go_live, current_months=timeline(current_name) if current_name else None,
@@ -222,6 +242,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
                 switch_month=switch[0] if switch else None,
                 successor=switch[1] if switch else None,
                 feasibility=feasibility[option.name],
+                retrieval=retrieval.get(option.name),
             )
         )
     order = [o.name for o in scenario.option]

@@ -36,6 +36,7 @@ class Month:
     one_off_usd: Decimal  # training + labour + pilot, booked in month 1
     served_by: str = ""  # the option that actually served this month (before go-live: the current one)
     hosting_usd: Decimal = Decimal(0)  # hourly fees: always-on deployments, dedicated replicas, model storage
+    retrieval_usd: Decimal = Decimal(0)  # retrieved context: query and update embeddings, vector store, upkeep
 
     @property
     def inference_usd(self) -> Decimal:
@@ -43,13 +44,14 @@ class Month:
 
     @property
     def serving_usd(self) -> Decimal:
-        """What serving the month costs: tokens plus hosting (the hourly fee accrues whether called or not)."""
-        return self.inference_usd + self.hosting_usd
+        """What serving the month costs: tokens plus hosting (the hourly fee accrues whether called or not)
+        plus retrieval's running costs."""
+        return self.inference_usd + self.hosting_usd + self.retrieval_usd
 
     @property
     def total_usd(self) -> Decimal:
-        """Quality-adjusted cost of the month: inference + hosting + wrong answers + one-off."""
-        return self.inference_usd + self.hosting_usd + self.wrong_answers_usd + self.one_off_usd
+        """Quality-adjusted cost of the month: inference + hosting + retrieval + wrong answers + one-off."""
+        return self.inference_usd + self.hosting_usd + self.retrieval_usd + self.wrong_answers_usd + self.one_off_usd
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,33 @@ class OneOff:
 
 
 @dataclass(frozen=True)
+class RetrievalCost:
+    """What an option's retrieved context costs: once (embedding the corpus, building), per month, per request."""
+
+    embedding_model: str
+    price_per_mtok: Decimal
+    corpus_tokens: int
+    corpus_usd: Decimal  # embedding the whole corpus once
+    build_labour_usd: Decimal
+    update_tokens_per_month: int
+    updates_usd_per_month: Decimal
+    vector_store_usd_per_month: Decimal
+    maintenance_usd_per_month: Decimal
+    query_tokens_per_request: int
+    query_usd_per_request: Decimal
+    retrieved_tokens_per_request: int  # added to the prompt: priced as input tokens of the option's model
+
+    @property
+    def one_off_usd(self) -> Decimal:
+        return self.corpus_usd + self.build_labour_usd
+
+    @property
+    def monthly_usd(self) -> Decimal:
+        """The running costs that do not depend on the number of requests."""
+        return self.updates_usd_per_month + self.vector_store_usd_per_month + self.maintenance_usd_per_month
+
+
+@dataclass(frozen=True)
 class OptionPlan:
     name: str
     model: str
@@ -90,6 +119,7 @@ class OptionPlan:
     switch_month: int | None = None  # the horizon month from which `successor` serves instead (shutdown inside it)
     successor: str | None = None
     feasibility: Any = None  # engine.lifecycle.Feasibility: always ok for a planned option; caveats may apply
+    retrieval: RetrievalCost | None = None  # the option's retrieved context, when it has one
 
     @property
     def monthly_usd(self) -> Decimal:
@@ -99,7 +129,9 @@ class OptionPlan:
 
     @property
     def one_off_usd(self) -> Decimal:
-        return self.one_off.total_usd if self.one_off else Decimal(0)
+        """What the option costs once: a fine-tune's training, people and pilot, plus building its retrieval."""
+        once = self.one_off.total_usd if self.one_off else Decimal(0)
+        return once + (self.retrieval.one_off_usd if self.retrieval else Decimal(0))
 
     @property
     def cumulative_usd(self) -> list[Decimal]:

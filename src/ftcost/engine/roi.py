@@ -81,10 +81,11 @@ class SavingParts:
     wrong_answers_usd: Decimal
     one_off_usd: Decimal  # training, people, data preparation, pilot: always a cost (<= 0)
     hosting_usd: Decimal  # hourly deployment / replica fees
+    retrieval_usd: Decimal = Decimal(0)  # retrieved context's running costs
 
     @property
     def total_usd(self) -> Decimal:
-        return self.api_usd + self.wrong_answers_usd + self.one_off_usd + self.hosting_usd
+        return self.api_usd + self.wrong_answers_usd + self.one_off_usd + self.hosting_usd + self.retrieval_usd
 
 
 def saving_parts(ft: OptionPlan, base: OptionPlan) -> SavingParts:
@@ -95,4 +96,4 @@ def saving_parts(ft: OptionPlan, base: OptionPlan) -> SavingParts:
         return sum((getattr(m, field) for m in o.months), Decimal(0))
 
     return SavingParts(*(total(base, f) - total(ft, f)
-                         for f in ("inference_usd", "wrong_answers_usd", "one_off_usd", "hosting_usd")))
+                         for f in ("inference_usd", "wrong_answers_usd", "one_off_usd", "hosting_usd", "retrieval_usd")))

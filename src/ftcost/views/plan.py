@@ -20,6 +20,7 @@ BREAKDOWN_PARTS = {
     "Cached input tokens": "cached_input_usd",
     "Output tokens": "output_usd",
     "Hosting and dedicated serving": "hosting_usd",
+    "Retrieval: embeddings, vector store, upkeep": "retrieval_usd",
     "Wrong answers": "wrong_answers_usd",
     "One-off: training, people, pilot": "one_off_usd",
 }
@@ -249,6 +250,7 @@ def month_table(plan: Plan) -> pd.DataFrame:
                 "Output tokens": tokens(m.output_tokens),
                 "Inference": format_usd(m.inference_usd),
                 "Hosting": format_usd(m.hosting_usd),
+                **({"Retrieval": format_usd(m.retrieval_usd)} if any(x.retrieval for x in plan.options) else {}),
                 "Wrong answers": format_usd(m.wrong_answers_usd),
                 "One-off": format_usd(m.one_off_usd),
                 "Month total": format_usd(m.total_usd),

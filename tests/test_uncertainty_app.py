@@ -1,0 +1,62 @@
+"""The Plan page's "How sure is this?" through AppTest: the probability the library computes is on the page, the
+ranges editor changes the scenario's ranges, a bad range is one sentence and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import REPO
+from streamlit.testing.v1 import AppTest
+
+from ftcost.engine.uncertainty import analyse
+from ftcost.measure_training import measured_plan
+from ftcost.scenario import default_scenario
+
+APP = str(REPO / "app.py")
+DAY = dt.date(2026, 6, 1)
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.date_input(key="w:as_of").set_value(DAY).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def editor(at: AppTest) -> str:
+    """The ranges editor's current key (a rejected edit starts a fresh one)."""
+    return f"plan_ranges_editor#{at.session_state['plan_ranges_editor:version']}"
+
+
+def test_the_plan_page_shows_the_chance_of_payback_the_library_computes():
+    at = start()
+    assert any(h.value == "How sure is this?" for h in at.subheader)
+    scenario = default_scenario().model_copy(update={"as_of": DAY})
+    plan = measured_plan(scenario, DAY)
+    against = at.session_state["plan_against"]
+    how = analyse(scenario, plan, fine_tuned=plan.pilot.option, against=against)
+    shown = [m for m in at.metric if m.label.startswith("Pays back within")]
+    assert shown and shown[0].value == f"{how.odds.p_pays_back:.0%}"
+    assert any("The answer hangs most on" in md.value for md in at.markdown)
+
+
+def test_the_ranges_editor_sets_a_range_and_refuses_a_bad_one():
+    at = start()
+    rows = at.session_state["scenario"]
+    assert rows.workload.ranges is None
+    at.session_state[editor(at)] = {
+        "edited_rows": {0: {"Low": 20000.0, "High": 45000.0, "Distribution": "uniform"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    r = at.session_state["scenario"].workload.ranges["requests_per_month"]
+    assert (r.low, r.high, r.dist) == (20000, 45000, "uniform")
+
+    at.session_state[editor(at)] = {
+        "edited_rows": {0: {"Low": 40000.0, "High": 45000.0, "Distribution": "uniform"}},
+        "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert any("should read low ≤ likely ≤ high" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["scenario"].workload.ranges["requests_per_month"].low == 20000
