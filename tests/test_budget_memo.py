@@ -353,3 +353,10 @@ def test_the_prices_page_lists_every_change_day_offers_aliases_and_a_span_that_s
     last_change = max(d for d in versions if d <= day)
     # The old default, the day before the last change to the price date, showed that one day's change only.
     assert len(pricing.diff(start, end)) > len(pricing.diff(last_change - dt.timedelta(days=1), end))
+
+
+def test_the_dataset_problem_table_shows_sentences_not_category_codes():
+    at = _plan_page(_lines(12)[:-1] + b'\n{"messages": [\n')
+    table = next(d for d in at.dataframe if "What it means" in d.value.columns)
+    assert "invalid_json" in set(table.value["Problem"])  # still in the data (and the CSV) for scripts
+    assert list(table.proto.column_order) == ["Kind", "What it means", "Times", "Lines", "How to fix it"]

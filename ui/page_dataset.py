@@ -121,7 +121,9 @@ for note in report.notes:
 issues = views.issue_frame(report)
 if not issues.empty:
     st.subheader("Errors and warnings")
+    # The sentence, not the category code (invalid_json): the code stays in the line-number CSV, for scripts.
     st.dataframe(issues, hide_index=True, width="stretch",
+                 column_order=["Kind", "What it means", "Times", "Lines", "How to fix it"],
                  column_config={"Times": st.column_config.NumberColumn("Times", format="%d")})
     # Built when the button is clicked, not on every rerun: a file of millions of bad lines makes a long CSV.
     st.download_button("Download the line numbers (CSV)", lambda: views.issue_lines_csv(report),
