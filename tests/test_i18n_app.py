@@ -30,8 +30,8 @@ def start(lang: str, currency: str = "USD") -> AppTest:
 
 
 def link(at: AppTest) -> str:
-    value = at.query_params[PARAM]
-    return value[0] if isinstance(value, list) else value
+    """The payload of the link the sidebar's Share link box shows (after its '#s=')."""
+    return next(c.value for c in at.sidebar.code if f"#{PARAM}=" in c.value).split(f"#{PARAM}=", 1)[1]
 
 
 def texts(at: AppTest) -> str:

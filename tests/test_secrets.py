@@ -247,7 +247,7 @@ def test_a_planted_key_reaches_no_file_link_report_session_value_log_or_cache(
     for expected in (".toml", "ftcost-plan.md", "ftcost-months.csv", "ftcost-dataset-issues.csv"):
         assert expected in names, (expected, names)
     seen += [(f"download {name}", data) for name, data in downloads.items()]
-    seen.append(("share link", at.query_params[PARAM]))
+    seen.append(("share link", next(c.value for c in at.sidebar.code if f"#{PARAM}=" in c.value)))
     seen.append(("log", logged(every_log)))
     assert every_log.records, "no log record was captured, so the log check would prove nothing"
     for path in files_under(*dirs.values(), REPO / ".streamlit"):

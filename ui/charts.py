@@ -17,6 +17,16 @@ PART_COLOURS = {
     "Wrong answers": "#ff7f0e", "One-off: training, people, pilot": "#7f7f7f",
 }
 assert set(PART_COLOURS) == set(BREAKDOWN_PARTS), "every cost part needs a colour"
+#: Options get colours none of the cost parts use (no orange, grey or blue), in the scenario's order, so an option
+#: keeps its colour on every chart and orange always means wrong answers.
+OPTION_COLOURS = ["#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#6a3d9a", "#b15928",
+                  "#1f3b4d", "#fb9a99", "#b2df8a", "#cab2d6"]
+
+
+def option_scale(names) -> alt.Scale:
+    """One colour per option, by its place in the scenario (at most 12 options)."""
+    names = list(dict.fromkeys(names))
+    return alt.Scale(domain=names, range=[OPTION_COLOURS[i % len(OPTION_COLOURS)] for i in range(len(names))])
 
 
 def _money_axis(title: str, currency: str) -> alt.Axis:
@@ -39,8 +49,9 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live:
         x=alt.X("month:Q", title=_("Month of the plan"), scale=alt.Scale(domain=[1, horizon]),
                 axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("cumulative:Q", axis=_money_axis(_("Cumulative cost ({currency})"), currency)),
-        color=alt.Color("option:N", title=_("Option"), scale=alt.Scale(scheme="tableau10"),
-                        legend=alt.Legend(orient="right", labelLimit=260)),
+        # Legend below, one entry a line: on the right it took most of a phone's width from the lines.
+        color=alt.Color("option:N", title=_("Option"), scale=option_scale(frame["option"]),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
         strokeDash=alt.StrokeDash("kind:N", title="", legend=None,
                                   scale=alt.Scale(domain=["fine-tuned", "base model"], range=[[1, 0], [6, 3]])),
         opacity=alt.condition(selector, alt.value(1), alt.value(0.2)),

@@ -39,6 +39,7 @@ st.caption(_("Checks a fine-tuning file the way OpenAI's cookbook does (with lin
 st.subheader(_("Training file"))
 st.file_uploader(
     _("Upload a training file (JSONL, up to 512 MB)"), type=["jsonl", "json", "txt"], key=UPLOAD, on_change=_uploaded,
+    max_upload_size=512,  # MB, OpenAI's Files API limit: the label and the widget's own limit say the same
     help=_("One JSON example per line, in OpenAI's chat format ({\"messages\": [...]}) or prompt/completion for "
     "babbage-002 / davinci-002. An upload replaces the scenario's sample on every page, including the plan."),
 )
@@ -97,6 +98,20 @@ m3.metric(_("Billing tokens per epoch"), summary.billing_tokens,
           help=_("Each example counted up to the model's per-example limit, as OpenAI bills."))
 m4.metric(_("Epochs"), summary.epochs)
 m5.metric(_("Charged tokens per run"), summary.charged_tokens, help=_("Billing tokens × epochs."))
+planned = scenario.training.planned_examples
+st.caption(f"These figures describe the file ({report.counted_examples:,} examples). The plan prices the full set: "
+           f"**{planned:,} planned examples** at this file's average billing tokens per example (*Examples in the "
+           f"full training set* above).")
+
+
+def _upload_is_full_set(count: int) -> None:
+    state.edit("training.planned_examples", count, "Examples in the full training set")
+
+
+if upload and report.counted_examples != planned and report.counted_examples >= 10:
+    st.button(f"This upload is the full training set: plan {report.counted_examples:,} examples",
+              on_click=_upload_is_full_set, args=(report.counted_examples,), key="upload_is_full_set",
+              help="Sets the planned examples to this file's count, so the plan prices exactly this file.")
 
 problem = views.first_problem(report)
 if problem:
@@ -109,7 +124,9 @@ for note in report.notes:
 issues = views.issue_frame(report)
 if not issues.empty:
     st.subheader(_("Errors and warnings"))
+    # The sentence, not the category code (invalid_json): the code stays in the line-number CSV, for scripts.
     st.dataframe(issues, hide_index=True, width="stretch",
+                 column_order=["Kind", "What it means", "Times", "Lines", "How to fix it"],
                  column_config={"Times": st.column_config.NumberColumn(_("Times"), format="%d")})
     # Built when the button is clicked, not on every rerun: a file of millions of bad lines makes a long CSV.
     st.download_button(_("Download the line numbers (CSV)"), lambda: views.issue_lines_csv(report),

@@ -111,14 +111,8 @@ m3.metric(_("Go if accuracy reaches"), pilot.gate_accuracy,
               target=pilot.target_accuracy, needed=pilot.break_even_accuracy))
 m4.metric(_("…and still breaks even by"), pilot.month_to_beat[:1].upper() + pilot.month_to_beat[1:],
           delta=_("against {option}").format(option=md(pilot.against)), delta_color="off", delta_arrow="off",
-          help=_("The break-even month the full project should still reach, against the base option that is "
-                 "cheapest over the horizon."))
+          help="The break-even month at the accuracy the plan assumes, against the option the Plan page compares "
+          "with (its *Compared with what you would do otherwise*).")
 with st.container(border=True):
-    st.markdown(_(
-        "**Go / no-go for {option}:** go ahead if the pilot reaches **{gate}** accuracy on the held-out set (target "
-        "{target}; payback needs {needed}) and the plan still breaks even with **{against}** by **{month}**. "
-        "Otherwise stop: you have spent {total} instead of {project}."
-    ).format(option=md(pilot.option), gate=pilot.gate_accuracy, target=pilot.target_accuracy,
-             needed=pilot.break_even_accuracy, against=md(pilot.against), month=pilot.month_to_beat,
-             total=pilot.total, project=pilot.project))
+    st.markdown(f"**Go / no-go for {md(pilot.option)}:** {md(pilot.verdict)}")
 st.dataframe(pilot.parts, hide_index=True, width="stretch")

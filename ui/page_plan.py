@@ -11,7 +11,6 @@ from ftcost.pricing.fx import rate_sentence
 from ftcost.text import code, markdown as md
 from ui import cached, charts, inputs, layout, plan_uncertainty, state
 
-AGAINST = "plan_against"
 
 
 #: Option settings the table does not show; an edited row keeps them from the option of the same name.
@@ -36,6 +35,11 @@ def options_back(rows: list[dict]) -> list[dict]:
         for name in KEPT_OPTION_FIELDS:
             if old is not None and getattr(old, name) is not None:
                 entry[name] = getattr(old, name)
+    compared = state.current().compare_with
+    if compared is not None and compared not in {entry.get("name") for entry in out}:
+        # The compared option was deleted or renamed: the comparison goes back to the default (the first base
+        # option), as the selector then shows, instead of the edit being refused.
+        st.session_state[state.SCENARIO] = state.current().model_copy(update={"compare_with": None})
     return out
 
 
@@ -143,8 +147,9 @@ if not bases:
     if plan.warnings:
         st.warning("\n".join(f"- {md(w)}" for w in plan.warnings), icon=":material/warning:")
     st.stop()
-if st.session_state.get(AGAINST) not in bases:
-    st.session_state[AGAINST] = bases[0]
+# The comparison is part of the scenario (compare_with), so the file and the share link carry it and a recipient
+# reads the same answer; plan.compare_with is the one the engine used (the first base option by default).
+AGAINST_NAME = plan.compare_with
 
 st.title(md(scenario.title(LANG)))
 st.caption(price_caption(plan))
@@ -152,21 +157,23 @@ st.caption(price_caption(plan))
 with st.container(border=True):
     head, pick = st.columns([3, 2], vertical_alignment="center")
     head.markdown("#### " + _("The answer"))
-    pick.selectbox(_("Compared with what you would do otherwise"), bases, key=AGAINST,
-                   help=_("The base-model option the fine-tunes are measured against, here and in every delta on this "
-                          "page (default: the scenario's first one)."))
-    main, others = views.answer(plan, st.session_state[AGAINST], money=MONEY)
+    inputs.bound(pick.selectbox, _("Compared with what you would do otherwise"), "compare_with",
+                 to_widget=lambda _value: AGAINST_NAME, options=bases,
+                 help="The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
+                 "every delta on this page (default: the scenario's first one). Kept in the scenario file and the "
+                 "share link.")
+    main, others = views.answer(plan, AGAINST_NAME, money=MONEY)
     st.markdown("\n".join(f"- {md(sentence)}" for sentence in main))
     if others:
         with st.expander(_("Against the other options")):
             st.markdown("\n".join(f"- {md(sentence)}" for sentence in others))
 
 # --- payback of each fine-tune -----------------------------------------------------------------------------
-st.subheader(_("Payback against {option}").format(option=md(st.session_state[AGAINST])))
+st.subheader(_("Payback against {option}").format(option=md(AGAINST_NAME)))
 if not plan.break_even:
     st.caption(_("No fine-tune of this scenario can be carried out on this date, so there is no payback to show: the "
                  "answer above says why, and the options below are what is left."))
-for card in views.payback_cards(plan, st.session_state[AGAINST], money=MONEY):
+for card in views.payback_cards(plan, AGAINST_NAME, money=MONEY):
     with st.container(border=True):
         st.markdown(_("**{fine_tune}** instead of **{against}**").format(fine_tune=md(card.fine_tuned),
                                                                          against=md(card.against)))
@@ -180,10 +187,19 @@ for card in views.payback_cards(plan, st.session_state[AGAINST], money=MONEY):
                   help=_("The alternative's total over the horizon minus the fine-tune's (negative: it costs more)."))
         m3.metric(_("Return on the one-off cost"), card.roi,
                   help=_("Savings at the horizon divided by the one-off cost (training, people, pilot)."))
-        m4.metric(_("Prompt tokens saved per request"), card.tokens_saved, delta=card.tokens_saved_pct,
-                  delta_color="inverse",
+        m4.metric(_("Prompt tokens saved per request"), card.tokens_saved, delta=card.tokens_saved_pct or None,
+                  delta_color="off",  # grey: fewer prompt tokens is not by itself a saving
                   help=_("The short prompt against the long one, each counted with its model's encoding; "
                          "{tokens} tokens in the first month.").format(tokens=card.tokens_saved_month))
+        st.markdown(f"**What the {card.savings} is made of** over {plan.horizon_months} months: {md(card.made_of)}.")
+
+priced, too_few = views.training_note(plan, cached.training_inputs(state.shareable(), state.price_date()),
+                                      scenario.training.planned_examples,
+                                      f"your upload {state.dataset()['name']}" if state.dataset() else
+                                      f"the scenario's sample {scenario.training.dataset}")
+st.caption(md(priced) + " Change the file or the planned count on the *Dataset* page.")
+if too_few:
+    st.warning(md(too_few), icon=":material/warning:")
 
 what_if()
 
@@ -195,8 +211,8 @@ if plan.warnings:  # after the answer and its figures, before the detail
 st.subheader(_("Each option, per month"))
 st.caption(_("A month of each option serving on its own, at the first month's volume ({requests} requests). Arrows "
              "compare with {against}; green is cheaper.").format(
-    requests=views.tokens(plan.options[0].months[0].requests), against=md(st.session_state[AGAINST])))
-cards = views.option_cards(plan, st.session_state[AGAINST], money=MONEY)
+    requests=views.tokens(plan.options[0].months[0].requests), against=md(AGAINST_NAME)))
+cards = views.option_cards(plan, AGAINST_NAME, money=MONEY)
 for row in layout.rows(cards, 3):
     for column, card in zip(st.columns(len(row)), row):
         with column.container(border=True, height="stretch"):
@@ -221,18 +237,18 @@ st.subheader(_("Cumulative cost"))
 st.caption(_("Everything spent so far, month by month. A fine-tune's one-off cost lands in month 1 and the current "
              "option keeps serving until the project ends (grey dashed line); where a fine-tune's line (solid) drops "
              "below {against}'s (dashed), it has paid back — the green diamonds. Hover for figures; click a legend "
-             "entry to highlight an option.").format(against=md(st.session_state[AGAINST])))
-how_sure = plan_uncertainty.analysis(plan, st.session_state[AGAINST])
+             "entry to highlight an option.").format(against=md(AGAINST_NAME)))
+how_sure = plan_uncertainty.analysis(plan, AGAINST_NAME)
 plan_uncertainty.band_caption(how_sure)
 band = plan_uncertainty.band(how_sure)
 if band is not None and MONEY.converted:  # the shaded spread in the lines' currency (its tooltip stays in USD)
     band = band.assign(p10=band.p10 * float(MONEY.rate), p90=band.p90 * float(MONEY.rate))
 st.altair_chart(
-    charts.cumulative(views.cumulative_frame(plan, MONEY), views.break_even_frame(plan, st.session_state[AGAINST], MONEY),
+    charts.cumulative(views.cumulative_frame(plan, MONEY), views.break_even_frame(plan, AGAINST_NAME, MONEY),
                       plan.horizon_months, views.go_live_frame(plan), band, MONEY.currency),
     width="stretch",
 )
-plan_uncertainty.show(plan, how_sure, st.session_state[AGAINST])
+plan_uncertainty.show(plan, how_sure, AGAINST_NAME)
 
 st.subheader(_("Where the money goes"))
 total_tab, month_tab = st.tabs([_("Over the whole horizon"), _("Month by month")])

@@ -76,12 +76,14 @@ st.caption(_("Prices in US dollars per 1M tokens."))
 st.subheader(_("Price history"))
 with state.stop_on_error():
     everything = pricing.history()
-models = views.priced_models(everything)
+models = views.priced_models(everything, pricing.load_pricing().aliases)
 scenario_models = views.fine_tuned_bases(state.current(), as_of)
 if st.session_state.get(HISTORY_MODEL) not in models:
     st.session_state[HISTORY_MODEL] = scenario_models[0] if scenario_models else models[0]
 c1, c2 = st.columns([3, 1])
-c1.selectbox(_("Model"), models, key=HISTORY_MODEL, help=_("Defaults to the scenario's first fine-tuned base model."))
+c1.selectbox(_("Model"), models, key=HISTORY_MODEL,
+             help="A snapshot, or an alias (listed after the snapshots: every snapshot it has pointed to). Defaults "
+             "to the scenario's first fine-tuned base model.")
 st.session_state.setdefault(HISTORY_TIER, "standard")
 c2.selectbox(_("Tier"), ["standard", "batch"], key=HISTORY_TIER, format_func=lambda t: i18n.gettext(t.capitalize(), LANG),
              help=_("Which tier's prices to chart."))
@@ -102,7 +104,9 @@ default_from, default_to = views.diff_dates(versions, as_of)
 st.session_state.setdefault(FROM, default_from)
 st.session_state.setdefault(TO, default_to)
 c1, c2 = st.columns(2)
-c1.date_input(_("From"), key=FROM, format="YYYY-MM-DD", help=_("Defaults to the day before the last change before the price date."))
+c1.date_input(_("From"), key=FROM, format="YYYY-MM-DD",
+              help="Defaults to a year before the price date (or the day before the last change, if none is that "
+              "recent).")
 c2.date_input(_("To"), key=TO, format="YYYY-MM-DD", help=_("Defaults to the sidebar's price date."))
 with state.stop_on_error():
     changes = pricing.diff(st.session_state[FROM], st.session_state[TO], pattern)
@@ -111,4 +115,4 @@ if changes:
                  column_config={"Source": st.column_config.LinkColumn(_("Source"), display_text="source")})
 else:
     st.info(_("No price changed between these dates."))
-st.caption(_("Days on which some price changed: ") + ", ".join(d.isoformat() for d in versions[-12:]) + ".")
+st.caption(f"All {len(versions)} days on which some price changed: " + ", ".join(d.isoformat() for d in versions) + ".")

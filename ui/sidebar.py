@@ -3,14 +3,17 @@ price date."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
+import streamlit.components.v1 as components
 
 from ftcost import i18n
 from ftcost.errors import FtcostError
 from ftcost.i18n import _
 from ftcost.pricing.fx import CURRENCIES, rate_sentence
 from ftcost.scenario import MAX_SCENARIO_BYTES, dump_scenario, gallery, load_scenario, parse_scenario
-from ftcost.share import PARAM, encode_link
+from ftcost.share import PARAM, decode_link, encode_link
 from ftcost.text import markdown as md
 from ui import state
 
@@ -25,9 +28,11 @@ RATE = "display_rate"
 def render(page_path: str = "") -> None:
     """The sidebar; `page_path` is the current page's URL path, dropped from the share link so it opens the Plan."""
     with st.sidebar:
+        _fragment()
         _reading()
         st.subheader(_("Scenario"))
         _gallery()
+        _edited()
         _upload()
         _price_date()
         _download_and_share(page_path)
@@ -65,6 +70,25 @@ def _rate(value):
     from decimal import Decimal
 
     return None if value is None else Decimal(str(value))
+
+
+_FRAGMENT = components.declare_component("ftcost_fragment", path=str(Path(__file__).parent / "fragment"))
+FRAGMENT_SEEN = "fragment_seen"  # the last #s=... fragment loaded, so a rerun does not load it again
+
+
+def _fragment() -> None:
+    """Load the scenario a share link carries after its '#' (read in the browser: the server never sees it)."""
+    value = _FRAGMENT(key="url_fragment", default="")
+    if not value or not value.startswith(PARAM + "=") or st.session_state.get(FRAGMENT_SEEN) == value:
+        return
+    st.session_state[FRAGMENT_SEEN] = value
+    try:
+        scenario = decode_link(value[len(PARAM) + 1:])
+    except FtcostError as exc:
+        st.session_state[state.NOTICE] = f"{exc} Showing the default scenario instead."
+        return
+    state.replace(scenario, state.gallery_stem(scenario) or "link")
+    st.rerun()
 
 
 def _gallery() -> None:
@@ -105,6 +129,25 @@ def _picked() -> None:
             state.replace(load_scenario(gallery()[stem]), stem)
         except FtcostError as exc:
             st.session_state[state.NOTICE] = str(exc)
+
+
+def _edited() -> None:
+    """Whether the scenario differs from what was loaded, and a way back to it."""
+    loaded = st.session_state.get(state.LOADED)
+    if loaded is None or loaded == state.current():
+        return
+    what = {"link": "the link it came from"}.get(state.source(), _gallery_names().get(state.source(), state.source()))
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.caption(f"✎ **Edited**: differs from {md(what)} as loaded.")
+    right.button("Reset", key="reset_scenario", on_click=_reset, width="stretch",
+                 help="Undo every edit: back to the scenario as it was loaded (an uploaded dataset stays).")
+
+
+def _reset() -> None:
+    dataset = st.session_state.get(state.DATASET)
+    state.replace(st.session_state[state.LOADED], state.source())
+    if dataset is not None:
+        st.session_state[state.DATASET] = dataset
 
 
 def _upload() -> None:
@@ -167,13 +210,17 @@ def _download_and_share(page_path: str) -> None:
         st.query_params.pop(PARAM, None)
         st.info(md(exc))
         return
-    # The address bar always carries the current scenario, so it can be copied or bookmarked as it is.
-    if st.query_params.get(PARAM) != payload:
-        st.query_params[PARAM] = payload
+    # The link is shown, not written into the address bar: rewriting the address on every edit added a browser
+    # history entry each time (Back then undid nothing visible). An opened ?s= link is dropped from the address
+    # once the scenario differs from it, so the address bar never holds a scenario other than the one planned.
+    opened = st.query_params.get(PARAM)
+    if opened and opened != payload:
+        st.query_params.pop(PARAM, None)
     with st.expander(_("Share link"), icon=":material/link:"):
-        st.caption(_("Opens these same numbers, in this language and currency, for anyone running ftcost. Copy it "
-                     "with the button on the right; the address bar holds it too."))
-        st.code(f"{_base_url(page_path)}?{PARAM}={payload}", language=None, wrap_lines=False)
+        st.caption("Opens these same numbers in any ftcost app: the scenario travels after the #, which browsers never "
+                   "send to a server, so no server log holds it. To open it in another ftcost, keep everything from "
+                   "the # and put that app's address before it. Copy it with the button on the right.")
+        st.code(f"{_base_url(page_path)}#{PARAM}={payload}", language=None, wrap_lines=False)
         if state.dataset():
             st.caption(_("Your uploaded training file is not in the link: send it along, or the plan the link "
                          "opens measures the scenario's sample instead."))

@@ -29,6 +29,7 @@ SOURCE = "scenario_source"  # a gallery stem, "link", or the name of an uploaded
 DATASET = "dataset"  # an uploaded training file: {"name", "data", "digest"}
 NOTICE = "notice"  # a problem to show on every page until the next load (a broken link)
 EDIT_ERROR = "edit_error"  # the last rejected edit, shown once
+LOADED = "scenario_loaded"  # the scenario as it was loaded (gallery, link, file): what Reset goes back to
 WIDGET = "w:"  # prefix of every input bound to the scenario; dropped when a new scenario loads
 
 
@@ -45,7 +46,7 @@ def init() -> None:
             source = gallery_stem(scenario) or "link"
         except FtcostError as exc:
             ss[NOTICE] = f"{exc} " + i18n._("Showing the default scenario instead.")
-    ss[SCENARIO] = scenario or default_scenario()
+    ss[SCENARIO] = ss[LOADED] = scenario or default_scenario()
     ss[SOURCE] = source
 
 
@@ -100,7 +101,7 @@ def replace(scenario: Scenario, source: str) -> None:
                 "rate_date": before.rate_date, "rate_source": before.rate_source}
         names = scenario.display.names if scenario.display else None
         scenario = scenario.model_copy(update={"display": before.model_validate({**kept, "names": names})})
-    ss[SCENARIO] = scenario
+    ss[SCENARIO] = ss[LOADED] = scenario
     ss[SOURCE] = source
 
 

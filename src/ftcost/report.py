@@ -22,9 +22,21 @@ from ftcost.text import code, csv_writer, markdown
 
 CSV_COLUMNS = (
     "option", "model", "month", "starts", "served_by", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
-    "input_usd", "cached_input_usd", "output_usd", "inference_usd", "hosting_usd", "wrong_answers_usd",
-    "one_off_usd", "total_usd", "cumulative_usd",
+    "input_usd", "cached_input_usd", "output_usd", "inference_usd", "hosting_usd", "api_and_hosting_usd",
+    "wrong_answers_usd", "with_wrong_answers_usd", "one_off_usd", "total_usd", "cumulative_usd",
 )
+
+#: Labels the screen, the Markdown report and the CSV share for a month of an option serving.
+WITH_WRONG_LABEL = "Monthly cost, wrong answers included"
+API_LABEL = "of which API cost"
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Money as a reader sees it: rounded half-up to the cent (the engine keeps exact amounts)."""
+    from decimal import ROUND_HALF_UP
+
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def pct(value: Decimal | None) -> str:
@@ -51,13 +63,31 @@ def _money(money: Display | None) -> Display:
     return money if money is not None else Display(locale=locale())
 
 
+def parts_text(parts, money: Display | None = None) -> str:
+    """What a saving is made of, part by part ("wrong answers $90,000 less, API cost $700 more, one-off $5,000");
+    parts that are zero are left out."""
+    m = _money(money)
+    out = []
+    for label, usd in (("API cost", parts.api_usd), ("wrong answers", parts.wrong_answers_usd),
+                       ("hosting", parts.hosting_usd), ("retrieval", parts.retrieval_usd)):
+        if usd:
+            out.append(f"{label} {m.amount(abs(usd))} {'less' if usd > 0 else 'more'}")
+    if parts.one_off_usd:
+        out.append(f"one-off {m.amount(-parts.one_off_usd)}")
+    return ", ".join(out) or "no part differs"
+
+
 def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Display | None = None) -> str:
-    """Whether one fine-tune pays back against one base option, in a sentence (and when it stops serving);
-    `name` formats option names (`markdown` for the report)."""
+    """Whether one fine-tune pays back against one base option, and what the difference is made of, in a
+    sentence (and when it stops serving); `name` formats option names (`markdown` for the report)."""
+    from ftcost.engine.roi import saving_parts
+
     m = _money(money)
     ft = plan.option(be.fine_tuned)
     fields = {"fine_tune": name(be.fine_tuned), "against": name(be.against), "month": be.month,
               "months": months(plan.horizon_months)}
+    made_of = f" Over {plan.horizon_months} months against {name(be.against)}: " + parts_text(
+        saving_parts(ft, plan.option(be.against)), m) + "."
     switch = ""
     if ft.switch_month is not None:
         switch = " " + _("It stops serving on {date}: from month {month} the plan pays for {successor} instead, and no "
@@ -68,10 +98,24 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
             savings=m.amount(be.savings_at_horizon_usd), **fields)
         if be.roi_pct is not None:
             text += _(" (ROI {roi})").format(roi=pct(be.roi_pct))
-        return text + _(".") + switch
+        return text + _(".") + made_of + switch
     return _("{fine_tune} does not pay back against {against} within {months}: it costs {extra} more by then "
              "(one-off {one_off}).").format(extra=m.amount(-be.savings_at_horizon_usd), one_off=m.amount(ft.one_off_usd),
-                                            **fields) + switch
+                                            **fields) + made_of + switch
+
+
+def cheapest_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str:
+    """Which planned option costs least over the horizon, whatever it is, and the others in order."""
+    m = _money(money)
+    h = plan.horizon_months
+    ranked = sorted(plan.options, key=lambda o: o.cumulative_usd[-1])
+    best = ranked[0]
+    kind = "a fine-tune" if best.fine_tuned else "a base model"
+    text = (f"Cheapest over {h} months: {name(best.name)} ({kind}), {m.amount(best.cumulative_usd[-1])} in all "
+            "(API cost, wrong answers and any one-off cost)")
+    if len(ranked) > 1:
+        text += "; then " + ", ".join(f"{name(o.name)} {m.amount(o.cumulative_usd[-1])}" for o in ranked[1:])
+    return text + "."
 
 
 def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[str]:
@@ -109,34 +153,59 @@ def stay_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display |
     return text + _(".")
 
 
+def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
+    """How the pilot's gate relates to the target and to the accuracy the plan assumes, in one sentence."""
+    p = plan.pilot
+    if p is None or p.no_accuracy_pays_back:
+        return None
+    h = plan.horizon_months
+    if p.break_even_accuracy_pct is None:
+        text = (f"A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is your "
+                f"target, {pct(p.target_accuracy_pct)}")
+    else:
+        text = (f"The gate is the higher of your target ({pct(p.target_accuracy_pct)}) and the lowest accuracy at which "
+                f"{name(p.option)} still pays back against {name(str(p.against))} within {h} months "
+                f"({pct(p.break_even_accuracy_pct)})")
+    if p.assumed_accuracy_pct is not None:
+        assumed = pct(p.assumed_accuracy_pct)
+        if p.assumed_accuracy_pct < p.gate_accuracy_pct:
+            text += f"; the plan assumes {assumed}, below the gate, so its payback rests on beating that assumption"
+        else:
+            text += f"; the plan assumes {assumed}"
+    return text + "."
+
+
 def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str | None:
-    """What the pilot costs and the go/no-go gate, in a sentence (None without a pilot)."""
+    """What the pilot costs and the go/no-go gate, in a sentence — or that no accuracy pays back (None without
+    a pilot)."""
     m = _money(money)
     p = plan.pilot
     if p is None:
         return None
-    gate = _("reaches at least {accuracy} accuracy on {examples} held-out examples").format(
-        accuracy=pct(p.gate_accuracy_pct), examples=number(p.eval_examples))
-    if p.break_even_month_to_beat is not None:
-        gate += _(" and still breaks even with {against} by {month}").format(
-            against=name(p.against), month=month_text(p.break_even_month_to_beat, plan.horizon_months))
-    return _("Run the pilot first: {examples} examples, {total} ({share} of the project's {one_off} one-off cost). "
-             "Go ahead if {option} {gate}.").format(
-        examples=number(p.examples), total=m.amount(p.total_usd), share=pct(p.share_of_project_pct),
-        one_off=m.amount(p.project_one_off_usd), option=name(p.option), gate=gate)
+    cost = (f"{m.amount(p.total_usd)} for {number(p.examples)} examples ({pct(p.share_of_project_pct)} of the "
+            f"project's {m.amount(p.project_one_off_usd)} one-off cost)")
+    if p.no_accuracy_pays_back:
+        why = ("A wrong answer costs nothing in this scenario, so accuracy cannot change that"
+               if p.break_even_accuracy_pct is None else "Even with every answer right,")
+        return (f"No accuracy pays back: don't run the pilot for cost reasons. {why} "
+                f"{name(p.option)} does not pay back against {name(str(p.against))} within {plan.horizon_months} "
+                f"months; the pilot would cost {cost}.")
+    gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {number(p.eval_examples)} held-out examples"
+    return f"Run the pilot first: {cost}. Go ahead if {name(p.option)} {gate}. " + (gate_sentence(plan, name) or "")
 
 
 def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] = str,
              money: Display | None = None) -> list[str]:
-    """The answer in sentences: first what cannot be done and why; then whether each feasible fine-tune pays
-    back (against `against`, or every base option), what it depends on, and the pilot — or, with no feasible
-    fine-tune, the base model to stay on."""
+    """The answer in sentences: first what cannot be done and why; then the option cheapest over the horizon;
+    whether each feasible fine-tune pays back (against `against`, or every base option) and what the saving is
+    made of; what it depends on; and the pilot — or, with no feasible fine-tune, the base model to stay on.
+    `name` formats option names (`markdown` for the report)."""
     out = infeasible_sentences(plan, name)
     paybacks = [payback_sentence(plan, be, name, money) for be in plan.break_even
                 if against is None or be.against == against]
     if not paybacks:
         return out + [stay_sentence(plan, name, money)]
-    out += paybacks + [name(c) for c in plan.caveats]
+    out += [cheapest_sentence(plan, name, money)] + paybacks + [name(c) for c in plan.caveats]
     pilot = pilot_sentence(plan, name, money)
     return out + ([pilot] if pilot else [])
 
@@ -172,7 +241,8 @@ def to_dict(plan: Plan, uncertainty: Uncertainty | None = None, money: Display |
         "as_of": plan.as_of.isoformat(),
         "horizon_months": plan.horizon_months,
         "tier": plan.tier,
-        "headline": headline(plan, money=money),
+        "compare_with": plan.compare_with or None,
+        "headline": headline(plan, against=plan.compare_with or None, money=money),
         "display": display_dict(money, found),
         "options": [_option_dict(o) for o in plan.options],
         "break_even": plain(plan.break_even),
@@ -240,14 +310,16 @@ def _pilot_dict(plan: Plan) -> dict[str, Any] | None:
     data.update(
         total_usd=str(p.total_usd),
         share_of_project_pct=str(p.share_of_project_pct.quantize(Decimal("0.01"))),
-        gate_accuracy_pct=str(p.gate_accuracy_pct),
+        gate_accuracy_pct=None if p.gate_accuracy_pct is None else str(p.gate_accuracy_pct),
+        no_accuracy_pays_back=p.no_accuracy_pays_back,
     )
     return data
 
 
 def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
     """Every option's months, one row each, with the running total; retrieval's running costs when an option has
-    retrieved context, and with `uncertainty` the P10 / P50 / P90 of the running total over the draws."""
+    retrieved context, and with `uncertainty` the P10 / P50 / P90 of the running total over the draws. Money is in
+    cents (each cell rounded on its own, so a row may differ from the sum of its rounded parts by a cent)."""
     buf = io.StringIO()
     writer = csv_writer(buf)
     retrieval = any(o.retrieval is not None for o in plan.options)
@@ -256,16 +328,17 @@ def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
                     + (("cumulative_p10_usd", "cumulative_p50_usd", "cumulative_p90_usd") if bands else ()))
     for o in plan.options:
         for i, (m, cumulative) in enumerate(zip(o.months, o.cumulative_usd)):
-            row = [
-                o.name, o.resolved_model, m.month, m.starts.isoformat(), m.served_by, m.requests, m.input_tokens,
-                m.cached_input_tokens, m.output_tokens, m.input_usd, m.cached_input_usd, m.output_usd,
-                m.inference_usd, m.hosting_usd, m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative,
-            ]
+            money = [m.input_usd, m.cached_input_usd, m.output_usd, m.inference_usd, m.hosting_usd, m.serving_usd,
+                     m.wrong_answers_usd, m.serving_usd + m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative]
             if retrieval:
-                row.append(m.retrieval_usd)
+                money.append(m.retrieval_usd)
             if bands:
                 b = bands.get(o.name)
-                row += [b.p10[i], b.p50[i], b.p90[i]] if b else ["", "", ""]
+                money += [b.p10[i], b.p50[i], b.p90[i]] if b else []
+            row = [o.name, o.resolved_model, m.month, m.starts.isoformat(), m.served_by, m.requests, m.input_tokens,
+                   m.cached_input_tokens, m.output_tokens, *(cents(x) for x in money)]
+            if bands and not bands.get(o.name):
+                row += ["", "", ""]
             writer.writerow(row)
     return buf.getvalue()
 
@@ -284,7 +357,8 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
     m = _money(money)
     md = markdown
     h = plan.horizon_months
-    answer = headline(plan, name=md, money=m) if plan.options else [no_answer_sentence(plan)]
+    answer = (headline(plan, against=plan.compare_with or None, name=md, money=m) if plan.options
+              else [no_answer_sentence(plan)])
     tier = {"standard": _("standard"), "batch": _("batch")}.get(plan.tier, plan.tier)
     lines = [
         "# " + _("Fine-tuning plan: {scenario}").format(scenario=md(title or plan.scenario)),
@@ -300,21 +374,23 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
         lines += [
             "## " + _("Options compared (first month)"),
             "",
-            _row(_("Option"), _("Model"), _("Prompt tokens / request"), _("Output tokens / request"), _("Monthly cost"),
-                 _("Accuracy"), _("Cost per correct answer"), _("One-off"), _("Total over the horizon")),
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+            _row(_("Option"), _("Model"), _("Prompt tokens / request"), _("Output tokens / request"), WITH_WRONG_LABEL,
+                 API_LABEL, _("Accuracy"), _("Cost per correct answer"), _("One-off"), _("Total over the horizon")),
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
     for o in plan.options:
         lines.append(_row(
             md(o.name), code(o.resolved_model), tokens(o.tokens.prompt_tokens), tokens(o.tokens.output_tokens),
-            m.amount(o.monthly_usd), pct(o.accuracy_pct), m.per_answer(o.cost_per_correct_usd), m.amount(o.one_off_usd),
-            m.amount(o.cumulative_usd[-1]),
+            m.amount(o.monthly_usd + o.steady.wrong_answers_usd), m.amount(o.monthly_usd), pct(o.accuracy_pct),
+            m.per_answer(o.cost_per_correct_usd), m.amount(o.one_off_usd), m.amount(o.cumulative_usd[-1]),
         ))
     for e in plan.excluded if plan.options else ():
-        lines.append(_row(md(e.name), code(e.model), "—", "—", _("not planned"), "—", "—", "—", "—"))
+        lines.append(_row(md(e.name), code(e.model), "—", "—", _("not planned"), "—", "—", "—", "—", "—"))
     if plan.options:
-        note = _("Monthly cost is each option's own serving cost at the first month's volume: tokens, plus hosting "
-                 "where the provider bills deployment- or replica-hours. Totals include the cost of wrong answers")
+        note = (f"A month is each option serving on its own at the first month's volume; \"{API_LABEL}\" is tokens, plus "
+                "hosting where the provider bills deployment- or replica-hours, and the first column adds the expected "
+                "wrong answers × the cost of a wrong answer (the CSV's api_and_hosting_usd and "
+                "with_wrong_answers_usd, month by month). Totals include the cost of wrong answers")
         if any(o.fine_tuned for o in plan.options):
             note += _(" and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live (month {month}, "
                       "when the {weeks}-week project ends) the product keeps running on {current} and that cost counts "
@@ -385,7 +461,9 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
             "- " + _("One iteration of the team plus preparing the examples: {cost}").format(cost=m.amount(p.labour_usd)),
             "- " + _("**Total {total}**, {share} of the project's one-off cost").format(
                 total=m.amount(p.total_usd), share=pct(p.share_of_project_pct)),
-            "- " + gate,
+            ("- Go/no-go: no accuracy pays back against " + md(str(p.against)) + f" within {h} months, so don't run "
+             "the pilot for cost reasons" if p.no_accuracy_pays_back else
+             "- " + gate + ". " + (gate_sentence(plan, md) or "")),
             "",
         ]
     # The retrieval and simulation sections are English and in US dollars (not yet in the catalogue).

@@ -483,6 +483,13 @@ class Scenario(Strict):
         None,
         description="The base option the product runs on until a fine-tune goes live (default: the first base option).",
     )
+    compare_with: str | None = Field(
+        None,
+        max_length=120,
+        description="The base option each fine-tune is measured against in the answer and the pilot's gate "
+        "(default: the first base option planned). Kept in the file and the share link so every reader reads the "
+        "same answer.",
+    )
     training: Training
     organization: Organization = Field(default_factory=Organization)
     labour: Labour = Field(default_factory=Labour)
@@ -546,6 +553,10 @@ class Scenario(Strict):
         if self.current_option is not None and self.current_option not in bases:
             raise ValueError(
                 f"current_option {self.current_option!r} must name a base option ({', '.join(bases)})"
+            )
+        if self.compare_with is not None and self.compare_with not in bases:
+            raise ValueError(
+                f"compare_with {self.compare_with!r} must name a base option ({', '.join(bases)})"
             )
         successors = {o.name: o.successor for o in self.option if o.successor is not None}
         for name, successor in successors.items():
@@ -709,6 +720,13 @@ def dataset_path(scenario: Scenario, base: str | Path | None = None) -> Path | N
         raise DatasetFileError(
             "The scenario's sample dataset leaves the scenario's folder (through a link); it must be a file inside it."
         )
+    if not path.exists() and root != data_dir("scenarios").resolve():
+        # A scenario downloaded from the app names a shipped sample (airport/train.jsonl) relative to ftcost's
+        # own scenarios folder: saved anywhere else, the name still means that sample. A file of that name
+        # beside the scenario wins; the checks above still refuse absolute paths, '..' and links out.
+        shipped = shipped_samples().get(name)
+        if shipped is not None:
+            return shipped
     return path
 
 

@@ -29,7 +29,7 @@ from ftcost.engine.providers_plan import provider_counting_model, provider_optio
 from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, RetrievalCost, TokenProfile, plain
 from ftcost.engine.retrieval import retrieval_cost, with_retrieval, with_retrieved_tokens
 from ftcost.engine.roi import break_even, prompt_saving
-from ftcost.engine.training import Training, TrainingInputs, one_off, pilot_cost, pilot_plan, training_inputs
+from ftcost.engine.training import Training, TrainingInputs, comparison, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
 from ftcost.errors import NotOfferedError, ScenarioError, UnknownModelError
 from ftcost.scenario import Option, Scenario, price_date_problem
@@ -297,6 +297,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
         current_option=current_name or "",
         excluded=excluded,
         caveats=caveats,
+        compare_with=comparison(scenario, bases).name if bases else "",
     )
 
 

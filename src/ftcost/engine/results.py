@@ -182,10 +182,19 @@ class PilotPlan:
     break_even_month_to_beat: int | None
     against: str | None
     project_one_off_usd: Decimal
+    assumed_accuracy_pct: Decimal | None = None  # the fine-tune's accuracy the plan assumes
 
     @property
     def total_usd(self) -> Decimal:
         return self.training_usd + self.eval_usd + self.labour_usd
+
+    @property
+    def no_accuracy_pays_back(self) -> bool:
+        """True when even 100% right answers would not pay back within the horizon (the break-even accuracy
+        is above 100%), or when accuracy does not move the money and the plan does not pay back."""
+        if self.break_even_accuracy_pct is None:
+            return self.break_even_month_to_beat is None
+        return self.break_even_accuracy_pct > 100
 
     @property
     def share_of_project_pct(self) -> Decimal:
@@ -194,8 +203,11 @@ class PilotPlan:
         return self.total_usd / self.project_one_off_usd * 100
 
     @property
-    def gate_accuracy_pct(self) -> Decimal:
-        """The accuracy the pilot must reach: the stated target, or more if payback needs more."""
+    def gate_accuracy_pct(self) -> Decimal | None:
+        """The accuracy the pilot must reach: the stated target, or more if payback needs more; None when no
+        accuracy pays back (a gate above 100% is no gate)."""
+        if self.no_accuracy_pays_back:
+            return None
         if self.break_even_accuracy_pct is None:
             return self.target_accuracy_pct
         return max(self.target_accuracy_pct, self.break_even_accuracy_pct)
@@ -226,6 +238,7 @@ class Plan:
     current_option: str = ""
     excluded: list[Excluded] = field(default_factory=list)  # not planned: why, in sentences
     caveats: list[str] = field(default_factory=list)  # what the feasible fine-tunes depend on
+    compare_with: str = ""  # the base option the answer and the pilot's gate measure fine-tunes against
 
     @property
     def infeasible(self) -> list[Excluded]:

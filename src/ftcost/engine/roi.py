@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from ftcost.engine.results import BreakEven, OptionPlan, PromptSaving
@@ -69,3 +70,30 @@ def break_even_accuracy(ft: OptionPlan, base: OptionPlan, cost_per_wrong: Decima
     if best is None:
         return None
     return max(Decimal(0), best).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+
+
+@dataclass(frozen=True)
+class SavingParts:
+    """What a saving over the horizon is made of: each part is the base's total minus the fine-tune's (positive:
+    the fine-tune spends less on it). They add up to the saving."""
+
+    api_usd: Decimal  # tokens
+    wrong_answers_usd: Decimal
+    one_off_usd: Decimal  # training, people, data preparation, pilot: always a cost (<= 0)
+    hosting_usd: Decimal  # hourly deployment / replica fees
+    retrieval_usd: Decimal = Decimal(0)  # retrieved context's running costs
+
+    @property
+    def total_usd(self) -> Decimal:
+        return self.api_usd + self.wrong_answers_usd + self.one_off_usd + self.hosting_usd + self.retrieval_usd
+
+
+def saving_parts(ft: OptionPlan, base: OptionPlan) -> SavingParts:
+    """The saving of `ft` against `base` over the horizon, split by cost part (months before go-live count the
+    current option's costs in the fine-tune's line, as its cumulative total does)."""
+
+    def total(o: OptionPlan, field: str) -> Decimal:
+        return sum((getattr(m, field) for m in o.months), Decimal(0))
+
+    return SavingParts(*(total(base, f) - total(ft, f)
+                         for f in ("inference_usd", "wrong_answers_usd", "one_off_usd", "hosting_usd", "retrieval_usd")))

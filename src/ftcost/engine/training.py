@@ -152,12 +152,18 @@ def pilot_cost(
     return PilotCost(examples, epochs, per_epoch * epochs, usd, eval_usd, labour)
 
 
+def comparison(scenario: Scenario, bases: list[OptionPlan]) -> OptionPlan:
+    """The base option fine-tunes are measured against: the scenario's `compare_with` when it is planned,
+    else the first base option planned (the one the answer and every delta on the Plan page use)."""
+    return next((b for b in bases if b.name == scenario.compare_with), bases[0])
+
+
 def pilot_plan(scenario: Scenario, ft: OptionPlan, bases: list[OptionPlan], cost: PilotCost) -> PilotPlan:
-    """The pilot with its go/no-go gate: the accuracy to reach and the break-even month to beat,
-    measured against the strongest alternative (the base option cheapest over the horizon)."""
+    """The pilot with its go/no-go gate: the accuracy to reach and the break-even month to beat, measured
+    against the comparison the answer uses (`comparison`), so the gate and the headline never disagree."""
     from ftcost.engine.roi import break_even_accuracy, break_even_month
 
-    strongest = min(bases, key=lambda b: b.cumulative_usd[-1])
+    against = comparison(scenario, bases)
     return PilotPlan(
         option=ft.name,
         examples=cost.examples,
@@ -168,10 +174,11 @@ def pilot_plan(scenario: Scenario, ft: OptionPlan, bases: list[OptionPlan], cost
         eval_usd=cost.eval_usd,
         labour_usd=cost.labour_usd,
         target_accuracy_pct=scenario.pilot.target_accuracy_pct,
-        break_even_accuracy_pct=break_even_accuracy(ft, strongest, scenario.quality.cost_per_wrong_answer_usd),
-        break_even_month_to_beat=break_even_month(ft, strongest),
-        against=strongest.name,
+        break_even_accuracy_pct=break_even_accuracy(ft, against, scenario.quality.cost_per_wrong_answer_usd),
+        break_even_month_to_beat=break_even_month(ft, against),
+        against=against.name,
         project_one_off_usd=ft.one_off_usd,
+        assumed_accuracy_pct=ft.accuracy_pct,
     )
 
 

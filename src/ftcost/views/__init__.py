@@ -23,6 +23,7 @@ from ftcost.views.people import PilotView, labour_frame, pilot_view
 from ftcost.views.plan import (
     BREAKDOWN_PARTS, OptionCard, PaybackCard, answer, base_options, break_even_frame, breakdown_frame,
     cumulative_frame, go_live_frame, horizon_breakdown_frame, month_table, option_cards, payback_cards, reference,
+    training_note,
 )
 from ftcost.views.prices import (
     COMPONENT_LABELS, KIND_LABELS, diff_dates, diff_frame, history_frame, price_frame, priced_models,

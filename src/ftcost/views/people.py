@@ -11,6 +11,7 @@ from ftcost.engine.results import Plan
 from ftcost.engine.training import data_prep_usd, labour_per_iteration
 from ftcost.i18n import _, locale, number
 from ftcost.money import Display
+from ftcost import report
 from ftcost.report import month_text, pct
 from ftcost.scenario import Scenario
 from ftcost.views.common import tokens
@@ -67,6 +68,8 @@ class PilotView:
     month_to_beat: str
     against: str
     parts: pd.DataFrame  # what the pilot costs, line by line
+    verdict: str = ""  # the go/no-go in sentences (the answer's own pilot sentence)
+    no_accuracy_pays_back: bool = False
 
 
 def pilot_view(plan: Plan, money: Display | None = None) -> PilotView | None:
@@ -91,10 +94,12 @@ def pilot_view(plan: Plan, money: Display | None = None) -> PilotView | None:
         total=m.amount(p.total_usd),
         share=pct(p.share_of_project_pct),
         project=m.amount(p.project_one_off_usd),
-        gate_accuracy=pct(p.gate_accuracy_pct),
+        gate_accuracy="none pays back" if p.gate_accuracy_pct is None else pct(p.gate_accuracy_pct),
         target_accuracy=pct(p.target_accuracy_pct),
         break_even_accuracy=pct(p.break_even_accuracy_pct),
         month_to_beat=month_text(p.break_even_month_to_beat, plan.horizon_months),
         against=p.against or "",
         parts=parts,
+        verdict=report.pilot_sentence(plan) or "",
+        no_accuracy_pays_back=p.no_accuracy_pays_back,
     )

@@ -11,6 +11,7 @@ from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
 from ftcost.i18n import N_, _, locale, ngettext
 from ftcost.money import Display
+from ftcost.engine.roi import saving_parts
 from ftcost.report import month_text, pct
 from ftcost.views.common import tokens
 
@@ -123,14 +124,15 @@ def _with_wrong(o: OptionPlan) -> Decimal:
 class PaybackCard:
     fine_tuned: str
     against: str
-    break_even: str  # "Month 4" / "Not within 12 months"
-    break_even_date: str  # the month's first day, or ""
+    break_even: str  # "Month 4" / "No"
+    break_even_date: str  # the month's first day, or "not within 12 months"
     pays_back: bool
     savings: str  # at the horizon, signed
     roi: str
     tokens_saved: str  # per request
     tokens_saved_pct: str  # "-85.0%": the prompt got shorter
     tokens_saved_month: str  # in the first month
+    made_of: str = ""  # the saving split into its parts: "API cost $5.66 more, wrong answers $3,182.70 less, ..."
 
 
 def payback_cards(plan: Plan, against: str | None = None, money: Display | None = None) -> list[PaybackCard]:
@@ -149,14 +151,17 @@ def payback_cards(plan: Plan, against: str | None = None, money: Display | None 
             PaybackCard(
                 fine_tuned=be.fine_tuned,
                 against=be.against,
-                break_even=_capital(month_text(be.month, plan.horizon_months)),
-                break_even_date=ft.months[be.month - 1].starts.isoformat() if be.month else "",
+                # "No" + "not within 12 months" below it: the long form is cut off in a quarter-width metric.
+                break_even=f"Month {be.month}" if be.month else "No",
+                break_even_date=ft.months[be.month - 1].starts.isoformat() if be.month else
+                month_text(None, plan.horizon_months),
                 pays_back=be.month is not None,
                 savings=m.signed(be.savings_at_horizon_usd),
                 roi=pct(be.roi_pct) if be.month is not None else _("no payback"),
                 tokens_saved=tokens(saved.tokens_saved_per_request),
-                tokens_saved_pct=pct(-saved.saved_pct),
+                tokens_saved_pct=pct(-saved.saved_pct) if saved.saved_pct else "",  # no "0 ↑ 0.0%"
                 tokens_saved_month=tokens(saved.tokens_saved_first_month),
+                made_of=report.parts_text(saving_parts(ft, ref)),
             )
         )
     return cards
@@ -280,3 +285,34 @@ def month_table(plan: Plan, money: Display | None = None) -> pd.DataFrame:
                 _("Running total"): money.amount(running),
             })
     return pd.DataFrame(rows)
+
+
+def training_note(plan: Plan, training, planned: int, label: str | None = None) -> tuple[str, str | None]:
+    """Which training file the plan priced, and how it was scaled, in a sentence; and, when OpenAI would reject
+    that file for having fewer than its minimum of examples, a sentence saying so (else None).
+
+    `training` is the measured inputs the plan was made with (`ftcost.measure_training.for_plan`); `label` says
+    what the file is ("the scenario's sample airport/train.jsonl", "your upload mine.jsonl"), else its name."""
+    from ftcost.engine.training import MINIMUM_EXAMPLES
+
+    ft = next((o for o in plan.options if o.fine_tuned and o.one_off), None)
+    if ft is None:
+        return "No fine-tune is planned, so no training file is priced.", None
+    x = ft.one_off
+    measured = next(iter(training.values()), None) if training else None
+    scaled = f"scaled to the {planned:,} examples planned for the full set"
+    epochs = f"{x.epochs} epochs" + (" (OpenAI's auto rule)" if x.epochs_estimated else "")
+    if measured is None or measured.counted_examples is None:
+        text = (f"Training is priced on the scenario's stated tokens per example, {scaled}, × {epochs}: "
+                f"{tokens(x.charged_tokens_per_run)} charged tokens per run.")
+        return text, None
+    label = label or measured.name
+    text = (f"Training is priced on {label} ({measured.counted_examples:,} examples, "
+            f"{measured.tokens_per_example.quantize(Decimal('0.1')):,} billing tokens each on average), {scaled}, "
+            f"× {epochs}: {tokens(x.charged_tokens_per_run)} charged tokens per run.")
+    warning = None
+    if measured.counted_examples < MINIMUM_EXAMPLES:
+        warning = (f"OpenAI would reject {label}: it has {measured.counted_examples} examples and a training "
+                   f"file needs at least {MINIMUM_EXAMPLES}. The plan only borrows its average length; the file you "
+                   "train on must have more.")
+    return text, warning

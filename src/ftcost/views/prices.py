@@ -78,8 +78,12 @@ def history_frame(rows: list[PriceRow], until: dt.date) -> pd.DataFrame:
     return pd.DataFrame(points, columns=["series", "segment", "date", "usd", "usd_text", "from", "until"])
 
 
-def priced_models(rows: list[PriceRow]) -> list[str]:
-    return sorted({r.model for r in rows})
+def priced_models(rows: list[PriceRow], aliases=()) -> list[str]:
+    """Every priced snapshot and, after them, every alias (gpt-4o, gpt-3.5-turbo) whose snapshots are priced:
+    people look a model up by the name they call it with."""
+    snapshots = sorted({r.model for r in rows})
+    priced = set(snapshots)
+    return snapshots + sorted({a.alias for a in aliases if a.snapshot in priced} - priced)
 
 
 def diff_frame(changes: list[Change]) -> pd.DataFrame:
@@ -107,9 +111,15 @@ def _change_text(field: str, before: Decimal | None, after: Decimal | None) -> s
 
 
 def diff_dates(versions: list[dt.date], as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """Default span for "what changed": from the day before the last price change up to `as_of`, to `as_of`."""
+    """Default span for "what changed": the year up to `as_of` when some price changed in it, else from the day
+    before the last price change up to `as_of` (a span of one change day shows little)."""
     earlier = [d for d in versions if d <= as_of]
-    return (earlier[-1] - dt.timedelta(days=1) if earlier else as_of), as_of
+    if not earlier:
+        return as_of, as_of
+    year_before = as_of - dt.timedelta(days=365)
+    if any(d > year_before for d in earlier):
+        return year_before, as_of
+    return earlier[-1] - dt.timedelta(days=1), as_of
 
 
 # --- providers other than OpenAI (pricing/providers/) ---------------------------------------------------------
