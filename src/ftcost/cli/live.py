@@ -71,7 +71,11 @@ def _calls(p: argparse.ArgumentParser, saves: str) -> None:
 def _parser(sub: argparse._SubParsersAction, name: str, **kwargs) -> argparse.ArgumentParser:
     """A live subcommand's parser. Abbreviations are off for all of them: `--api-key sk-…` must be an
     error, never read as an abbreviation of --api-key-env (which would echo the key in a message)."""
-    return sub.add_parser(name, allow_abbrev=False, **kwargs)
+    from ftcost.cli.common import add_language
+
+    parser = sub.add_parser(name, allow_abbrev=False, **kwargs)
+    add_language(parser)
+    return parser
 
 
 def register(sub: argparse._SubParsersAction) -> None:
