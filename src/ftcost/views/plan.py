@@ -152,7 +152,7 @@ def payback_cards(plan: Plan, against: str | None = None, money: Display | None 
                 fine_tuned=be.fine_tuned,
                 against=be.against,
                 # "No" + "not within 12 months" below it: the long form is cut off in a quarter-width metric.
-                break_even=f"Month {be.month}" if be.month else "No",
+                break_even=_("Month {month}").format(month=be.month) if be.month else _("No"),
                 break_even_date=ft.months[be.month - 1].starts.isoformat() if be.month else
                 month_text(None, plan.horizon_months),
                 pays_back=be.month is not None,
@@ -297,22 +297,26 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
 
     ft = next((o for o in plan.options if o.fine_tuned and o.one_off), None)
     if ft is None:
-        return "No fine-tune is planned, so no training file is priced.", None
+        return _("No fine-tune is planned, so no training file is priced."), None
     x = ft.one_off
     measured = next(iter(training.values()), None) if training else None
-    scaled = f"scaled to the {planned:,} examples planned for the full set"
-    epochs = f"{x.epochs} epochs" + (" (OpenAI's auto rule)" if x.epochs_estimated else "")
+    scaled = _("scaled to the {planned} examples planned for the full set").format(planned=f"{planned:,}")
+    epochs = (_("{epochs} epochs (OpenAI's auto rule)") if x.epochs_estimated else _("{epochs} epochs")).format(
+        epochs=x.epochs)
     if measured is None or measured.counted_examples is None:
-        text = (f"Training is priced on the scenario's stated tokens per example, {scaled}, × {epochs}: "
-                f"{tokens(x.charged_tokens_per_run)} charged tokens per run.")
+        text = _("Training is priced on the scenario's stated tokens per example, {scaled}, × {epochs}: {charged} "
+                 "charged tokens per run.").format(scaled=scaled, epochs=epochs,
+                                                   charged=tokens(x.charged_tokens_per_run))
         return text, None
     label = label or measured.name
-    text = (f"Training is priced on {label} ({measured.counted_examples:,} examples, "
-            f"{measured.tokens_per_example.quantize(Decimal('0.1')):,} billing tokens each on average), {scaled}, "
-            f"× {epochs}: {tokens(x.charged_tokens_per_run)} charged tokens per run.")
+    text = _("Training is priced on {label} ({examples} examples, {average} billing tokens each on average), "
+             "{scaled}, × {epochs}: {charged} charged tokens per run.").format(
+        label=label, examples=f"{measured.counted_examples:,}",
+        average=f"{measured.tokens_per_example.quantize(Decimal('0.1')):,}", scaled=scaled, epochs=epochs,
+        charged=tokens(x.charged_tokens_per_run))
     warning = None
     if measured.counted_examples < MINIMUM_EXAMPLES:
-        warning = (f"OpenAI would reject {label}: it has {measured.counted_examples} examples and a training "
-                   f"file needs at least {MINIMUM_EXAMPLES}. The plan only borrows its average length; the file you "
-                   "train on must have more.")
+        warning = _("OpenAI would reject {label}: it has {examples} examples and a training file needs at least "
+                    "{minimum}. The plan only borrows its average length; the file you train on must have "
+                    "more.").format(label=label, examples=measured.counted_examples, minimum=MINIMUM_EXAMPLES)
     return text, warning
