@@ -259,6 +259,10 @@ def test_the_other_cli_commands_speak_the_chosen_language(capsys, monkeypatch, t
     assert "Input cost:" in _cli(capsys, monkeypatch, "C.UTF-8", "count", str(body), "--as-of", "2025-01-01")
     assert "輸入費用：" in _cli(capsys, monkeypatch, "C.UTF-8", "count", str(body), "--as-of", "2025-01-01",
                             "--lang", "zh-Hant")
+    # The live commands' own sentences (nothing is sent without --yes; the summaries come from ftcost.live).
+    live = ("measure", "airport", "--as-of", "2026-10-01")
+    assert "Nothing was sent" in _cli(capsys, monkeypatch, "C.UTF-8", *live)
+    assert "尚未送出任何請求" in _cli(capsys, monkeypatch, "C.UTF-8", *live, "--lang", "zh-Hant")
     # JSON is for scripts: the same whatever the language.
     assert _cli(capsys, monkeypatch, "zh_TW.UTF-8", *quote, "--json") == _cli(capsys, monkeypatch, "C.UTF-8", *quote,
                                                                               "--json")
