@@ -16,7 +16,7 @@ from typing import Any
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.i18n import N_, _, locale, ngettext, number, percent, text
+from ftcost.i18n import N_, _, day, locale, ngettext, number, percent, text
 from ftcost.money import Display, format_usd
 from ftcost.text import code, csv_writer, markdown
 
@@ -94,7 +94,7 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
     if ft.switch_month is not None:
         switch = " " + _("It stops serving on {date}: from month {month} the plan pays for {successor} instead, and no "
                          "saving is counted for months it does not serve.").format(
-            date=ft.serves_until.isoformat(), month=ft.switch_month, successor=name(ft.successor or ""))
+            date=day(ft.serves_until), month=ft.switch_month, successor=name(ft.successor or ""))
     if be.month is not None:
         text = _("{fine_tune} pays back against {against} in month {month} and saves {savings} over {months}").format(
             savings=m.amount(be.savings_at_horizon_usd), **fields)
@@ -130,15 +130,15 @@ def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[s
 def stay_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str:
     """The answer when no fine-tune can be carried out: the base option that costs least over the horizon."""
     m = _money(money)
-    day = plan.as_of.isoformat()
+    when = day(plan.as_of)
     bases = [o for o in plan.options if not o.fine_tuned]
     if not bases:
         gone = _(", ").join(name(e.name) for e in plan.excluded) or _("none")
         return _("No option of this scenario can be planned on {date} (not served or not feasible: {gone}): add an "
                  "option with a model OpenAI serves on that day (the Prices page and `ftcost prices` list them) or "
-                 "choose an earlier price date.").format(date=day, gone=gone)
+                 "choose an earlier price date.").format(date=when, gone=gone)
     best = min(bases, key=lambda o: o.cumulative_usd[-1])
-    fields = {"date": day, "best": name(best.name), "months": months(plan.horizon_months),
+    fields = {"date": when, "best": name(best.name), "months": months(plan.horizon_months),
               "total": m.amount(best.cumulative_usd[-1])}
     if plan.infeasible:
         text = _("No fine-tune in this scenario can be carried out on {date}, so stay on a base model: {best} costs the "
@@ -152,7 +152,7 @@ def stay_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display |
             _("{option} {total}").format(option=name(o.name), total=m.amount(o.cumulative_usd[-1])) for o in others))
     if best.switch_month is not None:
         text += _("; it stops serving on {date}, so from month {month} the plan pays for {successor}").format(
-            date=best.serves_until.isoformat(), month=best.switch_month, successor=name(best.successor or ""))
+            date=day(best.serves_until), month=best.switch_month, successor=name(best.successor or ""))
     return text + _(".")
 
 
@@ -223,14 +223,14 @@ def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] 
 
 def no_answer_sentence(plan: Plan) -> str:
     """Why a plan has no payback to report: nothing can be priced on its date, or no fine-tune, or no base."""
-    day = plan.as_of.isoformat()
+    when = day(plan.as_of)
     if not plan.options:
         return _("None of the scenario's options can be priced on {date}, so there is nothing to compare; the warnings "
-                 "say from when each one is priced.").format(date=day)
+                 "say from when each one is priced.").format(date=when)
     if not any(o.fine_tuned for o in plan.options):
-        return _("No fine-tuned option can be priced on {date}, so there is no fine-tune to compare.").format(date=day)
+        return _("No fine-tuned option can be priced on {date}, so there is no fine-tune to compare.").format(date=when)
     return _("No base-model option can be priced on {date}, so there is nothing to compare the fine-tune "
-             "with.").format(date=day)
+             "with.").format(date=when)
 
 
 def display_dict(money: Display | None, found=None) -> dict[str, Any] | None:
@@ -375,7 +375,7 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
         "# " + _("Fine-tuning plan: {scenario}").format(scenario=md(title or plan.scenario)),
         "",
         _("Prices in force on {date} ({tier} tier), projected over {months}. Made with ftcost {version}.").format(
-            date=plan.as_of.isoformat(), tier=tier, months=months(h), version=__version__),
+            date=day(plan.as_of), tier=tier, months=months(h), version=__version__),
         "",
     ]
     if (rate := rate_sentence(m, found, plan.as_of)) is not None:
@@ -419,7 +419,7 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
                   for reason in e.reasons]
         lines += ["- " + _("{option}: {model} stops serving on {date}; from month {month} its months are {successor}'s "
                            "(the *served_by* column of the CSV).").format(
-            option=md(o.name), model=code(o.resolved_model), date=o.serves_until.isoformat(), month=o.switch_month,
+            option=md(o.name), model=code(o.resolved_model), date=day(o.serves_until), month=o.switch_month,
             successor=md(o.successor or "")) for o in switching]
         lines.append("")
     if plan.break_even:
