@@ -89,7 +89,7 @@ def errors_shown() -> Iterator[None]:
     try:
         yield
     except FtcostError as exc:
-        st.error(redact(str(exc)))
+        st.error(redact(lv.error_text(exc)))
 
 
 def _kept(widget: Callable[..., Any], label: str, key: str, **kwargs: Any) -> Any:

@@ -36,6 +36,8 @@ class Progress:
     message: str
     done: int = 0
     total: int | None = None
+    #: Set on the report that a fine-tuning job was created: the id to follow it by if the run is cut short.
+    job_id: str | None = None
 
     @property
     def fraction(self) -> float | None:
@@ -217,8 +219,8 @@ def estimate_calls(
 def require_confirmation(confirmed: bool, what: str) -> None:
     if confirmed is not True:
         raise ApiError(
-            f"Not confirmed: {what} spends money on the API; show the estimate and call again with confirmed=True "
-            "(--yes on the command line)."
+            f"Not confirmed: {what} spends money on the API; show the estimate and call again with confirmed=True.",
+            needs_confirmation="spend",
         )
 
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Sequence
 
-from ftcost.errors import FtcostError
+from ftcost.errors import FtcostError, InputError
 from ftcost.live.chat import (
     DEFAULT_MAX_OUTPUT_TOKENS,
     Pricer,
@@ -96,8 +96,8 @@ def check_eval_set(items: Sequence[EvalItem], scoring: Scoring, fields: Sequence
     if not items:
         raise FtcostError("The pilot has no eval set: add [[pilot.eval_set]] entries with input and expected.")
     if len(items) > MAX_EVAL_ITEMS:
-        raise FtcostError(f"The eval set has {len(items):,} items; ftcost evaluates at most {MAX_EVAL_ITEMS:,} "
-                          "(the scenario file's limit). Use fewer items (--limit N on the command line).")
+        raise InputError(f"The eval set has {len(items):,} items; ftcost evaluates at most {MAX_EVAL_ITEMS:,} "
+                         "(the scenario file's limit). Use fewer items.", value=str(len(items)), setting="limit")
     if scoring not in ("exact", "json_fields"):
         raise FtcostError(f"Unknown scoring {scoring!r}; use 'exact' or 'json_fields'.")
     for n, item in enumerate(items, 1):
