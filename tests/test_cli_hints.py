@@ -190,3 +190,15 @@ def test_the_skipped_notes_and_progress_words():
         fs.Skipped("Azure", "gpt-4o", "provider", provider="azure"))
     assert hints.progress_line("created ftjob-9 (queued)", "ftjob-9") == "created ftjob-9 (queued); follow it with --job ftjob-9"
     assert hints.progress_line("status: running", None) == "status: running"
+
+
+def test_every_error_keeps_its_facts_across_pickling():
+    # Streamlit caches and worker processes pickle errors; the facts must survive for the edges to word them.
+    import pickle
+
+    err = InputError("x is not a fine-tune of y.", value="x", near=["y"], setting="fine_tuned_model")
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is InputError and str(back) == str(err)
+    assert (back.value, back.near, back.setting, back.job_id) == ("x", ("y",), "fine_tuned_model", None)
+    plain = pickle.loads(pickle.dumps(FtcostError("plain")))
+    assert (str(plain), plain.setting, plain.near) == ("plain", None, ())
