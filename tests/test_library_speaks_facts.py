@@ -19,7 +19,7 @@ import ftcost
 SRC = Path(ftcost.__file__).parent
 COMMANDS = ("analyze", "count", "quote", "prices", "report", "measure", "pilot", "evaluate", "live")
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
-COMMAND = re.compile(r"\bftcost (?:%s)\b" % "|".join(COMMANDS))
+COMMAND = re.compile(rf"\bftcost (?:{'|'.join(COMMANDS)})\b")
 
 #: (module path under src/ftcost, the text matched) → why it is not a library message naming the CLI.
 ALLOWED = {

@@ -58,7 +58,7 @@ class FtcostError(ValueError):
         return (_rebuild, (type(self), self.args[0] if self.args else "", self.__dict__))
 
 
-def _rebuild(cls: type, message: str, fields: dict[str, Any]) -> FtcostError:
+def _rebuild(cls: type[FtcostError], message: str, fields: dict[str, Any]) -> FtcostError:
     err = cls.__new__(cls)
     ValueError.__init__(err, message)
     err.__dict__.update(fields)

@@ -216,9 +216,6 @@ def api_error(exc: BaseException, action: str, model: str | None = None, client:
     the connection setting that may settle it (the CLI names its flag, a page its field)."""
     import openai
 
-    def say(sentence: str, setting: str | None = None) -> ApiError:
-        return ApiError(sentence, setting=setting)
-
     key = getattr(client.sdk, "api_key", None) if client else None
     host = client.host if client else "the API server"
     retries = client.config.max_retries if client else 0
@@ -228,10 +225,10 @@ def api_error(exc: BaseException, action: str, model: str | None = None, client:
     if isinstance(exc, openai.APITimeoutError):
         timeout = client.config.timeout if client else None
         within = f" within {timeout:g} s" if timeout else ""
-        return say(f"No answer from {host}{within} while {action}{after}; try again later.", "timeout")
+        return ApiError(f"No answer from {host}{within} while {action}{after}; try again later.", setting="timeout")
     if isinstance(exc, openai.APIConnectionError):
-        return say(f"Could not connect to {host} while {action}{after}; check the network, any proxy settings "
-                   "and the server's address.", "base_url")
+        return ApiError(f"Could not connect to {host} while {action}{after}; check the network, any proxy settings "
+                        "and the server's address.", setting="base_url")
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         code = error_code(exc.body)
@@ -239,24 +236,24 @@ def api_error(exc: BaseException, action: str, model: str | None = None, client:
         said = f" (the server said: {server})" if server else ""
         if status == 401:
             # OpenAI's own 401 text quotes the first and last characters of the key: never show it.
-            return say(f"The API key was rejected (401 Unauthorized) while {action}; check that the key is current "
-                       "and belongs to this organisation and project.")
+            return ApiError(f"The API key was rejected (401 Unauthorized) while {action}; check that the key is "
+                            "current and belongs to this organisation and project.")
         if status == 403 and code == "training_not_available":
-            return say(f"OpenAI refused to start the fine-tuning job (403 training_not_available): {wind_down()}.")
+            return ApiError(f"OpenAI refused to start the fine-tuning job (403 training_not_available): {wind_down()}.")
         if status == 403:
-            return say(f"Permission denied (403) for {what} while {action}; this key's project may not have access{said}.")
+            return ApiError(f"Permission denied (403) for {what} while {action}; this key's project may not have access{said}.")
         if status == 404:
-            return say(f"Not found (404) while {action}: {what} does not exist or this key has no access to it{said}.")
+            return ApiError(f"Not found (404) while {action}: {what} does not exist or this key has no access to it{said}.")
         if status == 429 and code == "insufficient_quota":
-            return say(f"The OpenAI account is out of quota (429 insufficient_quota) while {action}: add credit or "
-                       "raise the usage limit in the billing settings; waiting will not help.")
+            return ApiError(f"The OpenAI account is out of quota (429 insufficient_quota) while {action}: add credit or "
+                            "raise the usage limit in the billing settings; waiting will not help.")
         if status == 429:
-            return say(f"Rate limited (429) while {action}{after}; wait a minute or send fewer samples.", "max_retries")
+            return ApiError(f"Rate limited (429) while {action}{after}; wait a minute or send fewer samples.", setting="max_retries")
         if status >= 500:
-            return say(f"The server failed (HTTP {status}) while {action}{after}; try again later{said}.")
-        return say(f"The API refused the request (HTTP {status}) while {action}{said}.")
+            return ApiError(f"The server failed (HTTP {status}) while {action}{after}; try again later{said}.")
+        return ApiError(f"The API refused the request (HTTP {status}) while {action}{said}.")
     if isinstance(exc, openai.OpenAIError):
-        return say(f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300].translate(_INERT)}")
+        return ApiError(f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300].translate(_INERT)}")
     raise TypeError(f"not an openai error: {type(exc).__name__}")
 
 
