@@ -202,3 +202,23 @@ def test_every_error_keeps_its_facts_across_pickling():
     assert (back.value, back.near, back.setting, back.job_id) == ("x", ("y",), "fine_tuned_model", None)
     plain = pickle.loads(pickle.dumps(FtcostError("plain")))
     assert (str(plain), plain.setting, plain.near) == ("plain", None, ())
+
+
+def test_a_run_stopped_midway_keeps_the_error_whose_facts_each_edge_words(live):
+    from ftcost.live.client import LiveConfig, connect
+    from ftcost.live.measure import PromptOption, run_measure
+    from ftcost.views import live as lv
+
+    def progress(p):
+        if p.done == 1 and p.stage == "measure" and p.message != "done":
+            live.fail(CHAT, "rate_limit_exceeded", retry_after="0.01")
+
+    client = connect(FAKE_KEY, LiveConfig(base_url=live.base_url, timeout=5, max_retries=0))
+    options = [PromptOption("Mini", "gpt-4o-mini", "Answer briefly.")]
+    report = run_measure(client, options, ["When does boarding start?"], 3, confirmed=True,
+                         as_of=dt.date(2026, 11, 21), progress=progress)
+    assert report.stopped.startswith("Stopped after 1 of 3 calls: Rate limited (429)")
+    assert report.stopped_by is not None and report.stopped_by.setting == "max_retries"
+    assert "--" not in report.stopped
+    assert hints.stopped(report.stopped, report.stopped_by).endswith("Raising --max-retries retries longer.")
+    assert lv.stopped_text(report) == report.stopped  # the page offers no retries setting: the sentence stands

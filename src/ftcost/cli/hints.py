@@ -56,6 +56,12 @@ def message(exc: FtcostError) -> str:
     return f"{exc} {extra}" if extra else str(exc)
 
 
+def stopped(text: str, error: FtcostError | None) -> str:
+    """Why a run stopped early (a measure or evaluate report's `stopped`), with the hint for the error behind it."""
+    extra = hint(error) if error is not None else ""
+    return f"{text} {extra}" if extra else text
+
+
 def note(skipped: Skipped) -> str:
     """A skipped option's sentence, with the flag that includes it when one does."""
     if skipped.reason == "no_model":

@@ -239,7 +239,7 @@ def run_measure(args: argparse.Namespace) -> int:
         if saved:
             print(f"Saved the scenario with output_tokens_per_request = {report.suggested_output_tokens()} to {saved}.")
         if report.stopped:
-            print(report.stopped)
+            print(hints.stopped(report.stopped, report.stopped_by))
     return 2 if report.stopped else 0
 
 
@@ -333,5 +333,5 @@ def run_evaluate(args: argparse.Namespace) -> int:
         if saved:
             print(f"Saved the scenario with the measured accuracy to {saved}.")
         if report.stopped:
-            print(report.stopped)
+            print(hints.stopped(report.stopped, report.stopped_by))
     return 2 if report.stopped else 0

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Sequence
 
-from ftcost.errors import FtcostError, InputError
+from ftcost.errors import ApiError, FtcostError, InputError
 from ftcost.live.chat import (
     DEFAULT_MAX_OUTPUT_TOKENS,
     Pricer,
@@ -179,6 +179,7 @@ class EvalReport:
     estimate: SpendEstimate
     options: list[OptionScore] = field(default_factory=list)
     stopped: str = ""
+    stopped_by: ApiError | None = field(default=None, repr=False, compare=False)  # the error behind `stopped`
 
     def accuracy(self) -> dict[str, Decimal]:
         """Measured accuracy (%) per option name, for the scenario's `accuracy_pct`."""
@@ -219,7 +220,7 @@ def run_evaluate(
     report = EvalReport(
         scoring, list(fields), estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer, as_of=as_of)
     )
-    results, report.stopped = run_calls(
+    results, report.stopped, report.stopped_by = run_calls(
         client, planned, stage="evaluate", max_output_tokens=max_output_tokens, temperature=temperature, progress=progress
     )
     scores: dict[str, OptionScore] = {}

@@ -114,10 +114,10 @@ SETTING_WORDS = {
 }
 
 
-def error_text(exc: FtcostError) -> str:
-    """An ftcost error as the Live page shows it: the library's sentence, then what to do on this page for the
-    facts it carries (which field to check, which button confirms, where the full list is)."""
-    parts = [str(exc), SETTING_WORDS.get(exc.setting or "", "")]
+def widget_words(exc: FtcostError) -> str:
+    """What to do on this page for the facts `exc` carries (which field to check, which button confirms, where
+    the full list is); "" when it carries none the page can act on."""
+    parts = [SETTING_WORDS.get(exc.setting or "", "")]
     if exc.needs_confirmation == "spend":
         parts.append("Press its *Confirm* button to spend it.")
     if exc.job_id:
@@ -131,6 +131,19 @@ def error_text(exc: FtcostError) -> str:
     elif exc.listing == "alias_history":
         parts.append("The Prices page shows which snapshot each name pointed to and when.")
     return " ".join(p for p in parts if p)
+
+
+def error_text(exc: FtcostError) -> str:
+    """An ftcost error as the Live page shows it: the library's sentence, then the page's words for its facts."""
+    return " ".join(p for p in (str(exc), widget_words(exc)) if p)
+
+
+def stopped_text(report: MeasureReport | EvalReport) -> str:
+    """Why a run stopped early, with the page's words for the error behind it; "" when it ran to the end."""
+    if not report.stopped:
+        return ""
+    words = widget_words(report.stopped_by) if report.stopped_by is not None else ""
+    return " ".join(p for p in (report.stopped, words) if p)
 
 
 def signature(options: Sequence[PromptOption], questions: Sequence[str]) -> tuple:
@@ -229,7 +242,7 @@ def measure_notes(report: MeasureReport) -> list[str]:
             notes.append(f"{markdown(o.name)}: {o.truncated} answer(s) hit the {report.max_output_tokens:,}-token cap, so its "
                          "median answer length is a lower bound; raise the cap and measure again.")
     if report.stopped:
-        notes.append(report.stopped + " The calls made so far are shown.")
+        notes.append(stopped_text(report) + " The calls made so far are shown.")
     return notes
 
 
