@@ -17,6 +17,7 @@ import os
 import sys
 
 from ftcost import i18n
+from ftcost.cli import hints
 from ftcost.errors import FtcostError
 
 #: Subcommand modules, in the order `ftcost --help` lists them.
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         with i18n.use(getattr(args, "lang", None) or i18n.from_environment()):
             return args.func(args)
     except FtcostError as exc:
-        print(f"ftcost: {i18n.text(exc.args[0]) if exc.args else exc}", file=sys.stderr)
+        print(f"ftcost: {hints.message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ftcost: interrupted.", file=sys.stderr)
