@@ -16,7 +16,7 @@ from typing import Any
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.i18n import _, locale, ngettext, number, percent
+from ftcost.i18n import N_, _, language, locale, ngettext, number, percent
 from ftcost.money import Display, format_usd
 from ftcost.text import code, csv_writer, markdown
 
@@ -68,13 +68,16 @@ def parts_text(parts, money: Display | None = None) -> str:
     parts that are zero are left out."""
     m = _money(money)
     out = []
-    for label, usd in (("API cost", parts.api_usd), ("wrong answers", parts.wrong_answers_usd),
-                       ("hosting", parts.hosting_usd), ("retrieval", parts.retrieval_usd)):
+    for less, more, usd in (
+            (N_("API cost {amount} less"), N_("API cost {amount} more"), parts.api_usd),
+            (N_("wrong answers {amount} less"), N_("wrong answers {amount} more"), parts.wrong_answers_usd),
+            (N_("hosting {amount} less"), N_("hosting {amount} more"), parts.hosting_usd),
+            (N_("retrieval {amount} less"), N_("retrieval {amount} more"), parts.retrieval_usd)):
         if usd:
-            out.append(f"{label} {m.amount(abs(usd))} {'less' if usd > 0 else 'more'}")
+            out.append(_(less if usd > 0 else more).format(amount=m.amount(abs(usd))))
     if parts.one_off_usd:
-        out.append(f"one-off {m.amount(-parts.one_off_usd)}")
-    return ", ".join(out) or "no part differs"
+        out.append(_("one-off {amount}").format(amount=m.amount(-parts.one_off_usd)))
+    return _(", ").join(out) or _("no part differs")
 
 
 def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Display | None = None) -> str:
@@ -86,8 +89,9 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
     ft = plan.option(be.fine_tuned)
     fields = {"fine_tune": name(be.fine_tuned), "against": name(be.against), "month": be.month,
               "months": months(plan.horizon_months)}
-    made_of = f" Over {plan.horizon_months} months against {name(be.against)}: " + parts_text(
-        saving_parts(ft, plan.option(be.against)), m) + "."
+    made_of = _(" Over {months} against {against}: {parts}.").format(
+        months=months(plan.horizon_months), against=name(be.against),
+        parts=parts_text(saving_parts(ft, plan.option(be.against)), m))
     switch = ""
     if ft.switch_month is not None:
         switch = " " + _("It stops serving on {date}: from month {month} the plan pays for {successor} instead, and no "
@@ -107,15 +111,17 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
 def cheapest_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str:
     """Which planned option costs least over the horizon, whatever it is, and the others in order."""
     m = _money(money)
-    h = plan.horizon_months
     ranked = sorted(plan.options, key=lambda o: o.cumulative_usd[-1])
     best = ranked[0]
-    kind = "a fine-tune" if best.fine_tuned else "a base model"
-    text = (f"Cheapest over {h} months: {name(best.name)} ({kind}), {m.amount(best.cumulative_usd[-1])} in all "
-            "(API cost, wrong answers and any one-off cost)")
+    kind = _("a fine-tune") if best.fine_tuned else _("a base model")
+    text = _("Cheapest over {months}: {option} ({kind}), {total} in all (API cost, wrong answers and any one-off "
+             "cost)").format(months=months(plan.horizon_months), option=name(best.name), kind=kind,
+                             total=m.amount(best.cumulative_usd[-1]))
     if len(ranked) > 1:
-        text += "; then " + ", ".join(f"{name(o.name)} {m.amount(o.cumulative_usd[-1])}" for o in ranked[1:])
-    return text + "."
+        text += _("; then {others}").format(others=_(", ").join(
+            _("{option} {total}").format(option=name(o.name), total=m.amount(o.cumulative_usd[-1]))
+            for o in ranked[1:]))
+    return text + _(".")
 
 
 def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[str]:
@@ -158,21 +164,22 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
     p = plan.pilot
     if p is None or p.no_accuracy_pays_back:
         return None
-    h = plan.horizon_months
     if p.break_even_accuracy_pct is None:
-        text = (f"A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is your "
-                f"target, {pct(p.target_accuracy_pct)}")
+        text = _("A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is "
+                 "your target, {target}").format(target=pct(p.target_accuracy_pct))
     else:
-        text = (f"The gate is the higher of your target ({pct(p.target_accuracy_pct)}) and the lowest accuracy at which "
-                f"{name(p.option)} still pays back against {name(str(p.against))} within {h} months "
-                f"({pct(p.break_even_accuracy_pct)})")
+        text = _("The gate is the higher of your target ({target}) and the lowest accuracy at which {fine_tune} "
+                 "still pays back against {against} within {months} ({needed})").format(
+            target=pct(p.target_accuracy_pct), fine_tune=name(p.option), against=name(str(p.against)),
+            months=months(plan.horizon_months), needed=pct(p.break_even_accuracy_pct))
     if p.assumed_accuracy_pct is not None:
         assumed = pct(p.assumed_accuracy_pct)
         if p.assumed_accuracy_pct < p.gate_accuracy_pct:
-            text += f"; the plan assumes {assumed}, below the gate, so its payback rests on beating that assumption"
+            text += _("; the plan assumes {assumed}, below the gate, so its payback rests on beating that "
+                      "assumption").format(assumed=assumed)
         else:
-            text += f"; the plan assumes {assumed}"
-    return text + "."
+            text += _("; the plan assumes {assumed}").format(assumed=assumed)
+    return text + _(".")
 
 
 def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str | None:
@@ -182,16 +189,22 @@ def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display 
     p = plan.pilot
     if p is None:
         return None
-    cost = (f"{m.amount(p.total_usd)} for {number(p.examples)} examples ({pct(p.share_of_project_pct)} of the "
-            f"project's {m.amount(p.project_one_off_usd)} one-off cost)")
+    cost = _("{total} for {examples} examples ({share} of the project's {one_off} one-off cost)").format(
+        total=m.amount(p.total_usd), examples=number(p.examples), share=pct(p.share_of_project_pct),
+        one_off=m.amount(p.project_one_off_usd))
+    fields = {"fine_tune": name(p.option), "against": name(str(p.against)), "months": months(plan.horizon_months),
+              "cost": cost}
     if p.no_accuracy_pays_back:
-        why = ("A wrong answer costs nothing in this scenario, so accuracy cannot change that"
-               if p.break_even_accuracy_pct is None else "Even with every answer right,")
-        return (f"No accuracy pays back: don't run the pilot for cost reasons. {why} "
-                f"{name(p.option)} does not pay back against {name(str(p.against))} within {plan.horizon_months} "
-                f"months; the pilot would cost {cost}.")
-    gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {number(p.eval_examples)} held-out examples"
-    return f"Run the pilot first: {cost}. Go ahead if {name(p.option)} {gate}. " + (gate_sentence(plan, name) or "")
+        if p.break_even_accuracy_pct is None:
+            return _("No accuracy pays back: don't run the pilot for cost reasons. A wrong answer costs nothing in this "
+                     "scenario, so accuracy cannot change that {fine_tune} does not pay back against {against} within "
+                     "{months}; the pilot would cost {cost}.").format(**fields)
+        return _("No accuracy pays back: don't run the pilot for cost reasons. Even with every answer right, "
+                 "{fine_tune} does not pay back against {against} within {months}; the pilot would cost "
+                 "{cost}.").format(**fields)
+    return _("Run the pilot first: {cost}. Go ahead if {fine_tune} reaches at least {gate} accuracy on {examples} "
+             "held-out examples.").format(gate=pct(p.gate_accuracy_pct), examples=number(p.eval_examples),
+                                          **fields) + " " + (gate_sentence(plan, name) or "")
 
 
 def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] = str,
@@ -461,15 +474,16 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
             "- " + _("One iteration of the team plus preparing the examples: {cost}").format(cost=m.amount(p.labour_usd)),
             "- " + _("**Total {total}**, {share} of the project's one-off cost").format(
                 total=m.amount(p.total_usd), share=pct(p.share_of_project_pct)),
-            ("- Go/no-go: no accuracy pays back against " + md(str(p.against)) + f" within {h} months, so don't run "
-             "the pilot for cost reasons" if p.no_accuracy_pays_back else
+            ("- " + _("Go/no-go: no accuracy pays back against {against} within {months}, so don't run the pilot "
+                      "for cost reasons").format(against=md(str(p.against)), months=months(h))
+             if p.no_accuracy_pays_back else
              "- " + gate + ". " + (gate_sentence(plan, md) or "")),
             "",
         ]
-    # The retrieval and simulation sections are English and in US dollars (not yet in the catalogue).
+    # The retrieval section is English and in US dollars (not yet in the catalogue).
     lines += retrieval_markdown(plan)
     if uncertainty is not None:
-        lines += simulation_markdown(uncertainty, h)
+        lines += simulation_markdown(uncertainty, h, m)
     if plan.warnings:
         lines += ["## " + _("Warnings"), "", *[f"- {md(w)}" for w in plan.warnings], ""]
     if any(o.rates for o in plan.options):
@@ -511,37 +525,44 @@ def retrieval_markdown(plan: Plan) -> list[str]:
     return lines
 
 
-def simulation_markdown(u: Uncertainty, horizon: int) -> list[str]:
-    """"How sure is this?": the odds, the drivers, what would have to be true."""
-    from ftcost.views.uncertainty import odds_sentences, what_would_have_to_be_true
+def simulation_markdown(u: Uncertainty, horizon: int, money: Display | None = None) -> list[str]:
+    """"How sure is this?": the odds, the drivers, what would have to be true (amounts in `money`'s currency)."""
+    from ftcost.views.uncertainty import assumption_label, odds_sentences, what_would_have_to_be_true
 
+    m = _money(money)
     r = u.result
-    lines = ["## How sure is this?", "", *[f"- {s}" for s in odds_sentences(u, horizon, name=markdown)], "",
-             f"Ranged assumptions: {', '.join(markdown(x) for x in r.ranged) or 'none'}. Draws: {r.draws:,}, seed {r.seed} (the same seed "
-             "gives the same answer). Every fine-tune against every base option:", "",
-             "| Fine-tune | Against | Pays back | Savings P10 | Median | P90 | Break-even P10 / median / P90 |",
+    ranged = _(", ").join(markdown(assumption_label(x)) for x in r.ranged) or _("none")
+    lines = ["## " + _("How sure is this?"), "",
+             *[f"- {s}" for s in odds_sentences(u, horizon, name=markdown, money=m)], "",
+             _("Ranged assumptions: {ranged}. Draws: {draws}, seed {seed} (the same seed gives the same answer). "
+               "Every fine-tune against every base option:").format(ranged=ranged, draws=number(r.draws), seed=r.seed),
+             "",
+             _row(_("Fine-tune"), _("Against"), _("Pays back"), _("Savings P10"), _("Median"), _("P90"),
+                  _("Break-even P10 / median / P90")),
              "|---|---|--:|--:|--:|--:|---|"]
     for o in r.odds:
-        months = " / ".join(month_text(m, horizon) for m in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
-        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {o.p_pays_back:.0%} | {format_usd(o.savings_p10)} | "
-                     f"{format_usd(o.savings_p50)} | {format_usd(o.savings_p90)} | {months} |")
+        spread = " / ".join(month_text(x, horizon) for x in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
+        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {o.p_pays_back:.0%} | {m.amount(o.savings_p10)} | "
+                     f"{m.amount(o.savings_p50)} | {m.amount(o.savings_p90)} | {spread} |")
     if u.drivers:
-        lines += ["", f"### What drives the answer ({markdown(u.fine_tuned)} against {markdown(u.against)})", "",
-                  "| Assumption | Low → high | Savings at low | Savings at high | Swing |", "|---|---|--:|--:|--:|"]
+        lines += ["", "### " + _("What drives the answer ({fine_tune} against {against})").format(
+                      fine_tune=markdown(u.fine_tuned), against=markdown(u.against)), "",
+                  _row(_("Assumption"), _("Low → high"), _("Savings at low"), _("Savings at high"), _("Swing")),
+                  "|---|---|--:|--:|--:|"]
         for d in u.drivers:
             a = u.assumption(d.key)
-            lines.append(f"| {markdown(d.label)} | {_value(a.low, a)} → {_value(a.high, a)} | {format_usd(d.savings_at_low)} | "
-                         f"{format_usd(d.savings_at_high)} | {format_usd(d.swing)} |")
-    table = what_would_have_to_be_true(u)
-    lines += ["", "### What would have to be true", "",
-              "The value of each assumption at which the savings at the horizon are zero, the others at their likely "
-              "values.", "", "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+            lines.append(f"| {markdown(assumption_label(d.label))} | {_value(a.low, a, m)} → {_value(a.high, a, m)} | "
+                         f"{m.amount(d.savings_at_low)} | {m.amount(d.savings_at_high)} | {m.amount(d.swing)} |")
+    table = what_would_have_to_be_true(u, m)
+    lines += ["", "### " + _("What would have to be true"), "",
+              _("The value of each assumption at which the savings at the horizon are zero, the others at their likely "
+                "values."), "", "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     lines += ["| " + " | ".join(markdown(v) for v in row) + " |" for row in table.itertuples(index=False)]
     lines.append("")
     return lines
 
 
-def _value(x: float, a) -> str:
+def _value(x: float, a, money: Display | None = None) -> str:
     from ftcost.views.uncertainty import value_text
 
-    return value_text(x, a.unit, a.whole)
+    return value_text(x, a.unit, a.whole, money)
