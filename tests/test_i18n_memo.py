@@ -98,3 +98,29 @@ def test_the_english_memo_keeps_its_words_and_dollars():
     text = report.to_markdown(plan, how)
     assert "- Cheapest over 12 months: " in text and " Over 12 months against " in text
     assert "## How sure is this?" in text and re.search(r"Savings at the horizon: -?\$\d", text)
+
+
+def test_the_simulation_charts_are_titled_in_the_language_and_the_display_currency():
+    import json
+
+    from ftcost.views import uncertainty as vu
+    from ui import plan_uncertainty
+
+    day = DAYS[0]
+    scenario = default_scenario().model_copy(update={"display": DisplaySettings(language="zh-Hant", currency="TWD")})
+    plan = measured_plan(scenario, day)
+    how = u.analyse(scenario, plan, fine_tuned=plan.pilot.option, against=plan.compare_with)
+    with i18n.use("zh-Hant"):
+        money, _found = display_for(scenario.display, day, i18n.locale("zh-Hant"))
+        frame = vu.tornado_frame(how, money)
+        specs = [plan_uncertainty.tornado(frame, "TWD").to_dict(),
+                 plan_uncertainty.sensitivity(vu.sensitivity_frame(how, money), how.sensitivity.label,
+                                              how.sensitivity.break_even.value, vu.break_even_text(how, money),
+                                              "TWD").to_dict()]
+    text = json.dumps(specs, ensure_ascii=False)
+    assert text.count("規劃期末節省（TWD）") == 2 and "US dollars" not in text and '"$,.0f"' not in text
+    # The bars are the converted savings: the driver's low end, at the rate, as the tooltip says it.
+    first = how.drivers[0]
+    assert frame.savings.iloc[0] == pytest.approx(float(first.savings_at_low * money.rate))
+    assert frame.savings_text.iloc[0] == money.amount(first.savings_at_low)
+    assert set(frame.end_text) == {"下限", "上限"}

@@ -11,13 +11,13 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from ftcost import report
 from ftcost.data import describe_validation_error
 from ftcost.engine.results import Plan
 from ftcost.engine.uncertainty import Uncertainty, analyse
 from ftcost.errors import ScenarioError
 from ftcost.i18n import _, number
 from ftcost.scenario import Scenario, dump_scenario
-from ftcost import report
 from ftcost.text import markdown as md
 from ftcost.views import uncertainty as vu
 from ui import state

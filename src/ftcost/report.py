@@ -16,7 +16,7 @@ from typing import Any
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.i18n import N_, _, language, locale, ngettext, number, percent
+from ftcost.i18n import N_, _, locale, ngettext, number, percent
 from ftcost.money import Display, format_usd
 from ftcost.text import code, csv_writer, markdown
 

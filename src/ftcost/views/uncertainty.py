@@ -11,7 +11,7 @@ import pandas as pd
 from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, locate
 from ftcost.errors import ScenarioError
 from ftcost.i18n import N_, _, language, locale, number
-from ftcost.money import Display, format_usd
+from ftcost.money import Display, format_usd  # noqa: F401 — kept for callers that format USD as computed
 from ftcost.report import month_text, months
 from ftcost.scenario import Scenario
 
