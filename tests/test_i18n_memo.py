@@ -30,7 +30,8 @@ ENGLISH = [
     "Ranges: low / likely / high", "Training is priced on", "charged tokens per run", "draws of the ranges",
     "draws of the ranged", "The answer hangs most", "Learning ", "Savings at the horizon", "Pays back within",
     "Break-even month, median", "Ranged assumptions", "no value changes", "Requests in the first month",
-    "'s accuracy", "Change the file",
+    "'s accuracy", "Change the file", "A month is each option", "Monthly cost, wrong answers included",
+    "of which API cost",
 ]
 #: A dollar figure that is not NT$ (Markdown escapes the sign as "\$").
 DOLLAR = re.compile(r"(?<!NT)(?<!NT\\)\$\s?-?\d")

@@ -27,8 +27,8 @@ CSV_COLUMNS = (
 )
 
 #: Labels the screen, the Markdown report and the CSV share for a month of an option serving.
-WITH_WRONG_LABEL = "Monthly cost, wrong answers included"
-API_LABEL = "of which API cost"
+WITH_WRONG_LABEL = N_("Monthly cost, wrong answers included")
+API_LABEL = N_("of which API cost")
 CENT = Decimal("0.01")
 
 
@@ -387,8 +387,8 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
         lines += [
             "## " + _("Options compared (first month)"),
             "",
-            _row(_("Option"), _("Model"), _("Prompt tokens / request"), _("Output tokens / request"), WITH_WRONG_LABEL,
-                 API_LABEL, _("Accuracy"), _("Cost per correct answer"), _("One-off"), _("Total over the horizon")),
+            _row(_("Option"), _("Model"), _("Prompt tokens / request"), _("Output tokens / request"),
+                 _(WITH_WRONG_LABEL), _(API_LABEL), _("Accuracy"), _("Cost per correct answer"), _("One-off"), _("Total over the horizon")),
             "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
     for o in plan.options:
@@ -400,10 +400,11 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
     for e in plan.excluded if plan.options else ():
         lines.append(_row(md(e.name), code(e.model), "—", "—", _("not planned"), "—", "—", "—", "—", "—"))
     if plan.options:
-        note = (f"A month is each option serving on its own at the first month's volume; \"{API_LABEL}\" is tokens, plus "
-                "hosting where the provider bills deployment- or replica-hours, and the first column adds the expected "
-                "wrong answers × the cost of a wrong answer (the CSV's api_and_hosting_usd and "
-                "with_wrong_answers_usd, month by month). Totals include the cost of wrong answers")
+        note = _("A month is each option serving on its own at the first month's volume; \"{api}\" is tokens, plus "
+                 "hosting where the provider bills deployment- or replica-hours, and the first column adds the expected "
+                 "wrong answers × the cost of a wrong answer (the CSV's api_and_hosting_usd and "
+                 "with_wrong_answers_usd, month by month). Totals include the cost of wrong answers").format(
+            api=_(API_LABEL))
         if any(o.fine_tuned for o in plan.options):
             note += _(" and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live (month {month}, "
                       "when the {weeks}-week project ends) the product keeps running on {current} and that cost counts "
