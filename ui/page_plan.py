@@ -159,9 +159,9 @@ with st.container(border=True):
     head.markdown("#### " + _("The answer"))
     inputs.bound(pick.selectbox, _("Compared with what you would do otherwise"), "compare_with",
                  to_widget=lambda _value: AGAINST_NAME, options=bases,
-                 help=_("The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
-                        "every delta on this page (default: the scenario's first one). Kept in the scenario file and "
-                        "the share link."))
+                 help="The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
+                 "every delta on this page (default: the scenario's first one). Kept in the scenario file and the "
+                 "share link.")
     main, others = views.answer(plan, AGAINST_NAME, money=MONEY)
     st.markdown("\n".join(f"- {md(sentence)}" for sentence in main))
     if others:
@@ -196,8 +196,8 @@ for card in views.payback_cards(plan, AGAINST_NAME, money=MONEY):
 
 priced, too_few = views.training_note(plan, cached.training_inputs(state.shareable(), state.price_date()),
                                       scenario.training.planned_examples,
-                                      _("your upload {name}").format(name=state.dataset()['name']) if state.dataset()
-                                      else _("the scenario's sample {name}").format(name=scenario.training.dataset))
+                                      _("your upload {file}").format(file=state.dataset()['name']) if state.dataset()
+                                      else _("the scenario's sample {file}").format(file=scenario.training.dataset))
 st.caption(md(priced) + " " + _("Change the file or the planned count on the *Dataset* page."))
 if too_few:
     st.warning(md(too_few), icon=":material/warning:")

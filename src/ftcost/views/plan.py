@@ -9,7 +9,7 @@ import pandas as pd
 
 from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
-from ftcost.i18n import N_, _, locale, ngettext
+from ftcost.i18n import N_, _, locale, ngettext, number
 from ftcost.money import Display
 from ftcost.engine.roi import saving_parts
 from ftcost.report import month_text, pct
@@ -161,7 +161,7 @@ def payback_cards(plan: Plan, against: str | None = None, money: Display | None 
                 tokens_saved=tokens(saved.tokens_saved_per_request),
                 tokens_saved_pct=pct(-saved.saved_pct) if saved.saved_pct else "",  # no "0 ↑ 0.0%"
                 tokens_saved_month=tokens(saved.tokens_saved_first_month),
-                made_of=report.parts_text(saving_parts(ft, ref)),
+                made_of=report.parts_text(saving_parts(ft, ref), m),
             )
         )
     return cards
@@ -300,23 +300,21 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
         return _("No fine-tune is planned, so no training file is priced."), None
     x = ft.one_off
     measured = next(iter(training.values()), None) if training else None
-    scaled = _("scaled to the {planned} examples planned for the full set").format(planned=f"{planned:,}")
-    epochs = (_("{epochs} epochs (OpenAI's auto rule)") if x.epochs_estimated else _("{epochs} epochs")).format(
-        epochs=x.epochs)
+    epochs = (ngettext("{n} epoch", "{n} epochs", x.epochs).format(n=x.epochs)
+              + (_(" (OpenAI's auto rule)") if x.epochs_estimated else ""))
+    fields = {"planned": number(planned), "epochs": epochs, "charged": tokens(x.charged_tokens_per_run)}
     if measured is None or measured.counted_examples is None:
-        text = _("Training is priced on the scenario's stated tokens per example, {scaled}, × {epochs}: {charged} "
-                 "charged tokens per run.").format(scaled=scaled, epochs=epochs,
-                                                   charged=tokens(x.charged_tokens_per_run))
+        text = _("Training is priced on the scenario's stated tokens per example, scaled to the {planned} examples "
+                 "planned for the full set, × {epochs}: {charged} charged tokens per run.").format(**fields)
         return text, None
     label = label or measured.name
-    text = _("Training is priced on {label} ({examples} examples, {average} billing tokens each on average), "
-             "{scaled}, × {epochs}: {charged} charged tokens per run.").format(
-        label=label, examples=f"{measured.counted_examples:,}",
-        average=f"{measured.tokens_per_example.quantize(Decimal('0.1')):,}", scaled=scaled, epochs=epochs,
-        charged=tokens(x.charged_tokens_per_run))
+    text = _("Training is priced on {file} ({examples} examples, {average} billing tokens each on average), scaled to "
+             "the {planned} examples planned for the full set, × {epochs}: {charged} charged tokens per "
+             "run.").format(file=label, examples=number(measured.counted_examples),
+                            average=number(measured.tokens_per_example, places=1), **fields)
     warning = None
     if measured.counted_examples < MINIMUM_EXAMPLES:
-        warning = _("OpenAI would reject {label}: it has {examples} examples and a training file needs at least "
+        warning = _("OpenAI would reject {file}: it has {examples} examples and a training file needs at least "
                     "{minimum}. The plan only borrows its average length; the file you train on must have "
-                    "more.").format(label=label, examples=measured.counted_examples, minimum=MINIMUM_EXAMPLES)
+                    "more.").format(file=label, examples=measured.counted_examples, minimum=MINIMUM_EXAMPLES)
     return text, warning
