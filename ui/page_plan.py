@@ -159,9 +159,9 @@ with st.container(border=True):
     head.markdown("#### " + _("The answer"))
     inputs.bound(pick.selectbox, _("Compared with what you would do otherwise"), "compare_with",
                  to_widget=lambda _value: AGAINST_NAME, options=bases,
-                 help="The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
-                 "every delta on this page (default: the scenario's first one). Kept in the scenario file and the "
-                 "share link.")
+                 help=_("The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
+                        "every delta on this page (default: the scenario's first one). Kept in the scenario file and "
+                        "the share link."))
     main, others = views.answer(plan, AGAINST_NAME, money=MONEY)
     st.markdown("\n".join(f"- {md(sentence)}" for sentence in main))
     if others:

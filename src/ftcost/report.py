@@ -109,7 +109,6 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
 def cheapest_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str:
     """Which planned option costs least over the horizon, whatever it is, and the others in order."""
     m = _money(money)
-    h = plan.horizon_months
     ranked = sorted(plan.options, key=lambda o: o.cumulative_usd[-1])
     best = ranked[0]
     kind = _("a fine-tune") if best.fine_tuned else _("a base model")
@@ -161,7 +160,6 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
     p = plan.pilot
     if p is None or p.no_accuracy_pays_back:
         return None
-    h = plan.horizon_months
     if p.break_even_accuracy_pct is None:
         out = _("A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is your "
                 "target, {target}").format(target=pct(p.target_accuracy_pct))
@@ -479,10 +477,10 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
              "- " + gate + ". " + (gate_sentence(plan, md) or "")),
             "",
         ]
-    # The retrieval and simulation sections are English and in US dollars (not yet in the catalogue).
+    # The retrieval section is English and in US dollars (not yet in the catalogue).
     lines += retrieval_markdown(plan)
     if uncertainty is not None:
-        lines += simulation_markdown(uncertainty, h)
+        lines += simulation_markdown(uncertainty, h, m)
     if plan.warnings:
         lines += ["## " + _("Warnings"), "", *[f"- {md(text(w))}" for w in plan.warnings], ""]
     if any(o.rates for o in plan.options):
@@ -524,37 +522,44 @@ def retrieval_markdown(plan: Plan) -> list[str]:
     return lines
 
 
-def simulation_markdown(u: Uncertainty, horizon: int) -> list[str]:
-    """"How sure is this?": the odds, the drivers, what would have to be true."""
-    from ftcost.views.uncertainty import odds_sentences, what_would_have_to_be_true
+def simulation_markdown(u: Uncertainty, horizon: int, money: Display | None = None) -> list[str]:
+    """"How sure is this?": the odds, the drivers, what would have to be true (amounts in `money`'s currency)."""
+    from ftcost.views.uncertainty import assumption_label, odds_sentences, what_would_have_to_be_true
 
+    m = _money(money)
     r = u.result
-    lines = ["## How sure is this?", "", *[f"- {s}" for s in odds_sentences(u, horizon, name=markdown)], "",
-             f"Ranged assumptions: {', '.join(markdown(x) for x in r.ranged) or 'none'}. Draws: {r.draws:,}, seed {r.seed} (the same seed "
-             "gives the same answer). Every fine-tune against every base option:", "",
-             "| Fine-tune | Against | Pays back | Savings P10 | Median | P90 | Break-even P10 / median / P90 |",
+    ranged = _(", ").join(markdown(assumption_label(x)) for x in r.ranged) or _("none")
+    lines = ["## " + _("How sure is this?"), "",
+             *[f"- {s}" for s in odds_sentences(u, horizon, name=markdown, money=m)], "",
+             _("Ranged assumptions: {ranged}. Draws: {draws}, seed {seed} (the same seed gives the same answer). "
+               "Every fine-tune against every base option:").format(ranged=ranged, draws=number(r.draws), seed=r.seed),
+             "",
+             _row(_("Fine-tune"), _("Against"), _("Pays back"), _("Savings P10"), _("Median"), _("P90"),
+                  _("Break-even P10 / median / P90")),
              "|---|---|--:|--:|--:|--:|---|"]
     for o in r.odds:
-        months = " / ".join(month_text(m, horizon) for m in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
-        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {o.p_pays_back:.0%} | {format_usd(o.savings_p10)} | "
-                     f"{format_usd(o.savings_p50)} | {format_usd(o.savings_p90)} | {months} |")
+        spread = " / ".join(month_text(x, horizon) for x in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
+        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {o.p_pays_back:.0%} | {m.amount(o.savings_p10)} | "
+                     f"{m.amount(o.savings_p50)} | {m.amount(o.savings_p90)} | {spread} |")
     if u.drivers:
-        lines += ["", f"### What drives the answer ({markdown(u.fine_tuned)} against {markdown(u.against)})", "",
-                  "| Assumption | Low → high | Savings at low | Savings at high | Swing |", "|---|---|--:|--:|--:|"]
+        lines += ["", "### " + _("What drives the answer ({fine_tune} against {against})").format(
+                      fine_tune=markdown(u.fine_tuned), against=markdown(u.against)), "",
+                  _row(_("Assumption"), _("Low → high"), _("Savings at low"), _("Savings at high"), _("Swing")),
+                  "|---|---|--:|--:|--:|"]
         for d in u.drivers:
             a = u.assumption(d.key)
-            lines.append(f"| {markdown(d.label)} | {_value(a.low, a)} → {_value(a.high, a)} | {format_usd(d.savings_at_low)} | "
-                         f"{format_usd(d.savings_at_high)} | {format_usd(d.swing)} |")
-    table = what_would_have_to_be_true(u)
-    lines += ["", "### What would have to be true", "",
-              "The value of each assumption at which the savings at the horizon are zero, the others at their likely "
-              "values.", "", "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+            lines.append(f"| {markdown(assumption_label(d.label))} | {_value(a.low, a, m)} → {_value(a.high, a, m)} | "
+                         f"{m.amount(d.savings_at_low)} | {m.amount(d.savings_at_high)} | {m.amount(d.swing)} |")
+    table = what_would_have_to_be_true(u, m)
+    lines += ["", "### " + _("What would have to be true"), "",
+              _("The value of each assumption at which the savings at the horizon are zero, the others at their likely "
+                "values."), "", "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     lines += ["| " + " | ".join(markdown(v) for v in row) + " |" for row in table.itertuples(index=False)]
     lines.append("")
     return lines
 
 
-def _value(x: float, a) -> str:
+def _value(x: float, a, money: Display | None = None) -> str:
     from ftcost.views.uncertainty import value_text
 
-    return value_text(x, a.unit, a.whole)
+    return value_text(x, a.unit, a.whole, money)
