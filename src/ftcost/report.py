@@ -113,7 +113,7 @@ def cheapest_sentence(plan: Plan, name: Callable[[str], str] = str, money: Displ
     best = ranked[0]
     kind = _("a fine-tune") if best.fine_tuned else _("a base model")
     out = _("Cheapest over {months}: {option} ({kind}), {total} in all (API cost, wrong answers and any one-off "
-            "cost)").format(months=months(h), option=name(best.name), kind=kind, total=m.amount(best.cumulative_usd[-1]))
+            "cost)").format(months=months(plan.horizon_months), option=name(best.name), kind=kind, total=m.amount(best.cumulative_usd[-1]))
     if len(ranked) > 1:
         out += _("; then {others}").format(others=_(", ").join(
             _("{option} {total}").format(option=name(o.name), total=m.amount(o.cumulative_usd[-1])) for o in ranked[1:]))
@@ -166,7 +166,7 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
     else:
         out = _("The gate is the higher of your target ({target}) and the lowest accuracy at which {option} still pays "
                 "back against {against} within {months} ({needed})").format(
-            target=pct(p.target_accuracy_pct), option=name(p.option), against=name(str(p.against)), months=months(h),
+            target=pct(p.target_accuracy_pct), option=name(p.option), against=name(str(p.against)), months=months(plan.horizon_months),
             needed=pct(p.break_even_accuracy_pct))
     if p.assumed_accuracy_pct is not None:
         assumed = pct(p.assumed_accuracy_pct)
