@@ -69,7 +69,7 @@ if volume is not None:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(_("Requests in month 1"), volume.first_month)
     m2.metric(volume.last_label, volume.last_month, help=_("After the monthly growth."))
-    m3.metric(_("Prompt tokens saved per request"), volume.saving, help=volume.saving_label + ".")
+    m3.metric(_("Prompt tokens saved per request"), volume.saving, help=volume.saving_label)
     m4.metric(_("Prompt tokens saved in month 1"), volume.saved_first_month)
 
 st.subheader(_("Prompts"))
