@@ -215,23 +215,23 @@ def test_the_dataset_page_counts_in_babel_plurals_and_numbers():
                              "{count} examples exceed the {limit}; OpenAI truncates them.", 2).startswith("有 {count} 筆")
 
 
-@pytest.mark.parametrize("currency, month, rate, publisher", [
-    ("TWD", dt.date(2026, 3, 1), "31.828", "United Daily News"),
-    ("JPY", dt.date(2026, 5, 1), "156.7639", "European Central Bank"),
-    ("CNY", dt.date(2026, 5, 1), "6.8012", "European Central Bank"),
+@pytest.mark.parametrize("currency, month, rate, publisher, verified", [
+    ("TWD", dt.date(2026, 3, 1), "31.828", "United Daily News", False),
+    ("JPY", dt.date(2026, 5, 1), "156.7639", "European Central Bank", True),
+    ("CNY", dt.date(2026, 5, 1), "6.8012", "European Central Bank", True),
 ])
-def test_a_2026_price_date_converts_at_2026_rates_said_to_be_unconfirmed(currency, month, rate, publisher):
-    """pricing/fx.toml's 2026 rows are one day's rates (a newspaper's Taipei close, the ECB's reference rates),
-    not monthly averages: the page uses them for 2026 and says only secondary sources or a day's rate back them."""
+def test_a_2026_price_date_converts_at_2026_rates_with_their_source(currency, month, rate, publisher, verified):
+    """pricing/fx.toml's 2026 rows are one day's rates (a newspaper's Taipei close, the ECB's reference rates):
+    a 2026 price date uses them, names who published them, and says when only a secondary source gives one."""
     from decimal import Decimal
 
     from ftcost.pricing.fx import rate_on
 
     found = rate_on(currency, DAY)
-    assert (found.month, found.units_per_usd, found.verified) == (month, Decimal(rate), False)
+    assert (found.month, found.units_per_usd, found.verified) == (month, Decimal(rate), verified)
     at = open_page("zh-Hant", "ui/page_dataset.py", currency)
     said = [c.value for c in at.main.caption if f"{month:%Y-%m}" in c.value]
-    assert len(said) == 1 and publisher in said[0] and "此匯率僅有二手來源" in said[0]
+    assert len(said) == 1 and publisher in said[0] and ("此匯率僅有二手來源" in said[0]) != verified
 
 
 def test_the_ecb_euro_rate_is_the_published_dollars_per_euro():
