@@ -42,8 +42,10 @@ def test_the_plan_page_in_chinese(served, lang, browser_locale, answer, title):
             page = browser.new_context(locale=browser_locale, viewport={"width": 1440, "height": 1500}).new_page()
             page.goto(f"{served}/?{PARAM}={encode_link(pinned)}", timeout=120_000)
             expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=120_000)
-            expect(page.get_by_text(answer, exact=True).first).to_be_visible()
-            expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="NT$").first).to_be_visible()
+            # Generous waits: on a loaded machine the answer and its cards come seconds after the title.
+            expect(page.get_by_text(answer, exact=True).first).to_be_visible(timeout=60_000)
+            expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="NT$").first).to_be_visible(
+                timeout=60_000)
             page.wait_for_timeout(1500)  # let the charts finish drawing before the picture
             page.screenshot(path=str(shot))
         finally:
@@ -68,8 +70,8 @@ def test_the_dataset_and_prices_pages_in_traditional_chinese(served, path, title
             page.goto(f"{served}/{path}?{PARAM}={encode_link(pinned)}", timeout=120_000)
             expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible(timeout=120_000)
             grid = page.locator('[data-testid="stDataFrame"]')
-            expect(grid.first).to_be_visible()
-            expect(page.get_by_text("每 1 美元兌").first).to_be_visible()  # the page's one rate sentence
+            expect(grid.first).to_be_visible(timeout=120_000)  # the Dataset page counts the file for every model
+            expect(page.get_by_text("每 1 美元兌").first).to_be_visible(timeout=60_000)  # the page's one rate sentence
             page.wait_for_timeout(2500)  # the tables and the chart finish drawing before the picture
             page.screenshot(path=str(shot), full_page=True)
         finally:

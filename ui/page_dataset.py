@@ -98,7 +98,7 @@ m1.metric(_("Examples"), summary.examples)
 m2.metric(_("Problems"), summary.problems, help=_("Errors that make OpenAI reject the file (see the table below)."))
 m3.metric(_("Billing tokens per epoch"), summary.billing_tokens,
           help=_("Each example counted up to the model's per-example limit, as OpenAI bills."))
-m4.metric(_("Epochs"), summary.epochs)
+m4.metric(summary.epochs_label, summary.epochs)
 m5.metric(_("Charged tokens per run"), summary.charged_tokens, help=_("Billing tokens × epochs."))
 planned = scenario.training.planned_examples
 st.caption(ngettext(

@@ -32,7 +32,8 @@ PRICE_COLUMNS = {
     "Cached input": st.column_config.TextColumn(_("Cached input"),
                                                 help=_("{unit} per 1M cached input tokens.").format(unit=UNIT)),
     "Output": st.column_config.TextColumn(_("Output"), help=_("{unit} per 1M output tokens.").format(unit=UNIT)),
-    "Training": st.column_config.TextColumn(_("Training"),
+    # Wide enough for a converted price per hour: sized to its two-character header, the column cut it off.
+    "Training": st.column_config.TextColumn(_("Training"), width=130,
                                             help=_("{unit} per 1M training tokens (or per hour).").format(unit=UNIT)),
     "Checked": st.column_config.TextColumn(_("Checked"), help=_("The day ftcost last checked the price at its source.")),
     "Confirmed": st.column_config.CheckboxColumn(_("Confirmed"), help=_("Unticked: the sources could not confirm "
