@@ -50,3 +50,29 @@ def test_the_plan_page_in_chinese(served, lang, browser_locale, answer, title):
         finally:
             browser.close()
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path, title", [("dataset", "資料集"), ("prices", "價格")])
+def test_the_dataset_and_prices_pages_in_traditional_chinese(served, path, title):
+    """The Dataset and Prices pages opened from a 繁體中文 link in NT$: the whole page is saved
+    (docs/screenshot-zh-Hant-dataset.png, docs/screenshot-zh-Hant-prices.png) to look at for CJK glyphs and
+    truncated labels."""
+    from playwright.sync_api import expect, sync_playwright
+
+    pinned = default_scenario().model_copy(update={
+        "as_of": DAY, "display": DisplaySettings(language="zh-Hant", currency="TWD")})
+    shot = REPO / "docs" / f"screenshot-zh-Hant-{path}.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 1500}).new_page()
+            page.goto(f"{served}/{path}?{PARAM}={encode_link(pinned)}", timeout=120_000)
+            expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible(timeout=120_000)
+            grid = page.locator('[data-testid="stDataFrame"]')
+            expect(grid.first).to_be_visible(timeout=120_000)  # the Dataset page counts the file for every model
+            expect(page.get_by_text("每 1 美元兌").first).to_be_visible(timeout=60_000)  # the page's one rate sentence
+            page.wait_for_timeout(2500)  # the tables and the chart finish drawing before the picture
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 10_000

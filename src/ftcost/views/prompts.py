@@ -63,7 +63,7 @@ class VolumeView:
     last_month: str
     last_label: str  # "Requests in month 12"
     saving: str  # "498 tokens (92.6%)": the first fine-tune's prompt against the first base option's
-    saving_label: str
+    saving_label: str  # a sentence, with its full stop (the metric's help)
     saved_first_month: str
 
 
@@ -78,8 +78,8 @@ def volume_view(plan: Plan) -> VolumeView | None:
         last_month=tokens(months[-1].requests),
         last_label=_("Requests in month {month}").format(month=months[-1].month),
         saving=f"{tokens(first.tokens_saved_per_request)} ({pct(first.saved_pct)})" if first else "—",
-        saving_label=_("Prompt tokens saved per request: {fine_tune} vs {against}").format(
-            fine_tune=first.fine_tuned, against=first.against) if first else _("Prompt tokens saved per request"),
+        saving_label=_("Prompt tokens saved per request: {fine_tune} vs {against}.").format(
+            fine_tune=first.fine_tuned, against=first.against) if first else _("Prompt tokens saved per request."),
         saved_first_month=tokens(first.tokens_saved_first_month) if first else "—",
     )
 
