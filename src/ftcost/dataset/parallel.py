@@ -32,6 +32,7 @@ from ftcost.dataset.reading import read_range
 from ftcost.dataset.fast import parse_block, tally_parsed
 from ftcost.dataset.tally import Tally
 from ftcost.errors import FtcostError
+from ftcost.tokens import screened
 
 MB = 1_000_000
 #: Below this size starting workers costs more than it saves (each loads a tokenizer, ~0.5 s).
@@ -89,9 +90,10 @@ def scan_job(job: Job) -> Tally | list[Tally]:
     if parsed.slow:
         found.update(dict.fromkeys(block_strings(b"\n".join(raw for _, raw in parsed.slow))))
     distinct = list(found)
+    clean = screened(block)  # one look at the bytes instead of one per string and tokenizer
     tallies = []
     for c in (ctx, *also):
-        known, count = block_counts(distinct, c.encoding)
+        known, count = block_counts(distinct, c.encoding, clean)
         get = known.__getitem__
         tallies.append(tally_parsed(parsed, c, lambda texts, get=get: list(map(get, texts)), count))
     return tallies if also else tallies[0]
@@ -147,11 +149,13 @@ def _add_function(function: dict, add) -> None:
 BATCH_MAX_CHARS = 262_144
 
 
-def block_counts(strings: list[str], encoding: str) -> tuple[dict[str, int], Callable[[str], int]]:
+def block_counts(strings: list[str], encoding: str,
+                 clean: bool = False) -> tuple[dict[str, int], Callable[[str], int]]:
     """(text -> tokens for every string of `strings`, a counter for anything else) for one block.
 
     Strings up to `BATCH_MAX_CHARS` are counted in one batch when the family has a batch counter;
     longer ones (and every string of a family without one) by the memoised `string_counter`.
+    `clean`: `ftcost.tokens.screened` passed for the bytes the strings came from.
     """
     from ftcost import tokenizers
 
@@ -161,7 +165,7 @@ def block_counts(strings: list[str], encoding: str) -> tuple[dict[str, int], Cal
         known = {text: single(text) for text in strings}
     else:
         short = [text for text in strings if len(text) <= BATCH_MAX_CHARS]
-        known = dict(zip(short, many(short)))
+        known = dict(zip(short, many(short, screened=clean)))
         if len(short) < len(strings):
             known.update((text, single(text)) for text in strings if len(text) > BATCH_MAX_CHARS)
     get = known.get
