@@ -63,3 +63,32 @@ def test_batch_counter_equals_the_reference_on_every_string_of_the_shipped_scena
 
 def test_the_screen_covers_what_the_family_counters_guard():
     assert tokens.needs_reference("\U000113c2") and not tokens.screened("x\U000113c2".encode())
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_families_counted_in_groups_on_several_cores_equal_one_process(method, tmp_path, monkeypatch):
+    """More families than workers: each worker counts its group over the whole file (parallel.scan_groups)."""
+    from test_fast_path import PLANTED, corpus
+
+    from ftcost.dataset import analyze_file_many, parallel
+
+    monkeypatch.setattr(parallel, "START_METHOD", method)
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(b"\n".join(corpus(1200) * 2 + PLANTED) + b"\n")  # > 2 MB: two workers
+    names = ["cl100k_base", "o200k_base", "llama3", "qwen2", "gemini-estimate"]
+    assert len(parallel.family_groups(names, 2)) == 2
+    steps = []
+    grouped = analyze_file_many(path, "gpt-4o-mini-2024-07-18", names, workers=2,
+                                progress=lambda done, total: steps.append((done, total)))
+    alone = analyze_file_many(path, "gpt-4o-mini-2024-07-18", names, workers=1)
+    assert list(grouped) == names
+    assert grouped == alone
+    assert steps[0][0] == 0 and steps[-1][0] == steps[-1][1] == path.stat().st_size
+
+
+def test_family_groups_balance_the_weights():
+    from ftcost.dataset.parallel import family_groups
+
+    # qwen2 and llama3 weigh most, so each goes with one of the OpenAI encodings.
+    assert sorted(family_groups(["cl100k_base", "o200k_base", "llama3", "qwen2"], 2)) == [[0, 3], [1, 2]]
+    assert family_groups(["llama3"], 2) == [[0]]
