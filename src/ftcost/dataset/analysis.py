@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Callable
 
 from ftcost.dataset.checks import Context
-from ftcost.dataset.parallel import Job, chunk_size, resolve_workers, scan, scan_many, worker_pool
+from ftcost.dataset.parallel import (
+    Job, chunk_size, resolve_workers, scan, scan_groups, scan_many, worker_pool,
+)
 from ftcost.dataset.reading import (
     EXPECTED, display_name, file_newline_finder, open_size, plan_ranges, read_head, sniff,
 )
@@ -108,7 +110,8 @@ def analyze_file_many(
 ) -> dict[str, DatasetReport]:
     """`analyze_file` for several tokenizer families at once: one streaming pass, one report per family.
 
-    The file is read, split and scanned once over the cores; every range is tallied for each family
+    The file is read, split and scanned once over the cores (with more families than cores, once per core,
+    each core counting its group of families: `parallel.scan_groups`); every range is tallied for each family
     (`ftcost.tokenizers.FAMILIES`, e.g. "o200k_base", "llama3", "qwen2", "gemini-estimate"), each
     family's counter memoising its own strings. `model` gives the format and the per-example limit.
     A family's report counts its own chat template's overhead (see `ftcost.tokenizers.Family`);
@@ -119,7 +122,9 @@ def analyze_file_many(
     names = list(dict.fromkeys(tokenizers))
     if not names:
         raise FtcostError("name at least one tokenizer to analyse for.")
-    families = [registry.family(name) for name in names]  # one sentence for an unknown family
+    for family_name in names:
+        if family_name not in registry.FAMILIES:
+            registry.family(family_name)  # one sentence for an unknown family
     facts, base = _model_context(model)
     _check_epochs(epochs)
     contexts = [base._replace(encoding=name) for name in names]
@@ -128,10 +133,18 @@ def analyze_file_many(
     name = display_name(str(path))
     sniff(read_head(path), name, size)
     workers = resolve_workers(workers, size)
-    ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
-    jobs = [Job(str(path), start, end, contexts[0], start == 0, tuple(contexts[1:])) for start, end in ranges]
-    with worker_pool(workers, tuple(names)) as pool:
-        tallies = scan_many(jobs, pool, progress, size)
+    families: list
+    if workers > 1 and len(names) > workers:
+        # More families than cores: each core counts a group of families over the whole file, loading only
+        # its own vocabularies (see `parallel.scan_groups`).
+        ranges = plan_ranges(size, chunk_size(size, 1), file_newline_finder(path))
+        tallies, families = scan_groups(str(path), ranges, contexts, workers, progress, size)
+    else:
+        families = [registry.family(family_name) for family_name in names]
+        ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
+        jobs = [Job(str(path), start, end, contexts[0], start == 0, tuple(contexts[1:])) for start, end in ranges]
+        with worker_pool(workers, tuple(names)) as pool:
+            tallies = scan_many(jobs, pool, progress, size)
     reports = {}
     for family, ctx, tally in zip(families, contexts, tallies):
         _apply_template(tally, family, ctx.limit)
