@@ -1,4 +1,4 @@
-"""Every shipped scenario is a test case; seed 002's table comes out to the cent from the pricing data."""
+"""Every shipped scenario is a test case; the ChatOpenSource x LangChain article's table comes out to the cent from the pricing data."""
 
 from __future__ import annotations
 

@@ -258,7 +258,7 @@ with st.container(border=True):
 if source is None:
     st.info(_("**What an API key adds**\n\n") + "\n".join(f"- {line}" for line in lv.WHAT_A_KEY_ADDS)
             + f"\n\n{lv.OFFLINE}", icon=":material/key:")
-if note := lv.price_date_note(as_of, dt.date.today()):
+if note := lv.price_date_note(as_of, state.today()):
     st.caption(note)
 if applied := ss.pop(APPLIED, None):
     st.success(applied)

@@ -240,7 +240,7 @@ class Workload(Rangeable):
 class Retrieval(Strict):
     """Retrieved context ("embeddings"): the option sends the passages nearest each question with the request.
 
-    OpenAI's guide and the seed articles weigh it against fine-tuning — retrieval for knowledge that changes,
+    OpenAI's fine-tuning guide and the article “What is fine-tuning? How to fine-tune GPT-3.5 Model?” weigh it against fine-tuning — retrieval for knowledge that changes,
     fine-tuning for behaviour — and "the two are not in conflict": an option may be a base model or a fine-tune
     with retrieval. Its costs: embedding the corpus once and its updates each month, embedding each question,
     the retrieved tokens added to every prompt, a vector store, and the people who build and keep it.
@@ -387,7 +387,7 @@ class Role(Rangeable):
 
 
 class Labour(Rangeable):
-    """The people cost of iterating on a fine-tune (seeds 000/003)."""
+    """The people cost of iterating on a fine-tune (the roles and weeks of “What is fine-tuning? How to fine-tune GPT-3.5 Model?”)."""
 
     RANGEABLE = ("weeks", "data_prep_minutes_per_example")
 
@@ -756,5 +756,5 @@ DEFAULT_SCENARIO = "airport"
 
 
 def default_scenario() -> Scenario:
-    """The embedded default the app opens on: the airport customer-service bot (seeds 000/003)."""
+    """The embedded default the app opens on: the airport customer-service bot of “What is fine-tuning? How to fine-tune GPT-3.5 Model?”."""
     return load_scenario(gallery()[DEFAULT_SCENARIO])

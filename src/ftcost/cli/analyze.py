@@ -50,7 +50,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    as_of = args.as_of or dt.date.today()  # the CLI is a user interface: the one place that reads the clock
+    as_of = args.as_of or dt.date.today()  # a user interface supplies today; the library below never reads the clock
     name = args.model or DEFAULT_MODEL
     model = snapshot_of(name, as_of)
     provider_model = None if args.model is None or _is_openai(model) else find_provider_model(args.model)

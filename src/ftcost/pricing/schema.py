@@ -118,7 +118,7 @@ class SourceEntry(Strict):
 class SourcesFile(Strict):
     schema_version: Literal[1]
     source: dict[SourceKey, SourceEntry]
-    """Sources by key (S* = OpenAI, R* = price databases, X* = beyond the reference)."""
+    """Sources by key (S* = OpenAI, R* = price databases, X* = further sources)."""
 
 
 # --- prices/*.toml ------------------------------------------------------------------------------------
