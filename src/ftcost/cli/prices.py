@@ -6,8 +6,8 @@ import argparse
 import json
 
 from ftcost.cli import provider_opts
-from ftcost.cli.quote import arg, as_of
 from ftcost.cli.common import parse_date
+from ftcost.cli.quote import arg, as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -164,6 +164,6 @@ def render_versions(days, pattern) -> str:
 
 
 def _grid(head: list[str], body: list[list[str]]) -> list[str]:
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     return [fmt.format(*head).rstrip(), fmt.format(*("-" * w for w in widths)).rstrip()] + [fmt.format(*r).rstrip() for r in body]
