@@ -24,12 +24,27 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
-from ftcost.engine.lifecycle import Feasibility, fine_tune_feasibility, label, lifecycle_warnings, month_of, serves_until
+from ftcost.engine.lifecycle import (
+    Feasibility,
+    fine_tune_feasibility,
+    label,
+    lifecycle_warnings,
+    month_of,
+    serves_until,
+)
 from ftcost.engine.providers_plan import provider_counting_model, provider_option_plan
 from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, RetrievalCost, TokenProfile, plain
 from ftcost.engine.retrieval import retrieval_cost, with_retrieval, with_retrieved_tokens
 from ftcost.engine.roi import break_even, prompt_saving
-from ftcost.engine.training import Training, TrainingInputs, comparison, one_off, pilot_cost, pilot_plan, training_inputs
+from ftcost.engine.training import (
+    Training,
+    TrainingInputs,
+    comparison,
+    one_off,
+    pilot_cost,
+    pilot_plan,
+    training_inputs,
+)
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
 from ftcost.errors import NotOfferedError, ScenarioError, UnknownModelError
 from ftcost.scenario import Option, Scenario, price_date_problem
@@ -120,7 +135,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     own: dict[str, list[Month]] = {}
     extras: dict[str, object] = {}
     stops: dict[str, tuple[int, dt.date]] = {}
-    for option, resolved, card, profile in priced:
+    for option, resolved, _card, profile in priced:
         own[option.name] = _months(scenario, option, profile, as_of, Decimal(0))
         if option.name in retrieval:
             own[option.name] = with_retrieval(own[option.name], retrieval[option.name])

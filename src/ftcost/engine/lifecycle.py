@@ -23,6 +23,7 @@ from ftcost.engine.workload import add_months
 from ftcost.errors import NotOfferedError
 from ftcost.scenario import Option, Scenario
 
+
 @dataclass(frozen=True)
 class Feasibility:
     """Whether an option can be carried out as planned: `reasons` says why not; `caveats` what it depends on."""
@@ -88,7 +89,7 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
     reasons: list[str] = []
     starts = iteration_starts(scenario, as_of)
     decisions = [pricing.can_create_job(facts.id, day, history) for day in starts]
-    blocked = [(day, d.facts) for day, d in zip(starts, decisions) if not d.allowed]
+    blocked = [(day, d.facts) for day, d in zip(starts, decisions, strict=True) if not d.allowed]
     if blocked and blocked[0][0] == as_of:
         reasons.append(f"{name} cannot be trained on {as_of.isoformat()}: {job_rule(blocked[0][1])}.")
     elif blocked:

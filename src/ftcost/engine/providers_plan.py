@@ -15,7 +15,12 @@ from typing import Any
 
 from ftcost.engine.results import Month, OneOff, OptionPlan
 from ftcost.engine.training import (
-    PilotCost, Training, data_prep_usd, epochs_for, labour_per_iteration, training_inputs,
+    PilotCost,
+    Training,
+    data_prep_usd,
+    epochs_for,
+    labour_per_iteration,
+    training_inputs,
 )
 from ftcost.engine.workload import add_months, requests_in_month, token_profile
 from ftcost.errors import FtcostError
