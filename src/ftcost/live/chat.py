@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ftcost.errors import ApiError, FtcostError
 from ftcost.live.client import server_text as clean

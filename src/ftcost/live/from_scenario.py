@@ -9,8 +9,9 @@ confirmed) whether to save it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ftcost.errors import FtcostError
 from ftcost.live.evaluate import EvalItem

@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ftcost.errors import FtcostError
 from ftcost.live.chat import (
