@@ -19,7 +19,6 @@ from ftcost.pricing.lifecycle import restrictions_on
 from ftcost.pricing.lookup import Rate, RateCard, check_date, explain_missing, rates
 from ftcost.pricing.store import PricingData, Promotion, current
 
-
 _MILLION = Decimal(1_000_000)
 
 

@@ -62,7 +62,7 @@ class Rate:
     note: str = ""
 
     @classmethod
-    def from_row(cls, row: PriceRow, component: str) -> "Rate | None":
+    def from_row(cls, row: PriceRow, component: str) -> Rate | None:
         price = getattr(row, component)
         if price is None:
             return None
