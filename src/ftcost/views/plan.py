@@ -9,9 +9,9 @@ import pandas as pd
 
 from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
+from ftcost.engine.roi import saving_parts
 from ftcost.i18n import N_, _, locale, ngettext
 from ftcost.money import Display
-from ftcost.engine.roi import saving_parts
 from ftcost.report import month_text, pct
 from ftcost.views.common import tokens
 
@@ -177,7 +177,7 @@ def cumulative_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     money = _m(money)
     rows = []
     for o in plan.options:
-        for m, running in zip(o.months, o.cumulative_usd):
+        for m, running in zip(o.months, o.cumulative_usd, strict=True):
             rows.append({
                 "option": o.name,
                 "kind": "fine-tuned" if o.fine_tuned else "base model",
@@ -267,7 +267,7 @@ def month_table(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     money = _m(money)
     rows = []
     for o in plan.options:
-        for m, running in zip(o.months, o.cumulative_usd):
+        for m, running in zip(o.months, o.cumulative_usd, strict=True):
             rows.append({
                 _("Option"): o.name,
                 _("Month"): m.month,

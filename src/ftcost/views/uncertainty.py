@@ -111,7 +111,7 @@ def sensitivity_frame(u: Uncertainty) -> pd.DataFrame:
     whole = _whole(u, s.key)
     return pd.DataFrame([
         {"value": x, "savings": y, "value_text": value_text(x, unit, whole), "savings_text": format_usd(Decimal(repr(y)))}
-        for x, y in zip(s.xs, s.savings)
+        for x, y in zip(s.xs, s.savings, strict=True)
     ])
 
 
@@ -146,7 +146,7 @@ def band_frame(u: Uncertainty) -> pd.DataFrame:
     for band in u.result.bands:
         if band.option not in (u.fine_tuned, u.against):
             continue
-        for i, (lo, mid, hi) in enumerate(zip(band.p10, band.p50, band.p90)):
+        for i, (lo, mid, hi) in enumerate(zip(band.p10, band.p50, band.p90, strict=True)):
             rows.append({"option": band.option, "month": i + 1, "p10": float(lo), "p50": float(mid), "p90": float(hi),
                          "band_text": f"{format_usd(lo)} – {format_usd(hi)}"})
     return pd.DataFrame(rows, columns=["option", "month", "p10", "p50", "p90", "band_text"])
