@@ -65,7 +65,7 @@ class ShutDownError(NotOfferedError):
         return (_rebuild_shutdown, (self.args[0], self.__dict__))
 
 
-def _rebuild_shutdown(message: str, fields: dict) -> "ShutDownError":
+def _rebuild_shutdown(message: str, fields: dict) -> ShutDownError:
     err = ShutDownError.__new__(ShutDownError)
     ValueError.__init__(err, message)
     err.__dict__.update(fields)

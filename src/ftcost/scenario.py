@@ -19,7 +19,14 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import tomli_w
 from pydantic import (
-    BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -229,7 +236,7 @@ class Workload(Rangeable):
     )
 
     @model_validator(mode="after")
-    def _measurable(self) -> "Workload":
+    def _measurable(self) -> Workload:
         if self.long_prompt_tokens is None and not (self.long_prompt or self.user_message):
             raise ValueError("give long_prompt (and user_message) text to measure, or state long_prompt_tokens")
         if self.output_tokens_per_request is None and not self.sample_answer:
@@ -348,7 +355,7 @@ class Training(Rangeable):
         return v
 
     @model_validator(mode="after")
-    def _measurable(self) -> "Training":
+    def _measurable(self) -> Training:
         if self.dataset is None and self.tokens_per_example is None:
             raise ValueError("give a sample dataset path or state tokens_per_example")
         return self
@@ -368,7 +375,7 @@ class TeamRate(Strict):
     note: str = Field("", max_length=500)
 
     @model_validator(mode="after")
-    def _fits_kind(self) -> "TeamRate":
+    def _fits_kind(self) -> TeamRate:
         if self.provider == "openai":
             raise ValueError("[[rate]] is for providers other than openai (OpenAI's prices are in pricing/prices/)")
         if self.kind == "inference":
@@ -399,7 +406,7 @@ class Labour(Rangeable):
     role: list[Role] = Field(default_factory=list, max_length=30)
 
     @model_validator(mode="after")
-    def _prep_role_exists(self) -> "Labour":
+    def _prep_role_exists(self) -> Labour:
         names = [r.role for r in self.role]
         if len(set(names)) != len(names):
             raise ValueError("each role may appear once")
@@ -461,7 +468,7 @@ class DisplaySettings(Strict):
     )
 
     @model_validator(mode="after")
-    def _rate_needs_currency(self) -> "DisplaySettings":
+    def _rate_needs_currency(self) -> DisplaySettings:
         if self.rate is not None and self.currency in (None, "USD"):
             raise ValueError("a stated rate needs the currency it converts to (currency = \"TWD\", rate = 32.1)")
         if self.rate_date is not None and self.rate is None:
@@ -522,7 +529,7 @@ class Scenario(Strict):
         return value if value is None else _bounded_date(value)
 
     @model_validator(mode="after")
-    def _volume(self) -> "Scenario":
+    def _volume(self) -> Scenario:
         w = self.workload
         requests, growth = Decimal(w.requests_per_month), w.monthly_growth_pct
         if (r := w.range_of("requests_per_month")) is not None:
@@ -541,7 +548,7 @@ class Scenario(Strict):
         return self
 
     @model_validator(mode="after")
-    def _options(self) -> "Scenario":
+    def _options(self) -> Scenario:
         names = [o.name for o in self.option]
         if len(set(names)) != len(names):
             raise ValueError("option names must be unique")
