@@ -14,8 +14,8 @@ import streamlit as st
 
 from ftcost import engine, measure_training, pricing, tokens
 from ftcost.dataset import DatasetReport, analysis_key, analyze_bytes, analyze_file, for_model
-from ftcost.errors import FtcostError
 from ftcost.engine.results import Plan
+from ftcost.errors import FtcostError
 from ftcost.scenario import Scenario, dump_scenario, parse_scenario
 from ui import state
 

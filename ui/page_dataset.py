@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ftcost.i18n import _
 from ftcost import views
+from ftcost.i18n import _
 from ftcost.text import markdown as md
 from ui import cached, charts, inputs, state
 

@@ -14,15 +14,16 @@ import dataclasses
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import streamlit as st
 
-from ftcost.i18n import _
 from ftcost import live
 from ftcost.errors import FtcostError
+from ftcost.i18n import _
 from ftcost.live import from_scenario as fs
 from ftcost.live import serving
 from ftcost.live.client import redact

@@ -6,12 +6,11 @@ import streamlit as st
 
 from ftcost import report, views
 from ftcost.errors import DatasetFileError, FtcostError
-from ftcost.i18n import _, ngettext
+from ftcost.i18n import _
 from ftcost.pricing.fx import rate_sentence
-from ftcost.text import code, markdown as md
+from ftcost.text import code
+from ftcost.text import markdown as md
 from ui import cached, charts, inputs, layout, plan_uncertainty, state
-
-
 
 #: Option settings the table does not show; an edited row keeps them from the option of the same name.
 KEPT_OPTION_FIELDS = ("deployments", "hours_per_month", "gpus_per_replica", "method", "adapter", "existing_customer",
@@ -214,7 +213,7 @@ st.caption(_("A month of each option serving on its own, at the first month's vo
     requests=views.tokens(plan.options[0].months[0].requests), against=md(AGAINST_NAME)))
 cards = views.option_cards(plan, AGAINST_NAME, money=MONEY)
 for row in layout.rows(cards, 3):
-    for column, card in zip(st.columns(len(row)), row):
+    for column, card in zip(st.columns(len(row)), row, strict=True):
         with column.container(border=True, height="stretch"):
             st.markdown(f"**{md(card.name)}**")
             st.caption(_("{model} · {accuracy} of answers right · {tokens}").format(
