@@ -107,6 +107,7 @@ def scan(encoding: str) -> list[tuple[int, int]]:
     This is how `ftcost.tokens._UNKNOWN_TO_TOKTOK` was found (about 10 CPU-minutes per encoding).
     """
     import toktok
+
     from ftcost.tokens import get_encoding
 
     enc = get_encoding(encoding)

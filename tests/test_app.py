@@ -6,22 +6,21 @@ directly (engine.plan, format_usd), never from copies of the app's output.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
+from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
-from ftcost import engine, report, views
+from ftcost import views
 from ftcost.dataset import analyze_bytes
 from ftcost.measure_training import measured_plan
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import PARAM, decode_link, encode_link
 from ftcost.text import markdown
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",

@@ -12,14 +12,13 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from conftest import REPO
 from standin_openai import FAKE_KEY, chat_tokens, encoding_of, listener, standin  # noqa: F401 - fixtures
 from streamlit.testing.v1 import AppTest
 
 from ftcost.live import plan_pilot
 from ftcost.scenario import EvalItem, dataset_path, default_scenario, gallery, load_scenario
 from ftcost.tokens import count
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 PAGE = "ui/page_live.py"

@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from conftest import REPO
 
 from ftcost import report, views
 from ftcost.engine.roi import saving_parts
@@ -18,8 +19,6 @@ from ftcost.measure_training import measured_plan
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import decode_link, encode_link
-
-from conftest import REPO
 
 GPT4 = "GPT-4, long prompt"  # airport-2023: cheapest base over the horizon, but not the first base option
 
@@ -211,8 +210,9 @@ def share_link(at) -> str:
 
 
 def test_an_edit_leaves_the_address_bar_alone_and_the_link_is_a_fragment():
-    from ftcost.share import PARAM
     from streamlit.testing.v1 import AppTest
+
+    from ftcost.share import PARAM
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.run()
@@ -233,8 +233,9 @@ def _answer(at) -> str:
 
 
 def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer(monkeypatch, tmp_path, capsys):
-    from ftcost.share import PARAM
     from streamlit.testing.v1 import AppTest
+
+    from ftcost.share import PARAM
 
     at, saved = _app_with_downloads(monkeypatch)
     at.session_state["scenario"] = airport_2023()

@@ -7,11 +7,10 @@ import importlib.util
 import tomllib
 
 import pytest
+from conftest import REPO
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
-
-from conftest import REPO
 
 
 def _pins() -> dict[str, Version]:

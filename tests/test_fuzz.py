@@ -19,7 +19,6 @@ import json
 from decimal import ROUND_FLOOR, Decimal
 from unittest import mock
 
-import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -31,6 +30,7 @@ from ftcost.errors import FtcostError, NotOfferedError, ScenarioError
 from ftcost.scenario import MAX_REQUESTS_IN_A_MONTH, Scenario, dataset_name_problem, dump_scenario, parse_scenario
 from ftcost.share import decode_link, encode_link
 from ftcost.tokens import get_encoding
+
 
 def fuzz(examples: int) -> settings:
     return settings(max_examples=examples, deadline=None,
@@ -85,7 +85,7 @@ def check_invariants(report, data: bytes) -> None:
     assert report.billing_tokens == sum(min(t, report.token_limit) for t in tokens) >= 0
     assert report.over_limit == sum(1 for t in tokens if t > report.token_limit)
     assert report.charged_tokens == report.epochs * report.billing_tokens
-    assert 0 <= report.trained_tokens_per_epoch
+    assert report.trained_tokens_per_epoch >= 0
     json.dumps(report.to_dict())
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import REPO
 
 # Where people read: the code, the pages, the data and its notes, the catalogues, the documentation.

@@ -14,10 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ftcost import data, scenario as scenario_module, share
+from ftcost import data, share
+from ftcost import scenario as scenario_module
 from ftcost.errors import ScenarioError
 from ftcost.scenario import (
-    MAX_REQUESTS_IN_A_MONTH, MAX_SCENARIO_BYTES, dump_scenario, gallery, load_scenario, parse_scenario,
+    MAX_REQUESTS_IN_A_MONTH,
+    MAX_SCENARIO_BYTES,
+    dump_scenario,
+    gallery,
+    load_scenario,
+    parse_scenario,
 )
 from ftcost.share import MAX_LINK_CHARS, decode_link, encode_link
 

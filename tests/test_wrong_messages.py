@@ -135,11 +135,10 @@ def test_emptying_a_measured_field_means_measure_it():
 
 
 def test_the_app_starts_with_a_sentence_when_a_price_file_is_a_folder(pricing_copy, monkeypatch):
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     import ftcost.pricing.store as store
-
-    import streamlit as st
 
     (pricing_copy / "prices" / "x.toml").mkdir()
     monkeypatch.setattr(store, "_load_default", lambda: store._load(pricing_copy))
