@@ -185,21 +185,10 @@ def test_every_saving_is_split_into_its_parts_in_the_sentence_and_the_card():
 # --- the app: the link and the downloaded file reproduce the screen ------------------------------------------
 
 
-def _app_with_downloads(monkeypatch):
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+def _app_with_downloads(downloads):
     from streamlit.testing.v1 import AppTest
 
-    saved: dict[str, bytes] = {}
-
-    class Recording(MemoryMediaFileStorage):  # AppTest drops its media store after each run; keep the bytes
-        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
-            saved[self.get_url(file_id)] = self.get_file(file_id).content
-            return file_id
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
-    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60), saved
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60), downloads
 
 
 def share_link(at) -> str:
@@ -232,12 +221,12 @@ def _answer(at) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("- Cheapest over"))
 
 
-def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer(monkeypatch, tmp_path, capsys):
+def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer(downloads, tmp_path, capsys):
     from streamlit.testing.v1 import AppTest
 
     from ftcost.share import PARAM
 
-    at, saved = _app_with_downloads(monkeypatch)
+    at, saved = _app_with_downloads(downloads)
     at.session_state["scenario"] = airport_2023()
     at.run()
     assert not at.exception, at.exception

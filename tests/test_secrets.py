@@ -11,6 +11,7 @@ and measuring with the key named by --api-key-env.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -176,10 +177,8 @@ def page_text(at: AppTest) -> str:
 def check_session(at: AppTest, seen: list[tuple[str, str]], where: str) -> None:
     for key, value in session_values(at).items():
         seen.append((f"{where}: session_state[{key!r}] repr", repr(value)))
-        try:
+        with contextlib.suppress(Exception):  # an unpicklable value is still checked through its repr
             seen.append((f"{where}: session_state[{key!r}] pickle", pickle.dumps(value)))
-        except Exception:  # noqa: BLE001 - an unpicklable value is still checked through its repr
-            pass
     seen.append((f"{where}: page", page_text(at)))
     seen.append((f"{where}: query string", repr(dict(at.query_params))))
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
-from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -50,13 +48,6 @@ def test_a_5000_digit_integer_is_valid_json_as_openai_reads_it():
 
 
 # --- pricing data --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pricing_copy(tmp_path) -> Path:
-    target = tmp_path / "pricing"
-    shutil.copytree(PRICING, target)
-    return target
 
 
 @pytest.mark.parametrize("file, old, new, fragments", [
