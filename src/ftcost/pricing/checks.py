@@ -234,6 +234,8 @@ def first_gap(intervals: Iterable[Interval], start: dt.date, end: dt.date | None
 
 
 def fine_tunable_period(m: ModelFacts) -> tuple[dt.date, dt.date | None]:
+    """When jobs could be created for a fine-tunable model `m` (its fine_tuning_from is set)."""
+    assert m.fine_tuning_from is not None, m.id
     ends = [d for d in (m.fine_tuning_until, m.shutdown) if d]
     return m.fine_tuning_from, (min(ends) if ends else None)
 

@@ -319,7 +319,7 @@ def json_schemas() -> dict[str, dict]:
     from ftcost.pricing.fx import FxFile  # pricing/fx.toml
     from ftcost.pricing.providers import ProviderFile  # pricing/providers/*.toml
 
-    files = {
+    files: dict[str, type[BaseModel]] = {
         "sources": SourcesFile,
         "prices": PricesFile,
         "aliases": AliasesFile,

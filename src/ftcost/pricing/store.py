@@ -324,7 +324,7 @@ def _entries(path, table, cls, label, describe, required=True) -> list[tuple[Any
         raise PricingDataError(f"{name}: `{table}` must be a list of [[{table}]] tables.")
     if required and not raw:
         raise PricingDataError(f"{name}: no [[{table}]] entries; add at least one.")
-    lines = _table_lines(path.read_text(encoding="utf-8"), table)
+    lines: list[int | None] = list(_table_lines(path.read_text(encoding="utf-8"), table))
     if len(lines) != len(raw):  # written as an inline array: fall back to entry numbers
         lines = [None] * len(raw)
     out = []
