@@ -86,6 +86,11 @@ def priced_models(rows: list[PriceRow], aliases=()) -> list[str]:
     return snapshots + sorted({a.alias for a in aliases if a.snapshot in priced} - priced)
 
 
+def _first_source(row: PriceRow | None) -> str:
+    """The first source key of a changed row (a change always has a row on at least one side)."""
+    return row.sources[0][1] if row is not None and row.sources else ""
+
+
 def diff_frame(changes: list[Change]) -> pd.DataFrame:
     """What changed between two days, one row per price that was added, removed or changed."""
     out = []
@@ -96,7 +101,7 @@ def diff_frame(changes: list[Change]) -> pd.DataFrame:
             "Tier": c.tier.replace("_", " "),
             "Change": c.change,
             "What": "; ".join(_change_text(f, a, b) for f, a, b in c.fields),
-            "Source": ((c.after or c.before).sources[0][1] if (c.after or c.before).sources else ""),
+            "Source": _first_source(c.after or c.before),
         })
     return pd.DataFrame(out, columns=["Model", "Kind", "Tier", "Change", "What", "Source"])
 
