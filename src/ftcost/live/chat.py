@@ -174,7 +174,8 @@ class SpendEstimate:
     @property
     def total_usd(self) -> Decimal | None:
         costs = [o.cost_usd for o in self.options]
-        return None if any(c is None for c in costs) else sum(costs, Decimal(0))
+        known = [c for c in costs if c is not None]
+        return None if len(known) < len(costs) else sum(known, Decimal(0))
 
     def summary(self) -> str:
         total = self.total_usd

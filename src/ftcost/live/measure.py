@@ -221,7 +221,8 @@ class MeasureReport:
     @property
     def cost_usd(self) -> Decimal | None:
         costs = [o.cost_usd for o in self.options]
-        return None if any(c is None for c in costs) else sum(costs, Decimal(0))
+        known = [c for c in costs if c is not None]
+        return None if len(known) < len(costs) else sum(known, Decimal(0))
 
     def suggested_output_tokens(self) -> int | None:
         """Output tokens per request for the scenario: the median over every measured answer, rounded up."""
