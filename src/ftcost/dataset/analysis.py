@@ -207,7 +207,7 @@ def _finish(tally, name: str, facts, ctx: Context, epochs: int | None) -> Datase
     if tally.nonblank == 0:
         raise DatasetFileError(f"{name} contains only blank lines; {EXPECTED}.")
     estimated = epochs is None
-    if estimated:
+    if epochs is None:
         epochs = default_epochs(tally.examples)
     return build_report(
         tally,

@@ -18,6 +18,7 @@ which reads TIKTOKEN_CACHE_DIR from the environment it inherits.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import multiprocessing
 import os
@@ -93,8 +94,7 @@ def scan_job(job: Job) -> Tally | list[Tally]:
     tallies = []
     for c in (ctx, *also):
         known, count = block_counts(distinct, c.encoding)
-        get = known.__getitem__
-        tallies.append(tally_parsed(parsed, c, lambda texts, get=get: list(map(get, texts)), count))
+        tallies.append(tally_parsed(parsed, c, functools.partial(_looked_up, known), count))
     return tallies if also else tallies[0]
 
 
@@ -146,6 +146,10 @@ def _add_function(function: dict, add) -> None:
 
 #: Longer strings are left to `string_counter`, which counts them slice by slice.
 BATCH_MAX_CHARS = 262_144
+
+
+def _looked_up(known: dict[str, int], texts: list[str]) -> list[int]:
+    return [known[t] for t in texts]
 
 
 def block_counts(strings: list[str], encoding: str) -> tuple[dict[str, int], Callable[[str], int]]:
