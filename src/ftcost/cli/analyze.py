@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TextIO
 
@@ -202,7 +203,7 @@ class ProgressBar:
             self.stream.flush()
 
 
-def format_lines(lines: list[int], shown: int = SHOWN_LINES) -> str:
+def format_lines(lines: Sequence[int], shown: int = SHOWN_LINES) -> str:
     """'line 3', 'lines 3, 7, 12', 'lines 3, 7, 12 … and 4,210 more', or 'the whole file'."""
     if not lines:
         return "the whole file"
