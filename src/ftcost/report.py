@@ -92,7 +92,7 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
     if ft.switch_month is not None:
         switch = " " + _("It stops serving on {date}: from month {month} the plan pays for {successor} instead, and no "
                          "saving is counted for months it does not serve.").format(
-            date=ft.serves_until.isoformat(), month=ft.switch_month, successor=name(ft.successor or ""))
+            date=str(ft.serves_until), month=ft.switch_month, successor=name(ft.successor or ""))
     if be.month is not None:
         text = _("{fine_tune} pays back against {against} in month {month} and saves {savings} over {months}").format(
             savings=m.amount(be.savings_at_horizon_usd), **fields)
@@ -149,7 +149,7 @@ def stay_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display |
             _("{option} {total}").format(option=name(o.name), total=m.amount(o.cumulative_usd[-1])) for o in others))
     if best.switch_month is not None:
         text += _("; it stops serving on {date}, so from month {month} the plan pays for {successor}").format(
-            date=best.serves_until.isoformat(), month=best.switch_month, successor=name(best.successor or ""))
+            date=str(best.serves_until), month=best.switch_month, successor=name(best.successor or ""))
     return text + _(".")
 
 
@@ -168,7 +168,7 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
                 f"({pct(p.break_even_accuracy_pct)})")
     if p.assumed_accuracy_pct is not None:
         assumed = pct(p.assumed_accuracy_pct)
-        if p.assumed_accuracy_pct < p.gate_accuracy_pct:
+        if p.gate_accuracy_pct is not None and p.assumed_accuracy_pct < p.gate_accuracy_pct:
             text += f"; the plan assumes {assumed}, below the gate, so its payback rests on beating that assumption"
         else:
             text += f"; the plan assumes {assumed}"
@@ -406,7 +406,7 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
         lines += ["- " + _("Not planned: {reason}").format(reason=md(reason)) for e in plan.excluded for reason in e.reasons]
         lines += ["- " + _("{option}: {model} stops serving on {date}; from month {month} its months are {successor}'s "
                            "(the *served_by* column of the CSV).").format(
-            option=md(o.name), model=code(o.resolved_model), date=o.serves_until.isoformat(), month=o.switch_month,
+            option=md(o.name), model=code(o.resolved_model), date=str(o.serves_until), month=o.switch_month,
             successor=md(o.successor or "")) for o in switching]
         lines.append("")
     if plan.break_even:

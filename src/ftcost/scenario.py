@@ -58,6 +58,7 @@ class Strict(BaseModel):
     def _plain_numbers(cls, value, info: ValidationInfo):
         """A number key refuses true/false (pydantic would read `true` as 1) and a number written with a unit
         or a word ("30k", "3%", "24h"), saying what to write instead of pydantic's "a valid integer"."""
+        assert info.field_name is not None  # a field validator always runs for a named field
         kind, choices = _number_kind(cls.model_fields[info.field_name].annotation)
         if kind is None or value in choices:
             return value
@@ -498,10 +499,10 @@ class Scenario(Strict):
         "same answer.",
     )
     training: Training
-    organization: Organization = Field(default_factory=Organization)
-    labour: Labour = Field(default_factory=Labour)
-    quality: Quality = Field(default_factory=Quality)
-    pilot: Pilot = Field(default_factory=Pilot)
+    organization: Organization = Field(default_factory=Organization)  # type: ignore[arg-type]  # mypy cannot infer Field's type from a model class as the factory
+    labour: Labour = Field(default_factory=Labour)  # type: ignore[arg-type]  # mypy cannot infer Field's type from a model class as the factory
+    quality: Quality = Field(default_factory=Quality)  # type: ignore[arg-type]  # mypy cannot infer Field's type from a model class as the factory
+    pilot: Pilot = Field(default_factory=Pilot)  # type: ignore[arg-type]  # mypy cannot infer Field's type from a model class as the factory
     rate: list[TeamRate] | None = Field(None, max_length=50, description="The team's negotiated rates ([[rate]]).")
     display: DisplaySettings | None = Field(None, description="Language and currency it is shown in ([display]).")
     simulation: Simulation | None = Field(None, description="Seed and draws of the Monte Carlo over the ranges.")

@@ -54,10 +54,12 @@ def tiktoken_blob(encoding: str) -> tuple[str, str]:
                     and isinstance(node.args[0], ast.Constant)
                 ):
                     expected = next(
-                        (k.value.value for k in node.keywords if k.arg == "expected_hash"), None
+                        (k.value.value for k in node.keywords
+                         if k.arg == "expected_hash" and isinstance(k.value, ast.Constant)), None
                     )
-                    if isinstance(expected, str):
-                        return node.args[0].value, expected
+                    path = node.args[0].value
+                    if isinstance(expected, str) and isinstance(path, str):
+                        return path, expected
     raise TokenizerError(f"This tiktoken version does not define the {encoding} encoding that ftcost needs.")
 
 
@@ -223,7 +225,8 @@ def _toktok_counter(encoding: str) -> Callable[[list[str]], list[int]] | None:
         # Loaded on first use only: most files never need it, and it costs ~46 MB in each process.
         return get_encoding(encoding).encode_ordinary(text)
 
-    needs_reference = _NEEDS_REFERENCE.get(encoding)
+    # An encoding without its own list of toktok's gaps gets cl100k/o200k's: those characters go to tiktoken.
+    needs_reference = _NEEDS_REFERENCE.get(encoding, _unknown_to_toktok)
 
     def count_many(texts: list[str]) -> list[int]:
         slow = {i for i, text in enumerate(texts) if not text.isascii() and needs_reference(text)}
