@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from ftcost import views
@@ -89,6 +91,8 @@ st.selectbox(_("Check the file for"), bases, key=MODEL,
 epochs = None if scenario.training.epochs == "auto" else int(scenario.training.epochs)
 with state.stop_on_error():
     report = cached.dataset_report(st.session_state[MODEL], epochs)
+if report is None:  # no upload and no sample: the page said so above
+    st.stop()
 
 summary = views.dataset_summary(report)
 m1, m2, m3, m4, m5 = st.columns(5)
@@ -129,7 +133,7 @@ if not issues.empty:
                  column_order=["Kind", "What it means", "Times", "Lines", "How to fix it"],
                  column_config={"Times": st.column_config.NumberColumn(_("Times"), format="%d")})
     # Built when the button is clicked, not on every rerun: a file of millions of bad lines makes a long CSV.
-    st.download_button(_("Download the line numbers (CSV)"), lambda: views.issue_lines_csv(report),
+    st.download_button(_("Download the line numbers (CSV)"), functools.partial(views.issue_lines_csv, report),
                        file_name="ftcost-dataset-issues.csv", mime="text/csv", on_click="ignore")
 
 st.subheader(_("Tokens per example"))
@@ -147,7 +151,7 @@ st.subheader(_("Training on this file, on every model open for fine-tuning on {d
     date=state.price_date().isoformat()))
 with state.stop_on_error():
     models = [m.id for m in cached.fine_tunable_models(state.price_date().isoformat()) if m.encoding]
-    reports = {m: cached.dataset_report(m, epochs) for m in models}
+    reports = {m: r for m in models if (r := cached.dataset_report(m, epochs)) is not None}
     st.dataframe(views.training_cost_frame(reports, state.price_date()), hide_index=True, width="stretch",
                  column_config={"Accepted?": st.column_config.TextColumn(_("Accepted?"), width="medium")})
 st.caption(_("Each model counts the file with its own encoding and per-example limit; the epochs are the same for "

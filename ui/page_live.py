@@ -118,7 +118,10 @@ def _confirmed_run(estimate: live.SpendEstimate, notes: list[str], cap: int, key
     slot = st.empty()
     bar = slot.progress(0.0, text="starting")
     try:
-        return run(lambda p: bar.progress(p.fraction or 0.0, text=p.message))
+        def show(p: live.Progress) -> None:
+            bar.progress(p.fraction or 0.0, text=p.message)
+
+        return run(show)
     finally:
         slot.empty()
 

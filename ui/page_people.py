@@ -33,7 +33,7 @@ def roles_back(rows: list[dict]) -> list[dict]:
     # exact USD value, so editing one cell never moves the others by a rounding.
     before = {r.role: r.hourly_usd for r in state.current().labour.role}
     for entry in out:
-        typed, old = entry.get("hourly_usd"), before.get(entry.get("role"))
+        typed, old = entry.get("hourly_usd"), before.get(entry.get("role") or "")
         if typed is None:
             continue
         entry["hourly_usd"] = old if old is not None and float(typed) == _shown(old) else MONEY.to_usd(typed)
