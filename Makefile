@@ -34,10 +34,11 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
+# The checks that find mistakes first, then the formatter's verdict: a formatting diff never hides a type error.
 lint: install
 	$(BIN)/ruff check src ui app.py tests bench
-	$(BIN)/ruff format --check src ui app.py tests bench
 	$(BIN)/mypy
+	$(BIN)/ruff format --check src ui app.py tests bench
 
 bench: install
 	$(BIN)/python bench/bench_analyze.py
