@@ -68,7 +68,7 @@ def test_a_failed_self_check_falls_back_to_tiktoken_with_one_log_line(monkeypatc
             self.inner = inner
 
         def count_batch(self, texts, threads, special):
-            return [n + (text == "Hello, world!") for n, text in zip(self.inner.count_batch(texts, threads, special), texts)]
+            return [n + (text == "Hello, world!") for n, text in zip(self.inner.count_batch(texts, threads, special), texts, strict=True)]
 
     monkeypatch.setattr(toktok, "_encoding", lambda name: Wrong(real(name)))
     with caplog.at_level(logging.WARNING, logger="ftcost.tokens"):

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from conftest import REPO
-from served_app import CHROMIUM, FLAGS, need_chromium, serve_app
+from served_app import CHROMIUM, FLAGS
 
 from ftcost.scenario import DisplaySettings, default_scenario
 from ftcost.share import PARAM, encode_link
@@ -17,13 +17,6 @@ from ftcost.share import PARAM, encode_link
 pytestmark = pytest.mark.browser
 
 DAY = dt.date(2026, 10, 1)
-
-
-@pytest.fixture(scope="module")
-def served():
-    need_chromium()
-    with serve_app() as url:
-        yield url
 
 
 @pytest.mark.parametrize("lang, browser_locale, answer, title", [

@@ -1,4 +1,4 @@
-"""Every shipped scenario is a test case; seed 002's table comes out to the cent from the pricing data."""
+"""Every shipped scenario is a test case; the ChatOpenSource x LangChain article's table comes out to the cent from the pricing data."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from ftcost import engine, report
+from ftcost import report
 from ftcost.cli import main
-from ftcost.measure_training import measured_plan
 from ftcost.dataset import analyze_file
+from ftcost.measure_training import measured_plan
 from ftcost.scenario import dataset_path, default_scenario, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import decode_link, encode_link
 

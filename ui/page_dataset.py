@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from ftcost import views
@@ -91,6 +93,8 @@ st.selectbox(_("Check the file for"), bases, key=MODEL,
 epochs = None if scenario.training.epochs == "auto" else int(scenario.training.epochs)
 with state.stop_on_error():
     report = cached.dataset_report(st.session_state[MODEL], epochs)
+if report is None:  # no upload and no sample: the page said so above
+    st.stop()
 
 summary = views.dataset_summary(report)
 m1, m2, m3, m4, m5 = st.columns(5)
@@ -135,7 +139,7 @@ if not issues.empty:
                  column_order=[_("Kind"), _("What it means"), _("Times"), _("Lines"), _("How to fix it")],
                  column_config={_("Times"): st.column_config.NumberColumn(_("Times"), format="%d")})
     # Built when the button is clicked, not on every rerun: a file of millions of bad lines makes a long CSV.
-    st.download_button(_("Download the line numbers (CSV)"), lambda: views.issue_lines_csv(report),
+    st.download_button(_("Download the line numbers (CSV)"), functools.partial(views.issue_lines_csv, report),
                        file_name="ftcost-dataset-issues.csv", mime="text/csv", on_click="ignore")
 
 st.subheader(_("Tokens per example"))

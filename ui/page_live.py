@@ -14,15 +14,16 @@ import dataclasses
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import streamlit as st
 
-from ftcost.i18n import _
 from ftcost import live
 from ftcost.errors import FtcostError
+from ftcost.i18n import _
 from ftcost.live import from_scenario as fs
 from ftcost.live import serving
 from ftcost.live.client import redact
@@ -117,7 +118,10 @@ def _confirmed_run(estimate: live.SpendEstimate, notes: list[str], cap: int, key
     slot = st.empty()
     bar = slot.progress(0.0, text=_("starting"))
     try:
-        return run(lambda p: bar.progress(p.fraction or 0.0, text=p.message))
+        def show(p: live.Progress) -> None:
+            bar.progress(p.fraction or 0.0, text=p.message)
+
+        return run(show)
     finally:
         slot.empty()
 
@@ -259,7 +263,7 @@ with st.container(border=True):
 if source is None:
     st.info(_("**What an API key adds**\n\n") + "\n".join(f"- {line}" for line in lv.WHAT_A_KEY_ADDS)
             + f"\n\n{lv.OFFLINE}", icon=":material/key:")
-if note := lv.price_date_note(as_of, dt.date.today()):
+if note := lv.price_date_note(as_of, state.today()):
     st.caption(note)
 if applied := ss.pop(APPLIED, None):
     st.success(applied)

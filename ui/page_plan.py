@@ -6,12 +6,11 @@ import streamlit as st
 
 from ftcost import report, views
 from ftcost.errors import DatasetFileError, FtcostError
-from ftcost.i18n import _, ngettext
+from ftcost.i18n import _
 from ftcost.pricing.fx import rate_sentence
-from ftcost.text import code, markdown as md
+from ftcost.text import code
+from ftcost.text import markdown as md
 from ui import cached, charts, inputs, layout, plan_uncertainty, state
-
-
 
 #: Option settings the table does not show; an edited row keeps them from the option of the same name.
 KEPT_OPTION_FIELDS = ("deployments", "hours_per_month", "gpus_per_replica", "method", "adapter", "existing_customer",
@@ -31,7 +30,7 @@ def options_back(rows: list[dict]) -> list[dict]:
                                 "Accuracy (%)": ("accuracy_pct", inputs.to_decimal), "Successor": ("successor", str)})
     before = {o.name: o for o in state.current().option}
     for entry in out:
-        old = before.get(entry.get("name"))
+        old = before.get(entry.get("name") or "")
         for name in KEPT_OPTION_FIELDS:
             if old is not None and getattr(old, name) is not None:
                 entry[name] = getattr(old, name)
@@ -215,22 +214,22 @@ st.caption(_("A month of each option serving on its own, at the first month's vo
     requests=views.tokens(plan.options[0].months[0].requests), against=md(AGAINST_NAME)))
 cards = views.option_cards(plan, AGAINST_NAME, money=MONEY)
 for row in layout.rows(cards, 3):
-    for column, card in zip(st.columns(len(row)), row):
+    for column, option in zip(st.columns(len(row)), row, strict=True):
         with column.container(border=True, height="stretch"):
-            st.markdown(f"**{md(card.name)}**")
+            st.markdown(f"**{md(option.name)}**")
             st.caption(_("{model} · {accuracy} of answers right · {tokens}").format(
-                model=code(card.model), accuracy=card.accuracy, tokens=card.tokens_per_request))
-            st.metric(_("Monthly cost, wrong answers included"), card.with_wrong, delta=card.with_wrong_delta,
+                model=code(option.model), accuracy=option.accuracy, tokens=option.tokens_per_request))
+            st.metric(_("Monthly cost, wrong answers included"), option.with_wrong, delta=option.with_wrong_delta,
                       delta_color="inverse",
                       help=_("API cost plus the expected wrong answers × the cost of a wrong answer."))
-            st.metric(_("of which API cost"), card.monthly, delta=card.monthly_delta, delta_color="inverse",
+            st.metric(_("of which API cost"), option.monthly, delta=option.monthly_delta, delta_color="inverse",
                       help=_("Input, cached-input and output tokens at this model's prices."))
-            st.metric(_("Cost per correct answer"), card.per_correct, delta=card.per_correct_delta,
+            st.metric(_("Cost per correct answer"), option.per_correct, delta=option.per_correct_delta,
                       delta_color="inverse", help=_("API cost divided by the answers expected to be right."))
-            st.metric(_("One-off cost"), card.one_off,
+            st.metric(_("One-off cost"), option.one_off,
                       help=_("Training × iterations, the team's hours, data preparation and the pilot."))
-            st.metric(_("Total over {months}").format(months=report.months(plan.horizon_months)), card.total,
-                      delta=card.total_delta, delta_color="inverse",
+            st.metric(_("Total over {months}").format(months=report.months(plan.horizon_months)), option.total,
+                      delta=option.total_delta, delta_color="inverse",
                       help=_("API cost, the cost of wrong answers and the one-off cost."))
 
 # --- charts ----------------------------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ st.caption(rate_caption(_(
 
 PROVIDER = "prices_provider"
 choices = views.provider_choices()
-st.selectbox(_("Provider"), list(choices), format_func=choices.get, key=PROVIDER,
+st.selectbox(_("Provider"), list(choices), format_func=choices.__getitem__, key=PROVIDER,
              help=_("OpenAI's dated tables, or a provider that still offers fine-tuning (or stopped), from pricing/providers/."))
 if st.session_state.get(PROVIDER, "openai") != "openai":
     from ftcost.pricing.providers import load_providers

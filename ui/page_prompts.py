@@ -74,7 +74,7 @@ if volume is not None:
 
 st.subheader(_("Prompts"))
 for row in layout.rows(TEXTS, 2):
-    for column, (label, path, height, help) in zip(st.columns(2), row):
+    for column, (label, path, height, help) in zip(st.columns(2), row, strict=False):
         with column:
             inputs.bound(st.text_area, _(label), path, help=_(help), height=height)
 with st.expander(_("Load any of these from a text file")):

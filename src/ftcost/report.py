@@ -336,7 +336,7 @@ def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
     writer.writerow(CSV_COLUMNS + (("retrieval_usd",) if retrieval else ())
                     + (("cumulative_p10_usd", "cumulative_p50_usd", "cumulative_p90_usd") if bands else ()))
     for o in plan.options:
-        for i, (m, cumulative) in enumerate(zip(o.months, o.cumulative_usd)):
+        for i, (m, cumulative) in enumerate(zip(o.months, o.cumulative_usd, strict=True)):
             money = [m.input_usd, m.cached_input_usd, m.output_usd, m.inference_usd, m.hosting_usd, m.serving_usd,
                      m.wrong_answers_usd, m.serving_usd + m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative]
             if retrieval:

@@ -30,11 +30,12 @@ import functools
 import hashlib
 import importlib.util
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
-from ftcost.errors import TokenizerError
 from ftcost import tokens
+from ftcost.errors import TokenizerError
 
 #: Families whose counts are exact, and those counted by a stated estimate.
 EXACT = ("o200k_base", "cl100k_base", "llama3", "qwen2")

@@ -16,11 +16,13 @@ import gzip
 import hashlib
 import importlib.util
 import inspect
+import logging
 import os
+import re
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import tiktoken
 
@@ -52,10 +54,12 @@ def tiktoken_blob(encoding: str) -> tuple[str, str]:
                     and isinstance(node.args[0], ast.Constant)
                 ):
                     expected = next(
-                        (k.value.value for k in node.keywords if k.arg == "expected_hash"), None
+                        (k.value.value for k in node.keywords
+                         if k.arg == "expected_hash" and isinstance(k.value, ast.Constant)), None
                     )
-                    if isinstance(expected, str):
-                        return node.args[0].value, expected
+                    path = node.args[0].value
+                    if isinstance(expected, str) and isinstance(path, str):
+                        return path, expected
     raise TokenizerError(f"This tiktoken version does not define the {encoding} encoding that ftcost needs.")
 
 
@@ -158,9 +162,6 @@ def count(text: str, encoding: str) -> int:
 #   holds those too and guards every Rust counter (`guarded_batch`).
 # tiktoken stays the reference: a start-up self-check compares the two on edge-case probes, and any
 # disagreement (or a missing wheel) falls back to tiktoken with one line in the log.
-
-import logging
-import re
 
 _log = logging.getLogger("ftcost.tokens")
 

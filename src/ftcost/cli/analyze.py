@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TextIO
 
@@ -53,7 +54,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    as_of = args.as_of or dt.date.today()  # the CLI is a user interface: the one place that reads the clock
+    as_of = args.as_of or dt.date.today()  # a user interface supplies today; the library below never reads the clock
     name = args.model or DEFAULT_MODEL
     model = snapshot_of(name, as_of)
     provider_model = None if args.model is None or _is_openai(model) else find_provider_model(args.model)
@@ -206,7 +207,7 @@ class ProgressBar:
             self.stream.flush()
 
 
-def format_lines(lines: list[int], shown: int = SHOWN_LINES) -> str:
+def format_lines(lines: Sequence[int], shown: int = SHOWN_LINES) -> str:
     """'line 3', 'lines 3, 7, 12', 'lines 3, 7, 12 … and 4,210 more', or 'the whole file'."""
     if not lines:
         return _("the whole file")

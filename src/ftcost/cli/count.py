@@ -46,7 +46,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    as_of = args.as_of or dt.date.today()  # the CLI is a user interface: the one place that reads the clock
+    as_of = args.as_of or dt.date.today()  # a user interface supplies today; the library below never reads the clock
     doc = count_file(args.file, args.model, as_of)
     if args.json:
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)

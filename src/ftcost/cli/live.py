@@ -210,7 +210,8 @@ def _print_estimate(estimate) -> None:
 
 def run_measure(args: argparse.Namespace) -> int:
     from ftcost.live import from_scenario as fs
-    from ftcost.live.measure import estimate_measure, run_measure as run
+    from ftcost.live.measure import estimate_measure
+    from ftcost.live.measure import run_measure as run
 
     client = _client(args) if args.yes else None  # no key: say so before any work
     scenario, _path = _scenario(args.scenario)
@@ -274,7 +275,8 @@ def _pilot_plan(args: argparse.Namespace, as_of: dt.date, new_job: bool = True):
 
 
 def run_pilot(args: argparse.Namespace) -> int:
-    from ftcost.live.pilot import follow_job, run_pilot as run
+    from ftcost.live.pilot import follow_job
+    from ftcost.live.pilot import run_pilot as run
 
     as_of = args.as_of or dt.date.today()
     common = {"progress": _progress, "poll_interval": args.poll, "max_wait": args.max_wait}
@@ -317,7 +319,8 @@ def run_pilot(args: argparse.Namespace) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     from ftcost.live import from_scenario as fs
-    from ftcost.live.evaluate import estimate_evaluate, run_evaluate as run
+    from ftcost.live.evaluate import estimate_evaluate
+    from ftcost.live.evaluate import run_evaluate as run
 
     client = _client(args) if args.yes else None
     scenario, _path = _scenario(args.scenario)

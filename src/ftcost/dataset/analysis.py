@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
+from ftcost.dataset.categories import WARNINGS
 from ftcost.dataset.checks import Context
 from ftcost.dataset.parallel import (
     Job, chunk_size, resolve_workers, scan, scan_groups, scan_many, worker_pool,
 )
 from ftcost.dataset.reading import (
-    EXPECTED, display_name, file_newline_finder, open_size, plan_ranges, read_head, sniff,
+    EXPECTED,
+    display_name,
+    file_newline_finder,
+    open_size,
+    plan_ranges,
+    read_head,
+    sniff,
 )
-from ftcost.dataset.categories import WARNINGS
 from ftcost.dataset.report import DatasetReport, LineNumbers, build_report, uncounted_notes
 from ftcost.dataset.stats import default_epochs
 from ftcost.errors import DatasetFileError, FtcostError, UnknownModelError
@@ -146,7 +152,7 @@ def analyze_file_many(
         with worker_pool(workers, tuple(names)) as pool:
             tallies = scan_many(jobs, pool, progress, size)
     reports = {}
-    for family, ctx, tally in zip(families, contexts, tallies):
+    for family, ctx, tally in zip(families, contexts, tallies, strict=True):
         _apply_template(tally, family, ctx.limit)
         report = _finish(tally, name, facts, ctx, epochs)
         if not family.exact:
@@ -167,7 +173,7 @@ def _apply_template(tally, family, limit: int) -> None:
         return
     from array import array
 
-    tally.tokens = array("Q", (max(0, t + per_message * m + per_example) for t, m in zip(tally.tokens, tally.messages)))
+    tally.tokens = array("Q", (max(0, t + per_message * m + per_example) for t, m in zip(tally.tokens, tally.messages, strict=True)))
     tally.billing = sum(min(limit, t) for t in tally.tokens)
     tally.over_limit = sum(1 for t in tally.tokens if t > limit)
 
@@ -214,7 +220,7 @@ def _finish(tally, name: str, facts, ctx: Context, epochs: int | None) -> Datase
     if tally.nonblank == 0:
         raise DatasetFileError(f"{name} contains only blank lines; {EXPECTED}.")
     estimated = epochs is None
-    if estimated:
+    if epochs is None:
         epochs = default_epochs(tally.examples)
     return build_report(
         tally,
@@ -270,7 +276,7 @@ def for_model(report: DatasetReport, model: str, epochs: int | None = None) -> D
     # The page derives every model on each rerun: when no example reaches the limit (the usual case) the
     # sums run in C instead of a Python loop over every example.
     longest = max(tokens, default=0)
-    over = [] if longest <= limit else [line for line, t in zip(report.example_lines, tokens) if t > limit]
+    over = [] if longest <= limit else [line for line, t in zip(report.example_lines, tokens, strict=True) if t > limit]
     warnings = {k: v for k, v in report.warnings.items() if k != "over_token_limit"}
     warning_lines = {k: v for k, v in report.warning_lines.items() if k != "over_token_limit"}
     not_listed = {k: v for k, v in report.lines_not_listed.items() if k != "over_token_limit"}

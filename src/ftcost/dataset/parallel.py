@@ -18,18 +18,20 @@ which reads TIKTOKEN_CACHE_DIR from the environment it inherits.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import multiprocessing
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from multiprocessing.pool import Pool
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
-from ftcost.dataset.reading import read_range
 from ftcost.dataset.fast import parse_block, tally_parsed
+from ftcost.dataset.reading import read_range
 from ftcost.dataset.tally import Tally
 from ftcost.errors import FtcostError
 from ftcost.tokens import screened
@@ -237,8 +239,8 @@ def scan_many(
     if progress:
         progress(0, total)
     results = pool.imap(scan_job, jobs) if pool is not None and len(jobs) > 1 else map(scan_job, jobs)
-    for job, part in zip(jobs, results):
-        for tally, piece in zip(tallies, part if isinstance(part, list) else [part]):
+    for job, part in zip(jobs, results, strict=True):
+        for tally, piece in zip(tallies, part if isinstance(part, list) else [part], strict=True):
             tally.merge(piece)
         done += job.end - job.start
         if progress:

@@ -34,7 +34,7 @@ from ftcost.engine.lifecycle import (
     serves_until,
 )
 from ftcost.engine.providers_plan import provider_counting_model, provider_option_plan
-from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, RetrievalCost, TokenProfile, plain
+from ftcost.engine.results import Excluded, Month, OneOff, OptionPlan, Plan, RetrievalCost, TokenProfile, plain
 from ftcost.engine.retrieval import retrieval_cost, with_retrieval, with_retrieved_tokens
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.training import (
@@ -50,6 +50,9 @@ from ftcost.engine.workload import add_months, cached_tokens, requests_in_month,
 from ftcost.errors import NotOfferedError, ScenarioError, UnknownModelError
 from ftcost.i18n import N_, Notice
 from ftcost.scenario import Option, Scenario, price_date_problem
+
+if TYPE_CHECKING:  # the pricing package is imported inside plan(), where it is used
+    from ftcost.pricing import RateCard, Resolved
 
 __all__ = ["plan", "plain", "Plan", "Training", "TrainingInputs", "add_months", "training_bases"]
 
@@ -68,13 +71,14 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
 
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
     #    A model that is shut down on the date is not offered, whatever the price tables still hold.
-    priced: list[tuple[Option, object, object, TokenProfile]] = []
+    priced: list[tuple[Option, Resolved, RateCard, TokenProfile]] = []
     retrieval: dict[str, RetrievalCost] = {}
     elsewhere: list[Option] = []  # options another provider trains and serves (engine/providers_plan.py)
     for option in scenario.option:
         if option.provider_id != "openai":
             elsewhere.append(option)
             continue
+        why: str | None
         try:
             resolved = pricing.resolve(option.model, as_of)
             card = pricing.rates(option.model, as_of, scenario.workload.tier)  # refuses a shut-down model, with its source
@@ -101,13 +105,14 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
                 excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
                 warnings.append(why)
                 continue
+        assert resolved.model.encoding is not None  # a model without one was left out above
         profile = with_retrieved_tokens(token_profile(scenario.workload, option, resolved.model.encoding), option)
         priced.append((option, resolved, card, profile))
 
     # 2. Feasibility before payback: a fine-tune that cannot be trained, or would go live after its own
     #    shutdown, gets no payback, no pilot and no line on the chart: it is explained instead.
     feasibility: dict[str, Feasibility] = {}
-    kept = []
+    kept: list[tuple[Option, Resolved, RateCard, TokenProfile]] = []
     for entry in priced:
         option, resolved = entry[0], entry[1]
         f = fine_tune_feasibility(scenario, option, as_of, resolved) if option.fine_tuned else Feasibility()
@@ -124,7 +129,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     # 3. The product runs on the current option until a fine-tune goes live: the scenario's, or where that is
     #    not served on the date, the first base option that is.
     go_live = go_live_month(as_of, scenario.labour.weeks)
-    current_name = scenario.current.name
+    current_name: str | None = scenario.current.name
     if current_name not in by_name:
         current_name = next((p[0].name for p in priced if not p[0].fine_tuned), None)
         if current_name is not None:
@@ -134,24 +139,24 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
 
     # 4. Each option's own months at this date's prices, its one-off cost, and the month it stops serving.
     inputs: dict[str, TrainingInputs] = {}
-    pilots = {}
+    pilots: dict[str, PilotCost] = {}
     own: dict[str, list[Month]] = {}
-    extras: dict[str, object] = {}
+    extras: dict[str, OneOff] = {}
     stops: dict[str, tuple[int, dt.date]] = {}
-    for option, resolved, card, profile in priced:
+    for option, resolved, _card, profile in priced:
         own[option.name] = _months(scenario, option, profile, as_of, Decimal(0))
         if option.name in retrieval:
             own[option.name] = with_retrieval(own[option.name], retrieval[option.name])
         stop = serves_until(resolved)
         month = month_of(stop, as_of, horizon) if stop else None
-        if month is not None:
+        if month is not None and stop is not None:
             stops[option.name] = (month, stop)
         if option.fine_tuned:
             if resolved.snapshot not in inputs:
                 inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, training)
-            pilot = pilot_cost(scenario, option.model, inputs[resolved.snapshot], profiles, as_of)
-            pilots[option.name] = pilot
-            extras[option.name] = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, pilot.total_usd)
+            trial = pilot_cost(scenario, option.model, inputs[resolved.snapshot], profiles, as_of)
+            pilots[option.name] = trial
+            extras[option.name] = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, trial.total_usd)
 
     # 5. The months each option's plan pays for: a fine-tune's early months are the current option's, and a model
     #    that stops serving inside the horizon hands the rest to its successor (named in the scenario, else the

@@ -101,7 +101,7 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
     reasons: list[Notice] = []
     starts = iteration_starts(scenario, as_of)
     decisions = [pricing.can_create_job(facts.id, day, history) for day in starts]
-    blocked = [(day, d.facts) for day, d in zip(starts, decisions) if not d.allowed]
+    blocked = [(day, d.facts) for day, d in zip(starts, decisions, strict=True) if not d.allowed]
     if blocked and blocked[0][0] == as_of:
         reasons.append(Notice(N_("{option} cannot be trained on {date}: {rule}."), option=name, date=as_of,
                               rule=job_rule(blocked[0][1])))

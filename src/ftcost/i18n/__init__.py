@@ -24,7 +24,7 @@ import datetime as dt
 import gettext as _gettext
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
@@ -68,12 +68,12 @@ def normalize(tag: str | None) -> str | None:
     return "zh-Hans"
 
 
-def from_environment(environ: dict[str, str] | None = None) -> str:
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
     """The language of the POSIX locale (LC_ALL, then LC_MESSAGES, then LANG), English when it names another."""
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if environ.get(name):
-            return normalize(environ[name]) or DEFAULT
+        if env.get(name):
+            return normalize(env[name]) or DEFAULT
     return DEFAULT
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ftcost.errors import ApiError, FtcostError
 from ftcost.live.client import server_text as clean
@@ -175,7 +176,8 @@ class SpendEstimate:
     @property
     def total_usd(self) -> Decimal | None:
         costs = [o.cost_usd for o in self.options]
-        return None if any(c is None for c in costs) else sum(costs, Decimal(0))
+        known = [c for c in costs if c is not None]
+        return None if len(known) < len(costs) else sum(known, Decimal(0))
 
     def summary(self) -> str:
         total = self.total_usd

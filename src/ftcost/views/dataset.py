@@ -32,7 +32,7 @@ def issue_frame(report: DatasetReport) -> pd.DataFrame:
     for kind, counts, lines in ((_("Error"), report.errors, report.error_lines),
                                 (_("Warning"), report.warnings, report.warning_lines)):
         for category, n in counts.items():
-            found = lines.get(category) or []
+            found: list[int] = list(lines.get(category) or [])
             total = report.line_count(category)  # the kept lines may be capped: the count has the rest
             listed = found[:LINES_SHOWN]
             shown = ", ".join(str(x) for x in listed)

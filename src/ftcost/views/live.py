@@ -10,8 +10,8 @@ part is in `ftcost.views.live_pilot`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
 
 import pandas as pd
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -11,7 +12,6 @@ from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
 from ftcost.i18n import N_, _, locale, ngettext, number
 from ftcost.money import Display
-from ftcost.engine.roi import saving_parts
 from ftcost.report import month_text, pct
 from ftcost.views.common import tokens
 
@@ -86,11 +86,11 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
     ref = reference(plan, against)
     cards = []
     for o in plan.options:
-        is_ref = ref is None or o.name == ref.name
+        other = None if ref is None or o.name == ref.name else ref  # the option compared with, if not this one
         with_wrong = _with_wrong(o)
         per_correct_delta = None
-        if not is_ref and o.cost_per_correct_usd is not None and ref.cost_per_correct_usd is not None:
-            diff = o.cost_per_correct_usd - ref.cost_per_correct_usd
+        if other is not None and o.cost_per_correct_usd is not None and other.cost_per_correct_usd is not None:
+            diff = o.cost_per_correct_usd - other.cost_per_correct_usd
             per_correct_delta = ("+" if diff > 0 else "") + m.per_answer(diff)
         cards.append(
             OptionCard(
@@ -98,9 +98,9 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
                 model=o.resolved_model,
                 fine_tuned=o.fine_tuned,
                 with_wrong=m.amount(with_wrong),
-                with_wrong_delta=None if is_ref else m.signed(with_wrong - _with_wrong(ref)),
+                with_wrong_delta=None if other is None else m.signed(with_wrong - _with_wrong(other)),
                 monthly=m.amount(o.monthly_usd),
-                monthly_delta=None if is_ref else m.signed(o.monthly_usd - ref.monthly_usd),
+                monthly_delta=None if other is None else m.signed(o.monthly_usd - other.monthly_usd),
                 one_off=m.amount(o.one_off_usd) if o.one_off else _("none"),
                 per_correct=m.per_answer(o.cost_per_correct_usd),
                 per_correct_delta=per_correct_delta,
@@ -108,7 +108,7 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
                 tokens_per_request=_("{prompt} prompt + {output} output tokens per request").format(
                     prompt=tokens(o.tokens.prompt_tokens), output=tokens(o.tokens.output_tokens)),
                 total=m.amount(o.cumulative_usd[-1]),
-                total_delta=None if is_ref else m.signed(o.cumulative_usd[-1] - ref.cumulative_usd[-1]),
+                total_delta=None if other is None else m.signed(o.cumulative_usd[-1] - other.cumulative_usd[-1]),
             )
         )
     return cards
@@ -177,7 +177,7 @@ def cumulative_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     money = _m(money)
     rows = []
     for o in plan.options:
-        for m, running in zip(o.months, o.cumulative_usd):
+        for m, running in zip(o.months, o.cumulative_usd, strict=True):
             rows.append({
                 "option": o.name,
                 "kind": "fine-tuned" if o.fine_tuned else "base model",
@@ -214,15 +214,15 @@ def break_even_frame(plan: Plan, against: str | None = None, money: Display | No
 def go_live_frame(plan: Plan) -> pd.DataFrame:
     """The month each fine-tune starts serving (before it, the current option serves and the one-off is spent),
     and the month each model that stops serving inside the horizon hands over to its successor."""
-    rows = {}
+    rows: dict[int, list[str]] = {}
     for o in plan.options:
         if o.fine_tuned and o.go_live_month > 1:
             rows.setdefault(o.go_live_month, []).append(o.name)
-    labels = [{"month": m, "label": ngettext("{options} goes live in month {month}", "{options} go live in month {month}",
+    labels: list[dict[str, Any]] = [{"month": m, "label": ngettext("{options} goes live in month {month}", "{options} go live in month {month}",
                                              len(names)).format(options=_(" and ").join(names), month=m)}
               for m, names in sorted(rows.items())]
     labels += [{"month": o.switch_month, "label": _("{option} stops serving on {date}: {successor} from month "
-                                                    "{month}").format(option=o.name, date=o.serves_until.isoformat(),
+                                                    "{month}").format(option=o.name, date=str(o.serves_until),
                                                                       successor=o.successor, month=o.switch_month)}
                for o in plan.options if o.switch_month is not None]
     return pd.DataFrame(sorted(labels, key=lambda r: r["month"]), columns=["month", "label"])
@@ -267,7 +267,7 @@ def month_table(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     money = _m(money)
     rows = []
     for o in plan.options:
-        for m, running in zip(o.months, o.cumulative_usd):
+        for m, running in zip(o.months, o.cumulative_usd, strict=True):
             rows.append({
                 _("Option"): o.name,
                 _("Month"): m.month,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -54,7 +55,9 @@ def prompt_token_frame(workload: Workload, count: Callable[[str, str], int] = to
 
 
 # prompt_messages only asks an option which prompt it sends.
-_LONG, _SHORT = SimpleNamespace(prompt="long"), SimpleNamespace(prompt="short")
+# Stand-ins for an Option: prompt_messages reads only its `prompt`.
+_LONG: Any = SimpleNamespace(prompt="long")
+_SHORT: Any = SimpleNamespace(prompt="short")
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,7 @@ def band_frame(u: Uncertainty, money: Display | None = None) -> pd.DataFrame:
     for band in u.result.bands:
         if band.option not in (u.fine_tuned, u.against):
             continue
-        for i, (lo, mid, hi) in enumerate(zip(band.p10, band.p50, band.p90)):
+        for i, (lo, mid, hi) in enumerate(zip(band.p10, band.p50, band.p90, strict=True)):
             rows.append({"option": band.option, "month": i + 1, "p10": float(lo), "p50": float(mid), "p90": float(hi),
                          "band_text": f"{m.amount(lo)} – {m.amount(hi)}"})
     return pd.DataFrame(rows, columns=["option", "month", "p10", "p50", "p90", "band_text"])
