@@ -18,7 +18,6 @@ which reads TIKTOKEN_CACHE_DIR from the environment it inherits.
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import multiprocessing
 import os

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ftcost.engine.lifecycle import (
     Feasibility,
@@ -38,6 +39,7 @@ from ftcost.engine.results import Excluded, Month, OneOff, OptionPlan, Plan, Ret
 from ftcost.engine.retrieval import retrieval_cost, with_retrieval, with_retrieved_tokens
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.training import (
+    PilotCost,
     Training,
     TrainingInputs,
     comparison,

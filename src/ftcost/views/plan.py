@@ -10,6 +10,7 @@ import pandas as pd
 
 from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
+from ftcost.engine.roi import saving_parts
 from ftcost.i18n import N_, _, locale, ngettext, number
 from ftcost.money import Display
 from ftcost.report import month_text, pct
