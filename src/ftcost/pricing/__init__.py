@@ -30,7 +30,8 @@ from ftcost.pricing.lifecycle import (
     ORG_HISTORIES, FineTuningStatus, JobDecision, JobFacts, can_create_job, fine_tunable_models, fine_tuning_status,
 )
 from ftcost.pricing.lookup import TIERS, Rate, RateCard, Resolved, parse_name, rates, resolve, still_served
-from ftcost.pricing.store import AliasRow, PriceRow, PricingData, Promotion, Source, load_pricing, set_pricing
+from ftcost.pricing.rows import AliasRow, PriceRow, PricingData, Promotion, Source
+from ftcost.pricing.store import load_pricing, set_pricing
 
 __all__ = [
     "AliasRow", "Change", "FineTuningStatus", "JobDecision", "JobFacts", "ORG_HISTORIES", "ShutDownError",

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Mapping
 from ftcost.errors import PricingDataError
 from ftcost.models import ModelFacts
 from ftcost.pricing import schema as S
-from ftcost.pricing.store import AliasRow, Event, Feature, PriceRow, PricingData, Promotion, Source
+from ftcost.pricing.rows import AliasRow, Event, Feature, PriceRow, PricingData, Promotion, Source
 
 BATCH_TIERS = ("batch", "batch_data_sharing")
 Interval = tuple[dt.date, "dt.date | None"]

@@ -21,7 +21,8 @@ from typing import Any
 from ftcost.errors import FtcostError, NotOfferedError, ShutDownError, UnknownModelError
 from ftcost.models import ModelFacts
 from ftcost.pricing.schema import Tier
-from ftcost.pricing.store import AliasRow, PriceRow, PricingData, current
+from ftcost.pricing.rows import AliasRow, PriceRow, PricingData
+from ftcost.pricing.store import current
 
 TIERS: tuple[str, ...] = Tier.__args__
 _LEGACY_FT = re.compile(r"(ada|babbage|curie|davinci):ft-\S+")
