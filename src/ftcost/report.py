@@ -16,8 +16,9 @@ from typing import Any
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.i18n import _, locale, ngettext, number, percent
+from ftcost.i18n import _, locale, number, percent
 from ftcost.money import Display, format_usd
+from ftcost.periods import month_text, months  # re-exported: the pages and views say report.months
 from ftcost.text import code, csv_writer, markdown
 
 CSV_COLUMNS = (
@@ -45,17 +46,6 @@ def pct(value: Decimal | None) -> str:
 
 def tokens(n: int) -> str:
     return number(n)
-
-
-def months(n: int) -> str:
-    """`12 months` / `1 month` (Chinese: `12 個月`)."""
-    return ngettext("{n} month", "{n} months", n).format(n=number(n))
-
-
-def month_text(month: int | None, horizon: int) -> str:
-    if month is not None:
-        return _("month {month}").format(month=month)
-    return _("not within {months}").format(months=months(horizon))
 
 
 def _money(money: Display | None) -> Display:

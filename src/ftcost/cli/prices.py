@@ -6,8 +6,8 @@ import argparse
 import json
 
 from ftcost.cli import provider_opts
-from ftcost.cli.quote import arg, as_of
-from ftcost.cli.common import parse_date
+from ftcost.cli.common import arg, parse_date
+from ftcost.cli.quote import as_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:

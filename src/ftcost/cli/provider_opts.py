@@ -9,6 +9,7 @@ import argparse
 import json
 from decimal import Decimal, InvalidOperation
 
+from ftcost.cli.common import arg, non_negative_int, parse_hours, positive_int
 from ftcost.errors import FtcostError
 
 OPENAI = "openai"
@@ -111,11 +112,9 @@ def render_provider(p, day, rows) -> str:
 
 
 def run_quote(args: argparse.Namespace, day) -> int:
-    from ftcost.cli.common import non_negative_int, positive_int
-    from ftcost.cli.quote import _hours, arg
     from ftcost.pricing.provider_quote import provider_quote
 
-    hours = arg(_hours, args.training_hours, "--training-hours")
+    hours = arg(parse_hours, args.training_hours, "--training-hours")
     q = provider_quote(
         args.provider, args.model, as_of=day,
         training_tokens=arg(non_negative_int, args.training_tokens, "--training-tokens"),

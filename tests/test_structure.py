@@ -1,0 +1,147 @@
+"""The shape of the code: imports inside ftcost run one way.
+
+Read from the source with `ast`, so the rules hold for code no test happens to execute.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import ftcost
+
+PACKAGE = Path(ftcost.__file__).parent
+
+
+def _modules(root: Path) -> dict[str, tuple[Path, bool]]:
+    """Dotted name → (file, is a package's __init__)."""
+    out = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = list(path.relative_to(root.parent).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        out[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
+    return out
+
+
+def _type_checking_only(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def _imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement, at the top or inside a function, except those under `if TYPE_CHECKING:`."""
+    found, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        if _type_checking_only(node):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
+    """Module → the ftcost modules it imports.
+
+    A function-local import counts like one at the top: deferring an import only hides a cycle from the
+    interpreter, the two modules still depend on each other. `from a import b` is an edge to `a.b` when that
+    is a module, else to `a`; a package's `__init__` is not counted for its submodules (Python runs it first,
+    but it only re-exports).
+    """
+    modules = _modules(root)
+    graph: dict[str, set[str]] = {}
+    for name, (path, is_package) in modules.items():
+        edges = set()
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                edges |= {a.name for a in node.names if a.name in modules}
+                continue
+            base = node.module or ""
+            if node.level:
+                package = name.split(".") if is_package else name.split(".")[:-1]
+                package = package[: len(package) - (node.level - 1)]
+                base = ".".join(package + ([node.module] if node.module else []))
+            for alias in node.names:
+                if f"{base}.{alias.name}" in modules:
+                    edges.add(f"{base}.{alias.name}")
+                elif base in modules:
+                    edges.add(base)
+        edges.discard(name)
+        graph[name] = edges
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each as a path round the cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(_path_round(sorted(component), graph))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def _path_round(component: list[str], graph: dict[str, set[str]]) -> list[str]:
+    """One way round a component, start to start, so the message says which import to cut."""
+    members, start = set(component), component[0]
+    path, seen = [start], {start}
+    while True:
+        here = path[-1]
+        if start in graph[here] and len(path) > 1:
+            return path + [start]
+        step = next((w for w in sorted(graph[here] & members) if w not in seen), start)
+        if step == start:
+            return path + [start]
+        path.append(step)
+        seen.add(step)
+
+
+def test_the_graph_sees_top_level_and_deferred_imports():
+    graph = import_graph()
+    assert "ftcost.pricing.checks" in graph["ftcost.pricing.store"]  # the loader runs the cross-file rules
+    assert "ftcost.pricing.rows" in graph["ftcost.pricing.checks"]
+    assert "ftcost.pricing.store" not in graph["ftcost.pricing.checks"]
+
+
+def test_cycles_are_found_through_deferred_imports(tmp_path):
+    pkg = tmp_path / "demo"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from demo import b\n")
+    (pkg / "b.py").write_text("def f():\n    from demo.a import x\n")
+    (pkg / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from demo import a\n")
+    graph = import_graph(pkg)
+    assert cycles(graph) == [["demo.a", "demo.b", "demo.a"]]
+    assert graph["demo.c"] == set()  # type-only imports do not run
+
+
+def test_no_import_cycle_inside_ftcost():
+    found = cycles(import_graph())
+    assert not found, "import cycles (move what both sides need into a module below them): " + "; ".join(
+        " → ".join(c) for c in found
+    )
