@@ -285,7 +285,7 @@ def _option_dict(o: OptionPlan) -> dict[str, Any]:
         "successor": o.successor,
         "encoding": o.tokens.encoding,
         "tokens_measured": {"prompt": o.tokens.prompt_source, "output": o.tokens.output_source},
-        "rates": o.rates,
+        "rates": plain(o.rates),
         "months": plain(o.months),
         **({"retrieval": plain(o.retrieval) | {"one_off_usd": str(o.retrieval.one_off_usd),
                                                "monthly_usd": str(o.retrieval.monthly_usd)}} if o.retrieval else {}),

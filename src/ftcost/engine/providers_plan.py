@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ftcost.engine.results import Month, OneOff, OptionPlan
+from ftcost.engine.results import Month, OneOff, OptionPlan, RateUsed
 from ftcost.engine.training import (
     PilotCost, Training, data_prep_usd, epochs_for, labour_per_iteration, training_inputs,
 )
@@ -220,7 +220,7 @@ def _absent_training(p) -> str:
     return next((a.note.rstrip(".") for a in p.absent if a.what.startswith("training")), "none is published")
 
 
-def _rates(q, token_rate) -> dict:
+def _rates(q, token_rate) -> dict[str, RateUsed]:
     """The rates behind the option, in the shape the report's rate table reads (price, from, source); hourly
     and monthly fees name their unit in the price cell."""
     from ftcost.pricing.provider_quote import TEAM, TeamRate
@@ -231,15 +231,13 @@ def _rates(q, token_rate) -> dict:
     def source(rate) -> str:
         return TEAM if isinstance(rate, TeamRate) else (rate.sources[0][1] if rate.sources else "")
 
-    out: dict = {}
+    out: dict[str, RateUsed] = {}
     if token_rate is not None:
-        out["input"] = {"price_per_mtok": str(token_rate.input), "effective_from": since(token_rate),
-                        "source": source(token_rate)}
+        out["input"] = RateUsed(str(token_rate.input), since(token_rate), source(token_rate))
         if token_rate.output is not None:
-            out["output"] = {"price_per_mtok": str(token_rate.output), "effective_from": since(token_rate),
-                             "source": source(token_rate)}
+            out["output"] = RateUsed(str(token_rate.output), since(token_rate), source(token_rate))
     for ln in q.lines:
         if ln.rate is not None:
-            out[ln.slice] = {"price_per_mtok": f"{ln.rate.price} {ln.rate.unit.removeprefix('USD ')}",
-                             "effective_from": since(ln.rate), "source": source(ln.rate)}
+            out[ln.slice] = RateUsed(f"{ln.rate.price} {ln.rate.unit.removeprefix('USD ')}", since(ln.rate),
+                                     source(ln.rate))
     return out
