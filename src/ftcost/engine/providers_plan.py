@@ -10,6 +10,7 @@ figures, which fill prices no public source gives (Azure's per-model token rates
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,6 +20,10 @@ from ftcost.engine.training import (
 )
 from ftcost.engine.workload import add_months, requests_in_month, token_profile
 from ftcost.errors import FtcostError
+from ftcost.models import load_models
+from ftcost.pricing import token_cost
+from ftcost.pricing.provider_quote import TEAM, TeamRate, provider_quote
+from ftcost.pricing.providers import counting_tokenizer, load_providers
 from ftcost.scenario import Option, Scenario
 
 #: The OpenAI snapshot that gives a provider model's sample analysis its format and per-example limit (the providers
@@ -31,8 +36,6 @@ def counting_model(m) -> str:
     """What a provider model's training tokens are measured with, the key of its `Training` inputs: the OpenAI
     snapshot itself for Azure's OpenAI models, else its tokenizer family (`ftcost.tokenizers`, e.g. "llama3"),
     or the estimate ftcost counts an unshipped family with (see `counting_tokenizer`)."""
-    from ftcost.pricing.providers import counting_tokenizer
-
     if m.tokenizer == "o200k_base" and m.id.startswith("gpt-"):
         return m.id
     return counting_tokenizer(m.tokenizer)[0]
@@ -40,8 +43,6 @@ def counting_model(m) -> str:
 
 def provider_counting_model(option: Option) -> str | None:
     """`counting_model` for a provider's fine-tuned option, or None when the provider does not know the model."""
-    from ftcost.pricing.providers import load_providers
-
     try:
         return counting_model(load_providers().get(option.provider_id).model(option.model.removeprefix("ft:")))
     except FtcostError:
@@ -57,8 +58,6 @@ def training_closed(p, m, option: Option, as_of: dt.date) -> str | None:
     """
     start = m.tuning_from
     if start is None and m.id.startswith("gpt-"):
-        from ftcost.models import load_models
-
         facts = load_models().get(m.id)
         start = facts.fine_tuning_from if facts is not None else None
     if start is not None and as_of < start:
@@ -75,10 +74,12 @@ def training_closed(p, m, option: Option, as_of: dt.date) -> str | None:
 
 
 def team_rates(scenario: Scenario, provider_id: str) -> tuple:
-    from ftcost.pricing.provider_quote import TeamRate
-
     return tuple(TeamRate(r.kind, price=r.price, input=r.input, output=r.output, cap=r.cap, note=r.note)
                  for r in (scenario.rate or []) if r.provider == provider_id)
+
+
+class _LeftOut(Exception):
+    """Why the provider cannot price an option on the date: the end of a sentence "… is left out of the plan: "."""
 
 
 def provider_option_plan(
@@ -92,23 +93,16 @@ def provider_option_plan(
     training: Training | None = None,
 ) -> tuple[OptionPlan, PilotCost | None] | None:
     """The option's plan, or None (with a warning saying why) when the provider cannot price it on `as_of`."""
-    from ftcost.pricing import token_cost
-    from ftcost.pricing.provider_quote import provider_quote
-    from ftcost.pricing.providers import counting_tokenizer, load_providers
-
     try:
-        p = load_providers().get(option.provider_id)
-        m = p.model(option.model.removeprefix("ft:"))
-    except FtcostError as exc:
-        warnings.append(f"{option.name} is left out of the plan: {exc}")
+        return _plan(scenario, option, as_of, go_live, current_months, warnings, training)
+    except _LeftOut as why:
+        warnings.append(f"{option.name} is left out of the plan: {why}")
         return None
-    if not p.accepts_jobs_on(as_of) and option.fine_tuned:
-        when = p.info.stopped_on or p.info.stopped_by
-        warnings.append(f"{option.name} is left out of the plan: {p.info.name} stopped fine-tuning ({when}).")
-        return None
-    if option.fine_tuned and (closed := training_closed(p, m, option, as_of)):
-        warnings.append(f"{option.name} is left out of the plan: {closed}")
-        return None
+
+
+def _plan(scenario: Scenario, option: Option, as_of: dt.date, go_live: int, current_months: list[Month] | None,
+          warnings: list[str], training: Training | None) -> tuple[OptionPlan, PilotCost | None]:
+    p, m = _provider_model(option, as_of)
     encoding, estimate = counting_tokenizer(m.tokenizer)
     if estimate:
         warnings.append(f"{option.name}: {estimate}")
@@ -120,58 +114,90 @@ def provider_option_plan(
                   deployment=deployment, deployments=option.deployments or 1,
                   gpus_per_replica=option.gpus_per_replica or 1, hours=hours,
                   existing_customer=bool(option.existing_customer), team_rates=team, provider=p)
-
-    # Per-token inference: a dedicated replica bills its hours, not tokens; other deployments need a token rate.
-    token_rate = None
-    if deployment != "dedicated":
-        token_rate = next((t for t in team if t.kind == "inference"), None)
-        if token_rate is None:
-            rows = p.rates_on(as_of, "inference", model=m.id, deployment=deployment)
-            token_rate = rows[0] if rows else None
-        if token_rate is None:
-            why = next((a.note for a in p.absent if a.what.startswith("inference")), "no per-token rate is listed")
-            warnings.append(f"{option.name} is left out of the plan: {p.info.name} has no per-token inference rate "
-                            f"for {m.id} ({why.rstrip('.')}).")
-            return None
-
-    # The one-off: the full training run (× iterations) and a pilot run on the pilot's examples.
-    one_off = pilot = None
-    quote_notes: list[str] = []
+    token_rate = _token_rate(p, m, team, deployment, as_of)
     fixed = provider_quote(p.id, m.id, **common)
-    if option.fine_tuned:
-        inputs = training_inputs(scenario, counting_model(m), training)
-        t = scenario.training
-        epochs, estimated = _epochs(scenario, p, t.planned_examples)
-        run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)
-        if run is None:
-            warnings.append(f"{option.name} is left out of the plan: {p.info.name} has no training rate for {m.id} "
-                            f"({_absent_training(p)}); add the team's rate as [[rate]] kind = \"training_mtok\".")
-            return None
-        per_epoch, run_usd, quote = run
-        quote_notes += quote.notes
-        pilot_examples = max(10, scenario.pilot.examples)
-        pilot_epochs, _ = _epochs(scenario, p, pilot_examples)
-        pilot_run = _run(p, m, inputs.tokens_per_example, pilot_examples, pilot_epochs, common)
-        pilot = PilotCost(pilot_examples, pilot_epochs, pilot_run[0] * pilot_epochs, pilot_run[1], Decimal(0),
-                          labour_per_iteration(scenario) + data_prep_usd(scenario, pilot_examples))
-        one_off = OneOff(
-            training_tokens_per_epoch=per_epoch, epochs=epochs, epochs_estimated=estimated,
-            charged_tokens_per_run=per_epoch * epochs, training_usd_per_run=run_usd, iterations=t.iterations,
-            training_usd=run_usd * t.iterations, labour_usd=labour_per_iteration(scenario) * t.iterations,
-            data_prep_usd=data_prep_usd(scenario, t.planned_examples), pilot_usd=pilot.total_usd,
-            tokens_source=inputs.source + (" (estimated tokenizer)" if estimate else ""),
-        )
+    one_off, pilot, quote_notes = _one_off(scenario, p, m, common, training, estimate) if option.fine_tuned else (None, None, [])
     missing = [ln for ln in fixed.lines if ln.part == "monthly" and ln.usd is None]
     if missing:
-        warnings.append(f"{option.name} is left out of the plan: {missing[0].note}")
-        return None
-    hosting_usd = fixed.monthly_usd
+        raise _LeftOut(missing[0].note)
     for note in dict.fromkeys((*fixed.notes, *quote_notes)):
         if "No new fine-tuning job" in note and not option.fine_tuned:
             continue
         if f"{option.name}: {note}" not in warnings:
             warnings.append(f"{option.name}: {note}")
+    own = _own_months(scenario, option, as_of, profile, token_rate, fixed.monthly_usd)
+    months = own
+    if one_off is not None:
+        early = current_months or own
+        months = [early[i] if i + 1 < go_live else mo for i, mo in enumerate(own)]
+        months[0] = replace(months[0], one_off_usd=one_off.total_usd)
+    plan = OptionPlan(
+        name=option.name, model=option.model, resolved_model=f"{p.id}:{m.id}", fine_tuned=option.fine_tuned,
+        accuracy_pct=option.accuracy_pct, tokens=profile, months=months, steady=own[0], one_off=one_off,
+        rates=_rates(fixed, token_rate), go_live_month=go_live if option.fine_tuned else 1,
+    )
+    return plan, pilot
 
+
+def _provider_model(option: Option, as_of: dt.date):
+    """The provider and its model, where a job can be created on the date for a fine-tune."""
+    try:
+        p = load_providers().get(option.provider_id)
+        m = p.model(option.model.removeprefix("ft:"))
+    except FtcostError as exc:
+        raise _LeftOut(str(exc)) from None
+    if not p.accepts_jobs_on(as_of) and option.fine_tuned:
+        when = p.info.stopped_on or p.info.stopped_by
+        raise _LeftOut(f"{p.info.name} stopped fine-tuning ({when}).")
+    if option.fine_tuned and (closed := training_closed(p, m, option, as_of)):
+        raise _LeftOut(closed)
+    return p, m
+
+
+def _token_rate(p, m, team: tuple, deployment: str, as_of: dt.date):
+    """Per-token inference: a dedicated replica bills its hours, not tokens (None); other deployments need a
+    token rate, the team's or the provider's."""
+    if deployment == "dedicated":
+        return None
+    token_rate = next((t for t in team if t.kind == "inference"), None)
+    if token_rate is None:
+        rows = p.rates_on(as_of, "inference", model=m.id, deployment=deployment)
+        token_rate = rows[0] if rows else None
+    if token_rate is None:
+        why = next((a.note for a in p.absent if a.what.startswith("inference")), "no per-token rate is listed")
+        raise _LeftOut(f"{p.info.name} has no per-token inference rate for {m.id} ({why.rstrip('.')}).")
+    return token_rate
+
+
+def _one_off(scenario: Scenario, p, m, common: dict, training: Training | None,
+             estimate: str | None) -> tuple[OneOff, PilotCost, list[str]]:
+    """The full training run (× iterations) and a pilot run on the pilot's examples, with the quote's notes."""
+    inputs = training_inputs(scenario, counting_model(m), training)
+    t = scenario.training
+    epochs, estimated = _epochs(scenario, p, t.planned_examples)
+    run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)
+    if run is None:
+        raise _LeftOut(f"{p.info.name} has no training rate for {m.id} ({_absent_training(p)}); add the team's rate "
+                       f"as [[rate]] kind = \"training_mtok\".")
+    per_epoch, run_usd, quote = run
+    pilot_examples = max(10, scenario.pilot.examples)
+    pilot_epochs, _ = _epochs(scenario, p, pilot_examples)
+    pilot_run = _run(p, m, inputs.tokens_per_example, pilot_examples, pilot_epochs, common)
+    pilot = PilotCost(pilot_examples, pilot_epochs, pilot_run[0] * pilot_epochs, pilot_run[1], Decimal(0),
+                      labour_per_iteration(scenario) + data_prep_usd(scenario, pilot_examples))
+    one_off = OneOff(
+        training_tokens_per_epoch=per_epoch, epochs=epochs, epochs_estimated=estimated,
+        charged_tokens_per_run=per_epoch * epochs, training_usd_per_run=run_usd, iterations=t.iterations,
+        training_usd=run_usd * t.iterations, labour_usd=labour_per_iteration(scenario) * t.iterations,
+        data_prep_usd=data_prep_usd(scenario, t.planned_examples), pilot_usd=pilot.total_usd,
+        tokens_source=inputs.source + (" (estimated tokenizer)" if estimate else ""),
+    )
+    return one_off, pilot, list(quote.notes)
+
+
+def _own_months(scenario: Scenario, option: Option, as_of: dt.date, profile, token_rate,
+                hosting_usd: Decimal) -> list[Month]:
+    """The option's months on its own: per-token inference where it bills tokens, hosting as its own slice."""
     wrong_rate = (100 - option.accuracy_pct) / 100 * scenario.quality.cost_per_wrong_answer_usd
     own = []
     for i in range(1, scenario.horizon_months + 1):
@@ -183,19 +209,7 @@ def provider_option_plan(
                          cached_input_tokens=0, output_tokens=out, input_usd=in_usd, cached_input_usd=Decimal(0),
                          output_usd=out_usd, wrong_answers_usd=Decimal(requests) * wrong_rate,
                          one_off_usd=Decimal(0), served_by=option.name, hosting_usd=hosting_usd))
-    months = own
-    if one_off is not None:
-        early = current_months or own
-        months = [early[i] if i + 1 < go_live else mo for i, mo in enumerate(own)]
-        from dataclasses import replace
-
-        months[0] = replace(months[0], one_off_usd=one_off.total_usd)
-    plan = OptionPlan(
-        name=option.name, model=option.model, resolved_model=f"{p.id}:{m.id}", fine_tuned=option.fine_tuned,
-        accuracy_pct=option.accuracy_pct, tokens=profile, months=months, steady=own[0], one_off=one_off,
-        rates=_rates(fixed, token_rate), go_live_month=go_live if option.fine_tuned else 1,
-    )
-    return plan, pilot
+    return own
 
 
 def _epochs(scenario: Scenario, p, examples: int) -> tuple[int, bool]:
@@ -206,8 +220,6 @@ def _epochs(scenario: Scenario, p, examples: int) -> tuple[int, bool]:
 
 
 def _run(p, m, tokens_per_example: Decimal, examples: int, epochs: int, common: dict):
-    from ftcost.pricing.provider_quote import provider_quote
-
     per_epoch = int((tokens_per_example * examples).to_integral_value(ROUND_HALF_UP))
     q = provider_quote(p.id, m.id, training_tokens=per_epoch, epochs=epochs, **common)
     training = [ln for ln in q.lines if ln.part == "one_off"]
@@ -223,8 +235,6 @@ def _absent_training(p) -> str:
 def _rates(q, token_rate) -> dict[str, RateUsed]:
     """The rates behind the option, in the shape the report's rate table reads (price, from, source); hourly
     and monthly fees name their unit in the price cell."""
-    from ftcost.pricing.provider_quote import TEAM, TeamRate
-
     def since(rate) -> str:
         return TEAM if isinstance(rate, TeamRate) else rate.entry.effective_from.isoformat()
 
