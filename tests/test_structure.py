@@ -156,3 +156,62 @@ def test_no_import_cycle_inside_ftcost():
     assert not found, "import cycles (move what both sides need into a module below them): " + "; ".join(
         " → ".join(c) for c in found
     )
+
+
+def _function_local_imports(path: Path):
+    """(line, statement) of every import inside a function or method, under `if TYPE_CHECKING:` or not."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(fn):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    yield node.lineno, node
+
+
+def unexplained_local_imports(files) -> list[str]:
+    """Function-local imports with no comment saying why: on the same line, on the line above, or above the
+    group of imports it belongs to (consecutive import lines share one comment)."""
+    found = []
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        local = {line for line, _ in _function_local_imports(path)}
+        for line, node in sorted(_function_local_imports(path), key=lambda x: x[0]):
+            above = line - 1
+            while above in local:  # one comment explains a group of imports
+                above -= 1
+            same = lines[line - 1]
+            if "#" in same.split("import", 1)[1] or (above >= 1 and lines[above - 1].strip().startswith("#")):
+                continue
+            found.append(f"{path.relative_to(REPO_ROOT)}:{line}: {same.strip()}")
+    return found
+
+
+REPO_ROOT = PACKAGE.parents[1]
+
+
+def _code_files() -> list[Path]:
+    files = sorted(PACKAGE.rglob("*.py")) + sorted((REPO_ROOT / "ui").rglob("*.py"))
+    app = REPO_ROOT / "app.py"
+    return files + ([app] if app.exists() else [])
+
+
+def test_a_local_import_says_why(tmp_path):
+    ok = tmp_path / "ok.py"
+    ok.write_text("def f():\n    # optional dependency: only this call needs it\n    import a\n    import b\n"
+                  "def g():\n    import c  # deferred: heavy\n")
+    bad = tmp_path / "bad.py"
+    bad.write_text("import os\n\ndef f():\n    x = 1\n    import a\n")
+    global REPO_ROOT
+    saved, REPO_ROOT = REPO_ROOT, tmp_path
+    try:
+        assert unexplained_local_imports([ok]) == []
+        assert unexplained_local_imports([bad]) == ["bad.py:5: import a"]
+    finally:
+        REPO_ROOT = saved
+
+
+def test_every_function_local_import_has_a_reason():
+    """Imports belong at the top; one stays inside a function only for a reason a comment gives (an optional or
+    heavy dependency, start-up time)."""
+    found = unexplained_local_imports(_code_files())
+    assert not found, "move these imports to the top of the module, or say why they stay:\n" + "\n".join(found)

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
+from ftcost.engine.roi import saving_parts
 from ftcost.engine.uncertainty import Uncertainty
 from ftcost.i18n import _, locale, number, percent
 from ftcost.money import Display, format_usd
 from ftcost.periods import month_text, months  # re-exported: the pages and views say report.months
+from ftcost.pricing.fx import rate_sentence
 from ftcost.text import code, csv_writer, markdown
 
 CSV_COLUMNS = (
@@ -35,8 +37,6 @@ CENT = Decimal("0.01")
 
 def cents(amount: Decimal) -> Decimal:
     """Money as a reader sees it: rounded half-up to the cent (the engine keeps exact amounts)."""
-    from decimal import ROUND_HALF_UP
-
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -70,8 +70,6 @@ def parts_text(parts, money: Display | None = None) -> str:
 def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Display | None = None) -> str:
     """Whether one fine-tune pays back against one base option, and what the difference is made of, in a
     sentence (and when it stops serving); `name` formats option names (`markdown` for the report)."""
-    from ftcost.engine.roi import saving_parts
-
     m = _money(money)
     ft = plan.option(be.fine_tuned)
     fields = {"fine_tune": name(be.fine_tuned), "against": name(be.against), "month": be.month,
@@ -342,8 +340,6 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
     """The report a manager forwards, in the current language; amounts in `money`'s currency (USD by default),
     whose rate is stated once under the title. Every name from the scenario goes through `markdown` (or `code`):
     a name is shown as written, never as a link, an image, HTML or a broken table."""
-    from ftcost.pricing.fx import rate_sentence
-
     m = _money(money)
     md = markdown
     h = plan.horizon_months
@@ -503,6 +499,7 @@ def retrieval_markdown(plan: Plan) -> list[str]:
 
 def simulation_markdown(u: Uncertainty, horizon: int) -> list[str]:
     """"How sure is this?": the odds, the drivers, what would have to be true."""
+    # deferred: pandas is heavy and only the simulation section needs it (and ftcost.views imports this module)
     from ftcost.views.uncertainty import odds_sentences, what_would_have_to_be_true
 
     r = u.result
@@ -532,6 +529,7 @@ def simulation_markdown(u: Uncertainty, horizon: int) -> list[str]:
 
 
 def _value(x: float, a) -> str:
+    # deferred: as in simulation_markdown
     from ftcost.views.uncertainty import value_text
 
     return value_text(x, a.unit, a.whole)

@@ -44,6 +44,7 @@ def positive_int(text: str) -> int:
 
 
 def parse_language(text: str) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost import i18n
 
     try:

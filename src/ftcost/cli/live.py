@@ -124,6 +124,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _scenario(name: str) -> tuple[Any, Path]:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.scenario import gallery, load_scenario
 
     path = Path(name)
@@ -133,6 +134,7 @@ def _scenario(name: str) -> tuple[Any, Path]:
 
 
 def _client(args: argparse.Namespace):
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live.client import LiveConfig, connect
 
     config = LiveConfig(
@@ -170,6 +172,7 @@ def _not_confirmed(args: argparse.Namespace, estimate_doc: dict, summary: str, n
 def _save(scenario: Any, path: Path | None) -> str:
     if path is None:
         return ""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.scenario import dump_scenario
 
     try:
@@ -189,8 +192,10 @@ def _print_estimate(estimate) -> None:
 
 
 def run_measure(args: argparse.Namespace) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live import from_scenario as fs
-    from ftcost.live.measure import estimate_measure, run_measure as run
+    from ftcost.live.measure import estimate_measure
+    from ftcost.live.measure import run_measure as run
 
     client = _client(args) if args.yes else None  # no key: say so before any work
     scenario, _ = _scenario(args.scenario)
@@ -235,6 +240,7 @@ def run_measure(args: argparse.Namespace) -> int:
 
 
 def _pilot_plan(args: argparse.Namespace, as_of: dt.date, new_job: bool = True):
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live import from_scenario as fs
     from ftcost.live.pilot import plan_pilot
 
@@ -251,7 +257,9 @@ def _pilot_plan(args: argparse.Namespace, as_of: dt.date, new_job: bool = True):
 
 
 def run_pilot(args: argparse.Namespace) -> int:
-    from ftcost.live.pilot import follow_job, run_pilot as run
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
+    from ftcost.live.pilot import follow_job
+    from ftcost.live.pilot import run_pilot as run
 
     as_of = args.as_of or dt.date.today()
     common = {"progress": _progress, "poll_interval": args.poll, "max_wait": args.max_wait}
@@ -290,8 +298,10 @@ def run_pilot(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live import from_scenario as fs
-    from ftcost.live.evaluate import estimate_evaluate, run_evaluate as run
+    from ftcost.live.evaluate import estimate_evaluate
+    from ftcost.live.evaluate import run_evaluate as run
 
     client = _client(args) if args.yes else None
     scenario, _ = _scenario(args.scenario)

@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost import pricing
     from ftcost.pricing.lookup import check_tier
 
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _alias_periods(pattern: str | None) -> list:
     """The alias periods behind an alias pattern (`gpt-3.5-turbo`, `ft:gpt-3.5-turbo`), else none."""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing import load_pricing, parse_name
 
     if not pattern or any(ch in pattern for ch in "*?["):
@@ -83,6 +85,7 @@ def _for(pattern: str | None) -> str:
 
 
 def _rows_doc(rows, **head) -> dict:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing import load_pricing
 
     sources = load_pricing().sources
@@ -96,6 +99,7 @@ def _source_order(key: str):
 
 
 def render_rows(rows, title: str, history: bool) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.money import format_price
     from ftcost.pricing import load_pricing
 
@@ -129,6 +133,7 @@ def render_rows(rows, title: str, history: bool) -> str:
 
 
 def render_diff(d1, d2, changes) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.money import format_price
 
     title = f"Price changes between {d1} and {d2} (USD per 1M tokens)"
@@ -154,6 +159,7 @@ def render_diff(d1, d2, changes) -> str:
 
 
 def render_versions(days, pattern) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost import pricing
 
     out = [f"Days on which a price{_for(pattern)} started, ended or changed:"]

@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing import quote
 
     if provider_opts.wants_provider(args):
@@ -72,6 +73,7 @@ def _epochs(text: str) -> int:
 
 
 def render(q) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.money import format_price, format_usd
 
     what = q.resolved_model + (f" via {q.alias}" if q.alias else "")

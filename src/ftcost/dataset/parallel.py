@@ -28,8 +28,8 @@ from typing import Callable, Iterator, NamedTuple
 
 from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
-from ftcost.dataset.reading import read_range
 from ftcost.dataset.fast import parse_block, tally_parsed
+from ftcost.dataset.reading import read_range
 from ftcost.dataset.tally import Tally
 from ftcost.errors import FtcostError
 
@@ -153,6 +153,7 @@ def block_counts(strings: list[str], encoding: str) -> tuple[dict[str, int], Cal
     Strings up to `BATCH_MAX_CHARS` are counted in one batch when the family has a batch counter;
     longer ones (and every string of a family without one) by the memoised `string_counter`.
     """
+    # deferred: worker processes import this module; only the parent counts through the registry
     from ftcost import tokenizers
 
     single = string_counter(encoding)

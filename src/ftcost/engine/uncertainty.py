@@ -19,12 +19,15 @@ scenario's `[simulation]` seed: the same seed and ranges give the same draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
 
+from ftcost.dataset import default_epochs
+from ftcost.engine import go_live_month
 from ftcost.engine.results import OptionPlan, Plan
+from ftcost.engine.training import data_prep_usd, labour_per_iteration
 from ftcost.scenario import Rangeable, Scenario, _args
 
 DEFAULT_SEED = 2026
@@ -149,8 +152,6 @@ class LinearPlan:
 
 def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
     """The coefficients of `plan` (made by engine.plan from `scenario`) that the simulation multiplies."""
-    from ftcost.engine import go_live_month
-
     lines: dict[str, OptionLine] = {}
     pilot_n = max(10, scenario.pilot.examples)
     # The pilot evaluates its eval set on each OpenAI model once (engine.training.pilot_cost), so its cost moves
@@ -210,8 +211,6 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
 
 
 def _replace(line: OptionLine, **changes) -> OptionLine:
-    from dataclasses import replace
-
     return replace(line, **changes)
 
 
@@ -232,14 +231,10 @@ def _retrieval_parts(o: OptionPlan) -> tuple[float, float, float]:
 
 
 def _labour_per_iteration(scenario: Scenario) -> Decimal:
-    from ftcost.engine.training import labour_per_iteration
-
     return labour_per_iteration(scenario)
 
 
 def _prep(scenario: Scenario, examples: int) -> Decimal:
-    from ftcost.engine.training import data_prep_usd
-
     return data_prep_usd(scenario, examples)
 
 
@@ -296,8 +291,6 @@ def cumulative(model: LinearPlan, values: dict[str, np.ndarray]) -> dict[str, np
 
 
 def _one_offs(model: LinearPlan, values: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
-    from ftcost.dataset import default_epochs
-
     out_tokens = values.get("workload.output_tokens_per_request")
     stated_out = model.scenario.workload.output_tokens_per_request or 0
 
@@ -666,8 +659,6 @@ def analyse(scenario: Scenario, plan: Plan, *, fine_tuned: str | None = None, ag
 
 
 def _replace_pilot(result: SimulationResult, pilot: PilotValue) -> SimulationResult:
-    from dataclasses import replace
-
     return replace(result, pilot=pilot)
 
 

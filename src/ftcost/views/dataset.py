@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ftcost import pricing
 from ftcost.dataset import DatasetReport, describe
 from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.money import format_price, format_usd
@@ -145,8 +146,6 @@ def dataset_summary(report: DatasetReport) -> DatasetSummary:
 
 def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date) -> pd.DataFrame:
     """What training on this file costs on each model (analysed with that model's encoding and limit)."""
-    from ftcost import pricing
-
     rows = []
     for model, report in reports.items():
         try:
@@ -169,8 +168,6 @@ def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date) -> pd
 
 def fine_tuned_bases(scenario: Scenario, as_of: dt.date) -> list[str]:
     """The base snapshots of the scenario's fine-tuned options on `as_of` (ones that cannot be resolved skipped)."""
-    from ftcost import pricing
-
     out = []
     for option in scenario.option:
         if option.fine_tuned:

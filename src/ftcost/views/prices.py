@@ -10,6 +10,7 @@ import pandas as pd
 from ftcost.i18n import N_, _
 from ftcost.money import format_price
 from ftcost.pricing import Change, PriceRow
+from ftcost.pricing.providers import counting_tokenizer, load_providers
 
 KIND_LABELS = {
     "base": N_("Base model"),
@@ -138,8 +139,6 @@ RATE_KIND_LABELS = {
 
 def provider_choices() -> dict[str, str]:
     """Provider id → label for the Prices page's selector: OpenAI first, then every provider file."""
-    from ftcost.pricing.providers import load_providers
-
     out = {"openai": "OpenAI"}
     for p in sorted(load_providers(), key=lambda p: (p.info.status != "active", p.info.name)):
         out[p.id] = p.info.name + ("" if p.info.status == "active" else " (stopped)")
@@ -183,8 +182,6 @@ def provider_rate_frame(p, day: dt.date) -> pd.DataFrame:
 
 
 def provider_model_frame(p) -> pd.DataFrame:
-    from ftcost.pricing.providers import counting_tokenizer
-
     out = []
     for m in p.models:
         out.append({

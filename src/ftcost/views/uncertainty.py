@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, locate
+from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, assumptions, locate
 from ftcost.errors import ScenarioError
 from ftcost.money import format_usd
 from ftcost.periods import month_text
@@ -174,8 +174,6 @@ DISTRIBUTIONS = ["point", "triangular", "uniform", "pert"]
 
 def range_rows(scenario: Scenario) -> list[dict]:
     """One row per assumption that may be a range: its likely value (the point the plan uses) and its range."""
-    from ftcost.engine.uncertainty import assumptions
-
     return [{"Assumption": a.label, "Low": a.low if a.ranged else None, "Likely": a.likely,
              "High": a.high if a.ranged else None, "Distribution": a.dist if a.ranged else "point", "key": a.key}
             for a in assumptions(scenario)]
