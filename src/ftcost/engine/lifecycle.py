@@ -19,9 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ftcost import pricing
 from ftcost.engine.workload import add_months
 from ftcost.errors import NotOfferedError
 from ftcost.scenario import Option, Scenario
+
 
 @dataclass(frozen=True)
 class Feasibility:
@@ -68,8 +70,6 @@ def go_live_day(scenario: Scenario, as_of: dt.date) -> dt.date:
 
 def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, resolved=None) -> Feasibility:
     """Can this fine-tune be carried out as the scenario plans it, starting on `as_of`? (see the module doc)"""
-    from ftcost import pricing
-
     if resolved is None:
         try:
             resolved = pricing.resolve(option.model, as_of)
@@ -77,13 +77,8 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
             return Feasibility(False, (f"{option.name} cannot be fine-tuned: {exc}",))
     facts = resolved.model
     name = option.name
-    if facts.shutdown and facts.shutdown <= as_of:
-        return Feasibility(False, (f"{name} cannot be trained: {facts.id} was shut down on {facts.shutdown.isoformat()}.",))
-    if not facts.fine_tunable:
-        return Feasibility(False, (f"{name} cannot be trained: OpenAI never offered fine-tuning for {facts.id}.",))
-    if as_of < facts.fine_tuning_from:
-        return Feasibility(False, (f"{name} cannot be trained on {as_of.isoformat()}: fine-tuning {facts.id} opened on "
-                                   f"{facts.fine_tuning_from.isoformat()}.",))
+    if why := _never_trainable(name, facts, as_of):
+        return Feasibility(False, (why,))
     history = scenario.organization.fine_tuning_history
     reasons: list[str] = []
     starts = iteration_starts(scenario, as_of)
@@ -118,10 +113,20 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
     return Feasibility(True, (), tuple(caveats))
 
 
+def _never_trainable(name: str, facts, as_of: dt.date) -> str | None:
+    """Why no job on this model can start on `as_of` at all: shut down, never fine-tunable, not open yet."""
+    if facts.shutdown and facts.shutdown <= as_of:
+        return f"{name} cannot be trained: {facts.id} was shut down on {facts.shutdown.isoformat()}."
+    if not facts.fine_tunable:
+        return f"{name} cannot be trained: OpenAI never offered fine-tuning for {facts.id}."
+    if as_of < facts.fine_tuning_from:
+        return (f"{name} cannot be trained on {as_of.isoformat()}: fine-tuning {facts.id} opened on "
+                f"{facts.fine_tuning_from.isoformat()}.")
+    return None
+
+
 def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, tuple[int, str, dt.date]]) -> list[str]:
     """What is feasible but risky: switches inside the horizon, fine-tuning closing soon after the last job."""
-    from ftcost import pricing
-
     out: list[str] = []
     horizon = scenario.horizon_months
     for option in scenario.option:
