@@ -159,9 +159,9 @@ with st.container(border=True):
     head.markdown("#### " + _("The answer"))
     inputs.bound(pick.selectbox, _("Compared with what you would do otherwise"), "compare_with",
                  to_widget=lambda _value: AGAINST_NAME, options=bases,
-                 help="The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
-                 "every delta on this page (default: the scenario's first one). Kept in the scenario file and the "
-                 "share link.")
+                 help=_("The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
+                        "every delta on this page (default: the scenario's first one). Kept in the scenario file and "
+                        "the share link."))
     main, others = views.answer(plan, AGAINST_NAME, money=MONEY)
     st.markdown("\n".join(f"- {md(sentence)}" for sentence in main))
     if others:
@@ -191,13 +191,14 @@ for card in views.payback_cards(plan, AGAINST_NAME, money=MONEY):
                   delta_color="off",  # grey: fewer prompt tokens is not by itself a saving
                   help=_("The short prompt against the long one, each counted with its model's encoding; "
                          "{tokens} tokens in the first month.").format(tokens=card.tokens_saved_month))
-        st.markdown(f"**What the {card.savings} is made of** over {plan.horizon_months} months: {md(card.made_of)}.")
+        st.markdown(_("**What the {savings} is made of** over {months}: {parts}.").format(
+            savings=card.savings, months=report.months(plan.horizon_months), parts=md(card.made_of)))
 
 priced, too_few = views.training_note(plan, cached.training_inputs(state.shareable(), state.price_date()),
                                       scenario.training.planned_examples,
-                                      f"your upload {state.dataset()['name']}" if state.dataset() else
-                                      f"the scenario's sample {scenario.training.dataset}")
-st.caption(md(priced) + " Change the file or the planned count on the *Dataset* page.")
+                                      _("your upload {file}").format(file=state.dataset()['name']) if state.dataset()
+                                      else _("the scenario's sample {file}").format(file=scenario.training.dataset))
+st.caption(md(priced) + " " + _("Change the file or the planned count on the *Dataset* page."))
 if too_few:
     st.warning(md(too_few), icon=":material/warning:")
 

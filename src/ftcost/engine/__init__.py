@@ -27,13 +27,14 @@ from ftcost import pricing
 from ftcost.engine.lifecycle import lifecycle_warnings, month_of, serves_until
 from ftcost.engine.options import PricedOption, Selection, select_options
 from ftcost.engine.providers_plan import provider_counting_model, provider_option_plan
-from ftcost.engine.results import Month, OptionPlan, Plan, RateUsed, plain
+from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, RateUsed, plain
 from ftcost.engine.retrieval import with_retrieval
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.timeline import OwnCosts, Timelines
 from ftcost.engine.training import Training, TrainingInputs, comparison, one_off, pilot_cost, pilot_plan, training_inputs
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month
 from ftcost.errors import NotOfferedError, ScenarioError
+from ftcost.i18n import N_, Notice
 from ftcost.pricing import RateCard
 from ftcost.scenario import Option, Scenario, price_date_problem
 
@@ -59,7 +60,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     #    can take over from a model that stops serving.
     timelines = Timelines(scenario, as_of, go_live=go_live, current=current, priced=selection.by_name, costs=costs,
                           retrieval=selection.retrieval, warnings=warnings)
-    _plan_elsewhere(scenario, as_of, selection.elsewhere, timelines, training, costs)
+    _plan_elsewhere(scenario, as_of, selection.elsewhere, timelines, training, costs, selection.excluded)
     options = list(timelines.external.values()) + [_option_plan(p, timelines, selection) for p in selection.priced]
     order = [o.name for o in scenario.option]
     options.sort(key=lambda o: order.index(o.name))
@@ -69,16 +70,15 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     return _payback(scenario, as_of, selection, timelines, options, costs)
 
 
-def _current_option(scenario: Scenario, as_of: dt.date, selection: Selection, warnings: list[str]) -> str | None:
+def _current_option(scenario: Scenario, as_of: dt.date, selection: Selection, warnings: list[Notice]) -> str | None:
     """The scenario's current option, or where that is not served on the date, the first base option that is."""
     if scenario.current.name in selection.by_name:
         return scenario.current.name
     current = next((p.name for p in selection.priced if not p.option.fine_tuned), None)
     if current is not None:
-        warnings.append(
-            f"The current option {scenario.current.name} is not served on {as_of.isoformat()}; the plan runs the "
-            f"product on {current} until a fine-tune goes live."
-        )
+        warnings.append(Notice(
+            N_("The current option {current} is not served on {date}; the plan runs the product on {option} until "
+               "a fine-tune goes live."), current=scenario.current.name, date=as_of, option=current))
     return current
 
 
@@ -107,19 +107,20 @@ def own_costs(scenario: Scenario, as_of: dt.date, selection: Selection, training
 
 
 def _plan_elsewhere(scenario: Scenario, as_of: dt.date, elsewhere: list[Option], timelines: Timelines,
-                    training: Training | None, costs: OwnCosts) -> None:
+                    training: Training | None, costs: OwnCosts, excluded: list[Excluded]) -> None:
     """Options another provider serves, planned by its rules (engine/providers_plan.py). They start from the
     current option's months like any fine-tune; once planned they can take over from a model that stops serving
     (a fine-tune elsewhere is a successor)."""
     warnings, current = timelines.warnings, timelines.current
     for option in elsewhere:
         if option.retrieval is not None:
-            warnings.append(f"{option.name}: retrieved context is priced for OpenAI-served options only; its "
-                            "retrieval costs are not in this plan.")
+            warnings.append(Notice(N_("{option}: retrieved context is priced for OpenAI-served options only; its "
+                                      "retrieval costs are not in this plan."), option=option.name))
     for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
         done = provider_option_plan(
             scenario, option, as_of, go_live=timelines.go_live,
             current_months=timelines.months(current) if current else None, warnings=warnings, training=training,
+            excluded=excluded,
         )
         if done is not None:
             timelines.external[option.name] = done[0]
@@ -153,21 +154,20 @@ def _option_plan(p: PricedOption, timelines: Timelines, selection: Selection) ->
 
 
 def _option_warnings(scenario: Scenario, as_of: dt.date, options: list[OptionPlan], current: str | None,
-                     go_live: int) -> list[str]:
-    out = []
+                     go_live: int) -> list[Notice]:
+    out: list[Notice] = []
     if current is None and any(o.fine_tuned for o in options):
-        out.append(
-            f"No base option is served on {as_of.isoformat()}, so each fine-tune is projected as if it served from month 1."
-        )
+        out.append(Notice(
+            N_("No base option is served on {date}, so each fine-tune is projected as if it served from month 1."),
+            date=as_of))
     if any(o.fine_tuned for o in options) and go_live > scenario.horizon_months:
-        out.append(
-            f"The {scenario.labour.weeks}-week project ends after the {scenario.horizon_months}-month horizon, "
-            "so no fine-tune serves within it; lengthen the horizon to see payback."
-        )
+        out.append(Notice(
+            N_("The {weeks}-week project ends after the {horizon}-month horizon, so no fine-tune serves within it; "
+               "lengthen the horizon to see payback."), weeks=scenario.labour.weeks, horizon=scenario.horizon_months))
     for o in options:
         if o.fine_tuned and o.switch_month is not None and o.switch_month <= o.go_live_month:
-            out.append(f"{o.name} stops serving in month {o.switch_month}, before or as it goes live: it never "
-                       "serves a whole month of the plan.")
+            out.append(Notice(N_("{option} stops serving in month {month}, before or as it goes live: it never "
+                                 "serves a whole month of the plan."), option=o.name, month=o.switch_month))
     return out
 
 
@@ -201,21 +201,21 @@ def _payback(scenario: Scenario, as_of: dt.date, selection: Selection, timelines
     )
 
 
-def _stop_caveats(timelines: Timelines, selection: Selection) -> list[str]:
+def _stop_caveats(timelines: Timelines, selection: Selection) -> list[Notice]:
     """A model that stops serving with nothing after it: a base option is compared as switched off (a caveat),
     a fine-tune is warned about."""
-    caveats: list[str] = []
+    caveats: list[Notice] = []
     by_name = selection.by_name
     for name, (month, stop) in timelines.orphans.items():
         if name in by_name and not by_name[name].option.fine_tuned:
-            caveats.append(
-                f"{name} stops serving on {stop.isoformat()} and no other base option in the scenario serves after it: "
-                f"from month {month} it is compared as a product switched off (nothing paid). Add a base option served "
-                f"after {stop.isoformat()}, or name one as its successor."
-            )
+            caveats.append(Notice(
+                N_("{option} stops serving on {date} and no other base option in the scenario serves after it: from "
+                   "month {month} it is compared as a product switched off (nothing paid). Add a base option served "
+                   "after {date}, or name one as its successor."), option=name, date=stop, month=month))
         elif name in by_name:
-            selection.warnings.append(f"{name} stops serving on {stop.isoformat()} and no base option serves after it: "
-                                      f"from month {month} nothing is counted for it; name a successor.")
+            selection.warnings.append(Notice(N_("{option} stops serving on {date} and no base option serves after it: "
+                                                "from month {month} nothing is counted for it; name a successor."),
+                                             option=name, date=stop, month=month))
     return caveats
 
 

@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ftcost import pricing
-from ftcost.engine.lifecycle import Feasibility, fine_tune_feasibility, label, serves_until
+from ftcost.engine.lifecycle import Feasibility, fine_tune_feasibility, label, reason_of, serves_until
 from ftcost.engine.results import Excluded, RetrievalCost, TokenProfile
 from ftcost.engine.retrieval import retrieval_cost, with_retrieved_tokens
 from ftcost.engine.workload import token_profile
 from ftcost.errors import NotOfferedError, UnknownModelError
+from ftcost.i18n import N_, Notice
 from ftcost.pricing import RateCard, Resolved
 from ftcost.scenario import Option, Scenario
 
@@ -39,7 +40,7 @@ class Selection:
     retrieval: dict[str, RetrievalCost] = field(default_factory=dict)
     feasibility: dict[str, Feasibility] = field(default_factory=dict)
     excluded: list[Excluded] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)  # sentences with their fields (ftcost.i18n)
 
     @property
     def by_name(self) -> dict[str, PricedOption]:
@@ -81,7 +82,8 @@ def _priced(scenario: Scenario, option: Option, as_of: dt.date, selection: Selec
         try:
             selection.retrieval[option.name] = retrieval_cost(scenario, option.retrieval, as_of)
         except (NotOfferedError, UnknownModelError) as exc:
-            why = f"{option.name} is left out of the plan: its retrieval's embeddings: {exc}"
+            why = Notice(N_("{option} is left out of the plan: its retrieval's embeddings: {reason}"),
+                         option=option.name, reason=reason_of(exc))
             selection.excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
             selection.warnings.append(why)
             return None
@@ -89,18 +91,20 @@ def _priced(scenario: Scenario, option: Option, as_of: dt.date, selection: Selec
     return PricedOption(option, resolved, card, profile)
 
 
-def _resolved(option: Option, as_of: dt.date, tier: str) -> tuple[Resolved, RateCard, None] | tuple[None, None, str]:
+def _resolved(option: Option, as_of: dt.date, tier: str) -> tuple[Resolved, RateCard, None] | tuple[None, None, Notice]:
     """The option's model and rates on the date, or why it is left out of the plan (one sentence)."""
     try:
         resolved = pricing.resolve(option.model, as_of)
         card = pricing.rates(option.model, as_of, tier)  # refuses a shut-down model, with its source
         stop = serves_until(resolved)
         if stop is not None and stop <= as_of:  # in case a price row outlives the model's shutdown
-            raise NotOfferedError(f"{label(resolved)} stopped serving on {stop.isoformat()}.")
+            raise NotOfferedError(Notice(N_("{model} stopped serving on {date}."), model=label(resolved), date=stop))
     except (NotOfferedError, UnknownModelError) as exc:  # a typo in the options table is not a blank page
-        return None, None, f"{option.name} is left out of the plan: {exc}"
+        return None, None, Notice(N_("{option} is left out of the plan: {reason}"), option=option.name,
+                                  reason=reason_of(exc))
     if not resolved.model.encoding:
-        return None, None, f"{option.name} is left out of the plan: ftcost cannot count tokens for {resolved.snapshot}."
+        return None, None, Notice(N_("{option} is left out of the plan: ftcost cannot count tokens for {model}."),
+                                  option=option.name, model=resolved.snapshot)
     return resolved, card, None
 
 

@@ -14,12 +14,14 @@ from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ftcost.engine.results import Month, OneOff, OptionPlan, RateUsed
+from ftcost.engine.lifecycle import reason_of
+from ftcost.engine.results import Excluded, Month, OneOff, OptionPlan, RateUsed
 from ftcost.engine.training import (
     PilotCost, Training, data_prep_usd, epochs_for, labour_per_iteration, training_inputs,
 )
 from ftcost.engine.workload import add_months, requests_in_month, token_profile
 from ftcost.errors import FtcostError
+from ftcost.i18n import N_, Notice
 from ftcost.models import load_models
 from ftcost.pricing import token_cost
 from ftcost.pricing.provider_quote import TEAM, TeamRate, provider_quote
@@ -49,7 +51,7 @@ def provider_counting_model(option: Option) -> str | None:
         return None
 
 
-def training_closed(p, m, option: Option, as_of: dt.date) -> str | None:
+def training_closed(p, m, option: Option, as_of: dt.date) -> Notice | None:
     """Why no training job on `m` can start at `p` on `as_of` (one sentence), or None when one can.
 
     Before the provider offers the model (its `tuning_from`; for an OpenAI model at Azure, never before OpenAI
@@ -61,15 +63,22 @@ def training_closed(p, m, option: Option, as_of: dt.date) -> str | None:
         facts = load_models().get(m.id)
         start = facts.fine_tuning_from if facts is not None else None
     if start is not None and as_of < start:
-        return f"{p.info.name} cannot fine-tune {m.id} before {start.isoformat()}; you asked about {as_of.isoformat()}."
+        return Notice(N_("{provider} cannot fine-tune {model} before {start}; you asked about {date}."),
+                      provider=p.info.name, model=m.id, start=start, date=as_of)
     if m.serving_until is not None and as_of >= m.serving_until:
-        return f"{p.info.name} serves no tuned {m.id} from {m.serving_until.isoformat()}."
+        return Notice(N_("{provider} serves no tuned {model} from {date}."), provider=p.info.name, model=m.id,
+                      date=m.serving_until)
     existing = bool(option.existing_customer) and m.training_until_existing_customers is not None
     until = m.training_until_existing_customers if existing else m.training_until
     if until is not None and as_of >= until:
-        who = "existing customers" if existing else "anyone"
-        return (f"{p.info.name} starts no new fine-tuning job on {m.id} for {who} from {until.isoformat()}"
-                f"{'' if existing or m.training_until_existing_customers is None else ' (existing customers: ' + m.training_until_existing_customers.isoformat() + ')'}.")
+        fields = dict(provider=p.info.name, model=m.id, date=until)
+        if existing:
+            return Notice(N_("{provider} starts no new fine-tuning job on {model} for existing customers from "
+                             "{date}."), **fields)
+        if m.training_until_existing_customers is None:
+            return Notice(N_("{provider} starts no new fine-tuning job on {model} for anyone from {date}."), **fields)
+        return Notice(N_("{provider} starts no new fine-tuning job on {model} for anyone from {date} (existing "
+                         "customers: {existing})."), existing=m.training_until_existing_customers, **fields)
     return None
 
 
@@ -79,7 +88,12 @@ def team_rates(scenario: Scenario, provider_id: str) -> tuple:
 
 
 class _LeftOut(Exception):
-    """Why the provider cannot price an option on the date: the end of a sentence "… is left out of the plan: "."""
+    """The provider cannot price the option on the date: the sentence saying why, and whether that makes a
+    fine-tune infeasible (outside its training window) rather than only unpriced."""
+
+    def __init__(self, why: Notice, infeasible: bool = False) -> None:
+        super().__init__(why)
+        self.why, self.infeasible = why, infeasible
 
 
 def provider_option_plan(
@@ -89,23 +103,31 @@ def provider_option_plan(
     *,
     go_live: int,
     current_months: list[Month] | None,
-    warnings: list[str],
+    warnings: list[Notice],
     training: Training | None = None,
+    excluded: list[Excluded] | None = None,
 ) -> tuple[OptionPlan, PilotCost | None] | None:
-    """The option's plan, or None (with a warning saying why) when the provider cannot price it on `as_of`."""
+    """The option's plan, or None (with a warning saying why) when the provider cannot price it on `as_of`.
+
+    A fine-tune outside its training window (the provider stopped fine-tuning, or starts no job for this model
+    on the date) cannot be carried out: with `excluded`, it is listed there with why (what the answer says first,
+    as for an OpenAI fine-tune that cannot be trained), not among the warnings."""
     try:
         return _plan(scenario, option, as_of, go_live, current_months, warnings, training)
-    except _LeftOut as why:
-        warnings.append(f"{option.name} is left out of the plan: {why}")
+    except _LeftOut as left:
+        if left.infeasible and excluded is not None:
+            excluded.append(Excluded(option.name, option.model, True, (left.why,)))
+        else:
+            warnings.append(left.why)
         return None
 
 
 def _plan(scenario: Scenario, option: Option, as_of: dt.date, go_live: int, current_months: list[Month] | None,
-          warnings: list[str], training: Training | None) -> tuple[OptionPlan, PilotCost | None]:
+          warnings: list[Notice], training: Training | None) -> tuple[OptionPlan, PilotCost | None]:
     p, m = _provider_model(option, as_of)
     encoding, estimate = counting_tokenizer(m.tokenizer)
     if estimate:
-        warnings.append(f"{option.name}: {estimate}")
+        warnings.append(Notice(N_("{option}: {note}"), option=option.name, note=estimate))
     profile = token_profile(scenario.workload, option, encoding)
     team = team_rates(scenario, p.id)
     deployment = option.deployment or m.deployments[0]
@@ -114,17 +136,17 @@ def _plan(scenario: Scenario, option: Option, as_of: dt.date, go_live: int, curr
                   deployment=deployment, deployments=option.deployments or 1,
                   gpus_per_replica=option.gpus_per_replica or 1, hours=hours,
                   existing_customer=bool(option.existing_customer), team_rates=team, provider=p)
-    token_rate = _token_rate(p, m, team, deployment, as_of)
+    token_rate = _token_rate(option, p, m, team, deployment, as_of)
     fixed = provider_quote(p.id, m.id, **common)
-    one_off, pilot, quote_notes = _one_off(scenario, p, m, common, training, estimate) if option.fine_tuned else (None, None, [])
+    one_off, pilot, quote_notes = _one_off(scenario, option, p, m, common, training, estimate) if option.fine_tuned else (None, None, [])
     missing = [ln for ln in fixed.lines if ln.part == "monthly" and ln.usd is None]
     if missing:
-        raise _LeftOut(missing[0].note)
+        raise _LeftOut(left_out(option, missing[0].note))
     for note in dict.fromkeys((*fixed.notes, *quote_notes)):
         if "No new fine-tuning job" in note and not option.fine_tuned:
             continue
         if f"{option.name}: {note}" not in warnings:
-            warnings.append(f"{option.name}: {note}")
+            warnings.append(Notice(N_("{option}: {note}"), option=option.name, note=note))
     own = _own_months(scenario, option, as_of, profile, token_rate, fixed.monthly_usd)
     months = own
     if one_off is not None:
@@ -145,16 +167,17 @@ def _provider_model(option: Option, as_of: dt.date):
         p = load_providers().get(option.provider_id)
         m = p.model(option.model.removeprefix("ft:"))
     except FtcostError as exc:
-        raise _LeftOut(str(exc)) from None
+        raise _LeftOut(left_out(option, reason_of(exc))) from None
     if not p.accepts_jobs_on(as_of) and option.fine_tuned:
-        when = p.info.stopped_on or p.info.stopped_by
-        raise _LeftOut(f"{p.info.name} stopped fine-tuning ({when}).")
+        raise _LeftOut(Notice(N_("{option} is left out of the plan: {provider} stopped fine-tuning ({date})."),
+                              option=option.name, provider=p.info.name, date=p.info.stopped_on or p.info.stopped_by),
+                       infeasible=True)
     if option.fine_tuned and (closed := training_closed(p, m, option, as_of)):
-        raise _LeftOut(closed)
+        raise _LeftOut(left_out(option, closed), infeasible=True)
     return p, m
 
 
-def _token_rate(p, m, team: tuple, deployment: str, as_of: dt.date):
+def _token_rate(option: Option, p, m, team: tuple, deployment: str, as_of: dt.date):
     """Per-token inference: a dedicated replica bills its hours, not tokens (None); other deployments need a
     token rate, the team's or the provider's."""
     if deployment == "dedicated":
@@ -165,11 +188,13 @@ def _token_rate(p, m, team: tuple, deployment: str, as_of: dt.date):
         token_rate = rows[0] if rows else None
     if token_rate is None:
         why = next((a.note for a in p.absent if a.what.startswith("inference")), "no per-token rate is listed")
-        raise _LeftOut(f"{p.info.name} has no per-token inference rate for {m.id} ({why.rstrip('.')}).")
+        raise _LeftOut(Notice(N_("{option} is left out of the plan: {provider} has no per-token inference rate "
+                                 "for {model} ({why})."), option=option.name, provider=p.info.name, model=m.id,
+                              why=why.rstrip(".")))
     return token_rate
 
 
-def _one_off(scenario: Scenario, p, m, common: dict, training: Training | None,
+def _one_off(scenario: Scenario, option: Option, p, m, common: dict, training: Training | None,
              estimate: str | None) -> tuple[OneOff, PilotCost, list[str]]:
     """The full training run (× iterations) and a pilot run on the pilot's examples, with the quote's notes."""
     inputs = training_inputs(scenario, counting_model(m), training)
@@ -177,8 +202,9 @@ def _one_off(scenario: Scenario, p, m, common: dict, training: Training | None,
     epochs, estimated = _epochs(scenario, p, t.planned_examples)
     run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)
     if run is None:
-        raise _LeftOut(f"{p.info.name} has no training rate for {m.id} ({_absent_training(p)}); add the team's rate "
-                       f"as [[rate]] kind = \"training_mtok\".")
+        raise _LeftOut(Notice(N_("{option} is left out of the plan: {provider} has no training rate for {model} "
+                                 "({why}); add the team's rate as [[rate]] kind = \"training_mtok\"."),
+                              option=option.name, provider=p.info.name, model=m.id, why=_absent_training(p)))
     per_epoch, run_usd, quote = run
     pilot_examples = max(10, scenario.pilot.examples)
     pilot_epochs, _ = _epochs(scenario, p, pilot_examples)
@@ -190,7 +216,7 @@ def _one_off(scenario: Scenario, p, m, common: dict, training: Training | None,
         charged_tokens_per_run=per_epoch * epochs, training_usd_per_run=run_usd, iterations=t.iterations,
         training_usd=run_usd * t.iterations, labour_usd=labour_per_iteration(scenario) * t.iterations,
         data_prep_usd=data_prep_usd(scenario, t.planned_examples), pilot_usd=pilot.total_usd,
-        tokens_source=inputs.source + (" (estimated tokenizer)" if estimate else ""),
+        tokens_source=Notice(N_("{source} (estimated tokenizer)"), source=inputs.source) if estimate else inputs.source,
     )
     return one_off, pilot, list(quote.notes)
 
@@ -210,6 +236,10 @@ def _own_months(scenario: Scenario, option: Option, as_of: dt.date, profile, tok
                          output_usd=out_usd, wrong_answers_usd=Decimal(requests) * wrong_rate,
                          one_off_usd=Decimal(0), served_by=option.name, hosting_usd=hosting_usd))
     return own
+
+
+def left_out(option: Option, reason: str | Notice) -> Notice:
+    return Notice(N_("{option} is left out of the plan: {reason}"), option=option.name, reason=reason)
 
 
 def _epochs(scenario: Scenario, p, examples: int) -> tuple[int, bool]:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from ftcost.engine.options import PricedOption
 from ftcost.engine.results import Month, OneOff, OptionPlan, RetrievalCost
 from ftcost.engine.training import PilotCost
+from ftcost.i18n import N_, Notice
 from ftcost.scenario import Scenario
 
 
@@ -44,7 +45,7 @@ class Timelines:
 
     def __init__(self, scenario: Scenario, as_of: dt.date, *, go_live: int, current: str | None,
                  priced: dict[str, PricedOption], costs: OwnCosts, retrieval: dict[str, RetrievalCost],
-                 warnings: list[str]) -> None:
+                 warnings: list[Notice]) -> None:
         self.scenario, self.as_of, self.go_live, self.current = scenario, as_of, go_live, current
         self.priced, self.costs, self.retrieval, self.warnings = priced, costs, retrieval, warnings
         self.external: dict[str, OptionPlan] = {}
@@ -108,8 +109,9 @@ class Timelines:
         if named and named not in visiting and self._planned(named):
             return named
         if named and not self._planned(named):
-            self.warnings.append(f"{name}'s successor {named} is not planned on {self.as_of.isoformat()}; the plan "
-                                 "moves to the next option still serving instead.")
+            self.warnings.append(Notice(N_("{option}'s successor {successor} is not planned on {date}; the plan moves "
+                                           "to the next option still serving instead."), option=name,
+                                        successor=named, date=self.as_of))
         # The current option, else the first other base option still serving. A fine-tune is a successor only
         # where the scenario names it: moving to one is a project, not a default.
         fine = {o.name for o in self.scenario.option if o.fine_tuned}

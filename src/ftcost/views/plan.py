@@ -11,7 +11,7 @@ from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
 from ftcost.engine.roi import saving_parts
 from ftcost.engine.training import MINIMUM_EXAMPLES
-from ftcost.i18n import N_, _, locale, ngettext
+from ftcost.i18n import N_, _, locale, ngettext, number
 from ftcost.money import Display
 from ftcost.report import month_text, pct
 from ftcost.views.common import tokens
@@ -153,7 +153,7 @@ def payback_cards(plan: Plan, against: str | None = None, money: Display | None 
                 fine_tuned=be.fine_tuned,
                 against=be.against,
                 # "No" + "not within 12 months" below it: the long form is cut off in a quarter-width metric.
-                break_even=f"Month {be.month}" if be.month else "No",
+                break_even=_("Month {month}").format(month=be.month) if be.month else _("No"),
                 break_even_date=ft.months[be.month - 1].starts.isoformat() if be.month else
                 month_text(None, plan.horizon_months),
                 pays_back=be.month is not None,
@@ -162,7 +162,7 @@ def payback_cards(plan: Plan, against: str | None = None, money: Display | None 
                 tokens_saved=tokens(saved.tokens_saved_per_request),
                 tokens_saved_pct=pct(-saved.saved_pct) if saved.saved_pct else "",  # no "0 ↑ 0.0%"
                 tokens_saved_month=tokens(saved.tokens_saved_first_month),
-                made_of=report.parts_text(saving_parts(ft, ref)),
+                made_of=report.parts_text(saving_parts(ft, ref), m),
             )
         )
     return cards
@@ -296,22 +296,24 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
     what the file is ("the scenario's sample airport/train.jsonl", "your upload mine.jsonl"), else its name."""
     ft = next((o for o in plan.options if o.fine_tuned and o.one_off), None)
     if ft is None:
-        return "No fine-tune is planned, so no training file is priced.", None
+        return _("No fine-tune is planned, so no training file is priced."), None
     x = ft.one_off
     measured = next(iter(training.values()), None) if training else None
-    scaled = f"scaled to the {planned:,} examples planned for the full set"
-    epochs = f"{x.epochs} epochs" + (" (OpenAI's auto rule)" if x.epochs_estimated else "")
+    epochs = (ngettext("{n} epoch", "{n} epochs", x.epochs).format(n=x.epochs)
+              + (_(" (OpenAI's auto rule)") if x.epochs_estimated else ""))
+    fields = {"planned": number(planned), "epochs": epochs, "charged": tokens(x.charged_tokens_per_run)}
     if measured is None or measured.counted_examples is None:
-        text = (f"Training is priced on the scenario's stated tokens per example, {scaled}, × {epochs}: "
-                f"{tokens(x.charged_tokens_per_run)} charged tokens per run.")
+        text = _("Training is priced on the scenario's stated tokens per example, scaled to the {planned} examples "
+                 "planned for the full set, × {epochs}: {charged} charged tokens per run.").format(**fields)
         return text, None
     label = label or measured.name
-    text = (f"Training is priced on {label} ({measured.counted_examples:,} examples, "
-            f"{measured.tokens_per_example.quantize(Decimal('0.1')):,} billing tokens each on average), {scaled}, "
-            f"× {epochs}: {tokens(x.charged_tokens_per_run)} charged tokens per run.")
+    text = _("Training is priced on {file} ({examples} examples, {average} billing tokens each on average), scaled to "
+             "the {planned} examples planned for the full set, × {epochs}: {charged} charged tokens per "
+             "run.").format(file=label, examples=number(measured.counted_examples),
+                            average=number(measured.tokens_per_example, places=1), **fields)
     warning = None
     if measured.counted_examples < MINIMUM_EXAMPLES:
-        warning = (f"OpenAI would reject {label}: it has {measured.counted_examples} examples and a training "
-                   f"file needs at least {MINIMUM_EXAMPLES}. The plan only borrows its average length; the file you "
-                   "train on must have more.")
+        warning = _("OpenAI would reject {file}: it has {examples} examples and a training file needs at least "
+                    "{minimum}. The plan only borrows its average length; the file you train on must have "
+                    "more.").format(file=label, examples=measured.counted_examples, minimum=MINIMUM_EXAMPLES)
     return text, warning
