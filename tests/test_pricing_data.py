@@ -12,7 +12,7 @@ import pytest
 
 from ftcost.errors import NotOfferedError, PricingDataError
 from ftcost.pricing import load_pricing, rates, resolve, set_pricing
-from ftcost.pricing.schema import json_schemas, render
+from ftcost.pricing.schema_export import json_schemas, render
 
 DATA = load_pricing()
 ONE_DAY = dt.timedelta(days=1)

@@ -7,6 +7,7 @@ import streamlit as st
 from ftcost import i18n, pricing, views
 from ftcost.i18n import N_, _, ngettext
 from ftcost.pricing.fx import rate_sentence
+from ftcost.pricing.providers import load_providers
 from ftcost.text import markdown as md
 from ui import charts, state
 
@@ -65,8 +66,6 @@ choices = views.provider_choices()
 st.selectbox(_("Provider"), list(choices), format_func=choices.__getitem__, key=PROVIDER,
              help=_("OpenAI's dated tables, or a provider that still offers fine-tuning (or stopped), from pricing/providers/."))
 if st.session_state.get(PROVIDER, "openai") != "openai":
-    from ftcost.pricing.providers import load_providers
-
     with state.stop_on_error():
         chosen = load_providers().get(st.session_state[PROVIDER])
     st.info(views.provider_status(chosen, as_of))

@@ -3,6 +3,7 @@ price date."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import streamlit as st
@@ -67,8 +68,6 @@ def _reading() -> None:
 
 
 def _rate(value):
-    from decimal import Decimal
-
     return None if value is None else Decimal(str(value))
 
 

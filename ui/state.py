@@ -21,7 +21,9 @@ from pydantic import ValidationError
 from ftcost import i18n
 from ftcost.data import describe_validation_error
 from ftcost.errors import DatasetFileError, FtcostError
+from ftcost.pricing.fx import display_for
 from ftcost.scenario import DEFAULT_SCENARIO, Scenario, dataset_path, default_scenario, gallery, load_scenario
+from ftcost.scenario import DisplaySettings
 from ftcost.share import PARAM, decode_link
 from ftcost.text import markdown as md
 
@@ -205,8 +207,6 @@ def money():
     """(Display, table rate or None) for the session: the scenario's currency at its stated rate, else at
     pricing/fx.toml's rate for the price date; USD as computed when none is chosen. A currency without a rate
     falls back to USD and says why."""
-    from ftcost.pricing.fx import display_for
-
     scenario = current()
     try:
         return display_for(scenario.display, price_date(), i18n.locale(language()))
@@ -217,8 +217,6 @@ def money():
 
 def set_display(**changes: Any) -> None:
     """Change the [display] table (language, currency, rate): the file and the share link carry it."""
-    from ftcost.scenario import DisplaySettings
-
     scenario = current()
     base = scenario.display.model_dump() if scenario.display else {}
     base.update(changes)

@@ -23,6 +23,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ftcost import tokenizers
@@ -71,7 +72,6 @@ def analyse_families(source: Path | Upload, families: Sequence[str]) -> dict[str
     finally:
         os.unlink(tmp)
     # the report names the upload, never the temporary file
-    from dataclasses import replace
 
     return {family: replace(r, file=name) for family, r in reports.items()}
 

@@ -100,6 +100,7 @@ class Display:
 
     @property
     def digits(self) -> int:
+        # deferred: babel's locale data loads only when a currency is shown
         from babel.numbers import get_currency_precision
 
         return _DIGITS.get(self.currency, get_currency_precision(self.currency))
@@ -108,6 +109,7 @@ class Display:
     def symbol(self) -> str:
         if self.currency in _SYMBOLS:
             return _SYMBOLS[self.currency]
+        # deferred: babel, as in digits
         from babel.numbers import get_currency_symbol
 
         return get_currency_symbol(self.currency, self.locale)
@@ -156,6 +158,7 @@ class Display:
         return f"{rate.normalize():f}"
 
     def _format(self, value: Decimal, places: int) -> str:
+        # deferred: babel, as in digits
         from babel.numbers import format_decimal
 
         sign = "-" if value < 0 else ""

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
+from ftcost.engine.roi import saving_parts
 from ftcost.engine.uncertainty import Uncertainty
 from ftcost.i18n import N_, _, day, locale, ngettext, number, percent, text
 from ftcost.money import Display, format_usd
+from ftcost.periods import month_text, months  # re-exported: the pages and views say report.months
+from ftcost.pricing.fx import rate_sentence
 from ftcost.text import code, csv_writer, markdown
 
 CSV_COLUMNS = (
@@ -34,8 +37,6 @@ CENT = Decimal("0.01")
 
 def cents(amount: Decimal) -> Decimal:
     """Money as a reader sees it: rounded half-up to the cent (the engine keeps exact amounts)."""
-    from decimal import ROUND_HALF_UP
-
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -45,17 +46,6 @@ def pct(value: Decimal | None) -> str:
 
 def tokens(n: int) -> str:
     return number(n)
-
-
-def months(n: int) -> str:
-    """`12 months` / `1 month` (Chinese: `12 個月`)."""
-    return ngettext("{n} month", "{n} months", n).format(n=number(n))
-
-
-def month_text(month: int | None, horizon: int) -> str:
-    if month is not None:
-        return _("month {month}").format(month=month)
-    return _("not within {months}").format(months=months(horizon))
 
 
 def _money(money: Display | None) -> Display:
@@ -81,8 +71,6 @@ def parts_text(parts, money: Display | None = None) -> str:
 def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Display | None = None) -> str:
     """Whether one fine-tune pays back against one base option, and what the difference is made of, in a
     sentence (and when it stops serving); `name` formats option names (`markdown` for the report)."""
-    from ftcost.engine.roi import saving_parts
-
     m = _money(money)
     ft = plan.option(be.fine_tuned)
     fields = {"fine_tune": name(be.fine_tuned), "against": name(be.against), "month": be.month,
@@ -304,7 +292,7 @@ def _option_dict(o: OptionPlan) -> dict[str, Any]:
         "successor": o.successor,
         "encoding": o.tokens.encoding,
         "tokens_measured": {"prompt": o.tokens.prompt_source, "output": o.tokens.output_source},
-        "rates": o.rates,
+        "rates": plain(o.rates),
         "months": plain(o.months),
         **({"retrieval": plain(o.retrieval) | {"one_off_usd": str(o.retrieval.one_off_usd),
                                                "monthly_usd": str(o.retrieval.monthly_usd)}} if o.retrieval else {}),
@@ -361,8 +349,6 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
     """The report a manager forwards, in the current language; amounts in `money`'s currency (USD by default),
     whose rate is stated once under the title. Every name from the scenario goes through `markdown` (or `code`):
     a name is shown as written, never as a link, an image, HTML or a broken table."""
-    from ftcost.pricing.fx import rate_sentence
-
     m = _money(money)
     md = markdown
     h = plan.horizon_months
@@ -524,6 +510,7 @@ def retrieval_markdown(plan: Plan) -> list[str]:
 
 def simulation_markdown(u: Uncertainty, horizon: int, money: Display | None = None) -> list[str]:
     """"How sure is this?": the odds, the drivers, what would have to be true (amounts in `money`'s currency)."""
+    # deferred: pandas is heavy and only the simulation section needs it (and ftcost.views imports this module)
     from ftcost.views.uncertainty import assumption_label, odds_sentences, what_would_have_to_be_true
 
     m = _money(money)
@@ -560,6 +547,7 @@ def simulation_markdown(u: Uncertainty, horizon: int, money: Display | None = No
 
 
 def _value(x: float, a, money: Display | None = None) -> str:
+    # deferred: as in simulation_markdown
     from ftcost.views.uncertainty import value_text
 
     return value_text(x, a.unit, a.whole, money)

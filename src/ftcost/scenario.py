@@ -31,7 +31,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ftcost.data import data_dir, parse_toml, validate
+from ftcost.dataset.reading import read_guarded
 from ftcost.errors import DatasetFileError, ScenarioError
+from ftcost.i18n import gettext
 
 SCHEMA_VERSION = 1
 #: The latest price date a plan may start on: a plan runs up to 120 months and a 104-week project past
@@ -588,7 +590,6 @@ class Scenario(Strict):
         names = self.display.names if self.display and self.display.names else {}
         if lang in names:
             return names[lang].name
-        from ftcost.i18n import gettext
 
         return gettext(self.name, lang) if lang else self.name
 
@@ -597,7 +598,6 @@ class Scenario(Strict):
         names = self.display.names if self.display and self.display.names else {}
         if lang in names and names[lang].description:
             return names[lang].description
-        from ftcost.i18n import gettext
 
         return gettext(self.description, lang) if lang and self.description else self.description
 
@@ -640,8 +640,6 @@ def parse_scenario(text: str, label: str = "scenario") -> Scenario:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file (size-checked, UTF-8 TOML) through the file guard `ftcost analyze` uses."""
-    from ftcost.dataset.reading import read_guarded
-
     path = Path(path)
     data = read_guarded(path, MAX_SCENARIO_BYTES, "give a scenario .toml file", ScenarioError, "scenario file")
     try:

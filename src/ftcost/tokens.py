@@ -41,6 +41,7 @@ def tiktoken_blob(encoding: str) -> tuple[str, str]:
     Read from tiktoken's own source (`tiktoken_ext.openai_public`) rather than copied here, so a
     tiktoken release that changes either is followed, and a mismatch with the shipped file is caught.
     """
+    # deferred: tiktoken's plugin module, read only when the vocabulary is checked
     import tiktoken_ext.openai_public as public
 
     tree = ast.parse(inspect.getsource(public))
@@ -264,6 +265,7 @@ def _toktok_counter(encoding: str) -> Callable[[list[str]], list[int]] | None:
     than tiktoken; a batch of thousands is 3-5x faster than tiktoken on one core.
     """
     try:
+        # optional dependency: toktok has no wheel on every platform; its absence means the slower counter
         import toktok
         from toktok import _toktok  # noqa: F401  (the compiled core: a missing wheel fails here)
 

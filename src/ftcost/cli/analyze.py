@@ -10,6 +10,7 @@ Exit codes: 0 the dataset is valid (warnings allowed); 1 it has errors (the repo
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -60,12 +61,14 @@ def run(args: argparse.Namespace) -> int:
     provider_model = None if args.model is None or _is_openai(model) else find_provider_model(args.model)
     family = args.tokenizer
     if provider_model is not None:
+        # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
         from ftcost.engine.providers_plan import COUNTING_PROXY
         from ftcost.pricing.providers import counting_tokenizer
 
         family = family or counting_tokenizer(provider_model[1].tokenizer)[0]
         model = COUNTING_PROXY  # format and per-example limit: the provider publishes none ftcost stores
     elif family is not None and args.model is None:
+        # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
         from ftcost.engine.providers_plan import COUNTING_PROXY
 
         model = COUNTING_PROXY
@@ -74,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         if family is None:
             report = analyze_file(args.file, model, args.epochs, progress=bar, workers=args.workers)
         else:
+            # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
             from ftcost.dataset import analyze_file_many
 
             report = analyze_file_many(args.file, model, [family], args.epochs, progress=bar,
@@ -108,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
 def snapshot_of(name: str, as_of: dt.date) -> str:
     """The snapshot a model name means on `as_of`: ids pass through; aliases (gpt-4o-mini) and fine-tuned
     names (ft:BASE:org::id, whose data is the base's) resolve as pricing resolves them."""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.models import load_models
     from ftcost.pricing import resolve
 
@@ -120,6 +125,7 @@ def snapshot_of(name: str, as_of: dt.date) -> str:
 
 
 def _own_encoding(model: str) -> str | None:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.dataset import analysis_key
 
     try:
@@ -129,6 +135,7 @@ def _own_encoding(model: str) -> str | None:
 
 
 def _is_openai(model: str) -> bool:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.models import load_models
 
     return model in load_models()
@@ -136,6 +143,7 @@ def _is_openai(model: str) -> bool:
 
 def find_provider_model(name: str):
     """(provider, model row) a provider's model id names ("ID", "ft:ID" or "PROVIDER:ID"), or None."""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing.providers import load_providers
 
     name = name.removeprefix("ft:")
@@ -153,8 +161,6 @@ def find_provider_model(name: str):
 
 def _as_provider_model(report: DatasetReport, provider, m) -> DatasetReport:
     """The report labelled with the provider's model; the per-example limit's basis said in a note."""
-    import dataclasses
-
     note = (f"{m.id} ({provider.info.name}) is counted with its {report.encoding} tokenizer; the per-example limit "
             f"is {report.model}'s {report.token_limit:,} tokens (ftcost stores none for {m.id}).")
     return dataclasses.replace(report, model=f"{provider.id}:{m.id}", token_limit_published=False,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from ftcost.errors import FtcostError
 
 
 def parse_date(text: str) -> dt.date:
@@ -42,6 +45,7 @@ def positive_int(text: str) -> int:
 
 
 def parse_language(text: str) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost import i18n
 
     try:
@@ -79,12 +83,34 @@ def parse_currency(text: str) -> str:
 
 
 def parse_rate(text: str):
-    from decimal import Decimal, InvalidOperation
-
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number; give units of the currency per US dollar, e.g. 32.1") from None
     if not value.is_finite() or value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not an exchange rate; it must be above 0")
+    return value
+
+
+def arg(parse, text: str, flag: str):
+    """Parse one option with the shared argument types, failing as one ftcost sentence naming the flag."""
+    try:
+        return parse(text)
+    except argparse.ArgumentTypeError as exc:
+        raise FtcostError(f"{flag}: {exc}.") from None
+
+
+#: A year of reinforcement fine-tuning, many times over: a bound that keeps the amount exact.
+MAX_HOURS = Decimal(1_000_000)
+
+
+def parse_hours(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "")[:40])
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours, e.g. 1.5") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be zero or more hours")
+    if value > MAX_HOURS or len(text) > 40:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is too many hours; at most {MAX_HOURS:,}")
     return value

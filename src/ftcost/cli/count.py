@@ -98,6 +98,7 @@ def _is_batch_line(value: Any) -> bool:
 
 def count_file(path: str, model: str | None, as_of: dt.date) -> dict:
     """The JSON document `count` prints (see the module docstring for its shape)."""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.dataset.counting import request_tokens
 
     kind, items, errors = read_requests(path)
@@ -162,6 +163,7 @@ def count_file(path: str, model: str | None, as_of: dt.date) -> dict:
 
 def model_encoding(name: str, as_of: dt.date) -> tuple[str, str]:
     """(snapshot, encoding) for any model ftcost knows, whatever its lifecycle on `as_of`."""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.cli.analyze import snapshot_of
     from ftcost.models import get_model
     from ftcost.pricing import parse_name
@@ -177,6 +179,7 @@ def model_encoding(name: str, as_of: dt.date) -> tuple[str, str]:
 
 def input_cost(name: str, tokens: int, as_of: dt.date, tier: str) -> tuple[Decimal | None, str]:
     """(USD, "") for `tokens` input tokens of `name` on `as_of` in `tier`; (None, why not) when not priced."""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing import rates, token_cost
 
     try:

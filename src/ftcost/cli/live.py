@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ftcost.cli import hints
-from ftcost.cli.common import parse_date, positive_int
+from ftcost.cli.common import add_language, parse_date, positive_int
 from ftcost.errors import FtcostError
 from ftcost.i18n import _, ngettext
 
@@ -73,8 +73,6 @@ def _calls(p: argparse.ArgumentParser, saves: str) -> None:
 def _parser(sub: argparse._SubParsersAction, name: str, **kwargs) -> argparse.ArgumentParser:
     """A live subcommand's parser. Abbreviations are off for all of them: `--api-key sk-…` must be an
     error, never read as an abbreviation of --api-key-env (which would echo the key in a message)."""
-    from ftcost.cli.common import add_language
-
     parser = sub.add_parser(name, allow_abbrev=False, **kwargs)
     add_language(parser)
     return parser
@@ -130,6 +128,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _scenario(name: str) -> tuple[Any, Path]:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.scenario import gallery, load_scenario
 
     path = Path(name)
@@ -139,6 +138,7 @@ def _scenario(name: str) -> tuple[Any, Path]:
 
 
 def _client(args: argparse.Namespace):
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live.client import LiveConfig, connect
 
     config = LiveConfig(
@@ -157,6 +157,7 @@ def _progress(p) -> None:
 
 def _options(scenario: Any, args: argparse.Namespace) -> tuple[list, list[str]]:
     """The library's choice of options to call, with the skipped ones said in the command line's words."""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live import from_scenario as fs
 
     selection = fs.select_options(scenario, fine_tuned_model=args.fine_tuned_model, names=args.option)
@@ -188,6 +189,7 @@ def _not_confirmed(args: argparse.Namespace, estimate_doc: dict, summary: str, n
 def _save(scenario: Any, path: Path | None) -> str:
     if path is None:
         return ""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.scenario import dump_scenario
 
     try:
@@ -209,6 +211,7 @@ def _print_estimate(estimate) -> None:
 
 
 def run_measure(args: argparse.Namespace) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live import from_scenario as fs
     from ftcost.live.measure import estimate_measure
     from ftcost.live.measure import run_measure as run
@@ -259,6 +262,7 @@ def run_measure(args: argparse.Namespace) -> int:
 
 
 def _pilot_plan(args: argparse.Namespace, as_of: dt.date, new_job: bool = True):
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live import from_scenario as fs
     from ftcost.live.pilot import plan_pilot
 
@@ -318,6 +322,7 @@ def run_pilot(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live import from_scenario as fs
     from ftcost.live.evaluate import estimate_evaluate
     from ftcost.live.evaluate import run_evaluate as run

@@ -6,8 +6,8 @@ import argparse
 import json
 
 from ftcost.cli import provider_opts
-from ftcost.cli.common import add_language, pad, parse_date, width
-from ftcost.cli.quote import arg, as_of
+from ftcost.cli.common import add_language, arg, pad, parse_date, width
+from ftcost.cli.quote import as_of
 from ftcost.i18n import N_, _, ngettext
 
 
@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost import pricing
     from ftcost.pricing.lookup import check_tier
 
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _alias_periods(pattern: str | None) -> list:
     """The alias periods behind an alias pattern (`gpt-3.5-turbo`, `ft:gpt-3.5-turbo`), else none."""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing import load_pricing, parse_name
 
     if not pattern or any(ch in pattern for ch in "*?["):
@@ -85,6 +87,7 @@ def _alias_periods(pattern: str | None) -> list:
 
 
 def _rows_doc(rows, **head) -> dict:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing import load_pricing
 
     sources = load_pricing().sources
@@ -104,6 +107,7 @@ CHANGES = (N_("added"), N_("removed"), N_("changed"))
 
 
 def render_rows(rows, title: str, history: bool) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.money import format_price
     from ftcost.pricing import load_pricing
 
@@ -138,6 +142,7 @@ def render_rows(rows, title: str, history: bool) -> str:
 
 
 def render_diff(d1, d2, changes) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.money import format_price
 
     title = _("Price changes between {start} and {end} (USD per 1M tokens)").format(start=d1, end=d2)
@@ -164,6 +169,7 @@ def render_diff(d1, d2, changes) -> str:
 
 
 def render_versions(days, pattern) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost import pricing
 
     out = [_("Days on which a price for {model} started, ended or changed:").format(model=pattern) if pattern else

@@ -9,6 +9,7 @@ import argparse
 import json
 from decimal import Decimal, InvalidOperation
 
+from ftcost.cli.common import arg, non_negative_int, parse_hours, positive_int
 from ftcost.errors import FtcostError
 
 OPENAI = "openai"
@@ -44,6 +45,7 @@ def wants_provider(args: argparse.Namespace) -> bool:
 
 
 def run_prices(args: argparse.Namespace, day) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing.providers import load_providers
 
     p = load_providers().get(args.provider)
@@ -63,6 +65,7 @@ def run_prices(args: argparse.Namespace, day) -> int:
 
 
 def render_provider(p, day, rows) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.money import format_price
     from ftcost.pricing.providers import counting_tokenizer
 
@@ -111,11 +114,10 @@ def render_provider(p, day, rows) -> str:
 
 
 def run_quote(args: argparse.Namespace, day) -> int:
-    from ftcost.cli.common import non_negative_int, positive_int
-    from ftcost.cli.quote import _hours, arg
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing.provider_quote import provider_quote
 
-    hours = arg(_hours, args.training_hours, "--training-hours")
+    hours = arg(parse_hours, args.training_hours, "--training-hours")
     q = provider_quote(
         args.provider, args.model, as_of=day,
         training_tokens=arg(non_negative_int, args.training_tokens, "--training-tokens"),
@@ -135,6 +137,7 @@ def run_quote(args: argparse.Namespace, day) -> int:
 
 
 def render_quote(q) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.money import format_usd
 
     out = [f"{q.model} at {q.provider_name} · prices in force on {q.as_of} · hourly fees over a {q.month} month", ""]
@@ -171,6 +174,7 @@ def render_quote(q) -> str:
 
 def parse_team_rate(text: str):
     """`KIND=PRICE` (or inference=IN/OUT, training_hour=PRICE/CAP) → TeamRate; a bad one is one sentence."""
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing.provider_quote import TeamRate
     from ftcost.pricing.providers import UNITS
 
@@ -205,6 +209,7 @@ def _iso(d):
 
 
 def _model_doc(m) -> dict:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing.providers import counting_tokenizer
 
     return {"id": m.id, "params_b": str(m.params_b) if m.params_b else None, "tokenizer": m.tokenizer,
@@ -216,6 +221,7 @@ def _model_doc(m) -> dict:
 
 
 def _rate_doc(r) -> dict:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.money import decimal_str
 
     e = r.entry

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from decimal import Decimal, InvalidOperation
 
-from ftcost.cli.common import add_language, non_negative_int, pad, parse_date, positive_int, width
-from ftcost.errors import FtcostError
+from ftcost.cli import provider_opts
+from ftcost.cli.common import add_language, arg, non_negative_int, pad, parse_date, parse_hours, positive_int, width
 from ftcost.i18n import _, ngettext
 
 
@@ -31,8 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tier", default="standard", metavar="TIER", help="standard (default), batch, data_sharing, batch_data_sharing, flex, priority")
     p.add_argument("--promotions", action="store_true", help="apply free-training promotions in force that day")
     p.add_argument("--json", action="store_true", help="one JSON object (amounts as exact decimal strings)")
-    from ftcost.cli import provider_opts
-
     provider_opts.add_provider_flag(p)
     provider_opts.add_quote_flags(p)
     add_language(p)
@@ -40,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ftcost.cli import provider_opts
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.pricing import quote
 
     if provider_opts.wants_provider(args):
@@ -53,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         cached_input_tokens=arg(non_negative_int, args.cached_input_tokens, "--cached-input-tokens"),
         training_tokens=arg(non_negative_int, args.training_tokens, "--training-tokens"),
         epochs=arg(_epochs, args.epochs, "--epochs"),
-        training_hours=arg(_hours, args.training_hours, "--training-hours"),
+        training_hours=arg(parse_hours, args.training_hours, "--training-hours"),
         as_of=as_of(args.as_of),
         tier=args.tier,
         apply_promotions=args.promotions,
@@ -62,22 +59,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def arg(parse, text: str, flag: str):
-    """Parse one option with the shared argument types, failing as one ftcost sentence naming the flag."""
-    try:
-        return parse(text)
-    except argparse.ArgumentTypeError as exc:
-        raise FtcostError(f"{flag}: {exc}.") from None
-
-
 def as_of(text: str | None) -> dt.date:
     return dt.date.today() if text is None else arg(parse_date, text, "--as-of")
 
 
 #: OpenAI's fine-tuning API takes n_epochs from 1 to 50.
 MAX_EPOCHS = 50
-#: A year of reinforcement fine-tuning, many times over: a bound that keeps the amount exact.
-MAX_HOURS = Decimal(1_000_000)
 
 
 def _epochs(text: str) -> int:
@@ -87,19 +74,8 @@ def _epochs(text: str) -> int:
     return value
 
 
-def _hours(text: str) -> Decimal:
-    try:
-        value = Decimal(text.replace(",", "")[:40])
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours, e.g. 1.5") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be zero or more hours")
-    if value > MAX_HOURS or len(text) > 40:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is too many hours; at most {MAX_HOURS:,}")
-    return value
-
-
 def render(q) -> str:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.money import format_price, format_usd
 
     what = _("{model} via {alias}").format(model=q.resolved_model, alias=q.alias) if q.alias else q.resolved_model

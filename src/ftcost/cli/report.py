@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost import report
     from ftcost.errors import ScenarioError
     from ftcost.measure_training import measured_plan
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     how = None
     if args.simulate is not None or args.seed is not None:
+        # deferred: the simulation (numpy) loads only when --simulate asks for it
         from ftcost.engine.uncertainty import analyse
 
         how = analyse(scenario, plan, against=args.against, draws=args.simulate or None, seed=args.seed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 import dataclasses
 from collections.abc import Callable
 from dataclasses import replace
@@ -123,6 +124,7 @@ def analyze_file_many(
     A family's report counts its own chat template's overhead (see `ftcost.tokenizers.Family`);
     an estimated family's report says "estimated" in its notes.
     """
+    # deferred: worker processes import this module and never need the registry
     from ftcost import tokenizers as registry
 
     names = list(dict.fromkeys(tokenizers))
@@ -171,7 +173,6 @@ def _apply_template(tally, family, limit: int) -> None:
     per_message, per_example = family.per_message - 3, family.per_example - 3
     if not per_message and not per_example:
         return
-    from array import array
 
     tally.tokens = array("Q", (max(0, t + per_message * m + per_example) for t, m in zip(tally.tokens, tally.messages, strict=True)))
     tally.billing = sum(min(limit, t) for t in tally.tokens)

@@ -158,6 +158,7 @@ def block_counts(strings: list[str], encoding: str,
     longer ones (and every string of a family without one) by the memoised `string_counter`.
     `clean`: `ftcost.tokens.screened` passed for the bytes the strings came from.
     """
+    # deferred: worker processes import this module; only the parent counts through the registry
     from ftcost import tokenizers
 
     single = string_counter(encoding)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ftcost import pricing
 from ftcost.engine.workload import add_months
 from ftcost.errors import NotOfferedError
 from ftcost.i18n import N_, N_plural, Notice
@@ -77,8 +78,6 @@ def go_live_day(scenario: Scenario, as_of: dt.date) -> dt.date:
 
 def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, resolved=None) -> Feasibility:
     """Can this fine-tune be carried out as the scenario plans it, starting on `as_of`? (see the module doc)"""
-    from ftcost import pricing
-
     if resolved is None:
         try:
             resolved = pricing.resolve(option.model, as_of)
@@ -87,16 +86,8 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
                                               reason=reason_of(exc)),))
     facts = resolved.model
     name = option.name
-    if facts.shutdown and facts.shutdown <= as_of:
-        return Feasibility(False, (Notice(N_("{option} cannot be trained: {model} was shut down on {date}."),
-                                          option=name, model=facts.id, date=facts.shutdown),))
-    if not facts.fine_tunable:
-        return Feasibility(False, (Notice(N_("{option} cannot be trained: OpenAI never offered fine-tuning for {model}."),
-                                          option=name, model=facts.id),))
-    if as_of < facts.fine_tuning_from:
-        return Feasibility(False, (Notice(N_("{option} cannot be trained on {date}: fine-tuning {model} opened on "
-                                             "{opened}."), option=name, date=as_of, model=facts.id,
-                                          opened=facts.fine_tuning_from),))
+    if why := _never_trainable(name, facts, as_of):
+        return Feasibility(False, (why,))
     history = scenario.organization.fine_tuning_history
     reasons: list[Notice] = []
     starts = iteration_starts(scenario, as_of)
@@ -133,10 +124,22 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
     return Feasibility(True, (), tuple(caveats))
 
 
+def _never_trainable(name: str, facts, as_of: dt.date) -> Notice | None:
+    """Why no job on this model can start on `as_of` at all: shut down, never fine-tunable, not open yet."""
+    if facts.shutdown and facts.shutdown <= as_of:
+        return Notice(N_("{option} cannot be trained: {model} was shut down on {date}."),
+                      option=name, model=facts.id, date=facts.shutdown)
+    if not facts.fine_tunable:
+        return Notice(N_("{option} cannot be trained: OpenAI never offered fine-tuning for {model}."),
+                      option=name, model=facts.id)
+    if as_of < facts.fine_tuning_from:
+        return Notice(N_("{option} cannot be trained on {date}: fine-tuning {model} opened on {opened}."),
+                      option=name, date=as_of, model=facts.id, opened=facts.fine_tuning_from)
+    return None
+
+
 def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, tuple[int, str, dt.date]]) -> list[Notice]:
     """What is feasible but risky: switches inside the horizon, fine-tuning closing soon after the last job."""
-    from ftcost import pricing
-
     out: list[Notice] = []
     horizon = scenario.horizon_months
     for option in scenario.option:

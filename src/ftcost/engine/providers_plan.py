@@ -10,22 +10,22 @@ figures, which fill prices no public source gives (Azure's per-model token rates
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ftcost.engine.lifecycle import reason_of
-from ftcost.engine.results import Excluded, Month, OneOff, OptionPlan
+from ftcost.engine.results import Excluded, Month, OneOff, OptionPlan, RateUsed
 from ftcost.engine.training import (
-    PilotCost,
-    Training,
-    data_prep_usd,
-    epochs_for,
-    labour_per_iteration,
-    training_inputs,
+    PilotCost, Training, data_prep_usd, epochs_for, labour_per_iteration, training_inputs,
 )
 from ftcost.engine.workload import add_months, requests_in_month, token_profile
 from ftcost.errors import FtcostError
 from ftcost.i18n import N_, Notice
+from ftcost.models import load_models
+from ftcost.pricing import token_cost
+from ftcost.pricing.provider_quote import TEAM, TeamRate, provider_quote
+from ftcost.pricing.providers import counting_tokenizer, load_providers
 from ftcost.scenario import Option, Scenario
 
 #: The OpenAI snapshot that gives a provider model's sample analysis its format and per-example limit (the providers
@@ -38,8 +38,6 @@ def counting_model(m) -> str:
     """What a provider model's training tokens are measured with, the key of its `Training` inputs: the OpenAI
     snapshot itself for Azure's OpenAI models, else its tokenizer family (`ftcost.tokenizers`, e.g. "llama3"),
     or the estimate ftcost counts an unshipped family with (see `counting_tokenizer`)."""
-    from ftcost.pricing.providers import counting_tokenizer
-
     if m.tokenizer == "o200k_base" and m.id.startswith("gpt-"):
         return m.id
     return counting_tokenizer(m.tokenizer)[0]
@@ -47,8 +45,6 @@ def counting_model(m) -> str:
 
 def provider_counting_model(option: Option) -> str | None:
     """`counting_model` for a provider's fine-tuned option, or None when the provider does not know the model."""
-    from ftcost.pricing.providers import load_providers
-
     try:
         return counting_model(load_providers().get(option.provider_id).model(option.model.removeprefix("ft:")))
     except FtcostError:
@@ -64,8 +60,6 @@ def training_closed(p, m, option: Option, as_of: dt.date) -> Notice | None:
     """
     start = m.tuning_from
     if start is None and m.id.startswith("gpt-"):
-        from ftcost.models import load_models
-
         facts = load_models().get(m.id)
         start = facts.fine_tuning_from if facts is not None else None
     if start is not None and as_of < start:
@@ -89,10 +83,17 @@ def training_closed(p, m, option: Option, as_of: dt.date) -> Notice | None:
 
 
 def team_rates(scenario: Scenario, provider_id: str) -> tuple:
-    from ftcost.pricing.provider_quote import TeamRate
-
     return tuple(TeamRate(r.kind, price=r.price, input=r.input, output=r.output, cap=r.cap, note=r.note)
                  for r in (scenario.rate or []) if r.provider == provider_id)
+
+
+class _LeftOut(Exception):
+    """The provider cannot price the option on the date: the sentence saying why, and whether that makes a
+    fine-tune infeasible (outside its training window) rather than only unpriced."""
+
+    def __init__(self, why: Notice, infeasible: bool = False) -> None:
+        super().__init__(why)
+        self.why, self.infeasible = why, infeasible
 
 
 def provider_option_plan(
@@ -111,30 +112,19 @@ def provider_option_plan(
     A fine-tune outside its training window (the provider stopped fine-tuning, or starts no job for this model
     on the date) cannot be carried out: with `excluded`, it is listed there with why (what the answer says first,
     as for an OpenAI fine-tune that cannot be trained), not among the warnings."""
-    from ftcost.pricing import token_cost
-    from ftcost.pricing.provider_quote import provider_quote
-    from ftcost.pricing.providers import counting_tokenizer, load_providers
-
     try:
-        p = load_providers().get(option.provider_id)
-        m = p.model(option.model.removeprefix("ft:"))
-    except FtcostError as exc:
-        warnings.append(left_out(option, reason_of(exc)))
-        return None
-
-    def infeasible(why: Notice) -> None:
-        if excluded is None:
-            warnings.append(why)
+        return _plan(scenario, option, as_of, go_live, current_months, warnings, training)
+    except _LeftOut as left:
+        if left.infeasible and excluded is not None:
+            excluded.append(Excluded(option.name, option.model, True, (left.why,)))
         else:
-            excluded.append(Excluded(option.name, option.model, True, (why,)))
+            warnings.append(left.why)
+        return None
 
-    if not p.accepts_jobs_on(as_of) and option.fine_tuned:
-        infeasible(Notice(N_("{option} is left out of the plan: {provider} stopped fine-tuning ({date})."),
-                          option=option.name, provider=p.info.name, date=p.info.stopped_on or p.info.stopped_by))
-        return None
-    if option.fine_tuned and (closed := training_closed(p, m, option, as_of)):
-        infeasible(left_out(option, closed))
-        return None
+
+def _plan(scenario: Scenario, option: Option, as_of: dt.date, go_live: int, current_months: list[Month] | None,
+          warnings: list[Notice], training: Training | None) -> tuple[OptionPlan, PilotCost | None]:
+    p, m = _provider_model(option, as_of)
     encoding, estimate = counting_tokenizer(m.tokenizer)
     if estimate:
         warnings.append(Notice(N_("{option}: {note}"), option=option.name, note=estimate))
@@ -146,60 +136,94 @@ def provider_option_plan(
                   deployment=deployment, deployments=option.deployments or 1,
                   gpus_per_replica=option.gpus_per_replica or 1, hours=hours,
                   existing_customer=bool(option.existing_customer), team_rates=team, provider=p)
-
-    # Per-token inference: a dedicated replica bills its hours, not tokens; other deployments need a token rate.
-    token_rate = None
-    if deployment != "dedicated":
-        token_rate = next((t for t in team if t.kind == "inference"), None)
-        if token_rate is None:
-            rows = p.rates_on(as_of, "inference", model=m.id, deployment=deployment)
-            token_rate = rows[0] if rows else None
-        if token_rate is None:
-            why = next((a.note for a in p.absent if a.what.startswith("inference")), "no per-token rate is listed")
-            warnings.append(Notice(N_("{option} is left out of the plan: {provider} has no per-token inference rate "
-                                      "for {model} ({why})."), option=option.name, provider=p.info.name, model=m.id,
-                                   why=why.rstrip(".")))
-            return None
-
-    # The one-off: the full training run (× iterations) and a pilot run on the pilot's examples.
-    one_off = pilot = None
-    quote_notes: list[str] = []
+    token_rate = _token_rate(option, p, m, team, deployment, as_of)
     fixed = provider_quote(p.id, m.id, **common)
-    if option.fine_tuned:
-        inputs = training_inputs(scenario, counting_model(m), training)
-        t = scenario.training
-        epochs, estimated = _epochs(scenario, p, t.planned_examples)
-        run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)
-        if run is None:
-            warnings.append(Notice(N_("{option} is left out of the plan: {provider} has no training rate for {model} "
-                                      "({why}); add the team's rate as [[rate]] kind = \"training_mtok\"."),
-                                   option=option.name, provider=p.info.name, model=m.id, why=_absent_training(p)))
-            return None
-        per_epoch, run_usd, quote = run
-        quote_notes += quote.notes
-        pilot_examples = max(10, scenario.pilot.examples)
-        pilot_epochs, _ = _epochs(scenario, p, pilot_examples)
-        pilot_run = _run(p, m, inputs.tokens_per_example, pilot_examples, pilot_epochs, common)
-        pilot = PilotCost(pilot_examples, pilot_epochs, pilot_run[0] * pilot_epochs, pilot_run[1], Decimal(0),
-                          labour_per_iteration(scenario) + data_prep_usd(scenario, pilot_examples))
-        one_off = OneOff(
-            training_tokens_per_epoch=per_epoch, epochs=epochs, epochs_estimated=estimated,
-            charged_tokens_per_run=per_epoch * epochs, training_usd_per_run=run_usd, iterations=t.iterations,
-            training_usd=run_usd * t.iterations, labour_usd=labour_per_iteration(scenario) * t.iterations,
-            data_prep_usd=data_prep_usd(scenario, t.planned_examples), pilot_usd=pilot.total_usd,
-            tokens_source=Notice(N_("{source} (estimated tokenizer)"), source=inputs.source) if estimate else inputs.source,
-        )
+    one_off, pilot, quote_notes = _one_off(scenario, option, p, m, common, training, estimate) if option.fine_tuned else (None, None, [])
     missing = [ln for ln in fixed.lines if ln.part == "monthly" and ln.usd is None]
     if missing:
-        warnings.append(left_out(option, missing[0].note))
-        return None
-    hosting_usd = fixed.monthly_usd
+        raise _LeftOut(left_out(option, missing[0].note))
     for note in dict.fromkeys((*fixed.notes, *quote_notes)):
         if "No new fine-tuning job" in note and not option.fine_tuned:
             continue
         if f"{option.name}: {note}" not in warnings:
             warnings.append(Notice(N_("{option}: {note}"), option=option.name, note=note))
+    own = _own_months(scenario, option, as_of, profile, token_rate, fixed.monthly_usd)
+    months = own
+    if one_off is not None:
+        early = current_months or own
+        months = [early[i] if i + 1 < go_live else mo for i, mo in enumerate(own)]
+        months[0] = replace(months[0], one_off_usd=one_off.total_usd)
+    plan = OptionPlan(
+        name=option.name, model=option.model, resolved_model=f"{p.id}:{m.id}", fine_tuned=option.fine_tuned,
+        accuracy_pct=option.accuracy_pct, tokens=profile, months=months, steady=own[0], one_off=one_off,
+        rates=_rates(fixed, token_rate), go_live_month=go_live if option.fine_tuned else 1,
+    )
+    return plan, pilot
 
+
+def _provider_model(option: Option, as_of: dt.date):
+    """The provider and its model, where a job can be created on the date for a fine-tune."""
+    try:
+        p = load_providers().get(option.provider_id)
+        m = p.model(option.model.removeprefix("ft:"))
+    except FtcostError as exc:
+        raise _LeftOut(left_out(option, reason_of(exc))) from None
+    if not p.accepts_jobs_on(as_of) and option.fine_tuned:
+        raise _LeftOut(Notice(N_("{option} is left out of the plan: {provider} stopped fine-tuning ({date})."),
+                              option=option.name, provider=p.info.name, date=p.info.stopped_on or p.info.stopped_by),
+                       infeasible=True)
+    if option.fine_tuned and (closed := training_closed(p, m, option, as_of)):
+        raise _LeftOut(left_out(option, closed), infeasible=True)
+    return p, m
+
+
+def _token_rate(option: Option, p, m, team: tuple, deployment: str, as_of: dt.date):
+    """Per-token inference: a dedicated replica bills its hours, not tokens (None); other deployments need a
+    token rate, the team's or the provider's."""
+    if deployment == "dedicated":
+        return None
+    token_rate = next((t for t in team if t.kind == "inference"), None)
+    if token_rate is None:
+        rows = p.rates_on(as_of, "inference", model=m.id, deployment=deployment)
+        token_rate = rows[0] if rows else None
+    if token_rate is None:
+        why = next((a.note for a in p.absent if a.what.startswith("inference")), "no per-token rate is listed")
+        raise _LeftOut(Notice(N_("{option} is left out of the plan: {provider} has no per-token inference rate "
+                                 "for {model} ({why})."), option=option.name, provider=p.info.name, model=m.id,
+                              why=why.rstrip(".")))
+    return token_rate
+
+
+def _one_off(scenario: Scenario, option: Option, p, m, common: dict, training: Training | None,
+             estimate: str | None) -> tuple[OneOff, PilotCost, list[str]]:
+    """The full training run (× iterations) and a pilot run on the pilot's examples, with the quote's notes."""
+    inputs = training_inputs(scenario, counting_model(m), training)
+    t = scenario.training
+    epochs, estimated = _epochs(scenario, p, t.planned_examples)
+    run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)
+    if run is None:
+        raise _LeftOut(Notice(N_("{option} is left out of the plan: {provider} has no training rate for {model} "
+                                 "({why}); add the team's rate as [[rate]] kind = \"training_mtok\"."),
+                              option=option.name, provider=p.info.name, model=m.id, why=_absent_training(p)))
+    per_epoch, run_usd, quote = run
+    pilot_examples = max(10, scenario.pilot.examples)
+    pilot_epochs, _ = _epochs(scenario, p, pilot_examples)
+    pilot_run = _run(p, m, inputs.tokens_per_example, pilot_examples, pilot_epochs, common)
+    pilot = PilotCost(pilot_examples, pilot_epochs, pilot_run[0] * pilot_epochs, pilot_run[1], Decimal(0),
+                      labour_per_iteration(scenario) + data_prep_usd(scenario, pilot_examples))
+    one_off = OneOff(
+        training_tokens_per_epoch=per_epoch, epochs=epochs, epochs_estimated=estimated,
+        charged_tokens_per_run=per_epoch * epochs, training_usd_per_run=run_usd, iterations=t.iterations,
+        training_usd=run_usd * t.iterations, labour_usd=labour_per_iteration(scenario) * t.iterations,
+        data_prep_usd=data_prep_usd(scenario, t.planned_examples), pilot_usd=pilot.total_usd,
+        tokens_source=Notice(N_("{source} (estimated tokenizer)"), source=inputs.source) if estimate else inputs.source,
+    )
+    return one_off, pilot, list(quote.notes)
+
+
+def _own_months(scenario: Scenario, option: Option, as_of: dt.date, profile, token_rate,
+                hosting_usd: Decimal) -> list[Month]:
+    """The option's months on its own: per-token inference where it bills tokens, hosting as its own slice."""
     wrong_rate = (100 - option.accuracy_pct) / 100 * scenario.quality.cost_per_wrong_answer_usd
     own = []
     for i in range(1, scenario.horizon_months + 1):
@@ -211,19 +235,7 @@ def provider_option_plan(
                          cached_input_tokens=0, output_tokens=out, input_usd=in_usd, cached_input_usd=Decimal(0),
                          output_usd=out_usd, wrong_answers_usd=Decimal(requests) * wrong_rate,
                          one_off_usd=Decimal(0), served_by=option.name, hosting_usd=hosting_usd))
-    months = own
-    if one_off is not None:
-        early = current_months or own
-        months = [early[i] if i + 1 < go_live else mo for i, mo in enumerate(own)]
-        from dataclasses import replace
-
-        months[0] = replace(months[0], one_off_usd=one_off.total_usd)
-    plan = OptionPlan(
-        name=option.name, model=option.model, resolved_model=f"{p.id}:{m.id}", fine_tuned=option.fine_tuned,
-        accuracy_pct=option.accuracy_pct, tokens=profile, months=months, steady=own[0], one_off=one_off,
-        rates=_rates(fixed, token_rate), go_live_month=go_live if option.fine_tuned else 1,
-    )
-    return plan, pilot
+    return own
 
 
 def left_out(option: Option, reason: str | Notice) -> Notice:
@@ -238,8 +250,6 @@ def _epochs(scenario: Scenario, p, examples: int) -> tuple[int, bool]:
 
 
 def _run(p, m, tokens_per_example: Decimal, examples: int, epochs: int, common: dict):
-    from ftcost.pricing.provider_quote import provider_quote
-
     per_epoch = int((tokens_per_example * examples).to_integral_value(ROUND_HALF_UP))
     q = provider_quote(p.id, m.id, training_tokens=per_epoch, epochs=epochs, **common)
     training = [ln for ln in q.lines if ln.part == "one_off"]
@@ -252,26 +262,22 @@ def _absent_training(p) -> str:
     return next((a.note.rstrip(".") for a in p.absent if a.what.startswith("training")), "none is published")
 
 
-def _rates(q, token_rate) -> dict:
+def _rates(q, token_rate) -> dict[str, RateUsed]:
     """The rates behind the option, in the shape the report's rate table reads (price, from, source); hourly
     and monthly fees name their unit in the price cell."""
-    from ftcost.pricing.provider_quote import TEAM, TeamRate
-
     def since(rate) -> str:
         return TEAM if isinstance(rate, TeamRate) else rate.entry.effective_from.isoformat()
 
     def source(rate) -> str:
         return TEAM if isinstance(rate, TeamRate) else (rate.sources[0][1] if rate.sources else "")
 
-    out: dict = {}
+    out: dict[str, RateUsed] = {}
     if token_rate is not None:
-        out["input"] = {"price_per_mtok": str(token_rate.input), "effective_from": since(token_rate),
-                        "source": source(token_rate)}
+        out["input"] = RateUsed(str(token_rate.input), since(token_rate), source(token_rate))
         if token_rate.output is not None:
-            out["output"] = {"price_per_mtok": str(token_rate.output), "effective_from": since(token_rate),
-                             "source": source(token_rate)}
+            out["output"] = RateUsed(str(token_rate.output), since(token_rate), source(token_rate))
     for ln in q.lines:
         if ln.rate is not None:
-            out[ln.slice] = {"price_per_mtok": f"{ln.rate.price} {ln.rate.unit.removeprefix('USD ')}",
-                             "effective_from": since(ln.rate), "source": source(ln.rate)}
+            out[ln.slice] = RateUsed(f"{ln.rate.price} {ln.rate.unit.removeprefix('USD ')}", since(ln.rate),
+                                     source(ln.rate))
     return out

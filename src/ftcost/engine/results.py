@@ -103,6 +103,22 @@ class RetrievalCost:
 
 
 @dataclass(frozen=True)
+class RateUsed:
+    """One rate behind an option's plan, as the report's rate table shows it: the price (per 1M tokens, or with
+    its unit where it is an hourly or monthly fee), the day it took effect, and its source's address."""
+
+    price_per_mtok: str
+    effective_from: str
+    source: str
+
+    def __getitem__(self, key: str) -> str:
+        # The rates were dicts of these three keys; code written against that still reads them by key.
+        if key not in ("price_per_mtok", "effective_from", "source"):
+            raise KeyError(key)
+        return getattr(self, key)
+
+
+@dataclass(frozen=True)
 class OptionPlan:
     name: str
     model: str
@@ -113,7 +129,7 @@ class OptionPlan:
     months: list[Month]  # what the plan pays each month, in order (the timeline)
     steady: Month  # the option's own cost at the first month's volume, as if it served from day one
     one_off: OneOff | None
-    rates: dict[str, Any]  # rate name -> {price, unit, source, effective_from}
+    rates: dict[str, RateUsed]  # rate name (input, cached_input, output, training, a provider's slice) → rate
     go_live_month: int = 1  # first month the option serves; before it, the current option does
     serves_until: dt.date | None = None  # first day the model is no longer served (OpenAI's shutdown), if known
     switch_month: int | None = None  # the horizon month from which `successor` serves instead (shutdown inside it)

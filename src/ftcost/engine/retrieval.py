@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
+from ftcost import pricing, tokens
 from ftcost.engine.results import Month, RetrievalCost, TokenProfile
 from ftcost.scenario import Option, Retrieval, Scenario
 
@@ -23,8 +24,6 @@ MTOK = Decimal(1_000_000)
 
 def retrieval_cost(scenario: Scenario, retrieval: Retrieval, as_of: dt.date) -> RetrievalCost:
     """The costs of `retrieval` on `as_of` (raises NotOfferedError when its embedding model has no price then)."""
-    from ftcost import pricing, tokens
-
     r = retrieval
     price = pricing.quote(r.embedding_model, input_tokens=1_000_000, as_of=as_of).input_usd  # USD per 1M tokens
     corpus = r.documents * r.tokens_per_document

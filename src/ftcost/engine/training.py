@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from ftcost import pricing
+from ftcost.dataset import default_epochs
 from ftcost.engine.results import OneOff, OptionPlan, PilotPlan, TokenProfile
+from ftcost.engine.roi import break_even_accuracy, break_even_month
 from ftcost.errors import ScenarioError
 from ftcost.i18n import N_, N_plural, Notice
 from ftcost.scenario import Scenario
@@ -66,16 +69,12 @@ def training_inputs(scenario: Scenario, base_model: str, training: Training | No
 
 def epochs_for(scenario: Scenario, examples: int) -> tuple[int, bool]:
     """(epochs, estimated): the stated epochs, or the auto rule for `examples`."""
-    from ftcost.dataset import default_epochs
-
     if scenario.training.epochs == "auto":
         return default_epochs(examples), True
     return int(scenario.training.epochs), False
 
 
 def _training_run(option_model: str, tokens_per_example: Decimal, examples: int, epochs: int, as_of: dt.date):
-    from ftcost import pricing
-
     per_epoch = int((tokens_per_example * examples).to_integral_value(ROUND_HALF_UP))
     usd, _rate = pricing.training_cost(option_model, per_epoch * epochs, as_of)
     return per_epoch, usd
@@ -113,8 +112,6 @@ def one_off(scenario: Scenario, option_model: str, inputs: TrainingInputs, as_of
 
 def request_cost(model: str, profile: TokenProfile, requests: int, scenario: Scenario, as_of: dt.date) -> Decimal:
     """Inference cost of `requests` requests of one option (used for the pilot's evaluation run)."""
-    from ftcost import pricing
-
     q = pricing.quote(
         model,
         input_tokens=profile.prompt_tokens * requests,
@@ -163,8 +160,6 @@ def comparison(scenario: Scenario, bases: list[OptionPlan]) -> OptionPlan:
 def pilot_plan(scenario: Scenario, ft: OptionPlan, bases: list[OptionPlan], cost: PilotCost) -> PilotPlan:
     """The pilot with its go/no-go gate: the accuracy to reach and the break-even month to beat, measured
     against the comparison the answer uses (`comparison`), so the gate and the headline never disagree."""
-    from ftcost.engine.roi import break_even_accuracy, break_even_month
-
     against = comparison(scenario, bases)
     return PilotPlan(
         option=ft.name,

@@ -19,12 +19,15 @@ scenario's `[simulation]` seed: the same seed and ranges give the same draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
 
+from ftcost.dataset import default_epochs
+from ftcost.engine import go_live_month
 from ftcost.engine.results import OptionPlan, Plan
+from ftcost.engine.training import data_prep_usd, labour_per_iteration
 from ftcost.i18n import N_, Notice
 from ftcost.scenario import Rangeable, Scenario, _args
 
@@ -150,8 +153,6 @@ class LinearPlan:
 
 def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
     """The coefficients of `plan` (made by engine.plan from `scenario`) that the simulation multiplies."""
-    from ftcost.engine import go_live_month
-
     lines: dict[str, OptionLine] = {}
     pilot_n = max(10, scenario.pilot.examples)
     # The pilot evaluates its eval set on each OpenAI model once (engine.training.pilot_cost), so its cost moves
@@ -211,8 +212,6 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
 
 
 def _replace(line: OptionLine, **changes) -> OptionLine:
-    from dataclasses import replace
-
     return replace(line, **changes)
 
 
@@ -233,14 +232,10 @@ def _retrieval_parts(o: OptionPlan) -> tuple[float, float, float]:
 
 
 def _labour_per_iteration(scenario: Scenario) -> Decimal:
-    from ftcost.engine.training import labour_per_iteration
-
     return labour_per_iteration(scenario)
 
 
 def _prep(scenario: Scenario, examples: int) -> Decimal:
-    from ftcost.engine.training import data_prep_usd
-
     return data_prep_usd(scenario, examples)
 
 
@@ -297,8 +292,6 @@ def cumulative(model: LinearPlan, values: dict[str, np.ndarray]) -> dict[str, np
 
 
 def _one_offs(model: LinearPlan, values: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
-    from ftcost.dataset import default_epochs
-
     out_tokens = values.get("workload.output_tokens_per_request")
     stated_out = model.scenario.workload.output_tokens_per_request or 0
 
@@ -668,8 +661,6 @@ def analyse(scenario: Scenario, plan: Plan, *, fine_tuned: str | None = None, ag
 
 
 def _replace_pilot(result: SimulationResult, pilot: PilotValue) -> SimulationResult:
-    from dataclasses import replace
-
     return replace(result, pilot=pilot)
 
 

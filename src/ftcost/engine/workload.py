@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from ftcost import tokenizers, tokens
+from ftcost.dataset import count_messages
 from ftcost.engine.results import TokenProfile
 from ftcost.scenario import Option, Workload
 
@@ -44,9 +46,6 @@ def token_profile(workload: Workload, option: Option, encoding: str) -> TokenPro
     `encoding` is an OpenAI encoding or any family of `ftcost.tokenizers` ("llama3", "qwen2", "gemini-estimate"):
     a family's prompt counts its own chat template; an estimated family's measured figures say "estimated".
     """
-    from ftcost import tokenizers, tokens
-    from ftcost.dataset import count_messages
-
     openai = encoding in tokens.ENCODINGS
     measured = "measured" if openai or tokenizers.family(encoding).exact else "estimated"
     stated = workload.long_prompt_tokens if option.prompt == "long" else workload.short_prompt_tokens

@@ -113,6 +113,7 @@ def translations(lang: str) -> _gettext.NullTranslations:
     lang = check(lang)
     if lang not in CATALOGUES:
         return _gettext.NullTranslations()
+    # deferred: babel compiles a catalogue only the first time its language is used
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 

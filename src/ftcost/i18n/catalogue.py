@@ -9,6 +9,7 @@ exits 1 if there are any: the test suite runs the same check.
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -58,8 +59,6 @@ def template(repo: Path = REPO) -> Catalog:
 def scenario_messages(path: Path) -> list[tuple[int, str]]:
     """The gallery scenario's name and description (shown in the sidebar and on the Plan page), with the line
     they are on: `Scenario.title` and `Scenario.summary` look them up in the catalogue."""
-    import tomllib
-
     doc = tomllib.loads(path.read_text(encoding="utf-8"))
     lines = path.read_text(encoding="utf-8").splitlines()
     out = []

@@ -108,6 +108,7 @@ def chat_once(
 
 def encoding_for(model: str, as_of: dt.date) -> str:
     """The tiktoken encoding of `model` (alias, snapshot or ft: name) from ftcost's model facts."""
+    # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
     from ftcost.models import get_model
     from ftcost.pricing import resolve
 
@@ -121,6 +122,7 @@ def default_pricer(as_of: dt.date, tier: str = "standard") -> Pricer:
     """Prices from ftcost's pricing tables as of `as_of`."""
 
     def price(model: str, input_tokens: int, output_tokens: int, cached_input_tokens: int) -> Decimal:
+        # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
         from ftcost.pricing import quote
 
         return quote(

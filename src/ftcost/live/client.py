@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ftcost.errors import ApiError, FtcostError
+from ftcost.live.serving import normalize_base_url, public_only_http_client
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
 #: Seconds per HTTP request (connect + read). A chat answer or a file upload finishes well within it.
@@ -51,8 +52,6 @@ class LiveConfig:
         if not (isinstance(self.max_retries, int) and 0 <= self.max_retries <= 10):
             raise ApiError(f"max_retries must be a whole number from 0 to 10, not {self.max_retries!r}.")
         if self.base_url is not None:
-            from ftcost.live.serving import normalize_base_url
-
             normalize_base_url(self.base_url)  # a sentence for ftp://, user:password@, a query, spaces
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,6 +106,7 @@ def connect(
     config = config or LiveConfig()
     key = resolve_key(api_key, config.api_key_env)
     try:
+        # optional dependency: openai is imported only when a live call is made
         import openai
     except ImportError:  # pragma: no cover - openai is a declared dependency
         raise ApiError("The openai package is not installed; run `make install`.") from None
@@ -141,8 +141,6 @@ def connect(
 
 def _http_client(openai: Any, config: LiveConfig) -> Any:
     if config.public_only:
-        from ftcost.live.serving import public_only_http_client
-
         return public_only_http_client(config.timeout)
     return openai.DefaultHttpxClient(timeout=config.timeout, follow_redirects=False)
 
@@ -198,6 +196,7 @@ def _server_message(body: Any, key: str | None) -> str:
 
 def wind_down() -> str:
     """OpenAI's fine-tuning wind-down in words, from the pricing data's lifecycle events (dates kept in one place)."""
+    # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
     from ftcost.pricing import load_pricing
 
     events = sorted(load_pricing().events, key=lambda e: e.date)
@@ -215,6 +214,7 @@ def describe(exc: BaseException, action: str, model: str | None = None, client: 
 def api_error(exc: BaseException, action: str, model: str | None = None, client: LiveClient | None = None) -> ApiError:
     """The ApiError for an `openai` exception raised while doing `action`: its sentence, and as `setting`
     the connection setting that may settle it (the CLI names its flag, a page its field)."""
+    # optional dependency: openai, as in connect
     import openai
 
     key = getattr(client.sdk, "api_key", None) if client else None
@@ -261,6 +261,7 @@ def api_error(exc: BaseException, action: str, model: str | None = None, client:
 @contextlib.contextmanager
 def api_errors(action: str, model: str | None = None, client: LiveClient | None = None) -> Iterator[None]:
     """Turn `openai` exceptions raised inside the block into ApiError (from None: no chained traceback)."""
+    # optional dependency: openai, as in connect
     import openai
 
     try:

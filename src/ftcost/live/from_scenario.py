@@ -149,6 +149,7 @@ def eval_set(scenario: Any, limit: int | None = None) -> tuple[list[EvalItem], L
 
 def pilot_inputs(scenario: Any, scenario_path: str | Path) -> tuple[Path, str, int | None]:
     """(dataset path, base model to fine-tune, epochs or None for auto) for the scenario's pilot."""
+    # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
     from ftcost.scenario import dataset_path
 
     path = dataset_path(scenario, Path(scenario_path).parent)
@@ -179,6 +180,7 @@ def with_accuracy(scenario: Any, accuracy: dict[str, Any]) -> Any:
 
 
 def _revalidate(scenario: Any, doc: dict) -> Any:
+    # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
     from ftcost.data import validate
     from ftcost.errors import ScenarioError
 

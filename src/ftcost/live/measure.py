@@ -58,6 +58,7 @@ def build_messages(system_prompt: str, user_message: str) -> Messages:
 
 
 def _ftcost_counter() -> Counter:
+    # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
     from ftcost.dataset import count_messages
 
     return count_messages

@@ -87,6 +87,7 @@ def check_cutoff(model: str, as_of: dt.date, org_history: str | None = None) -> 
     """(snapshot, note) if a new fine-tuning job for `model` can be created on `as_of`, else NotOfferedError.
 
     The rule is the pricing layer's one `can_create_job`."""
+    # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
     from ftcost.pricing import can_create_job
 
     allowed, facts = can_create_job(model, as_of, org_history)
@@ -97,6 +98,7 @@ def check_cutoff(model: str, as_of: dt.date, org_history: str | None = None) -> 
 
 def default_training_pricer() -> TrainingPricer:
     def price(model: str, charged_tokens: int, as_of: dt.date) -> Decimal:
+        # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
         from ftcost.pricing import training_cost
 
         usd, _rate = training_cost(model, charged_tokens, as_of)
@@ -133,6 +135,7 @@ def plan_pilot(
     number explicitly, so OpenAI trains exactly what ftcost priced. `check_job_cutoff=False` is for
     following a job that already exists (its estimate is still wanted after the cutoff).
     """
+    # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
     from ftcost.dataset import analyze_file
     from ftcost.pricing import resolve
 

@@ -213,6 +213,7 @@ def public_only_http_client(timeout: float) -> Any:
     answers differently now (DNS rebinding) must not turn that into a request into this server's network.
     TLS still checks the certificate against the host name. Proxies from the environment are not used: the
     proxy, not ftcost, would choose the address."""
+    # optional dependency: the HTTP clients load only when a live call is made
     import httpcore2
     import httpx2
     import openai

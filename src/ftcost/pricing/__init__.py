@@ -35,8 +35,8 @@ from ftcost.pricing.lifecycle import (
     fine_tuning_status,
 )
 from ftcost.pricing.lookup import TIERS, Rate, RateCard, Resolved, parse_name, rates, resolve, still_served
-from ftcost.pricing.store import AliasRow, PriceRow, PricingData, Promotion, Source, load_pricing, set_pricing
-from ftcost.pricing.timeline import Change, diff, history, price_versions, select, table
+from ftcost.pricing.rows import AliasRow, PriceRow, PricingData, Promotion, Source
+from ftcost.pricing.store import load_pricing, set_pricing
 
 __all__ = [
     "AliasRow", "Change", "FineTuningStatus", "JobDecision", "JobFacts", "ORG_HISTORIES", "ShutDownError",

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from ftcost.errors import PricingDataError
 from ftcost.models import ModelFacts
 from ftcost.pricing import schema as S
-from ftcost.pricing.store import AliasRow, Event, Feature, PriceRow, PricingData, Promotion, Source
+from ftcost.pricing.rows import AliasRow, Event, Feature, PriceRow, PricingData, Promotion, Source
 
 BATCH_TIERS = ("batch", "batch_data_sharing")
 Interval = tuple[dt.date, "dt.date | None"]
@@ -55,20 +55,31 @@ def build(*, directory, models, models_label, sources, features, events, lifecyc
 
 def _check_models_against_events(models: Mapping[str, ModelFacts], events: tuple[Event, ...], label: str, lc: str) -> None:
     for m in models.values():
-        at = f"{label} [{m.id}]"
-        if (m.fine_tuning_until or m.fine_tuned_shutdown) and not m.fine_tuning_from:
-            raise PricingDataError(f"{at}: has fine-tuning end dates but no fine_tuning_from; add the day fine-tuning opened.")
-        if m.fine_tuning_from and m.released and m.fine_tuning_from < m.released:
-            raise PricingDataError(f"{at}: fine_tuning_from {m.fine_tuning_from} is before released {m.released}; fix one of them.")
-        if m.fine_tuned_shutdown and m.shutdown and m.fine_tuned_shutdown > m.shutdown and not m.fine_tuned_shutdown_note:
-            raise PricingDataError(
-                f"{at}: fine_tuned_shutdown {m.fine_tuned_shutdown} is after shutdown {m.shutdown}; fine-tunes stop with their "
-                "base at the latest, unless fine_tuned_shutdown_note cites OpenAI keeping them."
-            )
-        for name in ("fine_tuned_shutdown", "shutdown"):
-            end = getattr(m, name)
-            if m.fine_tuning_until and end and m.fine_tuning_until > end:
-                raise PricingDataError(f"{at}: fine_tuning_until {m.fine_tuning_until} is after {name} {end}; set it on or before {end}.")
+        _check_model_dates(m, f"{label} [{m.id}]")
+    _check_replacements_and_shutdowns(models, events, label)
+    closed = [e for e in events if e.effect == "fine_tuning_closed"]
+    for e in events:
+        _check_event(e, models, closed, label, f"{lc} event {e.id}")
+
+
+def _check_model_dates(m: ModelFacts, at: str) -> None:
+    """One model's own dates in order: fine-tuning opens after release and ends by the shutdowns."""
+    if (m.fine_tuning_until or m.fine_tuned_shutdown) and not m.fine_tuning_from:
+        raise PricingDataError(f"{at}: has fine-tuning end dates but no fine_tuning_from; add the day fine-tuning opened.")
+    if m.fine_tuning_from and m.released and m.fine_tuning_from < m.released:
+        raise PricingDataError(f"{at}: fine_tuning_from {m.fine_tuning_from} is before released {m.released}; fix one of them.")
+    if m.fine_tuned_shutdown and m.shutdown and m.fine_tuned_shutdown > m.shutdown and not m.fine_tuned_shutdown_note:
+        raise PricingDataError(
+            f"{at}: fine_tuned_shutdown {m.fine_tuned_shutdown} is after shutdown {m.shutdown}; fine-tunes stop with their "
+            "base at the latest, unless fine_tuned_shutdown_note cites OpenAI keeping them."
+        )
+    for name in ("fine_tuned_shutdown", "shutdown"):
+        end = getattr(m, name)
+        if m.fine_tuning_until and end and m.fine_tuning_until > end:
+            raise PricingDataError(f"{at}: fine_tuning_until {m.fine_tuning_until} is after {name} {end}; set it on or before {end}.")
+
+
+def _check_replacements_and_shutdowns(models: Mapping[str, ModelFacts], events: tuple[Event, ...], label: str) -> None:
     listed = {mid: e for e in events if e.effect == "shutdown" for mid in e.models}
     for m in models.values():
         at = f"{label} [{m.id}]"
@@ -80,31 +91,36 @@ def _check_models_against_events(models: Mapping[str, ModelFacts], events: tuple
                 f"{at}: shutdown {m.shutdown} is not in any lifecycle.toml shutdown event; add the model to the event "
                 "that cites the shutdown's source, so ftcost can say where the date comes from."
             )
-    closed = [e for e in events if e.effect == "fine_tuning_closed"]
-    for e in events:
-        at = f"{lc} event {e.id}"
-        for mid in e.models:
-            if mid not in models:
-                raise PricingDataError(f"{at}: unknown model {mid!r}; use a snapshot id from models.toml{_close(mid, models)}.")
-        if e.effect == "fine_tuning_restricted" and any(c.date <= e.date for c in closed):
-            raise PricingDataError(f"{at}: a restriction dated {e.date} is on or after fine-tuning closes for everyone; fix its date.")
-        if e.effect == "fine_tuning_closed":
-            for m in models.values():
-                if m.fine_tuning_from and (m.fine_tuning_until is None or m.fine_tuning_until > e.date):
-                    raise PricingDataError(
-                        f"{label} [{m.id}]: fine_tuning_until is {m.fine_tuning_until or 'absent'} but {at} ends all new fine-tuning "
-                        f"jobs on {e.date}; set fine_tuning_until = {e.date} (or earlier)."
-                    )
-        if e.effect == "shutdown":
-            for mid in e.models:
-                m = models[mid]
-                if m.shutdown != e.date:
-                    raise PricingDataError(f"{label} [{mid}]: shutdown is {m.shutdown or 'absent'} but {at} says {e.date}; make them agree.")
-                if e.fine_tuned_too and m.fine_tuned_shutdown != e.date:
-                    raise PricingDataError(
-                        f"{label} [{mid}]: fine_tuned_shutdown is {m.fine_tuned_shutdown or 'absent'} but {at} says its fine-tunes stop "
-                        f"on {e.date}; make them agree."
-                    )
+
+
+def _check_event(e: Event, models: Mapping[str, ModelFacts], closed: list[Event], label: str, at: str) -> None:
+    """One lifecycle.toml event against models.toml: known models, and the dates both files give agree."""
+    for mid in e.models:
+        if mid not in models:
+            raise PricingDataError(f"{at}: unknown model {mid!r}; use a snapshot id from models.toml{_close(mid, models)}.")
+    if e.effect == "fine_tuning_restricted" and any(c.date <= e.date for c in closed):
+        raise PricingDataError(f"{at}: a restriction dated {e.date} is on or after fine-tuning closes for everyone; fix its date.")
+    if e.effect == "fine_tuning_closed":
+        for m in models.values():
+            if m.fine_tuning_from and (m.fine_tuning_until is None or m.fine_tuning_until > e.date):
+                raise PricingDataError(
+                    f"{label} [{m.id}]: fine_tuning_until is {m.fine_tuning_until or 'absent'} but {at} ends all new fine-tuning "
+                    f"jobs on {e.date}; set fine_tuning_until = {e.date} (or earlier)."
+                )
+    if e.effect == "shutdown":
+        _check_shutdown_event(e, models, label, at)
+
+
+def _check_shutdown_event(e: Event, models: Mapping[str, ModelFacts], label: str, at: str) -> None:
+    for mid in e.models:
+        m = models[mid]
+        if m.shutdown != e.date:
+            raise PricingDataError(f"{label} [{mid}]: shutdown is {m.shutdown or 'absent'} but {at} says {e.date}; make them agree.")
+        if e.fine_tuned_too and m.fine_tuned_shutdown != e.date:
+            raise PricingDataError(
+                f"{label} [{mid}]: fine_tuned_shutdown is {m.fine_tuned_shutdown or 'absent'} but {at} says its fine-tunes stop "
+                f"on {e.date}; make them agree."
+            )
 
 
 def lifecycle_end(m: ModelFacts, kind: str, events: tuple[Event, ...] = ()) -> tuple[dt.date | None, str]:

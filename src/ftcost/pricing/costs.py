@@ -17,7 +17,8 @@ from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.money import decimal_str
 from ftcost.pricing.lifecycle import restrictions_on
 from ftcost.pricing.lookup import Rate, RateCard, check_date, explain_missing, rates
-from ftcost.pricing.store import PricingData, Promotion, current
+from ftcost.pricing.rows import PricingData, Promotion
+from ftcost.pricing.store import current
 
 _MILLION = Decimal(1_000_000)
 

@@ -19,7 +19,8 @@ from typing import NamedTuple
 from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.models import ModelFacts
 from ftcost.pricing.lookup import check_date, resolve, shutdown_source
-from ftcost.pricing.store import Event, PricingData, current
+from ftcost.pricing.rows import Event, PricingData
+from ftcost.pricing.store import current
 
 #: org_history values: never fine-tuned / fine-tuned but no fine-tuned inference in 60 days / active; None = unknown.
 ORG_HISTORIES = ("never", "inactive", "active")

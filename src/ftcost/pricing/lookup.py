@@ -21,8 +21,10 @@ from typing import Any
 
 from ftcost.errors import FtcostError, NotOfferedError, ShutDownError, UnknownModelError
 from ftcost.models import ModelFacts
+from ftcost.money import decimal_str
+from ftcost.pricing.rows import AliasRow, PriceRow, PricingData
 from ftcost.pricing.schema import Tier
-from ftcost.pricing.store import AliasRow, PriceRow, PricingData, current
+from ftcost.pricing.store import current
 
 TIERS: tuple[str, ...] = typing.get_args(Tier)
 _LEGACY_FT = re.compile(r"(ada|babbage|curie|davinci):ft-\S+")
@@ -76,8 +78,6 @@ class Rate:
         return self.sources[0][1]
 
     def to_dict(self) -> dict[str, Any]:
-        from ftcost.money import decimal_str
-
         return {
             "price": decimal_str(self.price),
             "unit": self.unit,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from ftcost.engine import hosting as H
+from ftcost.pricing import hosting as H
 from ftcost.errors import NotOfferedError
 from ftcost.money import decimal_str
 from ftcost.pricing.costs import token_cost

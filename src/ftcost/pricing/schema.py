@@ -5,16 +5,14 @@ Prices are exact TOML numbers (read as Decimal by `ftcost.data.read_toml`), neve
 that was not offered is left out. Dates are TOML dates (unquoted). Cross-file rules (known models and
 sources, no overlapping periods, lifecycle agreement) are in `checks.py`.
 
-Run `python -m ftcost.pricing` to regenerate the JSON Schemas in `pricing/schema/` that editors
+Run `python -m ftcost.pricing` (`schema_export.py`) to regenerate the JSON Schemas in `pricing/schema/` that editors
 (Taplo / Even Better TOML) use through each file's `#:schema` line; a test fails while they are stale.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
@@ -308,54 +306,3 @@ class PromotionEntry(Strict):
 class PromotionsFile(Strict):
     schema_version: Literal[1]
     promotion: list[PromotionEntry] = Field(default_factory=list)
-
-
-# --- JSON Schemas for editors -------------------------------------------------------------------------
-
-
-def json_schemas() -> dict[str, dict]:
-    """File name → JSON Schema, for pricing/schema/."""
-    from ftcost.models import ModelsFile  # the lead's schema for models.toml; exported for editors too
-    from ftcost.pricing.fx import FxFile  # pricing/fx.toml
-    from ftcost.pricing.providers import ProviderFile  # pricing/providers/*.toml
-
-    files: dict[str, type[BaseModel]] = {
-        "sources": SourcesFile,
-        "prices": PricesFile,
-        "aliases": AliasesFile,
-        "lifecycle": LifecycleFile,
-        "promotions": PromotionsFile,
-        "models": ModelsFile,
-        "providers": ProviderFile,
-        "fx": FxFile,
-    }
-    out = {}
-    for name, model in files.items():
-        schema = _drop_null_defaults(model.model_json_schema())
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["title"] = f"ftcost pricing/{name} file"
-        out[f"{name}.schema.json"] = schema
-    return out
-
-
-def _drop_null_defaults(node):
-    # TOML has no null: an optional key is simply absent, so `"default": null` would only confuse editors.
-    if isinstance(node, dict):
-        return {k: _drop_null_defaults(v) for k, v in node.items() if not (k == "default" and v is None)}
-    if isinstance(node, list):
-        return [_drop_null_defaults(v) for v in node]
-    return node
-
-
-def render(schema: dict) -> str:
-    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def write_schemas(directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in json_schemas().items():
-        path = directory / name
-        path.write_text(render(schema), encoding="utf-8")
-        written.append(path)
-    return written

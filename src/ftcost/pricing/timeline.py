@@ -18,7 +18,8 @@ from typing import Any, Literal
 from ftcost.errors import UnknownModelError
 from ftcost.money import decimal_str
 from ftcost.pricing.lookup import check_date, check_tier, parse_name
-from ftcost.pricing.store import PriceRow, PricingData, current
+from ftcost.pricing.rows import PriceRow, PricingData
+from ftcost.pricing.store import current
 
 FINE_TUNED_KINDS = frozenset({"fine_tuned", "training", "training_hour"})
 

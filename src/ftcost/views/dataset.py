@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ftcost import pricing
 from ftcost.dataset import DatasetReport, describe
 from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.i18n import N_, _, locale, ngettext, number
@@ -195,8 +196,6 @@ def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date, money
 
 def fine_tuned_bases(scenario: Scenario, as_of: dt.date) -> list[str]:
     """The base snapshots of the scenario's fine-tuned options on `as_of` (ones that cannot be resolved skipped)."""
-    from ftcost import pricing
-
     out = []
     for option in scenario.option:
         if option.fine_tuned:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from ftcost.live import PilotPlan, PilotResult, Progress
 from ftcost.money import format_usd
+from ftcost.pricing import can_create_job
 from ftcost.text import markdown
 from ftcost.views.common import tokens
 from ftcost.views.live import signed
@@ -28,8 +29,6 @@ class JobCutoff:
 
 def job_cutoff(model: str, as_of: dt.date, org_history: str | None = None) -> JobCutoff:
     """Whether a new fine-tuning job on `model` can start on `as_of`: the pricing layer's `can_create_job`, in words."""
-    from ftcost.pricing import can_create_job
-
     allowed, facts = can_create_job(model, as_of, org_history)
     snapshot, until = facts.base, facts.fine_tuning_until
     if not allowed:

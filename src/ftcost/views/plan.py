@@ -11,6 +11,7 @@ import pandas as pd
 from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
 from ftcost.engine.roi import saving_parts
+from ftcost.engine.training import MINIMUM_EXAMPLES
 from ftcost.i18n import N_, _, locale, ngettext, number
 from ftcost.money import Display
 from ftcost.report import month_text, pct
@@ -294,8 +295,6 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
 
     `training` is the measured inputs the plan was made with (`ftcost.measure_training.for_plan`); `label` says
     what the file is ("the scenario's sample airport/train.jsonl", "your upload mine.jsonl"), else its name."""
-    from ftcost.engine.training import MINIMUM_EXAMPLES
-
     ft = next((o for o in plan.options if o.fine_tuned and o.one_off), None)
     if ft is None:
         return _("No fine-tune is planned, so no training file is priced."), None

@@ -10,6 +10,7 @@ import pandas as pd
 from ftcost.i18n import N_, _, locale
 from ftcost.money import Display
 from ftcost.pricing import Change, PriceRow
+from ftcost.pricing.providers import counting_tokenizer, load_providers
 
 KIND_LABELS = {
     "base": N_("Base model"),
@@ -161,8 +162,6 @@ UNIT_LABELS = {"per 1M billable training tokens": N_("per 1M billable training t
 
 def provider_choices() -> dict[str, str]:
     """Provider id → label for the Prices page's selector: OpenAI first, then every provider file."""
-    from ftcost.pricing.providers import load_providers
-
     out = {"openai": "OpenAI"}
     for p in sorted(load_providers(), key=lambda p: (p.info.status != "active", p.info.name)):
         out[p.id] = p.info.name + ("" if p.info.status == "active" else _(" (stopped)"))
@@ -211,8 +210,6 @@ def provider_rate_frame(p, day: dt.date, money: Display | None = None) -> pd.Dat
 
 
 def provider_model_frame(p) -> pd.DataFrame:
-    from ftcost.pricing.providers import counting_tokenizer
-
     out = []
     for m in p.models:
         out.append({

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, locate
+from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, assumptions, locate
 from ftcost.errors import ScenarioError
 from ftcost.i18n import N_, _, language, locale, number
 from ftcost.money import Display, format_usd  # noqa: F401 — kept for callers that format USD as computed
-from ftcost.report import month_text, months
+from ftcost.periods import month_text, months
 from ftcost.scenario import Scenario
 
 #: The engine's note when nothing is ranged (shown in the reader's language).
@@ -221,8 +221,6 @@ DISTRIBUTIONS = ["point", "triangular", "uniform", "pert"]
 
 def range_rows(scenario: Scenario) -> list[dict]:
     """One row per assumption that may be a range: its likely value (the point the plan uses) and its range."""
-    from ftcost.engine.uncertainty import assumptions
-
     return [{"Assumption": assumption_label(a.label), "Low": a.low if a.ranged else None, "Likely": a.likely,
              "High": a.high if a.ranged else None, "Distribution": a.dist if a.ranged else "point", "key": a.key}
             for a in assumptions(scenario)]
