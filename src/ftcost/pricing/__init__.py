@@ -25,6 +25,7 @@ Errors are ftcost.errors subclasses: UnknownModelError, NotOfferedError, Pricing
 
 from ftcost.errors import ShutDownError
 from ftcost.pricing.costs import Quote, promotions_on, quote, token_cost, training_cost
+from ftcost.pricing.timeline import Change, diff, history, price_versions, select, table
 from ftcost.pricing.lifecycle import (
     ORG_HISTORIES,
     FineTuningStatus,
