@@ -360,3 +360,72 @@ def test_the_dataset_problem_table_shows_sentences_not_category_codes():
     table = next(d for d in at.dataframe if "What it means" in d.value.columns)
     assert "invalid_json" in set(table.value["Problem"])  # still in the data (and the CSV) for scripts
     assert list(table.proto.column_order) == ["Kind", "What it means", "Times", "Lines", "How to fix it"]
+
+
+# --- 12: no number box shows one value while the plan uses another ----------------------------------------------
+
+#: Every number box on the Plan and People & pilot pages: (page, key, label, a value it must refuse, the sentence).
+REFUSED = [
+    ("ui/page_plan.py", "w:workload.requests_per_month", "Requests per month", -5, "must be at least 1, not -5."),
+    ("ui/page_plan.py", "w:workload.requests_per_month", "Requests per month", 12.5, "takes a whole number, not 12.5."),
+    ("ui/page_plan.py", "w:workload.monthly_growth_pct", "Monthly growth (%)", -60, "must be at least -50, not -60."),
+    ("ui/page_plan.py", "w:horizon_months", "Horizon (months)", 121, "must be at most 120, not 121."),
+    ("ui/page_plan.py", "w:quality.cost_per_wrong_answer_usd", "Cost of a wrong answer ($)", -1,
+     "must be at least 0, not -1."),
+    ("ui/page_people.py", "w:training.iterations", "Fine-tuning iterations", 0, "must be at least 1, not 0."),
+    ("ui/page_people.py", "w:labour.weeks", "Weeks from start to production", 105, "must be at most 104, not 105."),
+    ("ui/page_people.py", "w:labour.data_prep_minutes_per_example", "Minutes to prepare one training example", -2,
+     "must be at least 0, not -2."),
+    ("ui/page_people.py", "w:pilot.examples", "Pilot training examples", 9, "must be at least 10, not 9."),
+    ("ui/page_people.py", "w:pilot.eval_examples", "Held-out evaluation examples", 0, "must be at least 1, not 0."),
+    ("ui/page_people.py", "w:pilot.target_accuracy_pct", "Target accuracy (%)", 100.5,
+     "must be at most 100, not 100.5."),
+]
+
+
+def _read(scenario, key):
+    from functools import reduce
+
+    return reduce(getattr, key[2:].split("."), scenario)
+
+
+@pytest.mark.parametrize("page, key, label, bad, sentence", REFUSED)
+def test_a_number_out_of_range_is_refused_with_a_sentence_and_the_box_shows_what_is_planned(page, key, label, bad,
+                                                                                            sentence):
+    from streamlit.testing.v1 import AppTest
+
+    from ftcost.text import markdown
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    box = at.number_input(key=key)
+    # The browser keeps a number outside a box's min/max on screen ("Press Enter to apply") and never sends it,
+    # while the plan keeps the old one; and a whole-number box reads "3e4" as 3 (parseInt). So no box tells the
+    # browser its limits, and whole numbers are typed into a box that reads "3e4" as 30000.
+    assert not box.proto.has_min and not box.proto.has_max
+    assert box.proto.data_type == box.proto.FLOAT
+    before = at.session_state["scenario"]
+    box.set_value(bad).run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any(e.startswith(markdown(f"{label} {sentence} The plan keeps ")) for e in errors), errors
+    assert at.session_state["scenario"] == before
+    assert at.number_input(key=key).value == float(_read(before, key))
+
+
+def test_the_sidebar_rate_refuses_zero_and_keeps_the_rate_it_shows():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.sidebar.selectbox(key="display_currency").set_value("EUR").run()
+    assert not at.exception, at.exception
+    box = at.sidebar.number_input(key="display_rate")
+    assert not box.proto.has_min
+    shown = box.value
+    box.set_value(-1.0).run()
+    assert any(e.value.startswith("EUR per US dollar must be above 0, not -1.") for e in at.error)
+    assert at.sidebar.number_input(key="display_rate").value == shown
+    at.sidebar.number_input(key="display_rate").set_value(0.9).run()
+    assert at.session_state["scenario"].display.rate == Decimal("0.9")

@@ -3,6 +3,7 @@ price date."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import streamlit as st
@@ -15,7 +16,7 @@ from ftcost.pricing.fx import CURRENCIES, rate_sentence
 from ftcost.scenario import MAX_SCENARIO_BYTES, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import PARAM, decode_link, encode_link
 from ftcost.text import markdown as md
-from ui import state
+from ui import inputs, state
 
 PICK = "gallery_pick"
 UPLOAD = "scenario_upload"
@@ -57,19 +58,28 @@ def _reading() -> None:
     )
     if money.converted:
         st.session_state[RATE] = float(money.rate)
+        label = _("{code} per US dollar").format(code=money.currency)
+        # No min_value: the browser would keep a rate below it on screen and never send it (see ui.inputs).
         st.number_input(
-            _("{code} per US dollar").format(code=money.currency), key=RATE, min_value=0.000001, format="%.4f",
-            on_change=lambda: state.set_display(rate=_rate(st.session_state[RATE]), rate_date=state.price_date(),
-                                                rate_source=""),
+            label, key=RATE, value=None, format="%.4f", on_change=_rate_changed, args=(label, float(money.rate)),
             help=_("Type your own rate to use it instead: it is kept in the scenario as its stated rate."),
         )
         st.caption(md(rate_sentence(money, found, state.price_date())))
 
 
-def _rate(value):
-    from decimal import Decimal
-
-    return None if value is None else Decimal(str(value))
+def _rate_changed(label: str, kept: float) -> None:
+    """A typed rate above zero becomes the scenario's stated rate; anything else is refused with a sentence."""
+    value = st.session_state[RATE]
+    refused = (_("{label} is empty: type a number.").format(label=label) if value is None
+               else inputs.refusal(label, value, (None, None, False)))
+    if refused is None and value <= 0:
+        refused = _("{label} must be above 0, not {typed}.").format(label=label, typed=inputs.number_text(value))
+    if refused is not None:
+        st.session_state[state.EDIT_ERROR] = refused + " " + _("The plan keeps {kept}.").format(
+            kept=inputs.number_text(kept))
+        st.session_state[RATE] = kept
+        return
+    state.set_display(rate=Decimal(str(value)), rate_date=state.price_date(), rate_source="")
 
 
 _FRAGMENT = components.declare_component("ftcost_fragment", path=str(Path(__file__).parent / "fragment"))
