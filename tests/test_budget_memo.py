@@ -429,3 +429,25 @@ def test_the_sidebar_rate_refuses_zero_and_keeps_the_rate_it_shows():
     assert at.sidebar.number_input(key="display_rate").value == shown
     at.sidebar.number_input(key="display_rate").set_value(0.9).run()
     assert at.session_state["scenario"].display.rate == Decimal("0.9")
+
+
+# --- 17: the upload's label and the uploader's own limit agree ---------------------------------------------------
+
+
+def test_the_training_upload_label_states_the_limit_the_uploader_shows():
+    import re
+    import tomllib
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("ui/page_dataset.py").run()
+    uploader = next(u for u in at.get("file_uploader") if u.proto.label.startswith("Upload a training file"))
+    limit = uploader.proto.max_upload_size_mb
+    assert re.search(rf"up to {limit} MB\)", uploader.proto.label), uploader.proto.label
+    assert limit == tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    # Streamlit's uploader writes a limit above half of a unit in the next unit, rounded (in decimal units 512 MB
+    # read "1GB per file"), so only a limit of at most 500 MB is shown as the label states it; and OpenAI's Files
+    # API takes files up to 512 MB.
+    assert limit <= 500
