@@ -451,3 +451,48 @@ def test_the_training_upload_label_states_the_limit_the_uploader_shows():
     # read "1GB per file"), so only a limit of at most 500 MB is shown as the label states it; and OpenAI's Files
     # API takes files up to 512 MB.
     assert limit <= 500
+
+
+# --- 14: the page says what the link needs to open ---------------------------------------------------------------
+
+
+def test_the_share_link_says_what_it_needs_to_open():
+    import sys as _sys
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    caption = " ".join(c.value for c in at.sidebar.caption)
+    assert "which browsers never send to a server" in caption
+    # AppTest has no address: the app's fallback is this machine's, which no colleague can open.
+    assert "opens only on this computer" in caption and "`make run`" in caption and "ftcost report" in caption
+    _sys.path.insert(0, str(REPO))
+    from ui.sidebar import link_needs
+
+    served = link_needs("https://ftcost.example.org/")
+    assert "only on this computer" not in served and "reachable by whoever opens it" in served
+
+
+# --- polish: a zero difference shows no arrow and no colour ------------------------------------------------------
+
+
+def test_an_option_costing_the_same_as_the_comparison_shows_no_delta():
+    s = airport_2023()
+    twin = s.option[0].model_copy(update={"name": "The same, again"})
+    p = plan_of(s.model_copy(update={"option": [*s.option, twin]}))
+    card = next(c for c in views.option_cards(p, p.compare_with) if c.name == "The same, again")
+    # st.metric gives every delta an arrow and a colour: "↑ $0.00" in red read as a cost where there is none.
+    assert (card.with_wrong_delta, card.monthly_delta, card.per_correct_delta, card.total_delta) == (None,) * 4
+    assert views.plan._nonzero("-0.0%") is None and views.plan._nonzero("+$0.01") == "+$0.01"
+
+
+def test_the_readme_states_the_checked_dates_the_price_rows_carry():
+    from ftcost.pricing import load_pricing
+
+    rows = load_pricing().rows
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    first, last = min(r.checked for r in rows), max(r.checked for r in rows)
+    assert f"OpenAI's prices were checked (between {first} and {last})" in readme
+    latest = max(r.effective_from for r in rows if r.effective_from is not None)
+    assert f"the latest price change the rows record took effect on {latest}." in readme

@@ -227,13 +227,30 @@ def _download_and_share(page_path: str) -> None:
     if opened and opened != payload:
         st.query_params.pop(PARAM, None)
     with st.expander(_("Share link"), icon=":material/link:"):
-        st.caption("Opens these same numbers in any ftcost app: the scenario travels after the #, which browsers never "
-                   "send to a server, so no server log holds it. To open it in another ftcost, keep everything from "
-                   "the # and put that app's address before it. Copy it with the button on the right.")
-        st.code(f"{_base_url(page_path)}#{PARAM}={payload}", language=None, wrap_lines=False)
+        base = _base_url(page_path)
+        st.caption(link_needs(base))
+        st.code(f"{base}#{PARAM}={payload}", language=None, wrap_lines=False)
         if state.dataset():
             st.caption(_("Your uploaded training file is not in the link: send it along, or the plan the link "
                          "opens measures the scenario's sample instead."))
+
+
+def link_needs(base: str) -> str:
+    """What the share link needs to open, for the address it starts with."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base).hostname or ""
+    here = host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
+    text = _("The link opens these same numbers in any ftcost app: the scenario travels "
+             "after the #, which browsers never send to a server, so no server log holds it.")
+    if here:
+        text += " " + _("This address ({host}) opens only on this computer: a colleague needs ftcost running on "
+                        "theirs (`make run`) and opens their own address followed by everything from the #, or "
+                        "runs `ftcost report` on the downloaded scenario file.").format(host=host)
+    else:
+        text += " " + _("It needs this server to be reachable by whoever opens it; another ftcost opens it too, "
+                        "with its own address before the #.")
+    return text + " " + _("Copy it with the button on the right.")
 
 
 def _base_url(page_path: str) -> str:
