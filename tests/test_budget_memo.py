@@ -496,3 +496,19 @@ def test_the_readme_states_the_checked_dates_the_price_rows_carry():
     assert f"OpenAI's prices were checked (between {first} and {last})" in readme
     latest = max(r.effective_from for r in rows if r.effective_from is not None)
     assert f"the latest price change the rows record took effect on {latest}." in readme
+
+
+def test_each_options_month_is_one_chart_and_the_25_figures_wait_behind_a_click():
+    from streamlit.testing.v1 import AppTest
+
+    from ftcost.views.plan import _with_wrong, month_breakdown_frame
+
+    p = plan_of(airport_2023())
+    frame = month_breakdown_frame(p)
+    for o in p.options:  # each bar is the cards' "Monthly cost, wrong answers included", by part
+        assert frame[frame.option == o.name].usd.sum() == pytest.approx(float(_with_wrong(o)))
+    assert "One-off: training, people, pilot" not in set(frame.part)
+    at = _plan_page()
+    figures = next(e for e in at.expander if e.label == "Each option's figures")
+    assert not figures.proto.expanded
+    assert len(figures.get("metric")) == 5 * len(p.options)

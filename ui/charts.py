@@ -95,10 +95,11 @@ def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
                     extra=[alt.Tooltip("month:O", title=_("Month")), alt.Tooltip("served_by:N", title=_("Served by"))])
 
 
-def stacked_totals(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
-    """Each option's total over the horizon, one horizontal bar per option, stacked by part."""
-    return _stacked(frame, x=alt.X("usd:Q", axis=_money_axis(_("Total over the horizon ({currency})"), currency),
-                                   stack="zero"),
+def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None = None) -> alt.Chart:
+    """Each option's total over the horizon (or, with `title`, another amount per option), one horizontal bar per
+    option, stacked by part."""
+    title = title or _("Total over the horizon ({currency})")
+    return _stacked(frame, x=alt.X("usd:Q", axis=_money_axis(title, currency), stack="zero"),
                     y=alt.Y("option:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
                     extra=[alt.Tooltip("option:N", title=_("Option"))])
 

@@ -268,6 +268,20 @@ def horizon_breakdown_frame(plan: Plan, money: Display | None = None) -> pd.Data
     return pd.DataFrame(rows, columns=["option", "part", "order", "usd", "usd_text"])
 
 
+def month_breakdown_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
+    """One row per option and running-cost part: a month of the option serving on its own at the first month's
+    volume (the option cards' month), so every option's month reads on one chart."""
+    money = _m(money)
+    used = [part for part in _parts_used(plan) if BREAKDOWN_PARTS[part] != "one_off_usd"]
+    rows = []
+    for o in plan.options:
+        for order, part in enumerate(used):
+            value = getattr(o.steady, BREAKDOWN_PARTS[part])
+            rows.append({"option": o.name, "part": part_label(part), "order": order, "usd": float(money.value(value)),
+                         "usd_text": money.amount(value)})
+    return pd.DataFrame(rows, columns=["option", "part", "order", "usd", "usd_text"])
+
+
 def month_table(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     """The monthly table, formatted for reading (the CSV download has the exact figures, in USD)."""
     money = _m(money)
