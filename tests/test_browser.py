@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from conftest import REPO
+from served_app import CHROMIUM, FLAGS
 
 from ftcost.measure_training import measured_plan
 from ftcost.scenario import Scenario, default_scenario, gallery, load_scenario
@@ -18,17 +19,8 @@ from ftcost.share import PARAM, encode_link
 
 pytestmark = pytest.mark.browser
 
-from served_app import CHROMIUM, FLAGS, need_chromium, serve_app
-
 SCREENSHOT = REPO / "docs" / "screenshot.png"
 
-
-
-@pytest.fixture(scope="module")
-def served():
-    need_chromium()
-    with serve_app() as url:
-        yield url
 
 
 def _moving() -> Scenario:

@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from conftest import REPO
 
 from ftcost import report, views
 from ftcost.engine.roi import saving_parts
@@ -18,8 +19,6 @@ from ftcost.measure_training import measured_plan
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import decode_link, encode_link
-
-from conftest import REPO
 
 GPT4 = "GPT-4, long prompt"  # airport-2023: cheapest base over the horizon, but not the first base option
 
@@ -186,21 +185,10 @@ def test_every_saving_is_split_into_its_parts_in_the_sentence_and_the_card():
 # --- the app: the link and the downloaded file reproduce the screen ------------------------------------------
 
 
-def _app_with_downloads(monkeypatch):
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+def _app_with_downloads(downloads):
     from streamlit.testing.v1 import AppTest
 
-    saved: dict[str, bytes] = {}
-
-    class Recording(MemoryMediaFileStorage):  # AppTest drops its media store after each run; keep the bytes
-        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
-            saved[self.get_url(file_id)] = self.get_file(file_id).content
-            return file_id
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
-    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60), saved
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60), downloads
 
 
 def share_link(at) -> str:
@@ -211,8 +199,9 @@ def share_link(at) -> str:
 
 
 def test_an_edit_leaves_the_address_bar_alone_and_the_link_is_a_fragment():
-    from ftcost.share import PARAM
     from streamlit.testing.v1 import AppTest
+
+    from ftcost.share import PARAM
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.run()
@@ -232,11 +221,12 @@ def _answer(at) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("- Cheapest over"))
 
 
-def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer(monkeypatch, tmp_path, capsys):
-    from ftcost.share import PARAM
+def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer(downloads, tmp_path, capsys):
     from streamlit.testing.v1 import AppTest
 
-    at, saved = _app_with_downloads(monkeypatch)
+    from ftcost.share import PARAM
+
+    at, saved = _app_with_downloads(downloads)
     at.session_state["scenario"] = airport_2023()
     at.run()
     assert not at.exception, at.exception

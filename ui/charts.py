@@ -23,6 +23,10 @@ OPTION_COLOURS = ["#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761
                   "#1f3b4d", "#fb9a99", "#b2df8a", "#cab2d6"]
 
 
+# What altair types a layered chart with .properties() as.
+Layered = alt.LayerChart | alt.FacetChart
+
+
 def option_scale(names) -> alt.Scale:
     """One colour per option, by its place in the scenario (at most 12 options)."""
     names = list(dict.fromkeys(names))
@@ -41,7 +45,7 @@ def _colours() -> dict[str, str]:
 
 
 def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live: pd.DataFrame,
-               band: pd.DataFrame | None = None, currency: str = "USD") -> alt.Chart:
+               band: pd.DataFrame | None = None, currency: str = "USD") -> Layered:
     """One line per option; fine-tunes solid, base models dashed; break-even marked with a rule and a diamond;
     the month a fine-tune goes live with a grey rule; with `band`, the P10–P90 spread of the draws shaded."""
     selector = alt.selection_point(fields=["option"], bind="legend")
@@ -128,7 +132,7 @@ def _stacked(frame: pd.DataFrame, *, x, y, extra, height=320) -> alt.Chart:
     ).properties(height=height)
 
 
-def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit: bool = True) -> alt.Chart:
+def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit: bool = True) -> Layered:
     """Tokens per example, binned, with the model's per-example limit as a red rule. When the limit is far to the
     right of every example (`draw_limit` False), drawing it would squash the bars into one line, so an arrow at
     the right edge points to it instead."""
@@ -151,7 +155,7 @@ def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit:
     return alt.layer(bars, rule, text).properties(height=300)
 
 
-def price_steps(frame: pd.DataFrame) -> alt.Chart:
+def price_steps(frame: pd.DataFrame) -> Layered:
     """Price per 1M tokens over time, as steps (a price holds until the next one starts)."""
     return alt.Chart(frame).mark_line(interpolate="step-after", point=True, strokeWidth=2).encode(
         x=alt.X("date:T", title=_("Date"), axis=alt.Axis(format="%Y-%m", labelAngle=0)),

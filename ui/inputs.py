@@ -9,8 +9,9 @@ back through `state.edit`, so the scenario carries every edit across pages, and 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st

@@ -43,7 +43,7 @@ def _reading() -> None:
     """Language and currency: kept in the scenario's [display] table, so its file and share link open the same."""
     st.session_state[LANGUAGE] = state.language()
     st.selectbox(
-        "Language · 語言 · 语言", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=LANGUAGE,
+        "Language · 語言 · 语言", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.__getitem__, key=LANGUAGE,
         on_change=lambda: state.set_display(language=st.session_state[LANGUAGE]),
         help=_("Default: your browser's language. Kept in the scenario's file and share link."),
     )
@@ -183,12 +183,16 @@ def _uploaded() -> None:
         st.session_state[state.EDIT_ERROR] = str(exc)
 
 
+def _dated() -> None:
+    state.edit("as_of", st.session_state[AS_OF], "Prices as of")
+
+
 def _price_date() -> None:
     st.session_state[AS_OF] = state.price_date()  # set on every run, as ui.inputs does, for the same reason
     st.date_input(
         _("Prices as of"),
         key=AS_OF,
-        on_change=lambda: state.edit("as_of", st.session_state[AS_OF], "Prices as of"),
+        on_change=_dated,
         help=_("Prices in force on this date, from ftcost's dated tables in pricing/ (each row names its source). "
                "Defaults to the scenario's own date, or today."),
         format="YYYY-MM-DD",

@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from ftcost.errors import FtcostError
+from ftcost.errors import ApiError, FtcostError
 from ftcost.live.chat import (
     DEFAULT_MAX_OUTPUT_TOKENS,
     ChatCall,
@@ -216,11 +217,13 @@ class MeasureReport:
     estimate: SpendEstimate
     options: list[OptionMeasurement] = field(default_factory=list)
     stopped: str = ""  # why the run stopped before every call was made
+    stopped_by: ApiError | None = field(default=None, repr=False, compare=False)  # the error behind `stopped`
 
     @property
     def cost_usd(self) -> Decimal | None:
         costs = [o.cost_usd for o in self.options]
-        return None if any(c is None for c in costs) else sum(costs, Decimal(0))
+        known = [c for c in costs if c is not None]
+        return None if len(known) < len(costs) else sum(known, Decimal(0))
 
     def suggested_output_tokens(self) -> int | None:
         """Output tokens per request for the scenario: the median over every measured answer, rounded up."""
@@ -271,7 +274,7 @@ def run_measure(
     report = MeasureReport(
         as_of, max_output_tokens, estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer, as_of=as_of)
     )
-    results, report.stopped = run_calls(
+    results, report.stopped, report.stopped_by = run_calls(
         client, planned, stage="measure", max_output_tokens=max_output_tokens, temperature=temperature, progress=progress
     )
     by_name: dict[str, OptionMeasurement] = {}

@@ -71,8 +71,8 @@ def select(pattern: str | None, as_of: dt.date | None = None, *, data: PricingDa
         if found:
             return found, None
     near = difflib.get_close_matches(p, list(d.models) + d.alias_names, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(near)}?" if near else "`ftcost prices --history` lists every model."
-    raise UnknownModelError(f"No model matches {p!r}; {hint}")
+    hint = f"did you mean {', '.join(near)}?" if near else "no model ftcost knows has a name close to it."
+    raise UnknownModelError(f"No model matches {p!r}; {hint}", value=p, near=near, listing=None if near else "models")
 
 
 def _alias_targets(d: PricingData, alias: str, as_of: dt.date | None) -> set[str]:
@@ -118,7 +118,7 @@ def diff(d1: dt.date, d2: dt.date, pattern: str | None = None, *, data: PricingD
         fields = tuple((f, pa.get(f), pb.get(f)) for f in _field_order(pa, pb) if pa.get(f) != pb.get(f))
         if not fields:
             continue
-        kind = "added" if a is None else "removed" if b is None else "changed"
+        kind: Literal["added", "removed", "changed"] = "added" if a is None else "removed" if b is None else "changed"
         changes.append(Change(*key, kind, a, b, fields))
     return changes
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pandas as pd
 
+from ftcost import report
 from ftcost.engine.results import Plan
 from ftcost.engine.training import data_prep_usd, labour_per_iteration
 from ftcost.i18n import _, locale, number
 from ftcost.money import Display
-from ftcost import report
 from ftcost.report import month_text, pct
 from ftcost.scenario import Scenario
 from ftcost.views.common import tokens
