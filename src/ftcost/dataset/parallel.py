@@ -38,7 +38,9 @@ from ftcost.tokens import screened
 MB = 1_000_000
 #: Below this size starting workers costs more than it saves (each loads a tokenizer, ~0.5 s).
 PARALLEL_MIN_BYTES = 8 * MB
-SINGLE_CHUNK = 4 * MB  # single process: progress steps; peak memory is about twice this
+# Single process (the app's uploads): the block's lines are split and the ones for the full path kept as
+# (number, bytes) until the block is tallied, ~170 bytes a line — 1 MB of one-character lines is ~90 MB.
+SINGLE_CHUNK = 1 * MB
 MIN_CHUNK, MAX_CHUNK = 1 * MB, 4 * MB
 
 
