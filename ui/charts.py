@@ -99,25 +99,37 @@ def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
                     extra=[alt.Tooltip("month:O", title=_("Month")), alt.Tooltip("served_by:N", title=_("Served by"))])
 
 
-def stacked_totals(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
-    """Each option's total over the horizon, one horizontal bar per option, stacked by part."""
-    return _stacked(frame, x=alt.X("usd:Q", axis=_money_axis(_("Total over the horizon ({currency})"), currency),
-                                   stack="zero"),
-                    y=alt.Y("option:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-                    extra=[alt.Tooltip("option:N", title=_("Option"))])
+def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None = None) -> alt.Chart:
+    """Each option's total over the horizon (or, with `title`, another amount per option), one horizontal bar per
+    option, stacked by part."""
+    title = title or _("Total over the horizon ({currency})")
+    # Each option's name is written above its bar, not as an axis label beside it: long names beside the bars
+    # took most of a phone's width and left the bars a sliver.
+    bars = _stacked(frame, x=alt.X("usd:Q", axis=_money_axis(title, currency), stack="zero"),
+                    y=alt.Y("option:N", title=None, sort=None, axis=None,
+                            scale=alt.Scale(paddingInner=BAR_GAP, paddingOuter=BAR_GAP / 2)),
+                    extra=[alt.Tooltip("option:N", title=_("Option"))], height=alt.Step(BAR_STEP))
+    names = alt.Chart(frame.drop_duplicates("option")).mark_text(
+        align="left", baseline="bottom", dy=-BAR_STEP * (1 - BAR_GAP) / 2 - 2, fontSize=12, limit=2000,
+    ).encode(x=alt.value(0), y=alt.Y("option:N", sort=None, axis=None), text="option:N")
+    return alt.layer(bars, names).properties(height=alt.Step(BAR_STEP))
 
 
-def _stacked(frame: pd.DataFrame, *, x, y, extra) -> alt.Chart:
+#: A horizontal bar chart's row: the bar takes (1 - BAR_GAP) of it, its option's name the gap above.
+BAR_STEP, BAR_GAP = 46, 0.5
+
+
+def _stacked(frame: pd.DataFrame, *, x, y, extra, height=320) -> alt.Chart:
     colours = _colours()
     parts = [p for p in colours if p in set(frame["part"])]  # the legend lists only parts that cost something
     return alt.Chart(frame).mark_bar().encode(
         x=x,
         y=y,
         color=alt.Color("part:N", title=_("Cost"), scale=alt.Scale(domain=parts, range=[colours[p] for p in parts]),
-                        legend=alt.Legend(orient="bottom", labelLimit=320)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
         order=alt.Order("order:Q"),
         tooltip=[*extra, alt.Tooltip("part:N", title=_("Cost")), alt.Tooltip("usd_text:N", title=_("Amount"))],
-    ).properties(height=320)
+    ).properties(height=height)
 
 
 def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit: bool = True) -> Layered:

@@ -42,8 +42,9 @@ st.caption(_("Checks a fine-tuning file the way OpenAI's cookbook does (with lin
 
 st.subheader(_("Training file"))
 st.file_uploader(
-    _("Upload a training file (JSONL, up to 512 MB)"), type=["jsonl", "json", "txt"], key=UPLOAD, on_change=_uploaded,
-    max_upload_size=512,  # MB, OpenAI's Files API limit: the label and the widget's own limit say the same
+    # The limit is the server's (.streamlit/config.toml), so the label and the widget's own "per file" say the same.
+    _("Upload a training file (JSONL, up to {size} MB)").format(size=st.get_option("server.maxUploadSize")),
+    type=["jsonl", "json", "txt"], key=UPLOAD, on_change=_uploaded,
     help=_("One JSON example per line, in OpenAI's chat format ({\"messages\": [...]}) or prompt/completion for "
     "babbage-002 / davinci-002. An upload replaces the scenario's sample on every page, including the plan."),
 )

@@ -188,6 +188,7 @@ LLAMA3_BASE_TOKENS = 128_000  # ids from 128,000 are the special tokens
 
 @functools.cache
 def _llama3_reference():
+    # deferred, as in _qwen_encoding: tiktoken builds this reference only when quicktok cannot count a text
     import tiktoken
 
     source = _llama3_encoding()
@@ -210,6 +211,7 @@ def _llama3_count(text: str) -> int:
 
 @functools.cache
 def _llama3_count_many() -> Callable[..., list[int]]:
+    # deferred, as in _llama3_encoding: quicktok loads only when a Llama 3 model is counted
     import quicktok
 
     encoding = _llama3_encoding()
@@ -220,6 +222,7 @@ def _llama3_count_many() -> Callable[..., list[int]]:
 @functools.cache
 def _qwen_quicktok():
     _package_file(*_VOCAB["qwen2-quicktok"])
+    # deferred, as in _llama3_encoding: quicktok loads only when a Qwen model is counted
     import quicktok
 
     return quicktok.get_encoding("qwen3")
@@ -228,6 +231,7 @@ def _qwen_quicktok():
 @functools.cache
 def _qwen_count_many() -> Callable[..., list[int]]:
     """Qwen counts in batches: quicktok-v1's qwen3 (NFC inside, as Qwen's tokenizer), tiktoken for the rest."""
+    # deferred, as in _qwen_quicktok
     import quicktok
 
     encoding = _qwen_quicktok()

@@ -279,6 +279,7 @@ def _pilot_plan(args: argparse.Namespace, as_of: dt.date, new_job: bool = True):
 
 
 def run_pilot(args: argparse.Namespace) -> int:
+    # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost.live.pilot import follow_job
     from ftcost.live.pilot import run_pilot as run
 

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.pool import Pool
 from typing import NamedTuple
 
+from ftcost import tokenizers
 from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
 from ftcost.dataset.fast import parse_block, tally_parsed
@@ -38,7 +39,9 @@ from ftcost.tokens import screened
 MB = 1_000_000
 #: Below this size starting workers costs more than it saves (each loads a tokenizer, ~0.5 s).
 PARALLEL_MIN_BYTES = 8 * MB
-SINGLE_CHUNK = 4 * MB  # single process: progress steps; peak memory is about twice this
+# Single process (the app's uploads): the block's lines are split and the ones for the full path kept as
+# (number, bytes) until the block is tallied, ~170 bytes a line — 1 MB of one-character lines is ~90 MB.
+SINGLE_CHUNK = 1 * MB
 MIN_CHUNK, MAX_CHUNK = 1 * MB, 4 * MB
 
 
@@ -158,9 +161,6 @@ def block_counts(strings: list[str], encoding: str,
     longer ones (and every string of a family without one) by the memoised `string_counter`.
     `clean`: `ftcost.tokens.screened` passed for the bytes the strings came from.
     """
-    # deferred: worker processes import this module; only the parent counts through the registry
-    from ftcost import tokenizers
-
     single = string_counter(encoding)
     many = tokenizers.family(encoding).count_many
     if many is None or not strings:
@@ -291,8 +291,6 @@ def family_groups(names: list[str], workers: int) -> list[list[int]]:
 
 def scan_group(job: GroupJob) -> tuple[list[Tally], list[FamilyFacts]]:
     """Tally the whole file for each family of one group, in this (worker) process."""
-    from ftcost import tokenizers
-
     first, *rest = job.contexts
     jobs = [Job(job.path, start, end, first, start == 0, tuple(rest)) for start, end in job.ranges]
     tallies = scan_many(jobs, None, None, 0)

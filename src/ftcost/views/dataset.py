@@ -176,8 +176,6 @@ TRAINING_COLUMNS = (N_("Model"), N_("Encoding"), N_("Accepted?"), N_("Billing to
 def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date, money: Display | None = None) -> pd.DataFrame:
     """What training on this file costs on each model (analysed with that model's encoding and limit), in
     `money`'s currency (US dollars as published by default)."""
-    from ftcost import pricing
-
     money = money or Display(locale=locale())
     rows = []
     for model, report in reports.items():

@@ -93,16 +93,16 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
         per_correct_delta = None
         if other is not None and o.cost_per_correct_usd is not None and other.cost_per_correct_usd is not None:
             diff = o.cost_per_correct_usd - other.cost_per_correct_usd
-            per_correct_delta = ("+" if diff > 0 else "") + m.per_answer(diff)
+            per_correct_delta = _nonzero(("+" if diff > 0 else "") + m.per_answer(diff))
         cards.append(
             OptionCard(
                 name=o.name,
                 model=o.resolved_model,
                 fine_tuned=o.fine_tuned,
                 with_wrong=m.amount(with_wrong),
-                with_wrong_delta=None if other is None else m.signed(with_wrong - _with_wrong(other)),
+                with_wrong_delta=None if other is None else _nonzero(m.signed(with_wrong - _with_wrong(other))),
                 monthly=m.amount(o.monthly_usd),
-                monthly_delta=None if other is None else m.signed(o.monthly_usd - other.monthly_usd),
+                monthly_delta=None if other is None else _nonzero(m.signed(o.monthly_usd - other.monthly_usd)),
                 one_off=m.amount(o.one_off_usd) if o.one_off else _("none"),
                 per_correct=m.per_answer(o.cost_per_correct_usd),
                 per_correct_delta=per_correct_delta,
@@ -110,10 +110,17 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
                 tokens_per_request=_("{prompt} prompt + {output} output tokens per request").format(
                     prompt=tokens(o.tokens.prompt_tokens), output=tokens(o.tokens.output_tokens)),
                 total=m.amount(o.cumulative_usd[-1]),
-                total_delta=None if other is None else m.signed(o.cumulative_usd[-1] - other.cumulative_usd[-1]),
+                total_delta=None if other is None else _nonzero(
+                    m.signed(o.cumulative_usd[-1] - other.cumulative_usd[-1])),
             )
         )
     return cards
+
+
+def _nonzero(delta: str) -> str | None:
+    """A difference as shown, or None when it shows as zero ("$0.00", "-0.0%"): st.metric gives any delta an
+    arrow and a colour, and a red "↑ $0.00" reads as a cost where there is none."""
+    return delta if any(c in "123456789" for c in delta) else None
 
 
 def _with_wrong(o: OptionPlan) -> Decimal:
@@ -161,7 +168,7 @@ def payback_cards(plan: Plan, against: str | None = None, money: Display | None 
                 savings=m.signed(be.savings_at_horizon_usd),
                 roi=pct(be.roi_pct) if be.month is not None else _("no payback"),
                 tokens_saved=tokens(saved.tokens_saved_per_request),
-                tokens_saved_pct=pct(-saved.saved_pct) if saved.saved_pct else "",  # no "0 ↑ 0.0%"
+                tokens_saved_pct=_nonzero(pct(-saved.saved_pct)) or "",  # no "0 ↑ 0.0%"
                 tokens_saved_month=tokens(saved.tokens_saved_first_month),
                 made_of=report.parts_text(saving_parts(ft, ref), m),
             )
@@ -261,6 +268,20 @@ def horizon_breakdown_frame(plan: Plan, money: Display | None = None) -> pd.Data
             total = sum((getattr(m, BREAKDOWN_PARTS[part]) for m in o.months), Decimal(0))
             rows.append({"option": o.name, "part": part_label(part), "order": order, "usd": float(money.value(total)),
                          "usd_text": money.amount(total)})
+    return pd.DataFrame(rows, columns=["option", "part", "order", "usd", "usd_text"])
+
+
+def month_breakdown_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
+    """One row per option and running-cost part: a month of the option serving on its own at the first month's
+    volume (the option cards' month), so every option's month reads on one chart."""
+    money = _m(money)
+    used = [part for part in _parts_used(plan) if BREAKDOWN_PARTS[part] != "one_off_usd"]
+    rows = []
+    for o in plan.options:
+        for order, part in enumerate(used):
+            value = getattr(o.steady, BREAKDOWN_PARTS[part])
+            rows.append({"option": o.name, "part": part_label(part), "order": order, "usd": float(money.value(value)),
+                         "usd_text": money.amount(value)})
     return pd.DataFrame(rows, columns=["option", "part", "order", "usd", "usd_text"])
 
 
