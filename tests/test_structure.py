@@ -175,7 +175,7 @@ def unexplained_local_imports(files) -> list[str]:
     for path in files:
         lines = path.read_text(encoding="utf-8").splitlines()
         local = {line for line, _ in _function_local_imports(path)}
-        for line, node in sorted(_function_local_imports(path), key=lambda x: x[0]):
+        for line in sorted(local):
             above = line - 1
             while above in local:  # one comment explains a group of imports
                 above -= 1

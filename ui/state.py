@@ -22,8 +22,15 @@ from ftcost import i18n
 from ftcost.data import describe_validation_error
 from ftcost.errors import DatasetFileError, FtcostError
 from ftcost.pricing.fx import display_for
-from ftcost.scenario import DEFAULT_SCENARIO, Scenario, dataset_path, default_scenario, gallery, load_scenario
-from ftcost.scenario import DisplaySettings
+from ftcost.scenario import (
+    DEFAULT_SCENARIO,
+    DisplaySettings,
+    Scenario,
+    dataset_path,
+    default_scenario,
+    gallery,
+    load_scenario,
+)
 from ftcost.share import PARAM, decode_link
 from ftcost.text import markdown as md
 

@@ -31,7 +31,15 @@ from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, RateUsed, p
 from ftcost.engine.retrieval import with_retrieval
 from ftcost.engine.roi import break_even, prompt_saving
 from ftcost.engine.timeline import OwnCosts, Timelines
-from ftcost.engine.training import Training, TrainingInputs, comparison, one_off, pilot_cost, pilot_plan, training_inputs
+from ftcost.engine.training import (
+    Training,
+    TrainingInputs,
+    comparison,
+    one_off,
+    pilot_cost,
+    pilot_plan,
+    training_inputs,
+)
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month
 from ftcost.errors import NotOfferedError, ScenarioError
 from ftcost.i18n import N_, Notice

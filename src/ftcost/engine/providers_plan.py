@@ -17,7 +17,12 @@ from typing import Any
 from ftcost.engine.lifecycle import reason_of
 from ftcost.engine.results import Excluded, Month, OneOff, OptionPlan, RateUsed
 from ftcost.engine.training import (
-    PilotCost, Training, data_prep_usd, epochs_for, labour_per_iteration, training_inputs,
+    PilotCost,
+    Training,
+    data_prep_usd,
+    epochs_for,
+    labour_per_iteration,
+    training_inputs,
 )
 from ftcost.engine.workload import add_months, requests_in_month, token_profile
 from ftcost.errors import FtcostError

@@ -25,7 +25,6 @@ Errors are ftcost.errors subclasses: UnknownModelError, NotOfferedError, Pricing
 
 from ftcost.errors import ShutDownError
 from ftcost.pricing.costs import Quote, promotions_on, quote, token_cost, training_cost
-from ftcost.pricing.timeline import Change, diff, history, price_versions, select, table
 from ftcost.pricing.lifecycle import (
     ORG_HISTORIES,
     FineTuningStatus,
@@ -38,6 +37,7 @@ from ftcost.pricing.lifecycle import (
 from ftcost.pricing.lookup import TIERS, Rate, RateCard, Resolved, parse_name, rates, resolve, still_served
 from ftcost.pricing.rows import AliasRow, PriceRow, PricingData, Promotion, Source
 from ftcost.pricing.store import load_pricing, set_pricing
+from ftcost.pricing.timeline import Change, diff, history, price_versions, select, table
 
 __all__ = [
     "AliasRow", "Change", "FineTuningStatus", "JobDecision", "JobFacts", "ORG_HISTORIES", "ShutDownError",

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from ftcost.pricing import hosting as H
 from ftcost.errors import NotOfferedError
 from ftcost.money import decimal_str
+from ftcost.pricing import hosting as H
 from ftcost.pricing.costs import token_cost
 from ftcost.pricing.providers import UNITS, Provider, RateRow, load_providers
 

@@ -7,10 +7,11 @@ without importing the loader, and the loader can import the rules at the top: on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ftcost.models import ModelFacts
 from ftcost.money import decimal_str

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ftcost.data import data_dir, read_toml, validate
 from ftcost.errors import PricingDataError
@@ -18,7 +19,16 @@ from ftcost.models import ModelsFile
 from ftcost.pricing import checks
 from ftcost.pricing import schema as S
 from ftcost.pricing.rows import (  # re-exported: callers import the row types from here as before
-    PER_HOUR, PER_MTOK, AliasRow, Dated, Event, Feature, PriceRow, PricingData, Promotion, Source,
+    PER_HOUR,
+    PER_MTOK,
+    AliasRow,
+    Dated,
+    Event,
+    Feature,
+    PriceRow,
+    PricingData,
+    Promotion,
+    Source,
 )
 
 __all__ = [
