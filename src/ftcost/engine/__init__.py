@@ -103,7 +103,7 @@ def own_costs(scenario: Scenario, as_of: dt.date, selection: Selection, training
             costs.months[name] = with_retrieval(costs.months[name], selection.retrieval[name])
         stop = serves_until(p.resolved)
         month = month_of(stop, as_of, scenario.horizon_months) if stop else None
-        if month is not None:
+        if stop is not None and month is not None:
             costs.stops[name] = (month, stop)
         if p.option.fine_tuned:
             if snapshot not in inputs:
@@ -186,7 +186,7 @@ def _payback(scenario: Scenario, as_of: dt.date, selection: Selection, timelines
     fine_tuned = [o for o in options if o.fine_tuned]
     bases = [o for o in options if not o.fine_tuned]
     pilot = pilot_plan(scenario, fine_tuned[0], bases, costs.pilots[fine_tuned[0].name]) if fine_tuned and bases else None
-    caveats = _stop_caveats(timelines, selection)
+    caveats: list[str] = [*_stop_caveats(timelines, selection)]  # Notices, like Plan.warnings
     for o in fine_tuned:
         for c in (o.feasibility.caveats if o.feasibility else ()):
             if c not in caveats:

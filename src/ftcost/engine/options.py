@@ -72,8 +72,9 @@ def select_options(scenario: Scenario, as_of: dt.date) -> Selection:
 
 
 def _priced(scenario: Scenario, option: Option, as_of: dt.date, selection: Selection) -> PricedOption | None:
-    resolved, card, why = _resolved(option, as_of, scenario.workload.tier)
-    if why:
+    found = _resolved(option, as_of, scenario.workload.tier)
+    if isinstance(found, Notice):
+        why = found
         selection.excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
         if not option.fine_tuned:  # a fine-tune that cannot be priced is infeasible: the answer says so first
             selection.warnings.append(why)
@@ -87,12 +88,13 @@ def _priced(scenario: Scenario, option: Option, as_of: dt.date, selection: Selec
             selection.excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
             selection.warnings.append(why)
             return None
-    profile = with_retrieved_tokens(token_profile(scenario.workload, option, resolved.model.encoding), option)
+    resolved, card, encoding = found
+    profile = with_retrieved_tokens(token_profile(scenario.workload, option, encoding), option)
     return PricedOption(option, resolved, card, profile)
 
 
-def _resolved(option: Option, as_of: dt.date, tier: str) -> tuple[Resolved, RateCard, None] | tuple[None, None, Notice]:
-    """The option's model and rates on the date, or why it is left out of the plan (one sentence)."""
+def _resolved(option: Option, as_of: dt.date, tier: str) -> tuple[Resolved, RateCard, str] | Notice:
+    """The option's model, rates and token encoding on the date, or why it is left out of the plan (one sentence)."""
     try:
         resolved = pricing.resolve(option.model, as_of)
         card = pricing.rates(option.model, as_of, tier)  # refuses a shut-down model, with its source
@@ -100,12 +102,11 @@ def _resolved(option: Option, as_of: dt.date, tier: str) -> tuple[Resolved, Rate
         if stop is not None and stop <= as_of:  # in case a price row outlives the model's shutdown
             raise NotOfferedError(Notice(N_("{model} stopped serving on {date}."), model=label(resolved), date=stop))
     except (NotOfferedError, UnknownModelError) as exc:  # a typo in the options table is not a blank page
-        return None, None, Notice(N_("{option} is left out of the plan: {reason}"), option=option.name,
-                                  reason=reason_of(exc))
+        return Notice(N_("{option} is left out of the plan: {reason}"), option=option.name, reason=reason_of(exc))
     if not resolved.model.encoding:
-        return None, None, Notice(N_("{option} is left out of the plan: ftcost cannot count tokens for {model}."),
-                                  option=option.name, model=resolved.snapshot)
-    return resolved, card, None
+        return Notice(N_("{option} is left out of the plan: ftcost cannot count tokens for {model}."),
+                      option=option.name, model=resolved.snapshot)
+    return resolved, card, resolved.model.encoding
 
 
 def _keep_feasible(scenario: Scenario, as_of: dt.date, selection: Selection) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from ftcost.models import ModelsFile
 from ftcost.pricing import schema as S
 from ftcost.pricing.fx import FxFile
@@ -18,7 +20,7 @@ from ftcost.pricing.providers import ProviderFile
 
 def json_schemas() -> dict[str, dict]:
     """File name → JSON Schema, for pricing/schema/."""
-    files = {
+    files: dict[str, type[BaseModel]] = {
         "sources": S.SourcesFile,
         "prices": S.PricesFile,
         "aliases": S.AliasesFile,
