@@ -9,6 +9,7 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 from conftest import REPO, app_shown_in
+from conftest import run_cli as run
 
 from ftcost import i18n, report
 from ftcost.cli import main
@@ -101,12 +102,6 @@ def test_every_gallery_scenario_is_named_in_three_languages():
         assert names["en"] == s.name
         assert len(set(names.values())) == 3, (stem, names)
         assert s.summary("zh-Hant") != s.description and s.summary("zh-Hans") != s.description
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_is_english_by_default_and_honours_lang_and_LANG(capsys, monkeypatch):
