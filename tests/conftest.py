@@ -143,6 +143,12 @@ def downloads(monkeypatch) -> dict[str, bytes]:
     return saved
 
 
+def ok(at):
+    """`at` (an AppTest), after asserting its last run raised nothing: `ok(at.run())` in a chain of steps."""
+    assert not at.exception, at.exception
+    return at
+
+
 def metric_value(at, label: str) -> str:
     """The value of the first st.metric on an AppTest page with this label."""
     return next(m.value for m in at.metric if m.label == label)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import REPO, metric_value
+from conftest import REPO, metric_value, ok
 from standin_openai import FAKE_KEY
 from streamlit.testing.v1 import AppTest
 from test_secrets import page_text, session_values
@@ -29,11 +29,6 @@ REVIEWS = load_scenario(gallery()["reviews"])
 #: Different files for the two sessions: 11 airport examples, 10 review examples.
 FILE_A = ("airport-a.jsonl", b"\n".join(dataset_path(AIRPORT).read_bytes().splitlines()[:11]) + b"\n")
 FILE_B = ("reviews-b.jsonl", b"\n".join(dataset_path(REVIEWS).read_bytes().splitlines()[:10]) + b"\n")
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
 
 
 def uploaded(name: str, data: bytes) -> AppTest:
