@@ -16,9 +16,11 @@ from typing import Any
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.i18n import _, locale, ngettext, number, percent
+from ftcost.i18n import _, locale, number
 from ftcost.money import Display, format_usd
 from ftcost.text import code, csv_writer, markdown
+# the pages and tests call report.months, report.pct, report.tokens: the shared formatting, re-exported
+from ftcost.views.common import CENT, cents, month_text, months, pct, tokens  # noqa: F401
 
 CSV_COLUMNS = (
     "option", "model", "month", "starts", "served_by", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
@@ -29,33 +31,6 @@ CSV_COLUMNS = (
 #: Labels the screen, the Markdown report and the CSV share for a month of an option serving.
 WITH_WRONG_LABEL = "Monthly cost, wrong answers included"
 API_LABEL = "of which API cost"
-CENT = Decimal("0.01")
-
-
-def cents(amount: Decimal) -> Decimal:
-    """Money as a reader sees it: rounded half-up to the cent (the engine keeps exact amounts)."""
-    from decimal import ROUND_HALF_UP
-
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def pct(value: Decimal | None) -> str:
-    return percent(value)
-
-
-def tokens(n: int) -> str:
-    return number(n)
-
-
-def months(n: int) -> str:
-    """`12 months` / `1 month` (Chinese: `12 個月`)."""
-    return ngettext("{n} month", "{n} months", n).format(n=number(n))
-
-
-def month_text(month: int | None, horizon: int) -> str:
-    if month is not None:
-        return _("month {month}").format(month=month)
-    return _("not within {months}").format(months=months(horizon))
 
 
 def _money(money: Display | None) -> Display:

@@ -1,11 +1,26 @@
-"""Formatting shared by the views: token counts, signed amounts, per-answer costs."""
+"""The formatting every reader-facing surface shares: the CLI prints these, the report renders them, the pages
+wrap them. One rule each: token counts, percentages, plain decimals, months, lists of line numbers, progress,
+and the few USD forms `ftcost.money` does not already give (signed, per answer, to a hundredth of a cent).
+
+Rounding for display is half-up everywhere, as `ftcost.money` rounds money (Python's own `round`, `%` formats
+and `Decimal.quantize` default to half-even, which would show 12.25 % as 12.2 % beside $12.25 shown as $12.25).
+
+Imports nothing heavy (no pandas): the CLI uses this module without loading the app's frames.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
-from ftcost.i18n import number
+from ftcost.i18n import _, ngettext, number, percent
 from ftcost.money import format_usd
+
+#: Line numbers listed per problem before "… and N more": the CLI's summary, the Dataset page's table and the
+#: pilot's refusal all cut here (the full list is in `ftcost analyze FILE --json` and the page's CSV download).
+LINES_SHOWN = 10
+
+CENT = Decimal("0.01")
 
 
 def tokens(n: int) -> str:
@@ -13,11 +28,77 @@ def tokens(n: int) -> str:
     return number(n)
 
 
+def rounded(value: Decimal, places: int) -> str:
+    """A decimal to `places` decimals, rounded half-up like money, in the language's number format (`1,234.6`)."""
+    return number(_half_up(value, places), places=places)
+
+
+def pct(value: Decimal | None, places: int = 1) -> str:
+    """`12.3%` (rounded half-up to one decimal); `—` for no value."""
+    if value is None:
+        return "—"
+    return percent(_half_up(value, places), places=places)
+
+
+def _half_up(value: Decimal, places: int) -> Decimal:
+    shown = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return abs(shown) if shown == 0 else shown  # no "-0.0": a value that rounds to nothing has no sign
+
+
+def chance(p: float) -> str:
+    """A probability from the simulation as a whole percentage (`73%`), rounded half-up."""
+    return pct(Decimal(repr(float(p))) * 100, places=0)
+
+
+def plain(value: Decimal, places: int | None = None) -> str:
+    """A decimal as written, without trailing zeros or exponent, in the language's number format: 24, 2.5,
+    0.125, 1,000 (hours, minutes, medians); with `places`, rounded half-up to at most that many decimals."""
+    value = Decimal(value) if places is None else _half_up(value, places)
+    return number(value.normalize())
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Money as a reader sees it: rounded half-up to the cent (the engine keeps exact amounts)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def months(n: int) -> str:
+    """`12 months` / `1 month` (Chinese: `12 個月`)."""
+    return ngettext("{n} month", "{n} months", n).format(n=number(n))
+
+
+def month_text(month: int | None, horizon: int) -> str:
+    """`month 4`, or `not within 12 months`."""
+    if month is not None:
+        return _("month {month}").format(month=month)
+    return _("not within {months}").format(months=months(horizon))
+
+
+def line_list(lines: Sequence[int], total: int | None = None, shown: int = LINES_SHOWN) -> str:
+    """`3, 7, 12`, or `3, 7, 12 … and 4,210 more` past `shown` numbers; "" for none. `total` is how many lines
+    there are when `lines` holds only the first of them (an analysis that capped the lines it kept)."""
+    total = len(lines) if total is None else max(total, len(lines))
+    head = ", ".join(str(n) for n in lines[:shown])
+    listed = min(len(lines), shown)
+    return head + (f" … and {tokens(total - listed)} more" if total > listed else "")
+
+
+def progress_percent(done: int, total: int) -> int:
+    """How much of a file is read, as a whole percentage for a progress bar (100 for an empty file)."""
+    return min(100, done * 100 // total) if total else 100
+
+
 def signed_usd(amount: Decimal) -> str:
     """`+$1,234.56` / `-$1,234.56`: a difference, whose sign Streamlit's metric turns into an arrow."""
     return ("+" if amount > 0 else "") + format_usd(amount)
 
 
+def fine_usd(amount: Decimal | None, missing: str = "—") -> str:
+    """An amount to a hundredth of a cent ($0.0123): the cost of a few API calls, or of one answer, where
+    cents alone would show options as equal; `missing` when there is no price."""
+    return missing if amount is None else format_usd(amount, places=4)
+
+
 def per_answer_usd(amount: Decimal | None) -> str:
     """A cost per answer to a hundredth of a cent ($0.0123): cents alone would make options look equal."""
-    return "—" if amount is None else format_usd(amount, places=4)
+    return fine_usd(amount)

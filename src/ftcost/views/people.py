@@ -12,9 +12,8 @@ from ftcost.engine.training import data_prep_usd, labour_per_iteration
 from ftcost.i18n import _, locale, number
 from ftcost.money import Display
 from ftcost import report
-from ftcost.report import month_text, pct
+from ftcost.views.common import month_text, pct, plain, tokens
 from ftcost.scenario import Scenario
-from ftcost.views.common import tokens
 
 
 def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFrame:
@@ -28,7 +27,7 @@ def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFra
         per_iteration = r.hourly_usd * r.hours_per_iteration
         rows.append({
             who: r.role, hourly: m.amount(r.hourly_usd),
-            hours_col: _("{hours} h per iteration").format(hours=_plain(r.hours_per_iteration)),
+            hours_col: _("{hours} h per iteration").format(hours=plain(r.hours_per_iteration)),
             per: m.amount(per_iteration), whole: m.amount(per_iteration * iterations),
         })
     labour, examples = scenario.labour, scenario.training.planned_examples
@@ -39,8 +38,8 @@ def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFra
         who: _("Data preparation"),
         hourly: m.amount(rate) if rate is not None else "—",
         hours_col: _("{hours} h once: {examples} examples × {minutes} min ({role})").format(
-            hours=_plain(hours.quantize(Decimal("0.1"))), examples=number(examples),
-            minutes=_plain(labour.data_prep_minutes_per_example), role=labour.data_prep_role),
+            hours=plain(hours, places=1), examples=number(examples),
+            minutes=plain(labour.data_prep_minutes_per_example), role=labour.data_prep_role),
         per: "—", whole: m.amount(prep),
     })
     per_iteration = labour_per_iteration(scenario)
@@ -49,11 +48,6 @@ def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFra
         whole: m.amount(per_iteration * iterations + prep),
     })
     return pd.DataFrame(rows)
-
-
-def _plain(value: Decimal) -> str:
-    """A decimal without trailing zeros or exponent: 24, 2.5, 0.1."""
-    return f"{value.normalize():f}"
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from ftcost.engine.results import OptionPlan, Plan
 from ftcost.i18n import N_, _, locale, ngettext
 from ftcost.money import Display
 from ftcost.engine.roi import saving_parts
-from ftcost.report import month_text, pct
-from ftcost.views.common import tokens
+from ftcost.views.common import month_text, pct, tokens
 
 #: The parts of a month's cost, in stacking order, with the Month field each comes from (English names: the
 #: frames carry them translated, `part_label`).

@@ -11,7 +11,7 @@ import pandas as pd
 from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, locate
 from ftcost.errors import ScenarioError
 from ftcost.money import format_usd
-from ftcost.report import month_text
+from ftcost.views.common import month_text
 from ftcost.scenario import Scenario
 
 
