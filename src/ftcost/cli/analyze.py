@@ -22,7 +22,7 @@ from ftcost.errors import FtcostError
 from ftcost.money import format_usd
 from ftcost.tokenizers import FAMILIES
 
-SHOWN_LINES = 10  # line numbers listed per category before "... and N more"
+from ftcost.views.common import lines_text as format_lines  # the one wording and cut rule of line lists
 
 
 def register(subparsers) -> None:
@@ -202,15 +202,6 @@ class ProgressBar:
             self.stream.flush()
 
 
-def format_lines(lines: list[int], shown: int = SHOWN_LINES) -> str:
-    """'line 3', 'lines 3, 7, 12', 'lines 3, 7, 12 … and 4,210 more', or 'the whole file'."""
-    if not lines:
-        return "the whole file"
-    head = ", ".join(str(n) for n in lines[:shown])
-    more = f" … and {len(lines) - shown:,} more" if len(lines) > shown else ""
-    return f"line{'s' if len(lines) > 1 else ''} {head}{more}"
-
-
 def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "") -> str:
     """The human summary: errors with line numbers first, then statistics, then billing."""
     out: list[str] = []
@@ -229,7 +220,7 @@ def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "")
             add(f"{title}:")
             for category, n in counts.items():
                 meaning = describe(category)
-                add(f"  {category} ({n:,}): {format_lines(lines[category])}")
+                add(f"  {category} ({n:,}): {format_lines(lines[category], report.line_count(category))}")
                 add(f"      {meaning.meaning} Fix: {meaning.fix}")
     add("")
     add(_stats_table(report))

@@ -1,8 +1,8 @@
 """Every name the package offers, imported at once: loaded on the first use of one (see `ftcost.views`)."""
 
-from ftcost.views.common import per_answer_usd, signed_usd, tokens
+from ftcost.views.common import LINES_SHOWN, per_answer_usd, signed_usd, tokens
 from ftcost.views.dataset import (
-    LINES_SHOWN, DatasetSummary, accepted_sentence, dataset_summary, fine_tuned_bases, first_problem, issue_frame,
+    DatasetSummary, accepted_sentence, dataset_summary, fine_tuned_bases, first_problem, issue_frame,
     issue_lines_csv, limit_in_view, limit_label, limit_sentence, stats_frame, token_values, training_cost_frame,
 )
 from ftcost.views.people import PilotView, labour_frame, pilot_view

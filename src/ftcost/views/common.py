@@ -83,6 +83,15 @@ def line_list(lines: Sequence[int], total: int | None = None, shown: int = LINES
     return head + (f" … and {tokens(total - listed)} more" if total > listed else "")
 
 
+def lines_text(lines: Sequence[int], total: int | None = None, shown: int = LINES_SHOWN) -> str:
+    """`line 3`, `lines 3, 7, 12`, `lines 3, 7, 12 … and 4,210 more`, or `the whole file` (no line numbers: a
+    problem of the file as a whole); `total` as for `line_list`."""
+    if not lines:
+        return "the whole file"
+    total = max(total or 0, len(lines))
+    return f"line{'s' if total > 1 else ''} {line_list(lines, total, shown)}"
+
+
 def progress_percent(done: int, total: int) -> int:
     """How much of a file is read, as a whole percentage for a progress bar (100 for an empty file)."""
     return min(100, done * 100 // total) if total else 100

@@ -14,9 +14,8 @@ from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.money import format_price, format_usd
 from ftcost.scenario import Scenario
 from ftcost.text import csv_writer
-from ftcost.views.common import tokens
+from ftcost.views.common import line_list, tokens
 
-LINES_SHOWN = 12
 
 
 def issue_frame(report: DatasetReport) -> pd.DataFrame:
@@ -26,11 +25,7 @@ def issue_frame(report: DatasetReport) -> pd.DataFrame:
                                 ("Warning", report.warnings, report.warning_lines)):
         for category, n in counts.items():
             found = lines.get(category) or []
-            total = report.line_count(category)  # the kept lines may be capped: the count has the rest
-            listed = found[:LINES_SHOWN]
-            shown = ", ".join(str(x) for x in listed)
-            if total > len(listed):
-                shown += f" … and {total - len(listed):,} more"
+            shown = line_list(found, report.line_count(category))  # the kept lines may be capped: the count has the rest
             meaning, fix = describe(category)
             rows.append({"Kind": kind, "Problem": category, "Times": n, "Lines": shown or "whole file",
                          "What it means": meaning, "How to fix it": fix})
