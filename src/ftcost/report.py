@@ -304,7 +304,7 @@ def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
     for o in plan.options:
         for i, (m, cumulative) in enumerate(zip(o.months, o.cumulative_usd)):
             money = [m.input_usd, m.cached_input_usd, m.output_usd, m.inference_usd, m.hosting_usd, m.serving_usd,
-                     m.wrong_answers_usd, m.serving_usd + m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative]
+                     m.wrong_answers_usd, m.with_wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative]
             if retrieval:
                 money.append(m.retrieval_usd)
             if bands:
@@ -356,7 +356,7 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
     for o in plan.options:
         lines.append(_row(
             md(o.name), code(o.resolved_model), tokens(o.tokens.prompt_tokens), tokens(o.tokens.output_tokens),
-            m.amount(o.monthly_usd + o.steady.wrong_answers_usd), m.amount(o.monthly_usd), pct(o.accuracy_pct),
+            m.amount(o.monthly_with_wrong_answers_usd), m.amount(o.monthly_usd), pct(o.accuracy_pct),
             m.per_answer(o.cost_per_correct_usd), m.amount(o.one_off_usd), m.amount(o.cumulative_usd[-1]),
         ))
     for e in plan.excluded if plan.options else ():

@@ -19,10 +19,11 @@ from typing import TextIO
 from ftcost.cli.common import parse_date
 from ftcost.dataset import DEFAULT_MODEL, DatasetReport, analyze_file, describe
 from ftcost.errors import FtcostError
-from ftcost.money import format_usd
+from ftcost.money import format_price, format_usd
 from ftcost.tokenizers import FAMILIES
 
 from ftcost.views.common import lines_text as format_lines  # the one wording and cut rule of line lists
+from ftcost.views.common import statistic
 
 
 def register(subparsers) -> None:
@@ -165,7 +166,7 @@ def training_cost(report: DatasetReport, as_of: dt.date) -> tuple[Decimal | None
         usd, rate = price_training(report.model, report.charged_tokens, as_of)
     except FtcostError as exc:
         return None, str(exc)
-    return usd, f"{report.charged_tokens:,} tokens at ${rate.price} per 1M training tokens, prices of {as_of}"
+    return usd, f"{report.charged_tokens:,} tokens at {format_price(rate.price)} per 1M training tokens, prices of {as_of}"
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -256,16 +257,8 @@ def _stats_table(report: DatasetReport) -> str:
         ("assistant tokens", "assistant_tokens_per_example"),
     ):
         stats = report.stats[name]
-        rows.append(f"  {label:<18}" + "".join(f"{_number(stats[k]):>10}" for k in keys))
+        rows.append(f"  {label:<18}" + "".join(f"{statistic(stats[k], missing='-'):>10}" for k in keys))
     return "Statistics (p10/p90: 10th and 90th percentiles):\n" + "\n".join(rows)
-
-
-def _number(value: float | int | None) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
 
 
 def _s(n: int) -> str:

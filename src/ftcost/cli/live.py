@@ -154,7 +154,9 @@ def _print_json(doc: dict) -> None:
 
 
 def _usd(value) -> str:
-    return "unknown" if value is None else f"${value:.4f}"
+    from ftcost.views.common import fine_usd
+
+    return fine_usd(value, missing="unknown")
 
 
 def _not_confirmed(args: argparse.Namespace, estimate_doc: dict, summary: str, notes: list[str]) -> int:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Callable, Sequence
 
 from ftcost.errors import ApiError, FtcostError
+from ftcost.money import format_usd
 from ftcost.live.client import server_text as clean
 
 Messages = list[dict[str, Any]]
@@ -177,7 +178,7 @@ class SpendEstimate:
 
     def summary(self) -> str:
         total = self.total_usd
-        cost = f"at most ${total:.4f}" if total is not None else "an unknown amount (no price for some models)"
+        cost = f"at most {format_usd(total, places=4)}" if total is not None else "an unknown amount (no price for some models)"
         return f"{self.calls} API call(s) costing {cost}"
 
     def to_dict(self) -> dict[str, Any]:

@@ -57,6 +57,16 @@ def plain(value: Decimal, places: int | None = None) -> str:
     return number(value.normalize())
 
 
+def statistic(value: float | int | None, missing: str = "—") -> str:
+    """A figure of the dataset's statistics: a whole number as a count (`1,234`), a fraction to one decimal
+    (`12.5`, rounded half-up); `missing` for none (an empty file has no median)."""
+    if value is None:
+        return missing
+    if isinstance(value, float) and not value.is_integer():
+        return rounded(Decimal(repr(value)), 1)
+    return tokens(int(value))
+
+
 def cents(amount: Decimal) -> Decimal:
     """Money as a reader sees it: rounded half-up to the cent (the engine keeps exact amounts)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -14,7 +14,7 @@ from ftcost.errors import FtcostError, NotOfferedError
 from ftcost.money import format_price, format_usd
 from ftcost.scenario import Scenario
 from ftcost.text import csv_writer
-from ftcost.views.common import line_list, tokens
+from ftcost.views.common import line_list, statistic, tokens
 
 
 
@@ -83,16 +83,10 @@ def stats_frame(report: DatasetReport) -> pd.DataFrame:
     rows = []
     for key, label in STAT_LABELS.items():
         s = report.stats.get(key) or {}
-        rows.append({"": label, **{name: _stat(s.get(field)) for name, field in
+        rows.append({"": label, **{name: statistic(s.get(field)) for name, field in
                                    (("min", "min"), ("median", "median"), ("mean", "mean"), ("90th percentile", "p90"),
                                     ("max", "max"))}})
     return pd.DataFrame(rows)
-
-
-def _stat(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 
 def token_values(report: DatasetReport) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from ftcost.engine.results import OptionPlan, Plan
 from ftcost.i18n import N_, _, locale, ngettext
 from ftcost.money import Display
 from ftcost.engine.roi import saving_parts
-from ftcost.views.common import month_text, pct, tokens
+from ftcost.views.common import month_text, pct, rounded, tokens
 
 #: The parts of a month's cost, in stacking order, with the Month field each comes from (English names: the
 #: frames carry them translated, `part_label`).
@@ -86,7 +86,7 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
     cards = []
     for o in plan.options:
         is_ref = ref is None or o.name == ref.name
-        with_wrong = _with_wrong(o)
+        with_wrong = o.monthly_with_wrong_answers_usd
         per_correct_delta = None
         if not is_ref and o.cost_per_correct_usd is not None and ref.cost_per_correct_usd is not None:
             diff = o.cost_per_correct_usd - ref.cost_per_correct_usd
@@ -97,7 +97,7 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
                 model=o.resolved_model,
                 fine_tuned=o.fine_tuned,
                 with_wrong=m.amount(with_wrong),
-                with_wrong_delta=None if is_ref else m.signed(with_wrong - _with_wrong(ref)),
+                with_wrong_delta=None if is_ref else m.signed(with_wrong - ref.monthly_with_wrong_answers_usd),
                 monthly=m.amount(o.monthly_usd),
                 monthly_delta=None if is_ref else m.signed(o.monthly_usd - ref.monthly_usd),
                 one_off=m.amount(o.one_off_usd) if o.one_off else _("none"),
@@ -111,12 +111,6 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
             )
         )
     return cards
-
-
-def _with_wrong(o: OptionPlan) -> Decimal:
-    """A month of the option serving on its own (the engine's `steady` month, at the first month's volume):
-    API cost plus the cost of its wrong answers."""
-    return o.steady.serving_usd + o.steady.wrong_answers_usd
 
 
 @dataclass(frozen=True)
@@ -307,7 +301,7 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
         return text, None
     label = label or measured.name
     text = (f"Training is priced on {label} ({measured.counted_examples:,} examples, "
-            f"{measured.tokens_per_example.quantize(Decimal('0.1')):,} billing tokens each on average), {scaled}, "
+            f"{rounded(measured.tokens_per_example, 1)} billing tokens each on average), {scaled}, "
             f"× {epochs}: {tokens(x.charged_tokens_per_run)} charged tokens per run.")
     warning = None
     if measured.counted_examples < MINIMUM_EXAMPLES:
