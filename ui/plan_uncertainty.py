@@ -15,6 +15,7 @@ from ftcost.data import describe_validation_error
 from ftcost.engine.results import Plan
 from ftcost.engine.uncertainty import Uncertainty, analyse
 from ftcost.errors import ScenarioError
+from ftcost.money import Display
 from ftcost.scenario import Scenario, dump_scenario
 from ftcost.text import markdown as md
 from ftcost.views import uncertainty as vu
@@ -42,9 +43,9 @@ def analysis(plan: Plan, against: str | None) -> Uncertainty | None:
                      scenario, plan)
 
 
-def band(how: Uncertainty | None) -> pd.DataFrame | None:
-    """The P10–P90 band for the cumulative chart, when some assumption is a range."""
-    return vu.band_frame(how) if how is not None and how.result.ranged else None
+def band(how: Uncertainty | None, money: Display | None = None) -> pd.DataFrame | None:
+    """The P10–P90 band for the cumulative chart, when some assumption is a range (in `money`'s currency)."""
+    return vu.band_frame(how, money) if how is not None and how.result.ranged else None
 
 
 def band_caption(how: Uncertainty | None) -> None:
@@ -104,7 +105,7 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
     st.caption(f"{r.draws:,} draws of the ranged assumptions (seed {r.seed}: the same seed gives the same answer), "
                f"each a whole plan of {md(how.fine_tuned)} against {md(against)}. Edit the ranges below.")
     c1, c2, c3 = st.columns(3)
-    c1.metric(f"Pays back within {plan.horizon_months} months", f"{o.p_pays_back:.0%}",
+    c1.metric(f"Pays back within {plan.horizon_months} months", vu.chance(o.p_pays_back),
               help="Share of the draws in which the fine-tune's running total drops to or below the comparison's.")
     c2.metric("Savings at the horizon, median", vu.format_usd(o.savings_p50),
               help=f"P10 {vu.format_usd(o.savings_p10)} · P90 {vu.format_usd(o.savings_p90)}")

@@ -20,7 +20,7 @@ from ftcost.i18n import _, locale, number
 from ftcost.money import Display, format_usd
 from ftcost.text import code, csv_writer, markdown
 # the pages and tests call report.months, report.pct, report.tokens: the shared formatting, re-exported
-from ftcost.views.common import CENT, cents, month_text, months, pct, tokens  # noqa: F401
+from ftcost.views.common import CENT, cents, chance, month_text, months, pct, tokens  # noqa: F401
 
 CSV_COLUMNS = (
     "option", "model", "month", "starts", "served_by", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
@@ -498,7 +498,7 @@ def simulation_markdown(u: Uncertainty, horizon: int) -> list[str]:
              "|---|---|--:|--:|--:|--:|---|"]
     for o in r.odds:
         months = " / ".join(month_text(m, horizon) for m in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
-        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {o.p_pays_back:.0%} | {format_usd(o.savings_p10)} | "
+        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {chance(o.p_pays_back)} | {format_usd(o.savings_p10)} | "
                      f"{format_usd(o.savings_p50)} | {format_usd(o.savings_p90)} | {months} |")
     if u.drivers:
         lines += ["", f"### What drives the answer ({markdown(u.fine_tuned)} against {markdown(u.against)})", "",

@@ -23,7 +23,7 @@ from ftcost.money import format_price, format_usd
 from ftcost.tokenizers import FAMILIES
 
 from ftcost.views.common import lines_text as format_lines  # the one wording and cut rule of line lists
-from ftcost.views.common import statistic
+from ftcost.views.common import progress_percent, statistic
 
 
 def register(subparsers) -> None:
@@ -186,7 +186,7 @@ class ProgressBar:
         self.shown = -1
 
     def __call__(self, done: int, total: int) -> None:
-        percent = 100 * done // total if total else 100
+        percent = progress_percent(done, total)
         if percent == self.shown:
             return
         self.shown = percent

@@ -12,7 +12,7 @@ from ftcost.engine.training import data_prep_usd, labour_per_iteration
 from ftcost.i18n import _, locale, number
 from ftcost.money import Display
 from ftcost import report
-from ftcost.views.common import month_text, pct, plain, tokens
+from ftcost.views.common import cents, month_text, pct, plain, tokens
 from ftcost.scenario import Scenario
 
 
@@ -48,6 +48,12 @@ def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFra
         whole: m.amount(per_iteration * iterations + prep),
     })
     return pd.DataFrame(rows)
+
+
+def hourly_shown(usd: Decimal, money: Display) -> float:
+    """An hourly rate as the team table's number cell holds it: in the display currency, to the cent (rounded
+    half-up, as the amounts beside it); a rate typed back equal to this keeps its exact USD value."""
+    return float(cents(money.value(usd)))
 
 
 @dataclass(frozen=True)

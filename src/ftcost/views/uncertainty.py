@@ -10,8 +10,8 @@ import pandas as pd
 
 from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, locate
 from ftcost.errors import ScenarioError
-from ftcost.money import format_usd
-from ftcost.views.common import month_text
+from ftcost.money import Display, format_usd
+from ftcost.views.common import chance, month_text, pct, rounded
 from ftcost.scenario import Scenario
 
 
@@ -21,11 +21,12 @@ def value_text(value: float | None, unit: str = "", whole: bool = False) -> str:
         return "—"
     if unit == "USD":
         return format_usd(Decimal(repr(value)))
+    exact = Decimal(repr(float(value)))
     if unit == "%":
-        return f"{value:,.1f} %"
+        return pct(exact)
     if whole or float(value).is_integer():
-        return f"{round(value):,}"
-    return f"{value:,.2f}"
+        return rounded(exact, 0)
+    return rounded(exact, 2)
 
 
 def range_text(a: Assumption) -> str:
@@ -38,7 +39,7 @@ def odds_sentences(u: Uncertainty, horizon: int, name: Callable[[str], str] = st
     r, o = u.result, u.odds
     out = [
         f"{name(u.fine_tuned)} pays back against {name(u.against)} within {horizon} months in "
-        f"{o.p_pays_back:.0%} of {r.draws:,} draws of the ranges (seed {r.seed}).",
+        f"{chance(o.p_pays_back)} of {r.draws:,} draws of the ranges (seed {r.seed}).",
         f"Savings at the horizon: {format_usd(o.savings_p10)} at P10, {format_usd(o.savings_p50)} at the median, "
         f"{format_usd(o.savings_p90)} at P90; break-even {_month(o.break_even_p10, horizon)} at P10, "
         f"{_month(o.break_even_p50, horizon)} at the median, {_month(o.break_even_p90, horizon)} at P90.",
@@ -140,14 +141,19 @@ def _condition(v: BreakEvenValue, whole: bool) -> str:
     return f"{'above' if v.pays_back_above else 'below'} {value_text(v.value, v.unit, whole)}"
 
 
-def band_frame(u: Uncertainty) -> pd.DataFrame:
-    """P10–P90 of the cumulative cost of the fine-tune and its comparison, month by month (the chart's band)."""
+def band_frame(u: Uncertainty, money: Display | None = None) -> pd.DataFrame:
+    """P10–P90 of the cumulative cost of the fine-tune and its comparison, month by month (the chart's band);
+    the plotted columns in `money`'s currency, to lie under the cumulative lines (the tooltip stays in USD, as
+    the simulation's other figures)."""
+    def value(usd: Decimal) -> float:
+        return float(usd if money is None else money.value(usd))
+
     rows = []
     for band in u.result.bands:
         if band.option not in (u.fine_tuned, u.against):
             continue
         for i, (lo, mid, hi) in enumerate(zip(band.p10, band.p50, band.p90)):
-            rows.append({"option": band.option, "month": i + 1, "p10": float(lo), "p50": float(mid), "p90": float(hi),
+            rows.append({"option": band.option, "month": i + 1, "p10": value(lo), "p50": value(mid), "p90": value(hi),
                          "band_text": f"{format_usd(lo)} – {format_usd(hi)}"})
     return pd.DataFrame(rows, columns=["option", "month", "p10", "p50", "p90", "band_text"])
 
@@ -155,7 +161,7 @@ def band_frame(u: Uncertainty) -> pd.DataFrame:
 def odds_table(u: Uncertainty, horizon: int) -> pd.DataFrame:
     """Every fine-tune against every base option: the chance of payback and the spread."""
     rows = [{
-        "Fine-tune": o.fine_tuned, "Against": o.against, "Pays back": f"{o.p_pays_back:.0%}",
+        "Fine-tune": o.fine_tuned, "Against": o.against, "Pays back": chance(o.p_pays_back),
         "Savings P10": format_usd(o.savings_p10), "Median": format_usd(o.savings_p50), "P90": format_usd(o.savings_p90),
         "Break-even P10 / median / P90": " / ".join(short_month(m, horizon) for m in
                                                     (o.break_even_p10, o.break_even_p50, o.break_even_p90)),
