@@ -294,6 +294,7 @@ def run_pilot(args: argparse.Namespace) -> int:
 def run_evaluate(args: argparse.Namespace) -> int:
     from ftcost.live import from_scenario as fs
     from ftcost.live.evaluate import estimate_evaluate, run_evaluate as run
+    from ftcost.views.common import pct
 
     client = _client(args) if args.yes else None
     scenario, _ = _scenario(args.scenario)
@@ -317,7 +318,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         for note in notes:
             print(f"note: {note}")
         for o in report.options:
-            print(f"{o.name:<28} {o.model:<40} {o.correct:>4}/{len(o.answers):<4} {o.accuracy_pct}%")
+            print(f"{o.name:<28} {o.model:<40} {o.correct:>4}/{len(o.answers):<4} {pct(o.accuracy_pct)}")
         if saved:
             print(f"Saved the scenario with the measured accuracy to {saved}.")
         if report.stopped:
