@@ -8,7 +8,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ftcost.engine.results import Plan
-from ftcost.engine.training import data_prep_usd, labour_per_iteration
+from ftcost.engine.training import data_prep_hours, data_prep_usd, labour_per_iteration, role_per_iteration
 from ftcost.i18n import _, locale, number
 from ftcost.money import Display
 from ftcost import report
@@ -24,7 +24,7 @@ def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFra
     whole = _("Whole project ({iterations} iterations)").format(iterations=iterations)
     rows = []
     for r in scenario.labour.role:
-        per_iteration = r.hourly_usd * r.hours_per_iteration
+        per_iteration = role_per_iteration(r)
         rows.append({
             who: r.role, hourly: m.amount(r.hourly_usd),
             hours_col: _("{hours} h per iteration").format(hours=plain(r.hours_per_iteration)),
@@ -32,7 +32,7 @@ def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFra
         })
     labour, examples = scenario.labour, scenario.training.planned_examples
     rate = next((r.hourly_usd for r in labour.role if r.role == labour.data_prep_role), None)
-    hours = Decimal(examples) * labour.data_prep_minutes_per_example / 60
+    hours = data_prep_hours(scenario, examples)
     prep = data_prep_usd(scenario, examples)
     rows.append({
         who: _("Data preparation"),
