@@ -393,7 +393,7 @@ def test_the_options_table_changes_what_is_compared():
     plan = measured_plan(changed, DAY)
     # Cards follow the plan's options (an option not served on the day has none): find the edited one by name.
     card = [o.name for o in plan.options].index(changed.option[ft].name)
-    cost = plan.options[card].steady.inference_usd + plan.options[card].steady.wrong_answers_usd
+    cost = plan.options[card].monthly_with_wrong_answers_usd
     assert metric(at, "Monthly cost, wrong answers included")[card].value == format_usd(cost)
 
     # Deleting every fine-tune leaves nothing to plan: the scenario's rule, in one sentence, and no change.
