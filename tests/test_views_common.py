@@ -147,3 +147,24 @@ def test_a_capped_list_says_the_same_count_on_the_cli_and_the_page():
 def test_the_cli_uses_the_shared_formatting_without_loading_the_pages():
     code = "import sys, ftcost.cli.analyze, ftcost.views.common, ftcost.report; sys.exit('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_provider_rate_reads_the_same_on_the_cli_and_the_prices_page():
+    import datetime as dt
+
+    from ftcost.cli.provider_opts import render_provider
+    from ftcost.pricing.providers import load_providers
+
+    day = dt.date(2026, 11, 21)
+    p = next(p for p in load_providers() if p.rates_on(day))
+    rows = p.rates_on(day)
+    assert list(views.provider_rate_frame(p, day).Price) == [c.rate_price(r.entry) for r in rows]
+    cli = render_provider(p, day, rows)
+    assert all(c.rate_price(r.entry) in cli for r in rows)
+
+
+def test_rate_and_unit_prices():
+    inference = SimpleNamespace(kind="inference", input=D("0.30"), output=D("1.2"), price=None)
+    assert c.rate_price(inference) == "$0.30 in / $1.20 out"
+    assert c.rate_price(SimpleNamespace(kind="gpu_hour", price=D("2.400"))) == "$2.40"
+    assert c.price_text(D("0.075")) == "$0.075" and c.price_text(None) == "—"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from ftcost.i18n import _, ngettext, number, percent
-from ftcost.money import format_usd
+from ftcost.money import format_price, format_usd
 
 #: Line numbers listed per problem before "… and N more": the CLI's summary, the Dataset page's table and the
 #: pilot's refusal all cut here (the full list is in `ftcost analyze FILE --json` and the page's CSV download).
@@ -105,6 +105,18 @@ def lines_text(lines: Sequence[int], total: int | None = None, shown: int = LINE
 def progress_percent(done: int, total: int) -> int:
     """How much of a file is read, as a whole percentage for a progress bar (100 for an empty file)."""
     return min(100, done * 100 // total) if total else 100
+
+
+def price_text(price: Decimal | None, missing: str = "—") -> str:
+    """A unit price exactly as published (`$0.075`); `missing` where there is none."""
+    return missing if price is None else format_price(price)
+
+
+def rate_price(entry) -> str:
+    """A provider's rate as it reads in its row: `$0.30 in / $1.20 out` for inference, else its one price."""
+    if entry.kind == "inference":
+        return f"{format_price(entry.input)} in / {format_price(entry.output)} out"
+    return format_price(entry.price)
 
 
 def signed_usd(amount: Decimal) -> str:

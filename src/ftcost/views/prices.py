@@ -10,6 +10,7 @@ import pandas as pd
 from ftcost.i18n import N_, _
 from ftcost.money import format_price
 from ftcost.pricing import Change, PriceRow
+from ftcost.views.common import price_text, rate_price
 
 KIND_LABELS = {
     "base": N_("Base model"),
@@ -43,8 +44,7 @@ def price_frame(rows: list[PriceRow]) -> pd.DataFrame:
                                       "Until", "Source", "Checked", "Confirmed"])
 
 
-def _price(value: Decimal | None) -> str:
-    return "—" if value is None else format_price(value)
+_price = price_text
 
 
 def history_frame(rows: list[PriceRow], until: dt.date) -> pd.DataFrame:
@@ -162,8 +162,7 @@ def provider_rate_frame(p, day: dt.date) -> pd.DataFrame:
     out = []
     for r in p.rates_on(day):
         e = r.entry
-        price = (f"{format_price(e.input)} in / {format_price(e.output)} out" if e.kind == "inference"
-                 else format_price(e.price))
+        price = rate_price(e)
         out.append({
             "Kind": RATE_KIND_LABELS.get(e.kind, e.kind),
             "Applies to": e.model or r.bracket() or "every model",
