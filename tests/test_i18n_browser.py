@@ -42,8 +42,9 @@ def test_the_plan_page_in_chinese(served, lang, browser_locale, answer, title):
             page = browser.new_context(locale=browser_locale, viewport={"width": 1440, "height": 1500}).new_page()
             page.goto(f"{served}/?{PARAM}={encode_link(pinned)}", timeout=120_000)
             expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=120_000)
-            expect(page.get_by_text(answer, exact=True).first).to_be_visible()
-            expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="NT$").first).to_be_visible()
+            # The page draws top to bottom; on a loaded 2-core machine the metrics can come seconds after the heading.
+            expect(page.get_by_text(answer, exact=True).first).to_be_visible(timeout=120_000)
+            expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="NT$").first).to_be_visible(timeout=120_000)
             page.wait_for_timeout(1500)  # let the charts finish drawing before the picture
             page.screenshot(path=str(shot))
         finally:

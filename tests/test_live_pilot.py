@@ -153,7 +153,8 @@ def test_following_stops_after_max_wait_and_resumes_later(standin, dataset):
     ticks = iter(range(100))  # each clock reading is 100 s later: stop after the first poll
     pending = follow_job(client, job.id, clock=lambda: next(ticks) * 100, max_wait=50, **FAST)
     assert (pending.status, pending.finished) == ("queued", False)
-    assert pending.summary() == f"Job {job.id} is still queued; follow it again later with `ftcost pilot --job {job.id}`."
+    assert pending.summary() == (f"Job {job.id} is still queued; it keeps running at OpenAI and can be followed "
+                                 "again by its id.")  # the command to do so is the CLI's to add
     assert pending.estimated_tokens is None  # no plan given: OpenAI's figures only
     # resuming with the plan (as `ftcost pilot --job ID DATASET` does) compares the bill with the estimate
     plan = plan_pilot(dataset, "gpt-4o-mini", as_of=DAY, epochs=3)
@@ -187,7 +188,8 @@ def test_polling_survives_a_transient_500_and_reports_a_lasting_one_with_the_job
         run_pilot(client_for(standin), plan, confirmed=True, **FAST)
     job_id = next(iter(standin.jobs.keys().__reversed__()))
     assert str(err.value).startswith(f"The server failed (HTTP 500) while checking job {job_id}")
-    assert str(err.value).endswith(f"follow it again with `ftcost pilot --job {job_id}`.")
+    assert str(err.value).endswith("The job keeps running at OpenAI and can be followed again by its id.")
+    assert err.value.job_id == job_id  # the fact the CLI (`ftcost pilot --job`) and the page word for themselves
 
 
 def test_a_hostile_servers_job_error_events_and_names_are_redacted(standin, dataset):

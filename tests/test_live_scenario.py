@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ftcost.errors import FtcostError
+from ftcost.errors import FtcostError, InputError
 from ftcost.live import from_scenario as fs
 from ftcost.scenario import gallery, load_scenario
 
@@ -29,15 +29,33 @@ def test_base_options_get_the_long_prompt_and_planned_fine_tunes_wait_for_the_pi
     options, notes = fs.prompt_options(reviews)
     assert [(o.name, o.model) for o in options] == [("GPT-3.5 Turbo", "gpt-3.5-turbo"), ("GPT-4 8K", "gpt-4")]
     assert all(o.system_prompt == reviews.workload.long_prompt for o in options)
-    assert len(notes) == 1 and "--fine-tuned-model" in notes[0]
+    # The library says what is missing as a fact (reason "no_model"); the flag that supplies it is the CLI's word.
+    assert len(notes) == 1 and "planned fine-tune with no model yet" in notes[0] and "--" not in notes[0]
+    assert [(s.name, s.reason) for s in fs.select_options(reviews).skipped] == [("Fine-tuned GPT-3.5 Turbo", "no_model")]
 
 
 def test_the_pilots_model_stands_in_for_the_planned_fine_tune(reviews):
     ft = "ft:gpt-3.5-turbo-0613:acme::Ab12Cd34"
     options, notes = fs.prompt_options(reviews, fine_tuned_model=ft, names=["Fine-tuned GPT-3.5 Turbo"])
     assert notes == [] and [(o.model, o.system_prompt) for o in options] == [(ft, reviews.workload.short_prompt)]
-    with pytest.raises(FtcostError, match="is not a fine-tune of gpt-3.5-turbo-0613"):
+    with pytest.raises(InputError, match="is not a fine-tune of gpt-3.5-turbo-0613") as err:
         fs.prompt_options(reviews, fine_tuned_model="ft:gpt-4o-mini-2024-07-18:acme::x")
+    # the facts an edge words: which input, the value given, and the bases that would fit
+    assert (err.value.setting, err.value.value, err.value.near) == (
+        "fine_tuned_model", "ft:gpt-4o-mini-2024-07-18:acme::x", ("gpt-3.5-turbo-0613",))
+    assert "--" not in str(err.value)
+
+
+def test_a_name_that_is_not_a_fine_tune_is_refused_for_the_cli_and_the_app_alike(reviews):
+    # One rule: the app used to refuse "gpt-3.5-turbo-0613" itself while the library called the base model
+    # in the fine-tune's place; now the library refuses it for both.
+    with pytest.raises(InputError, match="'gpt-3.5-turbo-0613' is not a fine-tuned model's name") as err:
+        fs.select_options(reviews, fine_tuned_model="gpt-3.5-turbo-0613")
+    assert err.value.setting == "fine_tuned_model"
+    # surrounding spaces (a pasted name) are not part of it
+    ft = "ft:gpt-3.5-turbo-0613:acme::Ab12Cd34"
+    called = {o.name: o.model for o in fs.select_options(reviews, fine_tuned_model=f"  {ft} ").options}
+    assert called["Fine-tuned GPT-3.5 Turbo"] == ft
 
 
 def test_unknown_option_names_list_the_known_ones(reviews):

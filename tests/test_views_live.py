@@ -11,8 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from ftcost.errors import FtcostError
+from ftcost.errors import ApiError, FtcostError, InputError
 from ftcost.live import ChatCall, PilotResult, Progress, SpendEstimate, serving
+from ftcost.live import from_scenario as fs
 from ftcost.live.chat import OptionEstimate
 from ftcost.live.measure import MeasuredCall, MeasureReport, OptionMeasurement
 from ftcost.models import get_model
@@ -59,7 +60,8 @@ def test_job_progress_follows_the_stages_and_never_goes_back():
     steps = [
         Progress("upload", "uploading train.jsonl (1,000 bytes)"),
         Progress("upload", "uploaded as file-abc"),
-        Progress("job", "created ftjob-1 (validating_files); if interrupted, follow it with --job ftjob-1"),
+        Progress("job", "created ftjob-1 (validating_files); it keeps running at OpenAI if this is interrupted",
+                 job_id="ftjob-1"),
         Progress("job", "status: validating_files"),
         Progress("job", "status: queued"),
         Progress("job", "status: running"),
@@ -116,7 +118,7 @@ def test_a_fine_tuned_model_is_called_for_its_own_base_only():
     assert not any(o.name.startswith(("Azure", "Together", "Fireworks", "Self-hosted")) for o in options + base_only)
     with pytest.raises(FtcostError, match="not a fine-tuned model's name"):
         lv.call_options(scenario, "gpt-4o-mini")
-    with pytest.raises(FtcostError, match="gpt-4.1-mini-2025-04-14, gpt-4o-mini-2024-07-18"):
+    with pytest.raises(FtcostError, match="gpt-4.1-mini-2025-04-14 or gpt-4o-mini-2024-07-18"):
         lv.call_options(scenario, "ft:gpt-4o-2024-08-06:org::x")
 
 
@@ -198,3 +200,31 @@ def test_a_hostile_servers_job_text_cannot_become_a_link_image_or_html():
                         "(http:\u200b//evil.example/t.png) &lt;img src=x onerror=alert(1)&gt;")
     _, bar, line = lp.JobProgress().update(Progress("job", "[error] see ![t](http://evil.example/t.png)"))
     assert "![t](" not in bar and "![t](" not in line
+
+
+def test_the_page_calls_the_options_the_librarys_rule_chooses_and_words_its_facts_as_widgets():
+    scenario = default_scenario()
+    ft = "ft:gpt-4o-mini-2024-07-18:org::abc"
+    options, _notes = lv.call_options(scenario, ft)
+    assert options == fs.select_options(scenario, fine_tuned_model=ft).options  # one rule, the CLI's too
+    with pytest.raises(InputError) as err:
+        lv.call_options(scenario, "ft:gpt-4o-2024-08-06:org::x")
+    assert err.value.setting == "fine_tuned_model" and "--" not in str(err.value)
+    shown = lv.error_text(err.value)
+    assert shown.startswith(str(err.value)) and shown.endswith("Check the *Fine-tuned model* field under *Evaluate*.")
+
+
+@pytest.mark.parametrize("exc, words", [
+    (ApiError("Not confirmed: measuring prompts spends money on the API.", needs_confirmation="spend"),
+     "Press its *Confirm* button to spend it."),
+    (ApiError("The server failed (HTTP 500) while checking job ftjob-1. The job keeps running.", job_id="ftjob-1"),
+     "Follow it again with its job id under *Follow an existing job*."),
+    (ApiError("Could not connect to example.com while calling gpt-4o-mini.", setting="base_url"),
+     "Check the *Server* field (empty: OpenAI)."),
+    (FtcostError("train.jsonl fails ftcost's checks.", value="train.jsonl", listing="dataset_checks"),
+     "The Dataset page explains each problem and how to fix it."),
+    (ApiError("No answer from example.com within 60 s; try again later.", setting="timeout"), ""),  # no such widget
+])
+def test_error_facts_become_the_pages_widget_words_never_a_flag(exc, words):
+    shown = lv.error_text(exc)
+    assert shown == f"{exc} {words}".strip() and "--" not in shown

@@ -89,7 +89,7 @@ def errors_shown() -> Iterator[None]:
     try:
         yield
     except FtcostError as exc:
-        st.error(redact(str(exc)))
+        st.error(redact(lv.error_text(exc)))
 
 
 def _kept(widget: Callable[..., Any], label: str, key: str, **kwargs: Any) -> Any:
@@ -389,7 +389,7 @@ else:
             result, asked = ss[EVALUATED]
             st.dataframe(lv.accuracy_frame(scenario, result), hide_index=True, width="stretch")
             if result.stopped:
-                st.warning(result.stopped)
+                st.warning(lv.stopped_text(result))
             with st.expander(_("Every answer, scored")):
                 st.dataframe(lv.scored_frame(result), hide_index=True, width="stretch")
             _offer_apply(lv.accuracy_change(scenario, result), asked == lv.signature(options, questions),

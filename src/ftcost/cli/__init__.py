@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 
+from ftcost.cli import hints
 from ftcost.errors import FtcostError
 
 #: Subcommand modules, in the order `ftcost --help` lists them.
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except FtcostError as exc:
-        print(f"ftcost: {exc}", file=sys.stderr)
+        print(f"ftcost: {hints.message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ftcost: interrupted.", file=sys.stderr)

@@ -16,6 +16,7 @@ import sys
 from decimal import Decimal
 from typing import TextIO
 
+from ftcost.cli import hints
 from ftcost.cli.common import parse_date
 from ftcost.dataset import DEFAULT_MODEL, DatasetReport, analyze_file, describe
 from ftcost.errors import FtcostError
@@ -165,7 +166,7 @@ def training_cost(report: DatasetReport, as_of: dt.date) -> tuple[Decimal | None
     try:
         usd, rate = price_training(report.model, report.charged_tokens, as_of)
     except FtcostError as exc:
-        return None, str(exc)
+        return None, hints.message(exc)
     return usd, f"{report.charged_tokens:,} tokens at {format_price(rate.price)} per 1M training tokens, prices of {as_of}"
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ftcost.cli import hints
 from ftcost.cli.common import parse_date
 from ftcost.errors import FtcostError
 from ftcost.money import format_usd
@@ -123,7 +124,7 @@ def count_file(path: str, model: str | None, as_of: dt.date) -> dict:
             line_notes: set[str] = set()
             tokens = request_tokens(body, encoding, model=snapshot, notes=line_notes)
         except FtcostError as exc:
-            errors.append({"line": number, "error": str(exc)})
+            errors.append({"line": number, "error": hints.message(exc)})
             continue
         if not snapshot.startswith(MEASURED_PREFIXES):
             line_notes.add(f"{snapshot}: estimated with the rules measured on gpt-3.5-turbo, gpt-4 and gpt-4o "
@@ -179,7 +180,7 @@ def input_cost(name: str, tokens: int, as_of: dt.date, tier: str) -> tuple[Decim
     try:
         card = rates(name, as_of, tier)
     except FtcostError as exc:
-        return None, str(exc).rstrip(".")
+        return None, hints.message(exc).rstrip(".")
     if card.input is None:
         return None, f"{name} has no input price in the {tier} tier on {as_of}"
     return token_cost(tokens, card.input.price), ""

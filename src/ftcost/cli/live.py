@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ftcost.cli import hints
 from ftcost.cli.common import parse_date, positive_int
 from ftcost.errors import FtcostError
 
@@ -146,7 +147,18 @@ def _say(text: str) -> None:
 
 
 def _progress(p) -> None:
-    _say(f"  {p.stage}: {p.message}" + (f" ({p.done}/{p.total})" if p.total else ""))
+    _say(f"  {p.stage}: {hints.progress_line(p.message, p.job_id)}" + (f" ({p.done}/{p.total})" if p.total else ""))
+
+
+def _options(scenario: Any, args: argparse.Namespace) -> tuple[list, list[str]]:
+    """The library's choice of options to call, with the skipped ones said in the command line's words."""
+    from ftcost.live import from_scenario as fs
+
+    selection = fs.select_options(scenario, fine_tuned_model=args.fine_tuned_model, names=args.option)
+    notes = [hints.note(s) for s in selection.skipped]
+    if not selection.options:
+        raise FtcostError("No option left to call: " + " ".join(notes))
+    return selection.options, notes
 
 
 def _print_json(doc: dict) -> None:
@@ -197,7 +209,7 @@ def run_measure(args: argparse.Namespace) -> int:
     client = _client(args) if args.yes else None  # no key: say so before any work
     scenario, _ = _scenario(args.scenario)
     as_of = args.as_of or dt.date.today()
-    options, notes = fs.prompt_options(scenario, fine_tuned_model=args.fine_tuned_model, names=args.option)
+    options, notes = _options(scenario, args)
     messages = fs.user_messages(scenario)
     estimate = estimate_measure(options, messages, args.samples, as_of=as_of, max_output_tokens=args.max_output_tokens)
     if not args.yes:
@@ -229,7 +241,7 @@ def run_measure(args: argparse.Namespace) -> int:
         if saved:
             print(f"Saved the scenario with output_tokens_per_request = {report.suggested_output_tokens()} to {saved}.")
         if report.stopped:
-            print(report.stopped)
+            print(hints.stopped(report.stopped, report.stopped_by))
     return 2 if report.stopped else 0
 
 
@@ -281,6 +293,8 @@ def run_pilot(args: argparse.Namespace) -> int:
         _print_json({"confirmed": True, **result.to_dict()})
     else:
         print(result.summary())
+        if not result.finished:
+            print(hints.still_running(result.job_id))
         if result.note:
             print(result.note)
         if result.succeeded and result.billed_usd is not None:
@@ -299,7 +313,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     client = _client(args) if args.yes else None
     scenario, _ = _scenario(args.scenario)
     as_of = args.as_of or dt.date.today()
-    options, notes = fs.prompt_options(scenario, fine_tuned_model=args.fine_tuned_model, names=args.option)
+    options, notes = _options(scenario, args)
     items, scoring, fields = fs.eval_set(scenario, args.limit)
     shared = {"as_of": as_of, "scoring": scoring, "fields": fields, "max_output_tokens": args.max_output_tokens}
     estimate = estimate_evaluate(options, items, **shared)
@@ -322,5 +336,5 @@ def run_evaluate(args: argparse.Namespace) -> int:
         if saved:
             print(f"Saved the scenario with the measured accuracy to {saved}.")
         if report.stopped:
-            print(report.stopped)
+            print(hints.stopped(report.stopped, report.stopped_by))
     return 2 if report.stopped else 0

@@ -37,6 +37,8 @@ class Progress:
     message: str
     done: int = 0
     total: int | None = None
+    #: Set on the report that a fine-tuning job was created: the id to follow it by if the run is cut short.
+    job_id: str | None = None
 
     @property
     def fraction(self) -> float | None:
@@ -218,8 +220,8 @@ def estimate_calls(
 def require_confirmation(confirmed: bool, what: str) -> None:
     if confirmed is not True:
         raise ApiError(
-            f"Not confirmed: {what} spends money on the API; show the estimate and call again with confirmed=True "
-            "(--yes on the command line)."
+            f"Not confirmed: {what} spends money on the API; show the estimate and call again with confirmed=True.",
+            needs_confirmation="spend",
         )
 
 
@@ -231,15 +233,16 @@ def run_calls(
     max_output_tokens: int,
     temperature: float | None = None,
     progress: ProgressFn | None = None,
-) -> tuple[list[tuple[int, PlannedCall, ChatCall]], str]:
-    """Make the planned calls in order → ([(index, plan, call)], why it stopped early or "").
+) -> tuple[list[tuple[int, PlannedCall, ChatCall]], str, ApiError | None]:
+    """Make the planned calls in order → ([(index, plan, call)], why it stopped early or "", the error that
+    stopped it, whose facts an edge words as its own hint).
 
     A failure after some calls succeeded stops the run and keeps what was measured (those calls were
     paid for); a failure on the first call raises ApiError.
     """
     progress = progress or no_progress
     results: list[tuple[int, PlannedCall, ChatCall]] = []
-    stopped = ""
+    stopped, stopped_by = "", None
     for done, plan in enumerate(planned):
         progress(Progress(stage, f"{plan.option}: calling {plan.model}", done, len(planned)))
         try:
@@ -249,8 +252,8 @@ def run_calls(
         except ApiError as exc:
             if not results:
                 raise
-            stopped = f"Stopped after {done} of {len(planned)} calls: {exc}"
+            stopped, stopped_by = f"Stopped after {done} of {len(planned)} calls: {exc}", exc
             break
         results.append((done, plan, call))
     progress(Progress(stage, "done", len(results), len(planned)))
-    return results, stopped
+    return results, stopped, stopped_by

@@ -63,8 +63,8 @@ def resolve_key(api_key: str | None = None, api_key_env: str = DEFAULT_KEY_ENV) 
     key = (api_key or "").strip() or os.environ.get(api_key_env, "").strip()
     if not key:
         raise ApiError(
-            f"No OpenAI API key: set {api_key_env} in the environment (or name another variable with "
-            "--api-key-env); everything else in ftcost works offline without one."
+            f"No OpenAI API key: set {api_key_env} in the environment; everything else in ftcost works offline "
+            "without one.", value=api_key_env, setting="api_key_env",
         )
     if any(ch.isspace() for ch in key) or not key.isprintable():
         raise ApiError(f"The API key in {api_key_env} contains spaces or control characters; paste it again.")
@@ -208,6 +208,12 @@ def wind_down() -> str:
 
 def describe(exc: BaseException, action: str, model: str | None = None, client: LiveClient | None = None) -> str:
     """One sentence for an `openai` exception raised while doing `action` (e.g. "calling gpt-4o-mini")."""
+    return str(api_error(exc, action, model, client))
+
+
+def api_error(exc: BaseException, action: str, model: str | None = None, client: LiveClient | None = None) -> ApiError:
+    """The ApiError for an `openai` exception raised while doing `action`: its sentence, and as `setting`
+    the connection setting that may settle it (the CLI names its flag, a page its field)."""
     import openai
 
     key = getattr(client.sdk, "api_key", None) if client else None
@@ -219,12 +225,10 @@ def describe(exc: BaseException, action: str, model: str | None = None, client: 
     if isinstance(exc, openai.APITimeoutError):
         timeout = client.config.timeout if client else None
         within = f" within {timeout:g} s" if timeout else ""
-        return f"No answer from {host}{within} while {action}{after}; raise --timeout or try again later."
+        return ApiError(f"No answer from {host}{within} while {action}{after}; try again later.", setting="timeout")
     if isinstance(exc, openai.APIConnectionError):
-        return (
-            f"Could not connect to {host} while {action}{after}; check the network, any proxy settings "
-            "and --base-url."
-        )
+        return ApiError(f"Could not connect to {host} while {action}{after}; check the network, any proxy settings "
+                        "and the server's address.", setting="base_url")
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         code = error_code(exc.body)
@@ -232,31 +236,24 @@ def describe(exc: BaseException, action: str, model: str | None = None, client: 
         said = f" (the server said: {server})" if server else ""
         if status == 401:
             # OpenAI's own 401 text quotes the first and last characters of the key: never show it.
-            return (
-                f"The API key was rejected (401 Unauthorized) while {action}; check that the key is current "
-                "and belongs to this organisation and project."
-            )
+            return ApiError(f"The API key was rejected (401 Unauthorized) while {action}; check that the key is "
+                            "current and belongs to this organisation and project.")
         if status == 403 and code == "training_not_available":
-            return f"OpenAI refused to start the fine-tuning job (403 training_not_available): {wind_down()}."
+            return ApiError(f"OpenAI refused to start the fine-tuning job (403 training_not_available): {wind_down()}.")
         if status == 403:
-            return f"Permission denied (403) for {what} while {action}; this key's project may not have access{said}."
+            return ApiError(f"Permission denied (403) for {what} while {action}; this key's project may not have access{said}.")
         if status == 404:
-            return f"Not found (404) while {action}: {what} does not exist or this key has no access to it{said}."
+            return ApiError(f"Not found (404) while {action}: {what} does not exist or this key has no access to it{said}.")
         if status == 429 and code == "insufficient_quota":
-            return (
-                f"The OpenAI account is out of quota (429 insufficient_quota) while {action}: add credit or raise "
-                "the usage limit in the billing settings; waiting will not help."
-            )
+            return ApiError(f"The OpenAI account is out of quota (429 insufficient_quota) while {action}: add credit or "
+                            "raise the usage limit in the billing settings; waiting will not help.")
         if status == 429:
-            return (
-                f"Rate limited (429) while {action}{after}; wait a minute, send fewer samples, or raise "
-                "--max-retries."
-            )
+            return ApiError(f"Rate limited (429) while {action}{after}; wait a minute or send fewer samples.", setting="max_retries")
         if status >= 500:
-            return f"The server failed (HTTP {status}) while {action}{after}; try again later{said}."
-        return f"The API refused the request (HTTP {status}) while {action}{said}."
+            return ApiError(f"The server failed (HTTP {status}) while {action}{after}; try again later{said}.")
+        return ApiError(f"The API refused the request (HTTP {status}) while {action}{said}.")
     if isinstance(exc, openai.OpenAIError):
-        return f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300].translate(_INERT)}"
+        return ApiError(f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300].translate(_INERT)}")
     raise TypeError(f"not an openai error: {type(exc).__name__}")
 
 
@@ -268,6 +265,6 @@ def api_errors(action: str, model: str | None = None, client: LiveClient | None 
     try:
         yield
     except openai.OpenAIError as exc:
-        raise ApiError(describe(exc, action, model, client)) from None
+        raise api_error(exc, action, model, client) from None
     except FtcostError:
         raise

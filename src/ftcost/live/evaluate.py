@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, Sequence
 
-from ftcost.errors import FtcostError
+from ftcost.errors import ApiError, FtcostError, InputError
 from ftcost.live.chat import (
     DEFAULT_MAX_OUTPUT_TOKENS,
     Pricer,
@@ -96,8 +96,8 @@ def check_eval_set(items: Sequence[EvalItem], scoring: Scoring, fields: Sequence
     if not items:
         raise FtcostError("The pilot has no eval set: add [[pilot.eval_set]] entries with input and expected.")
     if len(items) > MAX_EVAL_ITEMS:
-        raise FtcostError(f"The eval set has {len(items):,} items; ftcost evaluates at most {MAX_EVAL_ITEMS:,} "
-                          "(the scenario file's limit). Use fewer items (--limit N on the command line).")
+        raise InputError(f"The eval set has {len(items):,} items; ftcost evaluates at most {MAX_EVAL_ITEMS:,} "
+                         "(the scenario file's limit). Use fewer items.", value=str(len(items)), setting="limit")
     if scoring not in ("exact", "json_fields"):
         raise FtcostError(f"Unknown scoring {scoring!r}; use 'exact' or 'json_fields'.")
     for n, item in enumerate(items, 1):
@@ -179,6 +179,7 @@ class EvalReport:
     estimate: SpendEstimate
     options: list[OptionScore] = field(default_factory=list)
     stopped: str = ""
+    stopped_by: ApiError | None = field(default=None, repr=False, compare=False)  # the error behind `stopped`
 
     def accuracy(self) -> dict[str, Decimal]:
         """Measured accuracy (%) per option name, for the scenario's `accuracy_pct`."""
@@ -219,7 +220,7 @@ def run_evaluate(
     report = EvalReport(
         scoring, list(fields), estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer, as_of=as_of)
     )
-    results, report.stopped = run_calls(
+    results, report.stopped, report.stopped_by = run_calls(
         client, planned, stage="evaluate", max_output_tokens=max_output_tokens, temperature=temperature, progress=progress
     )
     scores: dict[str, OptionScore] = {}

@@ -9,10 +9,11 @@ confirmed) whether to save it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from ftcost.errors import FtcostError
+from ftcost.errors import FtcostError, InputError
 from ftcost.live.evaluate import EvalItem
 from ftcost.live.measure import MeasureReport, PromptOption
 
@@ -32,55 +33,103 @@ def same_family(snapshot: str, base: str) -> bool:
     return re.fullmatch(re.escape(base) + r"(-\d{4}(-\d{2}-\d{2})?)?", snapshot) is not None
 
 
-def prompt_options(
-    scenario: Any, *, fine_tuned_model: str | None = None, names: Sequence[str] | None = None
-) -> tuple[list[PromptOption], list[str]]:
-    """(options to call, notes on options skipped). Base options get the long prompt, fine-tuned the short.
+@dataclass(frozen=True)
+class Skipped:
+    """An option the live check leaves out, and why, as facts an edge words for its reader.
 
-    A fine-tuned option whose model is only planned ("ft:gpt-4o-mini") is called as `fine_tuned_model`
-    (the name the pilot produced) or skipped with a note saying how to include it.
+    `reason` is "provider" (served by `provider`, not OpenAI), "no_model" (a planned fine-tune and no
+    fine-tuned model given to call in its place) or "other_base" (the fine-tuned model given, `fine_tuned_model`,
+    fine-tunes another base). `str()` is the library's sentence.
     """
+
+    name: str
+    model: str
+    reason: str
+    provider: str = "openai"
+    fine_tuned_model: str | None = None
+
+    def __str__(self) -> str:
+        if self.reason == "provider":
+            return f"Option {self.name!r} is served by {self.provider}, not OpenAI; the live check calls OpenAI only."
+        if self.reason == "no_model":
+            return (f"Option {self.name!r} ({self.model}) is a planned fine-tune with no model yet, so it is left out "
+                    "until a fine-tuned model of its base (the pilot's) is given.")
+        return f"Option {self.name!r} ({self.model}) is left out: {self.fine_tuned_model} fine-tunes another base."
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The options the live check calls (with their prompts) and the ones it leaves out."""
+
+    options: list[PromptOption] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def select_options(
+    scenario: Any, *, fine_tuned_model: str | None = None, names: Sequence[str] | None = None
+) -> Selection:
+    """Which of the scenario's options a live run calls, with which model and prompt; the one rule the CLI
+    and the app share. Base options get the long prompt, fine-tuned the short.
+
+    A planned fine-tune ("ft:gpt-4o-mini") is called as `fine_tuned_model` (the name the pilot produced)
+    when that fine-tunes the same base; planned fine-tunes of other bases are left out (so a scenario
+    comparing two fine-tunes can still measure the one that exists), as are options another provider
+    serves. A `fine_tuned_model` that is not a fine-tuned name, or fine-tunes none of the planned bases, is
+    refused (InputError, setting "fine_tuned_model"); unknown `names` too (setting "names"). An empty
+    selection is not an error here: each edge says so in its own words.
+    """
+    ft = (fine_tuned_model or "").strip() or None
     chosen = list(scenario.option)
     if names:
         known = {o.name for o in chosen}
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise FtcostError(f"No option named {', '.join(map(repr, unknown))}; the scenario has {', '.join(map(repr, sorted(known)))}.")
+            raise InputError(f"No option named {', '.join(map(repr, unknown))}; the scenario has "
+                             f"{', '.join(map(repr, sorted(known)))}.", value=", ".join(unknown),
+                             near=tuple(sorted(known)), setting="names")
         chosen = [o for o in chosen if o.name in names]
-    options, notes = [], []
-    # The live check calls OpenAI: options another provider serves (Azure, Together …) are left out, said once each.
-    for option in [o for o in chosen if getattr(o, "provider_id", "openai") != "openai"]:
-        notes.append(f"Option {option.name!r} is served by {option.provider_id}, not OpenAI; the live check calls "
-                     "OpenAI only.")
+    if ft and not ft.startswith("ft:"):
+        raise InputError(f"{ft!r} is not a fine-tuned model's name; it looks like ft:BASE:org:suffix:id.",
+                         value=ft, setting="fine_tuned_model")
+    # The live check calls OpenAI: options another provider serves (Azure, Together …) are left out.
+    skipped = [Skipped(o.name, o.model, "provider", provider=o.provider_id)
+               for o in chosen if getattr(o, "provider_id", "openai") != "openai"]
     chosen = [o for o in chosen if getattr(o, "provider_id", "openai") == "openai"]
     workload = scenario.workload
     # A scenario may plan fine-tunes of several bases (airport: gpt-3.5 and gpt-4o-mini). A given
     # fine-tuned model stands in for the planned fine-tunes of its own base; the others are skipped.
     planned = [o for o in chosen if is_placeholder(o.model)]
-    matching = [o for o in planned if fine_tuned_model and same_family(base_of(fine_tuned_model), base_of(o.model))]
-    if fine_tuned_model and planned and not matching:
-        bases = " or ".join(sorted({base_of(o.model) for o in planned}))
-        raise FtcostError(
-            f"--fine-tuned-model {fine_tuned_model} is not a fine-tune of {bases}, the base of the planned fine-tunes."
-        )
+    matching = [o for o in planned if ft and same_family(base_of(ft), base_of(o.model))]
+    if ft and planned and not matching:
+        bases = sorted({base_of(o.model) for o in planned})
+        raise InputError(f"{ft} is not a fine-tune of {' or '.join(bases)}, the base of the planned fine-tunes.",
+                         value=ft, near=tuple(bases), setting="fine_tuned_model")
+    options = []
     for option in chosen:
         model = option.model
         if is_placeholder(model):
-            if not fine_tuned_model:
-                notes.append(
-                    f"Option {option.name!r} ({model}) is a planned fine-tune with no model yet; run the pilot and "
-                    "pass its model with --fine-tuned-model to include it."
-                )
+            if not ft:
+                skipped.append(Skipped(option.name, model, "no_model"))
                 continue
             if option not in matching:
-                notes.append(f"Option {option.name!r} ({model}) is left out: {fine_tuned_model} fine-tunes another base.")
+                skipped.append(Skipped(option.name, model, "other_base", fine_tuned_model=ft))
                 continue
-            model = fine_tuned_model
+            model = ft
         prompt = workload.long_prompt if option.prompt == "long" else workload.short_prompt
         options.append(PromptOption(option.name, model, prompt))
-    if not options:
+    return Selection(options, skipped)
+
+
+def prompt_options(
+    scenario: Any, *, fine_tuned_model: str | None = None, names: Sequence[str] | None = None
+) -> tuple[list[PromptOption], list[str]]:
+    """(options to call, the library's sentences on the options skipped): `select_options`, refusing an empty
+    selection with a sentence that lists why each option was left out."""
+    selection = select_options(scenario, fine_tuned_model=fine_tuned_model, names=names)
+    notes = [str(s) for s in selection.skipped]
+    if not selection.options:
         raise FtcostError("No option left to call: " + " ".join(notes))
-    return options, notes
+    return selection.options, notes
 
 
 def user_messages(scenario: Any) -> list[str]:

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Sequence
 
-from ftcost.errors import FtcostError
+from ftcost.errors import ApiError, FtcostError
 from ftcost.live.chat import (
     DEFAULT_MAX_OUTPUT_TOKENS,
     ChatCall,
@@ -216,6 +216,7 @@ class MeasureReport:
     estimate: SpendEstimate
     options: list[OptionMeasurement] = field(default_factory=list)
     stopped: str = ""  # why the run stopped before every call was made
+    stopped_by: ApiError | None = field(default=None, repr=False, compare=False)  # the error behind `stopped`
 
     @property
     def cost_usd(self) -> Decimal | None:
@@ -271,7 +272,7 @@ def run_measure(
     report = MeasureReport(
         as_of, max_output_tokens, estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer, as_of=as_of)
     )
-    results, report.stopped = run_calls(
+    results, report.stopped, report.stopped_by = run_calls(
         client, planned, stage="measure", max_output_tokens=max_output_tokens, temperature=temperature, progress=progress
     )
     by_name: dict[str, OptionMeasurement] = {}

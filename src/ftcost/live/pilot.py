@@ -114,7 +114,7 @@ def _dataset_errors(path: Path, report: Any) -> str:
     more = f" and {len(report.errors) - 3} more kinds" if len(report.errors) > 3 else ""
     return (
         f"{path.name} fails ftcost's checks ({'; '.join(parts)}{more}), so it is not uploaded; "
-        f"`ftcost analyze {path.name}` explains each problem and how to fix it."
+        "ftcost's analysis of the file explains each problem and how to fix it."
     )
 
 
@@ -143,7 +143,7 @@ def plan_pilot(
         snapshot, cutoff_note = resolve(model, as_of).snapshot, ""
     report = analyze_file(path, snapshot, epochs)
     if not report.valid:
-        raise FtcostError(_dataset_errors(path, report))
+        raise FtcostError(_dataset_errors(path, report), value=path.name, listing="dataset_checks")
     plan = PilotPlan(
         path=str(path),
         model=model,
@@ -217,9 +217,7 @@ class PilotResult:
         if self.status in ("failed", "cancelled"):
             why = f": {self.error_message}" if self.error_message else ""
             return f"Job {self.job_id} {self.status}{why}."
-        return (
-            f"Job {self.job_id} is still {self.status}; follow it again later with `ftcost pilot --job {self.job_id}`."
-        )
+        return f"Job {self.job_id} is still {self.status}; it keeps running at OpenAI and can be followed again by its id."
 
     def to_dict(self) -> dict[str, Any]:
         pct = self.estimate_error_pct
@@ -279,8 +277,8 @@ def run_pilot(
     with client.errors("creating the fine-tuning job", model=plan.model):
         job = client.sdk.fine_tuning.jobs.create(**params)
     job_id = clean(client, job.id)
-    progress(Progress("job", f"created {job_id} ({clean(client, job.status)}); if interrupted, follow it with "
-                      f"--job {job_id}"))
+    progress(Progress("job", f"created {job_id} ({clean(client, job.status)}); it keeps running at OpenAI if "
+                      "this is interrupted", job_id=job_id))
     return follow_job(
         client,
         job_id,
@@ -342,7 +340,8 @@ def _retrieve(client: Any, job_id: str) -> Any:
         with client.errors(f"checking job {job_id}"):
             return client.sdk.fine_tuning.jobs.retrieve(job_id)
     except ApiError as exc:
-        raise ApiError(f"{exc} The job keeps running at OpenAI; follow it again with `ftcost pilot --job {job_id}`.") from None
+        raise ApiError(f"{exc} The job keeps running at OpenAI and can be followed again by its id.",
+                       setting=exc.setting, job_id=job_id) from None
 
 
 def _new_events(client: Any, job_id: str, seen: set[str]) -> list[JobEvent]:

@@ -150,16 +150,19 @@ def resolve(name: str, as_of: dt.date, *, data: PricingData | None = None) -> Re
     if not periods:
         known = list(d.models) + d.alias_names
         near = difflib.get_close_matches(base, known, n=3, cutoff=0.6)
-        hint = f"did you mean {', '.join(near)}?" if near else "`ftcost prices --history` lists every model ftcost knows."
+        hint = f"did you mean {', '.join(near)}?" if near else "no model ftcost knows has a name close to it."
         inside = f" (the base of {name!r})" if fine_tuned else ""
-        raise UnknownModelError(f"Unknown model {base!r}{inside}; {hint}")
+        raise UnknownModelError(f"Unknown model {base!r}{inside}; {hint}", value=base, near=near,
+                                listing=None if near else "models")
     row = next((a for a in periods if a.in_force(as_of)), None)
     if row is None:
         last = periods[-1]
         ended_by_shutdown = last.listed_until is None and last.effective_until is not None and as_of >= last.effective_until
         if ended_by_shutdown:
             raise shut_down_error(d, d.models[last.snapshot], as_of, fine_tuned=fine_tuned, alias=base)
-        raise NotOfferedError(_alias_not_on(base, periods, as_of))
+        gap = as_of >= periods[0].effective_from and not (last.effective_until and as_of >= last.effective_until)
+        raise NotOfferedError(_alias_not_on(base, periods, as_of), value=base, as_of=as_of,
+                              listing="alias_history" if gap else None)
     return Resolved(name, row.snapshot, fine_tuned, d.models[row.snapshot], alias=base, alias_row=row)
 
 
@@ -243,7 +246,7 @@ def shut_down_error(d: PricingData, m: ModelFacts, as_of: dt.date, *, fine_tuned
     if instead:
         served_text = f"on {as_of} OpenAI serves {', '.join(instead[:4])}{' …' if len(instead) > 4 else ''} instead"
     else:
-        served_text = f"ftcost knows no model OpenAI serves in its place on {as_of}; `ftcost prices --as-of {as_of}` lists what is served"
+        served_text = f"ftcost knows no model OpenAI serves in its place on {as_of}"
     verb = "were" if fine_tuned and not alias else "was"
     if fine_tuned and not alias:
         what = f"fine-tuned {m.id} models"
@@ -292,7 +295,7 @@ def _alias_not_on(alias: str, periods: list[AliasRow], as_of: dt.date) -> str:
         if last.listed_until is None:
             return f"{alias} pointed to {last.snapshot}, which shut down on {last.effective_until}; you asked about {as_of}."
         return f"{alias} pointed to {last.snapshot} until {last.effective_until} and to nothing after; you asked about {as_of}."
-    return f"{alias} pointed to no snapshot on {as_of}; see `ftcost prices --model {alias} --history`."
+    return f"{alias} pointed to no snapshot on {as_of}."
 
 
 def check_tier(tier: str) -> str:

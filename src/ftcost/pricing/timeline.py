@@ -71,8 +71,8 @@ def select(pattern: str | None, as_of: dt.date | None = None, *, data: PricingDa
         if found:
             return found, None
     near = difflib.get_close_matches(p, list(d.models) + d.alias_names, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(near)}?" if near else "`ftcost prices --history` lists every model."
-    raise UnknownModelError(f"No model matches {p!r}; {hint}")
+    hint = f"did you mean {', '.join(near)}?" if near else "no model ftcost knows has a name close to it."
+    raise UnknownModelError(f"No model matches {p!r}; {hint}", value=p, near=near, listing=None if near else "models")
 
 
 def _alias_targets(d: PricingData, alias: str, as_of: dt.date | None) -> set[str]:

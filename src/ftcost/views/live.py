@@ -85,33 +85,64 @@ def price_date_note(as_of: dt.date, today: dt.date) -> str | None:
 def call_options(scenario: Scenario, fine_tuned_model: str | None) -> tuple[list[PromptOption], list[str]]:
     """(options to call, notes on the ones skipped), in the app's words.
 
-    Base options get the long prompt, fine-tunes the short one. A planned fine-tune ("ft:BASE") is called as
-    `fine_tuned_model` when that is a fine-tune of the same base; planned fine-tunes of other bases are
-    skipped with a note (so a scenario comparing two fine-tunes can still evaluate the one that exists).
+    Which options are called, with which model and prompt, is the library's rule (`select_options`, the
+    CLI's too); this says the skipped ones as the page's notes (Markdown) and points to the page's widgets.
     """
-    ft = (fine_tuned_model or "").strip() or None
-    openai = [o for o in scenario.option if o.provider_id == "openai"]  # the live check calls OpenAI only
-    planned = [o for o in openai if fs.is_placeholder(o.model)]
-    if ft and not ft.startswith("ft:"):
-        raise FtcostError(f"{ft!r} is not a fine-tuned model's name; it looks like ft:BASE:org:suffix:id.")
-    matching = [o for o in planned if ft and fs.same_family(fs.base_of(ft), fs.base_of(o.model))]
-    if ft and planned and not matching:
-        bases = ", ".join(sorted({fs.base_of(o.model) for o in planned}))
-        raise FtcostError(f"{ft} is not a fine-tune of the base of any planned fine-tune in this scenario ({bases}).")
-    skipped = [o for o in planned if o not in matching]
-    names = [o.name for o in openai if o not in skipped]
+    selection = fs.select_options(scenario, fine_tuned_model=fine_tuned_model)
+    waiting = [s for s in selection.skipped if s.reason in ("no_model", "other_base")]
+    elsewhere = [s for s in selection.skipped if s.reason == "provider"]
     notes = []
-    if skipped:
-        which = "; ".join(f"{markdown(o.name)} ({markdown(o.model)})" for o in skipped)  # shown as Markdown
+    if waiting:
+        which = "; ".join(f"{markdown(s.name)} ({markdown(s.model)})" for s in waiting)  # shown as Markdown
         notes.append(f"Left out until there is a fine-tuned model to call: {which}. Run the pilot below, or enter "
                      "the name of a fine-tune you already have under *Evaluate*, to include it.")
-    if elsewhere := [o for o in scenario.option if o not in openai]:
+    if elsewhere:
         notes.append("Served by another provider, so not called here (the live check calls OpenAI): "
-                     + "; ".join(markdown(o.name) for o in elsewhere) + ".")
-    if not names:
+                     + "; ".join(markdown(s.name) for s in elsewhere) + ".")
+    if not selection.options:
         raise FtcostError("There is no option to call yet. " + " ".join(notes))
-    options, _ = fs.prompt_options(scenario, fine_tuned_model=ft, names=names)
-    return options, notes
+    return selection.options, notes
+
+
+#: The page's widget for each library input an error can point to (`FtcostError.setting`); inputs the page
+#: does not offer (the timeout, retries, an eval limit) have none, and their sentence stands alone.
+SETTING_WORDS = {
+    "api_key_env": "Type your key in the *OpenAI API key* field.",
+    "base_url": "Check the *Server* field (empty: OpenAI).",
+    "fine_tuned_model": "Check the *Fine-tuned model* field under *Evaluate*.",
+}
+
+
+def widget_words(exc: FtcostError) -> str:
+    """What to do on this page for the facts `exc` carries (which field to check, which button confirms, where
+    the full list is); "" when it carries none the page can act on."""
+    parts = [SETTING_WORDS.get(exc.setting or "", "")]
+    if exc.needs_confirmation == "spend":
+        parts.append("Press its *Confirm* button to spend it.")
+    if exc.job_id:
+        parts.append("Follow it again with its job id under *Follow an existing job*.")
+    if exc.listing == "dataset_checks":
+        parts.append("The Dataset page explains each problem and how to fix it.")
+    elif exc.listing == "models":
+        parts.append("The Prices page lists every model ftcost knows.")
+    elif exc.listing == "served" and exc.as_of is not None:
+        parts.append(f"The Prices page lists what is served on {exc.as_of.isoformat()}.")
+    elif exc.listing == "alias_history":
+        parts.append("The Prices page shows which snapshot each name pointed to and when.")
+    return " ".join(p for p in parts if p)
+
+
+def error_text(exc: FtcostError) -> str:
+    """An ftcost error as the Live page shows it: the library's sentence, then the page's words for its facts."""
+    return " ".join(p for p in (str(exc), widget_words(exc)) if p)
+
+
+def stopped_text(report: MeasureReport | EvalReport) -> str:
+    """Why a run stopped early, with the page's words for the error behind it; "" when it ran to the end."""
+    if not report.stopped:
+        return ""
+    words = widget_words(report.stopped_by) if report.stopped_by is not None else ""
+    return " ".join(p for p in (report.stopped, words) if p)
 
 
 def signature(options: Sequence[PromptOption], questions: Sequence[str]) -> tuple:
@@ -205,7 +236,7 @@ def measure_notes(report: MeasureReport) -> list[str]:
             notes.append(f"{markdown(o.name)}: {o.truncated} answer(s) hit the {report.max_output_tokens:,}-token cap, so its "
                          "median answer length is a lower bound; raise the cap and measure again.")
     if report.stopped:
-        notes.append(report.stopped + " The calls made so far are shown.")
+        notes.append(stopped_text(report) + " The calls made so far are shown.")
     return notes
 
 

@@ -78,7 +78,6 @@ def pilot_plan_view(plan: PilotPlan) -> PilotPlanView:
 _STATUS_SHARE = {"validating_files": 0.2, "queued": 0.3, "running": 0.4, "succeeded": 1.0, "failed": 1.0,
                  "cancelled": 1.0}
 _STEP = re.compile(r"Step (\d+)/(\d+)")
-_CREATED = re.compile(r"^created (\S+) ")
 
 
 def inert(text: str | None) -> str:
@@ -102,8 +101,8 @@ class JobProgress:
         share, line = None, p.message
         if p.stage == "upload":
             share = 0.05 if p.message.startswith("uploading") else 0.1
-        elif created := _CREATED.match(p.message):
-            self.job_id, share = created[1], 0.15
+        elif p.job_id:  # the report that the job was created
+            self.job_id, share = p.job_id, 0.15
             line = (f"Created job {self.job_id}. If this page is closed or interrupted, the job keeps running at "
                     "OpenAI: follow it again with its id under *Follow an existing job*.")
         elif p.message.startswith("status: "):
