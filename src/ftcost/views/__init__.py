@@ -21,7 +21,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ftcost.views._all import *  # noqa: F403
+    from ftcost.views._all import *  # noqa: F403 - for type checkers and editors: the names __all__ lists
 
 
 def __getattr__(name: str) -> Any:
@@ -36,7 +36,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
-__all__ = [
+__all__ = [  # noqa: F405 - loaded by __getattr__ from ftcost.views._all
     "BREAKDOWN_PARTS", "COMPONENT_LABELS", "DatasetSummary", "KIND_LABELS", "LINES_SHOWN", "OptionCard",
     "PROMPT_TEXTS", "PaybackCard", "PilotView", "VolumeView", "accepted_sentence", "answer", "base_options",
     "break_even_frame", "breakdown_frame", "cumulative_frame", "dataset_summary", "diff_dates", "diff_frame",
