@@ -6,16 +6,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run test test-fast lint bench clean constraints
 
 install: $(STAMP)
 
-# Reinstall only when the project's dependencies change: a second `make install` is instant.
-$(STAMP): pyproject.toml
+# Reinstall only when the project's dependencies or their pins change: a second `make install` is instant.
+# constraints.txt pins every package the install pulls in to the versions the tests last passed on.
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ftcost needs Python 3.11 or newer, found " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 # Only this machine can open the app unless told otherwise: `make run ADDRESS=0.0.0.0` shares it with the
@@ -33,13 +34,18 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
+# The checks that find mistakes first, then the formatter's verdict: a formatting diff never hides a type error.
 lint: install
 	$(BIN)/ruff check src ui app.py tests bench
-	$(BIN)/ruff format --check src ui app.py tests bench
 	$(BIN)/mypy
+	$(BIN)/ruff format --check src ui app.py tests bench
 
 bench: install
 	$(BIN)/python bench/bench_analyze.py
+
+# After a deliberate upgrade (`$(BIN)/python -m pip install -U ...`) and a green `make test`: re-pin.
+constraints: install
+	$(BIN)/python tools/constraints.py > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -17,6 +17,7 @@ API has it), as a ratio to tiktoken in the same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -51,10 +52,8 @@ def corpus(files: list[Path]) -> list[str]:
             continue
         with path.open("rb") as f:
             for line in f:
-                try:
+                with contextlib.suppress(ValueError):  # a line that is not JSON has no strings to add
                     strings_of(json.loads(line), out)
-                except ValueError:
-                    pass
     return sorted(out)
 
 
@@ -107,6 +106,7 @@ def scan(encoding: str) -> list[tuple[int, int]]:
     This is how `ftcost.tokens._UNKNOWN_TO_TOKTOK` was found (about 10 CPU-minutes per encoding).
     """
     import toktok
+
     from ftcost.tokens import get_encoding
 
     enc = get_encoding(encoding)
@@ -116,7 +116,7 @@ def scan(encoding: str) -> list[tuple[int, int]]:
         texts = [probe.format(chr(c)) for c in points]
         fast = toktok.batch_count(texts, encoding)
         reference = [len(ids) for ids in enc.encode_ordinary_batch(texts)]
-        bad.update(c for c, a, b in zip(points, fast, reference) if a != b)
+        bad.update(c for c, a, b in zip(points, fast, reference, strict=True) if a != b)
     ranges: list[list[int]] = []
     for c in sorted(bad):
         if ranges and ranges[-1][1] == c - 1:
@@ -159,7 +159,7 @@ def main() -> None:
             seconds = time.perf_counter() - start
             if reference is None:
                 reference, base = counts, seconds
-            wrong = [i for i, (a, b) in enumerate(zip(counts, reference)) if a != b]
+            wrong = [i for i, (a, b) in enumerate(zip(counts, reference, strict=True)) if a != b]
             off = sum(abs(counts[i] - reference[i]) for i in wrong)
             print(f"  {encoding:12} {name:12} {seconds:7.2f} s  {base / seconds:5.2f}x  "
                   f"tokens {sum(counts):,}  strings differing {len(wrong)} (tokens off {off})", flush=True)

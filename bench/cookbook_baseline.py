@@ -84,7 +84,7 @@ def distribution(values):
 
 
 def analyse(path):
-    with open(path, "r", encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         dataset = [json.loads(line) for line in f]
     errors = format_errors(dataset)
     n_missing_system = n_missing_user = 0

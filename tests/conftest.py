@@ -77,3 +77,72 @@ def no_sockets(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     yield
+
+
+# --- fixtures shared across test files -------------------------------------------------------------------
+
+
+@pytest.fixture
+def standin(monkeypatch):
+    """The OpenAI stand-in (tests/standin_openai.py) on loopback, listed by "the operator" in
+    FTCOST_ALLOWED_BASE_URLS: a served app calls a loopback or private server only when its operator
+    configured it (ftcost.live.serving)."""
+    from standin_openai import StandIn
+
+    server = StandIn().start()
+    monkeypatch.setenv("FTCOST_ALLOWED_BASE_URLS", server.base_url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def listener():
+    """A bare loopback listener that records every byte sent to it: where a key must never arrive."""
+    from standin_openai import Listener
+
+    with Listener() as it:
+        yield it
+
+
+@pytest.fixture(scope="module")
+def served():
+    """The app served by `streamlit run` on a free loopback port, once per test module (browser tests)."""
+    from served_app import need_chromium, serve_app
+
+    need_chromium()
+    with serve_app() as url:
+        yield url
+
+
+@pytest.fixture
+def pricing_copy(tmp_path) -> Path:
+    """A private copy of the shipped pricing/ folder, for tests that break one file of it."""
+    import shutil
+
+    target = tmp_path / "pricing"
+    shutil.copytree(REPO / "pricing", target)
+    return target
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Every file an AppTest run offers for download, by its media URL: AppTest drops its media store after
+    each run, so this keeps the bytes (a download button's `url` is the key)."""
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    saved: dict[str, bytes] = {}
+
+    class Recording(MemoryMediaFileStorage):
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+            saved[self.get_url(file_id)] = self.get_file(file_id).content
+            return file_id
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return saved
+
+
+def metric_value(at, label: str) -> str:
+    """The value of the first st.metric on an AppTest page with this label."""
+    return next(m.value for m in at.metric if m.label == label)

@@ -39,8 +39,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from ftcost.tokens import count
 
 #: A recognisable fake key: tests check it never shows up in output, JSON, logs, errors or files.
@@ -444,7 +442,7 @@ class StandIn:
 
 def _common_prefix(a: list, b: list) -> int:
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1
@@ -493,7 +491,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
         raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-        for verb, pattern, route in _ROUTES:
+        for verb, pattern, route in _ROUTES:  # noqa: B007 - `route` is the matched one after the break
             match = pattern.match(url.path)
             if verb == method and match:
                 break
@@ -596,17 +594,12 @@ class Listener:
         self._sock.close()
 
 
-@pytest.fixture
-def listener():
-    with Listener() as it:
-        yield it
+# The `standin` and `listener` fixtures that serve these two are in tests/conftest.py.
 
 
-@pytest.fixture
-def standin(monkeypatch):
-    """The stand-in on loopback, listed by "the operator" in FTCOST_ALLOWED_BASE_URLS: a served app calls a
-    loopback or private server only when its operator configured it (ftcost.live.serving)."""
-    server = StandIn().start()
-    monkeypatch.setenv("FTCOST_ALLOWED_BASE_URLS", server.base_url)
-    yield server
-    server.stop()
+def client_for(server: StandIn, **config: Any):
+    """ftcost's live client pointed at the stand-in, with the fake key (a 5 s timeout unless told)."""
+    from ftcost.live.client import LiveConfig, connect
+
+    config.setdefault("timeout", 5.0)
+    return connect(FAKE_KEY, LiveConfig(base_url=server.base_url, **config))

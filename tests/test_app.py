@@ -6,22 +6,21 @@ directly (engine.plan, format_usd), never from copies of the app's output.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
+from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
-from ftcost import engine, report, views
+from ftcost import views
 from ftcost.dataset import analyze_bytes
 from ftcost.measure_training import measured_plan
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, default_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import PARAM, decode_link, encode_link
 from ftcost.text import markdown
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",
@@ -61,7 +60,7 @@ def scenario(at: AppTest):
 # --- every page ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page, title", list(zip(PAGES, TITLES)))
+@pytest.mark.parametrize("page, title", list(zip(PAGES, TITLES, strict=True)))
 def test_every_page_renders_without_error(page, title):
     at = pin_date(start())
     at.switch_page(page).run()
@@ -298,23 +297,11 @@ def test_a_broken_link_says_why_and_falls_back_to_the_default(payload):
     assert scenario(at) == default_scenario()
 
 
-def test_the_downloaded_scenario_parses_back_to_the_same_scenario(monkeypatch):
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    saved: dict[str, bytes] = {}
-
-    class Recording(MemoryMediaFileStorage):  # AppTest drops its media store after each run; keep the bytes
-        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
-            saved[self.get_url(file_id)] = self.get_file(file_id).content
-            return file_id
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+def test_the_downloaded_scenario_parses_back_to_the_same_scenario(downloads):
     at = pin_date(start())
     at.number_input(key=REQUESTS).set_value(55_000).run()
     button = next(b for b in at.get("download_button") if b.proto.id.endswith("download_scenario"))
-    text = saved[button.proto.url].decode("utf-8")
+    text = downloads[button.proto.url].decode("utf-8")
     parsed = parse_scenario(text)
     assert parsed == scenario(at).model_copy(update={"as_of": DAY})
     assert parsed.workload.requests_per_month == 55_000

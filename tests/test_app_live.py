@@ -12,14 +12,13 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from standin_openai import FAKE_KEY, chat_tokens, encoding_of, listener, standin  # noqa: F401 - fixtures
+from conftest import REPO, metric_value
+from standin_openai import FAKE_KEY, chat_tokens, encoding_of
 from streamlit.testing.v1 import AppTest
 
 from ftcost.live import plan_pilot
 from ftcost.scenario import EvalItem, dataset_path, default_scenario, gallery, load_scenario
 from ftcost.tokens import count
-
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 PAGE = "ui/page_live.py"
@@ -58,10 +57,6 @@ def texts(elements) -> str:
 def errors(at: AppTest) -> str:
     # ftcost.text.markdown puts a zero-width space inside "://" so an address in a message is never a link.
     return texts(at.error).replace("\u200b", "")
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
 
 
 def frame(at: AppTest, column: str):
@@ -241,7 +236,7 @@ def test_evaluate_scores_each_option_and_applies_the_accuracy(standin):
     ok(at.button(key="live_eval_go").click().run())
     assert standin.count(CHAT) == 2 * len(called)
     table = frame(at, "Measured accuracy")
-    measured = dict(zip(table["Option"], table["Measured accuracy"]))
+    measured = dict(zip(table["Option"], table["Measured accuracy"], strict=True))
     assert measured == {o.name: ("100.0%" if o.fine_tuned else "50.0%") for o in called}
     ok(at.button(key="live_eval_apply").click().run())
     accuracy = {o.name: o.accuracy_pct for o in at.session_state["scenario"].option}
@@ -286,7 +281,7 @@ def test_the_pilot_runs_to_a_succeeded_job_and_shows_the_estimate_error(standin,
     at = connect(open_page(), standin)
     ok(at.selectbox(key="live_pilot_model").select(FT_BASE).run())
     plan = plan_pilot(dataset_path(default_scenario()), FT_BASE, as_of=DAY)
-    assert metric(at, "Charged tokens (ftcost's estimate)") == f"{plan.charged_tokens:,}"
+    assert metric_value(at, "Charged tokens (ftcost's estimate)") == f"{plan.charged_tokens:,}"
     assert standin.requests == []
 
     ok(at.button(key="live_pilot_go").click().run())
@@ -294,9 +289,9 @@ def test_the_pilot_runs_to_a_succeeded_job_and_shows_the_estimate_error(standin,
     (job,) = standin.jobs.values()
     trained = job.data["trained_tokens"]
     assert job.data["status"] == "succeeded" and job.data["hyperparameters"]["n_epochs"] == plan.epochs
-    assert metric(at, "Trained tokens (billed)") == f"{trained:,}"
-    assert metric(at, "ftcost's estimate") == f"{plan.charged_tokens:,}"
-    assert metric(at, "Estimate error") == _error_pct(plan.charged_tokens, trained) != "0%"
+    assert metric_value(at, "Trained tokens (billed)") == f"{trained:,}"
+    assert metric_value(at, "ftcost's estimate") == f"{plan.charged_tokens:,}"
+    assert metric_value(at, "Estimate error") == _error_pct(plan.charged_tokens, trained) != "0%"
     assert f"succeeded: {job.data['fine_tuned_model']}" in texts(at.success)
     assert any(job.data["id"] in s.label and s.state == "complete" for s in at.status)
     # The fine-tune it produced is ready to evaluate and measure, and its job id to follow.
@@ -323,8 +318,8 @@ def test_following_a_job_started_elsewhere_compares_it_with_the_estimate(standin
     ok(at.button(key="live_follow_go").click().run())
     assert not at.error, errors(at)
     trained = standin.jobs[job.id].data["trained_tokens"]
-    assert metric(at, "Trained tokens (billed)") == f"{trained:,}"
-    assert metric(at, "Estimate error") == _error_pct(plan.charged_tokens, trained) == "0%"
+    assert metric_value(at, "Trained tokens (billed)") == f"{trained:,}"
+    assert metric_value(at, "Estimate error") == _error_pct(plan.charged_tokens, trained) == "0%"
     assert not [r for r in standin.requests[sent:] if r[0] == "POST"]  # following never creates anything
 
 
@@ -333,7 +328,7 @@ def test_a_failed_job_shows_openais_reason(standin, fast_jobs):
     at = connect(open_page(), standin)
     ok(at.button(key="live_pilot_go").click().run())
     assert standin.failure_message in errors(at)
-    assert metric(at, "Trained tokens (billed)") == "—"
+    assert metric_value(at, "Trained tokens (billed)") == "—"
 
 
 def test_from_2027_01_06_no_new_job_can_be_started(standin):
@@ -366,7 +361,7 @@ def test_the_pilot_trains_an_uploaded_file_and_leaves_no_copy(standin, fast_jobs
     ok(at.switch_page(PAGE).run())
     connect(at, standin)
     assert "Training file: **mine.jsonl** — your upload" in texts(at.caption)
-    assert metric(at, "Examples × epochs").startswith("10 × ")
+    assert metric_value(at, "Examples × epochs").startswith("10 × ")
     ok(at.button(key="live_pilot_go").click().run())
     assert not at.error, errors(at)
     (uploaded,) = standin.files.values()
@@ -505,7 +500,7 @@ def test_an_upload_with_a_name_too_long_for_the_file_system_still_trains(standin
     ok(at.switch_page(PAGE).run())
     connect(at, standin)
     assert "File name too long" not in errors(at) and not at.error, errors(at)
-    assert metric(at, "Examples × epochs").startswith("10 × ")
+    assert metric_value(at, "Examples × epochs").startswith("10 × ")
     ok(at.button(key="live_pilot_go").click().run())
     assert not at.error, errors(at)
     (uploaded,) = standin.files.values()

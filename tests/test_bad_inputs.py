@@ -259,8 +259,7 @@ def test_a_bad_first_line_does_not_make_the_file_an_array(tmp_path, capsys, clea
 def test_mixed_chat_and_prompt_completion_lines(tmp_path, capsys, model, own, other, category):
     pairs = [json.dumps({"prompt": f"Where is gate B{i}? ->", "completion": f" Terminal {1 + i % 2}"}).encode()
              for i in range(10)]
-    lines = {"chat": GOOD, "completion": pairs}
-    mixed = [line for pair in zip(GOOD, pairs) for line in pair]  # chat on odd lines, pairs on even ones
+    mixed = [line for pair in zip(GOOD, pairs, strict=True) for line in pair]  # chat on odd lines, pairs on even ones
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(b"\n".join(mixed) + b"\n")
     code, doc = cli_json(capsys, path, "--model", model)

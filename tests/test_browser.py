@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from conftest import REPO
+from served_app import CHROMIUM, FLAGS
 
 from ftcost.measure_training import measured_plan
 from ftcost.scenario import Scenario, default_scenario, gallery, load_scenario
@@ -18,17 +19,8 @@ from ftcost.share import PARAM, encode_link
 
 pytestmark = pytest.mark.browser
 
-from served_app import CHROMIUM, FLAGS, need_chromium, serve_app
-
 SCREENSHOT = REPO / "docs" / "screenshot.png"
 
-
-
-@pytest.fixture(scope="module")
-def served():
-    need_chromium()
-    with serve_app() as url:
-        yield url
 
 
 def _moving() -> Scenario:
@@ -78,6 +70,13 @@ NARROW = REPO / "docs" / "screenshot-400.png"
 NARROW_CHARTS = REPO / "docs" / "screenshot-400-charts.png"
 
 
+def _settled(page) -> None:
+    """Wait until the app has finished running (no status widget for a moment) and the charts have drawn."""
+    for _ in range(3):
+        page.wait_for_timeout(1500)
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=120_000)
+
+
 def test_screenshots_at_1400_and_400_px(served):
     """The README's picture at 1400 px, and the page at a phone's 400 px: looked at, not just taken."""
     from playwright.sync_api import expect, sync_playwright
@@ -91,18 +90,21 @@ def test_screenshots_at_1400_and_400_px(served):
             for width, height, path in ((1400, 1400, SCREENSHOT), (400, 7000, NARROW), (400, 1400, NARROW_CHARTS)):
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(f"{served}/#{PARAM}={encode_link(pinned)}", timeout=120_000)
+                page.wait_for_function("() => !location.hash", timeout=120_000)  # the link's scenario is loaded
                 expect(page.get_by_text("Cheapest over 12 months").first).to_be_visible(timeout=120_000)
-                page.wait_for_timeout(2500)  # let the charts finish drawing before the picture
+                _settled(page)
                 for value in page.locator('[data-testid="stMetricValue"]').all():
                     if width >= 1400:  # a headline figure cut off with "…" reads as a different number
                         assert value.evaluate(
                             "e => [e, ...e.querySelectorAll('*')].every(x => x.scrollWidth <= x.clientWidth + 1)"), value.inner_text()
                 if path == NARROW_CHARTS:
-                    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-                    chart.scroll_into_view_if_needed()
+                    page.get_by_role("heading", name="Cumulative cost").scroll_into_view_if_needed()
                     page.wait_for_timeout(1500)
-                    # Usable means the lines get most of the width, not a strip beside the legend.
-                    assert chart.bounding_box()["width"] > 300
+                    charts = [c for c in page.locator('[data-testid="stVegaLiteChart"]').all() if c.is_visible()]
+                    assert len(charts) >= 3  # each option's month, the cumulative cost, where the money goes
+                    for chart in charts:
+                        # Usable means the plot gets the width (its legend sits below), not a strip beside it.
+                        assert chart.bounding_box()["width"] > 300
                 path.parent.mkdir(exist_ok=True)
                 page.screenshot(path=str(path))
                 page.close()
@@ -131,5 +133,76 @@ def test_a_fragment_link_opens_its_scenario_and_edits_add_no_history(served):
                 page.wait_for_timeout(1500)
             assert page.evaluate("history.length") == before
             assert "?s=" not in page.url and "#s=" not in page.url
+        finally:
+            browser.close()
+
+
+def test_a_number_box_shows_what_the_plan_uses_3e4_included(served):
+    """Streamlit's whole-number box read "3e4" as 3, and kept a number below its minimum on screen ("Press Enter to
+    apply") while the plan kept the old one."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(served, timeout=120_000)
+            expect(page.get_by_text("The answer", exact=True)).to_be_visible(timeout=120_000)
+            box = page.locator('input[aria-label="Requests per month"]')
+            box.fill("2e4")
+            box.press("Enter")
+            expect(page.get_by_text("volume (20,000 requests)")).to_be_visible(timeout=60_000)
+            expect(box).to_have_value("20000")
+            box.fill("-5")
+            box.press("Enter")
+            expect(page.get_by_text("Requests per month must be at least 1, not -5. The plan keeps 20,000.")) \
+                .to_be_visible(timeout=60_000)
+            expect(box).to_have_value("20000")
+            assert not page.get_by_text("Press Enter to apply").is_visible()
+            expect(page.get_by_text("volume (20,000 requests)")).to_be_visible()
+        finally:
+            browser.close()
+
+
+def test_back_after_two_edits_goes_back_one_page_at_once_and_keeps_the_edits(served):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(served, timeout=120_000)
+            expect(page.get_by_text("The answer", exact=True)).to_be_visible(timeout=120_000)
+            page.get_by_role("link", name="People & pilot").click()
+            expect(page.get_by_role("heading", name="People & pilot")).to_be_visible(timeout=60_000)
+            box = page.locator('input[aria-label="Fine-tuning iterations"]')
+            for n in ("4", "5"):
+                box.fill(n)
+                box.press("Enter")
+                expect(box).to_have_value(n, timeout=60_000)
+                page.wait_for_timeout(1000)
+            page.go_back()  # one press: the page before the edits, not an undone edit that looks the same
+            expect(page.get_by_text("The answer", exact=True)).to_be_visible(timeout=60_000)
+            assert page.url.rstrip("/") == served.rstrip("/")
+            page.go_forward()
+            expect(page.locator('input[aria-label="Fine-tuning iterations"]')).to_have_value("5", timeout=60_000)
+        finally:
+            browser.close()
+
+
+def test_the_training_upload_says_the_limit_its_uploader_shows(served):
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(f"{served}/dataset", timeout=120_000)
+            label = page.get_by_text(re.compile(r"Upload a training file \(JSONL, up to \d+ MB\)"))
+            expect(label).to_be_visible(timeout=120_000)
+            size = re.search(r"up to (\d+) MB", label.inner_text()).group(1)
+            expect(page.get_by_text(f"{size}MB per file • JSONL, JSON, TXT")).to_be_visible()
         finally:
             browser.close()

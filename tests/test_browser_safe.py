@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from hostile import hostile_scenario
-from served_app import CHROMIUM, FLAGS, free_port, need_chromium, serve_app
+from served_app import CHROMIUM, FLAGS, free_port
 
 from ftcost.scenario import default_scenario
 from ftcost.share import PARAM, encode_link
@@ -19,13 +19,6 @@ pytestmark = pytest.mark.browser
 
 DAY = dt.date(2026, 10, 1)  # every option of the default scenario is served and its fine-tunes feasible
 LOCAL = {"127.0.0.1", "localhost"}
-
-
-@pytest.fixture(scope="module")
-def served():
-    need_chromium()
-    with serve_app() as url:
-        yield url
 
 
 class _Listener(http.server.BaseHTTPRequestHandler):

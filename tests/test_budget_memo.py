@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from conftest import REPO
 
 from ftcost import report, views
 from ftcost.engine.roi import saving_parts
@@ -18,8 +19,6 @@ from ftcost.measure_training import measured_plan
 from ftcost.money import format_usd
 from ftcost.scenario import dataset_path, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import decode_link, encode_link
-
-from conftest import REPO
 
 GPT4 = "GPT-4, long prompt"  # airport-2023: cheapest base over the horizon, but not the first base option
 
@@ -186,21 +185,10 @@ def test_every_saving_is_split_into_its_parts_in_the_sentence_and_the_card():
 # --- the app: the link and the downloaded file reproduce the screen ------------------------------------------
 
 
-def _app_with_downloads(monkeypatch):
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+def _app_with_downloads(downloads):
     from streamlit.testing.v1 import AppTest
 
-    saved: dict[str, bytes] = {}
-
-    class Recording(MemoryMediaFileStorage):  # AppTest drops its media store after each run; keep the bytes
-        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
-            saved[self.get_url(file_id)] = self.get_file(file_id).content
-            return file_id
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
-    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60), saved
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60), downloads
 
 
 def share_link(at) -> str:
@@ -211,8 +199,9 @@ def share_link(at) -> str:
 
 
 def test_an_edit_leaves_the_address_bar_alone_and_the_link_is_a_fragment():
-    from ftcost.share import PARAM
     from streamlit.testing.v1 import AppTest
+
+    from ftcost.share import PARAM
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.run()
@@ -232,11 +221,12 @@ def _answer(at) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("- Cheapest over"))
 
 
-def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer(monkeypatch, tmp_path, capsys):
-    from ftcost.share import PARAM
+def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer(downloads, tmp_path, capsys):
     from streamlit.testing.v1 import AppTest
 
-    at, saved = _app_with_downloads(monkeypatch)
+    from ftcost.share import PARAM
+
+    at, saved = _app_with_downloads(downloads)
     at.session_state["scenario"] = airport_2023()
     at.run()
     assert not at.exception, at.exception
@@ -360,3 +350,153 @@ def test_the_dataset_problem_table_shows_sentences_not_category_codes():
     table = next(d for d in at.dataframe if "What it means" in d.value.columns)
     assert "invalid_json" in set(table.value["Problem"])  # still in the data (and the CSV) for scripts
     assert list(table.proto.column_order) == ["Kind", "What it means", "Times", "Lines", "How to fix it"]
+
+
+# --- 12: no number box shows one value while the plan uses another ----------------------------------------------
+
+#: Every number box on the Plan and People & pilot pages: (page, key, label, a value it must refuse, the sentence).
+REFUSED = [
+    ("ui/page_plan.py", "w:workload.requests_per_month", "Requests per month", -5, "must be at least 1, not -5."),
+    ("ui/page_plan.py", "w:workload.requests_per_month", "Requests per month", 12.5, "takes a whole number, not 12.5."),
+    ("ui/page_plan.py", "w:workload.monthly_growth_pct", "Monthly growth (%)", -60, "must be at least -50, not -60."),
+    ("ui/page_plan.py", "w:horizon_months", "Horizon (months)", 121, "must be at most 120, not 121."),
+    ("ui/page_plan.py", "w:quality.cost_per_wrong_answer_usd", "Cost of a wrong answer ($)", -1,
+     "must be at least 0, not -1."),
+    ("ui/page_people.py", "w:training.iterations", "Fine-tuning iterations", 0, "must be at least 1, not 0."),
+    ("ui/page_people.py", "w:labour.weeks", "Weeks from start to production", 105, "must be at most 104, not 105."),
+    ("ui/page_people.py", "w:labour.data_prep_minutes_per_example", "Minutes to prepare one training example", -2,
+     "must be at least 0, not -2."),
+    ("ui/page_people.py", "w:pilot.examples", "Pilot training examples", 9, "must be at least 10, not 9."),
+    ("ui/page_people.py", "w:pilot.eval_examples", "Held-out evaluation examples", 0, "must be at least 1, not 0."),
+    ("ui/page_people.py", "w:pilot.target_accuracy_pct", "Target accuracy (%)", 100.5,
+     "must be at most 100, not 100.5."),
+]
+
+
+def _read(scenario, key):
+    from functools import reduce
+
+    return reduce(getattr, key[2:].split("."), scenario)
+
+
+@pytest.mark.parametrize("page, key, label, bad, sentence", REFUSED)
+def test_a_number_out_of_range_is_refused_with_a_sentence_and_the_box_shows_what_is_planned(page, key, label, bad,
+                                                                                            sentence):
+    from streamlit.testing.v1 import AppTest
+
+    from ftcost.text import markdown
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    box = at.number_input(key=key)
+    # The browser keeps a number outside a box's min/max on screen ("Press Enter to apply") and never sends it,
+    # while the plan keeps the old one; and a whole-number box reads "3e4" as 3 (parseInt). So no box tells the
+    # browser its limits, and whole numbers are typed into a box that reads "3e4" as 30000.
+    assert not box.proto.has_min and not box.proto.has_max
+    assert box.proto.data_type == box.proto.FLOAT
+    before = at.session_state["scenario"]
+    box.set_value(bad).run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any(e.startswith(markdown(f"{label} {sentence} The plan keeps ")) for e in errors), errors
+    assert at.session_state["scenario"] == before
+    assert at.number_input(key=key).value == float(_read(before, key))
+
+
+def test_the_sidebar_rate_refuses_zero_and_keeps_the_rate_it_shows():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.sidebar.selectbox(key="display_currency").set_value("EUR").run()
+    assert not at.exception, at.exception
+    box = at.sidebar.number_input(key="display_rate")
+    assert not box.proto.has_min
+    shown = box.value
+    box.set_value(-1.0).run()
+    assert any(e.value.startswith("EUR per US dollar must be above 0, not -1.") for e in at.error)
+    assert at.sidebar.number_input(key="display_rate").value == shown
+    at.sidebar.number_input(key="display_rate").set_value(0.9).run()
+    assert at.session_state["scenario"].display.rate == Decimal("0.9")
+
+
+# --- 17: the upload's label and the uploader's own limit agree ---------------------------------------------------
+
+
+def test_the_training_upload_label_states_the_limit_the_uploader_shows():
+    import re
+    import tomllib
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("ui/page_dataset.py").run()
+    uploader = next(u for u in at.get("file_uploader") if u.proto.label.startswith("Upload a training file"))
+    limit = uploader.proto.max_upload_size_mb
+    assert re.search(rf"up to {limit} MB\)", uploader.proto.label), uploader.proto.label
+    assert limit == tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    # Streamlit's uploader writes a limit above half of a unit in the next unit, rounded (in decimal units 512 MB
+    # read "1GB per file"), so only a limit of at most 500 MB is shown as the label states it; and OpenAI's Files
+    # API takes files up to 512 MB.
+    assert limit <= 500
+
+
+# --- 14: the page says what the link needs to open ---------------------------------------------------------------
+
+
+def test_the_share_link_says_what_it_needs_to_open():
+    import sys as _sys
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.run()
+    caption = " ".join(c.value for c in at.sidebar.caption)
+    assert "which browsers never send to a server" in caption
+    # AppTest has no address: the app's fallback is this machine's, which no colleague can open.
+    assert "opens only on this computer" in caption and "`make run`" in caption and "ftcost report" in caption
+    _sys.path.insert(0, str(REPO))
+    from ui.sidebar import link_needs
+
+    served = link_needs("https://ftcost.example.org/")
+    assert "only on this computer" not in served and "reachable by whoever opens it" in served
+
+
+# --- polish: a zero difference shows no arrow and no colour ------------------------------------------------------
+
+
+def test_an_option_costing_the_same_as_the_comparison_shows_no_delta():
+    s = airport_2023()
+    twin = s.option[0].model_copy(update={"name": "The same, again"})
+    p = plan_of(s.model_copy(update={"option": [*s.option, twin]}))
+    card = next(c for c in views.option_cards(p, p.compare_with) if c.name == "The same, again")
+    # st.metric gives every delta an arrow and a colour: "↑ $0.00" in red read as a cost where there is none.
+    assert (card.with_wrong_delta, card.monthly_delta, card.per_correct_delta, card.total_delta) == (None,) * 4
+    assert views.plan._nonzero("-0.0%") is None and views.plan._nonzero("+$0.01") == "+$0.01"
+
+
+def test_the_readme_states_the_checked_dates_the_price_rows_carry():
+    from ftcost.pricing import load_pricing
+
+    rows = load_pricing().rows
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    first, last = min(r.checked for r in rows), max(r.checked for r in rows)
+    assert f"OpenAI's prices were checked (between {first} and {last})" in readme
+    latest = max(r.effective_from for r in rows if r.effective_from is not None)
+    assert f"the latest price change the rows record took effect on {latest}." in readme
+
+
+def test_each_options_month_is_one_chart_and_the_25_figures_wait_behind_a_click():
+    from ftcost.views.plan import month_breakdown_frame
+
+    p = plan_of(airport_2023())
+    frame = month_breakdown_frame(p)
+    for o in p.options:  # each bar is the cards' "Monthly cost, wrong answers included", by part
+        assert frame[frame.option == o.name].usd.sum() == pytest.approx(float(o.monthly_with_wrong_answers_usd))
+    assert "One-off: training, people, pilot" not in set(frame.part)
+    at = _plan_page()
+    figures = next(e for e in at.expander if e.label == "Each option's figures")
+    assert not figures.proto.expanded
+    assert len(figures.get("metric")) == 5 * len(p.options)

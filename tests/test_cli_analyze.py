@@ -28,7 +28,7 @@ def run_json(capsys, *args):
 def test_valid_file_json_keys_and_exit_0(capsys):
     code, doc, err = run_json(capsys, DATA / "tools_valid.jsonl")
     assert code == 0 and err == ""  # no progress bar when not on a terminal or with --json
-    assert KEYS <= set(doc)
+    assert set(doc) >= KEYS
     assert doc["file"].endswith("tools_valid.jsonl") and doc["model"] == "gpt-3.5-turbo-0125"
     assert doc["examples"] == 10 and doc["errors"] == {} and doc["error_lines"] == {}
     assert set(doc["stats"]) == {"messages_per_example", "tokens_per_example", "assistant_tokens_per_example"}
@@ -137,6 +137,7 @@ def test_progress_bar_only_on_a_terminal_and_not_with_json(capsys, monkeypatch):
 
 def test_aliases_and_fine_tuned_names_resolve_to_their_snapshot(capsys):
     from conftest import REPO
+
     from ftcost.cli import main
 
     sample = str(REPO / "scenarios" / "reviews" / "train.jsonl")

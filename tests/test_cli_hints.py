@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
+from standin_openai import FAKE_KEY
 
 from ftcost.cli import hints, main
 from ftcost.errors import ApiError, FtcostError, InputError, NotOfferedError, UnknownModelError

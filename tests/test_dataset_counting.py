@@ -237,7 +237,7 @@ def test_counts_equal_the_cookbook_notebooks_own_method(tmp_path, repo):
 
     rng = random.Random(11)
     # (no "<|endoftext|>": the notebook's encode() raises on special-token text; ftcost counts it as text)
-    words = "the gate is closed please wait 登机 延误 refund ünïcode 123 4567 !!".split() + ["\n", "a\n\nb", "  "]
+    words = ["the", "gate", "is", "closed", "please", "wait", "登机", "延误", "refund", "ünïcode", "123", "4567", "!!"] + ["\n", "a\n\nb", "  "]
     lines = []
     for _ in range(300):
         messages = [{"role": "system", "content": "You help travellers."}] if rng.random() < 0.8 else []

@@ -11,7 +11,7 @@ import pytest
 from ftcost.dataset import analyze_bytes, analyze_file, parallel
 from ftcost.dataset.reading import plan_ranges
 
-WORDS = "the flight gate is delayed please check baggage refund 登机 延误 行李 ticket".split()
+WORDS = ["the", "flight", "gate", "is", "delayed", "please", "check", "baggage", "refund", "登机", "延误", "行李", "ticket"]
 
 
 def _text(rng: random.Random, n: int) -> str:
@@ -20,7 +20,7 @@ def _text(rng: random.Random, n: int) -> str:
 
 def _example(rng: random.Random) -> dict:
     messages = [{"role": "system", "content": "You answer airport questions."}]
-    for turn in range(rng.randint(1, 3)):
+    for _ in range(rng.randint(1, 3)):
         messages.append({"role": "user", "content": _text(rng, rng.randint(3, 40))})
         reply = {"role": "assistant", "content": _text(rng, rng.randint(3, 60))}
         if rng.random() < 0.3:
@@ -103,8 +103,8 @@ def test_progress_reaches_the_total(tmp_path, small_chunks):
     path = tmp_path / "gen.jsonl"
     path.write_bytes(data)
     for workers in (1, 2):
-        calls = []
-        analyze_file(path, progress=lambda done, total: calls.append((done, total)), workers=workers)
+        calls: list[tuple[int, int]] = []
+        analyze_file(path, progress=lambda done, total, calls=calls: calls.append((done, total)), workers=workers)
         assert calls[0] == (0, len(data)) and calls[-1] == (len(data), len(data))
         assert [d for d, _ in calls] == sorted(d for d, _ in calls) and len(calls) > 3
 

@@ -237,10 +237,10 @@ def test_cost_never_falls_when_volume_grows(requests, extra, prompt, output):
                           workload__output_tokens_per_request=output)
     big = hand_scenario(workload__requests_per_month=requests + extra, workload__long_prompt_tokens=prompt,
                         workload__output_tokens_per_request=output)
-    for a, b in zip(engine.plan(small, JUNE_2024).options, engine.plan(big, JUNE_2024).options):
+    for a, b in zip(engine.plan(small, JUNE_2024).options, engine.plan(big, JUNE_2024).options, strict=True):
         assert a.monthly_usd <= b.monthly_usd
         assert a.monthly_usd >= 0
-        assert all(x <= y for x, y in zip(a.cumulative_usd, b.cumulative_usd))
+        assert all(x <= y for x, y in zip(a.cumulative_usd, b.cumulative_usd, strict=True))
 
 
 def test_toml_round_trip_keeps_the_plan():

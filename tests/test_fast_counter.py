@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ftcost import tokens
 
@@ -67,7 +68,7 @@ def test_a_failed_self_check_falls_back_to_tiktoken_with_one_log_line(monkeypatc
             self.inner = inner
 
         def count_batch(self, texts, threads, special):
-            return [n + (text == "Hello, world!") for n, text in zip(self.inner.count_batch(texts, threads, special), texts)]
+            return [n + (text == "Hello, world!") for n, text in zip(self.inner.count_batch(texts, threads, special), texts, strict=True)]
 
     monkeypatch.setattr(toktok, "_encoding", lambda name: Wrong(real(name)))
     with caplog.at_level(logging.WARNING, logger="ftcost.tokens"):
@@ -116,3 +117,42 @@ def test_fast_counter_equals_tiktoken_on_every_string_of_the_shipped_scenarios(f
 def test_the_stored_self_check_counts_are_tiktokens(encoding):
     reference = tokens.get_encoding(encoding).encode_ordinary
     assert tokens.SELF_CHECK_TIKTOKEN[encoding] == tuple(len(reference(p)) for p in tokens.SELF_CHECK)
+
+
+# --- the block screen: one look at a block's bytes instead of a regex over every string -------------------
+
+
+def _json_bytes(text: str, ascii_only: bool = False) -> bytes:
+    import json
+
+    return json.dumps({"messages": [{"role": "user", "content": text}]}, ensure_ascii=ascii_only).encode(
+        "utf-8", "surrogatepass")
+
+
+def test_every_guarded_code_point_fails_the_screen_raw_and_escaped():
+    points = [p for a, b in tokens._guarded_points() for p in range(a, b + 1)]
+    assert len(points) > 4000  # the Unicode 16/17 ranges and the surrogates
+    for point in points:
+        assert not tokens.screened(_json_bytes(f"a{chr(point)}b")), hex(point)
+        assert not tokens.screened(_json_bytes(f"a{chr(point)}b", ascii_only=True)), hex(point)
+
+
+def test_plain_text_of_common_scripts_passes_the_screen():
+    for text in ("plain English", "你是机场的智能助手。", "한국어 텍스트", "Привет", "l'été", "😀👍🏽👨‍👩‍👧", "a\\nb"):
+        assert tokens.screened(_json_bytes(text)), text
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(text=TEXT)
+def test_a_screened_block_holds_no_string_that_needs_tiktoken(text):
+    raw = _json_bytes(text)
+    if tokens.screened(raw):
+        assert not tokens.needs_reference(text) and not tokens._has_surrogate(text)
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_a_screened_batch_counts_as_tiktoken(encoding):
+    texts = ["plain", "caf\u00e9", "中文 and more", "😀 x", ""]
+    assert tokens.screened(b"".join(_json_bytes(t) for t in texts))
+    reference = tokens.get_encoding(encoding).encode_ordinary
+    assert tokens.batch_counter(encoding)(texts, screened=True) == [len(reference(t)) for t in texts]

@@ -19,7 +19,6 @@ import json
 from decimal import ROUND_FLOOR, Decimal
 from unittest import mock
 
-import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -31,6 +30,7 @@ from ftcost.errors import FtcostError, NotOfferedError, ScenarioError
 from ftcost.scenario import MAX_REQUESTS_IN_A_MONTH, Scenario, dataset_name_problem, dump_scenario, parse_scenario
 from ftcost.share import decode_link, encode_link
 from ftcost.tokens import get_encoding
+
 
 def fuzz(examples: int) -> settings:
     return settings(max_examples=examples, deadline=None,
@@ -85,7 +85,7 @@ def check_invariants(report, data: bytes) -> None:
     assert report.billing_tokens == sum(min(t, report.token_limit) for t in tokens) >= 0
     assert report.over_limit == sum(1 for t in tokens if t > report.token_limit)
     assert report.charged_tokens == report.epochs * report.billing_tokens
-    assert 0 <= report.trained_tokens_per_epoch
+    assert report.trained_tokens_per_epoch >= 0
     json.dumps(report.to_dict())
 
 
@@ -288,7 +288,7 @@ slice_text = st.text(
 def test_slices_cover_the_text_and_add_up_to_the_whole_count(text, size, encoding):
     cuts = slices(text, size)
     assert cuts[0][0] == 0 and cuts[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(cuts, cuts[1:])) and all(0 < e - s <= size for s, e in cuts if text)
+    assert all(a[1] == b[0] for a, b in zip(cuts, cuts[1:], strict=False)) and all(0 < e - s <= size for s, e in cuts if text)
     from ftcost.dataset.counting import _safe_cut
 
     assume(all(_safe_cut(text, end) for _, end in cuts[:-1]))  # forced cuts (no word break) are approximate
@@ -326,7 +326,7 @@ def scenario_docs(draw, stated: bool = False):
     options = [
         {"name": name, "model": model, "prompt": "short" if model.startswith("ft:") else "long",
          "accuracy_pct": draw(pct)}
-        for name, model in zip(option_names, models)
+        for name, model in zip(option_names, models, strict=True)
     ]
     options = draw(st.permutations(options))
     roles = draw(st.lists(
@@ -433,7 +433,7 @@ def test_ranged_scenario_round_trips_through_toml_and_links(doc):
     again = parse_scenario(dump_scenario(scenario))
     assert again == scenario
     assert Scenario.model_validate(scenario.model_dump()) == scenario  # the app's edit path
-    for option, raw in zip(scenario.option, doc["option"]):
+    for option, raw in zip(scenario.option, doc["option"], strict=True):
         if isinstance(raw["accuracy_pct"], dict):
             r = option.ranges["accuracy_pct"]
             assert (r.low, option.accuracy_pct, r.high) == (raw["accuracy_pct"]["low"], raw["accuracy_pct"]["likely"],
@@ -540,8 +540,8 @@ def test_plans_never_cost_less_with_more_of_anything(doc, as_of, what, by):
         assert amount.is_finite() and amount >= 0
     assert [o.name for o in small.options] == [o.name for o in big.options]
     for name, costs in _cumulative(small).items():
-        assert all(a <= b for a, b in zip(costs, _cumulative(big)[name])), (what, name)
-    for a, b in zip(small.options, big.options):
+        assert all(a <= b for a, b in zip(costs, _cumulative(big)[name], strict=True)), (what, name)
+    for a, b in zip(small.options, big.options, strict=True):
         assert a.one_off_usd <= b.one_off_usd
 
 

@@ -132,3 +132,137 @@ def test_a_scenario_language_is_used_when_LANG_names_none(capsys, monkeypatch, t
     path.write_text(text + '\n[display]\nlanguage = "zh-Hans"\n', encoding="utf-8")
     (tmp_path / "reviews").symlink_to(REPO / "scenarios" / "reviews")
     assert run(capsys, "report", str(path))[1].startswith("# 微调规划：")
+
+
+# --- sentences the engine builds: Notices rendered in the reader's language ------------------------------------
+
+def test_a_notice_is_its_english_sentence_and_renders_per_language():
+    n = i18n.Notice(i18n.N_("{model} stopped serving on {date}."), model="gpt-x", date=dt.date(2027, 1, 14))
+    assert n == "gpt-x stopped serving on 2027-01-14." and isinstance(n, str)
+    assert n.text("zh-Hant") == "gpt-x 已於 2027年1月14日 停止服務。"
+    assert n.text("zh-Hans") == "gpt-x 已于 2027年1月14日 停止服务。"
+    with i18n.use("zh-Hant"):  # the context's language when none is given; markdown() shows it so too
+        assert n.text() == i18n.text(n) == "gpt-x 已於 2027年1月14日 停止服務。"
+        from ftcost.text import markdown
+        assert markdown(n) == "gpt-x 已於 2027年1月14日 停止服務。"
+    # Streamlit's cache pickles plans and dataclasses.asdict copies them: the fields survive both.
+    import copy
+    import pickle
+    assert pickle.loads(pickle.dumps(n)).text("zh-Hans") == n.text("zh-Hans")
+    assert copy.deepcopy(n).text("zh-Hant") == n.text("zh-Hant")
+
+
+def test_a_notice_with_a_count_takes_its_plural_form():
+    form = i18n.N_plural("{option}: the last training iteration starts on {date}, only {n} day before no new jobs "
+                         "can be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.",
+                         "{option}: the last training iteration starts on {date}, only {n} days before no new jobs "
+                         "can be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.")
+    day = dt.date(2027, 1, 1)
+    one, many = (i18n.Notice(form, option="FT", date=day, n=n, cutoff=dt.date(2027, 1, 6)) for n in (1, 5))
+    assert "only 1 day before" in one and "only 5 days before" in many
+    assert "僅剩 5 天" in many.text("zh-Hant")
+
+
+def _notices(value):
+    """Every Notice in a plan's sentences, nested ones too."""
+    if isinstance(value, i18n.Notice):
+        yield value
+        for v in value.params.values():
+            yield from _notices(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _notices(v)
+
+
+@pytest.mark.parametrize("day", [dt.date(2023, 9, 1), dt.date(2026, 10, 1), dt.date(2026, 12, 2), dt.date(2027, 6, 1)])
+def test_every_sentence_the_engine_builds_is_translated(day):
+    """What the gallery's plans say on these dates — infeasibility reasons, warnings, caveats, what the training
+    tokens were measured on — is made of catalogue messages, each translated in both catalogues, so a Chinese
+    page or report has no English sentence of the engine's (only names and data notes quoted inside them)."""
+    seen = []
+    for stem, path in gallery().items():
+        scenario = load_scenario(path)
+        plan = measured_plan(scenario, day, folder=path.parent)
+        sentences = [*plan.warnings, *plan.caveats, *(r for e in plan.excluded for r in e.reasons),
+                     *(o.one_off.tokens_source for o in plan.options if o.one_off)]
+        assert all(isinstance(s, i18n.Notice) for s in sentences), (stem, [s for s in sentences
+                                                                           if not isinstance(s, i18n.Notice)])
+        seen += list(_notices(sentences))
+    assert seen
+    for lang in LANGS:
+        catalog = i18n.translations(lang)
+        for n in seen:
+            singular, plural = n.template if isinstance(n.template, tuple) else (n.template, None)
+            shown = catalog.ngettext(singular, plural, 2) if plural else catalog.gettext(singular)
+            assert shown != (plural or singular), (lang, n.template)
+            assert n.text(lang) != str(n), (lang, n)
+
+
+def test_the_plan_page_in_traditional_chinese_says_why_a_fine_tune_cannot_be_done_in_chinese():
+    """The default scenario on 2026-12-02: OpenAI's two fine-tunes cannot be carried out. The answer says so first,
+    in Chinese, and no sentence the engine or the answer builds is left in English on the page."""
+    from streamlit.testing.v1 import AppTest
+
+    from ftcost.scenario import DisplaySettings, default_scenario
+    from ftcost.share import PARAM, encode_link
+
+    scenario = default_scenario().model_copy(update={
+        "as_of": dt.date(2026, 12, 2), "display": DisplaySettings(language="zh-Hant", currency="USD")})
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params[PARAM] = encode_link(scenario)
+    at.run()
+    assert not at.exception, at.exception
+    shown = "\n".join([m.value for m in at.markdown] + [w.value for w in at.warning] + [c.value for c in at.caption])
+    answer = next(m.value for m in at.markdown if "無法按規劃執行" in m.value)
+    first = answer.lstrip("- ").splitlines()[0]
+    assert first.startswith("Fine\\-tuned GPT\\-4.1 mini 無法按規劃執行") or first.startswith(
+        "Fine-tuned GPT-4.1 mini 無法按規劃執行"), first
+    assert "2027年1月14日 停止服務" in answer and "12 個月內最便宜" in answer and "先進行試行" in answer
+    for english in ("cannot be carried out", "would go live on", "stops serving on", "is left out of the plan",
+                    "Cheapest over", "Run the pilot first", "months against", "The gate is", "This plan holds only"):
+        assert english not in shown, english
+
+
+def _cli(capsys, monkeypatch, lang_env, *argv):
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang_env)
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    return out
+
+
+def test_the_other_cli_commands_speak_the_chosen_language(capsys, monkeypatch, tmp_path):
+    sample = str(REPO / "scenarios" / "reviews" / "train.jsonl")
+    english = _cli(capsys, monkeypatch, "C.UTF-8", "analyze", sample)
+    assert "Billing:" in english and "Statistics (p10/p90" in english
+    chinese = _cli(capsys, monkeypatch, "C.UTF-8", "analyze", sample, "--lang", "zh-Hant")
+    assert "計費：" in chinese and "統計（p10/p90" in chinese and "Billing:" not in chinese
+
+    prices = ("prices", "--as-of", "2025-01-01", "--model", "gpt-4o-mini*")
+    assert _cli(capsys, monkeypatch, "C.UTF-8", *prices).startswith("Prices in force on 2025-01-01 for gpt-4o-mini*")
+    simplified = _cli(capsys, monkeypatch, "C.UTF-8", *prices, "--lang", "zh-Hans")
+    assert simplified.startswith("gpt-4o-mini* 在 2025-01-01 生效的价格") and "来源：" in simplified
+    # The table's columns still line up with Chinese headings (two terminal columns per character).
+    from ftcost.cli.common import width
+    head, rule = simplified.splitlines()[2:4]
+    assert width(head.split()[0]) <= len(rule.split()[0])
+
+    quote = ("quote", "gpt-4o-mini-2024-07-18", "--input-tokens", "1000", "--as-of", "2025-01-01")
+    assert "Rates used:" in _cli(capsys, monkeypatch, "C.UTF-8", *quote)
+    taiwan = _cli(capsys, monkeypatch, "zh_TW.UTF-8", *quote)
+    assert "使用的費率：" in taiwan and "合計" in taiwan and "Rates used:" not in taiwan
+
+    body = tmp_path / "request.json"
+    body.write_text('{"model": "gpt-4o-mini-2024-07-18", "messages": [{"role": "user", "content": "hi"}]}')
+    assert "Input cost:" in _cli(capsys, monkeypatch, "C.UTF-8", "count", str(body), "--as-of", "2025-01-01")
+    assert "輸入費用：" in _cli(capsys, monkeypatch, "C.UTF-8", "count", str(body), "--as-of", "2025-01-01",
+                            "--lang", "zh-Hant")
+    # The live commands' own sentences (nothing is sent without --yes; the summaries come from ftcost.live).
+    live = ("measure", "airport", "--as-of", "2026-10-01")
+    assert "Nothing was sent" in _cli(capsys, monkeypatch, "C.UTF-8", *live)
+    assert "尚未送出任何請求" in _cli(capsys, monkeypatch, "C.UTF-8", *live, "--lang", "zh-Hant")
+    # JSON is for scripts: the same whatever the language.
+    assert _cli(capsys, monkeypatch, "zh_TW.UTF-8", *quote, "--json") == _cli(capsys, monkeypatch, "C.UTF-8", *quote,
+                                                                              "--json")

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from conftest import REPO
-from served_app import CHROMIUM, FLAGS, need_chromium, serve_app
+from served_app import CHROMIUM, FLAGS
 
 from ftcost.scenario import DisplaySettings, default_scenario
 from ftcost.share import PARAM, encode_link
@@ -17,13 +17,6 @@ from ftcost.share import PARAM, encode_link
 pytestmark = pytest.mark.browser
 
 DAY = dt.date(2026, 10, 1)
-
-
-@pytest.fixture(scope="module")
-def served():
-    need_chromium()
-    with serve_app() as url:
-        yield url
 
 
 @pytest.mark.parametrize("lang, browser_locale, answer, title", [
@@ -47,6 +40,32 @@ def test_the_plan_page_in_chinese(served, lang, browser_locale, answer, title):
             expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="NT$").first).to_be_visible(timeout=120_000)
             page.wait_for_timeout(1500)  # let the charts finish drawing before the picture
             page.screenshot(path=str(shot))
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path, title", [("dataset", "資料集"), ("prices", "價格")])
+def test_the_dataset_and_prices_pages_in_traditional_chinese(served, path, title):
+    """The Dataset and Prices pages opened from a 繁體中文 link in NT$: the whole page is saved
+    (docs/screenshot-zh-Hant-dataset.png, docs/screenshot-zh-Hant-prices.png) to look at for CJK glyphs and
+    truncated labels."""
+    from playwright.sync_api import expect, sync_playwright
+
+    pinned = default_scenario().model_copy(update={
+        "as_of": DAY, "display": DisplaySettings(language="zh-Hant", currency="TWD")})
+    shot = REPO / "docs" / f"screenshot-zh-Hant-{path}.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 1500}).new_page()
+            page.goto(f"{served}/{path}?{PARAM}={encode_link(pinned)}", timeout=120_000)
+            expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible(timeout=120_000)
+            grid = page.locator('[data-testid="stDataFrame"]')
+            expect(grid.first).to_be_visible(timeout=120_000)  # the Dataset page counts the file for every model
+            expect(page.get_by_text("每 1 美元兌").first).to_be_visible(timeout=60_000)  # the page's one rate sentence
+            page.wait_for_timeout(2500)  # the tables and the chart finish drawing before the picture
+            page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()
     assert shot.stat().st_size > 10_000

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
+from standin_openai import FAKE_KEY
 
 from ftcost.cli import main
 from ftcost.errors import FtcostError

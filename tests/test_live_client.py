@@ -6,7 +6,7 @@ import pickle
 import socket
 
 import pytest
-from standin_openai import FAKE_KEY, listener, standin  # noqa: F401 - fixtures
+from standin_openai import FAKE_KEY, client_for
 
 from ftcost.errors import ApiError
 from ftcost.live.chat import chat_once
@@ -14,11 +14,6 @@ from ftcost.live.client import LiveConfig, connect, redact, resolve_key
 
 CHAT = "POST /v1/chat/completions"
 HELLO = [{"role": "user", "content": "Hello"}]
-
-
-def client_for(server, **config):
-    config.setdefault("timeout", 5.0)
-    return connect(FAKE_KEY, LiveConfig(base_url=server.base_url, **config))
 
 
 def call(client, model="gpt-4o-mini"):

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
+from standin_openai import FAKE_KEY
 
 from ftcost.errors import ApiError, FtcostError
 from ftcost.live.client import LiveConfig, connect

@@ -8,10 +8,9 @@ import statistics
 from decimal import Decimal
 
 import pytest
-from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
+from standin_openai import client_for
 
 from ftcost.errors import ApiError, FtcostError
-from ftcost.live.client import LiveConfig, connect
 from ftcost.live.measure import PromptOption, estimate_measure, run_measure
 from ftcost.tokens import count
 
@@ -41,10 +40,6 @@ def chat_prompt(system: str, user: str) -> int:
     """OpenAI's documented chat billing, counted by hand: 3 per message + role + content, + 3 for the reply."""
     enc = "o200k_base"
     return (3 + count("system", enc) + count(system, enc)) + (3 + count("user", enc) + count(user, enc)) + 3
-
-
-def client_for(server):
-    return connect(FAKE_KEY, LiveConfig(base_url=server.base_url, timeout=5.0))
 
 
 def test_estimate_prices_every_prompt_at_the_output_cap_and_sends_nothing(standin):

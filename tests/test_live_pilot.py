@@ -7,10 +7,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
+from standin_openai import FAKE_KEY, client_for
 
 from ftcost.errors import ApiError, FtcostError, NotOfferedError
-from ftcost.live.client import LiveConfig, connect
 from ftcost.live.pilot import follow_job, plan_pilot, run_pilot, upload_name
 from ftcost.tokens import count
 
@@ -42,10 +41,6 @@ def dataset(tmp_path):
     path = tmp_path / "pilot.jsonl"
     path.write_text("".join(json.dumps(example(i)) + "\n" for i in range(10)), encoding="utf-8")
     return path
-
-
-def client_for(server):
-    return connect(FAKE_KEY, LiveConfig(base_url=server.base_url, timeout=5.0))
 
 
 # --- planning: nothing is sent ------------------------------------------------------------------------

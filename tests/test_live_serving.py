@@ -7,7 +7,6 @@ Library-level; tests/test_app_live.py drives the same rules through the page and
 from __future__ import annotations
 
 import pytest
-from standin_openai import listener  # noqa: F401 - fixture
 
 from ftcost.errors import ApiError
 from ftcost.live import serving

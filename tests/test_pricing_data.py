@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -126,7 +124,7 @@ def _expected(spec: str) -> dict:
     parts = spec.split()
     if len(parts) == 1:
         return {"price": D(parts[0])}
-    return {k: D(v) for k, v in zip(("input", "cached_input", "output"), parts) if v != "-"}
+    return {k: D(v) for k, v in zip(("input", "cached_input", "output"), parts, strict=False) if v != "-"}
 
 
 @pytest.mark.parametrize("model, kind, tier, on, spec", REFERENCE)
@@ -147,7 +145,7 @@ def test_no_overlapping_periods():
     keys = {(r.model, r.kind, r.tier) for r in DATA.rows}
     for key in keys:
         periods = DATA.periods(*key)
-        for a, b in zip(periods, periods[1:]):
+        for a, b in zip(periods, periods[1:], strict=False):
             assert a.effective_until is not None and a.effective_until <= b.effective_from, f"{key}: {a.where()} overlaps {b.where()}"
 
 
@@ -269,13 +267,6 @@ BROKEN = [
     ("prices/embeddings.toml", "input = 0.02\n", "input = 0.02\noutput = 0.02\n", ["embedding models bill input tokens only"]),
     ("prices/gpt-4.toml", "schema_version = 1", "schema_version = 2", ["prices/gpt-4.toml: schema_version must be 1"]),
 ]
-
-
-@pytest.fixture
-def pricing_copy(tmp_path) -> Path:
-    target = tmp_path / "pricing"
-    shutil.copytree(PRICING, target)
-    return target
 
 
 @pytest.mark.parametrize("file, old, new, fragments", BROKEN, ids=[f"{b[0]}:{b[2][:30]}" for b in BROKEN])

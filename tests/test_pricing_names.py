@@ -9,7 +9,16 @@ from decimal import Decimal
 import pytest
 
 from ftcost.errors import NotOfferedError, UnknownModelError
-from ftcost.pricing import diff, fine_tunable_models, fine_tuning_status, load_pricing, price_versions, rates, resolve, table
+from ftcost.pricing import (
+    diff,
+    fine_tunable_models,
+    fine_tuning_status,
+    load_pricing,
+    price_versions,
+    rates,
+    resolve,
+    table,
+)
 
 D = Decimal
 ONE_DAY = dt.timedelta(days=1)

@@ -11,23 +11,23 @@ and measuring with the key named by --api-key-env.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from conftest import _CACHE as SESSION_TIKTOKEN
+from conftest import REPO
 from standin_openai import StandIn
 from streamlit.testing.v1 import AppTest
 
 from ftcost.scenario import dataset_path, default_scenario
 from ftcost.share import PARAM
-
-from conftest import _CACHE as SESSION_TIKTOKEN
-from conftest import REPO
 
 APP = str(REPO / "app.py")
 #: Typed into the password field (the stand-in accepts this one).
@@ -177,10 +177,8 @@ def page_text(at: AppTest) -> str:
 def check_session(at: AppTest, seen: list[tuple[str, str]], where: str) -> None:
     for key, value in session_values(at).items():
         seen.append((f"{where}: session_state[{key!r}] repr", repr(value)))
-        try:
+        with contextlib.suppress(Exception):  # an unpicklable value is still checked through its repr
             seen.append((f"{where}: session_state[{key!r}] pickle", pickle.dumps(value)))
-        except Exception:  # noqa: BLE001 - an unpicklable value is still checked through its repr
-            pass
     seen.append((f"{where}: page", page_text(at)))
     seen.append((f"{where}: query string", repr(dict(at.query_params))))
 
@@ -356,25 +354,24 @@ def test_a_served_app_at_debug_logging_never_writes_the_typed_key(server, tmp_pa
         "OPENAI_LOG": "debug",  # the SDK's (and httpx's) own debug logging, to the server's stderr
         "FTCOST_ALLOW_SERVER_KEY": "1", "FTCOST_ALLOWED_BASE_URLS": server.base_url,
     }
-    with log.open("wb") as out, serve_app(env, out, "--logger.level", "debug") as url:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 1400})
-                page.goto(f"{url}/live", timeout=120_000)
-                expect(page.get_by_text("Using the server's key from its environment")).to_be_visible(timeout=120_000)
-                for label, value in (("Server (optional)", server.base_url), ("OpenAI API key", FIELD_KEY),
-                                     ("Calls per option", "1")):
-                    box = page.locator(f'input[aria-label="{label}"]')
-                    box.fill(value)
-                    box.press("Enter")
-                    page.wait_for_timeout(300)
-                expect(page.get_by_text("Using the key typed in the field above")).to_be_visible(timeout=60_000)
-                page.get_by_role("button", name="Confirm: send").first.click()
-                expect(page.get_by_text("Measured 3 calls")).to_be_visible(timeout=60_000)
-                seen = [("address bar", page.url), ("share link", page.locator('[data-testid="stCode"]').all_inner_texts())]
-            finally:
-                browser.close()
+    with log.open("wb") as out, serve_app(env, out, "--logger.level", "debug") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            page.goto(f"{url}/live", timeout=120_000)
+            expect(page.get_by_text("Using the server's key from its environment")).to_be_visible(timeout=120_000)
+            for label, value in (("Server (optional)", server.base_url), ("OpenAI API key", FIELD_KEY),
+                                 ("Calls per option", "1")):
+                box = page.locator(f'input[aria-label="{label}"]')
+                box.fill(value)
+                box.press("Enter")
+                page.wait_for_timeout(300)
+            expect(page.get_by_text("Using the key typed in the field above")).to_be_visible(timeout=60_000)
+            page.get_by_role("button", name="Confirm: send").first.click()
+            expect(page.get_by_text("Measured 3 calls")).to_be_visible(timeout=60_000)
+            seen = [("address bar", page.url), ("share link", page.locator('[data-testid="stCode"]').all_inner_texts())]
+        finally:
+            browser.close()
     assert server.count("POST /v1/chat/completions") == 3
     text = log.read_text(encoding="utf-8", errors="replace")
     # Streamlit and the SDK did log at debug level, so the check has something to read.

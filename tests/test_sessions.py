@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import REPO
-from standin_openai import FAKE_KEY, standin  # noqa: F401 - fixture
+from conftest import REPO, metric_value
+from standin_openai import FAKE_KEY
 from streamlit.testing.v1 import AppTest
 from test_secrets import page_text, session_values
 
@@ -34,10 +34,6 @@ FILE_B = ("reviews-b.jsonl", b"\n".join(dataset_path(REVIEWS).read_bytes().split
 def ok(at: AppTest) -> AppTest:
     assert not at.exception, at.exception
     return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
 
 
 def one_off(scenario, day, upload) -> str:
@@ -64,7 +60,7 @@ def test_two_sessions_with_different_scenarios_and_uploads_stay_apart(standin):
     ok(b.run())
     ok(a.run())
 
-    assert metric(a, "Examples") == "11" and metric(b, "Examples") == "10"
+    assert metric_value(a, "Examples") == "11" and metric_value(b, "Examples") == "10"
     for mine, theirs, at in ((FILE_A[0], FILE_B[0], a), (FILE_B[0], FILE_A[0], b)):
         text = page_text(at)
         assert f"Using your upload **{mine}**" in text and theirs not in text
@@ -116,7 +112,7 @@ def test_the_same_file_under_two_names_keeps_each_sessions_name():
 
 # --- two real browsers ----------------------------------------------------------------------------------------
 
-from test_browser import CHROMIUM, FLAGS, served  # noqa: E402,F401 - the served app fixture
+from served_app import CHROMIUM, FLAGS  # noqa: E402 - only the browser variant below needs them
 
 
 @pytest.mark.browser
@@ -173,21 +169,9 @@ def test_two_browser_contexts_keep_their_own_scenario_upload_and_key(served, tmp
             browser.close()
 
 
-def test_the_downloaded_report_names_only_this_sessions_file(monkeypatch):
+def test_the_downloaded_report_names_only_this_sessions_file(downloads):
     """The plan is cached by the scenario's text, the date and the measured inputs, whose source names the file:
     session B, uploading session A's bytes under its own name, never gets A's name in its report."""
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    saved: dict[str, bytes] = {}
-
-    class Recording(MemoryMediaFileStorage):  # AppTest drops its media store after each run; keep the bytes
-        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
-            saved[self.get_url(file_id)] = self.get_file(file_id).content
-            return file_id
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
     data = FILE_A[1]
     reports = {}
     for name in ("acme-secret-customers.jsonl", "session-b.jsonl"):
@@ -198,7 +182,7 @@ def test_the_downloaded_report_names_only_this_sessions_file(monkeypatch):
         ok(at.run())
         ok(at.switch_page("ui/page_plan.py").run())
         button = next(b for b in at.get("download_button") if "Markdown" in b.proto.label)
-        reports[name] = saved[button.proto.url].decode("utf-8")
+        reports[name] = downloads[button.proto.url].decode("utf-8")
     assert "measured on acme-secret-customers.jsonl" in reports["acme-secret-customers.jsonl"]
     assert "measured on session-b.jsonl" in reports["session-b.jsonl"]
     assert "acme-secret" not in reports["session-b.jsonl"]

@@ -109,7 +109,6 @@ def test_estimated_families_say_estimated():
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_one_pass_for_several_families_equals_one_analysis_each(workers, tmp_path):
-    from ftcost.dataset import parallel
 
     path = "scenarios/airport/train.jsonl"
     reports = analyze_file_many(path, "gpt-4o-mini-2024-07-18",

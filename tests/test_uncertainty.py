@@ -39,7 +39,7 @@ def test_the_likely_values_give_the_engines_plan_to_the_cent(name):
     model = u.linear_model(scenario, plan)
     cum = u.cumulative(model, model.likely(1))
     for option in plan.options:
-        for exact, simulated in zip(option.cumulative_usd, cum[option.name][0]):
+        for exact, simulated in zip(option.cumulative_usd, cum[option.name][0], strict=True):
             assert abs(float(exact) - simulated) < CENT, (option.name, exact, simulated)
     for be in plan.break_even:
         got = u.pair(model, model.likely(1), be.fine_tuned, be.against)

@@ -34,7 +34,7 @@ def test_the_plan_page_shows_the_chance_of_payback_the_library_computes():
     assert any(h.value == "How sure is this?" for h in at.subheader)
     scenario = default_scenario().model_copy(update={"as_of": DAY})
     plan = measured_plan(scenario, DAY)
-    against = at.session_state["plan_against"]
+    against = plan.compare_with  # the comparison is the scenario's (compare_with), the engine's default here
     how = analyse(scenario, plan, fine_tuned=at.session_state["plan_sure_fine_tune"], against=against)
     shown = [m for m in at.metric if m.label.startswith("Pays back within")]
     assert shown and shown[0].value == f"{how.odds.p_pays_back:.0%}"

@@ -15,7 +15,7 @@ from ftcost.cli.analyze import format_lines, render
 from ftcost.dataset import analyze_file
 from ftcost.i18n import use
 from ftcost.live.pilot import _dataset_errors
-from ftcost.money import format_usd
+from ftcost.money import Display, format_usd
 from ftcost.views import common as c
 
 D = Decimal
@@ -168,3 +168,31 @@ def test_rate_and_unit_prices():
     assert c.rate_price(inference) == "$0.30 in / $1.20 out"
     assert c.rate_price(SimpleNamespace(kind="gpu_hour", price=D("2.400"))) == "$2.40"
     assert c.price_text(D("0.075")) == "$0.075" and c.price_text(None) == "—"
+
+
+def test_line_lists_in_the_readers_language_read_as_one_sentence():
+    # The CLI and the Dataset page each had their own Chinese "… and N more"; shared, the lines' wrapper (第…行)
+    # must go around the numbers only, not around "… and N more" too ("第 1 … 以及另外 19 行 行").
+    many = list(range(1, 30))
+    with use("zh-Hant"):
+        assert c.lines_text([7]) == "第 7 行" and c.lines_text([]) == "整個檔案"
+        assert c.lines_text(many) == "第 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 行 … 以及另外 19 行"
+        assert c.line_list(many) == "1, 2, 3, 4, 5, 6, 7, 8, 9, 10 … 以及另外 19 行"
+        assert format_lines(many) == c.lines_text(many)  # the CLI's summary, in the same words
+    assert c.lines_text(many) == "lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 … and 19 more"
+
+
+def test_prices_and_rates_in_the_readers_currency():
+    # The Prices page shows prices in the display currency: the shared formatters take the page's Display.
+    twd = Display(currency="TWD", rate=D("32.3768"), locale="zh_Hant_TW")
+    inference = SimpleNamespace(kind="inference", input=D("0.30"), output=D("1.2"), price=None)
+    with use("zh-Hant"):
+        assert c.price_text(D("0.075"), money=twd) == twd.price(D("0.075")) and twd.price(D("0.075")).startswith("NT$")
+        assert c.rate_price(inference, twd) == f"輸入 {twd.price(D('0.30'))}／輸出 {twd.price(D('1.2'))}"
+    assert c.price_text(None, money=twd) == "—"
+
+
+@pytest.mark.parametrize(("typed", "text"), [(30000.0, "30,000"), (3e4, "30,000"), (2.5, "2.5"), (-5, "-5"),
+                                             (0.1, "0.1"), (1234567.25, "1,234,567.25")])
+def test_a_typed_number_as_the_refusal_repeats_it(typed, text):
+    assert c.number_text(typed) == text

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
-from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -50,13 +48,6 @@ def test_a_5000_digit_integer_is_valid_json_as_openai_reads_it():
 
 
 # --- pricing data --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pricing_copy(tmp_path) -> Path:
-    target = tmp_path / "pricing"
-    shutil.copytree(PRICING, target)
-    return target
 
 
 @pytest.mark.parametrize("file, old, new, fragments", [
@@ -135,11 +126,10 @@ def test_emptying_a_measured_field_means_measure_it():
 
 
 def test_the_app_starts_with_a_sentence_when_a_price_file_is_a_folder(pricing_copy, monkeypatch):
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     import ftcost.pricing.store as store
-
-    import streamlit as st
 
     (pricing_copy / "prices" / "x.toml").mkdir()
     monkeypatch.setattr(store, "_load_default", lambda: store._load(pricing_copy))

@@ -9,13 +9,14 @@ without sharing any state (st.cache_data hands each caller its own copy).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
 from ftcost import engine, measure_training, pricing, tokens
 from ftcost.dataset import DatasetReport, analysis_key, analyze_bytes, analyze_file, for_model
-from ftcost.errors import FtcostError
 from ftcost.engine.results import Plan
+from ftcost.errors import FtcostError
 from ftcost.scenario import Scenario, dump_scenario, parse_scenario
 from ftcost.views.common import progress_percent
 from ui import state
@@ -78,7 +79,7 @@ def family_analysis(digest: str, name: str, families: tuple, _data: bytes) -> di
 
 @st.cache_data(max_entries=16, ttl=TTL, show_spinner="Counting tokens for each provider's tokenizer…")
 def sample_family_analysis(path: str, families: tuple) -> dict[str, DatasetReport]:
-    return measure_training.analyse_families(path, families)
+    return measure_training.analyse_families(Path(path), families)
 
 
 @st.cache_data(max_entries=200, ttl=TTL, show_spinner="Working out the plan…")

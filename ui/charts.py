@@ -23,6 +23,10 @@ OPTION_COLOURS = ["#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761
                   "#1f3b4d", "#fb9a99", "#b2df8a", "#cab2d6"]
 
 
+# What altair types a layered chart with .properties() as.
+Layered = alt.LayerChart | alt.FacetChart
+
+
 def option_scale(names) -> alt.Scale:
     """One colour per option, by its place in the scenario (at most 12 options)."""
     names = list(dict.fromkeys(names))
@@ -41,7 +45,7 @@ def _colours() -> dict[str, str]:
 
 
 def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live: pd.DataFrame,
-               band: pd.DataFrame | None = None, currency: str = "USD") -> alt.Chart:
+               band: pd.DataFrame | None = None, currency: str = "USD") -> Layered:
     """One line per option; fine-tunes solid, base models dashed; break-even marked with a rule and a diamond;
     the month a fine-tune goes live with a grey rule; with `band`, the P10–P90 spread of the draws shaded."""
     selector = alt.selection_point(fields=["option"], bind="legend")
@@ -95,28 +99,40 @@ def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
                     extra=[alt.Tooltip("month:O", title=_("Month")), alt.Tooltip("served_by:N", title=_("Served by"))])
 
 
-def stacked_totals(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
-    """Each option's total over the horizon, one horizontal bar per option, stacked by part."""
-    return _stacked(frame, x=alt.X("usd:Q", axis=_money_axis(_("Total over the horizon ({currency})"), currency),
-                                   stack="zero"),
-                    y=alt.Y("option:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-                    extra=[alt.Tooltip("option:N", title=_("Option"))])
+def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None = None) -> alt.Chart:
+    """Each option's total over the horizon (or, with `title`, another amount per option), one horizontal bar per
+    option, stacked by part."""
+    title = title or _("Total over the horizon ({currency})")
+    # Each option's name is written above its bar, not as an axis label beside it: long names beside the bars
+    # took most of a phone's width and left the bars a sliver.
+    bars = _stacked(frame, x=alt.X("usd:Q", axis=_money_axis(title, currency), stack="zero"),
+                    y=alt.Y("option:N", title=None, sort=None, axis=None,
+                            scale=alt.Scale(paddingInner=BAR_GAP, paddingOuter=BAR_GAP / 2)),
+                    extra=[alt.Tooltip("option:N", title=_("Option"))], height=alt.Step(BAR_STEP))
+    names = alt.Chart(frame.drop_duplicates("option")).mark_text(
+        align="left", baseline="bottom", dy=-BAR_STEP * (1 - BAR_GAP) / 2 - 2, fontSize=12, limit=2000,
+    ).encode(x=alt.value(0), y=alt.Y("option:N", sort=None, axis=None), text="option:N")
+    return alt.layer(bars, names).properties(height=alt.Step(BAR_STEP))
 
 
-def _stacked(frame: pd.DataFrame, *, x, y, extra) -> alt.Chart:
+#: A horizontal bar chart's row: the bar takes (1 - BAR_GAP) of it, its option's name the gap above.
+BAR_STEP, BAR_GAP = 46, 0.5
+
+
+def _stacked(frame: pd.DataFrame, *, x, y, extra, height=320) -> alt.Chart:
     colours = _colours()
     parts = [p for p in colours if p in set(frame["part"])]  # the legend lists only parts that cost something
     return alt.Chart(frame).mark_bar().encode(
         x=x,
         y=y,
         color=alt.Color("part:N", title=_("Cost"), scale=alt.Scale(domain=parts, range=[colours[p] for p in parts]),
-                        legend=alt.Legend(orient="bottom", labelLimit=320)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
         order=alt.Order("order:Q"),
         tooltip=[*extra, alt.Tooltip("part:N", title=_("Cost")), alt.Tooltip("usd_text:N", title=_("Amount"))],
-    ).properties(height=320)
+    ).properties(height=height)
 
 
-def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit: bool = True) -> alt.Chart:
+def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit: bool = True) -> Layered:
     """Tokens per example, binned, with the model's per-example limit as a red rule. When the limit is far to the
     right of every example (`draw_limit` False), drawing it would squash the bars into one line, so an arrow at
     the right edge points to it instead."""
@@ -139,7 +155,7 @@ def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit:
     return alt.layer(bars, rule, text).properties(height=300)
 
 
-def price_steps(frame: pd.DataFrame) -> alt.Chart:
+def price_steps(frame: pd.DataFrame) -> Layered:
     """Price per 1M tokens over time, as steps (a price holds until the next one starts)."""
     return alt.Chart(frame).mark_line(interpolate="step-after", point=True, strokeWidth=2).encode(
         x=alt.X("date:T", title=_("Date"), axis=alt.Axis(format="%Y-%m", labelAngle=0)),

@@ -8,12 +8,16 @@ back through `state.edit`, so the scenario carries every edit across pages, and 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from ftcost.i18n import _
+from ftcost.views.common import number_text  # a typed number as the refusal repeats it
 from ui import state
 
 
@@ -41,24 +45,76 @@ def bound(
 ) -> Any:
     """Draw `widget(label, ...)` showing the scenario's value at `path`; edits write back to it."""
     key = state.WIDGET + path
-    st.session_state[key] = to_widget(state.read(path))
+    limits = None
     if widget is st.number_input:
-        # Without value=None Streamlit's number box cannot be emptied: clearing it silently puts back its default,
-        # the minimum. With it, an emptied box arrives here as None, and `_changed` says so in a sentence (or,
-        # for a field where empty means "measure it", stores exactly that).
-        kwargs.setdefault("value", None)
-    return widget(label, key=key, on_change=_changed, args=(path, key, label, to_widget, from_widget), **kwargs)
+        limits, to_widget, from_widget, kwargs = _number_box(to_widget, from_widget, kwargs)
+    st.session_state[key] = to_widget(state.read(path))
+    return widget(label, key=key, on_change=_changed, args=(path, key, label, to_widget, from_widget, limits),
+                  **kwargs)
 
 
-def _changed(path: str, key: str, label: str, to_widget, from_widget) -> None:
+def _number_box(to_widget, from_widget, kwargs: dict) -> tuple[tuple, Callable, Callable, dict]:
+    """What Streamlit's number box needs so that what it shows is what the plan uses.
+
+    Three things in Streamlit's box would otherwise show one value while the plan uses another:
+    - without value=None it cannot be emptied: clearing it silently puts back its default, the minimum. With
+      it, an emptied box arrives as None, and `_changed` says so in a sentence (or, for a field where empty
+      means "measure it", stores exactly that);
+    - given min_value/max_value, the browser keeps an out-of-range number on screen ("Press Enter to apply")
+      and never sends it, so the plan silently keeps the old one. The limits are checked here instead: every
+      number typed arrives, and one out of range is refused with a sentence and the box shows the kept value;
+    - a whole-number box reads what is typed with JavaScript's parseInt, so "3e4" becomes 3. A whole-number
+      field is drawn as a decimal box showing no decimals (parseFloat reads "3e4" as 30000) and a fraction
+      typed into it is refused here.
+    """
+    kwargs = dict(kwargs)
+    kwargs.setdefault("value", None)
+    low, high = kwargs.pop("min_value", None), kwargs.pop("max_value", None)
+    whole = all(isinstance(v, int) for v in (low, high, kwargs.get("step")) if v is not None)
+    if not whole:
+        return (low, high, False), to_widget, from_widget, kwargs
+    kwargs["step"] = float(kwargs.get("step") or 1)
+    kwargs.setdefault("format", "%.0f")
+    shown, back = to_widget, from_widget
+    return ((low, high, True), lambda value: None if (v := shown(value)) is None else float(v),
+            lambda value: back(None if value is None else int(value)), kwargs)
+
+
+def refusal(label: str, value: Any, limits: tuple | None) -> str | None:
+    """The sentence refusing `value` for a number box with `limits` (low, high, whole), or None if it fits."""
+    if limits is None or value is None:
+        return None
+    low, high, whole = limits
+    if not math.isfinite(value):
+        return _("{label}: type a number.").format(label=label)
+    if whole and value != int(value):
+        return _("{label} takes a whole number, not {typed}.").format(label=label, typed=number_text(value))
+    if low is not None and value < low:
+        return _("{label} must be at least {low}, not {typed}.").format(label=label, low=number_text(low),
+                                                                        typed=number_text(value))
+    if high is not None and value > high:
+        return _("{label} must be at most {high}, not {typed}.").format(label=label, high=number_text(high),
+                                                                       typed=number_text(value))
+    return None
+
+
+def _changed(path: str, key: str, label: str, to_widget, from_widget, limits=None) -> None:
     value = st.session_state[key]
+    refused = refusal(label, value, limits)
+    if refused is not None:
+        kept = to_widget(state.read(path))
+        st.session_state[state.EDIT_ERROR] = refused + " " + (
+            _("The plan keeps {kept}.").format(kept=number_text(kept)) if isinstance(kept, (int, float))
+            else _("The previous value is kept."))
+        st.session_state[key] = kept
+        return
     if not state.edit(path, from_widget(value), label):
         if value is None:
             kept = to_widget(state.read(path))
             st.session_state[state.EDIT_ERROR] = (
-                f"{label} is empty: type a number. The plan keeps the previous value, {kept:,}."
-                if isinstance(kept, (int, float)) else f"{label} is empty: type a number. The previous value is kept."
-            )
+                _("{label} is empty: type a number. The plan keeps the previous value, {kept}.").format(
+                    label=label, kept=number_text(kept)) if isinstance(kept, (int, float))
+                else _("{label} is empty: type a number. The previous value is kept.").format(label=label))
         st.session_state[key] = to_widget(state.read(path))
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
-from ftcost.i18n import _
 from ftcost import views
+from ftcost.i18n import _, ngettext, number
+from ftcost.pricing.fx import rate_sentence
 from ftcost.text import markdown as md
 from ui import cached, charts, inputs, state
 
@@ -32,14 +35,16 @@ def _epochs_shown(value):
 
 
 scenario = state.current()
+MONEY, RATE_FOUND = state.money()
 st.title(_("Dataset"))
 st.caption(_("Checks a fine-tuning file the way OpenAI's cookbook does (with line numbers), counts its tokens with "
            "each model's encoding and limit, and prices training on it. Nothing leaves this machine."))
 
 st.subheader(_("Training file"))
 st.file_uploader(
-    _("Upload a training file (JSONL, up to 512 MB)"), type=["jsonl", "json", "txt"], key=UPLOAD, on_change=_uploaded,
-    max_upload_size=512,  # MB, OpenAI's Files API limit: the label and the widget's own limit say the same
+    # The limit is the server's (.streamlit/config.toml), so the label and the widget's own "per file" say the same.
+    _("Upload a training file (JSONL, up to {size} MB)").format(size=st.get_option("server.maxUploadSize")),
+    type=["jsonl", "json", "txt"], key=UPLOAD, on_change=_uploaded,
     help=_("One JSON example per line, in OpenAI's chat format ({\"messages\": [...]}) or prompt/completion for "
     "babbage-002 / davinci-002. An upload replaces the scenario's sample on every page, including the plan."),
 )
@@ -89,6 +94,8 @@ st.selectbox(_("Check the file for"), bases, key=MODEL,
 epochs = None if scenario.training.epochs == "auto" else int(scenario.training.epochs)
 with state.stop_on_error():
     report = cached.dataset_report(st.session_state[MODEL], epochs)
+if report is None:  # no upload and no sample: the page said so above
+    st.stop()
 
 summary = views.dataset_summary(report)
 m1, m2, m3, m4, m5 = st.columns(5)
@@ -96,22 +103,26 @@ m1.metric(_("Examples"), summary.examples)
 m2.metric(_("Problems"), summary.problems, help=_("Errors that make OpenAI reject the file (see the table below)."))
 m3.metric(_("Billing tokens per epoch"), summary.billing_tokens,
           help=_("Each example counted up to the model's per-example limit, as OpenAI bills."))
-m4.metric(_("Epochs"), summary.epochs)
+m4.metric(summary.epochs_label, summary.epochs)
 m5.metric(_("Charged tokens per run"), summary.charged_tokens, help=_("Billing tokens × epochs."))
 planned = scenario.training.planned_examples
-st.caption(f"These figures describe the file ({report.counted_examples:,} examples). The plan prices the full set: "
-           f"**{planned:,} planned examples** at this file's average billing tokens per example (*Examples in the "
-           f"full training set* above).")
+st.caption(ngettext(
+    "These figures describe the file ({count} example). The plan prices the full set: **{planned} planned "
+    "examples** at this file's average billing tokens per example (*Examples in the full training set* above).",
+    "These figures describe the file ({count} examples). The plan prices the full set: **{planned} planned "
+    "examples** at this file's average billing tokens per example (*Examples in the full training set* above).",
+    report.counted_examples).format(count=number(report.counted_examples), planned=number(planned)))
 
 
-def _upload_is_full_set(count: int) -> None:
-    state.edit("training.planned_examples", count, "Examples in the full training set")
+def _upload_is_full_set(count: int, label: str) -> None:
+    state.edit("training.planned_examples", count, label)
 
 
 if upload and report.counted_examples != planned and report.counted_examples >= 10:
-    st.button(f"This upload is the full training set: plan {report.counted_examples:,} examples",
-              on_click=_upload_is_full_set, args=(report.counted_examples,), key="upload_is_full_set",
-              help="Sets the planned examples to this file's count, so the plan prices exactly this file.")
+    st.button(_("This upload is the full training set: plan {count} examples").format(
+                  count=number(report.counted_examples)),
+              on_click=_upload_is_full_set, args=(report.counted_examples, _("Examples in the full training set")), key="upload_is_full_set",
+              help=_("Sets the planned examples to this file's count, so the plan prices exactly this file."))
 
 problem = views.first_problem(report)
 if problem:
@@ -126,10 +137,10 @@ if not issues.empty:
     st.subheader(_("Errors and warnings"))
     # The sentence, not the category code (invalid_json): the code stays in the line-number CSV, for scripts.
     st.dataframe(issues, hide_index=True, width="stretch",
-                 column_order=["Kind", "What it means", "Times", "Lines", "How to fix it"],
-                 column_config={"Times": st.column_config.NumberColumn(_("Times"), format="%d")})
+                 column_order=[_("Kind"), _("What it means"), _("Times"), _("Lines"), _("How to fix it")],
+                 column_config={_("Times"): st.column_config.NumberColumn(_("Times"), format="%d")})
     # Built when the button is clicked, not on every rerun: a file of millions of bad lines makes a long CSV.
-    st.download_button(_("Download the line numbers (CSV)"), lambda: views.issue_lines_csv(report),
+    st.download_button(_("Download the line numbers (CSV)"), functools.partial(views.issue_lines_csv, report),
                        file_name="ftcost-dataset-issues.csv", mime="text/csv", on_click="ignore")
 
 st.subheader(_("Tokens per example"))
@@ -140,7 +151,8 @@ if report.counted_examples:
         st.caption(views.limit_sentence(report))
 st.dataframe(views.stats_frame(report), hide_index=True, width="stretch")
 if report.over_limit:
-    st.warning(_("{count} example(s) exceed the {limit}; OpenAI truncates them.").format(
+    st.warning(ngettext("{count} example exceeds the {limit}; OpenAI truncates it.",
+                        "{count} examples exceed the {limit}; OpenAI truncates them.", report.over_limit).format(
         count=summary.over_limit, limit=views.limit_label(report)))
 
 st.subheader(_("Training on this file, on every model open for fine-tuning on {date}").format(
@@ -148,7 +160,9 @@ st.subheader(_("Training on this file, on every model open for fine-tuning on {d
 with state.stop_on_error():
     models = [m.id for m in cached.fine_tunable_models(state.price_date().isoformat()) if m.encoding]
     reports = {m: cached.dataset_report(m, epochs) for m in models}
-    st.dataframe(views.training_cost_frame(reports, state.price_date()), hide_index=True, width="stretch",
-                 column_config={"Accepted?": st.column_config.TextColumn(_("Accepted?"), width="medium")})
-st.caption(_("Each model counts the file with its own encoding and per-example limit; the epochs are the same for "
-           "all (the auto rule depends only on the number of examples). Prices from pricing/, as of the sidebar date."))
+    st.dataframe(views.training_cost_frame(reports, state.price_date(), MONEY), hide_index=True, width="stretch",
+                 column_config={_("Accepted?"): st.column_config.TextColumn(_("Accepted?"), width="medium")})
+caption = _("Each model counts the file with its own encoding and per-example limit; the epochs are the same for "
+            "all (the auto rule depends only on the number of examples). Prices from pricing/, as of the sidebar date.")
+rate = rate_sentence(MONEY, RATE_FOUND, state.price_date())
+st.caption(caption + ("\n\n" + md(rate) if rate else ""))

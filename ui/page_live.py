@@ -14,15 +14,16 @@ import dataclasses
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import streamlit as st
 
-from ftcost.i18n import _
 from ftcost import live
 from ftcost.errors import FtcostError
+from ftcost.i18n import _
 from ftcost.live import from_scenario as fs
 from ftcost.live import serving
 from ftcost.live.client import redact
@@ -73,12 +74,12 @@ def _client() -> live.LiveClient:
     environment on its own) and a server the rules allow for that key."""
     conn, policy = _connection()
     if policy is None:
-        raise FtcostError(conn.problem or "The operator's settings for the Live page are not valid.")
+        raise FtcostError(conn.problem or _("The operator's settings for the Live page are not valid."))
     base_url = serving.check_reachable(conn, policy)
     key = {"field": (st.session_state.get(KEY) or "").strip(), "secrets": _secret(),
            "environment": os.environ.get(lv.KEY_ENV, "").strip()}.get(conn.source or "")
     if not key:
-        raise FtcostError("No API key: type yours in the key field.")
+        raise FtcostError(_("No API key: type yours in the key field."))
     # A visitor's own server is connected to by checked public address only (no DNS rebinding into this network).
     return live.connect(api_key=key, config=live.LiveConfig(base_url=base_url, public_only=conn.typed))
 
@@ -111,13 +112,16 @@ def _confirmed_run(estimate: live.SpendEstimate, notes: list[str], cap: int, key
     st.dataframe(lv.estimate_frame(estimate), hide_index=True, width="stretch")
     st.caption(lv.estimate_sentence(estimate, cap))
     conn, _unused = _connection()
-    if not st.button(f"Confirm: send {lv.spend_text(estimate)}", key=key, type="primary", disabled=not conn.ready,
+    if not st.button(_("Confirm: send {amount}").format(amount=lv.spend_text(estimate)), key=key, type="primary", disabled=not conn.ready,
                      help=None if conn.ready else lv.not_ready(conn)):
         return None
     slot = st.empty()
-    bar = slot.progress(0.0, text="starting")
+    bar = slot.progress(0.0, text=_("starting"))
     try:
-        return run(lambda p: bar.progress(p.fraction or 0.0, text=p.message))
+        def show(p: live.Progress) -> None:
+            bar.progress(p.fraction or 0.0, text=p.message)
+
+        return run(show)
     finally:
         slot.empty()
 
@@ -128,19 +132,20 @@ def _confirmed_run(estimate: live.SpendEstimate, notes: list[str], cap: int, key
 def _apply(make: Callable[[Any], Any], what: str) -> None:
     try:
         st.session_state[state.SCENARIO] = make(state.current())
-        st.session_state[APPLIED] = f"Applied {what} to the scenario: every page, the file and the link use it now."
+        st.session_state[APPLIED] = _("Applied {what} to the scenario: every page, the file and the link use it "
+                                      "now.").format(what=what)
     except FtcostError as exc:
         st.session_state[state.EDIT_ERROR] = str(exc)
 
 
 def _apply_measured() -> None:
     report, _unused = st.session_state[MEASURED]
-    _apply(lambda s: fs.with_measurements(s, report), "the measured output tokens per request")
+    _apply(lambda s: fs.with_measurements(s, report), _("the measured output tokens per request"))
 
 
 def _apply_accuracy() -> None:
     report, _unused = st.session_state[EVALUATED]
-    _apply(lambda s: fs.with_accuracy(s, report.accuracy()), "the measured accuracy")
+    _apply(lambda s: fs.with_accuracy(s, report.accuracy()), _("the measured accuracy"))
 
 
 def _offer_apply(change: tuple[str, bool] | None, fresh: bool, on_click: Callable[[], None], key: str) -> None:
@@ -157,7 +162,7 @@ def _offer_apply(change: tuple[str, bool] | None, fresh: bool, on_click: Callabl
 # --- the pilot's training file --------------------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=32, show_spinner="Checking the training file…")
+@st.cache_data(max_entries=32, show_spinner=_("Checking the training file…"))
 def _pilot_plan(content: str, name: str, model: str, epochs: int | None, as_of: str, _data: bytes | None) -> Any:
     """plan_pilot for the shipped sample (`content` is its path) or an upload (its digest, bytes in `_data`)."""
     if _data is None:
@@ -188,7 +193,7 @@ def _follow(start: Callable[[live.chat.ProgressFn], live.PilotResult], label: st
     """Run or follow a job inside a status box whose bar the progress reports drive; keep the result."""
     tracker = lp.JobProgress()
     with st.status(label, expanded=True) as box:
-        bar = st.progress(0.0, text="starting")
+        bar = st.progress(0.0, text=_("starting"))
 
         def progress(p: live.Progress) -> None:
             fraction, text, line = tracker.update(p)
@@ -200,7 +205,7 @@ def _follow(start: Callable[[live.chat.ProgressFn], live.PilotResult], label: st
         try:
             result = start(progress)
         except FtcostError:
-            box.update(label=f"{label}: stopped", state="error", expanded=False)
+            box.update(label=_("{job}: stopped").format(job=label), state="error", expanded=False)
             raise
         view = lp.pilot_result_view(result)
         box.update(label=view.log_label, state=view.state, expanded=False)
@@ -220,7 +225,7 @@ def _pilot_result() -> None:
     m1.metric(_("Trained tokens (billed)"), view.trained_tokens, help=_("The job's trained_tokens: what OpenAI bills."))
     m2.metric(_("ftcost's estimate"), view.estimated_tokens, help=_("Charged tokens ftcost predicted before the job."))
     m3.metric(_("Estimate error"), view.error_pct, help=view.error_help)
-    m4.metric(_("Training cost at ftcost's prices"), view.billed, help=f"Estimated beforehand: {view.estimated_usd}.")
+    m4.metric(_("Training cost at ftcost's prices"), view.billed, help=_("Estimated beforehand: {amount}.").format(amount=view.estimated_usd))
     if view.note:
         st.caption(view.note)
 
@@ -246,7 +251,7 @@ with st.container(border=True):
                   "Streamlit secrets (OPENAI_API_KEY) is used instead only when its operator sets "
                   "FTCOST_ALLOW_SERVER_KEY."))
     with c2:
-        _kept(st.text_input, "Server (optional)", BASE_URL, placeholder=_("https://api.openai.com/v1"),
+        _kept(st.text_input, _("Server (optional)"), BASE_URL, placeholder=_("https://api.openai.com/v1"),
               help=_("The base URL of an OpenAI-compatible server (with your own key; the server's key goes only "
               "to servers its operator configured). Empty: OpenAI, or the operator's OPENAI_BASE_URL."))
     cap = c3.number_input(_("Longest answer (tokens)"), min_value=16, max_value=16_384, value=lv.DEFAULT_ANSWER_CAP,
@@ -258,7 +263,7 @@ with st.container(border=True):
 if source is None:
     st.info(_("**What an API key adds**\n\n") + "\n".join(f"- {line}" for line in lv.WHAT_A_KEY_ADDS)
             + f"\n\n{lv.OFFLINE}", icon=":material/key:")
-if note := lv.price_date_note(as_of, dt.date.today()):
+if note := lv.price_date_note(as_of, state.today()):
     st.caption(note)
 if applied := ss.pop(APPLIED, None):
     st.success(applied)
@@ -303,8 +308,8 @@ bases = fine_tuned_bases(scenario, as_of)
 training = _training_file()
 plan, can_start = None, False
 if not bases:
-    st.info(f"No fine-tuned option of this scenario can be resolved on {as_of.isoformat()}, so there is no model to "
-            "fine-tune. Choose another price date in the sidebar.")
+    st.info(_("No fine-tuned option of this scenario can be resolved on {date}, so there is no model to fine-tune. "
+              "Choose another price date in the sidebar.").format(date=as_of.isoformat()))
 elif training is None:
     st.info(_("This scenario has no training file: upload one on the Dataset page to run the pilot on it."))
 else:
@@ -318,22 +323,23 @@ else:
         cutoff = lp.job_cutoff(model, as_of)
         plan = _pilot_plan(content, name, model, epochs, as_of.isoformat(), _data=data)
         view = lp.pilot_plan_view(plan)
-        st.caption(f"Training file: **{md(view.file)}** — " + ("your upload from the Dataset page." if data is not None
-                   else "the scenario's sample (upload your own on the Dataset page)."))
+        st.caption((_("Training file: **{file}** — your upload from the Dataset page.") if data is not None
+                    else _("Training file: **{file}** — the scenario's sample (upload your own on the Dataset page)."))
+                   .format(file=md(view.file)))
         m1, m2, m3 = st.columns(3)
         m1.metric(_("Examples × epochs"), f"{view.examples} × {view.epochs}",
                   help=_("The whole file is trained, with the scenario's epochs (OpenAI's auto rule is worked out and "
                   "sent explicitly, so OpenAI trains exactly what is priced here)."))
         m2.metric(_("Charged tokens (ftcost's estimate)"), view.charged_tokens,
                   help=_("What ftcost expects the job's trained_tokens to be: billing tokens per epoch × epochs."))
-        m3.metric(_("Training cost (estimate)"), view.cost, help=view.cost_note or "At the sidebar date's price.")
+        m3.metric(_("Training cost (estimate)"), view.cost, help=view.cost_note or _("At the sidebar date's price."))
         can_start = cutoff.allowed
         if not cutoff.allowed:
             st.error(cutoff.message)
         else:
             if cutoff.message:
                 st.warning(cutoff.message)
-            if st.button(f"Confirm: {view.button}", key="live_pilot_go", type="primary", disabled=not ready,
+            if st.button(_("Confirm: {action}").format(action=view.button), key="live_pilot_go", type="primary", disabled=not ready,
                          help=needs_key):
                 def start(progress, plan=plan):
                     if data is None:
@@ -344,14 +350,14 @@ else:
                                               progress=progress, poll_interval=lp.POLL_SECONDS,
                                               max_wait=lp.MAX_WAIT_SECONDS)
 
-                _follow(start, f"Fine-tuning {model}")
+                _follow(start, _("Fine-tuning {model}").format(model=model))
 
 result_slot = st.container()  # the job's outcome, above the follow form, whichever of the two ran
 with st.expander(_("Follow an existing job"), expanded=not can_start):
     st.caption(_("Following costs nothing: it reads the job's status and events until it finishes."))
     f1, f2 = st.columns([3, 2], vertical_alignment="bottom")
     with f1:
-        _kept(st.text_input, "Job id", JOB_ID, placeholder=_("ftjob-…"))
+        _kept(st.text_input, _("Job id"), JOB_ID, placeholder=_("ftjob-…"))
     compare = f2.checkbox(_("It trained the file above (compare with ftcost's estimate)"), value=True, key=COMPARE,
                           disabled=plan is None)
     job_id = (ss.get(JOB_ID) or "").strip()
@@ -359,7 +365,7 @@ with st.expander(_("Follow an existing job"), expanded=not can_start):
         with errors_shown():
             _follow(lambda progress: live.follow_job(_client(), job_id, plan=plan if compare else None,
                                                      progress=progress, poll_interval=lp.POLL_SECONDS,
-                                                     max_wait=lp.MAX_WAIT_SECONDS), f"Following {job_id}")
+                                                     max_wait=lp.MAX_WAIT_SECONDS), _("Following {job}").format(job=job_id))
 with result_slot:
     _pilot_result()
 
@@ -367,7 +373,7 @@ with result_slot:
 st.subheader(_("3 · Evaluate accuracy"))
 st.caption(_("Asks every option each question of the scenario's eval set and scores the answers. The measured "
            "accuracy can replace the assumed one, which drives the cost of wrong answers in the plan."))
-_kept(st.text_input, "Fine-tuned model", FT_MODEL, placeholder=_("ft:gpt-4o-mini-2024-07-18:your-org::abc123"),
+_kept(st.text_input, _("Fine-tuned model"), FT_MODEL, placeholder=_("ft:gpt-4o-mini-2024-07-18:your-org::abc123"),
       help=_("The model your pilot produced (filled in when the pilot above succeeds). Empty: planned fine-tunes are "
       "left out of measuring and evaluating."))
 if not scenario.pilot.eval_set:

@@ -33,7 +33,7 @@ def roles_back(rows: list[dict]) -> list[dict]:
     # exact USD value, so editing one cell never moves the others by a rounding.
     before = {r.role: r.hourly_usd for r in state.current().labour.role}
     for entry in out:
-        typed, old = entry.get("hourly_usd"), before.get(entry.get("role"))
+        typed, old = entry.get("hourly_usd"), before.get(entry.get("role") or "")
         if typed is None:
             continue
         entry["hourly_usd"] = old if old is not None and float(typed) == _shown(old) else MONEY.to_usd(typed)
@@ -42,8 +42,8 @@ def roles_back(rows: list[dict]) -> list[dict]:
 
 st.title(_("People & pilot"))
 st.caption(_("Fine-tuning is mostly people's time: engineers preparing data and training, domain experts judging "
-             "answers, a product manager and the business deciding. OpenAI's guide and the seed articles: several "
-             "iterations, a month at best, often a quarter."))
+             "answers, a product manager and the business deciding. OpenAI's fine-tuning guide and the article "
+             "“What is fine-tuning? How to fine-tune GPT-3.5 Model?”: several iterations, a month at best, often a quarter."))
 
 st.subheader(_("The team"))
 left, right = st.columns([3, 2])
@@ -61,7 +61,7 @@ with left:
         },
     )
     st.caption(_("Edit a cell, add a row at the bottom, or select rows to delete them. Defaults follow the "
-                 "seeds: ML engineer, product manager, senior domain reviewer, business stakeholder."))
+                 "article above: ML engineer, product manager, senior domain reviewer, business stakeholder."))
     if MONEY.converted:
         st.caption(_("Hourly costs are typed in {code} and kept in the scenario in US dollars (hourly_usd) at "
                      "{rate} {code} per US dollar.").format(code=MONEY.currency, rate=MONEY.rate_text()))

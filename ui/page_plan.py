@@ -6,12 +6,12 @@ import streamlit as st
 
 from ftcost import report, views
 from ftcost.errors import DatasetFileError, FtcostError
-from ftcost.i18n import _, ngettext
+from ftcost.i18n import _
 from ftcost.pricing.fx import rate_sentence
-from ftcost.text import code, markdown as md
+from ftcost.text import code
+from ftcost.text import markdown as md
+from ftcost.views.plan import month_breakdown_frame
 from ui import cached, charts, inputs, layout, plan_uncertainty, state
-
-
 
 #: Option settings the table does not show; an edited row keeps them from the option of the same name.
 KEPT_OPTION_FIELDS = ("deployments", "hours_per_month", "gpus_per_replica", "method", "adapter", "existing_customer",
@@ -31,7 +31,7 @@ def options_back(rows: list[dict]) -> list[dict]:
                                 "Accuracy (%)": ("accuracy_pct", inputs.to_decimal), "Successor": ("successor", str)})
     before = {o.name: o for o in state.current().option}
     for entry in out:
-        old = before.get(entry.get("name"))
+        old = before.get(entry.get("name") or "")
         for name in KEPT_OPTION_FIELDS:
             if old is not None and getattr(old, name) is not None:
                 entry[name] = getattr(old, name)
@@ -159,9 +159,9 @@ with st.container(border=True):
     head.markdown("#### " + _("The answer"))
     inputs.bound(pick.selectbox, _("Compared with what you would do otherwise"), "compare_with",
                  to_widget=lambda _value: AGAINST_NAME, options=bases,
-                 help="The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
-                 "every delta on this page (default: the scenario's first one). Kept in the scenario file and the "
-                 "share link.")
+                 help=_("The base-model option the fine-tunes are measured against, here, in the pilot's gate and in "
+                        "every delta on this page (default: the scenario's first one). Kept in the scenario file and "
+                        "the share link."))
     main, others = views.answer(plan, AGAINST_NAME, money=MONEY)
     st.markdown("\n".join(f"- {md(sentence)}" for sentence in main))
     if others:
@@ -191,13 +191,14 @@ for card in views.payback_cards(plan, AGAINST_NAME, money=MONEY):
                   delta_color="off",  # grey: fewer prompt tokens is not by itself a saving
                   help=_("The short prompt against the long one, each counted with its model's encoding; "
                          "{tokens} tokens in the first month.").format(tokens=card.tokens_saved_month))
-        st.markdown(f"**What the {card.savings} is made of** over {plan.horizon_months} months: {md(card.made_of)}.")
+        st.markdown(_("**What the {savings} is made of** over {months}: {parts}.").format(
+            savings=card.savings, months=report.months(plan.horizon_months), parts=md(card.made_of)))
 
 priced, too_few = views.training_note(plan, cached.training_inputs(state.shareable(), state.price_date()),
                                       scenario.training.planned_examples,
-                                      f"your upload {state.dataset()['name']}" if state.dataset() else
-                                      f"the scenario's sample {scenario.training.dataset}")
-st.caption(md(priced) + " Change the file or the planned count on the *Dataset* page.")
+                                      _("your upload {file}").format(file=state.dataset()['name']) if state.dataset()
+                                      else _("the scenario's sample {file}").format(file=scenario.training.dataset))
+st.caption(md(priced) + " " + _("Change the file or the planned count on the *Dataset* page."))
 if too_few:
     st.warning(md(too_few), icon=":material/warning:")
 
@@ -212,24 +213,29 @@ st.subheader(_("Each option, per month"))
 st.caption(_("A month of each option serving on its own, at the first month's volume ({requests} requests). Arrows "
              "compare with {against}; green is cheaper.").format(
     requests=views.tokens(plan.options[0].months[0].requests), against=md(AGAINST_NAME)))
+# One chart reads faster than five figures per option: each option's month as one bar, by part; the exact
+# figures, with their differences from the comparison, are one click away.
+st.altair_chart(charts.stacked_totals(month_breakdown_frame(plan, MONEY), MONEY.currency,
+                                      _("A month of serving, wrong answers included ({currency})")), width="stretch")
 cards = views.option_cards(plan, AGAINST_NAME, money=MONEY)
+figures = st.expander(_("Each option's figures"))
 for row in layout.rows(cards, 3):
-    for column, card in zip(st.columns(len(row)), row):
+    for column, option in zip(figures.columns(len(row)), row, strict=True):
         with column.container(border=True, height="stretch"):
-            st.markdown(f"**{md(card.name)}**")
+            st.markdown(f"**{md(option.name)}**")
             st.caption(_("{model} · {accuracy} of answers right · {tokens}").format(
-                model=code(card.model), accuracy=card.accuracy, tokens=card.tokens_per_request))
-            st.metric(_("Monthly cost, wrong answers included"), card.with_wrong, delta=card.with_wrong_delta,
+                model=code(option.model), accuracy=option.accuracy, tokens=option.tokens_per_request))
+            st.metric(_("Monthly cost, wrong answers included"), option.with_wrong, delta=option.with_wrong_delta,
                       delta_color="inverse",
                       help=_("API cost plus the expected wrong answers × the cost of a wrong answer."))
-            st.metric(_("of which API cost"), card.monthly, delta=card.monthly_delta, delta_color="inverse",
+            st.metric(_("of which API cost"), option.monthly, delta=option.monthly_delta, delta_color="inverse",
                       help=_("Input, cached-input and output tokens at this model's prices."))
-            st.metric(_("Cost per correct answer"), card.per_correct, delta=card.per_correct_delta,
+            st.metric(_("Cost per correct answer"), option.per_correct, delta=option.per_correct_delta,
                       delta_color="inverse", help=_("API cost divided by the answers expected to be right."))
-            st.metric(_("One-off cost"), card.one_off,
+            st.metric(_("One-off cost"), option.one_off,
                       help=_("Training × iterations, the team's hours, data preparation and the pilot."))
-            st.metric(_("Total over {months}").format(months=report.months(plan.horizon_months)), card.total,
-                      delta=card.total_delta, delta_color="inverse",
+            st.metric(_("Total over {months}").format(months=report.months(plan.horizon_months)), option.total,
+                      delta=option.total_delta, delta_color="inverse",
                       help=_("API cost, the cost of wrong answers and the one-off cost."))
 
 # --- charts ----------------------------------------------------------------------------------------------------

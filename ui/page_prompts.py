@@ -17,7 +17,7 @@ TIERS = {"standard": N_("Standard"), "batch": N_("Batch API (half price, answers
 def _load_text(path: str, upload_key: str, label: str) -> None:
     upload = state.uploaded_text(upload_key, _("upload a plain-text file"))
     if upload is not None:
-        state.edit(path, upload[1], label)  # the text area shows it on the rerun (ui.inputs seeds from the scenario)
+        state.edit(path, upload[1], i18n.gettext(label, LANG))  # a callback runs before app.py sets the language  # the text area shows it on the rerun (ui.inputs seeds from the scenario)
 
 
 #: (label, scenario field, height, where it comes from)
@@ -44,7 +44,7 @@ with c1:
     inputs.number(_("Monthly growth (%)"), "workload.monthly_growth_pct", decimal=True, min_value=-50.0,
                   max_value=100.0, step=1.0, format="%.1f", help=_("Compounding growth of requests per month."))
 with c2:
-    inputs.bound(st.selectbox, "Price tier", "workload.tier", options=list(TIERS), format_func=lambda t: i18n.gettext(TIERS[t], LANG),
+    inputs.bound(st.selectbox, _("Price tier"), "workload.tier", options=list(TIERS), format_func=lambda t: i18n.gettext(TIERS[t], LANG),
                  help=_("OpenAI's Batch API costs half for models that offer it; a model without a batch price "
                  "is left out of the plan with a note."))
     inputs.number(_("Cached share of prompt tokens (%)"), "workload.cached_share_pct", decimal=True, min_value=0.0,
@@ -69,12 +69,12 @@ if volume is not None:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(_("Requests in month 1"), volume.first_month)
     m2.metric(volume.last_label, volume.last_month, help=_("After the monthly growth."))
-    m3.metric(_("Prompt tokens saved per request"), volume.saving, help=volume.saving_label + ".")
+    m3.metric(_("Prompt tokens saved per request"), volume.saving, help=volume.saving_label)
     m4.metric(_("Prompt tokens saved in month 1"), volume.saved_first_month)
 
 st.subheader(_("Prompts"))
 for row in layout.rows(TEXTS, 2):
-    for column, (label, path, height, help) in zip(st.columns(2), row):
+    for column, (label, path, height, help) in zip(st.columns(2), row, strict=False):
         with column:
             inputs.bound(st.text_area, _(label), path, help=_(help), height=height)
 with st.expander(_("Load any of these from a text file")):

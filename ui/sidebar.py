@@ -3,6 +3,7 @@ price date."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import streamlit as st
@@ -15,7 +16,7 @@ from ftcost.pricing.fx import CURRENCIES, rate_sentence
 from ftcost.scenario import MAX_SCENARIO_BYTES, dump_scenario, gallery, load_scenario, parse_scenario
 from ftcost.share import PARAM, decode_link, encode_link
 from ftcost.text import markdown as md
-from ui import state
+from ui import inputs, state
 
 PICK = "gallery_pick"
 UPLOAD = "scenario_upload"
@@ -42,7 +43,7 @@ def _reading() -> None:
     """Language and currency: kept in the scenario's [display] table, so its file and share link open the same."""
     st.session_state[LANGUAGE] = state.language()
     st.selectbox(
-        "Language · 語言 · 语言", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=LANGUAGE,
+        "Language · 語言 · 语言", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.__getitem__, key=LANGUAGE,
         on_change=lambda: state.set_display(language=st.session_state[LANGUAGE]),
         help=_("Default: your browser's language. Kept in the scenario's file and share link."),
     )
@@ -57,19 +58,28 @@ def _reading() -> None:
     )
     if money.converted:
         st.session_state[RATE] = float(money.rate)
+        label = _("{code} per US dollar").format(code=money.currency)
+        # No min_value: the browser would keep a rate below it on screen and never send it (see ui.inputs).
         st.number_input(
-            _("{code} per US dollar").format(code=money.currency), key=RATE, min_value=0.000001, format="%.4f",
-            on_change=lambda: state.set_display(rate=_rate(st.session_state[RATE]), rate_date=state.price_date(),
-                                                rate_source=""),
+            label, key=RATE, value=None, format="%.4f", on_change=_rate_changed, args=(label, float(money.rate)),
             help=_("Type your own rate to use it instead: it is kept in the scenario as its stated rate."),
         )
         st.caption(md(rate_sentence(money, found, state.price_date())))
 
 
-def _rate(value):
-    from decimal import Decimal
-
-    return None if value is None else Decimal(str(value))
+def _rate_changed(label: str, kept: float) -> None:
+    """A typed rate above zero becomes the scenario's stated rate; anything else is refused with a sentence."""
+    value = st.session_state[RATE]
+    refused = (_("{label} is empty: type a number.").format(label=label) if value is None
+               else inputs.refusal(label, value, (None, None, False)))
+    if refused is None and value <= 0:
+        refused = _("{label} must be above 0, not {typed}.").format(label=label, typed=inputs.number_text(value))
+    if refused is not None:
+        st.session_state[state.EDIT_ERROR] = refused + " " + _("The plan keeps {kept}.").format(
+            kept=inputs.number_text(kept))
+        st.session_state[RATE] = kept
+        return
+    state.set_display(rate=Decimal(str(value)), rate_date=state.price_date(), rate_source="")
 
 
 _FRAGMENT = components.declare_component("ftcost_fragment", path=str(Path(__file__).parent / "fragment"))
@@ -173,12 +183,16 @@ def _uploaded() -> None:
         st.session_state[state.EDIT_ERROR] = str(exc)
 
 
+def _dated() -> None:
+    state.edit("as_of", st.session_state[AS_OF], "Prices as of")
+
+
 def _price_date() -> None:
     st.session_state[AS_OF] = state.price_date()  # set on every run, as ui.inputs does, for the same reason
     st.date_input(
         _("Prices as of"),
         key=AS_OF,
-        on_change=lambda: state.edit("as_of", st.session_state[AS_OF], "Prices as of"),
+        on_change=_dated,
         help=_("Prices in force on this date, from ftcost's dated tables in pricing/ (each row names its source). "
                "Defaults to the scenario's own date, or today."),
         format="YYYY-MM-DD",
@@ -217,13 +231,30 @@ def _download_and_share(page_path: str) -> None:
     if opened and opened != payload:
         st.query_params.pop(PARAM, None)
     with st.expander(_("Share link"), icon=":material/link:"):
-        st.caption("Opens these same numbers in any ftcost app: the scenario travels after the #, which browsers never "
-                   "send to a server, so no server log holds it. To open it in another ftcost, keep everything from "
-                   "the # and put that app's address before it. Copy it with the button on the right.")
-        st.code(f"{_base_url(page_path)}#{PARAM}={payload}", language=None, wrap_lines=False)
+        base = _base_url(page_path)
+        st.caption(link_needs(base))
+        st.code(f"{base}#{PARAM}={payload}", language=None, wrap_lines=False)
         if state.dataset():
             st.caption(_("Your uploaded training file is not in the link: send it along, or the plan the link "
                          "opens measures the scenario's sample instead."))
+
+
+def link_needs(base: str) -> str:
+    """What the share link needs to open, for the address it starts with."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base).hostname or ""
+    here = host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
+    text = _("The link opens these same numbers in any ftcost app: the scenario travels "
+             "after the #, which browsers never send to a server, so no server log holds it.")
+    if here:
+        text += " " + _("This address ({host}) opens only on this computer: a colleague needs ftcost running on "
+                        "theirs (`make run`) and opens their own address followed by everything from the #, or "
+                        "runs `ftcost report` on the downloaded scenario file.").format(host=host)
+    else:
+        text += " " + _("It needs this server to be reachable by whoever opens it; another ftcost opens it too, "
+                        "with its own address before the #.")
+    return text + " " + _("Copy it with the button on the right.")
 
 
 def _base_url(page_path: str) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import reduce
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
@@ -223,7 +224,7 @@ def set_display(**changes: Any) -> None:
     base.update(changes)
     if changes.get("currency") is not None and scenario.display and changes["currency"] != scenario.display.currency:
         base.update(rate=None, rate_date=None, rate_source="")  # a rate belongs to the currency it was stated for
-    settings = DisplaySettings.model_validate(base)
-    if settings == DisplaySettings():
+    settings: DisplaySettings | None = DisplaySettings.model_validate(base)
+    if settings == DisplaySettings.model_validate({}):
         settings = None  # English in USD, as a scenario without [display] is shown
     st.session_state[SCENARIO] = scenario.model_copy(update={"display": settings})

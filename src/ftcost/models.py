@@ -75,7 +75,7 @@ class ModelFacts(Strict):
     note: str = ""
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "ModelFacts":
+    def _dates_in_order(self) -> ModelFacts:
         if self.deprecated and self.shutdown and self.shutdown < self.deprecated:
             raise ValueError(f"shutdown {self.shutdown} is before deprecated {self.deprecated}")
         if self.released and self.shutdown and self.shutdown <= self.released:
@@ -107,7 +107,7 @@ class ModelsFile(Strict):
     model: list[ModelFacts]
 
     @model_validator(mode="after")
-    def _unique(self) -> "ModelsFile":
+    def _unique(self) -> ModelsFile:
         seen: set[str] = set()
         for m in self.model:
             if m.id in seen:

@@ -50,7 +50,7 @@ def decimal_str(value: Decimal) -> str:
     if value == 0:
         return "0.00"
     normal = value.normalize()
-    if normal.as_tuple().exponent > -2:
+    if int(normal.as_tuple().exponent) > -2:  # finite (checked above), so the exponent is an int
         normal = normal.quantize(_CENT)
     return f"{normal:f}"
 
@@ -144,14 +144,14 @@ class Display:
         if self.converted:  # a converted price has no published digits to keep: four significant ones
             places = max(self.digits, 3 - value.adjusted()) if value else self.digits
         else:
-            places = max(2, -value.normalize().as_tuple().exponent)
+            places = max(2, -int(value.normalize().as_tuple().exponent))
         return self._format(value, places)
 
     def rate_text(self) -> str:
         """`32.3768`: the rate as given, to at most six decimals (a euro rate derived from the Federal Reserve's
         USD-per-euro quote is a long fraction)."""
         rate = self.rate
-        if -rate.normalize().as_tuple().exponent > 6:
+        if -int(rate.normalize().as_tuple().exponent) > 6:
             rate = rate.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
         return f"{rate.normalize():f}"
 

@@ -16,9 +16,10 @@ from typing import Any
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.i18n import _, locale, number
+from ftcost.i18n import N_, _, day, locale, ngettext, number, text
 from ftcost.money import Display, format_usd
 from ftcost.text import code, csv_writer, markdown
+
 # the pages and tests call report.months, report.pct, report.tokens: the shared formatting, re-exported
 from ftcost.views.common import CENT, cents, chance, month_text, months, pct, tokens  # noqa: F401
 
@@ -29,8 +30,8 @@ CSV_COLUMNS = (
 )
 
 #: Labels the screen, the Markdown report and the CSV share for a month of an option serving.
-WITH_WRONG_LABEL = "Monthly cost, wrong answers included"
-API_LABEL = "of which API cost"
+WITH_WRONG_LABEL = N_("Monthly cost, wrong answers included")
+API_LABEL = N_("of which API cost")
 
 
 def _money(money: Display | None) -> Display:
@@ -43,13 +44,14 @@ def parts_text(parts, money: Display | None = None) -> str:
     parts that are zero are left out."""
     m = _money(money)
     out = []
-    for label, usd in (("API cost", parts.api_usd), ("wrong answers", parts.wrong_answers_usd),
-                       ("hosting", parts.hosting_usd), ("retrieval", parts.retrieval_usd)):
+    for label, usd in ((N_("API cost"), parts.api_usd), (N_("wrong answers"), parts.wrong_answers_usd),
+                       (N_("hosting"), parts.hosting_usd), (N_("retrieval"), parts.retrieval_usd)):
         if usd:
-            out.append(f"{label} {m.amount(abs(usd))} {'less' if usd > 0 else 'more'}")
+            out.append((_("{part} {amount} less") if usd > 0 else _("{part} {amount} more")).format(
+                part=_(label), amount=m.amount(abs(usd))))
     if parts.one_off_usd:
-        out.append(f"one-off {m.amount(-parts.one_off_usd)}")
-    return ", ".join(out) or "no part differs"
+        out.append(_("one-off {amount}").format(amount=m.amount(-parts.one_off_usd)))
+    return _(", ").join(out) or _("no part differs")
 
 
 def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Display | None = None) -> str:
@@ -61,13 +63,14 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
     ft = plan.option(be.fine_tuned)
     fields = {"fine_tune": name(be.fine_tuned), "against": name(be.against), "month": be.month,
               "months": months(plan.horizon_months)}
-    made_of = f" Over {plan.horizon_months} months against {name(be.against)}: " + parts_text(
-        saving_parts(ft, plan.option(be.against)), m) + "."
+    made_of = " " + _("Over {months} against {against}: {parts}.").format(
+        months=months(plan.horizon_months), against=name(be.against),
+        parts=parts_text(saving_parts(ft, plan.option(be.against)), m))
     switch = ""
     if ft.switch_month is not None:
         switch = " " + _("It stops serving on {date}: from month {month} the plan pays for {successor} instead, and no "
                          "saving is counted for months it does not serve.").format(
-            date=ft.serves_until.isoformat(), month=ft.switch_month, successor=name(ft.successor or ""))
+            date=day(ft.serves_until), month=ft.switch_month, successor=name(ft.successor or ""))
     if be.month is not None:
         text = _("{fine_tune} pays back against {against} in month {month} and saves {savings} over {months}").format(
             savings=m.amount(be.savings_at_horizon_usd), **fields)
@@ -82,35 +85,35 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
 def cheapest_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str:
     """Which planned option costs least over the horizon, whatever it is, and the others in order."""
     m = _money(money)
-    h = plan.horizon_months
     ranked = sorted(plan.options, key=lambda o: o.cumulative_usd[-1])
     best = ranked[0]
-    kind = "a fine-tune" if best.fine_tuned else "a base model"
-    text = (f"Cheapest over {h} months: {name(best.name)} ({kind}), {m.amount(best.cumulative_usd[-1])} in all "
-            "(API cost, wrong answers and any one-off cost)")
+    kind = _("a fine-tune") if best.fine_tuned else _("a base model")
+    out = _("Cheapest over {months}: {option} ({kind}), {total} in all (API cost, wrong answers and any one-off "
+            "cost)").format(months=months(plan.horizon_months), option=name(best.name), kind=kind, total=m.amount(best.cumulative_usd[-1]))
     if len(ranked) > 1:
-        text += "; then " + ", ".join(f"{name(o.name)} {m.amount(o.cumulative_usd[-1])}" for o in ranked[1:])
-    return text + "."
+        out += _("; then {others}").format(others=_(", ").join(
+            _("{option} {total}").format(option=name(o.name), total=m.amount(o.cumulative_usd[-1])) for o in ranked[1:]))
+    return out + _(".")
 
 
 def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[str]:
     """What cannot be done and why: each fine-tune that cannot be carried out, first (`name` formats the
-    whole sentence: the reasons quote option names)."""
-    return [name(reason) for e in plan.infeasible for reason in e.reasons]
+    whole sentence: the reasons quote option names), in the current language."""
+    return [name(text(reason)) for e in plan.infeasible for reason in e.reasons]
 
 
 def stay_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str:
     """The answer when no fine-tune can be carried out: the base option that costs least over the horizon."""
     m = _money(money)
-    day = plan.as_of.isoformat()
+    when = day(plan.as_of)
     bases = [o for o in plan.options if not o.fine_tuned]
     if not bases:
         gone = _(", ").join(name(e.name) for e in plan.excluded) or _("none")
         return _("No option of this scenario can be planned on {date} (not served or not feasible: {gone}): add an "
                  "option with a model OpenAI serves on that day (the Prices page and `ftcost prices` list them) or "
-                 "choose an earlier price date.").format(date=day, gone=gone)
+                 "choose an earlier price date.").format(date=when, gone=gone)
     best = min(bases, key=lambda o: o.cumulative_usd[-1])
-    fields = {"date": day, "best": name(best.name), "months": months(plan.horizon_months),
+    fields = {"date": when, "best": name(best.name), "months": months(plan.horizon_months),
               "total": m.amount(best.cumulative_usd[-1])}
     if plan.infeasible:
         text = _("No fine-tune in this scenario can be carried out on {date}, so stay on a base model: {best} costs the "
@@ -124,7 +127,7 @@ def stay_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display |
             _("{option} {total}").format(option=name(o.name), total=m.amount(o.cumulative_usd[-1])) for o in others))
     if best.switch_month is not None:
         text += _("; it stops serving on {date}, so from month {month} the plan pays for {successor}").format(
-            date=best.serves_until.isoformat(), month=best.switch_month, successor=name(best.successor or ""))
+            date=day(best.serves_until), month=best.switch_month, successor=name(best.successor or ""))
     return text + _(".")
 
 
@@ -133,21 +136,22 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
     p = plan.pilot
     if p is None or p.no_accuracy_pays_back:
         return None
-    h = plan.horizon_months
     if p.break_even_accuracy_pct is None:
-        text = (f"A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is your "
-                f"target, {pct(p.target_accuracy_pct)}")
+        out = _("A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is your "
+                "target, {target}").format(target=pct(p.target_accuracy_pct))
     else:
-        text = (f"The gate is the higher of your target ({pct(p.target_accuracy_pct)}) and the lowest accuracy at which "
-                f"{name(p.option)} still pays back against {name(str(p.against))} within {h} months "
-                f"({pct(p.break_even_accuracy_pct)})")
+        out = _("The gate is the higher of your target ({target}) and the lowest accuracy at which {option} still pays "
+                "back against {against} within {months} ({needed})").format(
+            target=pct(p.target_accuracy_pct), option=name(p.option), against=name(str(p.against)), months=months(plan.horizon_months),
+            needed=pct(p.break_even_accuracy_pct))
     if p.assumed_accuracy_pct is not None:
         assumed = pct(p.assumed_accuracy_pct)
         if p.assumed_accuracy_pct < p.gate_accuracy_pct:
-            text += f"; the plan assumes {assumed}, below the gate, so its payback rests on beating that assumption"
+            out += _("; the plan assumes {assumed}, below the gate, so its payback rests on beating that "
+                     "assumption").format(assumed=assumed)
         else:
-            text += f"; the plan assumes {assumed}"
-    return text + "."
+            out += _("; the plan assumes {assumed}").format(assumed=assumed)
+    return out + _(".")
 
 
 def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str | None:
@@ -157,16 +161,22 @@ def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display 
     p = plan.pilot
     if p is None:
         return None
-    cost = (f"{m.amount(p.total_usd)} for {number(p.examples)} examples ({pct(p.share_of_project_pct)} of the "
-            f"project's {m.amount(p.project_one_off_usd)} one-off cost)")
+    cost = ngettext("{cost} for {examples} example ({share} of the project's {one_off} one-off cost)",
+                    "{cost} for {examples} examples ({share} of the project's {one_off} one-off cost)",
+                    p.examples).format(cost=m.amount(p.total_usd), examples=number(p.examples),
+                                       share=pct(p.share_of_project_pct), one_off=m.amount(p.project_one_off_usd))
     if p.no_accuracy_pays_back:
-        why = ("A wrong answer costs nothing in this scenario, so accuracy cannot change that"
-               if p.break_even_accuracy_pct is None else "Even with every answer right,")
-        return (f"No accuracy pays back: don't run the pilot for cost reasons. {why} "
-                f"{name(p.option)} does not pay back against {name(str(p.against))} within {plan.horizon_months} "
-                f"months; the pilot would cost {cost}.")
-    gate = f"reaches at least {pct(p.gate_accuracy_pct)} accuracy on {number(p.eval_examples)} held-out examples"
-    return f"Run the pilot first: {cost}. Go ahead if {name(p.option)} {gate}. " + (gate_sentence(plan, name) or "")
+        why = (_("A wrong answer costs nothing in this scenario, so accuracy cannot change that")
+               if p.break_even_accuracy_pct is None else _("Even with every answer right,"))
+        return _("No accuracy pays back: don't run the pilot for cost reasons. {why} {option} does not pay back against "
+                 "{against} within {months}; the pilot would cost {cost}.").format(
+            why=why, option=name(p.option), against=name(str(p.against)), months=months(plan.horizon_months), cost=cost)
+    go = ngettext("Run the pilot first: {cost}. Go ahead if {option} reaches at least {gate} accuracy on {examples} "
+                  "held-out example.",
+                  "Run the pilot first: {cost}. Go ahead if {option} reaches at least {gate} accuracy on {examples} "
+                  "held-out examples.", p.eval_examples).format(
+        cost=cost, option=name(p.option), gate=pct(p.gate_accuracy_pct), examples=number(p.eval_examples))
+    return go + " " + (gate_sentence(plan, name) or "")
 
 
 def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] = str,
@@ -180,21 +190,21 @@ def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] 
                 if against is None or be.against == against]
     if not paybacks:
         return out + [stay_sentence(plan, name, money)]
-    out += [cheapest_sentence(plan, name, money)] + paybacks + [name(c) for c in plan.caveats]
+    out += [cheapest_sentence(plan, name, money)] + paybacks + [name(text(c)) for c in plan.caveats]
     pilot = pilot_sentence(plan, name, money)
     return out + ([pilot] if pilot else [])
 
 
 def no_answer_sentence(plan: Plan) -> str:
     """Why a plan has no payback to report: nothing can be priced on its date, or no fine-tune, or no base."""
-    day = plan.as_of.isoformat()
+    when = day(plan.as_of)
     if not plan.options:
         return _("None of the scenario's options can be priced on {date}, so there is nothing to compare; the warnings "
-                 "say from when each one is priced.").format(date=day)
+                 "say from when each one is priced.").format(date=when)
     if not any(o.fine_tuned for o in plan.options):
-        return _("No fine-tuned option can be priced on {date}, so there is no fine-tune to compare.").format(date=day)
+        return _("No fine-tuned option can be priced on {date}, so there is no fine-tune to compare.").format(date=when)
     return _("No base-model option can be priced on {date}, so there is nothing to compare the fine-tune "
-             "with.").format(date=day)
+             "with.").format(date=when)
 
 
 def display_dict(money: Display | None, found=None) -> dict[str, Any] | None:
@@ -223,8 +233,8 @@ def to_dict(plan: Plan, uncertainty: Uncertainty | None = None, money: Display |
         "break_even": plain(plan.break_even),
         "prompt_savings": plain(plan.prompt_savings),
         "pilot": _pilot_dict(plan),
-        "warnings": list(plan.warnings),
-        "caveats": list(plan.caveats),
+        "warnings": [text(w) for w in plan.warnings],
+        "caveats": [text(c) for c in plan.caveats],
         "not_planned": plain(plan.excluded),
         "ftcost_version": __version__,
     }
@@ -302,7 +312,7 @@ def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
     writer.writerow(CSV_COLUMNS + (("retrieval_usd",) if retrieval else ())
                     + (("cumulative_p10_usd", "cumulative_p50_usd", "cumulative_p90_usd") if bands else ()))
     for o in plan.options:
-        for i, (m, cumulative) in enumerate(zip(o.months, o.cumulative_usd)):
+        for i, (m, cumulative) in enumerate(zip(o.months, o.cumulative_usd, strict=True)):
             money = [m.input_usd, m.cached_input_usd, m.output_usd, m.inference_usd, m.hosting_usd, m.serving_usd,
                      m.wrong_answers_usd, m.with_wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative]
             if retrieval:
@@ -339,7 +349,7 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
         "# " + _("Fine-tuning plan: {scenario}").format(scenario=md(title or plan.scenario)),
         "",
         _("Prices in force on {date} ({tier} tier), projected over {months}. Made with ftcost {version}.").format(
-            date=plan.as_of.isoformat(), tier=tier, months=months(h), version=__version__),
+            date=day(plan.as_of), tier=tier, months=months(h), version=__version__),
         "",
     ]
     if (rate := rate_sentence(m, found, plan.as_of)) is not None:
@@ -349,8 +359,8 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
         lines += [
             "## " + _("Options compared (first month)"),
             "",
-            _row(_("Option"), _("Model"), _("Prompt tokens / request"), _("Output tokens / request"), WITH_WRONG_LABEL,
-                 API_LABEL, _("Accuracy"), _("Cost per correct answer"), _("One-off"), _("Total over the horizon")),
+            _row(_("Option"), _("Model"), _("Prompt tokens / request"), _("Output tokens / request"), _(WITH_WRONG_LABEL),
+                 _(API_LABEL), _("Accuracy"), _("Cost per correct answer"), _("One-off"), _("Total over the horizon")),
             "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
     for o in plan.options:
@@ -362,10 +372,11 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
     for e in plan.excluded if plan.options else ():
         lines.append(_row(md(e.name), code(e.model), "—", "—", _("not planned"), "—", "—", "—", "—", "—"))
     if plan.options:
-        note = (f"A month is each option serving on its own at the first month's volume; \"{API_LABEL}\" is tokens, plus "
-                "hosting where the provider bills deployment- or replica-hours, and the first column adds the expected "
-                "wrong answers × the cost of a wrong answer (the CSV's api_and_hosting_usd and "
-                "with_wrong_answers_usd, month by month). Totals include the cost of wrong answers")
+        note = _("A month is each option serving on its own at the first month's volume; \"{api}\" is tokens, plus "
+                 "hosting where the provider bills deployment- or replica-hours, and the first column adds the expected "
+                 "wrong answers × the cost of a wrong answer (the CSV's api_and_hosting_usd and "
+                 "with_wrong_answers_usd, month by month). Totals include the cost of wrong answers").format(
+            api=_(API_LABEL))
         if any(o.fine_tuned for o in plan.options):
             note += _(" and, for fine-tunes, the one-off cost in month 1; until a fine-tune goes live (month {month}, "
                       "when the {weeks}-week project ends) the product keeps running on {current} and that cost counts "
@@ -378,10 +389,11 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
     switching = [o for o in plan.options if o.switch_month is not None]
     if plan.excluded or switching:
         lines += ["## " + _("What the models' lifecycle changes"), ""]
-        lines += ["- " + _("Not planned: {reason}").format(reason=md(reason)) for e in plan.excluded for reason in e.reasons]
+        lines += ["- " + _("Not planned: {reason}").format(reason=md(text(reason))) for e in plan.excluded
+                  for reason in e.reasons]
         lines += ["- " + _("{option}: {model} stops serving on {date}; from month {month} its months are {successor}'s "
                            "(the *served_by* column of the CSV).").format(
-            option=md(o.name), model=code(o.resolved_model), date=o.serves_until.isoformat(), month=o.switch_month,
+            option=md(o.name), model=code(o.resolved_model), date=day(o.serves_until), month=o.switch_month,
             successor=md(o.successor or "")) for o in switching]
         lines.append("")
     if plan.break_even:
@@ -412,7 +424,7 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
                      "{per_run} per run × {iterations} iterations = {training} (tokens {source})").format(
                 tokens=tokens(x.training_tokens_per_epoch), epochs=x.epochs, estimated=est,
                 charged=tokens(x.charged_tokens_per_run), per_run=m.amount(x.training_usd_per_run),
-                iterations=x.iterations, training=m.amount(x.training_usd), source=md(x.tokens_source)),
+                iterations=x.iterations, training=m.amount(x.training_usd), source=md(text(x.tokens_source))),
             "- " + _("People: {labour} over {iterations} iterations; data preparation {prep}").format(
                 labour=m.amount(x.labour_usd), iterations=x.iterations, prep=m.amount(x.data_prep_usd)),
             "- " + _("Pilot: {pilot}").format(pilot=m.amount(x.pilot_usd)),
@@ -436,17 +448,17 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
             "- " + _("One iteration of the team plus preparing the examples: {cost}").format(cost=m.amount(p.labour_usd)),
             "- " + _("**Total {total}**, {share} of the project's one-off cost").format(
                 total=m.amount(p.total_usd), share=pct(p.share_of_project_pct)),
-            ("- Go/no-go: no accuracy pays back against " + md(str(p.against)) + f" within {h} months, so don't run "
-             "the pilot for cost reasons" if p.no_accuracy_pays_back else
+            ("- " + _("Go/no-go: no accuracy pays back against {against} within {months}, so don't run the pilot for "
+                      "cost reasons").format(against=md(str(p.against)), months=months(h)) if p.no_accuracy_pays_back else
              "- " + gate + ". " + (gate_sentence(plan, md) or "")),
             "",
         ]
-    # The retrieval and simulation sections are English and in US dollars (not yet in the catalogue).
+    # The retrieval section is English and in US dollars (not yet in the catalogue).
     lines += retrieval_markdown(plan)
     if uncertainty is not None:
-        lines += simulation_markdown(uncertainty, h)
+        lines += simulation_markdown(uncertainty, h, m)
     if plan.warnings:
-        lines += ["## " + _("Warnings"), "", *[f"- {md(w)}" for w in plan.warnings], ""]
+        lines += ["## " + _("Warnings"), "", *[f"- {md(text(w))}" for w in plan.warnings], ""]
     if any(o.rates for o in plan.options):
         lines += ["## " + _("Rates used"), "",
                   _row(_("Option"), _("Rate"), _("USD per 1M tokens"), _("In force from"), _("Source")),
@@ -486,37 +498,44 @@ def retrieval_markdown(plan: Plan) -> list[str]:
     return lines
 
 
-def simulation_markdown(u: Uncertainty, horizon: int) -> list[str]:
-    """"How sure is this?": the odds, the drivers, what would have to be true."""
-    from ftcost.views.uncertainty import odds_sentences, what_would_have_to_be_true
+def simulation_markdown(u: Uncertainty, horizon: int, money: Display | None = None) -> list[str]:
+    """"How sure is this?": the odds, the drivers, what would have to be true (amounts in `money`'s currency)."""
+    from ftcost.views.uncertainty import assumption_label, odds_sentences, what_would_have_to_be_true
 
+    m = _money(money)
     r = u.result
-    lines = ["## How sure is this?", "", *[f"- {s}" for s in odds_sentences(u, horizon, name=markdown)], "",
-             f"Ranged assumptions: {', '.join(markdown(x) for x in r.ranged) or 'none'}. Draws: {r.draws:,}, seed {r.seed} (the same seed "
-             "gives the same answer). Every fine-tune against every base option:", "",
-             "| Fine-tune | Against | Pays back | Savings P10 | Median | P90 | Break-even P10 / median / P90 |",
+    ranged = _(", ").join(markdown(assumption_label(x)) for x in r.ranged) or _("none")
+    lines = ["## " + _("How sure is this?"), "",
+             *[f"- {s}" for s in odds_sentences(u, horizon, name=markdown, money=m)], "",
+             _("Ranged assumptions: {ranged}. Draws: {draws}, seed {seed} (the same seed gives the same answer). "
+               "Every fine-tune against every base option:").format(ranged=ranged, draws=number(r.draws), seed=r.seed),
+             "",
+             _row(_("Fine-tune"), _("Against"), _("Pays back"), _("Savings P10"), _("Median"), _("P90"),
+                  _("Break-even P10 / median / P90")),
              "|---|---|--:|--:|--:|--:|---|"]
     for o in r.odds:
-        months = " / ".join(month_text(m, horizon) for m in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
-        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {chance(o.p_pays_back)} | {format_usd(o.savings_p10)} | "
-                     f"{format_usd(o.savings_p50)} | {format_usd(o.savings_p90)} | {months} |")
+        spread = " / ".join(month_text(x, horizon) for x in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
+        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {chance(o.p_pays_back)} | {m.amount(o.savings_p10)} | "
+                     f"{m.amount(o.savings_p50)} | {m.amount(o.savings_p90)} | {spread} |")
     if u.drivers:
-        lines += ["", f"### What drives the answer ({markdown(u.fine_tuned)} against {markdown(u.against)})", "",
-                  "| Assumption | Low → high | Savings at low | Savings at high | Swing |", "|---|---|--:|--:|--:|"]
+        lines += ["", "### " + _("What drives the answer ({fine_tune} against {against})").format(
+                      fine_tune=markdown(u.fine_tuned), against=markdown(u.against)), "",
+                  _row(_("Assumption"), _("Low → high"), _("Savings at low"), _("Savings at high"), _("Swing")),
+                  "|---|---|--:|--:|--:|"]
         for d in u.drivers:
             a = u.assumption(d.key)
-            lines.append(f"| {markdown(d.label)} | {_value(a.low, a)} → {_value(a.high, a)} | {format_usd(d.savings_at_low)} | "
-                         f"{format_usd(d.savings_at_high)} | {format_usd(d.swing)} |")
-    table = what_would_have_to_be_true(u)
-    lines += ["", "### What would have to be true", "",
-              "The value of each assumption at which the savings at the horizon are zero, the others at their likely "
-              "values.", "", "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+            lines.append(f"| {markdown(assumption_label(d.label))} | {_value(a.low, a, m)} → {_value(a.high, a, m)} | "
+                         f"{m.amount(d.savings_at_low)} | {m.amount(d.savings_at_high)} | {m.amount(d.swing)} |")
+    table = what_would_have_to_be_true(u, m)
+    lines += ["", "### " + _("What would have to be true"), "",
+              _("The value of each assumption at which the savings at the horizon are zero, the others at their likely "
+                "values."), "", "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     lines += ["| " + " | ".join(markdown(v) for v in row) + " |" for row in table.itertuples(index=False)]
     lines.append("")
     return lines
 
 
-def _value(x: float, a) -> str:
+def _value(x: float, a, money: Display | None = None) -> str:
     from ftcost.views.uncertainty import value_text
 
-    return value_text(x, a.unit, a.whole)
+    return value_text(x, a.unit, a.whole, money)

@@ -19,7 +19,14 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import tomli_w
 from pydantic import (
-    BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -51,6 +58,7 @@ class Strict(BaseModel):
     def _plain_numbers(cls, value, info: ValidationInfo):
         """A number key refuses true/false (pydantic would read `true` as 1) and a number written with a unit
         or a word ("30k", "3%", "24h"), saying what to write instead of pydantic's "a valid integer"."""
+        assert info.field_name is not None  # a field validator always runs for a named field
         kind, choices = _number_kind(cls.model_fields[info.field_name].annotation)
         if kind is None or value in choices:
             return value
@@ -229,7 +237,7 @@ class Workload(Rangeable):
     )
 
     @model_validator(mode="after")
-    def _measurable(self) -> "Workload":
+    def _measurable(self) -> Workload:
         if self.long_prompt_tokens is None and not (self.long_prompt or self.user_message):
             raise ValueError("give long_prompt (and user_message) text to measure, or state long_prompt_tokens")
         if self.output_tokens_per_request is None and not self.sample_answer:
@@ -240,7 +248,7 @@ class Workload(Rangeable):
 class Retrieval(Strict):
     """Retrieved context ("embeddings"): the option sends the passages nearest each question with the request.
 
-    OpenAI's guide and the seed articles weigh it against fine-tuning — retrieval for knowledge that changes,
+    OpenAI's fine-tuning guide and the article “What is fine-tuning? How to fine-tune GPT-3.5 Model?” weigh it against fine-tuning — retrieval for knowledge that changes,
     fine-tuning for behaviour — and "the two are not in conflict": an option may be a base model or a fine-tune
     with retrieval. Its costs: embedding the corpus once and its updates each month, embedding each question,
     the retrieved tokens added to every prompt, a vector store, and the people who build and keep it.
@@ -348,7 +356,7 @@ class Training(Rangeable):
         return v
 
     @model_validator(mode="after")
-    def _measurable(self) -> "Training":
+    def _measurable(self) -> Training:
         if self.dataset is None and self.tokens_per_example is None:
             raise ValueError("give a sample dataset path or state tokens_per_example")
         return self
@@ -368,7 +376,7 @@ class TeamRate(Strict):
     note: str = Field("", max_length=500)
 
     @model_validator(mode="after")
-    def _fits_kind(self) -> "TeamRate":
+    def _fits_kind(self) -> TeamRate:
         if self.provider == "openai":
             raise ValueError("[[rate]] is for providers other than openai (OpenAI's prices are in pricing/prices/)")
         if self.kind == "inference":
@@ -387,7 +395,7 @@ class Role(Rangeable):
 
 
 class Labour(Rangeable):
-    """The people cost of iterating on a fine-tune (seeds 000/003)."""
+    """The people cost of iterating on a fine-tune (the roles and weeks of “What is fine-tuning? How to fine-tune GPT-3.5 Model?”)."""
 
     RANGEABLE = ("weeks", "data_prep_minutes_per_example")
 
@@ -399,7 +407,7 @@ class Labour(Rangeable):
     role: list[Role] = Field(default_factory=list, max_length=30)
 
     @model_validator(mode="after")
-    def _prep_role_exists(self) -> "Labour":
+    def _prep_role_exists(self) -> Labour:
         names = [r.role for r in self.role]
         if len(set(names)) != len(names):
             raise ValueError("each role may appear once")
@@ -461,7 +469,7 @@ class DisplaySettings(Strict):
     )
 
     @model_validator(mode="after")
-    def _rate_needs_currency(self) -> "DisplaySettings":
+    def _rate_needs_currency(self) -> DisplaySettings:
         if self.rate is not None and self.currency in (None, "USD"):
             raise ValueError("a stated rate needs the currency it converts to (currency = \"TWD\", rate = 32.1)")
         if self.rate_date is not None and self.rate is None:
@@ -491,10 +499,10 @@ class Scenario(Strict):
         "same answer.",
     )
     training: Training
-    organization: Organization = Field(default_factory=Organization)
-    labour: Labour = Field(default_factory=Labour)
-    quality: Quality = Field(default_factory=Quality)
-    pilot: Pilot = Field(default_factory=Pilot)
+    organization: Organization = Field(default_factory=Organization)  # type: ignore[arg-type]  # mypy cannot infer Field's type from a model class as the factory
+    labour: Labour = Field(default_factory=Labour)  # type: ignore[arg-type]  # mypy cannot infer Field's type from a model class as the factory
+    quality: Quality = Field(default_factory=Quality)  # type: ignore[arg-type]  # mypy cannot infer Field's type from a model class as the factory
+    pilot: Pilot = Field(default_factory=Pilot)  # type: ignore[arg-type]  # mypy cannot infer Field's type from a model class as the factory
     rate: list[TeamRate] | None = Field(None, max_length=50, description="The team's negotiated rates ([[rate]]).")
     display: DisplaySettings | None = Field(None, description="Language and currency it is shown in ([display]).")
     simulation: Simulation | None = Field(None, description="Seed and draws of the Monte Carlo over the ranges.")
@@ -522,7 +530,7 @@ class Scenario(Strict):
         return value if value is None else _bounded_date(value)
 
     @model_validator(mode="after")
-    def _volume(self) -> "Scenario":
+    def _volume(self) -> Scenario:
         w = self.workload
         requests, growth = Decimal(w.requests_per_month), w.monthly_growth_pct
         if (r := w.range_of("requests_per_month")) is not None:
@@ -541,7 +549,7 @@ class Scenario(Strict):
         return self
 
     @model_validator(mode="after")
-    def _options(self) -> "Scenario":
+    def _options(self) -> Scenario:
         names = [o.name for o in self.option]
         if len(set(names)) != len(names):
             raise ValueError("option names must be unique")
@@ -756,5 +764,5 @@ DEFAULT_SCENARIO = "airport"
 
 
 def default_scenario() -> Scenario:
-    """The embedded default the app opens on: the airport customer-service bot (seeds 000/003)."""
+    """The embedded default the app opens on: the airport customer-service bot of “What is fine-tuning? How to fine-tune GPT-3.5 Model?”."""
     return load_scenario(gallery()[DEFAULT_SCENARIO])

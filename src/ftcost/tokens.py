@@ -16,11 +16,13 @@ import gzip
 import hashlib
 import importlib.util
 import inspect
+import logging
 import os
+import re
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import tiktoken
 
@@ -52,10 +54,12 @@ def tiktoken_blob(encoding: str) -> tuple[str, str]:
                     and isinstance(node.args[0], ast.Constant)
                 ):
                     expected = next(
-                        (k.value.value for k in node.keywords if k.arg == "expected_hash"), None
+                        (k.value.value for k in node.keywords
+                         if k.arg == "expected_hash" and isinstance(k.value, ast.Constant)), None
                     )
-                    if isinstance(expected, str):
-                        return node.args[0].value, expected
+                    path = node.args[0].value
+                    if isinstance(expected, str) and isinstance(path, str):
+                        return path, expected
     raise TokenizerError(f"This tiktoken version does not define the {encoding} encoding that ftcost needs.")
 
 
@@ -151,12 +155,13 @@ def count(text: str, encoding: str) -> int:
 # - code points assigned in Unicode 16 and 17 (CJK Extension J, Garay, ...) that toktok-rs's
 #   character tables do not know: `bench/candidates.py --scan` (every code point in six contexts)
 #   found these ranges, and only these, counted differently: all of them in o200k_base, a subset
-#   of them in cl100k_base. Both encodings route the whole set to tiktoken.
+#   of them in cl100k_base. Both encodings route the whole set to tiktoken. The same scan of
+#   quicktok-v1's Llama 3 and Qwen counters (against tiktoken with their vocabularies and split
+#   patterns) found a subset of these for Llama 3 and three more for Qwen (U+113C2, U+1611E, U+16D67:
+#   Unicode 16 characters NFC composes differently in quicktok's tables and in Python's); the set
+#   holds those too and guards every Rust counter (`guarded_batch`).
 # tiktoken stays the reference: a start-up self-check compares the two on edge-case probes, and any
 # disagreement (or a missing wheel) falls back to tiktoken with one line in the log.
-
-import logging
-import re
 
 _log = logging.getLogger("ftcost.tokens")
 
@@ -166,6 +171,7 @@ _UNKNOWN_TO_TOKTOK = re.compile(
     "\U00011db0-\U00011ddb\U00011de0-\U00011de9\U00016ea0-\U00016eb8\U00016ebb-\U00016ed3"
     "\U00016ff2-\U00016ff6\U000187f8-\U000187ff\U00018d09-\U00018d1e\U00018d80-\U00018df2"
     "\U0001e6c0-\U0001e6de\U0001e6e0-\U0001e6f5\U0001e6fe\U0001e6ff\U0002b73a-\U0002b73f"
+    "\U000113c2\U0001611e\U00016d67"
     "\U0002cea2-\U0002cead\U000323b0-\U00033479]"
 )
 # The same set split for speed: `re` tests a class of BMP characters with one table look-up, but
@@ -175,10 +181,57 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _unknown_to_toktok(text: str) -> bool:
+    """True when `text` holds a code point the Rust counters' Unicode tables do not know."""
     return bool(_UNKNOWN_BMP.search(text) or (_ASTRAL.search(text) and _UNKNOWN_TO_TOKTOK.search(text)))
 
 
+needs_reference = _unknown_to_toktok
 _NEEDS_REFERENCE = {"cl100k_base": _unknown_to_toktok, "o200k_base": _unknown_to_toktok}
+
+
+def _guarded_points() -> list[tuple[int, int]]:
+    """The code-point ranges of `_UNKNOWN_TO_TOKTOK`, plus the surrogates (a lone one needs tiktoken too)."""
+    body, ranges, i = _UNKNOWN_TO_TOKTOK.pattern[1:-1], [(0xD800, 0xDFFF)], 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            ranges.append((ord(body[i]), ord(body[i + 2])))
+            i += 3
+        else:
+            ranges.append((ord(body[i]), ord(body[i])))
+            i += 1
+    return ranges
+
+
+def _utf8_prefixes() -> dict[bytes, tuple[bytes, ...]]:
+    """{lead byte: the first two bytes of every guarded code point's UTF-8 that start with it}."""
+    found: dict[bytes, set[bytes]] = {}
+    for a, b in _guarded_points():
+        for point in range(a, b + 1):
+            encoded = chr(point).encode("utf-8", "surrogatepass")
+            found.setdefault(encoded[:1], set()).add(encoded[:2])
+    return {lead: tuple(sorted(pairs)) for lead, pairs in found.items()}
+
+
+_GUARDED_PREFIXES = _utf8_prefixes()
+# re finds this two-byte needle ~4x faster than `in` does (measured on 80 MB of JSON full of "\\n").
+_ESCAPE = re.compile(rb"\\u").search
+
+
+def screened(raw: bytes) -> bool:
+    """True when no string decoded from the JSON text `raw` can hold a code point the fast counter must
+    leave to tiktoken (see `_UNKNOWN_TO_TOKTOK`) or a lone surrogate, so a batch of them skips the
+    per-string check.
+
+    Every such code point reaches a decoded string either as its UTF-8 bytes or as a `\\u` escape, and
+    all of them share a few lead bytes that text in most scripts never uses (CJK, Latin, Cyrillic, emoji
+    do not): one memchr per lead byte, and a two-byte look only when a lead byte occurs, instead of a
+    regular expression over every character of every string (which cost more than the counting itself).
+    False when in doubt (any `\\u` escape): the caller then checks string by string.
+    """
+    if _ESCAPE(raw):
+        return False
+    return not any(lead in raw and any(pair in raw for pair in pairs) for lead, pairs in _GUARDED_PREFIXES.items())
+
 
 #: Strings on which the fast counter must agree with tiktoken before it is used: the split
 #: patterns' edge cases (contractions in both cases and with a typographic apostrophe, digit runs
@@ -220,26 +273,13 @@ def _toktok_counter(encoding: str) -> Callable[[list[str]], list[int]] | None:
     except Exception as exc:  # ImportError, a wheel for another platform, an unknown encoding
         _log.warning("fast token counter unavailable for %s (%s); counting with tiktoken", encoding, exc)
         return None
+
     def reference(text: str) -> list[int]:
         # Loaded on first use only: most files never need it, and it costs ~46 MB in each process.
         return get_encoding(encoding).encode_ordinary(text)
 
-    needs_reference = _NEEDS_REFERENCE.get(encoding)
-
-    def count_many(texts: list[str]) -> list[int]:
-        slow = {i for i, text in enumerate(texts) if not text.isascii() and needs_reference(text)}
-        fast = [t for i, t in enumerate(texts) if i not in slow] if slow else texts
-        try:
-            counts = batch(fast, 1, False)
-        except UnicodeEncodeError:  # a lone surrogate somewhere: find it, count those with tiktoken
-            slow |= {i for i, text in enumerate(texts) if not text.isascii() and _has_surrogate(text)}
-            fast = [t for i, t in enumerate(texts) if i not in slow]
-            counts = batch(fast, 1, False)
-        if not slow:
-            return counts
-        it = iter(counts)
-        return [len(reference(t)) if i in slow else next(it) for i, t in enumerate(texts)]
-
+    count_many = guarded_batch(lambda texts: batch(texts, 1, False), lambda text: len(reference(text)),
+                               _NEEDS_REFERENCE.get(encoding, _unknown_to_toktok))
     got = count_many(list(SELF_CHECK))
     expected = dict(zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding]))
     for probe, n in zip(SELF_CHECK, got):
@@ -248,6 +288,38 @@ def _toktok_counter(encoding: str) -> Callable[[list[str]], list[int]] | None:
             _log.warning("fast token counter disagrees with tiktoken on %r for %s; counting with tiktoken",
                          probe, encoding)
             return None
+    return count_many
+
+
+def guarded_batch(
+    batch: Callable[[list[str]], list[int]],  # raises UnicodeEncodeError or TypeError on a lone surrogate
+    reference: Callable[[str], int],
+    needs_reference: Callable[[str], bool] = _unknown_to_toktok,
+) -> Callable[..., list[int]]:
+    """`batch` (a Rust counter's batch call) with the strings it cannot count exactly left to `reference`.
+
+    Those are the strings with a code point its Unicode tables do not know (`needs_reference`) and those
+    with a lone surrogate (the Rust counters raise on them; the reference counts U+FFFD, as tiktoken
+    does). The returned `count_many(texts, screened=False)` skips the per-string look for guarded code
+    points when the caller has shown, with `screened(raw)` on the bytes the texts came from, that
+    there can be none.
+    """
+
+    def count_many(texts: list[str], screened: bool = False) -> list[int]:
+        slow = set() if screened else {
+            i for i, text in enumerate(texts) if not text.isascii() and needs_reference(text)}
+        fast = [t for i, t in enumerate(texts) if i not in slow] if slow else texts
+        try:
+            counts = batch(fast)
+        except (UnicodeEncodeError, TypeError):  # a lone surrogate somewhere: those go to the reference
+            slow |= {i for i, text in enumerate(texts) if not text.isascii() and _has_surrogate(text)}
+            fast = [t for i, t in enumerate(texts) if i not in slow]
+            counts = batch(fast)
+        if not slow:
+            return counts
+        it = iter(counts)
+        return [reference(t) if i in slow else next(it) for i, t in enumerate(texts)]
+
     return count_many
 
 
@@ -282,7 +354,7 @@ def batch_counter(encoding: str) -> Callable[[list[str]], list[int]]:
     if fast is not None:
         return fast
     single = counter(encoding)
-    return lambda texts: [single(t) for t in texts]
+    return lambda texts, screened=False: [single(t) for t in texts]
 
 
 def counter_name(encoding: str) -> str:

@@ -3,6 +3,9 @@
 Each module has `register(subparsers)` that adds its parser and sets `func(args) -> int`.
 Errors from ftcost (`FtcostError`) become one line on stderr and exit code 2; nothing else is caught,
 so a bug still shows its traceback to whoever has to fix it.
+
+Every command speaks English unless `--lang` or the POSIX locale (LC_ALL, LC_MESSAGES, LANG) names one of the
+languages ftcost has catalogues for (`ftcost.i18n`); JSON output stays the same whatever the language.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import importlib
 import os
 import sys
 
+from ftcost import i18n
 from ftcost.cli import hints
 from ftcost.errors import FtcostError
 
@@ -56,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return args.func(args)
+        with i18n.use(getattr(args, "lang", None) or i18n.from_environment()):
+            return args.func(args)
     except FtcostError as exc:
         print(f"ftcost: {hints.message(exc)}", file=sys.stderr)
         return 2

@@ -17,12 +17,12 @@ from decimal import Decimal
 from typing import TextIO
 
 from ftcost.cli import hints
-from ftcost.cli.common import parse_date
+from ftcost.cli.common import add_language, pad, parse_date
 from ftcost.dataset import DEFAULT_MODEL, DatasetReport, analyze_file, describe
 from ftcost.errors import FtcostError
+from ftcost.i18n import N_, _, ngettext
 from ftcost.money import format_price, format_usd
 from ftcost.tokenizers import FAMILIES
-
 from ftcost.views.common import lines_text as format_lines  # the one wording and cut rule of line lists
 from ftcost.views.common import progress_percent, statistic
 
@@ -48,11 +48,12 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--workers", type=int, default=None, help="processes to use (default: all cores for large files)"
     )
+    add_language(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    as_of = args.as_of or dt.date.today()  # the CLI is a user interface: the one place that reads the clock
+    as_of = args.as_of or dt.date.today()  # a user interface supplies today; the library below never reads the clock
     name = args.model or DEFAULT_MODEL
     model = snapshot_of(name, as_of)
     provider_model = None if args.model is None or _is_openai(model) else find_provider_model(args.model)
@@ -167,7 +168,8 @@ def training_cost(report: DatasetReport, as_of: dt.date) -> tuple[Decimal | None
         usd, rate = price_training(report.model, report.charged_tokens, as_of)
     except FtcostError as exc:
         return None, hints.message(exc)
-    return usd, f"{report.charged_tokens:,} tokens at {format_price(rate.price)} per 1M training tokens, prices of {as_of}"
+    return usd, _("{tokens} tokens at {price} per 1M training tokens, prices of {date}").format(
+        tokens=f"{report.charged_tokens:,}", price=format_price(rate.price), date=as_of)
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -208,60 +210,62 @@ def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "")
     """The human summary: errors with line numbers first, then statistics, then billing."""
     out: list[str] = []
     add = out.append
-    add(f"{report.file}: {report.examples:,} examples on {report.lines:,} lines, {report.format} format, "
-        f"for {report.model} ({report.encoding})")
+    add(ngettext("{file}: {examples} example on {lines} lines, {format} format, for {model} ({encoding})",
+                 "{file}: {examples} examples on {lines} lines, {format} format, for {model} ({encoding})",
+                 report.examples).format(file=report.file, examples=f"{report.examples:,}", lines=f"{report.lines:,}",
+                                         format=report.format, model=report.model, encoding=report.encoding))
     n_err, n_warn = sum(report.errors.values()), sum(report.warnings.values())
-    verdict = "VALID" if report.valid else "INVALID: OpenAI would reject this file"
-    add(f"{verdict} ({n_err:,} error{_s(n_err)}, {n_warn:,} warning{_s(n_warn)})")
+    verdict = _("VALID") if report.valid else _("INVALID: OpenAI would reject this file")
+    add(_("{verdict} ({errors}, {warnings})").format(
+        verdict=verdict, errors=ngettext("{n} error", "{n} errors", n_err).format(n=f"{n_err:,}"),
+        warnings=ngettext("{n} warning", "{n} warnings", n_warn).format(n=f"{n_warn:,}")))
     for title, counts, lines in (
-        ("Errors", report.errors, report.error_lines),
-        ("Warnings", report.warnings, report.warning_lines),
+        (_("Errors:"), report.errors, report.error_lines),
+        (_("Warnings:"), report.warnings, report.warning_lines),
     ):
         if counts:
             add("")
-            add(f"{title}:")
+            add(title)
             for category, n in counts.items():
                 meaning = describe(category)
                 add(f"  {category} ({n:,}): {format_lines(lines[category], report.line_count(category))}")
-                add(f"      {meaning.meaning} Fix: {meaning.fix}")
+                add(f"      {meaning.meaning} " + _("Fix: {fix}").format(fix=meaning.fix))
     add("")
     add(_stats_table(report))
     add("")
-    add("Billing:")
-    limit = "published" if report.token_limit_published else "not published: the context window"
+    add(_("Billing:"))
+    limit = _("published") if report.token_limit_published else _("not published: the context window")
     rows = [
-        ("token limit", f"{report.token_limit:,} tokens per example ({limit})"),
-        ("over the limit", f"{report.over_limit:,} example{_s(report.over_limit)} (OpenAI truncates them; "
-                           "billed at the limit)"),
-        ("billing tokens", f"{report.billing_tokens:,} per epoch"),
-        ("epochs", f"{report.epochs}" + (" (the cookbook's estimate of OpenAI's \"auto\"; set with --epochs)"
-                                         if report.epochs_estimated else " (--epochs)")),
-        ("charged tokens", f"{report.charged_tokens:,} (epochs x billing tokens)"),
-        ("answer tokens", f"{report.trained_tokens_per_epoch:,} per epoch (assistant tokens with weight != 0; not "
-                          "OpenAI's trained_tokens, which is the billed total: the charged tokens above)"),
-        ("training cost", f"not priced: {priced}" if cost is None else f"{format_usd(cost)} ({priced})" if priced else format_usd(cost)),
+        (_("token limit"), _("{n} tokens per example ({limit})").format(n=f"{report.token_limit:,}", limit=limit)),
+        (_("over the limit"), ngettext("{n} example (OpenAI truncates them; billed at the limit)",
+                                       "{n} examples (OpenAI truncates them; billed at the limit)",
+                                       report.over_limit).format(n=f"{report.over_limit:,}")),
+        (_("billing tokens"), _("{n} per epoch").format(n=f"{report.billing_tokens:,}")),
+        (_("epochs"), f"{report.epochs}" + (_(" (the cookbook's estimate of OpenAI's \"auto\"; set with --epochs)")
+                                            if report.epochs_estimated else " (--epochs)")),
+        (_("charged tokens"), _("{n} (epochs x billing tokens)").format(n=f"{report.charged_tokens:,}")),
+        (_("answer tokens"), _("{n} per epoch (assistant tokens with weight != 0; not OpenAI's trained_tokens, which "
+                               "is the billed total: the charged tokens above)").format(
+            n=f"{report.trained_tokens_per_epoch:,}")),
+        (_("training cost"), _("not priced: {why}").format(why=priced) if cost is None
+         else f"{format_usd(cost)} ({priced})" if priced else format_usd(cost)),
     ]
-    out.extend(f"  {label:<16}{value}" for label, value in rows)
+    out.extend(f"  {pad(label, 16)}{value}" for label, value in rows)
     if report.notes:
         add("")
-        add("Notes:")
+        add(_("Notes:"))
         out.extend(f"  - {note}" for note in report.notes)
     return "\n".join(out)
 
 
 def _stats_table(report: DatasetReport) -> str:
-    keys = ("min", "p10", "median", "mean", "p90", "max")
-    rows = [f"  {'Per example':<18}" + "".join(f"{k:>10}" for k in keys)]
+    keys = (N_("min"), "p10", N_("median"), N_("mean"), "p90", N_("max"))
+    rows = [f"  {pad(_('Per example'), 18)}" + "".join(pad(_(k), 10, right=True) for k in keys)]
     for label, name in (
-        ("messages", "messages_per_example"),
-        ("tokens", "tokens_per_example"),
-        ("assistant tokens", "assistant_tokens_per_example"),
+        (N_("messages"), "messages_per_example"),
+        (N_("tokens"), "tokens_per_example"),
+        (N_("assistant tokens"), "assistant_tokens_per_example"),
     ):
         stats = report.stats[name]
-        rows.append(f"  {label:<18}" + "".join(f"{statistic(stats[k], missing='-'):>10}" for k in keys))
-    return "Statistics (p10/p90: 10th and 90th percentiles):\n" + "\n".join(rows)
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
-
+        rows.append(f"  {pad(_(label), 18)}" + "".join(f"{statistic(stats[k], missing='-'):>10}" for k in keys))
+    return _("Statistics (p10/p90: 10th and 90th percentiles):") + "\n" + "\n".join(rows)

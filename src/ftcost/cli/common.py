@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import unicodedata
 
 
 def parse_date(text: str) -> dt.date:
@@ -47,6 +48,27 @@ def parse_language(text: str) -> str:
         return i18n.check(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+LANG_HELP = ("en, zh-Hant (繁體中文) or zh-Hans (简体中文); default: the LANG environment variable if it names one "
+             "of them, else English")
+
+
+def add_language(parser: argparse.ArgumentParser) -> None:
+    """`--lang`: the language the command prints in (the context `ftcost.cli.main` sets)."""
+    parser.add_argument("--lang", type=parse_language, metavar="LANG", help=LANG_HELP)
+
+
+def width(text: str) -> int:
+    """Columns `text` takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def pad(text: str, columns: int, right: bool = False) -> str:
+    """`text` padded with spaces to `columns` terminal columns (`right`: aligned right), as `{:<n}` does for
+    Latin text."""
+    fill = " " * max(0, columns - width(text))
+    return fill + str(text) if right else str(text) + fill
 
 
 def parse_currency(text: str) -> str:

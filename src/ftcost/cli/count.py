@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ftcost.cli import hints
-from ftcost.cli.common import parse_date
+from ftcost.cli.common import add_language, parse_date
 from ftcost.errors import FtcostError
+from ftcost.i18n import _, ngettext
 from ftcost.money import format_usd
 
 #: Public API measurements cover these families; other models are counted by the same rules, estimated.
@@ -40,11 +41,12 @@ def register(subparsers) -> None:
     parser.add_argument("--as-of", type=parse_date, default=None, metavar="YYYY-MM-DD",
                         help="price the input on this date (default: today)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_language(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    as_of = args.as_of or dt.date.today()  # the CLI is a user interface: the one place that reads the clock
+    as_of = args.as_of or dt.date.today()  # a user interface supplies today; the library below never reads the clock
     doc = count_file(args.file, args.model, as_of)
     if args.json:
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
@@ -188,26 +190,32 @@ def input_cost(name: str, tokens: int, as_of: dt.date, tier: str) -> tuple[Decim
 
 def render(doc: dict) -> str:
     out = []
-    what = {"request": "one request body", "jsonl": "request bodies (JSONL)", "batch": "a Batch API input file"}
+    what = {"request": _("one request body"), "jsonl": _("request bodies (JSONL)"),
+            "batch": _("a Batch API input file")}
     out.append(f"{doc['file']}: {what[doc['kind']]}")
     if "requests" in doc:
         for entry in doc["requests"]:
             label = f" ({entry['custom_id']})" if entry.get("custom_id") else ""
-            out.append(f"  line {entry['line']}{label}: {entry['prompt_tokens']:,} prompt tokens, {entry['model']}")
+            out.append("  " + _("line {line}{label}: {tokens} prompt tokens, {model}").format(
+                line=entry["line"], label=label, tokens=f"{entry['prompt_tokens']:,}", model=entry["model"]))
         n = len(doc["requests"])
-        out.append(f"Total: {doc['prompt_tokens']:,} prompt tokens in {n:,} request{'' if n == 1 else 's'}")
+        out.append(ngettext("Total: {tokens} prompt tokens in {n} request", "Total: {tokens} prompt tokens in {n} requests",
+                            n).format(tokens=f"{doc['prompt_tokens']:,}", n=f"{n:,}"))
     elif doc.get("prompt_tokens") is not None:
-        out.append(f"  {doc['prompt_tokens']:,} prompt tokens, {doc['model']} ({doc['encoding']})")
+        out.append("  " + _("{tokens} prompt tokens, {model} ({encoding})").format(
+            tokens=f"{doc['prompt_tokens']:,}", model=doc["model"], encoding=doc["encoding"]))
     if doc["input_cost_usd"] is not None:
-        out.append(f"Input cost: {format_usd(Decimal(doc['input_cost_usd']))} ({doc['input_cost_note']})")
+        out.append(_("Input cost: {cost} ({note})").format(cost=format_usd(Decimal(doc["input_cost_usd"])),
+                                                          note=doc["input_cost_note"]))
     elif doc["errors"] and not doc.get("requests") and doc.get("prompt_tokens") is None:
         pass  # nothing was counted: the errors below say why
     else:
-        out.append(f"Input cost: not priced: {doc['input_cost_note']}")
+        out.append(_("Input cost: not priced: {note}").format(note=doc["input_cost_note"]))
     if doc["notes"]:
-        out.append("Notes:")
+        out.append(_("Notes:"))
         out.extend(f"  - {note}" for note in doc["notes"])
     if doc["errors"]:
-        out.append(f"Not counted ({len(doc['errors']):,} line{'' if len(doc['errors']) == 1 else 's'}):")
-        out.extend(f"  line {e['line']}: {e['error']}" for e in doc["errors"])
+        n = len(doc["errors"])
+        out.append(ngettext("Not counted ({n} line):", "Not counted ({n} lines):", n).format(n=f"{n:,}"))
+        out.extend("  " + _("line {line}: {error}").format(line=e["line"], error=e["error"]) for e in doc["errors"])
     return "\n".join(out)

@@ -18,6 +18,7 @@ from typing import Any
 from ftcost.cli import hints
 from ftcost.cli.common import parse_date, positive_int
 from ftcost.errors import FtcostError
+from ftcost.i18n import _, ngettext
 
 
 def _positive_float(text: str) -> float:
@@ -72,7 +73,11 @@ def _calls(p: argparse.ArgumentParser, saves: str) -> None:
 def _parser(sub: argparse._SubParsersAction, name: str, **kwargs) -> argparse.ArgumentParser:
     """A live subcommand's parser. Abbreviations are off for all of them: `--api-key sk-…` must be an
     error, never read as an abbreviation of --api-key-env (which would echo the key in a message)."""
-    return sub.add_parser(name, allow_abbrev=False, **kwargs)
+    from ftcost.cli.common import add_language
+
+    parser = sub.add_parser(name, allow_abbrev=False, **kwargs)
+    add_language(parser)
+    return parser
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -176,8 +181,9 @@ def _not_confirmed(args: argparse.Namespace, estimate_doc: dict, summary: str, n
         _print_json({"confirmed": False, "estimate": estimate_doc, "notes": notes})
     else:
         for note in notes:
-            print(f"note: {note}")
-        print(f"Estimate: {summary}. Nothing was sent; run again with --yes to spend it (needs ${args.api_key_env}).")
+            print(_("note: {note}").format(note=note))
+        print(_("Estimate: {summary}. Nothing was sent; run again with --yes to spend it (needs ${env}).").format(
+            summary=summary, env=args.api_key_env))
     return 0
 
 
@@ -196,7 +202,9 @@ def _save(scenario: Any, path: Path | None) -> str:
 def _print_estimate(estimate) -> None:
     for o in estimate.options:
         note = f"  ({o.note})" if o.note else ""
-        print(f"  {o.option:<28} {o.model:<34} {o.calls:>4} calls {o.prompt_tokens:>9,} prompt tok  ≤{_usd(o.cost_usd)}{note}")
+        calls = ngettext("{n} call", "{n} calls", o.calls).format(n=f"{o.calls:>4}")
+        print(f"  {o.option:<28} {o.model:<34} {calls} " + _("{tokens} prompt tok").format(tokens=f"{o.prompt_tokens:>9,}")
+              + f"  ≤{_usd(o.cost_usd)}{note}")
 
 
 # --- measure ----------------------------------------------------------------------------------------
@@ -204,10 +212,11 @@ def _print_estimate(estimate) -> None:
 
 def run_measure(args: argparse.Namespace) -> int:
     from ftcost.live import from_scenario as fs
-    from ftcost.live.measure import estimate_measure, run_measure as run
+    from ftcost.live.measure import estimate_measure
+    from ftcost.live.measure import run_measure as run
 
     client = _client(args) if args.yes else None  # no key: say so before any work
-    scenario, _ = _scenario(args.scenario)
+    scenario, _path = _scenario(args.scenario)
     as_of = args.as_of or dt.date.today()
     options, notes = _options(scenario, args)
     messages = fs.user_messages(scenario)
@@ -227,7 +236,7 @@ def run_measure(args: argparse.Namespace) -> int:
         _print_json({"confirmed": True, **report.to_dict(), "notes": notes, "saved_scenario": saved or None})
     else:
         for note in notes:
-            print(f"note: {note}")
+            print(_("note: {note}").format(note=note))
         print(f"{'option':<28} {'calls':>5} {'API prompt':>10} {'ftcost':>8} {'diff':>6} {'diff %':>7} {'cached':>7} {'med out':>7} {'med s':>7} {'cost':>10}")
         for o in report.options:
             pct = "n/a" if o.difference_pct is None else f"{o.difference_pct:+}"
@@ -236,10 +245,13 @@ def run_measure(args: argparse.Namespace) -> int:
                 f"{o.cached_tokens:>7,} {o.median_output_tokens:>7} {o.median_latency_s:>7} {_usd(o.cost_usd):>10}"
             )
             if o.truncated:
-                print(f"  {o.truncated} answer(s) hit the {args.max_output_tokens}-token cap: the median is a lower bound.")
-        print(f"Median output tokens per request: {report.suggested_output_tokens()}; median latency {report.suggested_latency_s()} s.")
+                print("  " + _("{n} answer(s) hit the {cap}-token cap: the median is a lower bound.").format(
+                    n=o.truncated, cap=args.max_output_tokens))
+        print(_("Median output tokens per request: {tokens}; median latency {seconds} s.").format(
+            tokens=report.suggested_output_tokens(), seconds=report.suggested_latency_s()))
         if saved:
-            print(f"Saved the scenario with output_tokens_per_request = {report.suggested_output_tokens()} to {saved}.")
+            print(_("Saved the scenario with output_tokens_per_request = {tokens} to {path}.").format(
+                tokens=report.suggested_output_tokens(), path=saved))
         if report.stopped:
             print(hints.stopped(report.stopped, report.stopped_by))
     return 2 if report.stopped else 0
@@ -265,7 +277,8 @@ def _pilot_plan(args: argparse.Namespace, as_of: dt.date, new_job: bool = True):
 
 
 def run_pilot(args: argparse.Namespace) -> int:
-    from ftcost.live.pilot import follow_job, run_pilot as run
+    from ftcost.live.pilot import follow_job
+    from ftcost.live.pilot import run_pilot as run
 
     as_of = args.as_of or dt.date.today()
     common = {"progress": _progress, "poll_interval": args.poll, "max_wait": args.max_wait}
@@ -286,7 +299,7 @@ def run_pilot(args: argparse.Namespace) -> int:
         if not args.yes:
             return _not_confirmed(args, plan.to_dict(), summary, notes)
         for note in notes:
-            _say(f"note: {note}")
+            _say(_("note: {note}").format(note=note))
         _say(f"pilot: {summary}")
         result = run(client, plan, confirmed=True, suffix=args.suffix, **common)
     if args.json:
@@ -298,7 +311,8 @@ def run_pilot(args: argparse.Namespace) -> int:
         if result.note:
             print(result.note)
         if result.succeeded and result.billed_usd is not None:
-            print(f"Training cost at ftcost's prices: {_usd(result.billed_usd)} (estimated {_usd(result.estimated_usd)}).")
+            print(_("Training cost at ftcost's prices: {billed} (estimated {estimated}).").format(
+                billed=_usd(result.billed_usd), estimated=_usd(result.estimated_usd)))
     return 0 if result.succeeded else 1
 
 
@@ -307,11 +321,12 @@ def run_pilot(args: argparse.Namespace) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     from ftcost.live import from_scenario as fs
-    from ftcost.live.evaluate import estimate_evaluate, run_evaluate as run
+    from ftcost.live.evaluate import estimate_evaluate
+    from ftcost.live.evaluate import run_evaluate as run
     from ftcost.views.common import pct
 
     client = _client(args) if args.yes else None
-    scenario, _ = _scenario(args.scenario)
+    scenario, _path = _scenario(args.scenario)
     as_of = args.as_of or dt.date.today()
     options, notes = _options(scenario, args)
     items, scoring, fields = fs.eval_set(scenario, args.limit)
@@ -330,11 +345,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
         _print_json({"confirmed": True, **report.to_dict(), "notes": notes, "saved_scenario": saved or None})
     else:
         for note in notes:
-            print(f"note: {note}")
+            print(_("note: {note}").format(note=note))
         for o in report.options:
             print(f"{o.name:<28} {o.model:<40} {o.correct:>4}/{len(o.answers):<4} {pct(o.accuracy_pct)}")
         if saved:
-            print(f"Saved the scenario with the measured accuracy to {saved}.")
+            print(_("Saved the scenario with the measured accuracy to {path}.").format(path=saved))
         if report.stopped:
             print(hints.stopped(report.stopped, report.stopped_by))
     return 2 if report.stopped else 0

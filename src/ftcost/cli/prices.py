@@ -6,8 +6,9 @@ import argparse
 import json
 
 from ftcost.cli import provider_opts
+from ftcost.cli.common import add_language, pad, parse_date, width
 from ftcost.cli.quote import arg, as_of
-from ftcost.cli.common import parse_date
+from ftcost.i18n import N_, _, ngettext
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--diff", nargs=2, metavar=("DATE1", "DATE2"), help="prices added, removed or changed between two days")
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     provider_opts.add_provider_flag(p)
+    add_language(p)
     p.set_defaults(func=run)
 
 
@@ -55,17 +57,21 @@ def run(args: argparse.Namespace) -> int:
         doc["aliases"] = [{"alias": a.alias, "snapshot": a.snapshot, "effective_from": a.effective_from.isoformat(),
                            "effective_until": a.effective_until.isoformat() if a.effective_until else None,
                            "verified": a.verified, "note": a.note} for a in aliases]
-        text = render_rows(rows, f"Every dated price{_for(args.model)} (USD per 1M tokens)", history=True)
+        title = (_("Every dated price for {model} (USD per 1M tokens)").format(model=args.model) if args.model
+                 else _("Every dated price (USD per 1M tokens)"))
+        text = render_rows(rows, title, history=True)
         if aliases:
-            text += "\n\nWhich snapshot the name meant:\n" + "\n".join(
-                f"  {a.alias} → {a.snapshot}  {a.effective_from} → {a.effective_until or 'open'}{'' if a.verified else '*'}"
-                for a in aliases)
+            text += "\n\n" + _("Which snapshot the name meant:") + "\n" + "\n".join(
+                f"  {a.alias} → {a.snapshot}  {a.effective_from} → {a.effective_until or _('open')}"
+                f"{'' if a.verified else '*'}" for a in aliases)
         print(json.dumps(doc, indent=2) if args.json else text)
     else:
         day = as_of(args.as_of)
         rows = pricing.table(day, args.model, tier)
         print(json.dumps(_rows_doc(rows, as_of=day.isoformat(), model=args.model, tier=tier), indent=2) if args.json
-              else render_rows(rows, f"Prices in force on {day}{_for(args.model)} (USD per 1M tokens)", history=False))
+              else render_rows(rows, (_("Prices in force on {date} for {model} (USD per 1M tokens)") if args.model else
+                                      _("Prices in force on {date} (USD per 1M tokens)")).format(
+                  date=day, model=args.model), history=False))
     return 0
 
 
@@ -76,10 +82,6 @@ def _alias_periods(pattern: str | None) -> list:
     if not pattern or any(ch in pattern for ch in "*?["):
         return []
     return load_pricing().alias_periods(parse_name(pattern)[0])
-
-
-def _for(pattern: str | None) -> str:
-    return f" for {pattern}" if pattern else ""
 
 
 def _rows_doc(rows, **head) -> dict:
@@ -95,75 +97,87 @@ def _source_order(key: str):
     return key[0], int(key[1:]) if key[1:].isdigit() else 0
 
 
+#: The price table's columns (translated when shown).
+HEAD = (N_("model"), N_("kind"), N_("tier"), N_("input"), N_("cached"), N_("output"), N_("training"), N_("from"))
+#: What happened to a price between two dates (`pricing.diff`), in the catalogue.
+CHANGES = (N_("added"), N_("removed"), N_("changed"))
+
+
 def render_rows(rows, title: str, history: bool) -> str:
     from ftcost.money import format_price
     from ftcost.pricing import load_pricing
 
     if not rows:
-        return title + "\n  (nothing in force)"
+        return title + "\n  " + _("(nothing in force)")
 
     def cell(value, hourly=False):
         return "—" if value is None else format_price(value) + ("/h" if hourly else "")
 
-    head = ["model", "kind", "tier", "input", "cached", "output", "training", "from"]
+    head = [_(h) for h in HEAD]
     if history:
-        head.append("until")
-    head.append("sources")
+        head.append(_("until"))
+    head.append(_("sources"))
     body = []
     for r in rows:
         line = [r.model, r.kind, r.tier, cell(r.input), cell(r.cached_input), cell(r.output),
                 cell(r.price, r.kind == "training_hour"), str(r.effective_from) + ("" if r.verified else "*")]
         if history:
-            line.append(str(r.effective_until) if r.effective_until else "open")
+            line.append(str(r.effective_until) if r.effective_until else _("open"))
         line.append(" ".join(k for k, _ in r.sources))
         body.append(line)
     out = [title, ""] + _grid(head, body)
     unverified = [r for r in rows if not r.verified]
     if unverified:
-        out += ["", "* unverified (the source is unsure of the price or its dates):"]
-        out += [f"  {r.model} {r.kind}/{r.tier} from {r.effective_from}: {r.note}" for r in unverified]
+        out += ["", _("* unverified (the source is unsure of the price or its dates):")]
+        out += ["  " + _("{model} {kind}/{tier} from {date}: {note}").format(
+            model=r.model, kind=r.kind, tier=r.tier, date=r.effective_from, note=r.note) for r in unverified]
     sources = load_pricing().sources
     keys = sorted({k for r in rows for k, _ in r.sources}, key=_source_order)
-    out += ["", "Sources:"] + [f"  {k:<4} {sources[k].title} — {sources[k].url}" for k in keys]
+    out += ["", _("Sources:")] + [f"  {k:<4} {sources[k].title} — {sources[k].url}" for k in keys]
     return "\n".join(out)
 
 
 def render_diff(d1, d2, changes) -> str:
     from ftcost.money import format_price
 
-    title = f"Price changes between {d1} and {d2} (USD per 1M tokens)"
+    title = _("Price changes between {start} and {end} (USD per 1M tokens)").format(start=d1, end=d2)
     if not changes:
-        return title + "\n  (no change)"
+        return title + "\n  " + _("(no change)")
 
     def money(v):
-        return format_price(v) if v is not None else "not offered"
+        return format_price(v) if v is not None else _("not offered")
 
     out = [title, ""]
     for c in changes:
         if c.change == "added":
-            parts = ", ".join(f"{f} {money(b)}" for f, _, b in c.fields)
+            parts = ", ".join(f"{f} {money(b)}" for f, _a, b in c.fields)
         elif c.change == "removed":
-            parts = ", ".join(f"{f} was {money(a)}" for f, a, _ in c.fields)
+            parts = ", ".join(_("{field} was {price}").format(field=f, price=money(a)) for f, a, _b in c.fields)
         else:
             parts = ", ".join(f"{f} {money(a)} → {money(b)}" for f, a, b in c.fields)
         row = c.after or c.before
-        why = f" (from {c.after.effective_from}; {' '.join(k for k, _ in c.after.sources)})" if c.after else \
-            f" ({c.before.ends_because or 'ended'})"
-        out.append(f"  {c.change:<8} {row.model} {row.kind}/{row.tier}: {parts}{why}")
+        why = " " + _("(from {date}; {sources})").format(
+            date=c.after.effective_from, sources=" ".join(k for k, _s in c.after.sources)) if c.after else \
+            f" ({c.before.ends_because or _('ended')})"
+        out.append(f"  {pad(_(c.change), 8)} {row.model} {row.kind}/{row.tier}: {parts}{why}")
     return "\n".join(out)
 
 
 def render_versions(days, pattern) -> str:
     from ftcost import pricing
 
-    out = [f"Days on which a price{_for(pattern)} started, ended or changed:"]
+    out = [_("Days on which a price for {model} started, ended or changed:").format(model=pattern) if pattern else
+           _("Days on which a price started, ended or changed:")]
     for day in days:
         n = len(pricing.diff(day.fromordinal(day.toordinal() - 1), day, pattern))
-        out.append(f"  {day}  {n} change{'s' if n != 1 else ''}")
+        out.append(f"  {day}  " + ngettext("{n} change", "{n} changes", n).format(n=n))
     return "\n".join(out)
 
 
 def _grid(head: list[str], body: list[list[str]]) -> list[str]:
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    return [fmt.format(*head).rstrip(), fmt.format(*("-" * w for w in widths)).rstrip()] + [fmt.format(*r).rstrip() for r in body]
+    widths = [max(width(str(x)) for x in col) for col in zip(head, *body)]
+
+    def line(cells) -> str:  # padded by terminal columns: a Chinese heading takes two per character
+        return "  ".join(pad(str(c), w) for c, w in zip(cells, widths)).rstrip()
+
+    return [line(head), line("-" * w for w in widths)] + [line(r) for r in body]

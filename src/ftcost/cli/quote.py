@@ -7,8 +7,9 @@ import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 
-from ftcost.cli.common import non_negative_int, parse_date, positive_int
+from ftcost.cli.common import add_language, non_negative_int, pad, parse_date, positive_int, width
 from ftcost.errors import FtcostError
+from ftcost.i18n import _, ngettext
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     provider_opts.add_provider_flag(p)
     provider_opts.add_quote_flags(p)
+    add_language(p)
     p.set_defaults(func=run)
 
 
@@ -100,9 +102,13 @@ def _hours(text: str) -> Decimal:
 def render(q) -> str:
     from ftcost.money import format_price, format_usd
 
-    what = q.resolved_model + (f" via {q.alias}" if q.alias else "")
-    head = f"{q.model}: {'fine-tuned ' if q.fine_tuned else ''}{what} · {q.tier} tier · prices in force on {q.as_of}"
+    what = _("{model} via {alias}").format(model=q.resolved_model, alias=q.alias) if q.alias else q.resolved_model
+    if q.fine_tuned:
+        what = _("fine-tuned {model}").format(model=what)
+    head = _("{name}: {model} · {tier} tier · prices in force on {date}").format(
+        name=q.model, model=what, tier=_(q.tier) if q.tier in ("standard", "batch") else q.tier, date=q.as_of)
     lines = []
+    tokens = lambda n: ngettext("{n} token", "{n} tokens", n).format(n=f"{n:,}")  # noqa: E731
 
     def item(label, detail, usd):
         lines.append((label, detail, format_usd(usd)))
@@ -111,30 +117,33 @@ def render(q) -> str:
     uncached = q.input_tokens - q.cached_input_tokens
     trains = q.training_tokens or q.training_hours
     if uncached or not (q.cached_input_tokens or q.output_tokens or trains):
-        item("input", f"{uncached:,} tokens × {format_price(r['input'].price)} / 1M", q.input_usd)
+        item(_("input"), f"{tokens(uncached)} × {format_price(r['input'].price)} / 1M", q.input_usd)
     if q.cached_input_tokens:
-        item("cached input", f"{q.cached_input_tokens:,} tokens × {format_price(r['cached_input'].price)} / 1M", q.cached_input_usd)
+        item(_("cached input"), f"{tokens(q.cached_input_tokens)} × {format_price(r['cached_input'].price)} / 1M",
+             q.cached_input_usd)
     if q.output_tokens:
-        item("output", f"{q.output_tokens:,} tokens × {format_price(r['output'].price)} / 1M", q.output_usd)
+        item(_("output"), f"{tokens(q.output_tokens)} × {format_price(r['output'].price)} / 1M", q.output_usd)
     if "training" in r:
-        epochs = f"{q.epochs} epoch{'s' if q.epochs != 1 else ''}"
-        item("training", f"{q.training_tokens:,} tokens × {epochs} × {format_price(r['training'].price)} / 1M", q.training_usd)
+        epochs = ngettext("{n} epoch", "{n} epochs", q.epochs).format(n=q.epochs)
+        item(_("training"), f"{tokens(q.training_tokens)} × {epochs} × {format_price(r['training'].price)} / 1M",
+             q.training_usd)
     if "training_hour" in r:
-        item("training (RFT)", f"{q.training_hours} h × {format_price(r['training_hour'].price)} / hour", q.training_usd)
+        item(_("training (RFT)"), _("{hours} h × {price} / hour").format(
+            hours=q.training_hours, price=format_price(r['training_hour'].price)), q.training_usd)
     if q.promotion_usd:
-        lines.append(("promotion", "free training tokens (already deducted)", "-" + format_usd(q.promotion_usd)))
-    lines.append(("total", "", format_usd(q.total_usd)))
-    w0 = max(len(a) for a, _, _ in lines)
-    w1 = max(len(b) for _, b, _ in lines)
-    w2 = max(len(c) for _, _, c in lines)
-    out = [head, ""] + [f"  {a:<{w0}}  {b:<{w1}}  {c:>{w2}}" for a, b, c in lines]
-    out += ["", "Rates used:"]
+        lines.append((_("promotion"), _("free training tokens (already deducted)"), "-" + format_usd(q.promotion_usd)))
+    lines.append((_("total"), "", format_usd(q.total_usd)))
+    w0 = max(width(a) for a, _b, _c in lines)
+    w1 = max(width(b) for _a, b, _c in lines)
+    w2 = max(width(c) for _a, _b, c in lines)
+    out = [head, ""] + [f"  {pad(a, w0)}  {pad(b, w1)}  {pad(c, w2, right=True)}" for a, b, c in lines]
+    out += ["", _("Rates used:")]
     for name, rate in r.items():
-        until = rate.effective_until or "open"
-        flag = "" if rate.verified else "  (unverified)"
+        until = rate.effective_until or _("open")
+        flag = "" if rate.verified else "  " + _("(unverified)")
         unit = rate.unit.removeprefix("USD ")
         out.append(f"  {name:<13} {format_price(rate.price)} {unit}, {rate.kind}/{rate.tier}, {rate.effective_from} → {until}{flag}")
         out += [f"  {'':<13} {key} {url}" for key, url in rate.sources]
     if q.notes:
-        out += ["", "Notes:"] + [f"  - {n}" for n in q.notes]
+        out += ["", _("Notes:")] + [f"  - {n}" for n in q.notes]
     return "\n".join(out)

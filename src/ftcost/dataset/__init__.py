@@ -17,7 +17,12 @@ Modules, in the order data flows through them:
 """
 
 from ftcost.dataset.analysis import (
-    DEFAULT_MODEL, analysis_key, analyze_bytes, analyze_file, analyze_file_many, for_model,
+    DEFAULT_MODEL,
+    analysis_key,
+    analyze_bytes,
+    analyze_file,
+    analyze_file_many,
+    for_model,
 )
 from ftcost.dataset.categories import COOKBOOK_ERRORS, ERRORS, WARNINGS, Category, describe
 from ftcost.dataset.counting import count_messages, request_tokens

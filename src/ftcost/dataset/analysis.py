@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
-from ftcost.dataset.checks import Context
-from ftcost.dataset.parallel import Job, chunk_size, resolve_workers, scan, scan_many, worker_pool
-from ftcost.dataset.reading import (
-    EXPECTED, display_name, file_newline_finder, open_size, plan_ranges, read_head, sniff,
-)
 from ftcost.dataset.categories import WARNINGS
+from ftcost.dataset.checks import Context
+from ftcost.dataset.parallel import (
+    Job, chunk_size, resolve_workers, scan, scan_groups, scan_many, worker_pool,
+)
+from ftcost.dataset.reading import (
+    EXPECTED,
+    display_name,
+    file_newline_finder,
+    open_size,
+    plan_ranges,
+    read_head,
+    sniff,
+)
 from ftcost.dataset.report import DatasetReport, LineNumbers, build_report, uncounted_notes
 from ftcost.dataset.stats import default_epochs
 from ftcost.errors import DatasetFileError, FtcostError, UnknownModelError
@@ -108,7 +116,8 @@ def analyze_file_many(
 ) -> dict[str, DatasetReport]:
     """`analyze_file` for several tokenizer families at once: one streaming pass, one report per family.
 
-    The file is read, split and scanned once over the cores; every range is tallied for each family
+    The file is read, split and scanned once over the cores (with more families than cores, once per core,
+    each core counting its group of families: `parallel.scan_groups`); every range is tallied for each family
     (`ftcost.tokenizers.FAMILIES`, e.g. "o200k_base", "llama3", "qwen2", "gemini-estimate"), each
     family's counter memoising its own strings. `model` gives the format and the per-example limit.
     A family's report counts its own chat template's overhead (see `ftcost.tokenizers.Family`);
@@ -119,7 +128,9 @@ def analyze_file_many(
     names = list(dict.fromkeys(tokenizers))
     if not names:
         raise FtcostError("name at least one tokenizer to analyse for.")
-    families = [registry.family(name) for name in names]  # one sentence for an unknown family
+    for family_name in names:
+        if family_name not in registry.FAMILIES:
+            registry.family(family_name)  # one sentence for an unknown family
     facts, base = _model_context(model)
     _check_epochs(epochs)
     contexts = [base._replace(encoding=name) for name in names]
@@ -128,12 +139,20 @@ def analyze_file_many(
     name = display_name(str(path))
     sniff(read_head(path), name, size)
     workers = resolve_workers(workers, size)
-    ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
-    jobs = [Job(str(path), start, end, contexts[0], start == 0, tuple(contexts[1:])) for start, end in ranges]
-    with worker_pool(workers, tuple(names)) as pool:
-        tallies = scan_many(jobs, pool, progress, size)
+    families: list
+    if workers > 1 and len(names) > workers:
+        # More families than cores: each core counts a group of families over the whole file, loading only
+        # its own vocabularies (see `parallel.scan_groups`).
+        ranges = plan_ranges(size, chunk_size(size, 1), file_newline_finder(path))
+        tallies, families = scan_groups(str(path), ranges, contexts, workers, progress, size)
+    else:
+        families = [registry.family(family_name) for family_name in names]
+        ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
+        jobs = [Job(str(path), start, end, contexts[0], start == 0, tuple(contexts[1:])) for start, end in ranges]
+        with worker_pool(workers, tuple(names)) as pool:
+            tallies = scan_many(jobs, pool, progress, size)
     reports = {}
-    for family, ctx, tally in zip(families, contexts, tallies):
+    for family, ctx, tally in zip(families, contexts, tallies, strict=True):
         _apply_template(tally, family, ctx.limit)
         report = _finish(tally, name, facts, ctx, epochs)
         if not family.exact:
@@ -154,7 +173,7 @@ def _apply_template(tally, family, limit: int) -> None:
         return
     from array import array
 
-    tally.tokens = array("Q", (max(0, t + per_message * m + per_example) for t, m in zip(tally.tokens, tally.messages)))
+    tally.tokens = array("Q", (max(0, t + per_message * m + per_example) for t, m in zip(tally.tokens, tally.messages, strict=True)))
     tally.billing = sum(min(limit, t) for t in tally.tokens)
     tally.over_limit = sum(1 for t in tally.tokens if t > limit)
 
@@ -201,7 +220,7 @@ def _finish(tally, name: str, facts, ctx: Context, epochs: int | None) -> Datase
     if tally.nonblank == 0:
         raise DatasetFileError(f"{name} contains only blank lines; {EXPECTED}.")
     estimated = epochs is None
-    if estimated:
+    if epochs is None:
         epochs = default_epochs(tally.examples)
     return build_report(
         tally,
@@ -257,7 +276,7 @@ def for_model(report: DatasetReport, model: str, epochs: int | None = None) -> D
     # The page derives every model on each rerun: when no example reaches the limit (the usual case) the
     # sums run in C instead of a Python loop over every example.
     longest = max(tokens, default=0)
-    over = [] if longest <= limit else [line for line, t in zip(report.example_lines, tokens) if t > limit]
+    over = [] if longest <= limit else [line for line, t in zip(report.example_lines, tokens, strict=True) if t > limit]
     warnings = {k: v for k, v in report.warnings.items() if k != "over_token_limit"}
     warning_lines = {k: v for k, v in report.warning_lines.items() if k != "over_token_limit"}
     not_listed = {k: v for k, v in report.lines_not_listed.items() if k != "over_token_limit"}

@@ -8,7 +8,8 @@ pass over the messages because this runs once per line of files up to 512 MB.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from ftcost.dataset.counting import NOT_COUNTED_PARTS, prompt_tokens, reply_tokens, text_of
 from ftcost.dataset.tooldefs import definitions_style, function_definitions
@@ -154,10 +155,7 @@ def _calls_ok(message: dict, role: Any) -> bool:
                 return False
             if call.get("type", "function") != "function" or not _function_ok(call.get("function")):
                 return False
-    if "function_call" in message:
-        if role != "assistant" or not _function_ok(message["function_call"]):
-            return False
-    return True
+    return "function_call" not in message or (role == "assistant" and _function_ok(message["function_call"]))
 
 
 def _function_ok(function: Any) -> bool:

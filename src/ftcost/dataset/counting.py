@@ -28,11 +28,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
-from ftcost.errors import FtcostError
-from ftcost.dataset.tooldefs import definitions_style, definitions_tokens, function_definitions
 from ftcost import tokenizers
+from ftcost.dataset.tooldefs import definitions_style, definitions_tokens, function_definitions
+from ftcost.errors import FtcostError
 
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1

@@ -209,7 +209,8 @@ def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], lis
                               [*tally.assistant, *assistant], strict=True))
             lines_, messages_, tokens_, assistant_ = zip(*rows, strict=True)
         else:
-            lines_, messages_, tokens_, assistant_ = numbers, parsed.fast_messages, tokens, assistant
+            lines_, messages_, tokens_, assistant_ = (tuple(numbers), tuple(parsed.fast_messages), tuple(tokens),
+                                                      tuple(assistant))
         tally.example_lines = array(LINE, lines_)
         tally.messages = array("I", messages_)
         tally.tokens = array("Q", tokens_)

@@ -7,8 +7,8 @@ ranges and analysed by several processes with results identical to a single pass
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from ftcost.dataset.checks import Context, Counted, examine_example
 

@@ -23,20 +23,24 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from multiprocessing.pool import Pool
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
-from ftcost.dataset.reading import read_range
 from ftcost.dataset.fast import parse_block, tally_parsed
+from ftcost.dataset.reading import read_range
 from ftcost.dataset.tally import Tally
 from ftcost.errors import FtcostError
+from ftcost.tokens import screened
 
 MB = 1_000_000
 #: Below this size starting workers costs more than it saves (each loads a tokenizer, ~0.5 s).
 PARALLEL_MIN_BYTES = 8 * MB
-SINGLE_CHUNK = 4 * MB  # single process: progress steps; peak memory is about twice this
+# Single process (the app's uploads): the block's lines are split and the ones for the full path kept as
+# (number, bytes) until the block is tallied, ~170 bytes a line — 1 MB of one-character lines is ~90 MB.
+SINGLE_CHUNK = 1 * MB
 MIN_CHUNK, MAX_CHUNK = 1 * MB, 4 * MB
 
 
@@ -89,9 +93,10 @@ def scan_job(job: Job) -> Tally | list[Tally]:
     if parsed.slow:
         found.update(dict.fromkeys(block_strings(b"\n".join(raw for _, raw in parsed.slow))))
     distinct = list(found)
+    clean = screened(block)  # one look at the bytes instead of one per string and tokenizer
     tallies = []
     for c in (ctx, *also):
-        known, count = block_counts(distinct, c.encoding)
+        known, count = block_counts(distinct, c.encoding, clean)
         get = known.__getitem__
         tallies.append(tally_parsed(parsed, c, lambda texts, get=get: list(map(get, texts)), count))
     return tallies if also else tallies[0]
@@ -147,11 +152,13 @@ def _add_function(function: dict, add) -> None:
 BATCH_MAX_CHARS = 262_144
 
 
-def block_counts(strings: list[str], encoding: str) -> tuple[dict[str, int], Callable[[str], int]]:
+def block_counts(strings: list[str], encoding: str,
+                 clean: bool = False) -> tuple[dict[str, int], Callable[[str], int]]:
     """(text -> tokens for every string of `strings`, a counter for anything else) for one block.
 
     Strings up to `BATCH_MAX_CHARS` are counted in one batch when the family has a batch counter;
     longer ones (and every string of a family without one) by the memoised `string_counter`.
+    `clean`: `ftcost.tokens.screened` passed for the bytes the strings came from.
     """
     from ftcost import tokenizers
 
@@ -161,7 +168,7 @@ def block_counts(strings: list[str], encoding: str) -> tuple[dict[str, int], Cal
         known = {text: single(text) for text in strings}
     else:
         short = [text for text in strings if len(text) <= BATCH_MAX_CHARS]
-        known = dict(zip(short, many(short)))
+        known = dict(zip(short, many(short, screened=clean)))
         if len(short) < len(strings):
             known.update((text, single(text)) for text in strings if len(text) > BATCH_MAX_CHARS)
     get = known.get
@@ -233,10 +240,91 @@ def scan_many(
     if progress:
         progress(0, total)
     results = pool.imap(scan_job, jobs) if pool is not None and len(jobs) > 1 else map(scan_job, jobs)
-    for job, part in zip(jobs, results):
-        for tally, piece in zip(tallies, part if isinstance(part, list) else [part]):
+    for job, part in zip(jobs, results, strict=True):
+        for tally, piece in zip(tallies, part if isinstance(part, list) else [part], strict=True):
             tally.merge(piece)
         done += job.end - job.start
         if progress:
             progress(done, total)
     return tallies
+
+
+# --- several tokenizers on several cores: one process per group of families ------------------------------
+#
+# Every process that counts a family must load its vocabulary first (0.2-0.5 s each, holding the GIL, so
+# threads do not overlap them), and a process that counts ranges for four families loads all four: with
+# range workers that is ~1.5 s before the first range, in the parent (fork) or in each worker (spawn). Giving
+# each core a group of families instead, each process loads only its own vocabularies, in parallel with the
+# other core's, and reads the whole file once for its group (one parse per core: ~0.3 CPU-seconds per 80 MB,
+# less than the loads it saves). Measured on the generator's 80 MB file, 2 cores: see bench/README.md.
+
+#: Relative cost of a family (vocabulary load + counting one file), from bench/bench_analyze.py's runs;
+#: used only to balance the groups. A family not listed (the estimates share o200k_base's counter) weighs 1.
+FAMILY_WEIGHT = {"cl100k_base": 0.6, "o200k_base": 0.85, "llama3": 1.05, "qwen2": 1.15}
+
+
+class FamilyFacts(NamedTuple):
+    """What the report needs of a `tokenizers.Family`, without its counters (so it can cross processes)."""
+
+    name: str
+    exact: bool
+    per_message: int
+    per_example: int
+    note: str
+
+
+class GroupJob(NamedTuple):
+    path: str
+    ranges: list[tuple[int, int]]
+    contexts: tuple[Context, ...]  # one per family of the group
+
+
+def family_groups(names: list[str], workers: int) -> list[list[int]]:
+    """Indices of `names` split into at most `workers` groups of about equal weight (heaviest first)."""
+    groups: list[list[int]] = [[] for _ in range(max(1, min(workers, len(names))))]
+    loads = [0.0] * len(groups)
+    for i in sorted(range(len(names)), key=lambda i: -FAMILY_WEIGHT.get(names[i], 1.0)):
+        g = loads.index(min(loads))
+        groups[g].append(i)
+        loads[g] += FAMILY_WEIGHT.get(names[i], 1.0)
+    return [sorted(g) for g in groups if g]
+
+
+def scan_group(job: GroupJob) -> tuple[list[Tally], list[FamilyFacts]]:
+    """Tally the whole file for each family of one group, in this (worker) process."""
+    from ftcost import tokenizers
+
+    first, *rest = job.contexts
+    jobs = [Job(job.path, start, end, first, start == 0, tuple(rest)) for start, end in job.ranges]
+    tallies = scan_many(jobs, None, None, 0)
+    facts = []
+    for ctx in job.contexts:
+        f = tokenizers.family(ctx.encoding)
+        facts.append(FamilyFacts(f.name, f.exact, f.per_message, f.per_example, f.note))
+    return tallies, facts
+
+
+def scan_groups(
+    path: str,
+    ranges: list[tuple[int, int]],
+    contexts: list[Context],
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> tuple[list[Tally], list[FamilyFacts]]:
+    """One Tally and the FamilyFacts per context, in order, each group of families in its own process."""
+    groups = family_groups([c.encoding for c in contexts], workers)
+    jobs = [GroupJob(path, ranges, tuple(contexts[i] for i in group)) for group in groups]
+    tallies: list[Tally | None] = [None] * len(contexts)
+    facts: list[FamilyFacts | None] = [None] * len(contexts)
+    if progress:
+        progress(0, total)
+    # Nothing is loaded here before the workers start: each loads only its own group's vocabularies.
+    with multiprocessing.get_context(start_method()).Pool(len(jobs)) as pool:
+        for done, (group, (group_tallies, group_facts)) in enumerate(
+                zip(groups, pool.imap(scan_group, jobs), strict=True), 1):
+            for i, tally, fact in zip(group, group_tallies, group_facts, strict=True):
+                tallies[i], facts[i] = tally, fact
+            if progress:
+                progress(total * done // len(jobs), total)
+    return tallies, facts  # type: ignore[return-value]

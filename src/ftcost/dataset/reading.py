@@ -8,11 +8,10 @@ stop the analysis with one sentence saying what the file is and what is expected
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ftcost.errors import DatasetFileError, FtcostError
 
@@ -166,11 +165,12 @@ def sniff(head: bytes, name: str, size: int) -> None:
         raise DatasetFileError(
             f"{name} looks like one pretty-printed JSON document; {EXPECTED}, each example on a single line."
         )
-    if first.startswith(b"[") and (_is_array_of_objects(first) or not _parses(first)):
-        # ...unless the lines after it are JSON objects: then this is JSONL whose first line is bad
-        # (deeply nested, truncated), and that line's error must not cost the good lines.
-        if not _mostly_objects(nonblank[1:]):
-            raise DatasetFileError(_array_message(name))
+    # A first line that opens an array means a JSON array of examples, unless the lines after it are JSON
+    # objects: then this is JSONL whose first line is bad (deeply
+    # nested, truncated), and that line's error must not cost the good lines.
+    if (first.startswith(b"[") and (_is_array_of_objects(first) or not _parses(first))
+            and not _mostly_objects(nonblank[1:])):
+        raise DatasetFileError(_array_message(name))
 
 
 def _array_message(name: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 # The cookbook notebook's rule of thumb for OpenAI's "auto" epochs.
 TARGET_EPOCHS = 3

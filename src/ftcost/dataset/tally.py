@@ -14,7 +14,6 @@ from array import array
 from ftcost.dataset.checks import Context
 from ftcost.dataset.line import examine_line
 
-
 #: Line numbers fit in 4 bytes: a 512 MB file has fewer than 2^32 lines.
 LINE = "I"
 
@@ -67,7 +66,7 @@ class Tally:
             self.over_limit += counted.tokens > ctx.limit
             self.tool_examples += counted.tools
 
-    def merge(self, later: "Tally") -> None:
+    def merge(self, later: Tally) -> None:
         """Append the tally of the lines that follow this one's (their numbers are shifted)."""
         offset = self.lines
         self.lines += later.lines

@@ -11,7 +11,8 @@ cl100k_base and o200k_base.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ftcost.dataset.render import FUNCTIONS, TOOLS, render_definitions
 

@@ -23,16 +23,38 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ftcost.engine.lifecycle import Feasibility, fine_tune_feasibility, label, lifecycle_warnings, month_of, serves_until
+from ftcost.engine.lifecycle import (
+    Feasibility,
+    fine_tune_feasibility,
+    label,
+    lifecycle_warnings,
+    month_of,
+    reason_of,
+    serves_until,
+)
 from ftcost.engine.providers_plan import provider_counting_model, provider_option_plan
-from ftcost.engine.results import Excluded, Month, OptionPlan, Plan, RetrievalCost, TokenProfile, plain
+from ftcost.engine.results import Excluded, Month, OneOff, OptionPlan, Plan, RetrievalCost, TokenProfile, plain
 from ftcost.engine.retrieval import retrieval_cost, with_retrieval, with_retrieved_tokens
 from ftcost.engine.roi import break_even, prompt_saving
-from ftcost.engine.training import Training, TrainingInputs, comparison, one_off, pilot_cost, pilot_plan, training_inputs
+from ftcost.engine.training import (
+    PilotCost,
+    Training,
+    TrainingInputs,
+    comparison,
+    one_off,
+    pilot_cost,
+    pilot_plan,
+    training_inputs,
+)
 from ftcost.engine.workload import add_months, cached_tokens, requests_in_month, token_profile
 from ftcost.errors import NotOfferedError, ScenarioError, UnknownModelError
+from ftcost.i18n import N_, Notice
 from ftcost.scenario import Option, Scenario, price_date_problem
+
+if TYPE_CHECKING:  # the pricing package is imported inside plan(), where it is used
+    from ftcost.pricing import RateCard, Resolved
 
 __all__ = ["plan", "plain", "Plan", "Training", "TrainingInputs", "add_months", "training_bases"]
 
@@ -45,30 +67,32 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     from ftcost import pricing
 
     as_of = _checked_date(as_of or scenario.as_of)
-    warnings: list[str] = []
+    warnings: list[Notice] = []  # sentences with their fields: shown in the reader's language (ftcost.i18n)
     excluded: list[Excluded] = []
     horizon = scenario.horizon_months
 
     # 1. Which options can be priced on this date, and what one request of each sends and receives.
     #    A model that is shut down on the date is not offered, whatever the price tables still hold.
-    priced: list[tuple[Option, object, object, TokenProfile]] = []
+    priced: list[tuple[Option, Resolved, RateCard, TokenProfile]] = []
     retrieval: dict[str, RetrievalCost] = {}
     elsewhere: list[Option] = []  # options another provider trains and serves (engine/providers_plan.py)
     for option in scenario.option:
         if option.provider_id != "openai":
             elsewhere.append(option)
             continue
+        why: str | None
         try:
             resolved = pricing.resolve(option.model, as_of)
             card = pricing.rates(option.model, as_of, scenario.workload.tier)  # refuses a shut-down model, with its source
             stop = serves_until(resolved)
             if stop is not None and stop <= as_of:  # in case a price row outlives the model's shutdown
-                raise NotOfferedError(f"{label(resolved)} stopped serving on {stop.isoformat()}.")
+                raise NotOfferedError(Notice(N_("{model} stopped serving on {date}."), model=label(resolved), date=stop))
         except (NotOfferedError, UnknownModelError) as exc:  # a typo in the options table is not a blank page
-            why = f"{option.name} is left out of the plan: {exc}"
+            why = Notice(N_("{option} is left out of the plan: {reason}"), option=option.name, reason=reason_of(exc))
         else:
-            why = None if resolved.model.encoding else (
-                f"{option.name} is left out of the plan: ftcost cannot count tokens for {resolved.snapshot}.")
+            why = None if resolved.model.encoding else Notice(
+                N_("{option} is left out of the plan: ftcost cannot count tokens for {model}."), option=option.name,
+                model=resolved.snapshot)
         if why:
             excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
             if not option.fine_tuned:  # a fine-tune that cannot be priced is infeasible: the answer says so first
@@ -78,17 +102,19 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
             try:
                 retrieval[option.name] = retrieval_cost(scenario, option.retrieval, as_of)
             except (NotOfferedError, UnknownModelError) as exc:
-                why = f"{option.name} is left out of the plan: its retrieval's embeddings: {exc}"
+                why = Notice(N_("{option} is left out of the plan: its retrieval's embeddings: {reason}"),
+                             option=option.name, reason=reason_of(exc))
                 excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
                 warnings.append(why)
                 continue
+        assert resolved.model.encoding is not None  # a model without one was left out above
         profile = with_retrieved_tokens(token_profile(scenario.workload, option, resolved.model.encoding), option)
         priced.append((option, resolved, card, profile))
 
     # 2. Feasibility before payback: a fine-tune that cannot be trained, or would go live after its own
     #    shutdown, gets no payback, no pilot and no line on the chart: it is explained instead.
     feasibility: dict[str, Feasibility] = {}
-    kept = []
+    kept: list[tuple[Option, Resolved, RateCard, TokenProfile]] = []
     for entry in priced:
         option, resolved = entry[0], entry[1]
         f = fine_tune_feasibility(scenario, option, as_of, resolved) if option.fine_tuned else Feasibility()
@@ -105,35 +131,34 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     # 3. The product runs on the current option until a fine-tune goes live: the scenario's, or where that is
     #    not served on the date, the first base option that is.
     go_live = go_live_month(as_of, scenario.labour.weeks)
-    current_name = scenario.current.name
+    current_name: str | None = scenario.current.name
     if current_name not in by_name:
         current_name = next((p[0].name for p in priced if not p[0].fine_tuned), None)
         if current_name is not None:
-            warnings.append(
-                f"The current option {scenario.current.name} is not served on {as_of.isoformat()}; the plan runs the "
-                f"product on {current_name} until a fine-tune goes live."
-            )
+            warnings.append(Notice(
+                N_("The current option {current} is not served on {date}; the plan runs the product on {option} until "
+                   "a fine-tune goes live."), current=scenario.current.name, date=as_of, option=current_name))
 
     # 4. Each option's own months at this date's prices, its one-off cost, and the month it stops serving.
     inputs: dict[str, TrainingInputs] = {}
-    pilots = {}
+    pilots: dict[str, PilotCost] = {}
     own: dict[str, list[Month]] = {}
-    extras: dict[str, object] = {}
+    extras: dict[str, OneOff] = {}
     stops: dict[str, tuple[int, dt.date]] = {}
-    for option, resolved, card, profile in priced:
+    for option, resolved, _card, profile in priced:
         own[option.name] = _months(scenario, option, profile, as_of, Decimal(0))
         if option.name in retrieval:
             own[option.name] = with_retrieval(own[option.name], retrieval[option.name])
         stop = serves_until(resolved)
         month = month_of(stop, as_of, horizon) if stop else None
-        if month is not None:
+        if month is not None and stop is not None:
             stops[option.name] = (month, stop)
         if option.fine_tuned:
             if resolved.snapshot not in inputs:
                 inputs[resolved.snapshot] = training_inputs(scenario, resolved.snapshot, training)
-            pilot = pilot_cost(scenario, option.model, inputs[resolved.snapshot], profiles, as_of)
-            pilots[option.name] = pilot
-            extras[option.name] = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, pilot.total_usd)
+            trial = pilot_cost(scenario, option.model, inputs[resolved.snapshot], profiles, as_of)
+            pilots[option.name] = trial
+            extras[option.name] = one_off(scenario, option.model, inputs[resolved.snapshot], as_of, trial.total_usd)
 
     # 5. The months each option's plan pays for: a fine-tune's early months are the current option's, and a model
     #    that stops serving inside the horizon hands the rest to its successor (named in the scenario, else the
@@ -152,8 +177,9 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
         if named and named not in visiting and (named in by_name or named in external):
             return named
         if named and named not in by_name and named not in external:
-            warnings.append(f"{name}'s successor {named} is not planned on {as_of.isoformat()}; the plan moves "
-                            "to the next option still serving instead.")
+            warnings.append(Notice(N_("{option}'s successor {successor} is not planned on {date}; the plan moves to "
+                                      "the next option still serving instead."), option=name, successor=named,
+                                   date=as_of))
         # The current option, else the first other base option still serving. A fine-tune is a successor only
         # where the scenario names it: moving to one is a project, not a default.
         planned = [n for n in order if n in by_name or n in external]
@@ -206,12 +232,12 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     # they can take over from a model that stops serving (a fine-tune elsewhere is a successor).
     for option in elsewhere:
         if option.retrieval is not None:
-            warnings.append(f"{option.name}: retrieved context is priced for OpenAI-served options only; its "
-                            "retrieval costs are not in this plan.")
+            warnings.append(Notice(N_("{option}: retrieved context is priced for OpenAI-served options only; its "
+                                      "retrieval costs are not in this plan."), option=option.name))
     for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
         done = provider_option_plan(
             scenario, option, as_of, go_live=go_live, current_months=timeline(current_name) if current_name else None,
-            warnings=warnings, training=training,
+            warnings=warnings, training=training, excluded=excluded,
         )
         if done is not None:
             external[option.name] = done[0]
@@ -248,18 +274,17 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     order = [o.name for o in scenario.option]
     options.sort(key=lambda o: order.index(o.name))
     if current_name is None and any(o.fine_tuned for o in options):
-        warnings.append(
-            f"No base option is served on {as_of.isoformat()}, so each fine-tune is projected as if it served from month 1."
-        )
+        warnings.append(Notice(
+            N_("No base option is served on {date}, so each fine-tune is projected as if it served from month 1."),
+            date=as_of))
     if any(o.fine_tuned for o in options) and go_live > horizon:
-        warnings.append(
-            f"The {scenario.labour.weeks}-week project ends after the {horizon}-month horizon, "
-            "so no fine-tune serves within it; lengthen the horizon to see payback."
-        )
+        warnings.append(Notice(
+            N_("The {weeks}-week project ends after the {horizon}-month horizon, so no fine-tune serves within it; "
+               "lengthen the horizon to see payback."), weeks=scenario.labour.weeks, horizon=horizon))
     for o in options:
         if o.fine_tuned and o.switch_month is not None and o.switch_month <= o.go_live_month:
-            warnings.append(f"{o.name} stops serving in month {o.switch_month}, before or as it goes live: it never "
-                            "serves a whole month of the plan.")
+            warnings.append(Notice(N_("{option} stops serving in month {month}, before or as it goes live: it never "
+                                      "serves a whole month of the plan."), option=o.name, month=o.switch_month))
 
     # 6. Payback of each feasible fine-tune against each base option; the first fine-tune's pilot gate.
     warnings += lifecycle_warnings(scenario, as_of, {n: s for n, s in switches.items() if n in by_name})
@@ -268,17 +293,17 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     pilot = None
     if fine_tuned and bases:
         pilot = pilot_plan(scenario, fine_tuned[0], bases, pilots[fine_tuned[0].name])
-    caveats: list[str] = []
+    caveats: list[Notice] = []
     for name, (month, stop) in orphans.items():
         if name in by_name and not by_name[name][0].fine_tuned:
-            caveats.append(
-                f"{name} stops serving on {stop.isoformat()} and no other base option in the scenario serves after it: "
-                f"from month {month} it is compared as a product switched off (nothing paid). Add a base option served "
-                f"after {stop.isoformat()}, or name one as its successor."
-            )
+            caveats.append(Notice(
+                N_("{option} stops serving on {date} and no other base option in the scenario serves after it: from "
+                   "month {month} it is compared as a product switched off (nothing paid). Add a base option served "
+                   "after {date}, or name one as its successor."), option=name, date=stop, month=month))
         elif name in by_name:
-            warnings.append(f"{name} stops serving on {stop.isoformat()} and no base option serves after it: from month "
-                            f"{month} nothing is counted for it; name a successor.")
+            warnings.append(Notice(N_("{option} stops serving on {date} and no base option serves after it: from month "
+                                      "{month} nothing is counted for it; name a successor."), option=name, date=stop,
+                                   month=month))
     for o in fine_tuned:
         for c in (o.feasibility.caveats if o.feasibility else ()):
             if c not in caveats:

@@ -21,15 +21,18 @@ from dataclasses import dataclass
 
 from ftcost.engine.workload import add_months
 from ftcost.errors import NotOfferedError
+from ftcost.i18n import N_, N_plural, Notice
 from ftcost.scenario import Option, Scenario
+
 
 @dataclass(frozen=True)
 class Feasibility:
-    """Whether an option can be carried out as planned: `reasons` says why not; `caveats` what it depends on."""
+    """Whether an option can be carried out as planned: `reasons` says why not; `caveats` what it depends on
+    (sentences as `Notice`s: English as text, shown in the reader's language)."""
 
     ok: bool = True
-    reasons: tuple[str, ...] = ()
-    caveats: tuple[str, ...] = ()
+    reasons: tuple[Notice, ...] = ()
+    caveats: tuple[Notice, ...] = ()
 
 
 def month_of(day: dt.date, as_of: dt.date, horizon: int) -> int | None:
@@ -50,8 +53,14 @@ def serves_until(resolved) -> dt.date | None:
     return facts.shutdown
 
 
-def label(resolved) -> str:
-    return f"fine-tuned {resolved.model.id}" if resolved.fine_tuned else resolved.model.id
+def label(resolved) -> str | Notice:
+    return Notice(N_("fine-tuned {model}"), model=resolved.model.id) if resolved.fine_tuned else resolved.model.id
+
+
+def reason_of(exc: Exception) -> str | Notice:
+    """An error's sentence as a field of a notice: the Notice it was raised with, else its English text."""
+    first = exc.args[0] if exc.args else ""
+    return first if isinstance(first, Notice) else str(exc)
 
 
 def iteration_starts(scenario: Scenario, as_of: dt.date) -> list[dt.date]:
@@ -74,65 +83,73 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
         try:
             resolved = pricing.resolve(option.model, as_of)
         except NotOfferedError as exc:
-            return Feasibility(False, (f"{option.name} cannot be fine-tuned: {exc}",))
+            return Feasibility(False, (Notice(N_("{option} cannot be fine-tuned: {reason}"), option=option.name,
+                                              reason=reason_of(exc)),))
     facts = resolved.model
     name = option.name
     if facts.shutdown and facts.shutdown <= as_of:
-        return Feasibility(False, (f"{name} cannot be trained: {facts.id} was shut down on {facts.shutdown.isoformat()}.",))
+        return Feasibility(False, (Notice(N_("{option} cannot be trained: {model} was shut down on {date}."),
+                                          option=name, model=facts.id, date=facts.shutdown),))
     if not facts.fine_tunable:
-        return Feasibility(False, (f"{name} cannot be trained: OpenAI never offered fine-tuning for {facts.id}.",))
+        return Feasibility(False, (Notice(N_("{option} cannot be trained: OpenAI never offered fine-tuning for {model}."),
+                                          option=name, model=facts.id),))
     if as_of < facts.fine_tuning_from:
-        return Feasibility(False, (f"{name} cannot be trained on {as_of.isoformat()}: fine-tuning {facts.id} opened on "
-                                   f"{facts.fine_tuning_from.isoformat()}.",))
+        return Feasibility(False, (Notice(N_("{option} cannot be trained on {date}: fine-tuning {model} opened on "
+                                             "{opened}."), option=name, date=as_of, model=facts.id,
+                                          opened=facts.fine_tuning_from),))
     history = scenario.organization.fine_tuning_history
-    reasons: list[str] = []
+    reasons: list[Notice] = []
     starts = iteration_starts(scenario, as_of)
     decisions = [pricing.can_create_job(facts.id, day, history) for day in starts]
-    blocked = [(day, d.facts) for day, d in zip(starts, decisions) if not d.allowed]
+    blocked = [(day, d.facts) for day, d in zip(starts, decisions, strict=True) if not d.allowed]
     if blocked and blocked[0][0] == as_of:
-        reasons.append(f"{name} cannot be trained on {as_of.isoformat()}: {job_rule(blocked[0][1])}.")
+        reasons.append(Notice(N_("{option} cannot be trained on {date}: {rule}."), option=name, date=as_of,
+                              rule=job_rule(blocked[0][1])))
     elif blocked:
         first = blocked[0][1]
-        reasons.append(
-            f"{name} cannot be carried out as planned: {len(blocked)} of its {len(starts)} training iterations would "
-            f"start on or after {(first.cutoff or blocked[0][0]).isoformat()} (the {scenario.labour.weeks} weeks split "
-            f"evenly, the last on {starts[-1].isoformat()}), and {job_rule(first)}."
-        )
+        reasons.append(Notice(
+            N_plural("{option} cannot be carried out as planned: {blocked} of its {n} training iteration would start "
+                     "on or after {date} (the {weeks} weeks split evenly, the last on {last}), and {rule}.",
+                     "{option} cannot be carried out as planned: {blocked} of its {n} training iterations would start "
+                     "on or after {date} (the {weeks} weeks split evenly, the last on {last}), and {rule}."),
+            option=name, blocked=len(blocked), n=len(starts), date=first.cutoff or blocked[0][0],
+            weeks=scenario.labour.weeks, last=starts[-1], rule=job_rule(first)))
     stop = serves_until(resolved)
     live = go_live_day(scenario, as_of)
     if stop is not None and live >= stop:
-        reasons.append(
-            f"{name} would go live on {live.isoformat()} (when the {scenario.labour.weeks}-week project ends), but "
-            f"{label(resolved)} stops serving on {stop.isoformat()}."
-        )
+        reasons.append(Notice(
+            N_("{option} would go live on {date} (when the {weeks}-week project ends), but {model} stops serving on "
+               "{stop}."), option=name, date=live, weeks=scenario.labour.weeks, model=label(resolved), stop=stop))
     if reasons:
         return Feasibility(False, tuple(reasons))
-    caveats: list[str] = []
+    caveats: list[Notice] = []
     limits = decisions[-1].facts.possible_restrictions if history is None else ()
     if limits:
-        caveats.append(
-            "This plan holds only for organizations that can still create fine-tuning jobs: "
-            + "; ".join(f"since {e.date.isoformat()} OpenAI accepts none from {e.who}" for e in limits)
-            + ". State organization.fine_tuning_history (never, inactive or active) to check yours."
-        )
+        caveats.append(Notice(
+            N_("This plan holds only for organizations that can still create fine-tuning jobs: {restrictions}. State "
+               "organization.fine_tuning_history (never, inactive or active) to check yours."),
+            restrictions=tuple(Notice(N_("since {date} OpenAI accepts none from {who}"), date=e.date, who=_who(e.who))
+                               for e in limits)))
     return Feasibility(True, (), tuple(caveats))
 
 
-def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, tuple[int, str, dt.date]]) -> list[str]:
+def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, tuple[int, str, dt.date]]) -> list[Notice]:
     """What is feasible but risky: switches inside the horizon, fine-tuning closing soon after the last job."""
     from ftcost import pricing
 
-    out: list[str] = []
+    out: list[Notice] = []
     horizon = scenario.horizon_months
     for option in scenario.option:
         if option.name in switches:
             month, successor, stop = switches[option.name]
-            out.append(
-                f"{option.name} stops serving on {stop.isoformat()}, in month {month} of your {horizon}-month "
-                f"horizon; from month {month} its months are those of {successor}"
-                + (" (its one-off cost booked in that month)" if _is_fine_tuned(scenario, successor) else "")
-                + "."
-            )
+            fields = dict(option=option.name, date=stop, month=month, horizon=horizon, successor=successor)
+            if _is_fine_tuned(scenario, successor):
+                out.append(Notice(N_("{option} stops serving on {date}, in month {month} of your {horizon}-month "
+                                     "horizon; from month {month} its months are those of {successor} (its one-off "
+                                     "cost booked in that month)."), **fields))
+            else:
+                out.append(Notice(N_("{option} stops serving on {date}, in month {month} of your {horizon}-month "
+                                     "horizon; from month {month} its months are those of {successor}."), **fields))
     for option in scenario.option:
         if not option.fine_tuned or option.provider_id != "openai":
             continue  # other providers' lifecycle is checked where their options are priced (providers_plan)
@@ -144,27 +161,42 @@ def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, t
         decision = pricing.can_create_job(resolved.model.id, last, scenario.organization.fine_tuning_history)
         cutoff = decision.facts.cutoff if decision.allowed else None
         if cutoff is not None and last < cutoff <= last + dt.timedelta(days=30):
-            out.append(
-                f"{option.name}: the last training iteration starts on {last.isoformat()}, only "
-                f"{(cutoff - last).days} days before no new jobs can be created ({cutoff.isoformat()}); a slip "
-                "past that day leaves the fine-tune unfinished."
-            )
+            out.append(Notice(
+                N_plural("{option}: the last training iteration starts on {date}, only {n} day before no new jobs can "
+                         "be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.",
+                         "{option}: the last training iteration starts on {date}, only {n} days before no new jobs can "
+                         "be created ({cutoff}); a slip past that day leaves the fine-tune unfinished."),
+                option=option.name, date=last, n=(cutoff - last).days, cutoff=cutoff))
     return out
 
 
-def job_rule(facts) -> str:
+#: Whom OpenAI's wind-down closed new jobs to, as pricing's lifecycle data names them, in the catalogue.
+WHO = {
+    "organizations that have never fine-tuned": N_("organizations that have never fine-tuned"),
+    "organizations with no fine-tuned-model inference in the past 60 days":
+        N_("organizations with no fine-tuned-model inference in the past 60 days"),
+}
+
+
+def _who(text: str) -> str | Notice:
+    return Notice(WHO[text]) if text in WHO else text
+
+
+def job_rule(facts) -> str | Notice:
     """Why no job can be created, as a clause (pricing's JobFacts: the rule, its day and its source)."""
-    day = facts.cutoff.isoformat() if facts.cutoff else ""
-    src = f" ({facts.source[0]})" if facts.source else ""
+    day = facts.cutoff or ""
+    src = Notice(N_(" ({source})"), source=facts.source[0]) if facts.source else ""
     if facts.rule == "closed":
-        return f"OpenAI creates no new fine-tuning jobs on {facts.base} from {day}{src}"
+        return Notice(N_("OpenAI creates no new fine-tuning jobs on {model} from {date}{source}"), model=facts.base,
+                      date=day, source=src)
     if facts.rule == "org_restricted":
-        who = {"never": "organizations that have never fine-tuned",
-               "inactive": "organizations with no fine-tuned-model inference in the past 60 days"}.get(
-            facts.org_history or "", "this organization")
-        return f"OpenAI creates no new fine-tuning jobs for {who} from {day}{src}, and the scenario says yours is one"
+        who = {"never": WHO["organizations that have never fine-tuned"],
+               "inactive": WHO["organizations with no fine-tuned-model inference in the past 60 days"]}.get(
+            facts.org_history or "", N_("this organization"))
+        return Notice(N_("OpenAI creates no new fine-tuning jobs for {who} from {date}{source}, and the scenario says "
+                         "yours is one"), who=Notice(who), date=day, source=src)
     if facts.rule == "base_shut_down":
-        return f"{facts.base} was shut down on {day}{src}"
+        return Notice(N_("{model} was shut down on {date}{source}"), model=facts.base, date=day, source=src)
     return facts.reason.rstrip(".")
 
 

@@ -13,12 +13,19 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ftcost.engine.results import Month, OneOff, OptionPlan
+from ftcost.engine.lifecycle import reason_of
+from ftcost.engine.results import Excluded, Month, OneOff, OptionPlan
 from ftcost.engine.training import (
-    PilotCost, Training, data_prep_usd, epochs_for, labour_per_iteration, training_inputs,
+    PilotCost,
+    Training,
+    data_prep_usd,
+    epochs_for,
+    labour_per_iteration,
+    training_inputs,
 )
 from ftcost.engine.workload import add_months, requests_in_month, token_profile
 from ftcost.errors import FtcostError
+from ftcost.i18n import N_, Notice
 from ftcost.scenario import Option, Scenario
 
 #: The OpenAI snapshot that gives a provider model's sample analysis its format and per-example limit (the providers
@@ -48,7 +55,7 @@ def provider_counting_model(option: Option) -> str | None:
         return None
 
 
-def training_closed(p, m, option: Option, as_of: dt.date) -> str | None:
+def training_closed(p, m, option: Option, as_of: dt.date) -> Notice | None:
     """Why no training job on `m` can start at `p` on `as_of` (one sentence), or None when one can.
 
     Before the provider offers the model (its `tuning_from`; for an OpenAI model at Azure, never before OpenAI
@@ -62,15 +69,22 @@ def training_closed(p, m, option: Option, as_of: dt.date) -> str | None:
         facts = load_models().get(m.id)
         start = facts.fine_tuning_from if facts is not None else None
     if start is not None and as_of < start:
-        return f"{p.info.name} cannot fine-tune {m.id} before {start.isoformat()}; you asked about {as_of.isoformat()}."
+        return Notice(N_("{provider} cannot fine-tune {model} before {start}; you asked about {date}."),
+                      provider=p.info.name, model=m.id, start=start, date=as_of)
     if m.serving_until is not None and as_of >= m.serving_until:
-        return f"{p.info.name} serves no tuned {m.id} from {m.serving_until.isoformat()}."
+        return Notice(N_("{provider} serves no tuned {model} from {date}."), provider=p.info.name, model=m.id,
+                      date=m.serving_until)
     existing = bool(option.existing_customer) and m.training_until_existing_customers is not None
     until = m.training_until_existing_customers if existing else m.training_until
     if until is not None and as_of >= until:
-        who = "existing customers" if existing else "anyone"
-        return (f"{p.info.name} starts no new fine-tuning job on {m.id} for {who} from {until.isoformat()}"
-                f"{'' if existing or m.training_until_existing_customers is None else ' (existing customers: ' + m.training_until_existing_customers.isoformat() + ')'}.")
+        fields = dict(provider=p.info.name, model=m.id, date=until)
+        if existing:
+            return Notice(N_("{provider} starts no new fine-tuning job on {model} for existing customers from "
+                             "{date}."), **fields)
+        if m.training_until_existing_customers is None:
+            return Notice(N_("{provider} starts no new fine-tuning job on {model} for anyone from {date}."), **fields)
+        return Notice(N_("{provider} starts no new fine-tuning job on {model} for anyone from {date} (existing "
+                         "customers: {existing})."), existing=m.training_until_existing_customers, **fields)
     return None
 
 
@@ -88,10 +102,15 @@ def provider_option_plan(
     *,
     go_live: int,
     current_months: list[Month] | None,
-    warnings: list[str],
+    warnings: list[Notice],
     training: Training | None = None,
+    excluded: list[Excluded] | None = None,
 ) -> tuple[OptionPlan, PilotCost | None] | None:
-    """The option's plan, or None (with a warning saying why) when the provider cannot price it on `as_of`."""
+    """The option's plan, or None (with a warning saying why) when the provider cannot price it on `as_of`.
+
+    A fine-tune outside its training window (the provider stopped fine-tuning, or starts no job for this model
+    on the date) cannot be carried out: with `excluded`, it is listed there with why (what the answer says first,
+    as for an OpenAI fine-tune that cannot be trained), not among the warnings."""
     from ftcost.pricing import token_cost
     from ftcost.pricing.provider_quote import provider_quote
     from ftcost.pricing.providers import counting_tokenizer, load_providers
@@ -100,18 +119,25 @@ def provider_option_plan(
         p = load_providers().get(option.provider_id)
         m = p.model(option.model.removeprefix("ft:"))
     except FtcostError as exc:
-        warnings.append(f"{option.name} is left out of the plan: {exc}")
+        warnings.append(left_out(option, reason_of(exc)))
         return None
+
+    def infeasible(why: Notice) -> None:
+        if excluded is None:
+            warnings.append(why)
+        else:
+            excluded.append(Excluded(option.name, option.model, True, (why,)))
+
     if not p.accepts_jobs_on(as_of) and option.fine_tuned:
-        when = p.info.stopped_on or p.info.stopped_by
-        warnings.append(f"{option.name} is left out of the plan: {p.info.name} stopped fine-tuning ({when}).")
+        infeasible(Notice(N_("{option} is left out of the plan: {provider} stopped fine-tuning ({date})."),
+                          option=option.name, provider=p.info.name, date=p.info.stopped_on or p.info.stopped_by))
         return None
     if option.fine_tuned and (closed := training_closed(p, m, option, as_of)):
-        warnings.append(f"{option.name} is left out of the plan: {closed}")
+        infeasible(left_out(option, closed))
         return None
     encoding, estimate = counting_tokenizer(m.tokenizer)
     if estimate:
-        warnings.append(f"{option.name}: {estimate}")
+        warnings.append(Notice(N_("{option}: {note}"), option=option.name, note=estimate))
     profile = token_profile(scenario.workload, option, encoding)
     team = team_rates(scenario, p.id)
     deployment = option.deployment or m.deployments[0]
@@ -130,8 +156,9 @@ def provider_option_plan(
             token_rate = rows[0] if rows else None
         if token_rate is None:
             why = next((a.note for a in p.absent if a.what.startswith("inference")), "no per-token rate is listed")
-            warnings.append(f"{option.name} is left out of the plan: {p.info.name} has no per-token inference rate "
-                            f"for {m.id} ({why.rstrip('.')}).")
+            warnings.append(Notice(N_("{option} is left out of the plan: {provider} has no per-token inference rate "
+                                      "for {model} ({why})."), option=option.name, provider=p.info.name, model=m.id,
+                                   why=why.rstrip(".")))
             return None
 
     # The one-off: the full training run (× iterations) and a pilot run on the pilot's examples.
@@ -144,8 +171,9 @@ def provider_option_plan(
         epochs, estimated = _epochs(scenario, p, t.planned_examples)
         run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)
         if run is None:
-            warnings.append(f"{option.name} is left out of the plan: {p.info.name} has no training rate for {m.id} "
-                            f"({_absent_training(p)}); add the team's rate as [[rate]] kind = \"training_mtok\".")
+            warnings.append(Notice(N_("{option} is left out of the plan: {provider} has no training rate for {model} "
+                                      "({why}); add the team's rate as [[rate]] kind = \"training_mtok\"."),
+                                   option=option.name, provider=p.info.name, model=m.id, why=_absent_training(p)))
             return None
         per_epoch, run_usd, quote = run
         quote_notes += quote.notes
@@ -159,18 +187,18 @@ def provider_option_plan(
             charged_tokens_per_run=per_epoch * epochs, training_usd_per_run=run_usd, iterations=t.iterations,
             training_usd=run_usd * t.iterations, labour_usd=labour_per_iteration(scenario) * t.iterations,
             data_prep_usd=data_prep_usd(scenario, t.planned_examples), pilot_usd=pilot.total_usd,
-            tokens_source=inputs.source + (" (estimated tokenizer)" if estimate else ""),
+            tokens_source=Notice(N_("{source} (estimated tokenizer)"), source=inputs.source) if estimate else inputs.source,
         )
     missing = [ln for ln in fixed.lines if ln.part == "monthly" and ln.usd is None]
     if missing:
-        warnings.append(f"{option.name} is left out of the plan: {missing[0].note}")
+        warnings.append(left_out(option, missing[0].note))
         return None
     hosting_usd = fixed.monthly_usd
     for note in dict.fromkeys((*fixed.notes, *quote_notes)):
         if "No new fine-tuning job" in note and not option.fine_tuned:
             continue
         if f"{option.name}: {note}" not in warnings:
-            warnings.append(f"{option.name}: {note}")
+            warnings.append(Notice(N_("{option}: {note}"), option=option.name, note=note))
 
     wrong_rate = (100 - option.accuracy_pct) / 100 * scenario.quality.cost_per_wrong_answer_usd
     own = []
@@ -196,6 +224,10 @@ def provider_option_plan(
         rates=_rates(fixed, token_rate), go_live_month=go_live if option.fine_tuned else 1,
     )
     return plan, pilot
+
+
+def left_out(option: Option, reason: str | Notice) -> Notice:
+    return Notice(N_("{option} is left out of the plan: {reason}"), option=option.name, reason=reason)
 
 
 def _epochs(scenario: Scenario, p, examples: int) -> tuple[int, bool]:

@@ -230,7 +230,7 @@ class Excluded:
     name: str
     model: str
     fine_tuned: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # ftcost.i18n.Notice sentences: English as text, shown in the reader's language
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,7 @@ class Plan:
     break_even: list[BreakEven]
     prompt_savings: list[PromptSaving]
     pilot: PilotPlan | None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Notices (ftcost.i18n): `i18n.text(w, lang)` to show one
     project_weeks: int = 0
     current_option: str = ""
     excluded: list[Excluded] = field(default_factory=list)  # not planned: why, in sentences

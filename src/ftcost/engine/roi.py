@@ -15,7 +15,7 @@ def break_even_month(ft: OptionPlan, base: OptionPlan) -> int | None:
     the horizon; None when that does not happen. (A line that dips under and comes back up — a model that stops
     serving, a successor's one-off — has not paid back.)"""
     month = None
-    for i, (a, b) in enumerate(zip(ft.cumulative_usd, base.cumulative_usd)):
+    for i, (a, b) in enumerate(zip(ft.cumulative_usd, base.cumulative_usd, strict=True)):
         if a > b:
             month = None
         elif month is None:
@@ -52,7 +52,7 @@ def break_even_accuracy(ft: OptionPlan, base: OptionPlan, cost_per_wrong: Decima
     requests = 0
     best: Decimal | None = None
     base_cum = base.cumulative_usd
-    for month, base_total in zip(ft.months, base_cum):
+    for month, base_total in zip(ft.months, base_cum, strict=True):
         fixed += month.inference_usd + month.one_off_usd
         if month.served_by != ft.name:
             fixed += month.wrong_answers_usd  # the current option's mistakes: the fine-tune's accuracy can't help

@@ -9,6 +9,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from ftcost.engine.results import OneOff, OptionPlan, PilotPlan, TokenProfile
 from ftcost.errors import ScenarioError
+from ftcost.i18n import N_, N_plural, Notice
 from ftcost.scenario import Scenario
 
 MINIMUM_EXAMPLES = 10  # OpenAI rejects a training file with fewer
@@ -36,7 +37,8 @@ class TrainingInputs:
             raise ScenarioError(f"The sample dataset {name} has no examples to measure training tokens on.")
         return cls(
             Decimal(billing_tokens) / counted_examples,
-            f"measured on {name} ({counted_examples} examples)",
+            Notice(N_plural("measured on {name} ({count} example)", "measured on {name} ({count} examples)"),
+                   name=name, count=str(counted_examples), n=counted_examples),
             billing_tokens,
             counted_examples,
             name,
@@ -53,7 +55,7 @@ def training_inputs(scenario: Scenario, base_model: str, training: Training | No
         return training[base_model]
     stated = scenario.training.tokens_per_example
     if stated is not None:
-        return TrainingInputs(Decimal(stated), "stated")
+        return TrainingInputs(Decimal(stated), Notice(N_("stated")))
     if not scenario.training.dataset:
         raise ScenarioError("The scenario has no sample dataset and no stated tokens_per_example.")
     raise ScenarioError(

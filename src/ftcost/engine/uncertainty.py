@@ -25,6 +25,7 @@ from decimal import Decimal
 import numpy as np
 
 from ftcost.engine.results import OptionPlan, Plan
+from ftcost.i18n import N_, Notice
 from ftcost.scenario import Rangeable, Scenario, _args
 
 DEFAULT_SEED = 2026
@@ -438,7 +439,7 @@ class SimulationResult:
     odds: list[Odds]
     bands: list[Band]
     pilot: PilotValue | None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)  # shown in the reader's language (ftcost.i18n)
 
     def odds_for(self, ft: str, base: str) -> Odds | None:
         return next((o for o in self.odds if o.fine_tuned == ft and o.against == base), None)
@@ -484,7 +485,8 @@ def simulate(scenario: Scenario, plan: Plan, *, draws: int | None = None, seed: 
     ranged = [a.label for a in model.assumptions if a.ranged]
     notes = []
     if not ranged:
-        notes.append("Every assumption is a point, so every draw is the point plan: give ranges to see the odds.")
+        notes.append(Notice(N_("Every assumption is a point, so every draw is the point plan: give ranges to see the "
+                               "odds.")))
     return SimulationResult(seed, draws, ranged, odds, bands, pilot, notes)
 
 

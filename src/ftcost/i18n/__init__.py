@@ -10,20 +10,27 @@ the CLI sets from `--lang`/`LANG` and the app from the session's choice. The lib
 
 Messages are `str.format` templates with named fields (`_("{option} pays back in month {month}")`), so a
 translation may put the fields in another order; numbers are formatted before they are put in (`number`).
+
+Sentences the library builds while it computes (why a fine-tune cannot be done, a warning, a model's successor) are
+`Notice`s: the message marked with `N_()` (or `N_plural()`) and its fields, kept apart until a page, the report or
+the CLI shows them with `notice.text(lang)`. The library never decides the reader's language; a Notice *is* its
+English sentence (a `str`), so code and tests that read the English text are unchanged.
 """
 
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import gettext as _gettext
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 #: The languages ftcost speaks, by tag, with their own names (what a selector shows).
@@ -61,12 +68,12 @@ def normalize(tag: str | None) -> str | None:
     return "zh-Hans"
 
 
-def from_environment(environ: dict[str, str] | None = None) -> str:
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
     """The language of the POSIX locale (LC_ALL, then LC_MESSAGES, then LANG), English when it names another."""
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if environ.get(name):
-            return normalize(environ[name]) or DEFAULT
+        if env.get(name):
+            return normalize(env[name]) or DEFAULT
     return DEFAULT
 
 
@@ -138,6 +145,83 @@ def N_(message: str) -> str:  # noqa: N802
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802
+    """Mark a message with a count for the catalogue (the extractor reads it like `ngettext`): a Notice's template
+    whose form is chosen by its field `n` when it is shown."""
+    return (singular, plural)
+
+
+def day(value: dt.date, lang: str | None = None) -> str:
+    """A date as the language writes it: ISO in English (`2027-01-14`, what ftcost has always printed), Babel's
+    long form otherwise (`2027年1月14日`)."""
+    lang = check(lang or language())
+    if lang == DEFAULT:
+        return value.isoformat()
+    return format_date(value, format="long", locale=LOCALES[lang])
+
+
+class Notice(str):
+    """A sentence built by the library, shown in the reader's language: `Notice(N_("{name} cannot be trained on
+    {date}."), name=..., date=day)`.
+
+    As a `str` it is the English sentence (equality, hashing, `in`, JSON: all as before); `text(lang)` renders
+    the template through the catalogue, with each field formatted for that language when it is shown: a date as
+    `day`, a count as `number`, a nested Notice in the same language, a tuple of them joined with "; ". A template
+    from `N_plural` takes its form from the field `n`.
+    """
+
+    template: str | tuple[str, str]
+    params: dict
+
+    def __new__(cls, template: str | tuple[str, str], /, **params) -> Notice:
+        obj = super().__new__(cls, _render(template, params, DEFAULT))
+        obj.template = template
+        obj.params = params
+        return obj
+
+    def text(self, lang: str | None = None) -> str:
+        """The sentence in `lang` (default: the current context's language)."""
+        return _render(self.template, self.params, check(lang or language()))
+
+    def __reduce__(self):  # pickled by Streamlit's cache and copied by dataclasses.asdict: rebuilt from its parts
+        return (_notice, (self.template, self.params))
+
+    def __copy__(self) -> Notice:
+        return self
+
+    def __deepcopy__(self, memo) -> Notice:
+        return self
+
+
+def _notice(template, params) -> Notice:
+    return Notice(template, **params)
+
+
+def _field(value, lang: str) -> object:
+    if isinstance(value, Notice):
+        return value.text(lang)
+    if isinstance(value, (tuple, list)):
+        return gettext("; ", lang).join(str(_field(v, lang)) for v in value)
+    if isinstance(value, dt.date):
+        return day(value, lang)
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return value
+    return number(value, lang)
+
+
+def _render(template: str | tuple[str, str], params: dict, lang: str) -> str:
+    if isinstance(template, tuple):
+        message = ngettext(template[0], template[1], int(params["n"]), lang)
+    else:
+        message = gettext(template, lang)
+    return message.format(**{k: _field(v, lang) for k, v in params.items()})
+
+
+def text(value: object, lang: str | None = None) -> str:
+    """What to show for `value`: a Notice in `lang` (default: the current language), anything else as itself."""
+    return value.text(lang) if isinstance(value, Notice) else str(value)
+
+
 def locale(lang: str | None = None) -> str:
     """The Babel locale for `lang` (default: the current language)."""
     return LOCALES[check(lang or language())]
@@ -160,6 +244,6 @@ def percent(value: Decimal | None, lang: str | None = None, places: int = 1) -> 
 
 
 __all__ = [
-    "CATALOGUES", "DEFAULT", "LANGUAGES", "LOCALES", "N_", "_", "check", "from_environment", "gettext", "language",
+    "CATALOGUES", "DEFAULT", "LANGUAGES", "LOCALES", "N_", "N_plural", "Notice", "_", "check", "day", "text", "from_environment", "gettext", "language",
     "locale", "ngettext", "normalize", "number", "percent", "set_language", "translations", "use",
 ]

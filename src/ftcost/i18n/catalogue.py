@@ -1,7 +1,7 @@
 """Keeping the catalogues in step with the English source: `python -m ftcost.i18n.catalogue [update|check]`.
 
-`update` extracts every message from the sources (Babel's Python extractor, the `_`, `N_` and `ngettext`
-calls in src/ftcost, ui/ and app.py, and the gallery scenarios' names and descriptions), adds new ones to each `.po` untranslated, marks changed ones fuzzy and
+`update` extracts every message from the sources (Babel's Python extractor, the `_`, `N_`, `N_plural` and
+`ngettext` calls in src/ftcost, ui/ and app.py, and the gallery scenarios' names and descriptions), adds new ones to each `.po` untranslated, marks changed ones fuzzy and
 drops those the code no longer has. `check` lists the messages a catalogue lacks (untranslated or fuzzy) and
 exits 1 if there are any: the test suite runs the same check.
 """
@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[3]
 #: Where the English messages are: the library, the app's pages, the app itself.
 SOURCES = ("src/ftcost", "ui")
 FILES = ("app.py",)
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None}
+KEYWORDS = {"_": None, "N_": None, "N_plural": (1, 2), "ngettext": (1, 2), "gettext": None}
 
 
 def template(repo: Path = REPO) -> Catalog:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ftcost.errors import ApiError, FtcostError
-from ftcost.money import format_usd
 from ftcost.live.client import server_text as clean
+from ftcost.money import format_usd
 
 Messages = list[dict[str, Any]]
 #: Prices calls: (model, input_tokens, output_tokens, cached_input_tokens) -> USD, where input_tokens is
@@ -176,7 +177,8 @@ class SpendEstimate:
     @property
     def total_usd(self) -> Decimal | None:
         costs = [o.cost_usd for o in self.options]
-        return None if any(c is None for c in costs) else sum(costs, Decimal(0))
+        known = [c for c in costs if c is not None]
+        return None if len(known) < len(costs) else sum(known, Decimal(0))
 
     def summary(self) -> str:
         total = self.total_usd

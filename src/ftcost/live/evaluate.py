@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 from ftcost.errors import ApiError, FtcostError, InputError
 from ftcost.live.chat import (

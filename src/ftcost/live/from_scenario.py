@@ -9,9 +9,10 @@ confirmed) whether to save it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Literal
 
 from ftcost.errors import FtcostError, InputError
 from ftcost.live.evaluate import EvalItem
@@ -139,7 +140,7 @@ def user_messages(scenario: Any) -> list[str]:
     return [m for m in (many or [workload.user_message]) if m]
 
 
-def eval_set(scenario: Any, limit: int | None = None) -> tuple[list[EvalItem], str, list[str]]:
+def eval_set(scenario: Any, limit: int | None = None) -> tuple[list[EvalItem], Literal["exact", "json_fields"], list[str]]:
     """(items, scoring, fields) of the scenario's pilot eval set, the first `limit` items if given."""
     pilot = scenario.pilot
     items = [EvalItem(i.input, i.expected) for i in pilot.eval_set]

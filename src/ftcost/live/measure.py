@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ftcost.errors import ApiError, FtcostError
 from ftcost.live.chat import (
@@ -221,7 +222,8 @@ class MeasureReport:
     @property
     def cost_usd(self) -> Decimal | None:
         costs = [o.cost_usd for o in self.options]
-        return None if any(c is None for c in costs) else sum(costs, Decimal(0))
+        known = [c for c in costs if c is not None]
+        return None if len(known) < len(costs) else sum(known, Decimal(0))
 
     def suggested_output_tokens(self) -> int | None:
         """Output tokens per request for the scenario: the median over every measured answer, rounded up."""

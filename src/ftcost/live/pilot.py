@@ -10,13 +10,15 @@ ftcost's charged-token estimate. A failed or cancelled job comes back with OpenA
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ftcost.errors import ApiError, FtcostError, NotOfferedError
 from ftcost.live.chat import Progress, ProgressFn, no_progress, require_confirmation
@@ -385,8 +387,6 @@ def _result(client: Any, job: Any, events: list[JobEvent], plan: PilotPlan | Non
                 f"ftcost's estimate is scaled to {result.epochs} epochs."
             )
         if result.trained_tokens:
-            try:
+            with contextlib.suppress(FtcostError):  # no training price for the snapshot: the bill stays unknown
                 result.billed_usd = (pricer or default_training_pricer())(plan.snapshot, result.trained_tokens, plan.as_of)
-            except FtcostError:
-                pass
     return result

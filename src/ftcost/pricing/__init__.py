@@ -23,14 +23,20 @@ source, still_served fields).
 Errors are ftcost.errors subclasses: UnknownModelError, NotOfferedError, PricingDataError.
 """
 
-from ftcost.pricing.costs import Quote, promotions_on, quote, token_cost, training_cost
-from ftcost.pricing.timeline import Change, diff, history, price_versions, select, table
 from ftcost.errors import ShutDownError
+from ftcost.pricing.costs import Quote, promotions_on, quote, token_cost, training_cost
 from ftcost.pricing.lifecycle import (
-    ORG_HISTORIES, FineTuningStatus, JobDecision, JobFacts, can_create_job, fine_tunable_models, fine_tuning_status,
+    ORG_HISTORIES,
+    FineTuningStatus,
+    JobDecision,
+    JobFacts,
+    can_create_job,
+    fine_tunable_models,
+    fine_tuning_status,
 )
 from ftcost.pricing.lookup import TIERS, Rate, RateCard, Resolved, parse_name, rates, resolve, still_served
 from ftcost.pricing.store import AliasRow, PriceRow, PricingData, Promotion, Source, load_pricing, set_pricing
+from ftcost.pricing.timeline import Change, diff, history, price_versions, select, table
 
 __all__ = [
     "AliasRow", "Change", "FineTuningStatus", "JobDecision", "JobFacts", "ORG_HISTORIES", "ShutDownError",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from ftcost.errors import PricingDataError
 from ftcost.models import ModelFacts
@@ -234,6 +234,8 @@ def first_gap(intervals: Iterable[Interval], start: dt.date, end: dt.date | None
 
 
 def fine_tunable_period(m: ModelFacts) -> tuple[dt.date, dt.date | None]:
+    """When jobs could be created for a fine-tunable model `m` (its fine_tuning_from is set)."""
+    assert m.fine_tuning_from is not None, m.id
     ends = [d for d in (m.fine_tuning_until, m.shutdown) if d]
     return m.fine_tuning_from, (min(ends) if ends else None)
 
@@ -286,7 +288,7 @@ def _alias_rows(entries, models, rows: list[PriceRow], cite) -> list[AliasRow]:
             file=file, line=line,
         ))
     out.sort(key=lambda a: (a.alias, a.effective_from))
-    for a, b in zip(out, out[1:]):
+    for a, b in zip(out, out[1:], strict=False):
         if a.alias == b.alias and (a.effective_until is None or a.effective_until > b.effective_from):
             raise PricingDataError(
                 f"{b.where()}: overlaps the period at line {a.line} (until {a.effective_until or 'open'}); "

@@ -19,7 +19,6 @@ from ftcost.pricing.lifecycle import restrictions_on
 from ftcost.pricing.lookup import Rate, RateCard, check_date, explain_missing, rates
 from ftcost.pricing.store import PricingData, Promotion, current
 
-
 _MILLION = Decimal(1_000_000)
 
 
@@ -143,6 +142,8 @@ def quote(
     if card.resolved.alias:
         notes.append(f"{card.resolved.alias} pointed to {card.snapshot} on {as_of}.")
 
+    if card.input is None:  # a card that prices only training or hosting
+        raise NotOfferedError(f"{card.snapshot} has no input-token price on {as_of}.")
     input_usd = token_cost(input_tokens - cached, card.input.price)
     used["input"] = card.input
     cached_usd = Decimal(0)

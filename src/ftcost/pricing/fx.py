@@ -57,7 +57,10 @@ class RateEntry(Strict):
 
     @property
     def units_per_usd(self) -> Decimal:
-        return self.per_usd if self.per_usd is not None else 1 / self.usd_per_unit  # type: ignore[operator]
+        if self.per_usd is not None:
+            return self.per_usd
+        assert self.usd_per_unit is not None  # the validator above requires exactly one of the two
+        return Decimal(1) / self.usd_per_unit
 
 
 class FxFile(Strict):

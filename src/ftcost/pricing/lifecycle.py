@@ -111,7 +111,7 @@ def _decide(d: PricingData, m: ModelFacts, as_of: dt.date, org: str | None) -> J
         return JobDecision(False, JobFacts(m.id, as_of, reason, rule, cutoff, source, event_id, m.fine_tuning_until,
                                            org_history=org))
 
-    if not m.fine_tunable:
+    if m.fine_tuning_from is None:  # not fine-tunable
         return no("not_fine_tunable", f"{m.id} cannot be fine-tuned: {m.note or 'OpenAI never offered fine-tuning for it'}")
     if as_of < m.fine_tuning_from:
         return no("not_yet_open", f"fine-tuning of {m.id} opened on {m.fine_tuning_from}; you asked about {as_of}.",

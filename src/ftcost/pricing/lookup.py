@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,7 @@ from ftcost.models import ModelFacts
 from ftcost.pricing.schema import Tier
 from ftcost.pricing.store import AliasRow, PriceRow, PricingData, current
 
-TIERS: tuple[str, ...] = Tier.__args__
+TIERS: tuple[str, ...] = typing.get_args(Tier)
 _LEGACY_FT = re.compile(r"(ada|babbage|curie|davinci):ft-\S+")
 _FT_FORMS = "ft:BASE, ft:BASE:ORG::ID or ft:BASE:ORG:SUFFIX:ID"
 
@@ -62,7 +63,7 @@ class Rate:
     note: str = ""
 
     @classmethod
-    def from_row(cls, row: PriceRow, component: str) -> "Rate | None":
+    def from_row(cls, row: PriceRow, component: str) -> Rate | None:
         price = getattr(row, component)
         if price is None:
             return None

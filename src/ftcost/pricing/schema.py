@@ -33,7 +33,7 @@ MAX_PRICE = Decimal(10_000)
 
 
 def _exact_price(value: Any) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise PydanticCustomError("price_type", "write the price as a TOML number such as 1.50 (read exactly)")
     if isinstance(value, str):
         raise PydanticCustomError("price_type", "write the price as a number, not a quoted string: 1.50, not \"1.50\"")
@@ -118,7 +118,7 @@ class SourceEntry(Strict):
 class SourcesFile(Strict):
     schema_version: Literal[1]
     source: dict[SourceKey, SourceEntry]
-    """Sources by key (S* = OpenAI, R* = price databases, X* = beyond the reference)."""
+    """Sources by key (S* = OpenAI, R* = price databases, X* = further sources)."""
 
 
 # --- prices/*.toml ------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ class PriceEntry(DatedEntry):
     """USD per 1M training tokens (training) or per hour (training_hour)."""
 
     @model_validator(mode="after")
-    def _fields_fit_kind(self) -> "PriceEntry":
+    def _fields_fit_kind(self) -> PriceEntry:
         if self.kind in INFERENCE_KINDS:
             if self.input is None:
                 raise PydanticCustomError("price_missing", "an inference row needs `input` (USD per 1M input tokens)")
@@ -263,7 +263,7 @@ class EventEntry(Strict):
     note: str = ""
 
     @model_validator(mode="after")
-    def _models_for_shutdown(self) -> "EventEntry":
+    def _models_for_shutdown(self) -> EventEntry:
         if self.effect == "shutdown" and not self.models:
             raise PydanticCustomError("models", "a shutdown event must list the `models` it shuts down")
         if self.effect == "fine_tuning_restricted" and not self.orgs:
@@ -299,7 +299,7 @@ class PromotionEntry(Strict):
     note: str = ""
 
     @model_validator(mode="after")
-    def _period(self) -> "PromotionEntry":
+    def _period(self) -> PromotionEntry:
         if self.effective_until <= self.effective_from:
             raise PydanticCustomError("period", "effective_until must be after effective_from")
         return self
@@ -319,7 +319,7 @@ def json_schemas() -> dict[str, dict]:
     from ftcost.pricing.fx import FxFile  # pricing/fx.toml
     from ftcost.pricing.providers import ProviderFile  # pricing/providers/*.toml
 
-    files = {
+    files: dict[str, type[BaseModel]] = {
         "sources": SourcesFile,
         "prices": PricesFile,
         "aliases": AliasesFile,

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ftcost.data import data_dir, read_toml, validate
 from ftcost.errors import PricingDataError
@@ -323,11 +324,11 @@ def _entries(path, table, cls, label, describe, required=True) -> list[tuple[Any
         raise PricingDataError(f"{name}: `{table}` must be a list of [[{table}]] tables.")
     if required and not raw:
         raise PricingDataError(f"{name}: no [[{table}]] entries; add at least one.")
-    lines = _table_lines(path.read_text(encoding="utf-8"), table)
+    lines: list[int | None] = list(_table_lines(path.read_text(encoding="utf-8"), table))
     if len(lines) != len(raw):  # written as an inline array: fall back to entry numbers
         lines = [None] * len(raw)
     out = []
-    for i, (entry, line) in enumerate(zip(raw, lines)):
+    for i, (entry, line) in enumerate(zip(raw, lines, strict=True)):
         at = f"{name} line {line}" if line else f"{name} [[{table}]] #{i + 1}"
         out.append((validate(cls, entry, f"{at} ({describe(entry)})", PricingDataError), name, line))
     return out

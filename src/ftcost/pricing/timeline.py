@@ -118,7 +118,7 @@ def diff(d1: dt.date, d2: dt.date, pattern: str | None = None, *, data: PricingD
         fields = tuple((f, pa.get(f), pb.get(f)) for f in _field_order(pa, pb) if pa.get(f) != pb.get(f))
         if not fields:
             continue
-        kind = "added" if a is None else "removed" if b is None else "changed"
+        kind: Literal["added", "removed", "changed"] = "added" if a is None else "removed" if b is None else "changed"
         changes.append(Change(*key, kind, a, b, fields))
     return changes
 

@@ -45,5 +45,5 @@ __all__ = [  # noqa: F405 - loaded by __getattr__ from ftcost.views._all
     "month_table", "option_cards", "payback_cards", "per_answer_usd", "pilot_view", "price_frame", "priced_models",
     "prompt_token_frame", "reference", "signed_usd", "stats_frame", "token_values", "tokens", "training_cost_frame",
     "volume_view", "provider_absent_frame", "provider_choices", "provider_model_frame", "provider_rate_frame",
-    "provider_source_frame", "provider_status",
+    "provider_source_frame", "provider_status", "training_note",
 ]

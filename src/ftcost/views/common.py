@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from ftcost.i18n import _, ngettext, number, percent
-from ftcost.money import format_price, format_usd
+from ftcost.money import Display, format_price, format_usd
 
 #: Line numbers listed per problem before "… and N more": the CLI's summary, the Dataset page's table and the
 #: pilot's refusal all cut here (the full list is in `ftcost analyze FILE --json` and the page's CSV download).
@@ -57,6 +57,12 @@ def plain(value: Decimal, places: int | None = None) -> str:
     return number(value.normalize())
 
 
+def number_text(value: float | int) -> str:
+    """A number typed into a box, as a sentence repeats it: 30,000 · 2.5 · -5 (the float's shortest form, so
+    a typed 0.1 reads 0.1, not 0.1000000000000000055511151231257827)."""
+    return plain(Decimal(str(value)))
+
+
 def statistic(value: float | int | None, missing: str = "—") -> str:
     """A figure of the dataset's statistics: a whole number as a count (`1,234`), a fraction to one decimal
     (`12.5`, rounded half-up); `missing` for none (an empty file has no median)."""
@@ -87,19 +93,26 @@ def month_text(month: int | None, horizon: int) -> str:
 def line_list(lines: Sequence[int], total: int | None = None, shown: int = LINES_SHOWN) -> str:
     """`3, 7, 12`, or `3, 7, 12 … and 4,210 more` past `shown` numbers; "" for none. `total` is how many lines
     there are when `lines` holds only the first of them (an analysis that capped the lines it kept)."""
-    total = len(lines) if total is None else max(total, len(lines))
-    head = ", ".join(str(n) for n in lines[:shown])
-    listed = min(len(lines), shown)
-    return head + (f" … and {tokens(total - listed)} more" if total > listed else "")
+    head, more = _cut(lines, total, shown)
+    return head + (_(" … and {n} more").format(n=tokens(more)) if more else "")
 
 
 def lines_text(lines: Sequence[int], total: int | None = None, shown: int = LINES_SHOWN) -> str:
     """`line 3`, `lines 3, 7, 12`, `lines 3, 7, 12 … and 4,210 more`, or `the whole file` (no line numbers: a
     problem of the file as a whole); `total` as for `line_list`."""
     if not lines:
-        return "the whole file"
-    total = max(total or 0, len(lines))
-    return f"line{'s' if total > 1 else ''} {line_list(lines, total, shown)}"
+        return _("the whole file")
+    head, more = _cut(lines, total, shown)
+    if more:  # one sentence, not "lines {…}" around "… and N more": Chinese puts 第…行 around the numbers only
+        return _("lines {lines} … and {n} more").format(lines=head, n=tokens(more))
+    return ngettext("line {lines}", "lines {lines}", len(lines)).format(lines=head)
+
+
+def _cut(lines: Sequence[int], total: int | None, shown: int) -> tuple[str, int]:
+    """The first `shown` line numbers as text, and how many lines there are beyond them."""
+    total = len(lines) if total is None else max(total, len(lines))
+    listed = min(len(lines), shown)
+    return ", ".join(str(n) for n in lines[:listed]), total - listed
 
 
 def progress_percent(done: int, total: int) -> int:
@@ -107,16 +120,21 @@ def progress_percent(done: int, total: int) -> int:
     return min(100, done * 100 // total) if total else 100
 
 
-def price_text(price: Decimal | None, missing: str = "—") -> str:
-    """A unit price exactly as published (`$0.075`); `missing` where there is none."""
-    return missing if price is None else format_price(price)
+def price_text(price: Decimal | None, missing: str = "—", money: Display | None = None) -> str:
+    """A unit price exactly as published (`$0.075`), or in the reader's currency and locale with `money`;
+    `missing` where there is none."""
+    if price is None:
+        return missing
+    return format_price(price) if money is None else money.price(price)
 
 
-def rate_price(entry) -> str:
-    """A provider's rate as it reads in its row: `$0.30 in / $1.20 out` for inference, else its one price."""
+def rate_price(entry, money: Display | None = None) -> str:
+    """A provider's rate as it reads in its row: `$0.30 in / $1.20 out` for inference, else its one price;
+    in the reader's currency and locale with `money`."""
     if entry.kind == "inference":
-        return f"{format_price(entry.input)} in / {format_price(entry.output)} out"
-    return format_price(entry.price)
+        return _("{input} in / {output} out").format(input=price_text(entry.input, money=money),
+                                                      output=price_text(entry.output, money=money))
+    return price_text(entry.price, money=money)
 
 
 def signed_usd(amount: Decimal) -> str:

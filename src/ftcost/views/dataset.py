@@ -11,25 +11,29 @@ import pandas as pd
 
 from ftcost.dataset import DatasetReport, describe
 from ftcost.errors import FtcostError, NotOfferedError
-from ftcost.money import format_price, format_usd
+from ftcost.i18n import N_, _, locale, ngettext, number
+from ftcost.money import Display
 from ftcost.scenario import Scenario
 from ftcost.text import csv_writer
 from ftcost.views.common import line_list, statistic, tokens
 
+#: The issue table's columns, in English (the page looks them up in the reader's language with `_`).
+ISSUE_COLUMNS = (N_("Kind"), N_("Problem"), N_("Times"), N_("Lines"), N_("What it means"), N_("How to fix it"))
 
 
 def issue_frame(report: DatasetReport) -> pd.DataFrame:
-    """One row per error or warning category: how often, on which lines, what it means, how to fix it."""
+    """One row per error or warning category: how often, on which lines, what it means, how to fix it
+    (headers and sentences in the current language; the category code stays as the checks name it)."""
     rows = []
-    for kind, counts, lines in (("Error", report.errors, report.error_lines),
-                                ("Warning", report.warnings, report.warning_lines)):
+    for kind, counts, lines in ((_("Error"), report.errors, report.error_lines),
+                                (_("Warning"), report.warnings, report.warning_lines)):
         for category, n in counts.items():
-            found = lines.get(category) or []
+            found: list[int] = list(lines.get(category) or [])
             shown = line_list(found, report.line_count(category))  # the kept lines may be capped: the count has the rest
             meaning, fix = describe(category)
-            rows.append({"Kind": kind, "Problem": category, "Times": n, "Lines": shown or "whole file",
-                         "What it means": meaning, "How to fix it": fix})
-    return pd.DataFrame(rows, columns=["Kind", "Problem", "Times", "Lines", "What it means", "How to fix it"])
+            rows.append(dict(zip([_(c) for c in ISSUE_COLUMNS],
+                                 [kind, category, n, shown or _("whole file"), _(meaning), _(fix)])))
+    return pd.DataFrame(rows, columns=[_(c) for c in ISSUE_COLUMNS])
 
 
 def issue_lines_csv(report: DatasetReport) -> str:
@@ -58,14 +62,21 @@ def first_problem(report: DatasetReport) -> str | None:
     total = sum(report.errors.values())
     if located:
         line, category = min(located)
-        return (f"OpenAI would reject {_name(report)}: {total:,} problem(s); the first is on line {line} "
-                f"({category}: {describe(category).meaning}) The good lines are still counted below.")
+        return ngettext(
+            "OpenAI would reject {file}: {count} problem; it is on line {line} ({category}: {meaning}) The good "
+            "lines are still counted below.",
+            "OpenAI would reject {file}: {count} problems; the first is on line {line} ({category}: {meaning}) The "
+            "good lines are still counted below.", total,
+        ).format(file=_name(report), count=number(total), line=line, category=category,
+                 meaning=_(describe(category).meaning))
     category = next(iter(report.errors))
-    return f"OpenAI would reject {_name(report)}: {describe(category).meaning}"
+    return _("OpenAI would reject {file}: {meaning}").format(file=_name(report), meaning=_(describe(category).meaning))
 
 
 def accepted_sentence(report: DatasetReport) -> str:
-    return f"OpenAI should accept {_name(report)} for {report.model}: no errors in {report.examples:,} examples."
+    return ngettext("OpenAI should accept {file} for {model}: no errors in {count} example.",
+                    "OpenAI should accept {file} for {model}: no errors in {count} examples.", report.examples,
+                    ).format(file=_name(report), model=report.model, count=number(report.examples))
 
 
 def _name(report: DatasetReport) -> str:
@@ -73,19 +84,19 @@ def _name(report: DatasetReport) -> str:
 
 
 STAT_LABELS = {
-    "messages_per_example": "Messages per example",
-    "tokens_per_example": "Tokens per example",
-    "assistant_tokens_per_example": "Answer tokens per example",
+    "messages_per_example": N_("Messages per example"),
+    "tokens_per_example": N_("Tokens per example"),
+    "assistant_tokens_per_example": N_("Answer tokens per example"),
 }
+STAT_COLUMNS = ((N_("min"), "min"), (N_("median"), "median"), (N_("mean"), "mean"), (N_("90th percentile"), "p90"),
+                (N_("max"), "max"))
 
 
 def stats_frame(report: DatasetReport) -> pd.DataFrame:
     rows = []
     for key, label in STAT_LABELS.items():
         s = report.stats.get(key) or {}
-        rows.append({"": label, **{name: statistic(s.get(field)) for name, field in
-                                   (("min", "min"), ("median", "median"), ("mean", "mean"), ("90th percentile", "p90"),
-                                    ("max", "max"))}})
+        rows.append({"": _(label), **{_(name): statistic(s.get(field)) for name, field in STAT_COLUMNS}})
     return pd.DataFrame(rows)
 
 
@@ -102,13 +113,19 @@ def limit_in_view(report: DatasetReport) -> bool:
 
 def limit_sentence(report: DatasetReport) -> str:
     longest = report.stats.get("tokens_per_example", {}).get("max") or 0
-    return (f"The longest example has {longest:,} tokens, well inside the {limit_label(report)}; "
-            f"the limit is off the chart's scale, so the arrow points to it.")
+    return ngettext("The longest example has {count} token, well inside the {limit}; the limit is off the chart's "
+                    "scale, so the arrow points to it.",
+                    "The longest example has {count} tokens, well inside the {limit}; the limit is off the chart's "
+                    "scale, so the arrow points to it.", longest).format(count=number(longest),
+                                                                          limit=limit_label(report))
 
 
 def limit_label(report: DatasetReport) -> str:
-    source = "training limit" if report.token_limit_published else "context window (no published training limit)"
-    return f"{report.model} {source}: {report.token_limit:,} tokens"
+    if report.token_limit_published:
+        text = _("{model} training limit: {count} tokens")
+    else:
+        text = _("{model} context window (no published training limit): {count} tokens")
+    return text.format(model=report.model, count=number(report.token_limit))
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,7 @@ class DatasetSummary:
     problems: str
     billing_tokens: str
     epochs: str
+    epochs_label: str
     charged_tokens: str
     over_limit: str
 
@@ -126,34 +144,38 @@ def dataset_summary(report: DatasetReport) -> DatasetSummary:
         examples=tokens(report.examples),
         problems=tokens(sum(report.errors.values())),
         billing_tokens=tokens(report.billing_tokens),
-        epochs=f"{report.epochs} (auto rule)" if report.epochs_estimated else str(report.epochs),
+        epochs=str(report.epochs),
+        # The rule goes in the label: "7（自動規則）" as the value is cut off in a fifth-of-a-page metric card.
+        epochs_label=_("Epochs (auto rule)") if report.epochs_estimated else _("Epochs"),
         charged_tokens=tokens(report.charged_tokens),
         over_limit=tokens(report.over_limit),
     )
 
 
-def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date) -> pd.DataFrame:
-    """What training on this file costs on each model (analysed with that model's encoding and limit)."""
+#: The training-cost table's columns, in English (shown with `_`).
+TRAINING_COLUMNS = (N_("Model"), N_("Encoding"), N_("Accepted?"), N_("Billing tokens per epoch"), N_("Epochs"),
+                    N_("Charged tokens"), N_("Training price"), N_("Cost of one run"))
+
+
+def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date, money: Display | None = None) -> pd.DataFrame:
+    """What training on this file costs on each model (analysed with that model's encoding and limit), in
+    `money`'s currency (US dollars as published by default)."""
     from ftcost import pricing
 
+    money = money or Display(locale=locale())
     rows = []
     for model, report in reports.items():
         try:
             usd, rate = pricing.training_cost(model, report.charged_tokens, as_of)
-            cost, price = format_usd(usd), f"{format_price(rate.price)} per 1M tokens"
+            cost, price = money.amount(usd), _("{price} per 1M tokens").format(price=money.price(rate.price))
         except NotOfferedError as exc:
-            cost, price = "not offered", str(exc)
-        rows.append({
-            "Model": model,
-            "Encoding": report.encoding,
-            "Accepted?": "yes" if report.valid else "no: " + ", ".join(report.errors),
-            "Billing tokens per epoch": tokens(report.billing_tokens),
-            "Epochs": f"{report.epochs} (auto)" if report.epochs_estimated else str(report.epochs),
-            "Charged tokens": tokens(report.charged_tokens),
-            "Training price": price,
-            "Cost of one run": cost,
-        })
-    return pd.DataFrame(rows)
+            cost, price = _("not offered"), str(exc)
+        accepted = _("yes") if report.valid else _("no: {problems}").format(problems=", ".join(report.errors))
+        epochs = _("{epochs} (auto)").format(epochs=report.epochs) if report.epochs_estimated else str(report.epochs)
+        rows.append(dict(zip([_(c) for c in TRAINING_COLUMNS], [
+            model, report.encoding, accepted, tokens(report.billing_tokens), epochs, tokens(report.charged_tokens),
+            price, cost])))
+    return pd.DataFrame(rows, columns=[_(c) for c in TRAINING_COLUMNS])
 
 
 def fine_tuned_bases(scenario: Scenario, as_of: dt.date) -> list[str]:

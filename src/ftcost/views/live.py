@@ -10,8 +10,8 @@ part is in `ftcost.views.live_pilot`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
 
 import pandas as pd
 
@@ -20,9 +20,9 @@ from ftcost.live import EvalReport, MeasureReport, PromptOption, SpendEstimate
 from ftcost.live import from_scenario as fs
 from ftcost.live.serving import OPENAI_API, SERVER_KEY_OFF, Connection
 from ftcost.money import format_usd
-from ftcost.views.common import pct, plain, tokens
 from ftcost.scenario import Scenario
 from ftcost.text import markdown
+from ftcost.views.common import pct, plain, tokens
 
 KEY_ENV = "OPENAI_API_KEY"
 DEFAULT_SAMPLES = 5

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from ftcost.live import PilotPlan, PilotResult, Progress
 from ftcost.money import format_usd
@@ -36,7 +37,7 @@ def job_cutoff(model: str, as_of: dt.date, org_history: str | None = None) -> Jo
             who = " from anyone" if facts.event_id else ""
             return JobCutoff(False, (
                 f"New fine-tuning jobs are no longer possible for {snapshot}: OpenAI accepts none{who} from "
-                f"{until.isoformat()}, and the price date is {as_of.isoformat()}. Nothing can be started here; "
+                f"{until}, and the price date is {as_of.isoformat()}. Nothing can be started here; "
                 "a job started earlier can still be followed below."))
         return JobCutoff(False, f"No new fine-tuning job can be started for {snapshot}: {facts.reason}")
     limits = [f"since {e.date.isoformat()}, organisations {e.who.removeprefix('organizations ')}"
@@ -120,7 +121,7 @@ class JobProgress:
 class PilotResultView:
     headline: str
     log_label: str  # the status box holding the job's events
-    state: str  # "complete", "error" or "running" (st.status states)
+    state: Literal["complete", "error", "running"]  # st.status states
     trained_tokens: str
     estimated_tokens: str
     error_pct: str  # "+1.25%": positive means ftcost over-estimated
@@ -138,8 +139,10 @@ def pilot_result_view(result: PilotResult) -> PilotResultView:
         error_pct = signed(err, "%")
         direction = "over-estimated" if err > 0 else "under-estimated" if err < 0 else "matched"
         help_ = (f"(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost {direction} the bill"
-                 + (f" by {tokens(abs(result.estimated_tokens - result.trained_tokens))} tokens." if err else " exactly."))
+                 + (f" by {tokens(abs(int(result.estimated_tokens or 0) - int(result.trained_tokens or 0)))} tokens."
+                    if err else " exactly."))
     job, status = inert(result.job_id), inert(result.status)
+    state: Literal["complete", "error", "running"]
     if result.succeeded:
         headline, state = f"Job {job} succeeded: {inert(result.fine_tuned_model)}.", "complete"
     elif result.finished:

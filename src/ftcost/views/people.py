@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pandas as pd
 
+from ftcost import report
 from ftcost.engine.results import Plan
 from ftcost.engine.training import data_prep_hours, data_prep_usd, labour_per_iteration, role_per_iteration
 from ftcost.i18n import _, locale, number
 from ftcost.money import Display
-from ftcost import report
-from ftcost.views.common import cents, month_text, pct, plain, tokens
 from ftcost.scenario import Scenario
+from ftcost.views.common import cents, month_text, pct, plain, tokens
 
 
 def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFrame:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
 from ftcost import report
 from ftcost.engine.results import OptionPlan, Plan
-from ftcost.i18n import N_, _, locale, ngettext
-from ftcost.money import Display
 from ftcost.engine.roi import saving_parts
+from ftcost.i18n import N_, _, locale, ngettext, number
+from ftcost.money import Display
 from ftcost.views.common import month_text, pct, rounded, tokens
 
 #: The parts of a month's cost, in stacking order, with the Month field each comes from (English names: the
@@ -85,21 +86,22 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
     ref = reference(plan, against)
     cards = []
     for o in plan.options:
-        is_ref = ref is None or o.name == ref.name
+        other = None if ref is None or o.name == ref.name else ref  # the option compared with, if not this one
         with_wrong = o.monthly_with_wrong_answers_usd
         per_correct_delta = None
-        if not is_ref and o.cost_per_correct_usd is not None and ref.cost_per_correct_usd is not None:
-            diff = o.cost_per_correct_usd - ref.cost_per_correct_usd
-            per_correct_delta = ("+" if diff > 0 else "") + m.per_answer(diff)
+        if other is not None and o.cost_per_correct_usd is not None and other.cost_per_correct_usd is not None:
+            diff = o.cost_per_correct_usd - other.cost_per_correct_usd
+            per_correct_delta = _nonzero(("+" if diff > 0 else "") + m.per_answer(diff))
         cards.append(
             OptionCard(
                 name=o.name,
                 model=o.resolved_model,
                 fine_tuned=o.fine_tuned,
                 with_wrong=m.amount(with_wrong),
-                with_wrong_delta=None if is_ref else m.signed(with_wrong - ref.monthly_with_wrong_answers_usd),
+                with_wrong_delta=None if other is None else _nonzero(
+                    m.signed(with_wrong - other.monthly_with_wrong_answers_usd)),
                 monthly=m.amount(o.monthly_usd),
-                monthly_delta=None if is_ref else m.signed(o.monthly_usd - ref.monthly_usd),
+                monthly_delta=None if other is None else _nonzero(m.signed(o.monthly_usd - other.monthly_usd)),
                 one_off=m.amount(o.one_off_usd) if o.one_off else _("none"),
                 per_correct=m.per_answer(o.cost_per_correct_usd),
                 per_correct_delta=per_correct_delta,
@@ -107,10 +109,17 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
                 tokens_per_request=_("{prompt} prompt + {output} output tokens per request").format(
                     prompt=tokens(o.tokens.prompt_tokens), output=tokens(o.tokens.output_tokens)),
                 total=m.amount(o.cumulative_usd[-1]),
-                total_delta=None if is_ref else m.signed(o.cumulative_usd[-1] - ref.cumulative_usd[-1]),
+                total_delta=None if other is None else _nonzero(
+                    m.signed(o.cumulative_usd[-1] - other.cumulative_usd[-1])),
             )
         )
     return cards
+
+
+def _nonzero(delta: str) -> str | None:
+    """A difference as shown, or None when it shows as zero ("$0.00", "-0.0%"): st.metric gives any delta an
+    arrow and a colour, and a red "↑ $0.00" reads as a cost where there is none."""
+    return delta if any(c in "123456789" for c in delta) else None
 
 
 @dataclass(frozen=True)
@@ -145,16 +154,16 @@ def payback_cards(plan: Plan, against: str | None = None, money: Display | None 
                 fine_tuned=be.fine_tuned,
                 against=be.against,
                 # "No" + "not within 12 months" below it: the long form is cut off in a quarter-width metric.
-                break_even=f"Month {be.month}" if be.month else "No",
+                break_even=_("Month {month}").format(month=be.month) if be.month else _("No"),
                 break_even_date=ft.months[be.month - 1].starts.isoformat() if be.month else
                 month_text(None, plan.horizon_months),
                 pays_back=be.month is not None,
                 savings=m.signed(be.savings_at_horizon_usd),
                 roi=pct(be.roi_pct) if be.month is not None else _("no payback"),
                 tokens_saved=tokens(saved.tokens_saved_per_request),
-                tokens_saved_pct=pct(-saved.saved_pct) if saved.saved_pct else "",  # no "0 ↑ 0.0%"
+                tokens_saved_pct=_nonzero(pct(-saved.saved_pct)) or "",  # no "0 ↑ 0.0%"
                 tokens_saved_month=tokens(saved.tokens_saved_first_month),
-                made_of=report.parts_text(saving_parts(ft, ref)),
+                made_of=report.parts_text(saving_parts(ft, ref), m),
             )
         )
     return cards
@@ -170,7 +179,7 @@ def cumulative_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     money = _m(money)
     rows = []
     for o in plan.options:
-        for m, running in zip(o.months, o.cumulative_usd):
+        for m, running in zip(o.months, o.cumulative_usd, strict=True):
             rows.append({
                 "option": o.name,
                 "kind": "fine-tuned" if o.fine_tuned else "base model",
@@ -207,15 +216,15 @@ def break_even_frame(plan: Plan, against: str | None = None, money: Display | No
 def go_live_frame(plan: Plan) -> pd.DataFrame:
     """The month each fine-tune starts serving (before it, the current option serves and the one-off is spent),
     and the month each model that stops serving inside the horizon hands over to its successor."""
-    rows = {}
+    rows: dict[int, list[str]] = {}
     for o in plan.options:
         if o.fine_tuned and o.go_live_month > 1:
             rows.setdefault(o.go_live_month, []).append(o.name)
-    labels = [{"month": m, "label": ngettext("{options} goes live in month {month}", "{options} go live in month {month}",
+    labels: list[dict[str, Any]] = [{"month": m, "label": ngettext("{options} goes live in month {month}", "{options} go live in month {month}",
                                              len(names)).format(options=_(" and ").join(names), month=m)}
               for m, names in sorted(rows.items())]
     labels += [{"month": o.switch_month, "label": _("{option} stops serving on {date}: {successor} from month "
-                                                    "{month}").format(option=o.name, date=o.serves_until.isoformat(),
+                                                    "{month}").format(option=o.name, date=str(o.serves_until),
                                                                       successor=o.successor, month=o.switch_month)}
                for o in plan.options if o.switch_month is not None]
     return pd.DataFrame(sorted(labels, key=lambda r: r["month"]), columns=["month", "label"])
@@ -255,12 +264,26 @@ def horizon_breakdown_frame(plan: Plan, money: Display | None = None) -> pd.Data
     return pd.DataFrame(rows, columns=["option", "part", "order", "usd", "usd_text"])
 
 
+def month_breakdown_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
+    """One row per option and running-cost part: a month of the option serving on its own at the first month's
+    volume (the option cards' month), so every option's month reads on one chart."""
+    money = _m(money)
+    used = [part for part in _parts_used(plan) if BREAKDOWN_PARTS[part] != "one_off_usd"]
+    rows = []
+    for o in plan.options:
+        for order, part in enumerate(used):
+            value = getattr(o.steady, BREAKDOWN_PARTS[part])
+            rows.append({"option": o.name, "part": part_label(part), "order": order, "usd": float(money.value(value)),
+                         "usd_text": money.amount(value)})
+    return pd.DataFrame(rows, columns=["option", "part", "order", "usd", "usd_text"])
+
+
 def month_table(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     """The monthly table, formatted for reading (the CSV download has the exact figures, in USD)."""
     money = _m(money)
     rows = []
     for o in plan.options:
-        for m, running in zip(o.months, o.cumulative_usd):
+        for m, running in zip(o.months, o.cumulative_usd, strict=True):
             rows.append({
                 _("Option"): o.name,
                 _("Month"): m.month,
@@ -290,22 +313,24 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
 
     ft = next((o for o in plan.options if o.fine_tuned and o.one_off), None)
     if ft is None:
-        return "No fine-tune is planned, so no training file is priced.", None
+        return _("No fine-tune is planned, so no training file is priced."), None
     x = ft.one_off
     measured = next(iter(training.values()), None) if training else None
-    scaled = f"scaled to the {planned:,} examples planned for the full set"
-    epochs = f"{x.epochs} epochs" + (" (OpenAI's auto rule)" if x.epochs_estimated else "")
+    epochs = (ngettext("{n} epoch", "{n} epochs", x.epochs).format(n=x.epochs)
+              + (_(" (OpenAI's auto rule)") if x.epochs_estimated else ""))
+    fields = {"planned": number(planned), "epochs": epochs, "charged": tokens(x.charged_tokens_per_run)}
     if measured is None or measured.counted_examples is None:
-        text = (f"Training is priced on the scenario's stated tokens per example, {scaled}, × {epochs}: "
-                f"{tokens(x.charged_tokens_per_run)} charged tokens per run.")
+        text = _("Training is priced on the scenario's stated tokens per example, scaled to the {planned} examples "
+                 "planned for the full set, × {epochs}: {charged} charged tokens per run.").format(**fields)
         return text, None
     label = label or measured.name
-    text = (f"Training is priced on {label} ({measured.counted_examples:,} examples, "
-            f"{rounded(measured.tokens_per_example, 1)} billing tokens each on average), {scaled}, "
-            f"× {epochs}: {tokens(x.charged_tokens_per_run)} charged tokens per run.")
+    text = _("Training is priced on {file} ({examples} examples, {average} billing tokens each on average), scaled to "
+             "the {planned} examples planned for the full set, × {epochs}: {charged} charged tokens per "
+             "run.").format(file=label, examples=number(measured.counted_examples),
+                            average=rounded(measured.tokens_per_example, 1), **fields)
     warning = None
     if measured.counted_examples < MINIMUM_EXAMPLES:
-        warning = (f"OpenAI would reject {label}: it has {measured.counted_examples} examples and a training "
-                   f"file needs at least {MINIMUM_EXAMPLES}. The plan only borrows its average length; the file you "
-                   "train on must have more.")
+        warning = _("OpenAI would reject {file}: it has {examples} examples and a training file needs at least "
+                    "{minimum}. The plan only borrows its average length; the file you train on must have "
+                    "more.").format(file=label, examples=measured.counted_examples, minimum=MINIMUM_EXAMPLES)
     return text, warning

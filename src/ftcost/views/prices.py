@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ftcost.i18n import N_, _
-from ftcost.money import format_price
+from ftcost.i18n import N_, _, locale
+from ftcost.money import Display
 from ftcost.pricing import Change, PriceRow
 from ftcost.views.common import price_text, rate_price
 
@@ -18,22 +18,37 @@ KIND_LABELS = {
     "training": N_("Training, per 1M tokens"),
     "training_hour": N_("Training, per hour"),
 }
-COMPONENT_LABELS = {"input": "input", "cached_input": "cached input", "output": "output", "price": "training"}
+COMPONENT_LABELS = {"input": N_("input"), "cached_input": N_("cached input"), "output": N_("output"),
+                    "price": N_("training")}
+TIER_LABELS = {"standard": N_("standard"), "batch": N_("batch"), "global_standard": N_("global standard")}
+CHANGE_LABELS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed")}
 
 
-def price_frame(rows: list[PriceRow]) -> pd.DataFrame:
-    """The price table as read by people: one row per price, "—" where a price is not offered."""
+def _money(money: Display | None) -> Display:
+    # Prices are published in US dollars: shown as published unless the reader chose another currency.
+    return money if money is not None else Display(locale=locale())
+
+
+def _tier(tier: str) -> str:
+    return _(TIER_LABELS[tier]) if tier in TIER_LABELS else tier.replace("_", " ")
+
+
+def price_frame(rows: list[PriceRow], money: Display | None = None) -> pd.DataFrame:
+    """The price table as read by people: one row per price, "—" where a price is not offered. The columns keep
+    their English names (the page labels them in the reader's language); prices are in `money`'s currency."""
+    money = _money(money)
     out = []
     for r in sorted(rows, key=lambda r: (r.model, list(KIND_LABELS).index(r.kind), r.tier)):
         prices = r.prices()
         out.append({
             "Model": r.model,
             "Kind": _(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else r.kind,
-            "Tier": r.tier.replace("_", " "),
-            "Input": _price(prices.get("input")),
-            "Cached input": _price(prices.get("cached_input")),
-            "Output": _price(prices.get("output")),
-            "Training": _price(prices.get("price")) + (_(" / hour") if r.kind == "training_hour" and "price" in prices else ""),
+            "Tier": _tier(r.tier),
+            "Input": _price(prices.get("input"), money),
+            "Cached input": _price(prices.get("cached_input"), money),
+            "Output": _price(prices.get("output"), money),
+            "Training": _price(prices.get("price"), money)
+            + (_(" / hour") if r.kind == "training_hour" and "price" in prices else ""),
             "Since": r.effective_from.isoformat(),
             "Until": r.effective_until.isoformat() if r.effective_until else "",
             "Source": r.sources[0][1] if r.sources else "",
@@ -44,7 +59,8 @@ def price_frame(rows: list[PriceRow]) -> pd.DataFrame:
                                       "Until", "Source", "Checked", "Confirmed"])
 
 
-_price = price_text
+def _price(value: Decimal | None, money: Display | None = None) -> str:
+    return price_text(value, money=_money(money))
 
 
 def history_frame(rows: list[PriceRow], until: dt.date) -> pd.DataFrame:
@@ -64,15 +80,16 @@ def history_frame(rows: list[PriceRow], until: dt.date) -> pd.DataFrame:
                 segment += 1
             end = r.effective_until or max(until, r.effective_from)
             for component, value in r.prices().items():
-                series = "Training" if kind == "training" else f"{KIND_LABELS[kind]} · {COMPONENT_LABELS[component]}"
+                series = (_("Training") if kind == "training"
+                          else f"{_(KIND_LABELS[kind])} · {_(COMPONENT_LABELS[component])}")
                 if tiers > 1:
-                    series += f" ({tier.replace('_', ' ')})"
+                    series += f" ({_tier(tier)})"
                 for day in (r.effective_from, end):
                     points.append({
                         "series": series, "segment": f"{series} #{segment}", "date": day.isoformat(),
-                        "usd": float(value), "usd_text": format_price(value),
+                        "usd": float(value), "usd_text": _price(value, Display()),
                         "from": r.effective_from.isoformat(),
-                        "until": r.effective_until.isoformat() if r.effective_until else "still in force",
+                        "until": r.effective_until.isoformat() if r.effective_until else _("still in force"),
                     })
             previous_end = r.effective_until
     return pd.DataFrame(points, columns=["series", "segment", "date", "usd", "usd_text", "from", "until"])
@@ -86,28 +103,29 @@ def priced_models(rows: list[PriceRow], aliases=()) -> list[str]:
     return snapshots + sorted({a.alias for a in aliases if a.snapshot in priced} - priced)
 
 
-def diff_frame(changes: list[Change]) -> pd.DataFrame:
-    """What changed between two days, one row per price that was added, removed or changed."""
+def diff_frame(changes: list[Change], money: Display | None = None) -> pd.DataFrame:
+    """What changed between two days, one row per price that was added, removed or changed (English column
+    names, labelled by the page; prices in `money`'s currency)."""
     out = []
     for c in changes:
         out.append({
             "Model": c.model,
-            "Kind": KIND_LABELS.get(c.kind, c.kind),
-            "Tier": c.tier.replace("_", " "),
-            "Change": c.change,
-            "What": "; ".join(_change_text(f, a, b) for f, a, b in c.fields),
+            "Kind": _(KIND_LABELS[c.kind]) if c.kind in KIND_LABELS else c.kind,
+            "Tier": _tier(c.tier),
+            "Change": _(CHANGE_LABELS[c.change]) if c.change in CHANGE_LABELS else c.change,
+            "What": "; ".join(_change_text(f, a, b, money) for f, a, b in c.fields),
             "Source": ((c.after or c.before).sources[0][1] if (c.after or c.before).sources else ""),
         })
     return pd.DataFrame(out, columns=["Model", "Kind", "Tier", "Change", "What", "Source"])
 
 
-def _change_text(field: str, before: Decimal | None, after: Decimal | None) -> str:
-    name = COMPONENT_LABELS.get(field, field)
+def _change_text(field: str, before: Decimal | None, after: Decimal | None, money: Display | None = None) -> str:
+    name = _(COMPONENT_LABELS[field]) if field in COMPONENT_LABELS else field
     if before is None:
-        return f"{name} {_price(after)}"
+        return f"{name} {_price(after, money)}"
     if after is None:
-        return f"{name} was {_price(before)}"
-    return f"{name} {_price(before)} → {_price(after)}"
+        return _("{name} was {price}").format(name=name, price=_price(before, money))
+    return f"{name} {_price(before, money)} → {_price(after, money)}"
 
 
 def diff_dates(versions: list[dt.date], as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -125,15 +143,21 @@ def diff_dates(versions: list[dt.date], as_of: dt.date) -> tuple[dt.date, dt.dat
 # --- providers other than OpenAI (pricing/providers/) ---------------------------------------------------------
 
 RATE_KIND_LABELS = {
-    "training_mtok": "Training, per 1M tokens",
-    "training_hour": "Training, per hour",
-    "gpu_hour": "GPU-hour",
-    "hosting_hour": "Hosting, per deployment-hour",
-    "provisioned_hour": "Provisioned throughput, per unit-hour",
-    "storage_month": "Storage, per model-month",
-    "minimum_job_fee": "Minimum job fee",
-    "inference": "Inference, per 1M tokens",
+    "training_mtok": N_("Training, per 1M tokens"),
+    "training_hour": N_("Training, per hour"),
+    "gpu_hour": N_("GPU-hour"),
+    "hosting_hour": N_("Hosting, per deployment-hour"),
+    "provisioned_hour": N_("Provisioned throughput, per unit-hour"),
+    "storage_month": N_("Storage, per model-month"),
+    "minimum_job_fee": N_("Minimum job fee"),
+    "inference": N_("Inference, per 1M tokens"),
 }
+#: The rate units after "USD " (ftcost.pricing.providers.UNITS, in English), as the reader reads them.
+UNIT_LABELS = {"per 1M billable training tokens": N_("per 1M billable training tokens"),
+               "per hour of training": N_("per hour of training"), "per GPU-hour": N_("per GPU-hour"),
+               "per deployment-hour": N_("per deployment-hour"), "per model-unit-hour": N_("per model-unit-hour"),
+               "per model per month": N_("per model per month"),
+               "per job (minimum charge)": N_("per job (minimum charge)"), "per 1M tokens": N_("per 1M tokens")}
 
 
 def provider_choices() -> dict[str, str]:
@@ -142,34 +166,39 @@ def provider_choices() -> dict[str, str]:
 
     out = {"openai": "OpenAI"}
     for p in sorted(load_providers(), key=lambda p: (p.info.status != "active", p.info.name)):
-        out[p.id] = p.info.name + ("" if p.info.status == "active" else " (stopped)")
+        out[p.id] = p.info.name + ("" if p.info.status == "active" else _(" (stopped)"))
     return out
 
 
 def provider_status(p, day: dt.date) -> str:
     """One sentence: whether a job can start, who may train, how training is billed."""
-    if p.info.status == "stopped":
-        when = f"on {p.info.stopped_on}" if p.info.stopped_on else f"by {p.info.stopped_by} (the day is not published)"
-        head = f"{p.info.name} stopped fine-tuning {when}."
+    if p.info.status == "stopped" and p.info.stopped_on:
+        head = _("{name} stopped fine-tuning on {date}.").format(name=p.info.name, date=p.info.stopped_on)
+    elif p.info.status == "stopped":
+        head = _("{name} stopped fine-tuning by {date} (the day is not published).").format(
+            name=p.info.name, date=p.info.stopped_by)
     else:
-        head = f"{p.info.name} accepts fine-tuning jobs on {day}."
+        head = _("{name} accepts fine-tuning jobs on {date}.").format(name=p.info.name, date=day)
     parts = [head, p.info.access, p.info.billing_rule, p.info.note]
     return " ".join(x for x in parts if x)
 
 
-def provider_rate_frame(p, day: dt.date) -> pd.DataFrame:
-    """The provider's rates in force on `day`: what, for which models, the price in its unit, dates, source."""
+def provider_rate_frame(p, day: dt.date, money: Display | None = None) -> pd.DataFrame:
+    """The provider's rates in force on `day`: what, for which models, the price in its unit (in `money`'s
+    currency), dates, source. English column names, labelled by the page."""
+    money = _money(money)
     out = []
     for r in p.rates_on(day):
         e = r.entry
-        price = rate_price(e)
+        price = rate_price(e, money)
+        unit = r.unit.removeprefix("USD ")
         out.append({
-            "Kind": RATE_KIND_LABELS.get(e.kind, e.kind),
-            "Applies to": e.model or r.bracket() or "every model",
+            "Kind": _(RATE_KIND_LABELS[e.kind]) if e.kind in RATE_KIND_LABELS else e.kind,
+            "Applies to": e.model or r.bracket() or _("every model"),
             "Options": " ".join(x for x in (e.method, e.adapter, e.tier, e.deployment, e.gpu, e.vendor) if x),
             "Price": price,
-            "Unit": r.unit.removeprefix("USD "),
-            "Cap per job": format_price(e.cap) if e.cap else "",
+            "Unit": _(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit,
+            "Cap per job": money.price(e.cap) if e.cap else "",
             "Since": e.effective_from.isoformat(),
             "Until": e.effective_until.isoformat() if e.effective_until else "",
             "Source": r.sources[0][1] if r.sources else "",
@@ -189,14 +218,14 @@ def provider_model_frame(p) -> pd.DataFrame:
         out.append({
             "Model": m.id,
             "Size": f"{m.params_b}B" if m.params_b else "",
-            "Tokenizer": m.tokenizer + (" (estimated)" if counting_tokenizer(m.tokenizer)[1] else ""),
+            "Tokenizer": m.tokenizer + (_(" (estimated)") if counting_tokenizer(m.tokenizer)[1] else ""),
             "Methods": ", ".join(m.methods),
             "Serves on": ", ".join(d.replace("_", " ") for d in m.deployments),
             "Training until": m.training_until.isoformat() if m.training_until else "",
             "Existing customers until": (m.training_until_existing_customers.isoformat()
                                          if m.training_until_existing_customers else ""),
             "Serving until": m.serving_until.isoformat() if m.serving_until else
-            ("with its base" if m.retires_with_base else ""),
+            (_("with its base") if m.retires_with_base else ""),
             "Confirmed": m.verified,
         })
     return pd.DataFrame(out, columns=["Model", "Size", "Tokenizer", "Methods", "Serves on", "Training until",

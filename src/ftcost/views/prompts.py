@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -13,10 +14,10 @@ from ftcost.dataset import count_messages
 from ftcost.engine.results import Plan
 from ftcost.engine.workload import prompt_messages
 from ftcost.i18n import N_, _
-from ftcost.views.common import pct, tokens
 from ftcost.scenario import Workload
 from ftcost.tokens import ENCODINGS
 from ftcost.tokens import count as tokens_count
+from ftcost.views.common import pct, tokens
 
 PROMPT_TEXTS = {
     N_("Long prompt (base models)"): "long_prompt",
@@ -53,7 +54,9 @@ def prompt_token_frame(workload: Workload, count: Callable[[str, str], int] = to
 
 
 # prompt_messages only asks an option which prompt it sends.
-_LONG, _SHORT = SimpleNamespace(prompt="long"), SimpleNamespace(prompt="short")
+# Stand-ins for an Option: prompt_messages reads only its `prompt`.
+_LONG: Any = SimpleNamespace(prompt="long")
+_SHORT: Any = SimpleNamespace(prompt="short")
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class VolumeView:
     last_month: str
     last_label: str  # "Requests in month 12"
     saving: str  # "498 tokens (92.6%)": the first fine-tune's prompt against the first base option's
-    saving_label: str
+    saving_label: str  # a sentence, with its full stop (the metric's help)
     saved_first_month: str
 
 
@@ -77,8 +80,8 @@ def volume_view(plan: Plan) -> VolumeView | None:
         last_month=tokens(months[-1].requests),
         last_label=_("Requests in month {month}").format(month=months[-1].month),
         saving=f"{tokens(first.tokens_saved_per_request)} ({pct(first.saved_pct)})" if first else "—",
-        saving_label=_("Prompt tokens saved per request: {fine_tune} vs {against}").format(
-            fine_tune=first.fine_tuned, against=first.against) if first else _("Prompt tokens saved per request"),
+        saving_label=_("Prompt tokens saved per request: {fine_tune} vs {against}.").format(
+            fine_tune=first.fine_tuned, against=first.against) if first else _("Prompt tokens saved per request."),
         saved_first_month=tokens(first.tokens_saved_first_month) if first else "—",
     )
 
