@@ -395,15 +395,21 @@ def test_the_options_table_changes_what_is_compared():
 # --- today's truth ---------------------------------------------------------------------------------------
 
 
-def test_the_default_plan_today_says_first_what_cannot_be_done():
+def test_the_default_plan_today_leads_with_the_cheapest_and_then_says_what_cannot_be_done():
     day = dt.date(2026, 12, 1)
     at = pin_date(start(), day)
     plan = measured_plan(default_scenario(), day)
     main, _ = views.answer(plan, views.base_options(plan)[0])
     answer = [m.value for m in at.markdown if m.value.startswith("- ")][0]
-    # The answer box's first sentence is the first infeasible fine-tune and why; then what a team can still do:
-    # the fine-tunes of the providers that still offer it, each compared, and the pilot of the best.
-    assert answer.startswith("- " + main[0]) and main[0].startswith("Fine-tuned GPT-4.1 mini cannot be carried out")
+    # The answer box's first sentence is the option cheapest over the horizon; then what a team can still do:
+    # the fine-tunes of the providers that still offer it, each compared, and the pilot of the best; and last,
+    # each infeasible fine-tune and why.
+    cheapest = min(plan.options, key=lambda o: o.cumulative_usd[-1])
+    assert main[0].startswith(f"Cheapest over 12 months: {cheapest.name}")
+    assert answer.startswith("- " + markdown(main[0]))
+    cannot = next(i for i, s in enumerate(main) if s.startswith("Fine-tuned GPT-4.1 mini cannot be carried out"))
+    assert cannot > next(i for i, s in enumerate(main) if s.startswith("Run the pilot first"))
+    assert all(markdown(s) in answer for s in main)
     elsewhere = {o.name for o in default_scenario().option if o.provider_id != "openai"}
     doable = [o.name for o in plan.options if o.fine_tuned and o.name in elsewhere]
     assert doable

@@ -97,8 +97,8 @@ def cheapest_sentence(plan: Plan, name: Callable[[str], str] = str, money: Displ
 
 
 def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[str]:
-    """What cannot be done and why: each fine-tune that cannot be carried out, first (`name` formats the
-    whole sentence: the reasons quote option names), in the current language."""
+    """What cannot be done and why: each fine-tune that cannot be carried out (`name` formats the whole
+    sentence: the reasons quote option names), in the current language; the answer ends with them."""
     return [name(text(reason)) for e in plan.infeasible for reason in e.reasons]
 
 
@@ -181,18 +181,19 @@ def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display 
 
 def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] = str,
              money: Display | None = None) -> list[str]:
-    """The answer in sentences: first what cannot be done and why; then the option cheapest over the horizon;
-    whether each feasible fine-tune pays back (against `against`, or every base option) and what the saving is
-    made of; what it depends on; and the pilot — or, with no feasible fine-tune, the base model to stay on.
-    `name` formats option names (`markdown` for the report)."""
-    out = infeasible_sentences(plan, name)
+    """The answer in sentences: first the option cheapest over the horizon, whatever it is; then whether each
+    feasible fine-tune pays back (against `against`, or every base option) and what the saving is made of; what
+    it depends on; the pilot — or, with no feasible fine-tune, the base model to stay on (itself the cheapest);
+    last, what cannot be done and why. A manager reading only the first lines learns what to do, not only what
+    not to. `name` formats option names (`markdown` for the report)."""
+    cannot = infeasible_sentences(plan, name)
     paybacks = [payback_sentence(plan, be, name, money) for be in plan.break_even
                 if against is None or be.against == against]
     if not paybacks:
-        return out + [stay_sentence(plan, name, money)]
-    out += [cheapest_sentence(plan, name, money)] + paybacks + [name(text(c)) for c in plan.caveats]
+        return [stay_sentence(plan, name, money)] + cannot
+    out = [cheapest_sentence(plan, name, money)] + paybacks + [name(text(c)) for c in plan.caveats]
     pilot = pilot_sentence(plan, name, money)
-    return out + ([pilot] if pilot else [])
+    return out + ([pilot] if pilot else []) + cannot
 
 
 def no_answer_sentence(plan: Plan) -> str:
