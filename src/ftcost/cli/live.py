@@ -19,6 +19,7 @@ from ftcost.cli import hints
 from ftcost.cli.common import add_language, parse_date, positive_int
 from ftcost.errors import FtcostError
 from ftcost.i18n import _, ngettext
+from ftcost.views.common import fine_usd, pct  # light: ftcost.views loads its pages only on first use
 
 
 def _positive_float(text: str) -> float:
@@ -172,7 +173,7 @@ def _print_json(doc: dict) -> None:
 
 
 def _usd(value) -> str:
-    return "unknown" if value is None else f"${value:.4f}"
+    return fine_usd(value, missing="unknown")
 
 
 def _not_confirmed(args: argparse.Namespace, estimate_doc: dict, summary: str, notes: list[str]) -> int:
@@ -350,7 +351,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         for note in notes:
             print(_("note: {note}").format(note=note))
         for o in report.options:
-            print(f"{o.name:<28} {o.model:<40} {o.correct:>4}/{len(o.answers):<4} {o.accuracy_pct}%")
+            print(f"{o.name:<28} {o.model:<40} {o.correct:>4}/{len(o.answers):<4} {pct(o.accuracy_pct)}")
         if saved:
             print(_("Saved the scenario with the measured accuracy to {path}.").format(path=saved))
         if report.stopped:

@@ -76,7 +76,7 @@ def _priced(scenario: Scenario, option: Option, as_of: dt.date, selection: Selec
     if isinstance(found, Notice):
         why = found
         selection.excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
-        if not option.fine_tuned:  # a fine-tune that cannot be priced is infeasible: the answer says so first
+        if not option.fine_tuned:  # a fine-tune that cannot be priced is infeasible: the answer says so
             selection.warnings.append(why)
         return None
     if option.retrieval is not None:  # retrieved context: its embedding prices on this date (engine/retrieval.py)

@@ -20,10 +20,9 @@ from ftcost.live import EvalReport, MeasureReport, PromptOption, SpendEstimate
 from ftcost.live import from_scenario as fs
 from ftcost.live.serving import OPENAI_API, SERVER_KEY_OFF, Connection
 from ftcost.money import format_usd
-from ftcost.report import pct
 from ftcost.scenario import Scenario
 from ftcost.text import markdown
-from ftcost.views.common import tokens
+from ftcost.views.common import pct, plain, tokens
 
 KEY_ENV = "OPENAI_API_KEY"
 DEFAULT_SAMPLES = 5
@@ -203,7 +202,7 @@ def measure_frame(report: MeasureReport) -> pd.DataFrame:
             "API prompt_tokens": tokens(o.api_prompt_tokens),
             "Difference": difference,
             "Cached": tokens(o.cached_tokens),
-            "Median answer": _plain(o.median_output_tokens),
+            "Median answer": plain(o.median_output_tokens),
             "Median latency": f"{o.median_latency_s:.2f} s",
             "Cost": format_usd(o.cost_usd) if o.cost_usd is not None else "unknown",
         })
@@ -227,11 +226,6 @@ def answers_frame(report: MeasureReport) -> pd.DataFrame:
 
 def _finish(reason: str | None, cap: int) -> str:
     return f"cut off at the {cap:,}-token cap" if reason == "length" else (reason or "—")
-
-
-def _plain(value: Decimal) -> str:
-    """A median without trailing zeros: 57, 57.5."""
-    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,}"
 
 
 def measure_notes(report: MeasureReport) -> list[str]:
