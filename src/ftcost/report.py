@@ -163,6 +163,11 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
     if p.break_even_accuracy_pct is None:
         out = _("A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is your "
                 "target, {target}").format(target=pct(p.target_accuracy_pct))
+    elif not p.break_even_accuracy_pct:
+        # 0% is the arithmetic's honest answer when the API saving alone pays back, but "0.0%" reads as a bug.
+        out = _("The gate is your target, {target}: {option} pays back against {against} within {months} at any "
+                "accuracy").format(target=pct(p.target_accuracy_pct), option=name(p.option),
+                                   against=name(str(p.against)), months=months(plan.horizon_months))
     else:
         out = _("The gate is the higher of your target ({target}) and the lowest accuracy at which {option} still pays "
                 "back against {against} within {months} ({needed})").format(
@@ -175,7 +180,23 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
                      "assumption").format(assumed=assumed)
         else:
             out += _("; the plan assumes {assumed}").format(assumed=assumed)
-    return out + _(".")
+    out += _(".")
+    if p.break_even_accuracy_pct is not None and (last := _last_served_month(plan, p.against)) is not None:
+        # The comparison's line is flat after it stops (nothing paid), so the break-even is over its months only.
+        out += " " + _("{against} stops serving on {date}, so the break-even counts its cost only to month "
+                       "{month}.").format(against=name(str(p.against)),
+                                          date=day(plan.option(str(p.against)).serves_until), month=last)
+    return out
+
+
+def _last_served_month(plan: Plan, option: str | None) -> int | None:
+    """The last month `option` serves when it stops inside the horizon with nothing after it (its line then costs
+    nothing), else None."""
+    o = next((o for o in plan.options if o.name == option), None)
+    if o is None or o.serves_until is None:
+        return None
+    served = [m.month for m in o.months if m.served_by]
+    return served[-1] if served and served[-1] < plan.horizon_months else None
 
 
 def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str | None:
