@@ -108,3 +108,78 @@ def test_the_gate_sentence_is_translated(lang, stops):
     assert stops in sentence and not ZERO.search(sentence)
     at = _plan_page(lang)
     assert sentence in "\n".join(m.value for m in at.markdown)
+
+
+# --- one rounding for every percentage ---------------------------------------------------------------------
+
+#: The default scenario's short prompt is 39 tokens in o200k_base; " hello" adds one token to the long prompt.
+SHORT = 39
+
+
+def long_prompt_scenario(long_tokens: int):
+    from ftcost.scenario import default_scenario
+
+    s = default_scenario()
+    w = s.workload
+    return s.model_copy(update={"as_of": dt.date(2026, 10, 1), "workload": w.model_copy(
+        update={"long_prompt": w.short_prompt + " hello" * (long_tokens - SHORT)})})
+
+
+@pytest.mark.parametrize("long_tokens, exact", [
+    (5200, "99.25"),  # a tie: half-even said 99.2%, a reader (and money's half-up) says 99.3%
+    (5210, "99.2514395393474088291746641"),  # the engine's 0.01 step made it 99.25, then 99.2%; once: 99.3%
+])
+def test_the_prompt_saving_reads_the_same_on_every_path(long_tokens, exact):
+    from ftcost import views
+    from ftcost.views.prompts import prompt_token_frame, volume_view
+
+    s = long_prompt_scenario(long_tokens)
+    plan = measured_plan(s)
+    pair = next(x for x in plan.prompt_savings if plan.option(x.against).tokens.encoding == "o200k_base"
+                and plan.option(x.fine_tuned).tokens.encoding == "o200k_base" and x.against == plan.compare_with)
+    assert plan.option(pair.against).tokens.prompt_tokens == long_tokens
+    assert str(pair.saved_pct)[:len(exact)] == exact  # exact in the engine, rounded only where shown
+    want = "99.3%"
+    frame = prompt_token_frame(s.workload)
+    assert frame.set_index("Tokens").loc["Fine-tuned request is shorter by", "o200k_base"] == want
+    shortening = report.to_markdown(plan).split("## Prompt shortening")[1].split("\n## ")[0]
+    row = next(r for r in shortening.splitlines() if r.startswith(f"| {pair.fine_tuned} | {pair.against} |"))
+    assert row.endswith(f"| {want} |")
+    card = next(c for c in views.payback_cards(plan, plan.compare_with) if c.fine_tuned == pair.fine_tuned)
+    assert card.tokens_saved_pct == "-" + want
+    if pair == plan.prompt_savings[0]:
+        assert volume_view(plan).saving.endswith(f"({want})")
+
+
+def test_a_percentage_is_rounded_once_half_up_whatever_its_type():
+    from decimal import ROUND_CEILING
+
+    from ftcost.i18n import percent, share_percent
+
+    for value in (Decimal("99.25"), 99.25, Decimal("99.2500")):
+        assert percent(value) == "99.3%"
+    assert percent(Decimal("99.24999")) == "99.2%"
+    assert percent(Decimal("94.01"), rounding=ROUND_CEILING) == "94.1%"
+    with i18n.use("zh-Hant"):
+        assert percent(0.9925 * 100) == "99.3%"
+    # A share of draws: only all or none read 100% or 0%.
+    assert [share_percent(x) for x in (0.0, 0.004, 0.5, 0.9925, 0.995, 0.9999, 1.0)] == \
+        ["0%", "1%", "50%", "99%", "99%", "99%", "100%"]
+
+
+def test_the_chance_of_payback_and_the_break_even_accuracy_read_alike_in_report_and_page_views():
+    from ftcost.engine import uncertainty as u
+    from ftcost.i18n import share_percent
+    from ftcost.views import uncertainty as vu
+
+    s = load_scenario(gallery()["airport-2023"])
+    plan = measured_plan(s, folder=gallery()["airport-2023"].parent)
+    how = u.analyse(s, plan, fine_tuned=plan.pilot.option, against=plan.compare_with)
+    share = share_percent(how.odds.p_pays_back)
+    text = report.to_markdown(plan, how)
+    assert f"in {share} of " in vu.odds_sentences(how, plan.horizon_months)[0]
+    assert f"| {share} |" in text
+    assert vu.odds_table(how, plan.horizon_months).iloc[0]["Pays back"] == share
+    # "What would have to be true" rounds the fine-tune's break-even accuracy as the pilot's gate does.
+    accuracy = next(v for v in how.break_even_values if v.key == f"option[{plan.pilot.option}].accuracy_pct")
+    assert vu.break_even_value_text(accuracy, False) == report.pct(plan.pilot.break_even_accuracy_pct)

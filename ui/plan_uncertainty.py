@@ -16,7 +16,7 @@ from ftcost.data import describe_validation_error
 from ftcost.engine.results import Plan
 from ftcost.engine.uncertainty import Uncertainty, analyse
 from ftcost.errors import ScenarioError
-from ftcost.i18n import _, number
+from ftcost.i18n import _, number, share_percent
 from ftcost.scenario import Scenario, dump_scenario
 from ftcost.text import markdown as md
 from ftcost.views import uncertainty as vu
@@ -118,7 +118,7 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
                  "whole plan of {fine_tune} against {against}. Edit the ranges below.").format(
         draws=number(r.draws), seed=r.seed, fine_tune=md(how.fine_tuned), against=md(against)))
     c1, c2, c3 = st.columns(3)
-    c1.metric(_("Pays back within {months}").format(months=report.months(h)), f"{o.p_pays_back:.0%}",
+    c1.metric(_("Pays back within {months}").format(months=report.months(h)), share_percent(o.p_pays_back),
               help=_("Share of the draws in which the fine-tune's running total drops to or below the comparison's."))
     c2.metric(_("Savings at the horizon, median"), money.amount(o.savings_p50),
               help=_("P10 {p10} · P90 {p90}").format(p10=money.amount(o.savings_p10), p90=money.amount(o.savings_p90)))

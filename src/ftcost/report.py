@@ -16,7 +16,7 @@ from typing import Any
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.i18n import N_, _, day, locale, ngettext, number, percent, text
+from ftcost.i18n import N_, _, day, locale, ngettext, number, percent, share_percent, text
 from ftcost.money import Display, format_usd
 from ftcost.text import code, csv_writer, markdown
 
@@ -560,7 +560,7 @@ def simulation_markdown(u: Uncertainty, horizon: int, money: Display | None = No
              "|---|---|--:|--:|--:|--:|---|"]
     for o in r.odds:
         spread = " / ".join(month_text(x, horizon) for x in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
-        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {o.p_pays_back:.0%} | {m.amount(o.savings_p10)} | "
+        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {share_percent(o.p_pays_back)} | {m.amount(o.savings_p10)} | "
                      f"{m.amount(o.savings_p50)} | {m.amount(o.savings_p90)} | {spread} |")
     if u.drivers:
         lines += ["", "### " + _("What drives the answer ({fine_tune} against {against})").format(
