@@ -27,7 +27,7 @@ FINE_TUNE = "plan_sure_fine_tune"
 RANGES = "plan_ranges_editor"
 
 
-@st.cache_data(max_entries=32, show_spinner="Drawing the ranges…")
+@st.cache_data(max_entries=32, show_spinner=False)
 def _analysis(scenario_toml: str, as_of: str, fine_tuned: str | None, against: str | None,
               _scenario: Scenario, _plan: Plan) -> Uncertainty | None:
     return analyse(_scenario, _plan, fine_tuned=fine_tuned, against=against)
@@ -41,8 +41,9 @@ def analysis(plan: Plan, against: str | None) -> Uncertainty | None:
         return None
     if st.session_state.get(FINE_TUNE) not in fine_tunes:
         st.session_state[FINE_TUNE] = plan.pilot.option if plan.pilot else fine_tunes[0]
-    return _analysis(dump_scenario(scenario), plan.as_of.isoformat(), st.session_state[FINE_TUNE], against,
-                     scenario, plan)
+    with st.spinner(_("Drawing the ranges…")):  # not the cache's spinner: its text is fixed at import
+        return _analysis(dump_scenario(scenario), plan.as_of.isoformat(), st.session_state[FINE_TUNE], against,
+                         scenario, plan)
 
 
 def band(how: Uncertainty | None) -> pd.DataFrame | None:
