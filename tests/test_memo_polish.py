@@ -275,3 +275,14 @@ def test_the_edited_marker_and_reset_are_in_the_readers_language(lang, edited, r
     assert marker and edited in marker[0] and "Edited" not in marker[0] and "as loaded" not in marker[0]
     button = at.sidebar.button(key="reset_scenario")
     assert button.label == reset and "Undo" not in str(button.help)
+
+
+def test_a_half_filled_row_is_named_in_the_readers_language_by_its_headers():
+    from ui.inputs import unfinished
+
+    rows = [{"Role": "QA lead", "Rate": None, "Hours": None}]
+    with i18n.use("zh-Hant"):
+        text = unfinished(rows, ("Role", "Rate", "Hours"), {"Rate": "每小時費用（TWD）", "Hours": "每次迭代時數"})
+    assert text == "尚未套用：第 1 列還需要 每小時費用（TWD） 與 每次迭代時數。這一列填完整後才會加入規劃。"
+    assert unfinished(rows, ("Role", "Rate"), {}) == ("Not applied yet: row 1 needs Rate. The row is added to the plan "
+                                                      "once it is complete.")
