@@ -151,7 +151,7 @@ def sensitivity_frame(u: Uncertainty, money: Display | None = None) -> pd.DataFr
     return pd.DataFrame([
         {"value": x, "savings": float(m.value(Decimal(repr(y)))), "value_text": value_text(x, unit, whole, m),
          "savings_text": m.amount(Decimal(repr(y)))}
-        for x, y in zip(s.xs, s.savings)
+        for x, y in zip(s.xs, s.savings, strict=True)
     ])
 
 
@@ -171,7 +171,7 @@ def what_would_have_to_be_true(u: Uncertainty, money: Display | None = None) -> 
             else _("a point"),
             break_even_value_text(v, whole, money),
             _condition(v, whole, money),
-        ))))
+        ), strict=True)))
     return pd.DataFrame(rows, columns=columns)
 
 
