@@ -8,6 +8,7 @@ currency is chosen; converted for display only, at the rate the report states on
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from decimal import Decimal
@@ -187,22 +188,21 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
         else:
             out += _("; the plan assumes {assumed}").format(assumed=assumed)
     out += _(".")
-    if p.break_even_accuracy_pct is not None and (last := _last_served_month(plan, p.against)) is not None:
+    if p.break_even_accuracy_pct is not None and (stop := _stops_serving(plan, p.against)) is not None:
         # The comparison's line is flat after it stops (nothing paid), so the break-even is over its months only.
         out += " " + _("{against} stops serving on {date}, so the break-even counts its cost only to month "
-                       "{month}.").format(against=name(str(p.against)),
-                                          date=day(plan.option(str(p.against)).serves_until), month=last)
+                       "{month}.").format(against=name(str(p.against)), date=day(stop[0]), month=stop[1])
     return out
 
 
-def _last_served_month(plan: Plan, option: str | None) -> int | None:
-    """The last month `option` serves when it stops inside the horizon with nothing after it (its line then costs
-    nothing), else None."""
+def _stops_serving(plan: Plan, option: str | None) -> tuple[dt.date, int] | None:
+    """When `option` stops serving inside the horizon with nothing after it (its line then costs nothing): the
+    day, and the last month it serves; else None."""
     o = next((o for o in plan.options if o.name == option), None)
     if o is None or o.serves_until is None:
         return None
     served = [m.month for m in o.months if m.served_by]
-    return served[-1] if served and served[-1] < plan.horizon_months else None
+    return (o.serves_until, served[-1]) if served and served[-1] < plan.horizon_months else None
 
 
 def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str | None:
