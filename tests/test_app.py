@@ -198,7 +198,8 @@ def test_a_new_role_typed_name_first_waits_for_its_numbers_instead_of_vanishing(
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     waiting = " ".join(i.value for i in at.info)
-    assert "Hourly cost ($)" in waiting and "Hours per iteration" in waiting, waiting
+    # The cells are named as the table's headers name them (in the reader's currency and language).
+    assert "Hourly cost (USD)" in waiting and "Hours per iteration" in waiting, waiting
     assert [r.role for r in scenario(at).labour.role] == names
     assert key in at.session_state  # the same editor: the typed row is not thrown away
 

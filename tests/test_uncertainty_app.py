@@ -9,6 +9,7 @@ from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 from ftcost.engine.uncertainty import analyse
+from ftcost.i18n import share_percent
 from ftcost.measure_training import measured_plan
 from ftcost.scenario import default_scenario
 
@@ -37,7 +38,7 @@ def test_the_plan_page_shows_the_chance_of_payback_the_library_computes():
     against = plan.compare_with  # the comparison is the scenario's (compare_with), the engine's default here
     how = analyse(scenario, plan, fine_tuned=at.session_state["plan_sure_fine_tune"], against=against)
     shown = [m for m in at.metric if m.label.startswith("Pays back within")]
-    assert shown and shown[0].value == f"{how.odds.p_pays_back:.0%}"
+    assert shown and shown[0].value == share_percent(how.odds.p_pays_back)
     assert any("The answer hangs most on" in md.value for md in at.markdown)
 
 

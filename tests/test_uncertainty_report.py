@@ -35,7 +35,7 @@ def test_the_answer_names_its_probability_and_its_top_driver(how):
     assert "of 10,000 draws of the ranges (seed 2026)" in sentences[0]
     top = how.top_driver
     assert top.label == f"{FT}'s accuracy"  # the default's answer hangs on the fine-tune's accuracy
-    assert sentences[2].startswith(f"The answer hangs most on {FT}'s accuracy: across 88.0% – 98.0%")  # the report's percentage form
+    assert sentences[2].startswith(f"The answer hangs most on {FT}'s accuracy: across 88.0% – 98.0%")
     assert "it pays back only above" in sentences[2]
     assert sentences[3].startswith(f"Learning {FT}'s accuracy before committing")
 
@@ -54,7 +54,7 @@ def test_the_sensitivity_line_crosses_zero_at_the_break_even_value(how):
     below = frame[frame.value < s.break_even.value].savings
     above = frame[frame.value > s.break_even.value].savings
     assert (below < 0).all() and (above > 0).all()
-    assert vu.break_even_text(how) == "break-even: " + vu.value_text(s.break_even.value, "%")
+    assert vu.break_even_text(how) == "break-even: " + vu.break_even_value_text(s.break_even, False)
 
 
 def test_what_would_have_to_be_true_lists_every_assumption(how):

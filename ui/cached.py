@@ -17,6 +17,7 @@ from ftcost import engine, measure_training, pricing, tokens
 from ftcost.dataset import DatasetReport, analysis_key, analyze_bytes, analyze_file, for_model
 from ftcost.engine.results import Plan
 from ftcost.errors import FtcostError
+from ftcost.i18n import _
 from ftcost.scenario import Scenario, dump_scenario, parse_scenario
 from ftcost.views.common import progress_percent
 from ui import state
@@ -43,7 +44,10 @@ def plan() -> Plan:
     # The key is the scenario's text, the date and the training inputs themselves, whose source names the
     # measured file: two sessions with the same bytes under two names never see each other's name.
     key = tuple(sorted((base, str(t.tokens_per_example), t.source) for base, t in training.items()))
-    return _plan(dump_scenario(scenario), as_of.isoformat(), key, training)
+    # The spinners are shown here, not by st.cache_data: its text is fixed when the module is imported, in
+    # whatever language that run had (st.spinner too waits half a second, so a cache hit shows nothing).
+    with st.spinner(_("Working out the plan…")):
+        return _plan(dump_scenario(scenario), as_of.isoformat(), key, training)
 
 
 def training_inputs(scenario: Scenario, as_of) -> engine.Training:
@@ -60,29 +64,30 @@ def _upload() -> tuple[str, bytes] | None:
 def _analyse(source, model: str) -> DatasetReport:
     report = dataset_report(model, None)
     if report is None:  # for_plan only asks when there is an upload or a sample
-        raise FtcostError("There is no training file to measure.")
+        raise FtcostError(_("There is no training file to measure."))
     return report
 
 
 def _analyse_families(source, families) -> dict[str, DatasetReport]:
     upload = state.dataset()
-    if upload:
-        return family_analysis(upload["digest"], upload["name"], tuple(families), upload["data"])
-    return sample_family_analysis(str(source), tuple(families))
+    with st.spinner(_("Counting tokens for each provider's tokenizer…")):
+        if upload:
+            return family_analysis(upload["digest"], upload["name"], tuple(families), upload["data"])
+        return sample_family_analysis(str(source), tuple(families))
 
 
-@st.cache_data(max_entries=16, ttl=TTL, show_spinner="Counting tokens for each provider's tokenizer…")
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)
 def family_analysis(digest: str, name: str, families: tuple, _data: bytes) -> dict[str, DatasetReport]:
     """An upload analysed once for every tokenizer family the plan needs (one pass)."""
     return measure_training.analyse_families((name, _data), families)
 
 
-@st.cache_data(max_entries=16, ttl=TTL, show_spinner="Counting tokens for each provider's tokenizer…")
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)
 def sample_family_analysis(path: str, families: tuple) -> dict[str, DatasetReport]:
     return measure_training.analyse_families(Path(path), families)
 
 
-@st.cache_data(max_entries=200, ttl=TTL, show_spinner="Working out the plan…")
+@st.cache_data(max_entries=200, ttl=TTL, show_spinner=False)
 def _plan(scenario_toml: str, as_of: str, training_key: tuple, _training: engine.Training) -> Plan:
     return engine.plan(parse_scenario(scenario_toml), dt.date.fromisoformat(as_of), training=_training)
 
@@ -100,21 +105,22 @@ def analysis(digest: str, name: str, encoding: str, format: str, _model: str, _d
     (an element made outside cannot be replayed); it removes itself when done.
     """
     slot = st.empty()
-    bar = slot.progress(0.0, text=f"Counting tokens in {name} ({encoding})…")
+    bar = slot.progress(0.0, text=_("Counting tokens in {name} ({encoding})…").format(name=name, encoding=encoding))
     last = [-1]
 
     def progress(done: int, total: int) -> None:
         percent = progress_percent(done, total)
         if percent != last[0]:  # at most 101 updates, however large the file
             last[0] = percent
-            bar.progress(percent, text=f"Counting tokens in {name} ({encoding})… {percent}%")
+            bar.progress(percent, text=_("Counting tokens in {name} ({encoding})… {percent}%").format(
+                name=name, encoding=encoding, percent=percent))
 
     report = analyze_bytes(_data, name, model=_model, progress=progress, keep_lines=KEEP_LINES)
     slot.empty()
     return report
 
 
-@st.cache_data(max_entries=16, ttl=TTL, show_spinner="Counting tokens in the sample dataset…")
+@st.cache_data(max_entries=16, ttl=TTL, show_spinner=False)
 def sample_analysis(path: str, encoding: str, format: str, _model: str) -> DatasetReport:
     """A shipped sample dataset (small) analysed once per encoding and format."""
     return analyze_file(path, model=_model, keep_lines=KEEP_LINES)
@@ -134,7 +140,8 @@ def dataset_report(model: str, epochs: int | None) -> DatasetReport | None:
         path = state.sample()
         if path is None:
             return None
-        report = sample_analysis(str(path), encoding, fmt, model)
+        with st.spinner(_("Counting tokens in the sample dataset…")):
+            report = sample_analysis(str(path), encoding, fmt, model)
     return for_model(report, model, epochs)
 
 

@@ -145,16 +145,19 @@ def entries(rows: list[dict], fields: dict[str, tuple[str, Callable[[Any], Any]]
     return out
 
 
-def unfinished(records: list[dict], required: tuple[str, ...]) -> str | None:
-    """A sentence naming the cells a started row still needs, or None when every started row is complete."""
+def unfinished(records: list[dict], required: tuple[str, ...], labels: dict[str, str] | None = None) -> str | None:
+    """A sentence naming the cells a started row still needs (by their column's `labels`, as the table shows
+    them), or None when every started row is complete."""
     needs = []
     for number, row in enumerate(records, start=1):
         missing = [column for column in required if blank(row.get(column))]
         if missing and len(missing) < len(required):
-            needs.append(f"row {number} needs {' and '.join(missing)}")
+            needs.append(_("row {number} needs {cells}").format(
+                number=number, cells=_(" and ").join((labels or {}).get(column, column) for column in missing)))
     if not needs:
         return None
-    return "Not applied yet: " + "; ".join(needs) + ". The row is added to the plan once it is complete."
+    return _("Not applied yet: {needs}. The row is added to the plan once it is complete.").format(
+        needs=_("; ").join(needs))
 
 
 def table(
@@ -185,7 +188,8 @@ def table(
         ss[base_key] = rows(state.read(path))
     edited = st.data_editor(pd.DataFrame(ss[base_key]), key=key, **kwargs)
     records = edited.to_dict("records")
-    waiting = unfinished(records, required)
+    labels = {k: v.get("label") or k for k, v in (kwargs.get("column_config") or {}).items() if isinstance(v, dict)}
+    waiting = unfinished(records, required, labels)
     if waiting:
         st.info(waiting)
         return

@@ -16,7 +16,7 @@ from ftcost.data import describe_validation_error
 from ftcost.engine.results import Plan
 from ftcost.engine.uncertainty import Uncertainty, analyse
 from ftcost.errors import ScenarioError
-from ftcost.i18n import _, number
+from ftcost.i18n import _, number, share_percent
 from ftcost.money import Display
 from ftcost.scenario import Scenario, dump_scenario
 from ftcost.text import markdown as md
@@ -28,7 +28,7 @@ FINE_TUNE = "plan_sure_fine_tune"
 RANGES = "plan_ranges_editor"
 
 
-@st.cache_data(max_entries=32, show_spinner="Drawing the ranges…")
+@st.cache_data(max_entries=32, show_spinner=False)
 def _analysis(scenario_toml: str, as_of: str, fine_tuned: str | None, against: str | None,
               _scenario: Scenario, _plan: Plan) -> Uncertainty | None:
     return analyse(_scenario, _plan, fine_tuned=fine_tuned, against=against)
@@ -42,8 +42,9 @@ def analysis(plan: Plan, against: str | None) -> Uncertainty | None:
         return None
     if st.session_state.get(FINE_TUNE) not in fine_tunes:
         st.session_state[FINE_TUNE] = plan.pilot.option if plan.pilot else fine_tunes[0]
-    return _analysis(dump_scenario(scenario), plan.as_of.isoformat(), st.session_state[FINE_TUNE], against,
-                     scenario, plan)
+    with st.spinner(_("Drawing the ranges…")):  # not the cache's spinner: its text is fixed at import
+        return _analysis(dump_scenario(scenario), plan.as_of.isoformat(), st.session_state[FINE_TUNE], against,
+                         scenario, plan)
 
 
 def band(how: Uncertainty | None, money: Display | None = None) -> pd.DataFrame | None:
@@ -122,7 +123,7 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
                  "whole plan of {fine_tune} against {against}. Edit the ranges below.").format(
         draws=number(r.draws), seed=r.seed, fine_tune=md(how.fine_tuned), against=md(against)))
     c1, c2, c3 = st.columns(3)
-    c1.metric(_("Pays back within {months}").format(months=report.months(h)), vu.chance(o.p_pays_back),
+    c1.metric(_("Pays back within {months}").format(months=report.months(h)), share_percent(o.p_pays_back),
               help=_("Share of the draws in which the fine-tune's running total drops to or below the comparison's."))
     c2.metric(_("Savings at the horizon, median"), money.amount(o.savings_p50),
               help=_("P10 {p10} · P90 {p90}").format(p10=money.amount(o.savings_p10), p90=money.amount(o.savings_p90)))

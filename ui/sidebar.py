@@ -96,7 +96,7 @@ def _fragment() -> None:
     try:
         scenario = decode_link(value[len(PARAM) + 1:])
     except FtcostError as exc:
-        st.session_state[state.NOTICE] = f"{exc} Showing the default scenario instead."
+        st.session_state[state.NOTICE] = _("{error} Showing the default scenario instead.").format(error=exc)
         return
     state.replace(scenario, state.gallery_stem(scenario) or "link")
     st.rerun()
@@ -147,11 +147,11 @@ def _edited() -> None:
     loaded = st.session_state.get(state.LOADED)
     if loaded is None or loaded == state.current():
         return
-    what = {"link": "the link it came from"}.get(state.source(), _gallery_names().get(state.source(), state.source()))
+    what = {"link": _("the link it came from")}.get(state.source(), _gallery_names().get(state.source(), state.source()))
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.caption(f"✎ **Edited**: differs from {md(what)} as loaded.")
-    right.button("Reset", key="reset_scenario", on_click=_reset, width="stretch",
-                 help="Undo every edit: back to the scenario as it was loaded (an uploaded dataset stays).")
+    left.caption(_("✎ **Edited**: differs from {what} as loaded.").format(what=md(what)))
+    right.button(_("Reset"), key="reset_scenario", on_click=_reset, width="stretch",
+                 help=_("Undo every edit: back to the scenario as it was loaded (an uploaded dataset stays)."))
 
 
 def _reset() -> None:

@@ -8,6 +8,7 @@ currency is chosen; converted for display only, at the rate the report states on
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from decimal import Decimal
@@ -17,7 +18,7 @@ from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.roi import saving_parts
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.i18n import N_, _, day, locale, ngettext, number, text
+from ftcost.i18n import N_, _, day, locale, ngettext, number, share_percent, text
 from ftcost.money import Display, format_usd
 from ftcost.pricing.fx import rate_sentence
 from ftcost.text import code, csv_writer, markdown
@@ -145,6 +146,11 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
     if p.break_even_accuracy_pct is None:
         out = _("A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is your "
                 "target, {target}").format(target=pct(p.target_accuracy_pct))
+    elif not p.break_even_accuracy_pct:
+        # 0% is the arithmetic's honest answer when the API saving alone pays back, but "0.0%" reads as a bug.
+        out = _("The gate is your target, {target}: {option} pays back against {against} within {months} at any "
+                "accuracy").format(target=pct(p.target_accuracy_pct), option=name(p.option),
+                                   against=name(str(p.against)), months=months(plan.horizon_months))
     else:
         out = _("The gate is the higher of your target ({target}) and the lowest accuracy at which {option} still pays "
                 "back against {against} within {months} ({needed})").format(
@@ -157,7 +163,22 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
                      "assumption").format(assumed=assumed)
         else:
             out += _("; the plan assumes {assumed}").format(assumed=assumed)
-    return out + _(".")
+    out += _(".")
+    if p.break_even_accuracy_pct is not None and (stop := _stops_serving(plan, p.against)) is not None:
+        # The comparison's line is flat after it stops (nothing paid), so the break-even is over its months only.
+        out += " " + _("{against} stops serving on {date}, so the break-even counts its cost only to month "
+                       "{month}.").format(against=name(str(p.against)), date=day(stop[0]), month=stop[1])
+    return out
+
+
+def _stops_serving(plan: Plan, option: str | None) -> tuple[dt.date, int] | None:
+    """When `option` stops serving inside the horizon with nothing after it (its line then costs nothing): the
+    day, and the last month it serves; else None."""
+    o = next((o for o in plan.options if o.name == option), None)
+    if o is None or o.serves_until is None:
+        return None
+    served = [m.month for m in o.months if m.served_by]
+    return (o.serves_until, served[-1]) if served and served[-1] < plan.horizon_months else None
 
 
 def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display | None = None) -> str | None:
@@ -521,7 +542,7 @@ def simulation_markdown(u: Uncertainty, horizon: int, money: Display | None = No
              "|---|---|--:|--:|--:|--:|---|"]
     for o in r.odds:
         spread = " / ".join(month_text(x, horizon) for x in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
-        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {chance(o.p_pays_back)} | {m.amount(o.savings_p10)} | "
+        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {share_percent(o.p_pays_back)} | {m.amount(o.savings_p10)} | "
                      f"{m.amount(o.savings_p50)} | {m.amount(o.savings_p90)} | {spread} |")
     if u.drivers:
         lines += ["", "### " + _("What drives the answer ({fine_tune} against {against})").format(

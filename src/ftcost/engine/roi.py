@@ -7,8 +7,6 @@ from decimal import ROUND_CEILING, Decimal
 
 from ftcost.engine.results import BreakEven, OptionPlan, PromptSaving
 
-PCT = Decimal("0.01")
-
 
 def break_even_month(ft: OptionPlan, base: OptionPlan) -> int | None:
     """First month from which the fine-tune's cumulative (quality-adjusted) cost stays at or below the base's to
@@ -25,51 +23,49 @@ def break_even_month(ft: OptionPlan, base: OptionPlan) -> int | None:
 
 def break_even(ft: OptionPlan, base: OptionPlan) -> BreakEven:
     savings = base.cumulative_usd[-1] - ft.cumulative_usd[-1]
-    roi = (savings / ft.one_off_usd * 100).quantize(PCT) if ft.one_off_usd else None
+    # Exact, as money is: rounded once where it is shown (a 0.01 step here, then 0.1 there, turned 99.2549 into
+    # 99.2% beside the Prompts page's 99.3% for the same prompt).
+    roi = savings / ft.one_off_usd * 100 if ft.one_off_usd else None
     return BreakEven(ft.name, base.name, break_even_month(ft, base), savings, roi)
 
 
 def prompt_saving(ft: OptionPlan, base: OptionPlan) -> PromptSaving:
     """Prompt tokens the fine-tune saves per request against `base` (each counted in its own encoding)."""
     saved = base.tokens.prompt_tokens - ft.tokens.prompt_tokens
-    pct = (Decimal(saved) / base.tokens.prompt_tokens * 100).quantize(PCT) if base.tokens.prompt_tokens else Decimal(0)
+    pct = Decimal(saved) / base.tokens.prompt_tokens * 100 if base.tokens.prompt_tokens else Decimal(0)
     return PromptSaving(ft.name, base.name, saved, saved * ft.months[0].requests, pct)
 
 
 def break_even_accuracy(ft: OptionPlan, base: OptionPlan, cost_per_wrong: Decimal) -> Decimal | None:
-    """The lowest accuracy (%, rounded up to 0.1) at which the fine-tune still breaks even with `base`
-    within the horizon. None when wrong answers cost nothing (accuracy does not move the money);
-    above 100 means no accuracy is enough.
+    """The lowest accuracy (%, rounded up to 0.1) at which the fine-tune pays back against `base` within the
+    horizon, in the sense of `break_even_month`: its cumulative cost at the horizon is at most the base's. None
+    when wrong answers cost nothing, or when the fine-tune serves no request within the horizon (accuracy does not
+    move the money); 0 when it pays back at any accuracy; above 100 means no accuracy is enough.
 
-    The fine-tune's cumulative cost by month m is linear in its accuracy a:
-        C_m(a) = F_m + W_m · (1 - a),  F_m = one-off + inference so far (+ the wrong answers of months the
-        current option served before go-live),  W_m = requests the fine-tune served so far × cost per wrong
-    so it breaks even in month m iff a ≥ 1 - (B_m - F_m) / W_m; the answer is the smallest such bound.
+    The fine-tune's cumulative cost at the horizon H is linear in its accuracy a:
+        C_H(a) = F + W · (1 - a),  F = everything in its line but its own wrong answers (one-off, tokens, hosting,
+        retrieval, and the wrong answers of months another option serves: before go-live, or a successor),
+        W = requests the fine-tune itself serves × cost per wrong
+    so it pays back iff a ≥ 1 - (B_H - F) / W. Only the horizon counts: a line that dips under the base's in some
+    month and comes back above it (the base stops serving and costs nothing from then on, a successor's one-off)
+    has not paid back, so an earlier month's lower bound is no gate.
     """
     if not cost_per_wrong:
         return None
     fixed = Decimal(0)
     requests = 0
-    best: Decimal | None = None
-    base_cum = base.cumulative_usd
-    for month, base_total in zip(ft.months, base_cum, strict=True):
-        fixed += month.inference_usd + month.one_off_usd
-        if month.served_by != ft.name:
-            fixed += month.wrong_answers_usd  # the current option's mistakes: the fine-tune's accuracy can't help
-            if base_total >= fixed:
-                best = Decimal(0)  # breaks even before the fine-tune even serves
-            continue
-        requests += month.requests
-        weight = Decimal(requests) * cost_per_wrong
-        if not weight:  # no request served yet (volume fell to 0): accuracy cannot move this month
-            if base_total >= fixed:
-                best = Decimal(0)
-            continue
-        bound = (1 - (base_total - fixed) / weight) * 100
-        best = bound if best is None else min(best, bound)
-    if best is None:
-        return None
-    return max(Decimal(0), best).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+    for month in ft.months:
+        if month.served_by == ft.name:
+            fixed += month.total_usd - month.wrong_answers_usd
+            requests += month.requests
+        else:  # another option's mistakes (or nothing served): the fine-tune's accuracy can't change them
+            fixed += month.total_usd
+    margin = base.cumulative_usd[-1] - fixed
+    weight = Decimal(requests) * cost_per_wrong
+    if not weight:
+        return Decimal(0) if margin >= 0 else None
+    bound = (1 - margin / weight) * 100
+    return max(Decimal(0), bound).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
 
 
 @dataclass(frozen=True)

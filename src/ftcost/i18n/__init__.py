@@ -26,7 +26,7 @@ import io
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -228,23 +228,40 @@ def locale(lang: str | None = None) -> str:
     return LOCALES[check(lang or language())]
 
 
-def number(value: int | Decimal, lang: str | None = None, places: int | None = None) -> str:
-    """A count or a decimal in the language's number format (`1,234`, `12.5`); `places` fixes the decimals."""
+def number(value: int | Decimal, lang: str | None = None, places: int | None = None,
+           rounding: str = ROUND_HALF_UP) -> str:
+    """A count or a decimal in the language's number format (`1,234`, `12.5`); `places` fixes the decimals,
+    rounded half up (as money is) unless `rounding` says otherwise."""
     if places is not None:
         fmt = "#,##0" + ("." + "0" * places if places else "")
-        value = Decimal(value).quantize(Decimal(1).scaleb(-places)) if places else Decimal(value).quantize(Decimal(1))
+        value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=rounding)
         return format_decimal(value, format=fmt, locale=locale(lang), decimal_quantization=False)
     return format_decimal(value, locale=locale(lang), decimal_quantization=False)
 
 
-def percent(value: Decimal | None, lang: str | None = None, places: int = 1) -> str:
-    """`12.3%` (one decimal by default); `—` for no value."""
+def percent(value: Decimal | float | None, lang: str | None = None, places: int = 1,
+            rounding: str = ROUND_HALF_UP) -> str:
+    """`12.3%` (one decimal by default, half up); `—` for no value. Every percentage on a page, in a report or
+    a sentence goes through here, from the unrounded value: a figure rounded once, one way, reads the same
+    everywhere (a float's `:.1%` and a Decimal's half-even quantize disagree on 99.25). A float is taken at its
+    shortest repr (0.9925 → 99.25, not 99.2499…)."""
     if value is None:
         return "—"
-    return number(value, lang, places) + "%"
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    return number(value, lang, places, rounding) + "%"
+
+
+def share_percent(fraction: float, lang: str | None = None) -> str:
+    """A share of draws (0 to 1) as a whole percentage: `87%`. Only none or all read 0% or 100%, so a 99.6% chance
+    never reads as a certainty."""
+    shown = Decimal(repr(float(fraction))) * 100
+    if 0 < fraction < 1:
+        shown = min(max(shown, Decimal("0.5")), Decimal("99.4"))  # rounds to 1% … 99%
+    return percent(shown, lang, places=0)
 
 
 __all__ = [
     "CATALOGUES", "DEFAULT", "LANGUAGES", "LOCALES", "N_", "N_plural", "Notice", "_", "check", "day", "text", "from_environment", "gettext", "language",
-    "locale", "ngettext", "normalize", "number", "percent", "set_language", "translations", "use",
+    "locale", "ngettext", "normalize", "number", "percent", "set_language", "share_percent", "translations", "use",
 ]

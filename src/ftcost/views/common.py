@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from ftcost.i18n import _, ngettext, number, percent
+from ftcost.i18n import _, ngettext, number, percent, share_percent
 from ftcost.money import Display, format_price, format_usd
 
 #: Line numbers listed per problem before "… and N more": the CLI's summary, the Dataset page's table and the
@@ -46,8 +46,9 @@ def _half_up(value: Decimal, places: int) -> Decimal:
 
 
 def chance(p: float) -> str:
-    """A probability from the simulation as a whole percentage (`73%`), rounded half-up."""
-    return pct(Decimal(repr(float(p))) * 100, places=0)
+    """A probability from the simulation as a whole percentage (`73%`): only none or all of the draws read 0% or
+    100% (i18n.share_percent, the one rule for every page and report)."""
+    return share_percent(p)
 
 
 def plain(value: Decimal, places: int | None = None) -> str:

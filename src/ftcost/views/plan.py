@@ -106,7 +106,7 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
                 one_off=m.amount(o.one_off_usd) if o.one_off else _("none"),
                 per_correct=m.per_answer(o.cost_per_correct_usd),
                 per_correct_delta=per_correct_delta,
-                accuracy=pct(o.accuracy_pct),  # as the report writes it
+                accuracy=pct(o.accuracy_pct),
                 tokens_per_request=_("{prompt} prompt + {output} output tokens per request").format(
                     prompt=tokens(o.tokens.prompt_tokens), output=tokens(o.tokens.output_tokens)),
                 total=m.amount(o.cumulative_usd[-1]),

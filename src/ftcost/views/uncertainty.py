@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, assumptions, locate
 from ftcost.errors import ScenarioError
-from ftcost.i18n import N_, _, language, locale, number
+from ftcost.i18n import N_, _, language, locale, number, percent, share_percent
 from ftcost.money import Display, format_usd  # noqa: F401 — kept for callers that format USD as computed
 from ftcost.scenario import Scenario
-from ftcost.views.common import chance, month_text, months, pct, rounded
+from ftcost.views.common import month_text, months, rounded
 
 #: The engine's note when nothing is ranged (shown in the reader's language).
 N_("Every assumption is a point, so every draw is the point plan: give ranges to see the odds.")
@@ -47,15 +47,16 @@ def assumption_label(label: str) -> str:
     return label
 
 
-def value_text(value: float | None, unit: str = "", whole: bool = False, money: Display | None = None) -> str:
-    """An assumption's value as a manager reads it: $1.02 (in the display currency), 91.7 %, 4,733."""
+def value_text(value: float | None, unit: str = "", whole: bool = False, money: Display | None = None,
+               rounding: str = ROUND_HALF_UP) -> str:
+    """An assumption's value as a manager reads it: $1.02 (in the display currency), 91.7%, 4,733."""
     if value is None:
         return "—"
     if unit == "USD":
         return _m(money).amount(Decimal(repr(value)))
     exact = Decimal(repr(float(value)))
     if unit == "%":
-        return pct(exact)
+        return percent(exact, rounding=rounding)
     if whole or float(value).is_integer():
         return rounded(exact, 0)
     return rounded(exact, 2)
@@ -75,7 +76,7 @@ def odds_sentences(u: Uncertainty, horizon: int, name: Callable[[str], str] = st
     out = [
         _("{fine_tune} pays back against {against} within {months} in {share} of {draws} draws of the ranges "
           "(seed {seed}).").format(fine_tune=name(u.fine_tuned), against=name(u.against), months=months(horizon),
-                                   share=chance(o.p_pays_back), draws=number(r.draws), seed=r.seed),
+                                   share=share_percent(o.p_pays_back), draws=number(r.draws), seed=r.seed),
         _("Savings at the horizon: {p10} at P10, {p50} at the median, {p90} at P90; break-even {be10} at P10, "
           "{be50} at the median, {be90} at P90.").format(
             p10=m.amount(o.savings_p10), p50=m.amount(o.savings_p50), p90=m.amount(o.savings_p90),
@@ -87,7 +88,7 @@ def odds_sentences(u: Uncertainty, horizon: int, name: Callable[[str], str] = st
         be = next((v for v in u.break_even_values if v.key == top.key), None)
         where = ""
         if be is not None and be.value is not None:
-            value = value_text(be.value, be.unit, _whole(u, be.key), m)
+            value = break_even_value_text(be, _whole(u, be.key), m)
             where = (_("; it pays back only above {value}") if be.pays_back_above else
                      _("; it pays back only below {value}")).format(value=value)
         a = u.assumption(top.key)
@@ -169,16 +170,22 @@ def what_would_have_to_be_true(u: Uncertainty, money: Display | None = None) -> 
             value_text(v.likely, v.unit, whole, money),
             f"{value_text(d.low, v.unit, whole, money)} – {value_text(d.high, v.unit, whole, money)}" if d
             else _("a point"),
-            value_text(v.value, v.unit, whole, money),
+            break_even_value_text(v, whole, money),
             _condition(v, whole, money),
         ), strict=True)))
     return pd.DataFrame(rows, columns=columns)
 
 
+def break_even_value_text(v: BreakEvenValue, whole: bool, money: Display | None = None) -> str:
+    """A break-even value rounded towards the side that pays back (up when it pays back above it), as the pilot's
+    gate is: "pays back above 94.1%" then holds at the figure shown, and the accuracy reads as the gate does."""
+    return value_text(v.value, v.unit, whole, money, ROUND_CEILING if v.pays_back_above else ROUND_FLOOR)
+
+
 def _condition(v: BreakEvenValue, whole: bool, money: Display | None = None) -> str:
     if v.value is None:
         return _("no value changes the answer on its own")
-    value = value_text(v.value, v.unit, whole, money)
+    value = break_even_value_text(v, whole, money)
     if whole:
         return (_("at least {value}") if v.pays_back_above else _("at most {value}")).format(value=value)
     return (_("above {value}") if v.pays_back_above else _("below {value}")).format(value=value)
@@ -203,7 +210,7 @@ def odds_table(u: Uncertainty, horizon: int, money: Display | None = None) -> pd
     """Every fine-tune against every base option: the chance of payback and the spread."""
     m = _m(money)
     rows = [{
-        _("Fine-tune"): o.fine_tuned, _("Against"): o.against, _("Pays back"): chance(o.p_pays_back),
+        _("Fine-tune"): o.fine_tuned, _("Against"): o.against, _("Pays back"): share_percent(o.p_pays_back),
         _("Savings P10"): m.amount(o.savings_p10), _("Median"): m.amount(o.savings_p50),
         _("P90"): m.amount(o.savings_p90),
         _("Break-even P10 / median / P90"): " / ".join(short_month(x, horizon) for x in
@@ -260,4 +267,4 @@ def break_even_text(u: Uncertainty, money: Display | None = None) -> str | None:
     if s is None or s.break_even.value is None:
         return None
     return _("break-even: {value}").format(
-        value=value_text(s.break_even.value, s.break_even.unit, u.assumption(s.key).whole, money))
+        value=break_even_value_text(s.break_even, u.assumption(s.key).whole, money))
