@@ -25,7 +25,7 @@ PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page
          "ui/page_prices.py"]
 
 #: Three or more words of letters in a row (separated by spaces or a comma); a token with a digit ends a run.
-RUN = re.compile(r"(?<![\w./-])[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*(?:,? +[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*){2,}(?![\w/-])")
+RUN = re.compile(r"(?<![\w./-])[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*(?:(?:,? +| / )[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*){2,}(?![\w/-])")
 CODE = re.compile(r"`[^`]*`")
 #: A source's own words, quoted as such in a translation (a price table's note, an article's title).
 QUOTED = re.compile(r"「[^」]*」|“[^”]*”")
@@ -53,12 +53,11 @@ def allowed() -> tuple[str, ...]:
                 if isinstance(table.get(key), str):
                     names.add(table[key])
     for path in (REPO / "scenarios").glob("*.toml"):
+        # the scenario's own inputs (option and role names, prompts, sample messages, eval questions) are the
+        # manager's data, shown as typed; only its name and description are translated (the gallery's catalogue)
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        for option in doc.get("option", []):
-            names.add(option["name"])
-        # the scenario's own inputs: prompts, sample messages, eval questions are the manager's data
-        for key in ("workload", "prompts", "pilot", "people", "retrieval"):
-            names.update(s for s in _strings(doc.get(key, {})) if len(s) > 3)
+        names.update(s for key, v in doc.items() if key not in ("name", "description") for s in _strings(v)
+                     if len(s) > 3)
     names.update({"ChatOpenSource x LangChain", "OpenAI API", "OpenAI-compatible", "Streamlit secrets", "Hugging Face", "Google Cloud",
                   "Federal Reserve", "Bank of Taiwan"})
     return tuple(sorted((n for n in names if n.strip()), key=len, reverse=True))
@@ -114,8 +113,11 @@ def shown_texts(at: AppTest) -> list[tuple[str, str]]:
         for el in getattr(at, kind, []):
             add(kind, el.label)
     for el in at.dataframe:
+        import json
+        config = json.loads(el.proto.columns or "{}")  # st.column_config labels replace the frame's own names
         for column in el.value.columns:
-            add("table heading", str(column))
+            label = (config.get(f"name:{column}") or config.get(str(column)) or {}).get("label")
+            add("table heading", label or str(column))
     return out
 
 
@@ -155,6 +157,7 @@ def test_the_check_finds_an_english_sentence_and_lets_names_through():
     assert english_runs("微調 gpt-4.1-mini-2025-04-14 的費用") == []
     assert english_runs("設定 `OPENAI_API_KEY` 後，Azure OpenAI (Microsoft Foundry) 可用") == []
     assert english_runs("費用 Costs at most 五元") == ["Costs at most"]
+    assert english_runs("**Go / no-go for 選項:**") == ["Go / no-go for"]
     assert english_runs("Nothing is sent until you confirm.") == ["Nothing is sent until you confirm"]
     assert english_runs("價格表附註（英文原文）：「Capacity Blocks (reserved ahead), not on-demand.」") == []
 
@@ -184,3 +187,29 @@ def test_the_markdown_report_has_no_english_sentence_left(stem, lang):
         assert ("## 檢索的上下文" if lang == "zh-Hant" else "## 检索的上下文") in md
         section = md.split("上下文", 1)[1].split("\n## ", 1)[0]
         assert "NT$" in section and "$0" not in section.replace("NT$", "")
+
+
+@pytest.mark.parametrize("lang, problem, means", [("zh-Hant", "問題", "代表什麼"), ("zh-Hans", "问题", "代表什么")])
+def test_the_dataset_pages_problem_table_explains_each_category_in_chinese(lang, problem, means):
+    """The categories keep their codes (the cookbook's names); what each means and how to fix it are translated."""
+    from ftcost.scenario import dataset_path
+
+    lines = dataset_path(default_scenario()).read_bytes().splitlines()
+    bad = b"\n".join([*lines[:2], b'{"messages": [{"role": "user", "content": "unclosed"', b"[1, 2]",
+                      b'{"messages": [{"role": "user", "content": "hi"}]}', *lines[2:]]) + b"\n"
+    at = open_page("ui/page_dataset.py", lang)
+    at.file_uploader(key="dataset_upload").upload("bad.jsonl", bad, "application/jsonl")
+    at.run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if any(problem in str(c) for c in d.value.columns))
+    assert {"invalid_json", "data_type", "example_missing_assistant_message"} <= set(table.iloc[:, 1])
+    cells = [str(v) for column in table.columns[4:] for v in table[column]]
+    assert cells and all(english_runs(c) == [] for c in cells), cells
+    assert english_left(at) == []
+
+
+@pytest.mark.parametrize("lang, words", [("zh-Hant", "連結"), ("zh-Hans", "链接")])
+def test_the_share_link_caption_says_what_the_link_needs_in_chinese(lang, words):
+    at = open_page(PAGES[0], lang)
+    caption = next(c.value for c in at.sidebar.caption if "#" in c.value and words in c.value)
+    assert english_runs(caption) == []

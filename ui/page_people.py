@@ -111,8 +111,8 @@ m3.metric(_("Go if accuracy reaches"), pilot.gate_accuracy,
               target=pilot.target_accuracy, needed=pilot.break_even_accuracy))
 m4.metric(_("…and still breaks even by"), pilot.month_to_beat[:1].upper() + pilot.month_to_beat[1:],
           delta=_("against {option}").format(option=md(pilot.against)), delta_color="off", delta_arrow="off",
-          help="The break-even month at the accuracy the plan assumes, against the option the Plan page compares "
-          "with (its *Compared with what you would do otherwise*).")
+          help=_("The break-even month at the accuracy the plan assumes, against the option the Plan page compares "
+                 "with (its *Compared with what you would do otherwise*)."))
 with st.container(border=True):
-    st.markdown(f"**Go / no-go for {md(pilot.option)}:** {md(pilot.verdict)}")
+    st.markdown(_("**Go / no-go for {option}:** {verdict}").format(option=md(pilot.option), verdict=md(pilot.verdict)))
 st.dataframe(pilot.parts, hide_index=True, width="stretch")
