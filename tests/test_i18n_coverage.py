@@ -153,6 +153,14 @@ def test_no_english_sentence_is_left_on_a_chinese_page(page, lang):
     assert left == [], "\n".join(f"{kind}: {runs} in {text!r}" for kind, text, runs in left)
 
 
+@pytest.mark.parametrize("page", ["ui/page_plan.py", "ui/page_people.py"])
+@pytest.mark.parametrize("stem", sorted(set(gallery()) - {"airport"}))
+def test_no_english_sentence_is_left_for_any_gallery_scenario(stem, page):
+    """The other cases bring other sentences: provider options' notes, a pilot that never pays back."""
+    left = english_left(open_page(page, "zh-Hant", stem))
+    assert left == [], "\n".join(f"{kind}: {runs} in {text!r}" for kind, text, runs in left)
+
+
 def test_the_check_finds_an_english_sentence_and_lets_names_through():
     assert english_runs("微調 gpt-4.1-mini-2025-04-14 的費用") == []
     assert english_runs("設定 `OPENAI_API_KEY` 後，Azure OpenAI (Microsoft Foundry) 可用") == []
