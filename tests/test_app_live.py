@@ -602,3 +602,27 @@ def test_the_page_in_traditional_chinese_shows_money_in_the_readers_currency():
     # the rate and its date are said once on the page
     assert sum("每 1 美元兌" in c.value for c in at.main.caption) == 1
     assert "API 金鑰能多做什麼" in texts(at.info)
+
+
+def test_a_run_in_simplified_chinese_reads_in_chinese_and_cny(standin, fast_jobs):
+    """Measuring, the pilot and evaluating, in zh-Hans with CNY: every sentence, heading and amount the runs add."""
+    from test_i18n_coverage import english_left
+
+    from ftcost.scenario import DisplaySettings
+
+    model = f"ft:{FT_BASE}:standin::evaltest1"
+    standin.fine_tuned.add(model)
+    standin.answer = lambda asked_model, messages: ANSWER
+    scenario = with_eval_set().model_copy(update={"display": DisplaySettings(language="zh-Hans", currency="CNY")})
+    at = connect(open_page(scenario), standin)
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    ok(at.selectbox(key="live_pilot_model").select(FT_BASE).run())
+    ok(at.button(key="live_pilot_go").click().run())
+    ok(at.text_input(key="live_ft_model").input(model).run())
+    ok(at.button(key="live_eval_go").click().run())
+    assert not at.error, errors(at)
+    assert "次调用" in texts(at.success) and "¥" in texts(at.success)  # Babel writes the yuan as ¥ in zh_Hans_CN
+    assert frame(at, "实测准确率") is not None
+    left = english_left(at)
+    assert left == [], "\n".join(f"{kind}: {runs} in {text!r}" for kind, text, runs in left)

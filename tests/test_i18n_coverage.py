@@ -109,7 +109,7 @@ def shown_texts(at: AppTest) -> list[tuple[str, str]]:
             if kind in ("selectbox", "radio", "multiselect"):
                 for o in el.options:
                     add(kind + " option", o)
-    for kind in ("expander", "tabs"):
+    for kind in ("expander", "tabs", "status"):
         for el in getattr(at, kind, []):
             add(kind, el.label)
     for el in at.dataframe:
