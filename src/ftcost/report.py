@@ -17,7 +17,7 @@ from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
 from ftcost.i18n import N_, _, day, locale, ngettext, number, percent, text
-from ftcost.money import Display, format_usd
+from ftcost.money import Display
 from ftcost.text import code, csv_writer, markdown
 
 CSV_COLUMNS = (

@@ -16,9 +16,9 @@ from decimal import Decimal
 import pandas as pd
 
 from ftcost.errors import FtcostError
+from ftcost.i18n import N_, _, locale, ngettext
 from ftcost.live import EvalReport, MeasureReport, PromptOption, SpendEstimate
 from ftcost.live import from_scenario as fs
-from ftcost.i18n import N_, _, locale, ngettext
 from ftcost.live.serving import ALLOW_SERVER_KEY, OPENAI_API, Connection
 from ftcost.money import Display
 from ftcost.report import pct
