@@ -124,7 +124,7 @@ def test_changing_requests_per_month_moves_the_fine_tune_by_the_engines_amount()
     after = measured_plan(changed, DAY).options[ft_index]
     assert after.monthly_usd != before.monthly_usd
     assert metric(at, "of which API cost")[ft_index].value == format_usd(after.monthly_usd)
-    with_wrong = after.steady.inference_usd + after.steady.wrong_answers_usd
+    with_wrong = after.monthly_with_wrong_answers_usd  # the engine's figure: tests copy no arithmetic
     assert metric(at, "Monthly cost, wrong answers included")[ft_index].value == format_usd(with_wrong)
     assert scenario(at).workload.requests_per_month == 90_000
 
@@ -361,7 +361,8 @@ def test_picking_a_gallery_scenario_loads_it():
 
 
 def test_the_views_library_does_not_import_streamlit():
-    code = "import sys, ftcost.views; sys.exit('streamlit' in sys.modules)"
+    # The star import loads every page module (ftcost.views itself loads them on first use).
+    code = "import sys; from ftcost.views import *; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
 
 
@@ -379,7 +380,7 @@ def test_the_options_table_changes_what_is_compared():
     plan = measured_plan(changed, DAY)
     # Cards follow the plan's options (an option not served on the day has none): find the edited one by name.
     card = [o.name for o in plan.options].index(changed.option[ft].name)
-    cost = plan.options[card].steady.inference_usd + plan.options[card].steady.wrong_answers_usd
+    cost = plan.options[card].monthly_with_wrong_answers_usd
     assert metric(at, "Monthly cost, wrong answers included")[card].value == format_usd(cost)
 
     # Deleting every fine-tune leaves nothing to plan: the scenario's rule, in one sentence, and no change.
@@ -394,15 +395,21 @@ def test_the_options_table_changes_what_is_compared():
 # --- today's truth ---------------------------------------------------------------------------------------
 
 
-def test_the_default_plan_today_says_first_what_cannot_be_done():
+def test_the_default_plan_today_leads_with_the_cheapest_and_then_says_what_cannot_be_done():
     day = dt.date(2026, 12, 1)
     at = pin_date(start(), day)
     plan = measured_plan(default_scenario(), day)
     main, _ = views.answer(plan, views.base_options(plan)[0])
     answer = [m.value for m in at.markdown if m.value.startswith("- ")][0]
-    # The answer box's first sentence is the first infeasible fine-tune and why; then what a team can still do:
-    # the fine-tunes of the providers that still offer it, each compared, and the pilot of the best.
-    assert answer.startswith("- " + main[0]) and main[0].startswith("Fine-tuned GPT-4.1 mini cannot be carried out")
+    # The answer box's first sentence is the option cheapest over the horizon; then what a team can still do:
+    # the fine-tunes of the providers that still offer it, each compared, and the pilot of the best; and last,
+    # each infeasible fine-tune and why.
+    cheapest = min(plan.options, key=lambda o: o.cumulative_usd[-1])
+    assert main[0].startswith(f"Cheapest over 12 months: {cheapest.name}")
+    assert answer.startswith("- " + markdown(main[0]))
+    cannot = next(i for i, s in enumerate(main) if s.startswith("Fine-tuned GPT-4.1 mini cannot be carried out"))
+    assert cannot > next(i for i, s in enumerate(main) if s.startswith("Run the pilot first"))
+    assert all(markdown(s) in answer for s in main)
     elsewhere = {o.name for o in default_scenario().option if o.provider_id != "openai"}
     doable = [o.name for o in plan.options if o.fine_tuned and o.name in elsewhere]
     assert doable

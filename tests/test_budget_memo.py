@@ -167,6 +167,39 @@ def test_the_first_sentence_names_the_cheapest_option_over_the_horizon():
     assert views.answer(p, p.compare_with)[0][0] == first
 
 
+CHEAPEST_OVER = {"en": "Cheapest over 12 months: ", "zh-Hant": "12 個月內最便宜：", "zh-Hans": "12 个月内最便宜："}
+
+
+@pytest.mark.parametrize("lang", sorted(CHEAPEST_OVER))
+@pytest.mark.parametrize("day", [dt.date(2026, 12, 2), dt.date(2027, 2, 1)], ids=str)
+def test_the_default_answer_leads_with_the_cheapest_and_ends_with_what_cannot_be_done(day, lang):
+    # On the default scenario OpenAI's two fine-tunes cannot be done (from 2026-12-01 their jobs cannot all start
+    # in time; from 2027-01-14 they are shut down). The answer opened with those reasons, so a manager read four
+    # sentences of what not to do before the cheapest option; now it opens with the cheapest, then each feasible
+    # fine-tune's payback and its parts, the pilot and its gate, and only then what cannot be done.
+    from ftcost.i18n import _, use
+    from ftcost.scenario import default_scenario
+    from ftcost.text import markdown
+
+    plan = measured_plan(default_scenario(), day)
+    cheapest = min(plan.options, key=lambda o: o.cumulative_usd[-1])
+    assert plan.infeasible and plan.pilot is not None
+    with use(lang):
+        main, _others = views.answer(plan, plan.compare_with, money=None)
+        cannot = report.infeasible_sentences(plan)
+        assert main[0].startswith(CHEAPEST_OVER[lang] + cheapest.name), main[0]
+        assert main[0] == report.cheapest_sentence(plan)
+        paybacks = [report.payback_sentence(plan, be) for be in plan.break_even if be.against == plan.compare_with]
+        pilot = report.pilot_sentence(plan)
+        assert paybacks and main == [main[0], *paybacks, *main[1 + len(paybacks):-len(cannot) - 1], pilot, *cannot]
+        # The report a manager forwards says the same, in the same order.
+        memo = report.to_markdown(plan)
+        bullets = memo.split("## " + _("The answer"), 1)[1].split("\n## ", 1)[0]
+        bullets = [line[2:] for line in bullets.splitlines() if line.startswith("- ")]
+        assert bullets[0] == report.cheapest_sentence(plan, name=markdown)
+        assert bullets[-len(cannot):] == report.infeasible_sentences(plan, markdown)
+
+
 def test_every_saving_is_split_into_its_parts_in_the_sentence_and_the_card():
     p = plan_of(airport_2023())
     for be in p.break_even:
@@ -489,12 +522,12 @@ def test_the_readme_states_the_checked_dates_the_price_rows_carry():
 
 
 def test_each_options_month_is_one_chart_and_the_25_figures_wait_behind_a_click():
-    from ftcost.views.plan import _with_wrong, month_breakdown_frame
+    from ftcost.views.plan import month_breakdown_frame
 
     p = plan_of(airport_2023())
     frame = month_breakdown_frame(p)
     for o in p.options:  # each bar is the cards' "Monthly cost, wrong answers included", by part
-        assert frame[frame.option == o.name].usd.sum() == pytest.approx(float(_with_wrong(o)))
+        assert frame[frame.option == o.name].usd.sum() == pytest.approx(float(o.monthly_with_wrong_answers_usd))
     assert "One-off: training, people, pilot" not in set(frame.part)
     at = _plan_page()
     figures = next(e for e in at.expander if e.label == "Each option's figures")

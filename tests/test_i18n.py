@@ -194,14 +194,17 @@ def test_every_sentence_the_engine_builds_is_translated(day):
 
 
 def test_the_plan_page_in_traditional_chinese_says_why_a_fine_tune_cannot_be_done_in_chinese():
-    """The default scenario on 2026-12-02: OpenAI's two fine-tunes cannot be carried out. The answer says so first,
-    in Chinese, and no sentence the engine or the answer builds is left in English on the page."""
+    """The default scenario on 2026-12-02: OpenAI's two fine-tunes cannot be carried out. The answer opens with the
+    cheapest option and says why those two cannot be done after the pilot, in Chinese, and no sentence the engine or
+    the answer builds is left in English on the page."""
     at = app_shown_in("zh-Hant", "USD", dt.date(2026, 12, 2))
     shown = "\n".join([m.value for m in at.markdown] + [w.value for w in at.warning] + [c.value for c in at.caption])
     answer = next(m.value for m in at.markdown if "無法按規劃執行" in m.value)
-    first = answer.lstrip("- ").splitlines()[0]
-    assert first.startswith("Fine\\-tuned GPT\\-4.1 mini 無法按規劃執行") or first.startswith(
-        "Fine-tuned GPT-4.1 mini 無法按規劃執行"), first
+    bullets = [line.removeprefix("- ") for line in answer.splitlines()]
+    assert bullets[0].startswith("12 個月內最便宜："), bullets[0]
+    cannot = next(i for i, b in enumerate(bullets) if b.startswith(("Fine\\-tuned GPT\\-4.1 mini 無法按規劃執行",
+                                                                    "Fine-tuned GPT-4.1 mini 無法按規劃執行")))
+    assert cannot > next(i for i, b in enumerate(bullets) if b.startswith("先進行試行")), bullets
     assert "2027年1月14日 停止服務" in answer and "12 個月內最便宜" in answer and "先進行試行" in answer
     for english in ("cannot be carried out", "would go live on", "stops serving on", "is left out of the plan",
                     "Cheapest over", "Run the pilot first", "months against", "The gate is", "This plan holds only"):

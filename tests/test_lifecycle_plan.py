@@ -180,22 +180,25 @@ def test_unstated_history_says_the_plan_holds_only_for_organizations_that_still_
     assert caveat in report.headline(p)
 
 
-def test_a_shut_down_model_is_not_planned_and_the_answer_says_so_first():
+def test_a_shut_down_model_is_not_planned_and_the_answer_says_why():
     p = engine.plan(ft_scenario(weeks=1, iterations=1), dt.date(2027, 1, 14))
     assert [o.name for o in p.options] == []
     assert {e.name for e in p.excluded} == {"GPT-4.1", "FT"}
     answer = report.headline(p)
-    assert answer[0].startswith("FT is left out of the plan") and "2027-01-14" in answer[0]
+    # First what to do (nothing can be planned: add a served model or an earlier date), then why FT cannot be.
+    assert answer[0].startswith("No option of this scenario can be planned on 2027-01-14")
+    assert answer[1].startswith("FT is left out of the plan") and "2027-01-14" in answer[1]
     assert not any("pays back" in a or "pilot" in a for a in answer)
 
 
 def test_an_infeasible_fine_tune_gets_no_payback_and_no_pilot():
     p = engine.plan(ft_scenario(weeks=3, iterations=3), dt.date(2026, 12, 23))
     answer = report.headline(p)
-    assert answer[0].startswith("FT cannot be carried out as planned")
+    # The base option to stay on, the cheapest, first; then why the fine-tune cannot be carried out.
+    assert answer[0].startswith("No fine-tune in this scenario can be carried out on 2026-12-23, so stay on a base "
+                                "model: GPT-4.1 costs the least")
+    assert answer[1].startswith("FT cannot be carried out as planned")
     assert p.pilot is None and not p.break_even
-    assert answer[-1].startswith("No fine-tune in this scenario can be carried out on 2026-12-23, so stay on a base "
-                                 "model: GPT-4.1 costs the least")
     assert not any("pays back" in a for a in answer)
 
 

@@ -154,7 +154,7 @@ def test_a_tuned_model_its_provider_no_longer_serves_is_left_out(migration):
     scenario = parse_scenario(dump_scenario(_with_vertex(migration, VERTEX.replace("3.5", "2.5"))) + VERTEX_RATE)
     plan = measured_plan(scenario, DAY, folder=MIGRATION.parent)
     assert not any(o.name.startswith("Vertex") for o in plan.options)
-    # A fine-tune that cannot be carried out is in the "cannot be done" list the answer opens with, with its reason.
+    # A fine-tune that cannot be carried out is in the "cannot be done" list the answer ends with, with its reason.
     gone = [x for x in plan.excluded if x.name.startswith("Vertex")]
     assert gone and gone[0].fine_tuned and any("2026-10-16" in r for r in gone[0].reasons), plan.excluded
     assert not any(w.startswith("Vertex: tuned Gemini 2.5 Flash") for w in plan.warnings)

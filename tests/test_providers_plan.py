@@ -197,9 +197,10 @@ def test_breakdown_shows_hosting_as_its_own_slice():
     assert list(hosting["usd_text"])[1:] == ["$1,241.00"] * 5
 
 
-def test_a_provider_fine_tune_past_its_training_window_cannot_be_done_and_the_answer_says_so_first():
+def test_a_provider_fine_tune_past_its_training_window_cannot_be_done_and_the_answer_says_so():
     """Azure starts no new fine-tuning job on GPT-4.1 mini for new customers from 2026-10-14: on 2026-12-01 that
-    fine-tune is infeasible, listed with its reason (what the answer says first), not buried among the warnings."""
+    fine-tune is infeasible, listed with its reason (in the answer, after the cheapest option and what can still be
+    done), not buried among the warnings."""
     from ftcost import report
 
     option = AZURE.replace("existing_customer = true", "existing_customer = false")
@@ -209,4 +210,5 @@ def test_a_provider_fine_tune_past_its_training_window_cannot_be_done_and_the_an
     assert x.reasons == ("azure is left out of the plan: Azure OpenAI (Microsoft Foundry) starts no new fine-tuning "
                          "job on gpt-4.1-mini-2025-04-14 for anyone from 2026-10-14 (existing customers: 2027-04-14).",)
     assert not any("azure" in w for w in p.warnings)
-    assert report.headline(p)[0] == x.reasons[0]
+    answer = report.headline(p)
+    assert answer == [report.stay_sentence(p), x.reasons[0]]  # the cheapest base option to stay on, then why

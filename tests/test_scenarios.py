@@ -74,8 +74,9 @@ def test_seed_002_table_to_the_cent():
 
 def test_airport_default_is_true_today():
     # From 2026-12-01 an 8-week fine-tune of GPT-4.1 mini or GPT-4o mini can neither start all its jobs before
-    # 2027-01-06 nor go live before they stop serving on 2027-01-14: the answer says so first, then what a team
-    # can still do: fine-tune where fine-tuning is still offered, each option priced and compared.
+    # 2027-01-06 nor go live before they stop serving on 2027-01-14: the answer opens with the cheapest option,
+    # then what a team can still do (fine-tune where fine-tuning is still offered, each option priced and
+    # compared, the pilot of the best), and ends with why those two cannot be done.
     scenario = default_scenario()
     provider = {o.name: o.provider_id for o in scenario.option}
     for day in (dt.date(2026, 12, 1), dt.date(2027, 1, 10), dt.date(2027, 6, 1)):
@@ -85,12 +86,14 @@ def test_airport_default_is_true_today():
         if day >= dt.date(2027, 4, 14):  # Azure's last training day for existing customers: it cannot be done either
             infeasible.add("Azure: fine-tuned GPT-4.1 mini (existing customer)")
         assert {e.name for e in plan.infeasible} == infeasible, day
-        assert answer[0].startswith("Fine-tuned GPT-4.1 mini"), answer
+        cannot = report.infeasible_sentences(plan)
+        assert answer[0].startswith("Cheapest over 12 months: "), answer
+        assert answer[-len(cannot):] == cannot and cannot[0].startswith("Fine-tuned GPT-4.1 mini"), answer
         doable = [o.name for o in plan.options if o.fine_tuned and provider[o.name] != "openai"]
         assert doable, day
         for name in doable:
             assert any(a.startswith(name) for a in answer), (day, name)
-        assert plan.pilot is not None and answer[-1].startswith("Run the pilot first")
+        assert plan.pilot is not None and answer[-len(cannot) - 1].startswith("Run the pilot first")
         # No month of any option is served by a model that is shut down by then.
         for option in plan.options:
             for month in option.months:

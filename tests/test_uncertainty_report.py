@@ -35,7 +35,7 @@ def test_the_answer_names_its_probability_and_its_top_driver(how):
     assert "of 10,000 draws of the ranges (seed 2026)" in sentences[0]
     top = how.top_driver
     assert top.label == f"{FT}'s accuracy"  # the default's answer hangs on the fine-tune's accuracy
-    assert sentences[2].startswith(f"The answer hangs most on {FT}'s accuracy: across 88.0 % – 98.0 %")
+    assert sentences[2].startswith(f"The answer hangs most on {FT}'s accuracy: across 88.0% – 98.0%")  # the report's percentage form
     assert "it pays back only above" in sentences[2]
     assert sentences[3].startswith(f"Learning {FT}'s accuracy before committing")
 

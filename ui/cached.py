@@ -18,6 +18,7 @@ from ftcost.dataset import DatasetReport, analysis_key, analyze_bytes, analyze_f
 from ftcost.engine.results import Plan
 from ftcost.errors import FtcostError
 from ftcost.scenario import Scenario, dump_scenario, parse_scenario
+from ftcost.views.common import progress_percent
 from ui import state
 
 #: Cached answers expire after this long (seconds), so what closed sessions computed is released even
@@ -103,10 +104,10 @@ def analysis(digest: str, name: str, encoding: str, format: str, _model: str, _d
     last = [-1]
 
     def progress(done: int, total: int) -> None:
-        percent = min(100, done * 100 // total) if total else 100
+        percent = progress_percent(done, total)
         if percent != last[0]:  # at most 101 updates, however large the file
             last[0] = percent
-            bar.progress(percent / 100, text=f"Counting tokens in {name} ({encoding})… {percent}%")
+            bar.progress(percent, text=f"Counting tokens in {name} ({encoding})… {percent}%")
 
     report = analyze_bytes(_data, name, model=_model, progress=progress, keep_lines=KEEP_LINES)
     slot.empty()

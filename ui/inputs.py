@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from ftcost.i18n import _
+from ftcost.views.common import number_text  # a typed number as the refusal repeats it
 from ui import state
 
 
@@ -77,12 +78,6 @@ def _number_box(to_widget, from_widget, kwargs: dict) -> tuple[tuple, Callable, 
     shown, back = to_widget, from_widget
     return ((low, high, True), lambda value: None if (v := shown(value)) is None else float(v),
             lambda value: back(None if value is None else int(value)), kwargs)
-
-
-def number_text(value: float) -> str:
-    """A number as a sentence shows it: 30,000 · 2.5 · -5."""
-    exact = Decimal(str(value))
-    return f"{int(exact):,}" if exact == exact.to_integral_value() else f"{exact.normalize():,f}"
 
 
 def refusal(label: str, value: Any, limits: tuple | None) -> str | None:

@@ -17,7 +17,7 @@ MONEY, _FOUND = state.money()
 
 def _shown(usd: Decimal) -> float:
     """An hourly rate as the table shows it: in the display currency, to the cent."""
-    return round(float(MONEY.value(usd)), 2)
+    return views.people.hourly_shown(usd, MONEY)
 
 
 def role_rows(roles) -> list[dict]:

@@ -246,9 +246,7 @@ st.caption(_("Everything spent so far, month by month. A fine-tune's one-off cos
              "entry to highlight an option.").format(against=md(AGAINST_NAME)))
 how_sure = plan_uncertainty.analysis(plan, AGAINST_NAME)
 plan_uncertainty.band_caption(how_sure)
-band = plan_uncertainty.band(how_sure)
-if band is not None and MONEY.converted:  # the shaded spread in the lines' currency (its tooltip stays in USD)
-    band = band.assign(p10=band.p10 * float(MONEY.rate), p90=band.p90 * float(MONEY.rate))
+band = plan_uncertainty.band(how_sure, MONEY)  # the shaded spread in the lines' currency
 st.altair_chart(
     charts.cumulative(views.cumulative_frame(plan, MONEY), views.break_even_frame(plan, AGAINST_NAME, MONEY),
                       plan.horizon_months, views.go_live_frame(plan), band, MONEY.currency),

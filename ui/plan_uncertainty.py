@@ -17,6 +17,7 @@ from ftcost.engine.results import Plan
 from ftcost.engine.uncertainty import Uncertainty, analyse
 from ftcost.errors import ScenarioError
 from ftcost.i18n import _, number
+from ftcost.money import Display
 from ftcost.scenario import Scenario, dump_scenario
 from ftcost.text import markdown as md
 from ftcost.views import uncertainty as vu
@@ -45,9 +46,12 @@ def analysis(plan: Plan, against: str | None) -> Uncertainty | None:
                      scenario, plan)
 
 
-def band(how: Uncertainty | None) -> pd.DataFrame | None:
-    """The P10–P90 band for the cumulative chart, when some assumption is a range."""
-    return vu.band_frame(how, _money()) if how is not None and how.result.ranged else None
+def band(how: Uncertainty | None, money: Display | None = None) -> pd.DataFrame | None:
+    """The P10–P90 band for the cumulative chart, when some assumption is a range (in `money`'s currency, the
+    session's when none is given)."""
+    if how is None or not how.result.ranged:
+        return None
+    return vu.band_frame(how, money if money is not None else _money())
 
 
 def _money():
@@ -118,7 +122,7 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
                  "whole plan of {fine_tune} against {against}. Edit the ranges below.").format(
         draws=number(r.draws), seed=r.seed, fine_tune=md(how.fine_tuned), against=md(against)))
     c1, c2, c3 = st.columns(3)
-    c1.metric(_("Pays back within {months}").format(months=report.months(h)), f"{o.p_pays_back:.0%}",
+    c1.metric(_("Pays back within {months}").format(months=report.months(h)), vu.chance(o.p_pays_back),
               help=_("Share of the draws in which the fine-tune's running total drops to or below the comparison's."))
     c2.metric(_("Savings at the horizon, median"), money.amount(o.savings_p50),
               help=_("P10 {p10} · P90 {p90}").format(p10=money.amount(o.savings_p10), p90=money.amount(o.savings_p90)))

@@ -16,9 +16,12 @@ from typing import Any
 from ftcost import __version__
 from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.uncertainty import Uncertainty
-from ftcost.i18n import N_, _, day, locale, ngettext, number, percent, text
+from ftcost.i18n import N_, _, day, locale, ngettext, number, text
 from ftcost.money import Display
 from ftcost.text import code, csv_writer, markdown
+
+# the pages and tests call report.months, report.pct, report.tokens: the shared formatting, re-exported
+from ftcost.views.common import CENT, cents, chance, month_text, months, pct, tokens  # noqa: F401
 
 CSV_COLUMNS = (
     "option", "model", "month", "starts", "served_by", "requests", "input_tokens", "cached_input_tokens", "output_tokens",
@@ -29,33 +32,6 @@ CSV_COLUMNS = (
 #: Labels the screen, the Markdown report and the CSV share for a month of an option serving.
 WITH_WRONG_LABEL = N_("Monthly cost, wrong answers included")
 API_LABEL = N_("of which API cost")
-CENT = Decimal("0.01")
-
-
-def cents(amount: Decimal) -> Decimal:
-    """Money as a reader sees it: rounded half-up to the cent (the engine keeps exact amounts)."""
-    from decimal import ROUND_HALF_UP
-
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def pct(value: Decimal | None) -> str:
-    return percent(value)
-
-
-def tokens(n: int) -> str:
-    return number(n)
-
-
-def months(n: int) -> str:
-    """`12 months` / `1 month` (Chinese: `12 個月`)."""
-    return ngettext("{n} month", "{n} months", n).format(n=number(n))
-
-
-def month_text(month: int | None, horizon: int) -> str:
-    if month is not None:
-        return _("month {month}").format(month=month)
-    return _("not within {months}").format(months=months(horizon))
 
 
 def _stop_day(o: OptionPlan) -> str:
@@ -127,8 +103,8 @@ def cheapest_sentence(plan: Plan, name: Callable[[str], str] = str, money: Displ
 
 
 def infeasible_sentences(plan: Plan, name: Callable[[str], str] = str) -> list[str]:
-    """What cannot be done and why: each fine-tune that cannot be carried out, first (`name` formats the
-    whole sentence: the reasons quote option names), in the current language."""
+    """What cannot be done and why: each fine-tune that cannot be carried out (`name` formats the whole
+    sentence: the reasons quote option names), in the current language; the answer ends with them."""
     return [name(text(reason)) for e in plan.infeasible for reason in e.reasons]
 
 
@@ -211,18 +187,19 @@ def pilot_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display 
 
 def headline(plan: Plan, against: str | None = None, name: Callable[[str], str] = str,
              money: Display | None = None) -> list[str]:
-    """The answer in sentences: first what cannot be done and why; then the option cheapest over the horizon;
-    whether each feasible fine-tune pays back (against `against`, or every base option) and what the saving is
-    made of; what it depends on; and the pilot — or, with no feasible fine-tune, the base model to stay on.
-    `name` formats option names (`markdown` for the report)."""
-    out = infeasible_sentences(plan, name)
+    """The answer in sentences: first the option cheapest over the horizon, whatever it is; then whether each
+    feasible fine-tune pays back (against `against`, or every base option) and what the saving is made of; what
+    it depends on; the pilot — or, with no feasible fine-tune, the base model to stay on (itself the cheapest);
+    last, what cannot be done and why. A manager reading only the first lines learns what to do, not only what
+    not to. `name` formats option names (`markdown` for the report)."""
+    cannot = infeasible_sentences(plan, name)
     paybacks = [payback_sentence(plan, be, name, money) for be in plan.break_even
                 if against is None or be.against == against]
     if not paybacks:
-        return out + [stay_sentence(plan, name, money)]
-    out += [cheapest_sentence(plan, name, money)] + paybacks + [name(text(c)) for c in plan.caveats]
+        return [stay_sentence(plan, name, money)] + cannot
+    out = [cheapest_sentence(plan, name, money)] + paybacks + [name(text(c)) for c in plan.caveats]
     pilot = pilot_sentence(plan, name, money)
-    return out + ([pilot] if pilot else [])
+    return out + ([pilot] if pilot else []) + cannot
 
 
 def no_answer_sentence(plan: Plan) -> str:
@@ -344,7 +321,7 @@ def to_csv(plan: Plan, uncertainty: Uncertainty | None = None) -> str:
     for o in plan.options:
         for i, (m, cumulative) in enumerate(zip(o.months, o.cumulative_usd, strict=True)):
             money = [m.input_usd, m.cached_input_usd, m.output_usd, m.inference_usd, m.hosting_usd, m.serving_usd,
-                     m.wrong_answers_usd, m.serving_usd + m.wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative]
+                     m.wrong_answers_usd, m.with_wrong_answers_usd, m.one_off_usd, m.total_usd, cumulative]
             if retrieval:
                 money.append(m.retrieval_usd)
             if bands:
@@ -396,7 +373,7 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
     for o in plan.options:
         lines.append(_row(
             md(o.name), code(o.resolved_model), tokens(o.tokens.prompt_tokens), tokens(o.tokens.output_tokens),
-            m.amount(o.monthly_usd + o.steady.wrong_answers_usd), m.amount(o.monthly_usd), pct(o.accuracy_pct),
+            m.amount(o.monthly_with_wrong_answers_usd), m.amount(o.monthly_usd), pct(o.accuracy_pct),
             m.per_answer(o.cost_per_correct_usd), m.amount(o.one_off_usd), m.amount(o.cumulative_usd[-1]),
         ))
     for e in plan.excluded if plan.options else ():
@@ -494,7 +471,7 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
                   "|---|---|--:|---|---|"]
     for o in plan.options:
         for name, r in o.rates.items():
-            lines.append(_row(md(o.name), rate_name(name), rate_price(str(r["price_per_mtok"])),
+            lines.append(_row(md(o.name), rate_name(name), rate_cell(str(r["price_per_mtok"])),
                               team_said(str(r["effective_from"])), team_said(str(r["source"]))))
     if m.converted:
         lines += ["", "## " + _("Exchange rate"), "",
@@ -518,7 +495,7 @@ def rate_name(name: str) -> str:
     return _(RATE_NAMES[name]) if name in RATE_NAMES else name.replace("_", " ")
 
 
-def rate_price(price: str) -> str:
+def rate_cell(price: str) -> str:
     """`5.00 per GPU-hour`: the price as published, its unit in the reader's language."""
     from ftcost.views.prices import UNIT_LABELS
 
@@ -571,7 +548,7 @@ def simulation_markdown(u: Uncertainty, horizon: int, money: Display | None = No
              "|---|---|--:|--:|--:|--:|---|"]
     for o in r.odds:
         spread = " / ".join(month_text(x, horizon) for x in (o.break_even_p10, o.break_even_p50, o.break_even_p90))
-        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {o.p_pays_back:.0%} | {m.amount(o.savings_p10)} | "
+        lines.append(f"| {markdown(o.fine_tuned)} | {markdown(o.against)} | {chance(o.p_pays_back)} | {m.amount(o.savings_p10)} | "
                      f"{m.amount(o.savings_p50)} | {m.amount(o.savings_p90)} | {spread} |")
     if u.drivers:
         lines += ["", "### " + _("What drives the answer ({fine_tune} against {against})").format(

@@ -13,7 +13,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TextIO
 
@@ -22,10 +21,10 @@ from ftcost.cli.common import add_language, pad, parse_date
 from ftcost.dataset import DEFAULT_MODEL, DatasetReport, analyze_file, describe
 from ftcost.errors import FtcostError
 from ftcost.i18n import N_, _, ngettext
-from ftcost.money import format_usd
+from ftcost.money import format_price, format_usd
 from ftcost.tokenizers import FAMILIES
-
-SHOWN_LINES = 10  # line numbers listed per category before "... and N more"
+from ftcost.views.common import lines_text as format_lines  # the one wording and cut rule of line lists
+from ftcost.views.common import progress_percent, statistic
 
 
 def register(subparsers) -> None:
@@ -169,8 +168,8 @@ def training_cost(report: DatasetReport, as_of: dt.date) -> tuple[Decimal | None
         usd, rate = price_training(report.model, report.charged_tokens, as_of)
     except FtcostError as exc:
         return None, hints.message(exc)
-    return usd, _("{tokens} tokens at ${price} per 1M training tokens, prices of {date}").format(
-        tokens=f"{report.charged_tokens:,}", price=rate.price, date=as_of)
+    return usd, _("{tokens} tokens at {price} per 1M training tokens, prices of {date}").format(
+        tokens=f"{report.charged_tokens:,}", price=format_price(rate.price), date=as_of)
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -190,7 +189,7 @@ class ProgressBar:
         self.shown = -1
 
     def __call__(self, done: int, total: int) -> None:
-        percent = 100 * done // total if total else 100
+        percent = progress_percent(done, total)
         if percent == self.shown:
             return
         self.shown = percent
@@ -205,15 +204,6 @@ class ProgressBar:
         if self.shown >= 0:
             self.stream.write("\r" + " " * (self.WIDTH + 40) + "\r")
             self.stream.flush()
-
-
-def format_lines(lines: Sequence[int], shown: int = SHOWN_LINES) -> str:
-    """'line 3', 'lines 3, 7, 12', 'lines 3, 7, 12 … and 4,210 more', or 'the whole file'."""
-    if not lines:
-        return _("the whole file")
-    head = ", ".join(str(n) for n in lines[:shown])
-    more = _(" … and {n} more").format(n=f"{len(lines) - shown:,}") if len(lines) > shown else ""
-    return ngettext("line {lines}", "lines {lines}", len(lines)).format(lines=head + more)
 
 
 def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "") -> str:
@@ -238,7 +228,7 @@ def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "")
             add(title)
             for category, n in counts.items():
                 meaning = describe(category)
-                add(f"  {category} ({n:,}): {format_lines(lines[category])}")
+                add(f"  {category} ({n:,}): {format_lines(lines[category], report.line_count(category))}")
                 add(f"      {_(meaning.meaning)} " + _("Fix: {fix}").format(fix=_(meaning.fix)))
     add("")
     add(_stats_table(report))
@@ -277,14 +267,5 @@ def _stats_table(report: DatasetReport) -> str:
         (N_("assistant tokens"), "assistant_tokens_per_example"),
     ):
         stats = report.stats[name]
-        rows.append(f"  {pad(_(label), 18)}" + "".join(f"{_number(stats[k]):>10}" for k in keys))
+        rows.append(f"  {pad(_(label), 18)}" + "".join(f"{statistic(stats[k], missing='-'):>10}" for k in keys))
     return _("Statistics (p10/p90: 10th and 90th percentiles):") + "\n" + "\n".join(rows)
-
-
-def _number(value: float | int | None) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
-

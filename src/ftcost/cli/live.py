@@ -171,7 +171,9 @@ def _print_json(doc: dict) -> None:
 
 
 def _usd(value) -> str:
-    return "unknown" if value is None else f"${value:.4f}"
+    from ftcost.views.common import fine_usd
+
+    return fine_usd(value, missing="unknown")
 
 
 def _not_confirmed(args: argparse.Namespace, estimate_doc: dict, summary: str, notes: list[str]) -> int:
@@ -321,6 +323,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from ftcost.live import from_scenario as fs
     from ftcost.live.evaluate import estimate_evaluate
     from ftcost.live.evaluate import run_evaluate as run
+    from ftcost.views.common import pct
 
     client = _client(args) if args.yes else None
     scenario, _path = _scenario(args.scenario)
@@ -344,7 +347,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         for note in notes:
             print(_("note: {note}").format(note=note))
         for o in report.options:
-            print(f"{o.name:<28} {o.model:<40} {o.correct:>4}/{len(o.answers):<4} {o.accuracy_pct}%")
+            print(f"{o.name:<28} {o.model:<40} {o.correct:>4}/{len(o.answers):<4} {pct(o.accuracy_pct)}")
         if saved:
             print(_("Saved the scenario with the measured accuracy to {path}.").format(path=saved))
         if report.stopped:

@@ -65,6 +65,7 @@ def run_prices(args: argparse.Namespace, day) -> int:
 def render_provider(p, day, rows) -> str:
     from ftcost.money import format_price
     from ftcost.pricing.providers import counting_tokenizer
+    from ftcost.views.common import rate_price  # the Prices page's wording of a rate
 
     if p.info.status == "stopped":
         when = f"on {p.info.stopped_on}" if p.info.stopped_on else f"by {p.info.stopped_by} (day not published)"
@@ -95,8 +96,7 @@ def render_provider(p, day, rows) -> str:
         out.append("  (none)")
     for r in rows:
         e = r.entry
-        price = (f"{format_price(e.input)} in / {format_price(e.output)} out" if e.kind == "inference"
-                 else format_price(e.price))
+        price = rate_price(e)
         cap = f", cap {format_price(e.cap)} per job" if e.cap else ""
         flag = "" if e.verified else "*"
         out.append(f"  {r.describe():<46} {price} {r.unit.removeprefix('USD ')}{cap}  from {e.effective_from}{flag}"

@@ -95,7 +95,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
                 model=resolved.snapshot)
         if why:
             excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
-            if not option.fine_tuned:  # a fine-tune that cannot be priced is infeasible: the answer says so first
+            if not option.fine_tuned:  # a fine-tune that cannot be priced is infeasible: the answer says so
                 warnings.append(why)
             continue
         if option.retrieval is not None:  # retrieved context: its embedding prices on this date (engine/retrieval.py)

@@ -109,7 +109,7 @@ def provider_option_plan(
     """The option's plan, or None (with a warning saying why) when the provider cannot price it on `as_of`.
 
     A fine-tune outside its training window (the provider stopped fine-tuning, or starts no job for this model
-    on the date) cannot be carried out: with `excluded`, it is listed there with why (what the answer says first,
+    on the date) cannot be carried out: with `excluded`, it is listed there with why (the answer ends with it,
     as for an OpenAI fine-tune that cannot be trained), not among the warnings."""
     from ftcost.pricing import token_cost
     from ftcost.pricing.provider_quote import provider_quote

@@ -49,6 +49,11 @@ class Month:
         return self.inference_usd + self.hosting_usd + self.retrieval_usd
 
     @property
+    def with_wrong_answers_usd(self) -> Decimal:
+        """Serving plus the expected cost of wrong answers: the month as options are compared (no one-off)."""
+        return self.serving_usd + self.wrong_answers_usd
+
+    @property
     def total_usd(self) -> Decimal:
         """Quality-adjusted cost of the month: inference + hosting + retrieval + wrong answers + one-off."""
         return self.inference_usd + self.hosting_usd + self.retrieval_usd + self.wrong_answers_usd + self.one_off_usd
@@ -126,6 +131,11 @@ class OptionPlan:
         """The option's own serving cost at the first month's volume (what price tables compare): inference
         tokens plus any hosting fee."""
         return self.steady.serving_usd
+
+    @property
+    def monthly_with_wrong_answers_usd(self) -> Decimal:
+        """A month of the option serving on its own at the first month's volume, wrong answers included."""
+        return self.steady.with_wrong_answers_usd
 
     @property
     def one_off_usd(self) -> Decimal:

@@ -81,14 +81,24 @@ def _training_run(option_model: str, tokens_per_example: Decimal, examples: int,
     return per_epoch, usd
 
 
+def role_per_iteration(role) -> Decimal:
+    """What one role's hours cost in one iteration."""
+    return role.hourly_usd * role.hours_per_iteration
+
+
 def labour_per_iteration(scenario: Scenario) -> Decimal:
-    return sum((r.hourly_usd * r.hours_per_iteration for r in scenario.labour.role), Decimal(0))
+    return sum((role_per_iteration(r) for r in scenario.labour.role), Decimal(0))
+
+
+def data_prep_hours(scenario: Scenario, examples: int) -> Decimal:
+    """Hours of preparing `examples` examples, once."""
+    return Decimal(examples) * scenario.labour.data_prep_minutes_per_example / 60
 
 
 def data_prep_usd(scenario: Scenario, examples: int) -> Decimal:
     labour = scenario.labour
     rate = next((r.hourly_usd for r in labour.role if r.role == labour.data_prep_role), Decimal(0))
-    return Decimal(examples) * labour.data_prep_minutes_per_example / 60 * rate
+    return data_prep_hours(scenario, examples) * rate
 
 
 def one_off(scenario: Scenario, option_model: str, inputs: TrainingInputs, as_of: dt.date, pilot_usd: Decimal) -> OneOff:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ftcost.errors import ApiError, FtcostError
 from ftcost.live.client import server_text as clean
+from ftcost.money import format_usd
 
 Messages = list[dict[str, Any]]
 #: Prices calls: (model, input_tokens, output_tokens, cached_input_tokens) -> USD, where input_tokens is
@@ -181,7 +182,7 @@ class SpendEstimate:
 
     def summary(self) -> str:
         total = self.total_usd
-        cost = f"at most ${total:.4f}" if total is not None else "an unknown amount (no price for some models)"
+        cost = f"at most {format_usd(total, places=4)}" if total is not None else "an unknown amount (no price for some models)"
         return f"{self.calls} API call(s) costing {cost}"
 
     def to_dict(self) -> dict[str, Any]:

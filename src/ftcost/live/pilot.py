@@ -107,9 +107,11 @@ def default_training_pricer() -> TrainingPricer:
 
 def _dataset_errors(path: Path, report: Any) -> str:
     """One sentence: which checks failed on which lines (at most three categories named)."""
+    from ftcost.views.common import lines_text  # the CLI's wording and cut rule, so both name the same lines
+
     parts = []
     for category, lines in list(report.error_lines.items())[:3]:
-        where = f"line {', '.join(map(str, lines[:5]))}{'…' if len(lines) > 5 else ''}" if lines else "the whole file"
+        where = lines_text(lines, report.line_count(category))
         parts.append(f"{category} on {where}")
     more = f" and {len(report.errors) - 3} more kinds" if len(report.errors) > 3 else ""
     return (

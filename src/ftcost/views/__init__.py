@@ -11,62 +11,32 @@ the exact formatted text beside them. One module per page:
     people    the team's cost per iteration, the pilot and its gate
     dataset   problems with line numbers, statistics, the example limit, training cost on every model
     prices    the table on a date, step-chart points, what changed between two dates
-    common    token counts, signed amounts, per-answer costs
+    common    the formatting the CLI, the report and the pages share: counts, percentages, months, line lists
+
+The page modules load pandas; they are imported on the first use of one of their names, so that the CLI and the
+report can use `ftcost.views.common` without it.
 """
 
-from ftcost.views.common import per_answer_usd, signed_usd, tokens
-from ftcost.views.dataset import (
-    LINES_SHOWN,
-    DatasetSummary,
-    accepted_sentence,
-    dataset_summary,
-    fine_tuned_bases,
-    first_problem,
-    issue_frame,
-    issue_lines_csv,
-    limit_in_view,
-    limit_label,
-    limit_sentence,
-    stats_frame,
-    token_values,
-    training_cost_frame,
-)
-from ftcost.views.people import PilotView, labour_frame, pilot_view
-from ftcost.views.plan import (
-    BREAKDOWN_PARTS,
-    OptionCard,
-    PaybackCard,
-    answer,
-    base_options,
-    break_even_frame,
-    breakdown_frame,
-    cumulative_frame,
-    go_live_frame,
-    horizon_breakdown_frame,
-    month_table,
-    option_cards,
-    payback_cards,
-    reference,
-    training_note,
-)
-from ftcost.views.prices import (
-    COMPONENT_LABELS,
-    KIND_LABELS,
-    diff_dates,
-    diff_frame,
-    history_frame,
-    price_frame,
-    priced_models,
-    provider_absent_frame,
-    provider_choices,
-    provider_model_frame,
-    provider_rate_frame,
-    provider_source_frame,
-    provider_status,
-)
-from ftcost.views.prompts import PROMPT_TEXTS, VolumeView, encodings_used, prompt_token_frame, volume_view
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
+if TYPE_CHECKING:
+    from ftcost.views._all import *  # noqa: F403 - for type checkers and editors: the names __all__ lists
+
+
+def __getattr__(name: str) -> Any:
+    names = importlib.import_module(f"{__name__}._all")
+    if not name.startswith("_") and hasattr(names, name):
+        return getattr(names, name)
+    try:  # a submodule: ftcost.views.live
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{name}":
+            raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+
+
+__all__ = [  # noqa: F405 - loaded by __getattr__ from ftcost.views._all
     "BREAKDOWN_PARTS", "COMPONENT_LABELS", "DatasetSummary", "KIND_LABELS", "LINES_SHOWN", "OptionCard",
     "PROMPT_TEXTS", "PaybackCard", "PilotView", "VolumeView", "accepted_sentence", "answer", "base_options",
     "break_even_frame", "breakdown_frame", "cumulative_frame", "dataset_summary", "diff_dates", "diff_frame",

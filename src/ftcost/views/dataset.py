@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +15,7 @@ from ftcost.i18n import N_, _, locale, ngettext, number
 from ftcost.money import Display
 from ftcost.scenario import Scenario
 from ftcost.text import csv_writer
-from ftcost.views.common import tokens
-
-LINES_SHOWN = 12
-
+from ftcost.views.common import line_list, statistic, tokens
 
 #: The issue table's columns, in English (the page looks them up in the reader's language with `_`).
 ISSUE_COLUMNS = (N_("Kind"), N_("Problem"), N_("Times"), N_("Lines"), N_("What it means"), N_("How to fix it"))
@@ -33,12 +29,7 @@ def issue_frame(report: DatasetReport) -> pd.DataFrame:
                                 (_("Warning"), report.warnings, report.warning_lines)):
         for category, n in counts.items():
             found: list[int] = list(lines.get(category) or [])
-            total = report.line_count(category)  # the kept lines may be capped: the count has the rest
-            listed = found[:LINES_SHOWN]
-            shown = ", ".join(str(x) for x in listed)
-            if total > len(listed):
-                more = total - len(listed)
-                shown += ngettext(" … and {count} more", " … and {count} more", more).format(count=number(more))
+            shown = line_list(found, report.line_count(category))  # the kept lines may be capped: the count has the rest
             meaning, fix = describe(category)
             rows.append(dict(zip([_(c) for c in ISSUE_COLUMNS],
                                  [kind, category, n, shown or _("whole file"), _(meaning), _(fix)], strict=True)))
@@ -105,14 +96,8 @@ def stats_frame(report: DatasetReport) -> pd.DataFrame:
     rows = []
     for key, label in STAT_LABELS.items():
         s = report.stats.get(key) or {}
-        rows.append({"": _(label), **{_(name): _stat(s.get(field)) for name, field in STAT_COLUMNS}})
+        rows.append({"": _(label), **{_(name): statistic(s.get(field)) for name, field in STAT_COLUMNS}})
     return pd.DataFrame(rows)
-
-
-def _stat(value) -> str:
-    if value is None:
-        return "—"
-    return number(value) if isinstance(value, int) else number(Decimal(str(value)), places=1)
 
 
 def token_values(report: DatasetReport) -> pd.DataFrame:

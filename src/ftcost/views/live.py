@@ -21,10 +21,9 @@ from ftcost.live import EvalReport, MeasureReport, PromptOption, SpendEstimate
 from ftcost.live import from_scenario as fs
 from ftcost.live.serving import ALLOW_SERVER_KEY, OPENAI_API, Connection
 from ftcost.money import Display
-from ftcost.report import pct
 from ftcost.scenario import Scenario
 from ftcost.text import markdown
-from ftcost.views.common import tokens
+from ftcost.views.common import pct, plain, tokens
 
 KEY_ENV = "OPENAI_API_KEY"
 DEFAULT_SAMPLES = 5
@@ -228,7 +227,7 @@ def measure_frame(report: MeasureReport, money: Display | None = None) -> pd.Dat
             _("API prompt_tokens"): tokens(o.api_prompt_tokens),
             _("Difference"): difference,
             _("Cached"): tokens(o.cached_tokens),
-            _("Median answer"): _plain(o.median_output_tokens),
+            _("Median answer"): plain(o.median_output_tokens),
             _("Median latency"): _("{seconds} s").format(seconds=f"{o.median_latency_s:.2f}"),
             _("Cost"): _cost(o.cost_usd, money),
         })
@@ -253,11 +252,6 @@ def answers_frame(report: MeasureReport) -> pd.DataFrame:
 
 def _finish(reason: str | None, cap: int) -> str:
     return _("cut off at the {cap}-token cap").format(cap=tokens(cap)) if reason == "length" else (reason or "—")
-
-
-def _plain(value: Decimal) -> str:
-    """A median without trailing zeros: 57, 57.5."""
-    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:,}"
 
 
 def measure_notes(report: MeasureReport) -> list[str]:

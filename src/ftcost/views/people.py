@@ -9,12 +9,11 @@ import pandas as pd
 
 from ftcost import report
 from ftcost.engine.results import Plan
-from ftcost.engine.training import data_prep_usd, labour_per_iteration
+from ftcost.engine.training import data_prep_hours, data_prep_usd, labour_per_iteration, role_per_iteration
 from ftcost.i18n import _, locale, number
 from ftcost.money import Display
-from ftcost.report import month_text, pct
 from ftcost.scenario import Scenario
-from ftcost.views.common import tokens
+from ftcost.views.common import cents, month_text, pct, plain, tokens
 
 
 def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFrame:
@@ -25,22 +24,22 @@ def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFra
     whole = _("Whole project ({iterations} iterations)").format(iterations=iterations)
     rows = []
     for r in scenario.labour.role:
-        per_iteration = r.hourly_usd * r.hours_per_iteration
+        per_iteration = role_per_iteration(r)
         rows.append({
             who: r.role, hourly: m.amount(r.hourly_usd),
-            hours_col: _("{hours} h per iteration").format(hours=_plain(r.hours_per_iteration)),
+            hours_col: _("{hours} h per iteration").format(hours=plain(r.hours_per_iteration)),
             per: m.amount(per_iteration), whole: m.amount(per_iteration * iterations),
         })
     labour, examples = scenario.labour, scenario.training.planned_examples
     rate = next((r.hourly_usd for r in labour.role if r.role == labour.data_prep_role), None)
-    hours = Decimal(examples) * labour.data_prep_minutes_per_example / 60
+    hours = data_prep_hours(scenario, examples)
     prep = data_prep_usd(scenario, examples)
     rows.append({
         who: _("Data preparation"),
         hourly: m.amount(rate) if rate is not None else "—",
         hours_col: _("{hours} h once: {examples} examples × {minutes} min ({role})").format(
-            hours=_plain(hours.quantize(Decimal("0.1"))), examples=number(examples),
-            minutes=_plain(labour.data_prep_minutes_per_example), role=labour.data_prep_role),
+            hours=plain(hours, places=1), examples=number(examples),
+            minutes=plain(labour.data_prep_minutes_per_example), role=labour.data_prep_role),
         per: "—", whole: m.amount(prep),
     })
     per_iteration = labour_per_iteration(scenario)
@@ -51,9 +50,10 @@ def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def _plain(value: Decimal) -> str:
-    """A decimal without trailing zeros or exponent: 24, 2.5, 0.1."""
-    return f"{value.normalize():f}"
+def hourly_shown(usd: Decimal, money: Display) -> float:
+    """An hourly rate as the team table's number cell holds it: in the display currency, to the cent (rounded
+    half-up, as the amounts beside it); a rate typed back equal to this keeps its exact USD value."""
+    return float(cents(money.value(usd)))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ from ftcost.engine.results import OptionPlan, Plan
 from ftcost.engine.roi import saving_parts
 from ftcost.i18n import N_, _, locale, ngettext, number
 from ftcost.money import Display
-from ftcost.report import month_text, pct
-from ftcost.views.common import tokens
+from ftcost.views.common import month_text, pct, rounded, tokens
 
 #: The parts of a month's cost, in stacking order, with the Month field each comes from (English names: the
 #: frames carry them translated, `part_label`).
@@ -88,7 +87,7 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
     cards = []
     for o in plan.options:
         other = None if ref is None or o.name == ref.name else ref  # the option compared with, if not this one
-        with_wrong = _with_wrong(o)
+        with_wrong = o.monthly_with_wrong_answers_usd
         per_correct_delta = None
         if other is not None and o.cost_per_correct_usd is not None and other.cost_per_correct_usd is not None:
             diff = o.cost_per_correct_usd - other.cost_per_correct_usd
@@ -99,13 +98,14 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
                 model=o.resolved_model,
                 fine_tuned=o.fine_tuned,
                 with_wrong=m.amount(with_wrong),
-                with_wrong_delta=None if other is None else _nonzero(m.signed(with_wrong - _with_wrong(other))),
+                with_wrong_delta=None if other is None else _nonzero(
+                    m.signed(with_wrong - other.monthly_with_wrong_answers_usd)),
                 monthly=m.amount(o.monthly_usd),
                 monthly_delta=None if other is None else _nonzero(m.signed(o.monthly_usd - other.monthly_usd)),
                 one_off=m.amount(o.one_off_usd) if o.one_off else _("none"),
                 per_correct=m.per_answer(o.cost_per_correct_usd),
                 per_correct_delta=per_correct_delta,
-                accuracy=f"{o.accuracy_pct.normalize():f}%",
+                accuracy=pct(o.accuracy_pct),  # as the report writes it
                 tokens_per_request=_("{prompt} prompt + {output} output tokens per request").format(
                     prompt=tokens(o.tokens.prompt_tokens), output=tokens(o.tokens.output_tokens)),
                 total=m.amount(o.cumulative_usd[-1]),
@@ -120,12 +120,6 @@ def _nonzero(delta: str) -> str | None:
     """A difference as shown, or None when it shows as zero ("$0.00", "-0.0%"): st.metric gives any delta an
     arrow and a colour, and a red "↑ $0.00" reads as a cost where there is none."""
     return delta if any(c in "123456789" for c in delta) else None
-
-
-def _with_wrong(o: OptionPlan) -> Decimal:
-    """A month of the option serving on its own (the engine's `steady` month, at the first month's volume):
-    API cost plus the cost of its wrong answers."""
-    return o.steady.serving_usd + o.steady.wrong_answers_usd
 
 
 @dataclass(frozen=True)
@@ -333,7 +327,7 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
     text = _("Training is priced on {file} ({examples} examples, {average} billing tokens each on average), scaled to "
              "the {planned} examples planned for the full set, × {epochs}: {charged} charged tokens per "
              "run.").format(file=label, examples=number(measured.counted_examples),
-                            average=number(measured.tokens_per_example, places=1), **fields)
+                            average=rounded(measured.tokens_per_example, 1), **fields)
     warning = None
     if measured.counted_examples < MINIMUM_EXAMPLES:
         warning = _("OpenAI would reject {file}: it has {examples} examples and a training file needs at least "

@@ -10,6 +10,7 @@ import pandas as pd
 from ftcost.i18n import N_, _, locale
 from ftcost.money import Display
 from ftcost.pricing import Change, PriceRow
+from ftcost.views.common import price_text, rate_price
 
 KIND_LABELS = {
     "base": N_("Base model"),
@@ -59,7 +60,7 @@ def price_frame(rows: list[PriceRow], money: Display | None = None) -> pd.DataFr
 
 
 def _price(value: Decimal | None, money: Display | None = None) -> str:
-    return "—" if value is None else _money(money).price(value)
+    return price_text(value, money=_money(money))
 
 
 def history_frame(rows: list[PriceRow], until: dt.date) -> pd.DataFrame:
@@ -191,8 +192,7 @@ def provider_rate_frame(p, day: dt.date, money: Display | None = None) -> pd.Dat
     out = []
     for r in p.rates_on(day):
         e = r.entry
-        price = (_("{input} in / {output} out").format(input=money.price(e.input), output=money.price(e.output))
-                 if e.kind == "inference" else money.price(e.price))
+        price = rate_price(e, money)
         unit = r.unit.removeprefix("USD ")
         out.append({
             "Kind": _(RATE_KIND_LABELS[e.kind]) if e.kind in RATE_KIND_LABELS else e.kind,

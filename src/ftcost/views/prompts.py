@@ -14,11 +14,10 @@ from ftcost.dataset import count_messages
 from ftcost.engine.results import Plan
 from ftcost.engine.workload import prompt_messages
 from ftcost.i18n import N_, _
-from ftcost.report import pct
 from ftcost.scenario import Workload
 from ftcost.tokens import ENCODINGS
 from ftcost.tokens import count as tokens_count
-from ftcost.views.common import tokens
+from ftcost.views.common import pct, tokens
 
 PROMPT_TEXTS = {
     N_("Long prompt (base models)"): "long_prompt",

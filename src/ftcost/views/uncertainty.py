@@ -12,8 +12,8 @@ from ftcost.engine.uncertainty import Assumption, BreakEvenValue, Uncertainty, l
 from ftcost.errors import ScenarioError
 from ftcost.i18n import N_, _, language, locale, number
 from ftcost.money import Display, format_usd  # noqa: F401 — kept for callers that format USD as computed
-from ftcost.report import month_text, months
 from ftcost.scenario import Scenario
+from ftcost.views.common import chance, month_text, months, pct, rounded
 
 #: The engine's note when nothing is ranged (shown in the reader's language).
 N_("Every assumption is a point, so every draw is the point plan: give ranges to see the odds.")
@@ -53,11 +53,12 @@ def value_text(value: float | None, unit: str = "", whole: bool = False, money: 
         return "—"
     if unit == "USD":
         return _m(money).amount(Decimal(repr(value)))
+    exact = Decimal(repr(float(value)))
     if unit == "%":
-        return f"{value:,.1f} %"
+        return pct(exact)
     if whole or float(value).is_integer():
-        return f"{round(value):,}"
-    return f"{value:,.2f}"
+        return rounded(exact, 0)
+    return rounded(exact, 2)
 
 
 def range_text(a: Assumption, money: Display | None = None) -> str:
@@ -74,7 +75,7 @@ def odds_sentences(u: Uncertainty, horizon: int, name: Callable[[str], str] = st
     out = [
         _("{fine_tune} pays back against {against} within {months} in {share} of {draws} draws of the ranges "
           "(seed {seed}).").format(fine_tune=name(u.fine_tuned), against=name(u.against), months=months(horizon),
-                                   share=f"{o.p_pays_back:.0%}", draws=number(r.draws), seed=r.seed),
+                                   share=chance(o.p_pays_back), draws=number(r.draws), seed=r.seed),
         _("Savings at the horizon: {p10} at P10, {p50} at the median, {p90} at P90; break-even {be10} at P10, "
           "{be50} at the median, {be90} at P90.").format(
             p10=m.amount(o.savings_p10), p50=m.amount(o.savings_p50), p90=m.amount(o.savings_p90),
@@ -185,15 +186,16 @@ def _condition(v: BreakEvenValue, whole: bool, money: Display | None = None) -> 
 
 def band_frame(u: Uncertainty, money: Display | None = None) -> pd.DataFrame:
     """P10–P90 of the cumulative cost of the fine-tune and its comparison, month by month (the chart's band):
-    the floats in USD (the page scales them with the lines), the text in `money`'s currency."""
+    the plotted columns and the text both in `money`'s currency, to lie under the cumulative lines (the page
+    scales nothing)."""
     m = _m(money)
     rows = []
     for band in u.result.bands:
         if band.option not in (u.fine_tuned, u.against):
             continue
         for i, (lo, mid, hi) in enumerate(zip(band.p10, band.p50, band.p90, strict=True)):
-            rows.append({"option": band.option, "month": i + 1, "p10": float(lo), "p50": float(mid), "p90": float(hi),
-                         "band_text": f"{m.amount(lo)} – {m.amount(hi)}"})
+            rows.append({"option": band.option, "month": i + 1, "p10": float(m.value(lo)), "p50": float(m.value(mid)),
+                         "p90": float(m.value(hi)), "band_text": f"{m.amount(lo)} – {m.amount(hi)}"})
     return pd.DataFrame(rows, columns=["option", "month", "p10", "p50", "p90", "band_text"])
 
 
@@ -201,7 +203,7 @@ def odds_table(u: Uncertainty, horizon: int, money: Display | None = None) -> pd
     """Every fine-tune against every base option: the chance of payback and the spread."""
     m = _m(money)
     rows = [{
-        _("Fine-tune"): o.fine_tuned, _("Against"): o.against, _("Pays back"): f"{o.p_pays_back:.0%}",
+        _("Fine-tune"): o.fine_tuned, _("Against"): o.against, _("Pays back"): chance(o.p_pays_back),
         _("Savings P10"): m.amount(o.savings_p10), _("Median"): m.amount(o.savings_p50),
         _("P90"): m.amount(o.savings_p90),
         _("Break-even P10 / median / P90"): " / ".join(short_month(x, horizon) for x in
