@@ -553,3 +553,71 @@ def test_a_served_app_never_sends_the_operators_key_to_a_visitors_listener(liste
             browser.close()
     assert OPERATOR_KEY.encode() not in listener.received
     assert listener.connections == 0, bytes(listener.received[:300])
+
+
+@pytest.mark.parametrize("key, typed, sentence, kept", [
+    ("live_samples", -5, "Calls per option must be at least 1, not -5. The page keeps 5.", 5),
+    ("live_samples", 51, "Calls per option must be at most 50, not 51. The page keeps 5.", 5),
+    ("live_samples", 2.5, "Calls per option takes a whole number, not 2.5. The page keeps 5.", 5),
+    ("live_answer_cap", 8, "Longest answer (tokens) must be at least 16, not 8. The page keeps 1,024.", 1024),
+    ("live_answer_cap", None, "Longest answer (tokens) is empty: type a number. The page keeps 1,024.", 1024),
+])
+def test_a_number_out_of_range_is_refused_in_a_sentence_and_the_box_keeps_the_value_used(key, typed, sentence, kept):
+    """Streamlit's own limits would leave the typed number on screen while the page estimated with the old one;
+    the page checks instead, says why, and shows the value it keeps estimating with."""
+    at = open_page()
+    ok(at.number_input(key="live_samples").set_value(3).run())
+    kept = 3 if key == "live_samples" else kept
+    sentence = sentence.replace("keeps 5", "keeps 3")
+    spend = [b.label for b in at.button if b.key == "live_measure_go"]
+    ok(at.number_input(key=key).set_value(typed).run())
+    assert sentence in errors(at)
+    assert at.number_input(key=key).value == kept
+    assert [b.label for b in at.button if b.key == "live_measure_go"] == spend  # estimated with the kept value
+
+
+def test_the_values_kept_survive_a_page_switch():
+    at = open_page()
+    ok(at.number_input(key="live_answer_cap").set_value(512).run())
+    ok(at.switch_page("ui/page_plan.py").run())
+    ok(at.switch_page(PAGE).run())
+    assert at.number_input(key="live_answer_cap").value == 512
+
+
+def test_the_page_in_traditional_chinese_shows_money_in_the_readers_currency():
+    from ftcost.scenario import DisplaySettings
+
+    at = open_page(default_scenario().model_copy(update={"display": DisplaySettings(language="zh-Hant",
+                                                                                       currency="TWD")}))
+    assert at.title[0].value == "即時校準"
+    frame_ = at.dataframe[0].value
+    assert "最多花費" in frame_.columns and all(v.startswith("NT$") for v in frame_["最多花費"])
+    button = next(b.label for b in at.button if b.key == "live_measure_go")
+    assert "次呼叫" in button and "NT$" in button and "$0" not in button.replace("NT$", "")
+    # the rate and its date are said once on the page
+    assert sum("每 1 美元兌" in c.value for c in at.main.caption) == 1
+    assert "API 金鑰能多做什麼" in texts(at.info)
+
+
+def test_a_run_in_simplified_chinese_reads_in_chinese_and_cny(standin, fast_jobs):
+    """Measuring, the pilot and evaluating, in zh-Hans with CNY: every sentence, heading and amount the runs add."""
+    from test_i18n_coverage import english_left
+
+    from ftcost.scenario import DisplaySettings
+
+    model = f"ft:{FT_BASE}:standin::evaltest1"
+    standin.fine_tuned.add(model)
+    standin.answer = lambda asked_model, messages: ANSWER
+    scenario = with_eval_set().model_copy(update={"display": DisplaySettings(language="zh-Hans", currency="CNY")})
+    at = connect(open_page(scenario), standin)
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    ok(at.selectbox(key="live_pilot_model").select(FT_BASE).run())
+    ok(at.button(key="live_pilot_go").click().run())
+    ok(at.text_input(key="live_ft_model").input(model).run())
+    ok(at.button(key="live_eval_go").click().run())
+    assert not at.error, errors(at)
+    assert "次调用" in texts(at.success) and "¥" in texts(at.success)  # Babel writes the yuan as ¥ in zh_Hans_CN
+    assert frame(at, "实测准确率") is not None
+    left = english_left(at)
+    assert left == [], "\n".join(f"{kind}: {runs} in {text!r}" for kind, text, runs in left)

@@ -45,11 +45,11 @@ def test_the_plan_page_in_chinese(served, lang, browser_locale, answer, title):
     assert shot.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("path, title", [("dataset", "資料集"), ("prices", "價格")])
+@pytest.mark.parametrize("path, title", [("dataset", "資料集"), ("prices", "價格"), ("live", "即時校準")])
 def test_the_dataset_and_prices_pages_in_traditional_chinese(served, path, title):
-    """The Dataset and Prices pages opened from a 繁體中文 link in NT$: the whole page is saved
-    (docs/screenshot-zh-Hant-dataset.png, docs/screenshot-zh-Hant-prices.png) to look at for CJK glyphs and
-    truncated labels."""
+    """The Dataset, Prices and Live pages opened from a 繁體中文 link in NT$: the whole page is saved
+    (docs/screenshot-zh-Hant-dataset.png, docs/screenshot-zh-Hant-prices.png, docs/screenshot-zh-Hant-live.png)
+    to look at for CJK glyphs and truncated labels."""
     from playwright.sync_api import expect, sync_playwright
 
     pinned = default_scenario().model_copy(update={

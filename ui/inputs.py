@@ -118,6 +118,33 @@ def _changed(path: str, key: str, label: str, to_widget, from_widget, limits=Non
         st.session_state[key] = to_widget(state.read(path))
 
 
+def whole_number(label: str, key: str, kept_key: str, *, low: int, high: int, default: int, step: int = 1,
+                 **kwargs: Any) -> int:
+    """A whole-number box for a page setting that is not part of the scenario (the Live page's answer cap and
+    calls per option), with the checks `_number_box` gives the scenario's boxes: a value out of range, a
+    fraction or an empty box is refused with a sentence and the box shows the value the page keeps using, which
+    lives under `kept_key` (a widget's own state is forgotten when its page is left). Returns that value."""
+    ss = st.session_state
+    kept = ss.setdefault(kept_key, default)
+    ss[key] = float(kept)
+    st.number_input(label, key=key, value=None, step=float(step), format="%.0f", on_change=_setting_changed,
+                    args=(label, key, kept_key, (low, high, True)), **kwargs)
+    return int(ss[kept_key])
+
+
+def _setting_changed(label: str, key: str, kept_key: str, limits: tuple) -> None:
+    value = st.session_state[key]
+    kept = st.session_state[kept_key]
+    refused = (_("{label} is empty: type a number.").format(label=label) if value is None
+               else refusal(label, value, limits))
+    if refused is not None:
+        st.session_state[state.EDIT_ERROR] = refused + " " + _("The page keeps {kept}.").format(
+            kept=number_text(kept))
+        st.session_state[key] = float(kept)
+        return
+    st.session_state[kept_key] = int(value)
+
+
 def number(label: str, path: str, *, decimal: bool = False, **kwargs: Any) -> Any:
     """A number input; `decimal=True` for Decimal fields (shown as floats, stored back as exact decimals)."""
     if decimal:

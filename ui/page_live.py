@@ -27,11 +27,12 @@ from ftcost.i18n import _
 from ftcost.live import from_scenario as fs
 from ftcost.live import serving
 from ftcost.live.client import redact
+from ftcost.pricing.fx import rate_sentence
 from ftcost.text import markdown as md
 from ftcost.views import fine_tuned_bases
 from ftcost.views import live as lv
 from ftcost.views import live_pilot as lp
-from ui import state
+from ui import inputs, state
 
 KEY = "live_api_key"  # the password widget; its state is the only place the typed key is held
 BASE_URL, CAP, SAMPLES, FT_MODEL = "live_base_url", "live_answer_cap", "live_samples", "live_ft_model"
@@ -109,11 +110,11 @@ def _confirmed_run(estimate: live.SpendEstimate, notes: list[str], cap: int, key
     Returns the run's result, or None when the button was not pressed (or there is no key to press it with)."""
     for line in notes:
         st.caption(line)
-    st.dataframe(lv.estimate_frame(estimate), hide_index=True, width="stretch")
-    st.caption(lv.estimate_sentence(estimate, cap))
+    st.dataframe(lv.estimate_frame(estimate, MONEY), hide_index=True, width="stretch")
+    st.caption(lv.estimate_sentence(estimate, cap, MONEY))
     conn, _unused = _connection()
-    if not st.button(_("Confirm: send {amount}").format(amount=lv.spend_text(estimate)), key=key, type="primary", disabled=not conn.ready,
-                     help=None if conn.ready else lv.not_ready(conn)):
+    if not st.button(_("Confirm: send {amount}").format(amount=lv.spend_text(estimate, MONEY)), key=key,
+                     type="primary", disabled=not conn.ready, help=None if conn.ready else lv.not_ready(conn)):
         return None
     slot = st.empty()
     bar = slot.progress(0.0, text=_("starting"))
@@ -207,7 +208,7 @@ def _follow(start: Callable[[live.chat.ProgressFn], live.PilotResult], label: st
         except FtcostError:
             box.update(label=_("{job}: stopped").format(job=label), state="error", expanded=False)
             raise
-        view = lp.pilot_result_view(result)
+        view = lp.pilot_result_view(result, MONEY)
         box.update(label=view.log_label, state=view.state, expanded=False)
     st.session_state[PILOT] = result
     st.session_state[KEPT + JOB_ID] = result.job_id
@@ -219,7 +220,7 @@ def _pilot_result() -> None:
     result = st.session_state.get(PILOT)
     if result is None:
         return
-    view = lp.pilot_result_view(result)
+    view = lp.pilot_result_view(result, MONEY)
     {"complete": st.success, "error": st.error}.get(view.state, st.info)(view.headline)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(_("Trained tokens (billed)"), view.trained_tokens, help=_("The job's trained_tokens: what OpenAI bills."))
@@ -235,6 +236,7 @@ def _pilot_result() -> None:
 scenario = state.current()
 as_of = state.price_date()
 ss = st.session_state
+MONEY, RATE_FOUND = state.money()
 
 st.title(_("Live calibration"))
 st.caption(_("Replace ftcost's two weakest guesses with measurements: how long the model's answers are, and what the "
@@ -254,17 +256,19 @@ with st.container(border=True):
         _kept(st.text_input, _("Server (optional)"), BASE_URL, placeholder=_("https://api.openai.com/v1"),
               help=_("The base URL of an OpenAI-compatible server (with your own key; the server's key goes only "
               "to servers its operator configured). Empty: OpenAI, or the operator's OPENAI_BASE_URL."))
-    cap = c3.number_input(_("Longest answer (tokens)"), min_value=16, max_value=16_384, value=lv.DEFAULT_ANSWER_CAP,
-                          step=256, key=CAP,
-                          help=_("Each call's answer is cut off here; it bounds every estimate on this page."))
+    with c3:
+        cap = inputs.whole_number(_("Longest answer (tokens)"), CAP, KEPT + CAP, low=16, high=16_384,
+                                  default=lv.DEFAULT_ANSWER_CAP, step=256,
+                                  help=_("Each call's answer is cut off here; it bounds every estimate on this page."))
     st.caption(lv.connection_sentence(connection))
     if connection.problem:
         st.warning(connection.problem)
 if source is None:
-    st.info(_("**What an API key adds**\n\n") + "\n".join(f"- {line}" for line in lv.WHAT_A_KEY_ADDS)
-            + f"\n\n{lv.OFFLINE}", icon=":material/key:")
+    st.info(lv.key_adds(), icon=":material/key:")
 if note := lv.price_date_note(as_of, state.today()):
     st.caption(note)
+if rate := rate_sentence(MONEY, RATE_FOUND, as_of):  # once per page, as on the Plan page
+    st.caption(md(rate))
 if applied := ss.pop(APPLIED, None):
     st.success(applied)
 ready = connection.ready
@@ -274,9 +278,10 @@ needs_key = None if ready else lv.not_ready(connection)
 st.subheader(_("1 · Measure prompts"))
 st.caption(_("Sends the scenario's sample user message to each option's model — base models with the long prompt, "
            "fine-tunes with the short one — and records OpenAI's token counts, the latency and the answer."))
-samples = st.columns([1, 3])[0].number_input(
-    _("Calls per option"), min_value=1, max_value=lv.MAX_SAMPLES, value=lv.DEFAULT_SAMPLES, step=1, key=SAMPLES,
-    help=_("More calls give steadier medians and cost more. The sample user message is sent each time."))
+with st.columns([1, 3])[0]:
+    samples = inputs.whole_number(
+        _("Calls per option"), SAMPLES, KEPT + SAMPLES, low=1, high=lv.MAX_SAMPLES, default=lv.DEFAULT_SAMPLES,
+        help=_("More calls give steadier medians and cost more. The sample user message is sent each time."))
 with errors_shown():
     options, notes = lv.call_options(scenario, ss.get(KEPT + FT_MODEL))
     messages = fs.user_messages(scenario)
@@ -288,8 +293,8 @@ with errors_shown():
         ss[MEASURED] = (report, lv.signature(options, messages))
     if MEASURED in ss:
         report, asked = ss[MEASURED]
-        st.success(lv.measure_summary(report))
-        st.dataframe(lv.measure_frame(report), hide_index=True, width="stretch")
+        st.success(lv.measure_summary(report, MONEY))
+        st.dataframe(lv.measure_frame(report, MONEY), hide_index=True, width="stretch")
         st.caption(_("Prompt tokens over all calls: ftcost's own count next to what the API billed "
                    "(prompt_tokens); the difference is the API's minus ftcost's. Cached: prompt tokens served from "
                    "OpenAI's prompt cache."))
@@ -322,7 +327,7 @@ else:
     with errors_shown():
         cutoff = lp.job_cutoff(model, as_of)
         plan = _pilot_plan(content, name, model, epochs, as_of.isoformat(), _data=data)
-        view = lp.pilot_plan_view(plan)
+        view = lp.pilot_plan_view(plan, MONEY)
         st.caption((_("Training file: **{file}** — your upload from the Dataset page.") if data is not None
                     else _("Training file: **{file}** — the scenario's sample (upload your own on the Dataset page)."))
                    .format(file=md(view.file)))
@@ -377,7 +382,7 @@ _kept(st.text_input, _("Fine-tuned model"), FT_MODEL, placeholder=_("ft:gpt-4o-m
       help=_("The model your pilot produced (filled in when the pilot above succeeds). Empty: planned fine-tunes are "
       "left out of measuring and evaluating."))
 if not scenario.pilot.eval_set:
-    st.info(lv.NO_EVAL_SET)
+    st.info(_(lv.NO_EVAL_SET))
 else:
     st.caption(lv.eval_sentence(scenario))
     with errors_shown():

@@ -19,7 +19,7 @@ from ftcost.engine.results import OptionPlan, Plan, plain
 from ftcost.engine.roi import saving_parts
 from ftcost.engine.uncertainty import Uncertainty
 from ftcost.i18n import N_, _, day, locale, ngettext, number, share_percent, text
-from ftcost.money import Display, format_usd
+from ftcost.money import Display
 from ftcost.pricing.fx import rate_sentence
 from ftcost.text import code, csv_writer, markdown
 
@@ -476,11 +476,10 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
                 total=m.amount(p.total_usd), share=pct(p.share_of_project_pct)),
             ("- " + _("Go/no-go: no accuracy pays back against {against} within {months}, so don't run the pilot for "
                       "cost reasons").format(against=md(str(p.against)), months=months(h)) if p.no_accuracy_pays_back else
-             "- " + gate + ". " + (gate_sentence(plan, md) or "")),
+             "- " + gate + _(". ") + (gate_sentence(plan, md) or "")),
             "",
         ]
-    # The retrieval section is English and in US dollars (not yet in the catalogue).
-    lines += retrieval_markdown(plan)
+    lines += retrieval_markdown(plan, m)
     if uncertainty is not None:
         lines += simulation_markdown(uncertainty, h, m)
     if plan.warnings:
@@ -491,8 +490,8 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
                   "|---|---|--:|---|---|"]
     for o in plan.options:
         for name, r in o.rates.items():
-            lines.append(_row(md(o.name), name.replace("_", " "), str(r["price_per_mtok"]), str(r["effective_from"]),
-                              str(r["source"])))
+            lines.append(_row(md(o.name), rate_name(name), rate_cell(str(r["price_per_mtok"])),
+                              team_said(str(r["effective_from"])), team_said(str(r["source"]))))
     if m.converted:
         lines += ["", "## " + _("Exchange rate"), "",
                   _("1 US dollar = {rate} {code}; {whose}.").format(
@@ -503,24 +502,52 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
     return "\n".join(lines)
 
 
-def retrieval_markdown(plan: Plan) -> list[str]:
-    """What each option's retrieved context costs: once, each month, each request."""
+#: The rates table's row names (the engine's keys), as the reader reads them.
+RATE_NAMES = {"input": N_("input"), "cached_input": N_("cached input"), "output": N_("output"),
+              "training": N_("training"), "inference": N_("inference"), "hosting": N_("hosting"),
+              "serving": N_("serving"), "storage": N_("storage")}
+#: What the rates table says for a rate the scenario's team supplied (ftcost.pricing.provider_quote.TEAM).
+TEAM_SAID = N_("the team's figure")
+
+
+def rate_name(name: str) -> str:
+    return _(RATE_NAMES[name]) if name in RATE_NAMES else name.replace("_", " ")
+
+
+def rate_cell(price: str) -> str:
+    """`5.00 per GPU-hour`: the price as published, its unit in the reader's language."""
+    # deferred: ftcost.views.prices loads pandas, and only the rates section needs its unit labels
+    from ftcost.views.prices import UNIT_LABELS
+
+    amount, _sep, unit = price.partition(" ")
+    return f"{amount} {_(UNIT_LABELS[unit])}" if unit in UNIT_LABELS else price
+
+
+def team_said(value: str) -> str:
+    return _(TEAM_SAID) if value == TEAM_SAID else value
+
+
+def retrieval_markdown(plan: Plan, money: Display | None = None) -> list[str]:
+    """What each option's retrieved context costs: once, each month, each request (in `money`'s currency)."""
     rows = [(o, o.retrieval) for o in plan.options if o.retrieval is not None]
     if not rows:
         return []
-    lines = ["## Retrieved context", "",
-             "| Option | Corpus | Embedding once | Build | Each month (updates + store + upkeep) | Per request | "
-             "Retrieved tokens / request |", "|---|--:|--:|--:|--:|--:|--:|"]
+    m = _money(money)
+    lines = ["## " + _("Retrieved context"), "",
+             _row(_("Option"), _("Corpus"), _("Embedding once"), _("Build"),
+                  _("Each month (updates + store + upkeep)"), _("Per request"), _("Retrieved tokens / request")),
+             "|---|--:|--:|--:|--:|--:|--:|"]
     for o, r in rows:
-        lines.append(
-            f"| {markdown(o.name)} | {tokens(r.corpus_tokens)} tokens | {format_usd(r.corpus_usd)} | {format_usd(r.build_labour_usd)} | "
-            f"{format_usd(r.monthly_usd)} ({format_usd(r.updates_usd_per_month)} + "
-            f"{format_usd(r.vector_store_usd_per_month)} + {format_usd(r.maintenance_usd_per_month)}) | "
-            f"{format_usd(r.query_usd_per_request, places=6)} | {tokens(r.retrieved_tokens_per_request)} |"
-        )
-    models = ", ".join(code(m) for m in sorted({r.embedding_model for _, r in rows}))
-    lines += ["", f"Embeddings at {models}'s price on the plan's date; the retrieved tokens are billed as each option's input tokens; the vector store's bill and the "
-              "hours are the scenario's own figures.", ""]
+        lines.append(_row(
+            markdown(o.name), _("{tokens} tokens").format(tokens=tokens(r.corpus_tokens)), m.amount(r.corpus_usd),
+            m.amount(r.build_labour_usd),
+            f"{m.amount(r.monthly_usd)} ({m.amount(r.updates_usd_per_month)} + "
+            f"{m.amount(r.vector_store_usd_per_month)} + {m.amount(r.maintenance_usd_per_month)})",
+            m.amount(r.query_usd_per_request, m.digits + 4), tokens(r.retrieved_tokens_per_request)))
+    models = _(", ").join(code(e) for e in sorted({r.embedding_model for _unused, r in rows}))
+    lines += ["", _("Embeddings at {models}'s price on the plan's date; the retrieved tokens are billed as each "
+                    "option's input tokens; the vector store's bill and the hours are the scenario's own figures.").format(
+                        models=models), ""]
     return lines
 
 

@@ -235,7 +235,7 @@ def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "")
             for category, n in counts.items():
                 meaning = describe(category)
                 add(f"  {category} ({n:,}): {format_lines(lines[category], report.line_count(category))}")
-                add(f"      {meaning.meaning} " + _("Fix: {fix}").format(fix=meaning.fix))
+                add(f"      {_(meaning.meaning)} " + _("Fix: {fix}").format(fix=_(meaning.fix)))
     add("")
     add(_stats_table(report))
     add("")

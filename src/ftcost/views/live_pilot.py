@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ftcost.i18n import N_, _, locale
 from ftcost.live import PilotPlan, PilotResult, Progress
-from ftcost.money import format_usd
+from ftcost.money import Display
 from ftcost.pricing import can_create_job
 from ftcost.text import markdown
 from ftcost.views.common import tokens
@@ -33,21 +34,39 @@ def job_cutoff(model: str, as_of: dt.date, org_history: str | None = None) -> Jo
     snapshot, until = facts.base, facts.fine_tuning_until
     if not allowed:
         if facts.rule == "closed":
-            who = " from anyone" if facts.event_id else ""
-            return JobCutoff(False, (
-                f"New fine-tuning jobs are no longer possible for {snapshot}: OpenAI accepts none{who} from "
-                f"{until}, and the price date is {as_of.isoformat()}. Nothing can be started here; "
-                "a job started earlier can still be followed below."))
-        return JobCutoff(False, f"No new fine-tuning job can be started for {snapshot}: {facts.reason}")
-    limits = [f"since {e.date.isoformat()}, organisations {e.who.removeprefix('organizations ')}"
+            closed = (_("New fine-tuning jobs are no longer possible for {model}: OpenAI accepts none from anyone from "
+                        "{until}, and the price date is {date}.") if facts.event_id else
+                      _("New fine-tuning jobs are no longer possible for {model}: OpenAI accepts none from {until}, "
+                        "and the price date is {date}."))
+            return JobCutoff(False, closed.format(model=snapshot, until=until, date=as_of.isoformat()) + " " + _(
+                "Nothing can be started here; a job started earlier can still be followed below."))
+        return JobCutoff(False, _("No new fine-tuning job can be started for {model}: {reason}").format(
+            model=snapshot, reason=facts.reason))
+    limits = [_("since {date}, {who}").format(date=e.date.isoformat(), who=_who(e.who))
               for e in facts.possible_restrictions]
     if not limits:
         return JobCutoff(True, "")
-    end = f" From {until.isoformat()} nobody can start new jobs." if until is not None else ""
-    return JobCutoff(True, (
-        "OpenAI is winding down fine-tuning and no longer starts jobs for some organisations: "
-        + "; ".join(limits) + f".{end} ftcost cannot tell whether yours is one of them; if it is, OpenAI refuses "
-        "the job (403) before anything is billed."))
+    end = (" " + _("From {date} nobody can start new jobs.").format(date=until.isoformat())) if until is not None else ""
+    return JobCutoff(True, _("OpenAI is winding down fine-tuning and no longer starts jobs for some organisations: "
+                             "{limits}.").format(limits=_("; ").join(limits)) + end + " " + _(
+        "ftcost cannot tell whether yours is one of them; if it is, OpenAI refuses the job (403) before anything is "
+        "billed."))
+
+
+#: Who OpenAI's wind-down notices stop (lifecycle.toml's `who` of its organisation limits), as the page says it.
+_WHO = {
+    "organizations that have never fine-tuned": N_("organisations that have never fine-tuned"),
+    "organizations with no fine-tuned-model inference in the past 60 days": N_(
+        "organisations with no fine-tuned-model inference in the past 60 days"),
+}
+
+
+def _who(who: str) -> str:
+    """A lifecycle event's `who` in the page's words: the known groups translated, another one as given."""
+    if who in _WHO:
+        return _(_WHO[who])
+    rest = who.removeprefix("organizations ")
+    return _("organisations {who}").format(who=rest)
 
 
 @dataclass(frozen=True)
@@ -61,15 +80,20 @@ class PilotPlanView:
     cost_note: str
 
 
-def pilot_plan_view(plan: PilotPlan) -> PilotPlanView:
-    cost = format_usd(plan.estimated_usd) if plan.estimated_usd is not None else "not offered"
+def _m(money: Display | None) -> Display:
+    return money if money is not None else Display(locale=locale())
+
+
+def pilot_plan_view(plan: PilotPlan, money: Display | None = None) -> PilotPlanView:
+    cost = _m(money).amount(plan.estimated_usd) if plan.estimated_usd is not None else _("not offered")
     return PilotPlanView(
         file=plan.path.rsplit("/", 1)[-1],
         examples=tokens(plan.examples),
         epochs=str(plan.epochs),
         charged_tokens=tokens(plan.charged_tokens),
         cost=cost,
-        button=f"Upload and fine-tune {plan.model} ({tokens(plan.charged_tokens)} tokens, about {cost})",
+        button=_("Upload and fine-tune {model} ({tokens} tokens, about {amount})").format(
+            model=plan.model, tokens=tokens(plan.charged_tokens), amount=cost),
         cost_note=plan.cost_note,
     )
 
@@ -103,8 +127,8 @@ class JobProgress:
             share = 0.05 if p.message.startswith("uploading") else 0.1
         elif p.job_id:  # the report that the job was created
             self.job_id, share = p.job_id, 0.15
-            line = (f"Created job {self.job_id}. If this page is closed or interrupted, the job keeps running at "
-                    "OpenAI: follow it again with its id under *Follow an existing job*.")
+            line = _("Created job {job}. If this page is closed or interrupted, the job keeps running at OpenAI: "
+                     "follow it again with its id under *Follow an existing job*.").format(job=self.job_id)
         elif p.message.startswith("status: "):
             self.status = p.message.removeprefix("status: ")
             share = _STATUS_SHARE.get(self.status)
@@ -130,35 +154,40 @@ class PilotResultView:
     note: str
 
 
-def pilot_result_view(result: PilotResult) -> PilotResultView:
+def pilot_result_view(result: PilotResult, money: Display | None = None) -> PilotResultView:
     err = result.estimate_error_pct
     if err is None:
-        error_pct, help_ = "—", "No estimate to compare with (a job followed without this page's dataset)."
+        error_pct, help_ = "—", _("No estimate to compare with (a job followed without this page's dataset).")
     else:
         error_pct = signed(err, "%")
-        direction = "over-estimated" if err > 0 else "under-estimated" if err < 0 else "matched"
-        help_ = (f"(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost {direction} the bill"
-                 + (f" by {tokens(abs(int(result.estimated_tokens or 0) - int(result.trained_tokens or 0)))} tokens."
-                    if err else " exactly."))
+        apart = tokens(abs(int(result.estimated_tokens or 0) - int(result.trained_tokens or 0)))
+        help_ = (_("(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost over-estimated the bill by {tokens} "
+                   "tokens.") if err > 0 else
+                 _("(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost under-estimated the bill by {tokens} "
+                   "tokens.") if err < 0 else
+                 _("(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost matched the bill exactly."))
+        help_ = help_.format(tokens=apart)
     job, status = inert(result.job_id), inert(result.status)
     state: Literal["complete", "error", "running"]
     if result.succeeded:
-        headline, state = f"Job {job} succeeded: {inert(result.fine_tuned_model)}.", "complete"
+        headline, state = _("Job {job} succeeded: {model}.").format(job=job, model=inert(result.fine_tuned_model)), "complete"
     elif result.finished:
-        why = f": {inert(result.error_message)}" if result.error_message else ""
-        headline, state = f"Job {job} {status}{why}", "error"
+        headline = (_("Job {job} {status}: {why}").format(job=job, status=status, why=inert(result.error_message))
+                    if result.error_message else _("Job {job} {status}").format(job=job, status=status))
+        state = "error"
     else:
-        headline, state = (f"Job {job} is still {status.replace('_', ' ')}; it keeps running at "
-                           "OpenAI. Follow it again below with its job id."), "running"
+        headline, state = _("Job {job} is still {status}; it keeps running at OpenAI. Follow it again below with its "
+                            "job id.").format(job=job, status=status.replace("_", " ")), "running"
     return PilotResultView(
         headline=headline,
-        log_label=f"Job {job}: {status.replace('_', ' ')} · {len(result.events):,} event(s) from OpenAI",
+        log_label=_("Job {job}: {status} · {n} event(s) from OpenAI").format(
+            job=job, status=status.replace("_", " "), n=tokens(len(result.events))),
         state=state,
         trained_tokens=tokens(result.trained_tokens) if result.trained_tokens is not None else "—",
         estimated_tokens=tokens(result.estimated_tokens) if result.estimated_tokens is not None else "—",
         error_pct=error_pct,
         error_help=help_,
-        billed=format_usd(result.billed_usd) if result.billed_usd is not None else "—",
-        estimated_usd=format_usd(result.estimated_usd) if result.estimated_usd is not None else "—",
+        billed=_m(money).amount(result.billed_usd) if result.billed_usd is not None else "—",
+        estimated_usd=_m(money).amount(result.estimated_usd) if result.estimated_usd is not None else "—",
         note=result.note,
     )
