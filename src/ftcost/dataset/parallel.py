@@ -220,9 +220,14 @@ def scan(
     pool: Pool | None,
     progress: Callable[[int, int], None] | None,
     total: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Tally:
-    """Tally all jobs (consecutive ranges) into one, reporting progress(bytes_done, total) as ranges finish."""
-    tallies = scan_many(jobs, pool, progress, total)
+    """Tally all jobs (consecutive ranges) into one, reporting progress(bytes_done, total) as ranges finish.
+
+    `meanwhile` runs here once the jobs are handed to the pool, while the workers scan (before any job
+    when there is no pool); an exception from it stops the scan.
+    """
+    tallies = scan_many(jobs, pool, progress, total, meanwhile)
     return tallies[0]
 
 
@@ -231,6 +236,7 @@ def scan_many(
     pool: Pool | None,
     progress: Callable[[int, int], None] | None,
     total: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Tally]:
     """`scan` for jobs that carry `also` contexts: one merged Tally per context, in order."""
     width = 1 + len(jobs[0].also) if jobs else 1
@@ -240,6 +246,8 @@ def scan_many(
     if progress:
         progress(0, total)
     results = pool.imap(scan_job, jobs) if pool is not None and len(jobs) > 1 else map(scan_job, jobs)
+    if meanwhile:
+        meanwhile()
     for job, part in zip(jobs, results, strict=True):
         for tally, piece in zip(tallies, part if isinstance(part, list) else [part], strict=True):
             tally.merge(piece)
