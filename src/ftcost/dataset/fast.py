@@ -51,7 +51,7 @@ class Parsed:
     """A block's lines once parsed and checked: the fast lines' strings, and the other lines' bytes."""
 
     __slots__ = ("lines", "fast_numbers", "fast_messages", "fast_const", "no_system", "no_user",
-                 "strings", "ends", "assistant", "assistant_ends", "trained", "trained_ends",
+                 "systems", "users", "assistants", "strings", "ends", "assistant", "assistant_ends", "trained", "trained_ends",
                  "slow", "blank")
 
     def __init__(self) -> None:
@@ -61,7 +61,12 @@ class Parsed:
         self.fast_const: list[int] = []  # each fast line's tokens that are not strings' counts
         self.no_system: list[int] = []  # line numbers
         self.no_user: list[int] = []
-        self.strings: list[str] = []  # role, content, name of every message of the fast lines, in order
+        # Each fast line's messages by role: a role's tokens are the same in every message, so the role
+        # strings (half of all strings) are counted once per block instead of being listed and looked up.
+        self.systems: list[int] = []
+        self.users: list[int] = []
+        self.assistants: list[int] = []
+        self.strings: list[str] = []  # content and name of every message of the fast lines, in order
         self.ends: list[int] = []  # running end of each fast line's strings
         self.assistant: list[str] = []
         self.assistant_ends: list[int] = []
@@ -89,6 +94,7 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
     slow = out.slow.append
     numbers, n_messages, consts = out.fast_numbers, out.fast_messages, out.fast_const
     no_system, no_user = out.no_system, out.no_user
+    systems, users, assistants = out.systems, out.users, out.assistants
     strings, ends = out.strings, out.ends
     assistant, assistant_ends = out.assistant, out.assistant_ends
     trained, trained_ends = out.trained, out.trained_ends
@@ -108,7 +114,7 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
         # to the full path whole (one loop over the messages instead of a check loop and a record loop).
         n_strings, n_assistant, n_trained = len(strings), len(assistant), len(trained)
         const = REPLY_PRIMING + per_message * len(messages)
-        system = user = reply = False
+        system = user = reply = 0
         ok = bool(messages)
         for m in messages:
             role, content = m.role, m.content
@@ -125,18 +131,17 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
                 else:
                     ok = False
                     break
-                reply = True
+                reply += 1
             elif m.weight is not UNSET:
                 ok = False
                 break
             elif role == "user":
-                user = True
+                user += 1
             elif role == "system":
-                system = True
+                system += 1
             else:
                 ok = False
                 break
-            add(role)
             add(content)
             if m.name is not UNSET:
                 add(m.name)
@@ -148,6 +153,9 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
         numbers.append(number)
         n_messages.append(len(messages))
         consts.append(const)
+        systems.append(system)
+        users.append(user)
+        assistants.append(reply)
         ends.append(len(strings))
         assistant_ends.append(len(assistant))
         trained_ends.append(len(trained))
@@ -156,6 +164,10 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
         if not user:
             no_user.append(number)
     return out
+
+
+#: The roles of a fast line's messages; `counts` in `tally_parsed` must know these strings.
+ROLES = ("system", "user", "assistant")
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -185,7 +197,10 @@ def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], lis
     tally.lines = parsed.lines
     numbers = parsed.fast_numbers
     if numbers:
-        tokens = [c + t for c, t in zip(parsed.fast_const, _sums(counts(parsed.strings), parsed.ends), strict=True)]
+        system, user, assistant_role = counts(list(ROLES))
+        tokens = [c + t + system * s + user * u + assistant_role * a for c, t, s, u, a in zip(
+            parsed.fast_const, _sums(counts(parsed.strings), parsed.ends), parsed.systems, parsed.users,
+            parsed.assistants, strict=True)]
         assistant = _sums(counts(parsed.assistant), parsed.assistant_ends)
         trained = _sums(counts(parsed.trained), parsed.trained_ends)
         limit = ctx.limit

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
-from ftcost.dataset.fast import parse_block, tally_parsed
+from ftcost.dataset.fast import ROLES, parse_block, tally_parsed
 from ftcost.dataset.reading import read_range
 from ftcost.dataset.tally import Tally
 from ftcost.errors import FtcostError
@@ -89,7 +89,8 @@ def scan_job(job: Job) -> Tally | list[Tally]:
     source, start, end, ctx, file_start, also = job
     block = read_range(source, start, end) if isinstance(source, str) else source[start:end]
     parsed = parse_block(block, ctx, file_start=file_start)
-    found = dict.fromkeys(parsed.strings)
+    found = dict.fromkeys(ROLES)  # the roles' counts are asked for once per block (see `fast.Parsed`)
+    found.update(dict.fromkeys(parsed.strings))
     if parsed.slow:
         found.update(dict.fromkeys(block_strings(b"\n".join(raw for _, raw in parsed.slow))))
     distinct = list(found)
