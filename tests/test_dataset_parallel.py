@@ -185,3 +185,33 @@ def test_model_errors_still_reach_the_caller_on_the_hinted_path(tmp_path, small_
     monkeypatch.setattr(analysis, "_model_context", broken)
     with pytest.raises(PricingDataError, match="not a date"):
         analyze_file(path, workers=2)
+
+
+def test_the_workers_start_before_the_model_facts_are_validated(tmp_path, small_chunks, monkeypatch):
+    # The validated facts (pydantic, ~0.1 s) load while the workers scan, not before they start.
+    import contextlib
+
+    from ftcost.dataset import analysis
+
+    events: list[str] = []
+    real_pool, real_context = analysis.worker_pool, analysis._model_context
+
+    @contextlib.contextmanager
+    def pool(*args):
+        events.append("workers")
+        with real_pool(*args) as p:
+            yield p
+
+    def context(*args):
+        events.append("facts")
+        return real_context(*args)
+
+    monkeypatch.setattr(analysis, "worker_pool", pool)
+    monkeypatch.setattr(analysis, "_model_context", context)
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(make_dataset(lines=300, seed=8)[0])
+    analyze_file(path, workers=2)
+    assert events == ["workers", "facts"]
+    events.clear()
+    analyze_file(path, workers=1)  # one process: nothing to overlap, the facts come first
+    assert events == ["facts", "workers"]
