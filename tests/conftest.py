@@ -143,6 +143,101 @@ def downloads(monkeypatch) -> dict[str, bytes]:
     return saved
 
 
+def ok(at):
+    """`at` (an AppTest), after asserting its last run raised nothing: `ok(at.run())` in a chain of steps."""
+    assert not at.exception, at.exception
+    return at
+
+
 def metric_value(at, label: str) -> str:
     """The value of the first st.metric on an AppTest page with this label."""
     return next(m.value for m in at.metric if m.label == label)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """`ftcost ARGV…` in this process: its exit code, standard output and standard error."""
+    from ftcost.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+#: The question every live-command scenario asks, and the answer its training file and eval set hold.
+BOARDING = {"When does boarding start?": "Boarding starts 30 minutes before departure."}
+
+
+def pilot_scenario(path: Path, name: str, long_prompt: str, answers: dict[str, str], eval_set: dict[str, str]) -> Path:
+    """A scenario for the live commands (measure, pilot, evaluate) written at `path`: GPT-4o mini on `long_prompt`
+    against a planned fine-tune of it on a short prompt, trained 3 epochs on a pilot.jsonl beside it (10 examples,
+    `answers` repeated) and scored exactly on `eval_set` (question: expected answer)."""
+    import json
+
+    examples = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
+                for q, a in list(answers.items()) * (10 // len(answers))]
+    (path.parent / "pilot.jsonl").write_text("".join(json.dumps(e) + "\n" for e in examples), encoding="utf-8")
+    cases = "".join(f"\n[[pilot.eval_set]]\ninput = {json.dumps(q)}\nexpected = {json.dumps(a)}\n"
+                    for q, a in eval_set.items())
+    path.write_text(f"""
+schema_version = 1
+name = {json.dumps(name)}
+as_of = 2026-11-21
+
+[workload]
+requests_per_month = 1000
+long_prompt = {json.dumps(long_prompt)}
+short_prompt = "Airline assistant."
+user_message = "When does boarding start?"
+sample_answer = "Boarding starts 30 minutes before departure."
+
+[[option]]
+name = "GPT-4o mini"
+model = "gpt-4o-mini"
+prompt = "long"
+accuracy_pct = 80
+
+[[option]]
+name = "Fine-tuned GPT-4o mini"
+model = "ft:gpt-4o-mini-2024-07-18"
+prompt = "short"
+accuracy_pct = 90
+
+[training]
+dataset = "pilot.jsonl"
+planned_examples = 100
+epochs = 3
+
+[pilot]
+scoring = "exact"
+{cases}""", encoding="utf-8")
+    return path
+
+
+def app_shown_in(language: str, currency: str, day, *, rate=None, timeout: float = 60):
+    """The app opened from a share link of the default scenario on `day`, shown in `language` and `currency` (at
+    `rate` units per dollar, else pricing/fx.toml's), run once without an exception: what the link's recipient sees."""
+    from streamlit.testing.v1 import AppTest
+
+    from ftcost.scenario import DisplaySettings, default_scenario
+    from ftcost.share import PARAM, encode_link
+
+    display = DisplaySettings(language=language, currency=currency, rate=rate)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+    at.query_params[PARAM] = encode_link(default_scenario().model_copy(update={"as_of": day, "display": display}))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def chromium():
+    """Debian's Chromium, headless with the served app's flags (tests/served_app.py), closed after the test."""
+    from playwright.sync_api import sync_playwright
+    from served_app import CHROMIUM, FLAGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

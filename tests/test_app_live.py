@@ -12,7 +12,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from conftest import REPO, metric_value
+from conftest import REPO, metric_value, ok
 from standin_openai import FAKE_KEY, chat_tokens, encoding_of
 from streamlit.testing.v1 import AppTest
 
@@ -26,11 +26,6 @@ DAY = dt.date(2026, 11, 21)
 CHAT = "POST /v1/chat/completions"
 ANSWER = "Pork products need a quarantine certificate; declare them at the red channel."
 FT_BASE = "gpt-4o-mini-2024-07-18"
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
 
 
 def open_page(scenario=None, day: dt.date = DAY) -> AppTest:

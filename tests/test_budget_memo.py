@@ -489,8 +489,6 @@ def test_the_readme_states_the_checked_dates_the_price_rows_carry():
 
 
 def test_each_options_month_is_one_chart_and_the_25_figures_wait_behind_a_click():
-    from streamlit.testing.v1 import AppTest
-
     from ftcost.views.plan import _with_wrong, month_breakdown_frame
 
     p = plan_of(airport_2023())

@@ -12,59 +12,21 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import BOARDING, pilot_scenario
+from conftest import run_cli as run
 from standin_openai import FAKE_KEY
 
-from ftcost.cli import hints, main
+from ftcost.cli import hints
 from ftcost.errors import ApiError, FtcostError, InputError, NotOfferedError, UnknownModelError
 from ftcost.live import from_scenario as fs
 
 CHAT = "POST /v1/chat/completions"
-SCENARIO = """
-schema_version = 1
-name = "Hints"
-as_of = 2026-11-21
-
-[workload]
-requests_per_month = 1000
-long_prompt = "You are the airline's assistant. Answer in one sentence."
-short_prompt = "Airline assistant."
-user_message = "When does boarding start?"
-sample_answer = "Boarding starts 30 minutes before departure."
-
-[[option]]
-name = "GPT-4o mini"
-model = "gpt-4o-mini"
-prompt = "long"
-accuracy_pct = 80
-
-[[option]]
-name = "Fine-tuned GPT-4o mini"
-model = "ft:gpt-4o-mini-2024-07-18"
-prompt = "short"
-accuracy_pct = 90
-
-[training]
-dataset = "pilot.jsonl"
-planned_examples = 100
-epochs = 3
-
-[pilot]
-scoring = "exact"
-
-[[pilot.eval_set]]
-input = "When does boarding start?"
-expected = "Boarding starts 30 minutes before departure."
-"""
-EXAMPLE = {"messages": [{"role": "user", "content": "When does boarding start?"},
-                        {"role": "assistant", "content": "Boarding starts 30 minutes before departure."}]}
 
 
 @pytest.fixture
 def scenario(tmp_path: Path) -> Path:
-    (tmp_path / "pilot.jsonl").write_text((json.dumps(EXAMPLE) + "\n") * 10, encoding="utf-8")
-    path = tmp_path / "hints.toml"
-    path.write_text(SCENARIO, encoding="utf-8")
-    return path
+    return pilot_scenario(tmp_path / "hints.toml", "Hints", "You are the airline's assistant. Answer in one sentence.",
+                          BOARDING, BOARDING)
 
 
 @pytest.fixture
@@ -72,12 +34,6 @@ def live(standin, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     standin.answer = lambda model, messages: "Boarding starts 30 minutes before departure."
     return standin
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def api(standin, timeout: str = "5") -> list[str]:

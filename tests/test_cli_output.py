@@ -9,15 +9,9 @@ import sys
 
 import pytest
 from conftest import REPO
+from conftest import run_cli as run
 
-from ftcost.cli import main
 from ftcost.measure_training import measured_plan
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("day", ["2023-01-01", "2021-01-01"])

@@ -7,11 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from conftest import run_cli as run
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ftcost import i18n, report
-from ftcost.cli import main
 from ftcost.errors import ScenarioError
 from ftcost.measure_training import measured_plan
 from ftcost.money import Display, format_usd
@@ -116,12 +116,6 @@ def test_display_settings_travel_in_files_and_links():
 def test_bad_display_settings_are_one_sentence(table, problem):
     with pytest.raises(ScenarioError, match=problem):
         _reviews("\n[display]\n" + table)
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_currency_and_rate(capsys):

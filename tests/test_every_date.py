@@ -2,8 +2,9 @@
 month from 2026-12 to 2028-12 and on each lifecycle date in that span (and the day after), whatever OpenAI has
 shut down by then. The dates come from pricing/, so a shutdown added there is swept too.
 
-The default run opens the Plan page on every date and every page on the lifecycle dates; the full sweep (every
-page on every date) is marked slow.
+`ftcost report` runs on every date in every run. The page sweeps (the Plan page on every date, every page on the
+lifecycle dates, every page on every date) take several seconds to most of a minute each, so they are marked slow:
+`make test` runs them, `make test-fast` does not.
 """
 
 from __future__ import annotations
@@ -90,11 +91,13 @@ def test_the_sweep_covers_the_lifecycle_dates():
     assert len(month_starts()) == 25
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
 def test_the_plan_page_answers_on_every_date(stem):
     sweep(stem, DATES, PAGES[:1])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_page_opens_on_the_lifecycle_dates(stem):
     sweep(stem, [FIRST, *lifecycle_days(), LAST], PAGES)

@@ -142,6 +142,7 @@ def test_plain_text_of_common_scripts_passes_the_screen():
         assert tokens.screened(_json_bytes(text)), text
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(text=TEXT)
 def test_a_screened_block_holds_no_string_that_needs_tiktoken(text):

@@ -17,6 +17,7 @@ from ftcost import tokenizers, tokens
 REFERENCES = {"llama3": tokenizers._llama3_reference_count, "qwen2": tokenizers._qwen_count}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["llama3", "qwen2"])
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(text=TEXT)
@@ -65,7 +66,7 @@ def test_the_screen_covers_what_the_family_counters_guard():
     assert tokens.needs_reference("\U000113c2") and not tokens.screened("x\U000113c2".encode())
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize("method", ["fork", pytest.param("spawn", marks=pytest.mark.slow)])
 def test_families_counted_in_groups_on_several_cores_equal_one_process(method, tmp_path, monkeypatch):
     """More families than workers: each worker counts its group over the whole file (parallel.scan_groups)."""
     from test_fast_path import PLANTED, corpus

@@ -8,7 +8,8 @@
 * Costs: no negative or NaN amount; plans and quotes never get cheaper with more tokens, requests,
   epochs, iterations or hours.
 
-Example counts are fixed (`max_examples`) so the file stays within about a minute of `make test`.
+Example counts are fixed (`max_examples`) so the file stays within about a minute of `make test`; the properties
+that take over ~3 s each are marked slow, so `make test-fast` runs only the quick ones.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import json
 from decimal import ROUND_FLOOR, Decimal
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -140,6 +142,7 @@ spliced_lines = st.lists(
 ).map(lambda parts: b"\n".join(line[:at] + piece + line[at:] for line, at, piece in parts))
 
 
+@pytest.mark.slow
 @fuzz(800)
 @given(data=st.binary(max_size=400) | byte_soup | spliced_lines, model=st.sampled_from(MODELS))
 def test_arbitrary_bytes_give_a_report_or_one_ftcost_error(data, model):
@@ -237,6 +240,7 @@ line_kinds = st.one_of(
 )
 
 
+@pytest.mark.slow
 @fuzz(450)
 @given(
     lines=st.lists(line_kinds, min_size=1, max_size=14),
@@ -381,6 +385,7 @@ def scenario_docs(draw, stated: bool = False):
     return doc
 
 
+@pytest.mark.slow
 @fuzz(300)
 @given(doc=scenario_docs())
 def test_scenario_round_trips_through_toml_and_links(doc):
@@ -426,6 +431,7 @@ def ranged_docs(draw):
     return doc
 
 
+@pytest.mark.slow
 @fuzz(200)
 @given(doc=ranged_docs())
 def test_ranged_scenario_round_trips_through_toml_and_links(doc):
@@ -446,6 +452,7 @@ def test_ranged_scenario_round_trips_through_toml_and_links(doc):
     assert decode_link(link) == scenario
 
 
+@pytest.mark.slow
 @fuzz(300)
 @given(doc=scenario_docs(), path=st.data(), value=json_values)
 def test_a_mutated_scenario_is_a_scenario_or_one_scenario_error(doc, path, value):
@@ -516,6 +523,7 @@ def _bump(doc: dict, what: str, by: int) -> dict:
     return doc
 
 
+@pytest.mark.slow
 @fuzz(150)
 @given(doc=scenario_docs(stated=True), as_of=PLAN_DATES,
        what=st.sampled_from(["requests", "prompt tokens", "output tokens", "training tokens", "epochs",

@@ -8,7 +8,8 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import REPO
+from conftest import REPO, app_shown_in
+from conftest import run_cli as run
 
 from ftcost import i18n, report
 from ftcost.cli import main
@@ -103,12 +104,6 @@ def test_every_gallery_scenario_is_named_in_three_languages():
         assert s.summary("zh-Hant") != s.description and s.summary("zh-Hans") != s.description
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_cli_is_english_by_default_and_honours_lang_and_LANG(capsys, monkeypatch):
     for name in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
@@ -201,17 +196,7 @@ def test_every_sentence_the_engine_builds_is_translated(day):
 def test_the_plan_page_in_traditional_chinese_says_why_a_fine_tune_cannot_be_done_in_chinese():
     """The default scenario on 2026-12-02: OpenAI's two fine-tunes cannot be carried out. The answer says so first,
     in Chinese, and no sentence the engine or the answer builds is left in English on the page."""
-    from streamlit.testing.v1 import AppTest
-
-    from ftcost.scenario import DisplaySettings, default_scenario
-    from ftcost.share import PARAM, encode_link
-
-    scenario = default_scenario().model_copy(update={
-        "as_of": dt.date(2026, 12, 2), "display": DisplaySettings(language="zh-Hant", currency="USD")})
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params[PARAM] = encode_link(scenario)
-    at.run()
-    assert not at.exception, at.exception
+    at = app_shown_in("zh-Hant", "USD", dt.date(2026, 12, 2))
     shown = "\n".join([m.value for m in at.markdown] + [w.value for w in at.warning] + [c.value for c in at.caption])
     answer = next(m.value for m in at.markdown if "無法按規劃執行" in m.value)
     first = answer.lstrip("- ").splitlines()[0]

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import REPO
+from conftest import REPO, app_shown_in
 from streamlit.testing.v1 import AppTest
 
 from ftcost import i18n
-from ftcost.scenario import DisplaySettings, default_scenario
-from ftcost.share import PARAM, decode_link, encode_link
+from ftcost.share import PARAM, decode_link
 
 APP = str(REPO / "app.py")
 DAY = dt.date(2026, 10, 1)
@@ -20,13 +19,7 @@ PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page
 
 
 def start(lang: str, currency: str = "USD") -> AppTest:
-    scenario = default_scenario().model_copy(update={
-        "as_of": DAY, "display": DisplaySettings(language=lang, currency=currency)})
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params[PARAM] = encode_link(scenario)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return app_shown_in(lang, currency, DAY)
 
 
 def link(at: AppTest) -> str:
@@ -77,11 +70,7 @@ def test_the_language_chosen_in_the_sidebar_goes_into_the_link():
 def test_labour_rates_are_typed_in_the_display_currency_and_kept_in_usd():
     from decimal import Decimal
 
-    scenario = default_scenario().model_copy(update={
-        "as_of": DAY, "display": DisplaySettings(language="zh-Hant", currency="TWD", rate=Decimal("32.1"))})
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params[PARAM] = encode_link(scenario)
-    at.run()
+    at = app_shown_in("zh-Hant", "TWD", DAY, rate=Decimal("32.1"))
     at.switch_page("ui/page_people.py").run()
     assert not at.exception, at.exception
     before = {r.role: r.hourly_usd for r in at.session_state["scenario"].labour.role}

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import REPO
+from conftest import REPO, app_shown_in
 from streamlit.testing.v1 import AppTest
 
 from ftcost import i18n, report
@@ -16,7 +16,6 @@ from ftcost.engine import uncertainty as u
 from ftcost.measure_training import measured_plan
 from ftcost.pricing.fx import display_for
 from ftcost.scenario import DisplaySettings, default_scenario
-from ftcost.share import PARAM, encode_link
 
 APP = str(REPO / "app.py")
 DAYS = [dt.date(2026, 10, 1), dt.date.today()]
@@ -42,13 +41,7 @@ def english_in(text: str) -> list[str]:
 
 
 def start(lang: str, day: dt.date) -> AppTest:
-    scenario = default_scenario().model_copy(update={
-        "as_of": day, "display": DisplaySettings(language=lang, currency="TWD")})
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params[PARAM] = encode_link(scenario)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return app_shown_in(lang, "TWD", day, timeout=90)
 
 
 def page_texts(at: AppTest) -> str:

@@ -7,6 +7,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from conftest import BOARDING, pilot_scenario
+from conftest import run_cli as run
 from standin_openai import FAKE_KEY
 
 from ftcost.cli import main
@@ -15,61 +17,15 @@ from ftcost.scenario import load_scenario
 
 CHAT = "POST /v1/chat/completions"
 ANSWERS = {
-    "When does boarding start?": "Boarding starts 30 minutes before departure.",
+    **BOARDING,
     "Can I bring a dog?": "Small dogs may travel in the cabin in a carrier.",
 }
-SCENARIO = """
-schema_version = 1
-name = "Live test"
-as_of = 2026-11-21
-
-[workload]
-requests_per_month = 1000
-long_prompt = "You are the airline's assistant. Answer in one sentence, politely, using the policy below."
-short_prompt = "Airline assistant."
-user_message = "When does boarding start?"
-sample_answer = "Boarding starts 30 minutes before departure."
-
-[[option]]
-name = "GPT-4o mini"
-model = "gpt-4o-mini"
-prompt = "long"
-accuracy_pct = 80
-
-[[option]]
-name = "Fine-tuned GPT-4o mini"
-model = "ft:gpt-4o-mini-2024-07-18"
-prompt = "short"
-accuracy_pct = 90
-
-[training]
-dataset = "pilot.jsonl"
-planned_examples = 100
-epochs = 3
-
-[pilot]
-scoring = "exact"
-
-[[pilot.eval_set]]
-input = "When does boarding start?"
-expected = "Boarding starts 30 minutes before departure."
-
-[[pilot.eval_set]]
-input = "Can I bring a dog?"
-expected = "Dogs are allowed."
-"""
 
 
 @pytest.fixture
 def scenario(tmp_path: Path) -> Path:
-    examples = [
-        {"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
-        for q, a in list(ANSWERS.items()) * 5
-    ]
-    (tmp_path / "pilot.jsonl").write_text("".join(json.dumps(e) + "\n" for e in examples), encoding="utf-8")
-    path = tmp_path / "live.toml"
-    path.write_text(SCENARIO, encoding="utf-8")
-    return path
+    return pilot_scenario(tmp_path / "live.toml", "Live test", "You are the airline's assistant. Answer in one sentence, "
+                          "politely, using the policy below.", ANSWERS, {**BOARDING, "Can I bring a dog?": "Dogs are allowed."})
 
 
 @pytest.fixture
@@ -77,12 +33,6 @@ def live(standin, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     standin.answer = lambda model, messages: ANSWERS[messages[-1]["content"]]
     return standin
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def api(standin) -> list[str]:

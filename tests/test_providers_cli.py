@@ -4,16 +4,9 @@ rates labelled, bad input as one sentence."""
 import json
 
 import pytest
-
-from ftcost.cli import main
+from conftest import run_cli as run
 
 DAY = ["--as-of", "2026-12-01"]
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_prices_for_a_provider_lists_rates_sources_and_what_is_absent(capsys):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import _CACHE as SESSION_TIKTOKEN
-from conftest import REPO
+from conftest import REPO, ok
 from standin_openai import StandIn
 from streamlit.testing.v1 import AppTest
 
@@ -134,11 +134,6 @@ def server(monkeypatch):
 
 
 # --- AppTest helpers ---------------------------------------------------------------------------------------------
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
 
 
 def session_values(at: AppTest) -> dict[str, object]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import REPO, metric_value
+from conftest import REPO, metric_value, ok
 from standin_openai import FAKE_KEY
 from streamlit.testing.v1 import AppTest
 from test_secrets import page_text, session_values
@@ -31,9 +31,13 @@ FILE_A = ("airport-a.jsonl", b"\n".join(dataset_path(AIRPORT).read_bytes().split
 FILE_B = ("reviews-b.jsonl", b"\n".join(dataset_path(REVIEWS).read_bytes().splitlines()[:10]) + b"\n")
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    return at
+def uploaded(name: str, data: bytes) -> AppTest:
+    """A new session on DAY whose Dataset page has had `data` uploaded as `name`."""
+    at = ok(AppTest.from_file(APP, default_timeout=60).run())
+    ok(at.date_input(key="w:as_of").set_value(DAY).run())
+    ok(at.switch_page("ui/page_dataset.py").run())
+    at.file_uploader(key="dataset_upload").upload(name, data, "application/jsonl")
+    return ok(at.run())
 
 
 def one_off(scenario, day, upload) -> str:
@@ -96,11 +100,7 @@ def test_the_same_file_under_two_names_keeps_each_sessions_name():
     data = FILE_A[1]
     sessions = {}
     for name in ("alpha-private.jsonl", "beta-private.jsonl"):
-        at = ok(AppTest.from_file(APP, default_timeout=60).run())
-        ok(at.date_input(key="w:as_of").set_value(DAY).run())
-        ok(at.switch_page("ui/page_dataset.py").run())
-        at.file_uploader(key="dataset_upload").upload(name, data, "application/jsonl")
-        sessions[name] = ok(at.run())
+        sessions[name] = uploaded(name, data)
     for name, at in sessions.items():
         other = next(n for n in sessions if n != name)
         for page in ("ui/page_dataset.py", "ui/page_plan.py", "ui/page_live.py"):
@@ -175,11 +175,7 @@ def test_the_downloaded_report_names_only_this_sessions_file(downloads):
     data = FILE_A[1]
     reports = {}
     for name in ("acme-secret-customers.jsonl", "session-b.jsonl"):
-        at = ok(AppTest.from_file(APP, default_timeout=60).run())
-        ok(at.date_input(key="w:as_of").set_value(DAY).run())
-        ok(at.switch_page("ui/page_dataset.py").run())
-        at.file_uploader(key="dataset_upload").upload(name, data, "application/jsonl")
-        ok(at.run())
+        at = uploaded(name, data)
         ok(at.switch_page("ui/page_plan.py").run())
         button = next(b for b in at.get("download_button") if "Markdown" in b.proto.label)
         reports[name] = downloads[button.proto.url].decode("utf-8")

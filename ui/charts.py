@@ -99,7 +99,7 @@ def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
                     extra=[alt.Tooltip("month:O", title=_("Month")), alt.Tooltip("served_by:N", title=_("Served by"))])
 
 
-def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None = None) -> alt.Chart:
+def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None = None) -> Layered:
     """Each option's total over the horizon (or, with `title`, another amount per option), one horizontal bar per
     option, stacked by part."""
     title = title or _("Total over the horizon ({currency})")

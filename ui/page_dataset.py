@@ -159,7 +159,7 @@ st.subheader(_("Training on this file, on every model open for fine-tuning on {d
     date=state.price_date().isoformat()))
 with state.stop_on_error():
     models = [m.id for m in cached.fine_tunable_models(state.price_date().isoformat()) if m.encoding]
-    reports = {m: cached.dataset_report(m, epochs) for m in models}
+    reports = {m: r for m in models if (r := cached.dataset_report(m, epochs)) is not None}  # None: no file, stopped above
     st.dataframe(views.training_cost_frame(reports, state.price_date(), MONEY), hide_index=True, width="stretch",
                  column_config={_("Accepted?"): st.column_config.TextColumn(_("Accepted?"), width="medium")})
 caption = _("Each model counts the file with its own encoding and per-example limit; the epochs are the same for "

@@ -196,7 +196,7 @@ for card in views.payback_cards(plan, AGAINST_NAME, money=MONEY):
 
 priced, too_few = views.training_note(plan, cached.training_inputs(state.shareable(), state.price_date()),
                                       scenario.training.planned_examples,
-                                      _("your upload {file}").format(file=state.dataset()['name']) if state.dataset()
+                                      _("your upload {file}").format(file=upload["name"]) if (upload := state.dataset())
                                       else _("the scenario's sample {file}").format(file=scenario.training.dataset))
 st.caption(md(priced) + " " + _("Change the file or the planned count on the *Dataset* page."))
 if too_few:

@@ -58,6 +58,12 @@ def month_text(month: int | None, horizon: int) -> str:
     return _("not within {months}").format(months=months(horizon))
 
 
+def _stop_day(o: OptionPlan) -> str:
+    """The day a switching option's model stops serving: the engine switches an option only at a shutdown day."""
+    assert o.serves_until is not None, o.name
+    return day(o.serves_until)
+
+
 def _money(money: Display | None) -> Display:
     """The Display to use: the one given, else USD in the current language's number format."""
     return money if money is not None else Display(locale=locale())
@@ -94,7 +100,7 @@ def payback_sentence(plan: Plan, be, name: Callable[[str], str] = str, money: Di
     if ft.switch_month is not None:
         switch = " " + _("It stops serving on {date}: from month {month} the plan pays for {successor} instead, and no "
                          "saving is counted for months it does not serve.").format(
-            date=day(ft.serves_until), month=ft.switch_month, successor=name(ft.successor or ""))
+            date=_stop_day(ft), month=ft.switch_month, successor=name(ft.successor or ""))
     if be.month is not None:
         text = _("{fine_tune} pays back against {against} in month {month} and saves {savings} over {months}").format(
             savings=m.amount(be.savings_at_horizon_usd), **fields)
@@ -151,14 +157,14 @@ def stay_sentence(plan: Plan, name: Callable[[str], str] = str, money: Display |
             _("{option} {total}").format(option=name(o.name), total=m.amount(o.cumulative_usd[-1])) for o in others))
     if best.switch_month is not None:
         text += _("; it stops serving on {date}, so from month {month} the plan pays for {successor}").format(
-            date=day(best.serves_until), month=best.switch_month, successor=name(best.successor or ""))
+            date=_stop_day(best), month=best.switch_month, successor=name(best.successor or ""))
     return text + _(".")
 
 
 def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
     """How the pilot's gate relates to the target and to the accuracy the plan assumes, in one sentence."""
     p = plan.pilot
-    if p is None or p.no_accuracy_pays_back:
+    if p is None or (gate := p.gate_accuracy_pct) is None:  # no gate exactly when no accuracy pays back
         return None
     if p.break_even_accuracy_pct is None:
         out = _("A wrong answer costs nothing in this scenario, so accuracy does not move the money: the gate is your "
@@ -170,7 +176,7 @@ def gate_sentence(plan: Plan, name: Callable[[str], str] = str) -> str | None:
             needed=pct(p.break_even_accuracy_pct))
     if p.assumed_accuracy_pct is not None:
         assumed = pct(p.assumed_accuracy_pct)
-        if p.assumed_accuracy_pct < p.gate_accuracy_pct:
+        if p.assumed_accuracy_pct < gate:
             out += _("; the plan assumes {assumed}, below the gate, so its payback rests on beating that "
                      "assumption").format(assumed=assumed)
         else:
@@ -417,7 +423,7 @@ def to_markdown(plan: Plan, uncertainty: Uncertainty | None = None, money: Displ
                   for reason in e.reasons]
         lines += ["- " + _("{option}: {model} stops serving on {date}; from month {month} its months are {successor}'s "
                            "(the *served_by* column of the CSV).").format(
-            option=md(o.name), model=code(o.resolved_model), date=day(o.serves_until), month=o.switch_month,
+            option=md(o.name), model=code(o.resolved_model), date=_stop_day(o), month=o.switch_month,
             successor=md(o.successor or "")) for o in switching]
         lines.append("")
     if plan.break_even:

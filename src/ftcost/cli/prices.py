@@ -175,9 +175,9 @@ def render_versions(days, pattern) -> str:
 
 
 def _grid(head: list[str], body: list[list[str]]) -> list[str]:
-    widths = [max(width(str(x)) for x in col) for col in zip(head, *body)]
+    widths = [max(width(str(x)) for x in col) for col in zip(head, *body, strict=True)]
 
     def line(cells) -> str:  # padded by terminal columns: a Chinese heading takes two per character
-        return "  ".join(pad(str(c), w) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(pad(str(c), w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     return [line(head), line("-" * w for w in widths)] + [line(r) for r in body]

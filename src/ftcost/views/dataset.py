@@ -41,7 +41,7 @@ def issue_frame(report: DatasetReport) -> pd.DataFrame:
                 shown += ngettext(" … and {count} more", " … and {count} more", more).format(count=number(more))
             meaning, fix = describe(category)
             rows.append(dict(zip([_(c) for c in ISSUE_COLUMNS],
-                                 [kind, category, n, shown or _("whole file"), _(meaning), _(fix)])))
+                                 [kind, category, n, shown or _("whole file"), _(meaning), _(fix)], strict=True)))
     return pd.DataFrame(rows, columns=[_(c) for c in ISSUE_COLUMNS])
 
 
@@ -127,7 +127,7 @@ def limit_in_view(report: DatasetReport) -> bool:
 
 
 def limit_sentence(report: DatasetReport) -> str:
-    longest = report.stats.get("tokens_per_example", {}).get("max") or 0
+    longest = int(report.stats.get("tokens_per_example", {}).get("max") or 0)  # a count of tokens: whole
     return ngettext("The longest example has {count} token, well inside the {limit}; the limit is off the chart's "
                     "scale, so the arrow points to it.",
                     "The longest example has {count} tokens, well inside the {limit}; the limit is off the chart's "
@@ -189,7 +189,7 @@ def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date, money
         epochs = _("{epochs} (auto)").format(epochs=report.epochs) if report.epochs_estimated else str(report.epochs)
         rows.append(dict(zip([_(c) for c in TRAINING_COLUMNS], [
             model, report.encoding, accepted, tokens(report.billing_tokens), epochs, tokens(report.charged_tokens),
-            price, cost])))
+            price, cost], strict=True)))
     return pd.DataFrame(rows, columns=[_(c) for c in TRAINING_COLUMNS])
 
 

@@ -318,7 +318,7 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
     from ftcost.engine.training import MINIMUM_EXAMPLES
 
     ft = next((o for o in plan.options if o.fine_tuned and o.one_off), None)
-    if ft is None:
+    if ft is None or ft.one_off is None:
         return _("No fine-tune is planned, so no training file is priced."), None
     x = ft.one_off
     measured = next(iter(training.values()), None) if training else None

@@ -107,13 +107,15 @@ def diff_frame(changes: list[Change], money: Display | None = None) -> pd.DataFr
     names, labelled by the page; prices in `money`'s currency)."""
     out = []
     for c in changes:
+        row = c.after or c.before
+        assert row is not None, c  # an added row has an after, a removed one a before, a changed one both
         out.append({
             "Model": c.model,
             "Kind": _(KIND_LABELS[c.kind]) if c.kind in KIND_LABELS else c.kind,
             "Tier": _tier(c.tier),
             "Change": _(CHANGE_LABELS[c.change]) if c.change in CHANGE_LABELS else c.change,
             "What": "; ".join(_change_text(f, a, b, money) for f, a, b in c.fields),
-            "Source": ((c.after or c.before).sources[0][1] if (c.after or c.before).sources else ""),
+            "Source": row.sources[0][1] if row.sources else "",
         })
     return pd.DataFrame(out, columns=["Model", "Kind", "Tier", "Change", "What", "Source"])
 

@@ -150,7 +150,7 @@ def sensitivity_frame(u: Uncertainty, money: Display | None = None) -> pd.DataFr
     return pd.DataFrame([
         {"value": x, "savings": float(m.value(Decimal(repr(y)))), "value_text": value_text(x, unit, whole, m),
          "savings_text": m.amount(Decimal(repr(y)))}
-        for x, y in zip(s.xs, s.savings)
+        for x, y in zip(s.xs, s.savings, strict=True)
     ])
 
 
@@ -170,7 +170,7 @@ def what_would_have_to_be_true(u: Uncertainty, money: Display | None = None) -> 
             else _("a point"),
             value_text(v.value, v.unit, whole, money),
             _condition(v, whole, money),
-        ))))
+        ), strict=True)))
     return pd.DataFrame(rows, columns=columns)
 
 
