@@ -293,8 +293,8 @@ def _toktok_counter(encoding: str) -> Callable[[list[str]], list[int]] | None:
     count_many = guarded_batch(lambda texts: batch(texts, 1, False), lambda text: len(reference(text)),
                                _NEEDS_REFERENCE.get(encoding, _unknown_to_toktok))
     got = count_many(list(SELF_CHECK))
-    expected = dict(zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding]))
-    for probe, n in zip(SELF_CHECK, got):
+    expected = dict(zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding], strict=True))
+    for probe, n in zip(SELF_CHECK, got, strict=True):
         want = expected.get(probe)
         if n != (len(reference(probe)) if want is None else want):
             _log.warning("fast token counter disagrees with tiktoken on %r for %s; counting with tiktoken",

@@ -10,7 +10,13 @@ from pathlib import Path
 from ftcost.dataset.categories import WARNINGS
 from ftcost.dataset.checks import Context
 from ftcost.dataset.parallel import (
-    Job, chunk_size, resolve_workers, scan, scan_groups, scan_many, worker_pool,
+    Job,
+    chunk_size,
+    resolve_workers,
+    scan,
+    scan_groups,
+    scan_many,
+    worker_pool,
 )
 from ftcost.dataset.reading import (
     EXPECTED,

@@ -169,7 +169,7 @@ def block_counts(strings: list[str], encoding: str,
         known = {text: single(text) for text in strings}
     else:
         short = [text for text in strings if len(text) <= BATCH_MAX_CHARS]
-        known = dict(zip(short, many(short, screened=clean)))
+        known = dict(zip(short, many(short, screened=clean), strict=True))
         if len(short) < len(strings):
             known.update((text, single(text)) for text in strings if len(text) > BATCH_MAX_CHARS)
     get = known.get
