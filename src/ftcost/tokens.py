@@ -293,7 +293,7 @@ def _toktok_counter(encoding: str) -> Callable[[list[str]], list[int]] | None:
     count_many = guarded_batch(lambda texts: batch(texts, 1, False), lambda text: len(reference(text)),
                                _NEEDS_REFERENCE.get(encoding, _unknown_to_toktok))
     got = count_many(list(SELF_CHECK))
-    expected = dict(zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding], strict=True))
+    expected = dict(zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding], strict=False))  # probes without a stored count are recounted
     for probe, n in zip(SELF_CHECK, got, strict=True):
         want = expected.get(probe)
         if n != (len(reference(probe)) if want is None else want):
