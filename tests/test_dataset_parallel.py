@@ -136,3 +136,82 @@ def test_workers_default_stays_in_process_for_small_files(tmp_path, monkeypatch,
     assert analyze_file(path).lines == 400
     with pytest.raises(AssertionError):  # asked for explicitly, workers are used
         analyze_file(path, workers=2)
+
+
+def test_hinted_context_is_the_validated_one_for_every_model():
+    # The workers start from models.toml read without pydantic; for every model it must be the context
+    # the validated facts give (or no hint at all), so the check after the scan never has to redo it.
+    from ftcost.dataset import analysis
+    from ftcost.errors import FtcostError
+    from ftcost.models import load_models
+
+    hinted = 0
+    for model in load_models():
+        hint = analysis._hinted_context(model, 7)
+        try:
+            _facts, ctx = analysis._model_context(model, 7)
+        except FtcostError:
+            assert hint is None, model  # embedding models, r50k_base models: no hint, the usual sentence
+            continue
+        assert hint in (None, ctx), model
+        hinted += hint is not None
+    assert hinted > 10
+    assert analysis._hinted_context("no-such-model", None) is None
+
+
+def test_a_wrong_hint_is_caught_and_the_file_scanned_again(tmp_path, small_chunks, monkeypatch):
+    from ftcost.dataset import analysis
+    from ftcost.dataset.checks import Context
+
+    data, _ = make_dataset(lines=600, seed=5)
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(data)
+    right = analyze_file(path, workers=1)
+    monkeypatch.setattr(analysis, "_hinted_context", lambda model, keep: Context("o200k_base", "chat", 5, keep))
+    _same(right, analyze_file(path, workers=2))
+
+
+def test_model_errors_still_reach_the_caller_on_the_hinted_path(tmp_path, small_chunks, monkeypatch):
+    from ftcost.dataset import analysis
+    from ftcost.errors import PricingDataError
+
+    data, _ = make_dataset(lines=300, seed=6)
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(data)
+
+    def broken(model, keep_lines=None):
+        raise PricingDataError("models.toml: model gpt-3.5-turbo-0125 → shutdown: not a date.")
+
+    monkeypatch.setattr(analysis, "_model_context", broken)
+    with pytest.raises(PricingDataError, match="not a date"):
+        analyze_file(path, workers=2)
+
+
+def test_the_workers_start_before_the_model_facts_are_validated(tmp_path, small_chunks, monkeypatch):
+    # The validated facts (pydantic, ~0.1 s) load while the workers scan, not before they start.
+    import contextlib
+
+    from ftcost.dataset import analysis
+
+    events: list[str] = []
+    real_pool, real_context = analysis.worker_pool, analysis._model_context
+
+    @contextlib.contextmanager
+    def pool(*args):
+        events.append("workers")
+        with real_pool(*args) as p:
+            yield p
+
+    def context(*args):
+        events.append("facts")
+        return real_context(*args)
+
+    monkeypatch.setattr(analysis, "worker_pool", pool)
+    monkeypatch.setattr(analysis, "_model_context", context)
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(make_dataset(lines=300, seed=8)[0])
+    analyze_file(path, workers=2)
+    assert events == ["workers", "facts"]
+    events.clear()
+    analyze_file(path, workers=1)  # one process: nothing to overlap, the facts come first
+    assert events == ["facts", "workers"]

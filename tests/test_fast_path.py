@@ -60,6 +60,13 @@ PLANTED = [
     line(S, U, A).replace(b": ", b":"), line(S, U, {**A, "content": "x" * 300_000}),
     line(S, U, {**A, "content": "\u323b0 new CJK and 😀 emoji"}), line(S, {**U, "content": "中文 العربية ﬁ"}, A),
     line(S, U, {**A, "content": "<|endoftext|> <|im_start|>"}), b"", b"  ", b"\x1c", b"\r", b"null", b"{}",
+    # Invalid UTF-8 in every place of a plain line (the fast path relies on msgspec refusing all of them):
+    # a value, the role, a name, a key, overlong, past U+10FFFF, truncated, a bare continuation byte.
+    line(S, U, A).replace(b'"role": "user"', b'"role": "us\xe9r"'), line(S, {**U, "name": "ana"}, A).replace(
+        b'"ana"', b'"an\xc0\x80"'), line(S, U, A).replace(b'"content"', b'"cont\xffent"', 1),
+    line(S, U, A).replace(b"B6?", b"B6 \xf4\x90\x80\x80?"), line(S, U, A).replace(b"B6?", b"B6 \xe2\x82?"),
+    line(S, U, A).replace(b"B6?", b"B6 \x80?"), line(S, U, A).replace(b"B6?", b"B6 \xf0\x9f\x98"),
+    line(S, U, A).replace(b": ", b":\xa0", 1),
     b'{"prompt": "Where is gate B6?", "completion": " Terminal 1"}', b'{"messages": [' + b"[" * 3000 + b"]" * 3000 + b"]}",
 ]
 

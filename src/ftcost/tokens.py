@@ -10,23 +10,24 @@ seeded in the process environment, any other code in the process that calls tikt
 
 from __future__ import annotations
 
-import ast
 import functools
-import gzip
 import hashlib
 import importlib.util
-import inspect
 import logging
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-
-import tiktoken
+from typing import TYPE_CHECKING
 
 from ftcost.errors import TokenizerError
+
+if TYPE_CHECKING:
+    import tiktoken
+
+# tiktoken (and ast, inspect, gzip, tempfile for seeding its cache) are imported where they are used:
+# a scan that counts with toktok-rs never needs them, and every `ftcost analyze` pays for its imports.
 
 #: The encodings ftcost supports (the ones bpe-openai ships).
 ENCODINGS = ("cl100k_base", "o200k_base")
@@ -41,7 +42,10 @@ def tiktoken_blob(encoding: str) -> tuple[str, str]:
     Read from tiktoken's own source (`tiktoken_ext.openai_public`) rather than copied here, so a
     tiktoken release that changes either is followed, and a mismatch with the shipped file is caught.
     """
-    # deferred: tiktoken's plugin module, read only when the vocabulary is checked
+    # deferred: tiktoken's plugin module and the parsers that read it, only when the vocabulary is checked
+    import ast
+    import inspect
+
     import tiktoken_ext.openai_public as public
 
     tree = ast.parse(inspect.getsource(public))
@@ -76,6 +80,8 @@ def shipped_vocab(encoding: str) -> bytes:
     """The vocab file for `encoding` as shipped by bpe-openai, verified against tiktoken's hash."""
     if encoding not in ENCODINGS:
         raise TokenizerError(f"Unknown encoding {encoding!r}; ftcost supports {', '.join(ENCODINGS)}.")
+    import gzip
+
     try:
         data = gzip.decompress((_bpe_openai_dir() / "data" / f"{encoding}.tiktoken.gz").read_bytes())
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
@@ -103,6 +109,8 @@ def cache_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
+        import tempfile
+
         path = Path(tempfile.gettempdir()) / "ftcost-tiktoken"
     return path
 
@@ -116,6 +124,8 @@ def seed_cache(encoding: str) -> Path:
     if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == expected:
         return target
     data = shipped_vocab(encoding)
+    import tempfile
+
     # Atomic replace: concurrent workers never see a half-written vocab file.
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ftcost-")
     with os.fdopen(fd, "wb") as f:
@@ -127,6 +137,8 @@ def seed_cache(encoding: str) -> Path:
 @functools.cache
 def get_encoding(encoding: str) -> tiktoken.Encoding:
     """A tiktoken `Encoding`, loaded offline from the shipped vocab. Cached per process."""
+    import tiktoken
+
     with _lock:
         if encoding not in ENCODINGS:
             raise TokenizerError(f"Unknown encoding {encoding!r}; ftcost supports {', '.join(ENCODINGS)}.")
@@ -283,8 +295,8 @@ def _toktok_counter(encoding: str) -> Callable[[list[str]], list[int]] | None:
     count_many = guarded_batch(lambda texts: batch(texts, 1, False), lambda text: len(reference(text)),
                                _NEEDS_REFERENCE.get(encoding, _unknown_to_toktok))
     got = count_many(list(SELF_CHECK))
-    expected = dict(zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding]))
-    for probe, n in zip(SELF_CHECK, got):
+    expected = dict(zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding], strict=False))  # probes without a stored count are recounted
+    for probe, n in zip(SELF_CHECK, got, strict=True):
         want = expected.get(probe)
         if n != (len(reference(probe)) if want is None else want):
             _log.warning("fast token counter disagrees with tiktoken on %r for %s; counting with tiktoken",

@@ -11,7 +11,13 @@ from pathlib import Path
 from ftcost.dataset.categories import WARNINGS
 from ftcost.dataset.checks import Context
 from ftcost.dataset.parallel import (
-    Job, chunk_size, resolve_workers, scan, scan_groups, scan_many, worker_pool,
+    Job,
+    chunk_size,
+    resolve_workers,
+    scan,
+    scan_groups,
+    scan_many,
+    worker_pool,
 )
 from ftcost.dataset.reading import (
     EXPECTED,
@@ -56,7 +62,7 @@ def analyze_file(
     Raises:
         FtcostError: the model cannot be analysed, or the file is not JSONL at all (one sentence why).
     """
-    facts, ctx = _model_context(model, keep_lines)
+    _check_keep_lines(keep_lines)
     _check_epochs(epochs)
     path = Path(path)
     size = open_size(path)
@@ -64,10 +70,68 @@ def analyze_file(
     sniff(read_head(path), name, size)
     workers = resolve_workers(workers, size)
     ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
+    # With workers, the model's context is first read straight from models.toml (`_hinted_context`) so the
+    # vocabulary loads and the workers start scanning while the validated facts load here (pydantic: ~0.1 s
+    # of a ~1 s run); the scan is kept only if the validated context is the same, else it runs again.
+    hint = _hinted_context(model, keep_lines) if workers > 1 else None
+    if hint is not None:
+        found: list = []
+
+        def validated() -> None:
+            found.extend(_model_context(model, keep_lines))
+            if found[1] != hint:
+                raise _HintDiffers
+
+        jobs = [Job(str(path), start, end, hint, start == 0) for start, end in ranges]
+        try:
+            with worker_pool(workers, hint.encoding) as pool:
+                tally = scan(jobs, pool, progress, size, meanwhile=validated)
+            return _finish(tally, name, found[0], hint, epochs)
+        except _HintDiffers:
+            pass
+    facts, ctx = _model_context(model, keep_lines)
     jobs = [Job(str(path), start, end, ctx, start == 0) for start, end in ranges]
     with worker_pool(workers, ctx.encoding) as pool:
         tally = scan(jobs, pool, progress, size)
     return _finish(tally, name, facts, ctx, epochs)
+
+
+class _HintDiffers(Exception):
+    """models.toml read without validation gave another context than the validated facts (never expected)."""
+
+
+def _models_toml() -> Path | None:
+    # Where `ftcost.data.data_dir("pricing")` looks (the checkout's pricing/, else the wheel's copy), found
+    # without importing ftcost.data: it imports pydantic, which is what this look-up avoids.
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package.parent.parent / "pricing", package / "_data" / "pricing"):
+        if (candidate / "models.toml").is_file():
+            return candidate / "models.toml"
+    return None
+
+
+def _hinted_context(model: str, keep_lines: int | None) -> Context | None:
+    """The Context `_model_context` will give `model`, read from models.toml without pydantic; None when in doubt.
+
+    Only a hint (a start for the workers): the caller checks it against the validated facts.
+    """
+    import tomllib
+
+    path = _models_toml()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return None
+    rows = doc.get("model")
+    for row in rows if isinstance(rows, list) else ():
+        if isinstance(row, dict) and row.get("id") == model:
+            encoding, form = row.get("encoding"), row.get("format", "chat")
+            limit = row.get("training_example_limit") or row.get("context_window")
+            if encoding in ("cl100k_base", "o200k_base") and form in ("chat", "completion") and \
+                    type(limit) is int and limit > 0:
+                return Context(encoding, form, limit, keep_lines)
+            return None
+    return None
 
 
 def analyze_bytes(
@@ -182,8 +246,7 @@ def _apply_template(tally, family, limit: int) -> None:
 def _model_context(model: str, keep_lines: int | None = None):
     from ftcost.models import get_model  # pydantic is heavy; worker processes never need it
 
-    if keep_lines is not None and (isinstance(keep_lines, bool) or not isinstance(keep_lines, int) or keep_lines < 1):
-        raise FtcostError(f"keep_lines must be a whole number of at least 1, not {keep_lines!r}.")
+    _check_keep_lines(keep_lines)
     facts = get_model(model)
     if facts.format == "embedding":
         raise UnknownModelError(
@@ -210,6 +273,11 @@ def tool_exactness_note(examples: int) -> str:
         "for training (a forum comparison found tools billed about two fifths more than the same functions), so "
         "treat the training tokens of these examples as an estimate and check a small first job's trained_tokens."
     )
+
+
+def _check_keep_lines(keep_lines: int | None) -> None:
+    if keep_lines is not None and (isinstance(keep_lines, bool) or not isinstance(keep_lines, int) or keep_lines < 1):
+        raise FtcostError(f"keep_lines must be a whole number of at least 1, not {keep_lines!r}.")
 
 
 def _check_epochs(epochs: int | None) -> None:

@@ -11,7 +11,8 @@ goes through the full per-line path, `line.examine_line`, unchanged, once per to
 Why the fast path agrees with the full one: a line is taken only when msgspec decodes it into the
 exact shape (unknown keys, non-string values, floats or booleans as weights, lone surrogate escapes,
 over-deep nesting, trailing bytes are all refused, and refused lines go the full way), duplicate
-keys keep the last value in both decoders, and the block is valid UTF-8. For that shape the full
+keys keep the last value in both decoders, and msgspec refuses invalid UTF-8 anywhere in a line (it
+validates every string it decodes; every other byte is syntax or a known key). For that shape the full
 checks can only find: no assistant message (not taken here), no system / no user message, and the
 token limit; and the counting is 3 per message + role + content (+ name + 1) + 3 per example.
 tests/test_fast_path.py compares both paths line by line on the generator's corpus with planted
@@ -51,7 +52,7 @@ class Parsed:
     """A block's lines once parsed and checked: the fast lines' strings, and the other lines' bytes."""
 
     __slots__ = ("lines", "fast_numbers", "fast_messages", "fast_const", "no_system", "no_user",
-                 "strings", "ends", "assistant", "assistant_ends", "trained", "trained_ends",
+                 "systems", "users", "assistants", "strings", "ends", "assistant", "assistant_ends", "trained", "trained_ends",
                  "slow", "blank")
 
     def __init__(self) -> None:
@@ -61,7 +62,12 @@ class Parsed:
         self.fast_const: list[int] = []  # each fast line's tokens that are not strings' counts
         self.no_system: list[int] = []  # line numbers
         self.no_user: list[int] = []
-        self.strings: list[str] = []  # role, content, name of every message of the fast lines, in order
+        # Each fast line's messages by role: a role's tokens are the same in every message, so the role
+        # strings (half of all strings) are counted once per block instead of being listed and looked up.
+        self.systems: list[int] = []
+        self.users: list[int] = []
+        self.assistants: list[int] = []
+        self.strings: list[str] = []  # content and name of every message of the fast lines, in order
         self.ends: list[int] = []  # running end of each fast line's strings
         self.assistant: list[str] = []
         self.assistant_ends: list[int] = []
@@ -80,15 +86,15 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
         lines.pop()  # the final newline ends the last line; it does not start another
     out = Parsed()
     out.lines = len(lines)
-    try:
-        block.decode("utf-8")
-        utf8 = True
-    except UnicodeDecodeError:
-        utf8 = False
+    # No UTF-8 check of the block here (it cost ~20% of parsing): msgspec validates the UTF-8 of every string
+    # it decodes, and with unknown fields forbidden every other byte of an accepted line is JSON syntax or a
+    # field name matched exactly, so a line with invalid UTF-8 is refused and takes the full path, which
+    # reports it (tests/test_fast_path.py plants invalid and surrogate-encoding bytes in keys and values).
     chat = ctx.format == "chat"
     slow = out.slow.append
     numbers, n_messages, consts = out.fast_numbers, out.fast_messages, out.fast_const
     no_system, no_user = out.no_system, out.no_user
+    systems, users, assistants = out.systems, out.users, out.assistants
     strings, ends = out.strings, out.ends
     assistant, assistant_ends = out.assistant, out.assistant_ends
     trained, trained_ends = out.trained, out.trained_ends
@@ -96,7 +102,7 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
     decode = _decode
     per_message = TOKENS_PER_MESSAGE
     for number, raw in enumerate(lines, 1):
-        if not chat or not (utf8 or _is_utf8(raw)):
+        if not chat:
             slow((number, raw))
             continue
         try:
@@ -108,7 +114,7 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
         # to the full path whole (one loop over the messages instead of a check loop and a record loop).
         n_strings, n_assistant, n_trained = len(strings), len(assistant), len(trained)
         const = REPLY_PRIMING + per_message * len(messages)
-        system = user = reply = False
+        system = user = reply = 0
         ok = bool(messages)
         for m in messages:
             role, content = m.role, m.content
@@ -125,18 +131,17 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
                 else:
                     ok = False
                     break
-                reply = True
+                reply += 1
             elif m.weight is not UNSET:
                 ok = False
                 break
             elif role == "user":
-                user = True
+                user += 1
             elif role == "system":
-                system = True
+                system += 1
             else:
                 ok = False
                 break
-            add(role)
             add(content)
             if m.name is not UNSET:
                 add(m.name)
@@ -148,6 +153,9 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
         numbers.append(number)
         n_messages.append(len(messages))
         consts.append(const)
+        systems.append(system)
+        users.append(user)
+        assistants.append(reply)
         ends.append(len(strings))
         assistant_ends.append(len(assistant))
         trained_ends.append(len(trained))
@@ -158,12 +166,8 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
     return out
 
 
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+#: The roles of a fast line's messages; `counts` in `tally_parsed` must know these strings.
+ROLES = ("system", "user", "assistant")
 
 
 def _sums(values: list[int], ends: list[int]) -> list[int]:
@@ -185,7 +189,10 @@ def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], lis
     tally.lines = parsed.lines
     numbers = parsed.fast_numbers
     if numbers:
-        tokens = [c + t for c, t in zip(parsed.fast_const, _sums(counts(parsed.strings), parsed.ends), strict=True)]
+        system, user, assistant_role = counts(list(ROLES))
+        tokens = [c + t + system * s + user * u + assistant_role * a for c, t, s, u, a in zip(
+            parsed.fast_const, _sums(counts(parsed.strings), parsed.ends), parsed.systems, parsed.users,
+            parsed.assistants, strict=True)]
         assistant = _sums(counts(parsed.assistant), parsed.assistant_ends)
         trained = _sums(counts(parsed.trained), parsed.trained_ends)
         limit = ctx.limit

@@ -30,7 +30,7 @@ from typing import NamedTuple
 from ftcost import tokenizers
 from ftcost.dataset.checks import Context
 from ftcost.dataset.counting import string_counter
-from ftcost.dataset.fast import parse_block, tally_parsed
+from ftcost.dataset.fast import ROLES, parse_block, tally_parsed
 from ftcost.dataset.reading import read_range
 from ftcost.dataset.tally import Tally
 from ftcost.errors import FtcostError
@@ -90,7 +90,8 @@ def scan_job(job: Job) -> Tally | list[Tally]:
     source, start, end, ctx, file_start, also = job
     block = read_range(source, start, end) if isinstance(source, str) else source[start:end]
     parsed = parse_block(block, ctx, file_start=file_start)
-    found = dict.fromkeys(parsed.strings)
+    found = dict.fromkeys(ROLES)  # the roles' counts are asked for once per block (see `fast.Parsed`)
+    found.update(dict.fromkeys(parsed.strings))
     if parsed.slow:
         found.update(dict.fromkeys(block_strings(b"\n".join(raw for _, raw in parsed.slow))))
     distinct = list(found)
@@ -167,7 +168,7 @@ def block_counts(strings: list[str], encoding: str,
         known = {text: single(text) for text in strings}
     else:
         short = [text for text in strings if len(text) <= BATCH_MAX_CHARS]
-        known = dict(zip(short, many(short, screened=clean)))
+        known = dict(zip(short, many(short, screened=clean), strict=True))
         if len(short) < len(strings):
             known.update((text, single(text)) for text in strings if len(text) > BATCH_MAX_CHARS)
     get = known.get
@@ -219,9 +220,14 @@ def scan(
     pool: Pool | None,
     progress: Callable[[int, int], None] | None,
     total: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Tally:
-    """Tally all jobs (consecutive ranges) into one, reporting progress(bytes_done, total) as ranges finish."""
-    tallies = scan_many(jobs, pool, progress, total)
+    """Tally all jobs (consecutive ranges) into one, reporting progress(bytes_done, total) as ranges finish.
+
+    `meanwhile` runs here once the jobs are handed to the pool, while the workers scan (before any job
+    when there is no pool); an exception from it stops the scan.
+    """
+    tallies = scan_many(jobs, pool, progress, total, meanwhile)
     return tallies[0]
 
 
@@ -230,6 +236,7 @@ def scan_many(
     pool: Pool | None,
     progress: Callable[[int, int], None] | None,
     total: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Tally]:
     """`scan` for jobs that carry `also` contexts: one merged Tally per context, in order."""
     width = 1 + len(jobs[0].also) if jobs else 1
@@ -239,6 +246,8 @@ def scan_many(
     if progress:
         progress(0, total)
     results = pool.imap(scan_job, jobs) if pool is not None and len(jobs) > 1 else map(scan_job, jobs)
+    if meanwhile:
+        meanwhile()
     for job, part in zip(jobs, results, strict=True):
         for tally, piece in zip(tallies, part if isinstance(part, list) else [part], strict=True):
             tally.merge(piece)
