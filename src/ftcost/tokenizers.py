@@ -127,7 +127,7 @@ class Family(NamedTuple):
     per_message: int  # template tokens per message, besides the role and content strings
     per_example: int  # template tokens once per example
     note: str  # where the counter and vocabulary come from; for estimates, the basis
-    count_many: Callable[[list[str]], list[int]] | None = None  # the same counts for many strings at once
+    count_many: Callable[..., list[int]] | None = None  # the same counts for many strings at once
     # a request's generation prompt beyond per_example (OpenAI's notebook already counts its 3 as per_example)
     per_reply: int = 0
 

@@ -11,22 +11,24 @@ seeded in the process environment, any other code in the process that calls tikt
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import importlib.util
 import logging
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ftcost.errors import TokenizerError
 
 if TYPE_CHECKING:
     import tiktoken
 
-# tiktoken (and ast, inspect, gzip, tempfile for seeding its cache) are imported where they are used:
+# tiktoken (and ast and inspect for checking its vocabulary) are imported where they are used:
 # a scan that counts with toktok-rs never needs them, and every `ftcost analyze` pays for its imports.
 
 #: The encodings ftcost supports (the ones bpe-openai ships).
@@ -46,7 +48,7 @@ def tiktoken_blob(encoding: str) -> tuple[str, str]:
     import ast
     import inspect
 
-    import tiktoken_ext.openai_public as public
+    import tiktoken_ext.openai_public as public  # deferred: imports tiktoken itself, which the fast counters avoid
 
     tree = ast.parse(inspect.getsource(public))
     for fn in tree.body:
@@ -80,7 +82,6 @@ def shipped_vocab(encoding: str) -> bytes:
     """The vocab file for `encoding` as shipped by bpe-openai, verified against tiktoken's hash."""
     if encoding not in ENCODINGS:
         raise TokenizerError(f"Unknown encoding {encoding!r}; ftcost supports {', '.join(ENCODINGS)}.")
-    import gzip
 
     try:
         data = gzip.decompress((_bpe_openai_dir() / "data" / f"{encoding}.tiktoken.gz").read_bytes())
@@ -109,7 +110,6 @@ def cache_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
-        import tempfile
 
         path = Path(tempfile.gettempdir()) / "ftcost-tiktoken"
     return path
@@ -124,7 +124,6 @@ def seed_cache(encoding: str) -> Path:
     if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == expected:
         return target
     data = shipped_vocab(encoding)
-    import tempfile
 
     # Atomic replace: concurrent workers never see a half-written vocab file.
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ftcost-")
@@ -137,7 +136,7 @@ def seed_cache(encoding: str) -> Path:
 @functools.cache
 def get_encoding(encoding: str) -> tiktoken.Encoding:
     """A tiktoken `Encoding`, loaded offline from the shipped vocab. Cached per process."""
-    import tiktoken
+    import tiktoken  # deferred: ~0.1 s of import the fast counters' start-up does without
 
     with _lock:
         if encoding not in ENCODINGS:
@@ -270,7 +269,7 @@ SELF_CHECK_TIKTOKEN = {
 }
 
 
-def _toktok_counter(encoding: str) -> Callable[[list[str]], list[int]] | None:
+def _toktok_counter(encoding: str) -> BatchCount | None:
     """toktok-rs's exact batch counter for `encoding`, or None (with one log line) if unusable.
 
     Batches only: one call costs tens of microseconds of set-up, so a string at a time is slower
@@ -361,14 +360,24 @@ def counter(encoding: str) -> Callable[[str], int]:
     return count
 
 
+class BatchCount(Protocol):
+    """`texts -> counts`; `screened` says the caller has already checked the strings need no tiktoken."""
+
+    def __call__(self, texts: list[str], screened: bool = False) -> list[int]: ...
+
+
 @functools.cache
-def batch_counter(encoding: str) -> Callable[[list[str]], list[int]]:
+def batch_counter(encoding: str) -> BatchCount:
     """The exact `texts -> counts` for many strings: toktok-rs where proven identical, else tiktoken."""
     fast = _toktok_counter(encoding) if USE_FAST_COUNTER else None
     if fast is not None:
         return fast
     single = counter(encoding)
-    return lambda texts, screened=False: [single(t) for t in texts]
+
+    def count_each(texts: list[str], screened: bool = False) -> list[int]:
+        return [single(t) for t in texts]
+
+    return count_each
 
 
 def counter_name(encoding: str) -> str:

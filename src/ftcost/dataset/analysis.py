@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from array import array
 import dataclasses
+from array import array
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -115,7 +115,7 @@ def _hinted_context(model: str, keep_lines: int | None) -> Context | None:
 
     Only a hint (a start for the workers): the caller checks it against the validated facts.
     """
-    import tomllib
+    import tomllib  # deferred: only the parallel path reads the context hint
 
     path = _models_toml()
     try:

@@ -99,8 +99,7 @@ def scan_job(job: Job) -> Tally | list[Tally]:
     tallies = []
     for c in (ctx, *also):
         known, count = block_counts(distinct, c.encoding, clean)
-        get = known.__getitem__
-        tallies.append(tally_parsed(parsed, c, lambda texts, get=get: list(map(get, texts)), count))
+        tallies.append(tally_parsed(parsed, c, _looked_up(known), count))
     return tallies if also else tallies[0]
 
 
@@ -334,3 +333,11 @@ def scan_groups(
             if progress:
                 progress(total * done // len(jobs), total)
     return tallies, facts  # type: ignore[return-value]
+
+
+def _looked_up(known: dict[str, int]) -> Callable[[list[str]], list[int]]:
+    """`texts -> counts` from a block's counted strings."""
+    def counts(texts: list[str]) -> list[int]:
+        return list(map(known.__getitem__, texts))
+
+    return counts
