@@ -38,8 +38,10 @@ def generator() -> Path:
     ):
         if candidate and Path(candidate).is_file():
             return Path(candidate)
-    sys.exit("bench: the shared dataset generator make_chat_dataset.py was not found; "
-             "set FTCOST_DATASET_GENERATOR to its path.")
+    sys.exit(
+        "bench: the shared dataset generator make_chat_dataset.py was not found; "
+        "set FTCOST_DATASET_GENERATOR to its path."
+    )
 
 
 def dataset(mb: int, directory: Path = OUT) -> Path:
@@ -49,8 +51,9 @@ def dataset(mb: int, directory: Path = OUT) -> Path:
     if not path.exists():
         print(f"  generating {path.name} ...", flush=True)
         tmp = path.with_suffix(".tmp")
-        subprocess.run([sys.executable, str(generator()), "--mb", str(mb), "--seed", "0", "--out", str(tmp)],
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(generator()), "--mb", str(mb), "--seed", "0", "--out", str(tmp)], check=True
+        )
         tmp.rename(path)
     return path
 
@@ -94,13 +97,17 @@ def _child(method: str, path: str) -> None:
 
         report = analyze_file(path, workers=1 if method == "ftcost-1" else None)
         billing, examples = report.billing_tokens, report.examples
-    print(json.dumps({
-        **extra,
-        "billing_tokens": billing,
-        "examples": examples,
-        "self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    }))
+    print(
+        json.dumps(
+            {
+                **extra,
+                "billing_tokens": billing,
+                "examples": examples,
+                "self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def _encode_families(path: str):
@@ -155,8 +162,12 @@ def _fixed_costs(path: str):
 
     ctx = timed("model context (models.toml)", analysis._hinted_context, analysis.DEFAULT_MODEL, None)
     timed("vocabulary + self-check", parallel._warm, ctx.encoding)
-    pool = timed("two workers started", lambda: parallel.multiprocessing.get_context(parallel.start_method())
-                 .Pool(2, initializer=parallel._warm, initargs=(ctx.encoding,)))
+    pool = timed(
+        "two workers started",
+        lambda: parallel.multiprocessing.get_context(parallel.start_method()).Pool(
+            2, initializer=parallel._warm, initargs=(ctx.encoding,)
+        ),
+    )
     timed("model facts (pydantic, overlapped)", analysis._model_context, analysis.DEFAULT_MODEL)
     pool.terminate()
     return 0, 0, {"phases": phases}
@@ -213,8 +224,11 @@ def _encode_only(path: str):
     clean = tokens.screened(Path(path).read_bytes())  # as ftcost screens each block: not timed either
     start = time.perf_counter()
     total = sum(count_many(unique, screened=clean))
-    return total, len(unique), {"encode_seconds": time.perf_counter() - start,
-                                "counter": tokens.counter_name("cl100k_base")}
+    return (
+        total,
+        len(unique),
+        {"encode_seconds": time.perf_counter() - start, "counter": tokens.counter_name("cl100k_base")},
+    )
 
 
 def _tree_rss_mb(root: int) -> float:
@@ -250,8 +264,9 @@ def _measure_once(method: str, path: Path) -> dict:
     """Run one method on one file in a fresh subprocess; wall and CPU seconds, peak memory."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", method, str(path)], stdout=subprocess.PIPE,
-                            text=True, cwd=REPO)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", method, str(path)], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
     peak = 0.0
     stop = threading.Event()
 
@@ -289,43 +304,61 @@ def headline(mb: int = 80, repeat: int = 1) -> dict:
     for method, r in runs.items():
         if method in ("fixed", "encode-4"):
             continue
-        print(f"  {method:<15} {r['seconds']:6.2f} s (CPU {r['cpu_seconds']:5.2f} s)  peak RSS: "
-              f"process {r['self_mb']:5.1f} MB, largest worker {r['workers_mb']:5.1f} MB, "
-              f"whole tree {r['tree_peak_mb']:5.1f} MB  billing tokens {r['billing_tokens']:,}")
+        print(
+            f"  {method:<15} {r['seconds']:6.2f} s (CPU {r['cpu_seconds']:5.2f} s)  peak RSS: "
+            f"process {r['self_mb']:5.1f} MB, largest worker {r['workers_mb']:5.1f} MB, "
+            f"whole tree {r['tree_peak_mb']:5.1f} MB  billing tokens {r['billing_tokens']:,}"
+        )
     ft = runs["ftcost"]["seconds"]
-    print(f"  ftcost is {runs['plain']['seconds'] / ft:.2f}x faster than the plain cookbook method (target 8x) "
-          f"and {runs['cookbook']['seconds'] / ft:.2f}x faster than the notebook replica")
-    print(f"  in CPU seconds (steadier when the machine is shared): plain / ftcost = "
-          f"{runs['plain']['cpu_seconds'] / runs['ftcost']['cpu_seconds']:.2f}x, plain / ftcost in one process = "
-          f"{runs['plain']['cpu_seconds'] / runs['ftcost-1']['cpu_seconds']:.2f}x")
+    print(
+        f"  ftcost is {runs['plain']['seconds'] / ft:.2f}x faster than the plain cookbook method (target 8x) "
+        f"and {runs['cookbook']['seconds'] / ft:.2f}x faster than the notebook replica"
+    )
+    print(
+        f"  in CPU seconds (steadier when the machine is shared): plain / ftcost = "
+        f"{runs['plain']['cpu_seconds'] / runs['ftcost']['cpu_seconds']:.2f}x, plain / ftcost in one process = "
+        f"{runs['plain']['cpu_seconds'] / runs['ftcost-1']['cpu_seconds']:.2f}x"
+    )
     same = runs["ftcost"]["billing_tokens"] == runs["ftcost-tiktoken"]["billing_tokens"]
-    print(f"  counts with the fast counter {'are identical to' if same else 'DIFFER from'} ftcost's with tiktoken "
-          f"alone ({runs['ftcost']['billing_tokens']:,} vs {runs['ftcost-tiktoken']['billing_tokens']:,}); the plain "
-          "method counts fewer because it cannot count tool calls and tool definitions")
+    print(
+        f"  counts with the fast counter {'are identical to' if same else 'DIFFER from'} ftcost's with tiktoken "
+        f"alone ({runs['ftcost']['billing_tokens']:,} vs {runs['ftcost-tiktoken']['billing_tokens']:,}); the plain "
+        "method counts fewer because it cannot count tool calls and tool definitions"
+    )
     # The limit: parsing on every core, plus counting each distinct string once, spread over the cores.
     cores = len(os.sched_getaffinity(0))
     encode = runs["encode-only"]["encode_seconds"]
     limit = runs["parse-only"]["seconds"] + encode / cores
-    print(f"  limit: parse-only {runs['parse-only']['seconds']:.2f} s (all cores, interpreter start included) + "
-          f"encode-only {encode:.2f} s on one core / {cores} = {limit:.2f} s; ftcost is {ft / limit:.2f}x the "
-          f"limit (target 1.5x); counter: {runs['encode-only']['counter']}")
+    print(
+        f"  limit: parse-only {runs['parse-only']['seconds']:.2f} s (all cores, interpreter start included) + "
+        f"encode-only {encode:.2f} s on one core / {cores} = {limit:.2f} s; ftcost is {ft / limit:.2f}x the "
+        f"limit (target 1.5x); counter: {runs['encode-only']['counter']}"
+    )
     phases = runs["fixed"]["phases"]
-    print("  fixed costs, each timed once in a fresh process: " + ", ".join(
-        f"{name} {seconds:.3f} s" for name, seconds in phases.items()))
+    print(
+        "  fixed costs, each timed once in a fresh process: "
+        + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in phases.items())
+    )
     four = runs["ftcost-4"]
-    print(f"  four tokenizer families ({', '.join(FAMILIES)}): {four['seconds']:.2f} s, "
-          f"{four['seconds'] / ft:.2f}x one family (target < 2x; CPU seconds "
-          f"{four['cpu_seconds'] / runs['ftcost']['cpu_seconds']:.2f}x): {four['per_family']}")
+    print(
+        f"  four tokenizer families ({', '.join(FAMILIES)}): {four['seconds']:.2f} s, "
+        f"{four['seconds'] / ft:.2f}x one family (target < 2x; CPU seconds "
+        f"{four['cpu_seconds'] / runs['ftcost']['cpu_seconds']:.2f}x): {four['per_family']}"
+    )
     costs = runs["encode-4"]["families"]
-    print("  each family once over the file's distinct strings (CPU seconds, load + count): " + ", ".join(
-        f"{name} {c['load_cpu']:.2f} + {c['count_cpu']:.2f}" for name, c in costs.items()))
+    print(
+        "  each family once over the file's distinct strings (CPU seconds, load + count): "
+        + ", ".join(f"{name} {c['load_cpu']:.2f} + {c['count_cpu']:.2f}" for name, c in costs.items())
+    )
     # Whatever the arrangement, four families need one family's whole run plus, for each other family, its
     # load and its counting, spread over the cores at best.
     extra = sum(c["load_cpu"] + c["count_cpu"] for name, c in costs.items() if name != FAMILIES[0])
     floor = (runs["ftcost"]["cpu_seconds"] + extra) / cores
-    print(f"  four-family floor: (one family's {runs['ftcost']['cpu_seconds']:.2f} CPU-s + {extra:.2f} for the "
-          f"other three) / {cores} cores = {floor:.2f} s = {floor / ft:.2f}x one family's wall time; "
-          f"ftcost's four families are {four['seconds'] / floor:.2f}x that floor")
+    print(
+        f"  four-family floor: (one family's {runs['ftcost']['cpu_seconds']:.2f} CPU-s + {extra:.2f} for the "
+        f"other three) / {cores} cores = {floor:.2f} s = {floor / ft:.2f}x one family's wall time; "
+        f"ftcost's four families are {four['seconds'] / floor:.2f}x that floor"
+    )
     return runs
 
 
@@ -346,8 +379,10 @@ def big() -> None:
     path = dataset(BIG_MB, directory)
     try:
         r = measure("ftcost", path)
-        print(f"\n== {BIG_MB} MB: ftcost {r['seconds']:.1f} s; peak RSS: process {r['self_mb']:.1f} MB, "
-              f"largest worker {r['workers_mb']:.1f} MB, whole tree (sampled) {r['tree_peak_mb']:.1f} MB ==")
+        print(
+            f"\n== {BIG_MB} MB: ftcost {r['seconds']:.1f} s; peak RSS: process {r['self_mb']:.1f} MB, "
+            f"largest worker {r['workers_mb']:.1f} MB, whole tree (sampled) {r['tree_peak_mb']:.1f} MB =="
+        )
     finally:
         path.unlink(missing_ok=True)
 
@@ -426,8 +461,10 @@ def main() -> None:
     if args.child:
         _child(*args.child)
         return
-    print(f"ftcost dataset benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-          f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows every figure)")
+    print(
+        f"ftcost dataset benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows every figure)"
+    )
     runs = headline(repeat=args.repeat)
     if not args.quick:
         series(args.repeat, known={80: runs})

@@ -62,12 +62,18 @@ def main() -> int:
 
     per_draw = sim / args.draws
     odds = result.odds_for(pair.fine_tuned, pair.against)
-    print(f"default scenario, {len(ranged)} ranged assumptions, {len(plan.break_even)} pairs, {plan.horizon_months} months")
-    print(f"simulate: {args.draws:,} draws in {sim * 1000:.0f} ms (median of {args.repeat}); "
-          f"reading the plan's structure: {structure * 1000:.1f} ms")
+    print(
+        f"default scenario, {len(ranged)} ranged assumptions, {len(plan.break_even)} pairs, {plan.horizon_months} months"
+    )
+    print(
+        f"simulate: {args.draws:,} draws in {sim * 1000:.0f} ms (median of {args.repeat}); "
+        f"reading the plan's structure: {structure * 1000:.1f} ms"
+    )
     print(f"engine.plan per draw: {per_plan * 1000:.1f} ms ({args.plans} draws)")
-    print(f"ratio per draw: {per_plan / per_draw:,.0f}× faster than planning each draw "
-          f"({per_plan * args.draws:.0f} s for {args.draws:,} plans)")
+    print(
+        f"ratio per draw: {per_plan / per_draw:,.0f}× faster than planning each draw "
+        f"({per_plan * args.draws:.0f} s for {args.draws:,} plans)"
+    )
     print(f"same draws, engine.plan vs simulation: largest savings difference ${worst:.4f}")
     print(f"{pair.fine_tuned} vs {pair.against}: pays back in {odds.p_pays_back:.1%} of draws")
     return 0

@@ -161,8 +161,11 @@ def main() -> None:
                 reference, base = counts, seconds
             wrong = [i for i, (a, b) in enumerate(zip(counts, reference, strict=True)) if a != b]
             off = sum(abs(counts[i] - reference[i]) for i in wrong)
-            print(f"  {encoding:12} {name:12} {seconds:7.2f} s  {base / seconds:5.2f}x  "
-                  f"tokens {sum(counts):,}  strings differing {len(wrong)} (tokens off {off})", flush=True)
+            print(
+                f"  {encoding:12} {name:12} {seconds:7.2f} s  {base / seconds:5.2f}x  "
+                f"tokens {sum(counts):,}  strings differing {len(wrong)} (tokens off {off})",
+                flush=True,
+            )
             for i in wrong[:3]:
                 print(f"      e.g. {texts[i][:80]!r}: {counts[i]} vs tiktoken {reference[i]}")
 

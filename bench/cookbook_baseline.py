@@ -77,9 +77,12 @@ def format_errors(dataset):
 
 def distribution(values):
     return {
-        "min": int(np.min(values)), "max": int(np.max(values)),
-        "mean": float(np.mean(values)), "median": float(np.median(values)),
-        "p10": float(np.quantile(values, 0.1)), "p90": float(np.quantile(values, 0.9)),
+        "min": int(np.min(values)),
+        "max": int(np.max(values)),
+        "mean": float(np.mean(values)),
+        "median": float(np.median(values)),
+        "p10": float(np.quantile(values, 0.1)),
+        "p90": float(np.quantile(values, 0.9)),
     }
 
 

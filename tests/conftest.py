@@ -173,12 +173,16 @@ def pilot_scenario(path: Path, name: str, long_prompt: str, answers: dict[str, s
     `answers` repeated) and scored exactly on `eval_set` (question: expected answer)."""
     import json
 
-    examples = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
-                for q, a in list(answers.items()) * (10 // len(answers))]
+    examples = [
+        {"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
+        for q, a in list(answers.items()) * (10 // len(answers))
+    ]
     (path.parent / "pilot.jsonl").write_text("".join(json.dumps(e) + "\n" for e in examples), encoding="utf-8")
-    cases = "".join(f"\n[[pilot.eval_set]]\ninput = {json.dumps(q)}\nexpected = {json.dumps(a)}\n"
-                    for q, a in eval_set.items())
-    path.write_text(f"""
+    cases = "".join(
+        f"\n[[pilot.eval_set]]\ninput = {json.dumps(q)}\nexpected = {json.dumps(a)}\n" for q, a in eval_set.items()
+    )
+    path.write_text(
+        f"""
 schema_version = 1
 name = {json.dumps(name)}
 as_of = 2026-11-21
@@ -209,7 +213,9 @@ epochs = 3
 
 [pilot]
 scoring = "exact"
-{cases}""", encoding="utf-8")
+{cases}""",
+        encoding="utf-8",
+    )
     return path
 
 

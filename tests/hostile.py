@@ -16,7 +16,7 @@ def names(port: int = 9) -> list[str]:
         f"![t]({url}?o=1) base",
         f"[Re-enter your key here]({url}?o=2)",
         "<img src=x onerror=alert(1)> A|B\nC",
-        "=HYPERLINK(\"http://x\",\"y\") [j](javascript:alert(1))",
+        '=HYPERLINK("http://x","y") [j](javascript:alert(1))',
         f"@SUM(1) <{url}?o=5> {url}?o=6",
         f"<a href='{url}?o=7'>Azure</a> **bold**",
         f"[ref]: {url}?o=8 \\| `tick",
@@ -29,14 +29,18 @@ def hostile_scenario(port: int = 9) -> Scenario:
     base = default_scenario()
     renamed = dict(zip((o.name for o in base.option), names(port), strict=True))
     url = TRACK.format(port=port)
-    options = [o.model_copy(update={"name": renamed[o.name], "successor": renamed.get(o.successor)}) for o in base.option]
+    options = [
+        o.model_copy(update={"name": renamed[o.name], "successor": renamed.get(o.successor)}) for o in base.option
+    ]
     roles = [r.model_copy(update={"role": f"![r]({url}?r={i})"}) for i, r in enumerate(base.labour.role)]
     labour = base.labour.model_copy(update={"role": roles, "data_prep_role": roles[2].role})
-    return Scenario.model_validate({
-        **base.model_dump(),
-        "name": f"![s]({url}?s=1) # Plan | <b>bold</b>",
-        "description": f"[click]({url}?d=1)\n# heading",
-        "option": [o.model_dump() for o in options],
-        "current_option": renamed.get(base.current_option) if base.current_option else None,
-        "labour": labour.model_dump(),
-    })
+    return Scenario.model_validate(
+        {
+            **base.model_dump(),
+            "name": f"![s]({url}?s=1) # Plan | <b>bold</b>",
+            "description": f"[click]({url}?d=1)\n# heading",
+            "option": [o.model_dump() for o in options],
+            "current_option": renamed.get(base.current_option) if base.current_option else None,
+            "labour": labour.model_dump(),
+        }
+    )

@@ -17,8 +17,14 @@ import pytest
 from conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def need_chromium() -> None:
@@ -42,9 +48,23 @@ def serve_app(env: dict[str, str] | None = None, log: BinaryIO | None = None, *e
     """Start the app, wait for its health endpoint, yield its URL, stop it."""
     port = free_port()
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra],
-        cwd=REPO, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "streamlit"),
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            *extra,
+        ],
+        cwd=REPO,
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
         env=dict(os.environ) if env is None else env,
     )
     url = f"http://127.0.0.1:{port}"

@@ -78,7 +78,11 @@ ERRORS = {
         "invalid_request_error",
         "Fine-tuning is no longer available for new training jobs in this organization.",
     ),
-    "model_not_found": (404, "invalid_request_error", "The model `{model}` does not exist or you do not have access to it."),
+    "model_not_found": (
+        404,
+        "invalid_request_error",
+        "The model `{model}` does not exist or you do not have access to it.",
+    ),
     "rate_limit_exceeded": (
         429,
         "requests",
@@ -182,10 +186,18 @@ class StandIn:
 
     # --- test controls -----------------------------------------------------------------------------
 
-    def fail(self, route: str, code: str, *, times: int = 1, retry_after: str | None = None, model: str = "gpt-4o-mini") -> None:
+    def fail(
+        self, route: str, code: str, *, times: int = 1, retry_after: str | None = None, model: str = "gpt-4o-mini"
+    ) -> None:
         """Answer the next `times` requests to `route` ("POST /v1/chat/completions") with OpenAI's error `code`."""
         status, typ, message = ERRORS[code]
-        entry = Scripted(status, None if code == "server_error" else code, message.format(model=model, masked="sk-***"), typ, retry_after)
+        entry = Scripted(
+            status,
+            None if code == "server_error" else code,
+            message.format(model=model, masked="sk-***"),
+            typ,
+            retry_after,
+        )
         self.scripted.setdefault(route, []).extend([entry] * times)
 
     def count(self, route: str) -> int:
@@ -231,7 +243,9 @@ class StandIn:
             return _error(404, "model_not_found", model=model)
         messages = body.get("messages") or []
         if not isinstance(messages, list) or not all(isinstance(m, dict) and "role" in m for m in messages):
-            return 400, _error_body("invalid_request_error", None, "'messages' must be a list of message objects.", "messages")
+            return 400, _error_body(
+                "invalid_request_error", None, "'messages' must be a list of message objects.", "messages"
+            )
         encoding = encoding_of(served)
         seq = prompt_sequence(messages, encoding)
         with self.lock:
@@ -291,7 +305,9 @@ class StandIn:
         if data is None:
             return 400, _error_body("invalid_request_error", None, "Missing file.", "file")
         if fields.get("purpose") != "fine-tune":
-            return 400, _error_body("invalid_request_error", None, f"Invalid purpose: {fields.get('purpose')!r}.", "purpose")
+            return 400, _error_body(
+                "invalid_request_error", None, f"Invalid purpose: {fields.get('purpose')!r}.", "purpose"
+            )
         file_id = _rand_id("file-", 22)
         obj = {
             "id": file_id,
@@ -314,7 +330,10 @@ class StandIn:
         snapshot = ALIASES.get(model, model)
         if snapshot not in FINE_TUNABLE:
             return 400, _error_body(
-                "invalid_request_error", "model_not_available", f"Model {model} is not available for fine-tuning or does not exist.", "model"
+                "invalid_request_error",
+                "model_not_available",
+                f"Model {model} is not available for fine-tuning or does not exist.",
+                "model",
             )
         file_id = body.get("training_file")
         if file_id not in self.files:
@@ -326,7 +345,9 @@ class StandIn:
         if epochs == "auto":
             epochs = auto_epochs(len(examples))
         if not isinstance(epochs, int) or not 1 <= epochs <= 50:
-            return 400, _error_body("invalid_request_error", None, f"Invalid n_epochs: {epochs!r}.", "hyperparameters.n_epochs")
+            return 400, _error_body(
+                "invalid_request_error", None, f"Invalid n_epochs: {epochs!r}.", "hyperparameters.n_epochs"
+            )
         job_id = _rand_id("ftjob-", 24)
         suffix = body.get("suffix") or ""
         hyperparameters = {"n_epochs": epochs, "batch_size": 1, "learning_rate_multiplier": 1.8}
@@ -362,7 +383,9 @@ class StandIn:
     def read_job(self, job_id: str) -> tuple[int, dict]:
         job = self.jobs.get(job_id)
         if job is None:
-            return 404, _error_body("invalid_request_error", None, f"Could not find fine-tune: {job_id}", "fine_tune_id")
+            return 404, _error_body(
+                "invalid_request_error", None, f"Could not find fine-tune: {job_id}", "fine_tune_id"
+            )
         with self.lock:
             job.reads += 1
             self._advance(job)
@@ -375,7 +398,11 @@ class StandIn:
         if d["status"] == "validating_files":
             if job.outcome == "failed":
                 d.update(status="failed", finished_at=int(time.time()))
-                d["error"] = {"code": "invalid_training_file", "param": "training_file", "message": self.failure_message}
+                d["error"] = {
+                    "code": "invalid_training_file",
+                    "param": "training_file",
+                    "message": self.failure_message,
+                }
                 self._event(job, "error", self.failure_message)
                 return
             d["status"] = "queued"
@@ -429,7 +456,9 @@ class StandIn:
     def list_events(self, job_id: str, query: dict[str, list[str]]) -> tuple[int, dict]:
         job = self.jobs.get(job_id)
         if job is None:
-            return 404, _error_body("invalid_request_error", None, f"Could not find fine-tune: {job_id}", "fine_tune_id")
+            return 404, _error_body(
+                "invalid_request_error", None, f"Could not find fine-tune: {job_id}", "fine_tune_id"
+            )
         newest_first = list(reversed(job.events))
         after = (query.get("after") or [None])[0]
         if after:
@@ -496,7 +525,9 @@ class _Handler(BaseHTTPRequestHandler):
             if verb == method and match:
                 break
         else:
-            return self._send(404, _error_body("invalid_request_error", None, f"Invalid URL ({method} {url.path})"), "unknown")
+            return self._send(
+                404, _error_body("invalid_request_error", None, f"Invalid URL ({method} {url.path})"), "unknown"
+            )
         state = self.state
         if route in state.delay:
             time.sleep(state.delay[route])

@@ -23,8 +23,14 @@ from ftcost.share import PARAM, decode_link, encode_link
 from ftcost.text import markdown
 
 APP = str(REPO / "app.py")
-PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",
-         "ui/page_prices.py"]
+PAGES = [
+    "ui/page_plan.py",
+    "ui/page_dataset.py",
+    "ui/page_prompts.py",
+    "ui/page_people.py",
+    "ui/page_live.py",
+    "ui/page_prices.py",
+]
 TITLES = ["Airport customer-service bot", "Dataset", "Prompts & volume", "People & pilot", "Live calibration", "Prices"]
 #: The tests pin the price date: the app defaults to today, the assertions must not. On this day every option of
 #: the default scenario is priced (gpt-6-luna from 2026-09-22) and its fine-tunes can still be carried out (from
@@ -178,8 +184,11 @@ def test_the_roles_table_edits_the_scenario():
 
     # Deleting the role that prepares the data breaks a rule of the scenario: one sentence, nothing changes.
     names = [r.role for r in scenario(at).labour.role]
-    at.session_state[key] = {"edited_rows": {}, "added_rows": [],
-                             "deleted_rows": [names.index(scenario(at).labour.data_prep_role)]}
+    at.session_state[key] = {
+        "edited_rows": {},
+        "added_rows": [],
+        "deleted_rows": [names.index(scenario(at).labour.data_prep_role)],
+    }
     at.run()
     assert not at.exception
     assert any("data_prep_role" in e.value for e in at.error), [e.value for e in at.error]
@@ -204,8 +213,11 @@ def test_a_new_role_typed_name_first_waits_for_its_numbers_instead_of_vanishing(
     assert key in at.session_state  # the same editor: the typed row is not thrown away
 
     # Once the numbers are in, the role joins the plan.
-    at.session_state[key] = {"edited_rows": {}, "deleted_rows": [],
-                             "added_rows": [{"Role": "QA lead", "Hourly cost ($)": 50.0, "Hours per iteration": 4.0}]}
+    at.session_state[key] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [{"Role": "QA lead", "Hourly cost ($)": 50.0, "Hours per iteration": 4.0}],
+    }
     at.run()
     assert not at.exception
     roles = {r.role: r for r in scenario(at).labour.role}

@@ -76,8 +76,12 @@ def test_without_a_key_the_page_says_what_a_key_adds_and_spends_nothing(standin)
     at = connect(open_page(), standin, key=None)
     info = texts(at.info)
     assert "What an API key adds" in info
-    for promise in ("answer lengths, latency and token counts", "trained_tokens", "accuracy per option",
-                    "works offline"):
+    for promise in (
+        "answer lengths, latency and token counts",
+        "trained_tokens",
+        "accuracy per option",
+        "works offline",
+    ):
         assert promise in info, promise
     assert not at.error, errors(at)
     # Estimates are shown, and every button that would call the API is disabled.
@@ -246,8 +250,10 @@ def test_a_fine_tuned_model_of_another_base_is_refused_in_a_sentence(standin):
     ok(at.text_input(key="live_ft_model").input("ft:gpt-4.1-2025-04-14:org::x1").run())
     # The library's sentence (its rule, the CLI's too), then the page's words for the field to check.
     shown = errors(at)
-    assert ("is not a fine-tune of gpt-4.1-mini-2025-04-14 or gpt-4o-mini-2024-07-18, the base of the planned "
-            "fine-tunes. Check the *Fine-tuned model* field under *Evaluate*.") in shown
+    assert (
+        "is not a fine-tune of gpt-4.1-mini-2025-04-14 or gpt-4o-mini-2024-07-18, the base of the planned "
+        "fine-tunes. Check the *Fine-tuned model* field under *Evaluate*."
+    ) in shown
     assert "--fine-tuned-model" not in shown
     assert standin.requests == []
 
@@ -301,9 +307,11 @@ def test_following_a_job_started_elsewhere_compares_it_with_the_estimate(standin
     sdk = OpenAI(api_key=FAKE_KEY, base_url=standin.base_url)
     uploaded = sdk.files.create(file=("train.jsonl", data), purpose="fine-tune")
     plan = plan_pilot(dataset_path(default_scenario()), FT_BASE, as_of=DAY)
-    job = sdk.fine_tuning.jobs.create(model=FT_BASE, training_file=uploaded.id,
-                                      method={"type": "supervised",
-                                              "supervised": {"hyperparameters": {"n_epochs": plan.epochs}}})
+    job = sdk.fine_tuning.jobs.create(
+        model=FT_BASE,
+        training_file=uploaded.id,
+        method={"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": plan.epochs}}},
+    )
     sent = len(standin.requests)
 
     at = connect(open_page(), standin)
@@ -446,11 +454,14 @@ def test_a_visitors_own_key_is_not_sent_into_the_servers_network(listener):
     assert listener.connections == 0
 
 
-@pytest.mark.parametrize("url, words", [
-    ("http://user:secret@example.org/v1", "user name or password"),
-    ("javascript:alert(1)", "only letters, digits"),
-    ("https://example.org/v1`![t](http://127.0.0.1:9/t.png)`", "only letters, digits"),
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("http://user:secret@example.org/v1", "user name or password"),
+        ("javascript:alert(1)", "only letters, digits"),
+        ("https://example.org/v1`![t](http://127.0.0.1:9/t.png)`", "only letters, digits"),
+    ],
+)
 def test_a_malformed_server_url_is_a_sentence_and_no_button(url, words):
     at = open_page()
     ok(at.text_input(key="live_base_url").input(url).run())
@@ -475,8 +486,13 @@ def test_key_shaped_text_from_the_server_is_masked_on_the_page(standin, fast_job
     assert set(answers["Answer"]) == {"Your key is sk-… and also sk-…"}  # the mask takes the full stop too
     ok(at.button(key="live_pilot_go").click().run())
     assert "Invalid file; the key sk-… was used, see sk-…" in errors(at)
-    shown = texts(at.error) + texts(at.success) + texts(at.caption) + " ".join(
-        str(d.value.to_dict()) for d in at.dataframe) + " ".join(s.label for s in at.status)
+    shown = (
+        texts(at.error)
+        + texts(at.success)
+        + texts(at.caption)
+        + " ".join(str(d.value.to_dict()) for d in at.dataframe)
+        + " ".join(s.label for s in at.status)
+    )
     assert FAKE_KEY not in shown and leaked not in shown
     assert "LEAKEDBYSERVER" not in repr(at.session_state["live:measured"])
 
@@ -535,11 +551,13 @@ def test_a_served_app_never_sends_the_operators_key_to_a_visitors_listener(liste
             fill("Server (optional)", listener.url)
             fill("Calls per option", "1")
             if enabled == "1":
-                expect(page.get_by_text("The server's key is sent only to the servers its operator configured")
-                       ).to_be_visible(timeout=60_000)
+                expect(
+                    page.get_by_text("The server's key is sent only to the servers its operator configured")
+                ).to_be_visible(timeout=60_000)
             else:
-                expect(page.get_by_text("not offered to visitors unless the operator enables it")
-                       ).to_be_visible(timeout=60_000)
+                expect(page.get_by_text("not offered to visitors unless the operator enables it")).to_be_visible(
+                    timeout=60_000
+                )
             confirm = page.get_by_role("button", name="Confirm: send").first
             assert confirm.is_disabled()
             confirm.click(force=True)  # a disabled button does nothing, even when forced
@@ -555,13 +573,16 @@ def test_a_served_app_never_sends_the_operators_key_to_a_visitors_listener(liste
     assert listener.connections == 0, bytes(listener.received[:300])
 
 
-@pytest.mark.parametrize("key, typed, sentence, kept", [
-    ("live_samples", -5, "Calls per option must be at least 1, not -5. The page keeps 5.", 5),
-    ("live_samples", 51, "Calls per option must be at most 50, not 51. The page keeps 5.", 5),
-    ("live_samples", 2.5, "Calls per option takes a whole number, not 2.5. The page keeps 5.", 5),
-    ("live_answer_cap", 8, "Longest answer (tokens) must be at least 16, not 8. The page keeps 1,024.", 1024),
-    ("live_answer_cap", None, "Longest answer (tokens) is empty: type a number. The page keeps 1,024.", 1024),
-])
+@pytest.mark.parametrize(
+    "key, typed, sentence, kept",
+    [
+        ("live_samples", -5, "Calls per option must be at least 1, not -5. The page keeps 5.", 5),
+        ("live_samples", 51, "Calls per option must be at most 50, not 51. The page keeps 5.", 5),
+        ("live_samples", 2.5, "Calls per option takes a whole number, not 2.5. The page keeps 5.", 5),
+        ("live_answer_cap", 8, "Longest answer (tokens) must be at least 16, not 8. The page keeps 1,024.", 1024),
+        ("live_answer_cap", None, "Longest answer (tokens) is empty: type a number. The page keeps 1,024.", 1024),
+    ],
+)
 def test_a_number_out_of_range_is_refused_in_a_sentence_and_the_box_keeps_the_value_used(key, typed, sentence, kept):
     """Streamlit's own limits would leave the typed number on screen while the page estimated with the old one;
     the page checks instead, says why, and shows the value it keeps estimating with."""
@@ -587,8 +608,9 @@ def test_the_values_kept_survive_a_page_switch():
 def test_the_page_in_traditional_chinese_shows_money_in_the_readers_currency():
     from ftcost.scenario import DisplaySettings
 
-    at = open_page(default_scenario().model_copy(update={"display": DisplaySettings(language="zh-Hant",
-                                                                                       currency="TWD")}))
+    at = open_page(
+        default_scenario().model_copy(update={"display": DisplaySettings(language="zh-Hant", currency="TWD")})
+    )
     assert at.title[0].value == "即時校準"
     frame_ = at.dataframe[0].value
     assert "最多花費" in frame_.columns and all(v.startswith("NT$") for v in frame_["最多花費"])

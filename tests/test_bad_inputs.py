@@ -31,11 +31,13 @@ BAD_AT = 6  # every line case puts its bad line here: 5 good lines, the bad one,
 def _good(i: int) -> dict:
     # Ten different examples (different lengths), each with a system, a user and an assistant message:
     # a file of only these is valid and has no warnings.
-    return {"messages": [
-        {"role": "system", "content": "You answer travellers' questions about the airport."},
-        {"role": "user", "content": f"Where is gate B{i}?" + " Please hurry." * (i % 3)},
-        {"role": "assistant", "content": f"Gate B{i} is in Terminal {1 + i % 2}, past security on the left."},
-    ]}
+    return {
+        "messages": [
+            {"role": "system", "content": "You answer travellers' questions about the airport."},
+            {"role": "user", "content": f"Where is gate B{i}?" + " Please hurry." * (i % 3)},
+            {"role": "assistant", "content": f"Gate B{i} is in Terminal {1 + i % 2}, past security on the left."},
+        ]
+    }
 
 
 GOOD = [json.dumps(_good(i)).encode() for i in range(10)]
@@ -43,7 +45,7 @@ CLEAN = b"\n".join(GOOD) + b"\n"
 
 
 def with_bad(bad: bytes) -> bytes:
-    return b"\n".join(GOOD[:BAD_AT - 1] + [bad] + GOOD[BAD_AT - 1:]) + b"\n"
+    return b"\n".join(GOOD[: BAD_AT - 1] + [bad] + GOOD[BAD_AT - 1 :]) + b"\n"
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +79,10 @@ def chat(*messages, **top) -> bytes:
 U = {"role": "user", "content": "Where is gate B6?"}
 A = {"role": "assistant", "content": "Terminal 1, on the left."}
 CALL = {"id": "call_1", "type": "function", "function": {"name": "find_gate", "arguments": '{"gate": "B6"}'}}
-TOOL = {"type": "function", "function": {"name": "find_gate", "parameters": {
-    "type": "object", "properties": {"gate": {"type": "string"}}}}}
+TOOL = {
+    "type": "function",
+    "function": {"name": "find_gate", "parameters": {"type": "object", "properties": {"gate": {"type": "string"}}}},
+}
 
 
 def calls(*tool_calls) -> dict:
@@ -113,16 +117,28 @@ LINE_CASES = {
     "top level null": LineCase(b"null", {"data_type": 1}, NOT_OBJECT, "not an object"),
     "top level an array": LineCase(json.dumps([U, A]).encode(), {"data_type": 1}, NOT_OBJECT, "not an object"),
     # messages of the wrong type
-    "messages a dict": LineCase(json.dumps({"messages": U}).encode(), {"missing_messages_list": 1}, NO_LIST, "uncounted"),
-    "messages a string": LineCase(b'{"messages": "Where is gate B6?"}', {"missing_messages_list": 1}, NO_LIST, "uncounted"),
+    "messages a dict": LineCase(
+        json.dumps({"messages": U}).encode(), {"missing_messages_list": 1}, NO_LIST, "uncounted"
+    ),
+    "messages a string": LineCase(
+        b'{"messages": "Where is gate B6?"}', {"missing_messages_list": 1}, NO_LIST, "uncounted"
+    ),
     "messages null": LineCase(b'{"messages": null}', {"missing_messages_list": 1}, NO_LIST, "uncounted"),
     "messages an empty list": LineCase(b'{"messages": []}', {"missing_messages_list": 1}, NO_LIST, "uncounted"),
     "no messages key": LineCase(b'{"text": "Where is gate B6?"}', {"missing_messages_list": 1}, NO_LIST, "uncounted"),
     # one message of the wrong shape
-    "a message is a string": LineCase(chat("Where is gate B6?", A), {"message_not_object": 1},
-                                      "An entry of the messages list is not a JSON object", "counted"),
-    "role missing": LineCase(chat({"content": "Where is gate B6?"}, A),
-                             {"message_missing_key": 1, "unrecognized_role": 1}, "A message lacks `role`", "counted"),
+    "a message is a string": LineCase(
+        chat("Where is gate B6?", A),
+        {"message_not_object": 1},
+        "An entry of the messages list is not a JSON object",
+        "counted",
+    ),
+    "role missing": LineCase(
+        chat({"content": "Where is gate B6?"}, A),
+        {"message_missing_key": 1, "unrecognized_role": 1},
+        "A message lacks `role`",
+        "counted",
+    ),
     "role a number": LineCase(chat({**U, "role": 1}, A), {"unrecognized_role": 1}, BAD_ROLE, "counted"),
     "role unknown": LineCase(chat({**U, "role": "customer"}, A), {"unrecognized_role": 1}, BAD_ROLE, "counted"),
     "role capitalised": LineCase(chat({**U, "role": "User"}, A), {"unrecognized_role": 1}, BAD_ROLE, "counted"),
@@ -130,14 +146,25 @@ LINE_CASES = {
     # an image is content (vision fine-tuning), not missing content; ftcost says it does not count it
     "content a list of image parts": LineCase(
         chat({**U, "content": [{"type": "image_url", "image_url": {"url": "https://example.com/gate.png"}}]}, A),
-        {}, "ftcost counts their text parts only", "counted"),
-    "content null without tool_calls": LineCase(chat(U, {**A, "content": None}), {"missing_content": 1},
-                                                NO_CONTENT, "counted"),
-    "content missing": LineCase(chat(U, {"role": "assistant"}), {"message_missing_key": 1, "missing_content": 1},
-                                "A message lacks `role` or `content`", "counted"),
-    "two messages without content": LineCase(chat({"role": "user"}, {"role": "assistant"}),
-                                             {"message_missing_key": 2, "missing_content": 2},
-                                             "(counted once per message)", "counted"),
+        {},
+        "ftcost counts their text parts only",
+        "counted",
+    ),
+    "content null without tool_calls": LineCase(
+        chat(U, {**A, "content": None}), {"missing_content": 1}, NO_CONTENT, "counted"
+    ),
+    "content missing": LineCase(
+        chat(U, {"role": "assistant"}),
+        {"message_missing_key": 1, "missing_content": 1},
+        "A message lacks `role` or `content`",
+        "counted",
+    ),
+    "two messages without content": LineCase(
+        chat({"role": "user"}, {"role": "assistant"}),
+        {"message_missing_key": 2, "missing_content": 2},
+        "(counted once per message)",
+        "counted",
+    ),
     # ftcost does not check the type of `name` (OpenAI's format only says "optionally name"): the line is
     # accepted and counted, with the notebook's +1 token for the key.
     "name not a string": LineCase(chat({**U, "name": 6}, A), {}, VALID, "counted"),
@@ -146,55 +173,89 @@ LINE_CASES = {
     'weight "1"': LineCase(chat(U, {**A, "weight": "1"}), {"invalid_weight": 1}, BAD_WEIGHT, "counted"),
     "weight true": LineCase(chat(U, {**A, "weight": True}), {"invalid_weight": 1}, BAD_WEIGHT, "counted"),
     "weight 0.5": LineCase(chat(U, {**A, "weight": 0.5}), {"invalid_weight": 1}, BAD_WEIGHT, "counted"),
-    "weight on a user message": LineCase(chat({**U, "weight": 1}, A), {"weight_on_non_assistant": 1},
-                                         "A system, user or tool message has a `weight`", "counted"),
+    "weight on a user message": LineCase(
+        chat({**U, "weight": 1}, A),
+        {"weight_on_non_assistant": 1},
+        "A system, user or tool message has a `weight`",
+        "counted",
+    ),
     # tool calls and tool definitions
-    "tool_calls not a list": LineCase(chat(U, {"role": "assistant", "tool_calls": CALL}),
-                                      {"malformed_tool_call": 1}, BAD_CALL, "counted"),
+    "tool_calls not a list": LineCase(
+        chat(U, {"role": "assistant", "tool_calls": CALL}), {"malformed_tool_call": 1}, BAD_CALL, "counted"
+    ),
     "tool_calls an empty list": LineCase(chat(U, calls()), {"malformed_tool_call": 1}, BAD_CALL, "counted"),
-    "arguments not JSON": LineCase(chat(U, calls(call_with(name="find_gate", arguments="{gate: B6"))),
-                                   {"malformed_tool_call": 1}, BAD_CALL, "counted"),
-    "arguments a dict": LineCase(chat(U, calls(call_with(name="find_gate", arguments={"gate": "B6"}))),
-                                 {"malformed_tool_call": 1}, BAD_CALL, "counted"),
+    "arguments not JSON": LineCase(
+        chat(U, calls(call_with(name="find_gate", arguments="{gate: B6"))),
+        {"malformed_tool_call": 1},
+        BAD_CALL,
+        "counted",
+    ),
+    "arguments a dict": LineCase(
+        chat(U, calls(call_with(name="find_gate", arguments={"gate": "B6"}))),
+        {"malformed_tool_call": 1},
+        BAD_CALL,
+        "counted",
+    ),
     "arguments nested 100,000 deep": LineCase(
-        chat(U, calls(call_with(name="find_gate", arguments="[" * 100_000))), {"malformed_tool_call": 1},
-        BAD_CALL, "counted"),
-    "function without a name": LineCase(chat(U, calls(call_with(arguments="{}"))), {"malformed_tool_call": 1},
-                                        BAD_CALL, "counted"),
+        chat(U, calls(call_with(name="find_gate", arguments="[" * 100_000))),
+        {"malformed_tool_call": 1},
+        BAD_CALL,
+        "counted",
+    ),
+    "function without a name": LineCase(
+        chat(U, calls(call_with(arguments="{}"))), {"malformed_tool_call": 1}, BAD_CALL, "counted"
+    ),
     "tools not a list": LineCase(chat(U, A, tools=TOOL), {"malformed_tools": 1}, BAD_TOOLS, "counted"),
-    "a tool without function": LineCase(chat(U, A, tools=[{"type": "function"}]), {"malformed_tools": 1},
-                                        BAD_TOOLS, "counted"),
-    "prompt/completion in a chat file": LineCase(b'{"prompt": "Where is gate B6?", "completion": " Terminal 1"}',
-                                                 {"prompt_completion_format": 1},
-                                                 "legacy {\"prompt\", \"completion\"} format", "counted"),
+    "a tool without function": LineCase(
+        chat(U, A, tools=[{"type": "function"}]), {"malformed_tools": 1}, BAD_TOOLS, "counted"
+    ),
+    "prompt/completion in a chat file": LineCase(
+        b'{"prompt": "Where is gate B6?", "completion": " Terminal 1"}',
+        {"prompt_completion_format": 1},
+        'legacy {"prompt", "completion"} format',
+        "counted",
+    ),
     # not JSON at all
     "truncated in the middle": LineCase(GOOD[0][:70], {"invalid_json": 1}, NOT_JSON, "not an object"),
-    "100,000 nested arrays": LineCase(b"[" * 100_000 + b"]" * 100_000, {"invalid_json": 1}, NOT_JSON,
-                                      "not an object"),
-    "100,000 nested arrays as messages": LineCase(b'{"messages": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
-                                                  {"invalid_json": 1}, NOT_JSON, "not an object"),
-    "NaN": LineCase(chat(U, A).replace(b'"}]}', b'", "weight": NaN}]}'), {"invalid_json": 1}, NOT_JSON,
-                    "not an object"),
+    "100,000 nested arrays": LineCase(b"[" * 100_000 + b"]" * 100_000, {"invalid_json": 1}, NOT_JSON, "not an object"),
+    "100,000 nested arrays as messages": LineCase(
+        b'{"messages": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", {"invalid_json": 1}, NOT_JSON, "not an object"
+    ),
+    "NaN": LineCase(
+        chat(U, A).replace(b'"}]}', b'", "weight": NaN}]}'), {"invalid_json": 1}, NOT_JSON, "not an object"
+    ),
     "Infinity": LineCase(b'{"messages": [], "temperature": Infinity}', {"invalid_json": 1}, NOT_JSON, "not an object"),
-    "-Infinity": LineCase(b'{"messages": [], "temperature": -Infinity}', {"invalid_json": 1}, NOT_JSON,
-                          "not an object"),
+    "-Infinity": LineCase(
+        b'{"messages": [], "temperature": -Infinity}', {"invalid_json": 1}, NOT_JSON, "not an object"
+    ),
     # Python refuses to turn more than 4,300 digits into an int, but it is valid JSON and OpenAI reads it:
     # the line is parsed, and judged for what it is (here: its messages list is empty).
-    "an integer of 5,000 digits": LineCase(b'{"messages": [], "seed": 1' + b"0" * 5000 + b"}",
-                                           {"missing_messages_list": 1}, NO_LIST, "uncounted"),
-    "raw NUL byte in a string": LineCase(chat(U, A).replace(b"B6?", b"B6\x00?"), {"invalid_json": 1}, NOT_JSON,
-                                         "not an object"),
-    "a UTF-8 byte-order mark mid-file (files joined with cat)": LineCase(UTF8_BOM + GOOD[0], {"invalid_json": 1},
-                                                                         NOT_JSON, "not an object"),
+    "an integer of 5,000 digits": LineCase(
+        b'{"messages": [], "seed": 1' + b"0" * 5000 + b"}", {"missing_messages_list": 1}, NO_LIST, "uncounted"
+    ),
+    "raw NUL byte in a string": LineCase(
+        chat(U, A).replace(b"B6?", b"B6\x00?"), {"invalid_json": 1}, NOT_JSON, "not an object"
+    ),
+    "a UTF-8 byte-order mark mid-file (files joined with cat)": LineCase(
+        UTF8_BOM + GOOD[0], {"invalid_json": 1}, NOT_JSON, "not an object"
+    ),
     "a // comment": LineCase(b"// the examples below were reviewed", {"invalid_json": 1}, NOT_JSON, "not an object"),
     "a Markdown code fence": LineCase(b"```json", {"invalid_json": 1}, NOT_JSON, "not an object"),
     # not UTF-8
-    "one invalid UTF-8 byte sequence": LineCase(chat(U, A).replace(b"B6?", b"B6 \xff\xfe?"), {"invalid_utf8": 1},
-                                                "The line is not valid UTF-8 text", "not an object"),
+    "one invalid UTF-8 byte sequence": LineCase(
+        chat(U, A).replace(b"B6?", b"B6 \xff\xfe?"),
+        {"invalid_utf8": 1},
+        "The line is not valid UTF-8 text",
+        "not an object",
+    ),
     "Latin-1 accents on one line": LineCase(
-        json.dumps({"messages": [{"role": "user", "content": "Où est la porte B6, près du café ?"}, A]},
-                   ensure_ascii=False).encode("latin-1"),
-        {"invalid_utf8": 1}, "The line is not valid UTF-8 text", "not an object"),
+        json.dumps(
+            {"messages": [{"role": "user", "content": "Où est la porte B6, près du café ?"}, A]}, ensure_ascii=False
+        ).encode("latin-1"),
+        {"invalid_utf8": 1},
+        "The line is not valid UTF-8 text",
+        "not an object",
+    ),
     # valid JSON that is unusual but accepted
     "escaped NUL \\u0000": LineCase(chat({**U, "content": "gate B6\u0000"}, A), {}, VALID, "counted"),
     # Python's json (as the cookbook uses it) accepts a lone surrogate escape; tiktoken counts it as U+FFFD.
@@ -240,7 +301,12 @@ def test_a_bad_first_line_does_not_make_the_file_an_array(tmp_path, capsys, clea
     # Regression: a first line opening with "[" (100,000 nested arrays, longer than the 64 KB the file
     # type is judged on; or a truncated array) made ftcost call the whole file a JSON array and drop
     # the ten good lines after it.
-    for first in (b"[" * 100_000 + b"]" * 100_000, b"[" * 20_000 + b"]" * 20_000, b"[1, 2", b"[" + b" " * 70_000 + b"1]"):
+    for first in (
+        b"[" * 100_000 + b"]" * 100_000,
+        b"[" * 20_000 + b"]" * 20_000,
+        b"[1, 2",
+        b"[" + b" " * 70_000 + b"1]",
+    ):
         data = first + b"\n" + CLEAN
         report = analyze_bytes(data, "upload.jsonl")
         assert set(report.error_lines) == {"invalid_json"} or set(report.error_lines) == {"data_type"}
@@ -252,13 +318,18 @@ def test_a_bad_first_line_does_not_make_the_file_an_array(tmp_path, capsys, clea
         assert code == 1 and doc["error_lines"] == report.error_lines and doc["examples"] == 10
 
 
-@pytest.mark.parametrize("model, own, other, category", [
-    ("gpt-3.5-turbo-0125", "chat", "completion", "prompt_completion_format"),
-    ("babbage-002", "completion", "chat", "chat_format_on_completion_model"),
-])
+@pytest.mark.parametrize(
+    "model, own, other, category",
+    [
+        ("gpt-3.5-turbo-0125", "chat", "completion", "prompt_completion_format"),
+        ("babbage-002", "completion", "chat", "chat_format_on_completion_model"),
+    ],
+)
 def test_mixed_chat_and_prompt_completion_lines(tmp_path, capsys, model, own, other, category):
-    pairs = [json.dumps({"prompt": f"Where is gate B{i}? ->", "completion": f" Terminal {1 + i % 2}"}).encode()
-             for i in range(10)]
+    pairs = [
+        json.dumps({"prompt": f"Where is gate B{i}? ->", "completion": f" Terminal {1 + i % 2}"}).encode()
+        for i in range(10)
+    ]
     mixed = [line for pair in zip(GOOD, pairs, strict=True) for line in pair]  # chat on odd lines, pairs on even ones
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(b"\n".join(mixed) + b"\n")
@@ -285,13 +356,16 @@ def test_mixed_chat_and_prompt_completion_lines(tmp_path, capsys, model, own, ot
 # --- files that are valid although unusual ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, data", [
-    ("CRLF line ends and a UTF-8 byte-order mark", UTF8_BOM + CLEAN.replace(b"\n", b"\r\n")),
-    ("CRLF line ends", CLEAN.replace(b"\n", b"\r\n")),
-    ("a UTF-8 byte-order mark", UTF8_BOM + CLEAN),
-    ("no newline at the end", CLEAN.rstrip(b"\n")),
-    ("blank and whitespace-only lines", b"\n \n" + CLEAN.replace(b"\n", b"\n\t \r\n", 3) + b"\n\n"),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("CRLF line ends and a UTF-8 byte-order mark", UTF8_BOM + CLEAN.replace(b"\n", b"\r\n")),
+        ("CRLF line ends", CLEAN.replace(b"\n", b"\r\n")),
+        ("a UTF-8 byte-order mark", UTF8_BOM + CLEAN),
+        ("no newline at the end", CLEAN.rstrip(b"\n")),
+        ("blank and whitespace-only lines", b"\n \n" + CLEAN.replace(b"\n", b"\n\t \r\n", 3) + b"\n\n"),
+    ],
+)
 def test_unusual_but_valid_files_are_accepted(name, data, tmp_path, capsys, clean):
     path = tmp_path / "train.jsonl"
     path.write_bytes(data)
@@ -338,7 +412,10 @@ FILE_CASES = {
     "Latin-1 text": (LATIN1, "is not UTF-8 text (byte 0xE9 suggests Latin-1 or Windows-1252)"),
     "a JSON array on one line": (json.dumps(ARRAY).encode(), "is a JSON array, not JSONL"),
     "a pretty-printed JSON array": (json.dumps(ARRAY, indent=2).encode(), "is a JSON array, not JSONL"),
-    "one pretty-printed object": (json.dumps(_good(0), indent=2).encode(), "looks like one pretty-printed JSON document"),
+    "one pretty-printed object": (
+        json.dumps(_good(0), indent=2).encode(),
+        "looks like one pretty-printed JSON document",
+    ),
 }
 
 
@@ -356,10 +433,13 @@ def test_not_jsonl_at_all_is_one_sentence_and_exit_2(name, tmp_path, capsys):
     assert str(info.value).startswith("upload.jsonl ") and says in str(info.value)
 
 
-@pytest.mark.parametrize("name, data, lines", [
-    ("CSV", b"prompt,completion\nWhere is gate B6?,Terminal 1\nWhere is gate B7?,Terminal 2\n", [1, 2, 3]),
-    ("Markdown", b"# Training data\n\nReviewed by *the desk*.\n\n- 10 examples\n", [1, 3, 5]),
-])
+@pytest.mark.parametrize(
+    "name, data, lines",
+    [
+        ("CSV", b"prompt,completion\nWhere is gate B6?,Terminal 1\nWhere is gate B7?,Terminal 2\n", [1, 2, 3]),
+        ("Markdown", b"# Training data\n\nReviewed by *the desk*.\n\n- 10 examples\n", [1, 3, 5]),
+    ],
+)
 def test_text_that_is_not_json_is_an_error_on_every_line(name, data, lines, tmp_path, capsys):
     path = tmp_path / "train.jsonl"
     path.write_bytes(data)
@@ -447,13 +527,16 @@ def _write_enormous(path: Path, unit: str, megabytes: int, close: bool) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, unit, megabytes, close, workers", [
-    ("40 MB of words", "the flight to Taipei is delayed, please check gate B6 ", 40, True, None),
-    ("40 MB of words, never closed", "the flight to Taipei is delayed, please check gate B6 ", 40, False, None),
-    # One letter repeated is one piece for the tokenizer, its worst case: before counting in slices,
-    # 40 MB of it took 2 GB and 45 s.
-    ("16 MB of one letter, in one process", "a", 16, True, "1"),
-])
+@pytest.mark.parametrize(
+    "name, unit, megabytes, close, workers",
+    [
+        ("40 MB of words", "the flight to Taipei is delayed, please check gate B6 ", 40, True, None),
+        ("40 MB of words, never closed", "the flight to Taipei is delayed, please check gate B6 ", 40, False, None),
+        # One letter repeated is one piece for the tokenizer, its worst case: before counting in slices,
+        # 40 MB of it took 2 GB and 45 s.
+        ("16 MB of one letter, in one process", "a", 16, True, "1"),
+    ],
+)
 def test_an_enormous_line_is_analysed_in_bounded_memory(name, unit, megabytes, close, workers, tmp_path, clean):
     path = tmp_path / "big.jsonl"
     size = _write_enormous(path, unit, megabytes, close)
@@ -482,8 +565,9 @@ def test_millions_of_bad_lines_are_listed_in_bounded_memory(tmp_path):
     # remains is the list of numbers itself (~50 bytes a line).
     path = tmp_path / "rows.jsonl"
     path.write_bytes(b"x\n" * 1_000_000)
-    result = subprocess.run([sys.executable, "-c", CHILD, "analyze", str(path), "--json"],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, "analyze", str(path), "--json"], capture_output=True, text=True, timeout=600
+    )
     assert "Traceback" not in result.stderr
     measured = json.loads(result.stderr.strip().splitlines()[-1])
     doc = json.loads(result.stdout)

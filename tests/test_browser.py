@@ -21,7 +21,6 @@ pytestmark = pytest.mark.browser
 SCREENSHOT = REPO / "docs" / "screenshot.png"
 
 
-
 def _moving() -> Scenario:
     """A scenario whose fine-tune pays back and moves with the volume: the 2023 airport bot (today's default
     cannot fine-tune any more, so it has no break-even to move)."""
@@ -100,7 +99,8 @@ def test_screenshots_at_1400_and_400_px(served, chromium):
         for value in page.locator('[data-testid="stMetricValue"]').all():
             if width >= 1400:  # a headline figure cut off with "…" reads as a different number
                 assert value.evaluate(
-                    "e => [e, ...e.querySelectorAll('*')].every(x => x.scrollWidth <= x.clientWidth + 1)"), value.inner_text()
+                    "e => [e, ...e.querySelectorAll('*')].every(x => x.scrollWidth <= x.clientWidth + 1)"
+                ), value.inner_text()
         if path == NARROW_CHARTS:
             page.get_by_role("heading", name="Cumulative cost").scroll_into_view_if_needed()
             page.wait_for_timeout(1500)
@@ -144,8 +144,9 @@ def test_a_number_box_shows_what_the_plan_uses_3e4_included(served, chromium):
     expect(box).to_have_value("20000")
     box.fill("-5")
     box.press("Enter")
-    expect(page.get_by_text("Requests per month must be at least 1, not -5. The plan keeps 20,000.")) \
-        .to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Requests per month must be at least 1, not -5. The plan keeps 20,000.")).to_be_visible(
+        timeout=60_000
+    )
     expect(box).to_have_value("20000")
     assert not page.get_by_text("Press Enter to apply").is_visible()
     expect(page.get_by_text("volume (20,000 requests)")).to_be_visible()

@@ -49,8 +49,9 @@ def listener():
         server.server_close()
 
 
-def _open(url: str, pages: list[str], wait_for: str | None, requests: list[str],
-          links: list[str] | None = None) -> list[str]:
+def _open(
+    url: str, pages: list[str], wait_for: str | None, requests: list[str], links: list[str] | None = None
+) -> list[str]:
     """Open `url`, then each page in `pages` by its navigation link; every request the browser makes is
     recorded in `requests`, every link's address in `links`. Returns the visible text of each page."""
     from playwright.sync_api import expect, sync_playwright
@@ -82,8 +83,13 @@ def test_a_crafted_link_loads_nothing_from_the_names_it_carries(served, listener
     crafted = hostile_scenario(port).model_copy(update={"as_of": DAY})
     requests: list[str] = []
     links: list[str] = []
-    texts = _open(f"{served}/?{PARAM}={encode_link(crafted)}", ["Plan", "People & pilot", "Prompts & volume"],
-                  "Re-enter your key here", requests, links)
+    texts = _open(
+        f"{served}/?{PARAM}={encode_link(crafted)}",
+        ["Plan", "People & pilot", "Prompts & volume"],
+        "Re-enter your key here",
+        requests,
+        links,
+    )
     assert hits == [], f"the page called the tracking server: {hits}"
     assert not [u for u in requests if f":{port}/" in u]
     assert links and not [u for u in links if f":{port}/" in u or u.startswith("javascript:")]
@@ -96,6 +102,11 @@ def test_the_app_makes_no_request_beyond_this_machine(served):
     requests: list[str] = []
     pinned = default_scenario().model_copy(update={"as_of": DAY})
     _open(f"{served}/?{PARAM}={encode_link(pinned)}", ["Plan", "Dataset", "Prices"], "The answer", requests)
-    outside = sorted({u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                      and urlsplit(u).hostname not in LOCAL})
+    outside = sorted(
+        {
+            u
+            for u in requests
+            if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in LOCAL
+        }
+    )
     assert requests and not outside, outside

@@ -108,6 +108,7 @@ def test_no_gate_is_above_100_percent(stem, requests):
 
 def _pcts(text):
     import re
+
     return [m.replace(",", "") for m in re.findall(r"([\d,]+\.\d)%", text)]
 
 
@@ -191,13 +192,13 @@ def test_the_default_answer_leads_with_the_cheapest_and_ends_with_what_cannot_be
         assert main[0] == report.cheapest_sentence(plan)
         paybacks = [report.payback_sentence(plan, be) for be in plan.break_even if be.against == plan.compare_with]
         pilot = report.pilot_sentence(plan)
-        assert paybacks and main == [main[0], *paybacks, *main[1 + len(paybacks):-len(cannot) - 1], pilot, *cannot]
+        assert paybacks and main == [main[0], *paybacks, *main[1 + len(paybacks) : -len(cannot) - 1], pilot, *cannot]
         # The report a manager forwards says the same, in the same order.
         memo = report.to_markdown(plan)
         bullets = memo.split("## " + _("The answer"), 1)[1].split("\n## ", 1)[0]
         bullets = [line[2:] for line in bullets.splitlines() if line.startswith("- ")]
         assert bullets[0] == report.cheapest_sentence(plan, name=markdown)
-        assert bullets[-len(cannot):] == report.infeasible_sentences(plan, markdown)
+        assert bullets[-len(cannot) :] == report.infeasible_sentences(plan, markdown)
 
 
 def test_every_saving_is_split_into_its_parts_in_the_sentence_and_the_card():
@@ -209,8 +210,10 @@ def test_every_saving_is_split_into_its_parts_in_the_sentence_and_the_card():
     parts = saving_parts(p.option(be.fine_tuned), p.option(be.against))
     assert parts.api_usd < 0 < parts.wrong_answers_usd  # the API bill rises; the saving is fewer wrong answers
     sentence = report.payback_sentence(p, be)
-    expected = (f"API cost {format_usd(-parts.api_usd)} more, wrong answers {format_usd(parts.wrong_answers_usd)} "
-                f"less, one-off {format_usd(-parts.one_off_usd)}")
+    expected = (
+        f"API cost {format_usd(-parts.api_usd)} more, wrong answers {format_usd(parts.wrong_answers_usd)} "
+        f"less, one-off {format_usd(-parts.one_off_usd)}"
+    )
     assert expected in sentence
     assert views.payback_cards(p, p.compare_with)[0].made_of == expected
 
@@ -393,16 +396,31 @@ REFUSED = [
     ("ui/page_plan.py", "w:workload.requests_per_month", "Requests per month", 12.5, "takes a whole number, not 12.5."),
     ("ui/page_plan.py", "w:workload.monthly_growth_pct", "Monthly growth (%)", -60, "must be at least -50, not -60."),
     ("ui/page_plan.py", "w:horizon_months", "Horizon (months)", 121, "must be at most 120, not 121."),
-    ("ui/page_plan.py", "w:quality.cost_per_wrong_answer_usd", "Cost of a wrong answer ($)", -1,
-     "must be at least 0, not -1."),
+    (
+        "ui/page_plan.py",
+        "w:quality.cost_per_wrong_answer_usd",
+        "Cost of a wrong answer ($)",
+        -1,
+        "must be at least 0, not -1.",
+    ),
     ("ui/page_people.py", "w:training.iterations", "Fine-tuning iterations", 0, "must be at least 1, not 0."),
     ("ui/page_people.py", "w:labour.weeks", "Weeks from start to production", 105, "must be at most 104, not 105."),
-    ("ui/page_people.py", "w:labour.data_prep_minutes_per_example", "Minutes to prepare one training example", -2,
-     "must be at least 0, not -2."),
+    (
+        "ui/page_people.py",
+        "w:labour.data_prep_minutes_per_example",
+        "Minutes to prepare one training example",
+        -2,
+        "must be at least 0, not -2.",
+    ),
     ("ui/page_people.py", "w:pilot.examples", "Pilot training examples", 9, "must be at least 10, not 9."),
     ("ui/page_people.py", "w:pilot.eval_examples", "Held-out evaluation examples", 0, "must be at least 1, not 0."),
-    ("ui/page_people.py", "w:pilot.target_accuracy_pct", "Target accuracy (%)", 100.5,
-     "must be at most 100, not 100.5."),
+    (
+        "ui/page_people.py",
+        "w:pilot.target_accuracy_pct",
+        "Target accuracy (%)",
+        100.5,
+        "must be at most 100, not 100.5.",
+    ),
 ]
 
 
@@ -413,8 +431,9 @@ def _read(scenario, key):
 
 
 @pytest.mark.parametrize("page, key, label, bad, sentence", REFUSED)
-def test_a_number_out_of_range_is_refused_with_a_sentence_and_the_box_shows_what_is_planned(page, key, label, bad,
-                                                                                            sentence):
+def test_a_number_out_of_range_is_refused_with_a_sentence_and_the_box_shows_what_is_planned(
+    page, key, label, bad, sentence
+):
     from streamlit.testing.v1 import AppTest
 
     from ftcost.text import markdown

@@ -13,8 +13,20 @@ from ftcost.cli.analyze import ProgressBar, format_lines
 
 DATA = Path(__file__).parent / "data" / "datasets"
 KEYS = {
-    "file", "model", "examples", "errors", "error_lines", "warnings", "warning_lines", "token_limit",
-    "over_limit", "billing_tokens", "epochs", "charged_tokens", "stats", "training_cost_usd",
+    "file",
+    "model",
+    "examples",
+    "errors",
+    "error_lines",
+    "warnings",
+    "warning_lines",
+    "token_limit",
+    "over_limit",
+    "billing_tokens",
+    "epochs",
+    "charged_tokens",
+    "stats",
+    "training_cost_usd",
 }
 STAT_KEYS = {"min", "max", "mean", "median", "p10", "p90"}
 
@@ -43,7 +55,9 @@ def test_training_cost_is_priced_on_the_date_asked(capsys):
     assert code == 0 and doc["training_price_as_of"] == "2024-06-01"
     assert Decimal(doc["training_cost_usd"]) == Decimal(doc["charged_tokens"]) * 8 / 1_000_000
     # gpt-4o-mini was not offered before its release: no cost, and the sentence says why
-    code, doc, _ = run_json(capsys, DATA / "tools_valid.jsonl", "--model", "gpt-4o-mini-2024-07-18", "--as-of", "2024-06-01")
+    code, doc, _ = run_json(
+        capsys, DATA / "tools_valid.jsonl", "--model", "gpt-4o-mini-2024-07-18", "--as-of", "2024-06-01"
+    )
     assert code == 0 and doc["training_cost_usd"] is None and "2024-07-18" in doc["training_cost_note"]
     main(["analyze", str(DATA / "tools_valid.jsonl"), "--as-of", "2024-06-01"])
     assert "per 1M training tokens, prices of 2024-06-01" in capsys.readouterr().out
@@ -141,9 +155,11 @@ def test_aliases_and_fine_tuned_names_resolve_to_their_snapshot(capsys):
     from ftcost.cli import main
 
     sample = str(REPO / "scenarios" / "reviews" / "train.jsonl")
-    for name, snapshot in [("gpt-4o-mini", "gpt-4o-mini-2024-07-18"),
-                           ("ft:gpt-3.5-turbo-0125:acme:support:abc", "gpt-3.5-turbo-0125"),
-                           ("gpt-3.5-turbo", "gpt-3.5-turbo-0613")]:
+    for name, snapshot in [
+        ("gpt-4o-mini", "gpt-4o-mini-2024-07-18"),
+        ("ft:gpt-3.5-turbo-0125:acme:support:abc", "gpt-3.5-turbo-0125"),
+        ("gpt-3.5-turbo", "gpt-3.5-turbo-0613"),
+    ]:
         as_of = "2023-09-01" if name == "gpt-3.5-turbo" else "2025-01-01"
         assert main(["analyze", sample, "--model", name, "--as-of", as_of, "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["model"] == snapshot

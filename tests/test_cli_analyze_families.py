@@ -20,11 +20,14 @@ def run_json(capsys, *args):
     return code, json.loads(capsys.readouterr().out)
 
 
-@pytest.mark.parametrize("model", [
-    "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",  # Together's id
-    "ft:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
-    "fireworks:accounts/fireworks/models/llama-v3p1-8b-instruct",
-])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",  # Together's id
+        "ft:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
+        "fireworks:accounts/fireworks/models/llama-v3p1-8b-instruct",
+    ],
+)
 def test_a_provider_llama_model_is_counted_with_llama3(capsys, model):
     code, doc = run_json(capsys, "--model", model)
     expected = analyze_file_many(SAMPLE, COUNTING_PROXY, ["llama3"])["llama3"]

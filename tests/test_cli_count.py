@@ -8,8 +8,10 @@ from pathlib import Path
 
 from ftcost.cli import main
 
-CASES = {c["id"]: c for c in json.loads(
-    (Path(__file__).parent / "data" / "api_measured.json").read_text(encoding="utf-8"))["cases"]}
+CASES = {
+    c["id"]: c
+    for c in json.loads((Path(__file__).parent / "data" / "api_measured.json").read_text(encoding="utf-8"))["cases"]
+}
 WEATHER = CASES["cookbook-tools-gpt-4o-2024-08-06"]["request"]
 
 
@@ -39,8 +41,17 @@ def test_model_flag_overrides_the_body_and_a_retired_model_still_counts(tmp_path
 
 
 def test_batch_file_lists_lines_totals_and_prices_at_the_batch_tier(tmp_path, capsys):
-    lines = [json.dumps({"custom_id": f"r{i}", "method": "POST", "url": "/v1/chat/completions",
-                         "body": {**WEATHER, "model": "gpt-4o-mini-2024-07-18"}}) for i in range(2)]
+    lines = [
+        json.dumps(
+            {
+                "custom_id": f"r{i}",
+                "method": "POST",
+                "url": "/v1/chat/completions",
+                "body": {**WEATHER, "model": "gpt-4o-mini-2024-07-18"},
+            }
+        )
+        for i in range(2)
+    ]
     lines.insert(1, "{not json")
     lines.insert(2, json.dumps({"custom_id": "x", "method": "POST", "url": "/v1/chat/completions", "body": {}}))
     path = tmp_path / "batch.jsonl"
@@ -72,8 +83,14 @@ def test_cannot_run_is_exit_2_with_one_sentence(tmp_path, capsys):
 def test_human_output_names_lines_and_notes(tmp_path, capsys):
     image = {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}
     path = tmp_path / "req.json"
-    path.write_text(json.dumps({"model": "gpt-4o-2024-08-06", "messages": [
-        {"role": "user", "content": [{"type": "text", "text": "What is it?"}, image]}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "model": "gpt-4o-2024-08-06",
+                "messages": [{"role": "user", "content": [{"type": "text", "text": "What is it?"}, image]}],
+            }
+        )
+    )
     assert main(["count", str(path), "--as-of", "2025-01-01"]) == 0
     out = capsys.readouterr().out
     assert "prompt tokens" in out and "not counted" in out
@@ -85,7 +102,14 @@ def test_a_body_that_cannot_be_counted_says_why_with_its_line(tmp_path, capsys):
     code, doc = run(capsys, path)
     assert code == 1 and doc["prompt_tokens"] is None
     assert doc["errors"][0]["line"] == 1 and "no-such-model" in doc["errors"][0]["error"]
-    path.write_text(json.dumps({"model": "gpt-4o-2024-08-06", "messages": [{"role": "user", "content": "hi"}],
-                                "response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}}))
+    path.write_text(
+        json.dumps(
+            {
+                "model": "gpt-4o-2024-08-06",
+                "messages": [{"role": "user", "content": "hi"}],
+                "response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}},
+            }
+        )
+    )
     code, doc = run(capsys, path, "--as-of", "2025-01-01")
     assert code == 0 and any("response_format" in note for note in doc["notes"])

@@ -25,8 +25,9 @@ CHAT = "POST /v1/chat/completions"
 
 @pytest.fixture
 def scenario(tmp_path: Path) -> Path:
-    return pilot_scenario(tmp_path / "hints.toml", "Hints", "You are the airline's assistant. Answer in one sentence.",
-                          BOARDING, BOARDING)
+    return pilot_scenario(
+        tmp_path / "hints.toml", "Hints", "You are the airline's assistant. Answer in one sentence.", BOARDING, BOARDING
+    )
 
 
 @pytest.fixture
@@ -60,8 +61,9 @@ def test_a_planned_fine_tune_note_names_the_flag_that_includes_it(standin, scena
 
 
 def test_a_fine_tune_of_another_base_names_the_flag(standin, scenario, capsys):
-    code, _, err = run(capsys, "evaluate", str(scenario), "--fine-tuned-model", "ft:gpt-4o-2024-08-06:org::x1",
-                       *api(standin))
+    code, _, err = run(
+        capsys, "evaluate", str(scenario), "--fine-tuned-model", "ft:gpt-4o-2024-08-06:org::x1", *api(standin)
+    )
     assert code == 2 and "is not a fine-tune of gpt-4o-mini-2024-07-18" in err and "--fine-tuned-model" in err
 
 
@@ -107,20 +109,36 @@ def test_an_unknown_model_points_to_the_prices_command(capsys):
 # --- the mapping, fact by fact -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("exc, expected", [
-    (ApiError("Not confirmed: x spends money on the API.", needs_confirmation="spend"),
-     "Not confirmed: x spends money on the API. Run the command again with --yes to spend it."),
-    (ApiError("The server failed.", job_id="ftjob-1"), "The server failed. Follow it again with `ftcost pilot --job ftjob-1`."),
-    (ApiError("Could not connect.", setting="base_url"), "Could not connect. Check --base-url."),
-    (InputError("Too many items.", setting="limit"), "Too many items. --limit N evaluates the first N."),
-    (NotOfferedError("gpt-x pointed to no snapshot on 2025-01-01.", value="gpt-x", as_of=dt.date(2025, 1, 1),
-                     listing="alias_history"),
-     "gpt-x pointed to no snapshot on 2025-01-01. `ftcost prices --model gpt-x --history` lists the snapshots it "
-     "pointed to."),
-    (UnknownModelError("Unknown model 'gpt-4o-mimi'; did you mean gpt-4o-mini?", near=("gpt-4o-mini",)),
-     "Unknown model 'gpt-4o-mimi'; did you mean gpt-4o-mini?"),  # a near match is the whole answer
-    (FtcostError("A plain sentence."), "A plain sentence."),
-])
+@pytest.mark.parametrize(
+    "exc, expected",
+    [
+        (
+            ApiError("Not confirmed: x spends money on the API.", needs_confirmation="spend"),
+            "Not confirmed: x spends money on the API. Run the command again with --yes to spend it.",
+        ),
+        (
+            ApiError("The server failed.", job_id="ftjob-1"),
+            "The server failed. Follow it again with `ftcost pilot --job ftjob-1`.",
+        ),
+        (ApiError("Could not connect.", setting="base_url"), "Could not connect. Check --base-url."),
+        (InputError("Too many items.", setting="limit"), "Too many items. --limit N evaluates the first N."),
+        (
+            NotOfferedError(
+                "gpt-x pointed to no snapshot on 2025-01-01.",
+                value="gpt-x",
+                as_of=dt.date(2025, 1, 1),
+                listing="alias_history",
+            ),
+            "gpt-x pointed to no snapshot on 2025-01-01. `ftcost prices --model gpt-x --history` lists the snapshots it "
+            "pointed to.",
+        ),
+        (
+            UnknownModelError("Unknown model 'gpt-4o-mimi'; did you mean gpt-4o-mini?", near=("gpt-4o-mini",)),
+            "Unknown model 'gpt-4o-mimi'; did you mean gpt-4o-mini?",
+        ),  # a near match is the whole answer
+        (FtcostError("A plain sentence."), "A plain sentence."),
+    ],
+)
 def test_each_fact_becomes_its_flag(exc, expected):
     assert hints.message(exc) == expected
 
@@ -129,12 +147,23 @@ def test_a_model_shut_down_with_nothing_in_its_place_points_to_that_days_prices(
     from ftcost.errors import ShutDownError
 
     day = dt.date(2026, 11, 21)
-    alone = ShutDownError("gpt-x was shut down on 2026-01-01; ftcost knows no model OpenAI serves in its place on "
-                          "2026-11-21.", model="gpt-x", shutdown=dt.date(2026, 1, 1), source="s", as_of=day)
+    alone = ShutDownError(
+        "gpt-x was shut down on 2026-01-01; ftcost knows no model OpenAI serves in its place on 2026-11-21.",
+        model="gpt-x",
+        shutdown=dt.date(2026, 1, 1),
+        source="s",
+        as_of=day,
+    )
     assert (alone.listing, alone.as_of) == ("served", day)
     assert hints.hint(alone) == "`ftcost prices --as-of 2026-11-21` lists what is served."
-    replaced = ShutDownError("gpt-x was shut down; on 2026-11-21 OpenAI serves gpt-y instead.", model="gpt-x",
-                             shutdown=dt.date(2026, 1, 1), source="s", as_of=day, still_served=("gpt-y",))
+    replaced = ShutDownError(
+        "gpt-x was shut down; on 2026-11-21 OpenAI serves gpt-y instead.",
+        model="gpt-x",
+        shutdown=dt.date(2026, 1, 1),
+        source="s",
+        as_of=day,
+        still_served=("gpt-y",),
+    )
     assert hints.hint(replaced) == ""  # the sentence already names what is served
 
 
@@ -143,8 +172,12 @@ def test_the_skipped_notes_and_progress_words():
     assert "--" not in str(skipped)
     assert hints.note(skipped) == f"{skipped} Run the pilot and pass its model with --fine-tuned-model to include it."
     assert hints.note(fs.Skipped("Azure", "gpt-4o", "provider", provider="azure")) == str(
-        fs.Skipped("Azure", "gpt-4o", "provider", provider="azure"))
-    assert hints.progress_line("created ftjob-9 (queued)", "ftjob-9") == "created ftjob-9 (queued); follow it with --job ftjob-9"
+        fs.Skipped("Azure", "gpt-4o", "provider", provider="azure")
+    )
+    assert (
+        hints.progress_line("created ftjob-9 (queued)", "ftjob-9")
+        == "created ftjob-9 (queued); follow it with --job ftjob-9"
+    )
     assert hints.progress_line("status: running", None) == "status: running"
 
 
@@ -171,8 +204,15 @@ def test_a_run_stopped_midway_keeps_the_error_whose_facts_each_edge_words(live):
 
     client = connect(FAKE_KEY, LiveConfig(base_url=live.base_url, timeout=5, max_retries=0))
     options = [PromptOption("Mini", "gpt-4o-mini", "Answer briefly.")]
-    report = run_measure(client, options, ["When does boarding start?"], 3, confirmed=True,
-                         as_of=dt.date(2026, 11, 21), progress=progress)
+    report = run_measure(
+        client,
+        options,
+        ["When does boarding start?"],
+        3,
+        confirmed=True,
+        as_of=dt.date(2026, 11, 21),
+        progress=progress,
+    )
     assert report.stopped.startswith("Stopped after 1 of 3 calls: Rate limited (429)")
     assert report.stopped_by is not None and report.stopped_by.setting == "max_retries"
     assert "--" not in report.stopped

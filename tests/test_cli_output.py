@@ -48,15 +48,24 @@ def test_the_markdown_renderer_copes_with_an_empty_plan():
 
 
 def _cli(*argv, env=None, **kwargs):
-    return subprocess.run([sys.executable, "-c", "from ftcost.cli import run; run()", *argv], cwd=REPO,
-                          env={**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})}, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-c", "from ftcost.cli import run; run()", *argv],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})},
+        **kwargs,
+    )
 
 
-@pytest.mark.parametrize("argv", [
-    ["report", "airport"], ["report", "airport", "--markdown"], ["quote", "gpt-4o-mini", "--input-tokens", "5",
-                                                                  "--as-of", "2026-11-21"],
-    ["prices", "--as-of", "2026-11-21"], ["analyze", "scenarios/airport/train.jsonl"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "airport"],
+        ["report", "airport", "--markdown"],
+        ["quote", "gpt-4o-mini", "--input-tokens", "5", "--as-of", "2026-11-21"],
+        ["prices", "--as-of", "2026-11-21"],
+        ["analyze", "scenarios/airport/train.jsonl"],
+    ],
+)
 def test_a_cp1252_stdout_gets_the_whole_answer(argv):
     done = _cli(*argv, env={"PYTHONIOENCODING": "cp1252"}, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode("cp1252", "replace")[-400:]
@@ -66,9 +75,13 @@ def test_a_cp1252_stdout_gets_the_whole_answer(argv):
 def test_analyze_into_a_closed_pipe_keeps_exit_1_for_a_file_with_errors(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"messages": [{"role": "user", "content": "hi"}]}\n' + "x\n" * 200_000)
-    proc = subprocess.Popen([sys.executable, "-c", "from ftcost.cli import run; run()", "analyze", str(bad), "--json"],
-                            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from ftcost.cli import run; run()", "analyze", str(bad), "--json"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     proc.stdout.readline()  # like `| head -1`
     proc.stdout.close()
     err = proc.stderr.read()
@@ -76,15 +89,20 @@ def test_analyze_into_a_closed_pipe_keeps_exit_1_for_a_file_with_errors(tmp_path
     assert b"Traceback" not in err and b"BrokenPipe" not in err
 
 
-@pytest.mark.parametrize("argv, says", [
-    (["--input-tokens", "1" + "0" * 38], "--input-tokens: '100000000000000000000000'… is too large; at most "
-                                         "1,000,000,000,000,000."),
-    (["--input-tokens", "1e32"], "--input-tokens: '1e32' is not a whole number."),
-    (["--output-tokens", "1000000000000001"], "--output-tokens: '1000000000000001' is too large"),
-    (["--training-tokens", "9" * 5000], "--training-tokens:"),
-    (["--training-tokens", "5", "--epochs", "51"], "--epochs: '51' is more than OpenAI's 50 epochs."),
-    (["--training-hours", "1e30"], "--training-hours: '1e30' is too many hours"),
-])
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (
+            ["--input-tokens", "1" + "0" * 38],
+            "--input-tokens: '100000000000000000000000'… is too large; at most 1,000,000,000,000,000.",
+        ),
+        (["--input-tokens", "1e32"], "--input-tokens: '1e32' is not a whole number."),
+        (["--output-tokens", "1000000000000001"], "--output-tokens: '1000000000000001' is too large"),
+        (["--training-tokens", "9" * 5000], "--training-tokens:"),
+        (["--training-tokens", "5", "--epochs", "51"], "--epochs: '51' is more than OpenAI's 50 epochs."),
+        (["--training-hours", "1e30"], "--training-hours: '1e30' is too many hours"),
+    ],
+)
 def test_quote_bounds_every_count_with_a_sentence(capsys, argv, says):
     code, out, err = run(capsys, "quote", "gpt-4o-mini", "--as-of", "2026-11-21", *argv)
     assert code == 2 and out == ""
@@ -92,7 +110,15 @@ def test_quote_bounds_every_count_with_a_sentence(capsys, argv, says):
 
 
 def test_quote_at_the_bound_is_exact(capsys):
-    code, out, err = run(capsys, "quote", "gpt-4o-mini-2024-07-18", "--input-tokens", "1,000,000,000,000,000",
-                         "--as-of", "2026-11-21", "--json")
+    code, out, err = run(
+        capsys,
+        "quote",
+        "gpt-4o-mini-2024-07-18",
+        "--input-tokens",
+        "1,000,000,000,000,000",
+        "--as-of",
+        "2026-11-21",
+        "--json",
+    )
     assert code == 0, err
     assert '"input_usd": "150000000.00"' in out or '"input_usd": "150000000"' in out

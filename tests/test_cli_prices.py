@@ -21,7 +21,10 @@ def test_table_on_a_day_with_sources(capsys):
     assert "Prices in force on 2023-09-01" in out
     line = next(row for row in out.splitlines() if row.startswith("gpt-3.5-turbo-0613") and "fine_tuned" in row)
     assert "$12.00" in line and "$16.00" in line and "2023-08-22" in line
-    assert "S1   GPT-3.5 Turbo fine-tuning and API updates — https://openai.com/index/gpt-3-5-turbo-fine-tuning-and-api-updates" in out
+    assert (
+        "S1   GPT-3.5 Turbo fine-tuning and API updates — https://openai.com/index/gpt-3-5-turbo-fine-tuning-and-api-updates"
+        in out
+    )
 
 
 def test_unverified_rows_are_marked_with_their_note(capsys):
@@ -58,7 +61,11 @@ def test_versions_and_diff(capsys):
     assert "changed  gpt-3.5-turbo-0613 fine_tuned/standard: input $12.00 → $3.00, output $16.00 → $6.00" in out
     code, out, _ = run(capsys, "--diff", "2023-09-01", "2023-12-01", "--model", "gpt-3.5-turbo-0613", "--json")
     change = json.loads(out)["changes"][0]
-    assert change["change"] == "changed" and change["fields"][0] == {"field": "input", "before": "12.00", "after": "3.00"}
+    assert change["change"] == "changed" and change["fields"][0] == {
+        "field": "input",
+        "before": "12.00",
+        "after": "3.00",
+    }
 
 
 def test_nothing_in_force(capsys):

@@ -36,7 +36,9 @@ def _requirements() -> list[Requirement]:
 def test_every_dependency_is_pinned_within_its_range(requirement):
     pins = _pins()
     name = canonicalize_name(requirement.name)
-    assert name in pins, f"{requirement.name} is a dependency but constraints.txt does not pin it: run `make constraints`"
+    assert name in pins, (
+        f"{requirement.name} is a dependency but constraints.txt does not pin it: run `make constraints`"
+    )
     assert requirement.specifier.contains(pins[name], prereleases=True), (
         f"constraints.txt pins {requirement.name}=={pins[name]}, outside pyproject's {requirement}"
     )
@@ -55,10 +57,15 @@ def test_the_makefile_installs_with_the_constraints():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert "-c constraints.txt -e '.[test]'" in makefile
     stamp_rule = next(line for line in makefile.splitlines() if line.startswith("$(STAMP):"))
-    assert "constraints.txt" in stamp_rule and "pyproject.toml" in stamp_rule, "the install must re-run when either changes"
+    assert "constraints.txt" in stamp_rule and "pyproject.toml" in stamp_rule, (
+        "the install must re-run when either changes"
+    )
 
 
 def test_ci_runs_the_readmes_test_command():
-    steps = [line.strip() for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-             if line.strip().startswith("make ")]
+    steps = [
+        line.strip()
+        for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("make ")
+    ]
     assert steps[:1] == ["make test"]

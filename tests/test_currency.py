@@ -76,8 +76,10 @@ def _reviews(extra: str = ""):
 
 
 def test_the_scenario_s_stated_rate_wins_and_the_report_names_it():
-    scenario, plan = _reviews('\n[display]\ncurrency = "TWD"\nrate = 32.1\nrate_date = 2026-11-30\n'
-                              'rate_source = "Bank of Taiwan, spot selling rate"\n')
+    scenario, plan = _reviews(
+        '\n[display]\ncurrency = "TWD"\nrate = 32.1\nrate_date = 2026-11-30\n'
+        'rate_source = "Bank of Taiwan, spot selling rate"\n'
+    )
     money, found = display_for(scenario.display, plan.as_of)
     assert money.rate == Decimal("32.1") and money.stated and found is None
     md = report.to_markdown(plan, money=money, found=found)
@@ -103,16 +105,20 @@ def test_without_a_stated_rate_the_table_s_rate_and_month_are_said_once():
 def test_display_settings_travel_in_files_and_links():
     scenario, _ = _reviews('\n[display]\nlanguage = "zh-Hant"\ncurrency = "TWD"\nrate = 32.1\n')
     assert parse_scenario(dump_scenario(scenario)) == scenario
-    assert decode_link(encode_link(scenario)).display == DisplaySettings(language="zh-Hant", currency="TWD",
-                                                                          rate=Decimal("32.1"))
+    assert decode_link(encode_link(scenario)).display == DisplaySettings(
+        language="zh-Hant", currency="TWD", rate=Decimal("32.1")
+    )
 
 
-@pytest.mark.parametrize("table, problem", [
-    ('rate = 32.1\n', "needs the currency"),
-    ('currency = "twd"\n', "currency"),
-    ('currency = "TWD"\nrate = 0\n', "rate"),
-    ('language = "fr"\n', "language"),
-])
+@pytest.mark.parametrize(
+    "table, problem",
+    [
+        ("rate = 32.1\n", "needs the currency"),
+        ('currency = "twd"\n', "currency"),
+        ('currency = "TWD"\nrate = 0\n', "rate"),
+        ('language = "fr"\n', "language"),
+    ],
+)
 def test_bad_display_settings_are_one_sentence(table, problem):
     with pytest.raises(ScenarioError, match=problem):
         _reviews("\n[display]\n" + table)

@@ -46,10 +46,19 @@ WARNING_FIXTURES = {"no_system_message": [3], "no_user_message": [3], "content_n
 def test_every_category_has_a_fixture_and_an_explanation():
     assert set(FIXTURES) == set(ERRORS)
     assert set(WARNING_FIXTURES) | {"over_token_limit"} == set(WARNINGS)
-    assert list(ERRORS)[:7] == list(COOKBOOK_ERRORS) == [
-        "data_type", "missing_messages_list", "message_missing_key", "message_unrecognized_key",
-        "unrecognized_role", "missing_content", "example_missing_assistant_message",
-    ]
+    assert (
+        list(ERRORS)[:7]
+        == list(COOKBOOK_ERRORS)
+        == [
+            "data_type",
+            "missing_messages_list",
+            "message_missing_key",
+            "message_unrecognized_key",
+            "unrecognized_role",
+            "missing_content",
+            "example_missing_assistant_message",
+        ]
+    )
     for name in [*ERRORS, *WARNINGS]:
         meaning, fix = describe(name)
         assert meaning.endswith(".") and fix.endswith(".") and len(meaning) > 20
@@ -190,7 +199,10 @@ example = st.fixed_dictionaries(
     {},
     optional={
         "messages": st.lists(message | json_values, max_size=4) | json_values,
-        "tools": json_values | st.just([{"type": "function", "function": {"name": "f", "parameters": {"properties": {"a": {"enum": [1, "x"]}}}}}]),
+        "tools": json_values
+        | st.just(
+            [{"type": "function", "function": {"name": "f", "parameters": {"properties": {"a": {"enum": [1, "x"]}}}}}]
+        ),
         "functions": json_values,
         "parallel_tool_calls": json_values,
         "prompt": json_values,

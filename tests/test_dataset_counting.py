@@ -45,22 +45,27 @@ def test_messages_of_single_token_strings(encoding):
 def test_tool_definitions_match_the_api_count_in_the_cookbook(encoding, api_tokens):
     # The example of the cookbook's "How to count tokens with tiktoken" (section 7): OpenAI's API
     # reported usage.prompt_tokens of 105 (gpt-3.5-turbo, gpt-4) and 101 (gpt-4o, gpt-4o-mini).
-    tools = [{
-        "type": "function",
-        "function": {
-            "name": "get_current_weather",
-            "description": "Get the current weather in a given location",
-            "parameters": {
-                "type": "object",
-                "properties": {
-                    "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
-                    "unit": {"type": "string", "description": "The unit of temperature to return",
-                             "enum": ["celsius", "fahrenheit"]},
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_current_weather",
+                "description": "Get the current weather in a given location",
+                "parameters": {
+                    "type": "object",
+                    "properties": {
+                        "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
+                        "unit": {
+                            "type": "string",
+                            "description": "The unit of temperature to return",
+                            "enum": ["celsius", "fahrenheit"],
+                        },
+                    },
+                    "required": ["location"],
                 },
-                "required": ["location"],
             },
-        },
-    }]
+        }
+    ]
     messages = [
         m("system", "You are a helpful assistant that can answer to questions about the weather."),
         m("user", "What's the weather like in San Francisco?"),
@@ -81,8 +86,10 @@ def test_a_function_without_description_or_parameters_is_one_line_of_the_renderi
 def test_tool_calls_names_and_arguments_are_counted_and_ids_are_not():
     enc = get_encoding("cl100k_base")
     arguments = '{"flight": "CI1"}'
-    call = {"role": "assistant", "tool_calls": [
-        {"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": arguments}}]}
+    call = {
+        "role": "assistant",
+        "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": arguments}}],
+    }
     expected = 3 + 1 + 3 + len(enc.encode("lookup")) + len(enc.encode(arguments))  # role, call overhead, name, args
     assert count_messages([call], "cl100k_base") == expected + 3
     legacy = {"role": "assistant", "content": None, "function_call": {"name": "lookup", "arguments": arguments}}
@@ -118,20 +125,42 @@ def test_forcing_a_function_adds_its_name():
     assert count_messages([m("user", "Hi")], "cl100k_base", tools=tools, tool_choice="auto") == base
     assert count_messages([m("user", "Hi")], "cl100k_base", tools=tools, tool_choice="none") == base + 1
     assert count_messages([m("user", "Hi")], "cl100k_base", tools=tools, tool_choice=named) == (
-        base + 7 + len(enc.encode("lookup")))
+        base + 7 + len(enc.encode("lookup"))
+    )
 
 
 def test_training_examples_are_counted_as_requests_are_with_the_same_renderer():
-    tools = [{"type": "function", "function": {"name": "lookup", "description": "Look a flight up",
-              "parameters": {"type": "object", "properties": {
-                  "flight": {"type": "string", "description": "Flight number"},
-                  "legs": {"type": "array", "items": {"type": "object", "properties": {"from": {"type": "string"}}}}},
-                  "required": ["flight"]}}}]
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "lookup",
+                "description": "Look a flight up",
+                "parameters": {
+                    "type": "object",
+                    "properties": {
+                        "flight": {"type": "string", "description": "Flight number"},
+                        "legs": {
+                            "type": "array",
+                            "items": {"type": "object", "properties": {"from": {"type": "string"}}},
+                        },
+                    },
+                    "required": ["flight"],
+                },
+            },
+        }
+    ]
     arguments = '{"flight": "CI1"}'
-    messages = [m("system", "Be brief."), m("user", "Where is CI1?"),
-                {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function",
-                                                      "function": {"name": "lookup", "arguments": arguments}}]},
-                {"role": "tool", "tool_call_id": "c1", "content": "Taipei"}, m("assistant", "In Taipei.")]
+    messages = [
+        m("system", "Be brief."),
+        m("user", "Where is CI1?"),
+        {
+            "role": "assistant",
+            "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "lookup", "arguments": arguments}}],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "Taipei"},
+        m("assistant", "In Taipei."),
+    ]
     report = analyze_bytes(_dataset([ex(*messages, tools=tools)] * 10), "t.jsonl")
     assert report.valid
     assert report.stats["tokens_per_example"]["max"] == count_messages(messages, "cl100k_base", tools=tools)
@@ -140,11 +169,13 @@ def test_training_examples_are_counted_as_requests_are_with_the_same_renderer():
 
 def test_text_parts_are_content_and_counted_in_training_data():
     parts = [{"type": "text", "text": "Hi"}]
-    report = analyze_bytes(_dataset([ex(m("user", parts), m("assistant", [{"type": "text", "text": "Yes"}]))] * 10),
-                           "p.jsonl")
+    report = analyze_bytes(
+        _dataset([ex(m("user", parts), m("assistant", [{"type": "text", "text": "Yes"}]))] * 10), "p.jsonl"
+    )
     assert report.valid and "missing_content" not in report.errors
-    assert report.stats["tokens_per_example"]["max"] == count_messages([m("user", "Hi"), m("assistant", "Yes")],
-                                                                       "cl100k_base")
+    assert report.stats["tokens_per_example"]["max"] == count_messages(
+        [m("user", "Hi"), m("assistant", "Yes")], "cl100k_base"
+    )
     assert report.stats["assistant_tokens_per_example"]["max"] == 1
 
 
@@ -154,8 +185,14 @@ def _dataset(lines: list[str]) -> bytes:
 
 def test_trained_tokens_respect_weight():
     # assistant "Yes" with weight 0 is context only; "No" (weight 1) and "Hello" (no weight) are trained
-    line = ex(m("user", "Hi"), m("assistant", "Yes", weight=0), m("user", "Hi"), m("assistant", "No", weight=1),
-              m("user", "Hi"), m("assistant", "Hello"))
+    line = ex(
+        m("user", "Hi"),
+        m("assistant", "Yes", weight=0),
+        m("user", "Hi"),
+        m("assistant", "No", weight=1),
+        m("user", "Hi"),
+        m("assistant", "Hello"),
+    )
     report = analyze_bytes(_dataset([line] * 10), "w.jsonl")
     assert report.valid
     assert report.stats["assistant_tokens_per_example"]["max"] == 3
@@ -218,8 +255,14 @@ def test_epochs_default_uses_the_number_of_examples():
 
 
 def test_percentiles_interpolate_linearly_like_numpy():
-    assert summarize([1, 2, 3, 4]) == {"min": 1, "max": 4, "mean": 2.5, "median": 2.5,
-                                       "p10": pytest.approx(1.3), "p90": pytest.approx(3.7)}
+    assert summarize([1, 2, 3, 4]) == {
+        "min": 1,
+        "max": 4,
+        "mean": 2.5,
+        "median": 2.5,
+        "p10": pytest.approx(1.3),
+        "p90": pytest.approx(3.7),
+    }
     assert summarize([]) == dict.fromkeys(("min", "max", "mean", "median", "p10", "p90"))
     values = sorted([5, 1, 9, 9, 2, 40, 7, 7, 3])
     for q in (0, 10, 25, 50, 90, 100):
@@ -237,7 +280,21 @@ def test_counts_equal_the_cookbook_notebooks_own_method(tmp_path, repo):
 
     rng = random.Random(11)
     # (no "<|endoftext|>": the notebook's encode() raises on special-token text; ftcost counts it as text)
-    words = ["the", "gate", "is", "closed", "please", "wait", "登机", "延误", "refund", "ünïcode", "123", "4567", "!!"] + ["\n", "a\n\nb", "  "]
+    words = [
+        "the",
+        "gate",
+        "is",
+        "closed",
+        "please",
+        "wait",
+        "登机",
+        "延误",
+        "refund",
+        "ünïcode",
+        "123",
+        "4567",
+        "!!",
+    ] + ["\n", "a\n\nb", "  "]
     lines = []
     for _ in range(300):
         messages = [{"role": "system", "content": "You help travellers."}] if rng.random() < 0.8 else []
@@ -259,8 +316,11 @@ def test_counts_equal_the_cookbook_notebooks_own_method(tmp_path, repo):
     assert ours.billing_tokens == theirs["billing_tokens"]
     assert ours.epochs == theirs["epochs"] and ours.charged_tokens == theirs["charged_tokens"]
     assert ours.warnings.get("no_system_message", 0) == theirs["missing_system"]
-    for mine, key in (("messages_per_example", "messages"), ("tokens_per_example", "tokens"),
-                      ("assistant_tokens_per_example", "assistant_tokens")):
+    for mine, key in (
+        ("messages_per_example", "messages"),
+        ("tokens_per_example", "tokens"),
+        ("assistant_tokens_per_example", "assistant_tokens"),
+    ):
         assert ours.stats[mine] == pytest.approx(theirs[key])
 
 

@@ -11,7 +11,21 @@ import pytest
 from ftcost.dataset import analyze_bytes, analyze_file, parallel
 from ftcost.dataset.reading import plan_ranges
 
-WORDS = ["the", "flight", "gate", "is", "delayed", "please", "check", "baggage", "refund", "登机", "延误", "行李", "ticket"]
+WORDS = [
+    "the",
+    "flight",
+    "gate",
+    "is",
+    "delayed",
+    "please",
+    "check",
+    "baggage",
+    "refund",
+    "登机",
+    "延误",
+    "行李",
+    "ticket",
+]
 
 
 def _text(rng: random.Random, n: int) -> str:

@@ -233,10 +233,16 @@ def test_add_months_clamps_to_month_end():
     output=st.integers(0, 5_000),
 )
 def test_cost_never_falls_when_volume_grows(requests, extra, prompt, output):
-    small = hand_scenario(workload__requests_per_month=requests, workload__long_prompt_tokens=prompt,
-                          workload__output_tokens_per_request=output)
-    big = hand_scenario(workload__requests_per_month=requests + extra, workload__long_prompt_tokens=prompt,
-                        workload__output_tokens_per_request=output)
+    small = hand_scenario(
+        workload__requests_per_month=requests,
+        workload__long_prompt_tokens=prompt,
+        workload__output_tokens_per_request=output,
+    )
+    big = hand_scenario(
+        workload__requests_per_month=requests + extra,
+        workload__long_prompt_tokens=prompt,
+        workload__output_tokens_per_request=output,
+    )
     for a, b in zip(engine.plan(small, JUNE_2024).options, engine.plan(big, JUNE_2024).options, strict=True):
         assert a.monthly_usd <= b.monthly_usd
         assert a.monthly_usd >= 0

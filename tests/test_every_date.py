@@ -23,8 +23,14 @@ from ftcost.pricing import load_pricing
 from ftcost.scenario import gallery, load_scenario
 
 APP = str(REPO / "app.py")
-PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",
-         "ui/page_prices.py"]
+PAGES = [
+    "ui/page_plan.py",
+    "ui/page_dataset.py",
+    "ui/page_prompts.py",
+    "ui/page_people.py",
+    "ui/page_live.py",
+    "ui/page_prices.py",
+]
 FIRST, LAST = dt.date(2026, 12, 1), dt.date(2028, 12, 31)
 STEMS = sorted(gallery())
 
@@ -50,7 +56,7 @@ def answer_shown(at: AppTest) -> bool:
     """The Plan page's answer box has at least one sentence, or the page says in one sentence what to change."""
     text = [m.value for m in at.markdown]
     if any(t.startswith("#### The answer") for t in text):
-        after = text[[t.startswith("#### The answer") for t in text].index(True) + 1:]
+        after = text[[t.startswith("#### The answer") for t in text].index(True) + 1 :]
         return any(t.startswith("- ") and len(t) > 20 for t in after)
     return bool(at.error)
 

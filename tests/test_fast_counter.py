@@ -15,8 +15,10 @@ ENCODINGS = ("cl100k_base", "o200k_base")
 # The split patterns' edge cases: every kind of whitespace, digits of several scripts, contractions
 # in both cases and with the typographic apostrophe, combining marks, titlecase letters, emoji with
 # modifiers and joiners, special-token text, and code points assigned in Unicode 16/17.
-EDGE = list(" \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000'’sStTdDmMlLvVeErR0123456789"
-            "٠١٢３４x\u0300\u0301ゑ中文한국😀👍🏽\u200d\ufeffÀaAzZ_-.,!?<|>ǅᾈ\u0378\U000E0001\u088f\U000323b0")
+EDGE = list(
+    " \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000'’sStTdDmMlLvVeErR0123456789"
+    "٠١٢３４x\u0300\u0301ゑ中文한국😀👍🏽\u200d\ufeffÀaAzZ_-.,!?<|>ǅᾈ\u0378\U000e0001\u088f\U000323b0"
+)
 PIECES = ["'s", "'LL", " 123456", "1234567", "\n\n  \n", "  x", "\r\n", "'re'", "\u00a0\u00a0a", "<|endoftext|>"]
 TEXT = st.lists(
     st.one_of(st.text(st.one_of(st.sampled_from(EDGE), st.characters()), max_size=30), st.sampled_from(PIECES)),
@@ -68,7 +70,10 @@ def test_a_failed_self_check_falls_back_to_tiktoken_with_one_log_line(monkeypatc
             self.inner = inner
 
         def count_batch(self, texts, threads, special):
-            return [n + (text == "Hello, world!") for n, text in zip(self.inner.count_batch(texts, threads, special), texts, strict=True)]
+            return [
+                n + (text == "Hello, world!")
+                for n, text in zip(self.inner.count_batch(texts, threads, special), texts, strict=True)
+            ]
 
     monkeypatch.setattr(toktok, "_encoding", lambda name: Wrong(real(name)))
     with caplog.at_level(logging.WARNING, logger="ftcost.tokens"):
@@ -126,7 +131,8 @@ def _json_bytes(text: str, ascii_only: bool = False) -> bytes:
     import json
 
     return json.dumps({"messages": [{"role": "user", "content": text}]}, ensure_ascii=ascii_only).encode(
-        "utf-8", "surrogatepass")
+        "utf-8", "surrogatepass"
+    )
 
 
 def test_every_guarded_code_point_fails_the_screen_raw_and_escaped():

@@ -79,8 +79,9 @@ def test_families_counted_in_groups_on_several_cores_equal_one_process(method, t
     names = ["cl100k_base", "o200k_base", "llama3", "qwen2", "gemini-estimate"]
     assert len(parallel.family_groups(names, 2)) == 2
     steps = []
-    grouped = analyze_file_many(path, "gpt-4o-mini-2024-07-18", names, workers=2,
-                                progress=lambda done, total: steps.append((done, total)))
+    grouped = analyze_file_many(
+        path, "gpt-4o-mini-2024-07-18", names, workers=2, progress=lambda done, total: steps.append((done, total))
+    )
     alone = analyze_file_many(path, "gpt-4o-mini-2024-07-18", names, workers=1)
     assert list(grouped) == names
     assert grouped == alone

@@ -37,37 +37,85 @@ def line(*messages, **top) -> bytes:
 # Each near-miss of the fast shape (and a few that are the shape): the fast path must either take
 # the line and agree, or leave it to the full path.
 PLANTED = [
-    line(S, U, A), line(U, A), line(S, A), line(A), line(S, U), line(U), line(S, U, A, U, A),
-    line(S, U, {**A, "weight": 0}), line(S, U, {**A, "weight": 1}), line(S, U, {**A, "weight": 0}, U, A),
-    line(S, U, {**A, "weight": 2}), line(S, U, {**A, "weight": -1}), line(S, U, {**A, "weight": True}),
-    line(S, U, {**A, "weight": False}), line(S, U, {**A, "weight": 1.0}), line(S, U, {**A, "weight": None}),
-    line(S, U, {**A, "weight": "1"}), line(S, {**U, "weight": 1}), line({**S, "weight": 0}, U, A),
-    line(S, U, {**A, "weight": 10**30}), line(S, U, {**A, "weight": 0}, {**A, "weight": 0}),
-    line(S, {**U, "name": "ana"}, A), line(S, {**U, "name": ""}, A), line(S, {**U, "name": None}, A),
-    line(S, {**U, "name": 6}, A), line({**S, "name": "ops"}, U, {**A, "name": "bot", "weight": 1}),
-    line(S, {**U, "content": ""}, A), line(S, U, {**A, "content": ""}), line(S, {**U, "content": None}, A),
-    line(S, {**U, "content": [{"type": "text", "text": "hi"}]}, A), line(S, {"role": "user"}, A),
-    line(S, {"content": "x"}, A), line(S, {**U, "role": "User"}, A), line(S, {**U, "role": "tool"}, A),
-    line({**S, "role": "developer"}, U, A), line(S, {**U, "extra": 1}, A), line(S, U, A, tools=[]),
-    line(S, U, A, temperature=0.5), line(S, U, A, messages2=[]), line(), line(S, "text", A),
+    line(S, U, A),
+    line(U, A),
+    line(S, A),
+    line(A),
+    line(S, U),
+    line(U),
+    line(S, U, A, U, A),
+    line(S, U, {**A, "weight": 0}),
+    line(S, U, {**A, "weight": 1}),
+    line(S, U, {**A, "weight": 0}, U, A),
+    line(S, U, {**A, "weight": 2}),
+    line(S, U, {**A, "weight": -1}),
+    line(S, U, {**A, "weight": True}),
+    line(S, U, {**A, "weight": False}),
+    line(S, U, {**A, "weight": 1.0}),
+    line(S, U, {**A, "weight": None}),
+    line(S, U, {**A, "weight": "1"}),
+    line(S, {**U, "weight": 1}),
+    line({**S, "weight": 0}, U, A),
+    line(S, U, {**A, "weight": 10**30}),
+    line(S, U, {**A, "weight": 0}, {**A, "weight": 0}),
+    line(S, {**U, "name": "ana"}, A),
+    line(S, {**U, "name": ""}, A),
+    line(S, {**U, "name": None}, A),
+    line(S, {**U, "name": 6}, A),
+    line({**S, "name": "ops"}, U, {**A, "name": "bot", "weight": 1}),
+    line(S, {**U, "content": ""}, A),
+    line(S, U, {**A, "content": ""}),
+    line(S, {**U, "content": None}, A),
+    line(S, {**U, "content": [{"type": "text", "text": "hi"}]}, A),
+    line(S, {"role": "user"}, A),
+    line(S, {"content": "x"}, A),
+    line(S, {**U, "role": "User"}, A),
+    line(S, {**U, "role": "tool"}, A),
+    line({**S, "role": "developer"}, U, A),
+    line(S, {**U, "extra": 1}, A),
+    line(S, U, A, tools=[]),
+    line(S, U, A, temperature=0.5),
+    line(S, U, A, messages2=[]),
+    line(),
+    line(S, "text", A),
     line(S, U, A).replace(b'"role": "user"', b'"role": "assistant", "role": "user"'),
     line(S, U, A).replace(b'{"messages"', b'{"messages": [], "messages"'),
-    line(S, U, A).replace(b"B6?", b"B6\\u0000?"), line(S, U, A).replace(b"B6?", b"B6 \\ud800?"),
-    line(S, U, A).replace(b"B6?", b"B6 \\ud83d\\ude00?"), line(S, U, A).replace(b"B6?", b"B6\x01?"),
-    line(S, U, A).replace(b"B6?", b"B6\t?"), line(S, U, A).replace(b"B6?", b"B6 \xff?"),
-    line(S, U, A).replace(b"B6?", b"B6 \xed\xa0\x80?"), line(S, U, A) + b"\r", b" \t" + line(S, U, A) + b" ",
-    line(S, U, A) + b" x", line(S, U, A) + b"\x00", b"\xef\xbb\xbf" + line(S, U, A), line(S, U, A)[:-1],
-    line(S, U, A).replace(b": ", b":"), line(S, U, {**A, "content": "x" * 300_000}),
-    line(S, U, {**A, "content": "\u323b0 new CJK and 😀 emoji"}), line(S, {**U, "content": "中文 العربية ﬁ"}, A),
-    line(S, U, {**A, "content": "<|endoftext|> <|im_start|>"}), b"", b"  ", b"\x1c", b"\r", b"null", b"{}",
+    line(S, U, A).replace(b"B6?", b"B6\\u0000?"),
+    line(S, U, A).replace(b"B6?", b"B6 \\ud800?"),
+    line(S, U, A).replace(b"B6?", b"B6 \\ud83d\\ude00?"),
+    line(S, U, A).replace(b"B6?", b"B6\x01?"),
+    line(S, U, A).replace(b"B6?", b"B6\t?"),
+    line(S, U, A).replace(b"B6?", b"B6 \xff?"),
+    line(S, U, A).replace(b"B6?", b"B6 \xed\xa0\x80?"),
+    line(S, U, A) + b"\r",
+    b" \t" + line(S, U, A) + b" ",
+    line(S, U, A) + b" x",
+    line(S, U, A) + b"\x00",
+    b"\xef\xbb\xbf" + line(S, U, A),
+    line(S, U, A)[:-1],
+    line(S, U, A).replace(b": ", b":"),
+    line(S, U, {**A, "content": "x" * 300_000}),
+    line(S, U, {**A, "content": "\u323b0 new CJK and 😀 emoji"}),
+    line(S, {**U, "content": "中文 العربية ﬁ"}, A),
+    line(S, U, {**A, "content": "<|endoftext|> <|im_start|>"}),
+    b"",
+    b"  ",
+    b"\x1c",
+    b"\r",
+    b"null",
+    b"{}",
     # Invalid UTF-8 in every place of a plain line (the fast path relies on msgspec refusing all of them):
     # a value, the role, a name, a key, overlong, past U+10FFFF, truncated, a bare continuation byte.
-    line(S, U, A).replace(b'"role": "user"', b'"role": "us\xe9r"'), line(S, {**U, "name": "ana"}, A).replace(
-        b'"ana"', b'"an\xc0\x80"'), line(S, U, A).replace(b'"content"', b'"cont\xffent"', 1),
-    line(S, U, A).replace(b"B6?", b"B6 \xf4\x90\x80\x80?"), line(S, U, A).replace(b"B6?", b"B6 \xe2\x82?"),
-    line(S, U, A).replace(b"B6?", b"B6 \x80?"), line(S, U, A).replace(b"B6?", b"B6 \xf0\x9f\x98"),
+    line(S, U, A).replace(b'"role": "user"', b'"role": "us\xe9r"'),
+    line(S, {**U, "name": "ana"}, A).replace(b'"ana"', b'"an\xc0\x80"'),
+    line(S, U, A).replace(b'"content"', b'"cont\xffent"', 1),
+    line(S, U, A).replace(b"B6?", b"B6 \xf4\x90\x80\x80?"),
+    line(S, U, A).replace(b"B6?", b"B6 \xe2\x82?"),
+    line(S, U, A).replace(b"B6?", b"B6 \x80?"),
+    line(S, U, A).replace(b"B6?", b"B6 \xf0\x9f\x98"),
     line(S, U, A).replace(b": ", b":\xa0", 1),
-    b'{"prompt": "Where is gate B6?", "completion": " Terminal 1"}', b'{"messages": [' + b"[" * 3000 + b"]" * 3000 + b"]}",
+    b'{"prompt": "Where is gate B6?", "completion": " Terminal 1"}',
+    b'{"messages": [' + b"[" * 3000 + b"]" * 3000 + b"]}",
 ]
 
 
@@ -78,22 +126,32 @@ def corpus(n: int, seed: int = 0) -> list[bytes]:
     out = []
     for _ in range(n):
         text = lambda: " ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))  # noqa: E731
-        messages = [{"role": "system", "content": "You are a terse airport assistant."}] if rng.random() < .8 else []
+        messages = [{"role": "system", "content": "You are a terse airport assistant."}] if rng.random() < 0.8 else []
         for _ in range(rng.randint(1, 3)):
             messages.append({"role": "user", "content": text()})
             reply = {"role": "assistant", "content": text()}
-            if rng.random() < .3:
+            if rng.random() < 0.3:
                 reply["weight"] = rng.choice([0, 1, 1, 2])
-            if rng.random() < .05:
+            if rng.random() < 0.05:
                 reply["name"] = "bot"
             messages.append(reply)
-        if rng.random() < .05:
-            messages.append({"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {
-                "name": "find_gate", "arguments": json.dumps({"gate": text()})}}]})
+        if rng.random() < 0.05:
+            messages.append(
+                {
+                    "role": "assistant",
+                    "tool_calls": [
+                        {
+                            "id": "c1",
+                            "type": "function",
+                            "function": {"name": "find_gate", "arguments": json.dumps({"gate": text()})},
+                        }
+                    ],
+                }
+            )
             messages.append({"role": "tool", "tool_call_id": "c1", "content": text()})
-        if rng.random() < .02:
+        if rng.random() < 0.02:
             messages[-1]["content"] = ""
-        out.append(json.dumps({"messages": messages}, ensure_ascii=rng.random() < .5).encode())
+        out.append(json.dumps({"messages": messages}, ensure_ascii=rng.random() < 0.5).encode())
     return out
 
 
@@ -107,8 +165,11 @@ def assert_same(data: bytes, ctx: Context) -> None:
     assert _fields(fast) == _fields(full)
 
 
-CONTEXTS = [Context("cl100k_base", "chat", 65_536), Context("o200k_base", "chat", 40, 2),
-            Context("o200k_base", "completion", 4_096)]
+CONTEXTS = [
+    Context("cl100k_base", "chat", 65_536),
+    Context("o200k_base", "chat", 40, 2),
+    Context("o200k_base", "completion", 4_096),
+]
 
 
 @pytest.mark.parametrize("ctx", CONTEXTS, ids=lambda c: f"{c.encoding}-{c.format}-{c.limit}-{c.keep_lines}")

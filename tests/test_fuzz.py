@@ -35,21 +35,30 @@ from ftcost.tokens import get_encoding
 
 
 def fuzz(examples: int) -> settings:
-    return settings(max_examples=examples, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    )
+
+
 MODELS = ["gpt-3.5-turbo-0125", "gpt-4o-mini-2024-07-18", "babbage-002"]
 BOM = b"\xef\xbb\xbf"
 
 # Categories counted once per line; the others are counted once per message and list the line once.
 PER_MESSAGE = {
-    "message_missing_key", "message_unrecognized_key", "unrecognized_role", "missing_content",
-    "message_not_object", "invalid_weight", "weight_on_non_assistant", "malformed_tool_call",
+    "message_missing_key",
+    "message_unrecognized_key",
+    "unrecognized_role",
+    "missing_content",
+    "message_not_object",
+    "invalid_weight",
+    "weight_on_non_assistant",
+    "malformed_tool_call",
 }
 
 
 def physical_lines(data: bytes) -> list[bytes]:
     """The file's lines as a reader of JSONL sees them (a leading byte-order mark is not part of line 1)."""
-    text = data[len(BOM):] if data.startswith(BOM) else data
+    text = data[len(BOM) :] if data.startswith(BOM) else data
     lines = text.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
@@ -65,8 +74,10 @@ def check_invariants(report, data: bytes) -> None:
     assert report.lines == len(lines)
     nonblank = sum(1 for line in lines if not is_blank(line))
     assert report.counted_examples <= report.examples <= nonblank
-    for table, counts, found in ((ERRORS, report.errors, report.error_lines),
-                                 (WARNINGS, report.warnings, report.warning_lines)):
+    for table, counts, found in (
+        (ERRORS, report.errors, report.error_lines),
+        (WARNINGS, report.warnings, report.warning_lines),
+    ):
         assert set(counts) == set(found) and set(counts) <= set(table)
         for category, numbers in found.items():
             assert numbers == sorted(set(numbers)), category  # ascending, each line once
@@ -121,10 +132,35 @@ def same_in_many_ranges(data: bytes, model: str, report) -> None:
 # --- dataset: arbitrary bytes ------------------------------------------------------------------------
 
 FRAGMENTS = [
-    b"\n", b"\r\n", b"\r", b" ", BOM, b"\x00", b"\xff", b"\xc3", b"\xe9", b"\xed\xa0\x80", b"[", b"]", b"{", b"}",
-    b'"', b"\\", b"NaN", b"1e400", b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", '
-    b'"content": "Yo"}]}', b'{"prompt": "a", "completion": "b"}', b'{"messages": []}', b"[1, 2]", b"null",
-    b'"\\ud800"', b"\\u0000", "é".encode(), "登机".encode(), b"\xfe\xff", b"\x89PNG",
+    b"\n",
+    b"\r\n",
+    b"\r",
+    b" ",
+    BOM,
+    b"\x00",
+    b"\xff",
+    b"\xc3",
+    b"\xe9",
+    b"\xed\xa0\x80",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b'"',
+    b"\\",
+    b"NaN",
+    b"1e400",
+    b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Yo"}]}',
+    b'{"prompt": "a", "completion": "b"}',
+    b'{"messages": []}',
+    b"[1, 2]",
+    b"null",
+    b'"\\ud800"',
+    b"\\u0000",
+    "é".encode(),
+    "登机".encode(),
+    b"\xfe\xff",
+    b"\x89PNG",
 ]
 byte_soup = st.lists(st.sampled_from(FRAGMENTS) | st.binary(max_size=12), max_size=40).map(b"".join)
 GOOD_LINES = [
@@ -137,8 +173,11 @@ GOOD_LINES = [
 ]
 # JSONL lines, each with a fragment (a NUL, a stray byte, a bracket...) spliced in somewhere or nowhere.
 spliced_lines = st.lists(
-    st.tuples(st.sampled_from(GOOD_LINES), st.integers(0, 260), st.sampled_from([b"", *FRAGMENTS]) | st.binary(max_size=4)),
-    min_size=1, max_size=16,
+    st.tuples(
+        st.sampled_from(GOOD_LINES), st.integers(0, 260), st.sampled_from([b"", *FRAGMENTS]) | st.binary(max_size=4)
+    ),
+    min_size=1,
+    max_size=16,
 ).map(lambda parts: b"\n".join(line[:at] + piece + line[at:] for line, at, piece in parts))
 
 
@@ -162,31 +201,47 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
     max_leaves=10,
 )
-call = st.fixed_dictionaries({
-    "id": text,
-    "type": st.just("function"),
-    "function": st.fixed_dictionaries({"name": words, "arguments": json_values.map(json.dumps)}),
-})
+call = st.fixed_dictionaries(
+    {
+        "id": text,
+        "type": st.just("function"),
+        "function": st.fixed_dictionaries({"name": words, "arguments": json_values.map(json.dumps)}),
+    }
+)
 message = st.one_of(
-    st.fixed_dictionaries({"role": st.sampled_from(["system", "user"]), "content": words},
-                          optional={"name": st.from_regex(r"[a-z_]{1,8}", fullmatch=True)}),
-    st.fixed_dictionaries({"role": st.just("assistant"), "content": words}, optional={"weight": st.sampled_from([0, 1])}),
+    st.fixed_dictionaries(
+        {"role": st.sampled_from(["system", "user"]), "content": words},
+        optional={"name": st.from_regex(r"[a-z_]{1,8}", fullmatch=True)},
+    ),
+    st.fixed_dictionaries(
+        {"role": st.just("assistant"), "content": words}, optional={"weight": st.sampled_from([0, 1])}
+    ),
     st.fixed_dictionaries({"role": st.just("assistant"), "tool_calls": st.lists(call, min_size=1, max_size=2)}),
     st.fixed_dictionaries({"role": st.just("tool"), "tool_call_id": text, "content": words}),
 )
-prop = st.fixed_dictionaries({}, optional={
-    "type": st.sampled_from(["string", "integer", "object"]) | st.lists(st.sampled_from(["string", "null"]), min_size=1),
-    "description": text,
-    "enum": st.lists(st.none() | st.integers() | text, max_size=3),
-})
-tool = st.fixed_dictionaries({
-    "type": st.just("function"),
-    "function": st.fixed_dictionaries({"name": words}, optional={
+prop = st.fixed_dictionaries(
+    {},
+    optional={
+        "type": st.sampled_from(["string", "integer", "object"])
+        | st.lists(st.sampled_from(["string", "null"]), min_size=1),
         "description": text,
-        "parameters": st.fixed_dictionaries({"type": st.just("object"),
-                                             "properties": st.dictionaries(text, prop, max_size=3)}),
-    }),
-})
+        "enum": st.lists(st.none() | st.integers() | text, max_size=3),
+    },
+)
+tool = st.fixed_dictionaries(
+    {
+        "type": st.just("function"),
+        "function": st.fixed_dictionaries(
+            {"name": words},
+            optional={
+                "description": text,
+                "parameters": st.fixed_dictionaries(
+                    {"type": st.just("object"), "properties": st.dictionaries(text, prop, max_size=3)}
+                ),
+            },
+        ),
+    }
+)
 valid_example = st.builds(
     lambda before, answer, extra: {"messages": [*before, answer], **extra},
     st.lists(message, max_size=4),
@@ -249,8 +304,9 @@ line_kinds = st.one_of(
     bom=st.booleans(),
 )
 def test_json_lines_valid_and_mutated_give_a_report_with_the_right_lines(lines, model, newline, bom):
-    encoded = [value.encode() if kind == "blank" else json.dumps(value, ensure_ascii=False).encode()
-               for kind, value in lines]
+    encoded = [
+        value.encode() if kind == "blank" else json.dumps(value, ensure_ascii=False).encode() for kind, value in lines
+    ]
     data = (BOM if bom else b"") + newline.join(encoded) + newline
     report = analyse_or_refuse(data, model)
     if report is None:  # refused as a whole: only when the first line makes it look like a JSON array
@@ -292,7 +348,9 @@ slice_text = st.text(
 def test_slices_cover_the_text_and_add_up_to_the_whole_count(text, size, encoding):
     cuts = slices(text, size)
     assert cuts[0][0] == 0 and cuts[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(cuts, cuts[1:], strict=False)) and all(0 < e - s <= size for s, e in cuts if text)
+    assert all(a[1] == b[0] for a, b in zip(cuts, cuts[1:], strict=False)) and all(
+        0 < e - s <= size for s, e in cuts if text
+    )
     from ftcost.dataset.counting import _safe_cut
 
     assume(all(_safe_cut(text, end) for _, end in cuts[:-1]))  # forced cuts (no word break) are approximate
@@ -310,15 +368,18 @@ def test_a_huge_string_is_counted_exactly_in_slices():
 # --- scenarios: round trips through TOML and share links ---------------------------------------------------
 
 # Text that stresses TOML: line ends of every kind, quotes that close strings, backslashes.
-awkward = st.lists(st.sampled_from(["\r\n", "\n", "\r", '"""', "'''", "\\", "\t", "\x7f", "é", "x", " "]),
-                   min_size=1, max_size=12).map("".join)
+awkward = st.lists(
+    st.sampled_from(["\r\n", "\n", "\r", '"""', "'''", "\\", "\t", "\x7f", "é", "x", " "]), min_size=1, max_size=12
+).map("".join)
 names = st.text(min_size=1, max_size=20) | awkward
 prose = st.text(max_size=60) | awkward
 pct = st.decimals(0, 100, places=2)
-base_models = st.sampled_from(["gpt-3.5-turbo-0125", "gpt-4-0613", "gpt-4o-mini-2024-07-18", "gpt-4o-2024-08-06",
-                               "gpt-4.1-mini-2025-04-14"])
-ft_models = st.sampled_from(["ft:gpt-3.5-turbo-0125", "ft:gpt-4o-mini-2024-07-18", "ft:gpt-4o-2024-08-06",
-                             "ft:gpt-4.1-mini-2025-04-14"])
+base_models = st.sampled_from(
+    ["gpt-3.5-turbo-0125", "gpt-4-0613", "gpt-4o-mini-2024-07-18", "gpt-4o-2024-08-06", "gpt-4.1-mini-2025-04-14"]
+)
+ft_models = st.sampled_from(
+    ["ft:gpt-3.5-turbo-0125", "ft:gpt-4o-mini-2024-07-18", "ft:gpt-4o-2024-08-06", "ft:gpt-4.1-mini-2025-04-14"]
+)
 
 
 @st.composite
@@ -328,60 +389,115 @@ def scenario_docs(draw, stated: bool = False):
     option_names = draw(st.lists(names, min_size=n_base + n_ft, max_size=n_base + n_ft, unique=True))
     models = [draw(base_models) for _ in range(n_base)] + [draw(ft_models) for _ in range(n_ft)]
     options = [
-        {"name": name, "model": model, "prompt": "short" if model.startswith("ft:") else "long",
-         "accuracy_pct": draw(pct)}
+        {
+            "name": name,
+            "model": model,
+            "prompt": "short" if model.startswith("ft:") else "long",
+            "accuracy_pct": draw(pct),
+        }
         for name, model in zip(option_names, models, strict=True)
     ]
     options = draw(st.permutations(options))
-    roles = draw(st.lists(
-        st.fixed_dictionaries({"role": names, "hourly_usd": st.decimals(0, 500, places=2),
-                               "hours_per_iteration": st.decimals(0, 2000, places=1)}),
-        max_size=4, unique_by=lambda r: r["role"],
-    ))
-    labour = {"weeks": draw(st.integers(1, 104)), "role": roles,
-              "data_prep_minutes_per_example": draw(st.decimals(0, 600, places=1) if roles else st.just(Decimal(0)))}
+    roles = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "role": names,
+                    "hourly_usd": st.decimals(0, 500, places=2),
+                    "hours_per_iteration": st.decimals(0, 2000, places=1),
+                }
+            ),
+            max_size=4,
+            unique_by=lambda r: r["role"],
+        )
+    )
+    labour = {
+        "weeks": draw(st.integers(1, 104)),
+        "role": roles,
+        "data_prep_minutes_per_example": draw(st.decimals(0, 600, places=1) if roles else st.just(Decimal(0))),
+    }
     if roles:
         labour["data_prep_role"] = draw(st.sampled_from([r["role"] for r in roles]))
-    horizon, requests, growth = draw(st.integers(1, 120)), draw(st.integers(1, 10**7)), draw(st.decimals(-50, 100, places=2))
+    horizon, requests, growth = (
+        draw(st.integers(1, 120)),
+        draw(st.integers(1, 10**7)),
+        draw(st.decimals(-50, 100, places=2)),
+    )
     if horizon > 1:  # growth may not compound past 10^12 requests in a month
         cap = (Decimal(MAX_REQUESTS_IN_A_MONTH) / requests) ** (Decimal(1) / (horizon - 1)) * 100 - 100
         growth = min(growth, cap.quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
-    workload = {"requests_per_month": requests,
-                "monthly_growth_pct": growth,
-                "tier": draw(st.sampled_from(["standard", "batch"])),
-                "cached_share_pct": draw(pct)}
+    workload = {
+        "requests_per_month": requests,
+        "monthly_growth_pct": growth,
+        "tier": draw(st.sampled_from(["standard", "batch"])),
+        "cached_share_pct": draw(pct),
+    }
     if stated:
-        workload |= {"long_prompt_tokens": draw(st.integers(0, 50_000)), "short_prompt_tokens": draw(st.integers(0, 5_000)),
-                     "output_tokens_per_request": draw(st.integers(0, 2_000))}
+        workload |= {
+            "long_prompt_tokens": draw(st.integers(0, 50_000)),
+            "short_prompt_tokens": draw(st.integers(0, 5_000)),
+            "output_tokens_per_request": draw(st.integers(0, 2_000)),
+        }
     else:
-        workload |= {"long_prompt": draw(st.text(min_size=1, max_size=80)), "short_prompt": draw(prose),
-                     "user_message": draw(prose), "sample_answer": draw(st.text(min_size=1, max_size=80))}
-        workload |= draw(st.fixed_dictionaries({}, optional={"long_prompt_tokens": st.integers(0, 2_000_000),
-                                                             "output_tokens_per_request": st.integers(0, 1_000_000)}))
-    training = {"planned_examples": draw(st.integers(10, 100_000)),
-                "epochs": draw(st.just("auto") | st.integers(1, 50)),
-                "iterations": draw(st.integers(1, 50))}
+        workload |= {
+            "long_prompt": draw(st.text(min_size=1, max_size=80)),
+            "short_prompt": draw(prose),
+            "user_message": draw(prose),
+            "sample_answer": draw(st.text(min_size=1, max_size=80)),
+        }
+        workload |= draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "long_prompt_tokens": st.integers(0, 2_000_000),
+                    "output_tokens_per_request": st.integers(0, 1_000_000),
+                },
+            )
+        )
+    training = {
+        "planned_examples": draw(st.integers(10, 100_000)),
+        "epochs": draw(st.just("auto") | st.integers(1, 50)),
+        "iterations": draw(st.integers(1, 50)),
+    }
     if stated or draw(st.booleans()):
         training["tokens_per_example"] = draw(st.integers(1, 20_000))
     else:
         # Any name a scenario may give: a relative path that stays inside the scenario's folder.
         training["dataset"] = draw(st.text(min_size=1, max_size=40).filter(lambda n: dataset_name_problem(n) is None))
-    pilot = draw(st.fixed_dictionaries({}, optional={
-        "examples": st.integers(10, 100_000),
-        "eval_examples": st.integers(1, 100_000),
-        "target_accuracy_pct": pct,
-        "scoring": st.sampled_from(["exact", "json_fields"]),
-        "json_fields": st.lists(st.text(max_size=10), max_size=3),
-        "eval_set": st.lists(st.fixed_dictionaries({"input": prose, "expected": prose}), max_size=3),
-    }))
-    doc = {"schema_version": 1, "name": draw(names), "horizon_months": horizon,
-           "workload": workload, "option": options, "training": training, "labour": labour, "pilot": pilot,
-           "quality": {"cost_per_wrong_answer_usd": draw(st.decimals(0, 1000, places=3))}}
-    doc |= draw(st.fixed_dictionaries({}, optional={
-        "description": st.text(max_size=200),
-        "as_of": st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31)),
-        "current_option": st.sampled_from([o["name"] for o in options if not o["model"].startswith("ft:")]),
-    }))
+    pilot = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "examples": st.integers(10, 100_000),
+                "eval_examples": st.integers(1, 100_000),
+                "target_accuracy_pct": pct,
+                "scoring": st.sampled_from(["exact", "json_fields"]),
+                "json_fields": st.lists(st.text(max_size=10), max_size=3),
+                "eval_set": st.lists(st.fixed_dictionaries({"input": prose, "expected": prose}), max_size=3),
+            },
+        )
+    )
+    doc = {
+        "schema_version": 1,
+        "name": draw(names),
+        "horizon_months": horizon,
+        "workload": workload,
+        "option": options,
+        "training": training,
+        "labour": labour,
+        "pilot": pilot,
+        "quality": {"cost_per_wrong_answer_usd": draw(st.decimals(0, 1000, places=3))},
+    }
+    doc |= draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "description": st.text(max_size=200),
+                "as_of": st.dates(dt.date(2023, 1, 1), dt.date(2027, 12, 31)),
+                "current_option": st.sampled_from([o["name"] for o in options if not o["model"].startswith("ft:")]),
+            },
+        )
+    )
     return doc
 
 
@@ -442,8 +558,11 @@ def test_ranged_scenario_round_trips_through_toml_and_links(doc):
     for option, raw in zip(scenario.option, doc["option"], strict=True):
         if isinstance(raw["accuracy_pct"], dict):
             r = option.ranges["accuracy_pct"]
-            assert (r.low, option.accuracy_pct, r.high) == (raw["accuracy_pct"]["low"], raw["accuracy_pct"]["likely"],
-                                                            raw["accuracy_pct"]["high"])
+            assert (r.low, option.accuracy_pct, r.high) == (
+                raw["accuracy_pct"]["low"],
+                raw["accuracy_pct"]["likely"],
+                raw["accuracy_pct"]["high"],
+            )
     try:
         link = encode_link(scenario)
     except ScenarioError as exc:
@@ -487,8 +606,14 @@ def _money(plan) -> list[Decimal]:
     out = []
     for option in plan.options:
         for month in option.months:
-            out += [month.input_usd, month.cached_input_usd, month.output_usd, month.wrong_answers_usd,
-                    month.one_off_usd, month.total_usd]
+            out += [
+                month.input_usd,
+                month.cached_input_usd,
+                month.output_usd,
+                month.wrong_answers_usd,
+                month.one_off_usd,
+                month.total_usd,
+            ]
         if option.one_off:
             x = option.one_off
             out += [x.training_usd_per_run, x.training_usd, x.labour_usd, x.data_prep_usd, x.pilot_usd, x.total_usd]
@@ -525,10 +650,14 @@ def _bump(doc: dict, what: str, by: int) -> dict:
 
 @pytest.mark.slow
 @fuzz(150)
-@given(doc=scenario_docs(stated=True), as_of=PLAN_DATES,
-       what=st.sampled_from(["requests", "prompt tokens", "output tokens", "training tokens", "epochs",
-                             "iterations", "hours"]),
-       by=st.integers(1, 1000))
+@given(
+    doc=scenario_docs(stated=True),
+    as_of=PLAN_DATES,
+    what=st.sampled_from(
+        ["requests", "prompt tokens", "output tokens", "training tokens", "epochs", "iterations", "hours"]
+    ),
+    by=st.integers(1, 1000),
+)
 def test_plans_never_cost_less_with_more_of_anything(doc, as_of, what, by):
     if what == "epochs" and doc["training"]["epochs"] == "auto":
         doc["training"]["epochs"] = 3  # compare fixed epochs: "auto" depends on the examples, not on this
@@ -557,11 +686,20 @@ def test_a_plan_whose_requests_fall_to_zero_is_still_a_plan():
     # Found by test_plans_never_cost_less_with_more_of_anything: 1 request a month falling 50% a month rounds
     # to 0 from month 3, when the 8-week project's fine-tune goes live; wrong answers have a cost.
     doc = {
-        "schema_version": 1, "name": "fading", "horizon_months": 12,
-        "workload": {"requests_per_month": 1, "monthly_growth_pct": -50, "long_prompt_tokens": 1000,
-                     "short_prompt_tokens": 100, "output_tokens_per_request": 10},
-        "option": [{"name": "Base", "model": "gpt-4o-mini-2024-07-18", "prompt": "long", "accuracy_pct": 80},
-                   {"name": "FT", "model": "ft:gpt-4o-mini-2024-07-18", "prompt": "short", "accuracy_pct": 90}],
+        "schema_version": 1,
+        "name": "fading",
+        "horizon_months": 12,
+        "workload": {
+            "requests_per_month": 1,
+            "monthly_growth_pct": -50,
+            "long_prompt_tokens": 1000,
+            "short_prompt_tokens": 100,
+            "output_tokens_per_request": 10,
+        },
+        "option": [
+            {"name": "Base", "model": "gpt-4o-mini-2024-07-18", "prompt": "long", "accuracy_pct": 80},
+            {"name": "FT", "model": "ft:gpt-4o-mini-2024-07-18", "prompt": "short", "accuracy_pct": 90},
+        ],
         "training": {"planned_examples": 100, "tokens_per_example": 500},
         "labour": {"weeks": 8, "data_prep_minutes_per_example": 0},
         "quality": {"cost_per_wrong_answer_usd": 1},
@@ -575,23 +713,47 @@ def test_a_plan_whose_requests_fall_to_zero_is_still_a_plan():
     assert need is None or need >= 0
 
 
-QUOTE_MODELS = ["gpt-4o-mini-2024-07-18", "gpt-4o-mini", "gpt-3.5-turbo-0125", "gpt-4.1-2025-04-14",
-                "ft:gpt-4o-mini-2024-07-18", "ft:gpt-3.5-turbo-0125:acme::abc123", "babbage-002",
-                "o4-mini-2025-04-16", "ft:o4-mini-2025-04-16"]
+QUOTE_MODELS = [
+    "gpt-4o-mini-2024-07-18",
+    "gpt-4o-mini",
+    "gpt-3.5-turbo-0125",
+    "gpt-4.1-2025-04-14",
+    "ft:gpt-4o-mini-2024-07-18",
+    "ft:gpt-3.5-turbo-0125:acme::abc123",
+    "babbage-002",
+    "o4-mini-2025-04-16",
+    "ft:o4-mini-2025-04-16",
+]
 tokens = st.integers(0, 10**12)
 
 
 @fuzz(400)
-@given(model=st.sampled_from(QUOTE_MODELS), as_of=st.dates(dt.date(2023, 6, 1), dt.date(2026, 6, 30)),
-       tier=st.sampled_from(["standard", "batch"]), input_tokens=tokens, output_tokens=tokens,
-       cached_share=st.integers(0, 100), training_tokens=tokens, epochs=st.integers(1, 50),
-       hours=st.decimals(0, 10_000, places=2), extra=st.integers(1, 10**9),
-       grow=st.sampled_from(["input", "output", "training", "epochs", "hours"]))
+@given(
+    model=st.sampled_from(QUOTE_MODELS),
+    as_of=st.dates(dt.date(2023, 6, 1), dt.date(2026, 6, 30)),
+    tier=st.sampled_from(["standard", "batch"]),
+    input_tokens=tokens,
+    output_tokens=tokens,
+    cached_share=st.integers(0, 100),
+    training_tokens=tokens,
+    epochs=st.integers(1, 50),
+    hours=st.decimals(0, 10_000, places=2),
+    extra=st.integers(1, 10**9),
+    grow=st.sampled_from(["input", "output", "training", "epochs", "hours"]),
+)
 def test_quotes_are_never_negative_and_never_fall_as_usage_grows(
-        model, as_of, tier, input_tokens, output_tokens, cached_share, training_tokens, epochs, hours, extra, grow):
+    model, as_of, tier, input_tokens, output_tokens, cached_share, training_tokens, epochs, hours, extra, grow
+):
     cached = input_tokens * cached_share // 100
-    args = dict(input_tokens=input_tokens, cached_input_tokens=cached, output_tokens=output_tokens,
-                training_tokens=training_tokens, epochs=epochs, as_of=as_of, tier=tier)
+    args = dict(
+        input_tokens=input_tokens,
+        cached_input_tokens=cached,
+        output_tokens=output_tokens,
+        training_tokens=training_tokens,
+        epochs=epochs,
+        as_of=as_of,
+        tier=tier,
+    )
     try:
         pricing.quote(model, **args, training_hours=hours)
         with_hours = True
@@ -605,7 +767,9 @@ def test_quotes_are_never_negative_and_never_fall_as_usage_grows(
         event("not offered")
         return
     bigger = dict(args, training_hours=hours)
-    key = {"input": "input_tokens", "output": "output_tokens", "training": "training_tokens", "epochs": "epochs"}.get(grow)
+    key = {"input": "input_tokens", "output": "output_tokens", "training": "training_tokens", "epochs": "epochs"}.get(
+        grow
+    )
     if grow == "hours":
         bigger["training_hours"] = hours + extra if with_hours else hours
     elif grow == "epochs":

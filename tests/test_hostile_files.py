@@ -253,7 +253,9 @@ def _working(at: AppTest) -> None:
     assert at.sidebar.selectbox(key="gallery_pick") is not None
     assert at.title[0].value == default_scenario().name
     # The answer is there: a payback metric, or (on a date when no fine-tune can be carried out) the base to stay on.
-    assert any(m.label == "Break-even" for m in at.metric) or any("stay on a base model" in m.value for m in at.markdown)
+    assert any(m.label == "Break-even" for m in at.metric) or any(
+        "stay on a base model" in m.value for m in at.markdown
+    )
 
 
 @pytest.mark.parametrize(

@@ -47,11 +47,24 @@ def test_translations_keep_the_fields_of_their_message(lang):
             assert fields(text) == fields(source), (lang, m.id, text)
 
 
-@pytest.mark.parametrize("tag, lang", [
-    ("zh_TW.UTF-8", "zh-Hant"), ("zh-HK", "zh-Hant"), ("zh-Hant-CN", "zh-Hant"), ("zh_CN.UTF-8", "zh-Hans"),
-    ("zh", "zh-Hans"), ("zh-SG", "zh-Hans"), ("en_US.UTF-8", "en"), ("en", "en"), ("fr_FR", None), ("C", None),
-    ("C.UTF-8", None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "tag, lang",
+    [
+        ("zh_TW.UTF-8", "zh-Hant"),
+        ("zh-HK", "zh-Hant"),
+        ("zh-Hant-CN", "zh-Hant"),
+        ("zh_CN.UTF-8", "zh-Hans"),
+        ("zh", "zh-Hans"),
+        ("zh-SG", "zh-Hans"),
+        ("en_US.UTF-8", "en"),
+        ("en", "en"),
+        ("fr_FR", None),
+        ("C", None),
+        ("C.UTF-8", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_language_tags_and_posix_locales(tag, lang):
     assert i18n.normalize(tag) == lang
 
@@ -79,11 +92,14 @@ def _plan(stem="reviews"):
     return scenario, measured_plan(scenario, scenario.as_of or dt.date(2026, 10, 1), folder=path.parent)
 
 
-@pytest.mark.parametrize("lang, heading, title", [
-    ("en", "## The answer", "# Fine-tuning plan: Product reviews to JSON"),
-    ("zh-Hant", "## 結論", "# 微調規劃：將商品評論轉成 JSON"),
-    ("zh-Hans", "## 结论", "# 微调规划：将商品评论转成 JSON"),
-])
+@pytest.mark.parametrize(
+    "lang, heading, title",
+    [
+        ("en", "## The answer", "# Fine-tuning plan: Product reviews to JSON"),
+        ("zh-Hant", "## 結論", "# 微調規劃：將商品評論轉成 JSON"),
+        ("zh-Hans", "## 结论", "# 微调规划：将商品评论转成 JSON"),
+    ],
+)
 def test_the_markdown_report_in_each_language(lang, heading, title):
     scenario, plan = _plan()
     with i18n.use(lang):
@@ -131,6 +147,7 @@ def test_a_scenario_language_is_used_when_LANG_names_none(capsys, monkeypatch, t
 
 # --- sentences the engine builds: Notices rendered in the reader's language ------------------------------------
 
+
 def test_a_notice_is_its_english_sentence_and_renders_per_language():
     n = i18n.Notice(i18n.N_("{model} stopped serving on {date}."), model="gpt-x", date=dt.date(2027, 1, 14))
     assert n == "gpt-x stopped serving on 2027-01-14." and isinstance(n, str)
@@ -139,19 +156,23 @@ def test_a_notice_is_its_english_sentence_and_renders_per_language():
     with i18n.use("zh-Hant"):  # the context's language when none is given; markdown() shows it so too
         assert n.text() == i18n.text(n) == "gpt-x 已於 2027年1月14日 停止服務。"
         from ftcost.text import markdown
+
         assert markdown(n) == "gpt-x 已於 2027年1月14日 停止服務。"
     # Streamlit's cache pickles plans and dataclasses.asdict copies them: the fields survive both.
     import copy
     import pickle
+
     assert pickle.loads(pickle.dumps(n)).text("zh-Hans") == n.text("zh-Hans")
     assert copy.deepcopy(n).text("zh-Hant") == n.text("zh-Hant")
 
 
 def test_a_notice_with_a_count_takes_its_plural_form():
-    form = i18n.N_plural("{option}: the last training iteration starts on {date}, only {n} day before no new jobs "
-                         "can be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.",
-                         "{option}: the last training iteration starts on {date}, only {n} days before no new jobs "
-                         "can be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.")
+    form = i18n.N_plural(
+        "{option}: the last training iteration starts on {date}, only {n} day before no new jobs "
+        "can be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.",
+        "{option}: the last training iteration starts on {date}, only {n} days before no new jobs "
+        "can be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.",
+    )
     day = dt.date(2027, 1, 1)
     one, many = (i18n.Notice(form, option="FT", date=day, n=n, cutoff=dt.date(2027, 1, 6)) for n in (1, 5))
     assert "only 1 day before" in one and "only 5 days before" in many
@@ -178,10 +199,16 @@ def test_every_sentence_the_engine_builds_is_translated(day):
     for stem, path in gallery().items():
         scenario = load_scenario(path)
         plan = measured_plan(scenario, day, folder=path.parent)
-        sentences = [*plan.warnings, *plan.caveats, *(r for e in plan.excluded for r in e.reasons),
-                     *(o.one_off.tokens_source for o in plan.options if o.one_off)]
-        assert all(isinstance(s, i18n.Notice) for s in sentences), (stem, [s for s in sentences
-                                                                           if not isinstance(s, i18n.Notice)])
+        sentences = [
+            *plan.warnings,
+            *plan.caveats,
+            *(r for e in plan.excluded for r in e.reasons),
+            *(o.one_off.tokens_source for o in plan.options if o.one_off),
+        ]
+        assert all(isinstance(s, i18n.Notice) for s in sentences), (
+            stem,
+            [s for s in sentences if not isinstance(s, i18n.Notice)],
+        )
         seen += list(_notices(sentences))
     assert seen
     for lang in LANGS:
@@ -202,12 +229,24 @@ def test_the_plan_page_in_traditional_chinese_says_why_a_fine_tune_cannot_be_don
     answer = next(m.value for m in at.markdown if "無法按規劃執行" in m.value)
     bullets = [line.removeprefix("- ") for line in answer.splitlines()]
     assert bullets[0].startswith("12 個月內最便宜："), bullets[0]
-    cannot = next(i for i, b in enumerate(bullets) if b.startswith(("Fine\\-tuned GPT\\-4.1 mini 無法按規劃執行",
-                                                                    "Fine-tuned GPT-4.1 mini 無法按規劃執行")))
+    cannot = next(
+        i
+        for i, b in enumerate(bullets)
+        if b.startswith(("Fine\\-tuned GPT\\-4.1 mini 無法按規劃執行", "Fine-tuned GPT-4.1 mini 無法按規劃執行"))
+    )
     assert cannot > next(i for i, b in enumerate(bullets) if b.startswith("先進行試行")), bullets
     assert "2027年1月14日 停止服務" in answer and "12 個月內最便宜" in answer and "先進行試行" in answer
-    for english in ("cannot be carried out", "would go live on", "stops serving on", "is left out of the plan",
-                    "Cheapest over", "Run the pilot first", "months against", "The gate is", "This plan holds only"):
+    for english in (
+        "cannot be carried out",
+        "would go live on",
+        "stops serving on",
+        "is left out of the plan",
+        "Cheapest over",
+        "Run the pilot first",
+        "months against",
+        "The gate is",
+        "This plan holds only",
+    ):
         assert english not in shown, english
 
 
@@ -234,6 +273,7 @@ def test_the_other_cli_commands_speak_the_chosen_language(capsys, monkeypatch, t
     assert simplified.startswith("gpt-4o-mini* 在 2025-01-01 生效的价格") and "来源：" in simplified
     # The table's columns still line up with Chinese headings (two terminal columns per character).
     from ftcost.cli.common import width
+
     head, rule = simplified.splitlines()[2:4]
     assert width(head.split()[0]) <= len(rule.split()[0])
 
@@ -245,12 +285,14 @@ def test_the_other_cli_commands_speak_the_chosen_language(capsys, monkeypatch, t
     body = tmp_path / "request.json"
     body.write_text('{"model": "gpt-4o-mini-2024-07-18", "messages": [{"role": "user", "content": "hi"}]}')
     assert "Input cost:" in _cli(capsys, monkeypatch, "C.UTF-8", "count", str(body), "--as-of", "2025-01-01")
-    assert "輸入費用：" in _cli(capsys, monkeypatch, "C.UTF-8", "count", str(body), "--as-of", "2025-01-01",
-                            "--lang", "zh-Hant")
+    assert "輸入費用：" in _cli(
+        capsys, monkeypatch, "C.UTF-8", "count", str(body), "--as-of", "2025-01-01", "--lang", "zh-Hant"
+    )
     # The live commands' own sentences (nothing is sent without --yes; the summaries come from ftcost.live).
     live = ("measure", "airport", "--as-of", "2026-10-01")
     assert "Nothing was sent" in _cli(capsys, monkeypatch, "C.UTF-8", *live)
     assert "尚未送出任何請求" in _cli(capsys, monkeypatch, "C.UTF-8", *live, "--lang", "zh-Hant")
     # JSON is for scripts: the same whatever the language.
-    assert _cli(capsys, monkeypatch, "zh_TW.UTF-8", *quote, "--json") == _cli(capsys, monkeypatch, "C.UTF-8", *quote,
-                                                                              "--json")
+    assert _cli(capsys, monkeypatch, "zh_TW.UTF-8", *quote, "--json") == _cli(
+        capsys, monkeypatch, "C.UTF-8", *quote, "--json"
+    )

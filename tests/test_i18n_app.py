@@ -14,8 +14,14 @@ from ftcost.share import PARAM, decode_link
 
 APP = str(REPO / "app.py")
 DAY = dt.date(2026, 10, 1)
-PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",
-         "ui/page_prices.py"]
+PAGES = [
+    "ui/page_plan.py",
+    "ui/page_dataset.py",
+    "ui/page_prompts.py",
+    "ui/page_people.py",
+    "ui/page_live.py",
+    "ui/page_prices.py",
+]
 
 
 def start(lang: str, currency: str = "USD") -> AppTest:
@@ -33,11 +39,14 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-@pytest.mark.parametrize("lang, title, heading", [
-    ("en", "Airport customer-service bot", "Cumulative cost"),
-    ("zh-Hant", "機場客服機器人", "累計費用"),
-    ("zh-Hans", "机场客服机器人", "累计费用"),
-])
+@pytest.mark.parametrize(
+    "lang, title, heading",
+    [
+        ("en", "Airport customer-service bot", "Cumulative cost"),
+        ("zh-Hant", "機場客服機器人", "累計費用"),
+        ("zh-Hans", "机场客服机器人", "累计费用"),
+    ],
+)
 def test_the_plan_page_in_each_language(lang, title, heading):
     at = start(lang, "TWD")
     assert at.title[0].value == title
@@ -74,8 +83,11 @@ def test_labour_rates_are_typed_in_the_display_currency_and_kept_in_usd():
     at.switch_page("ui/page_people.py").run()
     assert not at.exception, at.exception
     before = {r.role: r.hourly_usd for r in at.session_state["scenario"].labour.role}
-    at.session_state["w:labour.role#0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"Role": "QA lead", "Hourly cost ($)": 3210.0, "Hours per iteration": 4.0}]}
+    at.session_state["w:labour.role#0"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [{"Role": "QA lead", "Hourly cost ($)": 3210.0, "Hours per iteration": 4.0}],
+    }
     at.run()
     assert not at.exception, at.exception
     after = {r.role: r.hourly_usd for r in at.session_state["scenario"].labour.role}
@@ -124,15 +136,23 @@ def page_texts(at: AppTest, page: str) -> dict[str, list[str]]:
     """What the page itself (not the sidebar) says, by kind: headings, labels (widgets, metrics, table headers),
     help texts and placeholders, and sentences (captions, notices)."""
     main = at.main
-    widgets = [*main.number_input, *main.text_input, *main.selectbox, *main.text_area, *main.button,
-               *main.checkbox, *main.date_input]
+    widgets = [
+        *main.number_input,
+        *main.text_input,
+        *main.selectbox,
+        *main.text_area,
+        *main.button,
+        *main.checkbox,
+        *main.date_input,
+    ]
     out = {
         "headings": [t.value for t in main.title] + [s.value for s in main.subheader],
         "labels": [w.label for w in widgets] + [m.label for m in main.metric] + [e.label for e in main.expander],
-        "help": [w.help for w in widgets if getattr(w, "help", None)] + [m.help for m in main.metric if m.help]
+        "help": [w.help for w in widgets if getattr(w, "help", None)]
+        + [m.help for m in main.metric if m.help]
         + [w.placeholder for w in widgets if getattr(w, "placeholder", None)],
-        "sentences": [c.value for c in main.caption] + [x.value for k in ("info", "warning", "success", "error")
-                                                          for x in getattr(main, k)],
+        "sentences": [c.value for c in main.caption]
+        + [x.value for k in ("info", "warning", "success", "error") for x in getattr(main, k)],
     }
     if page in OWN_SENTENCES:
         out["labels"] += [label for d in main.dataframe for label in column_labels(d)]
@@ -173,12 +193,16 @@ def test_the_page_has_no_english_of_its_own_left(english, lang, page):
 
 
 @pytest.mark.parametrize("lang, symbol", [("zh-Hant", "NT$"), ("zh-Hans", "NT$"), ("en", "NT$")])
-@pytest.mark.parametrize("page, table, columns", [
-    ("ui/page_dataset.py", 1, ["Training price", "Cost of one run"]),
-    ("ui/page_prices.py", 0, ["Input", "Cached input", "Output", "Training"]),
-])
+@pytest.mark.parametrize(
+    "page, table, columns",
+    [
+        ("ui/page_dataset.py", 1, ["Training price", "Cost of one run"]),
+        ("ui/page_prices.py", 0, ["Input", "Cached input", "Output", "Training"]),
+    ],
+)
 def test_money_on_the_dataset_and_prices_pages_is_in_the_display_currency_with_the_rate_said_once(
-        lang, symbol, page, table, columns):
+    lang, symbol, page, table, columns
+):
     at = open_page(lang, page, "TWD")
     frame = at.main.dataframe[table].value
     if page == "ui/page_dataset.py":
@@ -197,18 +221,27 @@ def test_the_dataset_page_counts_in_babel_plurals_and_numbers():
     assert any("no errors in 14 examples" in s.value for s in at.main.success)
     assert any("(14 examples)" in c.value and "**300 planned examples**" in c.value for c in at.main.caption)
     with i18n.use("en"):
-        assert i18n.ngettext("{count} example exceeds the {limit}; OpenAI truncates it.",
-                             "{count} examples exceed the {limit}; OpenAI truncates them.", 1).startswith("{count} example ")
+        assert i18n.ngettext(
+            "{count} example exceeds the {limit}; OpenAI truncates it.",
+            "{count} examples exceed the {limit}; OpenAI truncates them.",
+            1,
+        ).startswith("{count} example ")
     with i18n.use("zh-Hant"):
-        assert i18n.ngettext("{count} example exceeds the {limit}; OpenAI truncates it.",
-                             "{count} examples exceed the {limit}; OpenAI truncates them.", 2).startswith("有 {count} 筆")
+        assert i18n.ngettext(
+            "{count} example exceeds the {limit}; OpenAI truncates it.",
+            "{count} examples exceed the {limit}; OpenAI truncates them.",
+            2,
+        ).startswith("有 {count} 筆")
 
 
-@pytest.mark.parametrize("currency, month, rate, publisher, verified", [
-    ("TWD", dt.date(2026, 3, 1), "31.828", "United Daily News", False),
-    ("JPY", dt.date(2026, 5, 1), "156.7639", "European Central Bank", True),
-    ("CNY", dt.date(2026, 5, 1), "6.8012", "European Central Bank", True),
-])
+@pytest.mark.parametrize(
+    "currency, month, rate, publisher, verified",
+    [
+        ("TWD", dt.date(2026, 3, 1), "31.828", "United Daily News", False),
+        ("JPY", dt.date(2026, 5, 1), "156.7639", "European Central Bank", True),
+        ("CNY", dt.date(2026, 5, 1), "6.8012", "European Central Bank", True),
+    ],
+)
 def test_a_2026_price_date_converts_at_2026_rates_with_their_source(currency, month, rate, publisher, verified):
     """pricing/fx.toml's 2026 rows are one day's rates (a newspaper's Taipei close, the ECB's reference rates):
     a 2026 price date uses them, names who published them, and says when only a secondary source gives one."""

@@ -19,10 +19,13 @@ pytestmark = pytest.mark.browser
 DAY = dt.date(2026, 10, 1)
 
 
-@pytest.mark.parametrize("lang, browser_locale, answer, title", [
-    ("zh-Hant", "en-US", "結論", "機場客服機器人"),  # the link's language wins over the browser's
-    (None, "zh-CN", "结论", "机场客服机器人"),  # no language in the link: the browser's
-])
+@pytest.mark.parametrize(
+    "lang, browser_locale, answer, title",
+    [
+        ("zh-Hant", "en-US", "結論", "機場客服機器人"),  # the link's language wins over the browser's
+        (None, "zh-CN", "结论", "机场客服机器人"),  # no language in the link: the browser's
+    ],
+)
 def test_the_plan_page_in_chinese(served, lang, browser_locale, answer, title):
     from playwright.sync_api import expect, sync_playwright
 
@@ -37,7 +40,9 @@ def test_the_plan_page_in_chinese(served, lang, browser_locale, answer, title):
             expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=120_000)
             # The page draws top to bottom; on a loaded 2-core machine the metrics can come seconds after the heading.
             expect(page.get_by_text(answer, exact=True).first).to_be_visible(timeout=120_000)
-            expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="NT$").first).to_be_visible(timeout=120_000)
+            expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="NT$").first).to_be_visible(
+                timeout=120_000
+            )
             page.wait_for_timeout(1500)  # let the charts finish drawing before the picture
             page.screenshot(path=str(shot))
         finally:
@@ -52,8 +57,9 @@ def test_the_dataset_and_prices_pages_in_traditional_chinese(served, path, title
     to look at for CJK glyphs and truncated labels."""
     from playwright.sync_api import expect, sync_playwright
 
-    pinned = default_scenario().model_copy(update={
-        "as_of": DAY, "display": DisplaySettings(language="zh-Hant", currency="TWD")})
+    pinned = default_scenario().model_copy(
+        update={"as_of": DAY, "display": DisplaySettings(language="zh-Hant", currency="TWD")}
+    )
     shot = REPO / "docs" / f"screenshot-zh-Hant-{path}.png"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)

@@ -21,11 +21,19 @@ from ftcost.scenario import DisplaySettings, default_scenario, gallery
 from ftcost.share import PARAM, encode_link
 
 APP = str(REPO / "app.py")
-PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py",
-         "ui/page_prices.py"]
+PAGES = [
+    "ui/page_plan.py",
+    "ui/page_dataset.py",
+    "ui/page_prompts.py",
+    "ui/page_people.py",
+    "ui/page_live.py",
+    "ui/page_prices.py",
+]
 
 #: Three or more words of letters in a row (separated by spaces or a comma); a token with a digit ends a run.
-RUN = re.compile(r"(?<![\w./-])[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*(?:(?:,? +| / )[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*){2,}(?![\w/-])")
+RUN = re.compile(
+    r"(?<![\w./-])[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*(?:(?:,? +| / )[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*){2,}(?![\w/-])"
+)
 CODE = re.compile(r"`[^`]*`")
 #: A source's own words, quoted as such in a translation (a price table's note, an article's title).
 QUOTED = re.compile(r"「[^」]*」|“[^”]*”")
@@ -56,10 +64,21 @@ def allowed() -> tuple[str, ...]:
         # the scenario's own inputs (option and role names, prompts, sample messages, eval questions) are the
         # manager's data, shown as typed; only its name and description are translated (the gallery's catalogue)
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        names.update(s for key, v in doc.items() if key not in ("name", "description") for s in _strings(v)
-                     if len(s) > 3)
-    names.update({"ChatOpenSource x LangChain", "OpenAI API", "OpenAI-compatible", "Streamlit secrets", "Hugging Face", "Google Cloud",
-                  "Federal Reserve", "Bank of Taiwan"})
+        names.update(
+            s for key, v in doc.items() if key not in ("name", "description") for s in _strings(v) if len(s) > 3
+        )
+    names.update(
+        {
+            "ChatOpenSource x LangChain",
+            "OpenAI API",
+            "OpenAI-compatible",
+            "Streamlit secrets",
+            "Hugging Face",
+            "Google Cloud",
+            "Federal Reserve",
+            "Bank of Taiwan",
+        }
+    )
     return tuple(sorted((n for n in names if n.strip()), key=len, reverse=True))
 
 
@@ -93,16 +112,27 @@ def shown_texts(at: AppTest) -> list[tuple[str, str]]:
         if isinstance(value, str) and value:
             out.append((kind, value))
 
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
-                 "toast"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "toast"):
         for el in getattr(at, kind, []):
             add(kind, el.value)
     for el in at.metric:
         add("metric", el.label)
         add("metric", el.value)
         add("metric help", getattr(el.proto, "help", ""))
-    for kind in ("button", "text_input", "number_input", "selectbox", "multiselect", "checkbox", "toggle",
-                 "radio", "slider", "select_slider", "text_area", "date_input"):
+    for kind in (
+        "button",
+        "text_input",
+        "number_input",
+        "selectbox",
+        "multiselect",
+        "checkbox",
+        "toggle",
+        "radio",
+        "slider",
+        "select_slider",
+        "text_area",
+        "date_input",
+    ):
         for el in getattr(at, kind, []):
             add(kind, el.label)
             add(kind + " help", el.help)
@@ -114,6 +144,7 @@ def shown_texts(at: AppTest) -> list[tuple[str, str]]:
             add(kind, el.label)
     for el in at.dataframe:
         import json
+
         config = json.loads(el.proto.columns or "{}")  # st.column_config labels replace the frame's own names
         for column in el.value.columns:
             label = (config.get(f"name:{column}") or config.get(str(column)) or {}).get("label")
@@ -125,6 +156,7 @@ def open_page(page: str, lang: str, stem: str | None = None) -> AppTest:
     base = default_scenario()
     if stem is not None:
         from ftcost.scenario import load_scenario
+
         base = load_scenario(gallery()[stem])
     scenario = base.model_copy(update={"display": DisplaySettings(language=lang, currency="TWD")})
     at = AppTest.from_file(APP, default_timeout=90)
@@ -203,8 +235,18 @@ def test_the_dataset_pages_problem_table_explains_each_category_in_chinese(lang,
     from ftcost.scenario import dataset_path
 
     lines = dataset_path(default_scenario()).read_bytes().splitlines()
-    bad = b"\n".join([*lines[:2], b'{"messages": [{"role": "user", "content": "unclosed"', b"[1, 2]",
-                      b'{"messages": [{"role": "user", "content": "hi"}]}', *lines[2:]]) + b"\n"
+    bad = (
+        b"\n".join(
+            [
+                *lines[:2],
+                b'{"messages": [{"role": "user", "content": "unclosed"',
+                b"[1, 2]",
+                b'{"messages": [{"role": "user", "content": "hi"}]}',
+                *lines[2:],
+            ]
+        )
+        + b"\n"
+    )
     at = open_page("ui/page_dataset.py", lang)
     at.file_uploader(key="dataset_upload").upload("bad.jsonl", bad, "application/jsonl")
     at.run()

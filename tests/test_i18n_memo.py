@@ -22,14 +22,43 @@ DAYS = [dt.date(2026, 10, 1), dt.date.today()]
 
 #: Pieces of the English sentences these parts of the page and the report used to show untranslated.
 ENGLISH = [
-    "Cheapest over", "in all (API cost", "; then ", " Over 12 months against", "API cost NT$", "wrong answers NT$",
-    "one-off NT$", "No accuracy pays back", "don't run the pilot", "Even with every answer right", "Run the pilot first",
-    "Go ahead if", "The gate is", "the plan assumes", "is made of", "How sure is this?", "Shaded: the P10",
-    "What drives the answer", "What would have to be true", "Every fine-tune against every base option",
-    "Ranges: low / likely / high", "Training is priced on", "charged tokens per run", "draws of the ranges",
-    "draws of the ranged", "The answer hangs most", "Learning ", "Savings at the horizon", "Pays back within",
-    "Break-even month, median", "Ranged assumptions", "no value changes", "Requests in the first month",
-    "'s accuracy", "Change the file", "A month is each option", "Monthly cost, wrong answers included",
+    "Cheapest over",
+    "in all (API cost",
+    "; then ",
+    " Over 12 months against",
+    "API cost NT$",
+    "wrong answers NT$",
+    "one-off NT$",
+    "No accuracy pays back",
+    "don't run the pilot",
+    "Even with every answer right",
+    "Run the pilot first",
+    "Go ahead if",
+    "The gate is",
+    "the plan assumes",
+    "is made of",
+    "How sure is this?",
+    "Shaded: the P10",
+    "What drives the answer",
+    "What would have to be true",
+    "Every fine-tune against every base option",
+    "Ranges: low / likely / high",
+    "Training is priced on",
+    "charged tokens per run",
+    "draws of the ranges",
+    "draws of the ranged",
+    "The answer hangs most",
+    "Learning ",
+    "Savings at the horizon",
+    "Pays back within",
+    "Break-even month, median",
+    "Ranged assumptions",
+    "no value changes",
+    "Requests in the first month",
+    "'s accuracy",
+    "Change the file",
+    "A month is each option",
+    "Monthly cost, wrong answers included",
     "of which API cost",
 ]
 #: A dollar figure that is not NT$ (Markdown escapes the sign as "\$").
@@ -70,8 +99,9 @@ def test_the_plan_page_memo_is_translated_and_in_nt_dollars(lang, heading, day):
 @pytest.mark.parametrize("day", DAYS, ids=lambda d: d.isoformat())
 @pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
 def test_the_markdown_report_memo_is_translated_and_in_nt_dollars(lang, day):
-    scenario = default_scenario().model_copy(update={
-        "as_of": day, "display": DisplaySettings(language=lang, currency="TWD")})
+    scenario = default_scenario().model_copy(
+        update={"as_of": day, "display": DisplaySettings(language=lang, currency="TWD")}
+    )
     plan = measured_plan(scenario, day)
     with i18n.use(lang):
         money, found = display_for(scenario.display, day, i18n.locale(lang))
@@ -107,10 +137,16 @@ def test_the_simulation_charts_are_titled_in_the_language_and_the_display_curren
     with i18n.use("zh-Hant"):
         money, _found = display_for(scenario.display, day, i18n.locale("zh-Hant"))
         frame = vu.tornado_frame(how, money)
-        specs = [plan_uncertainty.tornado(frame, "TWD").to_dict(),
-                 plan_uncertainty.sensitivity(vu.sensitivity_frame(how, money), how.sensitivity.label,
-                                              how.sensitivity.break_even.value, vu.break_even_text(how, money),
-                                              "TWD").to_dict()]
+        specs = [
+            plan_uncertainty.tornado(frame, "TWD").to_dict(),
+            plan_uncertainty.sensitivity(
+                vu.sensitivity_frame(how, money),
+                how.sensitivity.label,
+                how.sensitivity.break_even.value,
+                vu.break_even_text(how, money),
+                "TWD",
+            ).to_dict(),
+        ]
     text = json.dumps(specs, ensure_ascii=False)
     assert text.count("規劃期末節省（TWD）") == 2 and "US dollars" not in text and '"$,.0f"' not in text
     # The bars are the converted savings: the driver's low end, at the rate, as the tooltip says it.

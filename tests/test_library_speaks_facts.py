@@ -24,18 +24,21 @@ COMMAND = re.compile(rf"\bftcost (?:{'|'.join(COMMANDS)})\b")
 #: (module path under src/ftcost, the text matched) → why it is not a library message naming the CLI.
 ALLOWED = {
     ("views/dataset.py", "--json"): "the Dataset page's CSV download says which tool lists every line of a long "
-                                    "list; a pointer from the app to the command line, written by the app's view",
+    "list; a pointer from the app to the command line, written by the app's view",
     ("views/dataset.py", "ftcost analyze"): "the same CSV row as above",
     ("report.py", "ftcost prices"): "the Markdown report is read away from both edges (a file, a download) and "
-                                    "names both the Prices page and the command",
+    "names both the Prices page and the command",
 }
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
     """ids of the Constant nodes that are docstrings: a string standing alone as a statement (a module's,
     class's or function's docstring, or a field's attribute docstring) is documentation, never shown."""
-    return {id(node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    }
 
 
 def _matches() -> list[tuple[str, int, str]]:
@@ -58,14 +61,18 @@ def test_no_library_message_names_a_cli_flag_or_command():
     assert not offending, (
         "Library strings name the command line; raise an ftcost.errors error with the fact as a field "
         "(setting=, listing=, job_id=, needs_confirmation=) and word it in ftcost/cli/hints.py:\n"
-        + "\n".join(offending))
+        + "\n".join(offending)
+    )
 
 
 def test_the_scan_sees_flags_in_f_strings_and_skips_docstrings(tmp_path):
     # The scan itself: a flag inside an f-string is found, one in a docstring is not.
     tree = ast.parse('def f(x):\n    """Use --doc."""\n    return f"raise --timeout {x} or `ftcost prices`"\n')
     skip = _docstrings(tree)
-    texts = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-             and id(n) not in skip]
+    texts = [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip
+    ]
     assert [m for t in texts for m in FLAG.findall(t)] == ["--timeout"]
     assert [m for t in texts for m in COMMAND.findall(t)] == ["ftcost prices"]

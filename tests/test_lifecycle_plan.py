@@ -25,17 +25,29 @@ def scenario(**overrides) -> Scenario:
         "name": "lifecycle by hand",
         "horizon_months": 6,
         "current_option": "GPT-4",
-        "workload": {"requests_per_month": 1000, "long_prompt_tokens": 1000, "short_prompt_tokens": 1000,
-                     "output_tokens_per_request": 0},
+        "workload": {
+            "requests_per_month": 1000,
+            "long_prompt_tokens": 1000,
+            "short_prompt_tokens": 1000,
+            "output_tokens_per_request": 0,
+        },
         "option": [
-            {"name": "Turbo preview", "model": "gpt-4-1106-preview", "prompt": "long", "accuracy_pct": 90,
-             "successor": "FT"},
+            {
+                "name": "Turbo preview",
+                "model": "gpt-4-1106-preview",
+                "prompt": "long",
+                "accuracy_pct": 90,
+                "successor": "FT",
+            },
             {"name": "GPT-4", "model": "gpt-4-0613", "prompt": "long", "accuracy_pct": 90},
             {"name": "FT", "model": "ft:gpt-3.5-turbo-0125", "prompt": "short", "accuracy_pct": 90},
         ],
         "training": {"planned_examples": 100, "tokens_per_example": 1000, "iterations": 1},
-        "labour": {"weeks": 4, "data_prep_minutes_per_example": 0,
-                   "role": [{"role": "Engineer", "hourly_usd": 100, "hours_per_iteration": 1}]},
+        "labour": {
+            "weeks": 4,
+            "data_prep_minutes_per_example": 0,
+            "role": [{"role": "Engineer", "hourly_usd": 100, "hours_per_iteration": 1}],
+        },
         "pilot": {"examples": 10, "eval_examples": 1},
     }
     doc.update(overrides)
@@ -89,18 +101,35 @@ def test_without_a_named_successor_the_current_option_takes_over():
 
 def test_successors_are_validated():
     with pytest.raises(Exception, match="successor 'Nobody', which is not an option"):
-        scenario(option=[{"name": "A", "model": "gpt-4-0613", "prompt": "long", "accuracy_pct": 90, "successor": "Nobody"},
-                         {"name": "FT", "model": "ft:gpt-3.5-turbo-0125", "prompt": "short", "accuracy_pct": 90}],
-                 current_option=None)
+        scenario(
+            option=[
+                {"name": "A", "model": "gpt-4-0613", "prompt": "long", "accuracy_pct": 90, "successor": "Nobody"},
+                {"name": "FT", "model": "ft:gpt-3.5-turbo-0125", "prompt": "short", "accuracy_pct": 90},
+            ],
+            current_option=None,
+        )
     with pytest.raises(Exception, match="names itself"):
-        scenario(option=[{"name": "A", "model": "gpt-4-0613", "prompt": "long", "accuracy_pct": 90, "successor": "A"},
-                         {"name": "FT", "model": "ft:gpt-3.5-turbo-0125", "prompt": "short", "accuracy_pct": 90}],
-                 current_option=None)
+        scenario(
+            option=[
+                {"name": "A", "model": "gpt-4-0613", "prompt": "long", "accuracy_pct": 90, "successor": "A"},
+                {"name": "FT", "model": "ft:gpt-3.5-turbo-0125", "prompt": "short", "accuracy_pct": 90},
+            ],
+            current_option=None,
+        )
     with pytest.raises(Exception, match=r"circle \(A -> FT -> A\)"):
-        scenario(option=[{"name": "A", "model": "gpt-4-0613", "prompt": "long", "accuracy_pct": 90, "successor": "FT"},
-                         {"name": "FT", "model": "ft:gpt-3.5-turbo-0125", "prompt": "short", "accuracy_pct": 90,
-                          "successor": "A"}],
-                 current_option=None)
+        scenario(
+            option=[
+                {"name": "A", "model": "gpt-4-0613", "prompt": "long", "accuracy_pct": 90, "successor": "FT"},
+                {
+                    "name": "FT",
+                    "model": "ft:gpt-3.5-turbo-0125",
+                    "prompt": "short",
+                    "accuracy_pct": 90,
+                    "successor": "A",
+                },
+            ],
+            current_option=None,
+        )
 
 
 # --- feasibility on each rule's boundary day ----------------------------------------------------------------
@@ -112,8 +141,12 @@ def ft_scenario(weeks: int, iterations: int, history: str | None = None) -> Scen
         "schema_version": 1,
         "name": "feasibility",
         "horizon_months": 3,
-        "workload": {"requests_per_month": 1000, "long_prompt_tokens": 1000, "short_prompt_tokens": 100,
-                     "output_tokens_per_request": 10},
+        "workload": {
+            "requests_per_month": 1000,
+            "long_prompt_tokens": 1000,
+            "short_prompt_tokens": 100,
+            "output_tokens_per_request": 10,
+        },
         "option": [
             {"name": "GPT-4.1", "model": "gpt-4.1-2025-04-14", "prompt": "long", "accuracy_pct": 90},
             {"name": "FT", "model": "ft:gpt-4.1-2025-04-14", "prompt": "short", "accuracy_pct": 95},
@@ -144,7 +177,11 @@ def test_no_job_from_the_day_fine_tuning_closes():
 def test_every_iteration_must_start_before_the_cutoff():
     # 3 weeks split between 3 iterations: starts 7 days apart. From 2026-12-23 the third starts on 2027-01-06.
     s = ft_scenario(weeks=3, iterations=3)
-    assert iteration_starts(s, dt.date(2026, 12, 23)) == [dt.date(2026, 12, 23), dt.date(2026, 12, 30), dt.date(2027, 1, 6)]
+    assert iteration_starts(s, dt.date(2026, 12, 23)) == [
+        dt.date(2026, 12, 23),
+        dt.date(2026, 12, 30),
+        dt.date(2027, 1, 6),
+    ]
     assert feasible(s, dt.date(2026, 12, 22))  # last start 2027-01-05, live 2027-01-12
     p = engine.plan(s, dt.date(2026, 12, 23))
     (x,) = p.infeasible
@@ -157,8 +194,10 @@ def test_a_fine_tune_must_go_live_before_it_stops_serving():
     assert feasible(s, dt.date(2026, 12, 30))
     p = engine.plan(s, dt.date(2026, 12, 31))
     (x,) = p.infeasible
-    assert x.reasons == ("FT would go live on 2027-01-14 (when the 2-week project ends), but fine-tuned "
-                         "gpt-4.1-2025-04-14 stops serving on 2027-01-14.",)
+    assert x.reasons == (
+        "FT would go live on 2027-01-14 (when the 2-week project ends), but fine-tuned "
+        "gpt-4.1-2025-04-14 stops serving on 2027-01-14.",
+    )
 
 
 @pytest.mark.parametrize("history, cutoff", [("never", dt.date(2026, 5, 7)), ("inactive", dt.date(2026, 7, 2))])
@@ -195,8 +234,10 @@ def test_an_infeasible_fine_tune_gets_no_payback_and_no_pilot():
     p = engine.plan(ft_scenario(weeks=3, iterations=3), dt.date(2026, 12, 23))
     answer = report.headline(p)
     # The base option to stay on, the cheapest, first; then why the fine-tune cannot be carried out.
-    assert answer[0].startswith("No fine-tune in this scenario can be carried out on 2026-12-23, so stay on a base "
-                                "model: GPT-4.1 costs the least")
+    assert answer[0].startswith(
+        "No fine-tune in this scenario can be carried out on 2026-12-23, so stay on a base "
+        "model: GPT-4.1 costs the least"
+    )
     assert answer[1].startswith("FT cannot be carried out as planned")
     assert p.pilot is None and not p.break_even
     assert not any("pays back" in a for a in answer)

@@ -24,8 +24,13 @@ ANSWERS = {
 
 @pytest.fixture
 def scenario(tmp_path: Path) -> Path:
-    return pilot_scenario(tmp_path / "live.toml", "Live test", "You are the airline's assistant. Answer in one sentence, "
-                          "politely, using the policy below.", ANSWERS, {**BOARDING, "Can I bring a dog?": "Dogs are allowed."})
+    return pilot_scenario(
+        tmp_path / "live.toml",
+        "Live test",
+        "You are the airline's assistant. Answer in one sentence, politely, using the policy below.",
+        ANSWERS,
+        {**BOARDING, "Can I bring a dog?": "Dogs are allowed."},
+    )
 
 
 @pytest.fixture
@@ -88,7 +93,9 @@ def test_measure_then_save_the_median(live, scenario, capsys, tmp_path):
 
 
 def test_pilot_then_evaluate_the_fine_tune(live, scenario, capsys, tmp_path):
-    code, out, err = run(capsys, "pilot", str(scenario), "--yes", "--json", "--poll", "0.01", "--suffix", "t", *api(live))
+    code, out, err = run(
+        capsys, "pilot", str(scenario), "--yes", "--json", "--poll", "0.01", "--suffix", "t", *api(live)
+    )
     assert code == 0, err
     result = json.loads(out)
     assert result["status"] == "succeeded" and result["estimate_error_pct"] == "0.00"
@@ -102,7 +109,15 @@ def test_pilot_then_evaluate_the_fine_tune(live, scenario, capsys, tmp_path):
 
     saved = tmp_path / "evaluated.toml"
     code, out, err = run(
-        capsys, "evaluate", str(scenario), "--fine-tuned-model", model, "--yes", "--save-scenario", str(saved), *api(live)
+        capsys,
+        "evaluate",
+        str(scenario),
+        "--fine-tuned-model",
+        model,
+        "--yes",
+        "--save-scenario",
+        str(saved),
+        *api(live),
     )
     assert code == 0, err
     # the stand-in answers both questions the same way for every model; the second expected answer differs
@@ -125,9 +140,11 @@ def test_a_hostile_servers_text_is_redacted_in_json_and_text_output(live, scenar
     live.job_outcome = "failed"
     live.failure_message = f"Bad file, key {FAKE_KEY}, see {leaked}"
     outputs = []
-    for argv in (["measure", str(scenario), "--samples", "1", "--yes", "--json"],
-                 ["pilot", str(scenario), "--yes", "--json", "--poll", "0.01"],
-                 ["pilot", str(scenario), "--yes", "--poll", "0.01"]):
+    for argv in (
+        ["measure", str(scenario), "--samples", "1", "--yes", "--json"],
+        ["pilot", str(scenario), "--yes", "--json", "--poll", "0.01"],
+        ["pilot", str(scenario), "--yes", "--poll", "0.01"],
+    ):
         code, out, err = run(capsys, *argv, *api(live))
         outputs.append(out + err)
     measured = json.loads(outputs[0])  # --json: stdout is the JSON object alone (no progress on stderr)
@@ -139,7 +156,9 @@ def test_a_hostile_servers_text_is_redacted_in_json_and_text_output(live, scenar
 
 
 def test_fine_tuned_model_of_another_base_is_refused(live, scenario, capsys):
-    code, _, err = run(capsys, "evaluate", str(scenario), "--fine-tuned-model", "ft:gpt-4o-2024-08-06:org::x1", *api(live))
+    code, _, err = run(
+        capsys, "evaluate", str(scenario), "--fine-tuned-model", "ft:gpt-4o-2024-08-06:org::x1", *api(live)
+    )
     assert code == 2 and "is not a fine-tune of gpt-4o-mini-2024-07-18" in err
 
 
@@ -157,7 +176,10 @@ def test_the_key_appears_in_no_output_json_log_error_or_file(live, scenario, cap
         return code
 
     saved = tmp_path / "out.toml"
-    assert record("measure", str(scenario), "--samples", "2", "--yes", "--json", "--save-scenario", str(saved), *api(live)) == 0
+    assert (
+        record("measure", str(scenario), "--samples", "2", "--yes", "--json", "--save-scenario", str(saved), *api(live))
+        == 0
+    )
     assert record("pilot", str(scenario), "--yes", "--json", "--poll", "0.01", *api(live)) == 0
     live.fail(CHAT, "rate_limit_exceeded", times=3, retry_after="0.01")
     live.fail("POST /v1/fine_tuning/jobs", "training_not_available")
@@ -187,5 +209,10 @@ def test_the_key_appears_in_no_output_json_log_error_or_file(live, scenario, cap
     assert caplog.records  # the debug logs were captured, so this check has teeth
     files = "".join(p.read_text(encoding="utf-8", errors="replace") for p in tmp_path.rglob("*") if p.is_file())
     for secret in (FAKE_KEY, "FTCOSTSECRET", "kq7Zx9"):
-        for where, text in (("output", "".join(outputs)), ("log", logged), ("files", files), ("errors", "".join(texts))):
+        for where, text in (
+            ("output", "".join(outputs)),
+            ("log", logged),
+            ("files", files),
+            ("errors", "".join(texts)),
+        ):
             assert secret not in text, f"{secret!r} leaked into {where}"

@@ -69,8 +69,12 @@ def test_a_hostile_servers_answer_and_model_name_are_redacted(standin):
     leaked = "sk-svcacct-SERVERSAYS0123456789"
     standin.answer = lambda model, messages: f"my key is {FAKE_KEY}; theirs {leaked}"
     standin.served_model_name = f"gpt-4o-mini/{FAKE_KEY}"
-    call = chat_once(connect(FAKE_KEY, LiveConfig(base_url=standin.base_url, timeout=5.0)), "gpt-4o-mini",
-                     [{"role": "user", "content": "hi"}], max_output_tokens=64)
+    call = chat_once(
+        connect(FAKE_KEY, LiveConfig(base_url=standin.base_url, timeout=5.0)),
+        "gpt-4o-mini",
+        [{"role": "user", "content": "hi"}],
+        max_output_tokens=64,
+    )
     assert call.answer == "my key is sk-…; theirs sk-…"
     assert call.served_model == "gpt-4o-mini/sk-…"
     assert FAKE_KEY not in repr(call.to_dict()) and leaked not in repr(call.to_dict())
@@ -95,8 +99,9 @@ def test_the_client_follows_no_redirect(listener):
     server = HTTPServer(("127.0.0.1", 0), Redirect)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        client = connect(FAKE_KEY, LiveConfig(base_url=f"http://127.0.0.1:{server.server_port}/v1", timeout=5.0,
-                                              max_retries=0))
+        client = connect(
+            FAKE_KEY, LiveConfig(base_url=f"http://127.0.0.1:{server.server_port}/v1", timeout=5.0, max_retries=0)
+        )
         with pytest.raises(ApiError, match="HTTP 307"):
             chat_once(client, "gpt-4o-mini", [{"role": "user", "content": "hi"}], max_output_tokens=8)
     finally:
@@ -107,8 +112,12 @@ def test_the_client_follows_no_redirect(listener):
 
 @pytest.mark.parametrize(
     "config, problem",
-    [({"timeout": 0}, "timeout"), ({"max_retries": -1}, "max_retries"), ({"base_url": "ftp://x"}, "base_url"),
-     ({"base_url": "https://user:pw@example.org/v1"}, "user name or password")],
+    [
+        ({"timeout": 0}, "timeout"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"base_url": "ftp://x"}, "base_url"),
+        ({"base_url": "https://user:pw@example.org/v1"}, "user name or password"),
+    ],
 )
 def test_bad_config_is_one_sentence(config, problem):
     with pytest.raises(ApiError, match=problem):
@@ -146,7 +155,9 @@ def test_500_is_retried_then_reported(standin):
     standin.fail(CHAT, "server_error", retry_after="0.01")
     assert call(client_for(standin)).retries == 1
     standin.fail(CHAT, "server_error", times=2, retry_after="0.01")
-    with pytest.raises(ApiError, match=r"The server failed \(HTTP 500\) while calling gpt-4o-mini \(also after 1 retry\)"):
+    with pytest.raises(
+        ApiError, match=r"The server failed \(HTTP 500\) while calling gpt-4o-mini \(also after 1 retry\)"
+    ):
         call(client_for(standin, max_retries=1))
     assert standin.count(CHAT) == 2 + 2
 
@@ -169,7 +180,9 @@ def test_wrong_key_is_401_sentence_without_any_part_of_the_key(standin):
 def test_unknown_model_is_404_naming_the_model(standin):
     with pytest.raises(ApiError) as err:
         call(client_for(standin), model="gpt-9-imaginary")
-    assert str(err.value).startswith("Not found (404) while calling gpt-9-imaginary: model gpt-9-imaginary does not exist")
+    assert str(err.value).startswith(
+        "Not found (404) while calling gpt-9-imaginary: model gpt-9-imaginary does not exist"
+    )
 
 
 def test_training_not_available_explains_the_wind_down(standin):

@@ -16,7 +16,9 @@ from ftcost.live.measure import PromptOption
 
 DAY = dt.date(2026, 11, 21)
 FT = "ft:gpt-4o-mini-2024-07-18:standin::Ab12Cd34"
-LONG = "Extract product and star_rating as JSON. Example: 'Great pen, 5 stars' -> {\"product\": \"pen\", \"star_rating\": 5}"
+LONG = (
+    'Extract product and star_rating as JSON. Example: \'Great pen, 5 stars\' -> {"product": "pen", "star_rating": 5}'
+)
 SHORT = "Review to JSON."
 
 
@@ -26,15 +28,64 @@ SHORT = "Review to JSON."
         ("Gate B12", "Gate B12", "exact", (), True, ""),
         ("  Gate B12\n", "Gate B12", "exact", (), True, ""),
         ("gate b12", "Gate B12", "exact", (), False, "differs from the expected answer"),
-        ('{"product": "Desk Chair ", "star_rating": 2}', '{"product": "desk chair", "star_rating": 2}', "json_fields", ("product", "star_rating"), True, ""),
-        ('```json\n{"product": "chair", "star_rating": 2.0}\n```', '{"product": "chair", "star_rating": 2}', "json_fields", ("product", "star_rating"), True, ""),
-        ('{"product": "chair", "star_rating": 3}', '{"product": "chair", "star_rating": 2}', "json_fields", ("product", "star_rating"), False, "field(s) differ: star_rating"),
-        ('{"product": "chair"}', '{"product": "chair", "star_rating": 2}', "json_fields", ("star_rating",), False, "field(s) differ: star_rating"),
-        ('{"product": "chair", "extra": 1}', '{"product": "chair", "likes": []}', "json_fields", ("product",), True, ""),
-        ('{"product": "chair", "likes": ["x"]}', '{"product": "chair", "likes": []}', "json_fields", (), False, "field(s) differ: likes"),
+        (
+            '{"product": "Desk Chair ", "star_rating": 2}',
+            '{"product": "desk chair", "star_rating": 2}',
+            "json_fields",
+            ("product", "star_rating"),
+            True,
+            "",
+        ),
+        (
+            '```json\n{"product": "chair", "star_rating": 2.0}\n```',
+            '{"product": "chair", "star_rating": 2}',
+            "json_fields",
+            ("product", "star_rating"),
+            True,
+            "",
+        ),
+        (
+            '{"product": "chair", "star_rating": 3}',
+            '{"product": "chair", "star_rating": 2}',
+            "json_fields",
+            ("product", "star_rating"),
+            False,
+            "field(s) differ: star_rating",
+        ),
+        (
+            '{"product": "chair"}',
+            '{"product": "chair", "star_rating": 2}',
+            "json_fields",
+            ("star_rating",),
+            False,
+            "field(s) differ: star_rating",
+        ),
+        (
+            '{"product": "chair", "extra": 1}',
+            '{"product": "chair", "likes": []}',
+            "json_fields",
+            ("product",),
+            True,
+            "",
+        ),
+        (
+            '{"product": "chair", "likes": ["x"]}',
+            '{"product": "chair", "likes": []}',
+            "json_fields",
+            (),
+            False,
+            "field(s) differ: likes",
+        ),
         ('{"a": {"b": true}}', '{"a": {"b": 1}}', "json_fields", ("a.b",), False, "field(s) differ: a.b"),
         ('{"a": {"b": true}}', '{"a": {"b": true}}', "json_fields", ("a.b",), True, ""),
-        ("The product is a chair.", '{"product": "chair"}', "json_fields", ("product",), False, "the answer is not a JSON object"),
+        (
+            "The product is a chair.",
+            '{"product": "chair"}',
+            "json_fields",
+            ("product",),
+            False,
+            "the answer is not a JSON object",
+        ),
         ("[1, 2]", '{"product": "chair"}', "json_fields", ("product",), False, "the answer is not a JSON object"),
     ],
 )
@@ -47,7 +98,12 @@ def test_score(answer, expected, scoring, fields, ok, why):
     [
         ([], "exact", [], "no eval set"),
         ([EvalItem(" ", "x")], "exact", [], "eval item 1: the input is empty"),
-        ([EvalItem("a", "{}"), EvalItem("b", "not json")], "json_fields", [], "eval item 2: expected is not a JSON object"),
+        (
+            [EvalItem("a", "{}"), EvalItem("b", "not json")],
+            "json_fields",
+            [],
+            "eval item 2: expected is not a JSON object",
+        ),
         ([EvalItem("a", '{"product": "x"}')], "json_fields", ["star_rating"], "eval item 1: expected has no field"),
         ([EvalItem("a", "b")], "fuzzy", [], "Unknown scoring 'fuzzy'"),
     ],
@@ -85,7 +141,13 @@ def test_accuracy_per_option(standin):
     standin.fine_tuned.add(FT)
     client = connect(FAKE_KEY, LiveConfig(base_url=standin.base_url, timeout=5.0))
     report = run_evaluate(
-        client, OPTIONS, ITEMS, confirmed=True, as_of=DAY, scoring="json_fields", fields=["product", "star_rating"],
+        client,
+        OPTIONS,
+        ITEMS,
+        confirmed=True,
+        as_of=DAY,
+        scoring="json_fields",
+        fields=["product", "star_rating"],
         pricer=lambda *a: Decimal(0),
     )
     assert report.accuracy() == {"GPT-4o mini": Decimal("66.7"), "Fine-tuned GPT-4o mini": Decimal("100.0")}
@@ -101,7 +163,9 @@ def test_accuracy_per_option(standin):
 
 def test_estimate_and_confirmation(standin):
     client = connect(FAKE_KEY, LiveConfig(base_url=standin.base_url, timeout=5.0))
-    estimate = estimate_evaluate(OPTIONS, ITEMS, as_of=DAY, scoring="exact", max_output_tokens=50, pricer=lambda *a: Decimal("0.01"))
+    estimate = estimate_evaluate(
+        OPTIONS, ITEMS, as_of=DAY, scoring="exact", max_output_tokens=50, pricer=lambda *a: Decimal("0.01")
+    )
     assert estimate.calls == 6 and estimate.total_usd == Decimal("0.02")
     with pytest.raises(ApiError, match="Not confirmed"):
         run_evaluate(client, OPTIONS, ITEMS, confirmed=False, as_of=DAY, pricer=lambda *a: Decimal(0))

@@ -31,7 +31,9 @@ def pricer(calls):
     def price(model, input_tokens, output_tokens, cached_input_tokens):
         calls.append((model, input_tokens, output_tokens, cached_input_tokens))
         # as ftcost.pricing.quote: input_tokens counts every prompt token, cached ones included
-        return (input_tokens - cached_input_tokens) * RATES[0] + output_tokens * RATES[1] + cached_input_tokens * RATES[2]
+        return (
+            (input_tokens - cached_input_tokens) * RATES[0] + output_tokens * RATES[1] + cached_input_tokens * RATES[2]
+        )
 
     return price
 
@@ -63,7 +65,10 @@ def test_run_refuses_without_confirmation_and_sends_nothing(standin):
 
 
 def test_run_records_usage_and_compares_counts(standin):
-    answers = {QUESTIONS[0]: "Boarding starts at 13:35 at gate B12.", QUESTIONS[1]: "Small dogs may travel in a carrier in the cabin for a fee."}
+    answers = {
+        QUESTIONS[0]: "Boarding starts at 13:35 at gate B12.",
+        QUESTIONS[1]: "Small dogs may travel in a carrier in the cabin for a fee.",
+    }
     standin.answer = lambda model, messages: answers[messages[-1]["content"]]
     events = []
     report = run_measure(
@@ -89,7 +94,13 @@ def test_miscount_shows_as_difference_and_percent(standin):
     from ftcost.dataset import count_messages
 
     report = run_measure(
-        client_for(standin), OPTIONS[:1], QUESTIONS[:1], 2, confirmed=True, as_of=DAY, pricer=pricer([]),
+        client_for(standin),
+        OPTIONS[:1],
+        QUESTIONS[:1],
+        2,
+        confirmed=True,
+        as_of=DAY,
+        pricer=pricer([]),
         counter=lambda messages, enc: count_messages(messages, enc) - 3,
     )
     (option,) = report.options
@@ -102,7 +113,9 @@ def test_cached_tokens_from_a_repeated_long_prompt(standin):
     long_prompt = "Policy: " + " ".join(f"rule {i} applies to bags." for i in range(300))
     option = PromptOption("Long", "gpt-4o-mini", long_prompt, encoding="o200k_base")
     seen = []
-    report = run_measure(client_for(standin), [option], QUESTIONS[:1], 2, confirmed=True, as_of=DAY, pricer=pricer(seen))
+    report = run_measure(
+        client_for(standin), [option], QUESTIONS[:1], 2, confirmed=True, as_of=DAY, pricer=pricer(seen)
+    )
     tokens = chat_prompt(long_prompt, QUESTIONS[0])
     assert tokens >= 1024
     # Prompt caching: the second identical prompt is cached in 128-token steps, the first is not.
@@ -116,7 +129,14 @@ def test_cached_tokens_from_a_repeated_long_prompt(standin):
 
 def test_answers_cut_at_the_cap_are_flagged(standin):
     report = run_measure(
-        client_for(standin), OPTIONS[:1], QUESTIONS[:1], 2, confirmed=True, as_of=DAY, pricer=pricer([]), max_output_tokens=3
+        client_for(standin),
+        OPTIONS[:1],
+        QUESTIONS[:1],
+        2,
+        confirmed=True,
+        as_of=DAY,
+        pricer=pricer([]),
+        max_output_tokens=3,
     )
     assert report.options[0].truncated == 2
     assert report.suggested_output_tokens() == 3

@@ -148,8 +148,9 @@ def test_following_stops_after_max_wait_and_resumes_later(standin, dataset):
     ticks = iter(range(100))  # each clock reading is 100 s later: stop after the first poll
     pending = follow_job(client, job.id, clock=lambda: next(ticks) * 100, max_wait=50, **FAST)
     assert (pending.status, pending.finished) == ("queued", False)
-    assert pending.summary() == (f"Job {job.id} is still queued; it keeps running at OpenAI and can be followed "
-                                 "again by its id.")  # the command to do so is the CLI's to add
+    assert pending.summary() == (
+        f"Job {job.id} is still queued; it keeps running at OpenAI and can be followed again by its id."
+    )  # the command to do so is the CLI's to add
     assert pending.estimated_tokens is None  # no plan given: OpenAI's figures only
     # resuming with the plan (as `ftcost pilot --job ID DATASET` does) compares the bill with the estimate
     plan = plan_pilot(dataset, "gpt-4o-mini", as_of=DAY, epochs=3)
@@ -192,8 +193,13 @@ def test_a_hostile_servers_job_error_events_and_names_are_redacted(standin, data
     standin.job_outcome = "failed"
     standin.failure_message = f"Training failed for key {FAKE_KEY} ({leaked})."
     lines = []
-    result = run_pilot(client_for(standin), plan_pilot(dataset, "gpt-4o-mini", as_of=DAY), confirmed=True,
-                       progress=lambda p: lines.append(p.message), **FAST)
+    result = run_pilot(
+        client_for(standin),
+        plan_pilot(dataset, "gpt-4o-mini", as_of=DAY),
+        confirmed=True,
+        progress=lambda p: lines.append(p.message),
+        **FAST,
+    )
     assert result.error_message == "Training failed for key sk-… (sk-…)."
     everything = repr(result.to_dict()) + result.summary() + "\n".join(lines)
     assert FAKE_KEY not in everything and leaked not in everything
@@ -207,14 +213,17 @@ def test_a_job_id_that_is_not_one_is_refused_before_anything_is_sent(standin, jo
     assert standin.requests == []
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("mine.jsonl", "mine.jsonl"),
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\me\\train.jsonl", "train.jsonl"),
-    ("..", "train.jsonl"),
-    ("", "train.jsonl"),
-    ("a\x00b.jsonl", "ab.jsonl"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("mine.jsonl", "mine.jsonl"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\train.jsonl", "train.jsonl"),
+        ("..", "train.jsonl"),
+        ("", "train.jsonl"),
+        ("a\x00b.jsonl", "ab.jsonl"),
+    ],
+)
 def test_upload_names_are_plain_file_names(name, expected):
     assert upload_name(name) == expected
 

@@ -18,8 +18,13 @@ def reviews():
 
 @pytest.mark.parametrize(
     "model, placeholder",
-    [("ft:gpt-4o-mini", True), ("ft:gpt-3.5-turbo-0613", True), ("ft:gpt-4o-mini-2024-07-18:acme::Ab12", False),
-     ("ft:gpt-4o-mini-2024-07-18:acme:support:Ab12", False), ("gpt-4o-mini", False)],
+    [
+        ("ft:gpt-4o-mini", True),
+        ("ft:gpt-3.5-turbo-0613", True),
+        ("ft:gpt-4o-mini-2024-07-18:acme::Ab12", False),
+        ("ft:gpt-4o-mini-2024-07-18:acme:support:Ab12", False),
+        ("gpt-4o-mini", False),
+    ],
 )
 def test_placeholder_fine_tunes(model, placeholder):
     assert fs.is_placeholder(model) is placeholder
@@ -31,7 +36,9 @@ def test_base_options_get_the_long_prompt_and_planned_fine_tunes_wait_for_the_pi
     assert all(o.system_prompt == reviews.workload.long_prompt for o in options)
     # The library says what is missing as a fact (reason "no_model"); the flag that supplies it is the CLI's word.
     assert len(notes) == 1 and "planned fine-tune with no model yet" in notes[0] and "--" not in notes[0]
-    assert [(s.name, s.reason) for s in fs.select_options(reviews).skipped] == [("Fine-tuned GPT-3.5 Turbo", "no_model")]
+    assert [(s.name, s.reason) for s in fs.select_options(reviews).skipped] == [
+        ("Fine-tuned GPT-3.5 Turbo", "no_model")
+    ]
 
 
 def test_the_pilots_model_stands_in_for_the_planned_fine_tune(reviews):
@@ -42,7 +49,10 @@ def test_the_pilots_model_stands_in_for_the_planned_fine_tune(reviews):
         fs.prompt_options(reviews, fine_tuned_model="ft:gpt-4o-mini-2024-07-18:acme::x")
     # the facts an edge words: which input, the value given, and the bases that would fit
     assert (err.value.setting, err.value.value, err.value.near) == (
-        "fine_tuned_model", "ft:gpt-4o-mini-2024-07-18:acme::x", ("gpt-3.5-turbo-0613",))
+        "fine_tuned_model",
+        "ft:gpt-4o-mini-2024-07-18:acme::x",
+        ("gpt-3.5-turbo-0613",),
+    )
     assert "--" not in str(err.value)
 
 
@@ -59,7 +69,10 @@ def test_a_name_that_is_not_a_fine_tune_is_refused_for_the_cli_and_the_app_alike
 
 
 def test_unknown_option_names_list_the_known_ones(reviews):
-    with pytest.raises(FtcostError, match="No option named 'GPT-5'; the scenario has 'Fine-tuned GPT-3.5 Turbo', 'GPT-3.5 Turbo', 'GPT-4 8K'"):
+    with pytest.raises(
+        FtcostError,
+        match="No option named 'GPT-5'; the scenario has 'Fine-tuned GPT-3.5 Turbo', 'GPT-3.5 Turbo', 'GPT-4 8K'",
+    ):
         fs.prompt_options(reviews, names=["GPT-5"])
     with pytest.raises(FtcostError, match="No option left to call"):
         fs.prompt_options(reviews, names=["Fine-tuned GPT-3.5 Turbo"])
@@ -90,7 +103,10 @@ def test_a_pilot_model_stands_in_only_for_its_own_base():
     called = {o.name: o.model for o in options}
     assert called["Fine-tuned GPT-4o mini"] == ft
     assert "Fine-tuned GPT-4.1 mini" not in called
-    assert f"Option 'Fine-tuned GPT-4.1 mini' (ft:gpt-4.1-mini-2025-04-14) is left out: {ft} fine-tunes another base." in notes
+    assert (
+        f"Option 'Fine-tuned GPT-4.1 mini' (ft:gpt-4.1-mini-2025-04-14) is left out: {ft} fine-tunes another base."
+        in notes
+    )
     # Options another provider serves are not called (the live check calls OpenAI), each said once.
     elsewhere = [o.name for o in airport.option if o.provider_id != "openai"]
     assert elsewhere and not set(elsewhere) & set(called)

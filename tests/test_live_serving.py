@@ -19,30 +19,36 @@ def public(host, port):  # a resolver for which every name is a public address
     return ["93.184.215.14"]
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://api.openai.com/v1", OPENAI_API),
-    ("HTTPS://API.OpenAI.com:443/v1/", OPENAI_API),
-    ("http://localhost:80/v1", "http://localhost/v1"),
-    ("http://[::1]:8000/v1", "http://[::1]:8000/v1"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://api.openai.com/v1", OPENAI_API),
+        ("HTTPS://API.OpenAI.com:443/v1/", OPENAI_API),
+        ("http://localhost:80/v1", "http://localhost/v1"),
+        ("http://[::1]:8000/v1", "http://[::1]:8000/v1"),
+    ],
+)
 def test_urls_are_compared_in_one_spelling(url, expected):
     assert normalize_base_url(url) == expected
 
 
-@pytest.mark.parametrize("url, words", [
-    ("ftp://example.org/v1", "must start with http:// or https://"),
-    ("file:///etc/passwd", "must start with http:// or https://"),
-    ("https://user:pass@example.org/v1", "user name or password"),
-    ("https://sk-abc@example.org/v1", "user name or password"),
-    ("https://example.org/v1?x=1", "query"),
-    ("https://example.org/v1#top", "fragment"),
-    ("https:///v1", "no host"),
-    ("https://example.org:99999/v1", "not a valid address"),
-    ("https://exa mple.org/v1", "without spaces"),
-    ("https://example.org/\nv1", "without spaces"),
-    ("https://example.org/v1`![t](http://x/t.png)`", "only letters, digits"),
-    ("https://example.org/<img>", "only letters, digits"),
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("ftp://example.org/v1", "must start with http:// or https://"),
+        ("file:///etc/passwd", "must start with http:// or https://"),
+        ("https://user:pass@example.org/v1", "user name or password"),
+        ("https://sk-abc@example.org/v1", "user name or password"),
+        ("https://example.org/v1?x=1", "query"),
+        ("https://example.org/v1#top", "fragment"),
+        ("https:///v1", "no host"),
+        ("https://example.org:99999/v1", "not a valid address"),
+        ("https://exa mple.org/v1", "without spaces"),
+        ("https://example.org/\nv1", "without spaces"),
+        ("https://example.org/v1`![t](http://x/t.png)`", "only letters, digits"),
+        ("https://example.org/<img>", "only letters, digits"),
+    ],
+)
 def test_a_malformed_url_is_one_sentence(url, words):
     with pytest.raises(ApiError, match=words.replace("?", r"\?").replace("(", r"\(")):
         normalize_base_url(url)
@@ -55,11 +61,18 @@ def test_the_operators_policy_comes_from_the_environment_and_secrets_only():
     for value in ("1", "true", "YES"):
         assert policy_from({"FTCOST_ALLOW_SERVER_KEY": value}).allow_server_key
     assert policy_from({}, {"FTCOST_ALLOW_SERVER_KEY": True}).allow_server_key
-    policy = policy_from({"OPENAI_BASE_URL": "http://gateway:4000/v1/", **OPERATOR},
-                         {"FTCOST_ALLOWED_BASE_URLS": ["https://other.example/v1"]})
+    policy = policy_from(
+        {"OPENAI_BASE_URL": "http://gateway:4000/v1/", **OPERATOR},
+        {"FTCOST_ALLOWED_BASE_URLS": ["https://other.example/v1"]},
+    )
     assert policy.default == "http://gateway:4000/v1"  # where calls go when the visitor types no URL
-    assert policy.allowed == ("http://gateway:4000/v1", OPENAI_API, "http://127.0.0.1:8000/v1",
-                              "https://llm.internal.example/v1", "https://other.example/v1")
+    assert policy.allowed == (
+        "http://gateway:4000/v1",
+        OPENAI_API,
+        "http://127.0.0.1:8000/v1",
+        "https://llm.internal.example/v1",
+        "https://other.example/v1",
+    )
     with pytest.raises(ApiError, match="FTCOST_ALLOWED_BASE_URLS in the operator's environment"):
         policy_from({"FTCOST_ALLOWED_BASE_URLS": "ftp://x"})
 
@@ -74,12 +87,15 @@ def test_the_servers_key_is_off_unless_the_operator_enables_it(server_key):
     assert on.ready and on.base_url == OPENAI_API
 
 
-@pytest.mark.parametrize("typed", [
-    "http://127.0.0.1:9999/v1",  # a visitor's listener
-    "https://attacker.example/v1",
-    "https://api.openai.com.attacker.example/v1",
-    "https://api.openai.com/v1/../../steal",  # not the operator's URL, whatever its path says
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "http://127.0.0.1:9999/v1",  # a visitor's listener
+        "https://attacker.example/v1",
+        "https://api.openai.com.attacker.example/v1",
+        "https://api.openai.com/v1/../../steal",  # not the operator's URL, whatever its path says
+    ],
+)
 def test_the_servers_key_never_goes_to_a_visitor_typed_url(typed):
     policy = policy_from({"FTCOST_ALLOW_SERVER_KEY": "1", **OPERATOR})
     conn = decide(typed, in_field=False, server_key="environment", policy=policy)
@@ -101,19 +117,22 @@ def test_the_servers_key_goes_to_the_servers_the_operator_listed():
         assert check_reachable(conn, policy, resolve=lambda h, p: pytest.fail("resolved")) == conn.base_url
 
 
-@pytest.mark.parametrize("typed, resolves_to", [
-    ("http://127.0.0.1:8080/v1", None),
-    ("http://localhost:8080/v1", ["127.0.0.1"]),
-    ("http://[::1]:8080/v1", None),
-    ("http://169.254.169.254/latest", None),  # cloud metadata
-    ("http://10.1.2.3/v1", None),
-    ("http://192.168.1.1/v1", None),
-    ("http://100.64.0.1/v1", None),
-    ("http://0.0.0.0:8501/v1", None),
-    ("http://[::ffff:127.0.0.1]/v1", None),
-    ("http://[fe80::1]/v1", None),
-    ("https://rebind.example/v1", ["93.184.215.14", "10.0.0.5"]),  # any private address is enough
-])
+@pytest.mark.parametrize(
+    "typed, resolves_to",
+    [
+        ("http://127.0.0.1:8080/v1", None),
+        ("http://localhost:8080/v1", ["127.0.0.1"]),
+        ("http://[::1]:8080/v1", None),
+        ("http://169.254.169.254/latest", None),  # cloud metadata
+        ("http://10.1.2.3/v1", None),
+        ("http://192.168.1.1/v1", None),
+        ("http://100.64.0.1/v1", None),
+        ("http://0.0.0.0:8501/v1", None),
+        ("http://[::ffff:127.0.0.1]/v1", None),
+        ("http://[fe80::1]/v1", None),
+        ("https://rebind.example/v1", ["93.184.215.14", "10.0.0.5"]),  # any private address is enough
+    ],
+)
 def test_a_visitor_url_into_the_servers_own_network_is_refused_even_with_the_visitors_key(typed, resolves_to):
     policy = policy_from(OPERATOR)
     conn = decide(typed, in_field=True, server_key=None, policy=policy)
@@ -205,8 +224,10 @@ def test_a_public_only_client_still_talks_to_a_public_address(monkeypatch):
 
     monkeypatch.setattr(serving, "_resolve", lambda host, p: ["93.184.215.14"])
     monkeypatch.setattr(socket, "create_connection", fake_create_connection)
-    client = connect("sk-test-visitor-000000", LiveConfig(base_url="https://public.example/v1", timeout=5.0,
-                                                         max_retries=0, public_only=True))
+    client = connect(
+        "sk-test-visitor-000000",
+        LiveConfig(base_url="https://public.example/v1", timeout=5.0, max_retries=0, public_only=True),
+    )
     with pytest.raises(ApiError, match="Could not connect"):
         chat_once(client, "gpt-4o-mini", [{"role": "user", "content": "hi"}], max_output_tokens=8)
     assert dialled == [("93.184.215.14", 443)]
@@ -217,8 +238,9 @@ def test_a_visitors_server_is_not_told_the_operators_organisation_or_project(mon
 
     monkeypatch.setenv("OPENAI_ORG_ID", "org-OPERATORS")
     monkeypatch.setenv("OPENAI_PROJECT_ID", "proj_OPERATORS")
-    headers = connect("sk-test-visitor-000000", LiveConfig(base_url="https://public.example/v1",
-                                                          public_only=True)).sdk.default_headers
+    headers = connect(
+        "sk-test-visitor-000000", LiveConfig(base_url="https://public.example/v1", public_only=True)
+    ).sdk.default_headers
     assert not any("OPERATORS" in str(v) for v in headers.values())
     operator = connect("sk-test-operator-000000", LiveConfig()).sdk.default_headers
     assert operator["OpenAI-Organization"] == "org-OPERATORS"  # the operator's own calls keep them

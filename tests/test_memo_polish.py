@@ -30,8 +30,11 @@ def plan_of(s, as_of=STOPS):
 
 
 def with_accuracy(s, option: str, accuracy: Decimal):
-    return s.model_copy(update={"option": [o.model_copy(update={"accuracy_pct": accuracy}) if o.name == option else o
-                                           for o in s.option]})
+    return s.model_copy(
+        update={
+            "option": [o.model_copy(update={"accuracy_pct": accuracy}) if o.name == option else o for o in s.option]
+        }
+    )
 
 
 # --- the gate when the comparison stops serving mid-horizon ------------------------------------------------
@@ -49,8 +52,10 @@ def test_the_break_even_accuracy_is_where_payback_starts_when_the_comparison_sto
 
     def pays_back(accuracy: Decimal) -> bool:
         plan = plan_of(with_accuracy(s, pilot.option, accuracy))
-        return next(b for b in plan.break_even if b.fine_tuned == pilot.option and b.against == pilot.against).month \
+        return (
+            next(b for b in plan.break_even if b.fine_tuned == pilot.option and b.against == pilot.against).month
             is not None
+        )
 
     assert pays_back(need) and not pays_back(need - Decimal("0.1"))
     assert pilot.gate_accuracy_pct == need
@@ -61,8 +66,9 @@ def test_the_gate_sentence_says_the_comparison_stops_serving_and_never_shows_zer
     sentence = report.gate_sentence(p)
     assert not ZERO.search(sentence)
     assert f"({report.pct(p.pilot.break_even_accuracy_pct)})" in sentence
-    assert sentence.endswith("GPT-4.1 mini, long prompt stops serving on 2027-01-14, so the break-even counts its cost "
-                             "only to month 7.")
+    assert sentence.endswith(
+        "GPT-4.1 mini, long prompt stops serving on 2027-01-14, so the break-even counts its cost only to month 7."
+    )
     assert sentence in report.to_markdown(p)
     # A comparison that serves the whole horizon gets no such clause.
     assert "stops serving" not in report.gate_sentence(plan_of(airport(), dt.date(2025, 6, 1)))
@@ -71,8 +77,12 @@ def test_the_gate_sentence_says_the_comparison_stops_serving_and_never_shows_zer
 def test_a_fine_tune_that_pays_back_at_any_accuracy_says_so_not_zero_percent():
     # Wrong answers cost a cent while the long prompt costs far more: the API saving alone pays back.
     s = airport()
-    s = s.model_copy(update={"quality": s.quality.model_copy(update={"cost_per_wrong_answer_usd": Decimal("0.000001")}),
-                             "workload": s.workload.model_copy(update={"requests_per_month": 30_000_000})})
+    s = s.model_copy(
+        update={
+            "quality": s.quality.model_copy(update={"cost_per_wrong_answer_usd": Decimal("0.000001")}),
+            "workload": s.workload.model_copy(update={"requests_per_month": 30_000_000}),
+        }
+    )
     p = plan_of(s, dt.date(2025, 6, 1))
     assert p.pilot.break_even_accuracy_pct == 0
     sentence = report.gate_sentence(p)
@@ -121,24 +131,36 @@ def long_prompt_scenario(long_tokens: int):
 
     s = default_scenario()
     w = s.workload
-    return s.model_copy(update={"as_of": dt.date(2026, 10, 1), "workload": w.model_copy(
-        update={"long_prompt": w.short_prompt + " hello" * (long_tokens - SHORT)})})
+    return s.model_copy(
+        update={
+            "as_of": dt.date(2026, 10, 1),
+            "workload": w.model_copy(update={"long_prompt": w.short_prompt + " hello" * (long_tokens - SHORT)}),
+        }
+    )
 
 
-@pytest.mark.parametrize("long_tokens, exact", [
-    (5200, "99.25"),  # a tie: half-even said 99.2%, a reader (and money's half-up) says 99.3%
-    (5210, "99.2514395393474088291746641"),  # the engine's 0.01 step made it 99.25, then 99.2%; once: 99.3%
-])
+@pytest.mark.parametrize(
+    "long_tokens, exact",
+    [
+        (5200, "99.25"),  # a tie: half-even said 99.2%, a reader (and money's half-up) says 99.3%
+        (5210, "99.2514395393474088291746641"),  # the engine's 0.01 step made it 99.25, then 99.2%; once: 99.3%
+    ],
+)
 def test_the_prompt_saving_reads_the_same_on_every_path(long_tokens, exact):
     from ftcost import views
     from ftcost.views.prompts import prompt_token_frame, volume_view
 
     s = long_prompt_scenario(long_tokens)
     plan = measured_plan(s)
-    pair = next(x for x in plan.prompt_savings if plan.option(x.against).tokens.encoding == "o200k_base"
-                and plan.option(x.fine_tuned).tokens.encoding == "o200k_base" and x.against == plan.compare_with)
+    pair = next(
+        x
+        for x in plan.prompt_savings
+        if plan.option(x.against).tokens.encoding == "o200k_base"
+        and plan.option(x.fine_tuned).tokens.encoding == "o200k_base"
+        and x.against == plan.compare_with
+    )
     assert plan.option(pair.against).tokens.prompt_tokens == long_tokens
-    assert str(pair.saved_pct)[:len(exact)] == exact  # exact in the engine, rounded only where shown
+    assert str(pair.saved_pct)[: len(exact)] == exact  # exact in the engine, rounded only where shown
     want = "99.3%"
     frame = prompt_token_frame(s.workload)
     assert frame.set_index("Tokens").loc["Fine-tuned request is shorter by", "o200k_base"] == want
@@ -163,8 +185,15 @@ def test_a_percentage_is_rounded_once_half_up_whatever_its_type():
     with i18n.use("zh-Hant"):
         assert percent(0.9925 * 100) == "99.3%"
     # A share of draws: only all or none read 100% or 0%.
-    assert [share_percent(x) for x in (0.0, 0.004, 0.5, 0.9925, 0.995, 0.9999, 1.0)] == \
-        ["0%", "1%", "50%", "99%", "99%", "99%", "100%"]
+    assert [share_percent(x) for x in (0.0, 0.004, 0.5, 0.9925, 0.995, 0.9999, 1.0)] == [
+        "0%",
+        "1%",
+        "50%",
+        "99%",
+        "99%",
+        "99%",
+        "100%",
+    ]
 
 
 def test_the_chance_of_payback_and_the_break_even_accuracy_read_alike_in_report_and_page_views():
@@ -188,21 +217,83 @@ def test_the_chance_of_payback_and_the_break_even_accuracy_read_alike_in_report_
 # --- no English left on the pages' widgets -------------------------------------------------------------------
 
 #: Streamlit calls whose text a reader sees, and the keywords that carry it.
-SHOWN = {"markdown", "caption", "write", "header", "subheader", "title", "text", "info", "warning", "error",
-         "success", "button", "download_button", "metric", "expander", "tabs", "selectbox", "radio", "checkbox",
-         "toggle", "text_input", "number_input", "text_area", "file_uploader", "progress", "spinner", "toast",
-         "popover", "link_button", "page_link", "form_submit_button", "slider", "select_slider", "multiselect",
-         "date_input", "set_page_config", "status", "dialog", "segmented_control", "pills", "Page", "TextColumn",
-         "NumberColumn", "SelectboxColumn", "CheckboxColumn", "Column", "LinkColumn", "DateColumn",
-         "ProgressColumn", "ListColumn", "cache_data", "cache_resource"}
-SHOWN_KEYWORDS = {"label", "help", "placeholder", "body", "text", "title", "page_title", "caption", "value",
-                  "options", "delta", "display_text", "show_spinner"}
+SHOWN = {
+    "markdown",
+    "caption",
+    "write",
+    "header",
+    "subheader",
+    "title",
+    "text",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "button",
+    "download_button",
+    "metric",
+    "expander",
+    "tabs",
+    "selectbox",
+    "radio",
+    "checkbox",
+    "toggle",
+    "text_input",
+    "number_input",
+    "text_area",
+    "file_uploader",
+    "progress",
+    "spinner",
+    "toast",
+    "popover",
+    "link_button",
+    "page_link",
+    "form_submit_button",
+    "slider",
+    "select_slider",
+    "multiselect",
+    "date_input",
+    "set_page_config",
+    "status",
+    "dialog",
+    "segmented_control",
+    "pills",
+    "Page",
+    "TextColumn",
+    "NumberColumn",
+    "SelectboxColumn",
+    "CheckboxColumn",
+    "Column",
+    "LinkColumn",
+    "DateColumn",
+    "ProgressColumn",
+    "ListColumn",
+    "cache_data",
+    "cache_resource",
+}
+SHOWN_KEYWORDS = {
+    "label",
+    "help",
+    "placeholder",
+    "body",
+    "text",
+    "title",
+    "page_title",
+    "caption",
+    "value",
+    "options",
+    "delta",
+    "display_text",
+    "show_spinner",
+}
 #: Literal texts that are meant as they are: the language picker names itself in every language it offers;
 #: options that are the scenario's own values (the table's help and the picker's format_func explain them).
 ALLOWED = {
     ("sidebar.py", "Language · 語言 · 语言"),
-    ("page_plan.py", "long"), ("page_plan.py", "short"),  # an option's `prompt` field, as the TOML has it
-    ("page_prices.py", "standard"), ("page_prices.py", "batch"),  # shown through format_func, translated
+    ("page_plan.py", "long"),
+    ("page_plan.py", "short"),  # an option's `prompt` field, as the TOML has it
+    ("page_prices.py", "standard"),
+    ("page_prices.py", "batch"),  # shown through format_func, translated
 }
 #: The Live calibration pages are being translated on their own.
 NOT_YET = ("page_live",)
@@ -238,8 +329,11 @@ def untranslated_literals(path) -> list[str]:
         args = node.args[1:] if node.func.attr == "Page" else node.args  # st.Page's first argument is a file
         for arg in [*args, *(k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS)]:
             for text in _texts(arg):
-                if any(c.isalpha() for c in text) and not text.startswith(":material/") \
-                        and (path.name, text) not in ALLOWED:
+                if (
+                    any(c.isalpha() for c in text)
+                    and not text.startswith(":material/")
+                    and (path.name, text) not in ALLOWED
+                ):
                     out.append(f"{path.name}:{node.lineno}: {text!r}")
     return out
 
@@ -252,8 +346,11 @@ def test_no_page_hands_streamlit_an_untranslated_literal():
 
 def test_the_scan_finds_a_bare_literal(tmp_path):
     page = tmp_path / "page_x.py"
-    page.write_text('import streamlit as st\nst.button(_("Fine"))\nst.caption(f"✎ **Edited**: {x}")\n'
-                    'left.button("Reset", help=_("ok"))\nst.markdown("—")\n', encoding="utf-8")
+    page.write_text(
+        'import streamlit as st\nst.button(_("Fine"))\nst.caption(f"✎ **Edited**: {x}")\n'
+        'left.button("Reset", help=_("ok"))\nst.markdown("—")\n',
+        encoding="utf-8",
+    )
     assert untranslated_literals(page) == ["page_x.py:3: '✎ **Edited**: {}'", "page_x.py:4: 'Reset'"]
 
 
@@ -265,8 +362,9 @@ def test_the_edited_marker_and_reset_are_in_the_readers_language(lang, edited, r
     from ftcost.share import PARAM, encode_link
 
     at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params[PARAM] = encode_link(default_scenario().model_copy(
-        update={"display": DisplaySettings(language=lang)}))
+    at.query_params[PARAM] = encode_link(
+        default_scenario().model_copy(update={"display": DisplaySettings(language=lang)})
+    )
     at.run()
     assert not at.exception, at.exception
     at.number_input(key="w:workload.requests_per_month").set_value(55_000).run()
@@ -284,8 +382,9 @@ def test_a_half_filled_row_is_named_in_the_readers_language_by_its_headers():
     with i18n.use("zh-Hant"):
         text = unfinished(rows, ("Role", "Rate", "Hours"), {"Rate": "每小時費用（TWD）", "Hours": "每次迭代時數"})
     assert text == "尚未套用：第 1 列還需要 每小時費用（TWD） 與 每次迭代時數。這一列填完整後才會加入規劃。"
-    assert unfinished(rows, ("Role", "Rate"), {}) == ("Not applied yet: row 1 needs Rate. The row is added to the plan "
-                                                      "once it is complete.")
+    assert unfinished(rows, ("Role", "Rate"), {}) == (
+        "Not applied yet: row 1 needs Rate. The row is added to the plan once it is complete."
+    )
 
 
 @pytest.mark.parametrize("stem, day", [("airport", dt.date(2026, 12, 2)), ("airport-migration", dt.date(2026, 6, 1))])

@@ -19,13 +19,30 @@ PAGES = sorted((REPO / "ui").glob("*.py")) + [REPO / "app.py"]
 
 ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 #: Names of figures: money, rates, prices, token counts, percentages, the simulation's percentiles.
-FIGURE = re.compile(r"usd|rate|price|cost|amount|saving|cumulative|total|monthly|hourly|money|tokens|pct|percent"
-                    r"|accuracy|p10|p50|p90|roi|value|share", re.IGNORECASE)
+FIGURE = re.compile(
+    r"usd|rate|price|cost|amount|saving|cumulative|total|monthly|hourly|money|tokens|pct|percent"
+    r"|accuracy|p10|p50|p90|roi|value|share",
+    re.IGNORECASE,
+)
 #: Calls that compute a figure rather than lay one out.
 COMPUTING_CALLS = {"round", "sum", "Decimal", "float", "int"}
 #: Calls whose result is text: an operation with one of them is string building, not arithmetic.
-TEXT_CALLS = {"_", "md", "ngettext", "str", "format", "join", "markdown", "code", "upper", "lower", "capitalize",
-              "list", "tuple", "sorted"}
+TEXT_CALLS = {
+    "_",
+    "md",
+    "ngettext",
+    "str",
+    "format",
+    "join",
+    "markdown",
+    "code",
+    "upper",
+    "lower",
+    "capitalize",
+    "list",
+    "tuple",
+    "sorted",
+}
 
 
 def _is_text(node: ast.AST) -> bool:
@@ -40,7 +57,9 @@ def _is_text(node: ast.AST) -> bool:
         return True
     if isinstance(node, ast.Call):
         f = node.func
-        return (isinstance(f, ast.Name) and f.id in TEXT_CALLS) or (isinstance(f, ast.Attribute) and f.attr in TEXT_CALLS)
+        return (isinstance(f, ast.Name) and f.id in TEXT_CALLS) or (
+            isinstance(f, ast.Attribute) and f.attr in TEXT_CALLS
+        )
     if isinstance(node, ast.BinOp):
         return _is_text(node.left) or _is_text(node.right)
     if isinstance(node, ast.Subscript):  # "text"[1:]
@@ -75,8 +94,11 @@ def arithmetic(source: str, filename: str = "<page>") -> list[str]:
         where = f"{filename}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.BinOp) and isinstance(node.op, ARITHMETIC) and not _is_text(node):
             # len(...) counts things laid out (cards, rows): never a figure
-            operands = [x for x in (node.left, node.right)
-                        if not (isinstance(x, ast.Call) and isinstance(x.func, ast.Name) and x.func.id == "len")]
+            operands = [
+                x
+                for x in (node.left, node.right)
+                if not (isinstance(x, ast.Call) and isinstance(x.func, ast.Name) and x.func.id == "len")
+            ]
             name = next((n for x in operands if (n := _figure(x))), None)
             if name is not None:
                 found.append(f"{where}: {ast.unparse(node)} (computes with {name})")
@@ -93,40 +115,48 @@ def arithmetic(source: str, filename: str = "<page>") -> list[str]:
 
 def test_no_page_computes_a_figure():
     found = [hit for path in PAGES for hit in arithmetic(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))]
-    assert not found, ("Move these into the engine (a figure) or ftcost.views (a formatted value); pages only "
-                       "lay out what those return:\n" + "\n".join(found))
+    assert not found, (
+        "Move these into the engine (a figure) or ftcost.views (a formatted value); pages only "
+        "lay out what those return:\n" + "\n".join(found)
+    )
 
 
-@pytest.mark.parametrize("line", [
-    # What the pages once did, each now done by the engine or ftcost.views:
-    "band = band.assign(p10=band.p10 * float(MONEY.rate), p90=band.p90 * float(MONEY.rate))",
-    "x = round(float(MONEY.value(usd)), 2)",
-    "with_wrong = o.monthly_usd + o.steady.wrong_answers_usd",
-    "delta = card_total - ref.cumulative_usd[-1]",
-    "share = Decimal(p.examples) / planned * 100",
-    "total += m.total_usd",
-    "cost = sum(m.total_usd for m in o.months)",
-    "shown = usd.quantize(CENT)",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        # What the pages once did, each now done by the engine or ftcost.views:
+        "band = band.assign(p10=band.p10 * float(MONEY.rate), p90=band.p90 * float(MONEY.rate))",
+        "x = round(float(MONEY.value(usd)), 2)",
+        "with_wrong = o.monthly_usd + o.steady.wrong_answers_usd",
+        "delta = card_total - ref.cumulative_usd[-1]",
+        "share = Decimal(p.examples) / planned * 100",
+        "total += m.total_usd",
+        "cost = sum(m.total_usd for m in o.months)",
+        "shown = usd.quantize(CENT)",
+    ],
+)
 def test_the_scan_catches_page_arithmetic(line):
     assert arithmetic(line)
 
 
-@pytest.mark.parametrize("line", [
-    # Layout and text: rows of cards, chart heights, widget keys, sentences.
-    "count = -(-len(items) // most)",
-    "rows = [items[i:i + width] for i in range(0, len(items), width)]",
-    "height = max(120, 34 * len(order))",
-    "colour = OPTION_COLOURS[i % len(OPTION_COLOURS)]",
-    'key = KEPT + "measured"',
-    "key = state.WIDGET + path",
-    'text = _("Total over {months}").format(months=m) + " " + md(name)',
-    'label = card.total + " " + _("in all")',
-    'title = pilot.month_to_beat[:1].upper() + pilot.month_to_beat[1:]',
-    "ss[RANGES + ':version'] += 1",
-    "url = url[: -len(page_path) - 1]",
-    "text = text + ('\\n\\n' + md(rate) if rate else '')",
-    "codes = list(CURRENCIES) + ([money.currency] if money.currency not in CURRENCIES else [])",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Layout and text: rows of cards, chart heights, widget keys, sentences.
+        "count = -(-len(items) // most)",
+        "rows = [items[i:i + width] for i in range(0, len(items), width)]",
+        "height = max(120, 34 * len(order))",
+        "colour = OPTION_COLOURS[i % len(OPTION_COLOURS)]",
+        'key = KEPT + "measured"',
+        "key = state.WIDGET + path",
+        'text = _("Total over {months}").format(months=m) + " " + md(name)',
+        'label = card.total + " " + _("in all")',
+        "title = pilot.month_to_beat[:1].upper() + pilot.month_to_beat[1:]",
+        "ss[RANGES + ':version'] += 1",
+        "url = url[: -len(page_path) - 1]",
+        "text = text + ('\\n\\n' + md(rate) if rate else '')",
+        "codes = list(CURRENCIES) + ([money.currency] if money.currency not in CURRENCIES else [])",
+    ],
+)
 def test_the_scan_lets_layout_and_text_through(line):
     assert not arithmetic(line)

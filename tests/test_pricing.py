@@ -36,8 +36,10 @@ def test_seed_002_cost_table(model, training_tokens, input_usd, output_usd, trai
 
 def test_seed_002_monthly_figures_without_training():
     # The issue's wording of the same table: $6.50, $52.00 + $0.20 one-off, $150.00 a month.
-    monthly = {m: quote(m, input_tokens=3_000_000, output_tokens=1_000_000, as_of=SEPT_2023).total_usd
-               for m in ("gpt-3.5-turbo", "ft:gpt-3.5-turbo-0613", "gpt-4")}
+    monthly = {
+        m: quote(m, input_tokens=3_000_000, output_tokens=1_000_000, as_of=SEPT_2023).total_usd
+        for m in ("gpt-3.5-turbo", "ft:gpt-3.5-turbo-0613", "gpt-4")
+    }
     assert monthly == {"gpt-3.5-turbo": D("6.50"), "ft:gpt-3.5-turbo-0613": D("52.00"), "gpt-4": D("150.00")}
     usd, rate = training_cost("ft:gpt-3.5-turbo-0613", 25_000, SEPT_2023)
     assert usd == D("0.20") and rate.price == D("8.00") and rate.kind == "training"
@@ -64,7 +66,12 @@ def test_openai_guide_training_example(model, as_of, expected):
 def test_fine_tuned_name_is_never_priced_at_base_or_zero():
     # The peers' bug (user-asks #2): ft: names priced at the base rate or at $0.
     base = quote("gpt-4o-mini-2024-07-18", input_tokens=1_000_000, output_tokens=1_000_000, as_of=dt.date(2025, 1, 1))
-    ft = quote("ft:gpt-4o-mini-2024-07-18:acme:bot:xyz", input_tokens=1_000_000, output_tokens=1_000_000, as_of=dt.date(2025, 1, 1))
+    ft = quote(
+        "ft:gpt-4o-mini-2024-07-18:acme:bot:xyz",
+        input_tokens=1_000_000,
+        output_tokens=1_000_000,
+        as_of=dt.date(2025, 1, 1),
+    )
     assert base.total_usd == D("0.15") + D("0.60")
     assert ft.total_usd == D("0.30") + D("1.20")
     assert ft.rates["input"].kind == "fine_tuned"
@@ -75,9 +82,11 @@ def test_fine_tuned_name_is_never_priced_at_base_or_zero():
 
 def test_cached_tokens_are_part_of_the_prompt_and_charged_once():
     # 10,000 prompt tokens of which 4,000 cached, gpt-4o-2024-08-06 on 2024-11-01: $2.50 and $1.25 per 1M.
-    q = quote("gpt-4o-2024-08-06", input_tokens=10_000, cached_input_tokens=4_000, output_tokens=0, as_of=dt.date(2024, 11, 1))
-    assert q.input_usd == D("0.015")          # 6,000 × 2.50 / 1M
-    assert q.cached_input_usd == D("0.005")   # 4,000 × 1.25 / 1M
+    q = quote(
+        "gpt-4o-2024-08-06", input_tokens=10_000, cached_input_tokens=4_000, output_tokens=0, as_of=dt.date(2024, 11, 1)
+    )
+    assert q.input_usd == D("0.015")  # 6,000 × 2.50 / 1M
+    assert q.cached_input_usd == D("0.005")  # 4,000 × 1.25 / 1M
     assert q.total_usd == D("0.020")
     assert not any("cached" in n for n in q.notes)
 
@@ -129,7 +138,9 @@ def test_embeddings_have_no_output_price():
 
 
 def test_legacy_fine_tune_single_usage_rate():
-    q = quote("curie:ft-acme-2023-01-01-00-00-00", input_tokens=1_000_000, output_tokens=1_000_000, as_of=dt.date(2023, 1, 1))
+    q = quote(
+        "curie:ft-acme-2023-01-01-00-00-00", input_tokens=1_000_000, output_tokens=1_000_000, as_of=dt.date(2023, 1, 1)
+    )
     assert (q.input_usd, q.output_usd) == (D("12.00"), D("12.00"))
 
 
@@ -139,7 +150,7 @@ def test_free_training_promotion_is_off_by_default_but_visible():
     assert off.training_usd == D("37.50")  # 1.5M × $25
     assert any("not applied" in n for n in off.notes)
     on = quote("gpt-4o-2024-08-06", apply_promotions=True, **args)
-    assert on.training_usd == D("12.50")   # first 1M free that day
+    assert on.training_usd == D("12.50")  # first 1M free that day
     assert on.promotion_usd == D("25.00")
     after = quote("gpt-4o-2024-08-06", apply_promotions=True, training_tokens=1_500_000, as_of=dt.date(2024, 9, 24))
     assert after.training_usd == D("37.50") and after.promotion_usd == 0
@@ -160,12 +171,34 @@ def test_unverified_rates_are_noted_once_per_row():
 
 
 def test_to_dict_keys_and_exact_strings():
-    q = quote("ft:gpt-3.5-turbo-0613", input_tokens=3_000_000, output_tokens=1_000_000, training_tokens=25_000, as_of=SEPT_2023)
+    q = quote(
+        "ft:gpt-3.5-turbo-0613",
+        input_tokens=3_000_000,
+        output_tokens=1_000_000,
+        training_tokens=25_000,
+        as_of=SEPT_2023,
+    )
     doc = q.to_dict()
-    for key in ("model", "resolved_model", "as_of", "tier", "input_usd", "cached_input_usd", "output_usd",
-                "training_usd", "total_usd", "rates", "notes"):
+    for key in (
+        "model",
+        "resolved_model",
+        "as_of",
+        "tier",
+        "input_usd",
+        "cached_input_usd",
+        "output_usd",
+        "training_usd",
+        "total_usd",
+        "rates",
+        "notes",
+    ):
         assert key in doc
-    assert (doc["input_usd"], doc["output_usd"], doc["training_usd"], doc["total_usd"]) == ("36.00", "16.00", "0.20", "52.20")
+    assert (doc["input_usd"], doc["output_usd"], doc["training_usd"], doc["total_usd"]) == (
+        "36.00",
+        "16.00",
+        "0.20",
+        "52.20",
+    )
     assert doc["rates"]["input"]["price"] == "12.00"
     assert doc["rates"]["input"]["source"].startswith("https://")
     assert doc["rates"]["input"]["effective_from"] == "2023-08-22"
@@ -217,8 +250,16 @@ def test_total_is_the_sum_of_exact_non_negative_parts(case, inp, extra_cached, o
     out = 0 if m.format == "embedding" else out
     card = rates(name, day, tier)
     train = train if card.training else 0
-    q = quote(name, input_tokens=inp + extra_cached, cached_input_tokens=extra_cached, output_tokens=out,
-              training_tokens=train, epochs=epochs, as_of=day, tier=tier)
+    q = quote(
+        name,
+        input_tokens=inp + extra_cached,
+        cached_input_tokens=extra_cached,
+        output_tokens=out,
+        training_tokens=train,
+        epochs=epochs,
+        as_of=day,
+        tier=tier,
+    )
     parts = (q.input_usd, q.cached_input_usd, q.output_usd, q.training_usd)
     assert all(p >= 0 for p in parts)
     assert q.total_usd == sum(parts)
@@ -226,8 +267,15 @@ def test_total_is_the_sum_of_exact_non_negative_parts(case, inp, extra_cached, o
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(PRICED), tokens, tokens, st.integers(0, 10**9), st.integers(1, 49), st.sampled_from(
-    ["input", "cached", "output", "training", "epochs"]), st.integers(1, 10**9))
+@given(
+    st.sampled_from(PRICED),
+    tokens,
+    tokens,
+    st.integers(0, 10**9),
+    st.integers(1, 49),
+    st.sampled_from(["input", "cached", "output", "training", "epochs"]),
+    st.integers(1, 10**9),
+)
 def test_cost_never_decreases_when_tokens_or_epochs_grow(case, inp, out, train, epochs, which, step):
     name, day, tier = case
     m = load_pricing().models[name.removeprefix("ft:")]

@@ -146,7 +146,9 @@ def test_no_overlapping_periods():
     for key in keys:
         periods = DATA.periods(*key)
         for a, b in zip(periods, periods[1:], strict=False):
-            assert a.effective_until is not None and a.effective_until <= b.effective_from, f"{key}: {a.where()} overlaps {b.where()}"
+            assert a.effective_until is not None and a.effective_until <= b.effective_from, (
+                f"{key}: {a.where()} overlaps {b.where()}"
+            )
 
 
 def test_every_row_has_sources_with_urls_and_a_checked_date():
@@ -204,14 +206,20 @@ def test_lifecycle_dates_are_consistent():
         if m.fine_tuned_shutdown and m.shutdown and m.fine_tuned_shutdown > m.shutdown:
             assert m.fine_tuned_shutdown_note, f"{m.id}: fine-tunes outlive the base only where a note cites why"
         if m.fine_tunable:
-            assert m.fine_tuning_until and m.fine_tuning_until <= dt.date(2027, 1, 6), f"{m.id}: no new jobs for anyone from 2027-01-06"
+            assert m.fine_tuning_until and m.fine_tuning_until <= dt.date(2027, 1, 6), (
+                f"{m.id}: no new jobs for anyone from 2027-01-06"
+            )
             assert not m.released or m.released <= m.fine_tuning_from, m.id
             assert m.fine_tuning_until <= min(d for d in (m.fine_tuned_shutdown, m.shutdown, dt.date.max) if d), m.id
     for mid in ("gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14"):
         assert DATA.models[mid].shutdown == DATA.models[mid].fine_tuned_shutdown == dt.date(2027, 1, 14), mid
     events = {(e.effect, e.date) for e in DATA.events}
-    assert {("fine_tuning_restricted", dt.date(2026, 5, 7)), ("fine_tuning_restricted", dt.date(2026, 7, 2)),
-            ("fine_tuning_closed", dt.date(2027, 1, 6)), ("shutdown", dt.date(2027, 1, 14))} <= events
+    assert {
+        ("fine_tuning_restricted", dt.date(2026, 5, 7)),
+        ("fine_tuning_restricted", dt.date(2026, 7, 2)),
+        ("fine_tuning_closed", dt.date(2027, 1, 6)),
+        ("shutdown", dt.date(2027, 1, 14)),
+    } <= events
 
 
 def test_no_row_outlives_its_model():
@@ -224,11 +232,32 @@ def test_no_row_outlives_its_model():
 
 
 def test_every_model_the_issue_lists_is_priced():
-    for mid in ("gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-16k-0613", "gpt-3.5-turbo-1106",
-                "gpt-3.5-turbo-0125", "gpt-4-0613", "gpt-4-32k-0613", "gpt-4-turbo-2024-04-09", "gpt-4o-2024-05-13",
-                "gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14",
-                "gpt-4.1-nano-2025-04-14", "o4-mini-2025-04-16", "babbage-002", "davinci-002", "ada", "babbage",
-                "curie", "davinci", "text-embedding-ada-002", "text-embedding-3-small", "text-embedding-3-large"):
+    for mid in (
+        "gpt-3.5-turbo-0301",
+        "gpt-3.5-turbo-0613",
+        "gpt-3.5-turbo-16k-0613",
+        "gpt-3.5-turbo-1106",
+        "gpt-3.5-turbo-0125",
+        "gpt-4-0613",
+        "gpt-4-32k-0613",
+        "gpt-4-turbo-2024-04-09",
+        "gpt-4o-2024-05-13",
+        "gpt-4o-2024-08-06",
+        "gpt-4o-mini-2024-07-18",
+        "gpt-4.1-2025-04-14",
+        "gpt-4.1-mini-2025-04-14",
+        "gpt-4.1-nano-2025-04-14",
+        "o4-mini-2025-04-16",
+        "babbage-002",
+        "davinci-002",
+        "ada",
+        "babbage",
+        "curie",
+        "davinci",
+        "text-embedding-ada-002",
+        "text-embedding-3-small",
+        "text-embedding-3-large",
+    ):
         assert DATA.periods(mid, "base"), mid
     for alias in ("gpt-3.5-turbo", "gpt-4", "gpt-4o", "gpt-4o-mini", "gpt-4.1", "o4-mini"):
         assert resolve(alias, dt.date(2025, 6, 1)).alias == alias
@@ -237,34 +266,131 @@ def test_every_model_the_issue_lists_is_priced():
 # --- broken copies give one readable sentence ---------------------------------------------------------------
 
 BROKEN = [
-    ("prices/gpt-4o.toml", "price = 25.00", "prise = 25.00", ["prices/gpt-4o.toml line", "gpt-4o-2024-08-06 training/standard", "prise: unknown key"]),
-    ("prices/gpt-4o.toml", "input = 0.15\ncached_input = 0.075", "input = 0.15\ncached_input = 0",
-     ["prices/gpt-4o.toml line", "gpt-4o-mini-2024-07-18 base/standard from 2024-10-01", "cached_input: 0 is not a price; leave the key out"]),
-    ("prices/gpt-4o.toml", "price = 25.00", 'price = "25.00"', ["price: write the price as a number, not a quoted string"]),
-    ("prices/gpt-4.toml", "effective_from = 2023-03-14", 'effective_from = "2023-03-14"', ["effective_from: write the date unquoted"]),
-    ("prices/gpt-4.toml", "input = 30.00\noutput = 60.00\neffective_from = 2023-03-14", "output = 60.00\neffective_from = 2023-03-14",
-     ["prices/gpt-4.toml line 12", "gpt-4-0314 base/standard", "needs `input`"]),
-    ("prices/gpt-3.5.toml", "effective_from = 2023-08-22\neffective_until = 2023-11-06", "effective_from = 2023-08-22\neffective_until = 2023-11-07",
-     ["prices/gpt-3.5.toml line", "overlaps the row at line", "set that row's effective_until = 2023-11-06"]),
-    ("prices/gpt-4.toml", 'sources = ["S14", "S2", "S10"]', 'sources = ["S14", "S2", "S99"]', ["unknown source 'S99'", "add it to pricing/sources.toml"]),
-    ("prices/gpt-4.toml", 'model = "gpt-4-0314"', 'model = "gpt-4-0315"', ["unknown model 'gpt-4-0315'", "did you mean gpt-4-0314"]),
-    ("prices/gpt-4.toml", "effective_from = 2024-04-15", "effective_from = 2024-04-14", ["starts before batch_api existed (2024-04-15"]),
-    ("prices/gpt-4o.toml", "cached_input = 1.25\noutput = 10.00\neffective_from = 2024-10-01",
-     "cached_input = 1.25\noutput = 10.00\neffective_from = 2024-09-30", ["starts before prompt_caching existed"]),
-    ("prices/gpt-4o.toml", "price = 3.00\neffective_from = 2024-07-23", "price = 3.00\neffective_from = 2024-07-24",
-     ["models.toml [gpt-4o-mini-2024-07-18]", "no training price on 2024-07-23"]),
-    ("prices/gpt-3.toml", 'effective_from = 2022-09-01\nsources = ["S14"]', 'effective_from = 2022-09-01\neffective_until = 2024-01-04\nsources = ["S14"]',
-     ["ada base/standard", "remove effective_until"]),
-    ("aliases.toml", "effective_from = 2023-03-01", "effective_from = 2023-02-01", ["aliases.toml line", "no standard base price on 2023-02-01"]),
+    (
+        "prices/gpt-4o.toml",
+        "price = 25.00",
+        "prise = 25.00",
+        ["prices/gpt-4o.toml line", "gpt-4o-2024-08-06 training/standard", "prise: unknown key"],
+    ),
+    (
+        "prices/gpt-4o.toml",
+        "input = 0.15\ncached_input = 0.075",
+        "input = 0.15\ncached_input = 0",
+        [
+            "prices/gpt-4o.toml line",
+            "gpt-4o-mini-2024-07-18 base/standard from 2024-10-01",
+            "cached_input: 0 is not a price; leave the key out",
+        ],
+    ),
+    (
+        "prices/gpt-4o.toml",
+        "price = 25.00",
+        'price = "25.00"',
+        ["price: write the price as a number, not a quoted string"],
+    ),
+    (
+        "prices/gpt-4.toml",
+        "effective_from = 2023-03-14",
+        'effective_from = "2023-03-14"',
+        ["effective_from: write the date unquoted"],
+    ),
+    (
+        "prices/gpt-4.toml",
+        "input = 30.00\noutput = 60.00\neffective_from = 2023-03-14",
+        "output = 60.00\neffective_from = 2023-03-14",
+        ["prices/gpt-4.toml line 12", "gpt-4-0314 base/standard", "needs `input`"],
+    ),
+    (
+        "prices/gpt-3.5.toml",
+        "effective_from = 2023-08-22\neffective_until = 2023-11-06",
+        "effective_from = 2023-08-22\neffective_until = 2023-11-07",
+        ["prices/gpt-3.5.toml line", "overlaps the row at line", "set that row's effective_until = 2023-11-06"],
+    ),
+    (
+        "prices/gpt-4.toml",
+        'sources = ["S14", "S2", "S10"]',
+        'sources = ["S14", "S2", "S99"]',
+        ["unknown source 'S99'", "add it to pricing/sources.toml"],
+    ),
+    (
+        "prices/gpt-4.toml",
+        'model = "gpt-4-0314"',
+        'model = "gpt-4-0315"',
+        ["unknown model 'gpt-4-0315'", "did you mean gpt-4-0314"],
+    ),
+    (
+        "prices/gpt-4.toml",
+        "effective_from = 2024-04-15",
+        "effective_from = 2024-04-14",
+        ["starts before batch_api existed (2024-04-15"],
+    ),
+    (
+        "prices/gpt-4o.toml",
+        "cached_input = 1.25\noutput = 10.00\neffective_from = 2024-10-01",
+        "cached_input = 1.25\noutput = 10.00\neffective_from = 2024-09-30",
+        ["starts before prompt_caching existed"],
+    ),
+    (
+        "prices/gpt-4o.toml",
+        "price = 3.00\neffective_from = 2024-07-23",
+        "price = 3.00\neffective_from = 2024-07-24",
+        ["models.toml [gpt-4o-mini-2024-07-18]", "no training price on 2024-07-23"],
+    ),
+    (
+        "prices/gpt-3.toml",
+        'effective_from = 2022-09-01\nsources = ["S14"]',
+        'effective_from = 2022-09-01\neffective_until = 2024-01-04\nsources = ["S14"]',
+        ["ada base/standard", "remove effective_until"],
+    ),
+    (
+        "aliases.toml",
+        "effective_from = 2023-03-01",
+        "effective_from = 2023-02-01",
+        ["aliases.toml line", "no standard base price on 2023-02-01"],
+    ),
     ("aliases.toml", 'snapshot = "gpt-4-0613"', 'snapshot = "gpt-4-0612"', ["unknown snapshot 'gpt-4-0612'"]),
-    ("lifecycle.toml", "date = 2027-01-14", "date = 2027-01-15", ["models.toml [gpt-4o-2024-08-06]: shutdown is 2027-01-14", "2027-01-15; make them agree"]),
-    ("lifecycle.toml", "date = 2027-01-06", "date = 2027-01-05", ["fine_tuning_until is 2027-01-06", "set fine_tuning_until = 2027-01-05"]),
-    ("models.toml", "fine_tuning_until = 2027-01-06\nfine_tuned_shutdown = 2027-01-14", "fine_tuning_until = 2027-01-20\nfine_tuned_shutdown = 2027-01-14",
-     ["models.toml [gpt-4o-2024-08-06]"]),
-    ("sources.toml", 'url = "https://openai.com/index/gpt-4-1"', 'url = "openai.com/index/gpt-4-1"', ["sources.toml: source.S9.url", "https://"]),
-    ("promotions.toml", "effective_from = 2024-08-20", "effective_from = 2024-08-19", ["gpt-4o-free-training-2024", "no training price on 2024-08-19"]),
-    ("prices/o-series.toml", 'tier = "standard"\nprice = 100.00', 'tier = "batch"\nprice = 100.00', ["training has one price: use tier"]),
-    ("prices/embeddings.toml", "input = 0.02\n", "input = 0.02\noutput = 0.02\n", ["embedding models bill input tokens only"]),
+    (
+        "lifecycle.toml",
+        "date = 2027-01-14",
+        "date = 2027-01-15",
+        ["models.toml [gpt-4o-2024-08-06]: shutdown is 2027-01-14", "2027-01-15; make them agree"],
+    ),
+    (
+        "lifecycle.toml",
+        "date = 2027-01-06",
+        "date = 2027-01-05",
+        ["fine_tuning_until is 2027-01-06", "set fine_tuning_until = 2027-01-05"],
+    ),
+    (
+        "models.toml",
+        "fine_tuning_until = 2027-01-06\nfine_tuned_shutdown = 2027-01-14",
+        "fine_tuning_until = 2027-01-20\nfine_tuned_shutdown = 2027-01-14",
+        ["models.toml [gpt-4o-2024-08-06]"],
+    ),
+    (
+        "sources.toml",
+        'url = "https://openai.com/index/gpt-4-1"',
+        'url = "openai.com/index/gpt-4-1"',
+        ["sources.toml: source.S9.url", "https://"],
+    ),
+    (
+        "promotions.toml",
+        "effective_from = 2024-08-20",
+        "effective_from = 2024-08-19",
+        ["gpt-4o-free-training-2024", "no training price on 2024-08-19"],
+    ),
+    (
+        "prices/o-series.toml",
+        'tier = "standard"\nprice = 100.00',
+        'tier = "batch"\nprice = 100.00',
+        ["training has one price: use tier"],
+    ),
+    (
+        "prices/embeddings.toml",
+        "input = 0.02\n",
+        "input = 0.02\noutput = 0.02\n",
+        ["embedding models bill input tokens only"],
+    ),
     ("prices/gpt-4.toml", "schema_version = 1", "schema_version = 2", ["prices/gpt-4.toml: schema_version must be 1"]),
 ]
 

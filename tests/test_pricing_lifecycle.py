@@ -22,13 +22,18 @@ def day(text: str) -> dt.date:
 
 # --- organization-specific cutoffs (OpenAI's wind-down), both sides of each day --------------------------
 
+
 @pytest.mark.parametrize(
     "org, on, allowed",
     [
-        ("never", "2026-05-06", True), ("never", "2026-05-07", False),
-        ("inactive", "2026-07-01", True), ("inactive", "2026-07-02", False),
-        ("active", "2027-01-05", True), ("active", "2027-01-06", False),
-        (None, "2027-01-05", True), (None, "2027-01-06", False),
+        ("never", "2026-05-06", True),
+        ("never", "2026-05-07", False),
+        ("inactive", "2026-07-01", True),
+        ("inactive", "2026-07-02", False),
+        ("active", "2027-01-05", True),
+        ("active", "2027-01-06", False),
+        (None, "2027-01-05", True),
+        (None, "2027-01-06", False),
     ],
 )
 def test_org_cutoffs(org, on, allowed):

@@ -95,7 +95,12 @@ def test_every_ft_form_gets_fine_tuned_rates(name, snapshot, alias):
 
 def test_legacy_gpt3_fine_tune_name():
     card = rates("davinci:ft-personal-2023-01-01-12-00-00", day("2023-01-01"))
-    assert (card.snapshot, card.fine_tuned, card.input.price, card.output.price) == ("davinci", True, D("120.00"), D("120.00"))
+    assert (card.snapshot, card.fine_tuned, card.input.price, card.output.price) == (
+        "davinci",
+        True,
+        D("120.00"),
+        D("120.00"),
+    )
 
 
 @pytest.mark.parametrize("m", [m for m in DATA.models.values() if m.fine_tunable], ids=lambda m: m.id)
@@ -127,8 +132,16 @@ def test_unknown_model_lists_close_matches():
 @pytest.mark.parametrize(
     "name, on, message",
     [
-        ("gpt-4o-2024-08-06", "2024-01-01", "gpt-4o-2024-08-06 was first priced on 2024-08-06; you asked about 2024-01-01."),
-        ("ft:gpt-4o-2024-08-06", "2024-08-19", "fine-tuned gpt-4o-2024-08-06 was first priced on 2024-08-20; you asked about 2024-08-19."),
+        (
+            "gpt-4o-2024-08-06",
+            "2024-01-01",
+            "gpt-4o-2024-08-06 was first priced on 2024-08-06; you asked about 2024-01-01.",
+        ),
+        (
+            "ft:gpt-4o-2024-08-06",
+            "2024-08-19",
+            "fine-tuned gpt-4o-2024-08-06 was first priced on 2024-08-20; you asked about 2024-08-19.",
+        ),
         ("ft:gpt-4-0613:org::x", "2024-01-01", "gpt-4-0613 cannot be fine-tuned: Fine-tuning was invitation-only"),
         ("ft:gpt-4o-2024-05-13", "2024-06-01", "gpt-4o-2024-05-13 cannot be fine-tuned"),
         ("ada", "2024-01-04", "ada was shut down on 2024-01-04 (https://"),
@@ -179,15 +192,27 @@ def test_both_sides_of_every_price_edge(row, edge):
     inside = edge if edge == row.effective_from else edge - ONE_DAY
     outside = edge - ONE_DAY if edge == row.effective_from else edge
     assert offered(*key, inside) == row.prices()
-    other = neighbours.get(outside) if outside > inside else next(
-        (r for r in DATA.periods(*key) if r.effective_until == row.effective_from), None)
+    other = (
+        neighbours.get(outside)
+        if outside > inside
+        else next((r for r in DATA.periods(*key) if r.effective_until == row.effective_from), None)
+    )
     assert offered(*key, outside) == (other.prices() if other else None)
 
 
 def test_published_price_changes_side_by_side():
-    assert offered("gpt-3.5-turbo-0613", "fine_tuned", "standard", day("2023-11-05")) == {"input": D("12.00"), "output": D("16.00")}
-    assert offered("gpt-3.5-turbo-0613", "fine_tuned", "standard", day("2023-11-06")) == {"input": D("3.00"), "output": D("6.00")}
-    assert offered("gpt-4o-2024-08-06", "base", "standard", day("2024-09-30")) == {"input": D("2.50"), "output": D("10.00")}
+    assert offered("gpt-3.5-turbo-0613", "fine_tuned", "standard", day("2023-11-05")) == {
+        "input": D("12.00"),
+        "output": D("16.00"),
+    }
+    assert offered("gpt-3.5-turbo-0613", "fine_tuned", "standard", day("2023-11-06")) == {
+        "input": D("3.00"),
+        "output": D("6.00"),
+    }
+    assert offered("gpt-4o-2024-08-06", "base", "standard", day("2024-09-30")) == {
+        "input": D("2.50"),
+        "output": D("10.00"),
+    }
     assert offered("gpt-4o-2024-08-06", "base", "standard", day("2024-10-01"))["cached_input"] == D("1.25")
     assert offered("text-embedding-ada-002", "base", "standard", day("2023-06-12")) == {"input": D("0.40")}
     assert offered("text-embedding-ada-002", "base", "standard", day("2023-06-13")) == {"input": D("0.10")}
@@ -216,14 +241,21 @@ def test_diff_between_two_dates():
     assert c.change == "changed"
     assert c.fields == (("input", D("12.00"), D("3.00")), ("output", D("16.00"), D("6.00")))
     added = diff(day("2024-09-30"), day("2024-10-01"), "gpt-4o-2024-08-06")
-    assert {(c.kind, c.tier, c.fields[0][0]) for c in added} == {("base", "standard", "cached_input"), ("fine_tuned", "standard", "cached_input"), ("fine_tuned", "batch", "cached_input")}
+    assert {(c.kind, c.tier, c.fields[0][0]) for c in added} == {
+        ("base", "standard", "cached_input"),
+        ("fine_tuned", "standard", "cached_input"),
+        ("fine_tuned", "batch", "cached_input"),
+    }
 
 
 def test_table_patterns():
     assert {r.model for r in table(day("2023-09-01"), "gpt-3.5-turbo")} == {"gpt-3.5-turbo-0613"}
     assert {r.kind for r in table(day("2023-09-01"), "ft:gpt-3.5-turbo")} == {"fine_tuned", "training"}
     assert {r.model for r in table(day("2025-06-01"), "gpt-4.1*", tier="batch")} == {
-        "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14"}
+        "gpt-4.1-2025-04-14",
+        "gpt-4.1-mini-2025-04-14",
+        "gpt-4.1-nano-2025-04-14",
+    }
     with pytest.raises(UnknownModelError, match="No model matches 'claude'"):
         table(day("2025-01-01"), "claude")
 
@@ -253,5 +285,12 @@ def test_fine_tuning_status(base, on, allowed, words):
 
 def test_fine_tunable_models_by_date():
     assert [m.id for m in fine_tunable_models(day("2023-09-01"))] == [
-        "ada", "babbage", "babbage-002", "curie", "davinci", "davinci-002", "gpt-3.5-turbo-0613"]
+        "ada",
+        "babbage",
+        "babbage-002",
+        "curie",
+        "davinci",
+        "davinci-002",
+        "gpt-3.5-turbo-0613",
+    ]
     assert fine_tunable_models(day("2027-01-06")) == []

@@ -32,8 +32,10 @@ def test_a_prompt_counts_the_rendered_template_with_its_generation_prompt(name):
     # Render a request with the family's template (begin, each message, then the assistant header the
     # template adds with add_generation_prompt) and count it with the special tokens recognised.
     template = tokenizers.TEMPLATES[name]
-    messages = [{"role": "system", "content": "Answer in one sentence."},
-                {"role": "user", "content": "Can I bring pork products into the country?"}]
+    messages = [
+        {"role": "system", "content": "Answer in one sentence."},
+        {"role": "user", "content": "Can I bring pork products into the country?"},
+    ]
     rendered = template.example_start + "".join(template.message.format(**m) for m in messages) + template.reply
     assert tokenizers.prompt_tokens(messages, name) == tokenizers._specials_counter(name)(rendered)
 
@@ -65,8 +67,9 @@ def test_a_provider_option_counts_its_prompt_with_its_own_family(migration):
     together = next(o for o in plan.options if o.name.startswith("Together"))
     option = next(o for o in migration.option if o.name == together.name)
     assert together.tokens.encoding == "llama3"
-    assert together.tokens.prompt_tokens == tokenizers.prompt_tokens(prompt_messages(migration.workload, option),
-                                                                      "llama3")
+    assert together.tokens.prompt_tokens == tokenizers.prompt_tokens(
+        prompt_messages(migration.workload, option), "llama3"
+    )
     assert together.tokens.output_tokens == tokenizers.count(migration.workload.sample_answer, "llama3")
     assert together.tokens.prompt_source == "measured"  # exact: nothing said
     assert "estimated" not in together.one_off.tokens_source
@@ -99,15 +102,15 @@ def test_planning_four_families_reads_the_file_once(migration, monkeypatch):
     assert {"llama3", "qwen2", "gemini-estimate"} <= set(training)
 
 
-VERTEX = '''
+VERTEX = """
 [[option]]
 name = "Vertex: tuned Gemini 3.5 Flash"
 provider = "vertex"
 model = "ft:gemini-3.5-flash"
 prompt = "short"
 accuracy_pct = 92
-'''
-QWEN = '''
+"""
+QWEN = """
 [[option]]
 name = "Together: Qwen 2.5 14B LoRA"
 provider = "together"
@@ -115,7 +118,7 @@ model = "ft:Qwen/Qwen2.5-14B-Instruct"
 deployment = "dedicated"
 prompt = "short"
 accuracy_pct = 92
-'''
+"""
 
 
 def _with_vertex(migration, options=VERTEX):
@@ -124,7 +127,7 @@ def _with_vertex(migration, options=VERTEX):
     return parse_scenario(head + options.lstrip() + "\n[training]" + tail)
 
 
-VERTEX_RATE = '''
+VERTEX_RATE = """
 [[rate]]
 provider = "vertex"
 kind = "inference"
@@ -136,7 +139,7 @@ provider = "vertex"
 kind = "training_mtok"
 price = 5
 note = "team's figure"
-'''
+"""
 
 
 def test_an_estimated_family_says_estimated_on_every_figure(migration):
@@ -161,8 +164,9 @@ def test_a_tuned_model_its_provider_no_longer_serves_is_left_out(migration):
     option = next(o for o in scenario.option if o.name.startswith("Vertex"))
     profile = token_profile(scenario.workload, option, "gemini-estimate")
     assert profile.prompt_source == "estimated"
-    assert profile.prompt_tokens == tokenizers.prompt_tokens(prompt_messages(scenario.workload, option),
-                                                             "gemini-estimate")
+    assert profile.prompt_tokens == tokenizers.prompt_tokens(
+        prompt_messages(scenario.workload, option), "gemini-estimate"
+    )
 
 
 def test_an_upload_is_counted_per_family_under_its_own_name():

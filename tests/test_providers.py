@@ -21,8 +21,17 @@ def data():
 
 
 def test_the_expected_providers_are_shipped():
-    assert set(FILES) >= {"azure", "vertex", "bedrock", "together", "fireworks", "self-hosted",
-                          "mistral", "cohere", "openpipe"}
+    assert set(FILES) >= {
+        "azure",
+        "vertex",
+        "bedrock",
+        "together",
+        "fireworks",
+        "self-hosted",
+        "mistral",
+        "cohere",
+        "openpipe",
+    }
 
 
 @pytest.mark.parametrize("stem", FILES)
@@ -57,9 +66,18 @@ def test_stopped_providers_carry_the_day(data):
 
 # --- brackets: both sides of every boundary -------------------------------------------------------------------
 
-@pytest.mark.parametrize("params, expected", [
-    ("16", "0.48"), ("16.1", "1.50"), ("17", "1.50"), ("69", "1.50"), ("70", "2.90"), ("100", "2.90"),
-])
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ("16", "0.48"),
+        ("16.1", "1.50"),
+        ("17", "1.50"),
+        ("69", "1.50"),
+        ("70", "2.90"),
+        ("100", "2.90"),
+    ],
+)
 def test_together_lora_sft_brackets(data, params, expected):
     r = data.get("together").rate(TODAY, "training_mtok", params_b=D(params), method="sft", adapter="lora")
     assert r.price == D(expected)
@@ -70,9 +88,17 @@ def test_together_has_no_bracket_above_100b(data):
         data.get("together").rate(TODAY, "training_mtok", params_b=D("101"), method="sft", adapter="lora")
 
 
-@pytest.mark.parametrize("params, expected", [
-    ("16", "0.50"), ("16.1", "3.00"), ("80", "3.00"), ("80.1", "6.00"), ("300", "6.00"), ("301", "10.00"),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ("16", "0.50"),
+        ("16.1", "3.00"),
+        ("80", "3.00"),
+        ("80.1", "6.00"),
+        ("300", "6.00"),
+        ("301", "10.00"),
+    ],
+)
 def test_fireworks_lora_sft_brackets(data, params, expected):
     r = data.get("fireworks").rate(TODAY, "training_mtok", params_b=D(params), method="sft", adapter="lora")
     assert r.price == D(expected)
@@ -87,11 +113,14 @@ def test_fireworks_dpo_and_full_are_twice_lora_sft(data):
 
 def test_a_model_row_finds_its_bracket(data):
     t = data.get("together")
-    r = t.rate(TODAY, "training_mtok", model="meta-llama/Llama-3.3-70B-Instruct-Reference", method="sft", adapter="lora")
+    r = t.rate(
+        TODAY, "training_mtok", model="meta-llama/Llama-3.3-70B-Instruct-Reference", method="sft", adapter="lora"
+    )
     assert r.price == D("2.90") and r.bracket() == ">69B–100B"
 
 
 # --- Azure: hosting, RFT cap, absent token rates, separate lifecycle dates ----------------------------------
+
 
 def test_azure_hosting_rows_and_developer_tier_has_none(data):
     az = data.get("azure")
@@ -151,13 +180,21 @@ def test_families_without_an_offline_tokenizer_are_stated_estimates(data):
     assert enc == "deepseek" and "estimated" in note
     assert "Gemini" in counting_tokenizer("gemini-estimate")[1]
     families = {m.tokenizer for p in data for m in p.models}
-    assert families <= {"o200k_base", "cl100k_base", "llama3", "qwen2", "mistral", "deepseek",
-                        "gemini-estimate", "nova-estimate"}
+    assert families <= {
+        "o200k_base",
+        "cl100k_base",
+        "llama3",
+        "qwen2",
+        "mistral",
+        "deepseek",
+        "gemini-estimate",
+        "nova-estimate",
+    }
 
 
 # --- schema strictness -----------------------------------------------------------------------------------------
 
-GOOD = '''schema_version = 1
+GOOD = """schema_version = 1
 [provider]
 id = "acme"
 name = "Acme"
@@ -177,7 +214,7 @@ effective_from = 2026-01-01
 sources = ["A1"]
 checked = 2026-12-01
 verified = true
-'''
+"""
 
 
 def _load(tmp_path, text, name="acme"):
@@ -189,15 +226,22 @@ def test_good_file_loads(tmp_path):
     assert _load(tmp_path, GOOD).get("acme").rate(TODAY, "hosting_hour").price == D("1.70")
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("price = 1.70", "price = 0", "not a price"),
-    ("price = 1.70", 'price = "1.70"', "not a quoted string"),
-    ("price = 1.70", "price = 1.70\ncolour = 1", "unknown key"),
-    ('sources = ["A1"]\nchecked = 2026-12-01\nverified = true\n', 'sources = ["B9"]\nchecked = 2026-12-01\nverified = true\n', "unknown source key"),
-    ('status = "active"', 'status = "stopped"', "stopped_on"),
-    ('kind = "hosting_hour"', 'kind = "hosting_hour"\ncap = 5', "cap"),
-    ('kind = "hosting_hour"', 'kind = "training_mtok"\nparams_above_b = 20\nparams_up_to_b = 16', "params_up_to_b"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("price = 1.70", "price = 0", "not a price"),
+        ("price = 1.70", 'price = "1.70"', "not a quoted string"),
+        ("price = 1.70", "price = 1.70\ncolour = 1", "unknown key"),
+        (
+            'sources = ["A1"]\nchecked = 2026-12-01\nverified = true\n',
+            'sources = ["B9"]\nchecked = 2026-12-01\nverified = true\n',
+            "unknown source key",
+        ),
+        ('status = "active"', 'status = "stopped"', "stopped_on"),
+        ('kind = "hosting_hour"', 'kind = "hosting_hour"\ncap = 5', "cap"),
+        ('kind = "hosting_hour"', 'kind = "training_mtok"\nparams_above_b = 20\nparams_up_to_b = 16', "params_up_to_b"),
+    ],
+)
 def test_schema_rejects(tmp_path, old, new, message):
     with pytest.raises(PricingDataError, match=message):
         _load(tmp_path, GOOD.replace(old, new, 1))
@@ -208,12 +252,15 @@ def test_file_name_must_match_the_id(tmp_path):
         _load(tmp_path, GOOD, name="other")
 
 
-@pytest.mark.parametrize("day, existing, expected", [
-    (dt.date(2026, 10, 13), False, True),
-    (dt.date(2026, 10, 14), False, False),  # base retirement closes training for new customers
-    (dt.date(2026, 12, 1), True, True),     # an existing customer still trains after OpenAI closes (2027-01-06)
-    (dt.date(2027, 4, 13), True, True),
-    (dt.date(2027, 4, 14), True, False),
-])
+@pytest.mark.parametrize(
+    "day, existing, expected",
+    [
+        (dt.date(2026, 10, 13), False, True),
+        (dt.date(2026, 10, 14), False, False),  # base retirement closes training for new customers
+        (dt.date(2026, 12, 1), True, True),  # an existing customer still trains after OpenAI closes (2027-01-06)
+        (dt.date(2027, 4, 13), True, True),
+        (dt.date(2027, 4, 14), True, False),
+    ],
+)
 def test_azure_training_open_for_existing_customers_only(data, day, existing, expected):
     assert data.get("azure").training_open("gpt-4.1-mini-2025-04-14", day, existing_customer=existing) is expected

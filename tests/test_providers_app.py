@@ -48,11 +48,18 @@ def test_options_table_names_the_provider_and_an_edit_keeps_its_settings():
     assert not at.exception, at.exception
     options = at.session_state["scenario"].option
     azure = next(i for i, o in enumerate(options) if o.provider == "azure")
-    at.session_state["w:option#0"] = {"edited_rows": {azure: {"Accuracy (%)": 93.0}}, "added_rows": [],
-                                      "deleted_rows": []}
+    at.session_state["w:option#0"] = {
+        "edited_rows": {azure: {"Accuracy (%)": 93.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert not at.exception, at.exception
     edited = at.session_state["scenario"].option[azure]
-    assert (edited.provider, edited.deployment, edited.existing_customer, edited.accuracy_pct) == \
-        ("azure", "standard", True, 93)
+    assert (edited.provider, edited.deployment, edited.existing_customer, edited.accuracy_pct) == (
+        "azure",
+        "standard",
+        True,
+        93,
+    )
     assert all(o.provider is None for o in at.session_state["scenario"].option if o.name.startswith("GPT"))

@@ -10,6 +10,7 @@ from ftcost.pricing import token_cost
 
 # --- hosting per hour: the month length is said, never assumed ---------------------------------------------
 
+
 def test_month_hours_are_explicit():
     assert H.month_hours("30-day") == 720
     assert H.month_hours("730-hour") == 730
@@ -17,12 +18,15 @@ def test_month_hours_are_explicit():
         H.month_hours("month")
 
 
-@pytest.mark.parametrize("basis, deployments, expected", [
-    ("30-day", 1, D("1224.00")),    # 1.70 × 24 × 30
-    ("730-hour", 1, D("1241.00")),  # 1.70 × 730
-    ("730-hour", 2, D("2482.00")),
-    ("30-day", 0, D("0")),
-])
+@pytest.mark.parametrize(
+    "basis, deployments, expected",
+    [
+        ("30-day", 1, D("1224.00")),  # 1.70 × 24 × 30
+        ("730-hour", 1, D("1241.00")),  # 1.70 × 730
+        ("730-hour", 2, D("2482.00")),
+        ("30-day", 0, D("0")),
+    ],
+)
 def test_azure_hosting_fee_per_month(basis, deployments, expected):
     assert H.hosting_per_month(D("1.70"), deployments, H.month_hours(basis)) == expected
 
@@ -37,6 +41,7 @@ def test_azure_cost_management_monthly_example():
 
 # --- training per 1M tokens, validation where billed, packing ------------------------------------------------
 
+
 def test_azure_sft_worked_example_ignores_the_validation_file():
     # 1M training tokens, 2 epochs (the default), a 40K-token validation file, global training at the example's
     # $2 per 1M: $4. Azure bills training tokens × epochs only.
@@ -48,8 +53,9 @@ def test_azure_sft_worked_example_ignores_the_validation_file():
 def test_together_billable_token_formula_with_validation():
     # Together's doc example: context 8,192 × batch 8 × 1,000 steps × 1 epoch ≈ 65.5M training tokens; a 1M-token
     # validation file with n_evals = 10 adds 10M.
-    billed = H.billable_training_tokens(8192 * 8 * 1000, 1, validation_tokens=1_000_000, n_evals=10,
-                                        validation_billed=True)
+    billed = H.billable_training_tokens(
+        8192 * 8 * 1000, 1, validation_tokens=1_000_000, n_evals=10, validation_billed=True
+    )
     assert billed == 65_536_000 + 10_000_000
     assert H.training_per_mtok(billed, D("0.48")) == D("36.25728")
 
@@ -68,12 +74,16 @@ def test_validation_is_free_unless_billed():
 
 # --- minimum job fee, storage --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("charge, minimum, expected", [
-    (D("1.00"), D("4"), D("4")),     # Mistral's legacy $4 minimum lifts a $1 job
-    (D("4.00"), D("4"), D("4.00")),  # at the boundary the charge stands
-    (D("10.00"), D("4"), D("10.00")),
-    (D("1.00"), None, D("1.00")),
-])
+
+@pytest.mark.parametrize(
+    "charge, minimum, expected",
+    [
+        (D("1.00"), D("4"), D("4")),  # Mistral's legacy $4 minimum lifts a $1 job
+        (D("4.00"), D("4"), D("4.00")),  # at the boundary the charge stands
+        (D("10.00"), D("4"), D("10.00")),
+        (D("1.00"), None, D("1.00")),
+    ],
+)
 def test_minimum_job_fee(charge, minimum, expected):
     assert H.with_minimum(charge, minimum) == expected
 
@@ -85,12 +95,16 @@ def test_storage_per_month():
 
 # --- training per training-hour with a cap (Azure RFT) -------------------------------------------------------
 
-@pytest.mark.parametrize("hours, expected", [
-    (D("4"), D("400")),        # Azure's RFT example: 4 hours × $100
-    (D("49.99"), D("4999")),   # just under the cap
-    (D("50"), D("5000")),      # exactly the cap
-    (D("60"), D("5000")),      # capped
-])
+
+@pytest.mark.parametrize(
+    "hours, expected",
+    [
+        (D("4"), D("400")),  # Azure's RFT example: 4 hours × $100
+        (D("49.99"), D("4999")),  # just under the cap
+        (D("50"), D("5000")),  # exactly the cap
+        (D("60"), D("5000")),  # capped
+    ],
+)
 def test_rft_hours_with_per_job_cap(hours, expected):
     assert H.training_per_hour(hours, D("100"), cap=D("5000")) == expected
 
@@ -101,6 +115,7 @@ def test_rft_hours_round_to_two_decimals():
 
 
 # --- self-hosting: GPU-hours from measured throughput, serving replicas ---------------------------------------
+
 
 def test_gpu_hours_from_per_gpu_throughput():
     # 2,621 tok/s per GPU (NeMo, Llama-2-70B LoRA) = 9,435,600 tokens per GPU-hour; 8 GPU-hours of work.
@@ -115,12 +130,15 @@ def test_reference_worked_example_8b_lora():
     assert H.training_per_gpu_hour(hours, D("4")).quantize(D("0.01")) == D("8.33")
 
 
-@pytest.mark.parametrize("rate, replicas, gpus, basis, expected", [
-    (D("3.95"), 1, 1, "730-hour", D("2883.50")),
-    (D("3.95"), 1, 1, "30-day", D("2844.00")),
-    (D("8.00"), 2, 1, "730-hour", D("11680.00")),  # two Fireworks H100 replicas
-    (D("5.49"), 1, 2, "30-day", D("7905.60")),     # one Together endpoint on 2 H100s
-])
+@pytest.mark.parametrize(
+    "rate, replicas, gpus, basis, expected",
+    [
+        (D("3.95"), 1, 1, "730-hour", D("2883.50")),
+        (D("3.95"), 1, 1, "30-day", D("2844.00")),
+        (D("8.00"), 2, 1, "730-hour", D("11680.00")),  # two Fireworks H100 replicas
+        (D("5.49"), 1, 2, "30-day", D("7905.60")),  # one Together endpoint on 2 H100s
+    ],
+)
 def test_serving_replica_per_month(rate, replicas, gpus, basis, expected):
     assert H.serving_per_month(rate, replicas, gpus, H.month_hours(basis)) == expected
 

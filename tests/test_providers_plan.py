@@ -14,7 +14,7 @@ from ftcost.views.plan import BREAKDOWN_PARTS
 
 DAY = dt.date(2026, 12, 1)
 
-BASE = '''schema_version = 1
+BASE = """schema_version = 1
 name = "providers"
 as_of = 2026-12-01
 horizon_months = 6
@@ -38,9 +38,9 @@ iterations = 1
 weeks = 1
 data_prep_minutes_per_example = 0
 {rates}
-'''
+"""
 
-AZURE = '''[[option]]
+AZURE = """[[option]]
 name = "azure"
 provider = "azure"
 model = "ft:gpt-4.1-mini-2025-04-14"
@@ -48,8 +48,8 @@ deployment = "standard"
 existing_customer = true
 prompt = "short"
 accuracy_pct = 95
-'''
-TEAM = '''[[rate]]
+"""
+TEAM = """[[rate]]
 provider = "azure"
 kind = "training_mtok"
 price = 2
@@ -58,8 +58,8 @@ provider = "azure"
 kind = "inference"
 input = 1
 output = 4
-'''
-TOGETHER = '''[[option]]
+"""
+TOGETHER = """[[option]]
 name = "together"
 provider = "together"
 model = "ft:meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
@@ -67,7 +67,7 @@ deployment = "dedicated"
 hours_per_month = 720
 prompt = "short"
 accuracy_pct = 92
-'''
+"""
 
 
 def plan_of(options, rates=""):
@@ -123,11 +123,14 @@ def test_unknown_provider_is_left_out_naming_the_choices():
     assert any("unknown provider 'acme'" in w for w in p.warnings)
 
 
-@pytest.mark.parametrize("rate, message", [
-    ('[[rate]]\nprovider = "openai"\nkind = "hosting_hour"\nprice = 1', "providers other than openai"),
-    ('[[rate]]\nprovider = "azure"\nkind = "inference"\nprice = 1', "input and output"),
-    ('[[rate]]\nprovider = "azure"\nkind = "hosting_hour"\ninput = 1', "gives price"),
-])
+@pytest.mark.parametrize(
+    "rate, message",
+    [
+        ('[[rate]]\nprovider = "openai"\nkind = "hosting_hour"\nprice = 1', "providers other than openai"),
+        ('[[rate]]\nprovider = "azure"\nkind = "inference"\nprice = 1', "input and output"),
+        ('[[rate]]\nprovider = "azure"\nkind = "hosting_hour"\ninput = 1', "gives price"),
+    ],
+)
 def test_bad_team_rates_are_refused(rate, message):
     with pytest.raises(ScenarioError, match=message):
         parse_scenario(BASE.format(options=TOGETHER, rates=rate))
@@ -168,12 +171,15 @@ def test_after_gpt_41_mini_stops_the_migration_answer_still_compares_against_a_b
     assert p.break_even and all(b.against == "GPT-6 luna, long prompt" for b in p.break_even)
 
 
-@pytest.mark.parametrize("day, existing, left_out", [
-    (dt.date(2021, 1, 1), True, "cannot fine-tune gpt-4.1-mini-2025-04-14 before 2025-04-14"),
-    (dt.date(2026, 12, 1), False, "for anyone from 2026-10-14 (existing customers: 2027-04-14)"),
-    (dt.date(2026, 12, 1), True, None),
-    (dt.date(2027, 4, 14), True, "for existing customers from 2027-04-14"),
-])
+@pytest.mark.parametrize(
+    "day, existing, left_out",
+    [
+        (dt.date(2021, 1, 1), True, "cannot fine-tune gpt-4.1-mini-2025-04-14 before 2025-04-14"),
+        (dt.date(2026, 12, 1), False, "for anyone from 2026-10-14 (existing customers: 2027-04-14)"),
+        (dt.date(2026, 12, 1), True, None),
+        (dt.date(2027, 4, 14), True, "for existing customers from 2027-04-14"),
+    ],
+)
 def test_a_provider_fine_tune_is_left_out_outside_its_training_window(day, existing, left_out):
     option = AZURE.replace("existing_customer = true", f"existing_customer = {str(existing).lower()}")
     text = BASE.format(options=option, rates=TEAM).replace("as_of = 2026-12-01", f"as_of = {day.isoformat()}")
@@ -181,8 +187,7 @@ def test_a_provider_fine_tune_is_left_out_outside_its_training_window(day, exist
     warnings: list[str] = []
     from ftcost.engine.providers_plan import provider_option_plan
 
-    result = provider_option_plan(scenario, scenario.option[1], day, go_live=2, current_months=None,
-                                  warnings=warnings)
+    result = provider_option_plan(scenario, scenario.option[1], day, go_live=2, current_months=None, warnings=warnings)
     if left_out is None:
         assert result is not None
     else:
@@ -207,8 +212,10 @@ def test_a_provider_fine_tune_past_its_training_window_cannot_be_done_and_the_an
     p = plan_of(option, TEAM)
     (x,) = p.infeasible
     assert x.name == "azure" and x.fine_tuned
-    assert x.reasons == ("azure is left out of the plan: Azure OpenAI (Microsoft Foundry) starts no new fine-tuning "
-                         "job on gpt-4.1-mini-2025-04-14 for anyone from 2026-10-14 (existing customers: 2027-04-14).",)
+    assert x.reasons == (
+        "azure is left out of the plan: Azure OpenAI (Microsoft Foundry) starts no new fine-tuning "
+        "job on gpt-4.1-mini-2025-04-14 for anyone from 2026-10-14 (existing customers: 2027-04-14).",
+    )
     assert not any("azure" in w for w in p.warnings)
     answer = report.headline(p)
     assert answer == [report.stay_sentence(p), x.reasons[0]]  # the cheapest base option to stay on, then why

@@ -23,8 +23,12 @@ def fn(properties=None, required=None, description=None, name="f", **extra):
     if description:
         out["description"] = description
     if properties is not None:
-        out["parameters"] = {"type": "object", "properties": properties, **({"required": required} if required else {}),
-                             **extra}
+        out["parameters"] = {
+            "type": "object",
+            "properties": properties,
+            **({"required": required} if required else {}),
+            **extra,
+        }
     return out
 
 
@@ -33,16 +37,22 @@ def body(text: str) -> str:
     lines = text.split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("type f = (_: {"))
     end = lines.index("}) => any;")
-    return "\n".join(lines[start + 1:end])
+    return "\n".join(lines[start + 1 : end])
 
 
 def test_the_cookbook_weather_tool_renders_as_published():
-    weather = fn({"location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
-                  "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
-                 required=["location"], description="Get the current weather", name="get_current_weather")
+    weather = fn(
+        {
+            "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
+            "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+        },
+        required=["location"],
+        description="Get the current weather",
+        name="get_current_weather",
+    )
     assert render_definitions([weather]) == (
         "namespace functions {\n\n// Get the current weather\ntype get_current_weather = (_: {\n"
-        "// The city and state, e.g. San Francisco, CA\nlocation: string,\nunit?: \"celsius\" | \"fahrenheit\",\n"
+        '// The city and state, e.g. San Francisco, CA\nlocation: string,\nunit?: "celsius" | "fahrenheit",\n'
         "}) => any;\n\n} // namespace functions"
     )
 
@@ -52,20 +62,26 @@ def test_no_description_no_comment_line_and_no_parameters_no_argument():
     assert "//" not in body(render_definitions([fn({"a": {"type": "string"}})]))
 
 
-@pytest.mark.parametrize("schema, text", [
-    ({"type": "string"}, "a?: string,"),
-    ({"type": "integer"}, "a?: number,"),  # integer and number render alike (pamelafox's quantity case)
-    ({"type": "number", "enum": [-1, 1]}, "a?: -1 | 1,"),
-    ({"type": "boolean"}, "a?: boolean,"),
-    ({"type": "null"}, "a?: null,"),
-    ({}, "a?: any,"),
-    ({"type": "array", "items": {"type": "string"}}, "a?: string[],"),
-    ({"type": "array"}, "a?: any[],"),
-    ({"type": ["string", "null"]}, "a?: string | null,"),
-    ({"anyOf": [{"type": "string", "const": "a"}, {"type": "number"}]}, "a?: string | number,"),  # hmarr's anyOf case
-    ({"oneOf": [{"type": "string"}, {"type": "boolean"}]}, "a?: string | boolean,"),
-    ({"type": "string", "default": "x", "format": "date"}, "a?: string,"),  # keywords the model is not shown
-])
+@pytest.mark.parametrize(
+    "schema, text",
+    [
+        ({"type": "string"}, "a?: string,"),
+        ({"type": "integer"}, "a?: number,"),  # integer and number render alike (pamelafox's quantity case)
+        ({"type": "number", "enum": [-1, 1]}, "a?: -1 | 1,"),
+        ({"type": "boolean"}, "a?: boolean,"),
+        ({"type": "null"}, "a?: null,"),
+        ({}, "a?: any,"),
+        ({"type": "array", "items": {"type": "string"}}, "a?: string[],"),
+        ({"type": "array"}, "a?: any[],"),
+        ({"type": ["string", "null"]}, "a?: string | null,"),
+        (
+            {"anyOf": [{"type": "string", "const": "a"}, {"type": "number"}]},
+            "a?: string | number,",
+        ),  # hmarr's anyOf case
+        ({"oneOf": [{"type": "string"}, {"type": "boolean"}]}, "a?: string | boolean,"),
+        ({"type": "string", "default": "x", "format": "date"}, "a?: string,"),  # keywords the model is not shown
+    ],
+)
 def test_each_type_renders_as_the_peers_render_it(schema, text):
     assert body(render_definitions([fn({"a": schema})])) == text
 
@@ -75,8 +91,11 @@ def test_required_drops_the_question_mark():
 
 
 def test_nested_objects_differ_between_functions_and_tools():
-    nested = {"type": "object", "description": "The object",
-              "properties": {"b": {"type": "string", "description": "Inner"}, "c": {"type": "boolean"}}}
+    nested = {
+        "type": "object",
+        "description": "The object",
+        "properties": {"b": {"type": "string", "description": "Inner"}, "c": {"type": "boolean"}},
+    }
     spec = fn({"a": nested}, required=["a"])
     # legacy functions (hmarr's renderer): indented, nested descriptions dropped
     assert body(render_definitions([spec], FUNCTIONS)) == "// The object\na: {\n  b?: string,\n  c?: boolean,\n},"
@@ -87,7 +106,8 @@ def test_nested_objects_differ_between_functions_and_tools():
 def test_object_items_of_arrays_render_inline():
     items = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
     assert body(render_definitions([fn({"a": {"type": "array", "items": items}})], FUNCTIONS)) == (
-        "a?: {\n  name: string,\n}[],")
+        "a?: {\n  name: string,\n}[],"
+    )
 
 
 def test_refs_to_defs_are_rendered_inline():
@@ -99,8 +119,15 @@ def test_refs_to_defs_are_rendered_inline():
 
 COUNT = "cl100k_base"
 names = st.text(alphabet="abcdefghij_", min_size=1, max_size=8)
-types = st.sampled_from([{"type": "string"}, {"type": "number"}, {"type": "boolean"},
-                         {"type": "string", "enum": ["x", "y"]}, {"type": "array", "items": {"type": "string"}}])
+types = st.sampled_from(
+    [
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "string", "enum": ["x", "y"]},
+        {"type": "array", "items": {"type": "string"}},
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -117,16 +144,36 @@ def test_adding_a_property_never_lowers_the_count(properties, new, schema):
 def test_a_description_adds_its_tokens_and_the_comment_lines(description):
     enc = get_encoding(COUNT)
     plain = count_messages([], COUNT, tools=[{"type": "function", "function": fn({"a": {"type": "string"}})}])
-    described = count_messages([], COUNT, tools=[{"type": "function", "function": fn(
-        {"a": {"type": "string", "description": description}})}])
+    described = count_messages(
+        [], COUNT, tools=[{"type": "function", "function": fn({"a": {"type": "string", "description": description}})}]
+    )
     assert described - plain == len(enc.encode(f"// {description}\n"))
 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["type", "properties", "items", "anyOf", "oneOf", "enum", "$ref", "required",
-                         "description", "$defs", "a"]), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "properties",
+                    "items",
+                    "anyOf",
+                    "oneOf",
+                    "enum",
+                    "$ref",
+                    "required",
+                    "description",
+                    "$defs",
+                    "a",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=20,
 )
 
@@ -137,9 +184,18 @@ def test_any_json_request_is_counted_or_refused_in_one_sentence(properties, tool
     from ftcost.dataset.counting import request_tokens
     from ftcost.errors import FtcostError
 
-    body = {"messages": messages if isinstance(messages, list) else [{"role": "user", "content": messages}],
-            "tools": [{"type": "function", "function": {"name": "f", "parameters": {
-                "type": "object", "properties": properties if isinstance(properties, dict) else {}}}}],
-            "tool_choice": tool_choice}
+    body = {
+        "messages": messages if isinstance(messages, list) else [{"role": "user", "content": messages}],
+        "tools": [
+            {
+                "type": "function",
+                "function": {
+                    "name": "f",
+                    "parameters": {"type": "object", "properties": properties if isinstance(properties, dict) else {}},
+                },
+            }
+        ],
+        "tool_choice": tool_choice,
+    }
     with contextlib.suppress(FtcostError):
         assert request_tokens(body, COUNT) >= 3

@@ -89,7 +89,9 @@ def test_a_retrieval_options_costs_by_hand():
     assert first.retrieval_usd == Decimal("250.006")  # monthly + 10,000 queries × $0.0000004
     assert first.one_off_usd == Decimal("1000.01")
     assert first.wrong_answers_usd == Decimal("1000")  # 10 % of 10,000 × $1
-    assert first.total_usd == Decimal("1.65") + Decimal("0.6") + Decimal("250.006") + Decimal("1000") + Decimal("1000.01")
+    assert first.total_usd == Decimal("1.65") + Decimal("0.6") + Decimal("250.006") + Decimal("1000") + Decimal(
+        "1000.01"
+    )
     assert r.months[1].one_off_usd == 0 and r.months[1].retrieval_usd == Decimal("250.006")
     assert r.go_live_month == 1  # retrieval is a base option: it serves from month 1
 
@@ -108,8 +110,13 @@ def test_a_fine_tune_with_retrieval_pays_both_one_offs_and_retrieves_once_live()
 
 
 def test_an_embedding_model_not_offered_on_the_date_leaves_the_option_out():
-    plan = measured_plan(parse_scenario(CASE.replace("as_of = 2024-09-01", "as_of = 2023-12-01")
-                                      .replace("gpt-4o-mini-2024-07-18", "gpt-3.5-turbo-1106")))
+    plan = measured_plan(
+        parse_scenario(
+            CASE.replace("as_of = 2024-09-01", "as_of = 2023-12-01").replace(
+                "gpt-4o-mini-2024-07-18", "gpt-3.5-turbo-1106"
+            )
+        )
+    )
     assert "retrieval" not in [o.name for o in plan.options]
     assert any(w.startswith("retrieval is left out of the plan: its retrieval's embeddings") for w in plan.warnings)
 
@@ -128,8 +135,12 @@ def test_the_rules_change_gallery_compares_fine_tune_retrieval_and_both():
     scenario = load_scenario(gallery()["airport-rules-change"])
     plan = measured_plan(scenario)
     names = [o.name for o in plan.options]
-    assert names == ["GPT-4o mini, rules in the prompt", "Fine-tuned GPT-4o mini", "GPT-4o mini + retrieval",
-                     "Fine-tuned GPT-4o mini + retrieval"]
+    assert names == [
+        "GPT-4o mini, rules in the prompt",
+        "Fine-tuned GPT-4o mini",
+        "GPT-4o mini + retrieval",
+        "Fine-tuned GPT-4o mini + retrieval",
+    ]
     assert plan.option("GPT-4o mini + retrieval").retrieval is not None
     assert not plan.warnings
     sim = u.simulate(scenario, plan)

@@ -34,18 +34,36 @@ AIRPORT = gallery()["airport"].read_text(encoding="utf-8")
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (("requests_per_month = 30000", "requests_per_month = 1000000000000000"), "workload.requests_per_month: Input should be less than or equal to 10000000000"),
-        (("requests_per_month = 30000", "requests_per_month = -5"), "workload.requests_per_month: Input should be greater than or equal to 1"),
+        (
+            ("requests_per_month = 30000", "requests_per_month = 1000000000000000"),
+            "workload.requests_per_month: Input should be less than or equal to 10000000000",
+        ),
+        (
+            ("requests_per_month = 30000", "requests_per_month = -5"),
+            "workload.requests_per_month: Input should be greater than or equal to 1",
+        ),
         (("requests_per_month = 30000", 'requests_per_month = "lots"'), "workload.requests_per_month"),
-        (("requests_per_month = 30000", "requests_per_month = 30000\nrequests_per_day = 1000"), "workload.requests_per_day: unknown key"),
+        (
+            ("requests_per_month = 30000", "requests_per_month = 30000\nrequests_per_day = 1000"),
+            "workload.requests_per_day: unknown key",
+        ),
         (("horizon_months = 12", "horizon_months = 0"), "horizon_months: Input should be greater than or equal to 1"),
-        (("accuracy_pct = 90", "accuracy_pct = 180"), "option[GPT-6 luna, long prompt].accuracy_pct: Input should be less than or equal to 100"),
+        (
+            ("accuracy_pct = 90", "accuracy_pct = 180"),
+            "option[GPT-6 luna, long prompt].accuracy_pct: Input should be less than or equal to 100",
+        ),
         (('prompt = "long"', 'prompt = "medium"'), "prompt: Input should be 'long' or 'short'"),
-        (("hourly_usd = 95", "hourly_usd = -95"), "labour.role[ML engineer].hourly_usd: Input should be greater than or equal to 0"),
+        (
+            ("hourly_usd = 95", "hourly_usd = -95"),
+            "labour.role[ML engineer].hourly_usd: Input should be greater than or equal to 0",
+        ),
         (("examples = 50", "examples = 5"), "pilot.examples: Input should be greater than or equal to 10"),
         (('epochs = "auto"', "epochs = 0"), "epochs must be 'auto' or a whole number from 1 to 50"),
         (('tier = "standard"', 'tier = "flex"'), "workload.tier: Input should be 'standard' or 'batch'"),
-        (("schema_version = 1", "schema_version = 2"), "schema_version is 2; this ftcost reads scenario files of schema_version = 1"),
+        (
+            ("schema_version = 1", "schema_version = 2"),
+            "schema_version is 2; this ftcost reads scenario files of schema_version = 1",
+        ),
     ],
 )
 def test_bad_values_name_the_key_and_the_range(edit, expected):
@@ -167,64 +185,163 @@ def _refused(text: str) -> str:
     return message
 
 
-@pytest.mark.parametrize(("after", "key", "expected"), [
-    ("schema_version = 1", "colour = 1", "airport.toml: colour: unknown key"),
-    ("[workload]", "requests_per_day = 1000", "workload.requests_per_day: unknown key"),
-    ('model = "gpt-5.6-luna"', 'modle = "gpt-4o"', "option[GPT-5.6 luna, long prompt].modle: unknown key"),
-    ("[training]", "epoch = 3", "training.epoch: unknown key"),
-    ("[labour]", "week = 3", "labour.week: unknown key"),
-    ("hourly_usd = 95", "rate = 95", "labour.role[ML engineer].rate: unknown key"),
-    ("[quality]", "cost_per_error = 1", "quality.cost_per_error: unknown key"),
-    ("[pilot]", "sample = 50", "pilot.sample: unknown key"),
-    ('scoring = "exact"', 'eval_set = [{input = "a", expected = "b", score = 1}]', "pilot.eval_set[entry 1].score: unknown key"),
-    ("cost_per_wrong_answer_usd = { low = 1, likely = 2, high = 4 }", "[wokload]\nrequests_per_month = 3", "airport.toml: wokload: unknown key"),
-])
+@pytest.mark.parametrize(
+    ("after", "key", "expected"),
+    [
+        ("schema_version = 1", "colour = 1", "airport.toml: colour: unknown key"),
+        ("[workload]", "requests_per_day = 1000", "workload.requests_per_day: unknown key"),
+        ('model = "gpt-5.6-luna"', 'modle = "gpt-4o"', "option[GPT-5.6 luna, long prompt].modle: unknown key"),
+        ("[training]", "epoch = 3", "training.epoch: unknown key"),
+        ("[labour]", "week = 3", "labour.week: unknown key"),
+        ("hourly_usd = 95", "rate = 95", "labour.role[ML engineer].rate: unknown key"),
+        ("[quality]", "cost_per_error = 1", "quality.cost_per_error: unknown key"),
+        ("[pilot]", "sample = 50", "pilot.sample: unknown key"),
+        (
+            'scoring = "exact"',
+            'eval_set = [{input = "a", expected = "b", score = 1}]',
+            "pilot.eval_set[entry 1].score: unknown key",
+        ),
+        (
+            "cost_per_wrong_answer_usd = { low = 1, likely = 2, high = 4 }",
+            "[wokload]\nrequests_per_month = 3",
+            "airport.toml: wokload: unknown key",
+        ),
+    ],
+)
 def test_an_unknown_key_at_any_level_is_named(after, key, expected):
     text = AIRPORT.replace(after, f"{after}\n{key}", 1)
     assert text != AIRPORT
     assert expected in _refused(text)
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    # wrong units: the key and the form to write
-    ("requests_per_month = 30000", 'requests_per_month = "30k"',
-     "workload.requests_per_month: should be a whole number without units or words, not '30k'"),
-    ("monthly_growth_pct = 3", 'monthly_growth_pct = "3%"',
-     "workload.monthly_growth_pct: should be a number without units or words, not '3%'"),
-    ("accuracy_pct = 90", 'accuracy_pct = "90%"', "option[GPT-6 luna, long prompt].accuracy_pct: should be a number"),
-    ("hourly_usd = 95", 'hourly_usd = "$95"', "labour.role[ML engineer].hourly_usd: should be a number without units"),
-    ("hours_per_iteration = { low = 16, likely = 24, high = 40 }", 'hours_per_iteration = "24h"', "hours_per_iteration: should be a number without units"),
-    ("weeks = { low = 4, likely = 8, high = 13 }", 'weeks = "8 weeks"', "labour.weeks: should be a whole number without units or words, not '8 weeks'"),
-    ('epochs = "auto"', 'epochs = "Auto"', "training.epochs: should be 'auto' or a whole number without units or words"),
-    # true/false is not a number (pydantic alone reads `true` as 1)
-    ("requests_per_month = 30000", "requests_per_month = true", "workload.requests_per_month: should be a whole number"),
-    ('epochs = "auto"', "epochs = true", "training.epochs: should be 'auto' or a whole number without units or words, not true"),
-    ("hourly_usd = 95", "hourly_usd = false", "hourly_usd: should be a number without units or words, not false"),
-    # dates: YYYY-MM-DD only (a number would otherwise be read as seconds since 1970)
-    ("horizon_months = 12", 'horizon_months = 12\nas_of = "01/06/2024"',
-     "as_of: should be a date written YYYY-MM-DD (e.g. as_of = 2024-06-01), not '01/06/2024'"),
-    ("horizon_months = 12", "horizon_months = 12\nas_of = 20240601", "as_of: should be a date written YYYY-MM-DD"),
-    ("horizon_months = 12", "horizon_months = 12\nas_of = 0", "as_of: should be a date written YYYY-MM-DD"),
-    ("horizon_months = 12", 'horizon_months = 12\nas_of = "2024-13-01"', "as_of: should be a date written YYYY-MM-DD"),
-    ("horizon_months = 12", "horizon_months = 12\nas_of = 2024-06-01T10:00:00", "as_of: should be a date written YYYY-MM-DD"),
-    ("horizon_months = 12", "horizon_months = 12\nas_of = 2024-02-30", "not valid TOML (Invalid date or datetime"),
-    # absurd numbers: the key and the range
-    ("requests_per_month = 30000", "requests_per_month = 1e400",
-     "workload.requests_per_month: Input should be less than or equal to 10000000000"),
-    ("requests_per_month = 30000", "requests_per_month = 1" + "0" * 30,
-     "workload.requests_per_month: Input should be less than or equal to 10000000000"),
-    ("hours_per_iteration = { low = 16, likely = 24, high = 40 }", "hours_per_iteration = 1000000000",
-     "labour.role[ML engineer].hours_per_iteration: Input should be less than or equal to 2000"),
-    ("hourly_usd = 95", "hourly_usd = 1e400", "labour.role[ML engineer].hourly_usd: Input should be less than or equal to 1E+9"),
-    ("monthly_growth_pct = 3", "monthly_growth_pct = 1e400", "workload.monthly_growth_pct: Input should be less than or equal to 100"),
-    ("monthly_growth_pct = 3", "monthly_growth_pct = -1e400",
-     "workload.monthly_growth_pct: Input should be greater than or equal to -50"),
-    ("monthly_growth_pct = 3", "monthly_growth_pct = nan", "workload.monthly_growth_pct: Input should be a finite number"),
-    ("cached_share_pct = 0", "cached_share_pct = inf", "workload.cached_share_pct: Input should be a finite number"),
-    ("iterations = { low = 2, likely = 3, high = 6 }", "iterations = 1000000000000000", "training.iterations: Input should be less than or equal to 50"),
-    ("planned_examples = 300", "planned_examples = 1e400", "training.planned_examples: Input should be less than or equal to 10000000"),
-    ("weeks = { low = 4, likely = 8, high = 13 }", "weeks = -1", "labour.weeks: Input should be greater than or equal to 1"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # wrong units: the key and the form to write
+        (
+            "requests_per_month = 30000",
+            'requests_per_month = "30k"',
+            "workload.requests_per_month: should be a whole number without units or words, not '30k'",
+        ),
+        (
+            "monthly_growth_pct = 3",
+            'monthly_growth_pct = "3%"',
+            "workload.monthly_growth_pct: should be a number without units or words, not '3%'",
+        ),
+        (
+            "accuracy_pct = 90",
+            'accuracy_pct = "90%"',
+            "option[GPT-6 luna, long prompt].accuracy_pct: should be a number",
+        ),
+        (
+            "hourly_usd = 95",
+            'hourly_usd = "$95"',
+            "labour.role[ML engineer].hourly_usd: should be a number without units",
+        ),
+        (
+            "hours_per_iteration = { low = 16, likely = 24, high = 40 }",
+            'hours_per_iteration = "24h"',
+            "hours_per_iteration: should be a number without units",
+        ),
+        (
+            "weeks = { low = 4, likely = 8, high = 13 }",
+            'weeks = "8 weeks"',
+            "labour.weeks: should be a whole number without units or words, not '8 weeks'",
+        ),
+        (
+            'epochs = "auto"',
+            'epochs = "Auto"',
+            "training.epochs: should be 'auto' or a whole number without units or words",
+        ),
+        # true/false is not a number (pydantic alone reads `true` as 1)
+        (
+            "requests_per_month = 30000",
+            "requests_per_month = true",
+            "workload.requests_per_month: should be a whole number",
+        ),
+        (
+            'epochs = "auto"',
+            "epochs = true",
+            "training.epochs: should be 'auto' or a whole number without units or words, not true",
+        ),
+        ("hourly_usd = 95", "hourly_usd = false", "hourly_usd: should be a number without units or words, not false"),
+        # dates: YYYY-MM-DD only (a number would otherwise be read as seconds since 1970)
+        (
+            "horizon_months = 12",
+            'horizon_months = 12\nas_of = "01/06/2024"',
+            "as_of: should be a date written YYYY-MM-DD (e.g. as_of = 2024-06-01), not '01/06/2024'",
+        ),
+        ("horizon_months = 12", "horizon_months = 12\nas_of = 20240601", "as_of: should be a date written YYYY-MM-DD"),
+        ("horizon_months = 12", "horizon_months = 12\nas_of = 0", "as_of: should be a date written YYYY-MM-DD"),
+        (
+            "horizon_months = 12",
+            'horizon_months = 12\nas_of = "2024-13-01"',
+            "as_of: should be a date written YYYY-MM-DD",
+        ),
+        (
+            "horizon_months = 12",
+            "horizon_months = 12\nas_of = 2024-06-01T10:00:00",
+            "as_of: should be a date written YYYY-MM-DD",
+        ),
+        ("horizon_months = 12", "horizon_months = 12\nas_of = 2024-02-30", "not valid TOML (Invalid date or datetime"),
+        # absurd numbers: the key and the range
+        (
+            "requests_per_month = 30000",
+            "requests_per_month = 1e400",
+            "workload.requests_per_month: Input should be less than or equal to 10000000000",
+        ),
+        (
+            "requests_per_month = 30000",
+            "requests_per_month = 1" + "0" * 30,
+            "workload.requests_per_month: Input should be less than or equal to 10000000000",
+        ),
+        (
+            "hours_per_iteration = { low = 16, likely = 24, high = 40 }",
+            "hours_per_iteration = 1000000000",
+            "labour.role[ML engineer].hours_per_iteration: Input should be less than or equal to 2000",
+        ),
+        (
+            "hourly_usd = 95",
+            "hourly_usd = 1e400",
+            "labour.role[ML engineer].hourly_usd: Input should be less than or equal to 1E+9",
+        ),
+        (
+            "monthly_growth_pct = 3",
+            "monthly_growth_pct = 1e400",
+            "workload.monthly_growth_pct: Input should be less than or equal to 100",
+        ),
+        (
+            "monthly_growth_pct = 3",
+            "monthly_growth_pct = -1e400",
+            "workload.monthly_growth_pct: Input should be greater than or equal to -50",
+        ),
+        (
+            "monthly_growth_pct = 3",
+            "monthly_growth_pct = nan",
+            "workload.monthly_growth_pct: Input should be a finite number",
+        ),
+        (
+            "cached_share_pct = 0",
+            "cached_share_pct = inf",
+            "workload.cached_share_pct: Input should be a finite number",
+        ),
+        (
+            "iterations = { low = 2, likely = 3, high = 6 }",
+            "iterations = 1000000000000000",
+            "training.iterations: Input should be less than or equal to 50",
+        ),
+        (
+            "planned_examples = 300",
+            "planned_examples = 1e400",
+            "training.planned_examples: Input should be less than or equal to 10000000",
+        ),
+        (
+            "weeks = { low = 4, likely = 8, high = 13 }",
+            "weeks = -1",
+            "labour.weeks: Input should be greater than or equal to 1",
+        ),
+    ],
+)
 def test_wrong_units_and_absurd_numbers_name_the_key_and_what_is_accepted(old, new, expected):
     text = AIRPORT.replace(old, new, 1)
     assert text != AIRPORT
@@ -235,13 +352,17 @@ def test_compound_growth_past_a_trillion_requests_a_month_is_refused():
     # 30,000 requests growing 100 % a month for 120 months would be 2 x 10^40 requests in the last month:
     # the engine's exact decimals overflowed on it. Each key is in range; together they are absurd.
     text = AIRPORT.replace("monthly_growth_pct = 3", "monthly_growth_pct = 100").replace(
-        "horizon_months = 12", "horizon_months = 120")
+        "horizon_months = 12", "horizon_months = 120"
+    )
     message = _refused(text)
     assert "workload.monthly_growth_pct = 100 compounds to about 2.0E+40 requests in month 120" in message
     assert "at or under 10^12 requests" in message
     # the boundary: 30,000 x 2^25 = 1.0 x 10^12 is still allowed, 2^26 times is not
-    ok = AIRPORT.replace("monthly_growth_pct = 3", "monthly_growth_pct = 100").replace(
-        "requests_per_month = 30000", "requests_per_month = 29802").replace("horizon_months = 12", "horizon_months = 26")
+    ok = (
+        AIRPORT.replace("monthly_growth_pct = 3", "monthly_growth_pct = 100")
+        .replace("requests_per_month = 30000", "requests_per_month = 29802")
+        .replace("horizon_months = 12", "horizon_months = 26")
+    )
     assert parse_scenario(ok).workload.monthly_growth_pct == 100  # 29,802 x 2^25 = 999,970,750,464
     assert "compounds" in _refused(ok.replace("horizon_months = 26", "horizon_months = 27"))
 
@@ -250,7 +371,8 @@ def test_the_airport_scenario_still_parses_with_quoted_numbers_and_dates():
     # Only forms that were errors anyway (units, words, true/false, numbers as dates) are refused: a quoted
     # plain number or ISO date is still read as before.
     text = AIRPORT.replace("requests_per_month = 30000", 'requests_per_month = "30000"').replace(
-        "horizon_months = 12", 'horizon_months = 12\nas_of = "2024-06-01"')
+        "horizon_months = 12", 'horizon_months = 12\nas_of = "2024-06-01"'
+    )
     scenario = parse_scenario(text)
     assert scenario.workload.requests_per_month == 30000 and scenario.as_of.isoformat() == "2024-06-01"
 
@@ -344,29 +466,55 @@ def test_only_toml_is_read_never_yaml_or_pickle(tmp_path):
     # And the modules that read scenarios and links import no serializer that can run code, and call no eval.
     for module in (scenario_module, share, data):
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-                    for alias in node.names} | {node.module.split(".")[0] for node in ast.walk(tree)
-                                               if isinstance(node, ast.ImportFrom) and node.module}
+        imported = {
+            alias.name.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        } | {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         assert not imported & {"pickle", "marshal", "shelve", "yaml", "dill", "jsonpickle"}, module.__name__
-        called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        called = {
+            node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        }
         assert not called & {"eval", "exec", "compile", "__import__"}, module.__name__
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("accuracy_pct = 90", "accuracy_pct = { low = 92, likely = 90, high = 95 }",
-     "option[GPT-6 luna, long prompt]: accuracy_pct: the range should read low ≤ likely ≤ high, not 92 / 90 / 95"),
-    ("accuracy_pct = 90", "accuracy_pct = { low = 70, likely = 90, high = 120 }",
-     "accuracy_pct: the range's high (120): Input should be less than or equal to 100"),
-    ("accuracy_pct = 90", "accuracy_pct = { low = 70, high = 95 }",
-     "accuracy_pct: give the likely value (only a uniform range may leave it out)"),
-    ("accuracy_pct = 90", "accuracy_pct = { low = 70, likely = 90, top = 90 }",
-     "accuracy_pct: a range has the keys low, likely, high and dist, not top"),
-    ("accuracy_pct = 90", 'accuracy_pct = { low = 70, likely = 90, high = 90, dist = "normal" }', "dist"),
-    ("iterations = { low = 2, likely = 3, high = 6 }", "iterations = { low = 1.5, likely = 3, high = 6 }",
-     "training: iterations: the range's low (1.5) should be a whole number"),
-    ("requests_per_month = 30000", "requests_per_month = { low = 10000, likely = 30000, high = 10000000000 }\n"
-     "horizon_months_x = 1", "unknown key"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "accuracy_pct = 90",
+            "accuracy_pct = { low = 92, likely = 90, high = 95 }",
+            "option[GPT-6 luna, long prompt]: accuracy_pct: the range should read low ≤ likely ≤ high, not 92 / 90 / 95",
+        ),
+        (
+            "accuracy_pct = 90",
+            "accuracy_pct = { low = 70, likely = 90, high = 120 }",
+            "accuracy_pct: the range's high (120): Input should be less than or equal to 100",
+        ),
+        (
+            "accuracy_pct = 90",
+            "accuracy_pct = { low = 70, high = 95 }",
+            "accuracy_pct: give the likely value (only a uniform range may leave it out)",
+        ),
+        (
+            "accuracy_pct = 90",
+            "accuracy_pct = { low = 70, likely = 90, top = 90 }",
+            "accuracy_pct: a range has the keys low, likely, high and dist, not top",
+        ),
+        ("accuracy_pct = 90", 'accuracy_pct = { low = 70, likely = 90, high = 90, dist = "normal" }', "dist"),
+        (
+            "iterations = { low = 2, likely = 3, high = 6 }",
+            "iterations = { low = 1.5, likely = 3, high = 6 }",
+            "training: iterations: the range's low (1.5) should be a whole number",
+        ),
+        (
+            "requests_per_month = 30000",
+            "requests_per_month = { low = 10000, likely = 30000, high = 10000000000 }\nhorizon_months_x = 1",
+            "unknown key",
+        ),
+    ],
+)
 def test_a_bad_range_names_the_key_and_what_to_write(old, new, expected):
     text = AIRPORT.replace(old, new, 1)
     assert text != AIRPORT
@@ -374,8 +522,9 @@ def test_a_bad_range_names_the_key_and_what_to_write(old, new, expected):
 
 
 def test_a_range_whose_top_compounds_past_a_trillion_is_refused():
-    text = AIRPORT.replace("monthly_growth_pct = 3", "monthly_growth_pct = { low = 0, likely = 3, high = 100 }").replace(
-        "horizon_months = 12", "horizon_months = 120")
+    text = AIRPORT.replace(
+        "monthly_growth_pct = 3", "monthly_growth_pct = { low = 0, likely = 3, high = 100 }"
+    ).replace("horizon_months = 12", "horizon_months = 120")
     assert "monthly_growth_pct = 100 compounds" in _refused(text)
 
 
@@ -386,6 +535,9 @@ def test_ranges_round_trip_and_keep_the_likely_value_as_the_point():
     assert parse_scenario(text) == s
     assert decode_link(encode_link(s)) == s
     # a uniform range may leave out the likely value: the midpoint (rounded for a whole number)
-    u = parse_scenario(AIRPORT.replace("weeks = { low = 4, likely = 8, high = 13 }",
-                                       'weeks = { low = 4, high = 13, dist = "uniform" }'))
+    u = parse_scenario(
+        AIRPORT.replace(
+            "weeks = { low = 4, likely = 8, high = 13 }", 'weeks = { low = 4, high = 13, dist = "uniform" }'
+        )
+    )
     assert u.labour.weeks == 8 and u.labour.ranges["weeks"].dist == "uniform"

@@ -88,7 +88,7 @@ def test_airport_default_is_true_today():
         assert {e.name for e in plan.infeasible} == infeasible, day
         cannot = report.infeasible_sentences(plan)
         assert answer[0].startswith("Cheapest over 12 months: "), answer
-        assert answer[-len(cannot):] == cannot and cannot[0].startswith("Fine-tuned GPT-4.1 mini"), answer
+        assert answer[-len(cannot) :] == cannot and cannot[0].startswith("Fine-tuned GPT-4.1 mini"), answer
         doable = [o.name for o in plan.options if o.fine_tuned and provider[o.name] != "openai"]
         assert doable, day
         for name in doable:
@@ -99,7 +99,10 @@ def test_airport_default_is_true_today():
             for month in option.months:
                 served = next((o for o in plan.options if o.name == month.served_by), None)
                 assert served is None or served.serves_until is None or month.starts < served.serves_until, (
-                    day, option.name, month)
+                    day,
+                    option.name,
+                    month,
+                )
 
 
 def test_scenarios_that_tell_a_2023_story_pin_their_date():
@@ -127,7 +130,14 @@ def test_cli_report_formats(fmt, capsys):
         assert {"scenario", "as_of", "options", "break_even", "pilot", "warnings"} <= set(data)
         ft = next(o for o in data["options"] if o["name"] == "Fine-tuned GPT-3.5 Turbo")
         assert D(ft["monthly_usd"]) == D("52.00")
-        assert {"name", "model", "monthly_usd", "one_off_usd", "input_tokens_per_month", "output_tokens_per_month"} <= set(ft)
+        assert {
+            "name",
+            "model",
+            "monthly_usd",
+            "one_off_usd",
+            "input_tokens_per_month",
+            "output_tokens_per_month",
+        } <= set(ft)
     elif fmt == "--markdown":
         assert "| Fine-tuned GPT-3.5 Turbo | `ft:gpt-3.5-turbo-0613` |" in out and "$52.00" in out
     else:

@@ -305,8 +305,19 @@ def test_cli_outputs_and_files_never_carry_the_key(dirs, every_log, server, caps
         ["quote", "gpt-4o-mini", "--input-tokens", "1000", "--as-of", DAY.isoformat()],
         ["prices", "--as-of", DAY.isoformat()],
         ["measure", "airport", "--samples", "1", *api],  # the estimate, with a key in the environment
-        ["measure", "airport", "--samples", "1", "--yes", "--json", "--api-key-env", "FTCOST_TEST_KEY",
-         "--save-scenario", str(saved), *api],
+        [
+            "measure",
+            "airport",
+            "--samples",
+            "1",
+            "--yes",
+            "--json",
+            "--api-key-env",
+            "FTCOST_TEST_KEY",
+            "--save-scenario",
+            str(saved),
+            *api,
+        ],
         ["measure", "airport", "--samples", "1", "--yes", *api],  # ENV_KEY: rejected by the stand-in (401)
     ]
     seen: list[tuple[str, str | bytes]] = []
@@ -344,10 +355,14 @@ def test_a_served_app_at_debug_logging_never_writes_the_typed_key(server, tmp_pa
     for path in dirs.values():
         path.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"} | {
-        "OPENAI_API_KEY": ENV_KEY, "HOME": str(dirs["home"]), "XDG_CACHE_HOME": str(dirs["xdg-cache"]),
-        "TIKTOKEN_CACHE_DIR": str(dirs["tiktoken"]), "TMPDIR": str(dirs["tmp"]),
+        "OPENAI_API_KEY": ENV_KEY,
+        "HOME": str(dirs["home"]),
+        "XDG_CACHE_HOME": str(dirs["xdg-cache"]),
+        "TIKTOKEN_CACHE_DIR": str(dirs["tiktoken"]),
+        "TMPDIR": str(dirs["tmp"]),
         "OPENAI_LOG": "debug",  # the SDK's (and httpx's) own debug logging, to the server's stderr
-        "FTCOST_ALLOW_SERVER_KEY": "1", "FTCOST_ALLOWED_BASE_URLS": server.base_url,
+        "FTCOST_ALLOW_SERVER_KEY": "1",
+        "FTCOST_ALLOWED_BASE_URLS": server.base_url,
     }
     with log.open("wb") as out, serve_app(env, out, "--logger.level", "debug") as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
@@ -355,8 +370,11 @@ def test_a_served_app_at_debug_logging_never_writes_the_typed_key(server, tmp_pa
             page = browser.new_page(viewport={"width": 1280, "height": 1400})
             page.goto(f"{url}/live", timeout=120_000)
             expect(page.get_by_text("Using the server's key from its environment")).to_be_visible(timeout=120_000)
-            for label, value in (("Server (optional)", server.base_url), ("OpenAI API key", FIELD_KEY),
-                                 ("Calls per option", "1")):
+            for label, value in (
+                ("Server (optional)", server.base_url),
+                ("OpenAI API key", FIELD_KEY),
+                ("Calls per option", "1"),
+            ):
                 box = page.locator(f'input[aria-label="{label}"]')
                 box.fill(value)
                 box.press("Enter")

@@ -136,9 +136,13 @@ def test_two_browser_contexts_keep_their_own_scenario_upload_and_key(served, tmp
                 pages[who] = page
             # interleaved uploads, one per context
             for who, (name, _) in (("a", FILE_A), ("b", FILE_B)):
-                pages[who].locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(files[name]))
-            for who, (mine, theirs, examples) in {"a": (FILE_A[0], FILE_B[0], "11"),
-                                                    "b": (FILE_B[0], FILE_A[0], "10")}.items():
+                pages[who].locator(
+                    '[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]'
+                ).set_input_files(str(files[name]))
+            for who, (mine, theirs, examples) in {
+                "a": (FILE_A[0], FILE_B[0], "11"),
+                "b": (FILE_B[0], FILE_A[0], "10"),
+            }.items():
                 page = pages[who]
                 expect(page.get_by_text(f"Using your upload {mine}")).to_be_visible(timeout=60_000)
                 examples_metric = page.locator('[data-testid="stMetric"]').filter(has_text="Examples").first

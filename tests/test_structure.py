@@ -196,8 +196,10 @@ def _code_files() -> list[Path]:
 
 def test_a_local_import_says_why(tmp_path):
     ok = tmp_path / "ok.py"
-    ok.write_text("def f():\n    # optional dependency: only this call needs it\n    import a\n    import b\n"
-                  "def g():\n    import c  # deferred: heavy\n")
+    ok.write_text(
+        "def f():\n    # optional dependency: only this call needs it\n    import a\n    import b\n"
+        "def g():\n    import c  # deferred: heavy\n"
+    )
     bad = tmp_path / "bad.py"
     bad.write_text("import os\n\ndef f():\n    x = 1\n    import a\n")
     global REPO_ROOT

@@ -40,9 +40,25 @@ def unescaped_pipes(line: str) -> int:
     return len(re.findall(r"(?<!\\)\|", line))
 
 
-@pytest.mark.parametrize("text", names() + ["# heading", "1. item", "- item", "+ x", "= x", "~~gone~~", "$x^2$",
-                                             ":red[danger]", "a\\", "x@example.com",
-                                             "www.example.com", "**bold** _it_ `code`", "&lt;img&gt;"])
+@pytest.mark.parametrize(
+    "text",
+    names()
+    + [
+        "# heading",
+        "1. item",
+        "- item",
+        "+ x",
+        "= x",
+        "~~gone~~",
+        "$x^2$",
+        ":red[danger]",
+        "a\\",
+        "x@example.com",
+        "www.example.com",
+        "**bold** _it_ `code`",
+        "&lt;img&gt;",
+    ],
+)
 def test_markdown_leaves_nothing_active(text):
     out = markdown(text)
     assert not active(out), out
@@ -52,8 +68,16 @@ def test_markdown_leaves_nothing_active(text):
     assert not re.search(r"(?<!\\)[*_`~$]", out)
 
 
-@pytest.mark.parametrize("name", ["GPT-4o mini, long prompt", "Fine-tuned GPT-3.5 Turbo", "ML engineer",
-                                  "Airport customer-service bot", "50% off (batch)"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "GPT-4o mini, long prompt",
+        "Fine-tuned GPT-3.5 Turbo",
+        "ML engineer",
+        "Airport customer-service bot",
+        "50% off (batch)",
+    ],
+)
 def test_ordinary_names_come_out_unchanged(name):
     assert markdown(name) == name
 
@@ -95,10 +119,19 @@ def test_the_report_of_an_ordinary_scenario_is_not_escaped():
     assert set(re.findall(r"\\(.)", md)) <= {"$", "[", "]"} and (notes or "\\" not in md)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("GPT-4", "GPT-4"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("GPT-4", "GPT-4"),
+        ("", ""),
+    ],
+)
 def test_csv_cell_neutralises_formulas(value, expected):
     assert csv_cell(value) == expected
 
@@ -119,8 +152,10 @@ def _cells(text: str) -> list[str]:
 def test_the_monthly_csv_of_a_hostile_scenario_has_no_formula_cell():
     plan = measured_plan(hostile_scenario(), DAY)
     rows = list(csv.DictReader(io.StringIO(report.to_csv(plan))))
-    assert {r["option"] for r in rows} >= {"'=HYPERLINK(\"http://x\",\"y\") [j](javascript:alert(1))", "'@SUM(1) "
-                                           "<http://127.0.0.1:9/track?o=5> http://127.0.0.1:9/track?o=6"}
+    assert {r["option"] for r in rows} >= {
+        '\'=HYPERLINK("http://x","y") [j](javascript:alert(1))',
+        "'@SUM(1) <http://127.0.0.1:9/track?o=5> http://127.0.0.1:9/track?o=6",
+    }
     text_cells = [c for r in rows for k, c in r.items() if k in ("option", "served_by", "model")]
     assert not [c for c in text_cells if FORMULA.match(c)]
     # Amounts stay numbers: a negative one would still read as a number.
@@ -129,16 +164,22 @@ def test_the_monthly_csv_of_a_hostile_scenario_has_no_formula_cell():
 
 def test_the_dataset_issue_csv_neutralises_the_uploaded_file_name():
     data = b'{"messages": [{"role": "user", "content": "hi"}]}\nnot json\n'
-    rep = analyze_bytes(data, "=HYPERLINK(\"http://evil\",\"x\").jsonl", "gpt-4o-mini-2024-07-18")
+    rep = analyze_bytes(data, '=HYPERLINK("http://evil","x").jsonl', "gpt-4o-mini-2024-07-18")
     cells = _cells(views.issue_lines_csv(rep))
-    assert "'=HYPERLINK(\"http://evil\",\"x\").jsonl" in cells
+    assert '\'=HYPERLINK("http://evil","x").jsonl' in cells
     assert not [c for c in cells if FORMULA.match(c)]
 
 
 # --- the app: every text a page renders as Markdown -----------------------------------------------------------
 
-PAGES = ["ui/page_plan.py", "ui/page_dataset.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_prices.py",
-         "ui/page_live.py"]
+PAGES = [
+    "ui/page_plan.py",
+    "ui/page_dataset.py",
+    "ui/page_prompts.py",
+    "ui/page_people.py",
+    "ui/page_prices.py",
+    "ui/page_live.py",
+]
 SHOWS_NAMES = {"ui/page_plan.py", "ui/page_prompts.py", "ui/page_people.py", "ui/page_live.py"}
 
 
@@ -167,8 +208,9 @@ def test_a_hostile_link_renders_no_active_markdown_on_any_page(page):
     assert not at.exception, at.exception
     texts = _rendered_markdown(at)
     if page in SHOWS_NAMES:
-        assert any(marker in t for t in texts for marker in ("Re-enter your key here", "HYPERLINK", "SUM(1)")), \
+        assert any(marker in t for t in texts for marker in ("Re-enter your key here", "HYPERLINK", "SUM(1)")), (
             "the hostile names should be on the page (escaped), or the test proves nothing"
+        )
     ours = "\n".join(texts)
     for url in re.findall(r"https://[^\s)|]+", ours):  # links the app itself writes (none from the scenario)
         assert "127.0.0.1" not in url

@@ -10,8 +10,14 @@ from ftcost.errors import TokenizerError
 
 
 def test_every_agreed_family_name_is_registered():
-    assert set(tokenizers.FAMILIES) >= {"o200k_base", "cl100k_base", "llama3", "qwen2",
-                                        "gemini-estimate", "nova-estimate"}
+    assert set(tokenizers.FAMILIES) >= {
+        "o200k_base",
+        "cl100k_base",
+        "llama3",
+        "qwen2",
+        "gemini-estimate",
+        "nova-estimate",
+    }
     for name in tokenizers.FAMILIES:
         family = tokenizers.family(name)
         assert family.exact == (name in tokenizers.EXACT)
@@ -111,8 +117,9 @@ def test_estimated_families_say_estimated():
 def test_one_pass_for_several_families_equals_one_analysis_each(workers, tmp_path):
 
     path = "scenarios/airport/train.jsonl"
-    reports = analyze_file_many(path, "gpt-4o-mini-2024-07-18",
-                                ["o200k_base", "cl100k_base", "llama3", "gemini-estimate"], workers=workers)
+    reports = analyze_file_many(
+        path, "gpt-4o-mini-2024-07-18", ["o200k_base", "cl100k_base", "llama3", "gemini-estimate"], workers=workers
+    )
     assert list(reports) == ["o200k_base", "cl100k_base", "llama3", "gemini-estimate"]
     single = analyze_file(path, "gpt-4o-mini-2024-07-18", workers=1)
     assert reports["o200k_base"].billing_tokens == single.billing_tokens

@@ -116,7 +116,9 @@ draws = 20000
 def test_one_uniform_accuracy_pays_back_with_the_analytic_probability():
     # Savings are linear in the fine-tune's accuracy, so with accuracy ~ U(lo, hi) the chance of paying back is
     # (hi − a*) / (hi − lo), a* the engine's own closed-form break-even accuracy.
-    scenario = parse_scenario(HAND.replace("accuracy_pct = 90", "accuracy_pct = { low = 80, high = 100, dist = \"uniform\" }"))
+    scenario = parse_scenario(
+        HAND.replace("accuracy_pct = 90", 'accuracy_pct = { low = 80, high = 100, dist = "uniform" }')
+    )
     assert scenario.option[1].accuracy_pct == 90  # a uniform range's likely value is its midpoint
     plan = measured_plan(scenario)
     ft, base = plan.option("ft"), plan.option("base")
@@ -148,8 +150,11 @@ def test_the_break_even_cost_of_a_wrong_answer_is_the_hand_derived_one():
 
 def test_a_triangular_cost_per_wrong_answer_has_its_analytic_probability():
     # Triangular(0, 1, 4): P(w > w*) = (4 − w*)² / (4 · 3) for w* ≥ 1.
-    scenario = parse_scenario(HAND.replace("accuracy_pct = 90", "accuracy_pct = 86").replace("cost_per_wrong_answer_usd = 1",
-                                           "cost_per_wrong_answer_usd = { low = 0, likely = 1, high = 4 }"))
+    scenario = parse_scenario(
+        HAND.replace("accuracy_pct = 90", "accuracy_pct = 86").replace(
+            "cost_per_wrong_answer_usd = 1", "cost_per_wrong_answer_usd = { low = 0, likely = 1, high = 4 }"
+        )
+    )
     plan = measured_plan(scenario)
     model = u.linear_model(scenario, plan)
     w_star = u.break_even_value(model, "ft", "base", model.assumption("quality.cost_per_wrong_answer_usd")).value
@@ -187,8 +192,12 @@ def test_draws_stay_in_their_ranges_and_whole_numbers_stay_whole():
 
 
 def test_a_pert_range_draws_around_its_likely_value():
-    scenario = parse_scenario(HAND.replace("cost_per_wrong_answer_usd = 1",
-                                           'cost_per_wrong_answer_usd = { low = 0, likely = 1, high = 4, dist = "pert" }'))
+    scenario = parse_scenario(
+        HAND.replace(
+            "cost_per_wrong_answer_usd = 1",
+            'cost_per_wrong_answer_usd = { low = 0, likely = 1, high = 4, dist = "pert" }',
+        )
+    )
     model = u.linear_model(scenario, measured_plan(scenario))
     w = u.draw(model, 20000, 1)["quality.cost_per_wrong_answer_usd"]
     assert w.mean() == pytest.approx((0 + 4 * 1 + 4) / 6, abs=0.02)
@@ -216,8 +225,11 @@ def test_the_tornado_is_sorted_by_swing_and_its_ends_are_the_plans_at_those_ends
 
 def test_the_pilots_information_is_worth_nothing_when_the_decision_cannot_change():
     # A fine-tune that pays back at every accuracy in its range: learning the accuracy changes no decision.
-    scenario = parse_scenario(HAND.replace("accuracy_pct = 90", "accuracy_pct = { low = 96, likely = 98, high = 100 }")
-                              .replace("cost_per_wrong_answer_usd = 1", "cost_per_wrong_answer_usd = 5"))
+    scenario = parse_scenario(
+        HAND.replace("accuracy_pct = 90", "accuracy_pct = { low = 96, likely = 98, high = 100 }").replace(
+            "cost_per_wrong_answer_usd = 1", "cost_per_wrong_answer_usd = 5"
+        )
+    )
     plan = measured_plan(scenario)
     sim = u.simulate(scenario, plan)
     assert sim.odds_for("ft", "base").p_pays_back == 1.0
@@ -225,7 +237,9 @@ def test_the_pilots_information_is_worth_nothing_when_the_decision_cannot_change
 
 
 def test_the_pilots_information_is_worth_something_when_the_accuracy_decides():
-    scenario = parse_scenario(HAND.replace("accuracy_pct = 90", "accuracy_pct = { low = 80, high = 100, dist = \"uniform\" }"))
+    scenario = parse_scenario(
+        HAND.replace("accuracy_pct = 90", 'accuracy_pct = { low = 80, high = 100, dist = "uniform" }')
+    )
     plan = measured_plan(scenario)
     sim = u.simulate(scenario, plan)
     pv = sim.pilot
@@ -267,16 +281,22 @@ def test_each_draw_is_what_the_engine_plans_for_it(name):
 
 
 def test_every_kind_of_range_gives_what_the_engine_plans_for_each_draw():
-    ranged = (HAND.replace("requests_per_month = 50000", "requests_per_month = { low = 20000, likely = 50000, high = 80000 }")
-              .replace("output_tokens_per_request = 100", "output_tokens_per_request = { low = 50, likely = 100, high = 400 }")
-              .replace("[workload]", "[workload]\nmonthly_growth_pct = { low = -5, likely = 2, high = 10, dist = \"pert\" }")
-              .replace("planned_examples = 100", "planned_examples = { low = 20, likely = 100, high = 3000 }")
-              .replace("epochs = 3", 'epochs = "auto"')
-              .replace("weeks = 1", "weeks = { low = 1, likely = 6, high = 20 }")
-              .replace("data_prep_minutes_per_example = 0",
-                       'data_prep_minutes_per_example = { low = 0, likely = 2, high = 9 }\ndata_prep_role = "engineer"')
-              .replace("hourly_usd = 100", "hourly_usd = { low = 60, likely = 100, high = 180 }")
-              .replace("accuracy_pct = 85", "accuracy_pct = { low = 70, likely = 85, high = 90 }"))
+    ranged = (
+        HAND.replace("requests_per_month = 50000", "requests_per_month = { low = 20000, likely = 50000, high = 80000 }")
+        .replace(
+            "output_tokens_per_request = 100", "output_tokens_per_request = { low = 50, likely = 100, high = 400 }"
+        )
+        .replace("[workload]", '[workload]\nmonthly_growth_pct = { low = -5, likely = 2, high = 10, dist = "pert" }')
+        .replace("planned_examples = 100", "planned_examples = { low = 20, likely = 100, high = 3000 }")
+        .replace("epochs = 3", 'epochs = "auto"')
+        .replace("weeks = 1", "weeks = { low = 1, likely = 6, high = 20 }")
+        .replace(
+            "data_prep_minutes_per_example = 0",
+            'data_prep_minutes_per_example = { low = 0, likely = 2, high = 9 }\ndata_prep_role = "engineer"',
+        )
+        .replace("hourly_usd = 100", "hourly_usd = { low = 60, likely = 100, high = 180 }")
+        .replace("accuracy_pct = 85", "accuracy_pct = { low = 70, likely = 85, high = 90 }")
+    )
     scenario = parse_scenario(ranged)
     plan = measured_plan(scenario)
     model = u.linear_model(scenario, plan)

@@ -48,7 +48,9 @@ def test_the_ranges_editor_sets_a_range_and_refuses_a_bad_one():
     assert rows.workload.ranges is None
     at.session_state[editor(at)] = {
         "edited_rows": {0: {"Low": 20000.0, "High": 45000.0, "Distribution": "uniform"}},
-        "added_rows": [], "deleted_rows": []}
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert not at.exception
     r = at.session_state["scenario"].workload.ranges["requests_per_month"]
@@ -56,7 +58,9 @@ def test_the_ranges_editor_sets_a_range_and_refuses_a_bad_one():
 
     at.session_state[editor(at)] = {
         "edited_rows": {0: {"Low": 40000.0, "High": 45000.0, "Distribution": "uniform"}},
-        "added_rows": [], "deleted_rows": []}
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert not at.exception
     assert any("should read low ≤ likely ≤ high" in e.value for e in at.error), [e.value for e in at.error]

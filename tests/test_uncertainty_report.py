@@ -72,7 +72,9 @@ def test_the_report_and_the_csv_carry_the_simulation(how):
     assert "## How sure is this?" not in report.to_markdown(plan)  # only when asked for
     rows = list(csv.DictReader(io.StringIO(report.to_csv(plan, how))))
     ft = [r for r in rows if r["option"] == FT]
-    assert float(ft[0]["cumulative_p10_usd"]) <= float(ft[0]["cumulative_p50_usd"]) <= float(ft[0]["cumulative_p90_usd"])
+    assert (
+        float(ft[0]["cumulative_p10_usd"]) <= float(ft[0]["cumulative_p50_usd"]) <= float(ft[0]["cumulative_p90_usd"])
+    )
     assert "cumulative_p10_usd" not in report.to_csv(plan).splitlines()[0]
     data = report.to_dict(plan, how)["simulation"]
     assert data["seed"] == 2026 and data["draws"] == 10_000 and data["fine_tuned"] == FT
@@ -124,12 +126,15 @@ def test_the_simulation_section_shows_names_as_text():
     from ftcost.scenario import parse_scenario
 
     sneaky = "ft <img src=x onerror=alert(1)> | [link](http://x)"
-    scenario = parse_scenario(HAND.replace('name = "ft"', f'name = "{sneaky}"')
-                              .replace("accuracy_pct = 90", "accuracy_pct = { low = 80, likely = 90, high = 99 }"))
+    scenario = parse_scenario(
+        HAND.replace('name = "ft"', f'name = "{sneaky}"').replace(
+            "accuracy_pct = 90", "accuracy_pct = { low = 80, likely = 90, high = 99 }"
+        )
+    )
     plan = measured_plan(scenario)
     how = u.analyse(scenario, plan)
     text = report.to_markdown(plan, how)
     start = text.index("## How sure is this?")
-    section = text[start:text.index("\n## ", start + 1)]
+    section = text[start : text.index("\n## ", start + 1)]
     assert "<img" not in section and "[link](http" not in section
     assert "&lt;img" in section and "\\[link\\]" in section

@@ -21,15 +21,18 @@ from ftcost.views import common as c
 D = Decimal
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (D("12.25"), "12.3%"),  # half-up, as money: Decimal's own quantize would give 12.2%
-    (D("12.35"), "12.4%"),
-    (D("0"), "0.0%"),
-    (D("-0.04"), "0.0%"),  # rounds to nothing: no "-0.0%"
-    (D("-12.25"), "-12.3%"),  # away from zero, as format_usd rounds -$0.005 to -$0.01
-    (D("123456.789"), "123,456.8%"),
-    (None, "—"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("12.25"), "12.3%"),  # half-up, as money: Decimal's own quantize would give 12.2%
+        (D("12.35"), "12.4%"),
+        (D("0"), "0.0%"),
+        (D("-0.04"), "0.0%"),  # rounds to nothing: no "-0.0%"
+        (D("-12.25"), "-12.3%"),  # away from zero, as format_usd rounds -$0.005 to -$0.01
+        (D("123456.789"), "123,456.8%"),
+        (None, "—"),
+    ],
+)
 def test_percentages_round_half_up_like_money(value, text):
     assert c.pct(value) == text
 
@@ -43,19 +46,35 @@ def test_a_chance_is_a_whole_percentage_rounded_half_up(p, text):
     assert c.chance(p) == text  # Python's f"{0.735:.0%}" gives 73% (the float is just under 0.735)
 
 
-@pytest.mark.parametrize(("value", "places", "text"), [
-    (D("24"), None, "24"), (D("2.50"), None, "2.5"), (D("0.125"), None, "0.125"), (D("1000"), None, "1,000"),
-    (D("1E+1"), None, "10"), (D("-3.0"), None, "-3"), (D("83.35"), 1, "83.4"), (D("83.25"), 1, "83.3"),
-    (D("24.04"), 1, "24"),
-])
+@pytest.mark.parametrize(
+    ("value", "places", "text"),
+    [
+        (D("24"), None, "24"),
+        (D("2.50"), None, "2.5"),
+        (D("0.125"), None, "0.125"),
+        (D("1000"), None, "1,000"),
+        (D("1E+1"), None, "10"),
+        (D("-3.0"), None, "-3"),
+        (D("83.35"), 1, "83.4"),
+        (D("83.25"), 1, "83.3"),
+        (D("24.04"), 1, "24"),
+    ],
+)
 def test_plain_decimals_drop_trailing_zeros_and_exponents(value, places, text):
     assert c.plain(value, places=places) == text
 
 
-@pytest.mark.parametrize(("value", "places", "text"), [
-    (D("2.5"), 0, "3"), (D("-2.5"), 0, "-3"), (D("0.05"), 1, "0.1"), (D("-0.04"), 1, "0.0"),
-    (D("1234567.891"), 2, "1,234,567.89"), (D("0"), 2, "0.00"),
-])
+@pytest.mark.parametrize(
+    ("value", "places", "text"),
+    [
+        (D("2.5"), 0, "3"),
+        (D("-2.5"), 0, "-3"),
+        (D("0.05"), 1, "0.1"),
+        (D("-0.04"), 1, "0.0"),
+        (D("1234567.891"), 2, "1,234,567.89"),
+        (D("0"), 2, "0.00"),
+    ],
+)
 def test_rounded_is_half_up_with_separators(value, places, text):
     assert c.rounded(value, places) == text
 
@@ -65,17 +84,32 @@ def test_token_counts(n, text):
     assert c.tokens(n) == text
 
 
-@pytest.mark.parametrize(("value", "missing", "text"), [
-    (None, "—", "—"), (None, "-", "-"), (3, "—", "3"), (3.0, "—", "3"), (3.25, "—", "3.3"), (1234.5, "—", "1,234.5"),
-])
+@pytest.mark.parametrize(
+    ("value", "missing", "text"),
+    [
+        (None, "—", "—"),
+        (None, "-", "-"),
+        (3, "—", "3"),
+        (3.0, "—", "3"),
+        (3.25, "—", "3.3"),
+        (1234.5, "—", "1,234.5"),
+    ],
+)
 def test_statistics(value, missing, text):
     assert c.statistic(value, missing) == text
 
 
-@pytest.mark.parametrize(("amount", "text"), [
-    (None, "unknown"), (D("0"), "$0.0000"), (D("0.00005"), "$0.00005"), (D("0.000041"), "$0.000041"),  # below the place: two digits, as money.py
-    (D("1234.56785"), "$1,234.5679"), (D("-0.01235"), "-$0.0124"),
-])
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (None, "unknown"),
+        (D("0"), "$0.0000"),
+        (D("0.00005"), "$0.00005"),
+        (D("0.000041"), "$0.000041"),  # below the place: two digits, as money.py
+        (D("1234.56785"), "$1,234.5679"),
+        (D("-0.01235"), "-$0.0124"),
+    ],
+)
 def test_fine_amounts_to_a_hundredth_of_a_cent(amount, text):
     assert c.fine_usd(amount, missing="unknown") == text
 
@@ -93,8 +127,9 @@ def test_months():
         assert c.months(12) == "12 個月"
 
 
-@pytest.mark.parametrize(("done", "total", "percent"), [(0, 0, 100), (0, 10, 0), (5, 10, 50), (9, 10, 90),
-                                                       (11, 10, 100)])
+@pytest.mark.parametrize(
+    ("done", "total", "percent"), [(0, 0, 100), (0, 10, 0), (5, 10, 50), (9, 10, 90), (11, 10, 100)]
+)
 def test_progress(done, total, percent):
     assert c.progress_percent(done, total) == percent
 
@@ -107,7 +142,9 @@ def test_a_line_list_cuts_at_the_one_rule_and_counts_the_rest():
     assert c.line_list([3]) == "3"
     assert c.line_list(list(range(1, c.LINES_SHOWN + 1))) == ", ".join(map(str, range(1, c.LINES_SHOWN + 1)))
     many = list(range(1, 5001))
-    assert c.line_list(many) == ", ".join(map(str, range(1, c.LINES_SHOWN + 1))) + f" … and {5000 - c.LINES_SHOWN:,} more"
+    assert (
+        c.line_list(many) == ", ".join(map(str, range(1, c.LINES_SHOWN + 1))) + f" … and {5000 - c.LINES_SHOWN:,} more"
+    )
     # Only the first lines kept (a capped analysis): the count says how many there are.
     assert c.line_list([1, 2, 3], total=1000) == "1, 2, 3 … and 997 more"
     assert c.lines_text([]) == "the whole file" and c.lines_text([7]) == "line 7"
@@ -138,8 +175,9 @@ def test_the_cli_the_dataset_page_and_the_pilot_cut_line_lists_at_the_same_place
 
 def test_a_capped_list_says_the_same_count_on_the_cli_and_the_page():
     lines = [1, 2, 3, 4, 5]
-    report = SimpleNamespace(error_lines={"data_type": lines}, errors={"data_type": 1000},
-                             line_count=lambda category: 1000)
+    report = SimpleNamespace(
+        error_lines={"data_type": lines}, errors={"data_type": 1000}, line_count=lambda category: 1000
+    )
     assert "data_type on lines 1, 2, 3, 4, 5 … and 995 more" in _dataset_errors(Path("x.jsonl"), report)
     assert format_lines(lines, 1000) == "lines 1, 2, 3, 4, 5 … and 995 more"
 
@@ -192,7 +230,9 @@ def test_prices_and_rates_in_the_readers_currency():
     assert c.price_text(None, money=twd) == "—"
 
 
-@pytest.mark.parametrize(("typed", "text"), [(30000.0, "30,000"), (3e4, "30,000"), (2.5, "2.5"), (-5, "-5"),
-                                             (0.1, "0.1"), (1234567.25, "1,234,567.25")])
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [(30000.0, "30,000"), (3e4, "30,000"), (2.5, "2.5"), (-5, "-5"), (0.1, "0.1"), (1234567.25, "1,234,567.25")],
+)
 def test_a_typed_number_as_the_refusal_repeats_it(typed, text):
     assert c.number_text(typed) == text

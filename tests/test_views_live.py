@@ -24,13 +24,16 @@ from ftcost.views import live_pilot as lp
 DAY = dt.date(2026, 11, 21)
 
 
-@pytest.mark.parametrize("field, server_key, enabled, expected", [
-    (True, "secrets", True, "field"),  # typed on purpose: it wins
-    (False, "secrets", True, "secrets"),
-    (False, "environment", True, "environment"),
-    (False, "environment", False, None),  # the operator has not let visitors spend it
-    (False, None, True, None),
-])
+@pytest.mark.parametrize(
+    "field, server_key, enabled, expected",
+    [
+        (True, "secrets", True, "field"),  # typed on purpose: it wins
+        (False, "secrets", True, "secrets"),
+        (False, "environment", True, "environment"),
+        (False, "environment", False, None),  # the operator has not let visitors spend it
+        (False, None, True, None),
+    ],
+)
 def test_the_key_comes_from_the_field_else_the_servers_only_when_enabled(field, server_key, enabled, expected):
     policy = serving.Policy(allow_server_key=enabled)
     assert serving.decide("", in_field=field, server_key=server_key, policy=policy).source == expected
@@ -43,16 +46,21 @@ def test_the_connection_sentence_names_the_source_and_server_never_a_key():
     assert "OpenAI (`api.openai.com`)" in lv.connection_sentence(none)
     assert "FTCOST_ALLOW_SERVER_KEY=1" in lv.connection_sentence(none)  # says how the operator enables it
     assert lv.not_ready(none) == lv.NEEDS_KEY
-    policy = serving.policy_from({"FTCOST_ALLOW_SERVER_KEY": "1", "FTCOST_ALLOWED_BASE_URLS": "http://localhost:8000/v1/"})
+    policy = serving.policy_from(
+        {"FTCOST_ALLOW_SERVER_KEY": "1", "FTCOST_ALLOWED_BASE_URLS": "http://localhost:8000/v1/"}
+    )
     env = serving.decide("http://LOCALHOST:8000/v1", in_field=False, server_key="environment", policy=policy)
-    assert lv.connection_sentence(env) == ("Using the server's key from its environment (OPENAI_API_KEY), which its "
-                                           "operator lets visitors spend. Calls go to `http://localhost:8000/v1`.")
+    assert lv.connection_sentence(env) == (
+        "Using the server's key from its environment (OPENAI_API_KEY), which its "
+        "operator lets visitors spend. Calls go to `http://localhost:8000/v1`."
+    )
     elsewhere = serving.decide("https://elsewhere.example/v1", in_field=False, server_key="environment", policy=policy)
     assert not elsewhere.ready and "type your own key" in lv.not_ready(elsewhere)
     assert "Calls go" not in lv.connection_sentence(elsewhere)  # the warning says why no call goes anywhere
     field = serving.decide("https://elsewhere.example/v1", in_field=True, server_key="environment", policy=policy)
-    assert lv.connection_sentence(field) == ("Using the key typed in the field above. Calls go to "
-                                             "`https://elsewhere.example/v1`.")
+    assert lv.connection_sentence(field) == (
+        "Using the key typed in the field above. Calls go to `https://elsewhere.example/v1`."
+    )
 
 
 def test_job_progress_follows_the_stages_and_never_goes_back():
@@ -60,8 +68,11 @@ def test_job_progress_follows_the_stages_and_never_goes_back():
     steps = [
         Progress("upload", "uploading train.jsonl (1,000 bytes)"),
         Progress("upload", "uploaded as file-abc"),
-        Progress("job", "created ftjob-1 (validating_files); it keeps running at OpenAI if this is interrupted",
-                 job_id="ftjob-1"),
+        Progress(
+            "job",
+            "created ftjob-1 (validating_files); it keeps running at OpenAI if this is interrupted",
+            job_id="ftjob-1",
+        ),
         Progress("job", "status: validating_files"),
         Progress("job", "status: queued"),
         Progress("job", "status: running"),
@@ -108,7 +119,9 @@ def test_a_fine_tuned_model_is_called_for_its_own_base_only():
     by_name = {o.name: o for o in options}
     assert by_name["Fine-tuned GPT-4o mini"].model == "ft:gpt-4o-mini-2024-07-18:org::abc"
     assert by_name["Fine-tuned GPT-4o mini"].system_prompt == scenario.workload.short_prompt
-    assert "Fine-tuned GPT-4.1 mini" not in by_name and "Fine-tuned GPT-4.1 mini (ft:gpt-4.1-mini-2025-04-14)" in notes[0]
+    assert (
+        "Fine-tuned GPT-4.1 mini" not in by_name and "Fine-tuned GPT-4.1 mini (ft:gpt-4.1-mini-2025-04-14)" in notes[0]
+    )
     assert all(o.system_prompt == scenario.workload.long_prompt for o in options if not o.model.startswith("ft:"))
 
     base_only, notes = lv.call_options(scenario, "")
@@ -140,10 +153,15 @@ def _call(api_prompt: int, answer_tokens: int, latency: float, finish: str = "st
 
 
 def test_the_measure_table_puts_ftcosts_count_beside_the_apis():
-    option = OptionMeasurement("A", "gpt-4o-mini", [
-        MeasuredCall("q", 50, _call(52, 10, 0.5)),
-        MeasuredCall("q", 50, _call(51, 30, 0.25, "length")),
-    ], cost_usd=Decimal("0.001"))
+    option = OptionMeasurement(
+        "A",
+        "gpt-4o-mini",
+        [
+            MeasuredCall("q", 50, _call(52, 10, 0.5)),
+            MeasuredCall("q", 50, _call(51, 30, 0.25, "length")),
+        ],
+        cost_usd=Decimal("0.001"),
+    )
     report = MeasureReport(DAY, 30, SpendEstimate(), [option])
     row = lv.measure_frame(report).iloc[0]
     # ftcost 100, API 103: the API counted 3 more, 3 / 103 = 2.91 %
@@ -160,14 +178,23 @@ def test_the_measure_table_puts_ftcosts_count_beside_the_apis():
     assert lv.output_tokens_change(applied, report)[1] is False
 
 
-@pytest.mark.parametrize("estimated, trained, shown, word", [
-    (1000, 950, "+5.26%", "over-estimated the bill by 50 tokens"),  # 50 / 950 = 5.263 %
-    (900, 1000, "-10.00%", "under-estimated the bill by 100 tokens"),
-    (1000, 1000, "0%", "matched the bill exactly"),
-])
+@pytest.mark.parametrize(
+    "estimated, trained, shown, word",
+    [
+        (1000, 950, "+5.26%", "over-estimated the bill by 50 tokens"),  # 50 / 950 = 5.263 %
+        (900, 1000, "-10.00%", "under-estimated the bill by 100 tokens"),
+        (1000, 1000, "0%", "matched the bill exactly"),
+    ],
+)
 def test_the_pilot_result_shows_the_estimate_error(estimated, trained, shown, word):
-    result = PilotResult("ftjob-1", "succeeded", "gpt-4o-mini", fine_tuned_model="ft:gpt-4o-mini:org::x",
-                         trained_tokens=trained, estimated_tokens=estimated)
+    result = PilotResult(
+        "ftjob-1",
+        "succeeded",
+        "gpt-4o-mini",
+        fine_tuned_model="ft:gpt-4o-mini:org::x",
+        trained_tokens=trained,
+        estimated_tokens=estimated,
+    )
     view = lp.pilot_result_view(result)
     assert view.error_pct == shown and word in view.error_help and view.state == "complete"
     assert view.trained_tokens == f"{trained:,}"
@@ -190,14 +217,20 @@ def test_the_page_builders_import_neither_streamlit_nor_openai():
 
 
 def test_a_hostile_servers_job_text_cannot_become_a_link_image_or_html():
-    result = PilotResult(job_id="ftjob-1", status="failed", model="gpt-4o-mini",
-                         error_message="Re-enter your key [here](http://evil.example) ![t](http://evil.example/t.png) "
-                                       "<img src=x onerror=alert(1)>")
+    result = PilotResult(
+        job_id="ftjob-1",
+        status="failed",
+        model="gpt-4o-mini",
+        error_message="Re-enter your key [here](http://evil.example) ![t](http://evil.example/t.png) "
+        "<img src=x onerror=alert(1)>",
+    )
     headline = lp.pilot_result_view(result).headline
     assert "[here](" not in headline and "![t]" not in headline and " <img" not in headline
     # ftcost.text.markdown's escaping: brackets escaped, a zero-width space inside "://", HTML as entities.
-    assert headline == ("Job ftjob-1 failed: Re-enter your key \\[here\\](http:\u200b//evil.example) !\\[t\\]"
-                        "(http:\u200b//evil.example/t.png) &lt;img src=x onerror=alert(1)&gt;")
+    assert headline == (
+        "Job ftjob-1 failed: Re-enter your key \\[here\\](http:\u200b//evil.example) !\\[t\\]"
+        "(http:\u200b//evil.example/t.png) &lt;img src=x onerror=alert(1)&gt;"
+    )
     _, bar, line = lp.JobProgress().update(Progress("job", "[error] see ![t](http://evil.example/t.png)"))
     assert "![t](" not in bar and "![t](" not in line
 
@@ -214,17 +247,30 @@ def test_the_page_calls_the_options_the_librarys_rule_chooses_and_words_its_fact
     assert shown.startswith(str(err.value)) and shown.endswith("Check the *Fine-tuned model* field under *Evaluate*.")
 
 
-@pytest.mark.parametrize("exc, words", [
-    (ApiError("Not confirmed: measuring prompts spends money on the API.", needs_confirmation="spend"),
-     "Press its *Confirm* button to spend it."),
-    (ApiError("The server failed (HTTP 500) while checking job ftjob-1. The job keeps running.", job_id="ftjob-1"),
-     "Follow it again with its job id under *Follow an existing job*."),
-    (ApiError("Could not connect to example.com while calling gpt-4o-mini.", setting="base_url"),
-     "Check the *Server* field (empty: OpenAI)."),
-    (FtcostError("train.jsonl fails ftcost's checks.", value="train.jsonl", listing="dataset_checks"),
-     "The Dataset page explains each problem and how to fix it."),
-    (ApiError("No answer from example.com within 60 s; try again later.", setting="timeout"), ""),  # no such widget
-])
+@pytest.mark.parametrize(
+    "exc, words",
+    [
+        (
+            ApiError("Not confirmed: measuring prompts spends money on the API.", needs_confirmation="spend"),
+            "Press its *Confirm* button to spend it.",
+        ),
+        (
+            ApiError(
+                "The server failed (HTTP 500) while checking job ftjob-1. The job keeps running.", job_id="ftjob-1"
+            ),
+            "Follow it again with its job id under *Follow an existing job*.",
+        ),
+        (
+            ApiError("Could not connect to example.com while calling gpt-4o-mini.", setting="base_url"),
+            "Check the *Server* field (empty: OpenAI).",
+        ),
+        (
+            FtcostError("train.jsonl fails ftcost's checks.", value="train.jsonl", listing="dataset_checks"),
+            "The Dataset page explains each problem and how to fix it.",
+        ),
+        (ApiError("No answer from example.com within 60 s; try again later.", setting="timeout"), ""),  # no such widget
+    ],
+)
 def test_error_facts_become_the_pages_widget_words_never_a_flag(exc, words):
     shown = lv.error_text(exc)
     assert shown == f"{exc} {words}".strip() and "--" not in shown

@@ -19,13 +19,16 @@ GOOD = b'{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", 
 # --- datasets ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("data, says", [
-    (gzip.compress(b"\0" * 5_000_000), "a gzip-compressed file"),
-    (gzip.compress(GOOD * 1000), "a gzip-compressed file"),
-    (b"PK\x03\x04" + b"\0" * 600, "a ZIP archive"),
-    (b"\x89PNG\r\n\x1a\n" + b"\0" * 600, "a PNG image"),
-    (b"%PDF-1.7\n" + b"\0\x01" * 300, "a PDF document"),
-])
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        (gzip.compress(b"\0" * 5_000_000), "a gzip-compressed file"),
+        (gzip.compress(GOOD * 1000), "a gzip-compressed file"),
+        (b"PK\x03\x04" + b"\0" * 600, "a ZIP archive"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 600, "a PNG image"),
+        (b"%PDF-1.7\n" + b"\0\x01" * 300, "a PDF document"),
+    ],
+)
 def test_a_compressed_or_binary_file_is_named_by_its_magic_bytes_not_utf16(data, says):
     with pytest.raises(DatasetFileError) as exc:
         analyze_bytes(data, "bomb.jsonl", MODEL)
@@ -50,11 +53,14 @@ def test_a_5000_digit_integer_is_valid_json_as_openai_reads_it():
 # --- pricing data --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("file, old, new, fragments", [
-    ("prices/gpt-4.toml", "input = 30.00", "input = 1e30", ["not a plausible price", "at most 10,000 USD"]),
-    ("prices/gpt-4.toml", "input = 30.00", "input = 10000.01", ["not a plausible price"]),
-    ("prices/gpt-3.toml", 'sources = ["S14"]', 'sources = ["S14", "S14"]', ["S14 listed more than once"]),
-])
+@pytest.mark.parametrize(
+    "file, old, new, fragments",
+    [
+        ("prices/gpt-4.toml", "input = 30.00", "input = 1e30", ["not a plausible price", "at most 10,000 USD"]),
+        ("prices/gpt-4.toml", "input = 30.00", "input = 10000.01", ["not a plausible price"]),
+        ("prices/gpt-3.toml", 'sources = ["S14"]', 'sources = ["S14", "S14"]', ["S14 listed more than once"]),
+    ],
+)
 def test_implausible_prices_and_repeated_sources_are_refused_in_a_sentence(pricing_copy, file, old, new, fragments):
     path = pricing_copy / file
     text = path.read_text(encoding="utf-8")
@@ -100,8 +106,11 @@ def test_an_emptied_number_box_is_a_sentence_not_its_minimum(page, key, label):
     at.switch_page(page).run()
     box = at.number_input(key=key)
     # The browser lets a box be emptied only when Streamlit was told it may be (no default to fall back on).
-    assert not box.proto.HasField("default") if box.proto.DESCRIPTOR.fields_by_name["default"].has_presence \
+    assert (
+        not box.proto.HasField("default")
+        if box.proto.DESCRIPTOR.fields_by_name["default"].has_presence
         else box.proto.default == 0
+    )
     before = box.value
     box.set_value(None).run()
     assert not at.exception, at.exception

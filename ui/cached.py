@@ -52,8 +52,9 @@ def plan() -> Plan:
 
 def training_inputs(scenario: Scenario, as_of) -> engine.Training:
     """The plan's measured training inputs, each from the cached analysis of the upload or the sample."""
-    return measure_training.for_plan(scenario, as_of, upload=_upload(), analyse=_analyse,
-                                     analyse_families=_analyse_families)
+    return measure_training.for_plan(
+        scenario, as_of, upload=_upload(), analyse=_analyse, analyse_families=_analyse_families
+    )
 
 
 def _upload() -> tuple[str, bytes] | None:
@@ -112,8 +113,12 @@ def analysis(digest: str, name: str, encoding: str, format: str, _model: str, _d
         percent = progress_percent(done, total)
         if percent != last[0]:  # at most 101 updates, however large the file
             last[0] = percent
-            bar.progress(percent, text=_("Counting tokens in {name} ({encoding})… {percent}%").format(
-                name=name, encoding=encoding, percent=percent))
+            bar.progress(
+                percent,
+                text=_("Counting tokens in {name} ({encoding})… {percent}%").format(
+                    name=name, encoding=encoding, percent=percent
+                ),
+            )
 
     report = analyze_bytes(_data, name, model=_model, progress=progress, keep_lines=KEEP_LINES)
     slot.empty()

@@ -12,15 +12,31 @@ from ftcost.views import BREAKDOWN_PARTS
 #: By English name, so a part added to BREAKDOWN_PARTS cannot shift the others' colours; the frames carry the
 #: names translated (`_colours`).
 PART_COLOURS = {
-    "Input tokens": "#1f77b4", "Cached input tokens": "#9ecae9", "Output tokens": "#17becf",
-    "Hosting and dedicated serving": "#6baed6", "Retrieval: embeddings, vector store, upkeep": "#9467bd",
-    "Wrong answers": "#ff7f0e", "One-off: training, people, pilot": "#7f7f7f",
+    "Input tokens": "#1f77b4",
+    "Cached input tokens": "#9ecae9",
+    "Output tokens": "#17becf",
+    "Hosting and dedicated serving": "#6baed6",
+    "Retrieval: embeddings, vector store, upkeep": "#9467bd",
+    "Wrong answers": "#ff7f0e",
+    "One-off: training, people, pilot": "#7f7f7f",
 }
 assert set(PART_COLOURS) == set(BREAKDOWN_PARTS), "every cost part needs a colour"
 #: Options get colours none of the cost parts use (no orange, grey or blue), in the scenario's order, so an option
 #: keeps its colour on every chart and orange always means wrong answers.
-OPTION_COLOURS = ["#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#6a3d9a", "#b15928",
-                  "#1f3b4d", "#fb9a99", "#b2df8a", "#cab2d6"]
+OPTION_COLOURS = [
+    "#1b9e77",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#6a3d9a",
+    "#b15928",
+    "#1f3b4d",
+    "#fb9a99",
+    "#b2df8a",
+    "#cab2d6",
+]
 
 
 # What altair types a layered chart with .properties() as.
@@ -44,20 +60,38 @@ def _colours() -> dict[str, str]:
     return {_(part): colour for part, colour in PART_COLOURS.items()}
 
 
-def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live: pd.DataFrame,
-               band: pd.DataFrame | None = None, currency: str = "USD") -> Layered:
+def cumulative(
+    frame: pd.DataFrame,
+    points: pd.DataFrame,
+    horizon: int,
+    go_live: pd.DataFrame,
+    band: pd.DataFrame | None = None,
+    currency: str = "USD",
+) -> Layered:
     """One line per option; fine-tunes solid, base models dashed; break-even marked with a rule and a diamond;
     the month a fine-tune goes live with a grey rule; with `band`, the P10–P90 spread of the draws shaded."""
     selector = alt.selection_point(fields=["option"], bind="legend")
     base = alt.Chart(frame).encode(
-        x=alt.X("month:Q", title=_("Month of the plan"), scale=alt.Scale(domain=[1, horizon]),
-                axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X(
+            "month:Q",
+            title=_("Month of the plan"),
+            scale=alt.Scale(domain=[1, horizon]),
+            axis=alt.Axis(tickMinStep=1, format="d"),
+        ),
         y=alt.Y("cumulative:Q", axis=_money_axis(_("Cumulative cost ({currency})"), currency)),
         # Legend below, one entry a line: on the right it took most of a phone's width from the lines.
-        color=alt.Color("option:N", title=_("Option"), scale=option_scale(frame["option"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
-        strokeDash=alt.StrokeDash("kind:N", title="", legend=None,
-                                  scale=alt.Scale(domain=["fine-tuned", "base model"], range=[[1, 0], [6, 3]])),
+        color=alt.Color(
+            "option:N",
+            title=_("Option"),
+            scale=option_scale(frame["option"]),
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360),
+        ),
+        strokeDash=alt.StrokeDash(
+            "kind:N",
+            title="",
+            legend=None,
+            scale=alt.Scale(domain=["fine-tuned", "base model"], range=[[1, 0], [6, 3]]),
+        ),
         opacity=alt.condition(selector, alt.value(1), alt.value(0.2)),
         tooltip=[
             alt.Tooltip("option:N", title=_("Option")),
@@ -71,22 +105,45 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live:
     lines = base.mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5).add_params(selector)
     layers = [lines]
     if band is not None and not band.empty:
-        layers.insert(0, alt.Chart(band).mark_area(opacity=0.15).encode(
-            x="month:Q", y="p10:Q", y2="p90:Q",
-            color=alt.Color("option:N", scale=alt.Scale(scheme="tableau10"), legend=None),
-            tooltip=[alt.Tooltip("option:N", title=_("Option")), alt.Tooltip("month:Q", title=_("Month")),
-                     alt.Tooltip("band_text:N", title=_("P10 – P90 of the draws"))]))
-    if not go_live.empty:
-        layers.append(alt.Chart(go_live).mark_rule(color="#888", strokeDash=[6, 4], strokeWidth=1.5).encode(
-            x="month:Q", tooltip=[alt.Tooltip("label:N", title=_("Go-live or switch"))]))
-    if not points.empty:
-        rule = alt.Chart(points).mark_rule(color="#2e7d32", strokeDash=[2, 2]).encode(
-            x="month:Q", tooltip=[alt.Tooltip("label:N", title=_("Break-even"))]
+        layers.insert(
+            0,
+            alt.Chart(band)
+            .mark_area(opacity=0.15)
+            .encode(
+                x="month:Q",
+                y="p10:Q",
+                y2="p90:Q",
+                color=alt.Color("option:N", scale=alt.Scale(scheme="tableau10"), legend=None),
+                tooltip=[
+                    alt.Tooltip("option:N", title=_("Option")),
+                    alt.Tooltip("month:Q", title=_("Month")),
+                    alt.Tooltip("band_text:N", title=_("P10 – P90 of the draws")),
+                ],
+            ),
         )
-        dot = alt.Chart(points).mark_point(shape="diamond", size=220, filled=True, color="#2e7d32").encode(
-            x="month:Q", y="cumulative:Q",
-            tooltip=[alt.Tooltip("label:N", title=_("Break-even")),
-                     alt.Tooltip("cumulative_text:N", title=_("Total so far"))],
+    if not go_live.empty:
+        layers.append(
+            alt.Chart(go_live)
+            .mark_rule(color="#888", strokeDash=[6, 4], strokeWidth=1.5)
+            .encode(x="month:Q", tooltip=[alt.Tooltip("label:N", title=_("Go-live or switch"))])
+        )
+    if not points.empty:
+        rule = (
+            alt.Chart(points)
+            .mark_rule(color="#2e7d32", strokeDash=[2, 2])
+            .encode(x="month:Q", tooltip=[alt.Tooltip("label:N", title=_("Break-even"))])
+        )
+        dot = (
+            alt.Chart(points)
+            .mark_point(shape="diamond", size=220, filled=True, color="#2e7d32")
+            .encode(
+                x="month:Q",
+                y="cumulative:Q",
+                tooltip=[
+                    alt.Tooltip("label:N", title=_("Break-even")),
+                    alt.Tooltip("cumulative_text:N", title=_("Total so far")),
+                ],
+            )
         )
         layers += [rule, dot]
     return alt.layer(*layers).properties(height=460)
@@ -94,9 +151,12 @@ def cumulative(frame: pd.DataFrame, points: pd.DataFrame, horizon: int, go_live:
 
 def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     """Each month's cost of one option, stacked by part."""
-    return _stacked(frame, x=alt.X("month:O", title=_("Month of the plan"), axis=alt.Axis(labelAngle=0)),
-                    y=alt.Y("usd:Q", axis=_money_axis("{currency}", currency), stack="zero"),
-                    extra=[alt.Tooltip("month:O", title=_("Month")), alt.Tooltip("served_by:N", title=_("Served by"))])
+    return _stacked(
+        frame,
+        x=alt.X("month:O", title=_("Month of the plan"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("usd:Q", axis=_money_axis("{currency}", currency), stack="zero"),
+        extra=[alt.Tooltip("month:O", title=_("Month")), alt.Tooltip("served_by:N", title=_("Served by"))],
+    )
 
 
 def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None = None) -> Layered:
@@ -105,13 +165,30 @@ def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None
     title = title or _("Total over the horizon ({currency})")
     # Each option's name is written above its bar, not as an axis label beside it: long names beside the bars
     # took most of a phone's width and left the bars a sliver.
-    bars = _stacked(frame, x=alt.X("usd:Q", axis=_money_axis(title, currency), stack="zero"),
-                    y=alt.Y("option:N", title=None, sort=None, axis=None,
-                            scale=alt.Scale(paddingInner=BAR_GAP, paddingOuter=BAR_GAP / 2)),
-                    extra=[alt.Tooltip("option:N", title=_("Option"))], height=alt.Step(BAR_STEP))
-    names = alt.Chart(frame.drop_duplicates("option")).mark_text(
-        align="left", baseline="bottom", dy=-BAR_STEP * (1 - BAR_GAP) / 2 - 2, fontSize=12, limit=2000,
-    ).encode(x=alt.value(0), y=alt.Y("option:N", sort=None, axis=None), text="option:N")
+    bars = _stacked(
+        frame,
+        x=alt.X("usd:Q", axis=_money_axis(title, currency), stack="zero"),
+        y=alt.Y(
+            "option:N",
+            title=None,
+            sort=None,
+            axis=None,
+            scale=alt.Scale(paddingInner=BAR_GAP, paddingOuter=BAR_GAP / 2),
+        ),
+        extra=[alt.Tooltip("option:N", title=_("Option"))],
+        height=alt.Step(BAR_STEP),
+    )
+    names = (
+        alt.Chart(frame.drop_duplicates("option"))
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            dy=-BAR_STEP * (1 - BAR_GAP) / 2 - 2,
+            fontSize=12,
+            limit=2000,
+        )
+        .encode(x=alt.value(0), y=alt.Y("option:N", sort=None, axis=None), text="option:N")
+    )
     return alt.layer(bars, names).properties(height=alt.Step(BAR_STEP))
 
 
@@ -122,50 +199,80 @@ BAR_STEP, BAR_GAP = 46, 0.5
 def _stacked(frame: pd.DataFrame, *, x, y, extra, height=320) -> alt.Chart:
     colours = _colours()
     parts = [p for p in colours if p in set(frame["part"])]  # the legend lists only parts that cost something
-    return alt.Chart(frame).mark_bar().encode(
-        x=x,
-        y=y,
-        color=alt.Color("part:N", title=_("Cost"), scale=alt.Scale(domain=parts, range=[colours[p] for p in parts]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
-        order=alt.Order("order:Q"),
-        tooltip=[*extra, alt.Tooltip("part:N", title=_("Cost")), alt.Tooltip("usd_text:N", title=_("Amount"))],
-    ).properties(height=height)
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "part:N",
+                title=_("Cost"),
+                scale=alt.Scale(domain=parts, range=[colours[p] for p in parts]),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[*extra, alt.Tooltip("part:N", title=_("Cost")), alt.Tooltip("usd_text:N", title=_("Amount"))],
+        )
+        .properties(height=height)
+    )
 
 
 def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit: bool = True) -> Layered:
     """Tokens per example, binned, with the model's per-example limit as a red rule. When the limit is far to the
     right of every example (`draw_limit` False), drawing it would squash the bars into one line, so an arrow at
     the right edge points to it instead."""
-    bars = alt.Chart(values).mark_bar(color="#4c78a8").encode(
-        x=alt.X("tokens:Q", bin=alt.Bin(maxbins=20), title=_("Tokens per example")),
-        y=alt.Y("count():Q", title=_("Examples"), axis=alt.Axis(tickMinStep=1, format="d")),
-        tooltip=[alt.Tooltip("tokens:Q", bin=True, title=_("Tokens")), alt.Tooltip("count():Q", title=_("Examples"))],
+    bars = (
+        alt.Chart(values)
+        .mark_bar(color="#4c78a8")
+        .encode(
+            x=alt.X("tokens:Q", bin=alt.Bin(maxbins=20), title=_("Tokens per example")),
+            y=alt.Y("count():Q", title=_("Examples"), axis=alt.Axis(tickMinStep=1, format="d")),
+            tooltip=[
+                alt.Tooltip("tokens:Q", bin=True, title=_("Tokens")),
+                alt.Tooltip("count():Q", title=_("Examples")),
+            ],
+        )
     )
     label = pd.DataFrame({"tokens": [limit], "label": [limit_label if draw_limit else f"{limit_label} →"]})
     if not draw_limit:
-        arrow = alt.Chart(label).mark_text(align="right", baseline="top", dy=4, color="#d62728").encode(
-            x=alt.value("width"), y=alt.value(0), text="label:N")
+        arrow = (
+            alt.Chart(label)
+            .mark_text(align="right", baseline="top", dy=4, color="#d62728")
+            .encode(x=alt.value("width"), y=alt.value(0), text="label:N")
+        )
         return alt.layer(bars, arrow).properties(height=300)
-    rule = alt.Chart(label).mark_rule(color="#d62728", strokeWidth=2).encode(
-        x="tokens:Q", tooltip=[alt.Tooltip("label:N", title=_("Limit"))]
+    rule = (
+        alt.Chart(label)
+        .mark_rule(color="#d62728", strokeWidth=2)
+        .encode(x="tokens:Q", tooltip=[alt.Tooltip("label:N", title=_("Limit"))])
     )
-    text = alt.Chart(label).mark_text(align="right", dx=-6, dy=8, color="#d62728", baseline="top").encode(
-        x="tokens:Q", y=alt.value(0), text="label:N"
+    text = (
+        alt.Chart(label)
+        .mark_text(align="right", dx=-6, dy=8, color="#d62728", baseline="top")
+        .encode(x="tokens:Q", y=alt.value(0), text="label:N")
     )
     return alt.layer(bars, rule, text).properties(height=300)
 
 
 def price_steps(frame: pd.DataFrame) -> Layered:
     """Price per 1M tokens over time, as steps (a price holds until the next one starts)."""
-    return alt.Chart(frame).mark_line(interpolate="step-after", point=True, strokeWidth=2).encode(
-        x=alt.X("date:T", title=_("Date"), axis=alt.Axis(format="%Y-%m", labelAngle=0)),
-        y=alt.Y("usd:Q", axis=alt.Axis(format="$,.2f", title=_("US dollars per 1M tokens"))),
-        color=alt.Color("series:N", title=_("Price"), legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
-        detail="segment:N",  # a gap in a price's history (not offered) breaks its line
-        tooltip=[
-            alt.Tooltip("series:N", title=_("Price")),
-            alt.Tooltip("from:N", title=_("From")),
-            alt.Tooltip("until:N", title=_("Until")),
-            alt.Tooltip("usd_text:N", title=_("Per 1M tokens")),
-        ],
-    ).properties(height=360)
+    return (
+        alt.Chart(frame)
+        .mark_line(interpolate="step-after", point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("date:T", title=_("Date"), axis=alt.Axis(format="%Y-%m", labelAngle=0)),
+            y=alt.Y("usd:Q", axis=alt.Axis(format="$,.2f", title=_("US dollars per 1M tokens"))),
+            color=alt.Color(
+                "series:N", title=_("Price"), legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)
+            ),
+            detail="segment:N",  # a gap in a price's history (not offered) breaks its line
+            tooltip=[
+                alt.Tooltip("series:N", title=_("Price")),
+                alt.Tooltip("from:N", title=_("From")),
+                alt.Tooltip("until:N", title=_("Until")),
+                alt.Tooltip("usd_text:N", title=_("Per 1M tokens")),
+            ],
+        )
+        .properties(height=360)
+    )

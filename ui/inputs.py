@@ -49,8 +49,7 @@ def bound(
     if widget is st.number_input:
         limits, to_widget, from_widget, kwargs = _number_box(to_widget, from_widget, kwargs)
     st.session_state[key] = to_widget(state.read(path))
-    return widget(label, key=key, on_change=_changed, args=(path, key, label, to_widget, from_widget, limits),
-                  **kwargs)
+    return widget(label, key=key, on_change=_changed, args=(path, key, label, to_widget, from_widget, limits), **kwargs)
 
 
 def _number_box(to_widget, from_widget, kwargs: dict) -> tuple[tuple, Callable, Callable, dict]:
@@ -76,8 +75,12 @@ def _number_box(to_widget, from_widget, kwargs: dict) -> tuple[tuple, Callable, 
     kwargs["step"] = float(kwargs.get("step") or 1)
     kwargs.setdefault("format", "%.0f")
     shown, back = to_widget, from_widget
-    return ((low, high, True), lambda value: None if (v := shown(value)) is None else float(v),
-            lambda value: back(None if value is None else int(value)), kwargs)
+    return (
+        (low, high, True),
+        lambda value: None if (v := shown(value)) is None else float(v),
+        lambda value: back(None if value is None else int(value)),
+        kwargs,
+    )
 
 
 def refusal(label: str, value: Any, limits: tuple | None) -> str | None:
@@ -90,11 +93,13 @@ def refusal(label: str, value: Any, limits: tuple | None) -> str | None:
     if whole and value != int(value):
         return _("{label} takes a whole number, not {typed}.").format(label=label, typed=number_text(value))
     if low is not None and value < low:
-        return _("{label} must be at least {low}, not {typed}.").format(label=label, low=number_text(low),
-                                                                        typed=number_text(value))
+        return _("{label} must be at least {low}, not {typed}.").format(
+            label=label, low=number_text(low), typed=number_text(value)
+        )
     if high is not None and value > high:
-        return _("{label} must be at most {high}, not {typed}.").format(label=label, high=number_text(high),
-                                                                       typed=number_text(value))
+        return _("{label} must be at most {high}, not {typed}.").format(
+            label=label, high=number_text(high), typed=number_text(value)
+        )
     return None
 
 
@@ -103,9 +108,15 @@ def _changed(path: str, key: str, label: str, to_widget, from_widget, limits=Non
     refused = refusal(label, value, limits)
     if refused is not None:
         kept = to_widget(state.read(path))
-        st.session_state[state.EDIT_ERROR] = refused + " " + (
-            _("The plan keeps {kept}.").format(kept=number_text(kept)) if isinstance(kept, (int, float))
-            else _("The previous value is kept."))
+        st.session_state[state.EDIT_ERROR] = (
+            refused
+            + " "
+            + (
+                _("The plan keeps {kept}.").format(kept=number_text(kept))
+                if isinstance(kept, (int, float))
+                else _("The previous value is kept.")
+            )
+        )
         st.session_state[key] = kept
         return
     if not state.edit(path, from_widget(value), label):
@@ -113,13 +124,17 @@ def _changed(path: str, key: str, label: str, to_widget, from_widget, limits=Non
             kept = to_widget(state.read(path))
             st.session_state[state.EDIT_ERROR] = (
                 _("{label} is empty: type a number. The plan keeps the previous value, {kept}.").format(
-                    label=label, kept=number_text(kept)) if isinstance(kept, (int, float))
-                else _("{label} is empty: type a number. The previous value is kept.").format(label=label))
+                    label=label, kept=number_text(kept)
+                )
+                if isinstance(kept, (int, float))
+                else _("{label} is empty: type a number. The previous value is kept.").format(label=label)
+            )
         st.session_state[key] = to_widget(state.read(path))
 
 
-def whole_number(label: str, key: str, kept_key: str, *, low: int, high: int, default: int, step: int = 1,
-                 **kwargs: Any) -> int:
+def whole_number(
+    label: str, key: str, kept_key: str, *, low: int, high: int, default: int, step: int = 1, **kwargs: Any
+) -> int:
     """A whole-number box for a page setting that is not part of the scenario (the Live page's answer cap and
     calls per option), with the checks `_number_box` gives the scenario's boxes: a value out of range, a
     fraction or an empty box is refused with a sentence and the box shows the value the page keeps using, which
@@ -127,19 +142,27 @@ def whole_number(label: str, key: str, kept_key: str, *, low: int, high: int, de
     ss = st.session_state
     kept = ss.setdefault(kept_key, default)
     ss[key] = float(kept)
-    st.number_input(label, key=key, value=None, step=float(step), format="%.0f", on_change=_setting_changed,
-                    args=(label, key, kept_key, (low, high, True)), **kwargs)
+    st.number_input(
+        label,
+        key=key,
+        value=None,
+        step=float(step),
+        format="%.0f",
+        on_change=_setting_changed,
+        args=(label, key, kept_key, (low, high, True)),
+        **kwargs,
+    )
     return int(ss[kept_key])
 
 
 def _setting_changed(label: str, key: str, kept_key: str, limits: tuple) -> None:
     value = st.session_state[key]
     kept = st.session_state[kept_key]
-    refused = (_("{label} is empty: type a number.").format(label=label) if value is None
-               else refusal(label, value, limits))
+    refused = (
+        _("{label} is empty: type a number.").format(label=label) if value is None else refusal(label, value, limits)
+    )
     if refused is not None:
-        st.session_state[state.EDIT_ERROR] = refused + " " + _("The page keeps {kept}.").format(
-            kept=number_text(kept))
+        st.session_state[state.EDIT_ERROR] = refused + " " + _("The page keeps {kept}.").format(kept=number_text(kept))
         st.session_state[key] = float(kept)
         return
     st.session_state[kept_key] = int(value)
@@ -167,8 +190,12 @@ def entries(rows: list[dict], fields: dict[str, tuple[str, Callable[[Any], Any]]
     for row in rows:
         cells = {column: None if blank(row.get(column)) else row.get(column) for column in fields}
         if any(value is not None for value in cells.values()):
-            out.append({field: None if cells[column] is None else convert(cells[column])
-                        for column, (field, convert) in fields.items()})
+            out.append(
+                {
+                    field: None if cells[column] is None else convert(cells[column])
+                    for column, (field, convert) in fields.items()
+                }
+            )
     return out
 
 
@@ -179,12 +206,16 @@ def unfinished(records: list[dict], required: tuple[str, ...], labels: dict[str,
     for number, row in enumerate(records, start=1):
         missing = [column for column in required if blank(row.get(column))]
         if missing and len(missing) < len(required):
-            needs.append(_("row {number} needs {cells}").format(
-                number=number, cells=_(" and ").join((labels or {}).get(column, column) for column in missing)))
+            needs.append(
+                _("row {number} needs {cells}").format(
+                    number=number, cells=_(" and ").join((labels or {}).get(column, column) for column in missing)
+                )
+            )
     if not needs:
         return None
     return _("Not applied yet: {needs}. The row is added to the plan once it is complete.").format(
-        needs=_("; ").join(needs))
+        needs=_("; ").join(needs)
+    )
 
 
 def table(

@@ -14,4 +14,4 @@ def rows(items: Sequence[T], most: int) -> list[Sequence[T]]:
         return []
     count = -(-len(items) // most)  # rows needed
     width = -(-len(items) // count)
-    return [items[i:i + width] for i in range(0, len(items), width)]
+    return [items[i : i + width] for i in range(0, len(items), width)]

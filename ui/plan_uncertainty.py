@@ -29,8 +29,9 @@ RANGES = "plan_ranges_editor"
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _analysis(scenario_toml: str, as_of: str, fine_tuned: str | None, against: str | None,
-              _scenario: Scenario, _plan: Plan) -> Uncertainty | None:
+def _analysis(
+    scenario_toml: str, as_of: str, fine_tuned: str | None, against: str | None, _scenario: Scenario, _plan: Plan
+) -> Uncertainty | None:
     return analyse(_scenario, _plan, fine_tuned=fine_tuned, against=against)
 
 
@@ -43,8 +44,9 @@ def analysis(plan: Plan, against: str | None) -> Uncertainty | None:
     if st.session_state.get(FINE_TUNE) not in fine_tunes:
         st.session_state[FINE_TUNE] = plan.pilot.option if plan.pilot else fine_tunes[0]
     with st.spinner(_("Drawing the ranges…")):  # not the cache's spinner: its text is fixed at import
-        return _analysis(dump_scenario(scenario), plan.as_of.isoformat(), st.session_state[FINE_TUNE], against,
-                         scenario, plan)
+        return _analysis(
+            dump_scenario(scenario), plan.as_of.isoformat(), st.session_state[FINE_TUNE], against, scenario, plan
+        )
 
 
 def band(how: Uncertainty | None, money: Display | None = None) -> pd.DataFrame | None:
@@ -62,9 +64,12 @@ def _money():
 
 def band_caption(how: Uncertainty | None) -> None:
     if how is not None and how.result.ranged:
-        st.caption(_("Shaded: the P10–P90 spread of {fine_tune} and {against} over {draws} draws of the ranges (see "
-                     "*How sure is this?* below).").format(fine_tune=md(how.fine_tuned), against=md(how.against),
-                                                          draws=number(how.result.draws)))
+        st.caption(
+            _(
+                "Shaded: the P10–P90 spread of {fine_tune} and {against} over {draws} draws of the ranges (see "
+                "*How sure is this?* below)."
+            ).format(fine_tune=md(how.fine_tuned), against=md(how.against), draws=number(how.result.draws))
+        )
 
 
 def tornado(frame: pd.DataFrame, currency: str = "USD") -> alt.LayerChart | alt.FacetChart:
@@ -73,36 +78,53 @@ def tornado(frame: pd.DataFrame, currency: str = "USD") -> alt.LayerChart | alt.
     order = list(dict.fromkeys(frame.sort_values("order").assumption))
     base = alt.Chart(frame).encode(
         y=alt.Y("assumption:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        tooltip=[alt.Tooltip("assumption:N", title=_("Assumption")),
-                 alt.Tooltip("end_text:N", title=_("End of its range")),
-                 alt.Tooltip("value_text:N", title=_("Value")), alt.Tooltip("savings_text:N", title=_("Savings")),
-                 alt.Tooltip("swing_text:N", title=_("Swing"))],
+        tooltip=[
+            alt.Tooltip("assumption:N", title=_("Assumption")),
+            alt.Tooltip("end_text:N", title=_("End of its range")),
+            alt.Tooltip("value_text:N", title=_("Value")),
+            alt.Tooltip("savings_text:N", title=_("Savings")),
+            alt.Tooltip("swing_text:N", title=_("Swing")),
+        ],
     )
     bars = base.mark_bar(height=14).encode(
         x=alt.X("savings:Q", axis=_money_axis(_("Savings at the horizon ({currency})"), currency)),
         x2="likely:Q",
-        color=alt.Color("end_text:N", title=_("Assumption at its"),
-                        scale=alt.Scale(domain=[_("low"), _("high")], range=["#9ecae9", "#1f77b4"])),
+        color=alt.Color(
+            "end_text:N",
+            title=_("Assumption at its"),
+            scale=alt.Scale(domain=[_("low"), _("high")], range=["#9ecae9", "#1f77b4"]),
+        ),
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x="x:Q")
     likely = alt.Chart(frame.head(1)).mark_rule(color="#555").encode(x="likely:Q")
     return alt.layer(bars, zero, likely).properties(height=max(120, 34 * len(order)))
 
 
-def sensitivity(frame: pd.DataFrame, label: str, break_even: float | None, break_even_label: str | None,
-                currency: str = "USD") -> alt.LayerChart | alt.FacetChart:
-    line = alt.Chart(frame).mark_line(point=True, strokeWidth=2.5).encode(
-        x=alt.X("value:Q", title=label, scale=alt.Scale(zero=False)),
-        y=alt.Y("savings:Q", axis=_money_axis(_("Savings at the horizon ({currency})"), currency)),
-        tooltip=[alt.Tooltip("value_text:N", title=label), alt.Tooltip("savings_text:N", title=_("Savings"))],
+def sensitivity(
+    frame: pd.DataFrame, label: str, break_even: float | None, break_even_label: str | None, currency: str = "USD"
+) -> alt.LayerChart | alt.FacetChart:
+    line = (
+        alt.Chart(frame)
+        .mark_line(point=True, strokeWidth=2.5)
+        .encode(
+            x=alt.X("value:Q", title=label, scale=alt.Scale(zero=False)),
+            y=alt.Y("savings:Q", axis=_money_axis(_("Savings at the horizon ({currency})"), currency)),
+            tooltip=[alt.Tooltip("value_text:N", title=label), alt.Tooltip("savings_text:N", title=_("Savings"))],
+        )
     )
     layers = [line, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888").encode(y="y:Q")]
     if break_even is not None and frame.value.min() <= break_even <= frame.value.max():
         marks = pd.DataFrame({"x": [break_even], "label": [break_even_label]})
-        layers.append(alt.Chart(marks).mark_rule(color="#2e7d32", strokeDash=[4, 3], strokeWidth=2).encode(
-            x="x:Q", tooltip=[alt.Tooltip("label:N", title=_("Break-even"))]))
-        layers.append(alt.Chart(marks).mark_text(align="left", dx=6, dy=-8, color="#2e7d32").encode(
-            x="x:Q", y=alt.value(12), text="label:N"))
+        layers.append(
+            alt.Chart(marks)
+            .mark_rule(color="#2e7d32", strokeDash=[4, 3], strokeWidth=2)
+            .encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title=_("Break-even"))])
+        )
+        layers.append(
+            alt.Chart(marks)
+            .mark_text(align="left", dx=6, dy=-8, color="#2e7d32")
+            .encode(x="x:Q", y=alt.value(12), text="label:N")
+        )
     return alt.layer(*layers).properties(height=300)
 
 
@@ -116,37 +138,72 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
     fine_tunes = [o.name for o in plan.options if o.fine_tuned]
     if len(fine_tunes) > 1:
         # Radio labels are rendered as Markdown: the names go through the same escaping as every other text.
-        st.radio(_("Fine-tune"), fine_tunes, key=FINE_TUNE, horizontal=True, format_func=md,
-                 help=_("Whose odds, drivers and pilot to show; the comparison is the page's (above)."))
+        st.radio(
+            _("Fine-tune"),
+            fine_tunes,
+            key=FINE_TUNE,
+            horizontal=True,
+            format_func=md,
+            help=_("Whose odds, drivers and pilot to show; the comparison is the page's (above)."),
+        )
     o, r = how.odds, how.result
-    st.caption(_("{draws} draws of the ranged assumptions (seed {seed}: the same seed gives the same answer), each a "
-                 "whole plan of {fine_tune} against {against}. Edit the ranges below.").format(
-        draws=number(r.draws), seed=r.seed, fine_tune=md(how.fine_tuned), against=md(against)))
+    st.caption(
+        _(
+            "{draws} draws of the ranged assumptions (seed {seed}: the same seed gives the same answer), each a "
+            "whole plan of {fine_tune} against {against}. Edit the ranges below."
+        ).format(draws=number(r.draws), seed=r.seed, fine_tune=md(how.fine_tuned), against=md(against))
+    )
     c1, c2, c3 = st.columns(3)
-    c1.metric(_("Pays back within {months}").format(months=report.months(h)), share_percent(o.p_pays_back),
-              help=_("Share of the draws in which the fine-tune's running total drops to or below the comparison's."))
-    c2.metric(_("Savings at the horizon, median"), money.amount(o.savings_p50),
-              help=_("P10 {p10} · P90 {p90}").format(p10=money.amount(o.savings_p10), p90=money.amount(o.savings_p90)))
-    c3.metric(_("Break-even month, median"), vu.short_month(o.break_even_p50, h),
-              help=_("P10 {p10} · P90 {p90}").format(p10=vu.short_month(o.break_even_p10, h),
-                                                     p90=vu.short_month(o.break_even_p90, h)))
+    c1.metric(
+        _("Pays back within {months}").format(months=report.months(h)),
+        share_percent(o.p_pays_back),
+        help=_("Share of the draws in which the fine-tune's running total drops to or below the comparison's."),
+    )
+    c2.metric(
+        _("Savings at the horizon, median"),
+        money.amount(o.savings_p50),
+        help=_("P10 {p10} · P90 {p90}").format(p10=money.amount(o.savings_p10), p90=money.amount(o.savings_p90)),
+    )
+    c3.metric(
+        _("Break-even month, median"),
+        vu.short_month(o.break_even_p50, h),
+        help=_("P10 {p10} · P90 {p90}").format(
+            p10=vu.short_month(o.break_even_p10, h), p90=vu.short_month(o.break_even_p90, h)
+        ),
+    )
     st.markdown("\n".join(f"- {s}" for s in vu.odds_sentences(how, h, name=md, money=money)))
 
     frame = vu.tornado_frame(how, money)
     if not frame.empty:
         st.markdown("**" + _("What drives the answer") + "**")
-        st.caption(_("Savings at the horizon as each ranged assumption moves from its low to its high end while the "
-                     "others stay at their likely values; the grey rule is the likely plan, the red one zero."))
+        st.caption(
+            _(
+                "Savings at the horizon as each ranged assumption moves from its low to its high end while the "
+                "others stay at their likely values; the grey rule is the likely plan, the red one zero."
+            )
+        )
         st.altair_chart(tornado(frame, money.currency), width="stretch")
     if how.sensitivity is not None:
         s = how.sensitivity
         label = vu.assumption_label(s.label)
         st.markdown("**" + _("{assumption}: the savings across its range").format(assumption=md(label)) + "**")
-        st.altair_chart(sensitivity(vu.sensitivity_frame(how, money), label, s.break_even.value,
-                                    vu.break_even_text(how, money), money.currency), width="stretch")
+        st.altair_chart(
+            sensitivity(
+                vu.sensitivity_frame(how, money),
+                label,
+                s.break_even.value,
+                vu.break_even_text(how, money),
+                money.currency,
+            ),
+            width="stretch",
+        )
     with st.expander(_("What would have to be true")):
-        st.caption(_("The value of each assumption at which the savings at the horizon are zero, the others at their "
-                     "likely values."))
+        st.caption(
+            _(
+                "The value of each assumption at which the savings at the horizon are zero, the others at their "
+                "likely values."
+            )
+        )
         st.dataframe(vu.what_would_have_to_be_true(how, money), hide_index=True, width="stretch")
     with st.expander(_("Every fine-tune against every base option")):
         st.dataframe(vu.odds_table(how, h, money), hide_index=True, width="stretch")
@@ -157,25 +214,34 @@ def ranges_editor() -> None:
     """The ranges table, applied after it is drawn (as ui.inputs.table does: a callback would see only the edit
     state, and AppTest can set only that); a rejected edit starts a fresh editor from the unchanged scenario."""
     with st.expander(_("Ranges: low / likely / high of each assumption")):
-        st.caption(_("Give an assumption a low and a high end and a distribution to draw it from; \"point\" (or an "
-                     "empty end) keeps it a point. The likely value is the one the plan above uses: change it in its "
-                     "own input (a range stretches to hold it). Triangular peaks at the likely value, PERT is a "
-                     "smoother peak, uniform is flat."))
+        st.caption(
+            _(
+                'Give an assumption a low and a high end and a distribution to draw it from; "point" (or an '
+                "empty end) keeps it a point. The likely value is the one the plan above uses: change it in its "
+                "own input (a range stretches to hold it). Triangular peaks at the likely value, PERT is a "
+                "smoother peak, uniform is flat."
+            )
+        )
         ss = st.session_state
         key = f"{RANGES}#{ss.setdefault(RANGES + ':version', 0)}"
         base_key = key + ":base"
         if key not in ss or base_key not in ss or ss.get(key + ":scenario") is not state.current():
             ss[base_key] = vu.range_rows(state.current())
         edited = st.data_editor(
-            pd.DataFrame(ss[base_key]), key=key, hide_index=True, width="stretch",
-            disabled=["Assumption", "Likely"], column_order=["Assumption", "Low", "Likely", "High", "Distribution"],
+            pd.DataFrame(ss[base_key]),
+            key=key,
+            hide_index=True,
+            width="stretch",
+            disabled=["Assumption", "Likely"],
+            column_order=["Assumption", "Low", "Likely", "High", "Distribution"],
             column_config={  # the columns keep their English keys; their headings are in the reader's language
                 "Assumption": st.column_config.TextColumn(_("Assumption")),
                 "Low": st.column_config.NumberColumn(_("Low"), help=_("The lowest value you think plausible.")),
                 "Likely": st.column_config.NumberColumn(_("Likely"), help=_("The plan's point value.")),
                 "High": st.column_config.NumberColumn(_("High"), help=_("The highest value you think plausible.")),
-                "Distribution": st.column_config.SelectboxColumn(_("Distribution"), options=vu.DISTRIBUTIONS,
-                                                                 required=True),
+                "Distribution": st.column_config.SelectboxColumn(
+                    _("Distribution"), options=vu.DISTRIBUTIONS, required=True
+                ),
             },
         )
         ss[key + ":scenario"] = state.current()

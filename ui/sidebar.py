@@ -44,7 +44,10 @@ def _reading() -> None:
     """Language and currency: kept in the scenario's [display] table, so its file and share link open the same."""
     st.session_state[LANGUAGE] = state.language()
     st.selectbox(
-        "Language · 語言 · 语言", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.__getitem__, key=LANGUAGE,
+        "Language · 語言 · 语言",
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.__getitem__,
+        key=LANGUAGE,
         on_change=lambda: state.set_display(language=st.session_state[LANGUAGE]),
         help=_("Default: your browser's language. Kept in the scenario's file and share link."),
     )
@@ -52,17 +55,26 @@ def _reading() -> None:
     codes = list(CURRENCIES) + ([money.currency] if money.currency not in CURRENCIES else [])
     st.session_state[CURRENCY] = money.currency
     st.selectbox(
-        _("Currency"), codes, key=CURRENCY,
+        _("Currency"),
+        codes,
+        key=CURRENCY,
         on_change=lambda: state.set_display(currency=st.session_state[CURRENCY]),
-        help=_("ftcost computes in US dollars, as every price is published; other currencies are converted for "
-               "display at the rate stated below (the scenario's own rate wins over ftcost's pricing/fx.toml)."),
+        help=_(
+            "ftcost computes in US dollars, as every price is published; other currencies are converted for "
+            "display at the rate stated below (the scenario's own rate wins over ftcost's pricing/fx.toml)."
+        ),
     )
     if money.converted:
         st.session_state[RATE] = float(money.rate)
         label = _("{code} per US dollar").format(code=money.currency)
         # No min_value: the browser would keep a rate below it on screen and never send it (see ui.inputs).
         st.number_input(
-            label, key=RATE, value=None, format="%.4f", on_change=_rate_changed, args=(label, float(money.rate)),
+            label,
+            key=RATE,
+            value=None,
+            format="%.4f",
+            on_change=_rate_changed,
+            args=(label, float(money.rate)),
             help=_("Type your own rate to use it instead: it is kept in the scenario as its stated rate."),
         )
         st.caption(md(rate_sentence(money, found, state.price_date())))
@@ -71,13 +83,17 @@ def _reading() -> None:
 def _rate_changed(label: str, kept: float) -> None:
     """A typed rate above zero becomes the scenario's stated rate; anything else is refused with a sentence."""
     value = st.session_state[RATE]
-    refused = (_("{label} is empty: type a number.").format(label=label) if value is None
-               else inputs.refusal(label, value, (None, None, False)))
+    refused = (
+        _("{label} is empty: type a number.").format(label=label)
+        if value is None
+        else inputs.refusal(label, value, (None, None, False))
+    )
     if refused is None and value <= 0:
         refused = _("{label} must be above 0, not {typed}.").format(label=label, typed=inputs.number_text(value))
     if refused is not None:
-        st.session_state[state.EDIT_ERROR] = refused + " " + _("The plan keeps {kept}.").format(
-            kept=inputs.number_text(kept))
+        st.session_state[state.EDIT_ERROR] = (
+            refused + " " + _("The plan keeps {kept}.").format(kept=inputs.number_text(kept))
+        )
         st.session_state[RATE] = kept
         return
     state.set_display(rate=Decimal(str(value)), rate_date=state.price_date(), rate_source="")
@@ -94,7 +110,7 @@ def _fragment() -> None:
         return
     st.session_state[FRAGMENT_SEEN] = value
     try:
-        scenario = decode_link(value[len(PARAM) + 1:])
+        scenario = decode_link(value[len(PARAM) + 1 :])
     except FtcostError as exc:
         st.session_state[state.NOTICE] = _("{error} Showing the default scenario instead.").format(error=exc)
         return
@@ -147,11 +163,18 @@ def _edited() -> None:
     loaded = st.session_state.get(state.LOADED)
     if loaded is None or loaded == state.current():
         return
-    what = {"link": _("the link it came from")}.get(state.source(), _gallery_names().get(state.source(), state.source()))
+    what = {"link": _("the link it came from")}.get(
+        state.source(), _gallery_names().get(state.source(), state.source())
+    )
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.caption(_("✎ **Edited**: differs from {what} as loaded.").format(what=md(what)))
-    right.button(_("Reset"), key="reset_scenario", on_click=_reset, width="stretch",
-                 help=_("Undo every edit: back to the scenario as it was loaded (an uploaded dataset stays)."))
+    right.button(
+        _("Reset"),
+        key="reset_scenario",
+        on_click=_reset,
+        width="stretch",
+        help=_("Undo every edit: back to the scenario as it was loaded (an uploaded dataset stays)."),
+    )
 
 
 def _reset() -> None:
@@ -169,7 +192,8 @@ def _upload() -> None:
         max_upload_size=1,  # MB; a scenario is a few KB (the 512 MB server limit is for training files)
         on_change=_uploaded,
         help=_("A .toml scenario saved from ftcost (at most {size} KB). See scenarios/*.toml for the format.").format(
-            size=MAX_SCENARIO_BYTES // 1024),
+            size=MAX_SCENARIO_BYTES // 1024
+        ),
     )
 
 
@@ -194,14 +218,20 @@ def _price_date() -> None:
         _("Prices as of"),
         key=AS_OF,
         on_change=_dated,
-        help=_("Prices in force on this date, from ftcost's dated tables in pricing/ (each row names its source). "
-               "Defaults to the scenario's own date, or today."),
+        help=_(
+            "Prices in force on this date, from ftcost's dated tables in pricing/ (each row names its source). "
+            "Defaults to the scenario's own date, or today."
+        ),
         format="YYYY-MM-DD",
     )
     pinned = state.current().as_of
     if pinned is not None and pinned != state.today():
-        st.caption(_("Pinned in the scenario (as_of = {date}): the plan uses that day's prices and models, not "
-                     "today's. Pick another date to re-plan it.").format(date=pinned.isoformat()))
+        st.caption(
+            _(
+                "Pinned in the scenario (as_of = {date}): the plan uses that day's prices and models, not "
+                "today's. Pick another date to re-plan it."
+            ).format(date=pinned.isoformat())
+        )
     else:
         st.caption(_("Today's prices: the models OpenAI serves now."))
 
@@ -215,8 +245,10 @@ def _download_and_share(page_path: str) -> None:
         mime="application/toml",
         key="download_scenario",
         on_click="ignore",
-        help=_("Everything on every page, with the price date, language and currency, as a file a colleague can "
-               "open here or with `ftcost report FILE`."),
+        help=_(
+            "Everything on every page, with the price date, language and currency, as a file a colleague can "
+            "open here or with `ftcost report FILE`."
+        ),
         width="stretch",
     )
     try:
@@ -236,23 +268,33 @@ def _download_and_share(page_path: str) -> None:
         st.caption(link_needs(base))
         st.code(f"{base}#{PARAM}={payload}", language=None, wrap_lines=False)
         if state.dataset():
-            st.caption(_("Your uploaded training file is not in the link: send it along, or the plan the link "
-                         "opens measures the scenario's sample instead."))
+            st.caption(
+                _(
+                    "Your uploaded training file is not in the link: send it along, or the plan the link "
+                    "opens measures the scenario's sample instead."
+                )
+            )
 
 
 def link_needs(base: str) -> str:
     """What the share link needs to open, for the address it starts with."""
     host = urlsplit(base).hostname or ""
     here = host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.")
-    text = _("The link opens these same numbers in any ftcost app: the scenario travels "
-             "after the #, which browsers never send to a server, so no server log holds it.")
+    text = _(
+        "The link opens these same numbers in any ftcost app: the scenario travels "
+        "after the #, which browsers never send to a server, so no server log holds it."
+    )
     if here:
-        text += " " + _("This address ({host}) opens only on this computer: a colleague needs ftcost running on "
-                        "theirs (`make run`) and opens their own address followed by everything from the #, or "
-                        "runs `ftcost report` on the downloaded scenario file.").format(host=host)
+        text += " " + _(
+            "This address ({host}) opens only on this computer: a colleague needs ftcost running on "
+            "theirs (`make run`) and opens their own address followed by everything from the #, or "
+            "runs `ftcost report` on the downloaded scenario file."
+        ).format(host=host)
     else:
-        text += " " + _("It needs this server to be reachable by whoever opens it; another ftcost opens it too, "
-                        "with its own address before the #.")
+        text += " " + _(
+            "It needs this server to be reachable by whoever opens it; another ftcost opens it too, "
+            "with its own address before the #."
+        )
     return text + " " + _("Copy it with the button on the right.")
 
 

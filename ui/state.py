@@ -105,10 +105,17 @@ def replace(scenario: Scenario, source: str) -> None:
     for key in (DATASET, NOTICE, EDIT_ERROR):
         ss.pop(key, None)
     before = ss[SCENARIO].display if SCENARIO in ss else None
-    if before is not None and (scenario.display is None or not (scenario.display.language or scenario.display.currency)):
+    if before is not None and (
+        scenario.display is None or not (scenario.display.language or scenario.display.currency)
+    ):
         # The reader's language and currency stay when they open an example that names neither.
-        kept = {"language": before.language, "currency": before.currency, "rate": before.rate,
-                "rate_date": before.rate_date, "rate_source": before.rate_source}
+        kept = {
+            "language": before.language,
+            "currency": before.currency,
+            "rate": before.rate,
+            "rate_date": before.rate_date,
+            "rate_source": before.rate_source,
+        }
         names = scenario.display.names if scenario.display else None
         scenario = scenario.model_copy(update={"display": before.model_validate({**kept, "names": names})})
     ss[SCENARIO] = ss[LOADED] = scenario
@@ -184,7 +191,9 @@ def stop_on_error() -> Iterator[None]:
         yield
     except DatasetFileError as exc:
         # A scenario opened from a file or link names its sample dataset relative to someone else's disk.
-        st.error(f"{md(exc)} " + i18n._("Upload the training file on the Dataset page (or state tokens per example there)."))
+        st.error(
+            f"{md(exc)} " + i18n._("Upload the training file on the Dataset page (or state tokens per example there).")
+        )
         st.stop()
     except FtcostError as exc:
         st.error(md(exc))

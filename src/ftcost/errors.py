@@ -42,14 +42,30 @@ class FtcostError(ValueError):
     #: the file named `value`).
     listing: str | None = None
 
-    def __init__(self, message: str = "", *, value: str | None = None, near: tuple[str, ...] | list[str] = (),
-                 as_of: dt.date | None = None, setting: str | None = None, needs_confirmation: str | None = None,
-                 job_id: str | None = None, listing: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        value: str | None = None,
+        near: tuple[str, ...] | list[str] = (),
+        as_of: dt.date | None = None,
+        setting: str | None = None,
+        needs_confirmation: str | None = None,
+        job_id: str | None = None,
+        listing: str | None = None,
+    ) -> None:
         super().__init__(message)
         # Only facts that are given become instance fields: the class defaults answer the rest, and a
         # subclass's own fields (ShutDownError's as_of) are not overwritten with None.
-        given = {"value": value, "near": tuple(near), "as_of": as_of, "setting": setting,
-                 "needs_confirmation": needs_confirmation, "job_id": job_id, "listing": listing}
+        given = {
+            "value": value,
+            "near": tuple(near),
+            "as_of": as_of,
+            "setting": setting,
+            "needs_confirmation": needs_confirmation,
+            "job_id": job_id,
+            "listing": listing,
+        }
         for name, fact in given.items():
             if fact is not None and fact != ():
                 setattr(self, name, fact)
@@ -105,9 +121,19 @@ class ShutDownError(NotOfferedError):
     happened and move on to what is still served instead of failing.
     """
 
-    def __init__(self, message: str, *, model: str, shutdown, source: str, source_url: str = "",
-                 still_served: tuple[str, ...] = (), as_of=None, fine_tuned: bool = False,
-                 alias: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str,
+        shutdown,
+        source: str,
+        source_url: str = "",
+        still_served: tuple[str, ...] = (),
+        as_of=None,
+        fine_tuned: bool = False,
+        alias: str | None = None,
+    ) -> None:
         # With nothing served in its place, the full list of what is served that day is the answer.
         super().__init__(message, as_of=as_of, value=alias or model, listing=None if still_served else "served")
         self.model = model  # the snapshot id that shut down (an alias is resolved to it)
@@ -118,4 +144,3 @@ class ShutDownError(NotOfferedError):
         self.as_of = as_of
         self.fine_tuned = fine_tuned
         self.alias = alias
-

@@ -78,6 +78,7 @@ def analyse_families(source: Path | Upload, families: Sequence[str]) -> dict[str
 
 _analyse_one, _analyse_many = analyse, analyse_families  # the defaults, under names for_plan's arguments leave free
 
+
 def measure(source: Path | Upload, base_model: str) -> TrainingInputs:
     """Training inputs for `base_model` measured on a path or an upload."""
     return from_report(analyse(source, base_model))

@@ -29,7 +29,7 @@ class ModelFacts(Strict):
     family: str = Field(description="Display family, e.g. 'GPT-3.5 Turbo'.")
     encoding: Encoding | None = Field(
         None,
-        description="tiktoken encoding the model uses; absent for legacy GPT-3 models (r50k_base is not shipped offline)."
+        description="tiktoken encoding the model uses; absent for legacy GPT-3 models (r50k_base is not shipped offline).",
     )
     format: Literal["chat", "completion", "embedding"] = Field(
         "chat", description="Training/inference format: chat messages, legacy prompt/completion, or embeddings."
@@ -51,8 +51,9 @@ class ModelFacts(Strict):
         None, description="First day fine-tuned models of this base stop serving (exclusive)."
     )
     fine_tuned_shutdown_note: str = Field(
-        "", description="Why fine-tunes stop when they do; required when they outlive their base (OpenAI kept some "
-        "fine-tunes serving after the base shut down)."
+        "",
+        description="Why fine-tunes stop when they do; required when they outlive their base (OpenAI kept some "
+        "fine-tunes serving after the base shut down).",
     )
     replacements: list[str] = Field(
         default_factory=list,
@@ -131,6 +132,4 @@ def get_model(model_id: str) -> ModelFacts:
     try:
         return models[model_id]
     except KeyError:
-        raise UnknownModelError(
-            f"Unknown model {model_id!r}; known models: {', '.join(sorted(models))}."
-        ) from None
+        raise UnknownModelError(f"Unknown model {model_id!r}; known models: {', '.join(sorted(models))}.") from None

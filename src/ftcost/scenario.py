@@ -66,8 +66,9 @@ class Strict(BaseModel):
             return value
         if isinstance(value, bool) or (isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(value.strip())):
             shown = str(value).lower() if isinstance(value, bool) else repr(value)
-            raise PydanticCustomError("number_form", "should be {kind} without units or words, not {shown}",
-                                      {"kind": kind, "shown": shown})
+            raise PydanticCustomError(
+                "number_form", "should be {kind} without units or words, not {shown}", {"kind": kind, "shown": shown}
+            )
         return value
 
 
@@ -127,18 +128,24 @@ class Rangeable(Strict):
             unknown = sorted(set(value) - set(RANGE_KEYS))
             if unknown:
                 raise PydanticCustomError(
-                    "range_form", "{name}: a range has the keys low, likely, high and dist, not {unknown}",
-                    {"name": name, "unknown": ", ".join(unknown)})
+                    "range_form",
+                    "{name}: a range has the keys low, likely, high and dist, not {unknown}",
+                    {"name": name, "unknown": ", ".join(unknown)},
+                )
             if "low" not in value or "high" not in value:
                 raise PydanticCustomError(
-                    "range_form", "{name}: a range needs low and high (e.g. {{ low = 88, likely = 92, high = 96 }})",
-                    {"name": name})
+                    "range_form",
+                    "{name}: a range needs low and high (e.g. {{ low = 88, likely = 92, high = 96 }})",
+                    {"name": name},
+                )
             likely = value.get("likely")
             if likely is None:
                 if value.get("dist", "triangular") != "uniform":
                     raise PydanticCustomError(
-                        "range_form", "{name}: give the likely value (only a uniform range may leave it out)",
-                        {"name": name})
+                        "range_form",
+                        "{name}: give the likely value (only a uniform range may leave it out)",
+                        {"name": name},
+                    )
                 try:
                     likely = (Decimal(str(value["low"])) + Decimal(str(value["high"]))) / 2
                 except Exception:  # noqa: BLE001 - the ends' own check below names the problem
@@ -151,8 +158,10 @@ class Rangeable(Strict):
                 ordered = True
             if not ordered:
                 raise PydanticCustomError(
-                    "range_order", "{name}: the range should read low ≤ likely ≤ high, not {low} / {likely} / {high}",
-                    {"name": name, "low": str(value["low"]), "likely": str(likely), "high": str(value["high"])})
+                    "range_order",
+                    "{name}: the range should read low ≤ likely ≤ high, not {low} / {likely} / {high}",
+                    {"name": name, "low": str(value["low"]), "likely": str(likely), "high": str(value["high"])},
+                )
             data[name] = likely
             ranges[name] = {k: v for k, v in value.items() if k != "likely"}
         data["ranges"] = ranges
@@ -163,8 +172,9 @@ class Rangeable(Strict):
         for name, r in (self.ranges or {}).items():
             if name not in self.RANGEABLE:
                 allowed = ", ".join(self.RANGEABLE) or "none"
-                raise PydanticCustomError("range_key", "{name} cannot be a range here (ranges: {allowed})",
-                                          {"name": name, "allowed": allowed})
+                raise PydanticCustomError(
+                    "range_key", "{name} cannot be a range here (ranges: {allowed})", {"name": name, "allowed": allowed}
+                )
             likely = getattr(self, name)
             if likely is None:
                 raise PydanticCustomError("range_key", "{name}: a range needs its likely value", {"name": name})
@@ -174,21 +184,28 @@ class Rangeable(Strict):
                 value = getattr(r, end)
                 whole = int in _args(field.annotation)
                 if whole and value != value.to_integral_value():
-                    raise PydanticCustomError("range_end", "{name}: the range's {end} ({value}) should be a whole number",
-                                              {"name": name, "end": end, "value": str(value)})
+                    raise PydanticCustomError(
+                        "range_end",
+                        "{name}: the range's {end} ({value}) should be a whole number",
+                        {"name": name, "end": end, "value": str(value)},
+                    )
                 try:
                     check.validate_python(int(value) if whole else value)
                 except ValidationError as exc:  # pydantic's sentence for the field's bounds
                     reason = exc.errors()[0]["msg"]
-                    raise PydanticCustomError("range_end", "{name}: the range's {end} ({value}): {reason}",
-                                              {"name": name, "end": end, "value": str(value), "reason": reason}) from None
+                    raise PydanticCustomError(
+                        "range_end",
+                        "{name}: the range's {end} ({value}): {reason}",
+                        {"name": name, "end": end, "value": str(value), "reason": reason},
+                    ) from None
             if not r.low <= Decimal(likely) <= r.high:
                 # A point set outside its range (an edit of the likely value in the app, or a `ranges` table that
                 # disagrees with its field): the point is what the plan uses, so the range stretches to include it.
                 # A range written inline says all three at once and is refused above instead.
                 assert self.ranges is not None
-                self.ranges[name] = Range(low=min(r.low, Decimal(likely)), high=max(r.high, Decimal(likely)),
-                                          dist=r.dist)
+                self.ranges[name] = Range(
+                    low=min(r.low, Decimal(likely)), high=max(r.high, Decimal(likely)), dist=r.dist
+                )
         return self
 
     def range_of(self, name: str) -> Range | None:
@@ -259,12 +276,18 @@ class Retrieval(Strict):
     documents: int = Field(ge=1, le=100_000_000, description="Documents in the corpus.")
     tokens_per_document: int = Field(ge=1, le=10_000_000, description="Mean tokens of one document (as embedded).")
     updated_pct_per_month: Decimal = Field(
-        Decimal(0), ge=0, le=100, description="Share of the corpus changed and re-embedded each month (%).")
-    embedding_model: str = Field("text-embedding-3-small", min_length=1, max_length=200,
-                                 description="OpenAI embedding model (prices in pricing/prices/embeddings.toml).")
+        Decimal(0), ge=0, le=100, description="Share of the corpus changed and re-embedded each month (%)."
+    )
+    embedding_model: str = Field(
+        "text-embedding-3-small",
+        min_length=1,
+        max_length=200,
+        description="OpenAI embedding model (prices in pricing/prices/embeddings.toml).",
+    )
     retrieved_tokens_per_request: int = Field(ge=0, le=2_000_000, description="Retrieved tokens added to each prompt.")
     query_tokens_per_request: int | None = Field(
-        None, ge=0, le=2_000_000, description="Tokens embedded per question (default: the user message, measured).")
+        None, ge=0, le=2_000_000, description="Tokens embedded per question (default: the user message, measured)."
+    )
     vector_store_usd_per_month: Money = Field(Decimal(0), description="The vector store's monthly bill, as stated.")
     hourly_usd: Money = Field(Decimal(0), description="Loaded hourly cost of who builds and maintains it.")
     build_hours: Decimal = Field(Decimal(0), ge=0, le=100_000, description="Hours to build the retrieval pipeline.")
@@ -277,32 +300,49 @@ class Option(Rangeable):
     RANGEABLE = ("accuracy_pct",)
 
     name: str = Field(min_length=1, max_length=80)
-    model: str = Field(min_length=1, max_length=200, description="Model name: snapshot, alias or ft:BASE[:org:suffix:id].")
+    model: str = Field(
+        min_length=1, max_length=200, description="Model name: snapshot, alias or ft:BASE[:org:suffix:id]."
+    )
     prompt: Literal["long", "short"] = Field(description="Which prompt this option sends.")
     accuracy_pct: Pct = Field(description="Share of answers that are right (%), measured or expected.")
     successor: str | None = Field(
-        None, min_length=1, max_length=80,
+        None,
+        min_length=1,
+        max_length=80,
         description="The option that takes over this option's months when its model stops serving inside the "
         "horizon (default: the current option, or the first other option still serving).",
     )
     provider: str | None = Field(
-        None, pattern=r"^[a-z][a-z0-9-]*$", max_length=40,
+        None,
+        pattern=r"^[a-z][a-z0-9-]*$",
+        max_length=40,
         description="Who trains and serves it: openai (when absent), azure, vertex, bedrock, together, fireworks, self-hosted.",
     )
-    deployment: Literal["serverless", "dedicated", "standard", "global_standard", "developer", "provisioned"] | None = Field(
-        None, description="How the provider serves it (default: the model's first deployment in pricing/providers/).",
+    deployment: Literal["serverless", "dedicated", "standard", "global_standard", "developer", "provisioned"] | None = (
+        Field(
+            None,
+            description="How the provider serves it (default: the model's first deployment in pricing/providers/).",
+        )
     )
     deployments: int | None = Field(None, ge=1, le=100, description="Always-on deployments, or dedicated replicas.")
     hours_per_month: Decimal | None = Field(
-        None, ge=0, le=744, description="Hours a month a deployment or dedicated replica runs (default 730 = 8,760 / 12).",
+        None,
+        ge=0,
+        le=744,
+        description="Hours a month a deployment or dedicated replica runs (default 730 = 8,760 / 12).",
     )
-    gpus_per_replica: int | None = Field(None, ge=1, le=64, description="GPUs per dedicated replica (self-hosted, Together, Fireworks).")
+    gpus_per_replica: int | None = Field(
+        None, ge=1, le=64, description="GPUs per dedicated replica (self-hosted, Together, Fireworks)."
+    )
     method: Literal["sft", "dpo"] | None = Field(None, description="Training method at the provider (default sft).")
     adapter: Literal["lora", "full"] | None = Field(None, description="LoRA or full fine-tuning (default lora).")
     existing_customer: bool | None = Field(
-        None, description="Azure: the subscription has deployed this model version, so training stays open longer.",
+        None,
+        description="Azure: the subscription has deployed this model version, so training stays open longer.",
     )
-    retrieval: Retrieval | None = Field(None, description="Retrieved context sent with each request ([option.retrieval]).")
+    retrieval: Retrieval | None = Field(
+        None, description="Retrieved context sent with each request ([option.retrieval])."
+    )
 
     @property
     def fine_tuned(self) -> bool:
@@ -330,12 +370,21 @@ class Training(Rangeable):
 
     RANGEABLE = ("planned_examples", "iterations")
 
-    dataset: str | None = Field(None, max_length=500, description="Sample training JSONL, relative to the scenario file.")
-    planned_examples: int = Field(ge=10, le=10_000_000, description="Examples in the full training set (OpenAI's minimum is 10).")
-    epochs: int | Literal["auto"] = Field("auto", description="Epochs per training run, or 'auto' (OpenAI's default rule).")
+    dataset: str | None = Field(
+        None, max_length=500, description="Sample training JSONL, relative to the scenario file."
+    )
+    planned_examples: int = Field(
+        ge=10, le=10_000_000, description="Examples in the full training set (OpenAI's minimum is 10)."
+    )
+    epochs: int | Literal["auto"] = Field(
+        "auto", description="Epochs per training run, or 'auto' (OpenAI's default rule)."
+    )
     iterations: int = Field(3, ge=1, le=50, description="Fine-tuning rounds until the result is good enough.")
     tokens_per_example: int | None = Field(
-        None, ge=1, le=2_000_000, description="Stated billing tokens per example (overrides measuring the sample dataset)."
+        None,
+        ge=1,
+        le=2_000_000,
+        description="Stated billing tokens per example (overrides measuring the sample dataset).",
     )
 
     @field_validator("dataset")
@@ -369,8 +418,9 @@ class TeamRate(Strict):
     price no public source gives). Plans label it as the team's figure."""
 
     provider: str = Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=40)
-    kind: Literal["training_mtok", "training_hour", "gpu_hour", "hosting_hour", "storage_month", "minimum_job_fee",
-                  "inference"]
+    kind: Literal[
+        "training_mtok", "training_hour", "gpu_hour", "hosting_hour", "storage_month", "minimum_job_fee", "inference"
+    ]
     price: Money | None = Field(None, description="USD in the kind's unit (all kinds but inference).")
     input: Money | None = Field(None, description="inference: USD per 1M input tokens.")
     output: Money | None = Field(None, description="inference: USD per 1M output tokens.")
@@ -434,10 +484,14 @@ class EvalItem(Strict):
 class Pilot(Strict):
     """The small pilot OpenAI advises running first."""
 
-    examples: int = Field(50, ge=10, le=100_000, description="OpenAI recommends starting with 50 examples (minimum 10).")
+    examples: int = Field(
+        50, ge=10, le=100_000, description="OpenAI recommends starting with 50 examples (minimum 10)."
+    )
     eval_examples: int = Field(100, ge=1, le=100_000, description="Held-out examples each option is evaluated on.")
     target_accuracy_pct: Pct = Field(Decimal(90), description="Accuracy the fine-tuned model must reach to go ahead.")
-    scoring: Literal["exact", "json_fields"] = Field("exact", description="How answers are scored against expected ones.")
+    scoring: Literal["exact", "json_fields"] = Field(
+        "exact", description="How answers are scored against expected ones."
+    )
     json_fields: list[str] = Field(default_factory=list, max_length=50)
     eval_set: list[EvalItem] = Field(default_factory=list, max_length=10_000)
 
@@ -458,22 +512,27 @@ class DisplaySettings(Strict):
 
     language: Literal["en", "zh-Hant", "zh-Hans"] | None = Field(None, description="en, zh-Hant or zh-Hans.")
     currency: str | None = Field(
-        None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code amounts are shown in (USD, TWD, CNY, EUR, JPY, or any with a rate).",
+        None,
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code amounts are shown in (USD, TWD, CNY, EUR, JPY, or any with a rate).",
     )
     rate: Decimal | None = Field(
-        None, gt=0, le=Decimal("1e7"),
+        None,
+        gt=0,
+        le=Decimal("1e7"),
         description="Units of the currency per US dollar. Stated here it wins over pricing/fx.toml, and the report names it.",
     )
     rate_date: dt.date | None = Field(None, description="The day the stated rate is for.")
     rate_source: str = Field("", max_length=300, description="Who published the stated rate (named in the report).")
     names: dict[Literal["en", "zh-Hant", "zh-Hans"], LocalName] | None = Field(
-        None, description="The name and description in other languages ([display.names.zh-Hant]).",
+        None,
+        description="The name and description in other languages ([display.names.zh-Hant]).",
     )
 
     @model_validator(mode="after")
     def _rate_needs_currency(self) -> DisplaySettings:
         if self.rate is not None and self.currency in (None, "USD"):
-            raise ValueError("a stated rate needs the currency it converts to (currency = \"TWD\", rate = 32.1)")
+            raise ValueError('a stated rate needs the currency it converts to (currency = "TWD", rate = 32.1)')
         if self.rate_date is not None and self.rate is None:
             raise ValueError("rate_date goes with a stated rate (rate = units per US dollar)")
         return self
@@ -522,7 +581,8 @@ class Scenario(Strict):
             except ValueError:
                 pass
         raise PydanticCustomError(
-            "date_form", "should be a date written YYYY-MM-DD (e.g. as_of = 2024-06-01), not {shown}",
+            "date_form",
+            "should be a date written YYYY-MM-DD (e.g. as_of = 2024-06-01), not {shown}",
             {"shown": repr(value) if isinstance(value, str) else str(value)},
         )
 
@@ -561,24 +621,22 @@ class Scenario(Strict):
             raise ValueError("at least one option must be a base model to compare the fine-tune against")
         bases = [o.name for o in self.option if not o.fine_tuned]
         if self.current_option is not None and self.current_option not in bases:
-            raise ValueError(
-                f"current_option {self.current_option!r} must name a base option ({', '.join(bases)})"
-            )
+            raise ValueError(f"current_option {self.current_option!r} must name a base option ({', '.join(bases)})")
         if self.compare_with is not None and self.compare_with not in bases:
-            raise ValueError(
-                f"compare_with {self.compare_with!r} must name a base option ({', '.join(bases)})"
-            )
+            raise ValueError(f"compare_with {self.compare_with!r} must name a base option ({', '.join(bases)})")
         successors = {o.name: o.successor for o in self.option if o.successor is not None}
         for name, successor in successors.items():
             if successor == name:
                 raise ValueError(f"option {name!r} names itself as its successor; name another option")
             if successor not in names:
-                raise ValueError(f"option {name!r} has successor {successor!r}, which is not an option ({', '.join(names)})")
+                raise ValueError(
+                    f"option {name!r} has successor {successor!r}, which is not an option ({', '.join(names)})"
+                )
         for start in successors:
             seen, name = [start], successors[start]
             while name in successors:
                 if name in seen:
-                    chain = " -> ".join(seen[seen.index(name):] + [name])
+                    chain = " -> ".join(seen[seen.index(name) :] + [name])
                     raise ValueError(f"successors go round in a circle ({chain}); one option in it must have none")
                 seen.append(name)
                 name = successors[name]
@@ -628,7 +686,9 @@ def _bounded_date(day: dt.date) -> dt.date:
 def parse_scenario(text: str, label: str = "scenario") -> Scenario:
     """A Scenario from TOML text; every problem is one ScenarioError naming the key."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SCENARIO_BYTES:
-        raise ScenarioError(f"{label}: larger than {MAX_SCENARIO_BYTES // 1024} KB; a scenario file is a few KB of TOML.")
+        raise ScenarioError(
+            f"{label}: larger than {MAX_SCENARIO_BYTES // 1024} KB; a scenario file is a few KB of TOML."
+        )
     doc = parse_toml(text, label, ScenarioError)
     version = doc.get("schema_version")
     if version != SCHEMA_VERSION:
@@ -721,7 +781,9 @@ def dataset_path(scenario: Scenario, base: str | Path | None = None) -> Path | N
     try:
         path = (root / name).resolve()
     except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long for the system
-        raise DatasetFileError("The scenario's sample dataset cannot be resolved inside the scenario's folder.") from None
+        raise DatasetFileError(
+            "The scenario's sample dataset cannot be resolved inside the scenario's folder."
+        ) from None
     if not path.is_relative_to(root):
         raise DatasetFileError(
             "The scenario's sample dataset leaves the scenario's folder (through a link); it must be a file inside it."

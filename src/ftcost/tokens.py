@@ -61,8 +61,12 @@ def tiktoken_blob(encoding: str) -> tuple[str, str]:
                     and isinstance(node.args[0], ast.Constant)
                 ):
                     expected = next(
-                        (k.value.value for k in node.keywords
-                         if k.arg == "expected_hash" and isinstance(k.value, ast.Constant)), None
+                        (
+                            k.value.value
+                            for k in node.keywords
+                            if k.arg == "expected_hash" and isinstance(k.value, ast.Constant)
+                        ),
+                        None,
                     )
                     path = node.args[0].value
                     if isinstance(expected, str) and isinstance(path, str):
@@ -110,7 +114,6 @@ def cache_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
-
         path = Path(tempfile.gettempdir()) / "ftcost-tiktoken"
     return path
 
@@ -250,22 +253,157 @@ def screened(raw: bytes) -> bool:
 #: of 1-7, every kind of whitespace run before a word or at the end, letters with combining marks,
 #: CJK, emoji with modifiers and joiners, special-token text as plain text).
 SELF_CHECK = (
-    "", " ", "  ", "\n", "\n\n\n", " \n ", "\r\n", "\t\tx", "a  b", "a \n\n b", "   x", "x   ",
-    "I'm", "YOU'LL", "we'Re", "it's", "it’s", "'s", "''s", "don't'", "l'été",
-    "1", "12", "123", "1234", "1234567", "3.14159", "-42", "٣٤٥", "１２３", "x1y22z333",
-    "e\u0301te\u0301", "Ǆemal", "ᾈ", "中文字符测试", "한국어 텍스트", "ゑびす", "😀👍🏽👨‍👩‍👧", "\u00a0\u00a0a",
-    "\u2028x\u3000y", "\ufeffBOM", "<|endoftext|>", "<|im_start|>user", "Hello, world!",
-    "def f(x):\n    return x ** 2\n", '{"a": [1, 2, {"b": null}]}', "https://example.com/a?b=c&d=e",
+    "",
+    " ",
+    "  ",
+    "\n",
+    "\n\n\n",
+    " \n ",
+    "\r\n",
+    "\t\tx",
+    "a  b",
+    "a \n\n b",
+    "   x",
+    "x   ",
+    "I'm",
+    "YOU'LL",
+    "we'Re",
+    "it's",
+    "it’s",
+    "'s",
+    "''s",
+    "don't'",
+    "l'été",
+    "1",
+    "12",
+    "123",
+    "1234",
+    "1234567",
+    "3.14159",
+    "-42",
+    "٣٤٥",
+    "１２３",
+    "x1y22z333",
+    "e\u0301te\u0301",
+    "Ǆemal",
+    "ᾈ",
+    "中文字符测试",
+    "한국어 텍스트",
+    "ゑびす",
+    "😀👍🏽👨‍👩‍👧",
+    "\u00a0\u00a0a",
+    "\u2028x\u3000y",
+    "\ufeffBOM",
+    "<|endoftext|>",
+    "<|im_start|>user",
+    "Hello, world!",
+    "def f(x):\n    return x ** 2\n",
+    '{"a": [1, 2, {"b": null}]}',
+    "https://example.com/a?b=c&d=e",
 )
 
 
 #: tiktoken's counts of SELF_CHECK, so the start-up check needs no tiktoken vocabulary in memory
 #: (~46 MB per process); tests/test_fast_counter.py recomputes them with tiktoken.
 SELF_CHECK_TIKTOKEN = {
-    "cl100k_base": (0, 1, 1, 1, 1, 2, 1, 2, 3, 3, 2, 2, 2, 3, 2, 2, 2, 1, 2, 3, 3, 1, 1, 1, 2, 3, 4, 2, 6, 3, 6, 4, 4,
-                    3, 4, 7, 5, 21, 3, 5, 3, 7, 7, 4, 11, 15, 11),
-    "o200k_base": (0, 1, 1, 1, 1, 2, 1, 2, 3, 3, 2, 2, 1, 3, 2, 1, 2, 1, 2, 2, 2, 1, 1, 1, 2, 3, 4, 2, 3, 2, 6, 4, 4,
-                   3, 3, 5, 4, 12, 3, 4, 3, 7, 7, 4, 11, 15, 11),
+    "cl100k_base": (
+        0,
+        1,
+        1,
+        1,
+        1,
+        2,
+        1,
+        2,
+        3,
+        3,
+        2,
+        2,
+        2,
+        3,
+        2,
+        2,
+        2,
+        1,
+        2,
+        3,
+        3,
+        1,
+        1,
+        1,
+        2,
+        3,
+        4,
+        2,
+        6,
+        3,
+        6,
+        4,
+        4,
+        3,
+        4,
+        7,
+        5,
+        21,
+        3,
+        5,
+        3,
+        7,
+        7,
+        4,
+        11,
+        15,
+        11,
+    ),
+    "o200k_base": (
+        0,
+        1,
+        1,
+        1,
+        1,
+        2,
+        1,
+        2,
+        3,
+        3,
+        2,
+        2,
+        1,
+        3,
+        2,
+        1,
+        2,
+        1,
+        2,
+        2,
+        2,
+        1,
+        1,
+        1,
+        2,
+        3,
+        4,
+        2,
+        3,
+        2,
+        6,
+        4,
+        4,
+        3,
+        3,
+        5,
+        4,
+        12,
+        3,
+        4,
+        3,
+        7,
+        7,
+        4,
+        11,
+        15,
+        11,
+    ),
 }
 
 
@@ -291,15 +429,21 @@ def _toktok_counter(encoding: str) -> BatchCount | None:
         # Loaded on first use only: most files never need it, and it costs ~46 MB in each process.
         return get_encoding(encoding).encode_ordinary(text)
 
-    count_many = guarded_batch(lambda texts: batch(texts, 1, False), lambda text: len(reference(text)),
-                               _NEEDS_REFERENCE.get(encoding, _unknown_to_toktok))
+    count_many = guarded_batch(
+        lambda texts: batch(texts, 1, False),
+        lambda text: len(reference(text)),
+        _NEEDS_REFERENCE.get(encoding, _unknown_to_toktok),
+    )
     got = count_many(list(SELF_CHECK))
-    expected = dict(zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding], strict=False))  # probes without a stored count are recounted
+    expected = dict(
+        zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding], strict=False)
+    )  # probes without a stored count are recounted
     for probe, n in zip(SELF_CHECK, got, strict=True):
         want = expected.get(probe)
         if n != (len(reference(probe)) if want is None else want):
-            _log.warning("fast token counter disagrees with tiktoken on %r for %s; counting with tiktoken",
-                         probe, encoding)
+            _log.warning(
+                "fast token counter disagrees with tiktoken on %r for %s; counting with tiktoken", probe, encoding
+            )
             return None
     return count_many
 
@@ -319,8 +463,9 @@ def guarded_batch(
     """
 
     def count_many(texts: list[str], screened: bool = False) -> list[int]:
-        slow = set() if screened else {
-            i for i, text in enumerate(texts) if not text.isascii() and needs_reference(text)}
+        slow = (
+            set() if screened else {i for i, text in enumerate(texts) if not text.isascii() and needs_reference(text)}
+        )
         fast = [t for i, t in enumerate(texts) if i not in slow] if slow else texts
         try:
             counts = batch(fast)
@@ -352,6 +497,7 @@ USE_FAST_COUNTER = os.environ.get("FTCOST_FAST_COUNTER", "1") != "0"
 @functools.cache
 def counter(encoding: str) -> Callable[[str], int]:
     """The exact `text -> tokens` for one string of an OpenAI encoding (tiktoken: fastest one at a time)."""
+
     # The vocabulary is loaded at the first string, not here: a scan that counts everything in
     # batches (toktok-rs) never needs it, and it costs ~46 MB in each worker process.
     def count(text: str) -> int:

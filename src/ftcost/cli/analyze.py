@@ -36,15 +36,25 @@ def register(subparsers) -> None:
         "of every problem, and count the tokens billed for training.",
     )
     parser.add_argument("file", metavar="FILE", help="the training file (.jsonl)")
-    parser.add_argument("--model", default=None,
-                        help=f"OpenAI snapshot id, or a provider's model id (default {DEFAULT_MODEL})")
-    parser.add_argument("--tokenizer", default=None, metavar="FAMILY",
-                        help="count with this tokenizer family instead of the model's: " + ", ".join(FAMILIES))
+    parser.add_argument(
+        "--model", default=None, help=f"OpenAI snapshot id, or a provider's model id (default {DEFAULT_MODEL})"
+    )
+    parser.add_argument(
+        "--tokenizer",
+        default=None,
+        metavar="FAMILY",
+        help="count with this tokenizer family instead of the model's: " + ", ".join(FAMILIES),
+    )
     parser.add_argument(
         "--epochs", type=int, default=None, help="training epochs (default: the cookbook's estimate of OpenAI's auto)"
     )
-    parser.add_argument("--as-of", type=parse_date, default=None, metavar="YYYY-MM-DD",
-                        help="price training on this date (default: today)")
+    parser.add_argument(
+        "--as-of",
+        type=parse_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="price training on this date (default: today)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     parser.add_argument(
         "--workers", type=int, default=None, help="processes to use (default: all cores for large files)"
@@ -79,19 +89,28 @@ def run(args: argparse.Namespace) -> int:
             # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
             from ftcost.dataset import analyze_file_many
 
-            report = analyze_file_many(args.file, model, [family], args.epochs, progress=bar,
-                                       workers=args.workers)[family]
+            report = analyze_file_many(args.file, model, [family], args.epochs, progress=bar, workers=args.workers)[
+                family
+            ]
     finally:
         if bar:
             bar.close()
     if provider_model is not None:
         provider, m = provider_model
         report = _as_provider_model(report, provider, m)
-        cost, priced = None, (f"{provider.info.name} bills training by its own rates: "
-                              f"`ftcost quote --provider {provider.id} {m.id} --training-tokens "
-                              f"{report.billing_tokens} --epochs {report.epochs}` prices it")
+        cost, priced = (
+            None,
+            (
+                f"{provider.info.name} bills training by its own rates: "
+                f"`ftcost quote --provider {provider.id} {m.id} --training-tokens "
+                f"{report.billing_tokens} --epochs {report.epochs}` prices it"
+            ),
+        )
     elif family is not None and family != _own_encoding(model):
-        cost, priced = None, f"counted with {family}, not {report.model}'s own tokenizer, so OpenAI's rate does not apply"
+        cost, priced = (
+            None,
+            f"counted with {family}, not {report.model}'s own tokenizer, so OpenAI's rate does not apply",
+        )
     else:
         cost, priced = training_cost(report, as_of)
     args.exit_code = 0 if report.valid else 1  # kept if the reader closes the pipe while we print
@@ -160,10 +179,13 @@ def find_provider_model(name: str):
 
 def _as_provider_model(report: DatasetReport, provider, m) -> DatasetReport:
     """The report labelled with the provider's model; the per-example limit's basis said in a note."""
-    note = (f"{m.id} ({provider.info.name}) is counted with its {report.encoding} tokenizer; the per-example limit "
-            f"is {report.model}'s {report.token_limit:,} tokens (ftcost stores none for {m.id}).")
-    return dataclasses.replace(report, model=f"{provider.id}:{m.id}", token_limit_published=False,
-                               notes=(*report.notes, note))
+    note = (
+        f"{m.id} ({provider.info.name}) is counted with its {report.encoding} tokenizer; the per-example limit "
+        f"is {report.model}'s {report.token_limit:,} tokens (ftcost stores none for {m.id})."
+    )
+    return dataclasses.replace(
+        report, model=f"{provider.id}:{m.id}", token_limit_published=False, notes=(*report.notes, note)
+    )
 
 
 def training_cost(report: DatasetReport, as_of: dt.date) -> tuple[Decimal | None, str]:
@@ -175,7 +197,8 @@ def training_cost(report: DatasetReport, as_of: dt.date) -> tuple[Decimal | None
     except FtcostError as exc:
         return None, hints.message(exc)
     return usd, _("{tokens} tokens at {price} per 1M training tokens, prices of {date}").format(
-        tokens=f"{report.charged_tokens:,}", price=format_price(rate.price), date=as_of)
+        tokens=f"{report.charged_tokens:,}", price=format_price(rate.price), date=as_of
+    )
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -216,15 +239,29 @@ def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "")
     """The human summary: errors with line numbers first, then statistics, then billing."""
     out: list[str] = []
     add = out.append
-    add(ngettext("{file}: {examples} example on {lines} lines, {format} format, for {model} ({encoding})",
-                 "{file}: {examples} examples on {lines} lines, {format} format, for {model} ({encoding})",
-                 report.examples).format(file=report.file, examples=f"{report.examples:,}", lines=f"{report.lines:,}",
-                                         format=report.format, model=report.model, encoding=report.encoding))
+    add(
+        ngettext(
+            "{file}: {examples} example on {lines} lines, {format} format, for {model} ({encoding})",
+            "{file}: {examples} examples on {lines} lines, {format} format, for {model} ({encoding})",
+            report.examples,
+        ).format(
+            file=report.file,
+            examples=f"{report.examples:,}",
+            lines=f"{report.lines:,}",
+            format=report.format,
+            model=report.model,
+            encoding=report.encoding,
+        )
+    )
     n_err, n_warn = sum(report.errors.values()), sum(report.warnings.values())
     verdict = _("VALID") if report.valid else _("INVALID: OpenAI would reject this file")
-    add(_("{verdict} ({errors}, {warnings})").format(
-        verdict=verdict, errors=ngettext("{n} error", "{n} errors", n_err).format(n=f"{n_err:,}"),
-        warnings=ngettext("{n} warning", "{n} warnings", n_warn).format(n=f"{n_warn:,}")))
+    add(
+        _("{verdict} ({errors}, {warnings})").format(
+            verdict=verdict,
+            errors=ngettext("{n} error", "{n} errors", n_err).format(n=f"{n_err:,}"),
+            warnings=ngettext("{n} warning", "{n} warnings", n_warn).format(n=f"{n_warn:,}"),
+        )
+    )
     for title, counts, lines in (
         (_("Errors:"), report.errors, report.error_lines),
         (_("Warnings:"), report.warnings, report.warning_lines),
@@ -243,18 +280,40 @@ def render(report: DatasetReport, cost: Decimal | None = None, priced: str = "")
     limit = _("published") if report.token_limit_published else _("not published: the context window")
     rows = [
         (_("token limit"), _("{n} tokens per example ({limit})").format(n=f"{report.token_limit:,}", limit=limit)),
-        (_("over the limit"), ngettext("{n} example (OpenAI truncates them; billed at the limit)",
-                                       "{n} examples (OpenAI truncates them; billed at the limit)",
-                                       report.over_limit).format(n=f"{report.over_limit:,}")),
+        (
+            _("over the limit"),
+            ngettext(
+                "{n} example (OpenAI truncates them; billed at the limit)",
+                "{n} examples (OpenAI truncates them; billed at the limit)",
+                report.over_limit,
+            ).format(n=f"{report.over_limit:,}"),
+        ),
         (_("billing tokens"), _("{n} per epoch").format(n=f"{report.billing_tokens:,}")),
-        (_("epochs"), f"{report.epochs}" + (_(" (the cookbook's estimate of OpenAI's \"auto\"; set with --epochs)")
-                                            if report.epochs_estimated else " (--epochs)")),
+        (
+            _("epochs"),
+            f"{report.epochs}"
+            + (
+                _(" (the cookbook's estimate of OpenAI's \"auto\"; set with --epochs)")
+                if report.epochs_estimated
+                else " (--epochs)"
+            ),
+        ),
         (_("charged tokens"), _("{n} (epochs x billing tokens)").format(n=f"{report.charged_tokens:,}")),
-        (_("answer tokens"), _("{n} per epoch (assistant tokens with weight != 0; not OpenAI's trained_tokens, which "
-                               "is the billed total: the charged tokens above)").format(
-            n=f"{report.trained_tokens_per_epoch:,}")),
-        (_("training cost"), _("not priced: {why}").format(why=priced) if cost is None
-         else f"{format_usd(cost)} ({priced})" if priced else format_usd(cost)),
+        (
+            _("answer tokens"),
+            _(
+                "{n} per epoch (assistant tokens with weight != 0; not OpenAI's trained_tokens, which "
+                "is the billed total: the charged tokens above)"
+            ).format(n=f"{report.trained_tokens_per_epoch:,}"),
+        ),
+        (
+            _("training cost"),
+            _("not priced: {why}").format(why=priced)
+            if cost is None
+            else f"{format_usd(cost)} ({priced})"
+            if priced
+            else format_usd(cost),
+        ),
     ]
     out.extend(f"  {pad(label, 16)}{value}" for label, value in rows)
     if report.notes:

@@ -54,8 +54,10 @@ def parse_language(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-LANG_HELP = ("en, zh-Hant (繁體中文) or zh-Hans (简体中文); default: the LANG environment variable if it names one "
-             "of them, else English")
+LANG_HELP = (
+    "en, zh-Hant (繁體中文) or zh-Hans (简体中文); default: the LANG environment variable if it names one "
+    "of them, else English"
+)
 
 
 def add_language(parser: argparse.ArgumentParser) -> None:
@@ -86,7 +88,9 @@ def parse_rate(text: str):
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give units of the currency per US dollar, e.g. 32.1") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number; give units of the currency per US dollar, e.g. 32.1"
+        ) from None
     if not value.is_finite() or value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not an exchange rate; it must be above 0")
     return value

@@ -38,8 +38,13 @@ def register(subparsers) -> None:
     )
     parser.add_argument("file", metavar="FILE", help="a request body (.json), a JSONL of bodies, or a Batch input file")
     parser.add_argument("--model", default=None, help="model to count for (default: each body's own `model`)")
-    parser.add_argument("--as-of", type=parse_date, default=None, metavar="YYYY-MM-DD",
-                        help="price the input on this date (default: today)")
+    parser.add_argument(
+        "--as-of",
+        type=parse_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="price the input on this date (default: today)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     add_language(parser)
     parser.set_defaults(func=run)
@@ -130,8 +135,10 @@ def count_file(path: str, model: str | None, as_of: dt.date) -> dict:
             errors.append({"line": number, "error": hints.message(exc)})
             continue
         if not snapshot.startswith(MEASURED_PREFIXES):
-            line_notes.add(f"{snapshot}: estimated with the rules measured on gpt-3.5-turbo, gpt-4 and gpt-4o "
-                           "(no public measurement for this model)")
+            line_notes.add(
+                f"{snapshot}: estimated with the rules measured on gpt-3.5-turbo, gpt-4 and gpt-4o "
+                "(no public measurement for this model)"
+            )
         notes |= line_notes
         entry.update(model=snapshot, encoding=encoding, prompt_tokens=tokens)
         usd, why = input_cost(name, tokens, as_of, tier)
@@ -152,7 +159,8 @@ def count_file(path: str, model: str | None, as_of: dt.date) -> dict:
     priced = bool(requests) and not unpriced
     doc["input_cost_usd"] = str(cost) if priced else None
     doc["input_cost_note"] = (
-        f"input tokens at the {tier} tier, prices of {as_of}" if priced
+        f"input tokens at the {tier} tier, prices of {as_of}"
+        if priced
         else ("; ".join(sorted(set(unpriced))) if unpriced else "nothing was counted")
     )
     doc["price_as_of"] = as_of.isoformat()
@@ -193,23 +201,40 @@ def input_cost(name: str, tokens: int, as_of: dt.date, tier: str) -> tuple[Decim
 
 def render(doc: dict) -> str:
     out = []
-    what = {"request": _("one request body"), "jsonl": _("request bodies (JSONL)"),
-            "batch": _("a Batch API input file")}
+    what = {
+        "request": _("one request body"),
+        "jsonl": _("request bodies (JSONL)"),
+        "batch": _("a Batch API input file"),
+    }
     out.append(f"{doc['file']}: {what[doc['kind']]}")
     if "requests" in doc:
         for entry in doc["requests"]:
             label = f" ({entry['custom_id']})" if entry.get("custom_id") else ""
-            out.append("  " + _("line {line}{label}: {tokens} prompt tokens, {model}").format(
-                line=entry["line"], label=label, tokens=f"{entry['prompt_tokens']:,}", model=entry["model"]))
+            out.append(
+                "  "
+                + _("line {line}{label}: {tokens} prompt tokens, {model}").format(
+                    line=entry["line"], label=label, tokens=f"{entry['prompt_tokens']:,}", model=entry["model"]
+                )
+            )
         n = len(doc["requests"])
-        out.append(ngettext("Total: {tokens} prompt tokens in {n} request", "Total: {tokens} prompt tokens in {n} requests",
-                            n).format(tokens=f"{doc['prompt_tokens']:,}", n=f"{n:,}"))
+        out.append(
+            ngettext(
+                "Total: {tokens} prompt tokens in {n} request", "Total: {tokens} prompt tokens in {n} requests", n
+            ).format(tokens=f"{doc['prompt_tokens']:,}", n=f"{n:,}")
+        )
     elif doc.get("prompt_tokens") is not None:
-        out.append("  " + _("{tokens} prompt tokens, {model} ({encoding})").format(
-            tokens=f"{doc['prompt_tokens']:,}", model=doc["model"], encoding=doc["encoding"]))
+        out.append(
+            "  "
+            + _("{tokens} prompt tokens, {model} ({encoding})").format(
+                tokens=f"{doc['prompt_tokens']:,}", model=doc["model"], encoding=doc["encoding"]
+            )
+        )
     if doc["input_cost_usd"] is not None:
-        out.append(_("Input cost: {cost} ({note})").format(cost=format_usd(Decimal(doc["input_cost_usd"])),
-                                                          note=doc["input_cost_note"]))
+        out.append(
+            _("Input cost: {cost} ({note})").format(
+                cost=format_usd(Decimal(doc["input_cost_usd"])), note=doc["input_cost_note"]
+            )
+        )
     elif doc["errors"] and not doc.get("requests") and doc.get("prompt_tokens") is None:
         pass  # nothing was counted: the errors below say why
     else:

@@ -52,10 +52,24 @@ class _RefuseKeyFlag(argparse.Action):
 def _common(p: argparse.ArgumentParser, spends: bool = True) -> None:
     p.add_argument("--api-key", "--key", nargs="?", action=_RefuseKeyFlag, help=argparse.SUPPRESS)
     api = p.add_argument_group("API connection (the key is read from the environment, never from a flag)")
-    api.add_argument("--api-key-env", type=_env_name, default="OPENAI_API_KEY", metavar="NAME", help="environment variable holding the key (default: OPENAI_API_KEY)")
+    api.add_argument(
+        "--api-key-env",
+        type=_env_name,
+        default="OPENAI_API_KEY",
+        metavar="NAME",
+        help="environment variable holding the key (default: OPENAI_API_KEY)",
+    )
     api.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://localhost:8000/v1 (default: OpenAI)")
-    api.add_argument("--timeout", type=_positive_float, default=60.0, metavar="SECONDS", help="per request (default: 60)")
-    api.add_argument("--max-retries", type=int, default=2, metavar="N", help="retries on rate limits, 5xx and network errors (default: 2)")
+    api.add_argument(
+        "--timeout", type=_positive_float, default=60.0, metavar="SECONDS", help="per request (default: 60)"
+    )
+    api.add_argument(
+        "--max-retries",
+        type=int,
+        default=2,
+        metavar="N",
+        help="retries on rate limits, 5xx and network errors (default: 2)",
+    )
     if spends:
         p.add_argument("--yes", action="store_true", help="confirm the spending shown by the estimate and run")
     p.add_argument("--as-of", type=parse_date, help="price and job-cutoff date YYYY-MM-DD (default: today)")
@@ -66,8 +80,12 @@ def _calls(p: argparse.ArgumentParser, saves: str) -> None:
     """Arguments of the commands that call each option of a scenario (measure, evaluate)."""
     p.add_argument("scenario", help="scenario .toml file, or the name of a shipped one (e.g. airport)")
     p.add_argument("--option", action="append", metavar="NAME", help="only this option (repeatable)")
-    p.add_argument("--fine-tuned-model", metavar="NAME", help="the pilot's model (ft:BASE:org::id) for the planned fine-tune")
-    p.add_argument("--max-output-tokens", type=positive_int, default=1024, metavar="N", help="answer cap per call (default: 1024)")
+    p.add_argument(
+        "--fine-tuned-model", metavar="NAME", help="the pilot's model (ft:BASE:org::id) for the planned fine-tune"
+    )
+    p.add_argument(
+        "--max-output-tokens", type=positive_int, default=1024, metavar="N", help="answer cap per call (default: 1024)"
+    )
     p.add_argument("--save-scenario", type=Path, metavar="PATH", help=f"write the scenario with {saves} to PATH")
 
 
@@ -101,13 +119,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         "job with the planned epochs, follow its events, and compare trained_tokens with ftcost's estimate. "
         "Costs money: shows the estimate and needs --yes. --job follows an existing job (free).",
     )
-    p.add_argument("target", nargs="?", help="a scenario .toml (its sample dataset and fine-tuned option) or a .jsonl dataset")
+    p.add_argument(
+        "target", nargs="?", help="a scenario .toml (its sample dataset and fine-tuned option) or a .jsonl dataset"
+    )
     p.add_argument("--model", help="base model to fine-tune (required for a .jsonl; default: the scenario's)")
     p.add_argument("--epochs", type=positive_int, help="epochs (default: the scenario's, else OpenAI's auto rule)")
     p.add_argument("--suffix", help="up to 64 characters added to the fine-tuned model's name")
     p.add_argument("--job", metavar="ftjob-ID", help="follow this existing job instead of starting one")
-    p.add_argument("--poll", type=_positive_float, default=15.0, metavar="SECONDS", help="status check interval (default: 15)")
-    p.add_argument("--max-wait", type=_positive_float, default=6 * 3600.0, metavar="SECONDS", help="stop following after this long (default: 6 h); the job keeps running")
+    p.add_argument(
+        "--poll", type=_positive_float, default=15.0, metavar="SECONDS", help="status check interval (default: 15)"
+    )
+    p.add_argument(
+        "--max-wait",
+        type=_positive_float,
+        default=6 * 3600.0,
+        metavar="SECONDS",
+        help="stop following after this long (default: 6 h); the job keeps running",
+    )
     _common(p)
     p.set_defaults(func=run_pilot)
 
@@ -182,8 +210,11 @@ def _not_confirmed(args: argparse.Namespace, estimate_doc: dict, summary: str, n
     else:
         for note in notes:
             print(_("note: {note}").format(note=note))
-        print(_("Estimate: {summary}. Nothing was sent; run again with --yes to spend it (needs ${env}).").format(
-            summary=summary, env=args.api_key_env))
+        print(
+            _("Estimate: {summary}. Nothing was sent; run again with --yes to spend it (needs ${env}).").format(
+                summary=summary, env=args.api_key_env
+            )
+        )
     return 0
 
 
@@ -204,8 +235,11 @@ def _print_estimate(estimate) -> None:
     for o in estimate.options:
         note = f"  ({o.note})" if o.note else ""
         calls = ngettext("{n} call", "{n} calls", o.calls).format(n=f"{o.calls:>4}")
-        print(f"  {o.option:<28} {o.model:<34} {calls} " + _("{tokens} prompt tok").format(tokens=f"{o.prompt_tokens:>9,}")
-              + f"  ≤{_usd(o.cost_usd)}{note}")
+        print(
+            f"  {o.option:<28} {o.model:<34} {calls} "
+            + _("{tokens} prompt tok").format(tokens=f"{o.prompt_tokens:>9,}")
+            + f"  ≤{_usd(o.cost_usd)}{note}"
+        )
 
 
 # --- measure ----------------------------------------------------------------------------------------
@@ -230,8 +264,14 @@ def run_measure(args: argparse.Namespace) -> int:
     if not args.json:
         _say(f"measuring: {estimate.summary()}")
     report = run(
-        client, options, messages, args.samples, confirmed=True, as_of=as_of,
-        max_output_tokens=args.max_output_tokens, progress=None if args.json else _progress,
+        client,
+        options,
+        messages,
+        args.samples,
+        confirmed=True,
+        as_of=as_of,
+        max_output_tokens=args.max_output_tokens,
+        progress=None if args.json else _progress,
     )
     saved = _save(fs.with_measurements(scenario, report), args.save_scenario) if args.save_scenario else ""
     if args.json:
@@ -239,7 +279,9 @@ def run_measure(args: argparse.Namespace) -> int:
     else:
         for note in notes:
             print(_("note: {note}").format(note=note))
-        print(f"{'option':<28} {'calls':>5} {'API prompt':>10} {'ftcost':>8} {'diff':>6} {'diff %':>7} {'cached':>7} {'med out':>7} {'med s':>7} {'cost':>10}")
+        print(
+            f"{'option':<28} {'calls':>5} {'API prompt':>10} {'ftcost':>8} {'diff':>6} {'diff %':>7} {'cached':>7} {'med out':>7} {'med s':>7} {'cost':>10}"
+        )
         for o in report.options:
             pct = "n/a" if o.difference_pct is None else f"{o.difference_pct:+}"
             print(
@@ -247,13 +289,23 @@ def run_measure(args: argparse.Namespace) -> int:
                 f"{o.cached_tokens:>7,} {o.median_output_tokens:>7} {o.median_latency_s:>7} {_usd(o.cost_usd):>10}"
             )
             if o.truncated:
-                print("  " + _("{n} answer(s) hit the {cap}-token cap: the median is a lower bound.").format(
-                    n=o.truncated, cap=args.max_output_tokens))
-        print(_("Median output tokens per request: {tokens}; median latency {seconds} s.").format(
-            tokens=report.suggested_output_tokens(), seconds=report.suggested_latency_s()))
+                print(
+                    "  "
+                    + _("{n} answer(s) hit the {cap}-token cap: the median is a lower bound.").format(
+                        n=o.truncated, cap=args.max_output_tokens
+                    )
+                )
+        print(
+            _("Median output tokens per request: {tokens}; median latency {seconds} s.").format(
+                tokens=report.suggested_output_tokens(), seconds=report.suggested_latency_s()
+            )
+        )
         if saved:
-            print(_("Saved the scenario with output_tokens_per_request = {tokens} to {path}.").format(
-                tokens=report.suggested_output_tokens(), path=saved))
+            print(
+                _("Saved the scenario with output_tokens_per_request = {tokens} to {path}.").format(
+                    tokens=report.suggested_output_tokens(), path=saved
+                )
+            )
         if report.stopped:
             print(hints.stopped(report.stopped, report.stopped_by))
     return 2 if report.stopped else 0
@@ -270,7 +322,9 @@ def _pilot_plan(args: argparse.Namespace, as_of: dt.date, new_job: bool = True):
     target = Path(args.target)
     if target.suffix.lower() == ".jsonl":
         if not args.model:
-            raise FtcostError("--model is required with a .jsonl dataset (the base model to fine-tune, e.g. gpt-4o-mini).")
+            raise FtcostError(
+                "--model is required with a .jsonl dataset (the base model to fine-tune, e.g. gpt-4o-mini)."
+            )
         path, model, epochs = target, args.model, None
     else:
         scenario, scenario_path = _scenario(args.target)
@@ -315,8 +369,11 @@ def run_pilot(args: argparse.Namespace) -> int:
         if result.note:
             print(result.note)
         if result.succeeded and result.billed_usd is not None:
-            print(_("Training cost at ftcost's prices: {billed} (estimated {estimated}).").format(
-                billed=_usd(result.billed_usd), estimated=_usd(result.estimated_usd)))
+            print(
+                _("Training cost at ftcost's prices: {billed} (estimated {estimated}).").format(
+                    billed=_usd(result.billed_usd), estimated=_usd(result.estimated_usd)
+                )
+            )
     return 0 if result.succeeded else 1
 
 
@@ -341,8 +398,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
             _print_estimate(estimate)
         return _not_confirmed(args, estimate.to_dict(), estimate.summary(), notes)
     report = run(
-        client, options, items, confirmed=True, temperature=args.temperature,
-        progress=None if args.json else _progress, **shared,
+        client,
+        options,
+        items,
+        confirmed=True,
+        temperature=args.temperature,
+        progress=None if args.json else _progress,
+        **shared,
     )
     saved = _save(fs.with_accuracy(scenario, report.accuracy()), args.save_scenario) if args.save_scenario else ""
     if args.json:

@@ -21,11 +21,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to show (default: today)")
     p.add_argument("--model", metavar="PATTERN", help="snapshot, alias, ft:BASE, glob (gpt-4o*) or part of a name")
-    p.add_argument("--tier", metavar="TIER", help="only this tier: standard, batch, data_sharing, batch_data_sharing, flex, priority")
+    p.add_argument(
+        "--tier",
+        metavar="TIER",
+        help="only this tier: standard, batch, data_sharing, batch_data_sharing, flex, priority",
+    )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--history", action="store_true", help="every period, not just the day's prices")
     mode.add_argument("--versions", action="store_true", help="the days on which any price changed")
-    mode.add_argument("--diff", nargs=2, metavar=("DATE1", "DATE2"), help="prices added, removed or changed between two days")
+    mode.add_argument(
+        "--diff", nargs=2, metavar=("DATE1", "DATE2"), help="prices added, removed or changed between two days"
+    )
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
     provider_opts.add_provider_flag(p)
     add_language(p)
@@ -44,35 +50,73 @@ def run(args: argparse.Namespace) -> int:
     if args.diff:
         d1, d2 = (arg(parse_date, t, "--diff") for t in args.diff)
         changes = pricing.diff(d1, d2, args.model)
-        doc = {"from": d1.isoformat(), "to": d2.isoformat(), "model": args.model,
-               "changes": [c.to_dict() for c in changes if tier is None or c.tier == tier]}
-        print(json.dumps(doc, indent=2) if args.json else render_diff(d1, d2, [c for c in changes if tier is None or c.tier == tier]))
+        doc = {
+            "from": d1.isoformat(),
+            "to": d2.isoformat(),
+            "model": args.model,
+            "changes": [c.to_dict() for c in changes if tier is None or c.tier == tier],
+        }
+        print(
+            json.dumps(doc, indent=2)
+            if args.json
+            else render_diff(d1, d2, [c for c in changes if tier is None or c.tier == tier])
+        )
     elif args.versions:
         days = pricing.price_versions(args.model)
-        print(json.dumps({"model": args.model, "versions": [d.isoformat() for d in days]}, indent=2) if args.json
-              else render_versions(days, args.model))
+        print(
+            json.dumps({"model": args.model, "versions": [d.isoformat() for d in days]}, indent=2)
+            if args.json
+            else render_versions(days, args.model)
+        )
     elif args.history:
         rows = pricing.history(args.model, tier)
         aliases = _alias_periods(args.model)
         doc = _rows_doc(rows, model=args.model, tier=tier)
-        doc["aliases"] = [{"alias": a.alias, "snapshot": a.snapshot, "effective_from": a.effective_from.isoformat(),
-                           "effective_until": a.effective_until.isoformat() if a.effective_until else None,
-                           "verified": a.verified, "note": a.note} for a in aliases]
-        title = (_("Every dated price for {model} (USD per 1M tokens)").format(model=args.model) if args.model
-                 else _("Every dated price (USD per 1M tokens)"))
+        doc["aliases"] = [
+            {
+                "alias": a.alias,
+                "snapshot": a.snapshot,
+                "effective_from": a.effective_from.isoformat(),
+                "effective_until": a.effective_until.isoformat() if a.effective_until else None,
+                "verified": a.verified,
+                "note": a.note,
+            }
+            for a in aliases
+        ]
+        title = (
+            _("Every dated price for {model} (USD per 1M tokens)").format(model=args.model)
+            if args.model
+            else _("Every dated price (USD per 1M tokens)")
+        )
         text = render_rows(rows, title, history=True)
         if aliases:
-            text += "\n\n" + _("Which snapshot the name meant:") + "\n" + "\n".join(
-                f"  {a.alias} → {a.snapshot}  {a.effective_from} → {a.effective_until or _('open')}"
-                f"{'' if a.verified else '*'}" for a in aliases)
+            text += (
+                "\n\n"
+                + _("Which snapshot the name meant:")
+                + "\n"
+                + "\n".join(
+                    f"  {a.alias} → {a.snapshot}  {a.effective_from} → {a.effective_until or _('open')}"
+                    f"{'' if a.verified else '*'}"
+                    for a in aliases
+                )
+            )
         print(json.dumps(doc, indent=2) if args.json else text)
     else:
         day = as_of(args.as_of)
         rows = pricing.table(day, args.model, tier)
-        print(json.dumps(_rows_doc(rows, as_of=day.isoformat(), model=args.model, tier=tier), indent=2) if args.json
-              else render_rows(rows, (_("Prices in force on {date} for {model} (USD per 1M tokens)") if args.model else
-                                      _("Prices in force on {date} (USD per 1M tokens)")).format(
-                  date=day, model=args.model), history=False))
+        print(
+            json.dumps(_rows_doc(rows, as_of=day.isoformat(), model=args.model, tier=tier), indent=2)
+            if args.json
+            else render_rows(
+                rows,
+                (
+                    _("Prices in force on {date} for {model} (USD per 1M tokens)")
+                    if args.model
+                    else _("Prices in force on {date} (USD per 1M tokens)")
+                ).format(date=day, model=args.model),
+                history=False,
+            )
+        )
     return 0
 
 
@@ -92,8 +136,11 @@ def _rows_doc(rows, **head) -> dict:
 
     sources = load_pricing().sources
     keys = sorted({k for r in rows for k, _ in r.sources}, key=_source_order)
-    return {**head, "rows": [r.to_dict() for r in rows],
-            "sources": {k: {"title": sources[k].title, "url": sources[k].url} for k in keys}}
+    return {
+        **head,
+        "rows": [r.to_dict() for r in rows],
+        "sources": {k: {"title": sources[k].title, "url": sources[k].url} for k in keys},
+    }
 
 
 def _source_order(key: str):
@@ -123,8 +170,16 @@ def render_rows(rows, title: str, history: bool) -> str:
     head.append(_("sources"))
     body = []
     for r in rows:
-        line = [r.model, r.kind, r.tier, cell(r.input), cell(r.cached_input), cell(r.output),
-                cell(r.price, r.kind == "training_hour"), str(r.effective_from) + ("" if r.verified else "*")]
+        line = [
+            r.model,
+            r.kind,
+            r.tier,
+            cell(r.input),
+            cell(r.cached_input),
+            cell(r.output),
+            cell(r.price, r.kind == "training_hour"),
+            str(r.effective_from) + ("" if r.verified else "*"),
+        ]
         if history:
             line.append(str(r.effective_until) if r.effective_until else _("open"))
         line.append(" ".join(k for k, _ in r.sources))
@@ -133,8 +188,13 @@ def render_rows(rows, title: str, history: bool) -> str:
     unverified = [r for r in rows if not r.verified]
     if unverified:
         out += ["", _("* unverified (the source is unsure of the price or its dates):")]
-        out += ["  " + _("{model} {kind}/{tier} from {date}: {note}").format(
-            model=r.model, kind=r.kind, tier=r.tier, date=r.effective_from, note=r.note) for r in unverified]
+        out += [
+            "  "
+            + _("{model} {kind}/{tier} from {date}: {note}").format(
+                model=r.model, kind=r.kind, tier=r.tier, date=r.effective_from, note=r.note
+            )
+            for r in unverified
+        ]
     sources = load_pricing().sources
     keys = sorted({k for r in rows for k, _ in r.sources}, key=_source_order)
     out += ["", _("Sources:")] + [f"  {k:<4} {sources[k].title} — {sources[k].url}" for k in keys]
@@ -161,9 +221,14 @@ def render_diff(d1, d2, changes) -> str:
         else:
             parts = ", ".join(f"{f} {money(a)} → {money(b)}" for f, a, b in c.fields)
         row = c.after or c.before
-        why = " " + _("(from {date}; {sources})").format(
-            date=c.after.effective_from, sources=" ".join(k for k, _s in c.after.sources)) if c.after else \
-            f" ({c.before.ends_because or _('ended')})"
+        why = (
+            " "
+            + _("(from {date}; {sources})").format(
+                date=c.after.effective_from, sources=" ".join(k for k, _s in c.after.sources)
+            )
+            if c.after
+            else f" ({c.before.ends_because or _('ended')})"
+        )
         out.append(f"  {pad(_(c.change), 8)} {row.model} {row.kind}/{row.tier}: {parts}{why}")
     return "\n".join(out)
 
@@ -172,8 +237,11 @@ def render_versions(days, pattern) -> str:
     # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
     from ftcost import pricing
 
-    out = [_("Days on which a price for {model} started, ended or changed:").format(model=pattern) if pattern else
-           _("Days on which a price started, ended or changed:")]
+    out = [
+        _("Days on which a price for {model} started, ended or changed:").format(model=pattern)
+        if pattern
+        else _("Days on which a price started, ended or changed:")
+    ]
     for day in days:
         n = len(pricing.diff(day.fromordinal(day.toordinal() - 1), day, pattern))
         out.append(f"  {day}  " + ngettext("{n} change", "{n} changes", n).format(n=n))

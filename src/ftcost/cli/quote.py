@@ -27,7 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--epochs", default="1", metavar="E", help="training epochs (default 1)")
     p.add_argument("--training-hours", default="0", metavar="H", help="reinforcement fine-tuning hours (o4-mini)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="price date (default: today)")
-    p.add_argument("--tier", default="standard", metavar="TIER", help="standard (default), batch, data_sharing, batch_data_sharing, flex, priority")
+    p.add_argument(
+        "--tier",
+        default="standard",
+        metavar="TIER",
+        help="standard (default), batch, data_sharing, batch_data_sharing, flex, priority",
+    )
     p.add_argument("--promotions", action="store_true", help="apply free-training promotions in force that day")
     p.add_argument("--json", action="store_true", help="one JSON object (amounts as exact decimal strings)")
     provider_opts.add_provider_flag(p)
@@ -82,7 +87,8 @@ def render(q) -> str:
     if q.fine_tuned:
         what = _("fine-tuned {model}").format(model=what)
     head = _("{name}: {model} · {tier} tier · prices in force on {date}").format(
-        name=q.model, model=what, tier=_(q.tier) if q.tier in ("standard", "batch") else q.tier, date=q.as_of)
+        name=q.model, model=what, tier=_(q.tier) if q.tier in ("standard", "batch") else q.tier, date=q.as_of
+    )
     lines = []
     tokens = lambda n: ngettext("{n} token", "{n} tokens", n).format(n=f"{n:,}")  # noqa: E731
 
@@ -95,17 +101,28 @@ def render(q) -> str:
     if uncached or not (q.cached_input_tokens or q.output_tokens or trains):
         item(_("input"), f"{tokens(uncached)} × {format_price(r['input'].price)} / 1M", q.input_usd)
     if q.cached_input_tokens:
-        item(_("cached input"), f"{tokens(q.cached_input_tokens)} × {format_price(r['cached_input'].price)} / 1M",
-             q.cached_input_usd)
+        item(
+            _("cached input"),
+            f"{tokens(q.cached_input_tokens)} × {format_price(r['cached_input'].price)} / 1M",
+            q.cached_input_usd,
+        )
     if q.output_tokens:
         item(_("output"), f"{tokens(q.output_tokens)} × {format_price(r['output'].price)} / 1M", q.output_usd)
     if "training" in r:
         epochs = ngettext("{n} epoch", "{n} epochs", q.epochs).format(n=q.epochs)
-        item(_("training"), f"{tokens(q.training_tokens)} × {epochs} × {format_price(r['training'].price)} / 1M",
-             q.training_usd)
+        item(
+            _("training"),
+            f"{tokens(q.training_tokens)} × {epochs} × {format_price(r['training'].price)} / 1M",
+            q.training_usd,
+        )
     if "training_hour" in r:
-        item(_("training (RFT)"), _("{hours} h × {price} / hour").format(
-            hours=q.training_hours, price=format_price(r['training_hour'].price)), q.training_usd)
+        item(
+            _("training (RFT)"),
+            _("{hours} h × {price} / hour").format(
+                hours=q.training_hours, price=format_price(r["training_hour"].price)
+            ),
+            q.training_usd,
+        )
     if q.promotion_usd:
         lines.append((_("promotion"), _("free training tokens (already deducted)"), "-" + format_usd(q.promotion_usd)))
     lines.append((_("total"), "", format_usd(q.total_usd)))
@@ -118,7 +135,9 @@ def render(q) -> str:
         until = rate.effective_until or _("open")
         flag = "" if rate.verified else "  " + _("(unverified)")
         unit = rate.unit.removeprefix("USD ")
-        out.append(f"  {name:<13} {format_price(rate.price)} {unit}, {rate.kind}/{rate.tier}, {rate.effective_from} → {until}{flag}")
+        out.append(
+            f"  {name:<13} {format_price(rate.price)} {unit}, {rate.kind}/{rate.tier}, {rate.effective_from} → {until}{flag}"
+        )
         out += [f"  {'':<13} {key} {url}" for key, url in rate.sources]
     if q.notes:
         out += ["", _("Notes:")] + [f"  - {n}" for n in q.notes]

@@ -21,22 +21,41 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("scenario", help="scenario .toml file, or the name of a shipped one (e.g. airport)")
     p.add_argument("--as-of", type=parse_date, help="price date YYYY-MM-DD (default: the scenario's, else today)")
-    p.add_argument("--simulate", type=_draws, metavar="N", nargs="?", const=0, default=None,
-                   help="add the Monte Carlo over the scenario's ranges: N draws (default: the scenario's, else 10,000)")
+    p.add_argument(
+        "--simulate",
+        type=_draws,
+        metavar="N",
+        nargs="?",
+        const=0,
+        default=None,
+        help="add the Monte Carlo over the scenario's ranges: N draws (default: the scenario's, else 10,000)",
+    )
     p.add_argument("--seed", type=int, help="seed of the draws (default: the scenario's [simulation] seed, else 2026)")
     p.add_argument("--against", help="the base option the odds, drivers and pilot are measured against")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON object")
     fmt.add_argument("--markdown", action="store_true", help="the Markdown report a manager forwards")
     fmt.add_argument("--csv", action="store_true", help="every option's months as CSV")
-    p.add_argument("--lang", type=parse_language, metavar="LANG",
-                   help="en, zh-Hant (繁體中文) or zh-Hans (简体中文); default: the LANG environment variable if it "
-                   "names one of them, else the scenario's [display] language, else English")
-    p.add_argument("--currency", type=parse_currency, metavar="CODE",
-                   help="show money in this ISO 4217 currency (USD, TWD, CNY, EUR, JPY, or any with --rate); "
-                   "default: the scenario's [display] currency, else USD. ftcost still computes in USD.")
-    p.add_argument("--rate", type=parse_rate, metavar="UNITS",
-                   help="units of --currency per US dollar (wins over the scenario's rate and pricing/fx.toml)")
+    p.add_argument(
+        "--lang",
+        type=parse_language,
+        metavar="LANG",
+        help="en, zh-Hant (繁體中文) or zh-Hans (简体中文); default: the LANG environment variable if it "
+        "names one of them, else the scenario's [display] language, else English",
+    )
+    p.add_argument(
+        "--currency",
+        type=parse_currency,
+        metavar="CODE",
+        help="show money in this ISO 4217 currency (USD, TWD, CNY, EUR, JPY, or any with --rate); "
+        "default: the scenario's [display] currency, else USD. ftcost still computes in USD.",
+    )
+    p.add_argument(
+        "--rate",
+        type=parse_rate,
+        metavar="UNITS",
+        help="units of --currency per US dollar (wins over the scenario's rate and pricing/fx.toml)",
+    )
     p.set_defaults(func=run)
 
 
@@ -71,8 +90,11 @@ def run(args: argparse.Namespace) -> int:
 
         how = analyse(scenario, plan, against=args.against, draws=args.simulate or None, seed=args.seed)
         if how is None:
-            print(f"ftcost report: on {as_of.isoformat()} the plan has no fine-tune beside a base option, so there "
-                  "are no odds to simulate; the plan follows.", file=sys.stderr)
+            print(
+                f"ftcost report: on {as_of.isoformat()} the plan has no fine-tune beside a base option, so there "
+                "are no odds to simulate; the plan follows.",
+                file=sys.stderr,
+            )
     if args.rate is not None and not args.currency:
         raise ScenarioError("--rate needs --currency: the currency the rate converts US dollars to.")
     lang = language_for(args.lang, scenario)

@@ -127,8 +127,12 @@ def _hinted_context(model: str, keep_lines: int | None) -> Context | None:
         if isinstance(row, dict) and row.get("id") == model:
             encoding, form = row.get("encoding"), row.get("format", "chat")
             limit = row.get("training_example_limit") or row.get("context_window")
-            if encoding in ("cl100k_base", "o200k_base") and form in ("chat", "completion") and \
-                    type(limit) is int and limit > 0:
+            if (
+                encoding in ("cl100k_base", "o200k_base")
+                and form in ("chat", "completion")
+                and type(limit) is int
+                and limit > 0
+            ):
                 return Context(encoding, form, limit, keep_lines)
             return None
     return None
@@ -224,8 +228,10 @@ def analyze_file_many(
         if not family.exact:
             extra = f"{family.name}: every token figure is {family.note}."
         elif family.name not in ("o200k_base", "cl100k_base"):
-            extra = (f"{family.name}: counted with {family.note}; its chat template adds {family.per_message} "
-                     f"tokens per message and {family.per_example} per example besides the role and content.")
+            extra = (
+                f"{family.name}: counted with {family.note}; its chat template adds {family.per_message} "
+                f"tokens per message and {family.per_example} per example besides the role and content."
+            )
         else:
             extra = None
         reports[family.name] = dataclasses.replace(report, notes=(*report.notes, extra)) if extra else report
@@ -238,7 +244,9 @@ def _apply_template(tally, family, limit: int) -> None:
     if not per_message and not per_example:
         return
 
-    tally.tokens = array("Q", (max(0, t + per_message * m + per_example) for t, m in zip(tally.tokens, tally.messages, strict=True)))
+    tally.tokens = array(
+        "Q", (max(0, t + per_message * m + per_example) for t, m in zip(tally.tokens, tally.messages, strict=True))
+    )
     tally.billing = sum(min(limit, t) for t in tally.tokens)
     tally.over_limit = sum(1 for t in tally.tokens if t > limit)
 

@@ -37,30 +37,38 @@ ERRORS: dict[str, Category] = {
     # --- the cookbook's seven ---
     "data_type": Category(
         N_("The line is valid JSON but not a JSON object (an array, string or number)."),
-        N_("Write each example as one object, e.g. {\"messages\": [...]}."),
+        N_('Write each example as one object, e.g. {"messages": [...]}.'),
     ),
     "missing_messages_list": Category(
         N_("The example has no `messages` list, or it is empty, null or not a list."),
-        N_("Give every example a non-empty \"messages\" list of message objects."),
+        N_('Give every example a non-empty "messages" list of message objects.'),
     ),
     "message_missing_key": Category(
         N_("A message lacks `role` or `content` (counted once per message)."),
-        N_("Give every message a role and a content; only an assistant message with tool_calls or "
-        "function_call may leave content out."),
+        N_(
+            "Give every message a role and a content; only an assistant message with tool_calls or "
+            "function_call may leave content out."
+        ),
     ),
     "message_unrecognized_key": Category(
-        N_("A message has a key other than role, content, name, weight, tool_calls, tool_call_id or "
-        "function_call (counted once per message)."),
+        N_(
+            "A message has a key other than role, content, name, weight, tool_calls, tool_call_id or "
+            "function_call (counted once per message)."
+        ),
         N_("Remove the extra key or fix its spelling."),
     ),
     "unrecognized_role": Category(
-        N_("A message's role is not one of system, user, assistant, tool or function (a missing role "
-        "counts here too, as in the cookbook)."),
+        N_(
+            "A message's role is not one of system, user, assistant, tool or function (a missing role "
+            "counts here too, as in the cookbook)."
+        ),
         N_("Use one of the five roles, spelt in lower case."),
     ),
     "missing_content": Category(
-        N_("A message's content is empty or not a string (nor a list of content parts; assistant "
-        "messages with tool_calls or function_call may have no content)."),
+        N_(
+            "A message's content is empty or not a string (nor a list of content parts; assistant "
+            "messages with tool_calls or function_call may have no content)."
+        ),
         N_("Give the message non-empty text content."),
     ),
     "example_missing_assistant_message": Category(
@@ -73,13 +81,15 @@ ERRORS: dict[str, Category] = {
         N_("Re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)."),
     ),
     "invalid_json": Category(
-        N_("The line is not valid JSON (a syntax error, a truncated line, NaN/Infinity, a raw control "
-        "character such as NUL, or nesting too deep to read)."),
+        N_(
+            "The line is not valid JSON (a syntax error, a truncated line, NaN/Infinity, a raw control "
+            "character such as NUL, or nesting too deep to read)."
+        ),
         N_("Fix the line's JSON; each example must be one complete JSON object on one line."),
     ),
     "message_not_object": Category(
         N_("An entry of the messages list is not a JSON object."),
-        N_("Write each message as {\"role\": ..., \"content\": ...}."),
+        N_('Write each message as {"role": ..., "content": ...}.'),
     ),
     "invalid_weight": Category(
         N_("An assistant message's `weight` is not 0 or 1."),
@@ -90,31 +100,35 @@ ERRORS: dict[str, Category] = {
         N_("Remove `weight` from non-assistant messages."),
     ),
     "malformed_tool_call": Category(
-        N_("A tool call is malformed: tool_calls must be a non-empty list of {id, type: \"function\", "
-        "function: {name, arguments}} with arguments a JSON string, only on assistant messages; "
-        "function_call needs name and arguments; a tool message needs tool_call_id."),
+        N_(
+            'A tool call is malformed: tool_calls must be a non-empty list of {id, type: "function", '
+            "function: {name, arguments}} with arguments a JSON string, only on assistant messages; "
+            "function_call needs name and arguments; a tool message needs tool_call_id."
+        ),
         N_("Write tool calls in the Chat Completions format."),
     ),
     "malformed_tools": Category(
-        N_("The example's `tools` (or legacy `functions`) is not a list of function definitions with a "
-        "name, or `parallel_tool_calls` is not true/false."),
-        N_("Write tools as [{\"type\": \"function\", \"function\": {\"name\": ..., \"parameters\": {...}}}]."),
+        N_(
+            "The example's `tools` (or legacy `functions`) is not a list of function definitions with a "
+            "name, or `parallel_tool_calls` is not true/false."
+        ),
+        N_('Write tools as [{"type": "function", "function": {"name": ..., "parameters": {...}}}].'),
     ),
     "too_few_examples": Category(
         N_("The file has fewer than 10 examples; OpenAI rejects such a training file."),
         N_("Add examples: at least 10 are required and 50-100 good ones are a sensible start."),
     ),
     "prompt_completion_format": Category(
-        N_("The line uses the legacy {\"prompt\", \"completion\"} format, which chat models do not accept."),
+        N_('The line uses the legacy {"prompt", "completion"} format, which chat models do not accept.'),
         N_("Convert it to messages, or choose babbage-002 / davinci-002, which take prompt/completion."),
     ),
     "chat_format_on_completion_model": Category(
-        N_("The line uses chat messages, but this model is trained on {\"prompt\", \"completion\"} pairs."),
+        N_('The line uses chat messages, but this model is trained on {"prompt", "completion"} pairs.'),
         N_("Choose a chat model, or convert the example to a prompt and a completion."),
     ),
     "invalid_prompt_completion": Category(
         N_("A prompt/completion example lacks a string prompt or completion, or has other keys."),
-        N_("Write each example as {\"prompt\": \"...\", \"completion\": \"...\"}."),
+        N_('Write each example as {"prompt": "...", "completion": "..."}.'),
     ),
 }
 

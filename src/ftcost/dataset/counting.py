@@ -167,8 +167,11 @@ def text_of(content: Any) -> str | None:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        texts = [p["text"] for p in content if isinstance(p, dict) and p.get("type", "text") == "text"
-                 and isinstance(p.get("text"), str)]
+        texts = [
+            p["text"]
+            for p in content
+            if isinstance(p, dict) and p.get("type", "text") == "text" and isinstance(p.get("text"), str)
+        ]
         return "".join(texts) if texts else None
     return None
 
@@ -205,7 +208,11 @@ def call_names(messages: list) -> dict[str, str]:
         calls = message.get("tool_calls") if isinstance(message, dict) else None
         if isinstance(calls, list):
             for call in calls:
-                if isinstance(call, dict) and isinstance(call.get("id"), str) and isinstance(call.get("function"), dict):
+                if (
+                    isinstance(call, dict)
+                    and isinstance(call.get("id"), str)
+                    and isinstance(call.get("function"), dict)
+                ):
                     name = call["function"].get("name")
                     if isinstance(name, str):
                         names[call["id"]] = name
@@ -255,8 +262,9 @@ def message_tokens(
     if calls:
         total += TOKENS_PER_CALL * len(calls) + call_tokens(message, count)
         if len(calls) > 1 and notes is not None:
-            notes.add("several tool calls in one message: counted as single calls (no public measurement "
-                      "of parallel calls)")
+            notes.add(
+                "several tool calls in one message: counted as single calls (no public measurement of parallel calls)"
+            )
     return total
 
 
@@ -336,9 +344,7 @@ def count_messages(
     """
     definitions = function_definitions(tools, functions)
     if definitions is None:
-        raise FtcostError(
-            "tools/functions must be lists of function definitions, each with a non-empty name."
-        )
+        raise FtcostError("tools/functions must be lists of function definitions, each with a non-empty name.")
     return prompt_tokens(
         messages,
         string_counter(encoding),

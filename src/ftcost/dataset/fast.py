@@ -51,9 +51,25 @@ _DecodeError = (msgspec.DecodeError, msgspec.ValidationError)
 class Parsed:
     """A block's lines once parsed and checked: the fast lines' strings, and the other lines' bytes."""
 
-    __slots__ = ("lines", "fast_numbers", "fast_messages", "fast_const", "no_system", "no_user",
-                 "systems", "users", "assistants", "strings", "ends", "assistant", "assistant_ends", "trained", "trained_ends",
-                 "slow", "blank")
+    __slots__ = (
+        "lines",
+        "fast_numbers",
+        "fast_messages",
+        "fast_const",
+        "no_system",
+        "no_user",
+        "systems",
+        "users",
+        "assistants",
+        "strings",
+        "ends",
+        "assistant",
+        "assistant_ends",
+        "trained",
+        "trained_ends",
+        "slow",
+        "blank",
+    )
 
     def __init__(self) -> None:
         self.lines = 0
@@ -177,8 +193,9 @@ def _sums(values: list[int], ends: list[int]) -> list[int]:
     return [acc[e] - acc[s] for s, e in zip(starts, ends, strict=True)]
 
 
-def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], list[int]],
-                 count: Callable[[str], int]) -> Tally:
+def tally_parsed(
+    parsed: Parsed, ctx: Context, counts: Callable[[list[str]], list[int]], count: Callable[[str], int]
+) -> Tally:
     """The block's Tally for `ctx`: the fast lines counted through `counts` (a block's batch, in
     order), the slow ones through the full path with `count` — the same Tally `scan_block` gives."""
     slow = Tally(None)  # capped below, after the fast lines' numbers join in order
@@ -190,9 +207,17 @@ def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], lis
     numbers = parsed.fast_numbers
     if numbers:
         system, user, assistant_role = counts(list(ROLES))
-        tokens = [c + t + system * s + user * u + assistant_role * a for c, t, s, u, a in zip(
-            parsed.fast_const, _sums(counts(parsed.strings), parsed.ends), parsed.systems, parsed.users,
-            parsed.assistants, strict=True)]
+        tokens = [
+            c + t + system * s + user * u + assistant_role * a
+            for c, t, s, u, a in zip(
+                parsed.fast_const,
+                _sums(counts(parsed.strings), parsed.ends),
+                parsed.systems,
+                parsed.users,
+                parsed.assistants,
+                strict=True,
+            )
+        ]
         assistant = _sums(counts(parsed.assistant), parsed.assistant_ends)
         trained = _sums(counts(parsed.trained), parsed.trained_ends)
         limit = ctx.limit
@@ -203,27 +228,39 @@ def tally_parsed(parsed: Parsed, ctx: Context, counts: Callable[[list[str]], lis
         tally.billing += sum(t if t < limit else limit for t in tokens)
         over = [n for n, t in zip(numbers, tokens, strict=True) if t > limit]
         tally.over_limit += len(over)
-        for category, lines in (("no_system_message", parsed.no_system), ("no_user_message", parsed.no_user),
-                                ("over_token_limit", over)):
+        for category, lines in (
+            ("no_system_message", parsed.no_system),
+            ("no_user_message", parsed.no_user),
+            ("over_token_limit", over),
+        ):
             if lines:
                 tally.warnings[category] = tally.warnings.get(category, 0) + len(lines)
                 old = tally.warning_lines.get(category)
                 tally.warning_lines[category] = array(LINE, sorted([*old, *lines]) if old else lines)
         if tally.example_lines:  # slow examples too: interleave by line number
-            rows = sorted(zip([*tally.example_lines, *numbers],
-                              [*tally.messages, *parsed.fast_messages],
-                              [*tally.tokens, *tokens],
-                              [*tally.assistant, *assistant], strict=True))
+            rows = sorted(
+                zip(
+                    [*tally.example_lines, *numbers],
+                    [*tally.messages, *parsed.fast_messages],
+                    [*tally.tokens, *tokens],
+                    [*tally.assistant, *assistant],
+                    strict=True,
+                )
+            )
             lines_, messages_, tokens_, assistant_ = zip(*rows, strict=True)
         else:
-            lines_, messages_, tokens_, assistant_ = (tuple(numbers), tuple(parsed.fast_messages), tuple(tokens),
-                                                      tuple(assistant))
+            lines_, messages_, tokens_, assistant_ = (
+                tuple(numbers),
+                tuple(parsed.fast_messages),
+                tuple(tokens),
+                tuple(assistant),
+            )
         tally.example_lines = array(LINE, lines_)
         tally.messages = array("I", messages_)
         tally.tokens = array("Q", tokens_)
         tally.assistant = array("Q", assistant_)
     if ctx.keep_lines is not None:
-        for lines_by, in ((tally.error_lines,), (tally.warning_lines,)):
+        for (lines_by,) in ((tally.error_lines,), (tally.warning_lines,)):
             for category, column in lines_by.items():
                 if len(column) > ctx.keep_lines:
                     tally.not_listed[category] = tally.not_listed.get(category, 0) + len(column) - ctx.keep_lines

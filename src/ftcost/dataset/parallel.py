@@ -153,8 +153,7 @@ def _add_function(function: dict, add) -> None:
 BATCH_MAX_CHARS = 262_144
 
 
-def block_counts(strings: list[str], encoding: str,
-                 clean: bool = False) -> tuple[dict[str, int], Callable[[str], int]]:
+def block_counts(strings: list[str], encoding: str, clean: bool = False) -> tuple[dict[str, int], Callable[[str], int]]:
     """(text -> tokens for every string of `strings`, a counter for anything else) for one block.
 
     Strings up to `BATCH_MAX_CHARS` are counted in one batch when the family has a batch counter;
@@ -327,7 +326,8 @@ def scan_groups(
     # Nothing is loaded here before the workers start: each loads only its own group's vocabularies.
     with multiprocessing.get_context(start_method()).Pool(len(jobs)) as pool:
         for done, (group, (group_tallies, group_facts)) in enumerate(
-                zip(groups, pool.imap(scan_group, jobs), strict=True), 1):
+            zip(groups, pool.imap(scan_group, jobs), strict=True), 1
+        ):
             for i, tally, fact in zip(group, group_tallies, group_facts, strict=True):
                 tallies[i], facts[i] = tally, fact
             if progress:
@@ -337,6 +337,7 @@ def scan_groups(
 
 def _looked_up(known: dict[str, int]) -> Callable[[list[str]], list[int]]:
     """`texts -> counts` from a block's counted strings."""
+
     def counts(texts: list[str]) -> list[int]:
         return list(map(known.__getitem__, texts))
 

@@ -112,8 +112,12 @@ def display_name(name: str) -> str:
 
 
 def _kind(mode: int) -> str:
-    for test, what in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+    for test, what in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return what
     return "a special file"
@@ -168,8 +172,11 @@ def sniff(head: bytes, name: str, size: int) -> None:
     # A first line that opens an array means a JSON array of examples, unless the lines after it are JSON
     # objects: then this is JSONL whose first line is bad (deeply
     # nested, truncated), and that line's error must not cost the good lines.
-    if (first.startswith(b"[") and (_is_array_of_objects(first) or not _parses(first))
-            and not _mostly_objects(nonblank[1:])):
+    if (
+        first.startswith(b"[")
+        and (_is_array_of_objects(first) or not _parses(first))
+        and not _mostly_objects(nonblank[1:])
+    ):
         raise DatasetFileError(_array_message(name))
 
 

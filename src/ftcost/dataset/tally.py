@@ -96,7 +96,6 @@ class Tally:
         self.over_limit += later.over_limit
         self.tool_examples += later.tool_examples
 
-
     def _record(self, counts: dict[str, int], lines: dict[str, array], categories: list[str], number: int) -> None:
         for category in categories:
             counts[category] = counts.get(category, 0) + 1

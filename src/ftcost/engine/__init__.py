@@ -66,15 +66,25 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     costs = own_costs(scenario, as_of, selection, training)
     # 4. The months each option's plan pays for (engine/timeline.py); other providers' options first, as they
     #    can take over from a model that stops serving.
-    timelines = Timelines(scenario, as_of, go_live=go_live, current=current, priced=selection.by_name, costs=costs,
-                          retrieval=selection.retrieval, warnings=warnings)
+    timelines = Timelines(
+        scenario,
+        as_of,
+        go_live=go_live,
+        current=current,
+        priced=selection.by_name,
+        costs=costs,
+        retrieval=selection.retrieval,
+        warnings=warnings,
+    )
     _plan_elsewhere(scenario, as_of, selection.elsewhere, timelines, training, costs, selection.excluded)
     options = list(timelines.external.values()) + [_option_plan(p, timelines, selection) for p in selection.priced]
     order = [o.name for o in scenario.option]
     options.sort(key=lambda o: order.index(o.name))
     warnings += _option_warnings(scenario, as_of, options, current, go_live)
     # 5. Payback of each feasible fine-tune against each base option; the first fine-tune's pilot gate.
-    warnings += lifecycle_warnings(scenario, as_of, {n: s for n, s in timelines.switches.items() if n in selection.by_name})
+    warnings += lifecycle_warnings(
+        scenario, as_of, {n: s for n, s in timelines.switches.items() if n in selection.by_name}
+    )
     return _payback(scenario, as_of, selection, timelines, options, costs)
 
 
@@ -84,9 +94,17 @@ def _current_option(scenario: Scenario, as_of: dt.date, selection: Selection, wa
         return scenario.current.name
     current = next((p.name for p in selection.priced if not p.option.fine_tuned), None)
     if current is not None:
-        warnings.append(Notice(
-            N_("The current option {current} is not served on {date}; the plan runs the product on {option} until "
-               "a fine-tune goes live."), current=scenario.current.name, date=as_of, option=current))
+        warnings.append(
+            Notice(
+                N_(
+                    "The current option {current} is not served on {date}; the plan runs the product on {option} until "
+                    "a fine-tune goes live."
+                ),
+                current=scenario.current.name,
+                date=as_of,
+                option=current,
+            )
+        )
     return current
 
 
@@ -114,20 +132,39 @@ def own_costs(scenario: Scenario, as_of: dt.date, selection: Selection, training
     return costs
 
 
-def _plan_elsewhere(scenario: Scenario, as_of: dt.date, elsewhere: list[Option], timelines: Timelines,
-                    training: Training | None, costs: OwnCosts, excluded: list[Excluded]) -> None:
+def _plan_elsewhere(
+    scenario: Scenario,
+    as_of: dt.date,
+    elsewhere: list[Option],
+    timelines: Timelines,
+    training: Training | None,
+    costs: OwnCosts,
+    excluded: list[Excluded],
+) -> None:
     """Options another provider serves, planned by its rules (engine/providers_plan.py). They start from the
     current option's months like any fine-tune; once planned they can take over from a model that stops serving
     (a fine-tune elsewhere is a successor)."""
     warnings, current = timelines.warnings, timelines.current
     for option in elsewhere:
         if option.retrieval is not None:
-            warnings.append(Notice(N_("{option}: retrieved context is priced for OpenAI-served options only; its "
-                                      "retrieval costs are not in this plan."), option=option.name))
+            warnings.append(
+                Notice(
+                    N_(
+                        "{option}: retrieved context is priced for OpenAI-served options only; its "
+                        "retrieval costs are not in this plan."
+                    ),
+                    option=option.name,
+                )
+            )
     for option in sorted(elsewhere, key=lambda o: o.fine_tuned):
         done = provider_option_plan(
-            scenario, option, as_of, go_live=timelines.go_live,
-            current_months=timelines.months(current) if current else None, warnings=warnings, training=training,
+            scenario,
+            option,
+            as_of,
+            go_live=timelines.go_live,
+            current_months=timelines.months(current) if current else None,
+            warnings=warnings,
+            training=training,
             excluded=excluded,
         )
         if done is not None:
@@ -161,34 +198,61 @@ def _option_plan(p: PricedOption, timelines: Timelines, selection: Selection) ->
     )
 
 
-def _option_warnings(scenario: Scenario, as_of: dt.date, options: list[OptionPlan], current: str | None,
-                     go_live: int) -> list[Notice]:
+def _option_warnings(
+    scenario: Scenario, as_of: dt.date, options: list[OptionPlan], current: str | None, go_live: int
+) -> list[Notice]:
     out: list[Notice] = []
     if current is None and any(o.fine_tuned for o in options):
-        out.append(Notice(
-            N_("No base option is served on {date}, so each fine-tune is projected as if it served from month 1."),
-            date=as_of))
+        out.append(
+            Notice(
+                N_("No base option is served on {date}, so each fine-tune is projected as if it served from month 1."),
+                date=as_of,
+            )
+        )
     if any(o.fine_tuned for o in options) and go_live > scenario.horizon_months:
-        out.append(Notice(
-            N_("The {weeks}-week project ends after the {horizon}-month horizon, so no fine-tune serves within it; "
-               "lengthen the horizon to see payback."), weeks=scenario.labour.weeks, horizon=scenario.horizon_months))
+        out.append(
+            Notice(
+                N_(
+                    "The {weeks}-week project ends after the {horizon}-month horizon, so no fine-tune serves within it; "
+                    "lengthen the horizon to see payback."
+                ),
+                weeks=scenario.labour.weeks,
+                horizon=scenario.horizon_months,
+            )
+        )
     for o in options:
         if o.fine_tuned and o.switch_month is not None and o.switch_month <= o.go_live_month:
-            out.append(Notice(N_("{option} stops serving in month {month}, before or as it goes live: it never "
-                                 "serves a whole month of the plan."), option=o.name, month=o.switch_month))
+            out.append(
+                Notice(
+                    N_(
+                        "{option} stops serving in month {month}, before or as it goes live: it never "
+                        "serves a whole month of the plan."
+                    ),
+                    option=o.name,
+                    month=o.switch_month,
+                )
+            )
     return out
 
 
-def _payback(scenario: Scenario, as_of: dt.date, selection: Selection, timelines: Timelines,
-             options: list[OptionPlan], costs: OwnCosts) -> Plan:
+def _payback(
+    scenario: Scenario,
+    as_of: dt.date,
+    selection: Selection,
+    timelines: Timelines,
+    options: list[OptionPlan],
+    costs: OwnCosts,
+) -> Plan:
     """The Plan: break-even and prompt savings of each fine-tune against each base option, the first fine-tune's
     pilot gate, and what the reader must know about models that stop serving."""
     fine_tuned = [o for o in options if o.fine_tuned]
     bases = [o for o in options if not o.fine_tuned]
-    pilot = pilot_plan(scenario, fine_tuned[0], bases, costs.pilots[fine_tuned[0].name]) if fine_tuned and bases else None
+    pilot = (
+        pilot_plan(scenario, fine_tuned[0], bases, costs.pilots[fine_tuned[0].name]) if fine_tuned and bases else None
+    )
     caveats: list[str] = [*_stop_caveats(timelines, selection)]  # Notices, like Plan.warnings
     for o in fine_tuned:
-        for c in (o.feasibility.caveats if o.feasibility else ()):
+        for c in o.feasibility.caveats if o.feasibility else ():
             if c not in caveats:
                 caveats.append(c)
     return Plan(
@@ -216,14 +280,30 @@ def _stop_caveats(timelines: Timelines, selection: Selection) -> list[Notice]:
     by_name = selection.by_name
     for name, (month, stop) in timelines.orphans.items():
         if name in by_name and not by_name[name].option.fine_tuned:
-            caveats.append(Notice(
-                N_("{option} stops serving on {date} and no other base option in the scenario serves after it: from "
-                   "month {month} it is compared as a product switched off (nothing paid). Add a base option served "
-                   "after {date}, or name one as its successor."), option=name, date=stop, month=month))
+            caveats.append(
+                Notice(
+                    N_(
+                        "{option} stops serving on {date} and no other base option in the scenario serves after it: from "
+                        "month {month} it is compared as a product switched off (nothing paid). Add a base option served "
+                        "after {date}, or name one as its successor."
+                    ),
+                    option=name,
+                    date=stop,
+                    month=month,
+                )
+            )
         elif name in by_name:
-            selection.warnings.append(Notice(N_("{option} stops serving on {date} and no base option serves after it: "
-                                                "from month {month} nothing is counted for it; name a successor."),
-                                             option=name, date=stop, month=month))
+            selection.warnings.append(
+                Notice(
+                    N_(
+                        "{option} stops serving on {date} and no base option serves after it: "
+                        "from month {month} nothing is counted for it; name a successor."
+                    ),
+                    option=name,
+                    date=stop,
+                    month=month,
+                )
+            )
     return caveats
 
 

@@ -82,8 +82,10 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
         try:
             resolved = pricing.resolve(option.model, as_of)
         except NotOfferedError as exc:
-            return Feasibility(False, (Notice(N_("{option} cannot be fine-tuned: {reason}"), option=option.name,
-                                              reason=reason_of(exc)),))
+            return Feasibility(
+                False,
+                (Notice(N_("{option} cannot be fine-tuned: {reason}"), option=option.name, reason=reason_of(exc)),),
+            )
     facts = resolved.model
     name = option.name
     if why := _never_trainable(name, facts, as_of):
@@ -94,51 +96,96 @@ def fine_tune_feasibility(scenario: Scenario, option: Option, as_of: dt.date, re
     decisions = [pricing.can_create_job(facts.id, day, history) for day in starts]
     blocked = [(day, d.facts) for day, d in zip(starts, decisions, strict=True) if not d.allowed]
     if blocked and blocked[0][0] == as_of:
-        reasons.append(Notice(N_("{option} cannot be trained on {date}: {rule}."), option=name, date=as_of,
-                              rule=job_rule(blocked[0][1])))
+        reasons.append(
+            Notice(
+                N_("{option} cannot be trained on {date}: {rule}."),
+                option=name,
+                date=as_of,
+                rule=job_rule(blocked[0][1]),
+            )
+        )
     elif blocked:
         first = blocked[0][1]
-        reasons.append(Notice(
-            N_plural("{option} cannot be carried out as planned: {blocked} of its {n} training iteration would start "
-                     "on or after {date} (the {weeks} weeks split evenly, the last on {last}), and {rule}.",
-                     "{option} cannot be carried out as planned: {blocked} of its {n} training iterations would start "
-                     "on or after {date} (the {weeks} weeks split evenly, the last on {last}), and {rule}."),
-            option=name, blocked=len(blocked), n=len(starts), date=first.cutoff or blocked[0][0],
-            weeks=scenario.labour.weeks, last=starts[-1], rule=job_rule(first)))
+        reasons.append(
+            Notice(
+                N_plural(
+                    "{option} cannot be carried out as planned: {blocked} of its {n} training iteration would start "
+                    "on or after {date} (the {weeks} weeks split evenly, the last on {last}), and {rule}.",
+                    "{option} cannot be carried out as planned: {blocked} of its {n} training iterations would start "
+                    "on or after {date} (the {weeks} weeks split evenly, the last on {last}), and {rule}.",
+                ),
+                option=name,
+                blocked=len(blocked),
+                n=len(starts),
+                date=first.cutoff or blocked[0][0],
+                weeks=scenario.labour.weeks,
+                last=starts[-1],
+                rule=job_rule(first),
+            )
+        )
     stop = serves_until(resolved)
     live = go_live_day(scenario, as_of)
     if stop is not None and live >= stop:
-        reasons.append(Notice(
-            N_("{option} would go live on {date} (when the {weeks}-week project ends), but {model} stops serving on "
-               "{stop}."), option=name, date=live, weeks=scenario.labour.weeks, model=label(resolved), stop=stop))
+        reasons.append(
+            Notice(
+                N_(
+                    "{option} would go live on {date} (when the {weeks}-week project ends), but {model} stops serving on "
+                    "{stop}."
+                ),
+                option=name,
+                date=live,
+                weeks=scenario.labour.weeks,
+                model=label(resolved),
+                stop=stop,
+            )
+        )
     if reasons:
         return Feasibility(False, tuple(reasons))
     caveats: list[Notice] = []
     limits = decisions[-1].facts.possible_restrictions if history is None else ()
     if limits:
-        caveats.append(Notice(
-            N_("This plan holds only for organizations that can still create fine-tuning jobs: {restrictions}. State "
-               "organization.fine_tuning_history (never, inactive or active) to check yours."),
-            restrictions=tuple(Notice(N_("since {date} OpenAI accepts none from {who}"), date=e.date, who=_who(e.who))
-                               for e in limits)))
+        caveats.append(
+            Notice(
+                N_(
+                    "This plan holds only for organizations that can still create fine-tuning jobs: {restrictions}. State "
+                    "organization.fine_tuning_history (never, inactive or active) to check yours."
+                ),
+                restrictions=tuple(
+                    Notice(N_("since {date} OpenAI accepts none from {who}"), date=e.date, who=_who(e.who))
+                    for e in limits
+                ),
+            )
+        )
     return Feasibility(True, (), tuple(caveats))
 
 
 def _never_trainable(name: str, facts, as_of: dt.date) -> Notice | None:
     """Why no job on this model can start on `as_of` at all: shut down, never fine-tunable, not open yet."""
     if facts.shutdown and facts.shutdown <= as_of:
-        return Notice(N_("{option} cannot be trained: {model} was shut down on {date}."),
-                      option=name, model=facts.id, date=facts.shutdown)
+        return Notice(
+            N_("{option} cannot be trained: {model} was shut down on {date}."),
+            option=name,
+            model=facts.id,
+            date=facts.shutdown,
+        )
     if not facts.fine_tunable:
-        return Notice(N_("{option} cannot be trained: OpenAI never offered fine-tuning for {model}."),
-                      option=name, model=facts.id)
+        return Notice(
+            N_("{option} cannot be trained: OpenAI never offered fine-tuning for {model}."), option=name, model=facts.id
+        )
     if as_of < facts.fine_tuning_from:
-        return Notice(N_("{option} cannot be trained on {date}: fine-tuning {model} opened on {opened}."),
-                      option=name, date=as_of, model=facts.id, opened=facts.fine_tuning_from)
+        return Notice(
+            N_("{option} cannot be trained on {date}: fine-tuning {model} opened on {opened}."),
+            option=name,
+            date=as_of,
+            model=facts.id,
+            opened=facts.fine_tuning_from,
+        )
     return None
 
 
-def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, tuple[int, str, dt.date]]) -> list[Notice]:
+def lifecycle_warnings(
+    scenario: Scenario, as_of: dt.date, switches: dict[str, tuple[int, str, dt.date]]
+) -> list[Notice]:
     """What is feasible but risky: switches inside the horizon, fine-tuning closing soon after the last job."""
     out: list[Notice] = []
     horizon = scenario.horizon_months
@@ -147,12 +194,26 @@ def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, t
             month, successor, stop = switches[option.name]
             fields = dict(option=option.name, date=stop, month=month, horizon=horizon, successor=successor)
             if _is_fine_tuned(scenario, successor):
-                out.append(Notice(N_("{option} stops serving on {date}, in month {month} of your {horizon}-month "
-                                     "horizon; from month {month} its months are those of {successor} (its one-off "
-                                     "cost booked in that month)."), **fields))
+                out.append(
+                    Notice(
+                        N_(
+                            "{option} stops serving on {date}, in month {month} of your {horizon}-month "
+                            "horizon; from month {month} its months are those of {successor} (its one-off "
+                            "cost booked in that month)."
+                        ),
+                        **fields,
+                    )
+                )
             else:
-                out.append(Notice(N_("{option} stops serving on {date}, in month {month} of your {horizon}-month "
-                                     "horizon; from month {month} its months are those of {successor}."), **fields))
+                out.append(
+                    Notice(
+                        N_(
+                            "{option} stops serving on {date}, in month {month} of your {horizon}-month "
+                            "horizon; from month {month} its months are those of {successor}."
+                        ),
+                        **fields,
+                    )
+                )
     for option in scenario.option:
         if not option.fine_tuned or option.provider_id != "openai":
             continue  # other providers' lifecycle is checked where their options are priced (providers_plan)
@@ -164,20 +225,29 @@ def lifecycle_warnings(scenario: Scenario, as_of: dt.date, switches: dict[str, t
         decision = pricing.can_create_job(resolved.model.id, last, scenario.organization.fine_tuning_history)
         cutoff = decision.facts.cutoff if decision.allowed else None
         if cutoff is not None and last < cutoff <= last + dt.timedelta(days=30):
-            out.append(Notice(
-                N_plural("{option}: the last training iteration starts on {date}, only {n} day before no new jobs can "
-                         "be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.",
-                         "{option}: the last training iteration starts on {date}, only {n} days before no new jobs can "
-                         "be created ({cutoff}); a slip past that day leaves the fine-tune unfinished."),
-                option=option.name, date=last, n=(cutoff - last).days, cutoff=cutoff))
+            out.append(
+                Notice(
+                    N_plural(
+                        "{option}: the last training iteration starts on {date}, only {n} day before no new jobs can "
+                        "be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.",
+                        "{option}: the last training iteration starts on {date}, only {n} days before no new jobs can "
+                        "be created ({cutoff}); a slip past that day leaves the fine-tune unfinished.",
+                    ),
+                    option=option.name,
+                    date=last,
+                    n=(cutoff - last).days,
+                    cutoff=cutoff,
+                )
+            )
     return out
 
 
 #: Whom OpenAI's wind-down closed new jobs to, as pricing's lifecycle data names them, in the catalogue.
 WHO = {
     "organizations that have never fine-tuned": N_("organizations that have never fine-tuned"),
-    "organizations with no fine-tuned-model inference in the past 60 days":
-        N_("organizations with no fine-tuned-model inference in the past 60 days"),
+    "organizations with no fine-tuned-model inference in the past 60 days": N_(
+        "organizations with no fine-tuned-model inference in the past 60 days"
+    ),
 }
 
 
@@ -190,14 +260,26 @@ def job_rule(facts) -> str | Notice:
     day = facts.cutoff or ""
     src = Notice(N_(" ({source})"), source=facts.source[0]) if facts.source else ""
     if facts.rule == "closed":
-        return Notice(N_("OpenAI creates no new fine-tuning jobs on {model} from {date}{source}"), model=facts.base,
-                      date=day, source=src)
+        return Notice(
+            N_("OpenAI creates no new fine-tuning jobs on {model} from {date}{source}"),
+            model=facts.base,
+            date=day,
+            source=src,
+        )
     if facts.rule == "org_restricted":
-        who = {"never": WHO["organizations that have never fine-tuned"],
-               "inactive": WHO["organizations with no fine-tuned-model inference in the past 60 days"]}.get(
-            facts.org_history or "", N_("this organization"))
-        return Notice(N_("OpenAI creates no new fine-tuning jobs for {who} from {date}{source}, and the scenario says "
-                         "yours is one"), who=Notice(who), date=day, source=src)
+        who = {
+            "never": WHO["organizations that have never fine-tuned"],
+            "inactive": WHO["organizations with no fine-tuned-model inference in the past 60 days"],
+        }.get(facts.org_history or "", N_("this organization"))
+        return Notice(
+            N_(
+                "OpenAI creates no new fine-tuning jobs for {who} from {date}{source}, and the scenario says "
+                "yours is one"
+            ),
+            who=Notice(who),
+            date=day,
+            source=src,
+        )
     if facts.rule == "base_shut_down":
         return Notice(N_("{model} was shut down on {date}{source}"), model=facts.base, date=day, source=src)
     return facts.reason.rstrip(".")

@@ -83,8 +83,11 @@ def _priced(scenario: Scenario, option: Option, as_of: dt.date, selection: Selec
         try:
             selection.retrieval[option.name] = retrieval_cost(scenario, option.retrieval, as_of)
         except (NotOfferedError, UnknownModelError) as exc:
-            why = Notice(N_("{option} is left out of the plan: its retrieval's embeddings: {reason}"),
-                         option=option.name, reason=reason_of(exc))
+            why = Notice(
+                N_("{option} is left out of the plan: its retrieval's embeddings: {reason}"),
+                option=option.name,
+                reason=reason_of(exc),
+            )
             selection.excluded.append(Excluded(option.name, option.model, option.fine_tuned, (why,)))
             selection.warnings.append(why)
             return None
@@ -104,8 +107,11 @@ def _resolved(option: Option, as_of: dt.date, tier: str) -> tuple[Resolved, Rate
     except (NotOfferedError, UnknownModelError) as exc:  # a typo in the options table is not a blank page
         return Notice(N_("{option} is left out of the plan: {reason}"), option=option.name, reason=reason_of(exc))
     if not resolved.model.encoding:
-        return Notice(N_("{option} is left out of the plan: ftcost cannot count tokens for {model}."),
-                      option=option.name, model=resolved.snapshot)
+        return Notice(
+            N_("{option} is left out of the plan: ftcost cannot count tokens for {model}."),
+            option=option.name,
+            model=resolved.snapshot,
+        )
     return resolved, card, resolved.model.encoding
 
 

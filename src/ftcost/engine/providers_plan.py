@@ -68,28 +68,47 @@ def training_closed(p, m, option: Option, as_of: dt.date) -> Notice | None:
         facts = load_models().get(m.id)
         start = facts.fine_tuning_from if facts is not None else None
     if start is not None and as_of < start:
-        return Notice(N_("{provider} cannot fine-tune {model} before {start}; you asked about {date}."),
-                      provider=p.info.name, model=m.id, start=start, date=as_of)
+        return Notice(
+            N_("{provider} cannot fine-tune {model} before {start}; you asked about {date}."),
+            provider=p.info.name,
+            model=m.id,
+            start=start,
+            date=as_of,
+        )
     if m.serving_until is not None and as_of >= m.serving_until:
-        return Notice(N_("{provider} serves no tuned {model} from {date}."), provider=p.info.name, model=m.id,
-                      date=m.serving_until)
+        return Notice(
+            N_("{provider} serves no tuned {model} from {date}."),
+            provider=p.info.name,
+            model=m.id,
+            date=m.serving_until,
+        )
     existing = bool(option.existing_customer) and m.training_until_existing_customers is not None
     until = m.training_until_existing_customers if existing else m.training_until
     if until is not None and as_of >= until:
         fields = dict(provider=p.info.name, model=m.id, date=until)
         if existing:
-            return Notice(N_("{provider} starts no new fine-tuning job on {model} for existing customers from "
-                             "{date}."), **fields)
+            return Notice(
+                N_("{provider} starts no new fine-tuning job on {model} for existing customers from {date}."), **fields
+            )
         if m.training_until_existing_customers is None:
             return Notice(N_("{provider} starts no new fine-tuning job on {model} for anyone from {date}."), **fields)
-        return Notice(N_("{provider} starts no new fine-tuning job on {model} for anyone from {date} (existing "
-                         "customers: {existing})."), existing=m.training_until_existing_customers, **fields)
+        return Notice(
+            N_(
+                "{provider} starts no new fine-tuning job on {model} for anyone from {date} (existing "
+                "customers: {existing})."
+            ),
+            existing=m.training_until_existing_customers,
+            **fields,
+        )
     return None
 
 
 def team_rates(scenario: Scenario, provider_id: str) -> tuple:
-    return tuple(TeamRate(r.kind, price=r.price, input=r.input, output=r.output, cap=r.cap, note=r.note)
-                 for r in (scenario.rate or []) if r.provider == provider_id)
+    return tuple(
+        TeamRate(r.kind, price=r.price, input=r.input, output=r.output, cap=r.cap, note=r.note)
+        for r in (scenario.rate or [])
+        if r.provider == provider_id
+    )
 
 
 class _LeftOut(Exception):
@@ -127,8 +146,15 @@ def provider_option_plan(
         return None
 
 
-def _plan(scenario: Scenario, option: Option, as_of: dt.date, go_live: int, current_months: list[Month] | None,
-          warnings: list[Notice], training: Training | None) -> tuple[OptionPlan, PilotCost | None]:
+def _plan(
+    scenario: Scenario,
+    option: Option,
+    as_of: dt.date,
+    go_live: int,
+    current_months: list[Month] | None,
+    warnings: list[Notice],
+    training: Training | None,
+) -> tuple[OptionPlan, PilotCost | None]:
     p, m = _provider_model(option, as_of)
     encoding, estimate = counting_tokenizer(m.tokenizer)
     if estimate:
@@ -137,13 +163,23 @@ def _plan(scenario: Scenario, option: Option, as_of: dt.date, go_live: int, curr
     team = team_rates(scenario, p.id)
     deployment = option.deployment or m.deployments[0]
     hours = option.hours_per_month if option.hours_per_month is not None else DEFAULT_HOURS
-    common: dict[str, Any] = dict(as_of=as_of, method=option.method or "sft", adapter=option.adapter or "lora",
-                  deployment=deployment, deployments=option.deployments or 1,
-                  gpus_per_replica=option.gpus_per_replica or 1, hours=hours,
-                  existing_customer=bool(option.existing_customer), team_rates=team, provider=p)
+    common: dict[str, Any] = dict(
+        as_of=as_of,
+        method=option.method or "sft",
+        adapter=option.adapter or "lora",
+        deployment=deployment,
+        deployments=option.deployments or 1,
+        gpus_per_replica=option.gpus_per_replica or 1,
+        hours=hours,
+        existing_customer=bool(option.existing_customer),
+        team_rates=team,
+        provider=p,
+    )
     token_rate = _token_rate(option, p, m, team, deployment, as_of)
     fixed = provider_quote(p.id, m.id, **common)
-    one_off, pilot, quote_notes = _one_off(scenario, option, p, m, common, training, estimate) if option.fine_tuned else (None, None, [])
+    one_off, pilot, quote_notes = (
+        _one_off(scenario, option, p, m, common, training, estimate) if option.fine_tuned else (None, None, [])
+    )
     missing = [ln for ln in fixed.lines if ln.part == "monthly" and ln.usd is None]
     if missing:
         raise _LeftOut(left_out(option, missing[0].note))
@@ -159,9 +195,17 @@ def _plan(scenario: Scenario, option: Option, as_of: dt.date, go_live: int, curr
         months = [early[i] if i + 1 < go_live else mo for i, mo in enumerate(own)]
         months[0] = replace(months[0], one_off_usd=one_off.total_usd)
     plan = OptionPlan(
-        name=option.name, model=option.model, resolved_model=f"{p.id}:{m.id}", fine_tuned=option.fine_tuned,
-        accuracy_pct=option.accuracy_pct, tokens=profile, months=months, steady=own[0], one_off=one_off,
-        rates=_rates(fixed, token_rate), go_live_month=go_live if option.fine_tuned else 1,
+        name=option.name,
+        model=option.model,
+        resolved_model=f"{p.id}:{m.id}",
+        fine_tuned=option.fine_tuned,
+        accuracy_pct=option.accuracy_pct,
+        tokens=profile,
+        months=months,
+        steady=own[0],
+        one_off=one_off,
+        rates=_rates(fixed, token_rate),
+        go_live_month=go_live if option.fine_tuned else 1,
     )
     return plan, pilot
 
@@ -174,9 +218,15 @@ def _provider_model(option: Option, as_of: dt.date):
     except FtcostError as exc:
         raise _LeftOut(left_out(option, reason_of(exc))) from None
     if not p.accepts_jobs_on(as_of) and option.fine_tuned:
-        raise _LeftOut(Notice(N_("{option} is left out of the plan: {provider} stopped fine-tuning ({date})."),
-                              option=option.name, provider=p.info.name, date=p.info.stopped_on or p.info.stopped_by),
-                       infeasible=True)
+        raise _LeftOut(
+            Notice(
+                N_("{option} is left out of the plan: {provider} stopped fine-tuning ({date})."),
+                option=option.name,
+                provider=p.info.name,
+                date=p.info.stopped_on or p.info.stopped_by,
+            ),
+            infeasible=True,
+        )
     if option.fine_tuned and (closed := training_closed(p, m, option, as_of)):
         raise _LeftOut(left_out(option, closed), infeasible=True)
     return p, m
@@ -193,41 +243,70 @@ def _token_rate(option: Option, p, m, team: tuple, deployment: str, as_of: dt.da
         token_rate = rows[0] if rows else None
     if token_rate is None:
         why = next((a.note for a in p.absent if a.what.startswith("inference")), "no per-token rate is listed")
-        raise _LeftOut(Notice(N_("{option} is left out of the plan: {provider} has no per-token inference rate "
-                                 "for {model} ({why})."), option=option.name, provider=p.info.name, model=m.id,
-                              why=why.rstrip(".")))
+        raise _LeftOut(
+            Notice(
+                N_("{option} is left out of the plan: {provider} has no per-token inference rate for {model} ({why})."),
+                option=option.name,
+                provider=p.info.name,
+                model=m.id,
+                why=why.rstrip("."),
+            )
+        )
     return token_rate
 
 
-def _one_off(scenario: Scenario, option: Option, p, m, common: dict, training: Training | None,
-             estimate: str | None) -> tuple[OneOff, PilotCost, list[str]]:
+def _one_off(
+    scenario: Scenario, option: Option, p, m, common: dict, training: Training | None, estimate: str | None
+) -> tuple[OneOff, PilotCost, list[str]]:
     """The full training run (× iterations) and a pilot run on the pilot's examples, with the quote's notes."""
     inputs = training_inputs(scenario, counting_model(m), training)
     t = scenario.training
     epochs, estimated = _epochs(scenario, p, t.planned_examples)
     run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)
     if run is None:
-        raise _LeftOut(Notice(N_("{option} is left out of the plan: {provider} has no training rate for {model} "
-                                 "({why}); add the team's rate as [[rate]] kind = \"training_mtok\"."),
-                              option=option.name, provider=p.info.name, model=m.id, why=_absent_training(p)))
+        raise _LeftOut(
+            Notice(
+                N_(
+                    "{option} is left out of the plan: {provider} has no training rate for {model} "
+                    '({why}); add the team\'s rate as [[rate]] kind = "training_mtok".'
+                ),
+                option=option.name,
+                provider=p.info.name,
+                model=m.id,
+                why=_absent_training(p),
+            )
+        )
     per_epoch, run_usd, quote = run
     pilot_examples = max(10, scenario.pilot.examples)
     pilot_epochs, _ = _epochs(scenario, p, pilot_examples)
     pilot_run = _run(p, m, inputs.tokens_per_example, pilot_examples, pilot_epochs, common)
-    pilot = PilotCost(pilot_examples, pilot_epochs, pilot_run[0] * pilot_epochs, pilot_run[1], Decimal(0),
-                      labour_per_iteration(scenario) + data_prep_usd(scenario, pilot_examples))
+    pilot = PilotCost(
+        pilot_examples,
+        pilot_epochs,
+        pilot_run[0] * pilot_epochs,
+        pilot_run[1],
+        Decimal(0),
+        labour_per_iteration(scenario) + data_prep_usd(scenario, pilot_examples),
+    )
     one_off = OneOff(
-        training_tokens_per_epoch=per_epoch, epochs=epochs, epochs_estimated=estimated,
-        charged_tokens_per_run=per_epoch * epochs, training_usd_per_run=run_usd, iterations=t.iterations,
-        training_usd=run_usd * t.iterations, labour_usd=labour_per_iteration(scenario) * t.iterations,
-        data_prep_usd=data_prep_usd(scenario, t.planned_examples), pilot_usd=pilot.total_usd,
+        training_tokens_per_epoch=per_epoch,
+        epochs=epochs,
+        epochs_estimated=estimated,
+        charged_tokens_per_run=per_epoch * epochs,
+        training_usd_per_run=run_usd,
+        iterations=t.iterations,
+        training_usd=run_usd * t.iterations,
+        labour_usd=labour_per_iteration(scenario) * t.iterations,
+        data_prep_usd=data_prep_usd(scenario, t.planned_examples),
+        pilot_usd=pilot.total_usd,
         tokens_source=Notice(N_("{source} (estimated tokenizer)"), source=inputs.source) if estimate else inputs.source,
     )
     return one_off, pilot, list(quote.notes)
 
 
-def _own_months(scenario: Scenario, option: Option, as_of: dt.date, profile, token_rate,
-                hosting_usd: Decimal) -> list[Month]:
+def _own_months(
+    scenario: Scenario, option: Option, as_of: dt.date, profile, token_rate, hosting_usd: Decimal
+) -> list[Month]:
     """The option's months on its own: per-token inference where it bills tokens, hosting as its own slice."""
     wrong_rate = (100 - option.accuracy_pct) / 100 * scenario.quality.cost_per_wrong_answer_usd
     own = []
@@ -236,10 +315,23 @@ def _own_months(scenario: Scenario, option: Option, as_of: dt.date, profile, tok
         inp, out = requests * profile.prompt_tokens, requests * profile.output_tokens
         in_usd = token_cost(inp, token_rate.input) if token_rate else Decimal(0)
         out_usd = token_cost(out, token_rate.output or Decimal(0)) if token_rate else Decimal(0)
-        own.append(Month(month=i, starts=add_months(as_of, i - 1), requests=requests, input_tokens=inp,
-                         cached_input_tokens=0, output_tokens=out, input_usd=in_usd, cached_input_usd=Decimal(0),
-                         output_usd=out_usd, wrong_answers_usd=Decimal(requests) * wrong_rate,
-                         one_off_usd=Decimal(0), served_by=option.name, hosting_usd=hosting_usd))
+        own.append(
+            Month(
+                month=i,
+                starts=add_months(as_of, i - 1),
+                requests=requests,
+                input_tokens=inp,
+                cached_input_tokens=0,
+                output_tokens=out,
+                input_usd=in_usd,
+                cached_input_usd=Decimal(0),
+                output_usd=out_usd,
+                wrong_answers_usd=Decimal(requests) * wrong_rate,
+                one_off_usd=Decimal(0),
+                served_by=option.name,
+                hosting_usd=hosting_usd,
+            )
+        )
     return own
 
 
@@ -270,6 +362,7 @@ def _absent_training(p) -> str:
 def _rates(q, token_rate) -> dict[str, RateUsed]:
     """The rates behind the option, in the shape the report's rate table reads (price, from, source); hourly
     and monthly fees name their unit in the price cell."""
+
     def since(rate) -> str:
         return TEAM if isinstance(rate, TeamRate) else rate.entry.effective_from.isoformat()
 
@@ -283,6 +376,7 @@ def _rates(q, token_rate) -> dict[str, RateUsed]:
             out["output"] = RateUsed(str(token_rate.output), since(token_rate), source(token_rate))
     for ln in q.lines:
         if ln.rate is not None:
-            out[ln.slice] = RateUsed(f"{ln.rate.price} {ln.rate.unit.removeprefix('USD ')}", since(ln.rate),
-                                     source(ln.rate))
+            out[ln.slice] = RateUsed(
+                f"{ln.rate.price} {ln.rate.unit.removeprefix('USD ')}", since(ln.rate), source(ln.rate)
+            )
     return out

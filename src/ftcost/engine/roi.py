@@ -91,5 +91,9 @@ def saving_parts(ft: OptionPlan, base: OptionPlan) -> SavingParts:
     def total(o: OptionPlan, field: str) -> Decimal:
         return sum((getattr(m, field) for m in o.months), Decimal(0))
 
-    return SavingParts(*(total(base, f) - total(ft, f)
-                         for f in ("inference_usd", "wrong_answers_usd", "one_off_usd", "hosting_usd", "retrieval_usd")))
+    return SavingParts(
+        *(
+            total(base, f) - total(ft, f)
+            for f in ("inference_usd", "wrong_answers_usd", "one_off_usd", "hosting_usd", "retrieval_usd")
+        )
+    )

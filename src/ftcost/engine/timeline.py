@@ -43,9 +43,18 @@ class Timelines:
     """Month lists by option name, built on demand and remembered; options planned by another provider's rules
     (`external`) are successors like any other once they are planned."""
 
-    def __init__(self, scenario: Scenario, as_of: dt.date, *, go_live: int, current: str | None,
-                 priced: dict[str, PricedOption], costs: OwnCosts, retrieval: dict[str, RetrievalCost],
-                 warnings: list[Notice]) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        as_of: dt.date,
+        *,
+        go_live: int,
+        current: str | None,
+        priced: dict[str, PricedOption],
+        costs: OwnCosts,
+        retrieval: dict[str, RetrievalCost],
+        warnings: list[Notice],
+    ) -> None:
         self.scenario, self.as_of, self.go_live, self.current = scenario, as_of, go_live, current
         self.priced, self.costs, self.retrieval, self.warnings = priced, costs, retrieval, warnings
         self.external: dict[str, OptionPlan] = {}
@@ -85,14 +94,14 @@ class Timelines:
         successor = self._successor_of(name, month, visiting)
         if successor is None:
             self.orphans.setdefault(name, (month, stop))
-            months[month - 1:] = [nothing(m) for m in months[month - 1:]]
+            months[month - 1 :] = [nothing(m) for m in months[month - 1 :]]
             return
         self.switches[name] = Switch(month, successor, stop)
         later = list(self.months(successor, visiting))
         cost = self._one_off_of(successor)
         if cost:  # its own one-off moves from its month 1 to the switch month
             later[0] = replace(later[0], one_off_usd=later[0].one_off_usd - cost)
-        months[month - 1:] = later[month - 1:]
+        months[month - 1 :] = later[month - 1 :]
         if cost:
             months[month - 1] = _plus_one_off(months[month - 1], cost)
 
@@ -109,9 +118,17 @@ class Timelines:
         if named and named not in visiting and self._planned(named):
             return named
         if named and not self._planned(named):
-            self.warnings.append(Notice(N_("{option}'s successor {successor} is not planned on {date}; the plan moves "
-                                           "to the next option still serving instead."), option=name,
-                                        successor=named, date=self.as_of))
+            self.warnings.append(
+                Notice(
+                    N_(
+                        "{option}'s successor {successor} is not planned on {date}; the plan moves "
+                        "to the next option still serving instead."
+                    ),
+                    option=name,
+                    successor=named,
+                    date=self.as_of,
+                )
+            )
         # The current option, else the first other base option still serving. A fine-tune is a successor only
         # where the scenario names it: moving to one is a project, not a default.
         fine = {o.name for o in self.scenario.option if o.fine_tuned}
@@ -133,6 +150,17 @@ def _plus_one_off(m: Month, usd: Decimal) -> Month:
 def nothing(m: Month) -> Month:
     """A month in which the option serves no one and pays nothing."""
     zero = Decimal(0)
-    return replace(m, requests=0, input_tokens=0, cached_input_tokens=0, output_tokens=0, input_usd=zero,
-                   cached_input_usd=zero, output_usd=zero, hosting_usd=zero, wrong_answers_usd=zero, one_off_usd=zero,
-                   served_by="")
+    return replace(
+        m,
+        requests=0,
+        input_tokens=0,
+        cached_input_tokens=0,
+        output_tokens=0,
+        input_usd=zero,
+        cached_input_usd=zero,
+        output_usd=zero,
+        hosting_usd=zero,
+        wrong_answers_usd=zero,
+        one_off_usd=zero,
+        served_by="",
+    )

@@ -40,8 +40,12 @@ class TrainingInputs:
             raise ScenarioError(f"The sample dataset {name} has no examples to measure training tokens on.")
         return cls(
             Decimal(billing_tokens) / counted_examples,
-            Notice(N_plural("measured on {name} ({count} example)", "measured on {name} ({count} examples)"),
-                   name=name, count=str(counted_examples), n=counted_examples),
+            Notice(
+                N_plural("measured on {name} ({count} example)", "measured on {name} ({count} examples)"),
+                name=name,
+                count=str(counted_examples),
+                n=counted_examples,
+            ),
             billing_tokens,
             counted_examples,
             name,
@@ -100,7 +104,9 @@ def data_prep_usd(scenario: Scenario, examples: int) -> Decimal:
     return data_prep_hours(scenario, examples) * rate
 
 
-def one_off(scenario: Scenario, option_model: str, inputs: TrainingInputs, as_of: dt.date, pilot_usd: Decimal) -> OneOff:
+def one_off(
+    scenario: Scenario, option_model: str, inputs: TrainingInputs, as_of: dt.date, pilot_usd: Decimal
+) -> OneOff:
     """Training × iterations + labour × iterations + data preparation + the pilot."""
     t = scenario.training
     epochs, estimated = epochs_for(scenario, t.planned_examples)

@@ -67,8 +67,15 @@ def _assumption(section: Rangeable, name: str, key: str, label: str, unit: str =
         hi = float(getattr(meta, "le", hi) if getattr(meta, "le", None) is not None else hi)
     whole = int in _args(field_info.annotation)
     return Assumption(
-        key, label, likely, float(r.low) if r else likely, float(r.high) if r else likely,
-        r.dist if r else "point", whole, (lo, hi), unit,
+        key,
+        label,
+        likely,
+        float(r.low) if r else likely,
+        float(r.high) if r else likely,
+        r.dist if r else "point",
+        whole,
+        (lo, hi),
+        unit,
     )
 
 
@@ -81,26 +88,48 @@ def assumptions(scenario: Scenario, plan: Plan | None = None) -> list[Assumption
         _assumption(w, "monthly_growth_pct", "workload.monthly_growth_pct", "Monthly growth of requests", "%"),
     ]
     if w.output_tokens_per_request is not None:
-        out.append(_assumption(w, "output_tokens_per_request", "workload.output_tokens_per_request",
-                               "Output tokens per request"))
+        out.append(
+            _assumption(
+                w, "output_tokens_per_request", "workload.output_tokens_per_request", "Output tokens per request"
+            )
+        )
     planned = {o.name for o in plan.options} if plan is not None else {o.name for o in scenario.option}
-    out += [_assumption(o, "accuracy_pct", f"option[{o.name}].accuracy_pct", f"{o.name}'s accuracy", "%")
-            for o in scenario.option if o.name in planned]
-    out.append(_assumption(q, "cost_per_wrong_answer_usd", "quality.cost_per_wrong_answer_usd",
-                           "Cost of a wrong answer", "USD"))
+    out += [
+        _assumption(o, "accuracy_pct", f"option[{o.name}].accuracy_pct", f"{o.name}'s accuracy", "%")
+        for o in scenario.option
+        if o.name in planned
+    ]
+    out.append(
+        _assumption(
+            q, "cost_per_wrong_answer_usd", "quality.cost_per_wrong_answer_usd", "Cost of a wrong answer", "USD"
+        )
+    )
     if any(o.fine_tuned for o in (plan.options if plan is not None else scenario.option)):
         out += [
             _assumption(t, "planned_examples", "training.planned_examples", "Training examples planned"),
             _assumption(t, "iterations", "training.iterations", "Fine-tuning iterations"),
             _assumption(lab, "weeks", "labour.weeks", "Weeks until the fine-tune serves"),
-            _assumption(lab, "data_prep_minutes_per_example", "labour.data_prep_minutes_per_example",
-                        "Minutes to prepare one example"),
+            _assumption(
+                lab,
+                "data_prep_minutes_per_example",
+                "labour.data_prep_minutes_per_example",
+                "Minutes to prepare one example",
+            ),
         ]
         for role in lab.role:
-            out.append(_assumption(role, "hours_per_iteration", f"labour.role[{role.role}].hours_per_iteration",
-                                   f"{role.role}'s hours per iteration"))
-            out.append(_assumption(role, "hourly_usd", f"labour.role[{role.role}].hourly_usd",
-                                   f"{role.role}'s hourly cost", "USD"))
+            out.append(
+                _assumption(
+                    role,
+                    "hours_per_iteration",
+                    f"labour.role[{role.role}].hours_per_iteration",
+                    f"{role.role}'s hours per iteration",
+                )
+            )
+            out.append(
+                _assumption(
+                    role, "hourly_usd", f"labour.role[{role.role}].hourly_usd", f"{role.role}'s hourly cost", "USD"
+                )
+            )
     return out
 
 
@@ -163,13 +192,15 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
         if o.name in openai:
             by_model[o.model] = o
     eval_per_token = scenario.pilot.eval_examples * sum(
-        float(o.steady.output_usd / o.steady.output_tokens) for o in by_model.values() if o.steady.output_tokens)
+        float(o.steady.output_usd / o.steady.output_tokens) for o in by_model.values() if o.steady.output_tokens
+    )
     for o in plan.options:
         s = o.steady
         requests = s.requests or 1
         extra_req, extra_month, extra_once = _retrieval_parts(o)
         line = OptionLine(
-            name=o.name, fine_tuned=o.fine_tuned,
+            name=o.name,
+            fine_tuned=o.fine_tuned,
             prompt_per_request=float((s.input_usd + s.cached_input_usd) / requests) + extra_req,
             output_per_token=float(s.output_usd / s.output_tokens) if s.output_tokens else 0.0,
             output_tokens=o.tokens.output_tokens,
@@ -183,7 +214,8 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
             line = _replace(
                 line,
                 train_per_token=float(one.training_usd_per_run / one.charged_tokens_per_run)
-                if one.charged_tokens_per_run else 0.0,
+                if one.charged_tokens_per_run
+                else 0.0,
                 tokens_per_example=one.training_tokens_per_epoch / scenario.training.planned_examples,
                 # OpenAI's "auto" follows the cookbook's rule as the dataset grows; a provider's own rule (and a
                 # stated count) is held at the plan's epochs.
@@ -205,9 +237,17 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
         hidden = min(o.go_live_month - 1, switch) if o.fine_tuned else 0  # months the current option served
         serving[o.name] = tuple(o.name if i < hidden else m.served_by for i, m in enumerate(o.months))
     return LinearPlan(
-        scenario=scenario, plan=plan, assumptions=assumptions(scenario, plan), lines=lines, current=current,
-        horizon=plan.horizon_months, go_live_by_weeks=weeks, prep_role=scenario.labour.data_prep_role,
-        roles=[r.role for r in scenario.labour.role], serving=serving, switch_at=switch_at,
+        scenario=scenario,
+        plan=plan,
+        assumptions=assumptions(scenario, plan),
+        lines=lines,
+        current=current,
+        horizon=plan.horizon_months,
+        go_live_by_weeks=weeks,
+        prep_role=scenario.labour.data_prep_role,
+        roles=[r.role for r in scenario.labour.role],
+        serving=serving,
+        switch_at=switch_at,
     )
 
 
@@ -334,8 +374,9 @@ class PairResult:
     break_even: np.ndarray  # first month from which the fine-tune stays at or below the base; 0 when never
 
 
-def pair(model: LinearPlan, values: dict[str, np.ndarray], ft: str, base: str,
-         cum: dict[str, np.ndarray] | None = None) -> PairResult:
+def pair(
+    model: LinearPlan, values: dict[str, np.ndarray], ft: str, base: str, cum: dict[str, np.ndarray] | None = None
+) -> PairResult:
     cum = cum if cum is not None else cumulative(model, values)
     a, b = cum[ft], cum[base]
     ahead = a <= b + 1e-9  # the engine compares exact decimals; a float's last bit must not move a month
@@ -446,8 +487,15 @@ def _month(x: float, horizon: int) -> int | None:
     return None if x == 0 or x > horizon else int(x)
 
 
-def simulate(scenario: Scenario, plan: Plan, *, draws: int | None = None, seed: int | None = None,
-             pilot_against: str | None = None, model: LinearPlan | None = None) -> SimulationResult:
+def simulate(
+    scenario: Scenario,
+    plan: Plan,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    pilot_against: str | None = None,
+    model: LinearPlan | None = None,
+) -> SimulationResult:
     """The Monte Carlo: `draws` (default: the scenario's, else 10,000) seeded with `seed` (default: the scenario's)."""
     sim = scenario.simulation
     seed = seed if seed is not None else (sim.seed if sim else DEFAULT_SEED)
@@ -462,10 +510,20 @@ def simulate(scenario: Scenario, plan: Plan, *, draws: int | None = None, seed: 
         months = np.where(r.break_even == 0, np.inf, r.break_even)
         s10, s50, s90 = np.percentile(r.savings, [10, 50, 90])
         m10, m50, m90 = np.quantile(months, [0.1, 0.5, 0.9], method="inverted_cdf")
-        odds.append(Odds(
-            be.fine_tuned, be.against, float((r.break_even > 0).mean()), _usd(s10), _usd(s50), _usd(s90),
-            _usd(r.savings.mean()), _month(m10, model.horizon), _month(m50, model.horizon), _month(m90, model.horizon),
-        ))
+        odds.append(
+            Odds(
+                be.fine_tuned,
+                be.against,
+                float((r.break_even > 0).mean()),
+                _usd(s10),
+                _usd(s50),
+                _usd(s90),
+                _usd(r.savings.mean()),
+                _month(m10, model.horizon),
+                _month(m50, model.horizon),
+                _month(m90, model.horizon),
+            )
+        )
     bands = []
     for name, c in cum.items():
         p10, p50, p90 = np.percentile(c, [10, 50, 90], axis=0)
@@ -478,13 +536,15 @@ def simulate(scenario: Scenario, plan: Plan, *, draws: int | None = None, seed: 
     ranged = [a.label for a in model.assumptions if a.ranged]
     notes = []
     if not ranged:
-        notes.append(Notice(N_("Every assumption is a point, so every draw is the point plan: give ranges to see the "
-                               "odds.")))
+        notes.append(
+            Notice(N_("Every assumption is a point, so every draw is the point plan: give ranges to see the odds."))
+        )
     return SimulationResult(seed, draws, ranged, odds, bands, pilot, notes)
 
 
-def pilot_value(model: LinearPlan, values: dict[str, np.ndarray], ft: str, base: str,
-                cum: dict[str, np.ndarray] | None = None) -> PilotValue:
+def pilot_value(
+    model: LinearPlan, values: dict[str, np.ndarray], ft: str, base: str, cum: dict[str, np.ndarray] | None = None
+) -> PilotValue:
     """The expected value of the pilot's information (see PilotValue for the definition)."""
     key = f"option[{ft}].accuracy_pct"
     s = pair(model, values, ft, base, cum).savings
@@ -502,8 +562,13 @@ def pilot_value(model: LinearPlan, values: dict[str, np.ndarray], ft: str, base:
     threshold = float(-(s0.mean() + pilot) / kbar) if kbar else None
     pilot_usd = _usd(pilot)
     return PilotValue(
-        ft, base, value, pilot_usd, value - pilot_usd,
-        "go ahead" if s.mean() + pilot > 0 else "stay", float((conditional + pilot > 0).mean()),
+        ft,
+        base,
+        value,
+        pilot_usd,
+        value - pilot_usd,
+        "go ahead" if s.mean() + pilot > 0 else "stay",
+        float((conditional + pilot > 0).mean()),
         threshold,
     )
 
@@ -539,8 +604,10 @@ def drivers(model: LinearPlan, ft: str, base: str) -> list[Driver]:
         values[a.key][2 * i] = a.low
         values[a.key][2 * i + 1] = a.high
     s = pair(model, values, ft, base).savings
-    out = [Driver(a.key, a.label, a.low, a.high, _usd(s[2 * i]), _usd(s[2 * i + 1]), _usd(s[-1]))
-           for i, a in enumerate(ranged)]
+    out = [
+        Driver(a.key, a.label, a.low, a.high, _usd(s[2 * i]), _usd(s[2 * i + 1]), _usd(s[-1]))
+        for i, a in enumerate(ranged)
+    ]
     return sorted(out, key=lambda d: (-d.swing, d.label))
 
 
@@ -591,9 +658,8 @@ def break_even_value(model: LinearPlan, ft: str, base: str, a: Assumption) -> Br
 
 
 def break_even_values(model: LinearPlan, ft: str, base: str) -> list[BreakEvenValue]:
-    """"What would have to be true": the break-even value of every assumption."""
+    """ "What would have to be true": the break-even value of every assumption."""
     return [break_even_value(model, ft, base, a) for a in model.assumptions]
-
 
 
 # --- one bundle for the page, the report and the CLI ----------------------------------------------------------
@@ -631,8 +697,15 @@ class Uncertainty:
         return next((d for d in self.drivers if d.swing > 0), None)
 
 
-def analyse(scenario: Scenario, plan: Plan, *, fine_tuned: str | None = None, against: str | None = None,
-            draws: int | None = None, seed: int | None = None) -> Uncertainty | None:
+def analyse(
+    scenario: Scenario,
+    plan: Plan,
+    *,
+    fine_tuned: str | None = None,
+    against: str | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+) -> Uncertainty | None:
     """The simulation and its drivers for `fine_tuned` (default: the pilot's) against `against` (default: the
     pilot's comparison). None when the plan has no fine-tune and base option to compare."""
     if not plan.break_even:
@@ -654,7 +727,9 @@ def analyse(scenario: Scenario, plan: Plan, *, fine_tuned: str | None = None, ag
         a = model.assumption(top.key)
         xs = np.unique(_whole(np.linspace(a.low, a.high, 41))) if a.whole else np.linspace(a.low, a.high, 41)
         be = next(v for v in values_table if v.key == top.key)
-        sens = Sensitivity(top.key, top.label, [float(x) for x in xs], [float(y) for y in sweep(model, ft, base, top.key, xs)], be)
+        sens = Sensitivity(
+            top.key, top.label, [float(x) for x in xs], [float(y) for y in sweep(model, ft, base, top.key, xs)], be
+        )
     odds = result.odds_for(ft, base)
     assert odds is not None
     return Uncertainty(result, ft, base, odds, bars, values_table, sens, model.assumptions)
@@ -669,10 +744,10 @@ def locate(doc: dict, key: str) -> tuple[dict, str]:
     ("option[NAME].accuracy_pct", "labour.role[ROLE].hourly_usd", "quality.cost_per_wrong_answer_usd")."""
     head, name = key.rsplit(".", 1)
     if head.startswith("option["):
-        wanted = head[len("option["):-1]
+        wanted = head[len("option[") : -1]
         return next(o for o in doc["option"] if o["name"] == wanted), name
     if head.startswith("labour.role["):
-        wanted = head[len("labour.role["):-1]
+        wanted = head[len("labour.role[") : -1]
         return next(r for r in doc["labour"]["role"] if r["role"] == wanted), name
     return doc[head], name
 

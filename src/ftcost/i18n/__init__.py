@@ -228,8 +228,9 @@ def locale(lang: str | None = None) -> str:
     return LOCALES[check(lang or language())]
 
 
-def number(value: int | Decimal, lang: str | None = None, places: int | None = None,
-           rounding: str = ROUND_HALF_UP) -> str:
+def number(
+    value: int | Decimal, lang: str | None = None, places: int | None = None, rounding: str = ROUND_HALF_UP
+) -> str:
     """A count or a decimal in the language's number format (`1,234`, `12.5`); `places` fixes the decimals,
     rounded half up (as money is) unless `rounding` says otherwise."""
     if places is not None:
@@ -239,8 +240,9 @@ def number(value: int | Decimal, lang: str | None = None, places: int | None = N
     return format_decimal(value, locale=locale(lang), decimal_quantization=False)
 
 
-def percent(value: Decimal | float | None, lang: str | None = None, places: int = 1,
-            rounding: str = ROUND_HALF_UP) -> str:
+def percent(
+    value: Decimal | float | None, lang: str | None = None, places: int = 1, rounding: str = ROUND_HALF_UP
+) -> str:
     """`12.3%` (one decimal by default, half up); `—` for no value. Every percentage on a page, in a report or
     a sentence goes through here, from the unrounded value: a figure rounded once, one way, reads the same
     everywhere (a float's `:.1%` and a Decimal's half-even quantize disagree on 99.25). A float is taken at its
@@ -262,6 +264,27 @@ def share_percent(fraction: float, lang: str | None = None) -> str:
 
 
 __all__ = [
-    "CATALOGUES", "DEFAULT", "LANGUAGES", "LOCALES", "N_", "N_plural", "Notice", "_", "check", "day", "text", "from_environment", "gettext", "language",
-    "locale", "ngettext", "normalize", "number", "percent", "set_language", "share_percent", "translations", "use",
+    "CATALOGUES",
+    "DEFAULT",
+    "LANGUAGES",
+    "LOCALES",
+    "N_",
+    "N_plural",
+    "Notice",
+    "_",
+    "check",
+    "day",
+    "text",
+    "from_environment",
+    "gettext",
+    "language",
+    "locale",
+    "ngettext",
+    "normalize",
+    "number",
+    "percent",
+    "set_language",
+    "share_percent",
+    "translations",
+    "use",
 ]

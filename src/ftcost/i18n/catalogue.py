@@ -34,21 +34,31 @@ def template(repo: Path = REPO) -> Catalog:
         root = repo / folder
         if root.is_dir():
             for filename, lineno, message, comments, context in extract_from_dir(
-                root, method_map, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True,
+                root,
+                method_map,
+                keywords=KEYWORDS,
+                comment_tags=("Translators:",),
+                strip_comment_tags=True,
             ):
                 found.append((f"{folder}/{filename}", lineno, message, comments, context))
     for name in FILES:
         path = repo / name
         if path.is_file():
             for lineno, message, comments, context in extract_from_file(
-                "python", path, keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True,
+                "python",
+                path,
+                keywords=KEYWORDS,
+                comment_tags=("Translators:",),
+                strip_comment_tags=True,
             ):
                 found.append((name, lineno, message, comments, context))
     scenarios = repo / "scenarios"
     if scenarios.is_dir():
         for path in sorted(scenarios.glob("*.toml")):
             for lineno, message in scenario_messages(path):
-                found.append((f"scenarios/{path.name}", lineno, message, ["A gallery scenario's name or description."], None))
+                found.append(
+                    (f"scenarios/{path.name}", lineno, message, ["A gallery scenario's name or description."], None)
+                )
     for filename, lineno, message, comments, context in found:
         if not message or (isinstance(message, tuple) and not all(message)):
             continue  # `_(variable)`: a runtime text, translated where it was marked
@@ -86,7 +96,9 @@ def write(lang: str, catalog: Catalog) -> None:
     path = po_path(lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        write_po(fh, catalog, width=120, sort_output=False, omit_header=False, include_previous=False, include_lineno=False)
+        write_po(
+            fh, catalog, width=120, sort_output=False, omit_header=False, include_previous=False, include_lineno=False
+        )
 
 
 def update(repo: Path = REPO) -> None:

@@ -184,7 +184,11 @@ class SpendEstimate:
 
     def summary(self) -> str:
         total = self.total_usd
-        cost = f"at most {format_usd(total, places=4)}" if total is not None else "an unknown amount (no price for some models)"
+        cost = (
+            f"at most {format_usd(total, places=4)}"
+            if total is not None
+            else "an unknown amount (no price for some models)"
+        )
         return f"{self.calls} API call(s) costing {cost}"
 
     def to_dict(self) -> dict[str, Any]:

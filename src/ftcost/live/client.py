@@ -64,7 +64,9 @@ def resolve_key(api_key: str | None = None, api_key_env: str = DEFAULT_KEY_ENV) 
     if not key:
         raise ApiError(
             f"No OpenAI API key: set {api_key_env} in the environment; everything else in ftcost works offline "
-            "without one.", value=api_key_env, setting="api_key_env",
+            "without one.",
+            value=api_key_env,
+            setting="api_key_env",
         )
     if any(ch.isspace() for ch in key) or not key.isprintable():
         raise ApiError(f"The API key in {api_key_env} contains spaces or control characters; paste it again.")
@@ -200,8 +202,11 @@ def wind_down() -> str:
     from ftcost.pricing import load_pricing
 
     events = sorted(load_pricing().events, key=lambda e: e.date)
-    parts = [f"for {e.who.replace('organizations', 'organisations')} from {e.date}"
-             for e in events if e.effect == "fine_tuning_restricted"]
+    parts = [
+        f"for {e.who.replace('organizations', 'organisations')} from {e.date}"
+        for e in events
+        if e.effect == "fine_tuning_restricted"
+    ]
     parts += [f"for everyone from {e.date}" for e in events if e.effect == "fine_tuning_closed"]
     return "OpenAI is winding down fine-tuning: no new jobs " + ", ".join(parts[:-1]) + ", and " + parts[-1]
 
@@ -228,8 +233,11 @@ def api_error(exc: BaseException, action: str, model: str | None = None, client:
         within = f" within {timeout:g} s" if timeout else ""
         return ApiError(f"No answer from {host}{within} while {action}{after}; try again later.", setting="timeout")
     if isinstance(exc, openai.APIConnectionError):
-        return ApiError(f"Could not connect to {host} while {action}{after}; check the network, any proxy settings "
-                        "and the server's address.", setting="base_url")
+        return ApiError(
+            f"Could not connect to {host} while {action}{after}; check the network, any proxy settings "
+            "and the server's address.",
+            setting="base_url",
+        )
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         code = error_code(exc.body)
@@ -237,19 +245,29 @@ def api_error(exc: BaseException, action: str, model: str | None = None, client:
         said = f" (the server said: {server})" if server else ""
         if status == 401:
             # OpenAI's own 401 text quotes the first and last characters of the key: never show it.
-            return ApiError(f"The API key was rejected (401 Unauthorized) while {action}; check that the key is "
-                            "current and belongs to this organisation and project.")
+            return ApiError(
+                f"The API key was rejected (401 Unauthorized) while {action}; check that the key is "
+                "current and belongs to this organisation and project."
+            )
         if status == 403 and code == "training_not_available":
             return ApiError(f"OpenAI refused to start the fine-tuning job (403 training_not_available): {wind_down()}.")
         if status == 403:
-            return ApiError(f"Permission denied (403) for {what} while {action}; this key's project may not have access{said}.")
+            return ApiError(
+                f"Permission denied (403) for {what} while {action}; this key's project may not have access{said}."
+            )
         if status == 404:
-            return ApiError(f"Not found (404) while {action}: {what} does not exist or this key has no access to it{said}.")
+            return ApiError(
+                f"Not found (404) while {action}: {what} does not exist or this key has no access to it{said}."
+            )
         if status == 429 and code == "insufficient_quota":
-            return ApiError(f"The OpenAI account is out of quota (429 insufficient_quota) while {action}: add credit or "
-                            "raise the usage limit in the billing settings; waiting will not help.")
+            return ApiError(
+                f"The OpenAI account is out of quota (429 insufficient_quota) while {action}: add credit or "
+                "raise the usage limit in the billing settings; waiting will not help."
+            )
         if status == 429:
-            return ApiError(f"Rate limited (429) while {action}{after}; wait a minute or send fewer samples.", setting="max_retries")
+            return ApiError(
+                f"Rate limited (429) while {action}{after}; wait a minute or send fewer samples.", setting="max_retries"
+            )
         if status >= 500:
             return ApiError(f"The server failed (HTTP {status}) while {action}{after}; try again later{said}.")
         return ApiError(f"The API refused the request (HTTP {status}) while {action}{said}.")

@@ -97,8 +97,12 @@ def check_eval_set(items: Sequence[EvalItem], scoring: Scoring, fields: Sequence
     if not items:
         raise FtcostError("The pilot has no eval set: add [[pilot.eval_set]] entries with input and expected.")
     if len(items) > MAX_EVAL_ITEMS:
-        raise InputError(f"The eval set has {len(items):,} items; ftcost evaluates at most {MAX_EVAL_ITEMS:,} "
-                         "(the scenario file's limit). Use fewer items.", value=str(len(items)), setting="limit")
+        raise InputError(
+            f"The eval set has {len(items):,} items; ftcost evaluates at most {MAX_EVAL_ITEMS:,} "
+            "(the scenario file's limit). Use fewer items.",
+            value=str(len(items)),
+            setting="limit",
+        )
     if scoring not in ("exact", "json_fields"):
         raise FtcostError(f"Unknown scoring {scoring!r}; use 'exact' or 'json_fields'.")
     for n, item in enumerate(items, 1):
@@ -126,9 +130,12 @@ def estimate_evaluate(
 ) -> SpendEstimate:
     """The most evaluating every option on every item can cost; nothing is sent."""
     check_eval_set(items, scoring, fields)
-    planned = plan_calls(options, [i.input for i in items], len(items), as_of=as_of, counter=counter,
-                         limit=MAX_EVAL_ITEMS)
-    return estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer or default_pricer(as_of), as_of=as_of)
+    planned = plan_calls(
+        options, [i.input for i in items], len(items), as_of=as_of, counter=counter, limit=MAX_EVAL_ITEMS
+    )
+    return estimate_calls(
+        planned, max_output_tokens=max_output_tokens, pricer=pricer or default_pricer(as_of), as_of=as_of
+    )
 
 
 @dataclass(frozen=True)
@@ -216,13 +223,19 @@ def run_evaluate(
     require_confirmation(confirmed, "evaluating the options")
     check_eval_set(items, scoring, fields)
     pricer = pricer or default_pricer(as_of)
-    planned = plan_calls(options, [i.input for i in items], len(items), as_of=as_of, counter=counter,
-                         limit=MAX_EVAL_ITEMS)
+    planned = plan_calls(
+        options, [i.input for i in items], len(items), as_of=as_of, counter=counter, limit=MAX_EVAL_ITEMS
+    )
     report = EvalReport(
         scoring, list(fields), estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer, as_of=as_of)
     )
     results, report.stopped, report.stopped_by = run_calls(
-        client, planned, stage="evaluate", max_output_tokens=max_output_tokens, temperature=temperature, progress=progress
+        client,
+        planned,
+        stage="evaluate",
+        max_output_tokens=max_output_tokens,
+        temperature=temperature,
+        progress=progress,
     )
     scores: dict[str, OptionScore] = {}
     for index, plan, call in results:

@@ -30,7 +30,7 @@ def base_of(model: str) -> str:
 
 
 def same_family(snapshot: str, base: str) -> bool:
-    """"gpt-4o-mini-2024-07-18" is a snapshot of "gpt-4o-mini" (and of itself), not of "gpt-4o"."""
+    """ "gpt-4o-mini-2024-07-18" is a snapshot of "gpt-4o-mini" (and of itself), not of "gpt-4o"."""
     return re.fullmatch(re.escape(base) + r"(-\d{4}(-\d{2}-\d{2})?)?", snapshot) is not None
 
 
@@ -53,8 +53,10 @@ class Skipped:
         if self.reason == "provider":
             return f"Option {self.name!r} is served by {self.provider}, not OpenAI; the live check calls OpenAI only."
         if self.reason == "no_model":
-            return (f"Option {self.name!r} ({self.model}) is a planned fine-tune with no model yet, so it is left out "
-                    "until a fine-tuned model of its base (the pilot's) is given.")
+            return (
+                f"Option {self.name!r} ({self.model}) is a planned fine-tune with no model yet, so it is left out "
+                "until a fine-tuned model of its base (the pilot's) is given."
+            )
         return f"Option {self.name!r} ({self.model}) is left out: {self.fine_tuned_model} fine-tunes another base."
 
 
@@ -85,16 +87,26 @@ def select_options(
         known = {o.name for o in chosen}
         unknown = [n for n in names if n not in known]
         if unknown:
-            raise InputError(f"No option named {', '.join(map(repr, unknown))}; the scenario has "
-                             f"{', '.join(map(repr, sorted(known)))}.", value=", ".join(unknown),
-                             near=tuple(sorted(known)), setting="names")
+            raise InputError(
+                f"No option named {', '.join(map(repr, unknown))}; the scenario has "
+                f"{', '.join(map(repr, sorted(known)))}.",
+                value=", ".join(unknown),
+                near=tuple(sorted(known)),
+                setting="names",
+            )
         chosen = [o for o in chosen if o.name in names]
     if ft and not ft.startswith("ft:"):
-        raise InputError(f"{ft!r} is not a fine-tuned model's name; it looks like ft:BASE:org:suffix:id.",
-                         value=ft, setting="fine_tuned_model")
+        raise InputError(
+            f"{ft!r} is not a fine-tuned model's name; it looks like ft:BASE:org:suffix:id.",
+            value=ft,
+            setting="fine_tuned_model",
+        )
     # The live check calls OpenAI: options another provider serves (Azure, Together …) are left out.
-    skipped = [Skipped(o.name, o.model, "provider", provider=o.provider_id)
-               for o in chosen if getattr(o, "provider_id", "openai") != "openai"]
+    skipped = [
+        Skipped(o.name, o.model, "provider", provider=o.provider_id)
+        for o in chosen
+        if getattr(o, "provider_id", "openai") != "openai"
+    ]
     chosen = [o for o in chosen if getattr(o, "provider_id", "openai") == "openai"]
     workload = scenario.workload
     # A scenario may plan fine-tunes of several bases (airport: gpt-3.5 and gpt-4o-mini). A given
@@ -103,8 +115,12 @@ def select_options(
     matching = [o for o in planned if ft and same_family(base_of(ft), base_of(o.model))]
     if ft and planned and not matching:
         bases = sorted({base_of(o.model) for o in planned})
-        raise InputError(f"{ft} is not a fine-tune of {' or '.join(bases)}, the base of the planned fine-tunes.",
-                         value=ft, near=tuple(bases), setting="fine_tuned_model")
+        raise InputError(
+            f"{ft} is not a fine-tune of {' or '.join(bases)}, the base of the planned fine-tunes.",
+            value=ft,
+            near=tuple(bases),
+            setting="fine_tuned_model",
+        )
     options = []
     for option in chosen:
         model = option.model
@@ -140,7 +156,9 @@ def user_messages(scenario: Any) -> list[str]:
     return [m for m in (many or [workload.user_message]) if m]
 
 
-def eval_set(scenario: Any, limit: int | None = None) -> tuple[list[EvalItem], Literal["exact", "json_fields"], list[str]]:
+def eval_set(
+    scenario: Any, limit: int | None = None
+) -> tuple[list[EvalItem], Literal["exact", "json_fields"], list[str]]:
     """(items, scoring, fields) of the scenario's pilot eval set, the first `limit` items if given."""
     pilot = scenario.pilot
     items = [EvalItem(i.input, i.expected) for i in pilot.eval_set]

@@ -273,10 +273,17 @@ def run_measure(
     pricer = pricer or default_pricer(as_of)
     planned = plan_calls(options, user_messages, samples, as_of=as_of, counter=counter)
     report = MeasureReport(
-        as_of, max_output_tokens, estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer, as_of=as_of)
+        as_of,
+        max_output_tokens,
+        estimate_calls(planned, max_output_tokens=max_output_tokens, pricer=pricer, as_of=as_of),
     )
     results, report.stopped, report.stopped_by = run_calls(
-        client, planned, stage="measure", max_output_tokens=max_output_tokens, temperature=temperature, progress=progress
+        client,
+        planned,
+        stage="measure",
+        max_output_tokens=max_output_tokens,
+        temperature=temperature,
+        progress=progress,
     )
     by_name: dict[str, OptionMeasurement] = {}
     for _, plan, call in results:

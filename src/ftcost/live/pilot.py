@@ -222,11 +222,16 @@ class PilotResult:
         if self.status in ("failed", "cancelled"):
             why = f": {self.error_message}" if self.error_message else ""
             return f"Job {self.job_id} {self.status}{why}."
-        return f"Job {self.job_id} is still {self.status}; it keeps running at OpenAI and can be followed again by its id."
+        return (
+            f"Job {self.job_id} is still {self.status}; it keeps running at OpenAI and can be followed again by its id."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         pct = self.estimate_error_pct
-        money = {k: (None if v is None else str(v)) for k, v in (("estimated_usd", self.estimated_usd), ("billed_usd", self.billed_usd))}
+        money = {
+            k: (None if v is None else str(v))
+            for k, v in (("estimated_usd", self.estimated_usd), ("billed_usd", self.billed_usd))
+        }
         return {
             "job_id": self.job_id,
             "file_id": self.file_id,
@@ -282,8 +287,13 @@ def run_pilot(
     with client.errors("creating the fine-tuning job", model=plan.model):
         job = client.sdk.fine_tuning.jobs.create(**params)
     job_id = clean(client, job.id)
-    progress(Progress("job", f"created {job_id} ({clean(client, job.status)}); it keeps running at OpenAI if "
-                      "this is interrupted", job_id=job_id))
+    progress(
+        Progress(
+            "job",
+            f"created {job_id} ({clean(client, job.status)}); it keeps running at OpenAI if this is interrupted",
+            job_id=job_id,
+        )
+    )
     return follow_job(
         client,
         job_id,
@@ -320,7 +330,9 @@ def follow_job(
     """
     if not (isinstance(job_id, str) and _JOB_ID.fullmatch(job_id)):
         # It becomes part of the request's path: "../files" would read another endpoint with the same key.
-        raise FtcostError("That is not a fine-tuning job id: job ids look like ftjob-abc123 (letters, digits, - and _).")
+        raise FtcostError(
+            "That is not a fine-tuning job id: job ids look like ftjob-abc123 (letters, digits, - and _)."
+        )
     progress = progress or no_progress
     seen: set[str] = set()
     events: list[JobEvent] = []
@@ -345,8 +357,11 @@ def _retrieve(client: Any, job_id: str) -> Any:
         with client.errors(f"checking job {job_id}"):
             return client.sdk.fine_tuning.jobs.retrieve(job_id)
     except ApiError as exc:
-        raise ApiError(f"{exc} The job keeps running at OpenAI and can be followed again by its id.",
-                       setting=exc.setting, job_id=job_id) from None
+        raise ApiError(
+            f"{exc} The job keeps running at OpenAI and can be followed again by its id.",
+            setting=exc.setting,
+            job_id=job_id,
+        ) from None
 
 
 def _new_events(client: Any, job_id: str, seen: set[str]) -> list[JobEvent]:
@@ -358,11 +373,19 @@ def _new_events(client: Any, job_id: str, seen: set[str]) -> list[JobEvent]:
         return []  # events are only progress news; the job's status is what counts
     fresh = [e for e in reversed(page.data) if e.id not in seen]
     seen.update(e.id for e in fresh)
-    return [JobEvent(clean(client, e.id), e.created_at, clean(client, e.level), clean(client, e.message))
-            for e in fresh]
+    return [
+        JobEvent(clean(client, e.id), e.created_at, clean(client, e.level), clean(client, e.message)) for e in fresh
+    ]
 
 
-def _result(client: Any, job: Any, events: list[JobEvent], plan: PilotPlan | None, pricer: TrainingPricer | None, file_id: str | None) -> PilotResult:
+def _result(
+    client: Any,
+    job: Any,
+    events: list[JobEvent],
+    plan: PilotPlan | None,
+    pricer: TrainingPricer | None,
+    file_id: str | None,
+) -> PilotResult:
     epochs = getattr(getattr(job, "hyperparameters", None), "n_epochs", None)
     result = PilotResult(
         job_id=clean(client, job.id),
@@ -391,5 +414,7 @@ def _result(client: Any, job: Any, events: list[JobEvent], plan: PilotPlan | Non
             )
         if result.trained_tokens:
             with contextlib.suppress(FtcostError):  # no training price for the snapshot: the bill stays unknown
-                result.billed_usd = (pricer or default_training_pricer())(plan.snapshot, result.trained_tokens, plan.as_of)
+                result.billed_usd = (pricer or default_training_pricer())(
+                    plan.snapshot, result.trained_tokens, plan.as_of
+                )
     return result

@@ -71,13 +71,15 @@ def normalize_base_url(url: str, what: str = "The server URL") -> str:
     if scheme not in ("http", "https"):
         raise ApiError(f"{what} is not usable: base_url must start with http:// or https://.")
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise ApiError(f"{what} must not carry a user name or password (user:password@host); "
-                       "the key goes in the key field.")
+        raise ApiError(
+            f"{what} must not carry a user name or password (user:password@host); the key goes in the key field."
+        )
     if not parts.hostname:
         raise ApiError(f"{what} has no host name.")
     if parts.query or parts.fragment or text.endswith(("?", "#")):
-        raise ApiError(f"{what} must not carry a query (?…) or fragment (#…): give the base URL, e.g. "
-                       "https://api.openai.com/v1.")
+        raise ApiError(
+            f"{what} must not carry a query (?…) or fragment (#…): give the base URL, e.g. https://api.openai.com/v1."
+        )
     host = parts.hostname.lower()
     if ":" in host:
         host = f"[{host}]"
@@ -156,10 +158,17 @@ def decide(typed_url: str | None, *, in_field: bool, server_key: str | None, pol
     if url in policy.allowed:
         return Connection(source, url, typed=False)
     if source in ("secrets", "environment"):
-        return Connection(source, url, typed=True, problem=(
-            "The server's key is sent only to the servers its operator configured ("
-            + ", ".join(f"`{u}`" for u in policy.allowed) + f"), not to `{url}`; type your own key above to use "
-            "another server."))
+        return Connection(
+            source,
+            url,
+            typed=True,
+            problem=(
+                "The server's key is sent only to the servers its operator configured ("
+                + ", ".join(f"`{u}`" for u in policy.allowed)
+                + f"), not to `{url}`; type your own key above to use "
+                "another server."
+            ),
+        )
     return Connection(source, url, typed=True)
 
 
@@ -203,7 +212,8 @@ def public_addresses(host: str, port: int, resolve: Resolver | None = None) -> l
         if not (mapped or ip).is_global or ip.is_multicast:
             raise ApiError(
                 f"ftcost does not call `{host}` for visitors: it is a loopback, private, link-local or reserved "
-                f"address of this server's network. The operator can allow it by listing the URL in {ALLOWED_SERVERS}.")
+                f"address of this server's network. The operator can allow it by listing the URL in {ALLOWED_SERVERS}."
+            )
     return [str(ip) for ip in addresses]
 
 

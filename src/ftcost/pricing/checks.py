@@ -37,8 +37,19 @@ def citer(sources: Mapping[str, Source]) -> Callable[[Iterable[str], str], tuple
     return cite
 
 
-def build(*, directory, models, models_label, sources, features, events, lifecycle_label,
-          price_entries, alias_entries, promo_entries) -> PricingData:
+def build(
+    *,
+    directory,
+    models,
+    models_label,
+    sources,
+    features,
+    events,
+    lifecycle_label,
+    price_entries,
+    alias_entries,
+    promo_entries,
+) -> PricingData:
     cite = citer(sources)
     for m in models.values():
         cite(m.sources, f"{models_label} [{m.id}].sources")
@@ -47,13 +58,17 @@ def build(*, directory, models, models_label, sources, features, events, lifecyc
     _check_fine_tuning_covered(models, rows, models_label)
     aliases = _alias_rows(alias_entries, models, rows, cite)
     promotions = _promotions(promo_entries, models, rows, cite)
-    return PricingData(directory, models, sources, tuple(rows), tuple(aliases), features, tuple(events), tuple(promotions))
+    return PricingData(
+        directory, models, sources, tuple(rows), tuple(aliases), features, tuple(events), tuple(promotions)
+    )
 
 
 # --- models.toml against lifecycle.toml ---------------------------------------------------------------
 
 
-def _check_models_against_events(models: Mapping[str, ModelFacts], events: tuple[Event, ...], label: str, lc: str) -> None:
+def _check_models_against_events(
+    models: Mapping[str, ModelFacts], events: tuple[Event, ...], label: str, lc: str
+) -> None:
     for m in models.values():
         _check_model_dates(m, f"{label} [{m.id}]")
     _check_replacements_and_shutdowns(models, events, label)
@@ -65,9 +80,13 @@ def _check_models_against_events(models: Mapping[str, ModelFacts], events: tuple
 def _check_model_dates(m: ModelFacts, at: str) -> None:
     """One model's own dates in order: fine-tuning opens after release and ends by the shutdowns."""
     if (m.fine_tuning_until or m.fine_tuned_shutdown) and not m.fine_tuning_from:
-        raise PricingDataError(f"{at}: has fine-tuning end dates but no fine_tuning_from; add the day fine-tuning opened.")
+        raise PricingDataError(
+            f"{at}: has fine-tuning end dates but no fine_tuning_from; add the day fine-tuning opened."
+        )
     if m.fine_tuning_from and m.released and m.fine_tuning_from < m.released:
-        raise PricingDataError(f"{at}: fine_tuning_from {m.fine_tuning_from} is before released {m.released}; fix one of them.")
+        raise PricingDataError(
+            f"{at}: fine_tuning_from {m.fine_tuning_from} is before released {m.released}; fix one of them."
+        )
     if m.fine_tuned_shutdown and m.shutdown and m.fine_tuned_shutdown > m.shutdown and not m.fine_tuned_shutdown_note:
         raise PricingDataError(
             f"{at}: fine_tuned_shutdown {m.fine_tuned_shutdown} is after shutdown {m.shutdown}; fine-tunes stop with their "
@@ -76,7 +95,9 @@ def _check_model_dates(m: ModelFacts, at: str) -> None:
     for name in ("fine_tuned_shutdown", "shutdown"):
         end = getattr(m, name)
         if m.fine_tuning_until and end and m.fine_tuning_until > end:
-            raise PricingDataError(f"{at}: fine_tuning_until {m.fine_tuning_until} is after {name} {end}; set it on or before {end}.")
+            raise PricingDataError(
+                f"{at}: fine_tuning_until {m.fine_tuning_until} is after {name} {end}; set it on or before {end}."
+            )
 
 
 def _check_replacements_and_shutdowns(models: Mapping[str, ModelFacts], events: tuple[Event, ...], label: str) -> None:
@@ -85,7 +106,9 @@ def _check_replacements_and_shutdowns(models: Mapping[str, ModelFacts], events: 
         at = f"{label} [{m.id}]"
         for rid in m.replacements:
             if rid not in models or rid == m.id:
-                raise PricingDataError(f"{at}: replacement {rid!r} is not another model in models.toml{_close(rid, models)}.")
+                raise PricingDataError(
+                    f"{at}: replacement {rid!r} is not another model in models.toml{_close(rid, models)}."
+                )
         if m.shutdown and m.id not in listed:
             raise PricingDataError(
                 f"{at}: shutdown {m.shutdown} is not in any lifecycle.toml shutdown event; add the model to the event "
@@ -97,9 +120,13 @@ def _check_event(e: Event, models: Mapping[str, ModelFacts], closed: list[Event]
     """One lifecycle.toml event against models.toml: known models, and the dates both files give agree."""
     for mid in e.models:
         if mid not in models:
-            raise PricingDataError(f"{at}: unknown model {mid!r}; use a snapshot id from models.toml{_close(mid, models)}.")
+            raise PricingDataError(
+                f"{at}: unknown model {mid!r}; use a snapshot id from models.toml{_close(mid, models)}."
+            )
     if e.effect == "fine_tuning_restricted" and any(c.date <= e.date for c in closed):
-        raise PricingDataError(f"{at}: a restriction dated {e.date} is on or after fine-tuning closes for everyone; fix its date.")
+        raise PricingDataError(
+            f"{at}: a restriction dated {e.date} is on or after fine-tuning closes for everyone; fix its date."
+        )
     if e.effect == "fine_tuning_closed":
         for m in models.values():
             if m.fine_tuning_from and (m.fine_tuning_until is None or m.fine_tuning_until > e.date):
@@ -115,7 +142,9 @@ def _check_shutdown_event(e: Event, models: Mapping[str, ModelFacts], label: str
     for mid in e.models:
         m = models[mid]
         if m.shutdown != e.date:
-            raise PricingDataError(f"{label} [{mid}]: shutdown is {m.shutdown or 'absent'} but {at} says {e.date}; make them agree.")
+            raise PricingDataError(
+                f"{label} [{mid}]: shutdown is {m.shutdown or 'absent'} but {at} says {e.date}; make them agree."
+            )
         if e.fine_tuned_too and m.fine_tuned_shutdown != e.date:
             raise PricingDataError(
                 f"{label} [{mid}]: fine_tuned_shutdown is {m.fine_tuned_shutdown or 'absent'} but {at} says its fine-tunes stop "
@@ -156,10 +185,14 @@ def _price_rows(entries, models, features: Mapping[str, Feature], events, cite) 
         _check_row_after_features(entry, m, features, where)
         end, why = lifecycle_end(m, entry.kind, events)
         if end and entry.effective_from >= end:
-            raise PricingDataError(f"{where}: starts after the end of its model's life: {why}; fix effective_from or models.toml.")
+            raise PricingDataError(
+                f"{where}: starts after the end of its model's life: {why}; fix effective_from or models.toml."
+            )
         if end and entry.effective_until and entry.effective_until >= end:
             fix = "remove effective_until" if entry.effective_until == end else f"end it by {end}"
-            raise PricingDataError(f"{where}: effective_until {entry.effective_until} repeats or passes the lifecycle end ({why}); {fix} so the date is kept in one place.")
+            raise PricingDataError(
+                f"{where}: effective_until {entry.effective_until} repeats or passes the lifecycle end ({why}); {fix} so the date is kept in one place."
+            )
         staged.append((entry, file, line, sources, end, why))
 
     by_key: dict[tuple, list] = {}
@@ -181,11 +214,27 @@ def _price_rows(entries, models, features: Mapping[str, Feature], events, cite) 
                 ends = "next price" if nxt and nxt.effective_from == e.effective_until else "no longer listed"
             else:
                 ends = why if end else ""
-            rows.append(PriceRow(
-                model=e.model, kind=e.kind, tier=e.tier, input=e.input, cached_input=e.cached_input, output=e.output,
-                price=e.price, effective_from=e.effective_from, effective_until=until, listed_until=e.effective_until,
-                ends_because=ends, sources=sources, checked=e.checked, verified=e.verified, note=e.note, file=file, line=line,
-            ))
+            rows.append(
+                PriceRow(
+                    model=e.model,
+                    kind=e.kind,
+                    tier=e.tier,
+                    input=e.input,
+                    cached_input=e.cached_input,
+                    output=e.output,
+                    price=e.price,
+                    effective_from=e.effective_from,
+                    effective_until=until,
+                    listed_until=e.effective_until,
+                    ends_because=ends,
+                    sources=sources,
+                    checked=e.checked,
+                    verified=e.verified,
+                    note=e.note,
+                    file=file,
+                    line=line,
+                )
+            )
     rows.sort(key=lambda r: (r.model, r.kind, r.tier, r.effective_from))
     return rows
 
@@ -193,12 +242,14 @@ def _price_rows(entries, models, features: Mapping[str, Feature], events, cite) 
 def _check_row_fits_model(e: S.PriceEntry, m: ModelFacts, where: str) -> None:
     if m.format == "embedding":
         if e.kind != "base":
-            raise PricingDataError(f"{where}: {m.id} is an embedding model; only kind = \"base\" rows apply to it.")
+            raise PricingDataError(f'{where}: {m.id} is an embedding model; only kind = "base" rows apply to it.')
         if e.output is not None or e.cached_input is not None:
             raise PricingDataError(f"{where}: embedding models bill input tokens only; remove output / cached_input.")
     if e.kind == "base":
         if m.released and e.effective_from < m.released:
-            raise PricingDataError(f"{where}: {m.id} was released on {m.released} (models.toml); start the row on or after it.")
+            raise PricingDataError(
+                f"{where}: {m.id} was released on {m.released} (models.toml); start the row on or after it."
+            )
         return
     if not m.fine_tuning_from:
         raise PricingDataError(
@@ -257,7 +308,9 @@ def fine_tunable_period(m: ModelFacts) -> tuple[dt.date, dt.date | None]:
 
 
 def _intervals(rows: Iterable[PriceRow], model: str, kinds: tuple[str, ...], tier: str = "standard") -> list[Interval]:
-    return [(r.effective_from, r.effective_until) for r in rows if r.model == model and r.kind in kinds and r.tier == tier]
+    return [
+        (r.effective_from, r.effective_until) for r in rows if r.model == model and r.kind in kinds and r.tier == tier
+    ]
 
 
 def _check_fine_tuning_covered(models, rows: list[PriceRow], label: str) -> None:
@@ -282,15 +335,21 @@ def _alias_rows(entries, models, rows: list[PriceRow], cite) -> list[AliasRow]:
     for e, file, line in entries:
         where = (f"{file} line {line}" if line else file) + f" ({e.alias} → {e.snapshot} from {e.effective_from})"
         if e.alias in models:
-            raise PricingDataError(f"{where}: {e.alias!r} is a snapshot id in models.toml; an alias is an undated name such as gpt-4o.")
+            raise PricingDataError(
+                f"{where}: {e.alias!r} is a snapshot id in models.toml; an alias is an undated name such as gpt-4o."
+            )
         m = models.get(e.snapshot)
         if m is None:
-            raise PricingDataError(f"{where}: unknown snapshot {e.snapshot!r}; use an id from models.toml{_close(e.snapshot, models)}.")
+            raise PricingDataError(
+                f"{where}: unknown snapshot {e.snapshot!r}; use an id from models.toml{_close(e.snapshot, models)}."
+            )
         sources = cite(e.sources, where)
         end = m.shutdown
         if end and e.effective_until and e.effective_until >= end:
             fix = "remove effective_until" if e.effective_until == end else f"end it by {end}"
-            raise PricingDataError(f"{where}: effective_until reaches {e.snapshot}'s shutdown ({end}, models.toml); {fix}.")
+            raise PricingDataError(
+                f"{where}: effective_until reaches {e.snapshot}'s shutdown ({end}, models.toml); {fix}."
+            )
         until = e.effective_until or end
         gap = first_gap(_intervals(rows, m.id, ("base",)), e.effective_from, until)
         if gap is not None:
@@ -298,11 +357,21 @@ def _alias_rows(entries, models, rows: list[PriceRow], cite) -> list[AliasRow]:
                 f"{where}: {e.snapshot} has no standard base price on {gap}, so the alias cannot be priced that day; "
                 f"fix the alias dates or add the price."
             )
-        out.append(AliasRow(
-            alias=e.alias, snapshot=e.snapshot, effective_from=e.effective_from, effective_until=until,
-            listed_until=e.effective_until, sources=sources, checked=e.checked, verified=e.verified, note=e.note,
-            file=file, line=line,
-        ))
+        out.append(
+            AliasRow(
+                alias=e.alias,
+                snapshot=e.snapshot,
+                effective_from=e.effective_from,
+                effective_until=until,
+                listed_until=e.effective_until,
+                sources=sources,
+                checked=e.checked,
+                verified=e.verified,
+                note=e.note,
+                file=file,
+                line=line,
+            )
+        )
     out.sort(key=lambda a: (a.alias, a.effective_from))
     for a, b in zip(out, out[1:], strict=False):
         if a.alias == b.alias and (a.effective_until is None or a.effective_until > b.effective_from):
@@ -322,14 +391,27 @@ def _promotions(entries, models, rows: list[PriceRow], cite) -> list[Promotion]:
         where = (f"{file} line {line}" if line else file) + f" ({e.id})"
         for mid in e.models:
             if mid not in models:
-                raise PricingDataError(f"{where}: unknown model {mid!r}; use an id from models.toml{_close(mid, models)}.")
+                raise PricingDataError(
+                    f"{where}: unknown model {mid!r}; use an id from models.toml{_close(mid, models)}."
+                )
             gap = first_gap(_intervals(rows, mid, ("training",)), e.effective_from, e.effective_until)
             if gap is not None:
-                raise PricingDataError(f"{where}: {mid} has no training price on {gap}, so free training tokens mean nothing that day; fix the dates.")
-        out.append(Promotion(
-            e.id, tuple(e.models), e.free_training_tokens_per_day, e.effective_from, e.effective_until,
-            cite(e.sources, where), e.checked, e.verified, e.note,
-        ))
+                raise PricingDataError(
+                    f"{where}: {mid} has no training price on {gap}, so free training tokens mean nothing that day; fix the dates."
+                )
+        out.append(
+            Promotion(
+                e.id,
+                tuple(e.models),
+                e.free_training_tokens_per_day,
+                e.effective_from,
+                e.effective_until,
+                cite(e.sources, where),
+                e.checked,
+                e.verified,
+                e.note,
+            )
+        )
     return out
 
 

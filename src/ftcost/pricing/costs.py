@@ -160,14 +160,18 @@ def quote(
     output_usd = Decimal(0)
     if output_tokens:
         if card.output is None:
-            raise NotOfferedError(f"{card.snapshot} has no output-token price (embedding models bill input tokens only).")
+            raise NotOfferedError(
+                f"{card.snapshot} has no output-token price (embedding models bill input tokens only)."
+            )
         output_usd = token_cost(output_tokens, card.output.price)
     if card.output is not None:
         used["output"] = card.output
 
     training_usd, promo_usd = Decimal(0), Decimal(0)
     if training_tokens:
-        training_usd, rate, promo_usd, promo_notes = _training(card, training_tokens * epochs, as_of, apply_promotions, d)
+        training_usd, rate, promo_usd, promo_notes = _training(
+            card, training_tokens * epochs, as_of, apply_promotions, d
+        )
         used["training"] = rate
         notes += promo_notes
     if hours:
@@ -188,11 +192,25 @@ def quote(
         for (_, kind, tier, start, note), names in unverified.items()
     ]
     return Quote(
-        model=card.name, resolved_model=card.snapshot, fine_tuned=card.fine_tuned, alias=card.resolved.alias,
-        as_of=as_of, tier=tier, input_tokens=input_tokens, cached_input_tokens=cached, output_tokens=output_tokens,
-        training_tokens=training_tokens, epochs=epochs, training_hours=hours, input_usd=input_usd,
-        cached_input_usd=cached_usd, output_usd=output_usd, training_usd=training_usd, promotion_usd=promo_usd,
-        rates=used, notes=tuple(notes),
+        model=card.name,
+        resolved_model=card.snapshot,
+        fine_tuned=card.fine_tuned,
+        alias=card.resolved.alias,
+        as_of=as_of,
+        tier=tier,
+        input_tokens=input_tokens,
+        cached_input_tokens=cached,
+        output_tokens=output_tokens,
+        training_tokens=training_tokens,
+        epochs=epochs,
+        training_hours=hours,
+        input_usd=input_usd,
+        cached_input_usd=cached_usd,
+        output_usd=output_usd,
+        training_usd=training_usd,
+        promotion_usd=promo_usd,
+        rates=used,
+        notes=tuple(notes),
     )
 
 

@@ -111,12 +111,24 @@ def rate_on(currency: str, day: dt.date, fx: FxFile | None = None) -> Rate | Non
     row = earlier[-1] if earlier else rows[0]
     source = "; ".join(f"{fx.source[k].publisher}, {fx.source[k].title} ({fx.source[k].url})" for k in row.sources)
     publisher = "; ".join(dict.fromkeys(fx.source[k].publisher for k in row.sources))
-    return Rate(currency, row.month, row.units_per_usd, source, publisher, row.verified, before_table=not earlier,
-                stale=bool(earlier) and (day - row.month).days > STALE_AFTER_DAYS)
+    return Rate(
+        currency,
+        row.month,
+        row.units_per_usd,
+        source,
+        publisher,
+        row.verified,
+        before_table=not earlier,
+        stale=bool(earlier) and (day - row.month).days > STALE_AFTER_DAYS,
+    )
 
 
 def display_for(
-    settings, day: dt.date, locale: str = "en", currency: str | None = None, rate: Decimal | None = None,
+    settings,
+    day: dt.date,
+    locale: str = "en",
+    currency: str | None = None,
+    rate: Decimal | None = None,
     fx: FxFile | None = None,
 ) -> tuple[Display, Rate | None]:
     """The Display for a scenario's `[display]` settings (or None) on the price date `day`.
@@ -132,17 +144,27 @@ def display_for(
     stated = rate if rate is not None else (settings.rate if same and settings.rate is not None else None)
     if stated is not None:
         return Display(
-            currency=code, rate=Decimal(stated), rate_date=(settings.rate_date if same else None) if rate is None else None,
-            source=(settings.rate_source if same and rate is None else "") or "", stated=True, locale=locale,
+            currency=code,
+            rate=Decimal(stated),
+            rate_date=(settings.rate_date if same else None) if rate is None else None,
+            source=(settings.rate_source if same and rate is None else "") or "",
+            stated=True,
+            locale=locale,
         ), None
     found = rate_on(code, day, fx)
     if found is None:
         raise ScenarioError(
             f"ftcost has no {code} rate in pricing/fx.toml (it has {', '.join(CURRENCIES[1:])}); state one in the "
-            f"scenario: [display] currency = \"{code}\", rate = units per US dollar, rate_date = the day it is for."
+            f'scenario: [display] currency = "{code}", rate = units per US dollar, rate_date = the day it is for.'
         )
-    return Display(currency=code, rate=found.units_per_usd, rate_date=found.month, source=found.publisher,
-                   verified=found.verified, locale=locale), found
+    return Display(
+        currency=code,
+        rate=found.units_per_usd,
+        rate_date=found.month,
+        source=found.publisher,
+        verified=found.verified,
+        locale=locale,
+    ), found
 
 
 def rate_sentence(display: Display, found: Rate | None = None, day: dt.date | None = None) -> str | None:
@@ -150,8 +172,13 @@ def rate_sentence(display: Display, found: Rate | None = None, day: dt.date | No
     (None for USD, which is shown as computed)."""
     if not display.converted:
         return None
-    fields = {"code": display.currency, "rate": display.rate_text(), "symbol": display.symbol,
-              "source": display.source, "date": display.rate_date.isoformat() if display.rate_date else ""}
+    fields = {
+        "code": display.currency,
+        "rate": display.rate_text(),
+        "symbol": display.symbol,
+        "source": display.source,
+        "date": display.rate_date.isoformat() if display.rate_date else "",
+    }
     if display.stated:
         text = _("Amounts in {code} at {rate} {code} per US dollar, the scenario's own rate").format(**fields)
         if display.rate_date:
@@ -168,6 +195,8 @@ def rate_sentence(display: Display, found: Rate | None = None, day: dt.date | No
         text += " " + _("The price date is before the first {code} rate in pricing/fx.toml.").format(**fields)
     elif found is not None and found.stale and day is not None:
         days = (day - found.month).days
-        text += " " + _("It is the latest {code} rate ftcost has, {days} days before the price date: state a newer "
-                        "one in the scenario ([display] rate) for today's figures.").format(days=days, **fields)
+        text += " " + _(
+            "It is the latest {code} rate ftcost has, {days} days before the price date: state a newer "
+            "one in the scenario ([display] rate) for today's figures."
+        ).format(days=days, **fields)
     return text.replace("。 ", "。")  # Chinese sentences follow each other without a space

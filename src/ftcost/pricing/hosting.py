@@ -79,8 +79,11 @@ def billable_training_tokens(
     `n_evals × validation tokens`. With packing off, Together counts each example as `max_seq_length` tokens:
     training tokens become `examples × max_seq_length`.
     """
-    for name, value in (("training_tokens", training_tokens), ("validation_tokens", validation_tokens),
-                        ("n_evals", n_evals)):
+    for name, value in (
+        ("training_tokens", training_tokens),
+        ("validation_tokens", validation_tokens),
+        ("n_evals", n_evals),
+    ):
         _count(value, name)
     _count(epochs, "epochs", minimum=1)
     if not packing:
@@ -119,8 +122,9 @@ def training_per_gpu_hour(gpu_hours: Decimal, rate_per_gpu_hour: Decimal) -> Dec
     return gpu_hours * rate_per_gpu_hour
 
 
-def training_per_hour(hours: Decimal, rate_per_hour: Decimal, cap: Decimal | None = None,
-                      round_hours_to: int | None = None) -> Decimal:
+def training_per_hour(
+    hours: Decimal, rate_per_hour: Decimal, cap: Decimal | None = None, round_hours_to: int | None = None
+) -> Decimal:
     """Hours of training × the hourly rate, at most `cap` per job (Azure RFT: $100/h, hours to 2 decimals, $5,000)."""
     _hours(hours)
     _money(rate_per_hour)
@@ -133,8 +137,9 @@ def training_per_hour(hours: Decimal, rate_per_hour: Decimal, cap: Decimal | Non
     return cost
 
 
-def serving_per_month(rate_per_gpu_hour: Decimal, replicas: int = 1, gpus_per_replica: int = 1,
-                      hours: Decimal = HOURS_IN_AVERAGE_MONTH) -> Decimal:
+def serving_per_month(
+    rate_per_gpu_hour: Decimal, replicas: int = 1, gpus_per_replica: int = 1, hours: Decimal = HOURS_IN_AVERAGE_MONTH
+) -> Decimal:
     """Dedicated serving: every replica bills every hour it runs, idle or not (Together, Fireworks, self-hosting)."""
     _money(rate_per_gpu_hour)
     _count(replicas, "replicas")

@@ -76,17 +76,21 @@ def _check_org(org_history: str | None) -> str | None:
 def restriction_events(on: dt.date, *, data: PricingData | None = None) -> tuple[Event, ...]:
     """lifecycle.toml's organization-specific restrictions in force on `on`, oldest first."""
     d = current(data)
-    return tuple(sorted((e for e in d.events if e.effect == "fine_tuning_restricted" and e.date <= on),
-                        key=lambda e: e.date))
+    return tuple(
+        sorted((e for e in d.events if e.effect == "fine_tuning_restricted" and e.date <= on), key=lambda e: e.date)
+    )
 
 
 def restrictions_on(on: dt.date, *, data: PricingData | None = None) -> tuple[str, ...]:
     """The organization-specific limits on new fine-tuning jobs in force on `on` (OpenAI's wind-down)."""
-    return tuple(f"from {e.date} no new jobs for {e.who} ({e.sources[0][0]})" for e in restriction_events(on, data=data))
+    return tuple(
+        f"from {e.date} no new jobs for {e.who} ({e.sources[0][0]})" for e in restriction_events(on, data=data)
+    )
 
 
-def can_create_job(base: str, as_of: dt.date, org_history: str | None = None, *,
-                   data: PricingData | None = None) -> JobDecision:
+def can_create_job(
+    base: str, as_of: dt.date, org_history: str | None = None, *, data: PricingData | None = None
+) -> JobDecision:
     """Whether a new fine-tuning job on `base` (snapshot, alias or ft: name) can be created on `as_of`.
 
     `org_history`: "never" (never fine-tuned), "inactive" (no fine-tuned inference in the past 60 days),
@@ -109,43 +113,83 @@ def can_create_job(base: str, as_of: dt.date, org_history: str | None = None, *,
 
 def _decide(d: PricingData, m: ModelFacts, as_of: dt.date, org: str | None) -> JobDecision:
     def no(rule: str, reason: str, cutoff=None, source=None, event_id=None) -> JobDecision:
-        return JobDecision(False, JobFacts(m.id, as_of, reason, rule, cutoff, source, event_id, m.fine_tuning_until,
-                                           org_history=org))
+        return JobDecision(
+            False, JobFacts(m.id, as_of, reason, rule, cutoff, source, event_id, m.fine_tuning_until, org_history=org)
+        )
 
     if m.fine_tuning_from is None:  # not fine-tunable
-        return no("not_fine_tunable", f"{m.id} cannot be fine-tuned: {m.note or 'OpenAI never offered fine-tuning for it'}")
+        return no(
+            "not_fine_tunable", f"{m.id} cannot be fine-tuned: {m.note or 'OpenAI never offered fine-tuning for it'}"
+        )
     if as_of < m.fine_tuning_from:
-        return no("not_yet_open", f"fine-tuning of {m.id} opened on {m.fine_tuning_from}; you asked about {as_of}.",
-                  m.fine_tuning_from)
+        return no(
+            "not_yet_open",
+            f"fine-tuning of {m.id} opened on {m.fine_tuning_from}; you asked about {as_of}.",
+            m.fine_tuning_from,
+        )
     closed = next((e for e in d.events if e.effect == "fine_tuning_closed" and e.date == m.fine_tuning_until), None)
     if m.shutdown and as_of >= m.shutdown and (m.fine_tuning_until is None or m.shutdown <= m.fine_tuning_until):
         src = shutdown_source(d, m)
-        return no("base_shut_down", f"{m.id} was shut down on {m.shutdown} ({src[1] or src[0]}), so it cannot be "
-                  f"fine-tuned; you asked about {as_of}.", m.shutdown, src)
+        return no(
+            "base_shut_down",
+            f"{m.id} was shut down on {m.shutdown} ({src[1] or src[0]}), so it cannot be "
+            f"fine-tuned; you asked about {as_of}.",
+            m.shutdown,
+            src,
+        )
     if m.fine_tuning_until and as_of >= m.fine_tuning_until:
         why = f" ({closed.who}: {closed.id}, {closed.sources[0][0]})" if closed else ""
-        return no("closed", f"no new fine-tuning jobs on {m.id} from {m.fine_tuning_until}{why}; you asked about {as_of}.",
-                  m.fine_tuning_until, closed.sources[0] if closed else None, closed.id if closed else None)
+        return no(
+            "closed",
+            f"no new fine-tuning jobs on {m.id} from {m.fine_tuning_until}{why}; you asked about {as_of}.",
+            m.fine_tuning_until,
+            closed.sources[0] if closed else None,
+            closed.id if closed else None,
+        )
     in_force = restriction_events(as_of, data=d)
     if org is not None:
         hit = next((e for e in in_force if org in e.orgs), None)
         if hit is not None:
-            return no("org_restricted", f"no new fine-tuning jobs on {as_of} for {hit.who} (from {hit.date}, "
-                      f"{hit.sources[0][0]}); the scenario says the organization {_org_words(org)}.",
-                      hit.date, hit.sources[0], hit.id)
-        return JobDecision(True, JobFacts(m.id, as_of, "", None, m.fine_tuning_until, None, None, m.fine_tuning_until,
-                                          org_history=org))
+            return no(
+                "org_restricted",
+                f"no new fine-tuning jobs on {as_of} for {hit.who} (from {hit.date}, "
+                f"{hit.sources[0][0]}); the scenario says the organization {_org_words(org)}.",
+                hit.date,
+                hit.sources[0],
+                hit.id,
+            )
+        return JobDecision(
+            True, JobFacts(m.id, as_of, "", None, m.fine_tuning_until, None, None, m.fine_tuning_until, org_history=org)
+        )
     if not in_force:
         return JobDecision(True, JobFacts(m.id, as_of, "", None, m.fine_tuning_until, None, None, m.fine_tuning_until))
-    reason = f"fine-tuning {m.id} is still possible on {as_of}, but " + "; ".join(
-        f"from {e.date} no new jobs for {e.who} ({e.sources[0][0]})" for e in in_force) + "."
-    return JobDecision(True, JobFacts(m.id, as_of, reason, None, m.fine_tuning_until, None, None, m.fine_tuning_until,
-                                      possible_restrictions=in_force))
+    reason = (
+        f"fine-tuning {m.id} is still possible on {as_of}, but "
+        + "; ".join(f"from {e.date} no new jobs for {e.who} ({e.sources[0][0]})" for e in in_force)
+        + "."
+    )
+    return JobDecision(
+        True,
+        JobFacts(
+            m.id,
+            as_of,
+            reason,
+            None,
+            m.fine_tuning_until,
+            None,
+            None,
+            m.fine_tuning_until,
+            possible_restrictions=in_force,
+        ),
+    )
 
 
 def _org_words(org: str) -> str:
-    return {"never": "has never fine-tuned", "inactive": "has had no fine-tuned-model inference in the past 60 days",
-            "active": "uses fine-tuned models"}[org]
+    return {
+        "never": "has never fine-tuned",
+        "inactive": "has had no fine-tuned-model inference in the past 60 days",
+        "active": "uses fine-tuned models",
+    }[org]
 
 
 def fine_tuning_status(base: str, on: dt.date, *, data: PricingData | None = None) -> FineTuningStatus:

@@ -69,8 +69,20 @@ class Rate:
         price = getattr(row, component)
         if price is None:
             return None
-        return cls(price, row.unit, component, row.model, row.kind, row.tier, row.effective_from,
-                   row.effective_until, row.sources, row.checked, row.verified, row.note)
+        return cls(
+            price,
+            row.unit,
+            component,
+            row.model,
+            row.kind,
+            row.tier,
+            row.effective_from,
+            row.effective_until,
+            row.sources,
+            row.checked,
+            row.verified,
+            row.note,
+        )
 
     @property
     def source(self) -> str:
@@ -127,7 +139,9 @@ class RateCard:
 def parse_name(name: str) -> tuple[str, bool]:
     """(base name, fine-tuned?) from any name OpenAI uses; the base may still be an alias."""
     if not isinstance(name, str) or not name.strip():
-        raise UnknownModelError("A model name is required, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:my-org::abc123.")
+        raise UnknownModelError(
+            "A model name is required, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:my-org::abc123."
+        )
     name = name.strip()
     if name.startswith("ft:"):
         parts = name[3:].split(":")
@@ -153,17 +167,21 @@ def resolve(name: str, as_of: dt.date, *, data: PricingData | None = None) -> Re
         near = difflib.get_close_matches(base, known, n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(near)}?" if near else "no model ftcost knows has a name close to it."
         inside = f" (the base of {name!r})" if fine_tuned else ""
-        raise UnknownModelError(f"Unknown model {base!r}{inside}; {hint}", value=base, near=near,
-                                listing=None if near else "models")
+        raise UnknownModelError(
+            f"Unknown model {base!r}{inside}; {hint}", value=base, near=near, listing=None if near else "models"
+        )
     row = next((a for a in periods if a.in_force(as_of)), None)
     if row is None:
         last = periods[-1]
-        ended_by_shutdown = last.listed_until is None and last.effective_until is not None and as_of >= last.effective_until
+        ended_by_shutdown = (
+            last.listed_until is None and last.effective_until is not None and as_of >= last.effective_until
+        )
         if ended_by_shutdown:
             raise shut_down_error(d, d.models[last.snapshot], as_of, fine_tuned=fine_tuned, alias=base)
         gap = as_of >= periods[0].effective_from and not (last.effective_until and as_of >= last.effective_until)
-        raise NotOfferedError(_alias_not_on(base, periods, as_of), value=base, as_of=as_of,
-                              listing="alias_history" if gap else None)
+        raise NotOfferedError(
+            _alias_not_on(base, periods, as_of), value=base, as_of=as_of, listing="alias_history" if gap else None
+        )
     return Resolved(name, row.snapshot, fine_tuned, d.models[row.snapshot], alias=base, alias_row=row)
 
 
@@ -186,7 +204,9 @@ def rates(name: str, as_of: dt.date, tier: str = "standard", *, data: PricingDat
     train = d.row_on(r.snapshot, "training", "standard", as_of)
     hour = d.row_on(r.snapshot, "training_hour", "standard", as_of)
     return RateCard(
-        resolved=r, as_of=as_of, tier=tier,
+        resolved=r,
+        as_of=as_of,
+        tier=tier,
         input=Rate.from_row(row, "input"),
         cached_input=Rate.from_row(row, "cached_input"),
         output=Rate.from_row(row, "output"),
@@ -234,15 +254,20 @@ def still_served(d: PricingData, m: ModelFacts, as_of: dt.date) -> tuple[str, ..
     return tuple(out)
 
 
-def shut_down_error(d: PricingData, m: ModelFacts, as_of: dt.date, *, fine_tuned: bool = False,
-                    alias: str | None = None) -> ShutDownError:
+def shut_down_error(
+    d: PricingData, m: ModelFacts, as_of: dt.date, *, fine_tuned: bool = False, alias: str | None = None
+) -> ShutDownError:
     """The one sentence for a model asked about on or after its shutdown, with the facts as fields."""
     end = m.serving_end(fine_tuned)
     key, url = shutdown_source(d, m, fine_tuned)
     instead = still_served(d, m, as_of)
     what = f"fine-tuned {m.id}" if fine_tuned else m.id
     if alias:
-        what = f"{alias} ({what}, which it pointed to)" if not fine_tuned else f"fine-tuned {alias} ({m.id}, which it pointed to)"
+        what = (
+            f"{alias} ({what}, which it pointed to)"
+            if not fine_tuned
+            else f"fine-tuned {alias} ({m.id}, which it pointed to)"
+        )
     where = f" ({url})" if url else ""
     if instead:
         served_text = f"on {as_of} OpenAI serves {', '.join(instead[:4])}{' …' if len(instead) > 4 else ''} instead"
@@ -252,15 +277,28 @@ def shut_down_error(d: PricingData, m: ModelFacts, as_of: dt.date, *, fine_tuned
     if fine_tuned and not alias:
         what = f"fine-tuned {m.id} models"
     msg = f"{what} {verb} shut down on {end}{where}; {served_text}."
-    return ShutDownError(msg, model=m.id, shutdown=end, source=key, source_url=url, still_served=instead,
-                         as_of=as_of, fine_tuned=fine_tuned, alias=alias)
+    return ShutDownError(
+        msg,
+        model=m.id,
+        shutdown=end,
+        source=key,
+        source_url=url,
+        still_served=instead,
+        as_of=as_of,
+        fine_tuned=fine_tuned,
+        alias=alias,
+    )
 
 
 def explain_missing(d: PricingData, r: Resolved, kind: str, tier: str, as_of: dt.date) -> str:
     """One sentence on why (model, kind, tier) has no price on `as_of`, saying when it did."""
     m = r.model
-    what = {"base": m.id, "fine_tuned": f"fine-tuned {m.id}",
-            "training": f"fine-tuning (training) of {m.id}", "training_hour": f"reinforcement fine-tuning of {m.id}"}[kind]
+    what = {
+        "base": m.id,
+        "fine_tuned": f"fine-tuned {m.id}",
+        "training": f"fine-tuning (training) of {m.id}",
+        "training_hour": f"reinforcement fine-tuning of {m.id}",
+    }[kind]
     if tier != "standard":
         what += f" ({tier} tier)"
     periods = d.periods(m.id, kind, tier)
@@ -270,8 +308,10 @@ def explain_missing(d: PricingData, r: Resolved, kind: str, tier: str, as_of: dt
             return f"{m.id} cannot be fine-tuned: {why}"
         hourly = d.periods(m.id, "training_hour")
         if kind == "training" and hourly:
-            return (f"{m.id} fine-tuning is billed per training hour (reinforcement fine-tuning, "
-                    f"${hourly[-1].price} per hour), not per token; give training hours instead.")
+            return (
+                f"{m.id} fine-tuning is billed per training hour (reinforcement fine-tuning, "
+                f"${hourly[-1].price} per hour), not per token; give training hours instead."
+            )
         others = d.tiers(m.id, kind)
         if others:
             return f"{what} has no price; ftcost has the {', '.join(others)} tier(s) for it."
@@ -290,8 +330,10 @@ def explain_missing(d: PricingData, r: Resolved, kind: str, tier: str, as_of: dt
 def _alias_not_on(alias: str, periods: list[AliasRow], as_of: dt.date) -> str:
     first, last = periods[0], periods[-1]
     if as_of < first.effective_from:
-        return (f"{alias} did not exist before {first.effective_from} (it first pointed to {first.snapshot}); "
-                f"you asked about {as_of}.")
+        return (
+            f"{alias} did not exist before {first.effective_from} (it first pointed to {first.snapshot}); "
+            f"you asked about {as_of}."
+        )
     if last.effective_until and as_of >= last.effective_until:
         if last.listed_until is None:
             return f"{alias} pointed to {last.snapshot}, which shut down on {last.effective_until}; you asked about {as_of}."

@@ -37,8 +37,14 @@ Tokenizer = Literal[
     "o200k_base", "cl100k_base", "llama3", "qwen2", "mistral", "deepseek", "gemini-estimate", "nova-estimate"
 ]
 RateKind = Literal[
-    "training_mtok", "training_hour", "gpu_hour", "hosting_hour", "provisioned_hour", "storage_month",
-    "minimum_job_fee", "inference",
+    "training_mtok",
+    "training_hour",
+    "gpu_hour",
+    "hosting_hour",
+    "provisioned_hour",
+    "storage_month",
+    "minimum_job_fee",
+    "inference",
 ]
 Method = Literal["sft", "dpo", "rft", "distillation"]
 Adapter = Literal["lora", "full"]
@@ -245,7 +251,9 @@ class ProviderFile(Strict):
                     raise PydanticCustomError("source", "unknown source key {k}", {"k": ", ".join(unknown)})
         for r in self.rate:
             if r.model and r.model not in models:
-                raise PydanticCustomError("model", "rate names model {m}, which this file does not list", {"m": r.model})
+                raise PydanticCustomError(
+                    "model", "rate names model {m}, which this file does not list", {"m": r.model}
+                )
         return self
 
 
@@ -331,10 +339,19 @@ class Provider:
         names = ", ".join(m.id for m in self.models) or "none"
         raise UnknownModelError(f"{self.info.name} has no model {model_id!r}; its models: {names}.")
 
-    def rates_on(self, day: dt.date, kind: str | None = None, *, model: str | None = None,
-                 method: str | None = None, adapter: str | None = None, tier: str | None = None,
-                 deployment: str | None = None, gpu: str | None = None,
-                 params_b: Decimal | None = None) -> list[RateRow]:
+    def rates_on(
+        self,
+        day: dt.date,
+        kind: str | None = None,
+        *,
+        model: str | None = None,
+        method: str | None = None,
+        adapter: str | None = None,
+        tier: str | None = None,
+        deployment: str | None = None,
+        gpu: str | None = None,
+        params_b: Decimal | None = None,
+    ) -> list[RateRow]:
         """Rates in force on `day`; each filter keeps rows that match it or do not distinguish it.
 
         `model` matches rows for that model and the size bracket holding its `params_b`; `params_b` alone (a base
@@ -351,8 +368,16 @@ class Provider:
                 continue
             if not model and params_b is not None and (e.model or not r.covers(params)):
                 continue
-            if any(want and have and want != have for want, have in
-                   ((method, e.method), (adapter, e.adapter), (tier, e.tier), (deployment, e.deployment), (gpu, e.gpu))):
+            if any(
+                want and have and want != have
+                for want, have in (
+                    (method, e.method),
+                    (adapter, e.adapter),
+                    (tier, e.tier),
+                    (deployment, e.deployment),
+                    (gpu, e.gpu),
+                )
+            ):
                 continue
             out.append(r)
         return out
@@ -367,8 +392,14 @@ class Provider:
             raise NotOfferedError(
                 f"{self.info.name} has no {kind} rate in force on {day}{' for ' + said if said else ''}{tail}."
             )
-        return max(rows, key=lambda r: (r.entry.model is not None, r.entry.params_up_to_b is not None
-                                        or r.entry.params_above_b is not None, r.entry.effective_from))
+        return max(
+            rows,
+            key=lambda r: (
+                r.entry.model is not None,
+                r.entry.params_up_to_b is not None or r.entry.params_above_b is not None,
+                r.entry.effective_from,
+            ),
+        )
 
     def throughput_for(self, params_b: Decimal, adapter: str = "lora") -> ThroughputEntry:
         """The measurement nearest in size (same adapter), the slower one on a tie: NeMo's FP8 figures are a
@@ -448,6 +479,13 @@ def _load(directory: Path) -> Providers:
             raise PricingDataError(f"{label}: provider.id is {pid!r}; name the file {pid}.toml.")
         urls = {k: s.url for k, s in parsed.source.items()}
         rates = tuple(RateRow(pid, r, tuple((k, urls[k]) for k in r.sources)) for r in parsed.rate)
-        out[pid] = Provider(parsed.provider, dict(parsed.source), tuple(parsed.model), rates,
-                            tuple(parsed.throughput), tuple(parsed.absent), label)
+        out[pid] = Provider(
+            parsed.provider,
+            dict(parsed.source),
+            tuple(parsed.model),
+            rates,
+            tuple(parsed.throughput),
+            tuple(parsed.absent),
+            label,
+        )
     return Providers(out)

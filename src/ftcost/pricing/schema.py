@@ -34,19 +34,22 @@ def _exact_price(value: Any) -> Decimal:
     if isinstance(value, (bool, float)):
         raise PydanticCustomError("price_type", "write the price as a TOML number such as 1.50 (read exactly)")
     if isinstance(value, str):
-        raise PydanticCustomError("price_type", "write the price as a number, not a quoted string: 1.50, not \"1.50\"")
+        raise PydanticCustomError("price_type", 'write the price as a number, not a quoted string: 1.50, not "1.50"')
     if isinstance(value, int):
         value = Decimal(value)
     if not isinstance(value, Decimal) or not value.is_finite():
         raise PydanticCustomError("price_type", "a price must be a finite number of USD")
     if value <= 0:
         raise PydanticCustomError(
-            "price_value", "{value} is not a price; leave the key out when the price was not offered", {"value": str(value)}
+            "price_value",
+            "{value} is not a price; leave the key out when the price was not offered",
+            {"value": str(value)},
         )
     if value > MAX_PRICE:
         raise PydanticCustomError(
-            "price_value", "{value} USD is not a plausible price; ftcost accepts at most {most} USD per 1M tokens "
-            "(or per hour)", {"value": str(value), "most": f"{MAX_PRICE:,}"}
+            "price_value",
+            "{value} USD is not a plausible price; ftcost accepts at most {most} USD per 1M tokens (or per hour)",
+            {"value": str(value), "most": f"{MAX_PRICE:,}"},
         )
     return value
 
@@ -80,16 +83,20 @@ OptionalPrice = Annotated[Decimal | None, BeforeValidator(_optional(_exact_price
 Date = Annotated[dt.date, BeforeValidator(_toml_date), _DATE_SCHEMA]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_optional(_toml_date)), _DATE_SCHEMA]
 SourceKey = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*$")]
+
+
 def _unique_keys(keys: list[str]) -> list[str]:
     twice = sorted({k for k in keys if keys.count(k) > 1})
     if twice:
-        raise PydanticCustomError("sources_repeated", "{keys} listed more than once; name each source once",
-                                  {"keys": ", ".join(twice)})
+        raise PydanticCustomError(
+            "sources_repeated", "{keys} listed more than once; name each source once", {"keys": ", ".join(twice)}
+        )
     return keys
 
 
-SourceKeys = Annotated[list[SourceKey], Field(min_length=1, json_schema_extra={"uniqueItems": True}),
-                       AfterValidator(_unique_keys)]
+SourceKeys = Annotated[
+    list[SourceKey], Field(min_length=1, json_schema_extra={"uniqueItems": True}), AfterValidator(_unique_keys)
+]
 
 
 class Strict(BaseModel):
@@ -141,7 +148,8 @@ class DatedEntry(Strict):
     def _period(self):
         if self.effective_until is not None and self.effective_until <= self.effective_from:
             raise PydanticCustomError(
-                "period", "effective_until must be after effective_from (it is the first day the entry no longer applies)"
+                "period",
+                "effective_until must be after effective_from (it is the first day the entry no longer applies)",
             )
         return self
 
@@ -188,7 +196,7 @@ class PriceEntry(DatedEntry):
                 )
             if self.tier != "standard":
                 raise PydanticCustomError(
-                    "tier", "training has one price: use tier = \"standard\" (Batch lists the same training price)"
+                    "tier", 'training has one price: use tier = "standard" (Batch lists the same training price)'
                 )
         return self
 
@@ -266,10 +274,10 @@ class EventEntry(Strict):
             raise PydanticCustomError("models", "a shutdown event must list the `models` it shuts down")
         if self.effect == "fine_tuning_restricted" and not self.orgs:
             raise PydanticCustomError(
-                "orgs", "a fine_tuning_restricted event must list the `orgs` it stops (\"never\", \"inactive\")"
+                "orgs", 'a fine_tuning_restricted event must list the `orgs` it stops ("never", "inactive")'
             )
         if self.effect.startswith("service_") and not self.service:
-            raise PydanticCustomError("service", "a service event must name its `service`, e.g. \"OpenAI Evals\"")
+            raise PydanticCustomError("service", 'a service event must name its `service`, e.g. "OpenAI Evals"')
         return self
 
 

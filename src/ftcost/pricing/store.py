@@ -32,8 +32,19 @@ from ftcost.pricing.rows import (  # re-exported: callers import the row types f
 )
 
 __all__ = [
-    "PER_HOUR", "PER_MTOK", "AliasRow", "Dated", "Event", "Feature", "PriceRow", "PricingData", "Promotion", "Source",
-    "current", "load_pricing", "set_pricing",
+    "PER_HOUR",
+    "PER_MTOK",
+    "AliasRow",
+    "Dated",
+    "Event",
+    "Feature",
+    "PriceRow",
+    "PricingData",
+    "Promotion",
+    "Source",
+    "current",
+    "load_pricing",
+    "set_pricing",
 ]
 
 # --- loading ------------------------------------------------------------------------------------------
@@ -71,7 +82,9 @@ def _load_default() -> PricingData:
 
 def _load(directory: Path) -> PricingData:
     if not directory.is_dir():
-        raise PricingDataError(f"{directory}: not a directory; expected a pricing/ folder with models.toml and prices/.")
+        raise PricingDataError(
+            f"{directory}: not a directory; expected a pricing/ folder with models.toml and prices/."
+        )
     label = _labeler(directory)
 
     models_path = directory / "models.toml"
@@ -85,7 +98,8 @@ def _load(directory: Path) -> PricingData:
         S.SourcesFile, read_toml(sources_path, PricingDataError), label(sources_path), PricingDataError
     )
     sources = {
-        k: Source(k, e.title, e.publisher, e.url, e.published, e.primary, e.note) for k, e in sources_file.source.items()
+        k: Source(k, e.title, e.publisher, e.url, e.published, e.primary, e.note)
+        for k, e in sources_file.source.items()
     }
     cite = checks.citer(sources)
 
@@ -94,10 +108,24 @@ def _load(directory: Path) -> PricingData:
         S.LifecycleFile, read_toml(lifecycle_path, PricingDataError), label(lifecycle_path), PricingDataError
     )
     where = label(lifecycle_path)
-    features = {f.id: Feature(f.id, f.date, cite(f.sources, f"{where} feature {f.id}"), f.note) for f in lifecycle.feature}
+    features = {
+        f.id: Feature(f.id, f.date, cite(f.sources, f"{where} feature {f.id}"), f.note) for f in lifecycle.feature
+    }
     events = tuple(
-        Event(e.id, e.date, e.effect, e.who, tuple(e.models), e.fine_tuned_too, cite(e.sources, f"{where} event {e.id}"), e.note,
-              orgs=tuple(e.orgs), service=e.service, checked=e.checked, verified=e.verified)
+        Event(
+            e.id,
+            e.date,
+            e.effect,
+            e.who,
+            tuple(e.models),
+            e.fine_tuned_too,
+            cite(e.sources, f"{where} event {e.id}"),
+            e.note,
+            orgs=tuple(e.orgs),
+            service=e.service,
+            checked=e.checked,
+            verified=e.verified,
+        )
         for e in lifecycle.event
     )
 
@@ -105,8 +133,10 @@ def _load(directory: Path) -> PricingData:
     price_files = sorted(price_dir.glob("*.toml")) if price_dir.is_dir() else []
     for path in price_files:
         if not path.is_file():  # a folder (or a broken link) named like a price file
-            raise PricingDataError(f"{label(path)}: not a file; prices/ holds one TOML file of price rows per "
-                                   f"model family. Move it out of prices/ or rename it.")
+            raise PricingDataError(
+                f"{label(path)}: not a file; prices/ holds one TOML file of price rows per "
+                f"model family. Move it out of prices/ or rename it."
+            )
     if not price_files:
         raise PricingDataError(f"{label(price_dir)}: no *.toml price files; ftcost needs at least one.")
     entries: list[tuple[S.PriceEntry, str, int | None]] = []
@@ -114,9 +144,13 @@ def _load(directory: Path) -> PricingData:
         entries += _entries(path, "price", S.PriceEntry, label, _describe_price)
 
     alias_path = directory / "aliases.toml"
-    alias_entries = _entries(alias_path, "alias", S.AliasEntry, label, lambda e: f"{e.get('alias')} → {e.get('snapshot')}")
+    alias_entries = _entries(
+        alias_path, "alias", S.AliasEntry, label, lambda e: f"{e.get('alias')} → {e.get('snapshot')}"
+    )
     promo_path = directory / "promotions.toml"
-    promo_entries = _entries(promo_path, "promotion", S.PromotionEntry, label, lambda e: str(e.get("id")), required=False)
+    promo_entries = _entries(
+        promo_path, "promotion", S.PromotionEntry, label, lambda e: str(e.get("id")), required=False
+    )
 
     return checks.build(
         directory=directory,

@@ -41,14 +41,19 @@ class Change:
             return decimal_str(v) if v is not None else None
 
         return {
-            "model": self.model, "kind": self.kind, "tier": self.tier, "change": self.change,
+            "model": self.model,
+            "kind": self.kind,
+            "tier": self.tier,
+            "change": self.change,
             "fields": [{"field": f, "before": s(a), "after": s(b)} for f, a, b in self.fields],
             "before": self.before.to_dict() if self.before else None,
             "after": self.after.to_dict() if self.after else None,
         }
 
 
-def select(pattern: str | None, as_of: dt.date | None = None, *, data: PricingData | None = None) -> tuple[set[str], frozenset | None]:
+def select(
+    pattern: str | None, as_of: dt.date | None = None, *, data: PricingData | None = None
+) -> tuple[set[str], frozenset | None]:
     """(snapshot ids, kinds or None for all) that `pattern` names; an unmatched pattern lists near names."""
     d = current(data)
     if pattern is None or not pattern.strip():
@@ -90,19 +95,24 @@ def _rows(d: PricingData, pattern: str | None, as_of: dt.date | None, tier: str 
     if tier is not None:
         check_tier(tier)
     return [
-        r for r in d.rows
+        r
+        for r in d.rows
         if r.model in models and (kinds is None or r.kind in kinds) and (tier is None or r.tier == tier)
     ]
 
 
-def table(as_of: dt.date, pattern: str | None = None, tier: str | None = None, *, data: PricingData | None = None) -> list[PriceRow]:
+def table(
+    as_of: dt.date, pattern: str | None = None, tier: str | None = None, *, data: PricingData | None = None
+) -> list[PriceRow]:
     """Every price in force on `as_of` (optionally for matching models and one tier)."""
     as_of = check_date(as_of)
     d = current(data)
     return [r for r in _rows(d, pattern, as_of, tier) if r.in_force(as_of)]
 
 
-def history(model_pattern: str | None = None, tier: str | None = None, *, data: PricingData | None = None) -> list[PriceRow]:
+def history(
+    model_pattern: str | None = None, tier: str | None = None, *, data: PricingData | None = None
+) -> list[PriceRow]:
     """Every period of every matching price, oldest first within each model/kind/tier (for step charts)."""
     return _rows(current(data), model_pattern, None, tier)
 

@@ -133,8 +133,9 @@ def rate_price(entry, money: Display | None = None) -> str:
     """A provider's rate as it reads in its row: `$0.30 in / $1.20 out` for inference, else its one price;
     in the reader's currency and locale with `money`."""
     if entry.kind == "inference":
-        return _("{input} in / {output} out").format(input=price_text(entry.input, money=money),
-                                                      output=price_text(entry.output, money=money))
+        return _("{input} in / {output} out").format(
+            input=price_text(entry.input, money=money), output=price_text(entry.output, money=money)
+        )
     return price_text(entry.price, money=money)
 
 

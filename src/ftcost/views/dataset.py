@@ -26,14 +26,25 @@ def issue_frame(report: DatasetReport) -> pd.DataFrame:
     """One row per error or warning category: how often, on which lines, what it means, how to fix it
     (headers and sentences in the current language; the category code stays as the checks name it)."""
     rows = []
-    for kind, counts, lines in ((_("Error"), report.errors, report.error_lines),
-                                (_("Warning"), report.warnings, report.warning_lines)):
+    for kind, counts, lines in (
+        (_("Error"), report.errors, report.error_lines),
+        (_("Warning"), report.warnings, report.warning_lines),
+    ):
         for category, n in counts.items():
             found: list[int] = list(lines.get(category) or [])
-            shown = line_list(found, report.line_count(category))  # the kept lines may be capped: the count has the rest
+            shown = line_list(
+                found, report.line_count(category)
+            )  # the kept lines may be capped: the count has the rest
             meaning, fix = describe(category)
-            rows.append(dict(zip([_(c) for c in ISSUE_COLUMNS],
-                                 [kind, category, n, shown or _("whole file"), _(meaning), _(fix)], strict=True)))
+            rows.append(
+                dict(
+                    zip(
+                        [_(c) for c in ISSUE_COLUMNS],
+                        [kind, category, n, shown or _("whole file"), _(meaning), _(fix)],
+                        strict=True,
+                    )
+                )
+            )
     return pd.DataFrame(rows, columns=[_(c) for c in ISSUE_COLUMNS])
 
 
@@ -43,15 +54,24 @@ def issue_lines_csv(report: DatasetReport) -> str:
     buf = io.StringIO()
     writer = csv_writer(buf)  # the file name is the uploader's: no formula reaches a spreadsheet
     writer.writerow(["file", "kind", "problem", "line", "fix"])
-    for kind, counts, lines in (("error", report.errors, report.error_lines),
-                                ("warning", report.warnings, report.warning_lines)):
+    for kind, counts, lines in (
+        ("error", report.errors, report.error_lines),
+        ("warning", report.warnings, report.warning_lines),
+    ):
         for category in counts:
             fix = describe(category).fix
             for line in lines.get(category) or [""]:
                 writer.writerow([report.file, kind, category, line, fix])
             if more := report.lines_not_listed.get(category):
-                writer.writerow([report.file, kind, category,
-                                 f"… and {more:,} more lines (ftcost analyze FILE --json lists every one)", fix])
+                writer.writerow(
+                    [
+                        report.file,
+                        kind,
+                        category,
+                        f"… and {more:,} more lines (ftcost analyze FILE --json lists every one)",
+                        fix,
+                    ]
+                )
     return buf.getvalue()
 
 
@@ -67,17 +87,21 @@ def first_problem(report: DatasetReport) -> str | None:
             "OpenAI would reject {file}: {count} problem; it is on line {line} ({category}: {meaning}) The good "
             "lines are still counted below.",
             "OpenAI would reject {file}: {count} problems; the first is on line {line} ({category}: {meaning}) The "
-            "good lines are still counted below.", total,
-        ).format(file=_name(report), count=number(total), line=line, category=category,
-                 meaning=_(describe(category).meaning))
+            "good lines are still counted below.",
+            total,
+        ).format(
+            file=_name(report), count=number(total), line=line, category=category, meaning=_(describe(category).meaning)
+        )
     category = next(iter(report.errors))
     return _("OpenAI would reject {file}: {meaning}").format(file=_name(report), meaning=_(describe(category).meaning))
 
 
 def accepted_sentence(report: DatasetReport) -> str:
-    return ngettext("OpenAI should accept {file} for {model}: no errors in {count} example.",
-                    "OpenAI should accept {file} for {model}: no errors in {count} examples.", report.examples,
-                    ).format(file=_name(report), model=report.model, count=number(report.examples))
+    return ngettext(
+        "OpenAI should accept {file} for {model}: no errors in {count} example.",
+        "OpenAI should accept {file} for {model}: no errors in {count} examples.",
+        report.examples,
+    ).format(file=_name(report), model=report.model, count=number(report.examples))
 
 
 def _name(report: DatasetReport) -> str:
@@ -89,8 +113,13 @@ STAT_LABELS = {
     "tokens_per_example": N_("Tokens per example"),
     "assistant_tokens_per_example": N_("Answer tokens per example"),
 }
-STAT_COLUMNS = ((N_("min"), "min"), (N_("median"), "median"), (N_("mean"), "mean"), (N_("90th percentile"), "p90"),
-                (N_("max"), "max"))
+STAT_COLUMNS = (
+    (N_("min"), "min"),
+    (N_("median"), "median"),
+    (N_("mean"), "mean"),
+    (N_("90th percentile"), "p90"),
+    (N_("max"), "max"),
+)
 
 
 def stats_frame(report: DatasetReport) -> pd.DataFrame:
@@ -114,11 +143,13 @@ def limit_in_view(report: DatasetReport) -> bool:
 
 def limit_sentence(report: DatasetReport) -> str:
     longest = int(report.stats.get("tokens_per_example", {}).get("max") or 0)  # a count of tokens: whole
-    return ngettext("The longest example has {count} token, well inside the {limit}; the limit is off the chart's "
-                    "scale, so the arrow points to it.",
-                    "The longest example has {count} tokens, well inside the {limit}; the limit is off the chart's "
-                    "scale, so the arrow points to it.", longest).format(count=number(longest),
-                                                                          limit=limit_label(report))
+    return ngettext(
+        "The longest example has {count} token, well inside the {limit}; the limit is off the chart's "
+        "scale, so the arrow points to it.",
+        "The longest example has {count} tokens, well inside the {limit}; the limit is off the chart's "
+        "scale, so the arrow points to it.",
+        longest,
+    ).format(count=number(longest), limit=limit_label(report))
 
 
 def limit_label(report: DatasetReport) -> str:
@@ -154,11 +185,21 @@ def dataset_summary(report: DatasetReport) -> DatasetSummary:
 
 
 #: The training-cost table's columns, in English (shown with `_`).
-TRAINING_COLUMNS = (N_("Model"), N_("Encoding"), N_("Accepted?"), N_("Billing tokens per epoch"), N_("Epochs"),
-                    N_("Charged tokens"), N_("Training price"), N_("Cost of one run"))
+TRAINING_COLUMNS = (
+    N_("Model"),
+    N_("Encoding"),
+    N_("Accepted?"),
+    N_("Billing tokens per epoch"),
+    N_("Epochs"),
+    N_("Charged tokens"),
+    N_("Training price"),
+    N_("Cost of one run"),
+)
 
 
-def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date, money: Display | None = None) -> pd.DataFrame:
+def training_cost_frame(
+    reports: dict[str, DatasetReport], as_of: dt.date, money: Display | None = None
+) -> pd.DataFrame:
     """What training on this file costs on each model (analysed with that model's encoding and limit), in
     `money`'s currency (US dollars as published by default)."""
     money = money or Display(locale=locale())
@@ -171,9 +212,24 @@ def training_cost_frame(reports: dict[str, DatasetReport], as_of: dt.date, money
             cost, price = _("not offered"), str(exc)
         accepted = _("yes") if report.valid else _("no: {problems}").format(problems=", ".join(report.errors))
         epochs = _("{epochs} (auto)").format(epochs=report.epochs) if report.epochs_estimated else str(report.epochs)
-        rows.append(dict(zip([_(c) for c in TRAINING_COLUMNS], [
-            model, report.encoding, accepted, tokens(report.billing_tokens), epochs, tokens(report.charged_tokens),
-            price, cost], strict=True)))
+        rows.append(
+            dict(
+                zip(
+                    [_(c) for c in TRAINING_COLUMNS],
+                    [
+                        model,
+                        report.encoding,
+                        accepted,
+                        tokens(report.billing_tokens),
+                        epochs,
+                        tokens(report.charged_tokens),
+                        price,
+                        cost,
+                    ],
+                    strict=True,
+                )
+            )
+        )
     return pd.DataFrame(rows, columns=[_(c) for c in TRAINING_COLUMNS])
 
 

@@ -33,16 +33,24 @@ DEFAULT_ANSWER_CAP = 1024
 #: What an API key adds, for the page shown without one (the rest of ftcost needs none). English here; the
 #: page shows each through the catalogue (`key_adds`).
 WHAT_A_KEY_ADDS = (
-    N_("**Measure your prompts**: send the scenario's sample messages to each option's model and record the real "
-    "answer lengths, latency and token counts, next to ftcost's own count of the same prompts."),
-    N_("**Run the pilot fine-tune**: upload the training file, start the job with the planned epochs, follow it, and "
-    "compare the `trained_tokens` OpenAI bills with ftcost's estimate."),
-    N_("**Evaluate accuracy**: ask every option the scenario's eval questions and score the answers, giving a measured "
-    "accuracy per option instead of a guess."),
+    N_(
+        "**Measure your prompts**: send the scenario's sample messages to each option's model and record the real "
+        "answer lengths, latency and token counts, next to ftcost's own count of the same prompts."
+    ),
+    N_(
+        "**Run the pilot fine-tune**: upload the training file, start the job with the planned epochs, follow it, and "
+        "compare the `trained_tokens` OpenAI bills with ftcost's estimate."
+    ),
+    N_(
+        "**Evaluate accuracy**: ask every option the scenario's eval questions and score the answers, giving a measured "
+        "accuracy per option instead of a guess."
+    ),
 )
-OFFLINE = N_("Everything else — the plan, the dataset checks, prompts, people and prices — works offline, without a key. "
-           "The estimates on this page are free too: nothing is sent until you press a button that says what it "
-           "will spend.")
+OFFLINE = N_(
+    "Everything else — the plan, the dataset checks, prompts, people and prices — works offline, without a key. "
+    "The estimates on this page are free too: nothing is sent until you press a button that says what it "
+    "will spend."
+)
 
 KEY_SOURCES = {
     "field": N_("the key typed in the field above"),
@@ -51,15 +59,22 @@ KEY_SOURCES = {
 }
 NEEDS_KEY = N_("Needs an API key (above).")
 #: ftcost.live.serving's SERVER_KEY_OFF, in the page's language.
-SERVER_KEY_OFF = N_("A key in this server's environment or Streamlit secrets is not offered to visitors unless the "
-                    "operator enables it ({flag}=1 in the environment, or {flag} = true in secrets); type your own key "
-                    "to spend on your own account.")
+SERVER_KEY_OFF = N_(
+    "A key in this server's environment or Streamlit secrets is not offered to visitors unless the "
+    "operator enables it ({flag}=1 in the environment, or {flag} = true in secrets); type your own key "
+    "to spend on your own account."
+)
 
 
 def key_adds() -> str:
     """The page's box without a key: what a key adds, then what works without one (Markdown)."""
-    return (_("**What an API key adds**") + "\n\n" + "\n".join(f"- {_(line)}" for line in WHAT_A_KEY_ADDS)
-            + "\n\n" + _(OFFLINE))
+    return (
+        _("**What an API key adds**")
+        + "\n\n"
+        + "\n".join(f"- {_(line)}" for line in WHAT_A_KEY_ADDS)
+        + "\n\n"
+        + _(OFFLINE)
+    )
 
 
 def _m(money: Display | None) -> Display:
@@ -74,11 +89,21 @@ def connection_sentence(conn: Connection) -> str:
     """Which key and which server the page's calls would use, in a sentence (never the key itself).
     Without a usable key it also says that the server's own key is off unless the operator enables it."""
     # With a problem (shown next to this) no call goes anywhere, so no server is named.
-    where = "" if conn.problem else " " + (_("Calls would go to {server}.") if conn.source is None
-                                            else _("Calls go to {server}.")).format(server=_server(conn.base_url))
+    where = (
+        ""
+        if conn.problem
+        else " "
+        + (_("Calls would go to {server}.") if conn.source is None else _("Calls go to {server}.")).format(
+            server=_server(conn.base_url)
+        )
+    )
     if conn.source is None:
-        return (_("No key yet. Estimates below are free; the buttons that spend need a key.") + where + " "
-                + _(SERVER_KEY_OFF).format(flag=ALLOW_SERVER_KEY))
+        return (
+            _("No key yet. Estimates below are free; the buttons that spend need a key.")
+            + where
+            + " "
+            + _(SERVER_KEY_OFF).format(flag=ALLOW_SERVER_KEY)
+        )
     return _("Using {source}.").format(source=_(KEY_SOURCES[conn.source]).format(env=KEY_ENV)) + where
 
 
@@ -93,8 +118,10 @@ def price_date_note(as_of: dt.date, today: dt.date) -> str | None:
     """A note when the sidebar's price date is not today: estimates use its prices, OpenAI bills today's."""
     if as_of == today:
         return None
-    return _("Estimates use the prices and fine-tuning rules of the sidebar's date, {date}; what OpenAI bills for "
-             "a call made now follows today's ({today}).").format(date=as_of.isoformat(), today=today.isoformat())
+    return _(
+        "Estimates use the prices and fine-tuning rules of the sidebar's date, {date}; what OpenAI bills for "
+        "a call made now follows today's ({today})."
+    ).format(date=as_of.isoformat(), today=today.isoformat())
 
 
 # --- which options are called (measure and evaluate) ---------------------------------------------------------
@@ -112,12 +139,18 @@ def call_options(scenario: Scenario, fine_tuned_model: str | None) -> tuple[list
     notes = []
     if waiting:
         which = "; ".join(f"{markdown(s.name)} ({markdown(s.model)})" for s in waiting)  # shown as Markdown
-        notes.append(_("Left out until there is a fine-tuned model to call: {options}. Run the pilot below, or "
-                       "enter the name of a fine-tune you already have under *Evaluate*, to include it.").format(
-                           options=which))
+        notes.append(
+            _(
+                "Left out until there is a fine-tuned model to call: {options}. Run the pilot below, or "
+                "enter the name of a fine-tune you already have under *Evaluate*, to include it."
+            ).format(options=which)
+        )
     if elsewhere:
-        notes.append(_("Served by another provider, so not called here (the live check calls OpenAI): "
-                       "{options}.").format(options="; ".join(markdown(s.name) for s in elsewhere)))
+        notes.append(
+            _("Served by another provider, so not called here (the live check calls OpenAI): {options}.").format(
+                options="; ".join(markdown(s.name) for s in elsewhere)
+            )
+        )
     if not selection.options:
         raise FtcostError(" ".join([_("There is no option to call yet."), *notes]))
     return selection.options, notes
@@ -180,11 +213,33 @@ def _cost(usd: Decimal | None, money: Display | None) -> str:
 def estimate_frame(estimate: SpendEstimate, money: Display | None = None) -> pd.DataFrame:
     """Per option: calls, ftcost's count of the prompts, the answer-token cap, and the most it can cost (in the
     display currency). A note column only when some option has a note (e.g. no price on the date)."""
-    columns = [_("Option"), _("Model"), _("Calls"), _("Prompt tokens"), _("Answer tokens at most"),
-               _("Costs at most"), _("Note")]
-    rows = [dict(zip(columns, (
-        o.option, o.model, tokens(o.calls), tokens(o.prompt_tokens), tokens(o.max_output_tokens),
-        _cost(o.cost_usd, money), o.note), strict=True)) for o in estimate.options]
+    columns = [
+        _("Option"),
+        _("Model"),
+        _("Calls"),
+        _("Prompt tokens"),
+        _("Answer tokens at most"),
+        _("Costs at most"),
+        _("Note"),
+    ]
+    rows = [
+        dict(
+            zip(
+                columns,
+                (
+                    o.option,
+                    o.model,
+                    tokens(o.calls),
+                    tokens(o.prompt_tokens),
+                    tokens(o.max_output_tokens),
+                    _cost(o.cost_usd, money),
+                    o.note,
+                ),
+                strict=True,
+            )
+        )
+        for o in estimate.options
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame if any(o.note for o in estimate.options) else frame.drop(columns=columns[-1])
 
@@ -199,9 +254,10 @@ def spend_text(estimate: SpendEstimate, money: Display | None = None) -> str:
 
 
 def estimate_sentence(estimate: SpendEstimate, answer_cap: int, money: Display | None = None) -> str:
-    return _("Estimate: {spend}, assuming every answer uses the whole {cap}-token cap (real answers are usually "
-             "shorter). Nothing is sent until you confirm.").format(spend=spend_text(estimate, money),
-                                                                    cap=tokens(answer_cap))
+    return _(
+        "Estimate: {spend}, assuming every answer uses the whole {cap}-token cap (real answers are usually "
+        "shorter). Nothing is sent until you confirm."
+    ).format(spend=spend_text(estimate, money), cap=tokens(answer_cap))
 
 
 # --- measure -------------------------------------------------------------------------------------------------
@@ -221,16 +277,19 @@ def measure_frame(report: MeasureReport, money: Display | None = None) -> pd.Dat
         difference = signed(o.difference)
         if o.difference and diff_pct is not None:
             difference += f" ({signed(diff_pct, '%')})"
-        rows.append({
-            _("Option"): o.name, _("Calls"): tokens(len(o.calls)),
-            _("ftcost's count"): tokens(o.ftcost_prompt_tokens),
-            _("API prompt_tokens"): tokens(o.api_prompt_tokens),
-            _("Difference"): difference,
-            _("Cached"): tokens(o.cached_tokens),
-            _("Median answer"): plain(o.median_output_tokens),
-            _("Median latency"): _("{seconds} s").format(seconds=f"{o.median_latency_s:.2f}"),
-            _("Cost"): _cost(o.cost_usd, money),
-        })
+        rows.append(
+            {
+                _("Option"): o.name,
+                _("Calls"): tokens(len(o.calls)),
+                _("ftcost's count"): tokens(o.ftcost_prompt_tokens),
+                _("API prompt_tokens"): tokens(o.api_prompt_tokens),
+                _("Difference"): difference,
+                _("Cached"): tokens(o.cached_tokens),
+                _("Median answer"): plain(o.median_output_tokens),
+                _("Median latency"): _("{seconds} s").format(seconds=f"{o.median_latency_s:.2f}"),
+                _("Cost"): _cost(o.cost_usd, money),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -239,14 +298,19 @@ def answers_frame(report: MeasureReport) -> pd.DataFrame:
     rows = []
     for o in report.options:
         for c in o.calls:
-            rows.append({
-                _("Option"): o.name, _("Question"): c.user_message, _("Answer"): c.call.answer,
-                _("ftcost's count"): tokens(c.ftcost_prompt_tokens),
-                _("API prompt_tokens"): tokens(c.call.prompt_tokens),
-                _("Answer tokens"): tokens(c.call.completion_tokens), _("Cached"): tokens(c.call.cached_tokens),
-                _("Latency"): _("{seconds} s").format(seconds=f"{c.call.latency_s:.2f}"),
-                _("Finished"): _finish(c.call.finish_reason, report.max_output_tokens),
-            })
+            rows.append(
+                {
+                    _("Option"): o.name,
+                    _("Question"): c.user_message,
+                    _("Answer"): c.call.answer,
+                    _("ftcost's count"): tokens(c.ftcost_prompt_tokens),
+                    _("API prompt_tokens"): tokens(c.call.prompt_tokens),
+                    _("Answer tokens"): tokens(c.call.completion_tokens),
+                    _("Cached"): tokens(c.call.cached_tokens),
+                    _("Latency"): _("{seconds} s").format(seconds=f"{c.call.latency_s:.2f}"),
+                    _("Finished"): _finish(c.call.finish_reason, report.max_output_tokens),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -259,9 +323,12 @@ def measure_notes(report: MeasureReport) -> list[str]:
     notes = [o.note for o in report.options if o.note]
     for o in report.options:
         if o.truncated:
-            notes.append(_("{option}: {n} answer(s) hit the {cap}-token cap, so its median answer length is a lower "
-                           "bound; raise the cap and measure again.").format(
-                               option=markdown(o.name), n=tokens(o.truncated), cap=tokens(report.max_output_tokens)))
+            notes.append(
+                _(
+                    "{option}: {n} answer(s) hit the {cap}-token cap, so its median answer length is a lower "
+                    "bound; raise the cap and measure again."
+                ).format(option=markdown(o.name), n=tokens(o.truncated), cap=tokens(report.max_output_tokens))
+            )
     if report.stopped:
         notes.append(stopped_text(report) + " " + _("The calls made so far are shown."))
     return notes
@@ -275,11 +342,20 @@ def measure_summary(report: MeasureReport, money: Display | None = None) -> str:
     if median is None:
         return _("Nothing was measured.")
     counted = ngettext("{n} call", "{n} calls", calls).format(n=tokens(calls))
-    measured = (_("Measured {calls}, which cost {amount} at ftcost's prices.").format(
-        calls=counted, amount=_m(money).amount(cost)) if cost is not None
-        else _("Measured {calls}.").format(calls=counted))
-    return measured + " " + _("Median answer: {tokens} tokens; median latency {seconds} s.").format(
-        tokens=tokens(median), seconds=f"{latency:.2f}")
+    measured = (
+        _("Measured {calls}, which cost {amount} at ftcost's prices.").format(
+            calls=counted, amount=_m(money).amount(cost)
+        )
+        if cost is not None
+        else _("Measured {calls}.").format(calls=counted)
+    )
+    return (
+        measured
+        + " "
+        + _("Median answer: {tokens} tokens; median latency {seconds} s.").format(
+            tokens=tokens(median), seconds=f"{latency:.2f}"
+        )
+    )
 
 
 def output_tokens_change(scenario: Scenario, report: MeasureReport) -> tuple[str, bool] | None:
@@ -290,11 +366,17 @@ def output_tokens_change(scenario: Scenario, report: MeasureReport) -> tuple[str
     stated = scenario.workload.output_tokens_per_request
     if stated == median:
         return _("The scenario already plans with the measured median, {tokens} output tokens per request.").format(
-            tokens=tokens(median)), False
-    before = (_("The scenario's output tokens per request are stated as {tokens}.").format(tokens=tokens(stated))
-              if stated is not None else _("The scenario's output tokens per request are counted from the sample answer."))
-    return before + " " + _("Applying sets them to the measured median, {tokens}. (The scenario has no latency "
-                            "field: the median latency is for your own planning.)").format(tokens=tokens(median)), True
+            tokens=tokens(median)
+        ), False
+    before = (
+        _("The scenario's output tokens per request are stated as {tokens}.").format(tokens=tokens(stated))
+        if stated is not None
+        else _("The scenario's output tokens per request are counted from the sample answer.")
+    )
+    return before + " " + _(
+        "Applying sets them to the measured median, {tokens}. (The scenario has no latency "
+        "field: the median latency is for your own planning.)"
+    ).format(tokens=tokens(median)), True
 
 
 # --- evaluate ------------------------------------------------------------------------------------------------
@@ -304,16 +386,38 @@ def accuracy_frame(scenario: Scenario, report: EvalReport) -> pd.DataFrame:
     """Per option: right answers, measured accuracy, and the accuracy the scenario assumes now."""
     assumed = {o.name: o.accuracy_pct for o in scenario.option}
     columns = [_("Option"), _("Model"), _("Right"), _("Measured accuracy"), _("In the scenario now")]
-    rows = [dict(zip(columns, (
-        o.name, o.model, _("{right} of {asked}").format(right=tokens(o.correct), asked=tokens(len(o.answers))),
-        pct(o.accuracy_pct), pct(assumed.get(o.name))), strict=True)) for o in report.options]
+    rows = [
+        dict(
+            zip(
+                columns,
+                (
+                    o.name,
+                    o.model,
+                    _("{right} of {asked}").format(right=tokens(o.correct), asked=tokens(len(o.answers))),
+                    pct(o.accuracy_pct),
+                    pct(assumed.get(o.name)),
+                ),
+                strict=True,
+            )
+        )
+        for o in report.options
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def scored_frame(report: EvalReport) -> pd.DataFrame:
     columns = [_("Option"), _("Question"), _("Expected"), _("Answer"), _("Right?"), _("Why not")]
-    rows = [dict(zip(columns, (o.name, a.input, a.expected, a.answer, _("yes") if a.correct else _("no"), a.reason),
-                     strict=True)) for o in report.options for a in o.answers]
+    rows = [
+        dict(
+            zip(
+                columns,
+                (o.name, a.input, a.expected, a.answer, _("yes") if a.correct else _("no"), a.reason),
+                strict=True,
+            )
+        )
+        for o in report.options
+        for a in o.answers
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -332,12 +436,19 @@ def accuracy_change(scenario: Scenario, report: EvalReport) -> tuple[str, bool] 
 
 def eval_sentence(scenario: Scenario) -> str:
     pilot = scenario.pilot
-    how = (_("the answer must equal the expected one") if pilot.scoring == "exact" else
-           _("the answer's JSON fields {fields} must match the expected ones").format(
-               fields=", ".join(pilot.json_fields) if pilot.json_fields else _("(all of them)")))
+    how = (
+        _("the answer must equal the expected one")
+        if pilot.scoring == "exact"
+        else _("the answer's JSON fields {fields} must match the expected ones").format(
+            fields=", ".join(pilot.json_fields) if pilot.json_fields else _("(all of them)")
+        )
+    )
     return _("{n} question(s) from the scenario's eval set; scoring: {scoring} ({how}).").format(
-        n=tokens(len(pilot.eval_set)), scoring=pilot.scoring, how=how)
+        n=tokens(len(pilot.eval_set)), scoring=pilot.scoring, how=how
+    )
 
 
-NO_EVAL_SET = N_("This scenario has no eval set, so there is nothing to score. Add `[[pilot.eval_set]]` entries "
-               "(`input` and `expected`) to the scenario file and open it again; the *reviews* example has some.")
+NO_EVAL_SET = N_(
+    "This scenario has no eval set, so there is nothing to score. Add `[[pilot.eval_set]]` entries "
+    "(`input` and `expected`) to the scenario file and open it again; the *reviews* example has some."
+)

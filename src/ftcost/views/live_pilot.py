@@ -34,30 +34,57 @@ def job_cutoff(model: str, as_of: dt.date, org_history: str | None = None) -> Jo
     snapshot, until = facts.base, facts.fine_tuning_until
     if not allowed:
         if facts.rule == "closed":
-            closed = (_("New fine-tuning jobs are no longer possible for {model}: OpenAI accepts none from anyone from "
-                        "{until}, and the price date is {date}.") if facts.event_id else
-                      _("New fine-tuning jobs are no longer possible for {model}: OpenAI accepts none from {until}, "
-                        "and the price date is {date}."))
-            return JobCutoff(False, closed.format(model=snapshot, until=until, date=as_of.isoformat()) + " " + _(
-                "Nothing can be started here; a job started earlier can still be followed below."))
-        return JobCutoff(False, _("No new fine-tuning job can be started for {model}: {reason}").format(
-            model=snapshot, reason=facts.reason))
-    limits = [_("since {date}, {who}").format(date=e.date.isoformat(), who=_who(e.who))
-              for e in facts.possible_restrictions]
+            closed = (
+                _(
+                    "New fine-tuning jobs are no longer possible for {model}: OpenAI accepts none from anyone from "
+                    "{until}, and the price date is {date}."
+                )
+                if facts.event_id
+                else _(
+                    "New fine-tuning jobs are no longer possible for {model}: OpenAI accepts none from {until}, "
+                    "and the price date is {date}."
+                )
+            )
+            return JobCutoff(
+                False,
+                closed.format(model=snapshot, until=until, date=as_of.isoformat())
+                + " "
+                + _("Nothing can be started here; a job started earlier can still be followed below."),
+            )
+        return JobCutoff(
+            False,
+            _("No new fine-tuning job can be started for {model}: {reason}").format(
+                model=snapshot, reason=facts.reason
+            ),
+        )
+    limits = [
+        _("since {date}, {who}").format(date=e.date.isoformat(), who=_who(e.who)) for e in facts.possible_restrictions
+    ]
     if not limits:
         return JobCutoff(True, "")
-    end = (" " + _("From {date} nobody can start new jobs.").format(date=until.isoformat())) if until is not None else ""
-    return JobCutoff(True, _("OpenAI is winding down fine-tuning and no longer starts jobs for some organisations: "
-                             "{limits}.").format(limits=_("; ").join(limits)) + end + " " + _(
-        "ftcost cannot tell whether yours is one of them; if it is, OpenAI refuses the job (403) before anything is "
-        "billed."))
+    end = (
+        (" " + _("From {date} nobody can start new jobs.").format(date=until.isoformat())) if until is not None else ""
+    )
+    return JobCutoff(
+        True,
+        _("OpenAI is winding down fine-tuning and no longer starts jobs for some organisations: {limits}.").format(
+            limits=_("; ").join(limits)
+        )
+        + end
+        + " "
+        + _(
+            "ftcost cannot tell whether yours is one of them; if it is, OpenAI refuses the job (403) before anything is "
+            "billed."
+        ),
+    )
 
 
 #: Who OpenAI's wind-down notices stop (lifecycle.toml's `who` of its organisation limits), as the page says it.
 _WHO = {
     "organizations that have never fine-tuned": N_("organisations that have never fine-tuned"),
     "organizations with no fine-tuned-model inference in the past 60 days": N_(
-        "organisations with no fine-tuned-model inference in the past 60 days"),
+        "organisations with no fine-tuned-model inference in the past 60 days"
+    ),
 }
 
 
@@ -93,14 +120,21 @@ def pilot_plan_view(plan: PilotPlan, money: Display | None = None) -> PilotPlanV
         charged_tokens=tokens(plan.charged_tokens),
         cost=cost,
         button=_("Upload and fine-tune {model} ({tokens} tokens, about {amount})").format(
-            model=plan.model, tokens=tokens(plan.charged_tokens), amount=cost),
+            model=plan.model, tokens=tokens(plan.charged_tokens), amount=cost
+        ),
         cost_note=plan.cost_note,
     )
 
 
 #: How far along a job is when it reaches each status (the share of the bar; training fills the rest).
-_STATUS_SHARE = {"validating_files": 0.2, "queued": 0.3, "running": 0.4, "succeeded": 1.0, "failed": 1.0,
-                 "cancelled": 1.0}
+_STATUS_SHARE = {
+    "validating_files": 0.2,
+    "queued": 0.3,
+    "running": 0.4,
+    "succeeded": 1.0,
+    "failed": 1.0,
+    "cancelled": 1.0,
+}
 _STEP = re.compile(r"Step (\d+)/(\d+)")
 
 
@@ -127,8 +161,10 @@ class JobProgress:
             share = 0.05 if p.message.startswith("uploading") else 0.1
         elif p.job_id:  # the report that the job was created
             self.job_id, share = p.job_id, 0.15
-            line = _("Created job {job}. If this page is closed or interrupted, the job keeps running at OpenAI: "
-                     "follow it again with its id under *Follow an existing job*.").format(job=self.job_id)
+            line = _(
+                "Created job {job}. If this page is closed or interrupted, the job keeps running at OpenAI: "
+                "follow it again with its id under *Follow an existing job*."
+            ).format(job=self.job_id)
         elif p.message.startswith("status: "):
             self.status = p.message.removeprefix("status: ")
             share = _STATUS_SHARE.get(self.status)
@@ -161,27 +197,46 @@ def pilot_result_view(result: PilotResult, money: Display | None = None) -> Pilo
     else:
         error_pct = signed(err, "%")
         apart = tokens(abs(int(result.estimated_tokens or 0) - int(result.trained_tokens or 0)))
-        help_ = (_("(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost over-estimated the bill by {tokens} "
-                   "tokens.") if err > 0 else
-                 _("(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost under-estimated the bill by {tokens} "
-                   "tokens.") if err < 0 else
-                 _("(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost matched the bill exactly."))
+        help_ = (
+            _(
+                "(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost over-estimated the bill by {tokens} "
+                "tokens."
+            )
+            if err > 0
+            else _(
+                "(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost under-estimated the bill by {tokens} "
+                "tokens."
+            )
+            if err < 0
+            else _("(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost matched the bill exactly.")
+        )
         help_ = help_.format(tokens=apart)
     job, status = inert(result.job_id), inert(result.status)
     state: Literal["complete", "error", "running"]
     if result.succeeded:
-        headline, state = _("Job {job} succeeded: {model}.").format(job=job, model=inert(result.fine_tuned_model)), "complete"
+        headline, state = (
+            _("Job {job} succeeded: {model}.").format(job=job, model=inert(result.fine_tuned_model)),
+            "complete",
+        )
     elif result.finished:
-        headline = (_("Job {job} {status}: {why}").format(job=job, status=status, why=inert(result.error_message))
-                    if result.error_message else _("Job {job} {status}").format(job=job, status=status))
+        headline = (
+            _("Job {job} {status}: {why}").format(job=job, status=status, why=inert(result.error_message))
+            if result.error_message
+            else _("Job {job} {status}").format(job=job, status=status)
+        )
         state = "error"
     else:
-        headline, state = _("Job {job} is still {status}; it keeps running at OpenAI. Follow it again below with its "
-                            "job id.").format(job=job, status=status.replace("_", " ")), "running"
+        headline, state = (
+            _("Job {job} is still {status}; it keeps running at OpenAI. Follow it again below with its job id.").format(
+                job=job, status=status.replace("_", " ")
+            ),
+            "running",
+        )
     return PilotResultView(
         headline=headline,
         log_label=_("Job {job}: {status} · {n} event(s) from OpenAI").format(
-            job=job, status=status.replace("_", " "), n=tokens(len(result.events))),
+            job=job, status=status.replace("_", " "), n=tokens(len(result.events))
+        ),
         state=state,
         trained_tokens=tokens(result.trained_tokens) if result.trained_tokens is not None else "—",
         estimated_tokens=tokens(result.estimated_tokens) if result.estimated_tokens is not None else "—",

@@ -25,28 +25,43 @@ def labour_frame(scenario: Scenario, money: Display | None = None) -> pd.DataFra
     rows = []
     for r in scenario.labour.role:
         per_iteration = role_per_iteration(r)
-        rows.append({
-            who: r.role, hourly: m.amount(r.hourly_usd),
-            hours_col: _("{hours} h per iteration").format(hours=plain(r.hours_per_iteration)),
-            per: m.amount(per_iteration), whole: m.amount(per_iteration * iterations),
-        })
+        rows.append(
+            {
+                who: r.role,
+                hourly: m.amount(r.hourly_usd),
+                hours_col: _("{hours} h per iteration").format(hours=plain(r.hours_per_iteration)),
+                per: m.amount(per_iteration),
+                whole: m.amount(per_iteration * iterations),
+            }
+        )
     labour, examples = scenario.labour, scenario.training.planned_examples
     rate = next((r.hourly_usd for r in labour.role if r.role == labour.data_prep_role), None)
     hours = data_prep_hours(scenario, examples)
     prep = data_prep_usd(scenario, examples)
-    rows.append({
-        who: _("Data preparation"),
-        hourly: m.amount(rate) if rate is not None else "—",
-        hours_col: _("{hours} h once: {examples} examples × {minutes} min ({role})").format(
-            hours=plain(hours, places=1), examples=number(examples),
-            minutes=plain(labour.data_prep_minutes_per_example), role=labour.data_prep_role),
-        per: "—", whole: m.amount(prep),
-    })
+    rows.append(
+        {
+            who: _("Data preparation"),
+            hourly: m.amount(rate) if rate is not None else "—",
+            hours_col: _("{hours} h once: {examples} examples × {minutes} min ({role})").format(
+                hours=plain(hours, places=1),
+                examples=number(examples),
+                minutes=plain(labour.data_prep_minutes_per_example),
+                role=labour.data_prep_role,
+            ),
+            per: "—",
+            whole: m.amount(prep),
+        }
+    )
     per_iteration = labour_per_iteration(scenario)
-    rows.append({
-        who: _("Total"), hourly: "", hours_col: "", per: m.amount(per_iteration),
-        whole: m.amount(per_iteration * iterations + prep),
-    })
+    rows.append(
+        {
+            who: _("Total"),
+            hourly: "",
+            hours_col: "",
+            per: m.amount(per_iteration),
+            whole: m.amount(per_iteration * iterations + prep),
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -78,17 +93,32 @@ def pilot_view(plan: Plan, money: Display | None = None) -> PilotView | None:
     if p is None:
         return None
     part, how, cost = _("Part"), _("How"), _("Cost")
-    parts = pd.DataFrame([
-        {part: _("Training"), how: _("{examples} examples × {epochs} epochs = {tokens} tokens").format(
-            examples=number(p.examples), epochs=p.epochs, tokens=tokens(p.training_tokens)),
-         cost: m.amount(p.training_usd)},
-        {part: _("Evaluation"), how: _("{examples} held-out examples through every option").format(
-            examples=number(p.eval_examples)), cost: m.amount(p.eval_usd)},
-        {part: _("People"), how: _("one iteration of the team + preparing the pilot's examples"),
-         cost: m.amount(p.labour_usd)},
-        {part: _("Pilot total"), how: _("{share} of the project's one-off cost").format(
-            share=pct(p.share_of_project_pct)), cost: m.amount(p.total_usd)},
-    ])
+    parts = pd.DataFrame(
+        [
+            {
+                part: _("Training"),
+                how: _("{examples} examples × {epochs} epochs = {tokens} tokens").format(
+                    examples=number(p.examples), epochs=p.epochs, tokens=tokens(p.training_tokens)
+                ),
+                cost: m.amount(p.training_usd),
+            },
+            {
+                part: _("Evaluation"),
+                how: _("{examples} held-out examples through every option").format(examples=number(p.eval_examples)),
+                cost: m.amount(p.eval_usd),
+            },
+            {
+                part: _("People"),
+                how: _("one iteration of the team + preparing the pilot's examples"),
+                cost: m.amount(p.labour_usd),
+            },
+            {
+                part: _("Pilot total"),
+                how: _("{share} of the project's one-off cost").format(share=pct(p.share_of_project_pct)),
+                cost: m.amount(p.total_usd),
+            },
+        ]
+    )
     return PilotView(
         option=p.option,
         total=m.amount(p.total_usd),

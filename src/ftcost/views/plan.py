@@ -42,7 +42,6 @@ def _served(m, o=None) -> str:
     return m.served_by or (o.name if o is not None else _("nothing served"))
 
 
-
 def base_options(plan: Plan) -> list[str]:
     """Names of the options a fine-tune is compared against, in the scenario's order."""
     return [o.name for o in plan.options if not o.fine_tuned]
@@ -99,8 +98,9 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
                 model=o.resolved_model,
                 fine_tuned=o.fine_tuned,
                 with_wrong=m.amount(with_wrong),
-                with_wrong_delta=None if other is None else _nonzero(
-                    m.signed(with_wrong - other.monthly_with_wrong_answers_usd)),
+                with_wrong_delta=None
+                if other is None
+                else _nonzero(m.signed(with_wrong - other.monthly_with_wrong_answers_usd)),
                 monthly=m.amount(o.monthly_usd),
                 monthly_delta=None if other is None else _nonzero(m.signed(o.monthly_usd - other.monthly_usd)),
                 one_off=m.amount(o.one_off_usd) if o.one_off else _("none"),
@@ -108,10 +108,12 @@ def option_cards(plan: Plan, against: str | None = None, money: Display | None =
                 per_correct_delta=per_correct_delta,
                 accuracy=pct(o.accuracy_pct),
                 tokens_per_request=_("{prompt} prompt + {output} output tokens per request").format(
-                    prompt=tokens(o.tokens.prompt_tokens), output=tokens(o.tokens.output_tokens)),
+                    prompt=tokens(o.tokens.prompt_tokens), output=tokens(o.tokens.output_tokens)
+                ),
                 total=m.amount(o.cumulative_usd[-1]),
-                total_delta=None if other is None else _nonzero(
-                    m.signed(o.cumulative_usd[-1] - other.cumulative_usd[-1])),
+                total_delta=None
+                if other is None
+                else _nonzero(m.signed(o.cumulative_usd[-1] - other.cumulative_usd[-1])),
             )
         )
     return cards
@@ -156,8 +158,9 @@ def payback_cards(plan: Plan, against: str | None = None, money: Display | None 
                 against=be.against,
                 # "No" + "not within 12 months" below it: the long form is cut off in a quarter-width metric.
                 break_even=_("Month {month}").format(month=be.month) if be.month else _("No"),
-                break_even_date=ft.months[be.month - 1].starts.isoformat() if be.month else
-                month_text(None, plan.horizon_months),
+                break_even_date=ft.months[be.month - 1].starts.isoformat()
+                if be.month
+                else month_text(None, plan.horizon_months),
                 pays_back=be.month is not None,
                 savings=m.signed(be.savings_at_horizon_usd),
                 roi=pct(be.roi_pct) if be.month is not None else _("no payback"),
@@ -181,16 +184,18 @@ def cumulative_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     rows = []
     for o in plan.options:
         for m, running in zip(o.months, o.cumulative_usd, strict=True):
-            rows.append({
-                "option": o.name,
-                "kind": "fine-tuned" if o.fine_tuned else "base model",
-                "month": m.month,
-                "starts": m.starts.isoformat(),
-                "cumulative": float(money.value(running)),
-                "cumulative_text": money.amount(running),
-                "month_text": money.amount(m.total_usd),
-                "served_by": _served(m),
-            })
+            rows.append(
+                {
+                    "option": o.name,
+                    "kind": "fine-tuned" if o.fine_tuned else "base model",
+                    "month": m.month,
+                    "starts": m.starts.isoformat(),
+                    "cumulative": float(money.value(running)),
+                    "cumulative_text": money.amount(running),
+                    "month_text": money.amount(m.total_usd),
+                    "served_by": _served(m),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -203,14 +208,16 @@ def break_even_frame(plan: Plan, against: str | None = None, money: Display | No
             continue
         ft = plan.option(be.fine_tuned)
         running = ft.cumulative_usd[be.month - 1]
-        rows.append({
-            "option": be.fine_tuned,
-            "against": be.against,
-            "month": be.month,
-            "cumulative": float(_m(money).value(running)),
-            "cumulative_text": _m(money).amount(running),
-            "label": _("{option} pays back in month {month}").format(option=be.fine_tuned, month=be.month),
-        })
+        rows.append(
+            {
+                "option": be.fine_tuned,
+                "against": be.against,
+                "month": be.month,
+                "cumulative": float(_m(money).value(running)),
+                "cumulative_text": _m(money).amount(running),
+                "label": _("{option} pays back in month {month}").format(option=be.fine_tuned, month=be.month),
+            }
+        )
     return pd.DataFrame(rows, columns=["option", "against", "month", "cumulative", "cumulative_text", "label"])
 
 
@@ -221,19 +228,35 @@ def go_live_frame(plan: Plan) -> pd.DataFrame:
     for o in plan.options:
         if o.fine_tuned and o.go_live_month > 1:
             rows.setdefault(o.go_live_month, []).append(o.name)
-    labels: list[dict[str, Any]] = [{"month": m, "label": ngettext("{options} goes live in month {month}", "{options} go live in month {month}",
-                                             len(names)).format(options=_(" and ").join(names), month=m)}
-              for m, names in sorted(rows.items())]
-    labels += [{"month": o.switch_month, "label": _("{option} stops serving on {date}: {successor} from month "
-                                                    "{month}").format(option=o.name, date=str(o.serves_until),
-                                                                      successor=o.successor, month=o.switch_month)}
-               for o in plan.options if o.switch_month is not None]
+    labels: list[dict[str, Any]] = [
+        {
+            "month": m,
+            "label": ngettext(
+                "{options} goes live in month {month}", "{options} go live in month {month}", len(names)
+            ).format(options=_(" and ").join(names), month=m),
+        }
+        for m, names in sorted(rows.items())
+    ]
+    labels += [
+        {
+            "month": o.switch_month,
+            "label": _("{option} stops serving on {date}: {successor} from month {month}").format(
+                option=o.name, date=str(o.serves_until), successor=o.successor, month=o.switch_month
+            ),
+        }
+        for o in plan.options
+        if o.switch_month is not None
+    ]
     return pd.DataFrame(sorted(labels, key=lambda r: r["month"]), columns=["month", "label"])
 
 
 def _parts_used(plan: Plan) -> list[str]:
     """The cost parts that are non-zero somewhere (no cached-input legend entry when nothing is cached)."""
-    return [part for part, field in BREAKDOWN_PARTS.items() if any(getattr(m, field) for o in plan.options for m in o.months)]
+    return [
+        part
+        for part, field in BREAKDOWN_PARTS.items()
+        if any(getattr(m, field) for o in plan.options for m in o.months)
+    ]
 
 
 def breakdown_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
@@ -245,10 +268,17 @@ def breakdown_frame(plan: Plan, money: Display | None = None) -> pd.DataFrame:
         for m in o.months:
             for order, part in enumerate(used):
                 value = getattr(m, BREAKDOWN_PARTS[part])
-                rows.append({
-                    "option": o.name, "month": m.month, "part": part_label(part), "order": order,
-                    "usd": float(money.value(value)), "usd_text": money.amount(value), "served_by": _served(m),
-                })
+                rows.append(
+                    {
+                        "option": o.name,
+                        "month": m.month,
+                        "part": part_label(part),
+                        "order": order,
+                        "usd": float(money.value(value)),
+                        "usd_text": money.amount(value),
+                        "served_by": _served(m),
+                    }
+                )
     return pd.DataFrame(rows, columns=["option", "month", "part", "order", "usd", "usd_text", "served_by"])
 
 
@@ -260,8 +290,15 @@ def horizon_breakdown_frame(plan: Plan, money: Display | None = None) -> pd.Data
     for o in plan.options:
         for order, part in enumerate(used):
             total = sum((getattr(m, BREAKDOWN_PARTS[part]) for m in o.months), Decimal(0))
-            rows.append({"option": o.name, "part": part_label(part), "order": order, "usd": float(money.value(total)),
-                         "usd_text": money.amount(total)})
+            rows.append(
+                {
+                    "option": o.name,
+                    "part": part_label(part),
+                    "order": order,
+                    "usd": float(money.value(total)),
+                    "usd_text": money.amount(total),
+                }
+            )
     return pd.DataFrame(rows, columns=["option", "part", "order", "usd", "usd_text"])
 
 
@@ -274,8 +311,15 @@ def month_breakdown_frame(plan: Plan, money: Display | None = None) -> pd.DataFr
     for o in plan.options:
         for order, part in enumerate(used):
             value = getattr(o.steady, BREAKDOWN_PARTS[part])
-            rows.append({"option": o.name, "part": part_label(part), "order": order, "usd": float(money.value(value)),
-                         "usd_text": money.amount(value)})
+            rows.append(
+                {
+                    "option": o.name,
+                    "part": part_label(part),
+                    "order": order,
+                    "usd": float(money.value(value)),
+                    "usd_text": money.amount(value),
+                }
+            )
     return pd.DataFrame(rows, columns=["option", "part", "order", "usd", "usd_text"])
 
 
@@ -285,22 +329,28 @@ def month_table(plan: Plan, money: Display | None = None) -> pd.DataFrame:
     rows = []
     for o in plan.options:
         for m, running in zip(o.months, o.cumulative_usd, strict=True):
-            rows.append({
-                _("Option"): o.name,
-                _("Month"): m.month,
-                _("Starts"): m.starts.isoformat(),
-                _("Served by"): _served(m, o),
-                _("Requests"): tokens(m.requests),
-                _("Input tokens"): tokens(m.input_tokens),
-                _("Output tokens"): tokens(m.output_tokens),
-                _("Inference"): money.amount(m.inference_usd),
-                _("Hosting"): money.amount(m.hosting_usd),
-                **({_("Retrieval"): money.amount(m.retrieval_usd)} if any(x.retrieval for x in plan.options) else {}),
-                _("Wrong answers"): money.amount(m.wrong_answers_usd),
-                _("One-off"): money.amount(m.one_off_usd),
-                _("Month total"): money.amount(m.total_usd),
-                _("Running total"): money.amount(running),
-            })
+            rows.append(
+                {
+                    _("Option"): o.name,
+                    _("Month"): m.month,
+                    _("Starts"): m.starts.isoformat(),
+                    _("Served by"): _served(m, o),
+                    _("Requests"): tokens(m.requests),
+                    _("Input tokens"): tokens(m.input_tokens),
+                    _("Output tokens"): tokens(m.output_tokens),
+                    _("Inference"): money.amount(m.inference_usd),
+                    _("Hosting"): money.amount(m.hosting_usd),
+                    **(
+                        {_("Retrieval"): money.amount(m.retrieval_usd)}
+                        if any(x.retrieval for x in plan.options)
+                        else {}
+                    ),
+                    _("Wrong answers"): money.amount(m.wrong_answers_usd),
+                    _("One-off"): money.amount(m.one_off_usd),
+                    _("Month total"): money.amount(m.total_usd),
+                    _("Running total"): money.amount(running),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -315,21 +365,32 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
         return _("No fine-tune is planned, so no training file is priced."), None
     x = ft.one_off
     measured = next(iter(training.values()), None) if training else None
-    epochs = (ngettext("{n} epoch", "{n} epochs", x.epochs).format(n=x.epochs)
-              + (_(" (OpenAI's auto rule)") if x.epochs_estimated else ""))
+    epochs = ngettext("{n} epoch", "{n} epochs", x.epochs).format(n=x.epochs) + (
+        _(" (OpenAI's auto rule)") if x.epochs_estimated else ""
+    )
     fields = {"planned": number(planned), "epochs": epochs, "charged": tokens(x.charged_tokens_per_run)}
     if measured is None or measured.counted_examples is None:
-        text = _("Training is priced on the scenario's stated tokens per example, scaled to the {planned} examples "
-                 "planned for the full set, × {epochs}: {charged} charged tokens per run.").format(**fields)
+        text = _(
+            "Training is priced on the scenario's stated tokens per example, scaled to the {planned} examples "
+            "planned for the full set, × {epochs}: {charged} charged tokens per run."
+        ).format(**fields)
         return text, None
     label = label or measured.name
-    text = _("Training is priced on {file} ({examples} examples, {average} billing tokens each on average), scaled to "
-             "the {planned} examples planned for the full set, × {epochs}: {charged} charged tokens per "
-             "run.").format(file=label, examples=number(measured.counted_examples),
-                            average=rounded(measured.tokens_per_example, 1), **fields)
+    text = _(
+        "Training is priced on {file} ({examples} examples, {average} billing tokens each on average), scaled to "
+        "the {planned} examples planned for the full set, × {epochs}: {charged} charged tokens per "
+        "run."
+    ).format(
+        file=label,
+        examples=number(measured.counted_examples),
+        average=rounded(measured.tokens_per_example, 1),
+        **fields,
+    )
     warning = None
     if measured.counted_examples < MINIMUM_EXAMPLES:
-        warning = _("OpenAI would reject {file}: it has {examples} examples and a training file needs at least "
-                    "{minimum}. The plan only borrows its average length; the file you train on must have "
-                    "more.").format(file=label, examples=measured.counted_examples, minimum=MINIMUM_EXAMPLES)
+        warning = _(
+            "OpenAI would reject {file}: it has {examples} examples and a training file needs at least "
+            "{minimum}. The plan only borrows its average length; the file you train on must have "
+            "more."
+        ).format(file=label, examples=measured.counted_examples, minimum=MINIMUM_EXAMPLES)
     return text, warning

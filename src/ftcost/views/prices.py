@@ -19,8 +19,12 @@ KIND_LABELS = {
     "training": N_("Training, per 1M tokens"),
     "training_hour": N_("Training, per hour"),
 }
-COMPONENT_LABELS = {"input": N_("input"), "cached_input": N_("cached input"), "output": N_("output"),
-                    "price": N_("training")}
+COMPONENT_LABELS = {
+    "input": N_("input"),
+    "cached_input": N_("cached input"),
+    "output": N_("output"),
+    "price": N_("training"),
+}
 TIER_LABELS = {"standard": N_("standard"), "batch": N_("batch"), "global_standard": N_("global standard")}
 CHANGE_LABELS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed")}
 
@@ -41,23 +45,40 @@ def price_frame(rows: list[PriceRow], money: Display | None = None) -> pd.DataFr
     out = []
     for r in sorted(rows, key=lambda r: (r.model, list(KIND_LABELS).index(r.kind), r.tier)):
         prices = r.prices()
-        out.append({
-            "Model": r.model,
-            "Kind": _(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else r.kind,
-            "Tier": _tier(r.tier),
-            "Input": _price(prices.get("input"), money),
-            "Cached input": _price(prices.get("cached_input"), money),
-            "Output": _price(prices.get("output"), money),
-            "Training": _price(prices.get("price"), money)
-            + (_(" / hour") if r.kind == "training_hour" and "price" in prices else ""),
-            "Since": r.effective_from.isoformat(),
-            "Until": r.effective_until.isoformat() if r.effective_until else "",
-            "Source": r.sources[0][1] if r.sources else "",
-            "Checked": r.checked.isoformat(),
-            "Confirmed": r.verified,
-        })
-    return pd.DataFrame(out, columns=["Model", "Kind", "Tier", "Input", "Cached input", "Output", "Training", "Since",
-                                      "Until", "Source", "Checked", "Confirmed"])
+        out.append(
+            {
+                "Model": r.model,
+                "Kind": _(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else r.kind,
+                "Tier": _tier(r.tier),
+                "Input": _price(prices.get("input"), money),
+                "Cached input": _price(prices.get("cached_input"), money),
+                "Output": _price(prices.get("output"), money),
+                "Training": _price(prices.get("price"), money)
+                + (_(" / hour") if r.kind == "training_hour" and "price" in prices else ""),
+                "Since": r.effective_from.isoformat(),
+                "Until": r.effective_until.isoformat() if r.effective_until else "",
+                "Source": r.sources[0][1] if r.sources else "",
+                "Checked": r.checked.isoformat(),
+                "Confirmed": r.verified,
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "Model",
+            "Kind",
+            "Tier",
+            "Input",
+            "Cached input",
+            "Output",
+            "Training",
+            "Since",
+            "Until",
+            "Source",
+            "Checked",
+            "Confirmed",
+        ],
+    )
 
 
 def _price(value: Decimal | None, money: Display | None = None) -> str:
@@ -81,17 +102,25 @@ def history_frame(rows: list[PriceRow], until: dt.date) -> pd.DataFrame:
                 segment += 1
             end = r.effective_until or max(until, r.effective_from)
             for component, value in r.prices().items():
-                series = (_("Training") if kind == "training"
-                          else f"{_(KIND_LABELS[kind])} · {_(COMPONENT_LABELS[component])}")
+                series = (
+                    _("Training")
+                    if kind == "training"
+                    else f"{_(KIND_LABELS[kind])} · {_(COMPONENT_LABELS[component])}"
+                )
                 if tiers > 1:
                     series += f" ({_tier(tier)})"
                 for day in (r.effective_from, end):
-                    points.append({
-                        "series": series, "segment": f"{series} #{segment}", "date": day.isoformat(),
-                        "usd": float(value), "usd_text": _price(value, Display()),
-                        "from": r.effective_from.isoformat(),
-                        "until": r.effective_until.isoformat() if r.effective_until else _("still in force"),
-                    })
+                    points.append(
+                        {
+                            "series": series,
+                            "segment": f"{series} #{segment}",
+                            "date": day.isoformat(),
+                            "usd": float(value),
+                            "usd_text": _price(value, Display()),
+                            "from": r.effective_from.isoformat(),
+                            "until": r.effective_until.isoformat() if r.effective_until else _("still in force"),
+                        }
+                    )
             previous_end = r.effective_until
     return pd.DataFrame(points, columns=["series", "segment", "date", "usd", "usd_text", "from", "until"])
 
@@ -111,14 +140,16 @@ def diff_frame(changes: list[Change], money: Display | None = None) -> pd.DataFr
     for c in changes:
         row = c.after or c.before
         assert row is not None, c  # an added row has an after, a removed one a before, a changed one both
-        out.append({
-            "Model": c.model,
-            "Kind": _(KIND_LABELS[c.kind]) if c.kind in KIND_LABELS else c.kind,
-            "Tier": _tier(c.tier),
-            "Change": _(CHANGE_LABELS[c.change]) if c.change in CHANGE_LABELS else c.change,
-            "What": "; ".join(_change_text(f, a, b, money) for f, a, b in c.fields),
-            "Source": row.sources[0][1] if row.sources else "",
-        })
+        out.append(
+            {
+                "Model": c.model,
+                "Kind": _(KIND_LABELS[c.kind]) if c.kind in KIND_LABELS else c.kind,
+                "Tier": _tier(c.tier),
+                "Change": _(CHANGE_LABELS[c.change]) if c.change in CHANGE_LABELS else c.change,
+                "What": "; ".join(_change_text(f, a, b, money) for f, a, b in c.fields),
+                "Source": row.sources[0][1] if row.sources else "",
+            }
+        )
     return pd.DataFrame(out, columns=["Model", "Kind", "Tier", "Change", "What", "Source"])
 
 
@@ -156,11 +187,16 @@ RATE_KIND_LABELS = {
     "inference": N_("Inference, per 1M tokens"),
 }
 #: The rate units after "USD " (ftcost.pricing.providers.UNITS, in English), as the reader reads them.
-UNIT_LABELS = {"per 1M billable training tokens": N_("per 1M billable training tokens"),
-               "per hour of training": N_("per hour of training"), "per GPU-hour": N_("per GPU-hour"),
-               "per deployment-hour": N_("per deployment-hour"), "per model-unit-hour": N_("per model-unit-hour"),
-               "per model per month": N_("per model per month"),
-               "per job (minimum charge)": N_("per job (minimum charge)"), "per 1M tokens": N_("per 1M tokens")}
+UNIT_LABELS = {
+    "per 1M billable training tokens": N_("per 1M billable training tokens"),
+    "per hour of training": N_("per hour of training"),
+    "per GPU-hour": N_("per GPU-hour"),
+    "per deployment-hour": N_("per deployment-hour"),
+    "per model-unit-hour": N_("per model-unit-hour"),
+    "per model per month": N_("per model per month"),
+    "per job (minimum charge)": N_("per job (minimum charge)"),
+    "per 1M tokens": N_("per 1M tokens"),
+}
 
 
 def provider_choices() -> dict[str, str]:
@@ -177,7 +213,8 @@ def provider_status(p, day: dt.date) -> str:
         head = _("{name} stopped fine-tuning on {date}.").format(name=p.info.name, date=p.info.stopped_on)
     elif p.info.status == "stopped":
         head = _("{name} stopped fine-tuning by {date} (the day is not published).").format(
-            name=p.info.name, date=p.info.stopped_by)
+            name=p.info.name, date=p.info.stopped_by
+        )
     else:
         head = _("{name} accepts fine-tuning jobs on {date}.").format(name=p.info.name, date=day)
     parts = [head, p.info.access, p.info.billing_rule, p.info.note]
@@ -193,50 +230,88 @@ def provider_rate_frame(p, day: dt.date, money: Display | None = None) -> pd.Dat
         e = r.entry
         price = rate_price(e, money)
         unit = r.unit.removeprefix("USD ")
-        out.append({
-            "Kind": _(RATE_KIND_LABELS[e.kind]) if e.kind in RATE_KIND_LABELS else e.kind,
-            "Applies to": e.model or r.bracket() or _("every model"),
-            "Options": " ".join(x for x in (e.method, e.adapter, e.tier, e.deployment, e.gpu, e.vendor) if x),
-            "Price": price,
-            "Unit": _(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit,
-            "Cap per job": money.price(e.cap) if e.cap else "",
-            "Since": e.effective_from.isoformat(),
-            "Until": e.effective_until.isoformat() if e.effective_until else "",
-            "Source": r.sources[0][1] if r.sources else "",
-            "Checked": e.checked.isoformat(),
-            "Confirmed": e.verified,
-            "Note": e.note,
-        })
-    return pd.DataFrame(out, columns=["Kind", "Applies to", "Options", "Price", "Unit", "Cap per job", "Since",
-                                      "Until", "Source", "Checked", "Confirmed", "Note"])
+        out.append(
+            {
+                "Kind": _(RATE_KIND_LABELS[e.kind]) if e.kind in RATE_KIND_LABELS else e.kind,
+                "Applies to": e.model or r.bracket() or _("every model"),
+                "Options": " ".join(x for x in (e.method, e.adapter, e.tier, e.deployment, e.gpu, e.vendor) if x),
+                "Price": price,
+                "Unit": _(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit,
+                "Cap per job": money.price(e.cap) if e.cap else "",
+                "Since": e.effective_from.isoformat(),
+                "Until": e.effective_until.isoformat() if e.effective_until else "",
+                "Source": r.sources[0][1] if r.sources else "",
+                "Checked": e.checked.isoformat(),
+                "Confirmed": e.verified,
+                "Note": e.note,
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "Kind",
+            "Applies to",
+            "Options",
+            "Price",
+            "Unit",
+            "Cap per job",
+            "Since",
+            "Until",
+            "Source",
+            "Checked",
+            "Confirmed",
+            "Note",
+        ],
+    )
 
 
 def provider_model_frame(p) -> pd.DataFrame:
     out = []
     for m in p.models:
-        out.append({
-            "Model": m.id,
-            "Size": f"{m.params_b}B" if m.params_b else "",
-            "Tokenizer": m.tokenizer + (_(" (estimated)") if counting_tokenizer(m.tokenizer)[1] else ""),
-            "Methods": ", ".join(m.methods),
-            "Serves on": ", ".join(d.replace("_", " ") for d in m.deployments),
-            "Training until": m.training_until.isoformat() if m.training_until else "",
-            "Existing customers until": (m.training_until_existing_customers.isoformat()
-                                         if m.training_until_existing_customers else ""),
-            "Serving until": m.serving_until.isoformat() if m.serving_until else
-            (_("with its base") if m.retires_with_base else ""),
-            "Confirmed": m.verified,
-        })
-    return pd.DataFrame(out, columns=["Model", "Size", "Tokenizer", "Methods", "Serves on", "Training until",
-                                      "Existing customers until", "Serving until", "Confirmed"])
+        out.append(
+            {
+                "Model": m.id,
+                "Size": f"{m.params_b}B" if m.params_b else "",
+                "Tokenizer": m.tokenizer + (_(" (estimated)") if counting_tokenizer(m.tokenizer)[1] else ""),
+                "Methods": ", ".join(m.methods),
+                "Serves on": ", ".join(d.replace("_", " ") for d in m.deployments),
+                "Training until": m.training_until.isoformat() if m.training_until else "",
+                "Existing customers until": (
+                    m.training_until_existing_customers.isoformat() if m.training_until_existing_customers else ""
+                ),
+                "Serving until": m.serving_until.isoformat()
+                if m.serving_until
+                else (_("with its base") if m.retires_with_base else ""),
+                "Confirmed": m.verified,
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "Model",
+            "Size",
+            "Tokenizer",
+            "Methods",
+            "Serves on",
+            "Training until",
+            "Existing customers until",
+            "Serving until",
+            "Confirmed",
+        ],
+    )
 
 
 def provider_absent_frame(p) -> pd.DataFrame:
-    return pd.DataFrame([{"Price": a.what, "Why it is not shown": a.note} for a in p.absent],
-                        columns=["Price", "Why it is not shown"])
+    return pd.DataFrame(
+        [{"Price": a.what, "Why it is not shown": a.note} for a in p.absent], columns=["Price", "Why it is not shown"]
+    )
 
 
 def provider_source_frame(p) -> pd.DataFrame:
-    return pd.DataFrame([{"Key": k, "Source": s.url, "Title": s.title, "Publisher": s.publisher,
-                          "Primary": s.primary} for k, s in p.sources.items()],
-                        columns=["Key", "Source", "Title", "Publisher", "Primary"])
+    return pd.DataFrame(
+        [
+            {"Key": k, "Source": s.url, "Title": s.title, "Publisher": s.publisher, "Primary": s.primary}
+            for k, s in p.sources.items()
+        ],
+        columns=["Key", "Source", "Title", "Publisher", "Primary"],
+    )

@@ -45,9 +45,7 @@ def prompt_token_frame(workload: Workload, count: Callable[[str, str], int] = to
         short_n = count_messages(prompt_messages(workload, _SHORT), encoding)
         table[long_label][encoding] = tokens(long_n)
         table[short_label][encoding] = tokens(short_n)
-        table[shorter][encoding] = pct(
-            Decimal(long_n - short_n) / long_n * 100 if long_n else None
-        )
+        table[shorter][encoding] = pct(Decimal(long_n - short_n) / long_n * 100 if long_n else None)
     frame = pd.DataFrame.from_dict(table, orient="index")
     frame.index.name = _("Tokens")
     return frame.reset_index()
@@ -81,7 +79,10 @@ def volume_view(plan: Plan) -> VolumeView | None:
         last_label=_("Requests in month {month}").format(month=months[-1].month),
         saving=f"{tokens(first.tokens_saved_per_request)} ({pct(first.saved_pct)})" if first else "—",
         saving_label=_("Prompt tokens saved per request: {fine_tune} vs {against}.").format(
-            fine_tune=first.fine_tuned, against=first.against) if first else _("Prompt tokens saved per request."),
+            fine_tune=first.fine_tuned, against=first.against
+        )
+        if first
+        else _("Prompt tokens saved per request."),
         saved_first_month=tokens(first.tokens_saved_first_month) if first else "—",
     )
 

@@ -28,12 +28,22 @@ def _m(money: Display | None) -> Display:
 
 #: The engine's labels of assumptions that are not named after an option or a role; they read as "the ..."
 #: inside an English sentence.
-_GENERIC = (N_("Requests in the first month"), N_("Monthly growth of requests"), N_("Output tokens per request"),
-            N_("Cost of a wrong answer"), N_("Training examples planned"), N_("Fine-tuning iterations"),
-            N_("Weeks until the fine-tune serves"), N_("Minutes to prepare one example"))
+_GENERIC = (
+    N_("Requests in the first month"),
+    N_("Monthly growth of requests"),
+    N_("Output tokens per request"),
+    N_("Cost of a wrong answer"),
+    N_("Training examples planned"),
+    N_("Fine-tuning iterations"),
+    N_("Weeks until the fine-tune serves"),
+    N_("Minutes to prepare one example"),
+)
 #: The engine's labels named after an option or a role ("Fine-tuned GPT-4.1 mini's accuracy"), as templates.
-_NAMED = (("'s accuracy", N_("{option}'s accuracy")), ("'s hours per iteration", N_("{role}'s hours per iteration")),
-          ("'s hourly cost", N_("{role}'s hourly cost")))
+_NAMED = (
+    ("'s accuracy", N_("{option}'s accuracy")),
+    ("'s hours per iteration", N_("{role}'s hours per iteration")),
+    ("'s hourly cost", N_("{role}'s hourly cost")),
+)
 
 
 def assumption_label(label: str) -> str:
@@ -47,8 +57,13 @@ def assumption_label(label: str) -> str:
     return label
 
 
-def value_text(value: float | None, unit: str = "", whole: bool = False, money: Display | None = None,
-               rounding: str = ROUND_HALF_UP) -> str:
+def value_text(
+    value: float | None,
+    unit: str = "",
+    whole: bool = False,
+    money: Display | None = None,
+    rounding: str = ROUND_HALF_UP,
+) -> str:
     """An assumption's value as a manager reads it: $1.02 (in the display currency), 91.7%, 4,733."""
     if value is None:
         return "—"
@@ -66,22 +81,37 @@ def range_text(a: Assumption, money: Display | None = None) -> str:
     return f"{value_text(a.low, a.unit, a.whole, money)} – {value_text(a.high, a.unit, a.whole, money)}"
 
 
-def odds_sentences(u: Uncertainty, horizon: int, name: Callable[[str], str] = str,
-                   money: Display | None = None) -> list[str]:
+def odds_sentences(
+    u: Uncertainty, horizon: int, name: Callable[[str], str] = str, money: Display | None = None
+) -> list[str]:
     """The probability, the spread, the top driver and the pilot's worth, one sentence each, in the current
     language and `money`'s currency; `name` shows the scenario's names (text.markdown where the sentences are
     rendered as Markdown)."""
     m = _m(money)
     r, o = u.result, u.odds
     out = [
-        _("{fine_tune} pays back against {against} within {months} in {share} of {draws} draws of the ranges "
-          "(seed {seed}).").format(fine_tune=name(u.fine_tuned), against=name(u.against), months=months(horizon),
-                                   share=share_percent(o.p_pays_back), draws=number(r.draws), seed=r.seed),
-        _("Savings at the horizon: {p10} at P10, {p50} at the median, {p90} at P90; break-even {be10} at P10, "
-          "{be50} at the median, {be90} at P90.").format(
-            p10=m.amount(o.savings_p10), p50=m.amount(o.savings_p50), p90=m.amount(o.savings_p90),
-            be10=month_text(o.break_even_p10, horizon), be50=month_text(o.break_even_p50, horizon),
-            be90=month_text(o.break_even_p90, horizon)),
+        _(
+            "{fine_tune} pays back against {against} within {months} in {share} of {draws} draws of the ranges "
+            "(seed {seed})."
+        ).format(
+            fine_tune=name(u.fine_tuned),
+            against=name(u.against),
+            months=months(horizon),
+            share=share_percent(o.p_pays_back),
+            draws=number(r.draws),
+            seed=r.seed,
+        ),
+        _(
+            "Savings at the horizon: {p10} at P10, {p50} at the median, {p90} at P90; break-even {be10} at P10, "
+            "{be50} at the median, {be90} at P90."
+        ).format(
+            p10=m.amount(o.savings_p10),
+            p50=m.amount(o.savings_p50),
+            p90=m.amount(o.savings_p90),
+            be10=month_text(o.break_even_p10, horizon),
+            be50=month_text(o.break_even_p50, horizon),
+            be90=month_text(o.break_even_p90, horizon),
+        ),
     ]
     top = u.top_driver
     if top is not None:
@@ -89,27 +119,47 @@ def odds_sentences(u: Uncertainty, horizon: int, name: Callable[[str], str] = st
         where = ""
         if be is not None and be.value is not None:
             value = break_even_value_text(be, _whole(u, be.key), m)
-            where = (_("; it pays back only above {value}") if be.pays_back_above else
-                     _("; it pays back only below {value}")).format(value=value)
+            where = (
+                _("; it pays back only above {value}") if be.pays_back_above else _("; it pays back only below {value}")
+            ).format(value=value)
         a = u.assumption(top.key)
         label = _lower(top.label) if language() == "en" else assumption_label(top.label)
-        out.append(_("The answer hangs most on {assumption}: across {range} the savings run from {low} to "
-                     "{high}{where}.").format(assumption=name(label), range=range_text(a, m),
-                                              low=m.amount(top.savings_at_low), high=m.amount(top.savings_at_high),
-                                              where=where))
+        out.append(
+            _(
+                "The answer hangs most on {assumption}: across {range} the savings run from {low} to {high}{where}."
+            ).format(
+                assumption=name(label),
+                range=range_text(a, m),
+                low=m.amount(top.savings_at_low),
+                high=m.amount(top.savings_at_high),
+                where=where,
+            )
+        )
     p = r.pilot
     if p is not None:
-        fields = {"option": name(p.option), "value": m.amount(p.value_usd), "decide_now": _(p.decide_now),
-                  "cost": m.amount(p.pilot_usd)}
+        fields = {
+            "option": name(p.option),
+            "value": m.amount(p.value_usd),
+            "decide_now": _(p.decide_now),
+            "cost": m.amount(p.pilot_usd),
+        }
         if p.net_usd > 0:
-            out.append(_("Learning {option}'s accuracy before committing (the pilot's measurement, taken as exact) is "
-                         "worth {value} against deciding now ({decide_now}); the pilot costs {cost}, so it is worth "
-                         "running for what it tells you.").format(**fields))
+            out.append(
+                _(
+                    "Learning {option}'s accuracy before committing (the pilot's measurement, taken as exact) is "
+                    "worth {value} against deciding now ({decide_now}); the pilot costs {cost}, so it is worth "
+                    "running for what it tells you."
+                ).format(**fields)
+            )
         else:
-            out.append(_("Learning {option}'s accuracy before committing (the pilot's measurement, taken as exact) is "
-                         "worth {value} against deciding now ({decide_now}); the pilot costs {cost}, so it is worth "
-                         "less than it costs as a test (run it if the go/no-go gate needs the "
-                         "measurement).").format(**fields))
+            out.append(
+                _(
+                    "Learning {option}'s accuracy before committing (the pilot's measurement, taken as exact) is "
+                    "worth {value} against deciding now ({decide_now}); the pilot costs {cost}, so it is worth "
+                    "less than it costs as a test (run it if the go/no-go gate needs the "
+                    "measurement)."
+                ).format(**fields)
+            )
     out += [_(n) for n in r.notes]
     return out
 
@@ -132,13 +182,33 @@ def tornado_frame(u: Uncertainty, money: Display | None = None) -> pd.DataFrame:
         whole = _whole(u, d.key)
         unit = next((v.unit for v in u.break_even_values if v.key == d.key), "")
         for end, x, s in (("low", d.low, d.savings_at_low), ("high", d.high, d.savings_at_high)):
-            rows.append({
-                "assumption": assumption_label(d.label), "order": order, "end": end, "end_text": _(end),
-                "value_text": value_text(x, unit, whole, m), "savings": float(m.value(s)), "likely": likely,
-                "savings_text": m.amount(s), "swing_text": m.amount(d.swing),
-            })
-    return pd.DataFrame(rows, columns=["assumption", "order", "end", "end_text", "value_text", "savings", "likely",
-                                       "savings_text", "swing_text"])
+            rows.append(
+                {
+                    "assumption": assumption_label(d.label),
+                    "order": order,
+                    "end": end,
+                    "end_text": _(end),
+                    "value_text": value_text(x, unit, whole, m),
+                    "savings": float(m.value(s)),
+                    "likely": likely,
+                    "savings_text": m.amount(s),
+                    "swing_text": m.amount(d.swing),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "assumption",
+            "order",
+            "end",
+            "end_text",
+            "value_text",
+            "savings",
+            "likely",
+            "savings_text",
+            "swing_text",
+        ],
+    )
 
 
 def sensitivity_frame(u: Uncertainty, money: Display | None = None) -> pd.DataFrame:
@@ -149,11 +219,17 @@ def sensitivity_frame(u: Uncertainty, money: Display | None = None) -> pd.DataFr
         return pd.DataFrame(columns=["value", "savings", "value_text", "savings_text"])
     unit = s.break_even.unit
     whole = _whole(u, s.key)
-    return pd.DataFrame([
-        {"value": x, "savings": float(m.value(Decimal(repr(y)))), "value_text": value_text(x, unit, whole, m),
-         "savings_text": m.amount(Decimal(repr(y)))}
-        for x, y in zip(s.xs, s.savings, strict=True)
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "value": x,
+                "savings": float(m.value(Decimal(repr(y)))),
+                "value_text": value_text(x, unit, whole, m),
+                "savings_text": m.amount(Decimal(repr(y))),
+            }
+            for x, y in zip(s.xs, s.savings, strict=True)
+        ]
+    )
 
 
 def what_would_have_to_be_true(u: Uncertainty, money: Display | None = None) -> pd.DataFrame:
@@ -165,14 +241,23 @@ def what_would_have_to_be_true(u: Uncertainty, money: Display | None = None) -> 
     for v in u.break_even_values:
         whole = _whole(u, v.key)
         d = ranged.get(v.key)
-        rows.append(dict(zip(columns, (
-            assumption_label(v.label),
-            value_text(v.likely, v.unit, whole, money),
-            f"{value_text(d.low, v.unit, whole, money)} – {value_text(d.high, v.unit, whole, money)}" if d
-            else _("a point"),
-            break_even_value_text(v, whole, money),
-            _condition(v, whole, money),
-        ), strict=True)))
+        rows.append(
+            dict(
+                zip(
+                    columns,
+                    (
+                        assumption_label(v.label),
+                        value_text(v.likely, v.unit, whole, money),
+                        f"{value_text(d.low, v.unit, whole, money)} – {value_text(d.high, v.unit, whole, money)}"
+                        if d
+                        else _("a point"),
+                        break_even_value_text(v, whole, money),
+                        _condition(v, whole, money),
+                    ),
+                    strict=True,
+                )
+            )
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -201,21 +286,36 @@ def band_frame(u: Uncertainty, money: Display | None = None) -> pd.DataFrame:
         if band.option not in (u.fine_tuned, u.against):
             continue
         for i, (lo, mid, hi) in enumerate(zip(band.p10, band.p50, band.p90, strict=True)):
-            rows.append({"option": band.option, "month": i + 1, "p10": float(m.value(lo)), "p50": float(m.value(mid)),
-                         "p90": float(m.value(hi)), "band_text": f"{m.amount(lo)} – {m.amount(hi)}"})
+            rows.append(
+                {
+                    "option": band.option,
+                    "month": i + 1,
+                    "p10": float(m.value(lo)),
+                    "p50": float(m.value(mid)),
+                    "p90": float(m.value(hi)),
+                    "band_text": f"{m.amount(lo)} – {m.amount(hi)}",
+                }
+            )
     return pd.DataFrame(rows, columns=["option", "month", "p10", "p50", "p90", "band_text"])
 
 
 def odds_table(u: Uncertainty, horizon: int, money: Display | None = None) -> pd.DataFrame:
     """Every fine-tune against every base option: the chance of payback and the spread."""
     m = _m(money)
-    rows = [{
-        _("Fine-tune"): o.fine_tuned, _("Against"): o.against, _("Pays back"): share_percent(o.p_pays_back),
-        _("Savings P10"): m.amount(o.savings_p10), _("Median"): m.amount(o.savings_p50),
-        _("P90"): m.amount(o.savings_p90),
-        _("Break-even P10 / median / P90"): " / ".join(short_month(x, horizon) for x in
-                                                       (o.break_even_p10, o.break_even_p50, o.break_even_p90)),
-    } for o in u.result.odds]
+    rows = [
+        {
+            _("Fine-tune"): o.fine_tuned,
+            _("Against"): o.against,
+            _("Pays back"): share_percent(o.p_pays_back),
+            _("Savings P10"): m.amount(o.savings_p10),
+            _("Median"): m.amount(o.savings_p50),
+            _("P90"): m.amount(o.savings_p90),
+            _("Break-even P10 / median / P90"): " / ".join(
+                short_month(x, horizon) for x in (o.break_even_p10, o.break_even_p50, o.break_even_p90)
+            ),
+        }
+        for o in u.result.odds
+    ]
     return pd.DataFrame(rows)
 
 
@@ -230,9 +330,17 @@ DISTRIBUTIONS = ["point", "triangular", "uniform", "pert"]
 
 def range_rows(scenario: Scenario) -> list[dict]:
     """One row per assumption that may be a range: its likely value (the point the plan uses) and its range."""
-    return [{"Assumption": assumption_label(a.label), "Low": a.low if a.ranged else None, "Likely": a.likely,
-             "High": a.high if a.ranged else None, "Distribution": a.dist if a.ranged else "point", "key": a.key}
-            for a in assumptions(scenario)]
+    return [
+        {
+            "Assumption": assumption_label(a.label),
+            "Low": a.low if a.ranged else None,
+            "Likely": a.likely,
+            "High": a.high if a.ranged else None,
+            "Distribution": a.dist if a.ranged else "point",
+            "key": a.key,
+        }
+        for a in assumptions(scenario)
+    ]
 
 
 def with_ranges(scenario: Scenario, rows: list[dict]) -> Scenario:
@@ -249,9 +357,12 @@ def with_ranges(scenario: Scenario, rows: list[dict]) -> Scenario:
         else:
             likely = Decimal(str(section[name]))
             if not Decimal(str(low)) <= likely <= Decimal(str(high)):
-                raise ScenarioError(_("Ranges: {assumption} should read low ≤ likely ≤ high, not {low} / {likely} / "
-                                      "{high}; the previous ranges are kept.").format(
-                    assumption=row["Assumption"], low=f"{low:g}", likely=likely, high=f"{high:g}"))
+                raise ScenarioError(
+                    _(
+                        "Ranges: {assumption} should read low ≤ likely ≤ high, not {low} / {likely} / "
+                        "{high}; the previous ranges are kept."
+                    ).format(assumption=row["Assumption"], low=f"{low:g}", likely=likely, high=f"{high:g}")
+                )
             ranges[name] = {"low": Decimal(str(low)), "high": Decimal(str(high)), "dist": dist}
         section["ranges"] = ranges or None
     return Scenario.model_validate(doc)
@@ -266,5 +377,4 @@ def break_even_text(u: Uncertainty, money: Display | None = None) -> str | None:
     s = u.sensitivity
     if s is None or s.break_even.value is None:
         return None
-    return _("break-even: {value}").format(
-        value=break_even_value_text(s.break_even, u.assumption(s.key).whole, money))
+    return _("break-even: {value}").format(value=break_even_value_text(s.break_even, u.assumption(s.key).whole, money))
