@@ -68,4 +68,4 @@ def test_ci_runs_the_readmes_test_command():
         for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
         if line.strip().startswith("make ")
     ]
-    assert steps[:1] == ["make test"]
+    assert steps == ["make test", "make lint"]  # the README's test command, then ruff and mypy
