@@ -2,8 +2,10 @@
 reads in the reader's language: the same facts (model, day, source, what OpenAI serves instead), no English."""
 
 import datetime as dt
+import re
 
 import pytest
+from conftest import run_cli
 
 from ftcost.errors import ShutDownError
 from ftcost.i18n import Notice
@@ -32,3 +34,12 @@ def test_a_shut_down_models_sentence_is_in_the_readers_language(name, lang, verb
     assert err.model in chinese  # the facts stay: the model id and the source's address
     if err.source_url:
         assert err.source_url.split("//")[-1] in chinese.replace("\u200b", "")
+
+
+@pytest.mark.parametrize("day", ["2026-12-02", "2027-02-01"])
+def test_the_answer_cites_sources_by_address_not_by_their_key_in_the_data(capsys, day):
+    code, out, _ = run_cli(capsys, "report", "airport", "--as-of", day)
+    assert code == 0
+    answer = out.split("## Options compared")[0]
+    assert not re.search(r"\(S\d+\)", answer), answer  # "(S12)" was the bare key of lifecycle.toml's source
+    assert "developers.openai.com" in answer
