@@ -258,7 +258,8 @@ def _who(text: str) -> str | Notice:
 def job_rule(facts) -> str | Notice:
     """Why no job can be created, as a clause (pricing's JobFacts: the rule, its day and its source)."""
     day = facts.cutoff or ""
-    src = Notice(N_(" ({source})"), source=facts.source[0]) if facts.source else ""
+    # the source's address, which a reader can open, not its key in lifecycle.toml (S12 means nothing on a page)
+    src = Notice(N_(" ({source})"), source=facts.source[1] or facts.source[0]) if facts.source else ""
     if facts.rule == "closed":
         return Notice(
             N_("OpenAI creates no new fine-tuning jobs on {model} from {date}{source}"),

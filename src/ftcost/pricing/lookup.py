@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from ftcost.errors import FtcostError, NotOfferedError, ShutDownError, UnknownModelError
+from ftcost.i18n import N_, Notice
 from ftcost.models import ModelFacts
 from ftcost.money import decimal_str
 from ftcost.pricing.rows import AliasRow, PriceRow, PricingData
@@ -261,22 +262,22 @@ def shut_down_error(
     end = m.serving_end(fine_tuned)
     key, url = shutdown_source(d, m, fine_tuned)
     instead = still_served(d, m, as_of)
-    what = f"fine-tuned {m.id}" if fine_tuned else m.id
-    if alias:
-        what = (
-            f"{alias} ({what}, which it pointed to)"
-            if not fine_tuned
-            else f"fine-tuned {alias} ({m.id}, which it pointed to)"
-        )
-    where = f" ({url})" if url else ""
+    where = Notice(N_(" ({source})"), source=url) if url else ""
     if instead:
-        served_text = f"on {as_of} OpenAI serves {', '.join(instead[:4])}{' …' if len(instead) > 4 else ''} instead"
+        models = ", ".join(instead[:4]) + (" …" if len(instead) > 4 else "")
+        served_text = Notice(N_("on {date} OpenAI serves {models} instead"), date=as_of, models=models)
     else:
-        served_text = f"ftcost knows no model OpenAI serves in its place on {as_of}"
-    verb = "were" if fine_tuned and not alias else "was"
-    if fine_tuned and not alias:
-        what = f"fine-tuned {m.id} models"
-    msg = f"{what} {verb} shut down on {end}{where}; {served_text}."
+        served_text = Notice(N_("ftcost knows no model OpenAI serves in its place on {date}"), date=as_of)
+    fields = {"model": m.id, "date": end, "where": where, "served": served_text}
+    if alias and fine_tuned:
+        template = N_("fine-tuned {alias} ({model}, which it pointed to) was shut down on {date}{where}; {served}.")
+    elif alias:
+        template = N_("{alias} ({model}, which it pointed to) was shut down on {date}{where}; {served}.")
+    elif fine_tuned:
+        template = N_("fine-tuned {model} models were shut down on {date}{where}; {served}.")
+    else:
+        template = N_("{model} was shut down on {date}{where}; {served}.")
+    msg = Notice(template, alias=alias, **fields) if alias else Notice(template, **fields)
     return ShutDownError(
         msg,
         model=m.id,
