@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench clean constraints
+.PHONY: install run test test-fast test-app lint bench clean constraints
 
 install: $(STAMP)
 
@@ -30,9 +30,15 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
-# Library, CLI and AppTest pages: no real browser, no tens-of-MB inputs. For the edit-test loop.
+# The edit-test loop, under a minute on 2 cores: the library and CLI tests, spread over the cores. Left to
+# `make test`: the real browser, the tens-of-MB inputs, and the pages run through AppTest (`make test-app`).
+FAST := not browser and not slow and not app
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not browser and not slow"
+	$(BIN)/python -m pytest -q -n auto -m "$(FAST)"
+
+# The pages through AppTest (no browser, no large inputs): the loop for work on ui/.
+test-app: install
+	$(BIN)/python -m pytest -q -n auto -m "app and not slow"
 
 # The checks that find mistakes first, then the formatter's verdict: a formatting diff never hides a type error.
 lint: install

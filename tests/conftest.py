@@ -61,6 +61,40 @@ socket.socket.connect = _guarded_connect
 socket.socket.connect_ex = _guarded_connect_ex
 
 
+# --- the `app` marker: every test that runs the app says so -----------------------------------------------
+# `make test-fast` leaves out the tests that run app.py through AppTest (about 230 of them, 0.5-3 s each: most of
+# the suite's time) and keeps the library and CLI tests. So that the split stays true, AppTest.from_file refuses
+# to start the app in a test that is not marked `app`.
+
+_RUNNING: dict[str, pytest.Item | None] = {"item": None}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    start = AppTest.from_file.__func__  # type: ignore[attr-defined]
+
+    def from_file(cls, *args, **kwargs):
+        item = _RUNNING["item"]
+        if item is not None and item.get_closest_marker("app") is None:
+            raise pytest.UsageError(
+                f"{item.nodeid} runs the app through AppTest but is not marked @pytest.mark.app: "
+                "mark it, so that `make test-fast` (-m 'not app') stays the quick loop it says it is"
+            )
+        return start(cls, *args, **kwargs)
+
+    AppTest.from_file = classmethod(from_file)  # type: ignore[method-assign]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    _RUNNING["item"] = item
+    try:
+        yield
+    finally:
+        _RUNNING["item"] = None
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO

@@ -66,6 +66,7 @@ def scenario(at: AppTest):
 # --- every page ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("page, title", list(zip(PAGES, TITLES, strict=True)))
 def test_every_page_renders_without_error(page, title):
     at = pin_date(start())
@@ -75,6 +76,7 @@ def test_every_page_renders_without_error(page, title):
     assert at.title[0].value == title
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("stem", sorted(gallery()))
 def test_every_gallery_scenario_renders_on_every_page(stem):
     at = start()
@@ -86,6 +88,7 @@ def test_every_gallery_scenario_renders_on_every_page(stem):
         assert not at.error, (page, [e.value for e in at.error])
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("day", [dt.date(2020, 1, 1), dt.date(2023, 9, 1), dt.date(2030, 1, 1)])
 def test_every_page_survives_any_price_date(day):
     """Before the models existed, in the seed's September 2023, after fine-tuning closed: sentences, never a crash."""
@@ -95,6 +98,7 @@ def test_every_page_survives_any_price_date(day):
         assert not at.exception, (page, at.exception)
 
 
+@pytest.mark.app
 def test_the_app_opens_on_the_default_scenario_with_its_answer():
     at = pin_date(start())
     assert scenario(at).name == default_scenario().name
@@ -115,6 +119,7 @@ def test_the_app_opens_on_the_default_scenario_with_its_answer():
 # --- what if ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_changing_requests_per_month_moves_the_fine_tune_by_the_engines_amount():
     at = pin_date(start())
     base = default_scenario()
@@ -135,6 +140,7 @@ def test_changing_requests_per_month_moves_the_fine_tune_by_the_engines_amount()
     assert scenario(at).workload.requests_per_month == 90_000
 
 
+@pytest.mark.app
 def test_an_edit_survives_page_switches_and_shows_on_every_page():
     at = pin_date(start())
     at.number_input(key=REQUESTS).set_value(45_000).run()
@@ -146,6 +152,7 @@ def test_an_edit_survives_page_switches_and_shows_on_every_page():
     assert scenario(at).workload.requests_per_month == 45_000
 
 
+@pytest.mark.app
 def test_two_sessions_do_not_share_a_scenario():
     one, two = pin_date(start()), pin_date(start())
     one.number_input(key=REQUESTS).set_value(77_000).run()
@@ -154,6 +161,7 @@ def test_two_sessions_do_not_share_a_scenario():
     assert scenario(two).workload.requests_per_month == default_scenario().workload.requests_per_month
 
 
+@pytest.mark.app
 def test_an_invalid_edit_is_one_sentence_and_keeps_the_previous_value():
     at = pin_date(start())
     at.switch_page("ui/page_prompts.py").run()
@@ -167,6 +175,7 @@ def test_an_invalid_edit_is_one_sentence_and_keeps_the_previous_value():
     assert at.text_area(key="w:workload.sample_answer").value == answer
 
 
+@pytest.mark.app
 def test_the_roles_table_edits_the_scenario():
     at = pin_date(start())
     at.switch_page("ui/page_people.py").run()
@@ -195,6 +204,7 @@ def test_the_roles_table_edits_the_scenario():
     assert [r.role for r in scenario(at).labour.role] == names
 
 
+@pytest.mark.app
 def test_a_new_role_typed_name_first_waits_for_its_numbers_instead_of_vanishing():
     # In the browser a person clicks the empty row, types the Role and presses Enter before the numbers:
     # the row must stay in the editor with a sentence naming what it needs, and the scenario stays as it was.
@@ -231,6 +241,7 @@ def _sample_lines() -> list[bytes]:
     return dataset_path(default_scenario()).read_bytes().splitlines()
 
 
+@pytest.mark.app
 def test_a_malformed_upload_names_the_line_and_still_counts_the_rest():
     lines = _sample_lines()
     bad = b"\n".join([*lines[:2], b'{"messages": [{"role": "user", "content": "unclosed"', *lines[2:]]) + b"\n"
@@ -246,6 +257,7 @@ def test_a_malformed_upload_names_the_line_and_still_counts_the_rest():
     assert metric(at, "Examples")[0].value == f"{len(lines):,}"
 
 
+@pytest.mark.app
 def test_a_second_session_uploading_the_same_file_reuses_the_analysis():
     data = b"\n".join(_sample_lines()[:11]) + b"\n"
     for _ in range(2):  # the second run is a cache hit: Streamlit replays the progress bar, which removes itself
@@ -257,6 +269,7 @@ def test_a_second_session_uploading_the_same_file_reuses_the_analysis():
         assert not at.get("progress")
 
 
+@pytest.mark.app
 def test_an_uploaded_dataset_feeds_the_plan():
     # Only the first six examples, repeated: a different mean of tokens per example than the full sample.
     data = b"\n".join(_sample_lines()[:6] * 2) + b"\n"
@@ -272,6 +285,7 @@ def test_an_uploaded_dataset_feeds_the_plan():
     assert metric(at, "One-off cost")[ft_index].value == format_usd(plan.options[ft_index].one_off_usd)
 
 
+@pytest.mark.app
 def test_the_dataset_page_prices_training_on_every_fine_tunable_model():
     at = pin_date(start())
     at.switch_page("ui/page_dataset.py").run()
@@ -289,6 +303,7 @@ def test_the_dataset_page_prices_training_on_every_fine_tunable_model():
 # --- files and links ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_a_share_link_opens_the_same_scenario():
     shared = load_scenario(gallery()["reviews"]).model_copy(deep=True)
     shared.workload.requests_per_month = 12_345
@@ -300,6 +315,7 @@ def test_a_share_link_opens_the_same_scenario():
     assert decode_link(at.query_params[PARAM]) == shared
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("payload", ["1.not-base64!!", "2.abc", "1." + "A" * 9000])
 def test_a_broken_link_says_why_and_falls_back_to_the_default(payload):
     at = start({PARAM: payload})
@@ -310,6 +326,7 @@ def test_a_broken_link_says_why_and_falls_back_to_the_default(payload):
     assert scenario(at) == default_scenario()
 
 
+@pytest.mark.app
 def test_the_downloaded_scenario_parses_back_to_the_same_scenario(downloads):
     at = pin_date(start())
     at.number_input(key=REQUESTS).set_value(55_000).run()
@@ -320,6 +337,7 @@ def test_the_downloaded_scenario_parses_back_to_the_same_scenario(downloads):
     assert parsed.workload.requests_per_month == 55_000
 
 
+@pytest.mark.app
 def test_opening_a_scenario_file_replaces_the_scenario():
     text = (gallery()["marv"]).read_text(encoding="utf-8")
     at = pin_date(start())
@@ -332,6 +350,7 @@ def test_opening_a_scenario_file_replaces_the_scenario():
     assert any("broken.toml" in e.value for e in at.error)
 
 
+@pytest.mark.app
 def test_a_scenario_too_big_for_a_link_says_so_and_still_downloads():
     big = default_scenario().model_copy(update={"as_of": DAY}, deep=True)
     # Random-looking text does not compress: a link to it would be far over the limit.
@@ -347,6 +366,7 @@ def test_a_scenario_too_big_for_a_link_says_so_and_still_downloads():
     assert any(b.proto.id.endswith("download_scenario") for b in at.get("download_button"))
 
 
+@pytest.mark.app
 def test_a_scenario_whose_sample_is_elsewhere_asks_for_the_file():
     elsewhere = default_scenario().model_copy(update={"as_of": DAY}, deep=True)  # a day a fine-tune needs its data
     elsewhere.training.dataset = "not-here/train.jsonl"
@@ -362,6 +382,7 @@ def test_a_scenario_whose_sample_is_elsewhere_asks_for_the_file():
     assert metric(at, "Break-even")
 
 
+@pytest.mark.app
 def test_picking_a_gallery_scenario_loads_it():
     at = start()
     at.sidebar.selectbox(key="gallery_pick").select("reviews").run()
@@ -379,6 +400,7 @@ def test_the_views_library_does_not_import_streamlit():
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
 
 
+@pytest.mark.app
 def test_the_options_table_changes_what_is_compared():
     at = pin_date(start())
     key = "w:option#0"
@@ -408,6 +430,7 @@ def test_the_options_table_changes_what_is_compared():
 # --- today's truth ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_the_default_plan_today_leads_with_the_cheapest_and_then_says_what_cannot_be_done():
     day = dt.date(2026, 12, 1)
     at = pin_date(start(), day)
@@ -435,6 +458,7 @@ def test_the_default_plan_today_leads_with_the_cheapest_and_then_says_what_canno
     assert len(at.get("download_button")) >= 3
 
 
+@pytest.mark.app
 def test_prices_as_of_says_when_the_scenario_pins_its_date():
     at = start()
     at.sidebar.selectbox(key="gallery_pick").select("reviews").run()
@@ -443,6 +467,7 @@ def test_prices_as_of_says_when_the_scenario_pins_its_date():
     assert "(the scenario's own date)" in at.caption[0].value
 
 
+@pytest.mark.app
 def test_a_plan_error_keeps_the_inputs_on_the_page():
     # A fine-tune that needs its dataset, on a day it can be carried out, with the file missing.
     elsewhere = default_scenario().model_copy(update={"as_of": DAY}, deep=True)

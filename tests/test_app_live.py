@@ -72,6 +72,7 @@ def with_eval_set():
 # --- without a key -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_without_a_key_the_page_says_what_a_key_adds_and_spends_nothing(standin):
     at = connect(open_page(), standin, key=None)
     info = texts(at.info)
@@ -90,6 +91,7 @@ def test_without_a_key_the_page_says_what_a_key_adds_and_spends_nothing(standin)
     assert standin.requests == []
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("stem", sorted(gallery()))
 def test_every_gallery_scenario_renders_the_page(stem):
     at = AppTest.from_file(APP, default_timeout=60)
@@ -101,6 +103,7 @@ def test_every_gallery_scenario_renders_the_page(stem):
     assert not at.error, errors(at)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("day", [dt.date(2020, 1, 1), dt.date(2030, 1, 1)])
 def test_any_price_date_gives_sentences_not_a_crash(day):
     at = open_page(day=day)
@@ -112,6 +115,7 @@ def test_any_price_date_gives_sentences_not_a_crash(day):
 # --- measure -------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_measure_shows_the_estimate_sends_nothing_before_confirm_then_matches_the_api(standin):
     standin.answer = lambda model, messages: ANSWER
     at = connect(open_page(), standin)
@@ -150,6 +154,7 @@ def test_measure_shows_the_estimate_sends_nothing_before_confirm_then_matches_th
     assert standin.count(CHAT) == 2 * len(bases)  # applying sends nothing
 
 
+@pytest.mark.app
 def test_the_key_from_the_environment_is_used_when_the_operator_enables_it(standin, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     monkeypatch.setenv("FTCOST_ALLOW_SERVER_KEY", "1")
@@ -162,6 +167,7 @@ def test_the_key_from_the_environment_is_used_when_the_operator_enables_it(stand
     assert standin.count(CHAT) == 3
 
 
+@pytest.mark.app
 def test_the_key_from_streamlit_secrets_is_used_when_the_secrets_enable_it(standin):
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["OPENAI_API_KEY"] = FAKE_KEY
@@ -179,6 +185,7 @@ def test_the_key_from_streamlit_secrets_is_used_when_the_secrets_enable_it(stand
 # --- errors --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("how", ["scripted", "wrong key"])
 def test_a_401_is_one_sentence_without_the_key(standin, how):
     typed = FAKE_KEY if how == "scripted" else FAKE_KEY + "-revoked"
@@ -196,6 +203,7 @@ def test_a_401_is_one_sentence_without_the_key(standin, how):
     assert standin.count(CHAT) == 1
 
 
+@pytest.mark.app
 def test_a_bad_server_address_is_one_sentence(standin):
     at = open_page()
     ok(at.text_input(key="live_base_url").input("ftp://example.invalid").run())
@@ -209,6 +217,7 @@ def test_a_bad_server_address_is_one_sentence(standin):
 # --- evaluate ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_evaluate_scores_each_option_and_applies_the_accuracy(standin):
     model = f"ft:{FT_BASE}:standin::evaltest1"
     standin.fine_tuned.add(model)  # as if the pilot had produced it
@@ -245,6 +254,7 @@ def test_evaluate_scores_each_option_and_applies_the_accuracy(standin):
     assert "Applied the measured accuracy" in texts(at.success)
 
 
+@pytest.mark.app
 def test_a_fine_tuned_model_of_another_base_is_refused_in_a_sentence(standin):
     at = connect(open_page(with_eval_set()), standin)
     ok(at.text_input(key="live_ft_model").input("ft:gpt-4.1-2025-04-14:org::x1").run())
@@ -258,6 +268,7 @@ def test_a_fine_tuned_model_of_another_base_is_refused_in_a_sentence(standin):
     assert standin.requests == []
 
 
+@pytest.mark.app
 def test_a_scenario_without_an_eval_set_says_how_to_add_one():
     at = open_page()
     assert "This scenario has no eval set" in texts(at.info)
@@ -277,6 +288,7 @@ def _error_pct(estimate: int, trained: int) -> str:
     return "0%" if pct == 0 else f"{pct:+}%"
 
 
+@pytest.mark.app
 def test_the_pilot_runs_to_a_succeeded_job_and_shows_the_estimate_error(standin, fast_jobs):
     standin.trained_tokens_adjust = -37  # OpenAI bills a little less than ftcost predicts
     at = connect(open_page(), standin)
@@ -300,6 +312,7 @@ def test_the_pilot_runs_to_a_succeeded_job_and_shows_the_estimate_error(standin,
     assert at.text_input(key="live_job_id").value == job.data["id"]
 
 
+@pytest.mark.app
 def test_following_a_job_started_elsewhere_compares_it_with_the_estimate(standin, fast_jobs):
     from openai import OpenAI
 
@@ -326,6 +339,7 @@ def test_following_a_job_started_elsewhere_compares_it_with_the_estimate(standin
     assert not [r for r in standin.requests[sent:] if r[0] == "POST"]  # following never creates anything
 
 
+@pytest.mark.app
 def test_a_failed_job_shows_openais_reason(standin, fast_jobs):
     standin.job_outcome = "failed"
     at = connect(open_page(), standin)
@@ -334,6 +348,7 @@ def test_a_failed_job_shows_openais_reason(standin, fast_jobs):
     assert metric_value(at, "Trained tokens (billed)") == "—"
 
 
+@pytest.mark.app
 def test_from_2027_01_06_no_new_job_can_be_started(standin):
     at = connect(open_page(day=dt.date(2027, 1, 6)), standin)
     message = errors(at)
@@ -344,6 +359,7 @@ def test_from_2027_01_06_no_new_job_can_be_started(standin):
     assert standin.requests == []
 
 
+@pytest.mark.app
 def test_before_the_close_the_organisation_limits_are_named(standin):
     at = open_page(day=dt.date(2026, 8, 1))
     warning = texts(at.warning)
@@ -352,6 +368,7 @@ def test_before_the_close_the_organisation_limits_are_named(standin):
     assert "From 2027-01-06 nobody can start new jobs" in warning
 
 
+@pytest.mark.app
 def test_the_pilot_trains_an_uploaded_file_and_leaves_no_copy(standin, fast_jobs, tmp_path, monkeypatch):
     import tempfile
 
@@ -372,6 +389,7 @@ def test_the_pilot_trains_an_uploaded_file_and_leaves_no_copy(standin, fast_jobs
     assert list(tmp_path.iterdir()) == []  # the temporary copy was removed
 
 
+@pytest.mark.app
 def test_the_key_field_is_forgotten_when_the_page_is_left(standin):
     at = connect(open_page(), standin)
     ok(at.switch_page("ui/page_plan.py").run())
@@ -381,6 +399,7 @@ def test_the_key_field_is_forgotten_when_the_page_is_left(standin):
     assert "What an API key adds" in texts(at.info)
 
 
+@pytest.mark.app
 def test_a_job_whose_following_breaks_off_can_be_followed_again(standin, fast_jobs):
     standin.fail("GET /v1/fine_tuning/jobs/{id}", "server_error", times=3)  # the first check and both retries
     at = connect(open_page(), standin)
@@ -415,6 +434,7 @@ def spend_everything(at: AppTest, job_id: str = "ftjob-abc123") -> AppTest:
     return at
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("enabled", [False, True])
 def test_the_operators_key_never_goes_to_a_server_a_visitor_typed(listener, monkeypatch, enabled):
     monkeypatch.setenv("OPENAI_API_KEY", OPERATOR_KEY)
@@ -432,6 +452,7 @@ def test_the_operators_key_never_goes_to_a_server_a_visitor_typed(listener, monk
     assert listener.connections == 0 and OPERATOR_KEY.encode() not in listener.received
 
 
+@pytest.mark.app
 def test_the_operators_key_is_not_spent_on_openai_either_unless_enabled(standin, monkeypatch):
     """Measure, the pilot and reading a job by id all need the operator's consent (here to its own server)."""
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
@@ -442,6 +463,7 @@ def test_the_operators_key_is_not_spent_on_openai_either_unless_enabled(standin,
     assert standin.requests == []
 
 
+@pytest.mark.app
 def test_a_visitors_own_key_is_not_sent_into_the_servers_network(listener):
     at = open_page()
     ok(at.text_input(key="live_base_url").input(listener.url).run())
@@ -462,6 +484,7 @@ def test_a_visitors_own_key_is_not_sent_into_the_servers_network(listener):
         ("https://example.org/v1`![t](http://127.0.0.1:9/t.png)`", "only letters, digits"),
     ],
 )
+@pytest.mark.app
 def test_a_malformed_server_url_is_a_sentence_and_no_button(url, words):
     at = open_page()
     ok(at.text_input(key="live_base_url").input(url).run())
@@ -473,6 +496,7 @@ def test_a_malformed_server_url_is_a_sentence_and_no_button(url, words):
 # --- a hostile server's text ------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_key_shaped_text_from_the_server_is_masked_on_the_page(standin, fast_jobs):
     leaked = "sk-proj-LEAKEDBYSERVER0123456789"
     standin.answer = lambda model, messages: f"Your key is {FAKE_KEY} and also {leaked}."
@@ -500,6 +524,7 @@ def test_key_shaped_text_from_the_server_is_masked_on_the_page(standin, fast_job
 # --- uploads --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_an_upload_with_a_name_too_long_for_the_file_system_still_trains(standin, fast_jobs):
     lines = dataset_path(default_scenario()).read_bytes().splitlines()[:10]
     data = b"\n".join(lines) + b"\n"
@@ -583,6 +608,7 @@ def test_a_served_app_never_sends_the_operators_key_to_a_visitors_listener(liste
         ("live_answer_cap", None, "Longest answer (tokens) is empty: type a number. The page keeps 1,024.", 1024),
     ],
 )
+@pytest.mark.app
 def test_a_number_out_of_range_is_refused_in_a_sentence_and_the_box_keeps_the_value_used(key, typed, sentence, kept):
     """Streamlit's own limits would leave the typed number on screen while the page estimated with the old one;
     the page checks instead, says why, and shows the value it keeps estimating with."""
@@ -597,6 +623,7 @@ def test_a_number_out_of_range_is_refused_in_a_sentence_and_the_box_keeps_the_va
     assert [b.label for b in at.button if b.key == "live_measure_go"] == spend  # estimated with the kept value
 
 
+@pytest.mark.app
 def test_the_values_kept_survive_a_page_switch():
     at = open_page()
     ok(at.number_input(key="live_answer_cap").set_value(512).run())
@@ -605,6 +632,7 @@ def test_the_values_kept_survive_a_page_switch():
     assert at.number_input(key="live_answer_cap").value == 512
 
 
+@pytest.mark.app
 def test_the_page_in_traditional_chinese_shows_money_in_the_readers_currency():
     from ftcost.scenario import DisplaySettings
 
@@ -621,6 +649,7 @@ def test_the_page_in_traditional_chinese_shows_money_in_the_readers_currency():
     assert "API 金鑰能多做什麼" in texts(at.info)
 
 
+@pytest.mark.app
 def test_a_run_in_simplified_chinese_reads_in_chinese_and_cny(standin, fast_jobs):
     """Measuring, the pilot and evaluating, in zh-Hans with CNY: every sentence, heading and amount the runs add."""
     from test_i18n_coverage import english_left

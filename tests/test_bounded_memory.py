@@ -155,6 +155,7 @@ def test_two_million_bad_lines_on_the_dataset_page_in_bounded_memory():
     assert measured["grew_kb"] * 1024 < 300_000_000, measured
 
 
+@pytest.mark.app
 def test_the_dataset_page_reads_an_upload_once_per_encoding_whatever_the_models_and_epochs(monkeypatch):
     # Regression: the page analysed the file once per model in its training-cost table and once more per
     # epochs value, so a link naming many epochs values (or a busy what-if session) re-read it each time.

@@ -234,6 +234,7 @@ def share_link(at) -> str:
     return next(c.value for c in at.sidebar.code if f"#{PARAM}=" in c.value).split(f"#{PARAM}=", 1)[1]
 
 
+@pytest.mark.app
 def test_an_edit_leaves_the_address_bar_alone_and_the_link_is_a_fragment():
     from streamlit.testing.v1 import AppTest
 
@@ -257,6 +258,7 @@ def _answer(at) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("- Cheapest over"))
 
 
+@pytest.mark.app
 def test_the_chosen_comparison_is_in_the_link_the_file_and_the_recipients_answer(downloads, tmp_path, capsys):
     from streamlit.testing.v1 import AppTest
 
@@ -305,6 +307,7 @@ def _lines(n: int) -> bytes:
     return b"\n".join((sample * (n // len(sample) + 1))[:n]) + b"\n"
 
 
+@pytest.mark.app
 def test_the_plan_page_says_which_training_file_it_priced_and_when_openai_would_reject_it():
     at = _plan_page()
     shipped = len([x for x in dataset_path(airport_2023()).read_bytes().splitlines() if x.strip()])
@@ -318,6 +321,7 @@ def test_the_plan_page_says_which_training_file_it_priced_and_when_openai_would_
     assert any("OpenAI would reject your upload mine.jsonl" in w.value for w in at.warning)
 
 
+@pytest.mark.app
 def test_an_upload_can_be_declared_the_full_set():
     at = _plan_page(_lines(12))
     assert "These figures describe the file (12 examples)" in " ".join(c.value for c in at.caption)
@@ -328,6 +332,7 @@ def test_an_upload_can_be_declared_the_full_set():
     assert "scaled to the 12 examples planned" in " ".join(c.value for c in at.caption)
 
 
+@pytest.mark.app
 def test_an_edited_scenario_says_so_and_resets_to_what_was_loaded():
     from streamlit.testing.v1 import AppTest
 
@@ -360,6 +365,7 @@ def test_each_cost_part_and_each_option_has_its_own_colour():
     assert color["legend"]["orient"] == "bottom"
 
 
+@pytest.mark.app
 def test_the_prices_page_lists_every_change_day_offers_aliases_and_a_span_that_shows_change():
     from streamlit.testing.v1 import AppTest
 
@@ -381,6 +387,7 @@ def test_the_prices_page_lists_every_change_day_offers_aliases_and_a_span_that_s
     assert len(pricing.diff(start, end)) > len(pricing.diff(last_change - dt.timedelta(days=1), end))
 
 
+@pytest.mark.app
 def test_the_dataset_problem_table_shows_sentences_not_category_codes():
     at = _plan_page(_lines(12)[:-1] + b'\n{"messages": [\n')
     table = next(d for d in at.dataframe if "What it means" in d.value.columns)
@@ -430,6 +437,7 @@ def _read(scenario, key):
     return reduce(getattr, key[2:].split("."), scenario)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("page, key, label, bad, sentence", REFUSED)
 def test_a_number_out_of_range_is_refused_with_a_sentence_and_the_box_shows_what_is_planned(
     page, key, label, bad, sentence
@@ -456,6 +464,7 @@ def test_a_number_out_of_range_is_refused_with_a_sentence_and_the_box_shows_what
     assert at.number_input(key=key).value == float(_read(before, key))
 
 
+@pytest.mark.app
 def test_the_sidebar_rate_refuses_zero_and_keeps_the_rate_it_shows():
     from streamlit.testing.v1 import AppTest
 
@@ -476,6 +485,7 @@ def test_the_sidebar_rate_refuses_zero_and_keeps_the_rate_it_shows():
 # --- 17: the upload's label and the uploader's own limit agree ---------------------------------------------------
 
 
+@pytest.mark.app
 def test_the_training_upload_label_states_the_limit_the_uploader_shows():
     import re
     import tomllib
@@ -498,6 +508,7 @@ def test_the_training_upload_label_states_the_limit_the_uploader_shows():
 # --- 14: the page says what the link needs to open ---------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_the_share_link_says_what_it_needs_to_open():
     import sys as _sys
 
@@ -540,6 +551,7 @@ def test_the_readme_states_the_checked_dates_the_price_rows_carry():
     assert f"the latest price change the rows record took effect on {latest}." in readme
 
 
+@pytest.mark.app
 def test_each_options_month_is_one_chart_and_the_25_figures_wait_behind_a_click():
     from ftcost.views.plan import month_breakdown_frame
 

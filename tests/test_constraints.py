@@ -69,3 +69,29 @@ def test_ci_runs_the_readmes_test_command():
         if line.strip().startswith("make ")
     ]
     assert steps == ["make test", "make lint"]  # the README's test command, then ruff and mypy
+
+
+def test_a_test_that_starts_the_app_without_the_app_marker_is_stopped_with_a_sentence():
+    from streamlit.testing.v1 import AppTest
+
+    with pytest.raises(pytest.UsageError, match=r"runs the app through AppTest but is not marked @pytest.mark.app"):
+        AppTest.from_file(str(REPO / "app.py"))
+
+
+@pytest.mark.app
+def test_a_test_marked_app_starts_the_app():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    assert not at.run().exception
+
+
+def test_the_fast_loop_leaves_out_the_browser_the_large_inputs_and_the_pages_and_uses_every_core():
+    import subprocess
+
+    shown = subprocess.run(
+        ["make", "-n", "-s", "test-fast"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    command = next(line for line in shown.splitlines() if "-m pytest" in line)
+    assert '-m "not browser and not slow and not app"' in command
+    assert "-n auto" in command

@@ -97,18 +97,21 @@ def test_the_sweep_covers_the_lifecycle_dates():
     assert len(month_starts()) == 25
 
 
+@pytest.mark.app
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
 def test_the_plan_page_answers_on_every_date(stem):
     sweep(stem, DATES, PAGES[:1])
 
 
+@pytest.mark.app
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_page_opens_on_the_lifecycle_dates(stem):
     sweep(stem, [FIRST, *lifecycle_days(), LAST], PAGES)
 
 
+@pytest.mark.app
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_page_opens_on_every_date(stem):

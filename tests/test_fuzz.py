@@ -323,6 +323,7 @@ def test_json_lines_valid_and_mutated_give_a_report_with_the_right_lines(lines, 
     same_in_many_ranges(data, model, report)
 
 
+@pytest.mark.slow  # starts worker processes for each of its 5 examples: ~6 s
 @fuzz(5)
 @given(lines=st.lists(valid_example | mutated_example(), min_size=12, max_size=30))
 def test_worker_processes_give_the_single_process_result(lines):

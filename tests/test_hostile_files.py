@@ -258,6 +258,7 @@ def _working(at: AppTest) -> None:
     )
 
 
+@pytest.mark.app
 @pytest.mark.parametrize(
     "label, text, says",
     [
@@ -277,6 +278,7 @@ def test_a_hostile_link_is_a_sentence_and_the_app_works(label, text, says):
     _working(at)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize(
     "label, text, says",
     [
@@ -292,6 +294,7 @@ def test_a_hostile_scenario_upload_is_a_sentence_and_the_app_works(label, text, 
     _working(at)
 
 
+@pytest.mark.app
 def test_a_link_naming_an_unshipped_sample_reads_nothing_and_says_so(sentinel):
     at = _start({PARAM: link_of(with_dataset(sentinel.name))}, "ui/page_dataset.py")
     infos = " ".join(i.value for i in at.info)

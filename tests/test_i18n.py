@@ -220,6 +220,7 @@ def test_every_sentence_the_engine_builds_is_translated(day):
             assert n.text(lang) != str(n), (lang, n)
 
 
+@pytest.mark.app
 def test_the_plan_page_in_traditional_chinese_says_why_a_fine_tune_cannot_be_done_in_chinese():
     """The default scenario on 2026-12-02: OpenAI's two fine-tunes cannot be carried out. The answer opens with the
     cheapest option and says why those two cannot be done after the pilot, in Chinese, and no sentence the engine or

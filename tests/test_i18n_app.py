@@ -39,6 +39,7 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize(
     "lang, title, heading",
     [
@@ -57,6 +58,7 @@ def test_the_plan_page_in_each_language(lang, title, heading):
     assert sum(c.value.count(rate) for c in at.caption if "TWD" in c.value) >= 1
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
 @pytest.mark.parametrize("page", PAGES[1:])
 def test_every_page_renders_in_each_language(lang, page):
@@ -65,6 +67,7 @@ def test_every_page_renders_in_each_language(lang, page):
     assert not at.exception, at.exception
 
 
+@pytest.mark.app
 def test_the_language_chosen_in_the_sidebar_goes_into_the_link():
     at = start("en")
     at.selectbox(key="display_language").set_value("zh-Hant").run()
@@ -76,6 +79,7 @@ def test_the_language_chosen_in_the_sidebar_goes_into_the_link():
     assert any("CN¥" in m.value for m in at.metric)
 
 
+@pytest.mark.app
 def test_labour_rates_are_typed_in_the_display_currency_and_kept_in_usd():
     from decimal import Decimal
 
@@ -174,6 +178,7 @@ def english():
     return {page: page_texts(open_page("en", page), page) for page in HEADINGS}
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
 @pytest.mark.parametrize("page", list(HEADINGS))
 def test_the_page_has_no_english_of_its_own_left(english, lang, page):
@@ -192,6 +197,7 @@ def test_the_page_has_no_english_of_its_own_left(english, lang, page):
             assert shown[kind], f"{page} in {lang} shows no {kind}"
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("lang, symbol", [("zh-Hant", "NT$"), ("zh-Hans", "NT$"), ("en", "NT$")])
 @pytest.mark.parametrize(
     "page, table, columns",
@@ -215,6 +221,7 @@ def test_money_on_the_dataset_and_prices_pages_is_in_the_display_currency_with_t
     assert sum(c.value.count(rate) for c in at.main.caption) == 1
 
 
+@pytest.mark.app
 def test_the_dataset_page_counts_in_babel_plurals_and_numbers():
     """The English sentences take the plural Babel's catalogue gives for the count; the number is formatted."""
     at = open_page("en", "ui/page_dataset.py")
@@ -234,6 +241,7 @@ def test_the_dataset_page_counts_in_babel_plurals_and_numbers():
         ).startswith("有 {count} 筆")
 
 
+@pytest.mark.app
 @pytest.mark.parametrize(
     "currency, month, rate, publisher, verified",
     [

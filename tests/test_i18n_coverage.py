@@ -177,6 +177,7 @@ def english_left(at: AppTest) -> list[tuple[str, str, list[str]]]:
     return found
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
 @pytest.mark.parametrize("page", PAGES)
 def test_no_english_sentence_is_left_on_a_chinese_page(page, lang):
@@ -185,6 +186,7 @@ def test_no_english_sentence_is_left_on_a_chinese_page(page, lang):
     assert left == [], "\n".join(f"{kind}: {runs} in {text!r}" for kind, text, runs in left)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("page", ["ui/page_plan.py", "ui/page_people.py"])
 @pytest.mark.parametrize("stem", sorted(set(gallery()) - {"airport"}))
 def test_no_english_sentence_is_left_for_any_gallery_scenario(stem, page):
@@ -229,6 +231,7 @@ def test_the_markdown_report_has_no_english_sentence_left(stem, lang):
         assert "NT$" in section and "$0" not in section.replace("NT$", "")
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("lang, problem, means", [("zh-Hant", "問題", "代表什麼"), ("zh-Hans", "问题", "代表什么")])
 def test_the_dataset_pages_problem_table_explains_each_category_in_chinese(lang, problem, means):
     """The categories keep their codes (the cookbook's names); what each means and how to fix it are translated."""
@@ -258,6 +261,7 @@ def test_the_dataset_pages_problem_table_explains_each_category_in_chinese(lang,
     assert english_left(at) == []
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("lang, words", [("zh-Hant", "連結"), ("zh-Hans", "链接")])
 def test_the_share_link_caption_says_what_the_link_needs_in_chinese(lang, words):
     at = open_page(PAGES[0], lang)

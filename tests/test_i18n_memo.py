@@ -83,6 +83,7 @@ def page_texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("day", DAYS, ids=lambda d: d.isoformat())
 @pytest.mark.parametrize("lang, heading", [("zh-Hant", "這個結論有多可靠？"), ("zh-Hans", "这个结论有多可靠？")])
 def test_the_plan_page_memo_is_translated_and_in_nt_dollars(lang, heading, day):

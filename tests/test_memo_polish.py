@@ -102,6 +102,7 @@ def _plan_page(lang: str = "en", as_of: dt.date = STOPS):
     return at
 
 
+@pytest.mark.app
 def test_the_plan_page_shows_the_honest_gate():
     at = _plan_page()
     shown = "\n".join(m.value for m in at.markdown)
@@ -109,6 +110,7 @@ def test_the_plan_page_shows_the_honest_gate():
     assert report.gate_sentence(p) in shown and not ZERO.search(shown)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("lang, stops", [("zh-Hant", "停止服務"), ("zh-Hans", "停止服务")])
 def test_the_gate_sentence_is_translated(lang, stops):
     p = plan_of(airport())
@@ -354,6 +356,7 @@ def test_the_scan_finds_a_bare_literal(tmp_path):
     assert untranslated_literals(page) == ["page_x.py:3: '✎ **Edited**: {}'", "page_x.py:4: 'Reset'"]
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("lang, edited, reset", [("zh-Hant", "已編輯", "重設"), ("zh-Hans", "已编辑", "重置")])
 def test_the_edited_marker_and_reset_are_in_the_readers_language(lang, edited, reset):
     from streamlit.testing.v1 import AppTest

@@ -3,8 +3,12 @@ provider before the model (an edit keeps the provider's settings)."""
 
 import datetime as dt
 
+import pytest
 from conftest import REPO
 from streamlit.testing.v1 import AppTest
+
+#: Every test here runs the app (AppTest): `make test-fast` leaves them to `make test`.
+pytestmark = pytest.mark.app
 
 APP = str(REPO / "app.py")
 DAY = dt.date(2026, 12, 1)

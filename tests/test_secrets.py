@@ -181,6 +181,7 @@ def check_session(at: AppTest, seen: list[tuple[str, str]], where: str) -> None:
 # --- the app -----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.app
 def test_a_planted_key_reaches_no_file_link_report_session_value_log_or_cache(
     dirs, every_log, downloads, server, monkeypatch
 ):
@@ -250,6 +251,7 @@ def test_a_planted_key_reaches_no_file_link_report_session_value_log_or_cache(
     assert not found, found
 
 
+@pytest.mark.app
 def test_a_secrets_file_key_is_used_and_not_shown(dirs, every_log, server, monkeypatch):
     """OPENAI_API_KEY in .streamlit/secrets.toml (here AppTest's secrets) works without the field or environment."""
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
@@ -270,6 +272,7 @@ def test_a_secrets_file_key_is_used_and_not_shown(dirs, every_log, server, monke
     assert not found, found
 
 
+@pytest.mark.app
 def test_the_page_reads_the_key_from_nowhere_else(server, monkeypatch):
     """A key in a query parameter, another environment variable or the scenario is not picked up."""
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)

@@ -50,6 +50,7 @@ def plan_one_offs(at: AppTest) -> list[str]:
     return [m.value for m in at.metric if m.label == "One-off cost"]
 
 
+@pytest.mark.app
 def test_two_sessions_with_different_scenarios_and_uploads_stay_apart(standin):
     a = ok(AppTest.from_file(APP, default_timeout=60).run())
     b = ok(AppTest.from_file(APP, default_timeout=60).run())
@@ -95,6 +96,7 @@ def test_two_sessions_with_different_scenarios_and_uploads_stay_apart(standin):
     assert FAKE_KEY not in page_text(b)
 
 
+@pytest.mark.app
 def test_the_same_file_under_two_names_keeps_each_sessions_name():
     """Identical bytes share the cached analysis and plan; the name each session gave stays its own."""
     data = FILE_A[1]
@@ -173,6 +175,7 @@ def test_two_browser_contexts_keep_their_own_scenario_upload_and_key(served, tmp
             browser.close()
 
 
+@pytest.mark.app
 def test_the_downloaded_report_names_only_this_sessions_file(downloads):
     """The plan is cached by the scenario's text, the date and the measured inputs, whose source names the file:
     session B, uploading session A's bytes under its own name, never gets A's name in its report."""

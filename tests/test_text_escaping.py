@@ -194,6 +194,7 @@ def _rendered_markdown(at) -> list[str]:
     return [t for t in texts if isinstance(t, str)]
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("page", PAGES)
 def test_a_hostile_link_renders_no_active_markdown_on_any_page(page):
     from conftest import REPO

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
@@ -12,6 +13,9 @@ from ftcost.engine.uncertainty import analyse
 from ftcost.i18n import share_percent
 from ftcost.measure_training import measured_plan
 from ftcost.scenario import default_scenario
+
+#: Every test here runs the app (AppTest): `make test-fast` leaves them to `make test`.
+pytestmark = pytest.mark.app
 
 APP = str(REPO / "app.py")
 DAY = dt.date(2026, 6, 1)

@@ -97,6 +97,7 @@ NUMBER_BOXES = [
 ]
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("page, key, label", NUMBER_BOXES)
 def test_an_emptied_number_box_is_a_sentence_not_its_minimum(page, key, label):
     from streamlit.testing.v1 import AppTest
@@ -120,6 +121,7 @@ def test_an_emptied_number_box_is_a_sentence_not_its_minimum(page, key, label):
     assert at.number_input(key=key).value == before  # the previous value is kept and shown
 
 
+@pytest.mark.app
 def test_emptying_a_measured_field_means_measure_it():
     from streamlit.testing.v1 import AppTest
 
@@ -134,6 +136,7 @@ def test_emptying_a_measured_field_means_measure_it():
     assert at.session_state["scenario"].workload.output_tokens_per_request is None
 
 
+@pytest.mark.app
 def test_the_app_starts_with_a_sentence_when_a_price_file_is_a_folder(pricing_copy, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
