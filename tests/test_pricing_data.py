@@ -446,3 +446,17 @@ def test_schemas_reject_unknown_keys():
     prices = json_schemas()["prices.schema.json"]
     assert prices["$defs"]["PriceEntry"]["additionalProperties"] is False
     assert json.loads(render(prices))["$defs"]["PriceEntry"]["properties"]["input"]["exclusiveMinimum"] == 0
+
+
+def test_the_schema_command_answers_help_and_writes_where_it_is_told(tmp_path):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "ftcost.pricing"]
+    shown = subprocess.run([*command, "--help"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "Regenerate the JSON Schemas" in shown.stdout
+    assert list(tmp_path.iterdir()) == []  # no folder called "--help"
+    written = subprocess.run([*command, str(tmp_path / "out")], capture_output=True, text=True, check=True)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == sorted(p.name for p in (PRICING / "schema").iterdir())
+    assert len(written.stdout.splitlines()) == len(names)
