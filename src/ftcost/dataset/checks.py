@@ -162,8 +162,11 @@ def _function_ok(function: Any) -> bool:
     if not isinstance(function, dict):
         return False
     name, arguments = function.get("name"), function.get("arguments")
-    if not isinstance(name, str) or not name or not isinstance(arguments, str):
-        return False
+    return isinstance(name, str) and bool(name) and isinstance(arguments, str) and arguments_ok(arguments)
+
+
+def arguments_ok(arguments: str) -> bool:
+    """A call's `arguments` string is JSON (any JSON value, as the API's parser takes it)."""
     try:
         json.loads(arguments)
     except (ValueError, RecursionError):

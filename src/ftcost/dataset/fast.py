@@ -4,9 +4,12 @@ Most lines of a real training file are plain chat examples: `{"messages": [{"rol
 [, "name"] [, "weight"]}...]}` with string values. Such a line is decoded straight into typed
 structs by msgspec (one C call, no dicts), and its checks reduce to a few comparisons whose result
 is exactly what `checks.examine_example` would find; its strings go into flat lists counted per
-tokenizer in one batch, and each line's totals are differences of running sums. Every other line
-(tool calls, content parts, prompt/completion pairs, anything malformed, anything msgspec refuses)
-goes through the full per-line path, `line.examine_line`, unchanged, once per tokenizer.
+tokenizer in one batch, and each line's totals are differences of running sums. A line the plain
+shape refuses is tried as the tool-call shape (assistant `tool_calls` / `function_call`, `tool` and
+`function` messages, `tools` / `functions` definitions: `_tool_line`), whose strings join the same
+batch. Every other line (content parts, prompt/completion pairs, anything malformed or unusual,
+anything msgspec refuses) goes through the full per-line path, `line.examine_line`, unchanged, once
+per tokenizer.
 
 Why the fast path agrees with the full one: a line is taken only when msgspec decodes it into the
 exact shape (unknown keys, non-string values, floats or booleans as weights, lone surrogate escapes,
@@ -14,7 +17,10 @@ over-deep nesting, trailing bytes are all refused, and refused lines go the full
 keys keep the last value in both decoders, and msgspec refuses invalid UTF-8 anywhere in a line (it
 validates every string it decodes; every other byte is syntax or a known key). For that shape the full
 checks can only find: no assistant message (not taken here), no system / no user message, and the
-token limit; and the counting is 3 per message + role + content (+ name + 1) + 3 per example.
+token limit; and the counting is 3 per message + role + content (+ name + 1) + 3 per example. For
+the tool-call shape `_tool_line` takes only lines on which the full checks find no error (the same
+three warnings remain) and counts them as `counting.prompt_tokens` does; the definitions are decoded
+by the full path's JSON decoder and rendered and counted by `tooldefs`' own functions.
 tests/test_fast_path.py compares both paths line by line on the generator's corpus with planted
 errors and on the bad-input corpus.
 """
@@ -28,9 +34,12 @@ from itertools import accumulate
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ftcost.dataset.checks import Context
-from ftcost.dataset.counting import REPLY_PRIMING, TOKENS_PER_MESSAGE, TOKENS_PER_NAME
+from ftcost.dataset.checks import ROLES as MESSAGE_ROLES
+from ftcost.dataset.checks import Context, arguments_ok
+from ftcost.dataset.counting import REPLY_PRIMING, TOKENS_PER_CALL, TOKENS_PER_MESSAGE, TOKENS_PER_NAME
+from ftcost.dataset.line import decode_json
 from ftcost.dataset.tally import LINE, Tally
+from ftcost.dataset.tooldefs import definitions_style, definitions_tokens, function_definitions
 
 
 class _Message(msgspec.Struct, forbid_unknown_fields=True):
@@ -46,6 +55,171 @@ class _Example(msgspec.Struct, forbid_unknown_fields=True):
 
 _decode = msgspec.json.Decoder(_Example).decode
 _DecodeError = (msgspec.DecodeError, msgspec.ValidationError)
+
+
+# The tool-call shape (OpenAI's fine-tuning format for function calling), tried on the lines the plain
+# shape refuses: assistant `tool_calls` [{id, type, function: {name, arguments}}] or legacy
+# `function_call`, content null or absent beside them, `tool` messages with `tool_call_id`, `function`
+# messages, and top-level `tools` / legacy `functions` definitions with `parallel_tool_calls`. The
+# definitions are kept as raw JSON and decoded by the full path's own JSON decoder (see `_definitions`).
+class _Function(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    arguments: str
+
+
+class _Call(msgspec.Struct, forbid_unknown_fields=True):
+    id: str
+    function: _Function
+    type: str | UnsetType = UNSET
+
+
+class _AnyMessage(msgspec.Struct, forbid_unknown_fields=True):
+    role: str
+    content: str | None | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    weight: int | UnsetType = UNSET
+    tool_calls: list[_Call] | UnsetType = UNSET
+    tool_call_id: str | UnsetType = UNSET
+    function_call: _Function | UnsetType = UNSET
+
+
+class _ToolExample(msgspec.Struct, forbid_unknown_fields=True):
+    messages: list[_AnyMessage]
+    tools: msgspec.Raw | UnsetType = UNSET
+    functions: msgspec.Raw | UnsetType = UNSET
+    parallel_tool_calls: bool | UnsetType = UNSET
+
+
+_decode_tools = msgspec.json.Decoder(_ToolExample).decode
+
+
+def _json(raw: msgspec.Raw | UnsetType) -> object:
+    """A raw value decoded as the full path decodes the whole line (None when absent, as `dict.get`).
+
+    msgspec does not check the UTF-8 or the strings of a Raw value: the strict decode here does, and a
+    value it refuses raises (ValueError, RecursionError), which sends the line to the full path.
+    """
+    return None if raw is UNSET else decode_json(bytes(raw).decode("utf-8"))
+
+
+def _listed(add: Callable[[str], object]) -> Callable[[str], int]:
+    """A `count` for tooldefs' functions that lists each text for the block's batch and counts it 0 here."""
+
+    def count(text: str) -> int:
+        add(text)
+        return 0
+
+    return count
+
+
+def _tool_line(
+    example: _ToolExample,
+    add: Callable[[str], object],
+    add_a: Callable[[str], object],
+    add_t: Callable[[str], object],
+) -> tuple[int, int, int, int, bool] | None:
+    """Check and record one line of the tool-call shape: (tokens that are not strings' counts, systems,
+    users, assistants, has definitions), or None when the full path would find any error or the line
+    is unusual (the caller then rolls back what was recorded and leaves the line to the full path).
+
+    What `checks._chat` and `counting.prompt_tokens` do, on typed messages: every key is known (unknown
+    keys are refused by the decoder), so only the value checks remain; the tool definitions are
+    `tooldefs`' own functions on the full path's JSON values.
+    """
+    messages = example.messages
+    if not messages:
+        return None
+    tools = example.tools
+    definitions: list[dict] | None = []
+    style = ""
+    if tools is not UNSET or example.functions is not UNSET:
+        try:
+            tools_value = _json(tools)
+            definitions = function_definitions(tools_value, _json(example.functions))
+        except (ValueError, RecursionError):
+            return None
+        if definitions is None:
+            return None  # malformed_tools
+        style = definitions_style(tools_value)
+    names: dict[str, str] = {}  # counting.call_names: tool_call_id -> the function it called
+    for m in messages:
+        if m.tool_calls is not UNSET:
+            for call in m.tool_calls:
+                names[call.id] = call.function.name
+    const = REPLY_PRIMING
+    system = user = reply = 0
+    pad = bool(definitions)  # the first system message joins the definitions: its content ends in "\n"
+    merged = False
+    for m in messages:
+        role, content, name = m.role, m.content, m.name
+        calls: list[_Function] = [call.function for call in m.tool_calls] if m.tool_calls is not UNSET else []
+        if m.function_call is not UNSET:
+            calls.append(m.function_call)
+        has_calls = m.tool_calls is not UNSET or m.function_call is not UNSET
+        if role == "assistant":
+            if not has_calls and not content:
+                return None  # missing_content (or message_missing_key)
+            weight = m.weight
+            if weight is UNSET or weight == 1:
+                trained = True
+            elif weight == 0:
+                trained = False
+            else:
+                return None  # invalid_weight
+            if m.tool_calls is not UNSET:
+                if not m.tool_calls:
+                    return None
+                for call in m.tool_calls:
+                    if call.type is not UNSET and call.type != "function":
+                        return None
+            for function in calls:
+                if not function.name or not arguments_ok(function.arguments):
+                    return None  # malformed_tool_call
+            reply += 1
+        elif not content or has_calls or m.weight is not UNSET or role not in MESSAGE_ROLES:
+            return None  # missing_content, malformed_tool_call, weight_on_non_assistant, unrecognized_role
+        elif (role == "tool" and m.tool_call_id is UNSET) or (role == "function" and name is UNSET):
+            return None  # malformed_tool_call: a result must say what it answers
+        # counting.message_tokens: the header, the content, the calls.
+        const += TOKENS_PER_MESSAGE
+        if role == "tool":
+            speaker = names.get(m.tool_call_id) or (None if name is UNSET else name)  # type: ignore[arg-type]
+            add("tool" if speaker is None else speaker)
+        elif role == "function":
+            add(name)  # type: ignore[arg-type]
+        else:
+            if role == "system":
+                system += 1
+            elif role == "user":
+                user += 1
+            if name is not UNSET:
+                add(name)
+                const += TOKENS_PER_NAME
+        if isinstance(content, str):
+            if pad and not merged and role == "system":
+                merged = True
+                add(content + "\n")
+            else:
+                add(content)
+                if role == "assistant":
+                    add_a(content)
+                    if trained:
+                        add_t(content)
+        # (a system message always has text here: one without is an error, left to the full path)
+        for function in calls:  # only an assistant message has calls here
+            const += TOKENS_PER_CALL
+            add(function.name)
+            add(function.arguments)
+            add_a(function.name)
+            add_a(function.arguments)
+            if trained:
+                add_t(function.name)
+                add_t(function.arguments)
+    if not reply:
+        return None  # example_missing_assistant_message
+    if definitions:
+        const += definitions_tokens(definitions, _listed(add), style=style, merged=merged)
+    return const, system, user, reply, bool(definitions)
 
 
 class Parsed:
@@ -69,6 +243,7 @@ class Parsed:
         "trained_ends",
         "slow",
         "blank",
+        "tool_examples",
     )
 
     def __init__(self) -> None:
@@ -91,6 +266,7 @@ class Parsed:
         self.trained_ends: list[int] = []
         self.slow: list[tuple[int, bytes]] = []  # (line number, bytes) for the full path
         self.blank = 0  # blank lines among the slow ones are found by the full path; not counted here
+        self.tool_examples = 0  # fast lines with tool definitions
 
 
 def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
@@ -117,6 +293,8 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
     add, add_a, add_t = strings.append, assistant.append, trained.append
     decode = _decode
     per_message = TOKENS_PER_MESSAGE
+    decode_tools = _decode_tools
+    tool_examples = 0
     for number, raw in enumerate(lines, 1):
         if not chat:
             slow((number, raw))
@@ -124,48 +302,62 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
         try:
             messages = decode(raw).messages
         except _DecodeError:
-            slow((number, raw))
-            continue
-        # Recorded as it is checked; a line that turns out not to be plain is rolled back and left
-        # to the full path whole (one loop over the messages instead of a check loop and a record loop).
-        n_strings, n_assistant, n_trained = len(strings), len(assistant), len(trained)
-        const = REPLY_PRIMING + per_message * len(messages)
-        system = user = reply = 0
-        ok = bool(messages)
-        for m in messages:
-            role, content = m.role, m.content
-            if not content:
-                ok = False
-                break
-            if role == "assistant":
-                weight = m.weight
-                if weight is UNSET or weight == 1:
-                    add_a(content)
-                    add_t(content)
-                elif weight == 0:
-                    add_a(content)
+            # Not the plain shape: perhaps the tool-call shape (~5% of a real file's lines).
+            try:
+                example = decode_tools(raw)
+            except (*_DecodeError, RecursionError):  # msgspec skips a Raw value recursively
+                slow((number, raw))
+                continue
+            n_strings, n_assistant, n_trained = len(strings), len(assistant), len(trained)
+            found = _tool_line(example, add, add_a, add_t)
+            if found is None:
+                del strings[n_strings:], assistant[n_assistant:], trained[n_trained:]
+                slow((number, raw))
+                continue
+            const, system, user, reply, has_tools = found
+            messages = example.messages  # type: ignore[assignment]
+            tool_examples += has_tools
+        else:
+            # Recorded as it is checked; a line that turns out not to be plain is rolled back and left
+            # to the full path whole (one loop over the messages instead of a check loop and a record loop).
+            n_strings, n_assistant, n_trained = len(strings), len(assistant), len(trained)
+            const = REPLY_PRIMING + per_message * len(messages)
+            system = user = reply = 0
+            ok = bool(messages)
+            for m in messages:
+                role, content = m.role, m.content
+                if not content:
+                    ok = False
+                    break
+                if role == "assistant":
+                    weight = m.weight
+                    if weight is UNSET or weight == 1:
+                        add_a(content)
+                        add_t(content)
+                    elif weight == 0:
+                        add_a(content)
+                    else:
+                        ok = False
+                        break
+                    reply += 1
+                elif m.weight is not UNSET:
+                    ok = False
+                    break
+                elif role == "user":
+                    user += 1
+                elif role == "system":
+                    system += 1
                 else:
                     ok = False
                     break
-                reply += 1
-            elif m.weight is not UNSET:
-                ok = False
-                break
-            elif role == "user":
-                user += 1
-            elif role == "system":
-                system += 1
-            else:
-                ok = False
-                break
-            add(content)
-            if m.name is not UNSET:
-                add(m.name)
-                const += TOKENS_PER_NAME
-        if not ok or not reply:
-            del strings[n_strings:], assistant[n_assistant:], trained[n_trained:]
-            slow((number, raw))
-            continue
+                add(content)
+                if m.name is not UNSET:
+                    add(m.name)
+                    const += TOKENS_PER_NAME
+            if not ok or not reply:
+                del strings[n_strings:], assistant[n_assistant:], trained[n_trained:]
+                slow((number, raw))
+                continue
         numbers.append(number)
         n_messages.append(len(messages))
         consts.append(const)
@@ -179,6 +371,7 @@ def parse_block(block: bytes, ctx: Context, *, file_start: bool) -> Parsed:
             no_system.append(number)
         if not user:
             no_user.append(number)
+    out.tool_examples = tool_examples
     return out
 
 
@@ -224,6 +417,7 @@ def tally_parsed(
         tally.nonblank += len(numbers)
         tally.examples += len(numbers)
         tally.kinds["chat"] = tally.kinds.get("chat", 0) + len(numbers)
+        tally.tool_examples += parsed.tool_examples
         tally.trained += sum(trained)
         tally.billing += sum(t if t < limit else limit for t in tokens)
         over = [n for n, t in zip(numbers, tokens, strict=True) if t > limit]

@@ -25,7 +25,8 @@ def _parse_int(digits: str) -> int | Decimal:
     return int(digits) if len(digits) <= 4000 else Decimal(digits)
 
 
-_decode = json.JSONDecoder(parse_constant=_reject_constant, parse_int=_parse_int).decode
+#: The full path's JSON decoder (the fast path decodes tool definitions with it too).
+decode_json = json.JSONDecoder(parse_constant=_reject_constant, parse_int=_parse_int).decode
 
 BLANK = None
 _NOT_UTF8 = Counted(["invalid_utf8"], [], None)
@@ -45,7 +46,7 @@ def examine_line(raw: bytes, ctx: Context, count: Callable[[str], int]) -> tuple
     if not text or text.isspace():
         return BLANK
     try:
-        value = _decode(text)
+        value = decode_json(text)
     except (ValueError, RecursionError):
         return False, _NOT_JSON
     if not isinstance(value, dict):

@@ -38,6 +38,7 @@ What is known of the rendering comes from requests whose `usage.prompt_tokens` t
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 #: Rendering styles, by the request field the definitions came in.
@@ -148,4 +149,6 @@ def _literal(value: Any) -> str:
     # Strings are quoted; numbers and booleans appear bare (pamelafox's integer_enum case [-1, 1]).
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, Decimal):
+        return str(value)  # an integer too long for int() (`line.decode_json`): json.dumps cannot write it
     return json.dumps(value, ensure_ascii=False)
