@@ -12,6 +12,11 @@ scratch directory put on PYTHONPATH, so the project's environment does not gain 
 
 Speed is the time to count the whole unique corpus once, single-threaded (threads=1 where the
 API has it), as a ratio to tiktoken in the same run.
+
+`--families` does the same for Llama 3 and Qwen 2 (references: tiktoken with each family's pattern and
+ranks, Qwen after NFC; see `ftcost.tokenizers`): quicktok-v1, toktok-rs given quicktok-v1's files
+(`tokenizers._toktok_layout`), fastokens from the family's ranks and pattern, each unguarded; and
+`--scan --families` lists the code points of planes 0-3 and 14 each counts differently from the reference.
 """
 
 from __future__ import annotations
@@ -126,12 +131,85 @@ def scan(encoding: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in ranges]
 
 
+def family_candidates(name: str):
+    """(name, count_batch) for Llama 3 or Qwen 2: the reference first, then the candidates, unguarded."""
+    import unicodedata
+
+    from ftcost import tokenizers
+
+    reference = tokenizers._llama3_reference() if name == "llama3" else tokenizers._qwen_encoding()
+    nfc = (lambda t: t) if name == "llama3" else (lambda t: t if t.isascii() else unicodedata.normalize("NFC", t))
+    yield "tiktoken", lambda texts: [len(reference.encode_ordinary(nfc(t))) for t in texts]
+    import quicktok
+
+    q = tokenizers._llama3_encoding() if name == "llama3" else tokenizers._qwen_quicktok()
+    yield "quicktok-v1", lambda texts: list(quicktok.count_batch(q, texts, threads=1))
+    try:
+        from toktok._toktok import Tokenizer
+
+        t = Tokenizer(tokenizers.TOKTOK_LAYOUTS[name][0], str(tokenizers._toktok_layout(name)))
+        yield "toktok-rs", lambda texts: t.count_batch([nfc(x) for x in texts], 1, False)
+    except ImportError:
+        yield "toktok-rs", None
+    try:
+        import base64
+        import tempfile
+
+        from fastokens._native import Tokenizer as F
+
+        ranks = reference._mergeable_ranks
+        with tempfile.NamedTemporaryFile("wb", suffix=".tiktoken", delete=False) as f:
+            f.write(b"".join(base64.b64encode(k) + b" %d\n" % v for k, v in ranks.items()))
+        fast = F.from_tiktoken(f.name, pattern=reference._pat_str, special_tokens={})
+    except ImportError:
+        yield "fastokens", None
+    except ValueError as exc:  # it refuses some vocabularies: a finding, reported as a failure
+        yield "fastokens", lambda texts, exc=exc: (_ for _ in ()).throw(exc)
+    else:
+        yield "fastokens", lambda texts: [len(fast.encode_ordinary(nfc(x))) for x in texts]
+
+
+def scan_families(name: str) -> dict[str, list[tuple[int, int]]]:
+    """Per candidate, the code-point ranges of planes 0-3 and 14 it counts differently from the reference."""
+    counters = dict(family_candidates(name))
+    reference = counters.pop("tiktoken")
+    points = [c for c in (*range(0x40000), *range(0xE0000, 0xF0000)) if not 0xD800 <= c <= 0xDFFF]
+    bad: dict[str, set[int]] = {k: set() for k in ("quicktok-v1", "toktok-rs") if counters.get(k) is not None}
+    for probe in ("{0}'s", "a{0}b", " {0}1", "A{0}a", "{0}{0}", "1{0}"):
+        texts = [probe.format(chr(c)) for c in points]
+        want = reference(texts)
+        for key in bad:
+            got = counters[key](texts)
+            bad[key].update(c for c, a, b in zip(points, got, want, strict=True) if a != b)
+    return {key: _ranges(sorted(found)) for key, found in bad.items()}
+
+
+def _ranges(points: list[int]) -> list[tuple[int, int]]:
+    ranges: list[list[int]] = []
+    for c in points:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return [(a, b) for a, b in ranges]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=80)
     parser.add_argument("--files", nargs="*", type=Path)
     parser.add_argument("--scan", action="store_true", help="list the code points toktok-rs counts differently")
+    parser.add_argument("--families", action="store_true", help="Llama 3 and Qwen 2 instead of OpenAI's encodings")
     args = parser.parse_args()
+    if args.scan and args.families:
+        from ftcost import tokens
+
+        for family in ("llama3", "qwen2"):
+            for key, ranges in scan_families(family).items():
+                guarded = all(tokens.needs_reference(chr(c)) for a, b in ranges for c in range(a, b + 1))
+                shown = " ".join(f"U+{a:04X}-U+{b:04X}" for a, b in ranges)
+                print(f"{family} {key}: {len(ranges)} ranges, all guarded: {guarded}: {shown}", flush=True)
+        return
     if args.scan:
         for encoding in ENCODINGS:
             print(encoding, " ".join(f"U+{a:04X}-U+{b:04X}" for a, b in scan(encoding)))
@@ -143,10 +221,10 @@ def main() -> None:
     texts = corpus(files)
     chars = sum(map(len, texts))
     print(f"corpus: {len(texts):,} distinct strings, {chars / 1e6:.1f} M characters, from {len(files)} files")
-    for encoding in ENCODINGS:
+    for encoding in ("llama3", "qwen2") if args.families else ENCODINGS:
         reference = None
         base = None
-        for name, counter in candidates(encoding):
+        for name, counter in family_candidates(encoding) if args.families else candidates(encoding):
             if counter is None:
                 print(f"  {encoding:12} {name:12} not installed")
                 continue

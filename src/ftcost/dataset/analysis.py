@@ -201,21 +201,42 @@ def analyze_file_many(
     for family_name in names:
         if family_name not in registry.FAMILIES:
             registry.family(family_name)  # one sentence for an unknown family
-    facts, base = _model_context(model)
     _check_epochs(epochs)
-    contexts = [base._replace(encoding=name) for name in names]
     path = Path(path)
     size = open_size(path)
     name = display_name(str(path))
     sniff(read_head(path), name, size)
     workers = resolve_workers(workers, size)
     families: list
-    if workers > 1 and len(names) > workers:
+    grouped = workers > 1 and len(names) > workers
+    # As in `analyze_file`: with group workers, they start on the context read from models.toml while the
+    # validated facts load here (pydantic, ~0.1 s); the scan is kept only if the validated context is the same.
+    hint = _hinted_context(model, None) if grouped else None
+    if hint is not None:
+        found: list = []
+
+        def validated() -> None:
+            found.extend(_model_context(model))
+            if found[1] != hint:
+                raise _HintDiffers
+
+        ranges = plan_ranges(size, chunk_size(size, 1), file_newline_finder(path))
+        contexts = [hint._replace(encoding=name) for name in names]
+        try:
+            tallies, families = scan_groups(str(path), ranges, contexts, workers, progress, size, meanwhile=validated)
+            facts, base = found
+        except _HintDiffers:
+            hint = None
+    if hint is None and grouped:
         # More families than cores: each core counts a group of families over the whole file, loading only
         # its own vocabularies (see `parallel.scan_groups`).
+        facts, base = _model_context(model)
+        contexts = [base._replace(encoding=name) for name in names]
         ranges = plan_ranges(size, chunk_size(size, 1), file_newline_finder(path))
         tallies, families = scan_groups(str(path), ranges, contexts, workers, progress, size)
-    else:
+    elif hint is None:
+        facts, base = _model_context(model)
+        contexts = [base._replace(encoding=name) for name in names]
         families = [registry.family(family_name) for family_name in names]
         ranges = plan_ranges(size, chunk_size(size, workers), file_newline_finder(path))
         jobs = [Job(str(path), start, end, contexts[0], start == 0, tuple(contexts[1:])) for start, end in ranges]

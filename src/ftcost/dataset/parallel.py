@@ -264,9 +264,9 @@ def scan_many(
 # other core's, and reads the whole file once for its group (one parse per core: ~0.3 CPU-seconds per 80 MB,
 # less than the loads it saves). Measured on the generator's 80 MB file, 2 cores: see bench/README.md.
 
-#: Relative cost of a family (vocabulary load + counting one file), from bench/bench_analyze.py's runs;
+#: Relative cost of a family (vocabulary load + counting one file), from bench/bench_analyze.py's encode-4 (2026-12-02, toktok-rs for all four);
 #: used only to balance the groups. A family not listed (the estimates share o200k_base's counter) weighs 1.
-FAMILY_WEIGHT = {"cl100k_base": 0.6, "o200k_base": 0.85, "llama3": 1.05, "qwen2": 1.15}
+FAMILY_WEIGHT = {"cl100k_base": 0.65, "o200k_base": 0.85, "llama3": 0.6, "qwen2": 0.8}
 
 
 class FamilyFacts(NamedTuple):
@@ -315,8 +315,13 @@ def scan_groups(
     workers: int,
     progress: Callable[[int, int], None] | None,
     total: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[Tally], list[FamilyFacts]]:
-    """One Tally and the FamilyFacts per context, in order, each group of families in its own process."""
+    """One Tally and the FamilyFacts per context, in order, each group of families in its own process.
+
+    `meanwhile` runs here once the groups are handed to the workers (as in `scan`); an exception from it
+    stops the scan.
+    """
     groups = family_groups([c.encoding for c in contexts], workers)
     jobs = [GroupJob(path, ranges, tuple(contexts[i] for i in group)) for group in groups]
     tallies: list[Tally | None] = [None] * len(contexts)
@@ -325,9 +330,10 @@ def scan_groups(
         progress(0, total)
     # Nothing is loaded here before the workers start: each loads only its own group's vocabularies.
     with multiprocessing.get_context(start_method()).Pool(len(jobs)) as pool:
-        for done, (group, (group_tallies, group_facts)) in enumerate(
-            zip(groups, pool.imap(scan_group, jobs), strict=True), 1
-        ):
+        results = pool.imap(scan_group, jobs)
+        if meanwhile:
+            meanwhile()
+        for done, (group, (group_tallies, group_facts)) in enumerate(zip(groups, results, strict=True), 1):
             for i, tally, fact in zip(group, group_tallies, group_facts, strict=True):
                 tallies[i], facts[i] = tally, fact
             if progress:
