@@ -37,17 +37,24 @@ def warm_tokenizers() -> tuple:
 
 def plan() -> Plan:
     """The current scenario's plan on the chosen price date, with the uploaded dataset if there is one."""
+    scenario, as_of, training, key = plan_inputs()
+    # The spinners are shown here, not by st.cache_data: its text is fixed when the module is imported, in
+    # whatever language that run had (st.spinner too waits half a second, so a cache hit shows nothing).
+    with st.spinner(_("Working out the plan…")):
+        return _plan(*key, training)
+
+
+def plan_inputs() -> tuple[Scenario, dt.date, engine.Training, tuple[str, str, tuple]]:
+    """What the plan is made from: the scenario, the price date, the training inputs, and the cache key that
+    stands for the three (whatever else is cached from the plan is keyed by it too)."""
     # The language and currency it is shown in change no figure: one plan serves every reader.
     scenario = state.shareable().model_copy(update={"display": None})
     as_of = state.price_date()
     training = training_inputs(scenario, as_of)
     # The key is the scenario's text, the date and the training inputs themselves, whose source names the
     # measured file: two sessions with the same bytes under two names never see each other's name.
-    key = tuple(sorted((base, str(t.tokens_per_example), t.source) for base, t in training.items()))
-    # The spinners are shown here, not by st.cache_data: its text is fixed when the module is imported, in
-    # whatever language that run had (st.spinner too waits half a second, so a cache hit shows nothing).
-    with st.spinner(_("Working out the plan…")):
-        return _plan(dump_scenario(scenario), as_of.isoformat(), key, training)
+    measured = tuple(sorted((base, str(t.tokens_per_example), t.source) for base, t in training.items()))
+    return scenario, as_of, training, (dump_scenario(scenario), as_of.isoformat(), measured)
 
 
 def training_inputs(scenario: Scenario, as_of) -> engine.Training:

@@ -18,35 +18,34 @@ from ftcost.engine.uncertainty import Uncertainty, analyse
 from ftcost.errors import ScenarioError
 from ftcost.i18n import _, number, share_percent
 from ftcost.money import Display
-from ftcost.scenario import Scenario, dump_scenario
+from ftcost.scenario import Scenario
 from ftcost.text import markdown as md
 from ftcost.views import uncertainty as vu
-from ui import state
+from ui import cached, state
 from ui.charts import _money_axis
 
 FINE_TUNE = "plan_sure_fine_tune"
 RANGES = "plan_ranges_editor"
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=cached.TTL, show_spinner=False)
 def _analysis(
-    scenario_toml: str, as_of: str, fine_tuned: str | None, against: str | None, _scenario: Scenario, _plan: Plan
+    plan_key: tuple, fine_tuned: str | None, against: str | None, _scenario: Scenario, _plan: Plan
 ) -> Uncertainty | None:
     return analyse(_scenario, _plan, fine_tuned=fine_tuned, against=against)
 
 
 def analysis(plan: Plan, against: str | None) -> Uncertainty | None:
-    """The simulation for the fine-tune chosen in this section against the page's comparison (cached per scenario)."""
-    scenario = state.shareable()
+    """The simulation for the fine-tune chosen in this section against the page's comparison, cached by what the
+    plan is made from (the scenario's text, the price date, the measured training inputs: ui.cached's key)."""
+    scenario, _as_of, _training, key = cached.plan_inputs()
     fine_tunes = [o.name for o in plan.options if o.fine_tuned]
     if not fine_tunes:
         return None
     if st.session_state.get(FINE_TUNE) not in fine_tunes:
         st.session_state[FINE_TUNE] = plan.pilot.option if plan.pilot else fine_tunes[0]
     with st.spinner(_("Drawing the ranges…")):  # not the cache's spinner: its text is fixed at import
-        return _analysis(
-            dump_scenario(scenario), plan.as_of.isoformat(), st.session_state[FINE_TUNE], against, scenario, plan
-        )
+        return _analysis(key, st.session_state[FINE_TUNE], against, scenario, plan)
 
 
 def band(how: Uncertainty | None, money: Display | None = None) -> pd.DataFrame | None:
