@@ -21,7 +21,7 @@ from ftcost.money import Display
 from ftcost.scenario import Scenario
 from ftcost.text import markdown as md
 from ftcost.views import uncertainty as vu
-from ui import cached, state
+from ui import cached, charts, state
 from ui.charts import _money_axis
 
 FINE_TUNE = "plan_sure_fine_tune"
@@ -87,15 +87,15 @@ def tornado(frame: pd.DataFrame, currency: str = "USD") -> alt.LayerChart | alt.
     )
     bars = base.mark_bar(height=14).encode(
         x=alt.X("savings:Q", axis=_money_axis(_("Savings at the horizon ({currency})"), currency)),
-        x2="likely:Q",
+        x2=alt.X2("likely:Q"),
         color=alt.Color(
             "end_text:N",
             title=_("Assumption at its"),
             scale=alt.Scale(domain=[_("low"), _("high")], range=["#9ecae9", "#1f77b4"]),
         ),
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x="x:Q")
-    likely = alt.Chart(frame.head(1)).mark_rule(color="#555").encode(x="likely:Q")
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x=alt.X("x:Q"))
+    likely = alt.Chart(frame.head(1)).mark_rule(color="#555").encode(x=alt.X("likely:Q"))
     return alt.layer(bars, zero, likely).properties(height=max(120, 34 * len(order)))
 
 
@@ -111,18 +111,18 @@ def sensitivity(
             tooltip=[alt.Tooltip("value_text:N", title=label), alt.Tooltip("savings_text:N", title=_("Savings"))],
         )
     )
-    layers = [line, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888").encode(y="y:Q")]
+    layers = [line, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888").encode(y=alt.Y("y:Q"))]
     if break_even is not None and frame.value.min() <= break_even <= frame.value.max():
         marks = pd.DataFrame({"x": [break_even], "label": [break_even_label]})
         layers.append(
             alt.Chart(marks)
             .mark_rule(color="#2e7d32", strokeDash=[4, 3], strokeWidth=2)
-            .encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title=_("Break-even"))])
+            .encode(x=alt.X("x:Q"), tooltip=[alt.Tooltip("label:N", title=_("Break-even"))])
         )
         layers.append(
             alt.Chart(marks)
             .mark_text(align="left", dx=6, dy=-8, color="#2e7d32")
-            .encode(x="x:Q", y=alt.value(12), text="label:N")
+            .encode(x=alt.X("x:Q"), y=alt.YValue(12), text=alt.Text("label:N"))
         )
     return alt.layer(*layers).properties(height=300)
 
@@ -181,20 +181,19 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
                 "others stay at their likely values; the grey rule is the likely plan, the red one zero."
             )
         )
-        st.altair_chart(tornado(frame, money.currency), width="stretch")
+        charts.draw(tornado(frame, money.currency))
     if how.sensitivity is not None:
         s = how.sensitivity
         label = vu.assumption_label(s.label)
         st.markdown("**" + _("{assumption}: the savings across its range").format(assumption=md(label)) + "**")
-        st.altair_chart(
+        charts.draw(
             sensitivity(
                 vu.sensitivity_frame(how, money),
                 label,
                 s.break_even.value,
                 vu.break_even_text(how, money),
                 money.currency,
-            ),
-            width="stretch",
+            )
         )
     with st.expander(_("What would have to be true")):
         st.caption(
