@@ -168,7 +168,7 @@ def cumulative(
             )
         )
         layers += [rule, dot]
-    return alt.layer(*layers).properties(height=460)
+    return alt.layer(*layers, height=460)
 
 
 def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
@@ -211,7 +211,7 @@ def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None
         )
         .encode(x=alt.XValue(0), y=alt.Y("option:N", sort=None, axis=None), text=alt.Text("option:N"))
     )
-    return alt.layer(bars, names).properties(height=alt.Step(BAR_STEP))
+    return alt.layer(bars, names, height=alt.Step(BAR_STEP))
 
 
 #: A horizontal bar chart's row: the bar takes (1 - BAR_GAP) of it, its option's name the gap above.
@@ -263,7 +263,7 @@ def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit:
             .mark_text(align="right", baseline="top", dy=4, color="#d62728")
             .encode(x=alt.XValue("width"), y=alt.YValue(0), text=alt.Text("label:N"))
         )
-        return alt.layer(bars, arrow).properties(height=300)
+        return alt.layer(bars, arrow, height=300)
     rule = (
         alt.Chart(label)
         .mark_rule(color="#d62728", strokeWidth=2)
@@ -274,7 +274,7 @@ def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit:
         .mark_text(align="right", dx=-6, dy=8, color="#d62728", baseline="top")
         .encode(x=alt.X("tokens:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
     )
-    return alt.layer(bars, rule, text).properties(height=300)
+    return alt.layer(bars, rule, text, height=300)
 
 
 def price_steps(frame: pd.DataFrame) -> Layered:

@@ -96,7 +96,7 @@ def tornado(frame: pd.DataFrame, currency: str = "USD") -> alt.LayerChart | alt.
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x=alt.X("x:Q"))
     likely = alt.Chart(frame.head(1)).mark_rule(color="#555").encode(x=alt.X("likely:Q"))
-    return alt.layer(bars, zero, likely).properties(height=max(120, 34 * len(order)))
+    return alt.layer(bars, zero, likely, height=max(120, 34 * len(order)))
 
 
 def sensitivity(
@@ -124,7 +124,7 @@ def sensitivity(
             .mark_text(align="left", dx=6, dy=-8, color="#2e7d32")
             .encode(x=alt.X("x:Q"), y=alt.YValue(12), text=alt.Text("label:N"))
         )
-    return alt.layer(*layers).properties(height=300)
+    return alt.layer(*layers, height=300)
 
 
 def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
