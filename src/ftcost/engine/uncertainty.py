@@ -544,7 +544,9 @@ def simulate(
         )
     bands = []
     for name, c in cum.items():
-        p10, p50, p90 = np.percentile(c, [10, 50, 90], axis=0)
+        # Sorted first: the same values in each column, so the same percentiles to the bit, and partitioning a
+        # sorted column is quicker than partitioning the draws as drawn.
+        p10, p50, p90 = np.percentile(np.sort(c, axis=0), [10, 50, 90], axis=0)
         bands.append(Band(name, [_usd(x) for x in p10], [_usd(x) for x in p50], [_usd(x) for x in p90]))
     pilot = None
     if plan.pilot is not None:
