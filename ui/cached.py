@@ -37,18 +37,28 @@ def warm_tokenizers() -> tuple:
 
 def plan() -> Plan:
     """The current scenario's plan on the chosen price date, with the uploaded dataset if there is one."""
-    scenario, as_of, training, key = plan_inputs()
+    return plan_and_key()[0]
+
+
+def plan_and_key() -> tuple[Plan, tuple[str, str, tuple]]:
+    """The plan and the key it is cached by (what is derived from the plan and cached is keyed by it too)."""
+    _scenario, _as_of, training, key = plan_inputs()
     # The spinners are shown here, not by st.cache_data: its text is fixed when the module is imported, in
     # whatever language that run had (st.spinner too waits half a second, so a cache hit shows nothing).
     with st.spinner(_("Working out the plan…")):
-        return _plan(*key, training)
+        return _plan(*key, training), key
+
+
+def plan_scenario() -> Scenario:
+    """The scenario the plan is made from: the language and currency it is shown in change no figure, so one
+    plan serves every reader."""
+    return state.shareable().model_copy(update={"display": None})
 
 
 def plan_inputs() -> tuple[Scenario, dt.date, engine.Training, tuple[str, str, tuple]]:
     """What the plan is made from: the scenario, the price date, the training inputs, and the cache key that
     stands for the three (whatever else is cached from the plan is keyed by it too)."""
-    # The language and currency it is shown in change no figure: one plan serves every reader.
-    scenario = state.shareable().model_copy(update={"display": None})
+    scenario = plan_scenario()
     as_of = state.price_date()
     training = training_inputs(scenario, as_of)
     # The key is the scenario's text, the date and the training inputs themselves, whose source names the

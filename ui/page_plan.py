@@ -211,7 +211,7 @@ def what_if() -> None:
 # A plan that cannot be made still leaves the page working: the sentence says what to change, and the inputs to
 # change it are right below it (the sidebar keeps the scenario's file, link and price date).
 try:
-    plan = cached.plan()
+    plan, plan_key = cached.plan_and_key()
 except DatasetFileError as exc:  # a scenario from a file or link names its dataset relative to someone else's disk
     st.title(md(scenario.name))
     st.error(f"{md(exc)} " + _("Upload the training file on the Dataset page (or state tokens per example there)."))
@@ -407,7 +407,7 @@ st.caption(
         "entry to highlight an option."
     ).format(against=md(AGAINST_NAME))
 )
-how_sure = plan_uncertainty.analysis(plan, AGAINST_NAME)
+how_sure = plan_uncertainty.analysis(plan, AGAINST_NAME, plan_key)
 plan_uncertainty.band_caption(how_sure)
 band = plan_uncertainty.band(how_sure, MONEY)  # the shaded spread in the lines' currency
 charts.draw(

@@ -35,17 +35,18 @@ def _analysis(
     return analyse(_scenario, _plan, fine_tuned=fine_tuned, against=against)
 
 
-def analysis(plan: Plan, against: str | None) -> Uncertainty | None:
+def analysis(plan: Plan, against: str | None, plan_key: tuple) -> Uncertainty | None:
     """The simulation for the fine-tune chosen in this section against the page's comparison, cached by what the
-    plan is made from (the scenario's text, the price date, the measured training inputs: ui.cached's key)."""
-    scenario, _as_of, _training, key = cached.plan_inputs()
+    plan is made from (`plan_key`, ui.cached's: the scenario's text, the price date, the measured training
+    inputs)."""
+    scenario = cached.plan_scenario()
     fine_tunes = [o.name for o in plan.options if o.fine_tuned]
     if not fine_tunes:
         return None
     if st.session_state.get(FINE_TUNE) not in fine_tunes:
         st.session_state[FINE_TUNE] = plan.pilot.option if plan.pilot else fine_tunes[0]
     with st.spinner(_("Drawing the ranges…")):  # not the cache's spinner: its text is fixed at import
-        return _analysis(key, st.session_state[FINE_TUNE], against, scenario, plan)
+        return _analysis(plan_key, st.session_state[FINE_TUNE], against, scenario, plan)
 
 
 def band(how: Uncertainty | None, money: Display | None = None) -> pd.DataFrame | None:
