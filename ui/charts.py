@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -43,25 +44,32 @@ OPTION_COLOURS = [
 
 
 # Altair checks every object against the Vega-Lite schema as it is made (its "debug mode") and every chart again in
-# to_dict, which is most of the time a rerun spends on charts; the check decides nothing about what is drawn. The
-# page's charts are checked by tests/test_charts.py instead (to_dict(validate=True) on each, and Streamlit's spec
-# of each equal to the checked one).
+# to_dict: some 40 ms of a Plan-page rerun, and the check decides nothing about what is drawn. The app's charts
+# are checked by tests/test_charts.py instead (to_dict(validate=True) on each, and Streamlit's spec of each equal
+# to the checked one).
 alt.utils.schemapi.disable_debug_mode()
 
 
-def unvalidated(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+#: Every kind of chart st.altair_chart takes.
+AnyChart = alt.Chart | alt.ConcatChart | alt.FacetChart | alt.HConcatChart | alt.LayerChart | alt.VConcatChart
+
+
+C = TypeVar("C", bound=AnyChart)
+
+
+def unvalidated(chart: C) -> C:
     """`chart`, whose to_dict() (what st.altair_chart calls) skips the schema check (an explicit
     to_dict(validate=True) still checks)."""
     object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
     return chart
 
 
-def draw(chart: alt.TopLevelMixin) -> None:
+def draw(chart: AnyChart) -> None:
     """Show `chart` across the page's width, without checking it against the schema on every rerun."""
     st.altair_chart(unvalidated(chart), width="stretch")
 
 
-# What altair types a layered chart with .properties() as.
+# What altair types a layered chart as.
 Layered = alt.LayerChart | alt.FacetChart
 
 
