@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from ftcost.engine.uncertainty import analyse
 from ftcost.i18n import share_percent
 from ftcost.measure_training import measured_plan
-from ftcost.scenario import default_scenario
+from ftcost.money import format_usd
+from ftcost.scenario import dataset_path, default_scenario
 
 #: Every test here runs the app (AppTest): `make test-fast` leaves them to `make test`.
 pytestmark = pytest.mark.app
@@ -69,3 +70,27 @@ def test_the_ranges_editor_sets_a_range_and_refuses_a_bad_one():
     assert not at.exception
     assert any("should read low ≤ likely ≤ high" in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state["scenario"].workload.ranges["requests_per_month"].low == 20000
+
+
+def test_an_upload_after_the_first_plan_gives_its_own_odds_not_the_samples():
+    """The analysis is cached by what the plan is made from, the measured training inputs included: the same
+    scenario and date with another dataset is another plan and so other odds."""
+    at = start()
+    scenario = default_scenario().model_copy(update={"as_of": DAY})
+    sample = measured_plan(scenario, DAY)
+    fine_tune = next(o.name for o in sample.options if o.fine_tuned)
+    at.radio(key="plan_sure_fine_tune").set_value(fine_tune).run()
+    label = "Savings at the horizon, median"
+    sample_shown = next(m.value for m in at.metric if m.label == label)
+    data = b"\n".join(dataset_path(default_scenario()).read_bytes().splitlines()[:6] * 2) + b"\n"
+    at.switch_page("ui/page_dataset.py").run()
+    at.file_uploader(key="dataset_upload").upload("mine.jsonl", data, "application/jsonl").run()
+    at.switch_page("ui/page_plan.py").run()
+    assert not at.exception, at.exception
+    assert at.session_state["plan_sure_fine_tune"] == fine_tune
+    mine = measured_plan(scenario, DAY, upload=("mine.jsonl", data))
+    was = analyse(scenario, sample, fine_tuned=fine_tune, against=sample.compare_with)
+    now = analyse(scenario, mine, fine_tuned=fine_tune, against=mine.compare_with)
+    assert format_usd(was.odds.savings_p50) == sample_shown
+    assert now.odds.savings_p50 != was.odds.savings_p50
+    assert next(m.value for m in at.metric if m.label == label) == format_usd(now.odds.savings_p50)

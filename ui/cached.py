@@ -9,6 +9,7 @@ without sharing any state (st.cache_data hands each caller its own copy).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 import streamlit as st
@@ -35,19 +36,47 @@ def warm_tokenizers() -> tuple:
     return tuple(tokens.get_encoding(name) for name in tokens.ENCODINGS)
 
 
+@st.cache_resource(show_spinner=False)
+def settle_memory() -> bool:
+    """Once per server process, after its first run: move everything loaded so far (modules, Altair's Vega-Lite
+    schema, pandas, the vocabularies: some 160,000 objects) out of the garbage collector's sight (gc.freeze).
+    Each full collection walked all of them again, ~100 ms on a busy machine, in the middle of a rerun every
+    few reruns; what a session makes afterwards is collected as before."""
+    gc.collect()
+    gc.freeze()
+    return True
+
+
 def plan() -> Plan:
     """The current scenario's plan on the chosen price date, with the uploaded dataset if there is one."""
-    # The language and currency it is shown in change no figure: one plan serves every reader.
-    scenario = state.shareable().model_copy(update={"display": None})
+    return plan_and_key()[0]
+
+
+def plan_and_key() -> tuple[Plan, tuple[str, str, tuple]]:
+    """The plan and the key it is cached by (what is derived from the plan and cached is keyed by it too)."""
+    _scenario, _as_of, training, key = plan_inputs()
+    # The spinners are shown here, not by st.cache_data: its text is fixed when the module is imported, in
+    # whatever language that run had (st.spinner too waits half a second, so a cache hit shows nothing).
+    with st.spinner(_("Working out the plan…")):
+        return _plan(*key, training), key
+
+
+def plan_scenario() -> Scenario:
+    """The scenario the plan is made from: the language and currency it is shown in change no figure, so one
+    plan serves every reader."""
+    return state.shareable().model_copy(update={"display": None})
+
+
+def plan_inputs() -> tuple[Scenario, dt.date, engine.Training, tuple[str, str, tuple]]:
+    """What the plan is made from: the scenario, the price date, the training inputs, and the cache key that
+    stands for the three (whatever else is cached from the plan is keyed by it too)."""
+    scenario = plan_scenario()
     as_of = state.price_date()
     training = training_inputs(scenario, as_of)
     # The key is the scenario's text, the date and the training inputs themselves, whose source names the
     # measured file: two sessions with the same bytes under two names never see each other's name.
-    key = tuple(sorted((base, str(t.tokens_per_example), t.source) for base, t in training.items()))
-    # The spinners are shown here, not by st.cache_data: its text is fixed when the module is imported, in
-    # whatever language that run had (st.spinner too waits half a second, so a cache hit shows nothing).
-    with st.spinner(_("Working out the plan…")):
-        return _plan(dump_scenario(scenario), as_of.isoformat(), key, training)
+    measured = tuple(sorted((base, str(t.tokens_per_example), t.source) for base, t in training.items()))
+    return scenario, as_of, training, (dump_scenario(scenario), as_of.isoformat(), measured)
 
 
 def training_inputs(scenario: Scenario, as_of) -> engine.Training:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from typing import TypeVar
+
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from ftcost.i18n import _
 from ftcost.views import BREAKDOWN_PARTS
@@ -39,7 +43,33 @@ OPTION_COLOURS = [
 ]
 
 
-# What altair types a layered chart with .properties() as.
+# Altair checks every object against the Vega-Lite schema as it is made (its "debug mode") and every chart again in
+# to_dict: some 40 ms of a Plan-page rerun, and the check decides nothing about what is drawn. The app's charts
+# are checked by tests/test_charts.py instead (to_dict(validate=True) on each, and Streamlit's spec of each equal
+# to the checked one).
+alt.utils.schemapi.disable_debug_mode()
+
+
+#: Every kind of chart st.altair_chart takes.
+AnyChart = alt.Chart | alt.ConcatChart | alt.FacetChart | alt.HConcatChart | alt.LayerChart | alt.VConcatChart
+
+
+C = TypeVar("C", bound=AnyChart)
+
+
+def unvalidated(chart: C) -> C:
+    """`chart`, whose to_dict() (what st.altair_chart calls) skips the schema check (an explicit
+    to_dict(validate=True) still checks)."""
+    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
+    return chart
+
+
+def draw(chart: AnyChart) -> None:
+    """Show `chart` across the page's width, without checking it against the schema on every rerun."""
+    st.altair_chart(unvalidated(chart), width="stretch")
+
+
+# What altair types a layered chart as.
 Layered = alt.LayerChart | alt.FacetChart
 
 
@@ -110,9 +140,9 @@ def cumulative(
             alt.Chart(band)
             .mark_area(opacity=0.15)
             .encode(
-                x="month:Q",
-                y="p10:Q",
-                y2="p90:Q",
+                x=alt.X("month:Q"),
+                y=alt.Y("p10:Q"),
+                y2=alt.Y2("p90:Q"),
                 color=alt.Color("option:N", scale=alt.Scale(scheme="tableau10"), legend=None),
                 tooltip=[
                     alt.Tooltip("option:N", title=_("Option")),
@@ -125,20 +155,20 @@ def cumulative(
         layers.append(
             alt.Chart(go_live)
             .mark_rule(color="#888", strokeDash=[6, 4], strokeWidth=1.5)
-            .encode(x="month:Q", tooltip=[alt.Tooltip("label:N", title=_("Go-live or switch"))])
+            .encode(x=alt.X("month:Q"), tooltip=[alt.Tooltip("label:N", title=_("Go-live or switch"))])
         )
     if not points.empty:
         rule = (
             alt.Chart(points)
             .mark_rule(color="#2e7d32", strokeDash=[2, 2])
-            .encode(x="month:Q", tooltip=[alt.Tooltip("label:N", title=_("Break-even"))])
+            .encode(x=alt.X("month:Q"), tooltip=[alt.Tooltip("label:N", title=_("Break-even"))])
         )
         dot = (
             alt.Chart(points)
             .mark_point(shape="diamond", size=220, filled=True, color="#2e7d32")
             .encode(
-                x="month:Q",
-                y="cumulative:Q",
+                x=alt.X("month:Q"),
+                y=alt.Y("cumulative:Q"),
                 tooltip=[
                     alt.Tooltip("label:N", title=_("Break-even")),
                     alt.Tooltip("cumulative_text:N", title=_("Total so far")),
@@ -146,7 +176,7 @@ def cumulative(
             )
         )
         layers += [rule, dot]
-    return alt.layer(*layers).properties(height=460)
+    return alt.layer(*layers, height=460)
 
 
 def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
@@ -187,9 +217,9 @@ def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None
             fontSize=12,
             limit=2000,
         )
-        .encode(x=alt.value(0), y=alt.Y("option:N", sort=None, axis=None), text="option:N")
+        .encode(x=alt.XValue(0), y=alt.Y("option:N", sort=None, axis=None), text=alt.Text("option:N"))
     )
-    return alt.layer(bars, names).properties(height=alt.Step(BAR_STEP))
+    return alt.layer(bars, names, height=alt.Step(BAR_STEP))
 
 
 #: A horizontal bar chart's row: the bar takes (1 - BAR_GAP) of it, its option's name the gap above.
@@ -239,20 +269,20 @@ def histogram(values: pd.DataFrame, limit: int, limit_label: str, *, draw_limit:
         arrow = (
             alt.Chart(label)
             .mark_text(align="right", baseline="top", dy=4, color="#d62728")
-            .encode(x=alt.value("width"), y=alt.value(0), text="label:N")
+            .encode(x=alt.XValue("width"), y=alt.YValue(0), text=alt.Text("label:N"))
         )
-        return alt.layer(bars, arrow).properties(height=300)
+        return alt.layer(bars, arrow, height=300)
     rule = (
         alt.Chart(label)
         .mark_rule(color="#d62728", strokeWidth=2)
-        .encode(x="tokens:Q", tooltip=[alt.Tooltip("label:N", title=_("Limit"))])
+        .encode(x=alt.X("tokens:Q"), tooltip=[alt.Tooltip("label:N", title=_("Limit"))])
     )
     text = (
         alt.Chart(label)
         .mark_text(align="right", dx=-6, dy=8, color="#d62728", baseline="top")
-        .encode(x="tokens:Q", y=alt.value(0), text="label:N")
+        .encode(x=alt.X("tokens:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
     )
-    return alt.layer(bars, rule, text).properties(height=300)
+    return alt.layer(bars, rule, text, height=300)
 
 
 def price_steps(frame: pd.DataFrame) -> Layered:
@@ -266,7 +296,7 @@ def price_steps(frame: pd.DataFrame) -> Layered:
             color=alt.Color(
                 "series:N", title=_("Price"), legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)
             ),
-            detail="segment:N",  # a gap in a price's history (not offered) breaks its line
+            detail=alt.Detail("segment:N"),  # a gap in a price's history (not offered) breaks its line
             tooltip=[
                 alt.Tooltip("series:N", title=_("Price")),
                 alt.Tooltip("from:N", title=_("From")),

@@ -208,14 +208,13 @@ if not issues.empty:
 
 st.subheader(_("Tokens per example"))
 if report.counted_examples:
-    st.altair_chart(
+    charts.draw(
         charts.histogram(
             views.token_values(report),
             report.token_limit,
             views.limit_label(report),
             draw_limit=views.limit_in_view(report),
-        ),
-        width="stretch",
+        )
     )
     if not views.limit_in_view(report):
         st.caption(views.limit_sentence(report))

@@ -211,7 +211,7 @@ def what_if() -> None:
 # A plan that cannot be made still leaves the page working: the sentence says what to change, and the inputs to
 # change it are right below it (the sidebar keeps the scenario's file, link and price date).
 try:
-    plan = cached.plan()
+    plan, plan_key = cached.plan_and_key()
 except DatasetFileError as exc:  # a scenario from a file or link names its dataset relative to someone else's disk
     st.title(md(scenario.name))
     st.error(f"{md(exc)} " + _("Upload the training file on the Dataset page (or state tokens per example there)."))
@@ -347,11 +347,10 @@ st.caption(
 )
 # One chart reads faster than five figures per option: each option's month as one bar, by part; the exact
 # figures, with their differences from the comparison, are one click away.
-st.altair_chart(
+charts.draw(
     charts.stacked_totals(
         month_breakdown_frame(plan, MONEY), MONEY.currency, _("A month of serving, wrong answers included ({currency})")
-    ),
-    width="stretch",
+    )
 )
 cards = views.option_cards(plan, AGAINST_NAME, money=MONEY)
 figures = st.expander(_("Each option's figures"))
@@ -408,10 +407,10 @@ st.caption(
         "entry to highlight an option."
     ).format(against=md(AGAINST_NAME))
 )
-how_sure = plan_uncertainty.analysis(plan, AGAINST_NAME)
+how_sure = plan_uncertainty.analysis(plan, AGAINST_NAME, plan_key)
 plan_uncertainty.band_caption(how_sure)
 band = plan_uncertainty.band(how_sure, MONEY)  # the shaded spread in the lines' currency
-st.altair_chart(
+charts.draw(
     charts.cumulative(
         views.cumulative_frame(plan, MONEY),
         views.break_even_frame(plan, AGAINST_NAME, MONEY),
@@ -419,15 +418,14 @@ st.altair_chart(
         views.go_live_frame(plan),
         band,
         MONEY.currency,
-    ),
-    width="stretch",
+    )
 )
 plan_uncertainty.show(plan, how_sure, AGAINST_NAME)
 
 st.subheader(_("Where the money goes"))
 total_tab, month_tab = st.tabs([_("Over the whole horizon"), _("Month by month")])
 with total_tab:
-    st.altair_chart(charts.stacked_totals(views.horizon_breakdown_frame(plan, MONEY), MONEY.currency), width="stretch")
+    charts.draw(charts.stacked_totals(views.horizon_breakdown_frame(plan, MONEY), MONEY.currency))
 with month_tab:
     names = [o.name for o in plan.options]
     if st.session_state.get(BREAKDOWN_OF) not in names:
@@ -439,9 +437,7 @@ with month_tab:
         help=_("Whose months to show (default: the first fine-tune, whose one-off cost lands in month 1)."),
     )
     frame = views.breakdown_frame(plan, MONEY)
-    st.altair_chart(
-        charts.stacked_months(frame[frame.option == st.session_state[BREAKDOWN_OF]], MONEY.currency), width="stretch"
-    )
+    charts.draw(charts.stacked_months(frame[frame.option == st.session_state[BREAKDOWN_OF]], MONEY.currency))
 
 with st.expander(_("The monthly table")):
     st.dataframe(views.month_table(plan, MONEY), hide_index=True, width="stretch")

@@ -176,7 +176,7 @@ frame = views.history_frame(
 if frame.empty:
     st.info(_("No per-token prices recorded for this model."))
 else:
-    st.altair_chart(charts.price_steps(frame), width="stretch")
+    charts.draw(charts.price_steps(frame))
     if MONEY.converted:  # the chart draws prices as published; the table below is in the reader's currency
         st.caption(_("The chart shows the prices as published, in US dollars."))
 st.dataframe(views.price_frame(history, MONEY), hide_index=True, width="stretch", column_config=PRICE_COLUMNS)

@@ -18,35 +18,35 @@ from ftcost.engine.uncertainty import Uncertainty, analyse
 from ftcost.errors import ScenarioError
 from ftcost.i18n import _, number, share_percent
 from ftcost.money import Display
-from ftcost.scenario import Scenario, dump_scenario
+from ftcost.scenario import Scenario
 from ftcost.text import markdown as md
 from ftcost.views import uncertainty as vu
-from ui import state
+from ui import cached, charts, state
 from ui.charts import _money_axis
 
 FINE_TUNE = "plan_sure_fine_tune"
 RANGES = "plan_ranges_editor"
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=cached.TTL, show_spinner=False)
 def _analysis(
-    scenario_toml: str, as_of: str, fine_tuned: str | None, against: str | None, _scenario: Scenario, _plan: Plan
+    plan_key: tuple, fine_tuned: str | None, against: str | None, _scenario: Scenario, _plan: Plan
 ) -> Uncertainty | None:
     return analyse(_scenario, _plan, fine_tuned=fine_tuned, against=against)
 
 
-def analysis(plan: Plan, against: str | None) -> Uncertainty | None:
-    """The simulation for the fine-tune chosen in this section against the page's comparison (cached per scenario)."""
-    scenario = state.shareable()
+def analysis(plan: Plan, against: str | None, plan_key: tuple) -> Uncertainty | None:
+    """The simulation for the fine-tune chosen in this section against the page's comparison, cached by what the
+    plan is made from (`plan_key`, ui.cached's: the scenario's text, the price date, the measured training
+    inputs)."""
+    scenario = cached.plan_scenario()
     fine_tunes = [o.name for o in plan.options if o.fine_tuned]
     if not fine_tunes:
         return None
     if st.session_state.get(FINE_TUNE) not in fine_tunes:
         st.session_state[FINE_TUNE] = plan.pilot.option if plan.pilot else fine_tunes[0]
     with st.spinner(_("Drawing the ranges…")):  # not the cache's spinner: its text is fixed at import
-        return _analysis(
-            dump_scenario(scenario), plan.as_of.isoformat(), st.session_state[FINE_TUNE], against, scenario, plan
-        )
+        return _analysis(plan_key, st.session_state[FINE_TUNE], against, scenario, plan)
 
 
 def band(how: Uncertainty | None, money: Display | None = None) -> pd.DataFrame | None:
@@ -88,16 +88,16 @@ def tornado(frame: pd.DataFrame, currency: str = "USD") -> alt.LayerChart | alt.
     )
     bars = base.mark_bar(height=14).encode(
         x=alt.X("savings:Q", axis=_money_axis(_("Savings at the horizon ({currency})"), currency)),
-        x2="likely:Q",
+        x2=alt.X2("likely:Q"),
         color=alt.Color(
             "end_text:N",
             title=_("Assumption at its"),
             scale=alt.Scale(domain=[_("low"), _("high")], range=["#9ecae9", "#1f77b4"]),
         ),
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x="x:Q")
-    likely = alt.Chart(frame.head(1)).mark_rule(color="#555").encode(x="likely:Q")
-    return alt.layer(bars, zero, likely).properties(height=max(120, 34 * len(order)))
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x=alt.X("x:Q"))
+    likely = alt.Chart(frame.head(1)).mark_rule(color="#555").encode(x=alt.X("likely:Q"))
+    return alt.layer(bars, zero, likely, height=max(120, 34 * len(order)))
 
 
 def sensitivity(
@@ -112,20 +112,20 @@ def sensitivity(
             tooltip=[alt.Tooltip("value_text:N", title=label), alt.Tooltip("savings_text:N", title=_("Savings"))],
         )
     )
-    layers = [line, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888").encode(y="y:Q")]
+    layers = [line, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888").encode(y=alt.Y("y:Q"))]
     if break_even is not None and frame.value.min() <= break_even <= frame.value.max():
         marks = pd.DataFrame({"x": [break_even], "label": [break_even_label]})
         layers.append(
             alt.Chart(marks)
             .mark_rule(color="#2e7d32", strokeDash=[4, 3], strokeWidth=2)
-            .encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title=_("Break-even"))])
+            .encode(x=alt.X("x:Q"), tooltip=[alt.Tooltip("label:N", title=_("Break-even"))])
         )
         layers.append(
             alt.Chart(marks)
             .mark_text(align="left", dx=6, dy=-8, color="#2e7d32")
-            .encode(x="x:Q", y=alt.value(12), text="label:N")
+            .encode(x=alt.X("x:Q"), y=alt.YValue(12), text=alt.Text("label:N"))
         )
-    return alt.layer(*layers).properties(height=300)
+    return alt.layer(*layers, height=300)
 
 
 def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
@@ -182,20 +182,19 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
                 "others stay at their likely values; the grey rule is the likely plan, the red one zero."
             )
         )
-        st.altair_chart(tornado(frame, money.currency), width="stretch")
+        charts.draw(tornado(frame, money.currency))
     if how.sensitivity is not None:
         s = how.sensitivity
         label = vu.assumption_label(s.label)
         st.markdown("**" + _("{assumption}: the savings across its range").format(assumption=md(label)) + "**")
-        st.altair_chart(
+        charts.draw(
             sensitivity(
                 vu.sensitivity_frame(how, money),
                 label,
                 s.break_even.value,
                 vu.break_even_text(how, money),
                 money.currency,
-            ),
-            width="stretch",
+            )
         )
     with st.expander(_("What would have to be true")):
         st.caption(

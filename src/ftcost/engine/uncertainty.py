@@ -286,8 +286,12 @@ def _whole(x: np.ndarray) -> np.ndarray:
     return np.floor(x + 0.5)
 
 
-def cumulative(model: LinearPlan, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Cumulative quality-adjusted cost of every option, shape (draws, months), for the given assumption values."""
+def cumulative(
+    model: LinearPlan, values: dict[str, np.ndarray], only: tuple[str, ...] | None = None
+) -> dict[str, np.ndarray]:
+    """Cumulative quality-adjusted cost of every option, shape (draws, months), for the given assumption values;
+    with `only`, of those options alone (each computed exactly as among all: an option's months read only the
+    lines that serve them)."""
     n = len(next(iter(values.values())))
     horizon = model.horizon
     months = np.arange(horizon)
@@ -303,13 +307,16 @@ def cumulative(model: LinearPlan, values: dict[str, np.ndarray]) -> dict[str, np
         per_request = line.prompt_per_request + tokens * line.output_per_token + wrong * (1 - acc / 100)
         return requests * per_request[:, None] + line.fixed_per_month
 
-    names = list(model.lines)
-    # Every line's own month costs, stacked, with a last row of zeros for a month nobody serves.
+    wanted = list(model.lines) if only is None else [k for k in model.lines if k in only]
+    names = _read_by(model, wanted)
+    # The month costs of every line those options read, stacked, with a last row of zeros for a month nobody
+    # serves.
     stack = np.stack([own(model.lines[k]) for k in names] + [np.zeros((n, horizon))])
     index = {k: i for i, k in enumerate(names)}
     one_off = _one_offs(model, values, n)
     out: dict[str, np.ndarray] = {}
-    for name, line in model.lines.items():
+    for name in wanted:
+        line = model.lines[name]
         seq = np.array([index.get(k, len(names)) for k in model.serving[name]])
         month = stack[seq, :, months].T.copy()
         if line.fine_tuned and model.current is not None and model.current != name:
@@ -329,6 +336,17 @@ def cumulative(model: LinearPlan, values: dict[str, np.ndarray]) -> dict[str, np
                 month[:, model.switch_at[name]] += one_off[successor]
         out[name] = np.cumsum(month, axis=1)
     return out
+
+
+def _read_by(model: LinearPlan, wanted: list[str]) -> list[str]:
+    """The lines whose month costs the cumulative costs of `wanted` read (its own, those serving its months, the
+    current option's before a fine-tune goes live), in the model's order."""
+    read: set[str] = set()
+    for name in wanted:
+        read.update(model.serving[name])
+        if model.lines[name].fine_tuned and model.current is not None and model.current != name:
+            read.update(model.serving[model.current])
+    return [k for k in model.lines if k in read]
 
 
 def _one_offs(model: LinearPlan, values: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
@@ -377,7 +395,7 @@ class PairResult:
 def pair(
     model: LinearPlan, values: dict[str, np.ndarray], ft: str, base: str, cum: dict[str, np.ndarray] | None = None
 ) -> PairResult:
-    cum = cum if cum is not None else cumulative(model, values)
+    cum = cum if cum is not None else cumulative(model, values, (ft, base))
     a, b = cum[ft], cum[base]
     ahead = a <= b + 1e-9  # the engine compares exact decimals; a float's last bit must not move a month
     # As the engine (roi.break_even_month): the first month from which the fine-tune *stays* at or below the
@@ -526,7 +544,9 @@ def simulate(
         )
     bands = []
     for name, c in cum.items():
-        p10, p50, p90 = np.percentile(c, [10, 50, 90], axis=0)
+        # Sorted first: the same values in each column, so the same percentiles to the bit, and partitioning a
+        # sorted column is quicker than partitioning the draws as drawn.
+        p10, p50, p90 = np.percentile(np.sort(c, axis=0), [10, 50, 90], axis=0)
         bands.append(Band(name, [_usd(x) for x in p10], [_usd(x) for x in p50], [_usd(x) for x in p90]))
     pilot = None
     if plan.pilot is not None:
@@ -630,36 +650,81 @@ class BreakEvenValue:
     unit: str = ""
 
 
-def break_even_value(model: LinearPlan, ft: str, base: str, a: Assumption) -> BreakEvenValue:
+def _grid(a: Assumption) -> np.ndarray:
+    """Where an assumption's savings are first looked at: 801 points across what the field accepts (capped at a
+    hundred times the range's top, so "what would have to be true" stays within reach), whole values for a whole
+    assumption."""
     lo, hi = a.bounds
-    hi = min(hi, max(a.high, a.likely, 1.0) * 100)  # "what would have to be true" stays within reach
+    hi = min(hi, max(a.high, a.likely, 1.0) * 100)
     xs = np.linspace(lo, hi, 801)
-    if a.whole:
-        xs = np.unique(_whole(xs))
-    s = sweep(model, ft, base, a.key, xs)
-    sign = s >= 0
-    changes = np.nonzero(sign[1:] != sign[:-1])[0]
-    if not len(changes):
-        return BreakEvenValue(a.key, a.label, a.likely, None, None, a.unit)
-    likely_i = int(np.searchsorted(xs, a.likely))
-    i = int(changes[np.argmin(np.abs(changes - likely_i))])  # the crossing nearest the likely value
-    x0, x1 = float(xs[i]), float(xs[i + 1])
-    if a.whole:
-        value = x1 if sign[i + 1] else x0
-    else:
-        for _ in range(36):  # bisection: savings are piecewise linear, so this converges to the crossing
-            mid = (x0 + x1) / 2
-            if (sweep(model, ft, base, a.key, np.array([mid]))[0] >= 0) == sign[i]:
-                x0 = mid
-            else:
-                x1 = mid
-        value = (x0 + x1) / 2
-    return BreakEvenValue(a.key, a.label, a.likely, value, bool(sign[i + 1]), a.unit)
+    return np.unique(_whole(xs)) if a.whole else xs
+
+
+def _savings_one_at_a_time(model: LinearPlan, ft: str, base: str, moves: list[tuple[str, np.ndarray]]) -> np.ndarray:
+    """Savings at the horizon with each (key, xs) of `moves` in turn taking the values xs while every other
+    assumption stays at likely: the sweeps of several assumptions as the rows of one `pair` call (each row is
+    the same arithmetic as its own sweep's, the rows never meet)."""
+    n = sum(len(xs) for _, xs in moves)
+    values = model.likely(n)
+    start = 0
+    for key, xs in moves:
+        values[key][start : start + len(xs)] = xs
+        start += len(xs)
+    return pair(model, values, ft, base).savings
+
+
+def break_even_value(model: LinearPlan, ft: str, base: str, a: Assumption) -> BreakEvenValue:
+    return _break_even(model, ft, base, [a])[0]
 
 
 def break_even_values(model: LinearPlan, ft: str, base: str) -> list[BreakEvenValue]:
     """ "What would have to be true": the break-even value of every assumption."""
-    return [break_even_value(model, ft, base, a) for a in model.assumptions]
+    return _break_even(model, ft, base, model.assumptions)
+
+
+_BISECTIONS = 36  # halvings of a grid step: savings are piecewise linear, so this converges to the crossing
+
+
+def _break_even(model: LinearPlan, ft: str, base: str, wanted: list[Assumption]) -> list[BreakEvenValue]:
+    """Each assumption's savings on its grid, the sign change nearest its likely value, then (for a
+    continuous one) bisection of that grid step. Every assumption's grid is evaluated in one `pair` call and
+    every bisection level of every assumption in one more, so the answer is the one-assumption-at-a-time
+    search's to the last bit at a fraction of its calls."""
+    grids = [_grid(a) for a in wanted]
+    s_all = _savings_one_at_a_time(model, ft, base, [(a.key, xs) for a, xs in zip(wanted, grids, strict=True)])
+    out: list[BreakEvenValue | None] = [None] * len(wanted)
+    searched: list[tuple[int, float, float, bool]] = []  # (index in wanted, x0, x1, the sign at x0)
+    start = 0
+    for j, (a, xs) in enumerate(zip(wanted, grids, strict=True)):
+        sign = s_all[start : start + len(xs)] >= 0
+        start += len(xs)
+        changes = np.nonzero(sign[1:] != sign[:-1])[0]
+        if not len(changes):
+            out[j] = BreakEvenValue(a.key, a.label, a.likely, None, None, a.unit)
+            continue
+        likely_i = int(np.searchsorted(xs, a.likely))
+        i = int(changes[np.argmin(np.abs(changes - likely_i))])  # the crossing nearest the likely value
+        x0, x1 = float(xs[i]), float(xs[i + 1])
+        above = bool(sign[i + 1])
+        if a.whole:
+            out[j] = BreakEvenValue(a.key, a.label, a.likely, x1 if above else x0, above, a.unit)
+        else:
+            searched.append((j, x0, x1, bool(sign[i])))
+    if searched:
+        lo = np.array([x0 for _, x0, _, _ in searched])
+        hi = np.array([x1 for _, _, x1, _ in searched])
+        at_lo = np.array([s for _, _, _, s in searched])
+        keys = [wanted[j].key for j, _, _, _ in searched]
+        for _ in range(_BISECTIONS):
+            mid = (lo + hi) / 2
+            s = _savings_one_at_a_time(model, ft, base, [(k, mid[r : r + 1]) for r, k in enumerate(keys)])
+            keep = (s >= 0) == at_lo
+            lo = np.where(keep, mid, lo)
+            hi = np.where(keep, hi, mid)
+        for r, (j, _, _, s0) in enumerate(searched):
+            a = wanted[j]
+            out[j] = BreakEvenValue(a.key, a.label, a.likely, float((lo[r] + hi[r]) / 2), not s0, a.unit)
+    return [v for v in out if v is not None]
 
 
 # --- one bundle for the page, the report and the CLI ----------------------------------------------------------
