@@ -297,3 +297,23 @@ def test_the_other_cli_commands_speak_the_chosen_language(capsys, monkeypatch, t
     assert _cli(capsys, monkeypatch, "zh_TW.UTF-8", *quote, "--json") == _cli(
         capsys, monkeypatch, "C.UTF-8", *quote, "--json"
     )
+
+
+@pytest.mark.parametrize("lang", sorted(i18n.LOCALES))
+def test_numbers_read_exactly_as_babels_format_decimal_gives_them(lang):
+    """i18n.number keeps Babel's parsed pattern per locale; what it writes must be format_decimal's own output."""
+    import random
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from babel.numbers import format_decimal
+
+    rng = random.Random(lang)
+    values = [0, 1, -1, 1234, 10**15, Decimal("1234.5678"), Decimal("-0.005"), Decimal("99.2514"), Decimal("1E+3")]
+    values += [Decimal(rng.randint(-(10**9), 10**9)).scaleb(-rng.randint(0, 6)) for _ in range(300)]
+    for value in values:
+        assert i18n.number(value, lang) == format_decimal(value, locale=i18n.LOCALES[lang], decimal_quantization=False)
+        for places in (0, 1, 2):
+            rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            pattern = "#,##0" + ("." + "0" * places if places else "")
+            expected = format_decimal(rounded, format=pattern, locale=i18n.LOCALES[lang], decimal_quantization=False)
+            assert i18n.number(value, lang, places) == expected, (value, places)

@@ -216,3 +216,24 @@ def test_every_function_local_import_has_a_reason():
     heavy dependency, start-up time)."""
     found = unexplained_local_imports(_code_files())
     assert not found, "move these imports to the top of the module, or say why they stay:\n" + "\n".join(found)
+
+
+def test_no_page_leaves_a_bare_expression_for_streamlits_magic():
+    """.streamlit/config.toml switches magic off (it rewrites every page's AST on each run): that is only
+    harmless while no page relies on it, i.e. holds no bare expression other than a docstring or a call."""
+    assert "magicEnabled = false" in (REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    found = []
+    for path in [REPO_ROOT / "app.py", *sorted((REPO_ROOT / "ui").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            body = getattr(node, "body", None)
+            for i, statement in enumerate(body if isinstance(body, list) else []):
+                if not isinstance(statement, ast.Expr) or isinstance(
+                    statement.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)
+                ):
+                    continue
+                docstring = (
+                    i == 0 and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str)
+                )
+                if not docstring:
+                    found.append(f"{path.name}:{statement.lineno}")
+    assert found == [], f"bare expressions that magic would have displayed: {found}"

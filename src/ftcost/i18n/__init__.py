@@ -27,7 +27,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 # babel.dates / babel.numbers are imported where used (~8 ms): `ftcost analyze` reaches this module only
@@ -158,7 +158,7 @@ def day(value: dt.date, lang: str | None = None) -> str:
     lang = check(lang or language())
     if lang == DEFAULT:
         return value.isoformat()
-    from babel.dates import format_date
+    from babel.dates import format_date  # deferred: babel costs ~8 ms at start-up and `ftcost analyze` never needs it
 
     return format_date(value, format="long", locale=LOCALES[lang])
 
@@ -235,13 +235,24 @@ def number(
 ) -> str:
     """A count or a decimal in the language's number format (`1,234`, `12.5`); `places` fixes the decimals,
     rounded half up (as money is) unless `rounding` says otherwise."""
-    from babel.numbers import format_decimal
-
     if places is not None:
-        fmt = "#,##0" + ("." + "0" * places if places else "")
         value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=rounding)
-        return format_decimal(value, format=fmt, locale=locale(lang), decimal_quantization=False)
-    return format_decimal(value, locale=locale(lang), decimal_quantization=False)
+    babel_locale, pattern = _number_pattern(locale(lang), places)
+    return pattern.apply(value, babel_locale, decimal_quantization=False)
+
+
+@lru_cache(maxsize=64)
+def _number_pattern(name: str, places: int | None):
+    """Babel's locale and parsed number pattern, once per (locale, places): what `babel.numbers.format_decimal`
+    looks up and parses again on every call (a page formats ~700 numbers per run)."""
+    # deferred: babel costs ~8 ms at start-up and `ftcost analyze` never formats a number through here
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    babel_locale = Locale.parse(name)
+    if places is None:
+        return babel_locale, parse_pattern(babel_locale.decimal_formats[None])
+    return babel_locale, parse_pattern("#,##0" + ("." + "0" * places if places else ""))
 
 
 def percent(
