@@ -201,14 +201,29 @@ def test_model_errors_still_reach_the_caller_on_the_hinted_path(tmp_path, small_
         analyze_file(path, workers=2)
 
 
+def _facts_logged(monkeypatch) -> list[str]:
+    """A list that gets "facts" each time analysis validates the model's facts (for ordering tests)."""
+    from ftcost.dataset import analysis
+
+    events: list[str] = []
+    real_context = analysis._model_context
+
+    def context(*args):
+        events.append("facts")
+        return real_context(*args)
+
+    monkeypatch.setattr(analysis, "_model_context", context)
+    return events
+
+
 def test_the_workers_start_before_the_model_facts_are_validated(tmp_path, small_chunks, monkeypatch):
     # The validated facts (pydantic, ~0.1 s) load while the workers scan, not before they start.
     import contextlib
 
     from ftcost.dataset import analysis
 
-    events: list[str] = []
-    real_pool, real_context = analysis.worker_pool, analysis._model_context
+    events = _facts_logged(monkeypatch)
+    real_pool = analysis.worker_pool
 
     @contextlib.contextmanager
     def pool(*args):
@@ -216,12 +231,7 @@ def test_the_workers_start_before_the_model_facts_are_validated(tmp_path, small_
         with real_pool(*args) as p:
             yield p
 
-    def context(*args):
-        events.append("facts")
-        return real_context(*args)
-
     monkeypatch.setattr(analysis, "worker_pool", pool)
-    monkeypatch.setattr(analysis, "_model_context", context)
     path = tmp_path / "gen.jsonl"
     path.write_bytes(make_dataset(lines=300, seed=8)[0])
     analyze_file(path, workers=2)
@@ -237,8 +247,8 @@ FOUR = ["cl100k_base", "o200k_base", "llama3", "qwen2"]  # more families than th
 def test_family_groups_start_before_the_model_facts_are_validated(tmp_path, small_chunks, monkeypatch):
     from ftcost.dataset import analysis, parallel
 
-    events: list[str] = []
-    real_scan, real_context = analysis.scan_groups, analysis._model_context
+    events = _facts_logged(monkeypatch)
+    real_scan = analysis.scan_groups
 
     def groups(*args, **kwargs):
         real_meanwhile = kwargs.get("meanwhile")
@@ -251,12 +261,7 @@ def test_family_groups_start_before_the_model_facts_are_validated(tmp_path, smal
             kwargs["meanwhile"] = meanwhile
         return real_scan(*args, **kwargs)
 
-    def context(*args):
-        events.append("facts")
-        return real_context(*args)
-
     monkeypatch.setattr(analysis, "scan_groups", groups)
-    monkeypatch.setattr(analysis, "_model_context", context)
     path = tmp_path / "gen.jsonl"
     path.write_bytes(make_dataset(lines=300, seed=9)[0])
     grouped = analysis.analyze_file_many(path, tokenizers=FOUR, workers=2)

@@ -155,6 +155,11 @@ def without(d: dict, key: str) -> dict:
     return {k: v for k, v in d.items() if k != key}
 
 
+def variants(base: bytes, *changes: tuple) -> list[bytes]:
+    """`base` with each change made alone (`bytes.replace` arguments): one near-miss per change."""
+    return [base.replace(*change) for change in changes]
+
+
 TOOL_PLANTED = [
     line(S, U, AC, T, A),
     line(S, U, AC, {**T, "tool_call_id": "call_0"}, A),  # answers no call: headed "tool" (the generator's lines)
@@ -300,37 +305,43 @@ TOOL_PLANTED = [
     line(S, U, AF, F, A, functions={}),
     line(S, U, AC, T, A, tools=TOOLS, functions=[]),
     # bytes the decoders may read differently
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"IATA code", b"IATA \\ud800code"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"IATA code", b"IATA \\ud83d\\ude00code"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"IATA code", b"IATA \\u0000code"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"IATA code", b"IATA \\u005ccode"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"IATA code", b"IATA \xffcode"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"IATA code", b"IATA \xed\xa0\x80code"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"IATA code", b"IATA \x01code"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b'"Status of', b'"St\\u0061tus of'),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"[-1, 1, 2.5]", b"[-1, 1, NaN]"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"[-1, 1, 2.5]", b"[-1, 1, Infinity]"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"[-1, 1, 2.5]", b"[-1, 1, " + b"9" * 5000 + b"]"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"[-1, 1, 2.5]", b"[-1, 1, 1e999]"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"[-1, 1, 2.5]", b"[-1, 1, 01]"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b"[-1, 1, 2.5]", b"[-1, 1,]"),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b'"required"', b'"type": "object", "required"'),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b'"tools": [', b'"tools": [], "tools": ['),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b'"tools": [', b'"tools": 5, "tools": ['),
-    line(S, U, AC, T, A, tools=TOOLS).replace(b'"tools": [', b'"tools": [' + b"[" * 3000 + b"]" * 3000 + b", "),
+    *variants(
+        line(S, U, AC, T, A, tools=TOOLS),
+        (b"IATA code", b"IATA \\ud800code"),
+        (b"IATA code", b"IATA \\ud83d\\ude00code"),
+        (b"IATA code", b"IATA \\u0000code"),
+        (b"IATA code", b"IATA \\u005ccode"),
+        (b"IATA code", b"IATA \xffcode"),
+        (b"IATA code", b"IATA \xed\xa0\x80code"),
+        (b"IATA code", b"IATA \x01code"),
+        (b'"Status of', b'"St\\u0061tus of'),
+        (b"[-1, 1, 2.5]", b"[-1, 1, NaN]"),
+        (b"[-1, 1, 2.5]", b"[-1, 1, Infinity]"),
+        (b"[-1, 1, 2.5]", b"[-1, 1, " + b"9" * 5000 + b"]"),
+        (b"[-1, 1, 2.5]", b"[-1, 1, 1e999]"),
+        (b"[-1, 1, 2.5]", b"[-1, 1, 01]"),
+        (b"[-1, 1, 2.5]", b"[-1, 1,]"),
+        (b'"required"', b'"type": "object", "required"'),
+        (b'"tools": [', b'"tools": [], "tools": ['),
+        (b'"tools": [', b'"tools": 5, "tools": ['),
+        (b'"tools": [', b'"tools": [' + b"[" * 3000 + b"]" * 3000 + b", "),
+    ),
     line(S, U, AC, T, A, tools=TOOLS)[:-2] + b', "tools": []}',
-    line(S, U, AC, T, A).replace(b'"id": "call_1"', b'"id": "call_9", "id": "call_1"'),
-    line(S, U, AC, T, A).replace(b'"tool_calls": [', b'"tool_calls": [], "tool_calls": ['),
-    line(S, U, AC, T, A).replace(b'"tool_calls": [', b'"tool_calls": null, "tool_calls": ['),
-    line(S, U, AC, T, A).replace(b'"tool_call_id"', b'"tool_call_id": 5, "tool_call_id"'),
-    line(S, U, AC, T, A).replace(b'"tool_call_id"', b'"tool\\u005fcall_id"'),
-    line(S, U, AC, T, A).replace(b'"tool_calls"', b'"tool\\u005fcalls"'),
-    line(S, U, AC, T, A).replace(b'"function": {', b'"function": {"name": "x", '),
-    line(S, U, AC, T, A).replace(b"CI7", b"CI\xff7"),
-    line(S, U, AC, T, A).replace(b"CI7", b"CI\\ud8007"),
-    line(S, U, AC, T, A).replace(b'"call_1"', b'"call_\xe9"'),
-    line(S, U, AC, T, A).replace(b'"call_1"', b'"call_\\u00e9"'),
-    line(S, U, AC, T, A).replace(b'"flight_status"', b'"flight\xc0\x80status"', 1),
+    *variants(
+        line(S, U, AC, T, A),
+        (b'"id": "call_1"', b'"id": "call_9", "id": "call_1"'),
+        (b'"tool_calls": [', b'"tool_calls": [], "tool_calls": ['),
+        (b'"tool_calls": [', b'"tool_calls": null, "tool_calls": ['),
+        (b'"tool_call_id"', b'"tool_call_id": 5, "tool_call_id"'),
+        (b'"tool_call_id"', b'"tool\\u005fcall_id"'),
+        (b'"tool_calls"', b'"tool\\u005fcalls"'),
+        (b'"function": {', b'"function": {"name": "x", '),
+        (b"CI7", b"CI\xff7"),
+        (b"CI7", b"CI\\ud8007"),
+        (b'"call_1"', b'"call_\xe9"'),
+        (b'"call_1"', b'"call_\\u00e9"'),
+        (b'"flight_status"', b'"flight\xc0\x80status"', 1),
+    ),
 ]
 
 
@@ -466,9 +477,14 @@ def test_the_fast_path_takes_the_plain_lines():
     assert not completion.fast_numbers  # a completion model's checks differ: all lines go the full way
 
 
-def test_several_tokenizers_from_one_parse_equal_each_alone():
-    data = b"\n".join(corpus(400) + PLANTED) + b"\n"
-    contexts = [Context(name, "chat", 300, 3) for name in ("cl100k_base", "o200k_base", "llama3", "qwen2")]
+@pytest.mark.parametrize(
+    ("lines", "limit"),
+    [(lambda: corpus(400) + PLANTED, 300), (lambda: tool_corpus(300) + TOOL_PLANTED, 200)],
+    ids=["chat", "tool calls"],
+)
+def test_several_tokenizers_from_one_parse_equal_each_alone(lines, limit):
+    data = b"\n".join(lines()) + b"\n"
+    contexts = [Context(name, "chat", limit, 3) for name in ("cl100k_base", "o200k_base", "llama3", "qwen2")]
     together = scan_job(Job(data, 0, len(data), contexts[0], True, tuple(contexts[1:])))
     for ctx, tally in zip(contexts, together, strict=True):
         alone = scan_block(data, ctx, string_counter(ctx.encoding), file_start=True)
@@ -515,12 +531,3 @@ def test_the_fast_path_takes_the_tool_call_lines():
     taken = parse_block(b"\n".join(TOOL_PLANTED), CONTEXTS[0], file_start=True)
     assert 0.25 * len(TOOL_PLANTED) < len(taken.fast_numbers) < 0.75 * len(TOOL_PLANTED)
     assert taken.tool_examples > 10
-
-
-def test_several_tokenizers_from_one_parse_of_tool_lines_equal_each_alone():
-    data = b"\n".join(tool_corpus(300) + TOOL_PLANTED) + b"\n"
-    contexts = [Context(name, "chat", 200, 3) for name in ("cl100k_base", "o200k_base", "llama3", "qwen2")]
-    together = scan_job(Job(data, 0, len(data), contexts[0], True, tuple(contexts[1:])))
-    for ctx, tally in zip(contexts, together, strict=True):
-        alone = scan_block(data, ctx, string_counter(ctx.encoding), file_start=True)
-        assert _fields(tally) == _fields(alone)
