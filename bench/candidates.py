@@ -16,7 +16,7 @@ API has it), as a ratio to tiktoken in the same run.
 `--families` does the same for Llama 3 and Qwen 2 (references: tiktoken with each family's pattern and
 ranks, Qwen after NFC; see `ftcost.tokenizers`): quicktok-v1, toktok-rs given quicktok-v1's files
 (`tokenizers._toktok_layout`), fastokens from the family's ranks and pattern, each unguarded; and
-`--scan --families` lists the code points of planes 0-3 and 14 each counts differently from the reference.
+`--scan --families` lists the code points of planes 0-3 and 14 each counts differently from its reference counter (tiktoken with the family's pattern).
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def family_candidates(name: str):
 
 
 def scan_families(name: str) -> dict[str, list[tuple[int, int]]]:
-    """Per candidate, the code-point ranges of planes 0-3 and 14 it counts differently from the reference."""
+    """Per candidate, the code-point ranges of planes 0-3 and 14 it counts differently from its reference counter (tiktoken with the family's pattern)."""
     counters = dict(family_candidates(name))
     reference = counters.pop("tiktoken")
     points = [c for c in (*range(0x40000), *range(0xE0000, 0xF0000)) if not 0xD800 <= c <= 0xDFFF]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from conftest import REPO
 from streamlit.testing.v1 import AppTest
 
 from ui import cached
 
 
+@pytest.mark.app
 def test_what_the_first_run_loaded_is_frozen_once_per_process(monkeypatch):
     calls = []
     freeze = gc.freeze
