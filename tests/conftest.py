@@ -141,9 +141,13 @@ def listener():
 @pytest.fixture(scope="module")
 def served():
     """The app served by `streamlit run` on a free loopback port, once per test module (browser tests)."""
+    from playwright.sync_api import expect
     from served_app import need_chromium, serve_app
 
     need_chromium()
+    # Playwright's expectations wait 5 s by default; on a loaded 2-core machine a rerun (or Chromium's first start,
+    # building its font cache) can take longer. A wrong page still fails, only later.
+    expect.set_options(timeout=30_000)
     with serve_app() as url:
         yield url
 
