@@ -140,7 +140,7 @@ def test_line_numbers_count_blank_lines():
         ('{"messages": []}\n'.encode("utf-16"), "is UTF-16 text"),
         ('{"messages": []}\n'.encode("utf-16-le"), "is UTF-16 text"),
         ('{"a": "café"}\n{"b": "naïve"}\n'.encode("latin-1"), "is not UTF-8 text (byte 0xE9"),
-        (gzip.compress(b'{"messages": []}\n'), "is a gzip-compressed file, not text"),
+        (gzip.compress(b'{"messages": []}\n', mtime=0), "is a gzip-compressed file, not text"),
         (b"\x00\x01\x02binary", "is a binary file"),
     ],
 )

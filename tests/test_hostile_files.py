@@ -207,6 +207,7 @@ def test_report_with_a_price_date_past_the_calendar_is_one_sentence(capsys):
     _one_sentence(code, capsys.readouterr().err, "after 2999-12-31")
 
 
+@pytest.mark.slow  # ~3.5 s: each special file goes through a whole report
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
 def test_report_on_special_files_is_one_sentence(tmp_path):
     fifo = tmp_path / "pipe.toml"

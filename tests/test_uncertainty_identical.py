@@ -52,6 +52,7 @@ def reference(model: u.LinearPlan, ft: str, base: str, a: u.Assumption) -> u.Bre
     return u.BreakEvenValue(a.key, a.label, a.likely, value, bool(sign[i + 1]), a.unit)
 
 
+@pytest.mark.slow  # up to ~4 s a scenario: the old one-point search is the reference, at four dates each
 @pytest.mark.parametrize("name", sorted(gallery()))
 def test_every_break_even_value_is_the_one_at_a_time_searchs(name):
     scenario = load_scenario(gallery()[name])
