@@ -29,7 +29,6 @@ state.init()
 # Every message this run shows is in the session's language (the scenario's choice, else the browser's).
 i18n.set_language(state.language())
 st.set_page_config(page_title=_("ftcost — is fine-tuning worth it?"), page_icon=str(ICON), layout="wide")
-cached.warm_tokenizers()
 
 PAGES = [
     # Material icons ship with Streamlit's frontend (emoji need a system font a server may not have).

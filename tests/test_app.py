@@ -476,3 +476,41 @@ def test_a_plan_error_keeps_the_inputs_on_the_page():
     assert any("not-here/train.jsonl" in e.value for e in at.error)
     at.number_input(key=REQUESTS).set_value(45_000).run()  # the what-if inputs are still there and still work
     assert not at.exception and scenario(at).workload.requests_per_month == 45_000
+
+
+@pytest.mark.app
+def test_a_plan_that_cannot_be_made_keeps_the_title_in_the_readers_language():
+    # The title is shown before the plan is worked out (a first visit sees it above the spinners), so a plan
+    # that fails keeps the same title as one that works: the scenario's name in the reader's language.
+    from ftcost.scenario import DisplaySettings
+
+    elsewhere = default_scenario().model_copy(
+        update={"as_of": DAY, "display": DisplaySettings(language="zh-Hant")}, deep=True
+    )
+    elsewhere.training.dataset = "not-here/train.jsonl"
+    at = start({PARAM: encode_link(elsewhere)})
+    assert not at.exception and at.error
+    assert [t.value for t in at.title] == ["機場客服機器人"]
+
+
+@pytest.mark.app
+def test_the_app_counts_without_loading_tiktoken_when_the_fast_counter_serves():
+    # tiktoken's vocabularies (~0.9 s and ~46 MB each) are loaded only for a string the fast counter must leave to
+    # it; the default scenario has none, so a fresh server's first visit loads neither.
+    import streamlit as st
+
+    from ftcost import tokens
+
+    if tokens.counter_name("o200k_base") != "toktok-rs":
+        pytest.skip("the fast counter is unavailable here: tiktoken is what counts")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    tokens.get_encoding.cache_clear()
+    tokens.counter.cache_clear()
+    try:
+        at = start()
+        assert not at.exception
+        assert metric(at, "Break-even")  # the plan was worked out: its prompts and sample were counted
+        assert tokens.get_encoding.cache_info().currsize == 0
+    finally:
+        tokens.counter.cache_clear()

@@ -84,8 +84,9 @@ def test_tokenizer_loads_with_sockets_disabled(tmp_path, monkeypatch, no_sockets
     registry = importlib.import_module("tiktoken.registry")
     monkeypatch.setattr(registry, "ENCODINGS", {})
     try:
-        # Eight words and a question mark: nine tokens.
-        assert tokens.count("Can I bring pork products into the country?", "cl100k_base") == 9
+        # Eight words and a question mark: nine tokens (tiktoken itself, as the reference counts them).
+        text = "Can I bring pork products into the country?"
+        assert len(tokens.get_encoding("cl100k_base").encode_ordinary(text)) == 9
         assert isinstance(tiktoken.get_encoding("o200k_base"), tiktoken.Encoding)
     finally:
         tokens.get_encoding.cache_clear()

@@ -31,12 +31,6 @@ KEEP_LINES = 10_000
 
 
 @st.cache_resource(show_spinner=False)
-def warm_tokenizers() -> tuple:
-    """Load both offline vocabularies once per server process (the first count would otherwise pay for it)."""
-    return tuple(tokens.get_encoding(name) for name in tokens.ENCODINGS)
-
-
-@st.cache_resource(show_spinner=False)
 def settle_memory() -> bool:
     """Once per server process, after its first run: move everything loaded so far (modules, Altair's Vega-Lite
     schema, pandas, the vocabularies: some 160,000 objects) out of the garbage collector's sight (gc.freeze).

@@ -210,22 +210,22 @@ def what_if() -> None:
 
 # A plan that cannot be made still leaves the page working: the sentence says what to change, and the inputs to
 # change it are right below it (the sidebar keeps the scenario's file, link and price date).
+# The title first: a first visit (a new server loads the vocabularies and counts the sample) sees whose plan is
+# being worked out, and the spinners below it, instead of an empty page.
+st.title(md(scenario.title(LANG)))
 try:
     plan, plan_key = cached.plan_and_key()
 except DatasetFileError as exc:  # a scenario from a file or link names its dataset relative to someone else's disk
-    st.title(md(scenario.name))
     st.error(f"{md(exc)} " + _("Upload the training file on the Dataset page (or state tokens per example there)."))
     what_if()
     st.stop()
 except FtcostError as exc:
-    st.title(md(scenario.name))
     st.error(f"{md(exc)} " + _("Change it on the page it belongs to, or in *What if* below."))
     what_if()
     st.stop()
 
 bases = views.base_options(plan)
 if not bases:
-    st.title(md(scenario.name))
     st.caption(price_caption(plan))
     with st.container(border=True):
         st.markdown("#### " + _("The answer"))
@@ -238,7 +238,6 @@ if not bases:
 # reads the same answer; plan.compare_with is the one the engine used (the first base option by default).
 AGAINST_NAME = plan.compare_with
 
-st.title(md(scenario.title(LANG)))
 st.caption(price_caption(plan))
 
 with st.container(border=True):

@@ -498,12 +498,28 @@ USE_FAST_COUNTER = os.environ.get("FTCOST_FAST_COUNTER", "1") != "0"
 
 @functools.cache
 def counter(encoding: str) -> Callable[[str], int]:
-    """The exact `text -> tokens` for one string of an OpenAI encoding (tiktoken: fastest one at a time)."""
+    """The exact `text -> tokens` for one string of an OpenAI encoding: the fast counter's batch of one, else tiktoken.
 
-    # The vocabulary is loaded at the first string, not here: a scan that counts everything in
-    # batches (toktok-rs) never needs it, and it costs ~46 MB in each worker process.
-    def count(text: str) -> int:
+    Nothing is loaded here: the first string loads the fast counter (toktok-rs, self-checked, its guarded strings
+    left to tiktoken), or tiktoken where the fast counter is off or unusable. A batch of one costs toktok-rs tens
+    of microseconds of set-up, more than tiktoken per string, but the strings counted one at a time are few (a
+    scenario's prompts, a scan's rare strings outside its blocks' batches), while loading tiktoken as well costs
+    the app's first visit ~0.9 s and each process ~46 MB per encoding.
+    """
+
+    def reference(text: str) -> int:
         return len(get_encoding(encoding).encode_ordinary(text))
+
+    chosen: list[Callable[[str], int]] = []  # the counter, chosen at the first string
+
+    def count(text: str) -> int:
+        if not chosen:
+            if counter_name(encoding) == "toktok-rs":
+                many = batch_counter(encoding)
+                chosen.append(lambda text: many([text])[0])
+            else:
+                chosen.append(reference)
+        return chosen[0](text)
 
     return count
 
