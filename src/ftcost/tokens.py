@@ -412,8 +412,9 @@ SELF_CHECK_TIKTOKEN = {
 def _toktok_counter(encoding: str) -> BatchCount | None:
     """toktok-rs's exact batch counter for `encoding`, or None (with one log line) if unusable.
 
-    Batches only: one call costs tens of microseconds of set-up, so a string at a time is slower
-    than tiktoken; a batch of thousands is 3-5x faster than tiktoken on one core.
+    Made for batches: one call costs tens of microseconds of set-up, so a string at a time is slower
+    than tiktoken (`counter` still uses it for the few single strings, to spare loading tiktoken); a
+    batch of thousands is 3-5x faster than tiktoken on one core.
     """
     try:
         # optional dependency: toktok has no wheel on every platform; its absence means the slower counter
