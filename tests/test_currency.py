@@ -139,3 +139,17 @@ def test_cli_currency_and_rate(capsys):
 
 def test_rate_sentence_is_none_for_usd():
     assert rate_sentence(Display()) is None
+
+
+def test_a_stale_rate_says_where_a_newer_one_is_given_in_a_file_and_on_a_page():
+    # Months after the table's last TWD rate: the report asks for one in the scenario file, the app for one in
+    # the sidebar's rate box (where a visitor types it), in the reader's language.
+    day = dt.date(2027, 3, 1)
+    money, found = display_for(DisplaySettings(currency="TWD"), day)
+    assert found is not None and found.stale
+    in_file = rate_sentence(money, found, day)
+    on_page = rate_sentence(money, found, day, on_page=True)
+    assert "([display] rate)" in in_file and "([display] rate)" not in on_page
+    assert "the sidebar's rate box (TWD per US dollar)" in on_page
+    with i18n.use("zh-Hant"):
+        assert "側欄的匯率欄（每 1 美元兌 TWD）" in rate_sentence(money, found, day, on_page=True)

@@ -248,5 +248,5 @@ caption = _(
     "Each model counts the file with its own encoding and per-example limit; the epochs are the same for "
     "all (the auto rule depends only on the number of examples). Prices from pricing/, as of the sidebar date."
 )
-rate = rate_sentence(MONEY, RATE_FOUND, state.price_date())
+rate = rate_sentence(MONEY, RATE_FOUND, state.price_date(), on_page=True)
 st.caption(caption + ("\n\n" + md(rate) if rate else ""))

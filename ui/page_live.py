@@ -319,7 +319,7 @@ if source is None:
     st.info(lv.key_adds(), icon=":material/key:")
 if note := lv.price_date_note(as_of, state.today()):
     st.caption(note)
-if rate := rate_sentence(MONEY, RATE_FOUND, as_of):  # once per page, as on the Plan page
+if rate := rate_sentence(MONEY, RATE_FOUND, as_of, on_page=True):  # once per page, as on the Plan page
     st.caption(md(rate))
 if applied := ss.pop(APPLIED, None):
     st.success(applied)

@@ -91,7 +91,7 @@ def price_caption(plan) -> str:
         "Prices in force on **{date}**{pinned} · {tier} tier · projected over **{months}** · change any "
         "assumption in *What if* below or on the other pages."
     ).format(date=plan.as_of.isoformat(), pinned=pinned, tier=tier, months=report.months(plan.horizon_months))
-    rate = rate_sentence(MONEY, RATE_FOUND, plan.as_of)
+    rate = rate_sentence(MONEY, RATE_FOUND, plan.as_of, on_page=True)
     return text + ("\n\n" + md(rate) if rate else "")
 
 

@@ -75,7 +75,7 @@ COLUMNS["Primary"] = st.column_config.CheckboxColumn(_("Primary"))
 
 def rate_caption(text: str) -> str:
     """A caption, with the one sentence saying which rate converted the page's prices (when one did)."""
-    rate = rate_sentence(MONEY, RATE_FOUND, as_of)
+    rate = rate_sentence(MONEY, RATE_FOUND, as_of, on_page=True)
     return text + ("\n\n" + md(rate) if rate else "")
 
 

@@ -77,7 +77,7 @@ def _reading() -> None:
             args=(label, float(money.rate)),
             help=_("Type your own rate to use it instead: it is kept in the scenario as its stated rate."),
         )
-        st.caption(md(rate_sentence(money, found, state.price_date())))
+        st.caption(md(rate_sentence(money, found, state.price_date(), on_page=True)))
 
 
 def _rate_changed(label: str, kept: float) -> None:

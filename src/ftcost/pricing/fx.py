@@ -167,9 +167,12 @@ def display_for(
     ), found
 
 
-def rate_sentence(display: Display, found: Rate | None = None, day: dt.date | None = None) -> str | None:
+def rate_sentence(
+    display: Display, found: Rate | None = None, day: dt.date | None = None, *, on_page: bool = False
+) -> str | None:
     """The one sentence a page or report shows once: which rate converted its figures, from when, from whom
-    (None for USD, which is shown as computed)."""
+    (None for USD, which is shown as computed). `on_page`: said in the app, where a newer rate is typed in the
+    sidebar's rate box, not written in the scenario's file."""
     if not display.converted:
         return None
     fields = {
@@ -195,8 +198,15 @@ def rate_sentence(display: Display, found: Rate | None = None, day: dt.date | No
         text += " " + _("The price date is before the first {code} rate in pricing/fx.toml.").format(**fields)
     elif found is not None and found.stale and day is not None:
         days = (day - found.month).days
-        text += " " + _(
-            "It is the latest {code} rate ftcost has, {days} days before the price date: state a newer "
-            "one in the scenario ([display] rate) for today's figures."
-        ).format(days=days, **fields)
+        if on_page:
+            newer = _(
+                "It is the latest {code} rate ftcost has, {days} days before the price date: type a newer one in "
+                "the sidebar's rate box ({code} per US dollar) for today's figures."
+            )
+        else:
+            newer = _(
+                "It is the latest {code} rate ftcost has, {days} days before the price date: state a newer "
+                "one in the scenario ([display] rate) for today's figures."
+            )
+        text += " " + newer.format(days=days, **fields)
     return text.replace("。 ", "。")  # Chinese sentences follow each other without a space
