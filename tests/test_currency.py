@@ -150,6 +150,6 @@ def test_a_stale_rate_says_where_a_newer_one_is_given_in_a_file_and_on_a_page():
     in_file = rate_sentence(money, found, day)
     on_page = rate_sentence(money, found, day, on_page=True)
     assert "([display] rate)" in in_file and "([display] rate)" not in on_page
-    assert "the sidebar's rate box (TWD per US dollar)" in on_page
+    assert "type a newer one in the sidebar's rate box" in on_page
     with i18n.use("zh-Hant"):
-        assert "側欄的匯率欄（每 1 美元兌 TWD）" in rate_sentence(money, found, day, on_page=True)
+        assert "請在側欄的匯率欄輸入較新的匯率" in rate_sentence(money, found, day, on_page=True)

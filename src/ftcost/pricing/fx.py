@@ -201,7 +201,7 @@ def rate_sentence(
         if on_page:
             newer = _(
                 "It is the latest {code} rate ftcost has, {days} days before the price date: type a newer one in "
-                "the sidebar's rate box ({code} per US dollar) for today's figures."
+                "the sidebar's rate box for today's figures."
             )
         else:
             newer = _(
