@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ftcost import i18n
 from ftcost.errors import FtcostError
 
 if TYPE_CHECKING:  # only for the annotation: the analyze and prices commands need not import the live package
@@ -50,16 +51,22 @@ def hint(exc: FtcostError) -> str:
     return " ".join(p for p in parts if p)
 
 
+def sentence(exc: FtcostError) -> str:
+    """The error's own sentence in the current language: the Notice it was raised with, else its English text."""
+    return i18n.text(exc.args[0]) if len(exc.args) == 1 else str(exc)
+
+
 def message(exc: FtcostError) -> str:
     """The error's sentence followed by the command line's hint, as `ftcost:` prints it."""
     extra = hint(exc)
-    return f"{exc} {extra}" if extra else str(exc)
+    return f"{sentence(exc)} {extra}" if extra else sentence(exc)
 
 
 def stopped(text: str, error: FtcostError | None) -> str:
     """Why a run stopped early (a measure or evaluate report's `stopped`), with the hint for the error behind it."""
     extra = hint(error) if error is not None else ""
-    return f"{text} {extra}" if extra else text
+    shown = i18n.text(text)
+    return f"{shown} {extra}" if extra else shown
 
 
 def note(skipped: Skipped) -> str:
@@ -71,7 +78,8 @@ def note(skipped: Skipped) -> str:
 
 def progress_line(message_: str, job_id: str | None) -> str:
     """A progress report's text; the one that created a job also says how to follow it after an interruption."""
-    return f"{message_}; follow it with --job {job_id}" if job_id else message_
+    shown = i18n.text(message_)
+    return f"{shown}; follow it with --job {job_id}" if job_id else shown
 
 
 def still_running(job_id: str) -> str:
