@@ -70,6 +70,7 @@ def test_the_live_commands_sentences_follow_lang(standin, scenario, capsys, monk
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     code, out, err = run(capsys, "measure", str(scenario), "--yes", "--lang", "zh-Hant", *api(standin))
     assert code == 2 and err.startswith("ftcost: 沒有 OpenAI API 金鑰：請在環境變數中設定 OPENAI_API_KEY；"), err
+    assert err.rstrip().endswith("或以 --api-key-env 指定另一個存放金鑰的環境變數。"), err  # the flag's hint too
     code, out, _ = run(capsys, "measure", str(scenario), "--samples", "2", "--lang", "zh-Hans", *api(standin))
     assert code == 0 and "估计：2 次 API 调用，最多花费 $" in out and "API call(s)" not in out, out
     code, out, _ = run(capsys, "measure", str(scenario), "--samples", "2", *api(standin))
