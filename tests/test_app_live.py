@@ -204,6 +204,32 @@ def test_a_401_is_one_sentence_without_the_key(standin, how):
 
 
 @pytest.mark.app
+def test_a_server_nobody_listens_on_is_named_in_a_chinese_sentence(monkeypatch):
+    """zh-Hant, a closed loopback port the operator listed: the connection failure in Chinese, naming the host."""
+    import socket
+
+    from ftcost.scenario import DisplaySettings
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    monkeypatch.setenv("FTCOST_ALLOWED_BASE_URLS", url)  # as the standin fixture does for its own address
+    scenario = default_scenario().model_copy(update={"display": DisplaySettings(language="zh-Hant")})
+    at = open_page(scenario)
+    ok(at.text_input(key="live_base_url").input(url).run())
+    ok(at.text_input(key="live_api_key").input(FAKE_KEY).run())
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    message = errors(at)
+    first = next(o.model for o in scenario.option if not o.fine_tuned)  # the first call the run makes
+    assert f"呼叫 {first} 時無法連線到 127.0.0.1:{port}（已重試 2 次）；請檢查網路" in message, message
+    assert "Could not connect" not in message and "while" not in message
+    assert FAKE_KEY not in message
+    assert not at.get("progress")
+
+
+@pytest.mark.app
 def test_a_bad_server_address_is_one_sentence(standin):
     at = open_page()
     ok(at.text_input(key="live_base_url").input("ftp://example.invalid").run())

@@ -65,6 +65,19 @@ def test_yes_without_a_key_is_one_sentence(standin, scenario, capsys, monkeypatc
         assert err.startswith("ftcost: No OpenAI API key: set OPENAI_API_KEY") and err.count("\n") == 1
 
 
+def test_the_live_commands_sentences_follow_lang(standin, scenario, capsys, monkeypatch):
+    """--lang zh-Hant: the error's sentence and the estimate's summary in Chinese; English stays as it was."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    code, out, err = run(capsys, "measure", str(scenario), "--yes", "--lang", "zh-Hant", *api(standin))
+    assert code == 2 and err.startswith("ftcost: 沒有 OpenAI API 金鑰：請在環境變數中設定 OPENAI_API_KEY；"), err
+    assert err.rstrip().endswith("或以 --api-key-env 指定另一個存放金鑰的環境變數。"), err  # the flag's hint too
+    code, out, _ = run(capsys, "measure", str(scenario), "--samples", "2", "--lang", "zh-Hans", *api(standin))
+    assert code == 0 and "估计：2 次 API 调用，最多花费 $" in out and "API call(s)" not in out, out
+    code, out, _ = run(capsys, "measure", str(scenario), "--samples", "2", *api(standin))
+    assert "Estimate: 2 API call(s) costing at most $" in out
+    assert standin.requests == []
+
+
 @pytest.mark.parametrize("flag", ["--api-key", "--key", "--api-key-env"])
 def test_a_key_on_the_command_line_is_refused_without_echoing_it(capsys, flag):
     # --api-key would otherwise be taken as an abbreviation of --api-key-env, and argparse echoes bad values

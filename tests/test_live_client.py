@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import socket
 
 import pytest
@@ -247,3 +248,195 @@ def test_a_servers_error_message_is_quoted_redacted_and_inert(standin):
     assert "the server said: Re-enter your key (here)(http://evil.example) !(t)(http://evil.example/t.png)" in message
     for active in ("[", "]", "<b>", FAKE_KEY):
         assert active not in message
+
+
+# --- the same sentences in Chinese -------------------------------------------------------------------------
+
+HOST = "127.0.0.1:9"
+MODEL = "gpt-4o-mini"
+
+
+def _offline_client(max_retries=2):
+    """A client for a port nobody listens on; no request is made, the errors are built directly below."""
+    return connect(FAKE_KEY, LiveConfig(base_url=f"http://{HOST}/v1", timeout=60, max_retries=max_retries))
+
+
+def _status(code, error_code=None, message=None):
+    import httpx2
+    import openai
+
+    body = {"error": {"code": error_code, "message": message}} if error_code or message else None
+    request = httpx2.Request("POST", f"http://{HOST}/v1/chat/completions")
+    return openai.APIStatusError("status", response=httpx2.Response(code, request=request), body=body)
+
+
+def _failure(kind):
+    import httpx2
+    import openai
+
+    request = httpx2.Request("POST", f"http://{HOST}/v1/chat/completions")
+    return {
+        "timeout": lambda: openai.APITimeoutError(request=request),
+        "connection": lambda: openai.APIConnectionError(request=request),
+        "client": lambda: openai.OpenAIError("boom"),
+    }[kind]()
+
+
+#: Each failure, the code it names, and its English sentence exactly as ftcost has always written it.
+SENTENCES = [
+    (
+        lambda: _failure("timeout"),
+        None,
+        "No answer from 127.0.0.1:9 within 60 s while calling gpt-4o-mini (also after 2 retries); try again later.",
+    ),
+    (
+        lambda: _failure("connection"),
+        None,
+        "Could not connect to 127.0.0.1:9 while calling gpt-4o-mini (also after 2 retries); check the network, any "
+        "proxy settings and the server's address.",
+    ),
+    (
+        lambda: _status(401, "invalid_api_key"),
+        None,
+        "The API key was rejected (401 Unauthorized) while calling gpt-4o-mini; check that the key is current and "
+        "belongs to this organisation and project.",
+    ),
+    (
+        lambda: _status(403, "training_not_available"),
+        "training_not_available",
+        "OpenAI refused to start the fine-tuning job (403 training_not_available): OpenAI is winding down "
+        "fine-tuning: no new jobs for organisations that have never fine-tuned from 2026-05-07, for organisations "
+        "with no fine-tuned-model inference in the past 60 days from 2026-07-02, and for everyone from 2027-01-06.",
+    ),
+    (
+        lambda: _status(403),
+        None,
+        "Permission denied (403) for model gpt-4o-mini while calling gpt-4o-mini; this key's project may not have "
+        "access.",
+    ),
+    (
+        lambda: _status(404, "model_not_found"),
+        None,
+        "Not found (404) while calling gpt-4o-mini: model gpt-4o-mini does not exist or this key has no access to it.",
+    ),
+    (
+        lambda: _status(429, "insufficient_quota"),
+        "insufficient_quota",
+        "The OpenAI account is out of quota (429 insufficient_quota) while calling gpt-4o-mini: add credit or raise "
+        "the usage limit in the billing settings; waiting will not help.",
+    ),
+    (
+        lambda: _status(429, "rate_limit_exceeded"),
+        None,
+        "Rate limited (429) while calling gpt-4o-mini (also after 2 retries); wait a minute or send fewer samples.",
+    ),
+    (
+        lambda: _status(503),
+        None,
+        "The server failed (HTTP 503) while calling gpt-4o-mini (also after 2 retries); try again later.",
+    ),
+    (lambda: _status(418), None, "The API refused the request (HTTP 418) while calling gpt-4o-mini."),
+    (lambda: _failure("client"), None, "The OpenAI client failed while calling gpt-4o-mini: boom"),
+]
+
+
+def _english_left(text: str, *names: str) -> list[str]:
+    """The ASCII words left once the names a sentence quotes (host, model, error code, the SDK's own text, and
+    the proper names OpenAI, API, HTTP) are taken out: an English sentence or fragment, if any."""
+    for name in sorted({*names, "OpenAI", "API", "HTTP"}, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return re.findall(r"[A-Za-z]+", text)
+
+
+@pytest.mark.parametrize(
+    "failure, code, english",
+    SENTENCES,
+    ids=["timeout", "connection", "401", "403-training", "403", "404", "429-quota", "429", "5xx", "418", "client"],
+)
+def test_every_api_error_reads_in_simplified_chinese_and_the_english_is_unchanged(failure, code, english):
+    from ftcost.i18n import N_, Notice, text
+    from ftcost.live.client import api_error
+
+    err = api_error(failure(), Notice(N_("calling {model}"), model=MODEL), MODEL, _offline_client())
+    assert str(err) == english
+    chinese = text(err.args[0], "zh-Hans")
+    assert re.search(r"[\u4e00-\u9fff]", chinese), chinese
+    assert _english_left(chinese, HOST, MODEL, *([code] if code else []), "boom") == [], chinese
+    if HOST in english:
+        assert HOST in chinese
+    # one retry is said in the singular in English, and in the same words in Chinese
+    once = api_error(failure(), Notice(N_("calling {model}"), model=MODEL), MODEL, _offline_client(max_retries=1))
+    assert str(once) == english.replace("2 retries", "1 retry")
+    assert _english_left(text(once.args[0], "zh-Hans"), HOST, MODEL, *([code] if code else []), "boom") == []
+
+
+def test_the_key_and_the_servers_markup_stay_out_of_the_traditional_chinese_sentence(standin):
+    from standin_openai import Scripted
+
+    from ftcost.i18n import text
+
+    hostile = f"Re-enter your key [here](http://evil.example) <b>{FAKE_KEY}</b>"
+    standin.scripted[CHAT] = [Scripted(403, "forbidden", hostile, "invalid_request_error")]
+    with pytest.raises(ApiError) as err:
+        call(client_for(standin, max_retries=0))
+    chinese = text(err.value.args[0], "zh-Hant")
+    assert chinese.startswith("呼叫 gpt-4o-mini 時存取模型 gpt-4o-mini 遭拒（403）")
+    assert "（伺服器回應：Re-enter your key (here)(http://evil.example)" in chinese
+    for active in ("[", "]", "<b>", FAKE_KEY, "FTCOSTSECRET"):
+        assert active not in chinese
+
+    wrong = "sk-test-WRONGKEY-FTCOSTSECRET-zz91"  # the stand-in, like OpenAI, quotes parts of a rejected key
+    with pytest.raises(ApiError) as err:
+        call(connect(wrong, LiveConfig(base_url=standin.base_url, timeout=5)))
+    chinese = text(err.value.args[0], "zh-Hant")
+    assert chinese.startswith("呼叫 gpt-4o-mini 時 API 金鑰遭拒（401 未授權）")
+    assert "FTCOSTSECRET" not in chinese and "zz91" not in chinese and "sk-test" not in chinese
+
+
+def test_no_key_reads_in_chinese_naming_the_variable(monkeypatch):
+    from ftcost.i18n import text
+
+    monkeypatch.delenv("TEAM_KEY", raising=False)
+    with pytest.raises(ApiError) as err:
+        connect(config=LiveConfig(api_key_env="TEAM_KEY"))
+    assert str(err.value).startswith("No OpenAI API key: set TEAM_KEY in the environment")
+    assert text(err.value.args[0], "zh-Hant").startswith("沒有 OpenAI API 金鑰：請在環境變數中設定 TEAM_KEY")
+    with pytest.raises(ApiError) as err:
+        resolve_key("sk-abc def-FTCOSTSECRET", "TEAM_KEY")
+    chinese = text(err.value.args[0], "zh-Hans")
+    assert chinese == "TEAM_KEY 中的 API 密钥含有空格或控制字符；请重新粘贴。" and "FTCOSTSECRET" not in chinese
+
+
+def test_a_run_stopped_by_an_error_says_so_in_chinese(standin):
+    """run_calls' progress and its reason for stopping, the estimate's summary and the confirmation it needs."""
+    import datetime as dt
+
+    from ftcost.i18n import text
+    from ftcost.live.chat import PlannedCall, estimate_calls, require_confirmation, run_calls
+
+    planned = [PlannedCall("Base", MODEL, HELLO, 8), PlannedCall("Base", MODEL, HELLO, 8)]
+    seen = []
+
+    def progress(p):  # the first call succeeds; the stand-in fails the second
+        seen.append(p.message)
+        if p.done == 1 and p.message != "done":
+            standin.fail(CHAT, "server_error")
+
+    results, stopped, by = run_calls(
+        client_for(standin, max_retries=0), planned, stage="measure", max_output_tokens=8, progress=progress
+    )
+    assert len(results) == 1 and by is not None
+    assert stopped.startswith("Stopped after 1 of 2 calls: The server failed (HTTP 500) while calling gpt-4o-mini")
+    assert text(stopped, "zh-Hant").startswith(
+        "2 次呼叫中完成 1 次後停止：呼叫 gpt-4o-mini 時伺服器發生錯誤（HTTP 500）"
+    )
+    assert [text(m, "zh-Hans") for m in seen] == ["Base：正在调用 gpt-4o-mini", "Base：正在调用 gpt-4o-mini", "完成"]
+    assert seen[0] == "Base: calling gpt-4o-mini" and seen[-1] == "done"
+
+    estimate = estimate_calls(planned, max_output_tokens=8, pricer=None, as_of=dt.date(2026, 11, 21))
+    summary = estimate.summary()
+    assert summary == "2 API call(s) costing an unknown amount (no price for some models)"
+    assert text(summary, "zh-Hant") == "2 次 API 呼叫，花費未知（部分模型沒有價格）"
+    with pytest.raises(ApiError) as err:
+        require_confirmation(False, "x")
+    assert str(err.value).startswith("Not confirmed: x spends money on the API")

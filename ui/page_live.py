@@ -21,7 +21,7 @@ from typing import Any
 
 import streamlit as st
 
-from ftcost import live
+from ftcost import i18n, live
 from ftcost.errors import FtcostError
 from ftcost.i18n import _
 from ftcost.live import from_scenario as fs
@@ -135,7 +135,7 @@ def _confirmed_run(
     try:
 
         def show(p: live.Progress) -> None:
-            bar.progress(p.fraction or 0.0, text=p.message)
+            bar.progress(p.fraction or 0.0, text=i18n.text(p.message))
 
         return run(show)
     finally:

@@ -59,11 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    lang = getattr(args, "lang", None) or i18n.from_environment()
     try:
-        with i18n.use(getattr(args, "lang", None) or i18n.from_environment()):
+        with i18n.use(lang):
             return args.func(args)
     except FtcostError as exc:
-        print(f"ftcost: {hints.message(exc)}", file=sys.stderr)
+        with i18n.use(lang):  # the error's sentence in the command's language (a Notice; else its English)
+            print(f"ftcost: {hints.message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ftcost: interrupted.", file=sys.stderr)

@@ -10,56 +10,66 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ftcost import i18n
 from ftcost.errors import FtcostError
+from ftcost.i18n import N_, _
 
 if TYPE_CHECKING:  # only for the annotation: the analyze and prices commands need not import the live package
     from ftcost.live.from_scenario import Skipped
 
-#: The flag that sets each library input a message can point to (`FtcostError.setting`), and what to do with it.
+#: The flag that sets each library input a message can point to (`FtcostError.setting`), and what to do with it
+#: (English; shown through the catalogue in the command's language).
 SETTING_HINTS = {
-    "api_key_env": "Or name another variable that holds it with --api-key-env.",
-    "timeout": "Raise --timeout to wait longer.",
-    "base_url": "Check --base-url.",
-    "max_retries": "Raising --max-retries retries longer.",
-    "fine_tuned_model": "Check --fine-tuned-model.",
-    "names": "Check --option.",
-    "limit": "--limit N evaluates the first N.",
+    "api_key_env": N_("Or name another variable that holds it with --api-key-env."),
+    "timeout": N_("Raise --timeout to wait longer."),
+    "base_url": N_("Check --base-url."),
+    "max_retries": N_("Raising --max-retries retries longer."),
+    "fine_tuned_model": N_("Check --fine-tuned-model."),
+    "names": N_("Check --option."),
+    "limit": N_("--limit N evaluates the first N."),
 }
 
 
 def _listing(exc: FtcostError) -> str:
     value, as_of = exc.value, exc.as_of
     if exc.listing == "models":
-        return "`ftcost prices --history` lists every model ftcost knows."
+        return _("`ftcost prices --history` lists every model ftcost knows.")
     if exc.listing == "served" and as_of is not None:
-        return f"`ftcost prices --as-of {as_of}` lists what is served."
+        return _("`ftcost prices --as-of {date}` lists what is served.").format(date=as_of)
     if exc.listing == "alias_history" and value:
-        return f"`ftcost prices --model {value} --history` lists the snapshots it pointed to."
+        return _("`ftcost prices --model {value} --history` lists the snapshots it pointed to.").format(value=value)
     if exc.listing == "dataset_checks" and value:
-        return f"`ftcost analyze {value}` explains each problem and how to fix it."
+        return _("`ftcost analyze {value}` explains each problem and how to fix it.").format(value=value)
     return ""
 
 
 def hint(exc: FtcostError) -> str:
     """What to type next, for the facts `exc` carries ("" when it carries none the command line can act on)."""
-    parts = [SETTING_HINTS.get(exc.setting or "", ""), _listing(exc)]
+    setting = SETTING_HINTS.get(exc.setting or "")
+    parts = [_(setting) if setting else "", _listing(exc)]
     if exc.needs_confirmation == "spend":
-        parts.append("Run the command again with --yes to spend it.")
+        parts.append(_("Run the command again with --yes to spend it."))
     if exc.job_id:
-        parts.append(f"Follow it again with `ftcost pilot --job {exc.job_id}`.")
+        parts.append(_("Follow it again with `ftcost pilot --job {job}`.").format(job=exc.job_id))
     return " ".join(p for p in parts if p)
+
+
+def sentence(exc: FtcostError) -> str:
+    """The error's own sentence in the current language: the Notice it was raised with, else its English text."""
+    return i18n.text(exc.args[0]) if len(exc.args) == 1 else str(exc)
 
 
 def message(exc: FtcostError) -> str:
     """The error's sentence followed by the command line's hint, as `ftcost:` prints it."""
     extra = hint(exc)
-    return f"{exc} {extra}" if extra else str(exc)
+    return f"{sentence(exc)} {extra}" if extra else sentence(exc)
 
 
 def stopped(text: str, error: FtcostError | None) -> str:
     """Why a run stopped early (a measure or evaluate report's `stopped`), with the hint for the error behind it."""
     extra = hint(error) if error is not None else ""
-    return f"{text} {extra}" if extra else text
+    shown = i18n.text(text)
+    return f"{shown} {extra}" if extra else shown
 
 
 def note(skipped: Skipped) -> str:
@@ -71,7 +81,8 @@ def note(skipped: Skipped) -> str:
 
 def progress_line(message_: str, job_id: str | None) -> str:
     """A progress report's text; the one that created a job also says how to follow it after an interruption."""
-    return f"{message_}; follow it with --job {job_id}" if job_id else message_
+    shown = i18n.text(message_)
+    return f"{shown}; follow it with --job {job_id}" if job_id else shown
 
 
 def still_running(job_id: str) -> str:

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ftcost import i18n
 from ftcost.cli import hints
 from ftcost.cli.common import add_language, parse_date, positive_int
 from ftcost.errors import FtcostError
@@ -212,7 +213,7 @@ def _not_confirmed(args: argparse.Namespace, estimate_doc: dict, summary: str, n
             print(_("note: {note}").format(note=note))
         print(
             _("Estimate: {summary}. Nothing was sent; run again with --yes to spend it (needs ${env}).").format(
-                summary=summary, env=args.api_key_env
+                summary=i18n.text(summary), env=args.api_key_env
             )
         )
     return 0

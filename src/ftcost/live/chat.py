@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ftcost.errors import ApiError, FtcostError
+from ftcost.i18n import N_, Notice
 from ftcost.live.client import server_text as clean
 from ftcost.money import format_usd
 
@@ -79,7 +80,8 @@ def chat_once(
     if temperature is not None:
         params["temperature"] = temperature
     started = time.perf_counter()
-    with client.errors(f"calling {model}", model=model):
+    # Translators: what was being done, said after "while" in an error sentence ("No answer from … while {action}").
+    with client.errors(Notice(N_("calling {model}"), model=model), model=model):
         raw = client.sdk.chat.completions.with_raw_response.create(**params)
         completion = raw.parse()
     try:
@@ -88,7 +90,9 @@ def chat_once(
         latency = time.perf_counter() - started
     usage = completion.usage
     if usage is None:
-        raise ApiError(f"The server's answer for {model} carried no `usage`, so nothing can be measured.")
+        raise ApiError(
+            Notice(N_("The server's answer for {model} carried no `usage`, so nothing can be measured."), model=model)
+        )
     details = usage.prompt_tokens_details
     choice = completion.choices[0] if completion.choices else None
     return ChatCall(
@@ -183,13 +187,15 @@ class SpendEstimate:
         return None if len(known) < len(costs) else sum(known, Decimal(0))
 
     def summary(self) -> str:
+        """`3 API call(s) costing at most $0.0123`: a Notice (the English as a `str`, `.text(lang)` translated)."""
         total = self.total_usd
-        cost = (
-            f"at most {format_usd(total, places=4)}"
-            if total is not None
-            else "an unknown amount (no price for some models)"
+        if total is None:
+            return Notice(
+                N_("{calls} API call(s) costing an unknown amount (no price for some models)"), calls=self.calls
+            )
+        return Notice(
+            N_("{calls} API call(s) costing at most {amount}"), calls=self.calls, amount=format_usd(total, places=4)
         )
-        return f"{self.calls} API call(s) costing {cost}"
 
     def to_dict(self) -> dict[str, Any]:
         total = self.total_usd
@@ -226,9 +232,15 @@ def estimate_calls(
 
 
 def require_confirmation(confirmed: bool, what: str) -> None:
+    """Refuse a run that spends unless it was confirmed; `what` is the run (a Notice: "measuring prompts")."""
     if confirmed is not True:
         raise ApiError(
-            f"Not confirmed: {what} spends money on the API; show the estimate and call again with confirmed=True.",
+            Notice(
+                N_(
+                    "Not confirmed: {what} spends money on the API; show the estimate and call again with confirmed=True."
+                ),
+                what=what,
+            ),
             needs_confirmation="spend",
         )
 
@@ -243,7 +255,8 @@ def run_calls(
     progress: ProgressFn | None = None,
 ) -> tuple[list[tuple[int, PlannedCall, ChatCall]], str, ApiError | None]:
     """Make the planned calls in order → ([(index, plan, call)], why it stopped early or "", the error that
-    stopped it, whose facts an edge words as its own hint).
+    stopped it, whose facts an edge words as its own hint). The progress messages and why it stopped are Notices
+    (English as a `str`, `.text(lang)` in the reader's language).
 
     A failure after some calls succeeded stops the run and keeps what was measured (those calls were
     paid for); a failure on the first call raises ApiError.
@@ -252,7 +265,11 @@ def run_calls(
     results: list[tuple[int, PlannedCall, ChatCall]] = []
     stopped, stopped_by = "", None
     for done, plan in enumerate(planned):
-        progress(Progress(stage, f"{plan.option}: calling {plan.model}", done, len(planned)))
+        progress(
+            Progress(
+                stage, Notice(N_("{option}: calling {model}"), option=plan.option, model=plan.model), done, len(planned)
+            )
+        )
         try:
             call = chat_once(
                 client, plan.model, plan.messages, max_output_tokens=max_output_tokens, temperature=temperature
@@ -260,8 +277,12 @@ def run_calls(
         except ApiError as exc:
             if not results:
                 raise
-            stopped, stopped_by = f"Stopped after {done} of {len(planned)} calls: {exc}", exc
+            reason = exc.args[0] if len(exc.args) == 1 else str(exc)  # its Notice, shown in the same language
+            stopped = Notice(
+                N_("Stopped after {done} of {total} calls: {reason}"), done=done, total=len(planned), reason=reason
+            )
+            stopped_by = exc
             break
         results.append((done, plan, call))
-    progress(Progress(stage, "done", len(results), len(planned)))
+    progress(Progress(stage, Notice(N_("done")), len(results), len(planned)))
     return results, stopped, stopped_by

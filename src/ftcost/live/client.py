@@ -6,6 +6,10 @@ SDK and nowhere else: `LiveConfig` holds no key, `LiveClient`'s repr masks it, a
 is built by ftcost from the status and error code (the API's own 401 text quotes part of the key, so it
 is never passed on) and scrubbed of anything that looks like a key.
 
+The sentences are `ftcost.i18n.Notice`s: `str(error)` is the English (what the CLI prints unless `--lang`
+says otherwise), `error.args[0].text(lang)` the same sentence in Chinese. The server's and the SDK's own text
+is redacted before it becomes a field, so the key is in no language's sentence.
+
 `openai` is imported inside `connect`, so `import ftcost.live` costs nothing and works without it.
 """
 
@@ -21,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ftcost.errors import ApiError, FtcostError
+from ftcost.i18n import N_, N_plural, Notice
 from ftcost.live.serving import normalize_base_url, public_only_http_client
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
@@ -63,13 +68,20 @@ def resolve_key(api_key: str | None = None, api_key_env: str = DEFAULT_KEY_ENV) 
     key = (api_key or "").strip() or os.environ.get(api_key_env, "").strip()
     if not key:
         raise ApiError(
-            f"No OpenAI API key: set {api_key_env} in the environment; everything else in ftcost works offline "
-            "without one.",
+            Notice(
+                N_(
+                    "No OpenAI API key: set {env} in the environment; everything else in ftcost works offline "
+                    "without one."
+                ),
+                env=api_key_env,
+            ),
             value=api_key_env,
             setting="api_key_env",
         )
     if any(ch.isspace() for ch in key) or not key.isprintable():
-        raise ApiError(f"The API key in {api_key_env} contains spaces or control characters; paste it again.")
+        raise ApiError(
+            Notice(N_("The API key in {env} contains spaces or control characters; paste it again."), env=api_key_env)
+        )
     return key
 
 
@@ -111,7 +123,7 @@ def connect(
         # optional dependency: openai is imported only when a live call is made
         import openai
     except ImportError:  # pragma: no cover - openai is a declared dependency
-        raise ApiError("The openai package is not installed; run `make install`.") from None
+        raise ApiError(Notice(N_("The openai package is not installed; run `make install`."))) from None
 
     class _Client(openai.OpenAI):
         # The SDK retries every 429, but `insufficient_quota` (no credit left) never clears by waiting:
@@ -132,7 +144,9 @@ def connect(
             http_client=_http_client(openai, config),
         )
     except openai.OpenAIError as exc:
-        raise ApiError(f"Could not set up the OpenAI client: {redact(str(exc), key)}") from None
+        raise ApiError(
+            Notice(N_("Could not set up the OpenAI client: {detail}"), detail=redact(str(exc), key))
+        ) from None
     if config.public_only:
         # The SDK reads OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment: the operator's, not for a
         # visitor's own server. None leaves both headers out.
@@ -196,83 +210,151 @@ def _server_message(body: Any, key: str | None) -> str:
     return ""
 
 
+#: Who OpenAI's wind-down stops (lifecycle.toml's `who`), in the words the Live page uses for them.
+_WHO = {
+    "organizations that have never fine-tuned": N_("organisations that have never fine-tuned"),
+    "organizations with no fine-tuned-model inference in the past 60 days": N_(
+        "organisations with no fine-tuned-model inference in the past 60 days"
+    ),
+}
+
+
+def _who(who: str) -> str:
+    return Notice(_WHO[who]) if who in _WHO else who.replace("organizations", "organisations")
+
+
+def _listed(items: list[str]) -> str:
+    """`a, b, and c` as one Notice, joined in the reader's language (the last item with its "and")."""
+    joined = items[0]
+    for i, item in enumerate(items[1:], start=2):
+        if i == len(items):
+            joined = Notice(N_("{first}, and {last}"), first=joined, last=item)
+        else:
+            joined = Notice(N_("{first}, {next}"), first=joined, next=item)
+    return joined
+
+
 def wind_down() -> str:
-    """OpenAI's fine-tuning wind-down in words, from the pricing data's lifecycle events (dates kept in one place)."""
+    """OpenAI's fine-tuning wind-down in words, from the pricing data's lifecycle events (dates kept in one place):
+    a Notice, shown in the reader's language."""
     # deferred: ftcost.live loads without pydantic and the pricing tables; only this call needs them
     from ftcost.pricing import load_pricing
 
     events = sorted(load_pricing().events, key=lambda e: e.date)
-    parts = [
-        f"for {e.who.replace('organizations', 'organisations')} from {e.date}"
+    parts: list[str] = [
+        Notice(N_("for {who} from {date}"), who=_who(e.who), date=e.date)
         for e in events
         if e.effect == "fine_tuning_restricted"
     ]
-    parts += [f"for everyone from {e.date}" for e in events if e.effect == "fine_tuning_closed"]
-    return "OpenAI is winding down fine-tuning: no new jobs " + ", ".join(parts[:-1]) + ", and " + parts[-1]
+    parts += [Notice(N_("for everyone from {date}"), date=e.date) for e in events if e.effect == "fine_tuning_closed"]
+    return Notice(N_("OpenAI is winding down fine-tuning: no new jobs {parts}"), parts=_listed(parts))
 
 
 def describe(exc: BaseException, action: str, model: str | None = None, client: LiveClient | None = None) -> str:
-    """One sentence for an `openai` exception raised while doing `action` (e.g. "calling gpt-4o-mini")."""
-    return str(api_error(exc, action, model, client))
+    """One sentence for an `openai` exception raised while doing `action` (e.g. "calling gpt-4o-mini"): a Notice,
+    the English sentence as a `str`, in another language with `.text(lang)`."""
+    return api_error(exc, action, model, client).args[0]
 
 
 def api_error(exc: BaseException, action: str, model: str | None = None, client: LiveClient | None = None) -> ApiError:
     """The ApiError for an `openai` exception raised while doing `action`: its sentence, and as `setting`
-    the connection setting that may settle it (the CLI names its flag, a page its field)."""
+    the connection setting that may settle it (the CLI names its flag, a page its field).
+
+    The sentence is a Notice (`ftcost.i18n`): `str(error)` is the English, `error.args[0].text(lang)` the same in
+    another language. `action` is a phrase said after "while" (`Notice(N_("calling {model}"), model=...)`; a plain
+    string is shown as it is). Every field that comes from the server or the SDK is redacted before it is put in,
+    so no language's sentence can carry the key."""
     # optional dependency: openai, as in connect
     import openai
 
     key = getattr(client.sdk, "api_key", None) if client else None
-    host = client.host if client else "the API server"
+    fields: dict[str, Any] = {
+        "host": client.host if client else Notice(N_("the API server")),
+        "action": action,
+        "model": model,
+    }
     retries = client.config.max_retries if client else 0
-    after = f" (also after {retries} retr{'y' if retries == 1 else 'ies'})" if retries else ""
-    what = f"model {model}" if model else "the request"
+    fields["after"] = (
+        Notice(N_plural(" (also after {n} retry)", " (also after {n} retries)"), n=retries) if retries else ""
+    )
+
+    def error(template: str, setting: str | None = None) -> ApiError:
+        return ApiError(Notice(template, **fields), setting=setting)
 
     if isinstance(exc, openai.APITimeoutError):
         timeout = client.config.timeout if client else None
-        within = f" within {timeout:g} s" if timeout else ""
-        return ApiError(f"No answer from {host}{within} while {action}{after}; try again later.", setting="timeout")
+        if timeout:
+            fields["seconds"] = f"{timeout:g}"
+            return error(
+                N_("No answer from {host} within {seconds} s while {action}{after}; try again later."), "timeout"
+            )
+        return error(N_("No answer from {host} while {action}{after}; try again later."), "timeout")
     if isinstance(exc, openai.APIConnectionError):
-        return ApiError(
-            f"Could not connect to {host} while {action}{after}; check the network, any proxy settings "
-            "and the server's address.",
-            setting="base_url",
+        return error(
+            N_(
+                "Could not connect to {host} while {action}{after}; check the network, any proxy settings "
+                "and the server's address."
+            ),
+            "base_url",
         )
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         code = error_code(exc.body)
         server = _server_message(exc.body, key)
-        said = f" (the server said: {server})" if server else ""
+        fields["status"] = status
+        fields["said"] = Notice(N_(" (the server said: {server})"), server=server) if server else ""
         if status == 401:
             # OpenAI's own 401 text quotes the first and last characters of the key: never show it.
-            return ApiError(
-                f"The API key was rejected (401 Unauthorized) while {action}; check that the key is "
-                "current and belongs to this organisation and project."
+            return error(
+                N_(
+                    "The API key was rejected (401 Unauthorized) while {action}; check that the key is "
+                    "current and belongs to this organisation and project."
+                )
             )
         if status == 403 and code == "training_not_available":
-            return ApiError(f"OpenAI refused to start the fine-tuning job (403 training_not_available): {wind_down()}.")
+            fields["reason"] = wind_down()
+            return error(N_("OpenAI refused to start the fine-tuning job (403 training_not_available): {reason}."))
         if status == 403:
-            return ApiError(
-                f"Permission denied (403) for {what} while {action}; this key's project may not have access{said}."
+            if model:
+                return error(
+                    N_(
+                        "Permission denied (403) for model {model} while {action}; this key's project may not have "
+                        "access{said}."
+                    )
+                )
+            return error(
+                N_(
+                    "Permission denied (403) for the request while {action}; this key's project may not have access{said}."
+                )
             )
         if status == 404:
-            return ApiError(
-                f"Not found (404) while {action}: {what} does not exist or this key has no access to it{said}."
+            if model:
+                return error(
+                    N_(
+                        "Not found (404) while {action}: model {model} does not exist or this key has no access to "
+                        "it{said}."
+                    )
+                )
+            return error(
+                N_("Not found (404) while {action}: the request does not exist or this key has no access to it{said}.")
             )
         if status == 429 and code == "insufficient_quota":
-            return ApiError(
-                f"The OpenAI account is out of quota (429 insufficient_quota) while {action}: add credit or "
-                "raise the usage limit in the billing settings; waiting will not help."
+            return error(
+                N_(
+                    "The OpenAI account is out of quota (429 insufficient_quota) while {action}: add credit or "
+                    "raise the usage limit in the billing settings; waiting will not help."
+                )
             )
         if status == 429:
-            return ApiError(
-                f"Rate limited (429) while {action}{after}; wait a minute or send fewer samples.", setting="max_retries"
+            return error(
+                N_("Rate limited (429) while {action}{after}; wait a minute or send fewer samples."), "max_retries"
             )
         if status >= 500:
-            return ApiError(f"The server failed (HTTP {status}) while {action}{after}; try again later{said}.")
-        return ApiError(f"The API refused the request (HTTP {status}) while {action}{said}.")
+            return error(N_("The server failed (HTTP {status}) while {action}{after}; try again later{said}."))
+        return error(N_("The API refused the request (HTTP {status}) while {action}{said}."))
     if isinstance(exc, openai.OpenAIError):
-        return ApiError(f"The OpenAI client failed while {action}: {redact(str(exc), key)[:300].translate(_INERT)}")
+        fields["detail"] = redact(str(exc), key)[:300].translate(_INERT)
+        return error(N_("The OpenAI client failed while {action}: {detail}"))
     raise TypeError(f"not an openai error: {type(exc).__name__}")
 
 

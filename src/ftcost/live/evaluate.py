@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from ftcost.errors import ApiError, FtcostError, InputError
+from ftcost.i18n import N_, Notice
 from ftcost.live.chat import (
     DEFAULT_MAX_OUTPUT_TOKENS,
     Pricer,
@@ -220,7 +221,7 @@ def run_evaluate(
     progress: ProgressFn | None = None,
 ) -> EvalReport:
     """Ask every option every eval question and score the answers. Needs `confirmed=True`."""
-    require_confirmation(confirmed, "evaluating the options")
+    require_confirmation(confirmed, Notice(N_("evaluating the options")))
     check_eval_set(items, scoring, fields)
     pricer = pricer or default_pricer(as_of)
     planned = plan_calls(

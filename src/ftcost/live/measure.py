@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ftcost.errors import ApiError, FtcostError
+from ftcost.i18n import N_, Notice
 from ftcost.live.chat import (
     DEFAULT_MAX_OUTPUT_TOKENS,
     ChatCall,
@@ -269,7 +270,7 @@ def run_measure(
     A failure after some calls succeeded stops the run and returns what was measured, with the reason
     in `stopped`; a failure on the first call raises ApiError.
     """
-    require_confirmation(confirmed, "measuring prompts")
+    require_confirmation(confirmed, Notice(N_("measuring prompts")))
     pricer = pricer or default_pricer(as_of)
     planned = plan_calls(options, user_messages, samples, as_of=as_of, counter=counter)
     report = MeasureReport(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ftcost.errors import ApiError, FtcostError, NotOfferedError
+from ftcost.i18n import N_, Notice
 from ftcost.live.chat import Progress, ProgressFn, no_progress, require_confirmation
 from ftcost.live.client import server_text as clean
 
@@ -265,7 +266,7 @@ def run_pilot(
     sleep: Callable[[float], None] = time.sleep,
 ) -> PilotResult:
     """Upload, start the job with `plan.epochs`, and follow it (see `follow_job`). Needs `confirmed=True`."""
-    require_confirmation(confirmed, "running the pilot fine-tune")
+    require_confirmation(confirmed, Notice(N_("running the pilot fine-tune")))
     progress = progress or no_progress
     path = Path(plan.path)
     try:
@@ -273,7 +274,8 @@ def run_pilot(
     except OSError as exc:
         raise FtcostError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     progress(Progress("upload", f"uploading {path.name} ({len(data):,} bytes)"))
-    with client.errors(f"uploading {path.name}"):
+    # Translators: what was being done, said after "while" in an error sentence ("No answer from … while {action}").
+    with client.errors(Notice(N_("uploading {name}"), name=path.name)):
         uploaded = client.sdk.files.create(file=(path.name, data, "application/jsonl"), purpose="fine-tune")
     file_id = clean(client, uploaded.id)
     progress(Progress("upload", f"uploaded as {file_id}"))
@@ -284,7 +286,8 @@ def run_pilot(
     }
     if suffix:
         params["suffix"] = suffix
-    with client.errors("creating the fine-tuning job", model=plan.model):
+    # Translators: what was being done, said after "while" in an error sentence ("No answer from … while {action}").
+    with client.errors(Notice(N_("creating the fine-tuning job")), model=plan.model):
         job = client.sdk.fine_tuning.jobs.create(**params)
     job_id = clean(client, job.id)
     progress(
@@ -354,11 +357,13 @@ def follow_job(
 
 def _retrieve(client: Any, job_id: str) -> Any:
     try:
-        with client.errors(f"checking job {job_id}"):
+        # Translators: what was being done, said after "while" in an error sentence ("No answer from … while {action}").
+        with client.errors(Notice(N_("checking job {job}"), job=job_id)):
             return client.sdk.fine_tuning.jobs.retrieve(job_id)
     except ApiError as exc:
+        reason = exc.args[0] if len(exc.args) == 1 else str(exc)  # its Notice, shown in the same language
         raise ApiError(
-            f"{exc} The job keeps running at OpenAI and can be followed again by its id.",
+            Notice(N_("{reason} The job keeps running at OpenAI and can be followed again by its id."), reason=reason),
             setting=exc.setting,
             job_id=job_id,
         ) from None
@@ -367,7 +372,8 @@ def _retrieve(client: Any, job_id: str) -> Any:
 def _new_events(client: Any, job_id: str, seen: set[str]) -> list[JobEvent]:
     """Events not reported yet, oldest first (the API lists them newest first)."""
     try:
-        with client.errors(f"reading the events of job {job_id}"):
+        # Translators: what was being done, said after "while" in an error sentence ("No answer from … while {action}").
+        with client.errors(Notice(N_("reading the events of job {job}"), job=job_id)):
             page = client.sdk.fine_tuning.jobs.list_events(job_id, limit=100)
     except ApiError:
         return []  # events are only progress news; the job's status is what counts

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ftcost.errors import FtcostError
-from ftcost.i18n import N_, _, locale, ngettext
+from ftcost.i18n import N_, _, locale, ngettext, text
 from ftcost.live import EvalReport, MeasureReport, PromptOption, SpendEstimate
 from ftcost.live import from_scenario as fs
 from ftcost.live.serving import ALLOW_SERVER_KEY, OPENAI_API, Connection
@@ -185,9 +185,15 @@ def widget_words(exc: FtcostError) -> str:
     return " ".join(p for p in parts if p)
 
 
+def sentence(exc: FtcostError) -> str:
+    """An error's own sentence in the page's language: the Notice it was raised with (the live client's), else its
+    English text."""
+    return text(exc.args[0]) if len(exc.args) == 1 else str(exc)
+
+
 def error_text(exc: FtcostError) -> str:
     """An ftcost error as the Live page shows it: the library's sentence, then the page's words for its facts."""
-    return " ".join(p for p in (str(exc), widget_words(exc)) if p)
+    return " ".join(p for p in (sentence(exc), widget_words(exc)) if p)
 
 
 def stopped_text(report: MeasureReport | EvalReport) -> str:
@@ -195,7 +201,7 @@ def stopped_text(report: MeasureReport | EvalReport) -> str:
     if not report.stopped:
         return ""
     words = widget_words(report.stopped_by) if report.stopped_by is not None else ""
-    return " ".join(p for p in (report.stopped, words) if p)
+    return " ".join(p for p in (text(report.stopped), words) if p)
 
 
 def signature(options: Sequence[PromptOption], questions: Sequence[str]) -> tuple:
