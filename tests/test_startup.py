@@ -127,3 +127,46 @@ def test_invalid_model_facts_still_stop_the_command_with_their_sentence(tmp_path
     assert main(["analyze", str(path), "--workers", workers]) == 2
     assert "not a date" in capsys.readouterr().err
     assert started == ([2] if workers == "2" else [])  # one process: the facts are validated before the scan
+
+
+def _subcommands(parser) -> dict:
+    import argparse
+
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+def test_a_run_builds_only_its_own_subcommand_and_it_is_the_same_parser():
+    from ftcost.cli import COMMANDS, build_parser
+
+    every = _subcommands(build_parser())
+    assert list(every)[:5] == ["analyze", "count", "quote", "prices", "report"]
+    for name in COMMANDS:
+        alone = _subcommands(build_parser(name))
+        if name == "live":  # its commands are measure, pilot and evaluate: `ftcost live` gets every parser
+            assert alone.keys() == every.keys()
+            continue
+        assert list(alone) == [name]
+        assert alone[name].format_help() == every[name].format_help(), name
+        assert alone[name].format_usage() == every[name].format_usage(), name
+
+
+def test_the_command_line_builds_every_parser_only_without_a_known_command(monkeypatch, capsys):
+    import ftcost.cli
+
+    built = []
+    real = ftcost.cli.build_parser
+
+    def spy(only=None):
+        built.append(only)
+        return real(only)
+
+    monkeypatch.setattr(ftcost.cli, "build_parser", spy)
+    for argv in (["prices", "--help"], ["--help"], ["bogus"], ["live"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+    assert main([]) == 2  # no command: the help
+    assert built == ["prices", None, None, "live", None, None]  # "live" names a module, not a command
+    err = capsys.readouterr().err
+    assert "invalid choice: 'bogus' (choose from 'analyze', 'count'" in err
+    assert "invalid choice: 'live' (choose from 'analyze', 'count'" in err
