@@ -170,3 +170,38 @@ def test_the_command_line_builds_every_parser_only_without_a_known_command(monke
     err = capsys.readouterr().err
     assert "invalid choice: 'bogus' (choose from 'analyze', 'count'" in err
     assert "invalid choice: 'live' (choose from 'analyze', 'count'" in err
+
+
+def test_what_the_report_needs_after_the_scan_loads_once_while_it_runs(tmp_path, monkeypatch, capsys):
+    from ftcost.dataset import parallel
+
+    calls = []
+    real = cli_analyze.load_output
+
+    def spy(*args):
+        calls.append(args)
+        real(*args)
+
+    monkeypatch.setattr(cli_analyze, "load_output", spy)
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 2_000)
+    path = tmp_path / "train.jsonl"
+    path.write_text(
+        '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}\n' * 300
+    )
+    assert main(["analyze", str(path), "--workers", "2", "--as-of", "2024-08-01"]) == 0
+    assert calls == [("gpt-3.5-turbo-0125", dt.date(2024, 8, 1), False)]
+    assert "training cost" in capsys.readouterr().out
+    assert main(["analyze", str(path), "--tokenizer", "o200k_base", "--json"]) == 0  # priced by no OpenAI rate
+    assert calls[1][0] is None and calls[1][2] is True
+
+
+def test_the_progress_runs_the_bar_and_loads_once_when_a_range_is_back():
+    seen, loads = [], []
+
+    def bar(done, total):
+        seen.append((done, total))
+
+    progress = cli_analyze.while_scanning(bar, lambda: loads.append(len(seen)))  # type: ignore[arg-type]
+    for done in (0, 10, 20):
+        progress(done, 20)
+    assert seen == [(0, 20), (10, 20), (20, 20)] and loads == [2]
