@@ -108,7 +108,7 @@ def candidates(encoding: str):
 def scan(encoding: str) -> list[tuple[int, int]]:
     """Code-point ranges where toktok-rs and tiktoken disagree, each code point tried in six contexts.
 
-    This is how `ftcost.tokens._UNKNOWN_TO_TOKTOK` was found (about 10 CPU-minutes per encoding).
+    This is how `ftcost.tokens.UNKNOWN_TO_TOKTOK` was found (about 10 CPU-minutes per encoding).
     """
     import toktok
 

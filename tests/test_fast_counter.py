@@ -118,6 +118,17 @@ def test_fast_counter_equals_tiktoken_on_every_string_of_the_shipped_scenarios(f
     assert [fast[encoding](t) for t in texts] == [len(reference(t)) for t in texts]
 
 
+def test_no_self_check_probe_needs_the_guard():
+    # The self-check counts its probes as a screened batch (the guard skipped); that is the same check only
+    # while no probe holds a code point the guard would send to tiktoken.
+    for probe in tokens.SELF_CHECK:
+        assert not tokens.needs_reference(probe) and not tokens._has_surrogate(probe), repr(probe)
+
+
+def test_the_written_out_screen_table_is_the_derived_one():
+    assert tokens._utf8_prefixes() == tokens._GUARDED_PREFIXES
+
+
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_the_stored_self_check_counts_are_tiktokens(encoding):
     reference = tokens.get_encoding(encoding).encode_ordinary

@@ -26,13 +26,9 @@ template and counting it with the special tokens recognised.
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import importlib.util
-import logging
 import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +36,10 @@ from typing import NamedTuple
 
 from ftcost import tokens
 from ftcost.errors import TokenizerError
+
+# base64, hashlib, tempfile and logging are imported where they are used: reading and checking the other
+# families' vocabulary files, laying them out for toktok-rs, logging a fallback. An OpenAI encoding's
+# `family` needs none of them, and every `ftcost analyze` imports this module before its workers start.
 
 #: Families whose counts are exact, and those counted by a stated estimate.
 EXACT = ("o200k_base", "cl100k_base", "llama3", "qwen2")
@@ -166,6 +166,8 @@ def _package_file(package: str, relative: str, expected: str) -> Path:
 
 def _package_bytes(package: str, relative: str, expected: str) -> tuple[Path, bytes]:
     """(path, contents) of a file shipped in `package`, after checking its sha256 against `expected`."""
+    import hashlib  # deferred: only the families with vocabulary files (see the note at the imports)
+
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise TokenizerError(f"The {package} package is not installed; reinstall ftcost with `make install`.")
@@ -184,6 +186,8 @@ def _package_bytes(package: str, relative: str, expected: str) -> tuple[Path, by
 
 @functools.cache
 def _qwen_encoding():
+    import base64  # deferred: only Qwen's tiktoken file is base64 (see the note at the imports)
+
     # deferred: tiktoken builds the Qwen encoding only when a Qwen model is counted
     import tiktoken
 
@@ -290,7 +294,13 @@ def _qwen_count_many() -> Callable[..., list[int]]:
 # counts on `tokens.SELF_CHECK` (stored in SELF_CHECK_REFERENCE, recomputed by
 # tests/test_fast_counter_families.py), else one log line and quicktok-v1 counts, as before.
 
-_log = logging.getLogger("ftcost.tokenizers")
+
+def _warn(message: str, *args: object) -> None:
+    """One line in the "ftcost.tokenizers" log (a fallback to quicktok-v1)."""
+    import logging  # deferred: ~3 ms of import for a line rarely written (see the note at the imports)
+
+    logging.getLogger("ftcost.tokenizers").warning(message, *args)
+
 
 #: sha256 of the quicktok-v1 files toktok-rs is given (the vocabularies are `_VOCAB`'s).
 _QUICKTOK_FILES = {
@@ -339,6 +349,10 @@ def _toktok_layout(name: str) -> Path:
     Under the tiktoken cache directory, named by the files' digest; each file is written atomically (workers may
     lay it out at the same time) and rewritten whenever its bytes differ from the checked ones.
     """
+    # deferred: only Llama 3 and Qwen lay out files (see the note at the imports)
+    import hashlib
+    import tempfile
+
     _, files = TOKTOK_LAYOUTS[name]
     contents = {
         target: _package_bytes("quicktok", source, _QUICKTOK_FILES[source])[1] for target, source in files.items()
@@ -382,7 +396,7 @@ def _toktok_counters(name: str) -> FastCounters | None:
 
         tok = Tokenizer(TOKTOK_LAYOUTS[name][0], str(_toktok_layout(name)))
     except Exception as exc:  # ImportError, an unwritable cache, a file toktok-rs refuses
-        _log.warning("toktok-rs unavailable for %s (%s); counting with quicktok-v1", name, exc)
+        _warn("toktok-rs unavailable for %s (%s); counting with quicktok-v1", name, exc)
         return None
     count_batch, count_text, normalize = tok.count_batch, tok.count, unicodedata.normalize
     if name == "qwen2":
@@ -419,7 +433,7 @@ def _toktok_counters(name: str) -> FastCounters | None:
     except Exception as exc:  # anything from a private API is a reason to fall back
         problem = repr(exc)
     if problem:
-        _log.warning("toktok-rs disagrees with the reference for %s (%s); counting with quicktok-v1", name, problem)
+        _warn("toktok-rs disagrees with the reference for %s (%s); counting with quicktok-v1", name, problem)
         return None
     return FastCounters(count, count_many, lambda text: len(tok.encode(text, allowed_special="all")))
 

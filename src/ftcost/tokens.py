@@ -11,13 +11,9 @@ seeded in the process environment, any other code in the process that calls tikt
 from __future__ import annotations
 
 import functools
-import gzip
-import hashlib
 import importlib.util
-import logging
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +24,9 @@ from ftcost.errors import TokenizerError
 if TYPE_CHECKING:
     import tiktoken
 
-# tiktoken (and ast and inspect for checking its vocabulary) are imported where they are used:
-# a scan that counts with toktok-rs never needs them, and every `ftcost analyze` pays for its imports.
+# tiktoken (and ast and inspect for checking its vocabulary; gzip, hashlib and tempfile for seeding its
+# cache; logging for the fallback's one line) are imported where they are used: a scan that counts with
+# toktok-rs never needs them, and every `ftcost analyze` pays for its imports before its workers start.
 
 #: The encodings ftcost supports (the ones bpe-openai ships).
 ENCODINGS = ("cl100k_base", "o200k_base")
@@ -84,6 +81,10 @@ def _bpe_openai_dir() -> Path:
 
 def shipped_vocab(encoding: str) -> bytes:
     """The vocab file for `encoding` as shipped by bpe-openai, verified against tiktoken's hash."""
+    # deferred: only the tiktoken path reads the shipped vocabulary (see the note at the imports)
+    import gzip
+    import hashlib
+
     if encoding not in ENCODINGS:
         raise TokenizerError(f"Unknown encoding {encoding!r}; ftcost supports {', '.join(ENCODINGS)}.")
 
@@ -114,12 +115,18 @@ def cache_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
+        import tempfile  # deferred: only the tiktoken path seeds a cache (see the note at the imports)
+
         path = Path(tempfile.gettempdir()) / "ftcost-tiktoken"
     return path
 
 
 def seed_cache(encoding: str) -> Path:
     """Put the verified vocab file where tiktoken looks for it; return that path."""
+    # deferred: only the tiktoken path seeds its cache (see the note at the imports)
+    import hashlib
+    import tempfile
+
     url, expected = tiktoken_blob(encoding)
     directory = cache_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -180,9 +187,18 @@ def count(text: str, encoding: str) -> int:
 # tiktoken stays the reference: a start-up self-check compares the two on edge-case probes, and any
 # disagreement (or a missing wheel) falls back to tiktoken with one line in the log.
 
-_log = logging.getLogger("ftcost.tokens")
 
-_UNKNOWN_TO_TOKTOK = re.compile(
+def _warn(message: str, *args: object) -> None:
+    """One line in the "ftcost.tokens" log (a fallback to tiktoken)."""
+    import logging  # deferred: ~3 ms of import (traceback, string, its own regexes) for a line rarely written
+
+    logging.getLogger("ftcost.tokens").warning(message, *args)
+
+
+#: The code points the Rust counters' Unicode tables do not know, as a character class. Compiled on first use
+#: (`_unknown_patterns`): `re` spends ~4 ms optimising its astral ranges, and a file whose blocks pass
+#: `screened` (or hold only ASCII) never asks.
+UNKNOWN_TO_TOKTOK = (
     "[\u088f\u0c5c\u0cdc\u1acf-\u1add\u1ae0-\u1aeb\ua7ce\ua7cf\ua7d2\ua7d4\ua7f1"
     "\U00010940-\U00010959\U00010ec5-\U00010ec7\U00010efa\U00010efb\U00011b60-\U00011b67"
     "\U00011db0-\U00011ddb\U00011de0-\U00011de9\U00016ea0-\U00016eb8\U00016ebb-\U00016ed3"
@@ -193,13 +209,20 @@ _UNKNOWN_TO_TOKTOK = re.compile(
 )
 # The same set split for speed: `re` tests a class of BMP characters with one table look-up, but
 # walks a list of astral ranges character by character; most text has no astral character at all.
-_UNKNOWN_BMP = re.compile("[\u088f\u0c5c\u0cdc\u1acf-\u1add\u1ae0-\u1aeb\ua7ce\ua7cf\ua7d2\ua7d4\ua7f1]")
+_UNKNOWN_BMP = "[\u088f\u0c5c\u0cdc\u1acf-\u1add\u1ae0-\u1aeb\ua7ce\ua7cf\ua7d2\ua7d4\ua7f1]"
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _unknown_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the BMP part of the set, the whole set), compiled once per process when first needed."""
+    return re.compile(_UNKNOWN_BMP), re.compile(UNKNOWN_TO_TOKTOK)
 
 
 def _unknown_to_toktok(text: str) -> bool:
     """True when `text` holds a code point the Rust counters' Unicode tables do not know."""
-    return bool(_UNKNOWN_BMP.search(text) or (_ASTRAL.search(text) and _UNKNOWN_TO_TOKTOK.search(text)))
+    bmp, every = _unknown_patterns()
+    return bool(bmp.search(text) or (_ASTRAL.search(text) and every.search(text)))
 
 
 needs_reference = _unknown_to_toktok
@@ -207,8 +230,8 @@ _NEEDS_REFERENCE = {"cl100k_base": _unknown_to_toktok, "o200k_base": _unknown_to
 
 
 def _guarded_points() -> list[tuple[int, int]]:
-    """The code-point ranges of `_UNKNOWN_TO_TOKTOK`, plus the surrogates (a lone one needs tiktoken too)."""
-    body, ranges, i = _UNKNOWN_TO_TOKTOK.pattern[1:-1], [(0xD800, 0xDFFF)], 0
+    """The code-point ranges of `UNKNOWN_TO_TOKTOK`, plus the surrogates (a lone one needs tiktoken too)."""
+    body, ranges, i = UNKNOWN_TO_TOKTOK[1:-1], [(0xD800, 0xDFFF)], 0
     while i < len(body):
         if i + 2 < len(body) and body[i + 1] == "-":
             ranges.append((ord(body[i]), ord(body[i + 2])))
@@ -229,14 +252,32 @@ def _utf8_prefixes() -> dict[bytes, tuple[bytes, ...]]:
     return {lead: tuple(sorted(pairs)) for lead, pairs in found.items()}
 
 
-_GUARDED_PREFIXES = _utf8_prefixes()
+#: `_utf8_prefixes()` written out (tests/test_fast_counter.py checks it is the same): deriving it walks the
+#: ~7,000 guarded code points, ~2 ms of every start-up, for five lead bytes and 46 pairs.
+_GUARDED_PREFIXES: dict[bytes, tuple[bytes, ...]] = {
+    b"\xed": tuple(bytes((0xED, second)) for second in range(0xA0, 0xC0)),  # the surrogates U+D800-U+DFFF
+    b"\xe0": (b"\xe0\xa2", b"\xe0\xb1", b"\xe0\xb3"),
+    b"\xe1": (b"\xe1\xab",),
+    b"\xea": (b"\xea\x9f",),
+    b"\xf0": (
+        b"\xf0\x90",
+        b"\xf0\x91",
+        b"\xf0\x96",
+        b"\xf0\x98",
+        b"\xf0\x9e",
+        b"\xf0\xab",
+        b"\xf0\xac",
+        b"\xf0\xb2",
+        b"\xf0\xb3",
+    ),
+}
 # re finds this two-byte needle ~4x faster than `in` does (measured on 80 MB of JSON full of "\\n").
 _ESCAPE = re.compile(rb"\\u").search
 
 
 def screened(raw: bytes) -> bool:
     """True when no string decoded from the JSON text `raw` can hold a code point the fast counter must
-    leave to tiktoken (see `_UNKNOWN_TO_TOKTOK`) or a lone surrogate, so a batch of them skips the
+    leave to tiktoken (see `UNKNOWN_TO_TOKTOK`) or a lone surrogate, so a batch of them skips the
     per-string check.
 
     Every such code point reaches a decoded string either as its UTF-8 bytes or as a `\\u` escape, and
@@ -425,7 +466,7 @@ def _toktok_counter(encoding: str) -> BatchCount | None:
         batch = tokenizer.count_batch
         batch(["warm-up"], 1, False)
     except Exception as exc:  # ImportError, a wheel for another platform, an unknown encoding
-        _log.warning("fast token counter unavailable for %s (%s); counting with tiktoken", encoding, exc)
+        _warn("fast token counter unavailable for %s (%s); counting with tiktoken", encoding, exc)
         return None
 
     def reference(text: str) -> list[int]:
@@ -437,16 +478,17 @@ def _toktok_counter(encoding: str) -> BatchCount | None:
         lambda text: len(reference(text)),
         _NEEDS_REFERENCE.get(encoding, _unknown_to_toktok),
     )
-    got = count_many(list(SELF_CHECK))
+    # No probe holds a guarded code point or a lone surrogate (tests/test_fast_counter.py checks), so the guard
+    # would route none of them to tiktoken: skipping its look is the same check, and its patterns then compile
+    # only when a file needs them (`_unknown_patterns`), not at every start-up.
+    got = count_many(list(SELF_CHECK), screened=True)
     expected = dict(
         zip(SELF_CHECK, SELF_CHECK_TIKTOKEN[encoding], strict=False)
     )  # probes without a stored count are recounted
     for probe, n in zip(SELF_CHECK, got, strict=True):
         want = expected.get(probe)
         if n != (len(reference(probe)) if want is None else want):
-            _log.warning(
-                "fast token counter disagrees with tiktoken on %r for %s; counting with tiktoken", probe, encoding
-            )
+            _warn("fast token counter disagrees with tiktoken on %r for %s; counting with tiktoken", probe, encoding)
             return None
     return count_many
 

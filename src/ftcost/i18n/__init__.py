@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import gettext as _gettext
 import io
 import os
 from collections.abc import Iterator, Mapping
@@ -29,9 +28,14 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-# babel.dates / babel.numbers are imported where used (~8 ms): `ftcost analyze` reaches this module only
-# through the categories' N_ markers and formats no date or number with babel.
+if TYPE_CHECKING:
+    import gettext as _gettext
+
+# babel.dates / babel.numbers are imported where used (~8 ms), and gettext (~1.5 ms with locale) where a
+# message is first translated: `analyze_file` reaches this module only through the categories' N_ markers and
+# formats no date or number with babel.
 
 #: The languages ftcost speaks, by tag, with their own names (what a selector shows).
 LANGUAGES = {"en": "English", "zh-Hant": "繁體中文", "zh-Hans": "简体中文"}
@@ -110,6 +114,8 @@ def use(lang: str | None) -> Iterator[str]:
 @cache
 def translations(lang: str) -> _gettext.NullTranslations:
     """The compiled catalogue for `lang` (English: none, the messages are the source text)."""
+    import gettext as _gettext  # deferred: see the note at the imports; cached, so once per language
+
     lang = check(lang)
     if lang not in CATALOGUES:
         return _gettext.NullTranslations()
