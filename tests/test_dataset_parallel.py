@@ -294,3 +294,32 @@ def test_model_errors_still_reach_the_caller_with_family_groups(tmp_path, small_
     monkeypatch.setattr(analysis, "_model_context", broken)
     with pytest.raises(PricingDataError, match="not a date"):
         analysis.analyze_file_many(path, tokenizers=FOUR, workers=2)
+
+
+@pytest.mark.parametrize("families", [None, ("cl100k_base", "o200k_base", "llama3")])
+def test_spawned_workers_do_not_run_the_parents_main_script(tmp_path, small_chunks, monkeypatch, families):
+    # Inside Streamlit, `__main__` is the app script (Streamlit installs each run's module under that name, with the
+    # script as its __file__), and a spawned worker re-runs `__main__` before its first job: every upload's
+    # workers ran the whole app. A stand-in script that leaves a mark when it runs must leave none.
+    import sys
+    import types
+
+    from ftcost.dataset import analyze_file_many
+
+    mark = tmp_path / "ran"
+    script = tmp_path / "app_stand_in.py"
+    script.write_text(f"import pathlib\npathlib.Path({str(mark)!r}).write_text('the app ran in a worker')\n")
+    stand_in = types.ModuleType("__main__")
+    stand_in.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", stand_in)
+    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
+    data, _ = make_dataset()
+    path = tmp_path / "gen.jsonl"
+    path.write_bytes(data)
+    if families is None:
+        report = analyze_file(path, workers=2)
+    else:
+        report = analyze_file_many(path, tokenizers=families, workers=2)["cl100k_base"]
+    assert report.lines == 1500
+    assert not mark.exists()
+    assert sys.modules["__main__"] is stand_in  # put back after the workers started

@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import types
 from collections.abc import Callable, Iterator
 from multiprocessing.pool import Pool
 from typing import NamedTuple
@@ -204,7 +205,40 @@ def worker_pool(workers: int, encoding: str | tuple[str, ...]) -> Iterator[Pool 
     method = start_method()
     if method == "fork":
         _warm(encoding)  # loaded before the fork, so every worker has it already
-    with multiprocessing.get_context(method).Pool(workers, initializer=_warm, initargs=(encoding,)) as pool:
+    with _started_pool(method, workers, initializer=_warm, initargs=(encoding,)) as pool:
+        yield pool
+
+
+#: Held while a pool's processes start with a stand-in `__main__` (see `_started_pool`).
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _started_pool(method: str, workers: int, **kwargs) -> Iterator[Pool]:
+    """`multiprocessing.get_context(method).Pool(workers, **kwargs)`, its workers started without re-running `__main__`.
+
+    A spawned worker first re-runs its parent's `__main__` module from its file (so that pickles naming it
+    work). Inside a Streamlit server `__main__` is the app script itself: Streamlit installs each run's module
+    as `sys.modules["__main__"]` with the script as its `__file__`, so every spawned worker ran the whole app
+    bare (imports, pages, charts: seconds of CPU and a screen of warnings) before counting anything. The workers
+    need nothing from `__main__` (their jobs are this module's functions), so while the pool starts them
+    `__main__` is a bare module of that name; the real one is put back at once.
+    """
+    if method == "fork":
+        with multiprocessing.get_context(method).Pool(workers, **kwargs) as pool:
+            yield pool
+        return
+    with _MAIN_LOCK:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            pool = multiprocessing.get_context(method).Pool(workers, **kwargs)  # starts every worker here
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+            else:
+                sys.modules.pop("__main__", None)
+    with pool:
         yield pool
 
 
@@ -329,7 +363,7 @@ def scan_groups(
     if progress:
         progress(0, total)
     # Nothing is loaded here before the workers start: each loads only its own group's vocabularies.
-    with multiprocessing.get_context(start_method()).Pool(len(jobs)) as pool:
+    with _started_pool(start_method(), len(jobs)) as pool:
         results = pool.imap(scan_group, jobs)
         if meanwhile:
             meanwhile()
