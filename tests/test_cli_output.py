@@ -122,3 +122,42 @@ def test_quote_at_the_bound_is_exact(capsys):
     )
     assert code == 0, err
     assert '"input_usd": "150000000.00"' in out or '"input_usd": "150000000"' in out
+
+
+@pytest.mark.parametrize(
+    "argv, code",
+    [
+        (["report", "airport", "--as-of", "2026-11-21"], 0),  # a long answer, written through a buffer
+        (["analyze", "scenarios/airport/train.jsonl", "--json"], 0),
+        (["quote", "gpt-4o-mini", "--input-tokens", "x"], 2),  # a sentence on stderr
+    ],
+)
+def test_the_command_ends_without_teardown_yet_every_byte_and_the_exit_code_are_out(capsys, tmp_path, argv, code):
+    # `ftcost` ends with os._exit once its exit handlers ran and both streams are flushed (cli.exit_now): what a
+    # file or a pipe receives must be all of what the command printed, and the code the command returned.
+    expected = run(capsys, *argv)
+    out, err = tmp_path / "out", tmp_path / "err"
+    with out.open("wb") as o, err.open("wb") as e:
+        done = _cli(*argv, stdout=o, stderr=e, timeout=120)
+    assert (done.returncode, out.read_text(), err.read_text()) == expected
+    assert expected[0] == code
+
+
+def test_exit_handlers_still_run_before_the_fast_exit(tmp_path):
+    flag = tmp_path / "ran"
+    script = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(flag)!r}).write_text, 'yes')\n"
+        "from ftcost.cli import exit_now\n"
+        "sys.stdout.write('buffered, not yet flushed')\n"
+        "exit_now(3)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        capture_output=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (3, b"buffered, not yet flushed")
+    assert flag.read_text() == "yes"

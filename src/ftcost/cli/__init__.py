@@ -11,10 +11,12 @@ languages ftcost has catalogues for (`ftcost.i18n`); JSON output stays the same 
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import importlib
 import os
 import sys
+from typing import NoReturn
 
 from ftcost import i18n
 from ftcost.cli import hints
@@ -88,4 +90,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:  # console-script entry point
-    sys.exit(main())
+    exit_now(main())
+
+
+def exit_now(code: int | None) -> NoReturn:
+    """End the process with `code` once its output is out, without freeing every object one by one.
+
+    A normal exit tears the interpreter down: every module, the counters' vocabularies (toktok-rs frees its
+    tokenizer in ~30-40 ms), the pools' bookkeeping; after an 80 MB `ftcost analyze` that took 0.1-0.25 s of a
+    ~1 s command, for nothing the operating system would not reclaim at once. As mypy does (`mypy.util.hard_exit`),
+    the exit handlers still run (logging's, multiprocessing's), then both streams are flushed and the process ends;
+    every file a command writes is closed by the time it returns.
+    """
+    # atexit's own runner: the handlers registered so far, in reverse order, as a normal exit would run them
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
