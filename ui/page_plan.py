@@ -348,7 +348,7 @@ st.caption(
 # One chart reads faster than five figures per option: each option's month as one bar, by part; the exact
 # figures, with their differences from the comparison, are one click away.
 charts.draw(
-    charts.stacked_totals(
+    charts.stacked_totals_drawing(
         month_breakdown_frame(plan, MONEY), MONEY.currency, _("A month of serving, wrong answers included ({currency})")
     )
 )
@@ -411,7 +411,7 @@ how_sure = plan_uncertainty.analysis(plan, AGAINST_NAME, plan_key)
 plan_uncertainty.band_caption(how_sure)
 band = plan_uncertainty.band(how_sure, MONEY)  # the shaded spread in the lines' currency
 charts.draw(
-    charts.cumulative(
+    charts.cumulative_drawing(
         views.cumulative_frame(plan, MONEY),
         views.break_even_frame(plan, AGAINST_NAME, MONEY),
         plan.horizon_months,
@@ -425,7 +425,7 @@ plan_uncertainty.show(plan, how_sure, AGAINST_NAME)
 st.subheader(_("Where the money goes"))
 total_tab, month_tab = st.tabs([_("Over the whole horizon"), _("Month by month")])
 with total_tab:
-    charts.draw(charts.stacked_totals(views.horizon_breakdown_frame(plan, MONEY), MONEY.currency))
+    charts.draw(charts.stacked_totals_drawing(views.horizon_breakdown_frame(plan, MONEY), MONEY.currency))
 with month_tab:
     names = [o.name for o in plan.options]
     if st.session_state.get(BREAKDOWN_OF) not in names:
@@ -437,7 +437,7 @@ with month_tab:
         help=_("Whose months to show (default: the first fine-tune, whose one-off cost lands in month 1)."),
     )
     frame = views.breakdown_frame(plan, MONEY)
-    charts.draw(charts.stacked_months(frame[frame.option == st.session_state[BREAKDOWN_OF]], MONEY.currency))
+    charts.draw(charts.stacked_months_drawing(frame[frame.option == st.session_state[BREAKDOWN_OF]], MONEY.currency))
 
 with st.expander(_("The monthly table")):
     st.dataframe(views.month_table(plan, MONEY), hide_index=True, width="stretch")
