@@ -211,7 +211,7 @@ def what_if() -> None:
 # A plan that cannot be made still leaves the page working: the sentence says what to change, and the inputs to
 # change it are right below it (the sidebar keeps the scenario's file, link and price date).
 try:
-    plan, plan_key = cached.plan_and_key()
+    plan, plan_key, training = cached.plan_and_key()
 except DatasetFileError as exc:  # a scenario from a file or link names its dataset relative to someone else's disk
     st.title(md(scenario.name))
     st.error(f"{md(exc)} " + _("Upload the training file on the Dataset page (or state tokens per example there)."))
@@ -319,7 +319,7 @@ for card in views.payback_cards(plan, AGAINST_NAME, money=MONEY):
 
 priced, too_few = views.training_note(
     plan,
-    cached.training_inputs(state.shareable(), state.price_date()),
+    training,  # what the plan was made with
     scenario.training.planned_examples,
     _("your upload {file}").format(file=upload["name"])
     if (upload := state.dataset())
