@@ -14,6 +14,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+# st.altair_chart's own conversion and dataset naming (private, so pinned by constraints.txt; tests/test_charts.py
+# fails if what `draw` sends from a template ever differs from what st.altair_chart sends).
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec, _to_arrow_dataset
+
 from ftcost import i18n
 from ftcost.i18n import _
 from ftcost.views import BREAKDOWN_PARTS
@@ -110,8 +114,6 @@ class Drawing:
     def spec(self) -> dict[str, Any] | None:
         """The Vega-Lite spec st.altair_chart would make of `chart()`, from this shape's template; None when the
         template cannot tell two of the frames apart (their rows are the same), so the chart is built instead."""
-        from streamlit.elements.vega_charts import _to_arrow_dataset
-
         datasets: dict[str, Any] = {}
         names = [_to_arrow_dataset(frame, datasets)["name"] for frame in self.frames]  # Arrow bytes, by hash
         template = _template(self, names, datasets)
@@ -149,8 +151,6 @@ def _template(drawing: Drawing, names: list[str], datasets: dict[str, Any]) -> _
         if (found := _TEMPLATES.get(key)) is not None:
             _TEMPLATES.move_to_end(key)
             return found
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
     spec = dict(_convert_altair_to_vega_lite_spec(unvalidated(drawing.chart())))
     made = spec.pop("datasets", {})
     slots = {name: slot for slot, name in enumerate(names)}

@@ -249,7 +249,7 @@ def _groups_as_python(name: str) -> bool:
     """Whether the locale writes a whole number as Python's `format(n, ",")` does: digits in threes from the
     right, "," between groups, "-" before a negative, nothing else around it (en, zh_Hant_TW and zh_Hans_CN do).
     The numbers of a page are mostly counts (~450 a Plan-page rerun), and Babel takes each through Decimal."""
-    from babel.numbers import get_group_symbol, get_minus_sign_symbol
+    from babel.numbers import get_group_symbol, get_minus_sign_symbol  # deferred, as in _number_pattern
 
     babel_locale, pattern = _number_pattern(name, None)
     return (
