@@ -448,6 +448,15 @@ def measure_app_whatif(examples: int = 10_000, changes: int = 3) -> list[float] 
         return None
     from streamlit.testing.v1 import AppTest
 
+    sys.path.insert(0, str(BENCH))
+    import quiet_streamlit  # Streamlit's bare-mode notices, here and in the upload's workers (see it)
+
+    quiet_streamlit.install()
+    with quiet_streamlit.in_children(OUT / "quiet"):
+        return _app_whatif(AppTest, app, examples, changes)
+
+
+def _app_whatif(AppTest, app: Path, examples: int, changes: int) -> list[float]:
     sys.path.insert(0, str(REPO))  # the app imports its `ui` package from the repository root
     at = AppTest.from_file(str(app), default_timeout=600)
     at.run()

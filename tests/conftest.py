@@ -165,8 +165,13 @@ def pricing_copy(tmp_path) -> Path:
 @pytest.fixture
 def downloads(monkeypatch) -> dict[str, bytes]:
     """Every file an AppTest run offers for download, by its media URL: AppTest drops its media store after
-    each run, so this keeps the bytes (a download button's `url` is the key)."""
+    each run, so this keeps the bytes (a download button's `url` is the key). A file made on click (a callable
+    as `data`, whose button has no URL yet) is made at once, as a click would, on a thread of its own as
+    Streamlit runs it, and kept under its `deferred_file_id` too: read a button with `downloaded`."""
+    import threading
+
     import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
     saved: dict[str, bytes] = {}
@@ -178,7 +183,24 @@ def downloads(monkeypatch) -> dict[str, bytes]:
             return file_id
 
     monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    add_deferred = MediaFileManager.add_deferred
+
+    def add_and_click(self, *args, **kwargs):
+        file_id = add_deferred(self, *args, **kwargs)
+        made: list[str] = []
+        click = threading.Thread(target=lambda: made.append(self.execute_deferred(file_id)))
+        click.start()
+        click.join()
+        saved[file_id] = saved[made[0]]
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_and_click)
     return saved
+
+
+def downloaded(downloads: dict[str, bytes], button) -> bytes:
+    """The file a download button (an AppTest element) offers, from the `downloads` fixture."""
+    return downloads[button.proto.url or button.proto.deferred_file_id]
 
 
 def ok(at):

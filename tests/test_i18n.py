@@ -317,3 +317,28 @@ def test_numbers_read_exactly_as_babels_format_decimal_gives_them(lang):
             pattern = "#,##0" + ("." + "0" * places if places else "")
             expected = format_decimal(rounded, format=pattern, locale=i18n.LOCALES[lang], decimal_quantization=False)
             assert i18n.number(value, lang, places) == expected, (value, places)
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_a_whole_number_is_written_as_babel_writes_it(lang):
+    """Counts skip Babel's Decimal steps (i18n._groups_as_python): the text is Babel's, digit for digit."""
+    import random
+
+    from babel.numbers import format_decimal
+
+    draw = random.Random(7)
+    values = [0, 1, -1, 999, 1000, -1000, 999_999, 10**6, -(10**6), 10**20, -(10**21) + 1]
+    values += [draw.randint(-(10**15), 10**15) for _ in range(2000)]
+    values += [draw.randint(-5000, 5000) for _ in range(500)]
+    locale = i18n.locale(lang)
+    assert i18n._groups_as_python(locale)
+    babel_locale, pattern = i18n._number_pattern(locale, None)
+    for value in values:
+        assert i18n.number(value, lang) == pattern.apply(value, babel_locale, decimal_quantization=False), value
+        assert i18n.number(value, lang) == format_decimal(value, locale=locale), value
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "en_IN", "fr_FR", "ar_EG", "sv_SE"])
+def test_a_locale_that_groups_otherwise_keeps_babels_way(locale):
+    """Points between groups, lakhs, spaces, other minus signs: not Python's `,` grouping, so Babel writes them."""
+    assert not i18n._groups_as_python(locale)

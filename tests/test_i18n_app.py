@@ -271,3 +271,44 @@ def test_the_ecb_euro_rate_is_the_published_dollars_per_euro():
 
     euro = rate_on("EUR", DAY)
     assert euro.month == dt.date(2026, 5, 1) and euro.units_per_usd == 1 / Decimal("1.1761")
+
+
+@pytest.mark.app
+def test_the_plan_pages_downloads_are_made_on_click_in_the_pages_language(monkeypatch):
+    """The report and the monthly table are made when their button is clicked, on a thread of Streamlit's own
+    (outside the run and its language), and are then the files the page would have made at once."""
+    import threading
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from ftcost import report
+    from ftcost.engine import uncertainty as u
+    from ftcost.measure_training import measured_plan
+    from ftcost.pricing.fx import display_for
+    from ftcost.scenario import DisplaySettings, default_scenario
+
+    deferred = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, element_id=None):
+        deferred[file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name=file_name, element_id=element_id)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    start("zh-Hant", "TWD")
+    assert {"ftcost-plan.md", "ftcost-months.csv"} <= set(deferred)
+    made: dict = {}
+    clicked = threading.Thread(target=lambda: made.update({name: build() for name, build in deferred.items()}))
+    clicked.start()
+    clicked.join()
+
+    scenario = default_scenario().model_copy(
+        update={"as_of": DAY, "display": DisplaySettings(language="zh-Hant", currency="TWD")}
+    )
+    plan = measured_plan(scenario, DAY)
+    how = u.analyse(scenario, plan, fine_tuned=plan.pilot.option, against=plan.compare_with)
+    with i18n.use("zh-Hant"):
+        money, found = display_for(scenario.display, DAY, i18n.locale("zh-Hant"))
+        expected = report.to_markdown(plan, how, money=money, found=found, title=scenario.title("zh-Hant"))
+    assert made["ftcost-plan.md"] == expected and "機場客服機器人" in expected and "NT$" in expected
+    assert made["ftcost-months.csv"] == report.to_csv(plan, how)

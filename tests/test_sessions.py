@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import REPO, metric_value, ok
+from conftest import REPO, downloaded, metric_value, ok
 from standin_openai import FAKE_KEY
 from streamlit.testing.v1 import AppTest
 from test_secrets import page_text, session_values
@@ -185,7 +185,7 @@ def test_the_downloaded_report_names_only_this_sessions_file(downloads):
         at = uploaded(name, data)
         ok(at.switch_page("ui/page_plan.py").run())
         button = next(b for b in at.get("download_button") if "Markdown" in b.proto.label)
-        reports[name] = downloads[button.proto.url].decode("utf-8")
+        reports[name] = downloaded(downloads, button).decode("utf-8")
     assert "measured on acme-secret-customers.jsonl" in reports["acme-secret-customers.jsonl"]
     assert "measured on session-b.jsonl" in reports["session-b.jsonl"]
     assert "acme-secret" not in reports["session-b.jsonl"]

@@ -46,13 +46,14 @@ def plan() -> Plan:
     return plan_and_key()[0]
 
 
-def plan_and_key() -> tuple[Plan, tuple[str, str, tuple]]:
-    """The plan and the key it is cached by (what is derived from the plan and cached is keyed by it too)."""
+def plan_and_key() -> tuple[Plan, tuple[str, str, tuple], engine.Training]:
+    """The plan, the key it is cached by (what is derived from the plan and cached is keyed by it too) and the
+    measured training inputs it was made with (measuring them again costs a cached analysis' copy each)."""
     _scenario, _as_of, training, key = plan_inputs()
     # The spinners are shown here, not by st.cache_data: its text is fixed when the module is imported, in
     # whatever language that run had (st.spinner too waits half a second, so a cache hit shows nothing).
     with st.spinner(_("Working out the plan…")):
-        return _plan(*key, training), key
+        return _plan(*key, training), key, training
 
 
 def plan_scenario() -> Scenario:

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import functools
-from typing import TypeVar
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+# st.altair_chart's own conversion and dataset naming (private, so pinned by constraints.txt; tests/test_charts.py
+# fails if what `draw` sends from a template ever differs from what st.altair_chart sends).
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec, _to_arrow_dataset
+
+from ftcost import i18n
 from ftcost.i18n import _
 from ftcost.views import BREAKDOWN_PARTS
 
@@ -64,9 +74,99 @@ def unvalidated(chart: C) -> C:
     return chart
 
 
-def draw(chart: AnyChart) -> None:
-    """Show `chart` across the page's width, without checking it against the schema on every rerun."""
+def draw(chart: AnyChart | Drawing) -> None:
+    """Show `chart` across the page's width, without checking it against the schema on every rerun. A `Drawing`
+    is sent from its shape's template with its own rows put in (`spec`); an Altair chart is converted here."""
+    if isinstance(chart, Drawing):
+        spec = chart.spec()
+        if spec is not None:
+            st.vega_lite_chart(spec=spec, width="stretch")
+            return
+        chart = chart.chart()
     st.altair_chart(unvalidated(chart), width="stretch")
+
+
+# --- charts from templates --------------------------------------------------------------------------------------
+# Building a chart with Altair and converting it (to_dict) is most of what the Plan page's charts cost on a rerun,
+# and the spec it gives depends only on the chart's kind, its shape (the option names of a legend, the horizon,
+# the parts that cost something, which layers are drawn), the language and the currency: the rows only fill the
+# named datasets the spec points at. So each shape is built with Altair once, converted as st.altair_chart
+# converts it, and kept as its JSON text with each dataset's name replaced by a placeholder for its slot; a rerun
+# converts only its frames to Arrow (as st.altair_chart does, the names being hashes of the bytes) and puts their
+# names in. tests/test_charts.py checks, for every Plan-page chart on the shipped scenarios in two languages and
+# two currencies, that what this sends is what st.altair_chart sends for the Altair chart.
+
+
+@dataclass(frozen=True, eq=False)
+class Drawing:
+    """A chart as its builder, the data it draws (`frames`, one per named dataset) and everything else its spec
+    is made of (`shape`, hashable). `build(frames, *shape)` may read nothing but these two and the language:
+    no row of a frame may decide anything but the rows drawn."""
+
+    build: Callable[..., AnyChart]
+    frames: tuple[pd.DataFrame, ...]
+    shape: tuple
+
+    def chart(self) -> AnyChart:
+        """The Altair chart, built now."""
+        return self.build(self.frames, *self.shape)
+
+    def spec(self) -> dict[str, Any] | None:
+        """The Vega-Lite spec st.altair_chart would make of `chart()`, from this shape's template; None when the
+        template cannot tell two of the frames apart (their rows are the same), so the chart is built instead."""
+        datasets: dict[str, Any] = {}
+        names = [_to_arrow_dataset(frame, datasets)["name"] for frame in self.frames]  # Arrow bytes, by hash
+        template = _template(self, names, datasets)
+        if template is None:
+            return None
+        text = template.text
+        for slot, name in enumerate(names):
+            text = text.replace(_slot(slot), json.dumps(name))
+        spec = json.loads(text)
+        spec["datasets"] = {names[slot]: datasets[names[slot]] for slot in template.order}
+        return spec
+
+
+@dataclass(frozen=True)
+class _Template:
+    text: str  # the spec as JSON, without its datasets, each dataset's name replaced by _slot(its frame)
+    order: tuple[int, ...]  # the frames whose datasets the spec lists, in its order
+
+
+#: Templates by (builder, shape, language); a shape is a few names and numbers, so a few hundred fit in little.
+_TEMPLATES: OrderedDict[tuple, _Template] = OrderedDict()
+_TEMPLATES_HELD = 256
+_TEMPLATES_LOCK = threading.Lock()
+
+
+def _slot(slot: int) -> str:
+    return json.dumps(f"ftcost-frame-{slot}")
+
+
+def _template(drawing: Drawing, names: list[str], datasets: dict[str, Any]) -> _Template | None:
+    if len(set(names)) != len(names):
+        return None  # two frames with the same rows have one name: which slot a reference is cannot be told
+    key = (drawing.build.__module__, drawing.build.__qualname__, drawing.shape, i18n.language())
+    with _TEMPLATES_LOCK:
+        if (found := _TEMPLATES.get(key)) is not None:
+            _TEMPLATES.move_to_end(key)
+            return found
+    spec = dict(_convert_altair_to_vega_lite_spec(unvalidated(drawing.chart())))
+    made = spec.pop("datasets", {})
+    slots = {name: slot for slot, name in enumerate(names)}
+    if set(made) - set(slots) or any(made[name] != datasets[name] for name in made):
+        return None  # a dataset the frames did not give: the builder made data of its own (tests forbid it)
+    text = json.dumps(spec)
+    if any(_slot(slot) in text for slot in slots.values()):
+        return None  # a name in the chart (an option's, say) reads as a placeholder: it would be replaced too
+    for name, slot in slots.items():
+        text = text.replace(json.dumps(name), _slot(slot))
+    template = _Template(text, tuple(slots[name] for name in made))
+    with _TEMPLATES_LOCK:
+        _TEMPLATES[key] = template
+        while len(_TEMPLATES) > _TEMPLATES_HELD:
+            _TEMPLATES.popitem(last=False)
+    return template
 
 
 # What altair types a layered chart as.
@@ -100,6 +200,32 @@ def cumulative(
 ) -> Layered:
     """One line per option; fine-tunes solid, base models dashed; break-even marked with a rule and a diamond;
     the month a fine-tune goes live with a grey rule; with `band`, the P10–P90 spread of the draws shaded."""
+    drawing = cumulative_drawing(frame, points, horizon, go_live, band, currency)
+    return _cumulative(drawing.frames, *drawing.shape)
+
+
+def cumulative_drawing(
+    frame: pd.DataFrame,
+    points: pd.DataFrame,
+    horizon: int,
+    go_live: pd.DataFrame,
+    band: pd.DataFrame | None = None,
+    currency: str = "USD",
+) -> Drawing:
+    """`cumulative` as a Drawing (what the page draws)."""
+    drawn = {"band": band is not None and not band.empty, "go_live": not go_live.empty, "points": not points.empty}
+    frames = (frame, *(f for f, shown in zip((band, go_live, points), drawn.values(), strict=True) if shown))
+    options = tuple(dict.fromkeys(frame["option"]))
+    return Drawing(_cumulative, frames, (horizon, currency, options, *drawn.values()))
+
+
+def _cumulative(
+    frames, horizon: int, currency: str, options: tuple, has_band: bool, has_go_live: bool, has_points: bool
+) -> Layered:
+    frame, *rest = frames
+    band = rest.pop(0) if has_band else None
+    go_live = rest.pop(0) if has_go_live else None
+    points = rest.pop(0) if has_points else None
     selector = alt.selection_point(fields=["option"], bind="legend")
     base = alt.Chart(frame).encode(
         x=alt.X(
@@ -113,7 +239,7 @@ def cumulative(
         color=alt.Color(
             "option:N",
             title=_("Option"),
-            scale=option_scale(frame["option"]),
+            scale=option_scale(options),
             legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360),
         ),
         strokeDash=alt.StrokeDash(
@@ -134,7 +260,7 @@ def cumulative(
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5).add_params(selector)
     layers = [lines]
-    if band is not None and not band.empty:
+    if band is not None:
         layers.insert(
             0,
             alt.Chart(band)
@@ -151,13 +277,13 @@ def cumulative(
                 ],
             ),
         )
-    if not go_live.empty:
+    if go_live is not None:
         layers.append(
             alt.Chart(go_live)
             .mark_rule(color="#888", strokeDash=[6, 4], strokeWidth=1.5)
             .encode(x=alt.X("month:Q"), tooltip=[alt.Tooltip("label:N", title=_("Go-live or switch"))])
         )
-    if not points.empty:
+    if points is not None:
         rule = (
             alt.Chart(points)
             .mark_rule(color="#2e7d32", strokeDash=[2, 2])
@@ -181,8 +307,19 @@ def cumulative(
 
 def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     """Each month's cost of one option, stacked by part."""
+    drawing = stacked_months_drawing(frame, currency)
+    return _stacked_months(drawing.frames, *drawing.shape)
+
+
+def stacked_months_drawing(frame: pd.DataFrame, currency: str = "USD") -> Drawing:
+    """`stacked_months` as a Drawing (what the page draws)."""
+    return Drawing(_stacked_months, (frame,), (currency, _parts(frame)))
+
+
+def _stacked_months(frames, currency: str, parts: tuple[str, ...]) -> alt.Chart:
     return _stacked(
-        frame,
+        frames[0],
+        parts,
         x=alt.X("month:O", title=_("Month of the plan"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("usd:Q", axis=_money_axis("{currency}", currency), stack="zero"),
         extra=[alt.Tooltip("month:O", title=_("Month")), alt.Tooltip("served_by:N", title=_("Served by"))],
@@ -192,11 +329,23 @@ def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
 def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None = None) -> Layered:
     """Each option's total over the horizon (or, with `title`, another amount per option), one horizontal bar per
     option, stacked by part."""
+    drawing = stacked_totals_drawing(frame, currency, title)
+    return _stacked_totals(drawing.frames, *drawing.shape)
+
+
+def stacked_totals_drawing(frame: pd.DataFrame, currency: str = "USD", title: str | None = None) -> Drawing:
+    """`stacked_totals` as a Drawing (what the page draws)."""
+    return Drawing(_stacked_totals, (frame, frame.drop_duplicates("option")), (currency, title, _parts(frame)))
+
+
+def _stacked_totals(frames, currency: str, title: str | None, parts: tuple[str, ...]) -> Layered:
+    frame, names_frame = frames
     title = title or _("Total over the horizon ({currency})")
     # Each option's name is written above its bar, not as an axis label beside it: long names beside the bars
     # took most of a phone's width and left the bars a sliver.
     bars = _stacked(
         frame,
+        parts,
         x=alt.X("usd:Q", axis=_money_axis(title, currency), stack="zero"),
         y=alt.Y(
             "option:N",
@@ -209,7 +358,7 @@ def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None
         height=alt.Step(BAR_STEP),
     )
     names = (
-        alt.Chart(frame.drop_duplicates("option"))
+        alt.Chart(names_frame)
         .mark_text(
             align="left",
             baseline="bottom",
@@ -226,9 +375,14 @@ def stacked_totals(frame: pd.DataFrame, currency: str = "USD", title: str | None
 BAR_STEP, BAR_GAP = 46, 0.5
 
 
-def _stacked(frame: pd.DataFrame, *, x, y, extra, height=320) -> alt.Chart:
+def _parts(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The parts `frame` has, in the colours' order: the legend lists only parts that cost something."""
+    present = set(frame["part"])
+    return tuple(p for p in _colours() if p in present)
+
+
+def _stacked(frame: pd.DataFrame, parts: tuple[str, ...], *, x, y, extra, height=320) -> alt.Chart:
     colours = _colours()
-    parts = [p for p in colours if p in set(frame["part"])]  # the legend lists only parts that cost something
     return (
         alt.Chart(frame)
         .mark_bar()
@@ -238,7 +392,7 @@ def _stacked(frame: pd.DataFrame, *, x, y, extra, height=320) -> alt.Chart:
             color=alt.Color(
                 "part:N",
                 title=_("Cost"),
-                scale=alt.Scale(domain=parts, range=[colours[p] for p in parts]),
+                scale=alt.Scale(domain=list(parts), range=[colours[p] for p in parts]),
                 legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360),
             ),
             order=alt.Order("order:Q"),

@@ -214,7 +214,7 @@ def what_if() -> None:
 # being worked out, and the spinners below it, instead of an empty page.
 st.title(md(scenario.title(LANG)))
 try:
-    plan, plan_key = cached.plan_and_key()
+    plan, plan_key, training = cached.plan_and_key()
 except DatasetFileError as exc:  # a scenario from a file or link names its dataset relative to someone else's disk
     st.error(f"{md(exc)} " + _("Upload the training file on the Dataset page (or state tokens per example there)."))
     what_if()
@@ -318,7 +318,7 @@ for card in views.payback_cards(plan, AGAINST_NAME, money=MONEY):
 
 priced, too_few = views.training_note(
     plan,
-    cached.training_inputs(state.shareable(), state.price_date()),
+    training,  # what the plan was made with
     scenario.training.planned_examples,
     _("your upload {file}").format(file=upload["name"])
     if (upload := state.dataset())
@@ -347,7 +347,7 @@ st.caption(
 # One chart reads faster than five figures per option: each option's month as one bar, by part; the exact
 # figures, with their differences from the comparison, are one click away.
 charts.draw(
-    charts.stacked_totals(
+    charts.stacked_totals_drawing(
         month_breakdown_frame(plan, MONEY), MONEY.currency, _("A month of serving, wrong answers included ({currency})")
     )
 )
@@ -410,7 +410,7 @@ how_sure = plan_uncertainty.analysis(plan, AGAINST_NAME, plan_key)
 plan_uncertainty.band_caption(how_sure)
 band = plan_uncertainty.band(how_sure, MONEY)  # the shaded spread in the lines' currency
 charts.draw(
-    charts.cumulative(
+    charts.cumulative_drawing(
         views.cumulative_frame(plan, MONEY),
         views.break_even_frame(plan, AGAINST_NAME, MONEY),
         plan.horizon_months,
@@ -424,7 +424,7 @@ plan_uncertainty.show(plan, how_sure, AGAINST_NAME)
 st.subheader(_("Where the money goes"))
 total_tab, month_tab = st.tabs([_("Over the whole horizon"), _("Month by month")])
 with total_tab:
-    charts.draw(charts.stacked_totals(views.horizon_breakdown_frame(plan, MONEY), MONEY.currency))
+    charts.draw(charts.stacked_totals_drawing(views.horizon_breakdown_frame(plan, MONEY), MONEY.currency))
 with month_tab:
     names = [o.name for o in plan.options]
     if st.session_state.get(BREAKDOWN_OF) not in names:
@@ -436,16 +436,17 @@ with month_tab:
         help=_("Whose months to show (default: the first fine-tune, whose one-off cost lands in month 1)."),
     )
     frame = views.breakdown_frame(plan, MONEY)
-    charts.draw(charts.stacked_months(frame[frame.option == st.session_state[BREAKDOWN_OF]], MONEY.currency))
+    charts.draw(charts.stacked_months_drawing(frame[frame.option == st.session_state[BREAKDOWN_OF]], MONEY.currency))
 
 with st.expander(_("The monthly table")):
     st.dataframe(views.month_table(plan, MONEY), hide_index=True, width="stretch")
 
 st.subheader(_("Take it with you"))
+# Both files are made when their button is clicked, not on every rerun (the report alone was ~10-20 ms of one).
 left, right = st.columns(2)
 left.download_button(
     _("Download the report (Markdown)"),
-    report.to_markdown(plan, how_sure, money=MONEY, found=RATE_FOUND, title=scenario.title(LANG)),
+    layout.on_click(report.to_markdown, plan, how_sure, money=MONEY, found=RATE_FOUND, title=scenario.title(LANG)),
     file_name="ftcost-plan.md",
     mime="text/markdown",
     on_click="ignore",
@@ -457,7 +458,7 @@ left.download_button(
 )
 right.download_button(
     _("Download the monthly table (CSV)"),
-    report.to_csv(plan, how_sure),
+    layout.on_click(report.to_csv, plan, how_sure),
     file_name="ftcost-months.csv",
     mime="text/csv",
     on_click="ignore",

@@ -75,9 +75,20 @@ def band_caption(how: Uncertainty | None) -> None:
 def tornado(frame: pd.DataFrame, currency: str = "USD") -> alt.LayerChart | alt.FacetChart:
     """Savings at the horizon as each assumption moves across its range alone: a bar from the likely savings to
     each end, largest swing at the top."""
-    order = list(dict.fromkeys(frame.sort_values("order").assumption))
+    drawing = tornado_drawing(frame, currency)
+    return _tornado(drawing.frames, *drawing.shape)
+
+
+def tornado_drawing(frame: pd.DataFrame, currency: str = "USD") -> charts.Drawing:
+    """`tornado` as a charts.Drawing (what the page draws)."""
+    order = tuple(dict.fromkeys(frame.sort_values("order").assumption))
+    return charts.Drawing(_tornado, (frame, pd.DataFrame({"x": [0]}), frame.head(1)), (currency, order))
+
+
+def _tornado(frames, currency: str, order: tuple[str, ...]) -> alt.LayerChart | alt.FacetChart:
+    frame, zero_frame, likely_frame = frames
     base = alt.Chart(frame).encode(
-        y=alt.Y("assumption:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("assumption:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=320)),
         tooltip=[
             alt.Tooltip("assumption:N", title=_("Assumption")),
             alt.Tooltip("end_text:N", title=_("End of its range")),
@@ -95,16 +106,32 @@ def tornado(frame: pd.DataFrame, currency: str = "USD") -> alt.LayerChart | alt.
             scale=alt.Scale(domain=[_("low"), _("high")], range=["#9ecae9", "#1f77b4"]),
         ),
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x=alt.X("x:Q"))
-    likely = alt.Chart(frame.head(1)).mark_rule(color="#555").encode(x=alt.X("likely:Q"))
+    zero = alt.Chart(zero_frame).mark_rule(color="#c62828", strokeDash=[4, 3]).encode(x=alt.X("x:Q"))
+    likely = alt.Chart(likely_frame).mark_rule(color="#555").encode(x=alt.X("likely:Q"))
     return alt.layer(bars, zero, likely, height=max(120, 34 * len(order)))
 
 
 def sensitivity(
     frame: pd.DataFrame, label: str, break_even: float | None, break_even_label: str | None, currency: str = "USD"
 ) -> alt.LayerChart | alt.FacetChart:
+    drawing = sensitivity_drawing(frame, label, break_even, break_even_label, currency)
+    return _sensitivity(drawing.frames, *drawing.shape)
+
+
+def sensitivity_drawing(
+    frame: pd.DataFrame, label: str, break_even: float | None, break_even_label: str | None, currency: str = "USD"
+) -> charts.Drawing:
+    """`sensitivity` as a charts.Drawing (what the page draws)."""
+    frames: tuple[pd.DataFrame, ...] = (frame, pd.DataFrame({"y": [0]}))
+    marked = bool(break_even is not None and frame.value.min() <= break_even <= frame.value.max())
+    if marked:
+        frames += (pd.DataFrame({"x": [break_even], "label": [break_even_label]}),)
+    return charts.Drawing(_sensitivity, frames, (label, currency, marked))
+
+
+def _sensitivity(frames, label: str, currency: str, marked: bool) -> alt.LayerChart | alt.FacetChart:
     line = (
-        alt.Chart(frame)
+        alt.Chart(frames[0])
         .mark_line(point=True, strokeWidth=2.5)
         .encode(
             x=alt.X("value:Q", title=label, scale=alt.Scale(zero=False)),
@@ -112,9 +139,9 @@ def sensitivity(
             tooltip=[alt.Tooltip("value_text:N", title=label), alt.Tooltip("savings_text:N", title=_("Savings"))],
         )
     )
-    layers = [line, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888").encode(y=alt.Y("y:Q"))]
-    if break_even is not None and frame.value.min() <= break_even <= frame.value.max():
-        marks = pd.DataFrame({"x": [break_even], "label": [break_even_label]})
+    layers = [line, alt.Chart(frames[1]).mark_rule(color="#888").encode(y=alt.Y("y:Q"))]
+    if marked:
+        marks = frames[2]
         layers.append(
             alt.Chart(marks)
             .mark_rule(color="#2e7d32", strokeDash=[4, 3], strokeWidth=2)
@@ -182,13 +209,13 @@ def show(plan: Plan, how: Uncertainty | None, against: str) -> None:
                 "others stay at their likely values; the grey rule is the likely plan, the red one zero."
             )
         )
-        charts.draw(tornado(frame, money.currency))
+        charts.draw(tornado_drawing(frame, money.currency))
     if how.sensitivity is not None:
         s = how.sensitivity
         label = vu.assumption_label(s.label)
         st.markdown("**" + _("{assumption}: the savings across its range").format(assumption=md(label)) + "**")
         charts.draw(
-            sensitivity(
+            sensitivity_drawing(
                 vu.sensitivity_frame(how, money),
                 label,
                 s.break_even.value,

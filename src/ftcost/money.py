@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 _CENT = Decimal("0.01")
 
@@ -71,6 +72,25 @@ _SYMBOLS = {"TWD": "NT$"}
 _DIGITS = {"TWD": 0}
 
 
+@lru_cache(maxsize=64)
+def _digits(currency: str) -> int:
+    """The decimals an amount in `currency` is shown with (asked for on every amount: Babel looks it up anew)."""
+    # deferred: babel's locale data loads only when a currency is shown
+    from babel.numbers import get_currency_precision
+
+    return _DIGITS.get(currency, get_currency_precision(currency))
+
+
+@lru_cache(maxsize=256)
+def _symbol(currency: str, locale: str) -> str:
+    if currency in _SYMBOLS:
+        return _SYMBOLS[currency]
+    # deferred: babel, as in _digits
+    from babel.numbers import get_currency_symbol
+
+    return get_currency_symbol(currency, locale)
+
+
 @dataclass(frozen=True)
 class Display:
     """How amounts the engine computed in USD are shown: the currency, the rate it is converted at, the locale.
@@ -100,19 +120,11 @@ class Display:
 
     @property
     def digits(self) -> int:
-        # deferred: babel's locale data loads only when a currency is shown
-        from babel.numbers import get_currency_precision
-
-        return _DIGITS.get(self.currency, get_currency_precision(self.currency))
+        return _digits(self.currency)
 
     @property
     def symbol(self) -> str:
-        if self.currency in _SYMBOLS:
-            return _SYMBOLS[self.currency]
-        # deferred: babel, as in digits
-        from babel.numbers import get_currency_symbol
-
-        return get_currency_symbol(self.currency, self.locale)
+        return _symbol(self.currency, self.locale)
 
     def value(self, usd: Decimal) -> Decimal:
         """The exact amount in the display currency (unrounded)."""

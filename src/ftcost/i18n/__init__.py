@@ -241,10 +241,31 @@ def number(
 ) -> str:
     """A count or a decimal in the language's number format (`1,234`, `12.5`); `places` fixes the decimals,
     rounded half up (as money is) unless `rounding` says otherwise."""
+    name = locale(lang)
+    if places is None and type(value) is int and _groups_as_python(name):
+        return f"{value:,}"  # what Babel gives for a whole number here, without its Decimal steps
     if places is not None:
         value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=rounding)
-    babel_locale, pattern = _number_pattern(locale(lang), places)
+    babel_locale, pattern = _number_pattern(name, places)
     return pattern.apply(value, babel_locale, decimal_quantization=False)
+
+
+@lru_cache(maxsize=16)
+def _groups_as_python(name: str) -> bool:
+    """Whether the locale writes a whole number as Python's `format(n, ",")` does: digits in threes from the
+    right, "," between groups, "-" before a negative, nothing else around it (en, zh_Hant_TW and zh_Hans_CN do).
+    The numbers of a page are mostly counts (~450 a Plan-page rerun), and Babel takes each through Decimal."""
+    from babel.numbers import get_group_symbol, get_minus_sign_symbol  # deferred, as in _number_pattern
+
+    babel_locale, pattern = _number_pattern(name, None)
+    return (
+        pattern.grouping == (3, 3)
+        and pattern.int_prec[0] == 1
+        and pattern.prefix == ("", "-")
+        and pattern.suffix == ("", "")
+        and get_group_symbol(babel_locale) == ","
+        and get_minus_sign_symbol(babel_locale) == "-"
+    )
 
 
 @lru_cache(maxsize=64)
