@@ -273,12 +273,18 @@ def run_pilot(
         data = path.read_bytes()
     except OSError as exc:
         raise FtcostError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    progress(Progress("upload", f"uploading {path.name} ({len(data):,} bytes)"))
+    progress(
+        Progress(
+            "upload",
+            Notice(N_("uploading {name} ({size} bytes)"), name=path.name, size=len(data)),
+            kind="uploading",
+        )
+    )
     # Translators: what was being done, said after "while" in an error sentence ("No answer from … while {action}").
     with client.errors(Notice(N_("uploading {name}"), name=path.name)):
         uploaded = client.sdk.files.create(file=(path.name, data, "application/jsonl"), purpose="fine-tune")
     file_id = clean(client, uploaded.id)
-    progress(Progress("upload", f"uploaded as {file_id}"))
+    progress(Progress("upload", Notice(N_("uploaded as {file}"), file=file_id), kind="uploaded"))
     params: dict[str, Any] = {
         "model": plan.model,
         "training_file": uploaded.id,
@@ -293,8 +299,13 @@ def run_pilot(
     progress(
         Progress(
             "job",
-            f"created {job_id} ({clean(client, job.status)}); it keeps running at OpenAI if this is interrupted",
+            Notice(
+                N_("created {job} ({status}); it keeps running at OpenAI if this is interrupted"),
+                job=job_id,
+                status=clean(client, job.status),
+            ),
             job_id=job_id,
+            kind="created",
         )
     )
     return follow_job(
@@ -345,10 +356,12 @@ def follow_job(
         job = _retrieve(client, job_id)
         for event in _new_events(client, job_id, seen):
             events.append(event)
-            progress(Progress("job", f"[{event.level}] {event.message}"))
+            progress(Progress("job", f"[{event.level}] {event.message}", kind="event"))  # the server's own text
         if job.status != status:
             status = job.status
-            progress(Progress("job", f"status: {clean(client, status)}"))
+            said = clean(client, status)
+            # Translators: a fine-tuning job's status changed; {status} is OpenAI's word for it (running, succeeded).
+            progress(Progress("job", Notice(N_("status: {status}"), status=said), kind="status", status=said))
         if status in TERMINAL or clock() - started >= max_wait:
             break
         sleep(poll_interval)
