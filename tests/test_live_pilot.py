@@ -233,3 +233,50 @@ def test_a_long_upload_name_is_cut_to_fit_keeping_its_extension(tmp_path):
     safe = upload_name(name)
     assert len(safe.encode("utf-8")) <= 200 and safe.endswith(".jsonl") and name.startswith(safe[:-6])
     (tmp_path / safe).write_bytes(b"{}\n")  # the file system takes it
+
+
+def test_the_pilots_progress_says_what_it_is_and_reads_in_chinese(standin, dataset):
+    """Each report carries its kind (and a status report its status); the sentence is the same English as always,
+    and in Traditional Chinese through the catalogue. A job event is the server's own text."""
+    from test_live_client import _english_left
+
+    from ftcost.i18n import text
+
+    seen = []
+    plan = plan_pilot(dataset, "gpt-4o-mini", as_of=DAY)
+    result = run_pilot(client_for(standin), plan, confirmed=True, progress=seen.append, **FAST)
+    size = len(dataset.read_bytes())
+    job, file = result.job_id, result.file_id
+    mine = [p for p in seen if p.kind != "event"]
+    assert [(p.stage, p.kind, p.status) for p in mine] == [
+        ("upload", "uploading", None),
+        ("upload", "uploaded", None),
+        ("job", "created", None),
+        ("job", "status", "queued"),
+        ("job", "status", "running"),
+        ("job", "status", "succeeded"),
+    ]
+    assert [str(p.message) for p in mine] == [
+        f"uploading pilot.jsonl ({size:,} bytes)",
+        f"uploaded as {file}",
+        f"created {job} (validating_files); it keeps running at OpenAI if this is interrupted",
+        "status: queued",
+        "status: running",
+        "status: succeeded",
+    ]
+    assert [text(p.message, "zh-Hant") for p in mine] == [
+        f"正在上傳 pilot.jsonl（{size:,} 位元組）",
+        f"已上傳為 {file}",
+        f"已建立 {job}（validating_files）；即使此處中斷，任務仍會在 OpenAI 繼續執行",
+        "狀態：queued",
+        "狀態：running",
+        "狀態：succeeded",
+    ]
+    for p in mine:
+        chinese = text(p.message, "zh-Hans")
+        assert (
+            _english_left(chinese, "pilot.jsonl", job, file, "validating_files", "queued", "running", "succeeded") == []
+        ), chinese
+    events = [p for p in seen if p.kind == "event"]
+    assert [p.message for p in events] == [f"[{e.level}] {e.message}" for e in result.events]
+    assert all(p.job_id == job for p in seen if p.kind == "created")

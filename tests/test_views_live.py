@@ -212,6 +212,34 @@ def test_the_estimate_table_and_button_words():
     assert lv.spend_text(unpriced) == "2 calls, cost unknown (no price for some models)"
 
 
+def test_the_estimate_tables_note_is_in_the_readers_language():
+    """No pricing, and a pricing error (a shut-down model on the date), in the Note column: the English as ever,
+    the Chinese through the catalogue (the pricing sentence is the pricing layer's own Notice)."""
+    from ftcost.live.chat import PlannedCall, default_pricer, estimate_calls
+
+    hi = [{"role": "user", "content": "hi"}]
+    unpriced = estimate_calls([PlannedCall("A", "gpt-4o-mini", hi, 8)], max_output_tokens=8, pricer=None, as_of=DAY)
+    assert unpriced.options[0].note == "no pricing available"
+    late = dt.date(2031, 1, 1)
+    gone = estimate_calls(
+        [PlannedCall("A", "gpt-4o-mini", hi, 8, note="counted roughly")],
+        max_output_tokens=8,
+        pricer=default_pricer(late),
+        as_of=late,
+    )
+    english = gone.options[0].note
+    assert english.startswith("counted roughly gpt-4o-mini (gpt-4o-mini-2024-07-18, which it pointed to) was shut ")
+    assert lv.estimate_frame(unpriced).iloc[0]["Note"] == "no pricing available"
+    assert lv.estimate_frame(gone).iloc[0]["Note"] == english
+    with i18n.use("zh-Hant"):
+        assert lv.estimate_frame(unpriced).iloc[0]["備註"] == "沒有可用的價格"
+        shown = lv.estimate_frame(gone).iloc[0]["備註"]
+    assert shown.startswith("counted roughly gpt-4o-mini（當時指向 gpt-4o-mini-2024-07-18）已於 "), shown
+    assert "shut down" not in shown and "serves" not in shown
+    with i18n.use("zh-Hans"):
+        assert lv.estimate_frame(unpriced).iloc[0]["备注"] == "没有可用的价格"
+
+
 def _call(api_prompt: int, answer_tokens: int, latency: float, finish: str = "stop") -> ChatCall:
     return ChatCall("gpt-4o-mini", "an answer", api_prompt, answer_tokens, 0, latency, finish)
 
