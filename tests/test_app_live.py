@@ -281,6 +281,16 @@ def test_a_visitors_address_in_this_servers_network_is_refused_in_chinese(listen
 
 
 @pytest.mark.app
+def test_a_job_id_that_is_not_one_is_refused_in_chinese(standin):
+    at = connect(open_page(_in("zh-Hant")), standin)
+    ok(at.text_input(key="live_job_id").input("../files").run())
+    ok(at.button(key="live_follow_go").click().run())
+    assert "這不是微調任務的 ID：任務 ID 的樣子像 ftjob-abc123（字母、數字、- 與 _）。" in errors(at)
+    assert "not a fine-tuning job id" not in errors(at)
+    assert standin.requests == []
+
+
+@pytest.mark.app
 def test_the_servers_key_for_another_server_is_refused_in_chinese(listener, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-OPERATORKEY-never-to-visitors-7Qz")
     monkeypatch.setenv("FTCOST_ALLOW_SERVER_KEY", "1")

@@ -159,6 +159,9 @@ def test_following_stops_after_max_wait_and_resumes_later(standin, dataset):
     assert done.epochs == 10 and done.estimated_tokens == plan.charged_tokens // 3 * 10
     assert done.trained_tokens == done.estimated_tokens and done.estimate_error_pct == Decimal("0.00")
     assert done.note == "The job ran 10 epochs, not the planned 3; ftcost's estimate is scaled to 10 epochs."
+    from ftcost.i18n import text
+
+    assert text(done.note, "zh-Hant") == "此任務訓練了 10 輪，而非規劃的 3 輪；ftcost 的估計已按 10 輪換算。"
     assert standin.count(RETRIEVE) == 3  # queued, running, succeeded
 
 
@@ -208,8 +211,16 @@ def test_a_hostile_servers_job_error_events_and_names_are_redacted(standin, data
 
 @pytest.mark.parametrize("job_id", ["../files", "ftjob-1/../../files", "ftjob-1?after=x", "", "a" * 200])
 def test_a_job_id_that_is_not_one_is_refused_before_anything_is_sent(standin, job_id):
-    with pytest.raises(FtcostError, match="not a fine-tuning job id"):
+    from ftcost.i18n import text
+
+    with pytest.raises(FtcostError) as err:
         follow_job(client_for(standin), job_id, **FAST)
+    assert str(err.value) == (
+        "That is not a fine-tuning job id: job ids look like ftjob-abc123 (letters, digits, - and _)."
+    )
+    assert text(err.value.args[0], "zh-Hans") == (
+        "这不是微调任务的 ID：任务 ID 的样子像 ftjob-abc123（字母、数字、- 和 _）。"
+    )
     assert standin.requests == []
 
 

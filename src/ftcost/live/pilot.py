@@ -22,7 +22,7 @@ from typing import Any
 
 from ftcost.errors import ApiError, FtcostError, NotOfferedError
 from ftcost.i18n import N_, Notice
-from ftcost.live.chat import Progress, ProgressFn, no_progress, require_confirmation
+from ftcost.live.chat import Progress, ProgressFn, no_progress, reason, require_confirmation
 from ftcost.live.client import server_text as clean
 
 #: Prices a training run: (model, charged_tokens, as_of) -> USD.
@@ -163,7 +163,7 @@ def plan_pilot(
     try:
         plan.estimated_usd = (pricer or default_training_pricer())(snapshot, plan.charged_tokens, as_of)
     except FtcostError as exc:
-        plan.cost_note = str(exc)
+        plan.cost_note = reason(exc)  # its Notice: shown in the reader's language
     return plan
 
 
@@ -345,7 +345,7 @@ def follow_job(
     if not (isinstance(job_id, str) and _JOB_ID.fullmatch(job_id)):
         # It becomes part of the request's path: "../files" would read another endpoint with the same key.
         raise FtcostError(
-            "That is not a fine-tuning job id: job ids look like ftjob-abc123 (letters, digits, - and _)."
+            Notice(N_("That is not a fine-tuning job id: job ids look like ftjob-abc123 (letters, digits, - and _)."))
         )
     progress = progress or no_progress
     seen: set[str] = set()
@@ -427,9 +427,10 @@ def _result(
             # A job started with other epochs (e.g. elsewhere, then followed with --job): compare like with like.
             result.estimated_tokens = plan.charged_tokens // plan.epochs * result.epochs
             result.estimated_usd = None
-            result.note = (
-                f"The job ran {result.epochs} epochs, not the planned {plan.epochs}; "
-                f"ftcost's estimate is scaled to {result.epochs} epochs."
+            result.note = Notice(
+                N_("The job ran {ran} epochs, not the planned {planned}; ftcost's estimate is scaled to {ran} epochs."),
+                ran=result.epochs,
+                planned=plan.epochs,
             )
         if result.trained_tokens:
             with contextlib.suppress(FtcostError):  # no training price for the snapshot: the bill stays unknown

@@ -122,7 +122,7 @@ def pilot_plan_view(plan: PilotPlan, money: Display | None = None) -> PilotPlanV
         button=_("Upload and fine-tune {model} ({tokens} tokens, about {amount})").format(
             model=plan.model, tokens=tokens(plan.charged_tokens), amount=cost
         ),
-        cost_note=plan.cost_note,
+        cost_note=text(plan.cost_note),
     )
 
 
@@ -270,5 +270,5 @@ def pilot_result_view(result: PilotResult, money: Display | None = None) -> Pilo
         error_help=help_,
         billed=_m(money).amount(result.billed_usd) if result.billed_usd is not None else "—",
         estimated_usd=_m(money).amount(result.estimated_usd) if result.estimated_usd is not None else "—",
-        note=result.note,
+        note=text(result.note),
     )
