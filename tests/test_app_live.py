@@ -240,6 +240,70 @@ def test_a_bad_server_address_is_one_sentence(standin):
     assert standin.requests == []
 
 
+def _in(lang: str):
+    from ftcost.scenario import DisplaySettings
+
+    return default_scenario().model_copy(update={"display": DisplaySettings(language=lang)})
+
+
+@pytest.mark.app
+@pytest.mark.parametrize(
+    "lang, sentence",
+    [
+        ("en", "The server URL is not usable: base_url must start with http:// or https://."),
+        ("zh-Hant", "伺服器網址無法使用：base_url 必須以 http:// 或 https:// 開頭。"),
+        ("zh-Hans", "服务器网址无法使用：base_url 必须以 http:// 或 https:// 开头。"),
+    ],
+)
+def test_a_bad_server_address_is_one_sentence_in_the_readers_language(standin, lang, sentence):
+    at = open_page(_in(lang))
+    ok(at.text_input(key="live_base_url").input("ftp://example.invalid").run())
+    ok(at.text_input(key="live_api_key").input(FAKE_KEY).run())
+    assert sentence in texts(at.warning)
+    button = at.button(key="live_measure_go")
+    assert button.disabled and button.help == sentence  # the disabled button says why, in the same words
+    if lang != "en":
+        assert "must start" not in texts(at.warning) and "not usable" not in texts(at.warning)
+    assert standin.requests == []
+
+
+@pytest.mark.app
+def test_a_visitors_address_in_this_servers_network_is_refused_in_chinese(listener):
+    at = open_page(_in("zh-Hant"))
+    ok(at.text_input(key="live_base_url").input(listener.url).run())
+    ok(at.text_input(key="live_api_key").input(FAKE_KEY).run())
+    ok(at.number_input(key="live_samples").set_value(1).run())
+    ok(at.button(key="live_measure_go").click().run())
+    message = errors(at)
+    assert "ftcost 不會替訪客呼叫 `127.0.0.1`：它是此伺服器網路中的本機迴路、私有、鏈路本地或保留位址。" in message
+    assert "FTCOST_ALLOWED_BASE_URLS" in message and "for visitors" not in message
+    assert listener.connections == 0
+
+
+@pytest.mark.app
+def test_a_job_id_that_is_not_one_is_refused_in_chinese(standin):
+    at = connect(open_page(_in("zh-Hant")), standin)
+    ok(at.text_input(key="live_job_id").input("../files").run())
+    ok(at.button(key="live_follow_go").click().run())
+    assert "這不是微調任務的 ID：任務 ID 的樣子像 ftjob-abc123（字母、數字、- 與 _）。" in errors(at)
+    assert "not a fine-tuning job id" not in errors(at)
+    assert standin.requests == []
+
+
+@pytest.mark.app
+def test_the_servers_key_for_another_server_is_refused_in_chinese(listener, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-OPERATORKEY-never-to-visitors-7Qz")
+    monkeypatch.setenv("FTCOST_ALLOW_SERVER_KEY", "1")
+    at = open_page(_in("zh-Hant"))
+    ok(at.text_input(key="live_base_url").input(listener.url).run())
+    warning = texts(at.warning)
+    assert "伺服器的金鑰只會送往其營運者設定的伺服器（`" in warning and "`https://api.openai.com/v1`" in warning, (
+        warning
+    )
+    assert f"不會送往 `{listener.url.rstrip('/')}`" in warning and "sent only" not in warning
+    assert at.button(key="live_measure_go").disabled and listener.connections == 0
+
+
 # --- evaluate ------------------------------------------------------------------------------------------------
 
 
@@ -336,6 +400,31 @@ def test_the_pilot_runs_to_a_succeeded_job_and_shows_the_estimate_error(standin,
     # The fine-tune it produced is ready to evaluate and measure, and its job id to follow.
     assert at.text_input(key="live_ft_model").value == job.data["fine_tuned_model"]
     assert at.text_input(key="live_job_id").value == job.data["id"]
+
+
+@pytest.mark.app
+def test_the_pilots_progress_reads_in_traditional_chinese(standin, fast_jobs):
+    """The job's log in the status box: ftcost's own lines in Chinese (OpenAI's events stay the server's text),
+    and the bar still reaches the end, moved by each report's kind rather than its words."""
+    from test_i18n_coverage import english_runs
+
+    at = connect(open_page(_in("zh-Hant")), standin)
+    ok(at.selectbox(key="live_pilot_model").select(FT_BASE).run())
+    ok(at.button(key="live_pilot_go").click().run())
+    assert not at.error, errors(at)
+    (job,) = standin.jobs.values()
+    lines = [m.value for m in at.markdown]
+    size = len(dataset_path(default_scenario()).read_bytes())
+    name = dataset_path(default_scenario()).name
+    assert f"正在上傳 {name}（{size:,} 位元組）" in lines, lines
+    assert any(line.startswith(f"已建立任務 {job.data['id']}。") for line in lines)
+    for status in ("queued", "running", "succeeded"):
+        assert f"狀態：{status}" in lines
+    assert not [line for line in lines if line.startswith(("uploading", "uploaded as", "status:"))]
+    ours = [line for line in lines if not line.startswith("\\[")]  # OpenAI's events begin with their [level]
+    assert ours and all(english_runs(line) == [] for line in ours), ours
+    assert any(job.data["id"] in s.label and s.state == "complete" for s in at.status)
+    assert at.text_input(key="live_ft_model").value == job.data["fine_tuned_model"]
 
 
 @pytest.mark.app

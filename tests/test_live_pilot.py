@@ -159,6 +159,9 @@ def test_following_stops_after_max_wait_and_resumes_later(standin, dataset):
     assert done.epochs == 10 and done.estimated_tokens == plan.charged_tokens // 3 * 10
     assert done.trained_tokens == done.estimated_tokens and done.estimate_error_pct == Decimal("0.00")
     assert done.note == "The job ran 10 epochs, not the planned 3; ftcost's estimate is scaled to 10 epochs."
+    from ftcost.i18n import text
+
+    assert text(done.note, "zh-Hant") == "此任務訓練了 10 輪，而非規劃的 3 輪；ftcost 的估計已按 10 輪換算。"
     assert standin.count(RETRIEVE) == 3  # queued, running, succeeded
 
 
@@ -208,8 +211,16 @@ def test_a_hostile_servers_job_error_events_and_names_are_redacted(standin, data
 
 @pytest.mark.parametrize("job_id", ["../files", "ftjob-1/../../files", "ftjob-1?after=x", "", "a" * 200])
 def test_a_job_id_that_is_not_one_is_refused_before_anything_is_sent(standin, job_id):
-    with pytest.raises(FtcostError, match="not a fine-tuning job id"):
+    from ftcost.i18n import text
+
+    with pytest.raises(FtcostError) as err:
         follow_job(client_for(standin), job_id, **FAST)
+    assert str(err.value) == (
+        "That is not a fine-tuning job id: job ids look like ftjob-abc123 (letters, digits, - and _)."
+    )
+    assert text(err.value.args[0], "zh-Hans") == (
+        "这不是微调任务的 ID：任务 ID 的样子像 ftjob-abc123（字母、数字、- 和 _）。"
+    )
     assert standin.requests == []
 
 
@@ -233,3 +244,50 @@ def test_a_long_upload_name_is_cut_to_fit_keeping_its_extension(tmp_path):
     safe = upload_name(name)
     assert len(safe.encode("utf-8")) <= 200 and safe.endswith(".jsonl") and name.startswith(safe[:-6])
     (tmp_path / safe).write_bytes(b"{}\n")  # the file system takes it
+
+
+def test_the_pilots_progress_says_what_it_is_and_reads_in_chinese(standin, dataset):
+    """Each report carries its kind (and a status report its status); the sentence is the same English as always,
+    and in Traditional Chinese through the catalogue. A job event is the server's own text."""
+    from test_live_client import _english_left
+
+    from ftcost.i18n import text
+
+    seen = []
+    plan = plan_pilot(dataset, "gpt-4o-mini", as_of=DAY)
+    result = run_pilot(client_for(standin), plan, confirmed=True, progress=seen.append, **FAST)
+    size = len(dataset.read_bytes())
+    job, file = result.job_id, result.file_id
+    mine = [p for p in seen if p.kind != "event"]
+    assert [(p.stage, p.kind, p.status) for p in mine] == [
+        ("upload", "uploading", None),
+        ("upload", "uploaded", None),
+        ("job", "created", None),
+        ("job", "status", "queued"),
+        ("job", "status", "running"),
+        ("job", "status", "succeeded"),
+    ]
+    assert [str(p.message) for p in mine] == [
+        f"uploading pilot.jsonl ({size:,} bytes)",
+        f"uploaded as {file}",
+        f"created {job} (validating_files); it keeps running at OpenAI if this is interrupted",
+        "status: queued",
+        "status: running",
+        "status: succeeded",
+    ]
+    assert [text(p.message, "zh-Hant") for p in mine] == [
+        f"正在上傳 pilot.jsonl（{size:,} 位元組）",
+        f"已上傳為 {file}",
+        f"已建立 {job}（validating_files）；即使此處中斷，任務仍會在 OpenAI 繼續執行",
+        "狀態：queued",
+        "狀態：running",
+        "狀態：succeeded",
+    ]
+    for p in mine:
+        chinese = text(p.message, "zh-Hans")
+        assert (
+            _english_left(chinese, "pilot.jsonl", job, file, "validating_files", "queued", "running", "succeeded") == []
+        ), chinese
+    events = [p for p in seen if p.kind == "event"]
+    assert [p.message for p in events] == [f"[{e.level}] {e.message}" for e in result.events]
+    assert all(p.job_id == job for p in seen if p.kind == "created")

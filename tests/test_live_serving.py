@@ -6,6 +6,8 @@ Library-level; tests/test_app_live.py drives the same rules through the page and
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ftcost.errors import ApiError
@@ -244,3 +246,166 @@ def test_a_visitors_server_is_not_told_the_operators_organisation_or_project(mon
     assert not any("OPERATORS" in str(v) for v in headers.values())
     operator = connect("sk-test-operator-000000", LiveConfig()).sdk.default_headers
     assert operator["OpenAI-Organization"] == "org-OPERATORS"  # the operator's own calls keep them
+
+
+# --- the same sentences in Chinese ------------------------------------------------------------------------------
+
+ALL_SERVERS = "`https://api.openai.com/v1`, `http://127.0.0.1:8000/v1`, `https://llm.internal.example/v1`"
+
+
+def _refusal(make) -> ApiError:
+    with pytest.raises(ApiError) as err:
+        make()
+    return err.value
+
+
+def _not_found(host, port):
+    raise OSError("Name or service not known")
+
+
+def _server_key_elsewhere():
+    policy = policy_from({"FTCOST_ALLOW_SERVER_KEY": "1", **OPERATOR})
+    conn = decide("https://elsewhere.example/v1", in_field=False, server_key="environment", policy=policy)
+    check_reachable(conn, policy, resolve=public)
+
+
+#: Every refusal of ftcost.live.serving, its English sentence word for word, and the names it may quote.
+REFUSALS = [
+    (
+        lambda: normalize_base_url("https://exa mple.org/v1"),
+        "The server URL must be one http:// or https:// address without spaces.",
+        ["http://", "https://"],
+    ),
+    (
+        lambda: normalize_base_url("https://example.org/<img>"),
+        "The server URL may contain only letters, digits and the characters - . _ ~ / % : [ ] of an address.",
+        [],
+    ),
+    (
+        lambda: normalize_base_url("https://example.org:99999/v1"),
+        "The server URL is not a valid address (check the host and port).",
+        [],
+    ),
+    (
+        lambda: normalize_base_url("ftp://example.org/v1"),
+        "The server URL is not usable: base_url must start with http:// or https://.",
+        ["base_url", "http://", "https://"],
+    ),
+    (
+        lambda: normalize_base_url("https://user:pass@example.org/v1"),
+        "The server URL must not carry a user name or password (user:password@host); the key goes in the key field.",
+        ["user:password@host"],
+    ),
+    (lambda: normalize_base_url("https:///v1"), "The server URL has no host name.", []),
+    (
+        lambda: normalize_base_url("https://example.org/v1?x=1"),
+        "The server URL must not carry a query (?…) or fragment (#…): give the base URL, e.g. "
+        "https://api.openai.com/v1.",
+        ["https://api.openai.com/v1", "URL"],
+    ),
+    (
+        lambda: policy_from({"OPENAI_BASE_URL": "https:///v1"}),
+        "The operator's OPENAI_BASE_URL has no host name.",
+        ["OPENAI_BASE_URL"],
+    ),
+    (
+        lambda: policy_from({"FTCOST_ALLOWED_BASE_URLS": "ftp://x"}),
+        "An entry of FTCOST_ALLOWED_BASE_URLS in the operator's environment is not usable: base_url must start with "
+        "http:// or https://.",
+        ["FTCOST_ALLOWED_BASE_URLS", "base_url", "http://", "https://"],
+    ),
+    (
+        lambda: policy_from({}, {"FTCOST_ALLOWED_BASE_URLS": ["https://a.example/v1#x"]}),
+        "An entry of FTCOST_ALLOWED_BASE_URLS in the operator's secrets must not carry a query (?…) or fragment "
+        "(#…): give the base URL, e.g. https://api.openai.com/v1.",
+        ["FTCOST_ALLOWED_BASE_URLS", "https://api.openai.com/v1", "URL", "secrets"],
+    ),
+    (
+        lambda: check_reachable(decide("", in_field=False, server_key=None, policy=policy_from({})), policy_from({})),
+        "No API key: type yours in the key field.",
+        ["API"],
+    ),
+    (
+        _server_key_elsewhere,
+        f"The server's key is sent only to the servers its operator configured ({ALL_SERVERS}), not to "
+        "`https://elsewhere.example/v1`; type your own key above to use another server.",
+        [ALL_SERVERS, "`https://elsewhere.example/v1`"],
+    ),
+    (
+        lambda: check_reachable(
+            Connection("environment", "https://elsewhere.example/v1", typed=True), policy_from(OPERATOR)
+        ),
+        "The server's key is sent only to the servers its operator configured.",
+        [],
+    ),
+    (
+        lambda: check_reachable(
+            decide("https://nowhere.invalid/v1", in_field=True, server_key=None, policy=policy_from({})),
+            policy_from({}),
+            resolve=_not_found,
+        ),
+        "The server `nowhere.invalid` cannot be found (its name does not resolve); check the URL.",
+        ["`nowhere.invalid`", "URL"],
+    ),
+    (
+        lambda: serving.public_addresses("empty.example", 443, resolve=lambda h, p: []),
+        "The server `empty.example` cannot be found (its name does not resolve); check the URL.",
+        ["`empty.example`", "URL"],
+    ),
+    (
+        lambda: check_reachable(
+            decide("http://169.254.169.254/latest", in_field=True, server_key=None, policy=policy_from({})),
+            policy_from({}),
+        ),
+        "ftcost does not call `169.254.169.254` for visitors: it is a loopback, private, link-local or reserved "
+        "address of this server's network. The operator can allow it by listing the URL in FTCOST_ALLOWED_BASE_URLS.",
+        ["`169.254.169.254`", "FTCOST_ALLOWED_BASE_URLS", "URL"],
+    ),
+]
+
+
+@pytest.mark.parametrize("make, english, names", REFUSALS, ids=[f"refusal-{i}" for i in range(len(REFUSALS))])
+@pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
+def test_every_refusal_reads_in_chinese_and_the_english_is_unchanged(make, english, names, lang):
+    from test_live_client import _english_left
+
+    from ftcost.i18n import text
+
+    err = _refusal(make)
+    assert str(err) == english
+    chinese = text(err.args[0], lang)
+    assert re.search(r"[\u4e00-\u9fff]", chinese), chinese
+    assert _english_left(chinese, "ftcost", *names) == [], chinese
+    for name in names:  # what it quotes (an address, a host, a setting) is quoted as it is, in its code span
+        if name.startswith("`") or (name.isupper() and "_" in name):
+            assert name in chinese, (name, chinese)
+
+
+def test_a_refused_address_stays_a_code_span_and_no_markup_comes_from_it():
+    """The only visitor-typed text a refusal quotes is an address that passed the spelling check, in backticks;
+    a typed address with markup is refused by a sentence that does not quote it, in every language."""
+    from ftcost.i18n import text
+
+    for typed in ("https://example.org/v1`![t](http://127.0.0.1:9/t.png)`", "https://example.org/<img src=x>"):
+        conn = decide(typed, in_field=True, server_key=None, policy=policy_from({}))
+        for lang in ("en", "zh-Hant", "zh-Hans"):
+            shown = text(conn.problem, lang)
+            assert "example.org" not in shown and "<img" not in shown and "![t]" not in shown, shown
+    policy = policy_from({"FTCOST_ALLOW_SERVER_KEY": "1"})
+    conn = decide("https://elsewhere.example/v1", in_field=False, server_key="secrets", policy=policy)
+    for lang in ("zh-Hant", "zh-Hans"):
+        shown = text(conn.problem, lang)
+        assert shown.count("`") == 4 and "`https://elsewhere.example/v1`" in shown, shown
+
+
+def test_the_local_socket_refusal_reads_in_chinese():
+    from ftcost.i18n import text
+
+    client = serving.public_only_http_client(5.0)
+    backend = client._transport._pool._network_backend
+    import httpcore2
+
+    with pytest.raises(httpcore2.ConnectError) as err:
+        backend.connect_unix_socket("/var/run/docker.sock")
+    assert str(err.value) == "ftcost does not call local sockets for visitors."
+    assert text(err.value.args[0], "zh-Hant") == "ftcost 不會替訪客呼叫本機通訊端。"

@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 
+from ftcost import i18n
 from ftcost.errors import ApiError, FtcostError, InputError
+from ftcost.i18n import N_, Notice
 from ftcost.live import ChatCall, PilotResult, Progress, SpendEstimate, serving
 from ftcost.live import from_scenario as fs
 from ftcost.live.chat import OptionEstimate
@@ -63,33 +65,95 @@ def test_the_connection_sentence_names_the_source_and_server_never_a_key():
     )
 
 
-def test_job_progress_follows_the_stages_and_never_goes_back():
-    tracker = lp.JobProgress()
-    steps = [
-        Progress("upload", "uploading train.jsonl (1,000 bytes)"),
-        Progress("upload", "uploaded as file-abc"),
+def _status(status: str) -> Progress:
+    """A status report as ftcost.live.pilot makes it."""
+    return Progress("job", Notice(N_("status: {status}"), status=status), kind="status", status=status)
+
+
+def _event(text: str) -> Progress:
+    return Progress("job", text, kind="event")  # a job event: the server's own text
+
+
+def _pilot_steps() -> list[Progress]:
+    """The reports of a pilot from upload to success, built as ftcost.live.pilot builds them."""
+    return [
+        Progress(
+            "upload", Notice(N_("uploading {name} ({size} bytes)"), name="train.jsonl", size=1000), kind="uploading"
+        ),
+        Progress("upload", Notice(N_("uploaded as {file}"), file="file-abc"), kind="uploaded"),
         Progress(
             "job",
-            "created ftjob-1 (validating_files); it keeps running at OpenAI if this is interrupted",
+            Notice(
+                N_("created {job} ({status}); it keeps running at OpenAI if this is interrupted"),
+                job="ftjob-1",
+                status="validating_files",
+            ),
             job_id="ftjob-1",
+            kind="created",
         ),
-        Progress("job", "status: validating_files"),
-        Progress("job", "status: queued"),
-        Progress("job", "status: running"),
-        Progress("job", "[info] Step 21/42: training loss=0.12"),
-        Progress("job", "[info] Files validated"),  # no news on progress: the bar stays
-        Progress("job", "status: succeeded"),
+        _status("validating_files"),
+        _status("queued"),
+        _status("running"),
+        _event("[info] Step 21/42: training loss=0.12"),
+        _event("[info] Files validated"),  # no news on progress: the bar stays
+        _status("succeeded"),
+    ]
+
+
+def test_job_progress_follows_the_stages_and_never_goes_back():
+    tracker = lp.JobProgress()
+    steps = _pilot_steps()
+    assert [str(p.message) for p in steps[:4]] == [  # the English the CLI prints, word for word
+        "uploading train.jsonl (1,000 bytes)",
+        "uploaded as file-abc",
+        "created ftjob-1 (validating_files); it keeps running at OpenAI if this is interrupted",
+        "status: validating_files",
     ]
     updates = [tracker.update(p) for p in steps]
     fractions = [fraction for fraction, _, _ in updates]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert fractions[:6] == [0.05, 0.1, 0.15, 0.2, 0.3, 0.4]
     assert fractions[6] == pytest.approx(0.4 + 0.55 * 21 / 42)
     assert fractions[7] == fractions[6]
-    assert tracker.update(Progress("job", "[info] Step 1/42"))[0] == 1.0  # a late event cannot move it back
-    assert tracker.update(Progress("job", "status: succeeded"))[1] == "succeeded · status: succeeded"
+    assert tracker.update(_event("[info] Step 1/42"))[0] == 1.0  # a late event cannot move it back
+    assert tracker.update(_status("succeeded"))[1] == "succeeded · status: succeeded"
+    assert updates[3][1] == "validating files · status: validating_files"  # the bar's words
     assert tracker.job_id == "ftjob-1"
     assert "--job" not in updates[2][2] and "follow it again with its id" in updates[2][2]  # the app's words
     assert updates[6][2] == lp.inert(steps[6].message)  # OpenAI's event text, made inert for Markdown
+
+
+def test_job_progress_reads_the_reports_kind_not_its_words():
+    """A report is recognised by its kind: an event whose (server's) text looks like ftcost's own status line
+    moves nothing, and a status report moves the bar whatever language its sentence is shown in."""
+    tracker = lp.JobProgress()
+    assert tracker.update(_event("status: succeeded"))[0] == 0.0 and tracker.status == "starting"
+    assert tracker.update(_event("uploading everything"))[0] == 0.0
+    assert tracker.update(_status("queued"))[0] == 0.3 and tracker.status == "queued"
+
+
+def test_job_progress_in_traditional_chinese():
+    from test_live_client import _english_left
+
+    with i18n.use("zh-Hant"):
+        tracker = lp.JobProgress()
+        updates = [tracker.update(p) for p in _pilot_steps()]
+    fractions = [fraction for fraction, _, _ in updates]
+    assert fractions[:6] == [0.05, 0.1, 0.15, 0.2, 0.3, 0.4] and fractions[-1] == 1.0
+    bars, lines = [bar for _, bar, _ in updates], [line for _, _, line in updates]
+    assert bars[0] == "開始中 · 正在上傳 train.jsonl（1,000 位元組）"
+    assert lines[1] == "已上傳為 file-abc"
+    assert lines[3] == "狀態：validating_files"  # OpenAI's word for the status, as the API spells it
+    assert bars[4] == "排隊中 · 狀態：queued"
+    assert bars[-1] == "成功 · 狀態：succeeded"
+    assert lines[2].startswith("已建立任務 ftjob-1。")
+    for line in (*bars[:6], *lines[:6], bars[-1]):
+        assert (
+            _english_left(
+                line, "train.jsonl", "file-abc", "ftjob-1", "validating_files", "queued", "running", "succeeded", "ID"
+            )
+            == []
+        ), line
 
 
 def test_after_the_close_no_job_can_start_and_the_sentence_says_from_when():
@@ -146,6 +210,34 @@ def test_the_estimate_table_and_button_words():
     unpriced = _estimate("no price on this date")
     assert lv.estimate_frame(unpriced).iloc[0]["Note"] == "no price on this date"
     assert lv.spend_text(unpriced) == "2 calls, cost unknown (no price for some models)"
+
+
+def test_the_estimate_tables_note_is_in_the_readers_language():
+    """No pricing, and a pricing error (a shut-down model on the date), in the Note column: the English as ever,
+    the Chinese through the catalogue (the pricing sentence is the pricing layer's own Notice)."""
+    from ftcost.live.chat import PlannedCall, default_pricer, estimate_calls
+
+    hi = [{"role": "user", "content": "hi"}]
+    unpriced = estimate_calls([PlannedCall("A", "gpt-4o-mini", hi, 8)], max_output_tokens=8, pricer=None, as_of=DAY)
+    assert unpriced.options[0].note == "no pricing available"
+    late = dt.date(2031, 1, 1)
+    gone = estimate_calls(
+        [PlannedCall("A", "gpt-4o-mini", hi, 8, note="counted roughly")],
+        max_output_tokens=8,
+        pricer=default_pricer(late),
+        as_of=late,
+    )
+    english = gone.options[0].note
+    assert english.startswith("counted roughly gpt-4o-mini (gpt-4o-mini-2024-07-18, which it pointed to) was shut ")
+    assert lv.estimate_frame(unpriced).iloc[0]["Note"] == "no pricing available"
+    assert lv.estimate_frame(gone).iloc[0]["Note"] == english
+    with i18n.use("zh-Hant"):
+        assert lv.estimate_frame(unpriced).iloc[0]["備註"] == "沒有可用的價格"
+        shown = lv.estimate_frame(gone).iloc[0]["備註"]
+    assert shown.startswith("counted roughly gpt-4o-mini（當時指向 gpt-4o-mini-2024-07-18）已於 "), shown
+    assert "shut down" not in shown and "serves" not in shown
+    with i18n.use("zh-Hans"):
+        assert lv.estimate_frame(unpriced).iloc[0]["备注"] == "没有可用的价格"
 
 
 def _call(api_prompt: int, answer_tokens: int, latency: float, finish: str = "stop") -> ChatCall:

@@ -67,7 +67,9 @@ def _connection() -> tuple[serving.Connection, serving.Policy | None]:
             os.environ, {name: _secret_setting(name) for name in (serving.ALLOW_SERVER_KEY, serving.ALLOWED_SERVERS)}
         )
     except FtcostError as exc:  # the operator's settings are wrong: no call until they are fixed
-        return serving.Connection(None, serving.OPENAI_API, typed=False, problem=str(exc)), None
+        return serving.Connection(
+            None, serving.OPENAI_API, typed=False, problem=exc.args[0] if len(exc.args) == 1 else str(exc)
+        ), None
     return serving.decide(st.session_state.get(BASE_URL), in_field=typed, server_key=server_key, policy=policy), policy
 
 
@@ -314,7 +316,7 @@ with st.container(border=True):
         )
     st.caption(lv.connection_sentence(connection))
     if connection.problem:
-        st.warning(connection.problem)
+        st.warning(i18n.text(connection.problem))
 if source is None:
     st.info(lv.key_adds(), icon=":material/key:")
 if note := lv.price_date_note(as_of, state.today()):

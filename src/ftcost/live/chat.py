@@ -33,7 +33,10 @@ DEFAULT_MAX_OUTPUT_TOKENS = 1024
 
 @dataclass(frozen=True)
 class Progress:
-    """A progress report for a CLI line or a Streamlit progress bar (done of total, with a message)."""
+    """A progress report for a CLI line or a Streamlit progress bar (done of total, with a message).
+
+    `message` is a Notice (English as a `str`, `.text(lang)` in the reader's language) or, for a job's event, the
+    server's own text. What a report *is* is said by `kind`, never by the message's wording."""
 
     stage: str
     message: str
@@ -41,6 +44,11 @@ class Progress:
     total: int | None = None
     #: Set on the report that a fine-tuning job was created: the id to follow it by if the run is cut short.
     job_id: str | None = None
+    #: The pilot's reports: "uploading", "uploaded", "created" (the job exists), "event" (one of the job's events,
+    #: `message` is the server's text), "status" (the job's status changed); "" for a call's progress.
+    kind: str = ""
+    #: On a "status" report: the job's status, OpenAI's word ("validating_files", "running", "succeeded").
+    status: str | None = None
 
     @property
     def fraction(self) -> float | None:
@@ -119,7 +127,9 @@ def encoding_for(model: str, as_of: dt.date) -> str:
 
     facts = get_model(resolve(model, as_of).snapshot)
     if not facts.encoding:
-        raise FtcostError(f"ftcost cannot count tokens for {model}: its vocabulary is not shipped offline.")
+        raise FtcostError(
+            Notice(N_("ftcost cannot count tokens for {model}: its vocabulary is not shipped offline."), model=model)
+        )
     return facts.encoding
 
 
@@ -221,14 +231,32 @@ def estimate_calls(
         output = max_output_tokens * len(calls)
         cost, notes = None, [calls[0].note] if calls[0].note else []
         if pricer is None:
-            notes.append("no pricing available")
+            notes.append(Notice(N_("no pricing available")))
         else:
             try:
                 cost = pricer(model, prompt, output, 0)
             except FtcostError as exc:
-                notes.append(str(exc))
-        estimate.options.append(OptionEstimate(name, model, len(calls), prompt, output, cost, " ".join(notes)))
+                notes.append(reason(exc))
+        estimate.options.append(OptionEstimate(name, model, len(calls), prompt, output, cost, joined(notes)))
     return estimate
+
+
+def reason(exc: FtcostError) -> str:
+    """An error's sentence as it was raised: its Notice (shown in the reader's language), else its English text."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+
+
+def joined(notes: Sequence[str]) -> str:
+    """Notes about one thing, one after the other: "" for none, one note as itself, more as one Notice (each in the
+    reader's language; the English as " ".join always wrote it)."""
+    shown = [n for n in notes if n]
+    if not shown:
+        return ""
+    together = shown[0]
+    for note in shown[1:]:
+        # Translators: two notes about one option, one after the other (each is a sentence or a short phrase).
+        together = Notice(N_("{first} {next}"), first=together, next=note)
+    return together
 
 
 def require_confirmation(confirmed: bool, what: str) -> None:
@@ -277,9 +305,11 @@ def run_calls(
         except ApiError as exc:
             if not results:
                 raise
-            reason = exc.args[0] if len(exc.args) == 1 else str(exc)  # its Notice, shown in the same language
             stopped = Notice(
-                N_("Stopped after {done} of {total} calls: {reason}"), done=done, total=len(planned), reason=reason
+                N_("Stopped after {done} of {total} calls: {reason}"),
+                done=done,
+                total=len(planned),
+                reason=reason(exc),  # its Notice, shown in the same language
             )
             stopped_by = exc
             break

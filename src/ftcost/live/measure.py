@@ -33,6 +33,8 @@ from ftcost.live.chat import (
     default_pricer,
     encoding_for,
     estimate_calls,
+    joined,
+    reason,
     require_confirmation,
     run_calls,
 )
@@ -93,7 +95,15 @@ def plan_calls(
             except FtcostError as exc:
                 # e.g. a model on an OpenAI-compatible server: answers and latency still measure fine
                 encoding = FALLBACK_ENCODING
-                note = f"{exc} Its prompts are counted with {FALLBACK_ENCODING}, so ftcost's count is only indicative."
+                note = joined(
+                    [
+                        reason(exc),
+                        Notice(
+                            N_("Its prompts are counted with {encoding}, so ftcost's count is only indicative."),
+                            encoding=FALLBACK_ENCODING,
+                        ),
+                    ]
+                )
         for i in range(samples):
             messages = build_messages(option.system_prompt, messages_in[i % len(messages_in)])
             planned.append(PlannedCall(option.name, option.model, messages, counter(messages, encoding), note))
@@ -306,4 +316,4 @@ def _price_usage(option: OptionMeasurement, pricer: Pricer) -> None:
             option.cached_tokens,
         )
     except FtcostError as exc:
-        option.note = f"{option.note} {exc}".strip()
+        option.note = joined([option.note, reason(exc)])

@@ -22,7 +22,7 @@ from typing import Any
 
 from ftcost.errors import ApiError, FtcostError, NotOfferedError
 from ftcost.i18n import N_, Notice
-from ftcost.live.chat import Progress, ProgressFn, no_progress, require_confirmation
+from ftcost.live.chat import Progress, ProgressFn, no_progress, reason, require_confirmation
 from ftcost.live.client import server_text as clean
 
 #: Prices a training run: (model, charged_tokens, as_of) -> USD.
@@ -163,7 +163,7 @@ def plan_pilot(
     try:
         plan.estimated_usd = (pricer or default_training_pricer())(snapshot, plan.charged_tokens, as_of)
     except FtcostError as exc:
-        plan.cost_note = str(exc)
+        plan.cost_note = reason(exc)  # its Notice: shown in the reader's language
     return plan
 
 
@@ -273,12 +273,18 @@ def run_pilot(
         data = path.read_bytes()
     except OSError as exc:
         raise FtcostError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    progress(Progress("upload", f"uploading {path.name} ({len(data):,} bytes)"))
+    progress(
+        Progress(
+            "upload",
+            Notice(N_("uploading {name} ({size} bytes)"), name=path.name, size=len(data)),
+            kind="uploading",
+        )
+    )
     # Translators: what was being done, said after "while" in an error sentence ("No answer from … while {action}").
     with client.errors(Notice(N_("uploading {name}"), name=path.name)):
         uploaded = client.sdk.files.create(file=(path.name, data, "application/jsonl"), purpose="fine-tune")
     file_id = clean(client, uploaded.id)
-    progress(Progress("upload", f"uploaded as {file_id}"))
+    progress(Progress("upload", Notice(N_("uploaded as {file}"), file=file_id), kind="uploaded"))
     params: dict[str, Any] = {
         "model": plan.model,
         "training_file": uploaded.id,
@@ -293,8 +299,13 @@ def run_pilot(
     progress(
         Progress(
             "job",
-            f"created {job_id} ({clean(client, job.status)}); it keeps running at OpenAI if this is interrupted",
+            Notice(
+                N_("created {job} ({status}); it keeps running at OpenAI if this is interrupted"),
+                job=job_id,
+                status=clean(client, job.status),
+            ),
             job_id=job_id,
+            kind="created",
         )
     )
     return follow_job(
@@ -334,7 +345,7 @@ def follow_job(
     if not (isinstance(job_id, str) and _JOB_ID.fullmatch(job_id)):
         # It becomes part of the request's path: "../files" would read another endpoint with the same key.
         raise FtcostError(
-            "That is not a fine-tuning job id: job ids look like ftjob-abc123 (letters, digits, - and _)."
+            Notice(N_("That is not a fine-tuning job id: job ids look like ftjob-abc123 (letters, digits, - and _)."))
         )
     progress = progress or no_progress
     seen: set[str] = set()
@@ -345,10 +356,12 @@ def follow_job(
         job = _retrieve(client, job_id)
         for event in _new_events(client, job_id, seen):
             events.append(event)
-            progress(Progress("job", f"[{event.level}] {event.message}"))
+            progress(Progress("job", f"[{event.level}] {event.message}", kind="event"))  # the server's own text
         if job.status != status:
             status = job.status
-            progress(Progress("job", f"status: {clean(client, status)}"))
+            said = clean(client, status)
+            # Translators: a fine-tuning job's status changed; {status} is OpenAI's word for it (running, succeeded).
+            progress(Progress("job", Notice(N_("status: {status}"), status=said), kind="status", status=said))
         if status in TERMINAL or clock() - started >= max_wait:
             break
         sleep(poll_interval)
@@ -414,9 +427,10 @@ def _result(
             # A job started with other epochs (e.g. elsewhere, then followed with --job): compare like with like.
             result.estimated_tokens = plan.charged_tokens // plan.epochs * result.epochs
             result.estimated_usd = None
-            result.note = (
-                f"The job ran {result.epochs} epochs, not the planned {plan.epochs}; "
-                f"ftcost's estimate is scaled to {result.epochs} epochs."
+            result.note = Notice(
+                N_("The job ran {ran} epochs, not the planned {planned}; ftcost's estimate is scaled to {ran} epochs."),
+                ran=result.epochs,
+                planned=plan.epochs,
             )
         if result.trained_tokens:
             with contextlib.suppress(FtcostError):  # no training price for the snapshot: the bill stays unknown

@@ -16,6 +16,10 @@ third thing, the operator's key (OPENAI_API_KEY in its environment or Streamlit 
   fragment.
 
 Nothing here holds a key: callers say only where a key came from.
+
+The refusals are `ftcost.i18n.Notice`s: `str(error)` (and a Connection's `problem`) is the English sentence,
+`error.args[0].text(lang)` the same in Chinese. A visitor's address is put in a sentence only after it passed
+the spelling check (no backtick, bracket pair or angle bracket can be in it), and always in a code span.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ftcost.errors import ApiError
+from ftcost.i18n import N_, Notice
 
 OPENAI_API = "https://api.openai.com/v1"
 KEY_ENV = "OPENAI_API_KEY"
@@ -53,32 +58,43 @@ def _truthy(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE)
 
 
-def normalize_base_url(url: str, what: str = "The server URL") -> str:
+def normalize_base_url(url: str, what: str | None = None) -> str:
     """`url` in one canonical spelling (lower-case scheme and host, no default port or trailing slash),
-    or ApiError in a sentence when it is not a plain http(s) address."""
+    or ApiError in a sentence when it is not a plain http(s) address. `what` names the address at the start of
+    the sentence (a Notice, so it is said in the reader's language; default "The server URL"). The sentence never
+    quotes the address itself: it is what failed the check."""
+    # Translators: said at the start of a sentence about a typed address ("{what} has no host name.").
+    what = what if what is not None else Notice(N_("The server URL"))
+
+    def refused(template: str) -> ApiError:
+        return ApiError(Notice(template, what=what))
+
     text = url.strip()
     if not text or len(text) > 2000 or not text.isprintable() or any(ch.isspace() for ch in text):
-        raise ApiError(f"{what} must be one http:// or https:// address without spaces.")
+        raise refused(N_("{what} must be one http:// or https:// address without spaces."))
     if not _URL_CHARS.fullmatch(text):
         # Pages show the URL (in a code span); a backtick, quote or angle bracket has no place in a base URL.
-        raise ApiError(f"{what} may contain only letters, digits and the characters - . _ ~ / % : [ ] of an address.")
+        raise refused(N_("{what} may contain only letters, digits and the characters - . _ ~ / % : [ ] of an address."))
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise ApiError(f"{what} is not a valid address (check the host and port).") from None
+        raise refused(N_("{what} is not a valid address (check the host and port).")) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise ApiError(f"{what} is not usable: base_url must start with http:// or https://.")
+        raise refused(N_("{what} is not usable: base_url must start with http:// or https://."))
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise ApiError(
-            f"{what} must not carry a user name or password (user:password@host); the key goes in the key field."
+        raise refused(
+            N_("{what} must not carry a user name or password (user:password@host); the key goes in the key field.")
         )
     if not parts.hostname:
-        raise ApiError(f"{what} has no host name.")
+        raise refused(N_("{what} has no host name."))
     if parts.query or parts.fragment or text.endswith(("?", "#")):
-        raise ApiError(
-            f"{what} must not carry a query (?…) or fragment (#…): give the base URL, e.g. https://api.openai.com/v1."
+        raise refused(
+            N_(
+                "{what} must not carry a query (?…) or fragment (#…): give the base URL, e.g. "
+                "https://api.openai.com/v1."
+            )
         )
     host = parts.hostname.lower()
     if ":" in host:
@@ -116,11 +132,19 @@ def policy_from(env: Mapping[str, str], secrets: Mapping[str, Any] | None = None
     allow = _truthy(env.get(ALLOW_SERVER_KEY)) or _truthy(secrets.get(ALLOW_SERVER_KEY))
     configured: list[str] = []
     if (env.get(BASE_URL_ENV) or "").strip():
-        configured.append(normalize_base_url(env[BASE_URL_ENV], f"The operator's {BASE_URL_ENV}"))
+        # Translators: said at the start of a sentence about an address ("{what} has no host name.").
+        what = Notice(N_("The operator's {setting}"), setting=BASE_URL_ENV)
+        configured.append(normalize_base_url(env[BASE_URL_ENV], what))
     configured.append(OPENAI_API)
+    entry = {
+        # Translators: said at the start of a sentence about an address ("{what} has no host name.").
+        "environment": N_("An entry of {setting} in the operator's environment"),
+        # Translators: said at the start of a sentence about an address ("{what} has no host name.").
+        "secrets": N_("An entry of {setting} in the operator's secrets"),
+    }
     for where, value in (("environment", env.get(ALLOWED_SERVERS)), ("secrets", secrets.get(ALLOWED_SERVERS))):
         for url in _listed(value):
-            configured.append(normalize_base_url(url, f"An entry of {ALLOWED_SERVERS} in the operator's {where}"))
+            configured.append(normalize_base_url(url, Notice(entry[where], setting=ALLOWED_SERVERS)))
     return Policy(allow_server_key=allow, allowed=tuple(dict.fromkeys(configured)))
 
 
@@ -131,7 +155,7 @@ class Connection:
     source: str | None  # "field", "secrets", "environment", or None: no key the page may use
     base_url: str
     typed: bool  # the URL is the visitor's own (not the operator's default)
-    problem: str | None = None  # one sentence when no call can be made this way
+    problem: str | None = None  # one sentence when no call can be made this way (a Notice: `.text(lang)`)
 
     @property
     def ready(self) -> bool:
@@ -154,7 +178,7 @@ def decide(typed_url: str | None, *, in_field: bool, server_key: str | None, pol
     try:
         url = normalize_base_url(text)
     except ApiError as exc:
-        return Connection(source, policy.default, typed=True, problem=str(exc))
+        return Connection(source, policy.default, typed=True, problem=exc.args[0])  # its Notice
     if url in policy.allowed:
         return Connection(source, url, typed=False)
     if source in ("secrets", "environment"):
@@ -162,11 +186,13 @@ def decide(typed_url: str | None, *, in_field: bool, server_key: str | None, pol
             source,
             url,
             typed=True,
-            problem=(
-                "The server's key is sent only to the servers its operator configured ("
-                + ", ".join(f"`{u}`" for u in policy.allowed)
-                + f"), not to `{url}`; type your own key above to use "
-                "another server."
+            problem=Notice(
+                N_(
+                    "The server's key is sent only to the servers its operator configured ({servers}), not to "
+                    "`{url}`; type your own key above to use another server."
+                ),
+                servers=", ".join(f"`{u}`" for u in policy.allowed),
+                url=url,
             ),
         )
     return Connection(source, url, typed=True)
@@ -183,11 +209,11 @@ def check_reachable(conn: Connection, policy: Policy, resolve: Resolver | None =
     if conn.problem:
         raise ApiError(conn.problem)
     if conn.source is None:
-        raise ApiError("No API key: type yours in the key field.")
+        raise ApiError(Notice(N_("No API key: type yours in the key field.")))
     if not conn.typed:
         return conn.base_url
     if conn.source != "field":  # decide() already refuses this; never rely on a single check for the key
-        raise ApiError("The server's key is sent only to the servers its operator configured.")
+        raise ApiError(Notice(N_("The server's key is sent only to the servers its operator configured.")))
     parts = urlsplit(conn.base_url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -198,21 +224,29 @@ def check_reachable(conn: Connection, policy: Policy, resolve: Resolver | None =
 def public_addresses(host: str, port: int, resolve: Resolver | None = None) -> list[str]:
     """The addresses `host` resolves to, or ApiError when it cannot be found or any of them is the
     server's own network (loopback, private, link-local, shared, reserved, multicast)."""
+    not_found = Notice(N_("The server `{host}` cannot be found (its name does not resolve); check the URL."), host=host)
     try:
         addresses = [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         try:
             addresses = [ipaddress.ip_address(a.split("%")[0]) for a in (resolve or _resolve)(host, port)]
         except (OSError, UnicodeError, ValueError):
-            raise ApiError(f"The server `{host}` cannot be found (its name does not resolve); check the URL.") from None
+            raise ApiError(not_found) from None
     if not addresses:
-        raise ApiError(f"The server `{host}` cannot be found (its name does not resolve); check the URL.")
+        raise ApiError(not_found)
     for ip in addresses:
         mapped = getattr(ip, "ipv4_mapped", None)
         if not (mapped or ip).is_global or ip.is_multicast:
             raise ApiError(
-                f"ftcost does not call `{host}` for visitors: it is a loopback, private, link-local or reserved "
-                f"address of this server's network. The operator can allow it by listing the URL in {ALLOWED_SERVERS}."
+                Notice(
+                    N_(
+                        "ftcost does not call `{host}` for visitors: it is a loopback, private, link-local or "
+                        "reserved address of this server's network. The operator can allow it by listing the URL "
+                        "in {setting}."
+                    ),
+                    host=host,
+                    setting=ALLOWED_SERVERS,
+                )
             )
     return [str(ip) for ip in addresses]
 
@@ -240,7 +274,7 @@ def public_only_http_client(timeout: float) -> Any:
             return self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
 
         def connect_unix_socket(self, path, timeout=None, socket_options=None):  # noqa: ANN001
-            raise httpcore2.ConnectError("ftcost does not call local sockets for visitors.")
+            raise httpcore2.ConnectError(Notice(N_("ftcost does not call local sockets for visitors.")))
 
         def sleep(self, seconds: float) -> None:
             self.inner.sleep(seconds)

@@ -111,7 +111,7 @@ def not_ready(conn: Connection) -> str | None:
     """Why the buttons that spend are disabled (their help text), None when they are not."""
     if conn.ready:
         return None
-    return conn.problem or _(NEEDS_KEY)
+    return text(conn.problem) if conn.problem else _(NEEDS_KEY)
 
 
 def price_date_note(as_of: dt.date, today: dt.date) -> str | None:
@@ -239,7 +239,7 @@ def estimate_frame(estimate: SpendEstimate, money: Display | None = None) -> pd.
                     tokens(o.prompt_tokens),
                     tokens(o.max_output_tokens),
                     _cost(o.cost_usd, money),
-                    o.note,
+                    text(o.note),
                 ),
                 strict=True,
             )
@@ -326,7 +326,7 @@ def _finish(reason: str | None, cap: int) -> str:
 
 def measure_notes(report: MeasureReport) -> list[str]:
     """What to know before trusting the medians: answers cut off, counts only indicative, a run cut short."""
-    notes = [o.note for o in report.options if o.note]
+    notes = [text(o.note) for o in report.options if o.note]
     for o in report.options:
         if o.truncated:
             notes.append(

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ftcost.i18n import N_, _, locale
+from ftcost.i18n import N_, _, locale, text
 from ftcost.live import PilotPlan, PilotResult, Progress
 from ftcost.money import Display
 from ftcost.pricing import can_create_job
@@ -122,7 +122,7 @@ def pilot_plan_view(plan: PilotPlan, money: Display | None = None) -> PilotPlanV
         button=_("Upload and fine-tune {model} ({tokens} tokens, about {amount})").format(
             model=plan.model, tokens=tokens(plan.charged_tokens), amount=cost
         ),
-        cost_note=plan.cost_note,
+        cost_note=text(plan.cost_note),
     )
 
 
@@ -146,9 +146,11 @@ def inert(text: str | None) -> str:
 
 
 class JobProgress:
-    """Turns the pilot's progress reports into a progress bar's fraction and text and a line for the job's log.
-    The fraction never goes backwards; `job_id` is known as soon as the job exists (to follow it after an
-    interruption)."""
+    """Turns the pilot's progress reports into a progress bar's fraction and text and a line for the job's log,
+    in the page's language. What a report is comes from its `kind` (and a status report's `status`), never from
+    its wording, which is the reader's language; only a job event's own text (the server's) is read, for its
+    "Step 21/42". The fraction never goes backwards; `job_id` is known as soon as the job exists (to follow it
+    after an interruption)."""
 
     def __init__(self) -> None:
         self.fraction = 0.0
@@ -156,24 +158,44 @@ class JobProgress:
         self.job_id: str | None = None
 
     def update(self, p: Progress) -> tuple[float, str, str]:
-        share, line = None, p.message
-        if p.stage == "upload":
-            share = 0.05 if p.message.startswith("uploading") else 0.1
-        elif p.job_id:  # the report that the job was created
-            self.job_id, share = p.job_id, 0.15
+        share, message = None, text(p.message)
+        line = message
+        if p.kind == "uploading":
+            share = 0.05
+        elif p.kind == "uploaded":
+            share = 0.1
+        elif p.kind == "created" or p.job_id:  # the report that the job was created
+            self.job_id, share = p.job_id or self.job_id, 0.15
             line = _(
                 "Created job {job}. If this page is closed or interrupted, the job keeps running at OpenAI: "
                 "follow it again with its id under *Follow an existing job*."
             ).format(job=self.job_id)
-        elif p.message.startswith("status: "):
-            self.status = p.message.removeprefix("status: ")
+        elif p.kind == "status" and p.status:
+            self.status = p.status
             share = _STATUS_SHARE.get(self.status)
-        elif step := _STEP.search(p.message):
+        elif p.kind == "event" and (step := _STEP.search(p.message)):
             done, total = int(step[1]), int(step[2])
             share = 0.4 + 0.55 * done / total if total else None
         if share is not None:
             self.fraction = max(self.fraction, min(share, 1.0))
-        return self.fraction, inert(f"{self.status.replace('_', ' ')} · {p.message}"), inert(line)
+        return self.fraction, inert(f"{status_word(self.status)} · {message}"), inert(line)
+
+
+#: A fine-tuning job's status (OpenAI's word) as the page says it; another status is shown as OpenAI wrote it.
+JOB_STATUS = {
+    "starting": N_("starting"),
+    "validating_files": N_("validating files"),
+    "queued": N_("queued"),
+    "running": N_("running"),
+    "succeeded": N_("succeeded"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def status_word(status: str) -> str:
+    """`validating_files` → "validating files", in the page's language."""
+    return _(JOB_STATUS[status]) if status in JOB_STATUS else status.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -211,7 +233,11 @@ def pilot_result_view(result: PilotResult, money: Display | None = None) -> Pilo
             else _("(ftcost's estimate − trained tokens) ÷ trained tokens: ftcost matched the bill exactly.")
         )
         help_ = help_.format(tokens=apart)
-    job, status = inert(result.job_id), inert(result.status)
+    job = inert(result.job_id)
+    # OpenAI's word for a status the page knows, in the page's language; another one as the server wrote it (inert)
+    known = result.status in JOB_STATUS
+    status = status_word(result.status) if known else inert(result.status)
+    spaced = status if known else status.replace("_", " ")
     state: Literal["complete", "error", "running"]
     if result.succeeded:
         headline, state = (
@@ -228,14 +254,14 @@ def pilot_result_view(result: PilotResult, money: Display | None = None) -> Pilo
     else:
         headline, state = (
             _("Job {job} is still {status}; it keeps running at OpenAI. Follow it again below with its job id.").format(
-                job=job, status=status.replace("_", " ")
+                job=job, status=spaced
             ),
             "running",
         )
     return PilotResultView(
         headline=headline,
         log_label=_("Job {job}: {status} · {n} event(s) from OpenAI").format(
-            job=job, status=status.replace("_", " "), n=tokens(len(result.events))
+            job=job, status=spaced, n=tokens(len(result.events))
         ),
         state=state,
         trained_tokens=tokens(result.trained_tokens) if result.trained_tokens is not None else "—",
@@ -244,5 +270,5 @@ def pilot_result_view(result: PilotResult, money: Display | None = None) -> Pilo
         error_help=help_,
         billed=_m(money).amount(result.billed_usd) if result.billed_usd is not None else "—",
         estimated_usd=_m(money).amount(result.estimated_usd) if result.estimated_usd is not None else "—",
-        note=result.note,
+        note=text(result.note),
     )
