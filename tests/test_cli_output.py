@@ -143,11 +143,12 @@ def test_the_command_ends_without_teardown_yet_every_byte_and_the_exit_code_are_
     assert expected[0] == code
 
 
-def test_exit_handlers_still_run_before_the_fast_exit(tmp_path):
+def test_threads_and_exit_handlers_still_finish_before_the_fast_exit(tmp_path):
     flag = tmp_path / "ran"
     script = (
-        "import atexit, pathlib, sys\n"
+        "import atexit, pathlib, sys, threading, time\n"
         f"atexit.register(pathlib.Path({str(flag)!r}).write_text, 'yes')\n"
+        f"threading.Thread(target=lambda: (time.sleep(0.3), pathlib.Path({str(flag)!r} + '.thread').write_text('done'))).start()\n"
         "from ftcost.cli import exit_now\n"
         "sys.stdout.write('buffered, not yet flushed')\n"
         "exit_now(3)\n"
@@ -161,3 +162,4 @@ def test_exit_handlers_still_run_before_the_fast_exit(tmp_path):
     )
     assert (done.returncode, done.stdout) == (3, b"buffered, not yet flushed")
     assert flag.read_text() == "yes"
+    assert (tmp_path / "ran.thread").read_text() == "done"  # a thread that is not a daemon finished first

@@ -16,6 +16,7 @@ import contextlib
 import importlib
 import os
 import sys
+import threading
 from typing import NoReturn
 
 from ftcost import i18n
@@ -102,7 +103,11 @@ def exit_now(code: int | None) -> NoReturn:
     the exit handlers still run (logging's, multiprocessing's), then both streams are flushed and the process ends;
     every file a command writes is closed by the time it returns.
     """
-    # atexit's own runner: the handlers registered so far, in reverse order, as a normal exit would run them
+    # As a normal exit does first: wait for the threads that are not daemons (none of ftcost's commands leaves
+    # one, but a library's may), then run the exit handlers registered so far, in reverse order.
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError, AttributeError):
