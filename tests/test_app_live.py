@@ -268,6 +268,24 @@ def test_a_bad_server_address_is_one_sentence_in_the_readers_language(standin, l
 
 
 @pytest.mark.app
+def test_a_model_ftcost_does_not_know_is_noted_in_chinese_with_its_suggestions():
+    """zh-Hant, an option whose model is misspelt: the estimate's Note column says so in Chinese, keeping the
+    names ftcost suggests and the encoding it counts with instead (part 3 of the Live page in the reader's
+    language)."""
+    from test_i18n_coverage import english_runs
+
+    scenario = _in("zh-Hant").model_copy(deep=True)
+    option = next(o for o in scenario.option if not o.fine_tuned)
+    option.model = "gpt-4o-minii"
+    at = open_page(scenario)
+    notes = frame(at, "備註")
+    note = str(notes.loc[notes["模型"] == "gpt-4o-minii", "備註"].iloc[0])
+    assert note.startswith("未知的模型 'gpt-4o-minii'；你是指 gpt-4o-mini, "), note
+    assert "o200k_base" in note and "Unknown model" not in note and "did you mean" not in note, note
+    assert english_runs(note) == [], note
+
+
+@pytest.mark.app
 def test_a_visitors_address_in_this_servers_network_is_refused_in_chinese(listener):
     at = open_page(_in("zh-Hant"))
     ok(at.text_input(key="live_base_url").input(listener.url).run())

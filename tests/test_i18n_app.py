@@ -312,3 +312,14 @@ def test_the_plan_pages_downloads_are_made_on_click_in_the_pages_language(monkey
         expected = report.to_markdown(plan, how, money=money, found=found, title=scenario.title("zh-Hant"))
     assert made["ftcost-plan.md"] == expected and "機場客服機器人" in expected and "NT$" in expected
     assert made["ftcost-months.csv"] == report.to_csv(plan, how)
+
+
+@pytest.mark.app
+def test_a_model_the_prices_page_does_not_know_is_said_in_chinese_with_its_suggestions():
+    """A Model pattern that matches nothing: the page stops on the pricing layer's sentence, in zh-Hant, keeping
+    the names ftcost suggests (issue 18 follow-up, part 3)."""
+    at = open_page("zh-Hant", "ui/page_prices.py")
+    at.text_input(key="prices_pattern").input("gpt-4o-minii").run()
+    shown = " ".join(e.value for e in at.error).replace("\u200b", "")
+    assert "沒有符合 'gpt-4o-minii' 的模型；你是指 gpt-4o-mini, " in shown.replace("\\", ""), shown
+    assert "No model matches" not in shown and "did you mean" not in shown

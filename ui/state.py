@@ -192,12 +192,18 @@ def stop_on_error() -> Iterator[None]:
     except DatasetFileError as exc:
         # A scenario opened from a file or link names its sample dataset relative to someone else's disk.
         st.error(
-            f"{md(exc)} " + i18n._("Upload the training file on the Dataset page (or state tokens per example there).")
+            f"{md(_sentence(exc))} "
+            + i18n._("Upload the training file on the Dataset page (or state tokens per example there).")
         )
         st.stop()
     except FtcostError as exc:
-        st.error(md(exc))
+        st.error(md(_sentence(exc)))
         st.stop()
+
+
+def _sentence(exc: FtcostError) -> object:
+    """The error's sentence as raised: its Notice (`md` shows it in the reader's language), else its text."""
+    return exc.args[0] if len(exc.args) == 1 else str(exc)
 
 
 # --- the language and currency the session reads ----------------------------------------------------------

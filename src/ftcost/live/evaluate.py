@@ -82,10 +82,12 @@ def score(answer: str, expected: str, scoring: Scoring = "exact", fields: Sequen
         ok = answer.strip() == expected.strip()
         return ok, "" if ok else "differs from the expected answer"
     if scoring != "json_fields":
-        raise FtcostError(f"Unknown scoring {scoring!r}; use 'exact' or 'json_fields'.")
+        raise FtcostError(Notice(N_("Unknown scoring {scoring}; use 'exact' or 'json_fields'."), scoring=repr(scoring)))
     want = _parse_object(expected)
     if want is None:
-        raise FtcostError("The expected answer is not a JSON object, so it cannot be scored by JSON fields.")
+        raise FtcostError(
+            Notice(N_("The expected answer is not a JSON object, so it cannot be scored by JSON fields."))
+        )
     got = _parse_object(answer)
     if got is None:
         return False, "the answer is not a JSON object"
@@ -96,26 +98,44 @@ def score(answer: str, expected: str, scoring: Scoring = "exact", fields: Sequen
 def check_eval_set(items: Sequence[EvalItem], scoring: Scoring, fields: Sequence[str]) -> None:
     """Refuse, before any money is spent, an eval set that cannot be scored."""
     if not items:
-        raise FtcostError("The pilot has no eval set: add [[pilot.eval_set]] entries with input and expected.")
+        raise FtcostError(
+            Notice(N_("The pilot has no eval set: add [[pilot.eval_set]] entries with input and expected."))
+        )
     if len(items) > MAX_EVAL_ITEMS:
         raise InputError(
-            f"The eval set has {len(items):,} items; ftcost evaluates at most {MAX_EVAL_ITEMS:,} "
-            "(the scenario file's limit). Use fewer items.",
+            Notice(
+                N_(
+                    "The eval set has {n} items; ftcost evaluates at most {limit} (the scenario file's limit). "
+                    "Use fewer items."
+                ),
+                n=len(items),
+                limit=MAX_EVAL_ITEMS,
+            ),
             value=str(len(items)),
             setting="limit",
         )
     if scoring not in ("exact", "json_fields"):
-        raise FtcostError(f"Unknown scoring {scoring!r}; use 'exact' or 'json_fields'.")
+        raise FtcostError(Notice(N_("Unknown scoring {scoring}; use 'exact' or 'json_fields'."), scoring=repr(scoring)))
     for n, item in enumerate(items, 1):
         if not item.input.strip():
-            raise FtcostError(f"eval item {n}: the input is empty.")
+            raise FtcostError(Notice(N_("eval item {item}: the input is empty."), item=str(n)))
         if scoring == "json_fields":
             want = _parse_object(item.expected)
             if want is None:
-                raise FtcostError(f"eval item {n}: expected is not a JSON object, but scoring is json_fields.")
+                raise FtcostError(
+                    Notice(
+                        N_("eval item {item}: expected is not a JSON object, but scoring is json_fields."), item=str(n)
+                    )
+                )
             missing = [f for f in fields if _lookup(want, f) is _MISSING]
             if missing:
-                raise FtcostError(f"eval item {n}: expected has no field(s) {', '.join(missing)} to compare.")
+                raise FtcostError(
+                    Notice(
+                        N_("eval item {item}: expected has no field(s) {fields} to compare."),
+                        item=str(n),
+                        fields=", ".join(missing),
+                    )
+                )
 
 
 def estimate_evaluate(

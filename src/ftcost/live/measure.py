@@ -79,12 +79,16 @@ def plan_calls(
     """The calls a measurement makes: `samples` per option, cycling through the user messages.
     `limit` bounds `samples` (evaluate sends each of its items once and has its own, larger limit)."""
     if not options:
-        raise FtcostError("Nothing to measure: give at least one option (a model and its prompt).")
+        raise FtcostError(Notice(N_("Nothing to measure: give at least one option (a model and its prompt).")))
     messages_in = [m for m in user_messages if m and m.strip()]
     if not messages_in:
-        raise FtcostError("Nothing to measure: the scenario has no sample user message.")
+        raise FtcostError(Notice(N_("Nothing to measure: the scenario has no sample user message.")))
     if not (isinstance(samples, int) and 1 <= samples <= limit):
-        raise FtcostError(f"samples must be a whole number from 1 to {limit:,}, not {samples!r}.")
+        raise FtcostError(
+            Notice(
+                N_("samples must be a whole number from 1 to {limit}, not {value}."), limit=limit, value=repr(samples)
+            )
+        )
     counter = counter or _ftcost_counter()
     planned = []
     for option in options:

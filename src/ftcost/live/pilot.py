@@ -108,18 +108,25 @@ def default_training_pricer() -> TrainingPricer:
     return price
 
 
-def _dataset_errors(path: Path, report: Any) -> str:
+def _dataset_errors(path: Path, report: Any) -> Notice:
     """One sentence: which checks failed on which lines (at most three categories named)."""
-    from ftcost.views.common import lines_text  # the CLI's wording and cut rule, so both name the same lines
+    from ftcost.views.common import lines_notice  # the CLI's wording and cut rule, so both name the same lines
 
-    parts = []
-    for category, lines in list(report.error_lines.items())[:3]:
-        where = lines_text(lines, report.line_count(category))
-        parts.append(f"{category} on {where}")
-    more = f" and {len(report.errors) - 3} more kinds" if len(report.errors) > 3 else ""
-    return (
-        f"{path.name} fails ftcost's checks ({'; '.join(parts)}{more}), so it is not uploaded; "
-        "ftcost's analysis of the file explains each problem and how to fix it."
+    parts = tuple(
+        # Translators: a failed dataset check by its id (e.g. missing_assistant) and where: "line 3", "lines 3, 7".
+        Notice(N_("{category} on {lines}"), category=category, lines=lines_notice(lines, report.line_count(category)))
+        for category, lines in list(report.error_lines.items())[:3]
+    )
+    # The English has always said "kinds", one or more.
+    more = Notice(N_(" and {n} more kinds"), n=len(report.errors) - 3) if len(report.errors) > 3 else ""
+    return Notice(
+        N_(
+            "{file} fails ftcost's checks ({failed}{more}), so it is not uploaded; ftcost's analysis of the file "
+            "explains each problem and how to fix it."
+        ),
+        file=path.name,
+        failed=parts,
+        more=more,
     )
 
 
@@ -272,7 +279,10 @@ def run_pilot(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FtcostError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+        raise FtcostError(
+            # Translators: {reason} is the operating system's own words (e.g. "No such file or directory").
+            Notice(N_("{path}: cannot be read ({reason})."), path=str(path), reason=str(exc.strerror or exc))
+        ) from None
     progress(
         Progress(
             "upload",

@@ -44,10 +44,14 @@ ALLOWED_SERVERS = "FTCOST_ALLOWED_BASE_URLS"
 #: getaddrinfo-shaped: (host, port) -> the addresses the host resolves to.
 Resolver = Callable[[str, int], Iterable[str]]
 
-SERVER_KEY_OFF = (
-    f"A key in this server's environment or Streamlit secrets is not offered to visitors unless the operator "
-    f"enables it ({ALLOW_SERVER_KEY}=1 in the environment, or {ALLOW_SERVER_KEY} = true in secrets); type your "
-    "own key to spend on your own account."
+#: Why the server's own key is not used, for a visitor without one (the Live page shows it in their language).
+SERVER_KEY_OFF = Notice(
+    N_(
+        "A key in this server's environment or Streamlit secrets is not offered to visitors unless the "
+        "operator enables it ({flag}=1 in the environment, or {flag} = true in secrets); type your own key "
+        "to spend on your own account."
+    ),
+    flag=ALLOW_SERVER_KEY,
 )
 
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~/%:@\[\]?#=&+]+")

@@ -29,7 +29,6 @@ from ftcost.pricing.store import current
 
 TIERS: tuple[str, ...] = typing.get_args(Tier)
 _LEGACY_FT = re.compile(r"(ada|babbage|curie|davinci):ft-\S+")
-_FT_FORMS = "ft:BASE, ft:BASE:ORG::ID or ft:BASE:ORG:SUFFIX:ID"
 
 
 @dataclass(frozen=True)
@@ -141,13 +140,21 @@ def parse_name(name: str) -> tuple[str, bool]:
     """(base name, fine-tuned?) from any name OpenAI uses; the base may still be an alias."""
     if not isinstance(name, str) or not name.strip():
         raise UnknownModelError(
-            "A model name is required, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:my-org::abc123."
+            Notice(N_("A model name is required, e.g. gpt-4o-mini or ft:gpt-4o-mini-2024-07-18:my-org::abc123."))
         )
     name = name.strip()
     if name.startswith("ft:"):
         parts = name[3:].split(":")
         if not parts[0] or len(parts) > 5:
-            raise UnknownModelError(f"{name!r} is not a fine-tuned model name OpenAI uses; expected {_FT_FORMS}.")
+            raise UnknownModelError(
+                Notice(
+                    N_(
+                        "{name} is not a fine-tuned model name OpenAI uses; expected ft:BASE, ft:BASE:ORG::ID or "
+                        "ft:BASE:ORG:SUFFIX:ID."
+                    ),
+                    name=repr(name),
+                )
+            )
         return parts[0], True
     if _LEGACY_FT.fullmatch(name):
         return name.split(":", 1)[0], True
@@ -166,10 +173,12 @@ def resolve(name: str, as_of: dt.date, *, data: PricingData | None = None) -> Re
     if not periods:
         known = list(d.models) + d.alias_names
         near = difflib.get_close_matches(base, known, n=3, cutoff=0.6)
-        hint = f"did you mean {', '.join(near)}?" if near else "no model ftcost knows has a name close to it."
-        inside = f" (the base of {name!r})" if fine_tuned else ""
+        inside = Notice(N_(" (the base of {name})"), name=repr(name)) if fine_tuned else ""
         raise UnknownModelError(
-            f"Unknown model {base!r}{inside}; {hint}", value=base, near=near, listing=None if near else "models"
+            Notice(N_("Unknown model {model}{inside}; {hint}"), model=repr(base), inside=inside, hint=near_hint(near)),
+            value=base,
+            near=near,
+            listing=None if near else "models",
         )
     row = next((a for a in periods if a.in_force(as_of)), None)
     if row is None:
@@ -184,6 +193,14 @@ def resolve(name: str, as_of: dt.date, *, data: PricingData | None = None) -> Re
             _alias_not_on(base, periods, as_of), value=base, as_of=as_of, listing="alias_history" if gap else None
         )
     return Resolved(name, row.snapshot, fine_tuned, d.models[row.snapshot], alias=base, alias_row=row)
+
+
+def near_hint(near: list[str]) -> Notice:
+    """The end of an unknown name's sentence: the names close to it, or that there are none."""
+    if near:
+        # Translators: after "Unknown model 'x';" — {models} are model names, comma-separated.
+        return Notice(N_("did you mean {models}?"), models=", ".join(near))
+    return Notice(N_("no model ftcost knows has a name close to it."))
 
 
 def rates(name: str, as_of: dt.date, tier: str = "standard", *, data: PricingData | None = None) -> RateCard:

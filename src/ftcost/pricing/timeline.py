@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ftcost.errors import UnknownModelError
+from ftcost.i18n import N_, Notice
 from ftcost.money import decimal_str
-from ftcost.pricing.lookup import check_date, check_tier, parse_name
+from ftcost.pricing.lookup import check_date, check_tier, near_hint, parse_name
 from ftcost.pricing.rows import PriceRow, PricingData
 from ftcost.pricing.store import current
 
@@ -77,8 +78,12 @@ def select(
         if found:
             return found, None
     near = difflib.get_close_matches(p, list(d.models) + d.alias_names, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(near)}?" if near else "no model ftcost knows has a name close to it."
-    raise UnknownModelError(f"No model matches {p!r}; {hint}", value=p, near=near, listing=None if near else "models")
+    raise UnknownModelError(
+        Notice(N_("No model matches {pattern}; {hint}"), pattern=repr(p), hint=near_hint(near)),
+        value=p,
+        near=near,
+        listing=None if near else "models",
+    )
 
 
 def _alias_targets(d: PricingData, alias: str, as_of: dt.date | None) -> set[str]:

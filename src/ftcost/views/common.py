@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from ftcost.i18n import _, ngettext, number, percent, share_percent
+from ftcost.i18n import N_, N_plural, Notice, _, ngettext, number, percent, share_percent
 from ftcost.money import Display, format_price, format_usd
 
 #: Line numbers listed per problem before "… and N more": the CLI's summary, the Dataset page's table and the
@@ -101,12 +101,17 @@ def line_list(lines: Sequence[int], total: int | None = None, shown: int = LINES
 def lines_text(lines: Sequence[int], total: int | None = None, shown: int = LINES_SHOWN) -> str:
     """`line 3`, `lines 3, 7, 12`, `lines 3, 7, 12 … and 4,210 more`, or `the whole file` (no line numbers: a
     problem of the file as a whole); `total` as for `line_list`."""
+    return lines_notice(lines, total, shown).text()
+
+
+def lines_notice(lines: Sequence[int], total: int | None = None, shown: int = LINES_SHOWN) -> Notice:
+    """`lines_text` as a Notice, for a sentence the library builds and the reader sees later in their language."""
     if not lines:
-        return _("the whole file")
+        return Notice(N_("the whole file"))
     head, more = _cut(lines, total, shown)
     if more:  # one sentence, not "lines {…}" around "… and N more": Chinese puts 第…行 around the numbers only
-        return _("lines {lines} … and {n} more").format(lines=head, n=tokens(more))
-    return ngettext("line {lines}", "lines {lines}", len(lines)).format(lines=head)
+        return Notice(N_("lines {lines} … and {n} more"), lines=head, n=more)
+    return Notice(N_plural("line {lines}", "lines {lines}"), lines=head, n=len(lines))
 
 
 def _cut(lines: Sequence[int], total: int | None, shown: int) -> tuple[str, int]:

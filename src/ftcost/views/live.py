@@ -19,7 +19,7 @@ from ftcost.errors import FtcostError
 from ftcost.i18n import N_, _, locale, ngettext, text
 from ftcost.live import EvalReport, MeasureReport, PromptOption, SpendEstimate
 from ftcost.live import from_scenario as fs
-from ftcost.live.serving import ALLOW_SERVER_KEY, OPENAI_API, Connection
+from ftcost.live.serving import OPENAI_API, SERVER_KEY_OFF, Connection
 from ftcost.money import Display
 from ftcost.scenario import Scenario
 from ftcost.text import markdown
@@ -58,12 +58,6 @@ KEY_SOURCES = {
     "environment": N_("the server's key from its environment ({env}), which its operator lets visitors spend"),
 }
 NEEDS_KEY = N_("Needs an API key (above).")
-#: ftcost.live.serving's SERVER_KEY_OFF, in the page's language.
-SERVER_KEY_OFF = N_(
-    "A key in this server's environment or Streamlit secrets is not offered to visitors unless the "
-    "operator enables it ({flag}=1 in the environment, or {flag} = true in secrets); type your own key "
-    "to spend on your own account."
-)
 
 
 def key_adds() -> str:
@@ -102,7 +96,7 @@ def connection_sentence(conn: Connection) -> str:
             _("No key yet. Estimates below are free; the buttons that spend need a key.")
             + where
             + " "
-            + _(SERVER_KEY_OFF).format(flag=ALLOW_SERVER_KEY)
+            + text(SERVER_KEY_OFF)
         )
     return _("Using {source}.").format(source=_(KEY_SOURCES[conn.source]).format(env=KEY_ENV)) + where
 
