@@ -377,6 +377,19 @@ def test_a_fine_tuned_model_of_another_base_is_refused_in_a_sentence(standin):
 
 
 @pytest.mark.app
+def test_a_fine_tuned_model_of_another_base_is_refused_in_traditional_chinese(standin):
+    at = connect(open_page(with_eval_set().model_copy(update={"display": _in("zh-Hant").display})), standin)
+    ok(at.text_input(key="live_ft_model").input("ft:gpt-4.1-2025-04-14:org::x1").run())
+    shown = errors(at)
+    assert (
+        "ft:gpt-4.1-2025-04-14:org::x1 不是 gpt-4.1-mini-2025-04-14 或 gpt-4o-mini-2024-07-18（所規劃微調的基礎模型）"
+        "的微調。"
+    ) in shown.replace("\\", ""), shown
+    assert "is not a fine-tune" not in shown and " or " not in shown
+    assert standin.requests == []
+
+
+@pytest.mark.app
 def test_a_scenario_without_an_eval_set_says_how_to_add_one():
     at = open_page()
     assert "This scenario has no eval set" in texts(at.info)

@@ -198,3 +198,33 @@ def test_the_servers_key_sentence_is_the_librarys_notice_in_chinese(lang):
     names = ("FTCOST_ALLOW_SERVER_KEY", "Streamlit secrets", "secrets", "true")
     assert english_left(chinese, *names) == [] and chinese.count("FTCOST_ALLOW_SERVER_KEY") == 2, chinese
     assert lv.SERVER_KEY_OFF is serving.SERVER_KEY_OFF  # the page has no copy of its own to drift from
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_fine_tuned_model_field_is_refused_in_chinese(lang):
+    """The Evaluate field's two refusals (a name that is not a fine-tune, a fine-tune of another base, with the
+    planned bases joined by "or" in the reader's words), and applying a run that measured nothing."""
+    from ftcost.live import from_scenario as fs
+    from ftcost.live.measure import MeasureReport
+    from ftcost.scenario import default_scenario
+
+    scenario = default_scenario()
+    err = raised(lambda: fs.select_options(scenario, fine_tuned_model="gpt-4o-mini"))
+    english = "'gpt-4o-mini' is not a fine-tuned model's name; it looks like ft:BASE:org:suffix:id."
+    assert_reads_in(lang, err, english, "'gpt-4o-mini'", "ft:BASE:org:suffix:id")
+    assert err.setting == "fine_tuned_model"
+
+    other = "ft:gpt-4.1-2025-04-14:org::x1"
+    err = raised(lambda: fs.select_options(scenario, fine_tuned_model=other))
+    bases = ("gpt-4.1-mini-2025-04-14", "gpt-4o-mini-2024-07-18")
+    english = f"{other} is not a fine-tune of {bases[0]} or {bases[1]}, the base of the planned fine-tunes."
+    chinese = assert_reads_in(lang, err, english, other, *bases)
+    assert f"{bases[0]} 或 {bases[1]}" in chinese
+    assert err.near == bases
+
+    err = raised(
+        lambda: fs.with_measurements(
+            scenario, MeasureReport(as_of=DAY, max_output_tokens=16, estimate=None, options=[])
+        )
+    )
+    assert_reads_in(lang, err, "Nothing was measured, so the scenario is left as it was.")

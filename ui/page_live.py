@@ -154,7 +154,7 @@ def _apply(make: Callable[[Any], Any], what: str) -> None:
             "Applied {what} to the scenario: every page, the file and the link use it now."
         ).format(what=what)
     except FtcostError as exc:
-        st.session_state[state.EDIT_ERROR] = str(exc)
+        st.session_state[state.EDIT_ERROR] = lv.sentence(exc)  # in the reader's language
 
 
 def _apply_measured() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ftcost.errors import FtcostError, InputError
+from ftcost.i18n import N_, Notice
 from ftcost.live.evaluate import EvalItem
 from ftcost.live.measure import MeasureReport, PromptOption
 
@@ -97,7 +98,9 @@ def select_options(
         chosen = [o for o in chosen if o.name in names]
     if ft and not ft.startswith("ft:"):
         raise InputError(
-            f"{ft!r} is not a fine-tuned model's name; it looks like ft:BASE:org:suffix:id.",
+            Notice(
+                N_("{model} is not a fine-tuned model's name; it looks like ft:BASE:org:suffix:id."), model=repr(ft)
+            ),
             value=ft,
             setting="fine_tuned_model",
         )
@@ -115,8 +118,14 @@ def select_options(
     matching = [o for o in planned if ft and same_family(base_of(ft), base_of(o.model))]
     if ft and planned and not matching:
         bases = sorted({base_of(o.model) for o in planned})
+        either: str = bases[0]
+        for base in bases[1:]:
+            # Translators: model names, one or the other ("gpt-4o-mini or gpt-3.5-turbo").
+            either = Notice(N_("{first} or {second}"), first=either, second=base)
         raise InputError(
-            f"{ft} is not a fine-tune of {' or '.join(bases)}, the base of the planned fine-tunes.",
+            Notice(
+                N_("{model} is not a fine-tune of {bases}, the base of the planned fine-tunes."), model=ft, bases=either
+            ),
             value=ft,
             near=tuple(bases),
             setting="fine_tuned_model",
@@ -182,7 +191,7 @@ def with_measurements(scenario: Any, report: MeasureReport) -> Any:
     """A copy of the scenario whose output tokens per request is the measured median."""
     tokens = report.suggested_output_tokens()
     if tokens is None:
-        raise FtcostError("Nothing was measured, so the scenario is left as it was.")
+        raise FtcostError(Notice(N_("Nothing was measured, so the scenario is left as it was.")))
     doc = scenario.model_dump()
     doc["workload"]["output_tokens_per_request"] = tokens
     return _revalidate(scenario, doc)
