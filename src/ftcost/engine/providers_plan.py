@@ -22,6 +22,7 @@ from ftcost.engine.training import (
     data_prep_usd,
     epochs_for,
     labour_per_iteration,
+    priced_one_off,
     training_inputs,
 )
 from ftcost.engine.workload import add_months, requests_in_month, token_profile
@@ -288,19 +289,8 @@ def _one_off(
         Decimal(0),
         labour_per_iteration(scenario) + data_prep_usd(scenario, pilot_examples),
     )
-    one_off = OneOff(
-        training_tokens_per_epoch=per_epoch,
-        epochs=epochs,
-        epochs_estimated=estimated,
-        charged_tokens_per_run=per_epoch * epochs,
-        training_usd_per_run=run_usd,
-        iterations=t.iterations,
-        training_usd=run_usd * t.iterations,
-        labour_usd=labour_per_iteration(scenario) * t.iterations,
-        data_prep_usd=data_prep_usd(scenario, t.planned_examples),
-        pilot_usd=pilot.total_usd,
-        tokens_source=Notice(N_("{source} (estimated tokenizer)"), source=inputs.source) if estimate else inputs.source,
-    )
+    source = Notice(N_("{source} (estimated tokenizer)"), source=inputs.source) if estimate else inputs.source
+    one_off = priced_one_off(scenario, per_epoch, (epochs, estimated), run_usd, pilot.total_usd, source)
     return one_off, pilot, list(quote.notes)
 
 

@@ -111,18 +111,37 @@ def one_off(
     t = scenario.training
     epochs, estimated = epochs_for(scenario, t.planned_examples)
     per_epoch, run_usd = _training_run(option_model, inputs.tokens_per_example, t.planned_examples, epochs, as_of)
+    return priced_one_off(scenario, per_epoch, (epochs, estimated), run_usd, pilot_usd, inputs.source)
+
+
+def priced_one_off(
+    scenario: Scenario,
+    per_epoch: int,
+    epochs: tuple[int, bool],
+    run_usd: Decimal,
+    pilot_usd: Decimal,
+    tokens_source: str,
+) -> OneOff:
+    """The one-off costs of a fine-tune whose training run is priced (`run_usd` for `per_epoch` tokens × epochs):
+    the run × iterations, labour × iterations, data preparation for the planned examples, and the pilot.
+
+    `epochs` is (epochs, estimated). OpenAI's one-off (`one_off`) and a provider's (`providers_plan`) differ only
+    in how the run is priced.
+    """
+    t = scenario.training
+    count, estimated = epochs
     return OneOff(
         training_tokens_per_epoch=per_epoch,
-        epochs=epochs,
+        epochs=count,
         epochs_estimated=estimated,
-        charged_tokens_per_run=per_epoch * epochs,
+        charged_tokens_per_run=per_epoch * count,
         training_usd_per_run=run_usd,
         iterations=t.iterations,
         training_usd=run_usd * t.iterations,
         labour_usd=labour_per_iteration(scenario) * t.iterations,
         data_prep_usd=data_prep_usd(scenario, t.planned_examples),
         pilot_usd=pilot_usd,
-        tokens_source=inputs.source,
+        tokens_source=tokens_source,
     )
 
 
