@@ -219,3 +219,35 @@ def test_a_provider_fine_tune_past_its_training_window_cannot_be_done_and_the_an
     assert not any("azure" in w for w in p.warnings)
     answer = report.headline(p)
     assert answer == [report.stay_sentence(p), x.reasons[0]]  # the cheapest base option to stay on, then why
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_each_fine_tunes_epochs_say_what_they_rest_on(lang):
+    # Together trains one epoch when none is set (its documented default), not OpenAI's auto rule; a provider that
+    # documents none is planned on OpenAI's auto rule and says so; the epochs are counted in the reader's grammar.
+    from ftcost import i18n, report
+    from ftcost.views.plan import training_note
+
+    scenario = load_scenario(gallery()["airport"])
+    p = measured_plan(scenario, DAY)
+    x = {o.name: o for o in p.options if o.one_off}
+    together = x["Together: Llama 3.1 8B LoRA, dedicated endpoint"].one_off
+    fireworks = x["Fireworks: Llama 3.1 8B LoRA, dedicated deployment"].one_off
+    assert (together.epochs, together.epochs_estimated, together.epochs_default) == (1, True, "Together AI")
+    assert (fireworks.epochs_estimated, fireworks.epochs_default) == (True, None)
+    with i18n.use(lang):
+        text = report.to_markdown(p)
+        default = i18n._(" ({provider}'s default when none is set)").format(provider="Together AI")
+        auto = i18n._(" (OpenAI's auto rule, estimated)")
+        one = i18n.ngettext("{n} epoch", "{n} epochs", 1).format(n=1)
+        three = i18n.ngettext("{n} epoch", "{n} epochs", fireworks.epochs).format(n=fireworks.epochs)
+    assert f"× {one}{default} =" in text
+    assert f"× {three}{auto} =" in text
+    assert "OpenAI" not in default and "Together AI" in default
+    if lang == "en":
+        assert "× 1 epoch (Together AI's default when none is set) =" in text
+        assert "1 epochs" not in text
+    # The Plan page's training note says the same of the first fine-tune planned.
+    note, _ = training_note(p, None, scenario.training.planned_examples)
+    first = next(o for o in p.options if o.fine_tuned and o.one_off)
+    assert ("OpenAI's auto rule" in note) == (first.one_off.epochs_default is None)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from ftcost.dataset import default_epochs
 from ftcost.engine import uncertainty as u
 from ftcost.engine.roi import break_even_accuracy
 from ftcost.measure_training import measured_plan
 from ftcost.scenario import Range, Scenario, default_scenario, gallery, load_scenario, parse_scenario
 
 AS_OF = dt.date(2026, 6, 1)
+REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 CENT = 0.01
 
 
@@ -307,3 +310,34 @@ def test_every_kind_of_range_gives_what_the_engine_plans_for_each_draw():
         exact = measured_plan(u.scenario_at(scenario, {a.key: values[a.key] for a in model.assumptions if a.ranged}, i))
         for option in exact.options:
             assert [float(x) for x in option.cumulative_usd] == pytest.approx(list(cum[option.name][i]), abs=CENT)
+
+
+def test_a_providers_epochs_follow_the_rule_the_plan_used_in_every_draw():
+    # Priced today, the airport scenario's fine-tunes are providers': Together trains its documented default of one
+    # epoch whatever the size; Fireworks, Azure and the self-hosted run publish no default, so the plan uses
+    # OpenAI's auto rule, which changes with the number of examples (3 epochs at 300, 2 at 12,000, 1 at 30,000). The
+    # draws must follow the same rule, as engine.plan does for each of them.
+    text = (REPO_SCENARIOS / "airport.toml").read_text(encoding="utf-8")
+    ranged = text.replace("planned_examples = 300", "planned_examples = { low = 20, likely = 300, high = 40000 }")
+    scenario = parse_scenario(ranged, "airport.toml")
+    as_of = dt.date(2026, 12, 2)
+    plan = measured_plan(scenario, as_of)
+    fts = {o.name: o.one_off for o in plan.options if o.one_off}
+    assert {name: (x.epochs, x.epochs_default) for name, x in fts.items() if name.startswith("Together")} == {
+        "Together: Llama 3.1 8B LoRA, dedicated endpoint": (1, "Together AI")
+    }
+    assert any(x.epochs_estimated and x.epochs_default is None for x in fts.values())  # the auto rule's
+    model = u.linear_model(scenario, plan)
+    values = u.draw(model, 6, 5)
+    examples = values["training.planned_examples"]
+    assert len({default_epochs(int(n)) for n in examples}) >= 2  # the rule gives these draws different epochs
+    cum = u.cumulative(model, values)
+    ranged_values = {a.key: values[a.key] for a in model.assumptions if a.ranged}
+    for i in range(6):
+        exact = measured_plan(u.scenario_at(scenario, ranged_values, i), as_of)
+        for option in exact.options:
+            if option.one_off and option.name in cum:  # (an option the likely values leave out is not drawn)
+                assert float(option.cumulative_usd[-1]) == pytest.approx(cum[option.name][i, -1], abs=CENT), (
+                    option.name,
+                    int(examples[i]),
+                )

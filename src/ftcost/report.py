@@ -24,7 +24,7 @@ from ftcost.pricing.fx import rate_sentence
 from ftcost.text import code, csv_writer, markdown
 
 # the pages and tests call report.months, report.pct, report.tokens: the shared formatting, re-exported
-from ftcost.views.common import CENT, cents, chance, month_text, months, pct, tokens  # noqa: F401
+from ftcost.views.common import CENT, cents, chance, epochs_basis, month_text, months, pct, tokens  # noqa: F401
 
 CSV_COLUMNS = (
     "option",
@@ -643,17 +643,17 @@ def to_markdown(
         if not o.one_off:
             continue
         x = o.one_off
-        est = _(" (OpenAI's auto rule, estimated)") if x.epochs_estimated else ""
+        est = epochs_basis(x, _(" (OpenAI's auto rule, estimated)"))
         lines += [
             f"**{md(o.name)}** — {m.amount(x.total_usd)}",
             "",
             "- "
             + _(
-                "Training: {tokens} tokens per epoch × {epochs} epochs{estimated} = {charged} charged tokens, "
+                "Training: {tokens} tokens per epoch × {epochs}{estimated} = {charged} charged tokens, "
                 "{per_run} per run × {iterations} iterations = {training} (tokens {source})"
             ).format(
                 tokens=tokens(x.training_tokens_per_epoch),
-                epochs=x.epochs,
+                epochs=ngettext("{n} epoch", "{n} epochs", x.epochs).format(n=x.epochs),
                 estimated=est,
                 charged=tokens(x.charged_tokens_per_run),
                 per_run=m.amount(x.training_usd_per_run),

@@ -262,7 +262,7 @@ def _one_off(
     """The full training run (× iterations) and a pilot run on the pilot's examples, with the quote's notes."""
     inputs = training_inputs(scenario, counting_model(m), training)
     t = scenario.training
-    epochs, estimated = _epochs(scenario, p, t.planned_examples)
+    epochs, estimated, default_of = _epochs(scenario, p, t.planned_examples)
     run = _run(p, m, inputs.tokens_per_example, t.planned_examples, epochs, common)
     if run is None:
         raise _LeftOut(
@@ -279,7 +279,7 @@ def _one_off(
         )
     per_epoch, run_usd, quote = run
     pilot_examples = max(10, scenario.pilot.examples)
-    pilot_epochs, _ = _epochs(scenario, p, pilot_examples)
+    pilot_epochs = _epochs(scenario, p, pilot_examples)[0]
     pilot_run = _run(p, m, inputs.tokens_per_example, pilot_examples, pilot_epochs, common)
     pilot = PilotCost(
         pilot_examples,
@@ -290,7 +290,7 @@ def _one_off(
         labour_per_iteration(scenario) + data_prep_usd(scenario, pilot_examples),
     )
     source = Notice(N_("{source} (estimated tokenizer)"), source=inputs.source) if estimate else inputs.source
-    one_off = priced_one_off(scenario, per_epoch, (epochs, estimated), run_usd, pilot.total_usd, source)
+    one_off = priced_one_off(scenario, per_epoch, (epochs, estimated), run_usd, pilot.total_usd, source, default_of)
     return one_off, pilot, list(quote.notes)
 
 
@@ -329,11 +329,12 @@ def left_out(option: Option, reason: str | Notice) -> Notice:
     return Notice(N_("{option} is left out of the plan: {reason}"), option=option.name, reason=reason)
 
 
-def _epochs(scenario: Scenario, p, examples: int) -> tuple[int, bool]:
-    """Stated epochs, else the provider's documented default (Together: 1), else OpenAI's auto rule (estimated)."""
+def _epochs(scenario: Scenario, p, examples: int) -> tuple[int, bool, str | None]:
+    """(epochs, estimated, whose default): stated epochs, else the provider's documented default (Together: 1, named
+    by the provider), else OpenAI's auto rule (estimated, None)."""
     if scenario.training.epochs == "auto" and p.info.default_epochs:
-        return p.info.default_epochs, True
-    return epochs_for(scenario, examples)
+        return p.info.default_epochs, True, p.info.name
+    return (*epochs_for(scenario, examples), None)
 
 
 def _run(p, m, tokens_per_example: Decimal, examples: int, epochs: int, common: dict):

@@ -74,6 +74,9 @@ class OneOff:
     data_prep_usd: Decimal
     pilot_usd: Decimal
     tokens_source: str  # "measured from <file>" | "stated"
+    # With `epochs_estimated`: the provider whose documented default gave `epochs` (Together's 1), or None when
+    # they are OpenAI's auto rule for the dataset size (the cookbook's rule).
+    epochs_default: str | None = None
 
     @property
     def total_usd(self) -> Decimal:

@@ -121,11 +121,13 @@ def priced_one_off(
     run_usd: Decimal,
     pilot_usd: Decimal,
     tokens_source: str,
+    epochs_default: str | None = None,
 ) -> OneOff:
     """The one-off costs of a fine-tune whose training run is priced (`run_usd` for `per_epoch` tokens × epochs):
     the run × iterations, labour × iterations, data preparation for the planned examples, and the pilot.
 
-    `epochs` is (epochs, estimated). OpenAI's one-off (`one_off`) and a provider's (`providers_plan`) differ only
+    `epochs` is (epochs, estimated); `epochs_default` names the provider whose documented default they are (else an
+    estimate is OpenAI's auto rule). OpenAI's one-off (`one_off`) and a provider's (`providers_plan`) differ only
     in how the run is priced.
     """
     t = scenario.training
@@ -142,6 +144,7 @@ def priced_one_off(
         data_prep_usd=data_prep_usd(scenario, t.planned_examples),
         pilot_usd=pilot_usd,
         tokens_source=tokens_source,
+        epochs_default=epochs_default,
     )
 
 

@@ -217,9 +217,10 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
                 if one.charged_tokens_per_run
                 else 0.0,
                 tokens_per_example=one.training_tokens_per_epoch / scenario.training.planned_examples,
-                # OpenAI's "auto" follows the cookbook's rule as the dataset grows; a provider's own rule (and a
-                # stated count) is held at the plan's epochs.
-                epochs_fixed=None if scenario.training.epochs == "auto" and _openai(scenario, o.name) else one.epochs,
+                # OpenAI's "auto" follows the cookbook's rule as the dataset grows, wherever the plan used it (a
+                # provider without a documented default is planned on it too); a provider's documented default
+                # and a stated count are held at the plan's epochs.
+                epochs_fixed=None if one.epochs_estimated and one.epochs_default is None else one.epochs,
                 pilot_fixed=float(one.pilot_usd) - labour - prep + extra_once,
                 pilot_examples=pilot_n,
                 pilot_eval_per_output_token=eval_per_token if o.name in openai else 0.0,
@@ -253,10 +254,6 @@ def linear_model(scenario: Scenario, plan: Plan) -> LinearPlan:
 
 def _replace(line: OptionLine, **changes) -> OptionLine:
     return replace(line, **changes)
-
-
-def _openai(scenario: Scenario, name: str) -> bool:
-    return next(o for o in scenario.option if o.name == name).provider_id == "openai"
 
 
 def _current_missing(plan: Plan) -> bool:

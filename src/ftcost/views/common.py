@@ -74,6 +74,16 @@ def statistic(value: float | int | None, missing: str = "—") -> str:
     return tokens(int(value))
 
 
+def epochs_basis(one_off, auto: str) -> str:
+    """What a fine-tune's epochs rest on, as a suffix: nothing when the scenario states them; the provider's documented
+    default when the plan used it (Together: 1); else `auto`, the caller's wording of OpenAI's auto rule."""
+    if not one_off.epochs_estimated:
+        return ""
+    if one_off.epochs_default:
+        return _(" ({provider}'s default when none is set)").format(provider=one_off.epochs_default)
+    return auto
+
+
 def cents(amount: Decimal) -> Decimal:
     """Money as a reader sees it: rounded half-up to the cent (the engine keeps exact amounts)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -14,7 +14,7 @@ from ftcost.engine.roi import saving_parts
 from ftcost.engine.training import MINIMUM_EXAMPLES
 from ftcost.i18n import N_, _, locale, ngettext, number
 from ftcost.money import Display
-from ftcost.views.common import month_text, pct, rounded, tokens
+from ftcost.views.common import epochs_basis, month_text, pct, rounded, tokens
 
 #: The parts of a month's cost, in stacking order, with the Month field each comes from (English names: the
 #: frames carry them translated, `part_label`).
@@ -365,8 +365,8 @@ def training_note(plan: Plan, training, planned: int, label: str | None = None) 
         return _("No fine-tune is planned, so no training file is priced."), None
     x = ft.one_off
     measured = next(iter(training.values()), None) if training else None
-    epochs = ngettext("{n} epoch", "{n} epochs", x.epochs).format(n=x.epochs) + (
-        _(" (OpenAI's auto rule)") if x.epochs_estimated else ""
+    epochs = ngettext("{n} epoch", "{n} epochs", x.epochs).format(n=x.epochs) + epochs_basis(
+        x, _(" (OpenAI's auto rule)")
     )
     fields = {"planned": number(planned), "epochs": epochs, "charged": tokens(x.charged_tokens_per_run)}
     if measured is None or measured.counted_examples is None:
