@@ -251,3 +251,23 @@ def test_each_fine_tunes_epochs_say_what_they_rest_on(lang):
     note, _ = training_note(p, None, scenario.training.planned_examples)
     first = next(o for o in p.options if o.fine_tuned and o.one_off)
     assert ("OpenAI's auto rule" in note) == (first.one_off.epochs_default is None)
+
+
+def test_an_openai_price_on_secondary_sources_only_is_warned_of_as_a_providers_is():
+    # GPT-6 luna's launch price rests on two public reports of the launch day (verified = false in pricing/): a plan
+    # that uses it says so, as it says so of a provider's unverified rate; a verified price is not warned of.
+    from ftcost.engine import PLAN_RATES
+    from ftcost.i18n import text
+
+    scenario = load_scenario(gallery()["airport"])
+    p = measured_plan(scenario, DAY)
+    warnings = [text(w) for w in p.warnings]
+    luna = next(o for o in scenario.option if o.model == "gpt-6-luna")
+    said = [w for w in warnings if w.startswith(f"{luna.name}: unverified rate — ")]
+    assert said == [
+        f"{luna.name}: unverified rate — Secondary sources only (two public reports of the launch day); "
+        "not in the price databases read."
+    ]
+    mini = next(o for o in scenario.option if o.model == "gpt-4.1-mini-2025-04-14" and not o.fine_tuned)
+    assert not [w for w in warnings if w.startswith(f"{mini.name}: unverified")]
+    assert "input" in PLAN_RATES

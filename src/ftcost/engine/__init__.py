@@ -81,6 +81,7 @@ def plan(scenario: Scenario, as_of: dt.date | None = None, *, training: Training
     order = [o.name for o in scenario.option]
     options.sort(key=lambda o: order.index(o.name))
     warnings += _option_warnings(scenario, as_of, options, current, go_live)
+    warnings += _unverified_warnings(selection.priced)
     # 5. Payback of each feasible fine-tune against each base option; the first fine-tune's pilot gate.
     warnings += lifecycle_warnings(
         scenario, as_of, {n: s for n, s in timelines.switches.items() if n in selection.by_name}
@@ -382,9 +383,32 @@ def _months(scenario: Scenario, option: Option, profile, as_of: dt.date, one_off
     return out
 
 
+#: The rates of an OpenAI option's card that its plan shows (the report's "Rates used").
+PLAN_RATES = ("input", "cached_input", "output", "training")
+
+
+def _unverified_warnings(priced: list[PricedOption]) -> list[Notice]:
+    """One warning per option and price row resting on secondary sources only (`verified = false` in pricing/), as
+    a provider's unverified rate is warned of: the plan's figures for that option are only as sure as that row."""
+    out: list[Notice] = []
+    for p in priced:
+        rows: dict[tuple, None] = {}
+        for name in PLAN_RATES:
+            rate = getattr(p.card, name, None)
+            if rate is not None and not rate.verified:
+                rows[(rate.effective_from, rate.note)] = None
+        for _, note in rows:
+            out.append(
+                Notice(N_("{line}: unverified rate — {note}"), line=p.name, note=note)
+                if note
+                else Notice(N_("{line}: unverified rate — secondary sources only"), line=p.name)
+            )
+    return out
+
+
 def _rate_summary(card: RateCard) -> dict[str, RateUsed]:
     out = {}
-    for name in ("input", "cached_input", "output", "training"):
+    for name in PLAN_RATES:
         rate = getattr(card, name, None)
         if rate is not None:
             out[name] = RateUsed(
