@@ -8,7 +8,8 @@ fresh process with that tree's `src` first on the path:
 - `bench_analyze.py --child fixed`: its phases (start + imports, models.toml, vocabulary + self-check, two
   workers started), each timed once in that process;
 - `bench_analyze.py --child ftcost`: `analyze_file` on the file, wall seconds (what the headline ratio uses);
-- `analyze_file` and the command line `ftcost analyze FILE` (summary to a pipe), each with the moment its
+- `analyze_file` and the command line `ftcost analyze FILE --as-of 2024-06-01` (summary to a pipe; the cookbook's
+  gpt-3.5-turbo-0125 is the default that day, as `analyze_file`'s), each with the moment its
   workers are started reported (`analysis.worker_pool` wrapped): seconds from this script's launch of the
   process to that moment (the serial start: interpreter, imports, everything before the fork), from the end
   of the scan to the process's exit (the serial end: report, price, summary), and in all.
@@ -50,7 +51,9 @@ def pool(*args):
 analysis.worker_pool = pool
 if sys.argv[1] == "cli":
     from ftcost.cli import main
-    code = main(["analyze", sys.argv[2]])
+    # the default model on a day the cookbook's gpt-3.5-turbo-0125 took fine-tuning jobs: the figures in
+    # bench/README.md count cl100k_base, whatever today's default is (see `ftcost analyze --help`)
+    code = main(["analyze", sys.argv[2], "--as-of", "2024-06-01"])
 else:
     from ftcost.dataset import analyze_file
     analyze_file(sys.argv[2])

@@ -88,6 +88,28 @@ def test_the_command_line_names_a_listed_model_without_validating_the_facts(mode
     assert [m for m in NOT_BEFORE_THE_SCAN if m in loaded and m not in ("gettext", "logging")] == []
 
 
+_CLI_DEFAULT_START = """
+import sys, datetime
+from ftcost.cli import build_parser
+from ftcost.cli.analyze import hinted_default, _is_openai, snapshot_of
+
+args = build_parser().parse_args(["analyze", "train.jsonl", "--as-of", sys.argv[1]])
+assert args.model is None
+chosen = hinted_default(args.as_of)
+assert chosen is not None and snapshot_of(chosen.model, args.as_of) == chosen.model and _is_openai(chosen.model)
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("day", ["2024-06-01", "2026-12-02", "2027-02-01"])
+def test_the_command_line_chooses_its_default_model_without_validating_the_facts(day):
+    # No --model: the model OpenAI takes jobs on that day is read from models.toml as written (the pricing layer
+    # checks it after the scan; tests/test_cli_analyze_default.py holds the two equal).
+    (modules,) = _run(_CLI_DEFAULT_START, day)
+    loaded = set(modules.split())
+    assert [m for m in NOT_BEFORE_THE_SCAN if m in loaded and m not in ("gettext", "logging")] == []
+
+
 def test_the_listed_models_are_the_validated_ones():
     from ftcost.models import load_models
 

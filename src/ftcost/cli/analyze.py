@@ -2,6 +2,9 @@
 
 `--model` takes an OpenAI snapshot or alias, or a provider's model id (`meta-llama/Meta-Llama-3.1-8B-Instruct-Reference`,
 `together:…`, `ft:…`), counted with that model's own tokenizer family; `--tokenizer` names a family directly.
+Without either, the file is counted for the model OpenAI takes new fine-tuning jobs on on the `--as-of` date
+(`pricing.default_fine_tune` from the cookbook's model); on a day OpenAI takes none, for the one of the last day
+it did, with training not priced and a sentence saying so.
 
 Exit codes: 0 the dataset is valid (warnings allowed); 1 it has errors (the report is still printed);
 2 the command cannot run (no such file, a directory, not JSONL at all, an unknown model).
@@ -28,6 +31,7 @@ from ftcost.dataset import DEFAULT_MODEL, DatasetReport, analyze_file, describe
 from ftcost.errors import FtcostError
 from ftcost.i18n import N_, _, ngettext
 from ftcost.money import format_price, format_usd
+from ftcost.replacements import DefaultFineTune, default_fine_tune
 from ftcost.tokenizers import FAMILIES
 from ftcost.views.common import lines_text as format_lines  # the one wording and cut rule of line lists
 from ftcost.views.common import progress_percent, statistic
@@ -42,7 +46,10 @@ def register(subparsers) -> None:
     )
     parser.add_argument("file", metavar="FILE", help="the training file (.jsonl)")
     parser.add_argument(
-        "--model", default=None, help=f"OpenAI snapshot id, or a provider's model id (default {DEFAULT_MODEL})"
+        "--model",
+        default=None,
+        help="OpenAI snapshot id, or a provider's model id (default: the model OpenAI takes new fine-tuning jobs "
+        "on, on the --as-of date: the cookbook's while it does, else what OpenAI offers in its place)",
     )
     parser.add_argument(
         "--tokenizer",
@@ -70,7 +77,13 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()  # a user interface supplies today; the library below never reads the clock
-    name = args.model or DEFAULT_MODEL
+    default = None
+    if args.model is None and args.tokenizer is None:
+        # read from models.toml without pydantic when it can be (checked against the pricing layer after the scan)
+        default = hinted_default(as_of) or validated_default(as_of)
+        name = default.model
+    else:
+        name = args.model or DEFAULT_MODEL
     model = snapshot_of(name, as_of)
     provider_model = None if args.model is None or _is_openai(model) else find_provider_model(args.model)
     family = args.tokenizer
@@ -86,21 +99,10 @@ def run(args: argparse.Namespace) -> int:
         from ftcost.engine.providers_plan import COUNTING_PROXY
 
         model = COUNTING_PROXY
-    bar = ProgressBar(sys.stderr) if not args.json and _is_tty(sys.stderr) else None
-    progress = while_scanning(bar, functools.partial(load_output, model if family is None else None, as_of, args.json))
-    try:
-        if family is None:
-            report = analyze_file(args.file, model, args.epochs, progress=progress, workers=args.workers)
-        else:
-            # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
-            from ftcost.dataset import analyze_file_many
-
-            report = analyze_file_many(
-                args.file, model, [family], args.epochs, progress=progress, workers=args.workers
-            )[family]
-    finally:
-        if bar:
-            bar.close()
+    report = _scan(args, model, family, as_of)
+    if default is not None and (checked := validated_default(as_of)) != default:
+        default, model = checked, checked.model  # models.toml read raw said otherwise (not expected): count anew
+        report = _scan(args, model, family, as_of)
     if provider_model is not None:
         provider, m = provider_model
         report = _as_provider_model(report, provider, m)
@@ -117,13 +119,18 @@ def run(args: argparse.Namespace) -> int:
             None,
             f"counted with {family}, not {report.model}'s own tokenizer, so OpenAI's rate does not apply",
         )
+    elif default is not None and not default.takes_jobs:
+        cost, priced = None, no_fine_tuning(default)
     else:
         cost, priced = training_cost(report, as_of)
+    if default is not None and default.takes_jobs and default.model != default.start:
+        report = dataclasses.replace(report, notes=(*report.notes, default_note(default)))
     args.exit_code = 0 if report.valid else 1  # kept if the reader closes the pipe while we print
     if args.json:
         doc = report.to_dict(cost)
         doc["training_price_as_of"] = as_of.isoformat()
         doc["training_cost_note"] = priced
+        doc["default_model"] = None if default is None else default_doc(default)
         # Streamed: a file of millions of bad lines lists millions of line numbers, and json.dumps with
         # an indent would hold all of that text (and its pieces) in memory at once.
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
@@ -131,6 +138,82 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render(report, cost, priced))
     return args.exit_code
+
+
+def _scan(args: argparse.Namespace, model: str, family: str | None, as_of: dt.date) -> DatasetReport:
+    """The file analysed for `model` (counted with `family` when one is named), with the progress bar on a terminal."""
+    bar = ProgressBar(sys.stderr) if not args.json and _is_tty(sys.stderr) else None
+    progress = while_scanning(bar, functools.partial(load_output, model if family is None else None, as_of, args.json))
+    try:
+        if family is None:
+            return analyze_file(args.file, model, args.epochs, progress=progress, workers=args.workers)
+        # deferred: every subcommand module is imported at start-up (ftcost --help); only this command needs it
+        from ftcost.dataset import analyze_file_many
+
+        return analyze_file_many(args.file, model, [family], args.epochs, progress=progress, workers=args.workers)[
+            family
+        ]
+    finally:
+        if bar:
+            bar.close()
+
+
+def validated_default(as_of: dt.date) -> DefaultFineTune:
+    """The model a fine-tune planned from the cookbook's model uses on `as_of`, by the pricing layer."""
+    # deferred: the pricing tables load while the workers scan (see while_scanning), not before
+    from ftcost.pricing import default_fine_tune
+
+    return default_fine_tune(DEFAULT_MODEL, as_of)
+
+
+def hinted_default(as_of: dt.date) -> DefaultFineTune | None:
+    """`validated_default` from models.toml read without validating it (no pydantic, no pricing tables before the
+    scan); None when in doubt. Only a hint: `run` checks it against `validated_default` once the file is read."""
+    rows = listed_rows()
+    if rows is None or DEFAULT_MODEL not in rows:
+        return None
+    return default_fine_tune(rows, DEFAULT_MODEL, as_of, _window_holds)
+
+
+def _window_holds(m: Listed, day: dt.date) -> bool:
+    """The job rule for an unknown organization, as models.toml's dates give it (the pricing layer's
+    `can_create_job` is the rule; a test holds the two equal on every day either can change)."""
+    ends = (m.fine_tuning_until, m.shutdown)
+    return m.fine_tuning_from is not None and m.fine_tuning_from <= day and all(e is None or day < e for e in ends)
+
+
+def no_fine_tuning(default: DefaultFineTune) -> str:
+    """The one sentence for a day OpenAI takes no new fine-tuning jobs: what was counted, and how to price it."""
+    fields = {"date": default.as_of, "model": default.model, "last": default.last_day}
+    if default.last_day is None:
+        return _(
+            "no OpenAI model takes new fine-tuning jobs on {date}, so the file is counted for {model}; to price "
+            "training elsewhere, pass --model with a provider's model id (`ftcost prices --provider P` lists "
+            "provider P's models)"
+        ).format(**fields)
+    return _(
+        "no OpenAI model takes new fine-tuning jobs on {date} (the last day was {last}), so the file is counted "
+        "for {model}, the default on that last day; to price training elsewhere, pass --model with a provider's "
+        "model id (`ftcost prices --provider P` lists provider P's models)"
+    ).format(**fields)
+
+
+def default_note(default: DefaultFineTune) -> str:
+    """The note when no --model was given and the model OpenAI fine-tunes that day is not the cookbook's."""
+    return _(
+        "No --model: counted for {model}, which OpenAI fine-tunes on {date} in place of the cookbook's {start}."
+    ).format(model=default.model, date=default.as_of, start=default.start)
+
+
+def default_doc(default: DefaultFineTune) -> dict:
+    """How the model was chosen, for the JSON (no --model, no --tokenizer)."""
+    return {
+        "model": default.model,
+        "from": default.start,
+        "as_of": default.as_of.isoformat(),
+        "takes_new_jobs": default.takes_jobs,
+        "last_day_of_new_jobs": default.last_day.isoformat() if default.last_day else None,
+    }
 
 
 def while_scanning(bar: ProgressBar | None, load: Callable[[], None]) -> Callable[[int, int], None]:
@@ -203,7 +286,6 @@ def _is_openai(model: str) -> bool:
     return model in load_models()
 
 
-@functools.cache
 def listed_models() -> frozenset[str]:
     """The model ids models.toml lists, read without validating it; empty when it cannot be read.
 
@@ -213,16 +295,67 @@ def listed_models() -> frozenset[str]:
     analysis's validation raises the error `load_models()` would have raised here (after the data file's own
     checks: a missing data file is now reported first).
     """
+    return _listed()[0]
+
+
+def listed_rows() -> dict[str, Listed] | None:
+    """models.toml's rows as `Listed` facts, read without validating it; None when any row is in doubt."""
+    return _listed()[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class Listed:
+    """The facts `ftcost.replacements` reads of one models.toml row, as written (not validated)."""
+
+    id: str
+    family: str
+    released: dt.date | None
+    replacements: tuple[str, ...]
+    encoding: str | None
+    format: str
+    fine_tuning_from: dt.date | None
+    fine_tuning_until: dt.date | None
+    shutdown: dt.date | None
+
+
+_DATES = ("released", "fine_tuning_from", "fine_tuning_until", "shutdown")
+
+
+@functools.cache
+def _listed() -> tuple[frozenset[str], dict[str, Listed] | None]:
     try:
         doc = tomllib.loads((data_dir("pricing") / "models.toml").read_text(encoding="utf-8"))
     except (FtcostError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        return frozenset()
+        return frozenset(), None
     rows = doc.get("model")
-    return frozenset(
-        row["id"]
-        for row in (rows if isinstance(rows, list) else ())
-        if isinstance(row, dict) and type(row.get("id")) is str
-    )
+    rows = [row for row in (rows if isinstance(rows, list) else ()) if isinstance(row, dict)]
+    ids = frozenset(row["id"] for row in rows if type(row.get("id")) is str)
+    facts: dict[str, Listed] = {}
+    for row in rows:
+        listed = _as_listed(row)
+        if listed is None or listed.id in facts:
+            return ids, None
+        facts[listed.id] = listed
+    return ids, facts
+
+
+def _as_listed(row: dict) -> Listed | None:
+    """One row's `Listed` facts; None when a field is not what models.toml's schema says."""
+    mid, family, encoding, form = row.get("id"), row.get("family"), row.get("encoding"), row.get("format", "chat")
+    replaced = row.get("replacements", [])
+    dates = [row.get(key) for key in _DATES]
+    if (
+        type(mid) is not str
+        or type(family) is not str
+        or not (encoding is None or type(encoding) is str)
+        or type(form) is not str
+        or not isinstance(replaced, list)
+        or not all(type(r) is str for r in replaced)
+        or not all(d is None or type(d) is dt.date for d in dates)
+    ):
+        return None
+    released, start, until, shutdown = dates
+    return Listed(mid, family, released, tuple(replaced), encoding, form, start, until, shutdown)
 
 
 def find_provider_model(name: str):

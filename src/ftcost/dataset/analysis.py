@@ -32,6 +32,9 @@ from ftcost.dataset.report import DatasetReport, LineNumbers, build_report, unco
 from ftcost.dataset.stats import default_epochs
 from ftcost.errors import DatasetFileError, FtcostError, UnknownModelError
 
+#: The cookbook's model: `analyze_*`'s default, kept so its figures (and bench/README.md's) stay reproducible,
+#: although OpenAI shut it down on 2026-10-23. `ftcost analyze` without --model counts for the model OpenAI
+#: fine-tunes on its --as-of date instead (`pricing.default_fine_tune(DEFAULT_MODEL, as_of)`).
 DEFAULT_MODEL = "gpt-3.5-turbo-0125"
 
 Progress = Callable[[int, int], None]

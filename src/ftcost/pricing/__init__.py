@@ -18,6 +18,7 @@ Functions (all take `as_of` dates, never read the clock, and return exact Decima
     price_versions(pattern) / diff(d1, d2)        days anything changed / what changed
     can_create_job(base, as_of, org_history)      → (allowed, JobFacts): the one job-cutoff rule
     fine_tuning_status(base, on) / fine_tunable_models(as_of)
+    default_fine_tune(start, as_of)               → DefaultFineTune: the base a fine-tune planned from `start` uses
 A model asked about on/after its shutdown raises ShutDownError (a NotOfferedError with model, shutdown,
 source, still_served fields).
 Errors are ftcost.errors subclasses: UnknownModelError, NotOfferedError, PricingDataError.
@@ -31,6 +32,7 @@ from ftcost.pricing.lifecycle import (
     JobDecision,
     JobFacts,
     can_create_job,
+    default_fine_tune,
     fine_tunable_models,
     fine_tuning_status,
 )
@@ -48,6 +50,7 @@ __all__ = [
     "ORG_HISTORIES",
     "ShutDownError",
     "can_create_job",
+    "default_fine_tune",
     "still_served",
     "PriceRow",
     "PricingData",

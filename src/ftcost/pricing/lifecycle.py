@@ -16,11 +16,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ftcost.errors import FtcostError, NotOfferedError
+from ftcost import replacements
+from ftcost.errors import FtcostError, NotOfferedError, UnknownModelError
 from ftcost.models import ModelFacts
 from ftcost.pricing.lookup import check_date, resolve, shutdown_source
 from ftcost.pricing.rows import Event, PricingData
 from ftcost.pricing.store import current
+from ftcost.replacements import DefaultFineTune
 
 #: org_history values: never fine-tuned / fine-tuned but no fine-tuned inference in 60 days / active; None = unknown.
 ORG_HISTORIES = ("never", "inactive", "active")
@@ -196,6 +198,17 @@ def fine_tuning_status(base: str, on: dt.date, *, data: PricingData | None = Non
     """`can_create_job` for an unknown organization, as `(allowed, reason)` (kept for existing callers)."""
     allowed, facts = can_create_job(base, on, data=data)
     return FineTuningStatus(allowed, facts.reason)
+
+
+def default_fine_tune(start: str, as_of: dt.date, *, data: PricingData | None = None) -> DefaultFineTune:
+    """The base a new fine-tune planned from `start` (a snapshot id) uses on `as_of`, by `can_create_job`'s rule
+    for an unknown organization: `start` while it takes jobs, else what OpenAI offers in its place that does
+    (`ftcost.replacements.default_fine_tune`); on a day no model takes jobs, the answer of the last day one did."""
+    as_of = check_date(as_of)
+    d = current(data)
+    if start not in d.models:
+        raise UnknownModelError(f"Unknown model {start!r}; known models: {', '.join(sorted(d.models))}.")
+    return replacements.default_fine_tune(d.models, start, as_of, lambda m, day: _decide(d, m, day, None).allowed)
 
 
 def fine_tunable_models(as_of: dt.date, *, data: PricingData | None = None) -> list[ModelFacts]:

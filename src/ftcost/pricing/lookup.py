@@ -26,6 +26,7 @@ from ftcost.money import decimal_str
 from ftcost.pricing.rows import AliasRow, PriceRow, PricingData
 from ftcost.pricing.schema import Tier
 from ftcost.pricing.store import current
+from ftcost.replacements import in_place_of
 
 TIERS: tuple[str, ...] = typing.get_args(Tier)
 _LEGACY_FT = re.compile(r"(ada|babbage|curie|davinci):ft-\S+")
@@ -253,23 +254,7 @@ def served(d: PricingData, m: ModelFacts, as_of: dt.date, fine_tuned: bool = Fal
 def still_served(d: PricingData, m: ModelFacts, as_of: dt.date) -> tuple[str, ...]:
     """What OpenAI serves on `as_of` in place of `m`: its named replacements (following replacements of
     replacements that shut down too), else the served models of its family, newest first."""
-    out: list[str] = []
-    seen = {m.id}
-    queue = list(m.replacements)
-    while queue:
-        mid = queue.pop(0)
-        if mid in seen or mid not in d.models:
-            continue
-        seen.add(mid)
-        r = d.models[mid]
-        if served(d, r, as_of):
-            out.append(mid)
-        else:
-            queue.extend(r.replacements)
-    if not out:
-        family = [x for x in d.models.values() if x.family == m.family and x.id != m.id and served(d, x, as_of)]
-        out = [x.id for x in sorted(family, key=lambda x: x.released or dt.date.min, reverse=True)]
-    return tuple(out)
+    return in_place_of(d.models, m, lambda x: served(d, x, as_of))
 
 
 def shut_down_error(
