@@ -323,3 +323,30 @@ def test_a_model_the_prices_page_does_not_know_is_said_in_chinese_with_its_sugge
     shown = " ".join(e.value for e in at.error).replace("\u200b", "")
     assert "沒有符合 'gpt-4o-minii' 的模型；你是指 gpt-4o-mini, " in shown.replace("\\", ""), shown
     assert "No model matches" not in shown and "did you mean" not in shown
+
+
+@pytest.mark.app
+def test_the_dataset_pages_model_billed_per_hour_says_why_in_chinese():
+    """o4-mini is fine-tuned by the hour (RFT): its row of the training-cost table gives the pricing layer's reason,
+    in zh-Hant, where the English sentence used to stand."""
+    at = app_shown_in("zh-Hant", "USD", dt.date(2026, 6, 1))
+    at.switch_page("ui/page_dataset.py").run()
+    assert not at.exception, at.exception
+    frame = at.dataframe[1].value
+    row = frame[frame["模型"] == "o4-mini-2025-04-16"].iloc[0]
+    assert row["訓練一次的費用"] == "未提供"
+    assert row["訓練價格"] == (
+        "o4-mini-2025-04-16 的微調按訓練時數計費（強化微調，每小時 $100.00），而非按 token 計費；請改為提供訓練時數。"
+    )
+
+
+@pytest.mark.app
+def test_the_plan_page_before_any_option_is_priced_says_from_when_in_chinese():
+    """On a day before the scenario's models were priced, each option's warning says when its model was first
+    priced in the reader's language (the library's sentence inside the page's)."""
+    at = app_shown_in("zh-Hans", "USD", dt.date(2023, 11, 1))
+    shown = "\n".join(m.value for m in at.markdown).replace("\\", "").replace("\u200b", "")
+    assert (
+        "Fine-tuned GPT-4.1 mini 未纳入规划：微调后的 gpt-4.1-mini-2025-04-14 最早于 2025年4月14日 开始有价格" in shown
+    )
+    assert "first priced" not in shown and "you asked about" not in shown

@@ -79,9 +79,10 @@ def run(args: argparse.Namespace) -> int:
     plan = measured_plan(scenario, as_of, folder=path.resolve().parent)
     if not plan.options:
         # Nothing to report: one sentence, and the reason for each option (from when it is priced).
-        print(f"ftcost: {report.no_answer_sentence(plan)} Choose a later --as-of.", file=sys.stderr)
-        for warning in plan.warnings:
-            print(f"  - {warning}", file=sys.stderr)
+        later = i18n._("Choose a later --as-of.")
+        print(f"ftcost: {report.no_answer_sentence(plan)} {later}", file=sys.stderr)
+        for warning in plan.warnings:  # Notices: each in the command's language
+            print(f"  - {i18n.text(warning)}", file=sys.stderr)
         return 2
     how = None
     if args.simulate is not None or args.seed is not None:
@@ -90,11 +91,11 @@ def run(args: argparse.Namespace) -> int:
 
         how = analyse(scenario, plan, against=args.against, draws=args.simulate or None, seed=args.seed)
         if how is None:
-            print(
-                f"ftcost report: on {as_of.isoformat()} the plan has no fine-tune beside a base option, so there "
-                "are no odds to simulate; the plan follows.",
-                file=sys.stderr,
-            )
+            said = i18n._(
+                "on {date} the plan has no fine-tune beside a base option, so there are no odds to simulate; the "
+                "plan follows."
+            ).format(date=as_of.isoformat())
+            print(f"ftcost report: {said}", file=sys.stderr)
     if args.rate is not None and not args.currency:
         raise ScenarioError("--rate needs --currency: the currency the rate converts US dollars to.")
     lang = language_for(args.lang, scenario)

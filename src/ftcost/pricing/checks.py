@@ -14,6 +14,7 @@ import difflib
 from collections.abc import Callable, Iterable, Mapping
 
 from ftcost.errors import PricingDataError
+from ftcost.i18n import N_, Notice
 from ftcost.models import ModelFacts
 from ftcost.pricing import schema as S
 from ftcost.pricing.rows import AliasRow, Event, Feature, PriceRow, PricingData, Promotion, Source
@@ -152,18 +153,33 @@ def _check_shutdown_event(e: Event, models: Mapping[str, ModelFacts], label: str
             )
 
 
-def lifecycle_end(m: ModelFacts, kind: str, events: tuple[Event, ...] = ()) -> tuple[dt.date | None, str]:
-    """Where models.toml ends a kind of price for a model, and why, in words."""
+#: Why a price period ends, when no lifecycle date ends it (a row's `ends_because`).
+NEXT_PRICE = Notice(N_("next price"))
+NO_LONGER_LISTED = Notice(N_("no longer listed"))
+
+
+def lifecycle_end(m: ModelFacts, kind: str, events: tuple[Event, ...] = ()) -> tuple[dt.date | None, Notice]:
+    """Where models.toml ends a kind of price for a model, and why, in words (a Notice: shown in the reader's
+    language when a price asked about after that day is refused)."""
     if kind == "base":
-        return m.shutdown, f"{m.id} shuts down on {m.shutdown}, per models.toml"
+        return m.shutdown, Notice(N_("{model} shuts down on {date}, per models.toml"), model=m.id, date=m.shutdown)
     if kind == "fine_tuned":
         end = m.fine_tuned_shutdown or m.shutdown
-        return end, f"fine-tuned {m.id} models stop serving on {end}, per models.toml"
+        return end, Notice(
+            N_("fine-tuned {model} models stop serving on {date}, per models.toml"), model=m.id, date=end
+        )
     end = m.fine_tuning_until
-    why = f"no new fine-tuning jobs for {m.id} from {end}, per models.toml"
+    why = Notice(N_("no new fine-tuning jobs for {who} from {date}, per models.toml"), who=m.id, date=end)
     for e in events:
         if e.effect == "fine_tuning_closed" and e.date == end:
-            why = f"no new fine-tuning jobs for {e.who} from {end}, per lifecycle.toml {e.id}"
+            who = Notice(N_("everyone")) if e.who == "everyone" else e.who  # the one closure's who in lifecycle.toml
+            # Translators: {who} is who may not start jobs ("everyone"); {event} is an entry's id in lifecycle.toml.
+            why = Notice(
+                N_("no new fine-tuning jobs for {who} from {date}, per lifecycle.toml {event}"),
+                who=who,
+                date=end,
+                event=e.id,
+            )
     return end, why
 
 
@@ -211,7 +227,7 @@ def _price_rows(entries, models, features: Mapping[str, Feature], events, cite) 
                     f"row at line {line} (from {e.effective_from} until {until or 'open'}); set that row's effective_until = {nxt.effective_from}."
                 )
             if e.effective_until:
-                ends = "next price" if nxt and nxt.effective_from == e.effective_until else "no longer listed"
+                ends: str = NEXT_PRICE if nxt and nxt.effective_from == e.effective_until else NO_LONGER_LISTED
             else:
                 ends = why if end else ""
             rows.append(

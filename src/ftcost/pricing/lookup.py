@@ -23,6 +23,7 @@ from ftcost.errors import FtcostError, NotOfferedError, ShutDownError, UnknownMo
 from ftcost.i18n import N_, Notice
 from ftcost.models import ModelFacts
 from ftcost.money import decimal_str
+from ftcost.pricing.checks import NO_LONGER_LISTED
 from ftcost.pricing.rows import AliasRow, PriceRow, PricingData
 from ftcost.pricing.schema import Tier
 from ftcost.pricing.store import current
@@ -293,55 +294,103 @@ def shut_down_error(
     )
 
 
-def explain_missing(d: PricingData, r: Resolved, kind: str, tier: str, as_of: dt.date) -> str:
-    """One sentence on why (model, kind, tier) has no price on `as_of`, saying when it did."""
+#: What has no price, by kind: the model's own id for a base price, else a phrase around it.
+_WHAT = {
+    "fine_tuned": N_("fine-tuned {model}"),
+    "training": N_("fine-tuning (training) of {model}"),
+    "training_hour": N_("reinforcement fine-tuning of {model}"),
+}
+
+
+def explain_missing(d: PricingData, r: Resolved, kind: str, tier: str, as_of: dt.date) -> Notice:
+    """One sentence on why (model, kind, tier) has no price on `as_of`, saying when it did (a Notice: the
+    English sentence, shown in the reader's language with `.text(lang)`)."""
     m = r.model
-    what = {
-        "base": m.id,
-        "fine_tuned": f"fine-tuned {m.id}",
-        "training": f"fine-tuning (training) of {m.id}",
-        "training_hour": f"reinforcement fine-tuning of {m.id}",
-    }[kind]
+    what: str | Notice = m.id if kind == "base" else Notice(_WHAT[kind], model=m.id)
     if tier != "standard":
-        what += f" ({tier} tier)"
+        # Translators: {what} is a model (or "fine-tuned MODEL"); {tier} is a tier's id (batch, flex, priority).
+        what = Notice(N_("{what} ({tier} tier)"), what=what, tier=tier)
     periods = d.periods(m.id, kind, tier)
     if not periods:
         if kind != "base" and not m.fine_tunable:
-            why = m.note or "OpenAI never offered fine-tuning for it"
-            return f"{m.id} cannot be fine-tuned: {why}"
+            return Notice(N_("{model} cannot be fine-tuned: {reason}"), model=m.id, reason=never_fine_tunable(m))
         hourly = d.periods(m.id, "training_hour")
         if kind == "training" and hourly:
-            return (
-                f"{m.id} fine-tuning is billed per training hour (reinforcement fine-tuning, "
-                f"${hourly[-1].price} per hour), not per token; give training hours instead."
+            return Notice(
+                N_(
+                    "{model} fine-tuning is billed per training hour (reinforcement fine-tuning, ${price} per hour), "
+                    "not per token; give training hours instead."
+                ),
+                model=m.id,
+                price=str(hourly[-1].price),  # as the data writes it, in every language
             )
         others = d.tiers(m.id, kind)
         if others:
-            return f"{what} has no price; ftcost has the {', '.join(others)} tier(s) for it."
-        return f"{what} has no price in ftcost's data."
+            # Translators: {tiers} are tier ids (batch, flex, priority), comma-separated.
+            return Notice(
+                N_("{what} has no price; ftcost has the {tiers} tier(s) for it."), what=what, tiers=", ".join(others)
+            )
+        return Notice(N_("{what} has no price in ftcost's data."), what=what)
     first, last = periods[0], periods[-1]
     if as_of < first.effective_from:
-        return f"{what} was first priced on {first.effective_from}; you asked about {as_of}."
+        return Notice(
+            N_("{what} was first priced on {date}; you asked about {as_of}."),
+            what=what,
+            date=first.effective_from,
+            as_of=as_of,
+        )
     if last.effective_until and as_of >= last.effective_until:
-        why = last.ends_because if last.ends_because not in ("", "no longer listed") else "no longer listed"
-        return f"{what} is not offered from {last.effective_until} ({why}); you asked about {as_of}."
+        why = last.ends_because if last.ends_because not in ("", "no longer listed") else NO_LONGER_LISTED
+        return Notice(
+            N_("{what} is not offered from {date} ({why}); you asked about {as_of}."),
+            what=what,
+            date=last.effective_until,
+            why=why,
+            as_of=as_of,
+        )
     after = next(p for p in periods if p.effective_from > as_of)
     before = [p for p in periods if p.effective_from <= as_of][-1]
-    return f"{what} had no price from {before.effective_until} until {after.effective_from}; you asked about {as_of}."
+    return Notice(
+        N_("{what} had no price from {start} until {end}; you asked about {as_of}."),
+        what=what,
+        start=before.effective_until,
+        end=after.effective_from,
+        as_of=as_of,
+    )
 
 
-def _alias_not_on(alias: str, periods: list[AliasRow], as_of: dt.date) -> str:
+def never_fine_tunable(m: ModelFacts) -> str | Notice:
+    """Why `m` cannot be fine-tuned: its note in models.toml, else that OpenAI never offered it."""
+    return m.note or Notice(N_("OpenAI never offered fine-tuning for it"))
+
+
+def _alias_not_on(alias: str, periods: list[AliasRow], as_of: dt.date) -> Notice:
     first, last = periods[0], periods[-1]
     if as_of < first.effective_from:
-        return (
-            f"{alias} did not exist before {first.effective_from} (it first pointed to {first.snapshot}); "
-            f"you asked about {as_of}."
+        return Notice(
+            N_("{alias} did not exist before {date} (it first pointed to {snapshot}); you asked about {as_of}."),
+            alias=alias,
+            date=first.effective_from,
+            snapshot=first.snapshot,
+            as_of=as_of,
         )
     if last.effective_until and as_of >= last.effective_until:
         if last.listed_until is None:
-            return f"{alias} pointed to {last.snapshot}, which shut down on {last.effective_until}; you asked about {as_of}."
-        return f"{alias} pointed to {last.snapshot} until {last.effective_until} and to nothing after; you asked about {as_of}."
-    return f"{alias} pointed to no snapshot on {as_of}."
+            return Notice(
+                N_("{alias} pointed to {snapshot}, which shut down on {date}; you asked about {as_of}."),
+                alias=alias,
+                snapshot=last.snapshot,
+                date=last.effective_until,
+                as_of=as_of,
+            )
+        return Notice(
+            N_("{alias} pointed to {snapshot} until {date} and to nothing after; you asked about {as_of}."),
+            alias=alias,
+            snapshot=last.snapshot,
+            date=last.effective_until,
+            as_of=as_of,
+        )
+    return Notice(N_("{alias} pointed to no snapshot on {date}."), alias=alias, date=as_of)
 
 
 def check_tier(tier: str) -> str:

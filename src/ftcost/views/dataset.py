@@ -12,7 +12,7 @@ import pandas as pd
 from ftcost import pricing
 from ftcost.dataset import DatasetReport, describe
 from ftcost.errors import FtcostError, NotOfferedError
-from ftcost.i18n import N_, _, locale, ngettext, number
+from ftcost.i18n import N_, _, locale, ngettext, number, text
 from ftcost.money import Display
 from ftcost.scenario import Scenario
 from ftcost.text import csv_writer
@@ -208,8 +208,8 @@ def training_cost_frame(
         try:
             usd, rate = pricing.training_cost(model, report.charged_tokens, as_of)
             cost, price = money.amount(usd), _("{price} per 1M tokens").format(price=money.price(rate.price))
-        except NotOfferedError as exc:
-            cost, price = _("not offered"), str(exc)
+        except NotOfferedError as exc:  # its sentence (a Notice) in the reader's language
+            cost, price = _("not offered"), text(exc.args[0]) if len(exc.args) == 1 else str(exc)
         accepted = _("yes") if report.valid else _("no: {problems}").format(problems=", ".join(report.errors))
         epochs = _("{epochs} (auto)").format(epochs=report.epochs) if report.epochs_estimated else str(report.epochs)
         rows.append(
