@@ -51,6 +51,9 @@ def parse_toml(text: str, label: str, error: type[FtcostError] = FtcostError) ->
     except RecursionError:
         # tomllib parses nested arrays and inline tables recursively: 500 levels of "[" exhaust the stack.
         raise error(f"{label}: nested too deeply to be read; ftcost's files nest a few levels at most.") from None
+    except ValueError:
+        # An integer of more than 4,300 digits: Python refuses to read it (sys.get_int_max_str_digits).
+        raise error(f"{label}: a number in it has too many digits to be read.") from None
 
 
 def describe_validation_error(exc: ValidationError, label: str, doc: Any = None) -> str:

@@ -52,6 +52,42 @@ MAX_REQUESTS_IN_A_MONTH = 10**12
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
+#: No number in a scenario comes near 10^1000 (every whole-number field is capped at 10^12 or less, and the fields'
+#: own bounds refuse what is merely too big, saying the bound). A larger one is refused before anything turns it into
+#: an integer: `int(Decimal("1e999999999"))` would build a billion-digit
+#: integer and hold a server thread for minutes, and a share link can carry it in a dozen bytes.
+MAX_MAGNITUDE_DIGITS = 1000
+
+
+def _too_large(value: Any) -> bool:
+    """Whether `value` (a number or a number's text) is 10^1000 or larger in magnitude; cheap for any size."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value.bit_length() > 3300
+    try:
+        d = (
+            value
+            if isinstance(value, Decimal)
+            else Decimal(str(value).strip())
+            if isinstance(value, str | float)
+            else None
+        )
+    except ArithmeticError:  # not a number's text: the field's own check says so
+        return False
+    return d is not None and d.is_finite() and d.adjusted() >= MAX_MAGNITUDE_DIGITS
+
+
+def _refuse_too_large(value: Any, name: str | None = None) -> None:
+    if _too_large(value):
+        shown = str(value)[:40] + ("…" if len(str(value)) > 40 else "")
+        raise PydanticCustomError(
+            "number_size",
+            ("{name}: " if name else "") + "{shown} is far too large for a scenario (its numbers stay below 10^1000)",
+            {"name": name, "shown": shown},
+        )
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -64,6 +100,7 @@ class Strict(BaseModel):
         kind, choices = _number_kind(cls.model_fields[info.field_name].annotation)
         if kind is None or value in choices:
             return value
+        _refuse_too_large(value)  # (the error names the key)
         if isinstance(value, bool) or (isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(value.strip())):
             shown = str(value).lower() if isinstance(value, bool) else repr(value)
             raise PydanticCustomError(
@@ -100,6 +137,12 @@ class Range(BaseModel):
     low: Decimal
     high: Decimal
     dist: Literal["triangular", "uniform", "pert"] = "triangular"
+
+    @field_validator("low", "high", mode="before")
+    @classmethod
+    def _not_huge(cls, value, info: ValidationInfo):
+        _refuse_too_large(value)
+        return value
 
 
 RANGE_KEYS = ("low", "likely", "high", "dist")
@@ -138,6 +181,8 @@ class Rangeable(Strict):
                     "{name}: a range needs low and high (e.g. {{ low = 88, likely = 92, high = 96 }})",
                     {"name": name},
                 )
+            for end in ("low", "likely", "high"):  # before the midpoint below makes an integer of them
+                _refuse_too_large(value.get(end), f"{name}'s {end}")
             likely = value.get("likely")
             if likely is None:
                 if value.get("dist", "triangular") != "uniform":
