@@ -4,6 +4,7 @@ check), and skipping the check changes nothing Streamlit sends to the browser.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import altair as alt
 import pandas as pd
@@ -231,3 +232,18 @@ def test_a_drawing_the_template_cannot_tell_apart_is_built_with_altair(monkeypat
         lambda frames: alt.layer(*(alt.Chart(f).mark_rule() for f in frames)), (frame, frame.copy()), ()
     )
     assert drawing.spec() is None
+
+
+def test_the_cumulative_chart_keeps_its_legend_and_each_band_its_options_colour():
+    # The shaded P10-P90 band is a layer of its own. Its colour once had a scale of other colours and legend=None:
+    # the layers' merged colour scale took both, so the chart showed seven lines and no legend saying which is which
+    # (its caption says "click a legend entry"), and a band had another option's colour.
+    spec = every_chart()["cumulative"].to_dict()
+    colours = [layer["encoding"]["color"] for layer in spec["layer"] if "color" in layer.get("encoding", {})]
+    assert len(colours) >= 2  # the band and the lines
+    assert all(c.get("legend", {}) is not None for c in colours)  # no layer removes the legend
+    assert len({json.dumps(c["scale"], sort_keys=True) for c in colours}) == 1  # one scale: each option one colour
+    (legend,) = [c["legend"] for c in colours if c.get("legend")]
+    assert legend["orient"] == "bottom"
+    options = colours[0]["scale"]["domain"]
+    assert spec["height"] >= 460 + charts.LEGEND_ROW * len(options)  # the plot keeps its height below the legend

@@ -173,6 +173,10 @@ def _template(drawing: Drawing, names: list[str], datasets: dict[str, Any]) -> _
 Layered = alt.LayerChart | alt.FacetChart
 
 
+#: Pixels per entry of a legend written one entry a line.
+LEGEND_ROW = 30
+
+
 def option_scale(names) -> alt.Scale:
     """One colour per option, by its place in the scenario (at most 12 options)."""
     names = list(dict.fromkeys(names))
@@ -240,7 +244,7 @@ def _cumulative(
             "option:N",
             title=_("Option"),
             scale=option_scale(options),
-            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360),
+            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360, symbolOpacity=1),
         ),
         strokeDash=alt.StrokeDash(
             "kind:N",
@@ -264,12 +268,15 @@ def _cumulative(
         layers.insert(
             0,
             alt.Chart(band)
-            .mark_area(opacity=0.15)
+            .mark_area(fillOpacity=0.15)
             .encode(
                 x=alt.X("month:Q"),
                 y=alt.Y("p10:Q"),
                 y2=alt.Y2("p90:Q"),
-                color=alt.Color("option:N", scale=alt.Scale(scheme="tableau10"), legend=None),
+                # The lines' scale, and no legend of its own: a layer's legend=None, or a scale of other colours,
+                # wins the layers' merged colour scale and took the legend away (and gave a band another option's
+                # colour); the one legend is the lines', below the chart.
+                color=alt.Color("option:N", scale=option_scale(options)),
                 tooltip=[
                     alt.Tooltip("option:N", title=_("Option")),
                     alt.Tooltip("month:Q", title=_("Month")),
@@ -302,7 +309,9 @@ def _cumulative(
             )
         )
         layers += [rule, dot]
-    return alt.layer(*layers, height=460)
+    # The height holds the legend below the plot too (one entry a line), so the plot keeps ~460 px however many
+    # options there are.
+    return alt.layer(*layers, height=460 + LEGEND_ROW * len(dict.fromkeys(options)))
 
 
 def stacked_months(frame: pd.DataFrame, currency: str = "USD") -> alt.Chart:
